@@ -601,6 +601,7 @@ def add_questions_and_groups(b: Builder) -> None:
     for slug, fr, en, themes, members in GROUPS:
         node = ID[f"group/{slug}"]
         b.labelled(inv, node, [PIC.WorkingGroup, ORG.OrganizationalUnit], fr, en)
+        inv.add((node, FOAF.name, Literal(fr)))
         inv.add((node, ORG.unitOf, actor("plateforme-intelligence-collective")))
         inv.add((node, PIC.illustrative, Literal(True)))
         for t in themes:

@@ -1,0 +1,46 @@
+"""Who may write which named graph (ARCHITECTURE.md §8). Reading rules live with the service."""
+
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
+
+from pic.graph.names import Names
+
+ROLES = ("anonymous", "partner", "facilitator", "admin")
+DERIVED = ("inferred", "provenance")  # written by the write path itself, never by a user
+
+
+@dataclass(frozen=True)
+class User:
+    """An authenticated person or program; `org` is the slug of its partner organisation."""
+
+    name: str
+    role: str = "anonymous"
+    org: str | None = None
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+
+
+class NotAllowed(PermissionError):
+    """The user may not write that graph."""
+
+
+def may_write(user: User, graph: NamedNode, names: Names) -> bool:
+    kind = names.kind_of(graph)
+    if kind in DERIVED:
+        return False
+    if user.role == "admin":
+        return True
+    if kind not in ("partner", "annotations"):
+        return False
+    if user.role == "facilitator":
+        return True
+    return user.role == "partner" and user.org is not None and names.owner_of(graph) == user.org
+
+
+def check_write(user: User, graphs: set[NamedNode], names: Names) -> None:
+    refused = sorted(g.value for g in graphs if not may_write(user, g, names))
+    if refused:
+        raise NotAllowed(f"{user.name} ({user.role}) may not write {', '.join(refused)}")

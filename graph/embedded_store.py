@@ -1,0 +1,140 @@
+"""pyoxigraph on disk: the default backend.
+
+Small changes are one SPARQL update (a RocksDB transaction). Large ones go through pyoxigraph's bulk
+loader, which is fast but not transactional; they are made atomic by a RocksDB checkpoint taken just
+before (hard links, milliseconds) and a journal file: if the load fails, or the process dies in the
+middle, the checkpoint replaces the store (on the spot, or when the store is next opened).
+"""
+
+import gc
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+
+from pic.graph.store import Change, quads_to_update_data, types_query
+
+BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction
+
+
+class EmbeddedStore:
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.data_dir / "store"
+        self.checkpoint = self.data_dir / "checkpoint"
+        self.journal = self.data_dir / "bulk-load.journal"
+        self.recovered = self._recover()
+        self._store = Store(str(self.path))
+
+    # -- reading -------------------------------------------------------------------------------
+    def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None,
+              substitutions=None):
+        kwargs = {"substitutions": substitutions} if substitutions else {}
+        if default_graph is not None:
+            return self._store.query(sparql, default_graph=default_graph,
+                                     named_graphs=named_graphs if named_graphs is not None
+                                     else default_graph, **kwargs)
+        return self._store.query(sparql, use_default_graph_as_union=union, **kwargs)
+
+    def graphs(self) -> list[NamedNode]:
+        return sorted(self._store.named_graphs(), key=lambda g: g.value)
+
+    def count(self, graph: NamedNode | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+
+    def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
+        return self._store.quads_for_pattern(None, None, None, graph)
+
+    def dump(self, out: IO[bytes], fmt: RdfFormat, graph: NamedNode | None = None) -> None:
+        if graph is None:
+            self._store.dump(out, fmt)
+        else:
+            self._store.dump(out, fmt, from_graph=graph)
+
+    def describe_types(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        found = set()
+        for start in range(0, len(pairs), 500):
+            for row in self.query(types_query(pairs[start:start + 500])):
+                found.add((row["v"].value, row["c"].value))
+        return found
+
+    # -- writing -------------------------------------------------------------------------------
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+
+    def apply(self, change: Change, refresh: str | None = None) -> None:
+        if change.size < BULK_THRESHOLD:
+            self._apply_transaction(change, refresh)
+        else:
+            self._apply_bulk(change, refresh)
+
+    def _apply_transaction(self, change: Change, refresh: str | None) -> None:
+        self._store.update(
+            f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
+            f"INSERT DATA {{ {quads_to_update_data(change.added)} \n"
+            f"{quads_to_update_data(change.record)} }}")
+        if refresh:
+            try:
+                self._store.update(refresh)
+            except BaseException:
+                # Undo: the record and the added quads go, the removed ones come back.
+                self._store.update(
+                    f"DELETE DATA {{ {quads_to_update_data(change.added)}\n"
+                    f"{quads_to_update_data(change.record)} }} ;\n"
+                    f"INSERT DATA {{ {quads_to_update_data(change.removed)} }}")
+                raise
+
+    def _apply_bulk(self, change: Change, refresh: str | None) -> None:
+        self._store.flush()
+        if self.checkpoint.exists():
+            shutil.rmtree(self.checkpoint)
+        self._store.backup(str(self.checkpoint))
+        self.journal.write_text("bulk load in progress; the checkpoint replaces the store on open\n")
+        try:
+            for quad in change.removed:
+                self._store.remove(quad)
+            self._store.bulk_extend(change.added)
+            self._store.extend(change.record)
+            if refresh:
+                self._store.update(refresh)
+            self._store.flush()
+        except BaseException:
+            self._restore()
+            raise
+        self.journal.unlink()
+        shutil.rmtree(self.checkpoint)
+
+    # -- recovery ------------------------------------------------------------------------------
+    def _recover(self) -> bool:
+        """Put the checkpoint back if a bulk load died before finishing."""
+        if not self.journal.exists():
+            if self.checkpoint.exists():
+                shutil.rmtree(self.checkpoint)
+            return False
+        if self.checkpoint.exists():
+            broken = self.data_dir / "store.interrupted"
+            if broken.exists():
+                shutil.rmtree(broken)
+            if self.path.exists():
+                self.path.rename(broken)
+            self.checkpoint.rename(self.path)
+            shutil.rmtree(broken, ignore_errors=True)
+        self.journal.unlink()
+        return True
+
+    def _restore(self) -> None:
+        self._store = None
+        gc.collect()  # the RocksDB lock is released when the last reference goes
+        self._recover()
+        self._store = Store(str(self.path))
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.flush()
+        self._store = None
+        gc.collect()

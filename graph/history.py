@@ -1,0 +1,99 @@
+"""The append-only history of writes: one delta file per change, one PROV activity per change.
+
+The delta (added and removed quads, gzipped N-Quads) sits in `history/` beside the store; the activity
+in the provenance graph says who, when, which graphs, how many triples, which entities, and points to
+the delta by file name and checksum. Replaying deltas answers "what changed" and "as of year X".
+"""
+
+import gzip
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
+
+from pic.graph.access import User
+from pic.graph.names import Names
+
+PROV = "http://www.w3.org/ns/prov#"
+PIC = "https://w3id.org/pic-euralens/ontology#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS_SOURCE = NamedNode("http://purl.org/dc/terms/source")
+SHAPES_IRI = NamedNode("https://w3id.org/pic-euralens/shapes")
+MAX_TOUCHED = 500  # entities listed on the activity; past that, the delta file tells
+
+
+@dataclass
+class Delta:
+    change: NamedNode
+    files: list[Path]
+    record: list[Quad]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _write(path: Path, quads) -> str:
+    digest = hashlib.sha256()
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        serialize(quads, f, RdfFormat.N_QUADS)
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def record_change(history_dir: Path, names: Names, user: User, added, removed: list[Quad],
+                  graphs: set[NamedNode], source: str, validated: bool,
+                  started: datetime) -> Delta:
+    """Write the delta files and build the provenance activity (not yet in the store)."""
+    history_dir.mkdir(parents=True, exist_ok=True)
+    change_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    change = names.change(change_id)
+    g = names.provenance
+    agent = names.user(user.name)
+    record = [
+        Quad(change, RDF_TYPE, NamedNode(f"{PROV}Activity"), g),
+        Quad(change, RDF_TYPE, NamedNode(f"{PIC}Change"), g),
+        Quad(change, NamedNode(f"{PROV}wasAssociatedWith"), agent, g),
+        Quad(change, NamedNode(f"{PROV}startedAtTime"), _datetime(started), g),
+        Quad(change, NamedNode(f"{PROV}endedAtTime"), _datetime(now()), g),
+        Quad(change, NamedNode(f"{PIC}addedTriples"), Literal(str(len(added)), datatype=NamedNode(f"{XSD}integer")), g),
+        Quad(change, NamedNode(f"{PIC}removedTriples"), Literal(str(len(removed)), datatype=NamedNode(f"{XSD}integer")), g),
+        Quad(change, DCTERMS_SOURCE, Literal(source), g),
+        Quad(agent, RDF_TYPE, NamedNode(f"{PROV}Agent"), g),
+        Quad(agent, RDFS_LABEL, Literal(user.name), g),
+    ]
+    if validated:
+        record.append(Quad(change, NamedNode(f"{PROV}used"), SHAPES_IRI, g))
+    for graph in sorted(graphs, key=lambda n: n.value):
+        record.append(Quad(change, NamedNode(f"{PIC}changedGraph"), graph, g))
+    touched = {q.subject for q in removed if isinstance(q.subject, NamedNode)}
+    for q in added:
+        if len(touched) > MAX_TOUCHED:
+            break
+        if isinstance(q.subject, NamedNode):
+            touched.add(q.subject)
+    if len(touched) <= MAX_TOUCHED:
+        record.extend(Quad(change, NamedNode(f"{PIC}touched"), s, g)
+                      for s in sorted(touched, key=lambda n: n.value))
+    files = []
+    for kind, quads in (("added", added), ("removed", removed)):
+        if len(quads) == 0:
+            continue
+        path = history_dir / f"{change_id}.{kind}.nq.gz"
+        checksum = _write(path, quads)
+        files.append(path)
+        record.append(Quad(change, NamedNode(f"{PIC}deltaFile"), Literal(f"history/{path.name}"), g))
+        record.append(Quad(change, NamedNode(f"{PIC}deltaChecksum"), Literal(f"sha256:{checksum}"), g))
+    return Delta(change, files, record)
+
+
+def _datetime(value: datetime) -> Literal:
+    return Literal(value.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                   datatype=NamedNode(f"{XSD}dateTime"))

@@ -1,0 +1,135 @@
+"""Strict parsing of RDF files into an in-memory staging store, with the fault's position.
+
+Nothing reaches the real store from here: a write is parsed completely first, so a bad line can never
+leave half a file behind. Parsing uses pyoxigraph's Rust parsers (about 9x faster than rdflib's).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
+
+FORMATS = {
+    "turtle": RdfFormat.TURTLE, "ttl": RdfFormat.TURTLE,
+    "trig": RdfFormat.TRIG,
+    "nt": RdfFormat.N_TRIPLES, "ntriples": RdfFormat.N_TRIPLES, "n-triples": RdfFormat.N_TRIPLES,
+    "nq": RdfFormat.N_QUADS, "nquads": RdfFormat.N_QUADS, "n-quads": RdfFormat.N_QUADS,
+    "jsonld": RdfFormat.JSON_LD, "json-ld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML, "rdf": RdfFormat.RDF_XML, "xml": RdfFormat.RDF_XML,
+    "owl": RdfFormat.RDF_XML,
+}
+Progress = Callable[[int, int], None]
+
+
+class RdfParseError(ValueError):
+    """A file that is not valid RDF: says which file, line and column."""
+
+    def __init__(self, message: str, source: str, line: int | None = None,
+                 column: int | None = None):
+        self.message, self.source, self.line, self.column = message, source, line, column
+        where = f"{source}, line {line}, column {column}" if line else source
+        super().__init__(f"{where}: {message}")
+
+
+def rdf_format(name: str | None, filename: str | None = None) -> RdfFormat:
+    """The format named by the user, or guessed from the file extension."""
+    if name:
+        key = name.lower()
+        if key in FORMATS:
+            return FORMATS[key]
+        raise ValueError(f"unknown RDF format {name!r}; use one of {', '.join(sorted(FORMATS))}")
+    if filename:
+        suffix = Path(filename).suffix.lstrip(".").lower()
+        if suffix in FORMATS:
+            return FORMATS[suffix]
+    raise ValueError(f"cannot tell the RDF format of {filename!r}; give it explicitly")
+
+
+@dataclass
+class Staged:
+    """A parsed document: its quads in an in-memory store, ready to validate and write."""
+
+    store: Store
+    source: str
+    format: RdfFormat
+    size: int
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+class _CountingReader:
+    """Wraps a binary file and reports bytes read, so long parses can show progress."""
+
+    def __init__(self, f: BinaryIO, total: int, progress: Progress | None):
+        self._f, self._total, self._progress, self.done = f, total, progress, 0
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self._f.read(n)
+        self.done += len(chunk)
+        if self._progress:
+            self._progress(self.done, self._total)
+        return chunk
+
+    def readinto(self, buffer) -> int:
+        n = self._f.readinto(buffer)
+        self.done += n or 0
+        if self._progress:
+            self._progress(self.done, self._total)
+        return n
+
+
+def parse_file(path: str | Path, graph: NamedNode | None, fmt: str | None = None,
+               progress: Progress | None = None, base_iri: str | None = None) -> Staged:
+    """Parse a file into a staging store.
+
+    Triples go to `graph`; a dataset format (TriG, N-Quads) keeps its own graph names and sends its
+    default-graph triples to `graph` (refused if no graph is given).
+    """
+    path = Path(path)
+    rdf = rdf_format(fmt, path.name)
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        return parse_stream(_CountingReader(f, size, progress), rdf, graph, str(path), size,
+                            base_iri)
+
+
+def parse_bytes(data: bytes, fmt: RdfFormat, graph: NamedNode | None, source: str = "<input>",
+                base_iri: str | None = None) -> Staged:
+    return parse_stream(data, fmt, graph, source, len(data), base_iri)
+
+
+def parse_stream(data, rdf: RdfFormat, graph: NamedNode | None, source: str, size: int,
+                 base_iri: str | None = None) -> Staged:
+    staging = Store()
+    try:
+        if rdf.supports_datasets:
+            staging.bulk_extend(_map_default_graph(parse(data, rdf, base_iri=base_iri), graph, source))
+        else:
+            if graph is None:
+                raise RdfParseError("a graph is needed for a triple format", source)
+            staging.bulk_load(data, rdf, base_iri=base_iri, to_graph=graph)
+    except SyntaxError as e:
+        line, column = (e.lineno, e.offset) if e.lineno else _position(str(e))
+        raise RdfParseError(e.msg if e.lineno else str(e), source, line, column) from None
+    return Staged(staging, source, rdf, size)
+
+
+def _map_default_graph(quads, graph: NamedNode | None, source: str):
+    for q in quads:
+        if isinstance(q.graph_name, DefaultGraph):
+            if graph is None:
+                raise RdfParseError("triples outside a named graph and no target graph given", source)
+            yield Quad(q.subject, q.predicate, q.object, graph)
+        else:
+            yield q
+
+
+def _position(message: str) -> tuple[int | None, int | None]:
+    """JSON-LD and RDF/XML errors carry their position only in the text ('line 3 column 5')."""
+    import re
+
+    m = re.search(r"line (\d+) column (\d+)", message)
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)

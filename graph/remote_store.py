@@ -1,0 +1,144 @@
+"""Any SPARQL 1.1 engine: SPARQLWrapper for query and update, the Graph Store Protocol for bulk writes.
+
+Tested against a real Oxigraph server (`oxigraph serve --union-default-graph`). The engine must use the
+union of its graphs as the default graph (Oxigraph: --union-default-graph; Fuseki:
+tdb2:unionDefaultGraph) and accept N-Quads on its Graph Store endpoint without a `graph` parameter
+(Oxigraph and Fuseki do). One HTTP request is one transaction on these engines, so a change is sent as
+one update (small) or one N-Quads POST (large).
+"""
+
+import io
+from collections.abc import Iterator
+from typing import IO
+
+import httpx
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    parse,
+    parse_query_results,
+    serialize,
+)
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+
+from pic.graph.store import Change, quads_to_update_data, types_query
+
+BULK_THRESHOLD = 20_000
+
+
+class RemoteQueryError(RuntimeError):
+    """The engine refused or failed a request; carries its status and message."""
+
+
+class RemoteStore:
+    def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None):
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.gsp_url = gsp_url
+        self.http = httpx.Client(timeout=600)
+
+    def _wrapper(self, endpoint: str) -> SPARQLWrapper:
+        sw = SPARQLWrapper(endpoint)
+        sw.setMethod(POST)
+        return sw
+
+    # -- reading -------------------------------------------------------------------------------
+    def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None,
+              substitutions=None):
+        if substitutions:
+            sparql = _with_values(sparql, substitutions)
+        sw = self._wrapper(self.query_url)
+        sw.setQuery(sparql)
+        for g in default_graph or []:
+            sw.addDefaultGraph(g.value)
+        for g in (named_graphs if named_graphs is not None else default_graph) or []:
+            sw.addNamedGraph(g.value)
+        graph_result = sw.queryType in ("CONSTRUCT", "DESCRIBE")
+        sw.setReturnFormat(TURTLE if graph_result else JSON)
+        try:
+            raw = sw.query().response.read()
+        except Exception as e:  # SPARQLWrapper raises its own hierarchy and urllib errors
+            raise RemoteQueryError(f"{self.query_url}: {e}") from e
+        if graph_result:
+            return iter([q.triple for q in parse(raw, RdfFormat.TURTLE)])
+        return parse_query_results(raw, QueryResultsFormat.JSON)
+
+    def graphs(self) -> list[NamedNode]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted((r["g"] for r in rows), key=lambda g: g.value)
+
+    def count(self, graph: NamedNode | None = None) -> int:
+        if graph is None:
+            q = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        else:
+            q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+        return int(next(iter(self.query(q)))["n"].value)
+
+    def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
+        buffer = io.BytesIO()
+        self.dump(buffer, RdfFormat.N_QUADS, graph)
+        return iter(parse(buffer.getvalue(), RdfFormat.N_QUADS))
+
+    def dump(self, out: IO[bytes], fmt: RdfFormat, graph: NamedNode | None = None) -> None:
+        if graph is None:
+            rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            quads = [Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+        else:
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+            quads = [Quad(r["s"], r["p"], r["o"], graph) for r in rows]
+        if fmt.supports_datasets:
+            serialize(quads, out, fmt)
+        else:
+            serialize([q.triple for q in quads], out, fmt)
+
+    def describe_types(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        found = set()
+        for start in range(0, len(pairs), 300):
+            for row in self.query(types_query(pairs[start:start + 300])):
+                found.add((row["v"].value, row["c"].value))
+        return found
+
+    # -- writing -------------------------------------------------------------------------------
+    def update(self, sparql: str) -> None:
+        sw = self._wrapper(self.update_url)
+        sw.setQuery(sparql)
+        try:
+            sw.query()
+        except Exception as e:
+            raise RemoteQueryError(f"{self.update_url}: {e}") from e
+
+    def apply(self, change: Change, refresh: str | None = None) -> None:
+        if change.size < BULK_THRESHOLD or not self.gsp_url:
+            self.update(f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
+                        f"INSERT DATA {{ {quads_to_update_data(change.added)}\n"
+                        f"{quads_to_update_data(change.record)} }}")
+        else:
+            if change.removed:
+                self.update(f"DELETE DATA {{ {quads_to_update_data(change.removed)} }}")
+            body = io.BytesIO()
+            serialize(list(change.added) + list(change.record), body, RdfFormat.N_QUADS)
+            r = self.http.post(self.gsp_url, content=body.getvalue(),
+                               headers={"Content-Type": "application/n-quads"})
+            if r.status_code >= 300:
+                raise RemoteQueryError(f"{self.gsp_url}: HTTP {r.status_code} {r.text[:500]}")
+        if refresh:
+            try:
+                self.update(refresh)
+            except BaseException:
+                self.update(f"DELETE DATA {{ {quads_to_update_data(change.added)}\n"
+                            f"{quads_to_update_data(change.record)} }} ;\n"
+                            f"INSERT DATA {{ {quads_to_update_data(change.removed)} }}")
+                raise
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _with_values(sparql: str, substitutions: dict) -> str:
+    """Bind parameters as RDF terms with a trailing VALUES clause (the Protocol has no bindings)."""
+    names = " ".join(f"?{v.value}" for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())
+    return f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
+

@@ -1,0 +1,46 @@
+"""The one typed settings class; every value comes from a PIC_* environment variable or its default."""
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pic.graph.names import Names
+from pic.ontology.namespaces import DEFAULT_BASE
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PIC_")
+
+    data_dir: Path = Path("pic-data")
+    """Where the embedded store, the history and the small databases live."""
+    base_iri: str = DEFAULT_BASE
+    """Prefix of every instance IRI; the service dereferences IRIs under it."""
+    store: Literal["embedded", "remote"] = "embedded"
+    sparql_query_url: str | None = None
+    """Remote backend: the engine's SPARQL query endpoint."""
+    sparql_update_url: str | None = None
+    graph_store_url: str | None = None
+    """Remote backend: the Graph Store Protocol endpoint used for large writes."""
+    union_default_graph: bool = True
+    """The SPARQL default graph is the union of the graphs the user may read."""
+    demo: bool = True
+    """Load the demo data on first start when the store is empty."""
+    admin_token: str | None = None
+    """The first admin's API token (also how scripts and end-to-end tests act as admin)."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def names(self) -> Names:
+        return Names(self.base_iri)
+
+    @property
+    def history_dir(self) -> Path:
+        return self.data_dir / "history"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
