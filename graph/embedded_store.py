@@ -14,7 +14,7 @@ from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
-from pic.graph.store import Change, quads_to_update_data, types_query
+from pic.graph.store import Change, bind, quads_to_update_data, types_query
 
 BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction
 
@@ -32,12 +32,12 @@ class EmbeddedStore:
     # -- reading -------------------------------------------------------------------------------
     def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None,
               substitutions=None):
-        kwargs = {"substitutions": substitutions} if substitutions else {}
+        sparql = bind(sparql, substitutions)
         if default_graph is not None:
             return self._store.query(sparql, default_graph=default_graph,
                                      named_graphs=named_graphs if named_graphs is not None
-                                     else default_graph, **kwargs)
-        return self._store.query(sparql, use_default_graph_as_union=union, **kwargs)
+                                     else default_graph)
+        return self._store.query(sparql, use_default_graph_as_union=union)
 
     def graphs(self) -> list[NamedNode]:
         return sorted(self._store.named_graphs(), key=lambda g: g.value)

@@ -23,7 +23,7 @@ from pyoxigraph import (
 )
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from pic.graph.store import Change, quads_to_update_data, types_query
+from pic.graph.store import Change, bind, quads_to_update_data, types_query
 
 BULK_THRESHOLD = 20_000
 
@@ -47,8 +47,7 @@ class RemoteStore:
     # -- reading -------------------------------------------------------------------------------
     def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None,
               substitutions=None):
-        if substitutions:
-            sparql = _with_values(sparql, substitutions)
+        sparql = bind(sparql, substitutions)
         sw = self._wrapper(self.query_url)
         sw.setQuery(sparql)
         for g in default_graph or []:
@@ -134,11 +133,4 @@ class RemoteStore:
 
     def close(self) -> None:
         self.http.close()
-
-
-def _with_values(sparql: str, substitutions: dict) -> str:
-    """Bind parameters as RDF terms with a trailing VALUES clause (the Protocol has no bindings)."""
-    names = " ".join(f"?{v.value}" for v in substitutions)
-    terms = " ".join(str(t) for t in substitutions.values())
-    return f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
 

@@ -5,6 +5,7 @@ SPARQL 1.1 engine over the Protocol and the Graph Store Protocol). Results are p
 both cases (QuerySolutions, QueryBoolean, QueryTriples), so callers never care which one runs.
 """
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,23 @@ def quads_to_update_data(quads: Iterable[Quad]) -> str:
     for q in quads:
         lines.append(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}")
     return "\n".join(lines)
+
+
+def bind(sparql: str, substitutions: dict) -> str:
+    """Bind variables to RDF terms with a VALUES block at the start of the WHERE group.
+
+    Terms are pyoxigraph objects serialised by pyoxigraph, so a parameter can never change the
+    query's structure. (pyoxigraph's own `substitutions` only accepts projected variables.)
+    """
+    if not substitutions:
+        return sparql
+    names = " ".join(f"?{v.value}" for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())
+    block = f" VALUES ({names}) {{ ({terms}) }} "
+    m = re.search(r"\bWHERE\s*\{", sparql, flags=re.IGNORECASE) or re.search(r"\{", sparql)
+    if m is None:
+        raise ValueError("cannot bind parameters: the query has no group pattern")
+    return sparql[:m.end()] + block + sparql[m.end():]
 
 
 def types_query(pairs: list[tuple[str, str]]) -> str:

@@ -1,0 +1,245 @@
+"""The `pic` command line (Typer).
+
+Errors are one line, `Error: …`, with exit code 1 (2 for usage errors, as Typer does). The CLI acts as
+the local operator: an admin named after the operating-system user, so its writes are attributed.
+"""
+
+import getpass
+import io
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from pic.graph.access import NotAllowed, User
+from pic.graph.bootstrap import initialise, is_empty
+from pic.graph.parsing import RdfParseError, parse_file
+from pic.graph.write_path import ValidationFailed, Writer
+from pic.service.settings import Settings
+
+app = typer.Typer(help="PIC Euralens: knowledge graph of actors, projects, studies, indicators and "
+                       "territories.", no_args_is_help=True, pretty_exceptions_enable=False)
+err = Console(stderr=True)
+out = Console()
+
+
+class CliError(Exception):
+    """Shown as one `Error:` line."""
+
+
+def local_user() -> User:
+    return User(f"local-{getpass.getuser()}", role="admin")
+
+
+def open_writer(settings: Settings) -> Writer:
+    from pic.graph.store import open_store
+
+    try:
+        store = open_store(settings)
+    except OSError as e:
+        raise CliError(f"cannot open the store in {settings.data_dir}: {e} "
+                       "(is `pic serve` running on it?)") from None
+    return Writer(store, settings.names, settings.history_dir)
+
+
+def _graph(iri: str | None) -> NamedNode | None:
+    if iri is None:
+        return None
+    try:
+        return NamedNode(iri)
+    except ValueError:
+        raise CliError(f"not an IRI: {iri!r}") from None
+
+
+@app.command()
+def init(demo: Annotated[bool, typer.Option(help="Also load the demo territory's data.")] = False):
+    """Load the ontology, the reference territories and optionally the demo into an empty store."""
+    writer = open_writer(Settings())
+    if not is_empty(writer):
+        raise CliError(f"the store in {Settings().data_dir} is not empty; "
+                       "use a new PIC_DATA_DIR or `pic load`")
+    with Progress(TextColumn("{task.description}"), BarColumn(), console=err) as progress:
+        task = progress.add_task("init", total=6 if demo else 5)
+        results = initialise(writer, demo=demo, step=lambda name: progress.update(
+            task, advance=1, description=name))
+    total = sum(r.added for r in results)
+    out.print(f"Loaded {total} triples in {len(results)} writes into {Settings().data_dir}.")
+
+
+@app.command()
+def load(file: Path,
+         graph: Annotated[str | None, typer.Option(help="Target named graph (IRI).")] = None,
+         format: Annotated[str | None, typer.Option("--format", "-f",
+                                                    help="turtle, trig, nt, nq, jsonld, rdfxml.")] = None,
+         validate: Annotated[bool, typer.Option(help="--no-validate: trusted admin bulk load.")] = True):
+    """Load an RDF file into a named graph through the write path."""
+    settings = Settings()
+    writer = open_writer(settings)
+    staged = _parse_with_progress(file, _graph(graph), format)
+    with err.status("validating and writing…"):
+        result = writer.load(staged, local_user(), validate=validate)
+    for w in result.warnings:
+        err.print(f"Warning: {w.describe('en')}")
+    out.print(f"Loaded {result.added} triples into {', '.join(result.graphs)} "
+              f"(change {result.change.value}).")
+
+
+def _parse_with_progress(file: Path, graph, fmt):
+    if not file.is_file():
+        raise CliError(f"no such file: {file}")
+    columns = (TextColumn("parsing {task.fields[name]}"), BarColumn(), DownloadColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("parse", total=file.stat().st_size, name=file.name)
+        return parse_file(file, graph, fmt,
+                          progress=lambda done, total: progress.update(task, completed=done))
+
+
+@app.command("validate")
+def validate_file(file: Path,
+                  graph: Annotated[str | None, typer.Option(help="Graph the file would go to.")] = None,
+                  format: Annotated[str | None, typer.Option("--format", "-f")] = None):
+    """Parse and validate a file against the shapes without writing anything."""
+    settings = Settings()
+    writer = open_writer(settings)
+    staged = _parse_with_progress(file, _graph(graph) or settings.names.partner("validation"), format)
+    report = writer.check(staged.store, [])
+    for w in report.warnings:
+        err.print(f"Warning: {w.describe('en')}")
+    if not report.conforms:
+        for v in report.violations:
+            err.print(f"Violation: {v.describe('en')}")
+        raise CliError(f"{file} does not conform: {len(report.violations)} violation(s)")
+    out.print(f"{file}: {len(staged)} triples conform to the shapes.")
+
+
+@app.command()
+def query(text: Annotated[str, typer.Argument(help="A SPARQL query, or a file holding one.")],
+          format: Annotated[str, typer.Option("--format", "-f",
+                                              help="table, json, csv, tsv, xml, turtle, nt.")] = "table"):
+    """Run a SPARQL query on the store (default graph = union of all graphs)."""
+    source = Path(text)
+    sparql = source.read_text(encoding="utf-8") if source.suffix == ".rq" and source.is_file() else text
+    writer = open_writer(Settings())
+    try:
+        result = writer.store.query(sparql)
+    except SyntaxError as e:
+        raise CliError(f"malformed query: {e}") from None
+    sys.stdout.write(render(result, format))
+
+
+def render(result, fmt: str) -> str:
+    """Text of a query result in one of the CLI formats."""
+    if isinstance(result, QueryBoolean):
+        return ("true" if bool(result) else "false") + "\n"
+    if isinstance(result, QuerySolutions):
+        if fmt == "table":
+            table = Table(*[v.value for v in result.variables])
+            for row in result:
+                table.add_row(*[_cell(row[v]) for v in result.variables])
+            buffer = Console(file=io.StringIO(), width=200)
+            buffer.print(table)
+            return buffer.file.getvalue()
+        formats = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV,
+                   "tsv": QueryResultsFormat.TSV, "xml": QueryResultsFormat.XML}
+        if fmt not in formats:
+            raise CliError(f"format {fmt!r} does not apply to SELECT results; use table, json, csv, tsv, xml")
+        return result.serialize(format=formats[fmt]).decode()
+    formats = {"turtle": RdfFormat.TURTLE, "table": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES,
+               "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}
+    if fmt not in formats:
+        raise CliError(f"format {fmt!r} does not apply to graph results; use turtle, nt, jsonld, rdfxml")
+    return serialize(list(result), format=formats[fmt]).decode()
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    return getattr(term, "value", str(term))
+
+
+@app.command()
+def export(graph: Annotated[str | None, typer.Option(help="One named graph (IRI); default all.")] = None,
+           format: Annotated[str, typer.Option("--format", "-f", help="nq, trig, ttl, nt.")] = "nq",
+           output: Annotated[Path | None, typer.Option("--out", "-o")] = None):
+    """Write the store (or one graph) as RDF, to a file or standard output."""
+    from pic.graph.parsing import rdf_format
+
+    fmt = rdf_format(format)
+    g = _graph(graph)
+    if g is None and not fmt.supports_datasets:
+        raise CliError(f"{format} holds one graph; use --graph, or nq / trig for the whole store")
+    writer = open_writer(Settings())
+    if output is None:
+        writer.store.dump(sys.stdout.buffer, fmt, g)
+        return
+    tmp = output.with_name(output.name + ".part")
+    with tmp.open("wb") as f:
+        writer.store.dump(f, fmt, g)
+    tmp.replace(output)
+    err.print(f"Wrote {output}")
+
+
+@app.command()
+def stats():
+    """Triples per named graph, and counts of the main kinds of things."""
+    writer = open_writer(Settings())
+    table = Table("graph", "triples")
+    for g in writer.store.graphs():
+        table.add_row(g.value, str(writer.store.count(g)))
+    out.print(table)
+    kinds = Table("kind", "count")
+    q = ("PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX org: <http://www.w3.org/ns/org#> "
+         "PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX igeo: <http://rdf.insee.fr/def/geo#> "
+         "SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES ?kind { org:Organization pic:Project "
+         "pic:Study pic:Indicator qb:Observation igeo:Commune pic:WorkingGroup pic:EvaluationQuestion } "
+         "?s a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?kind } GROUP BY ?kind ORDER BY ?kind")
+    for row in writer.store.query(q):
+        kinds.add_row(row["kind"].value.rsplit("#", 1)[-1], row["n"].value)
+    out.print(kinds)
+
+
+@app.command()
+def serve(host: Annotated[str | None, typer.Option()] = None,
+          port: Annotated[int | None, typer.Option()] = None):
+    """Serve the platform (loads the demo on first start when the store is empty)."""
+    import uvicorn
+
+    from pic.service.app import create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+def main() -> None:
+    """Entry point: runs the Typer app and turns known failures into one `Error:` line."""
+    try:
+        app(standalone_mode=False)
+    except (CliError, RdfParseError, ValidationFailed, NotAllowed, PermissionError, ValueError,
+            FileNotFoundError) as e:
+        if isinstance(e, ValidationFailed):
+            for v in e.report.violations:
+                err.print(f"Violation: {v.describe('en')}", highlight=False)
+        err.print(f"Error: {e}", highlight=False, markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("Error: interrupted; the store is unchanged", highlight=False)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as e:  # a click usage error
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""The home page and its JSON twin: what the graph holds, latest and planned studies."""
+
+from importlib import resources
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+from pyoxigraph import Literal, Variable
+
+from pic.ontology.namespaces import sparql_prefixes
+from pic.service.deps import StoreDep
+from pic.service.i18n import STRINGS, language
+
+router = APIRouter()
+templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
+
+COUNTS = sparql_prefixes() + """
+SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  VALUES ?kind { org:Organization pic:Project pic:Study pic:Indicator qb:Observation igeo:Commune }
+  ?s a/rdfs:subClassOf* ?kind
+} GROUP BY ?kind"""
+STUDIES = sparql_prefixes() + """
+SELECT ?study (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?ill) AS ?illustrative) WHERE {
+  ?study a pic:Study ; pic:studyStatus ?status ; dcterms:title ?t .
+  FILTER (lang(?t) = ?lang)
+  OPTIONAL { ?study dcterms:issued|pic:expectedYear ?d }
+  OPTIONAL { ?study pic:illustrative ?ill }
+  VALUES ?status { %s }
+} GROUP BY ?study ORDER BY DESC(STR(?date)) LIMIT 8"""
+KIND_KEYS = {"Organization": "organisations", "Project": "projects", "Study": "studies",
+             "Indicator": "indicators", "Observation": "observations", "Commune": "communes"}
+
+
+def summary(store, lang: str) -> dict:
+    counts = {KIND_KEYS[r["kind"].value.rsplit("#", 1)[-1]]: int(r["n"].value)
+              for r in store.query(COUNTS)}
+    graphs = [{"graph": g.value, "triples": store.count(g)} for g in store.graphs()]
+
+    def studies(statuses: str) -> list[dict]:
+        rows = store.query(STUDIES % statuses, substitutions={Variable("lang"): Literal(lang)})
+        return [{"iri": r["study"].value, "title": r["title"].value,
+                 "date": r["date"].value if r["date"] else None,
+                 "illustrative": bool(r["illustrative"] and r["illustrative"].value == "true")}
+                for r in rows]
+
+    base = "<https://w3id.org/pic-euralens/id/study-status/"
+    return {"counts": counts, "graphs": graphs,
+            "latest": studies(f"{base}published>"),
+            "planned": studies(f"{base}planned> {base}ongoing>")}
+
+
+@router.get("/", response_class=HTMLResponse, summary="Accueil / Home")
+def home(request: Request, store: StoreDep, format: str | None = None):
+    """Counts, named graphs, latest and planned studies; JSON with `Accept: application/json`."""
+    lang = language(request)
+    data = summary(store, lang)
+    if format == "json" or "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(data)
+    response = templates.TemplateResponse(
+        request, "home.html", {"t": STRINGS[lang], "lang": lang, **data})
+    if "lang" in request.query_params:
+        response.set_cookie("lang", lang, samesite="lax", httponly=True)
+    return response
+
+
+@router.get("/health", summary="Liveness")
+def health(store: StoreDep) -> dict:
+    return {"status": "ok", "graphs": len(store.graphs())}
