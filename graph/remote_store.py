@@ -1,9 +1,10 @@
 """Any SPARQL 1.1 engine: SPARQLWrapper for query and update, the Graph Store Protocol for bulk writes.
 
-Tested against a real Oxigraph server (`oxigraph serve --union-default-graph`). The engine must use the
-union of its graphs as the default graph (Oxigraph: --union-default-graph; Fuseki:
-tdb2:unionDefaultGraph) and accept N-Quads on its Graph Store endpoint without a `graph` parameter
-(Oxigraph and Fuseki do). One HTTP request is one transaction on these engines, so a change is sent as
+Tested against a real Oxigraph server. Queries ask for the union of all graphs as the default graph
+with Oxigraph's `union-default-graph` request parameter (other engines: configure it, e.g. Fuseki's
+tdb2:unionDefaultGraph, and leave the server's own union flag off: updates name their graphs with
+USING). The Graph Store endpoint must accept N-Quads without a `graph` parameter (Oxigraph and Fuseki
+do). One HTTP request is one transaction on these engines, so a change is sent as
 one update (small) or one N-Quads POST (large).
 """
 
@@ -50,6 +51,8 @@ class RemoteStore:
         sparql = bind(sparql, substitutions)
         sw = self._wrapper(self.query_url)
         sw.setQuery(sparql)
+        if union and default_graph is None:
+            sw.addParameter("union-default-graph", "true")
         for g in default_graph or []:
             sw.addDefaultGraph(g.value)
         for g in (named_graphs if named_graphs is not None else default_graph) or []:
@@ -57,7 +60,8 @@ class RemoteStore:
         graph_result = sw.queryType in ("CONSTRUCT", "DESCRIBE")
         sw.setReturnFormat(TURTLE if graph_result else JSON)
         try:
-            raw = sw.query().response.read()
+            with sw.query().response as response:
+                raw = response.read()
         except Exception as e:  # SPARQLWrapper raises its own hierarchy and urllib errors
             raise RemoteQueryError(f"{self.query_url}: {e}") from e
         if graph_result:
@@ -104,7 +108,8 @@ class RemoteStore:
         sw = self._wrapper(self.update_url)
         sw.setQuery(sparql)
         try:
-            sw.query()
+            with sw.query().response as response:
+                response.read()
         except Exception as e:
             raise RemoteQueryError(f"{self.update_url}: {e}") from e
 

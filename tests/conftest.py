@@ -1,0 +1,129 @@
+"""Fixtures: real on-disk pyoxigraph stores and a real Oxigraph server process on 127.0.0.1.
+
+Graph tests take the `store` fixture, which runs each test once per backend.
+"""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pic.graph.bootstrap import initialise
+from pic.graph.embedded_store import EmbeddedStore
+from pic.graph.names import Names
+from pic.graph.remote_store import RemoteStore
+from pic.graph.write_path import Writer
+
+BACKENDS = ("embedded", "remote")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer in {seconds} s")
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    assert Path(found).exists(), "the oxigraph server (PyPI package `oxigraph`) is not installed"
+    return found
+
+
+class OxigraphServer:
+    """`oxigraph serve` on loopback, like a deployment's remote engine."""
+
+    def __init__(self, location: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [oxigraph_binary(), "serve", "--location", str(location), "--bind",
+             f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until_up(self.url, self.process)
+
+    def store(self) -> RemoteStore:
+        return RemoteStore(f"{self.url}/query", f"{self.url}/update", f"{self.url}/store")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+def make_store(backend: str, tmp_path: Path, server: OxigraphServer | None):
+    if backend == "embedded":
+        return EmbeddedStore(tmp_path / "data")
+    store = server.store()
+    store.update("DROP ALL")
+    return store
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    server = request.getfixturevalue("oxigraph_server") if request.param == "remote" else None
+    s = make_store(request.param, tmp_path, server)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def names() -> Names:
+    return Names()
+
+
+@pytest.fixture
+def writer(store, tmp_path, names) -> Writer:
+    return Writer(store, names, tmp_path / "history")
+
+
+@pytest.fixture
+def base_writer(writer) -> Writer:
+    """A store with the ontology and the territories, without the demo."""
+    initialise(writer, demo=False)
+    return writer
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_writer(request, tmp_path_factory):
+    """A store with the whole demo, shared by the read-only tests of a module (one per backend)."""
+    tmp = tmp_path_factory.mktemp(f"demo-{request.param}")
+    if request.param == "remote":
+        server = OxigraphServer(tmp / "oxigraph")
+        store = server.store()
+    else:
+        server, store = None, EmbeddedStore(tmp / "data")
+    w = Writer(store, Names(), tmp / "history")
+    initialise(w, demo=True)
+    yield w
+    store.close()
+    if server:
+        server.stop()
+
+
+def snapshot(store) -> set[str]:
+    """Every quad of the store as text, to check that a failed write changed nothing."""
+    return {str(q) for q in store.quads()}
