@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
 from pic.graph.store import Change, bind, quads_to_update_data, types_query
 
-BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction
+BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction (tests lower it)
 
 
 class EmbeddedStore:
@@ -26,6 +26,7 @@ class EmbeddedStore:
         self.path = self.data_dir / "store"
         self.checkpoint = self.data_dir / "checkpoint"
         self.journal = self.data_dir / "bulk-load.journal"
+        self.bulk_threshold = BULK_THRESHOLD
         self.recovered = self._recover()
         self._store = Store(str(self.path))
 
@@ -68,7 +69,7 @@ class EmbeddedStore:
         self._store.update(sparql)
 
     def apply(self, change: Change, refresh: str | None = None) -> None:
-        if change.size < BULK_THRESHOLD:
+        if change.size < self.bulk_threshold:
             self._apply_transaction(change, refresh)
         else:
             self._apply_bulk(change, refresh)

@@ -39,6 +39,7 @@ class RemoteStore:
         self.update_url = update_url or query_url
         self.gsp_url = gsp_url
         self.http = httpx.Client(timeout=600)
+        self.bulk_threshold = BULK_THRESHOLD
 
     def _wrapper(self, endpoint: str) -> SPARQLWrapper:
         sw = SPARQLWrapper(endpoint)
@@ -114,7 +115,7 @@ class RemoteStore:
             raise RemoteQueryError(f"{self.update_url}: {e}") from e
 
     def apply(self, change: Change, refresh: str | None = None) -> None:
-        if change.size < BULK_THRESHOLD or not self.gsp_url:
+        if change.size < self.bulk_threshold or not self.gsp_url:
             self.update(f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
                         f"INSERT DATA {{ {quads_to_update_data(change.added)}\n"
                         f"{quads_to_update_data(change.record)} }}")
