@@ -22,6 +22,8 @@ from rdflib.collection import Collection
 from pic.ontology.namespaces import SH
 
 DATA = NamedNode("urn:pic:staging:data")
+# An equivalent, set-at-a-time form of a SPARQL constraint, used instead of sh:select when present.
+ENGINE_SELECT = URIRef("https://w3id.org/pic-euralens/shapes#engineSelect")
 CONTEXT = NamedNode("urn:pic:staging:context")
 SUPPORTED = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags,
              SH["in"], SH.minInclusive, SH.maxInclusive, SH.languageIn, SH.uniqueLang, SH["or"],
@@ -150,7 +152,7 @@ def _value_condition(g: Graph, ps, comp: URIRef) -> tuple[str, str]:
 
 
 def _sparql_constraint(g: Graph, shape, constraint, classes: list[str], severity: str) -> _Check:
-    select = str(g.value(constraint, SH.select))
+    select = str(g.value(constraint, ENGINE_SELECT) or g.value(constraint, SH.select))
     prefixes = ""
     for decl_owner in g.objects(constraint, SH.prefixes):
         for decl in g.objects(decl_owner, SH.declare):

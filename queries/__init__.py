@@ -1,1 +1,1 @@
-"""queries"""
+"""Saved SPARQL queries (*.rq with a metadata header) and the quality checks (checks/*.rq)."""

@@ -1,0 +1,87 @@
+"""The SPARQL rules derive what a real reasoner derives from the ontology's axioms, on the demo data.
+
+HermiT (owlready2) is the reference; owlrl (OWL 2 RL) cross-checks. Observations, data sets and the
+provenance graph stay out of the reasoners (ARCHITECTURE.md §7). Reflexive pairs, which the OWL chains
+entail (x cooperatesWith x), are left out on both sides: the rules do not materialise them.
+"""
+
+import pytest
+from pyoxigraph import RdfFormat, parse, serialize
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from pic.ontology import read_bytes
+from pic.ontology.namespaces import IGEO, PIC, QB
+from tests.reasoning import hermit_pairs, hermit_world, owlrl_closure
+
+PROV_ASSOCIATED = "http://www.w3.org/ns/prov#wasAssociatedWith"
+# property -> the properties whose pairs it includes (itself and its sub-properties)
+COMPARED = {
+    str(PIC.cooperatesWith): [str(PIC.cooperatesWith)],
+    str(PIC.informs): [str(PIC.informs), str(PIC.informsViaDerivation)],
+    str(PIC.informsViaDerivation): [str(PIC.informsViaDerivation)],
+    str(PIC.informsTransitively): [str(PIC.informsTransitively), str(PIC.informs),
+                                   str(PIC.informsViaDerivation)],
+    str(PIC.withinTerritory): [str(PIC.withinTerritory), str(IGEO.subdivisionDirecteDe)],
+    PROV_ASSOCIATED: [PROV_ASSOCIATED],
+}
+LEFT_OUT = {QB.Observation, QB.DataSet, PIC.IndicatorDataSet}
+
+
+def reasoning_input() -> list[Graph]:
+    """TBox + territories + the demo's entities, without observations and data sets."""
+    tbox = Graph().parse(data=read_bytes("pic.ttl"), format="turtle")
+    territories = Graph().parse(data=read_bytes("territories.ttl"), format="turtle")
+    schemes = Graph().parse(data=read_bytes("schemes.ttl"), format="turtle")
+    quads = list(parse(read_bytes("demo/demo.trig"), RdfFormat.TRIG))
+    left_out = {str(c) for c in LEFT_OUT}
+    skipped = {q.subject for q in quads if q.predicate.value == str(RDF.type)
+               and q.object.value in left_out}
+    kept = [q.triple for q in quads if q.subject not in skipped]
+    abox = Graph().parse(data=serialize(kept, format=RdfFormat.N_TRIPLES), format="nt")
+    return [tbox, territories, schemes, abox]
+
+
+def no_loops(pairs) -> set[tuple[str, str]]:
+    return {(a, b) for a, b in pairs if a != b}
+
+
+@pytest.fixture(scope="module")
+def hermit():
+    return hermit_world(reasoning_input())
+
+
+@pytest.fixture(scope="module")
+def owlrl_graph():
+    return owlrl_closure(reasoning_input())
+
+
+def rule_pairs(writer, prop: str) -> set[tuple[str, str]]:
+    inferred = writer.names.inferred
+    rows = writer.store.query(f"SELECT ?a ?b WHERE {{ GRAPH {inferred} {{ ?a <{prop}> ?b }} }}")
+    return no_loops((r["a"].value, r["b"].value) for r in rows)
+
+
+@pytest.mark.parametrize("prop", sorted(COMPARED))
+def test_rules_derive_what_hermit_derives(demo_writer, hermit, prop):
+    expected = set()
+    for p in COMPARED[prop]:
+        expected |= hermit_pairs(hermit, p)
+    ours = rule_pairs(demo_writer, prop)
+    assert ours, f"no {prop} pairs at all"
+    assert ours == no_loops(expected), (sorted(ours - expected)[:5], sorted(expected - ours)[:5])
+
+
+@pytest.mark.parametrize("prop", sorted(COMPARED))
+def test_rules_derive_what_owlrl_derives(demo_writer, owlrl_graph, prop):
+    expected = no_loops((str(s), str(o)) for s, o in owlrl_graph.subject_objects(URIRef(prop))
+                        if isinstance(o, URIRef))
+    assert rule_pairs(demo_writer, prop) == expected
+
+
+def test_inferred_graph_is_rebuilt_not_appended(demo_writer):
+    before = demo_writer.store.count(demo_writer.names.inferred)
+    demo_writer.store.update(demo_writer.refresh())
+    assert demo_writer.store.count(demo_writer.names.inferred) == before
+
+
