@@ -4,6 +4,7 @@ Nothing reaches the real store from here: a write is parsed completely first, so
 leave half a file behind. Parsing uses pyoxigraph's Rust parsers (about 9x faster than rdflib's).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +114,8 @@ def parse_stream(data, rdf: RdfFormat, graph: NamedNode | None, source: str, siz
             staging.bulk_load(data, rdf, base_iri=base_iri, to_graph=graph)
     except SyntaxError as e:
         line, column = (e.lineno, e.offset) if e.lineno else _position(str(e))
-        raise RdfParseError(e.msg if e.lineno else str(e), source, line, column) from None
+        message = re.sub(r"^Parser error (at|between) [^:]*: ", "", e.msg if e.lineno else str(e))
+        raise RdfParseError(message, source, line, column) from None
     return Staged(staging, source, rdf, size)
 
 
@@ -129,7 +131,5 @@ def _map_default_graph(quads, graph: NamedNode | None, source: str):
 
 def _position(message: str) -> tuple[int | None, int | None]:
     """JSON-LD and RDF/XML errors carry their position only in the text ('line 3 column 5')."""
-    import re
-
     m = re.search(r"line (\d+) column (\d+)", message)
     return (int(m.group(1)), int(m.group(2))) if m else (None, None)

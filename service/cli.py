@@ -113,7 +113,7 @@ def validate_file(file: Path,
         err.print(f"Warning: {w.describe('en')}")
     if not report.conforms:
         for v in report.violations:
-            err.print(f"Violation: {v.describe('en')}")
+            sys.stderr.write(f"Violation: {v.describe('en')}\n")
         raise CliError(f"{file} does not conform: {len(report.violations)} violation(s)")
     out.print(f"{file}: {len(staged)} triples conform to the shapes.")
 
@@ -216,26 +216,28 @@ def serve(host: Annotated[str | None, typer.Option()] = None,
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
 
 
+def fail(message: str, code: int = 1) -> None:
+    """One plain `Error:` line on standard error (never wrapped), then exit."""
+    sys.stderr.write(f"Error: {message}\n")
+    sys.exit(code)
+
+
 def main() -> None:
     """Entry point: runs the Typer app and turns known failures into one `Error:` line."""
     try:
         app(standalone_mode=False)
-    except (CliError, RdfParseError, ValidationFailed, NotAllowed, PermissionError, ValueError,
+    except ValidationFailed as e:
+        for v in e.report.violations:
+            sys.stderr.write(f"Violation: {v.describe('en')}\n")
+        fail(str(e))
+    except (CliError, RdfParseError, NotAllowed, PermissionError, ValueError,
             FileNotFoundError) as e:
-        if isinstance(e, ValidationFailed):
-            for v in e.report.violations:
-                err.print(f"Violation: {v.describe('en')}", highlight=False)
-        err.print(f"Error: {e}", highlight=False, markup=False)
-        sys.exit(1)
+        fail(str(e))
     except KeyboardInterrupt:
-        err.print("Error: interrupted; the store is unchanged", highlight=False)
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as e:  # a click usage error
-        import click
-
-        if isinstance(e, click.ClickException):
+        fail("interrupted; the store is unchanged", 130)
+    except Exception as e:
+        # Typer's usage errors (click exceptions, vendored by Typer) know how to show themselves.
+        if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()
             sys.exit(e.exit_code)
         raise
