@@ -14,12 +14,13 @@ from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
-from pic.graph.store import Change, bind, quads_to_update_data, types_query
+from pic.graph.store import Change, Infer, bind, replacement_update, types_query
 
 BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction (tests lower it)
 
 
 class EmbeddedStore:
+    loads_files_atomically = True  # the checkpoint covers a syntax error half-way through a file
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -68,29 +69,13 @@ class EmbeddedStore:
     def update(self, sparql: str) -> None:
         self._store.update(sparql)
 
-    def apply(self, change: Change, refresh: str | None = None) -> None:
+    def apply(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
         if change.size < self.bulk_threshold:
-            self._apply_transaction(change, refresh)
-        else:
-            self._apply_bulk(change, refresh)
+            self._store.update(replacement_update(change, inferred, infer(change)))
+            return len(change.added)
+        return self._apply_bulk(change, inferred, infer)
 
-    def _apply_transaction(self, change: Change, refresh: str | None) -> None:
-        self._store.update(
-            f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
-            f"INSERT DATA {{ {quads_to_update_data(change.added)} \n"
-            f"{quads_to_update_data(change.record)} }}")
-        if refresh:
-            try:
-                self._store.update(refresh)
-            except BaseException:
-                # Undo: the record and the added quads go, the removed ones come back.
-                self._store.update(
-                    f"DELETE DATA {{ {quads_to_update_data(change.added)}\n"
-                    f"{quads_to_update_data(change.record)} }} ;\n"
-                    f"INSERT DATA {{ {quads_to_update_data(change.removed)} }}")
-                raise
-
-    def _apply_bulk(self, change: Change, refresh: str | None) -> None:
+    def _apply_bulk(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
         self._store.flush()
         if self.checkpoint.exists():
             shutil.rmtree(self.checkpoint)
@@ -99,16 +84,29 @@ class EmbeddedStore:
         try:
             for quad in change.removed:
                 self._store.remove(quad)
-            self._store.bulk_extend(change.added)
-            self._store.extend(change.record)
-            if refresh:
-                self._store.update(refresh)
+            if change.file is not None:
+                before = self._count(change.file.graph)
+                self._store.bulk_load(path=str(change.file.path), format=change.file.format,
+                                      to_graph=change.file.graph)
+                added = self._count(change.file.graph) - before
+            else:
+                self._store.bulk_extend(change.added)
+                added = len(change.added)
+            self._store.extend(change.record(added))
+            triples = infer(None)
+            self._store.clear_graph(inferred)
+            self._store.bulk_extend(Quad(t.subject, t.predicate, t.object, inferred) for t in triples)
             self._store.flush()
         except BaseException:
             self._restore()
             raise
         self.journal.unlink()
         shutil.rmtree(self.checkpoint)
+        return added
+
+    def _count(self, graph: NamedNode) -> int:
+        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))["n"].value)
 
     # -- recovery ------------------------------------------------------------------------------
     def _recover(self) -> bool:

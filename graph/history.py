@@ -49,9 +49,13 @@ def _write(path: Path, quads) -> str:
 
 
 def record_change(history_dir: Path, names: Names, user: User, added, removed: list[Quad],
-                  graphs: set[NamedNode], source: str, validated: bool,
-                  started: datetime) -> Delta:
-    """Write the delta files and build the provenance activity (not yet in the store)."""
+                  graphs: set[NamedNode], source: str, validated: bool, started: datetime,
+                  count: int, copy_of: tuple[Path, str] | None = None) -> Delta:
+    """Write the delta files and build the provenance activity (not yet in the store).
+
+    `added` is None for a file loaded directly; `copy_of` is then that file's copy in the history and
+    its checksum, and stands as the delta.
+    """
     history_dir.mkdir(parents=True, exist_ok=True)
     change_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     change = names.change(change_id)
@@ -63,7 +67,7 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
         Quad(change, NamedNode(f"{PROV}wasAssociatedWith"), agent, g),
         Quad(change, NamedNode(f"{PROV}startedAtTime"), _datetime(started), g),
         Quad(change, NamedNode(f"{PROV}endedAtTime"), _datetime(now()), g),
-        Quad(change, NamedNode(f"{PIC}addedTriples"), Literal(str(len(added)), datatype=NamedNode(f"{XSD}integer")), g),
+        Quad(change, NamedNode(f"{PIC}addedTriples"), Literal(str(count), datatype=NamedNode(f"{XSD}integer")), g),
         Quad(change, NamedNode(f"{PIC}removedTriples"), Literal(str(len(removed)), datatype=NamedNode(f"{XSD}integer")), g),
         Quad(change, DCTERMS_SOURCE, Literal(source), g),
         Quad(agent, RDF_TYPE, NamedNode(f"{PROV}Agent"), g),
@@ -74,7 +78,7 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
     for graph in sorted(graphs, key=lambda n: n.value):
         record.append(Quad(change, NamedNode(f"{PIC}changedGraph"), graph, g))
     touched = {q.subject for q in removed if isinstance(q.subject, NamedNode)}
-    for q in added:
+    for q in added if added is not None else ():
         if len(touched) > MAX_TOUCHED:
             break
         if isinstance(q.subject, NamedNode):
@@ -83,8 +87,17 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
         record.extend(Quad(change, NamedNode(f"{PIC}touched"), s, g)
                       for s in sorted(touched, key=lambda n: n.value))
     files = []
-    for kind, quads in (("added", added), ("removed", removed)):
-        if len(quads) == 0:
+    deltas = [("added", added), ("removed", removed)]
+    if copy_of is not None:
+        kept, checksum = copy_of
+        path = history_dir / f"{change_id}.added{kept.suffix}"
+        kept.rename(path)
+        files.append(path)
+        record.append(Quad(change, NamedNode(f"{PIC}deltaFile"), Literal(f"history/{path.name}"), g))
+        record.append(Quad(change, NamedNode(f"{PIC}deltaChecksum"), Literal(f"sha256:{checksum}"), g))
+        deltas = [("removed", removed)]
+    for kind, quads in deltas:
+        if quads is None or len(quads) == 0:
             continue
         path = history_dir / f"{change_id}.{kind}.nq.gz"
         checksum = _write(path, quads)

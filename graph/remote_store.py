@@ -24,7 +24,7 @@ from pyoxigraph import (
 )
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from pic.graph.store import Change, bind, quads_to_update_data, types_query
+from pic.graph.store import Change, Infer, bind, quads_to_update_data, replacement_update, types_query
 
 BULK_THRESHOLD = 20_000
 
@@ -34,6 +34,7 @@ class RemoteQueryError(RuntimeError):
 
 
 class RemoteStore:
+    loads_files_atomically = False  # a file is parsed locally and sent as N-Quads instead
     def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None):
         self.query_url = query_url
         self.update_url = update_url or query_url
@@ -114,28 +115,50 @@ class RemoteStore:
         except Exception as e:
             raise RemoteQueryError(f"{self.update_url}: {e}") from e
 
-    def apply(self, change: Change, refresh: str | None = None) -> None:
+    def apply(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
         if change.size < self.bulk_threshold or not self.gsp_url:
-            self.update(f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
-                        f"INSERT DATA {{ {quads_to_update_data(change.added)}\n"
-                        f"{quads_to_update_data(change.record)} }}")
-        else:
+            self.update(replacement_update(change, inferred, infer(change)))
+            return len(change.added)
+        # Large: each request is one transaction on the engine; a later failure is compensated.
+        if change.removed:
+            self.update(f"DELETE DATA {{ {quads_to_update_data(change.removed)} }}")
+        record: list[Quad] = []
+        try:
+            if change.file is not None:
+                before = self.count(change.file.graph)
+                with change.file.path.open("rb") as f:
+                    self._post(f, change.file.format, change.file.graph)
+                added = self.count(change.file.graph) - before
+                record = change.record(added)
+                self.update(f"INSERT DATA {{ {quads_to_update_data(record)} }}")
+            else:
+                added = len(change.added)
+                record = change.record(added)
+                body = io.BytesIO()
+                serialize(list(change.added) + record, body, RdfFormat.N_QUADS)
+                self._post(body.getvalue(), RdfFormat.N_QUADS, None)
+            triples = io.BytesIO()
+            serialize(infer(None), triples, RdfFormat.N_TRIPLES)
+            self._send("PUT", triples.getvalue(), RdfFormat.N_TRIPLES, inferred)
+        except BaseException:
+            # (The Writer sends files directly only to stores that load them atomically.)
+            self.update(f"DELETE DATA {{ {quads_to_update_data(record)} }}")
+            if change.added is not None:
+                self.update(f"DELETE DATA {{ {quads_to_update_data(change.added)} }}")
             if change.removed:
-                self.update(f"DELETE DATA {{ {quads_to_update_data(change.removed)} }}")
-            body = io.BytesIO()
-            serialize(list(change.added) + list(change.record), body, RdfFormat.N_QUADS)
-            r = self.http.post(self.gsp_url, content=body.getvalue(),
-                               headers={"Content-Type": "application/n-quads"})
-            if r.status_code >= 300:
-                raise RemoteQueryError(f"{self.gsp_url}: HTTP {r.status_code} {r.text[:500]}")
-        if refresh:
-            try:
-                self.update(refresh)
-            except BaseException:
-                self.update(f"DELETE DATA {{ {quads_to_update_data(change.added)}\n"
-                            f"{quads_to_update_data(change.record)} }} ;\n"
-                            f"INSERT DATA {{ {quads_to_update_data(change.removed)} }}")
-                raise
+                self.update(f"INSERT DATA {{ {quads_to_update_data(change.removed)} }}")
+            raise
+        return added
+
+    def _post(self, body, fmt: RdfFormat, graph: NamedNode | None) -> None:
+        self._send("POST", body, fmt, graph)
+
+    def _send(self, method: str, body, fmt: RdfFormat, graph: NamedNode | None) -> None:
+        params = {"graph": graph.value} if graph is not None else {}
+        r = self.http.request(method, self.gsp_url, params=params, content=body,
+                              headers={"Content-Type": fmt.media_type})
+        if r.status_code >= 300:
+            raise RemoteQueryError(f"{self.gsp_url}: HTTP {r.status_code} {r.text[:500]}")
 
     def close(self) -> None:
         self.http.close()

@@ -21,10 +21,10 @@ from rdflib.collection import Collection
 
 from pic.ontology.namespaces import SH
 
-DATA = NamedNode("urn:pic:staging:data")
 # An equivalent, set-at-a-time form of a SPARQL constraint, used instead of sh:select when present.
 ENGINE_SELECT = URIRef("https://w3id.org/pic-euralens/shapes#engineSelect")
 CONTEXT = NamedNode("urn:pic:staging:context")
+DATA = NamedNode("urn:pic:staging:data")  # where default-graph data goes for validation
 SUPPORTED = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags,
              SH["in"], SH.minInclusive, SH.maxInclusive, SH.languageIn, SH.uniqueLang, SH["or"],
              SH.message, SH.severity, SH.path, SH.name, SH.description}
@@ -59,6 +59,7 @@ class _Check:
     severity: str
     messages: tuple[str, str]
     class_iri: str | None = None  # for sh:class: candidates are looked up in the store
+    classes: tuple[str, ...] = ()  # the shape's target classes
 
 
 @dataclass
@@ -103,11 +104,13 @@ def _messages(g: Graph, node) -> tuple[str, str]:
     return fr, by_lang.get("en") or fr
 
 
+FOCUS_TYPES = "#FOCUS-TYPES#"  # replaced, when validating, by the target classes and subclasses
+
+
 def _focus(classes: list[str]) -> str:
-    values = " ".join(classes)
-    return (f"VALUES ?targetClass {{ {values} }} "
-            f"GRAPH <{DATA.value}> {{ ?this a ?focusType }} "
-            f"?focusType <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?targetClass .")
+    """Focus nodes: typed (in the data, not the context) with a target class or a subclass."""
+    return (f"VALUES ?focusType {{ {FOCUS_TYPES}{' '.join(classes)} }} "
+            f"GRAPH ?dataGraph {{ ?this a ?focusType }} FILTER (?dataGraph != <{CONTEXT.value}>)")
 
 
 def _value_condition(g: Graph, ps, comp: URIRef) -> tuple[str, str]:
@@ -181,6 +184,8 @@ class ShapesValidator:
             for constraint in shapes.objects(shape, SH.sparql):
                 self.checks.append(_sparql_constraint(
                     shapes, shape, constraint, classes, _severity(node_severity)))
+            for check in self.checks:
+                check.classes = check.classes or tuple(classes)
 
     def _compile_property(self, g: Graph, ps, classes: list[str]) -> None:
         unknown = {p for p in g.predicates(ps) if p not in SUPPORTED}
@@ -224,14 +229,15 @@ class ShapesValidator:
     def validate(self, staging: Store,
                  known: Callable[[list[tuple[str, str]]], set[tuple[str, str]]] | None = None
                  ) -> ValidationReport:
-        """Validate the quads of graph DATA in `staging` (CONTEXT holds the ontology).
+        """Validate the quads of every graph of `staging` but CONTEXT, which holds the ontology.
 
         `known(pairs)` answers which (value, class) pairs the store already knows, for sh:class.
         """
         report = ValidationReport()
         pending: list[tuple[_Check, object, object]] = []
         for check in self.checks:
-            for row in staging.query(check.query, use_default_graph_as_union=True):
+            query = check.query.replace(FOCUS_TYPES, _subclasses(staging, check.classes), 1)
+            for row in staging.query(query, use_default_graph_as_union=True):
                 value = _get(row, "value")
                 if check.class_iri and isinstance(value, NamedNode) and known is not None:
                     pending.append((check, row["this"], value))
@@ -245,6 +251,14 @@ class ShapesValidator:
                     _add(report, check, focus, value, None)
         report.violations.sort(key=lambda v: (v.focus, v.path or "", v.component))
         return report
+
+
+def _subclasses(staging: Store, classes: tuple[str, ...]) -> str:
+    """The proper subclasses of the target classes, from the ontology in CONTEXT."""
+    values = " ".join(classes)
+    rows = staging.query(f"SELECT DISTINCT ?c WHERE {{ VALUES ?target {{ {values} }} GRAPH <{CONTEXT.value}> "
+                         f"{{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?target }} }}")
+    return " ".join(str(r["c"]) for r in rows) + " "
 
 
 def _get(row, name):
@@ -278,9 +292,10 @@ def _add(report: ValidationReport, check: _Check, focus, value, path) -> None:
 
 
 def stage_for_validation(data_quads: Iterable, context_quads: Iterable) -> Store:
-    """A staging store with the data in DATA and the ontology in CONTEXT."""
+    """A staging store with the data in its own graphs and the ontology in CONTEXT."""
     staging = Store()
-    staging.bulk_extend(Quad(q.subject, q.predicate, q.object, DATA) for q in data_quads)
+    staging.bulk_extend(q if isinstance(q.graph_name, NamedNode) else
+                        Quad(q.subject, q.predicate, q.object, DATA) for q in data_quads)
     staging.bulk_extend(Quad(q.subject, q.predicate, q.object, CONTEXT) for q in context_quads)
     return staging
 

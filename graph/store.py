@@ -6,29 +6,46 @@ both cases (QuerySolutions, QueryBoolean, QueryTriples), so callers never care w
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple
+
+
+@dataclass
+class FileSource:
+    """A file the bulk path may load directly (trusted admin loads skip parsing in Python)."""
+
+    path: Path
+    format: RdfFormat
+    graph: NamedNode
 
 
 @dataclass
 class Change:
-    """Quads to add and to remove, applied together or not at all.
+    """Quads to add and to remove, applied together with their record and inferences, or not at all.
 
-    `added` is usually a staging store straight from the parser; `record` is the provenance activity
-    that describes the change, written in the same step.
+    `added` is a staging store straight from the parser, or None when `file` is loaded directly.
+    `record(n)` builds the provenance activity once the number of added triples is known.
     """
 
-    added: Store
+    added: Store | None
     removed: list[Quad]
-    record: list[Quad]  # the provenance activity describing this change
+    record: Callable[[int], list[Quad]]
+    file: FileSource | None = None
 
     @property
     def size(self) -> int:
+        if self.added is None:
+            return 1 << 62  # a file loaded directly always takes the bulk path
         return len(self.added) + len(self.removed)
+
+
+# The store calls infer(change) before a transactional write (the change is not in the store yet) and
+# infer(None) after a bulk write; it returns the triples of the new inferred graph.
+Infer = Callable[["Change | None"], list[Triple]]
 
 
 class KnowledgeStore(Protocol):
@@ -42,9 +59,9 @@ class KnowledgeStore(Protocol):
     def update(self, sparql: str) -> None:
         """A SPARQL 1.1 update, applied atomically."""
 
-    def apply(self, change: Change, refresh: str | None = None) -> None:
-        """Add and remove quads and write the change's record atomically, then run `refresh`
-        (a SPARQL update); if `refresh` fails the change is undone."""
+    def apply(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
+        """Remove and add the quads, write the record and replace the inferred graph, atomically.
+        Returns the number of triples added."""
 
     def graphs(self) -> list[NamedNode]: ...
 
@@ -83,6 +100,19 @@ def bind(sparql: str, substitutions: dict) -> str:
     if m is None:
         raise ValueError("cannot bind parameters: the query has no group pattern")
     return sparql[:m.end()] + block + sparql[m.end():]
+
+
+def inferred_data(graph: NamedNode, triples: Iterable[Triple]) -> str:
+    return "\n".join(f"GRAPH {graph} {{ {t.subject} {t.predicate} {t.object} }}" for t in triples)
+
+
+def replacement_update(change: Change, inferred: NamedNode, triples: list[Triple]) -> str:
+    """One SPARQL update: the change, its record, and the new inferred graph."""
+    record = change.record(len(change.added))
+    return (f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
+            f"INSERT DATA {{ {quads_to_update_data(change.added)}\n{quads_to_update_data(record)} }} ;\n"
+            f"DROP SILENT GRAPH {inferred} ;\n"
+            f"INSERT DATA {{ {inferred_data(inferred, triples)} }}")
 
 
 def types_query(pairs: list[tuple[str, str]]) -> str:

@@ -2,31 +2,32 @@
 
 Order matters: check the user may write every graph touched; validate the resulting descriptions with
 the SHACL shapes (run by the SPARQL engine); write the delta to the history; apply the quads, the
-provenance activity and the inferred-graph refresh atomically. Any failure leaves the store as it was.
+provenance activity and the new inferred graph atomically. Any failure leaves the store as it was.
 """
 
+import hashlib
+import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple
 from rdflib import Graph
 
 from pic.graph import inference
 from pic.graph.access import User, check_write
 from pic.graph.history import now, record_change
 from pic.graph.names import Names
-from pic.graph.parsing import Staged
+from pic.graph.parsing import Progress, Staged, parse_file, rdf_format
 from pic.graph.shacl_engine import (
-    DATA,
+    CONTEXT,
     ShapesValidator,
     ValidationReport,
     Violation,
     stage_for_validation,
 )
-from pic.graph.store import Change, KnowledgeStore
+from pic.graph.store import Change, FileSource, KnowledgeStore, inferred_data
 from pic.ontology import read_bytes
 
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
@@ -65,59 +66,120 @@ class Writer:
         return ShapesValidator(Graph().parse(data=read_bytes("shapes.ttl"), format="turtle"))
 
     @cached_property
-    def context(self) -> Store:
+    def context(self) -> list[Quad]:
         """The ontology, structure and schemes: class and property hierarchies for validation."""
         ctx = Store()
         for name in CONTEXT_FILES:
-            ctx.load(read_bytes(name), RdfFormat.TURTLE, to_graph=NamedNode(f"urn:pic:{name}"))
-        return ctx
+            ctx.load(read_bytes(name), RdfFormat.TURTLE, to_graph=CONTEXT)
+        return list(ctx)
 
-    def load(self, staged: Staged, user: User, *, validate: bool = True,
-             step: Callable[[str], None] | None = None) -> WriteResult:
+    # -- entry points ------------------------------------------------------------------------
+    def load_file(self, path: Path, graph: NamedNode | None, user: User, *, fmt: str | None = None,
+                  validate: bool = True, progress: Progress | None = None) -> WriteResult:
+        """Load a file. A trusted admin load without validation goes straight to the bulk loader
+        (the store stays atomic: a syntax error half-way restores it)."""
+        rdf = rdf_format(fmt, Path(path).name)
+        direct = getattr(self.store, "loads_files_atomically", False)
+        if validate or graph is None or rdf.supports_datasets or not direct:
+            return self.load(parse_file(path, graph, fmt, progress), user, validate=validate)
+        self._check_role(user, {graph}, validate=False)
+        return self._write(None, [], user, source=str(path), validated=False,
+                           file=FileSource(Path(path), rdf, graph))
+
+    def load(self, staged: Staged, user: User, *, validate: bool = True) -> WriteResult:
         """Write a parsed file (all its quads are additions)."""
-        return self.write(staged.store, [], user, source=staged.source, validate=validate, step=step)
+        return self.write(staged.store, [], user, source=staged.source, validate=validate)
 
     def write(self, added: Store, removed: list[Quad], user: User, *, source: str,
-              validate: bool = True, step: Callable[[str], None] | None = None) -> WriteResult:
-        started, clock, seconds = now(), time.perf_counter(), {}
-
-        def lap(name: str) -> None:
-            nonlocal clock
-            seconds[name] = round(time.perf_counter() - clock, 3)
-            clock = time.perf_counter()
-            if step:
-                step(name)
-
+              validate: bool = True) -> WriteResult:
         graphs = {q.graph_name for q in removed} | set(added.named_graphs())
-        if not validate and user.role != "admin":
-            raise PermissionError("only an admin may write without validation")
-        check_write(user, graphs, self.names)
+        self._check_role(user, graphs, validate)
         warnings: list[Violation] = []
+        clock = time.perf_counter()
         if validate:
             report = self.check(added, removed)
             if not report.conforms:
                 raise ValidationFailed(report)
             warnings = report.warnings
-            lap("validate")
-        delta = record_change(self.history_dir, self.names, user, added, removed, graphs, source,
-                              validate, started)
-        lap("history")
+        result = self._write(added, removed, user, source=source, validated=validate)
+        result.warnings = warnings
+        result.seconds = {"validate": round(time.perf_counter() - clock, 3), **result.seconds}
+        return result
+
+    # -- steps -------------------------------------------------------------------------------
+    def _check_role(self, user: User, graphs: set[NamedNode], validate: bool) -> None:
+        if not validate and user.role != "admin":
+            raise PermissionError("only an admin may write without validation")
+        check_write(user, graphs, self.names)
+
+    def _write(self, added: Store | None, removed: list[Quad], user: User, *, source: str,
+               validated: bool, file: FileSource | None = None) -> WriteResult:
+        started, clock = now(), time.perf_counter()
+        graphs = {file.graph} if file else {q.graph_name for q in removed} | set(added.named_graphs())
+        files: list[Path] = []
+        made: list[NamedNode] = []
+
+        def record(count: int) -> list[Quad]:
+            delta = record_change(self.history_dir, self.names, user, added, removed, graphs, source,
+                                  validated, started, count=count, copy_of=file and self._keep(file))
+            files.extend(delta.files)
+            made.append(delta.change)
+            return delta.record
+
         try:
-            self.store.apply(Change(added, removed, delta.record), refresh=self.refresh(graphs))
+            count = self.store.apply(Change(added, removed, record, file), self.names.inferred,
+                                     self._infer)
         except BaseException:
-            for f in delta.files:
+            for f in files:
                 f.unlink(missing_ok=True)
             raise
-        lap("apply")
-        return WriteResult(delta.change, sorted(g.value for g in graphs), len(added), len(removed),
-                           warnings, seconds)
+        return WriteResult(made[0], sorted(g.value for g in graphs), count,
+                           len(removed), seconds={"write": round(time.perf_counter() - clock, 3)})
 
+    def _keep(self, file: FileSource) -> tuple[Path, str]:
+        """Copy a directly loaded file into the history (the delta of a trusted load is the file)."""
+        self.history_dir.mkdir(parents=True, exist_ok=True)
+        target = self.history_dir / f"incoming-{time.time_ns()}{file.path.suffix}"
+        shutil.copyfile(file.path, target)
+        digest = hashlib.sha256()
+        with target.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        return target, digest.hexdigest()
+
+    def _infer(self, change: Change | None) -> list[Triple]:
+        sources = self.sources(change.added.named_graphs() if change and change.added else ())
+        if change is None:
+            return inference.derive(inference.rule_input(self.store, sources))
+        return inference.derive(inference.rule_input(self.store, sources, change.added,
+                                                     change.removed))
+
+    def sources(self, extra=()) -> list[NamedNode]:
+        """Every user graph: what the rules read (not the inferred and provenance graphs)."""
+        derived = {self.names.inferred.value, self.names.provenance.value}
+        graphs = {g for g in [*self.store.graphs(), *extra] if g.value not in derived}
+        return sorted(graphs, key=lambda g: g.value)
+
+    def refresh(self) -> None:
+        """Recompute the inferred graph from scratch (after an out-of-band change)."""
+        triples = inference.derive(inference.rule_input(self.store, self.sources()))
+        self.store.update(f"DROP SILENT GRAPH {self.names.inferred} ;\n"
+                          f"INSERT DATA {{ {inferred_data(self.names.inferred, triples)} }}")
+
+    # -- validation --------------------------------------------------------------------------
     def check(self, added: Store, removed: list[Quad]) -> ValidationReport:
         """Validate what the touched entities will look like after the change."""
         existing = self._existing(added, removed)
+        if not existing and not removed:
+            # Pure additions to graphs without those entities: validate the staged store in place.
+            added.bulk_extend(self.context)
+            try:
+                return self.validator.validate(added, known=self.store.describe_types)
+            finally:
+                added.remove_graph(CONTEXT)
         staging = stage_for_validation(_chain(added, existing), self.context)
         for q in removed:
-            staging.remove(Quad(q.subject, q.predicate, q.object, DATA))
+            staging.remove(q)
         return self.validator.validate(staging, known=self.store.describe_types)
 
     def _existing(self, added: Store, removed: list[Quad]) -> list[Quad]:
@@ -141,13 +203,8 @@ class Writer:
     def _has_data(self, graph: NamedNode) -> bool:
         return bool(self.store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
 
-    def refresh(self, extra: set[NamedNode] = frozenset()) -> str:
-        """The update that recomputes the inferred graph from every user graph."""
-        derived = {self.names.inferred.value, self.names.provenance.value}
-        sources = {g for g in [*self.store.graphs(), *extra] if g.value not in derived}
-        return inference.refresh_update(self.names.inferred, sorted(sources, key=lambda g: g.value))
-
 
 def _chain(*parts):
     for part in parts:
         yield from part
+

@@ -80,9 +80,13 @@ def load(file: Path,
     """Load an RDF file into a named graph through the write path."""
     settings = Settings()
     writer = open_writer(settings)
-    staged = _parse_with_progress(file, _graph(graph), format)
-    with err.status("validating and writing…"):
-        result = writer.load(staged, local_user(), validate=validate)
+    if not file.is_file():
+        raise CliError(f"no such file: {file}")
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(f"loading {file.name}", total=file.stat().st_size)
+        result = writer.load_file(file, _graph(graph), local_user(), fmt=format, validate=validate,
+                                  progress=lambda done, total: progress.update(task, completed=done))
     for w in result.warnings:
         err.print(f"Warning: {w.describe('en')}")
     out.print(f"Loaded {result.added} triples into {', '.join(result.graphs)} "

@@ -44,7 +44,10 @@ def test_a_large_file_goes_through_the_bulk_path_validated(base_writer, tiny_fil
 def test_a_failure_inside_the_bulk_path_restores_the_store(base_writer, tiny_file, monkeypatch):
     base_writer.store.bulk_threshold = 1000
     before = snapshot(base_writer.store)
-    monkeypatch.setattr(type(base_writer), "refresh", lambda self, extra=(): "NOT SPARQL")
+    def broken(self, change):
+        raise RuntimeError("inference failed")
+
+    monkeypatch.setattr(type(base_writer), "_infer", broken)
     with pytest.raises(Exception):  # noqa: B017 - engine-specific error
         base_writer.load(parse_file(tiny_file, GRAPH), ADMIN)
     assert snapshot(base_writer.store) == before
@@ -76,3 +79,17 @@ def test_a_killed_bulk_load_leaves_the_store_as_it_was(tmp_path, tiny_file):
     assert reopened.recovered
     assert snapshot(reopened) == before
     reopened.close()
+
+
+def test_a_trusted_load_goes_straight_to_the_bulk_loader_and_stays_atomic(base_writer, tiny_file,
+                                                                        tmp_path):
+    result = base_writer.load_file(tiny_file, GRAPH, ADMIN, validate=False)
+    assert result.added == base_writer.store.count(GRAPH) > 1000
+    kept = list(base_writer.history_dir.glob("*.added.ttl"))
+    assert len(kept) == 1 and kept[0].read_bytes() == tiny_file.read_bytes()
+    before = snapshot(base_writer.store)
+    broken = tmp_path / "broken.ttl"
+    broken.write_bytes(tiny_file.read_bytes() + b"\n<http://a> <http://b> .\n")
+    with pytest.raises(Exception, match="(?i)expect|unexpected|parser|syntax"):
+        base_writer.load_file(broken, NamedNode(GRAPH.value + "-2"), ADMIN, validate=False)
+    assert snapshot(base_writer.store) == before

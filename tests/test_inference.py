@@ -81,7 +81,7 @@ def test_rules_derive_what_owlrl_derives(demo_writer, owlrl_graph, prop):
 
 def test_inferred_graph_is_rebuilt_not_appended(demo_writer):
     before = demo_writer.store.count(demo_writer.names.inferred)
-    demo_writer.store.update(demo_writer.refresh())
+    demo_writer.refresh()
     assert demo_writer.store.count(demo_writer.names.inferred) == before
 
 

@@ -147,8 +147,12 @@ def test_partners_write_only_their_own_graph(base_writer):
 def test_a_failing_inference_refresh_undoes_the_change(base_writer, monkeypatch):
     before = snapshot(base_writer.store)
     history_before = set(base_writer.history_dir.glob("*.nq.gz"))
-    monkeypatch.setattr(type(base_writer), "refresh", lambda self, extra=(): "THIS IS NOT SPARQL")
+    monkeypatch.setattr(type(base_writer), "_infer", _broken_inference)
     with pytest.raises(Exception):  # noqa: B017 - the engine's own error type differs per backend
         base_writer.load(staged(GOOD), ADMIN)
     assert snapshot(base_writer.store) == before
     assert set(base_writer.history_dir.glob("*.nq.gz")) == history_before
+
+
+def _broken_inference(self, change):
+    raise RuntimeError("inference failed")
