@@ -67,8 +67,8 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
         Quad(change, NamedNode(f"{PROV}wasAssociatedWith"), agent, g),
         Quad(change, NamedNode(f"{PROV}startedAtTime"), _datetime(started), g),
         Quad(change, NamedNode(f"{PROV}endedAtTime"), _datetime(now()), g),
-        Quad(change, NamedNode(f"{PIC}addedTriples"), Literal(str(count), datatype=NamedNode(f"{XSD}integer")), g),
-        Quad(change, NamedNode(f"{PIC}removedTriples"), Literal(str(len(removed)), datatype=NamedNode(f"{XSD}integer")), g),
+        Quad(change, NamedNode(f"{PIC}addedTriples"), _integer(count), g),
+        Quad(change, NamedNode(f"{PIC}removedTriples"), _integer(len(removed)), g),
         Quad(change, DCTERMS_SOURCE, Literal(source), g),
         Quad(agent, RDF_TYPE, NamedNode(f"{PROV}Agent"), g),
         Quad(agent, RDFS_LABEL, Literal(user.name), g),
@@ -105,6 +105,10 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
         record.append(Quad(change, NamedNode(f"{PIC}deltaFile"), Literal(f"history/{path.name}"), g))
         record.append(Quad(change, NamedNode(f"{PIC}deltaChecksum"), Literal(f"sha256:{checksum}"), g))
     return Delta(change, files, record)
+
+
+def _integer(value: int) -> Literal:
+    return Literal(str(value), datatype=NamedNode(f"{XSD}integer"))
 
 
 def _datetime(value: datetime) -> Literal:

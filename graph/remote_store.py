@@ -24,7 +24,14 @@ from pyoxigraph import (
 )
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from pic.graph.store import Change, Infer, bind, quads_to_update_data, replacement_update, types_query
+from pic.graph.store import (
+    Change,
+    Infer,
+    bind,
+    quads_to_update_data,
+    replacement_update,
+    types_query,
+)
 
 BULK_THRESHOLD = 20_000
 

@@ -466,7 +466,8 @@ INDICATORS = [
      "culture", "Nombre annuel d'entrées au musée du Louvre-Lens.",
      "Yearly number of admissions to the Louvre-Lens museum.", [LENS], (700000, -0.02), 2013, []),
     ("part-entrees-gratuites", "Part des entrées gratuites", "Share of free admissions", "%", "culture",
-     "Part des entrées gratuites dans la fréquentation annuelle du musée ; numérateur et dénominateur publiés avec la valeur.",
+     "Part des entrées gratuites dans la fréquentation annuelle du musée ; "
+     "numérateur et dénominateur publiés avec la valeur.",
      "Share of free admissions in the museum's yearly attendance; numerator and denominator published with the value.",
      [LENS], (55.0, 0.005), 2013, [(LENS, 2024)]),
     ("taux-chomage", "Taux de chômage", "Unemployment rate", "%", "economie-emploi",
@@ -571,7 +572,8 @@ QUESTIONS = [
 GROUPS = [
     ("impacts-louvre-lens", "Groupe impacts du Louvre-Lens (fictif)", "Louvre-Lens impacts group (fictional)",
      ["culture", "tourisme"], ["euralens", "louvre-lens", "office-tourisme-lens-lievin", "terril-conseil"]),
-    ("habitat-cadre-de-vie", "Groupe habitat et cadre de vie (fictif)", "Housing and living environment group (fictional)",
+    ("habitat-cadre-de-vie", "Groupe habitat et cadre de vie (fictif)",
+     "Housing and living environment group (fictional)",
      ["renouvellement-urbain-habitat", "environnement"], ["aula", "mission-bassin-minier", "ca-lens-lievin"]),
     ("recherche-action", "Groupe recherche-action (fictif)", "Research-action group (fictional)",
      ["gouvernance-cooperation"], ["atemis", "universite-artois", "euralens"]),
