@@ -6,6 +6,7 @@ leave half a file behind. Parsing uses pyoxigraph's Rust parsers (about 9x faste
 
 import re
 from collections.abc import Callable
+from xml.parsers import expat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -92,14 +93,32 @@ def parse_file(path: str | Path, graph: NamedNode | None, fmt: str | None = None
     path = Path(path)
     rdf = rdf_format(fmt, path.name)
     size = path.stat().st_size
-    with path.open("rb") as f:
-        return parse_stream(_CountingReader(f, size, progress), rdf, graph, str(path), size,
-                            base_iri)
+    try:
+        with path.open("rb") as f:
+            return parse_stream(_CountingReader(f, size, progress), rdf, graph, str(path), size,
+                                base_iri)
+    except RdfParseError as e:
+        raise _with_xml_position(e, rdf, path.read_bytes) from None
 
 
 def parse_bytes(data: bytes, fmt: RdfFormat, graph: NamedNode | None, source: str = "<input>",
                 base_iri: str | None = None) -> Staged:
-    return parse_stream(data, fmt, graph, source, len(data), base_iri)
+    try:
+        return parse_stream(data, fmt, graph, source, len(data), base_iri)
+    except RdfParseError as e:
+        raise _with_xml_position(e, fmt, lambda: data) from None
+
+
+def _with_xml_position(error: RdfParseError, rdf: RdfFormat, read) -> RdfParseError:
+    """pyoxigraph's RDF/XML errors carry no position; expat finds where the XML breaks."""
+    if error.line is not None or rdf != RdfFormat.RDF_XML:
+        return error
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(read(), True)
+    except expat.ExpatError as xml_error:
+        return RdfParseError(error.message, error.source, xml_error.lineno, xml_error.offset + 1)
+    return error
 
 
 def parse_stream(data, rdf: RdfFormat, graph: NamedNode | None, source: str, size: int,

@@ -156,3 +156,36 @@ def test_a_failing_inference_refresh_undoes_the_change(base_writer, monkeypatch)
 
 def _broken_inference(self, change):
     raise RuntimeError("inference failed")
+
+
+@pytest.mark.parametrize("fmt", ["nt", "jsonld", "rdfxml", "nq", "trig"])
+def test_every_rdf_format_loads_through_the_write_path(base_writer, names, tmp_path, fmt):
+    from pyoxigraph import serialize
+
+    from pic.graph.parsing import FORMATS
+
+    rdf = FORMATS[fmt]
+    graph = names.partner("atelier")
+    triples = [q.triple for q in parse(GOOD.encode(), RdfFormat.TURTLE)]
+    quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    path = tmp_path / f"data.{fmt}"
+    path.write_bytes(serialize(quads if rdf.supports_datasets else triples, format=rdf))
+    result = base_writer.load_file(path, None if rdf.supports_datasets else graph, ADMIN)
+    assert result.added == len(triples)
+    assert base_writer.store.count(graph) == len(triples)
+
+
+@pytest.mark.parametrize("fmt,text,line", [
+    ("jsonld", '{"@id": "https://w3id.org/pic-euralens/id/test/a",\n "http://ex/p": [}', 2),
+    ("rdfxml", '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description>\n'
+               '</rdf:RDF>', 3),
+    ("nt", '<http://a> <http://b> <http://c> .\n<http://a> <http://b> .\n', 2),
+])
+def test_bad_files_in_other_formats_say_where(base_writer, names, tmp_path, fmt, text, line):
+    path = tmp_path / f"bad.{fmt}"
+    path.write_text(text)
+    before = snapshot(base_writer.store)
+    with pytest.raises(RdfParseError) as e:
+        base_writer.load_file(path, names.partner("atelier"), ADMIN)
+    assert e.value.line == line, str(e.value)
+    assert snapshot(base_writer.store) == before
