@@ -6,10 +6,10 @@ leave half a file behind. Parsing uses pyoxigraph's Rust parsers (about 9x faste
 
 import re
 from collections.abc import Callable
-from xml.parsers import expat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from xml.parsers import expat
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
