@@ -132,10 +132,16 @@ def parse_stream(data, rdf: RdfFormat, graph: NamedNode | None, source: str, siz
                 raise RdfParseError("a graph is needed for a triple format", source)
             staging.bulk_load(data, rdf, base_iri=base_iri, to_graph=graph)
     except SyntaxError as e:
-        line, column = (e.lineno, e.offset) if e.lineno else _position(str(e))
-        message = re.sub(r"^Parser error (at|between) [^:]*: ", "", e.msg if e.lineno else str(e))
-        raise RdfParseError(message, source, line, column) from None
+        raise as_parse_error(e, source) from None
     return Staged(staging, source, rdf, size)
+
+
+def as_parse_error(error: SyntaxError, source: str) -> RdfParseError:
+    """pyoxigraph's SyntaxError as our error: the message without its position prefix, and the
+    position as line and column."""
+    line, column = (error.lineno, error.offset) if error.lineno else _position(str(error))
+    message = re.sub(r"^Parser error (at|between) [^:]*: ", "", error.msg if error.lineno else str(error))
+    return RdfParseError(message, source, line, column)
 
 
 def _map_default_graph(quads, graph: NamedNode | None, source: str):

@@ -19,7 +19,7 @@ from pic.graph import inference
 from pic.graph.access import User, check_write
 from pic.graph.history import now, record_change
 from pic.graph.names import Names
-from pic.graph.parsing import Progress, Staged, parse_file, rdf_format
+from pic.graph.parsing import Progress, Staged, as_parse_error, parse_file, rdf_format
 from pic.graph.shacl_engine import (
     CONTEXT,
     ShapesValidator,
@@ -88,8 +88,11 @@ class Writer:
             result.seconds = {"parse": parsed_in, **result.seconds}
             return result
         self._check_role(user, {graph}, validate=False)
-        return self._write(None, [], user, source=str(path), validated=False,
-                           file=FileSource(Path(path), rdf, graph))
+        try:
+            return self._write(None, [], user, source=str(path), validated=False,
+                               file=FileSource(Path(path), rdf, graph))
+        except SyntaxError as e:  # from the bulk loader, after the store was restored
+            raise as_parse_error(e, str(path)) from None
 
     def load(self, staged: Staged, user: User, *, validate: bool = True) -> WriteResult:
         """Write a parsed file (all its quads are additions)."""

@@ -134,8 +134,8 @@ def query(text: Annotated[str, typer.Argument(help="A SPARQL query, or a file ho
           format: Annotated[str, typer.Option("--format", "-f",
                                               help="table, json, csv, tsv, xml, turtle, nt.")] = "table"):
     """Run a SPARQL query on the store (default graph = union of all graphs)."""
-    source = Path(text)
-    sparql = source.read_text(encoding="utf-8") if source.suffix == ".rq" and source.is_file() else text
+    source = Path(text) if len(text) < 4096 and "\n" not in text else None
+    sparql = source.read_text(encoding="utf-8") if source is not None and source.is_file() else text
     writer = open_writer(Settings())
     try:
         result = writer.store.query(sparql)

@@ -46,6 +46,9 @@ def test_query_in_every_format(demo_dir):
     assert data["results"]["bindings"][0]["code"]["value"] == "62498"
     assert run(["query", q, "--format", "csv"], demo_dir).stdout.splitlines() == ["code", "62498"]
     assert "62498" in run(["query", q, "--format", "tsv"], demo_dir).stdout
+    query_file = demo_dir.parent / "code.rq"
+    query_file.write_text(q)
+    assert "62498" in run(["query", str(query_file), "--format", "csv"], demo_dir).stdout
     construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
     assert "<https://" in run(["query", construct, "--format", "turtle"], demo_dir).stdout
 
