@@ -14,7 +14,7 @@ from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
-from pic.graph.store import Change, Infer, bind, replacement_update, types_query
+from pic.graph.store import Change, Infer, bind, known_types, replacement_update
 
 BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction (tests lower it)
 
@@ -59,11 +59,7 @@ class EmbeddedStore:
             self._store.dump(out, fmt, from_graph=graph)
 
     def describe_types(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        found = set()
-        for start in range(0, len(pairs), 500):
-            for row in self.query(types_query(pairs[start:start + 500])):
-                found.add((row["v"].value, row["c"].value))
-        return found
+        return known_types(self.query, pairs, chunk=500)
 
     # -- writing -------------------------------------------------------------------------------
     def update(self, sparql: str) -> None:

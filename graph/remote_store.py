@@ -28,9 +28,9 @@ from pic.graph.store import (
     Change,
     Infer,
     bind,
+    known_types,
     quads_to_update_data,
     replacement_update,
-    types_query,
 )
 
 BULK_THRESHOLD = 20_000
@@ -106,11 +106,7 @@ class RemoteStore:
             serialize([q.triple for q in quads], out, fmt)
 
     def describe_types(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        found = set()
-        for start in range(0, len(pairs), 300):
-            for row in self.query(types_query(pairs[start:start + 300])):
-                found.add((row["v"].value, row["c"].value))
-        return found
+        return known_types(self.query, pairs, chunk=300)
 
     # -- writing -------------------------------------------------------------------------------
     def update(self, sparql: str) -> None:

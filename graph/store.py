@@ -115,10 +115,15 @@ def replacement_update(change: Change, inferred: NamedNode, triples: list[Triple
             f"INSERT DATA {{ {inferred_data(inferred, triples)} }}")
 
 
-def types_query(pairs: list[tuple[str, str]]) -> str:
-    values = " ".join(f"(<{v}> <{c}>)" for v, c in pairs)
-    return ("SELECT ?v ?c WHERE { VALUES (?v ?c) { " + values + " } "
-            "?v a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }")
+def known_types(query, pairs: list[tuple[str, str]], chunk: int) -> set[tuple[str, str]]:
+    """Which (resource, class) pairs hold, subclasses included, asked `chunk` pairs at a time."""
+    found = set()
+    for start in range(0, len(pairs), chunk):
+        values = " ".join(f"(<{v}> <{c}>)" for v, c in pairs[start:start + chunk])
+        rows = query("SELECT ?v ?c WHERE { VALUES (?v ?c) { " + values + " } "
+                     "?v a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }")
+        found.update((row["v"].value, row["c"].value) for row in rows)
+    return found
 
 
 def open_store(settings) -> KnowledgeStore:
