@@ -1,0 +1,60 @@
+"""The saved-query library: headers, parameters bound as terms, every query runs on the demo."""
+
+import pytest
+from pyoxigraph import NamedNode
+
+from pic.queries.registry import ParameterError, saved_queries
+
+EMPTY_ON_THE_DEMO = {"annotations-per-partner"}  # annotations arrive with the annotation issue
+
+
+def test_the_library_has_at_least_twenty_documented_queries():
+    queries = saved_queries()
+    assert len(queries) >= 20
+    for q in queries.values():
+        assert q.title["fr"] and q.title["en"] and q.description["fr"] and q.description["en"], q.name
+
+
+@pytest.mark.parametrize("name", sorted(saved_queries()))
+def test_each_query_runs_on_the_demo_with_its_defaults(demo_writer, name):
+    query = saved_queries()[name]
+    rows = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
+    if name in EMPTY_ON_THE_DEMO:
+        assert rows == []
+    else:
+        assert rows, f"{name} returned nothing on the demo"
+
+
+def test_a_parameter_changes_the_answer(demo_writer):
+    query = saved_queries()["actors-of-territory"]
+    everywhere = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
+    lens = list(demo_writer.store.query(query.text, substitutions=query.bindings(
+        {"territory": "https://w3id.org/pic-euralens/id/territory/commune/62498"})))
+    assert 0 < len(lens) < len(everywhere)
+    assert all(r["where"] == NamedNode("https://w3id.org/pic-euralens/id/territory/commune/62498")
+               for r in lens)
+
+
+@pytest.mark.parametrize("name,params", [
+    ("actors-of-territory", {"territory": "x> } ; DROP ALL ; SELECT * WHERE { ?s ?p <y"}),
+    ("actors-of-territory", {"territory": "not an iri"}),
+    ("stale-indicators", {"since": "2025) || true || (1"}),
+    ("stale-indicators", {"since": "1850"}),
+    ("studies-by-theme-territory-status-year", {"status": "https://example.org/other"}),
+    ("planned-studies", {"unknown": "1"}),
+])
+def test_bad_parameters_are_refused_by_name(name, params):
+    with pytest.raises(ParameterError) as e:
+        saved_queries()[name].bindings(params)
+    assert e.value.name in params
+
+
+def test_an_injection_in_a_string_parameter_is_only_a_string(demo_writer):
+    query = saved_queries()["studies-matching-text"]
+    hostile = '") || true || CONTAINS("'
+    rows = list(demo_writer.store.query(query.text, substitutions=query.bindings({"text": hostile})))
+    assert rows == []
+    rows = list(demo_writer.store.query(query.text, substitutions=query.bindings({"text": "INSEE"})))
+    assert rows == [] or all("insee" in r["title"].value.lower() for r in rows)
+    louvre = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
+    assert louvre and all("louvre" in r["title"].value.lower() for r in louvre)
