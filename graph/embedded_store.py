@@ -42,7 +42,10 @@ class EmbeddedStore:
         return self._store.query(sparql, use_default_graph_as_union=union)
 
     def graphs(self) -> list[NamedNode]:
-        return sorted(self._store.named_graphs(), key=lambda g: g.value)
+        """Named graphs holding at least one quad (pyoxigraph keeps emptied graphs' names)."""
+        names = (g for g in self._store.named_graphs()
+                 if next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None)
+        return sorted(names, key=lambda g: g.value)
 
     def count(self, graph: NamedNode | None = None) -> int:
         if graph is None:

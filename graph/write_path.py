@@ -60,6 +60,7 @@ class Writer:
 
     def __init__(self, store: KnowledgeStore, names: Names, history_dir: Path):
         self.store, self.names, self.history_dir = store, names, Path(history_dir)
+        self.listeners: list = []  # called after every successful write (e.g. refresh query replicas)
 
     @cached_property
     def validator(self) -> ShapesValidator:
@@ -142,6 +143,8 @@ class Writer:
             for f in files:
                 f.unlink(missing_ok=True)
             raise
+        for listener in self.listeners:
+            listener()
         return WriteResult(made[0], sorted(g.value for g in graphs), count,
                            len(removed), seconds={"write": round(time.perf_counter() - clock, 3)})
 

@@ -1,16 +1,30 @@
-"""Assemble the FastAPI application: settings, store, routers. Nothing else lives here."""
+"""Assemble the FastAPI application: settings, store, query workers, routers. Nothing else lives here."""
 
 from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from pic.graph.bootstrap import initialise, is_empty
 from pic.graph.store import open_store
 from pic.graph.write_path import Writer
-from pic.service.routers import home
+from pic.service import errors
+from pic.service.routers import graph_store, home, saved_queries, sparql
 from pic.service.settings import Settings
+
+
+def query_runner(settings: Settings, store):
+    """Worker processes over in-memory replicas (embedded), or the remote engine itself."""
+    if settings.store == "remote":
+        from pic.graph.remote_queries import RemoteQueries
+
+        return RemoteQueries(settings.sparql_query_url, settings.query_timeout)
+    from pic.graph.query_workers import QueryWorkers
+
+    return QueryWorkers(store, settings.data_dir / "snapshots", settings.query_workers,
+                        settings.query_timeout)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -21,15 +35,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         writer = Writer(open_store(settings), settings.names, settings.history_dir)
         if settings.demo and is_empty(writer):
             initialise(writer, demo=True)
-        app.state.settings, app.state.writer = settings, writer
+        queries = query_runner(settings, writer.store)
+        writer.listeners.append(queries.snapshot)
+        app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
         yield
+        queries.close()
         writer.store.close()
 
     app = FastAPI(title="PIC Euralens", lifespan=lifespan,
                   description="Graphe de connaissances de la Plateforme d'Intelligence Collective "
                               "Euralens / Knowledge graph of the Euralens collective intelligence "
                               "platform.")
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
+                       expose_headers=["X-PIC-Rows", "X-PIC-Truncated", "X-PIC-Elapsed-Ms"])
+    errors.install(app)
     static = resources.files("pic.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(home.router)
+    app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    saved_queries.install(app)
     return app

@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     """The first admin's API token (also how scripts and end-to-end tests act as admin)."""
     host: str = "127.0.0.1"
     port: int = 8000
+    query_timeout: float = 30.0
+    """Seconds a SPARQL query may run; past it the worker running it is stopped (503)."""
+    max_rows: int = 10_000
+    """Rows (or triples) a query returns at most; more are cut, with an X-PIC-Truncated header."""
+    query_workers: int = 2
+    """Processes answering queries from in-memory replicas of the embedded store."""
+    max_query_bytes: int = 100_000
+    """Largest SPARQL query or update text accepted (413 beyond)."""
+    max_upload_bytes: int = 50_000_000
+    """Largest RDF document accepted by the Graph Store endpoint (413 beyond)."""
+    service_allowlist: list[str] = []
+    """Endpoints a query may call with SERVICE; empty: SERVICE is refused."""
 
     @property
     def names(self) -> Names:

@@ -1,0 +1,66 @@
+"""One JSON error shape for every error: {"error": {"status", "message", and where: line, column, field}}.
+
+Exception types map to statuses here and only here: bad input 400/413/415/422, not allowed 401/403,
+missing 404, a query past its limit 503. Anything else is our fault: FastAPI's 500, logged.
+"""
+
+import re
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from pic.graph.access import NotAllowed
+from pic.graph.parsing import RdfParseError
+from pic.graph.query_workers import QueryFailed, QueryTimeout
+from pic.graph.write_path import ValidationFailed
+from pic.queries.registry import ParameterError
+
+
+class HttpError(Exception):
+    """An error with its status, raised by the routers for what the mapping below cannot tell."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None, **where):
+        self.status, self.message, self.headers, self.where = status, message, headers or {}, where
+        super().__init__(message)
+
+
+def body(status: int, message: str, **where) -> dict:
+    return {"error": {"status": status, "message": message, **{k: v for k, v in where.items() if v is not None}}}
+
+
+def query_position(message: str) -> dict:
+    """pyoxigraph reports query syntax errors as 'error at LINE:COLUMN: …'."""
+    m = re.search(r"error at (\d+):(\d+)", message)
+    return {"line": int(m.group(1)), "column": int(m.group(2))} if m else {}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(HttpError)
+    async def http_error(request: Request, e: HttpError):
+        return JSONResponse(body(e.status, e.message, **e.where), e.status, headers=e.headers)
+
+    @app.exception_handler(QueryFailed)
+    async def query_failed(request: Request, e: QueryFailed):
+        return JSONResponse(body(400, str(e), **query_position(str(e))), 400)
+
+    @app.exception_handler(QueryTimeout)
+    async def query_timeout(request: Request, e: QueryTimeout):
+        return JSONResponse(body(503, str(e)), 503, headers={"Retry-After": "60"})
+
+    @app.exception_handler(RdfParseError)
+    async def parse_error(request: Request, e: RdfParseError):
+        return JSONResponse(body(400, e.message, line=e.line, column=e.column), 400)
+
+    @app.exception_handler(ValidationFailed)
+    async def validation_failed(request: Request, e: ValidationFailed):
+        violations = [{"focus": v.focus, "path": v.path, "value": v.value, "message_fr": v.message_fr,
+                       "message_en": v.message_en, "component": v.component} for v in e.report.violations]
+        return JSONResponse({"error": {"status": 422, "message": str(e), "violations": violations}}, 422)
+
+    @app.exception_handler(ParameterError)
+    async def parameter_error(request: Request, e: ParameterError):
+        return JSONResponse(body(400, str(e), field=e.name), 400)
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(request: Request, e: NotAllowed):
+        return JSONResponse(body(403, str(e)), 403)

@@ -1,0 +1,102 @@
+"""SPARQL 1.1 Graph Store HTTP Protocol at `/rdf-graphs`: read readable graphs, admins write.
+
+Writes go through the one write path (parsing with the fault's position, SHACL validation, history,
+provenance, inferred graph), like every other write.
+"""
+
+import io
+
+from fastapi import APIRouter, Request, Response
+from pyoxigraph import NamedNode, RdfFormat, Store
+from starlette.concurrency import run_in_threadpool
+
+from pic.graph.parsing import parse_bytes
+from pic.service.auth import may_read, require_admin
+from pic.service.deps import SettingsDep, StoreDep, UserDep, WriterDep
+from pic.service.errors import HttpError
+from pic.service.negotiation import GRAPH_MEDIA, accepted
+
+router = APIRouter(tags=["Graph Store"])
+SERIALISATIONS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
+                  "rdfxml": RdfFormat.RDF_XML}
+
+
+def target(request: Request, settings, store, user, must_exist: bool) -> NamedNode:
+    iri = request.query_params.get("graph")
+    if "default" in request.query_params:
+        raise HttpError(400, "the default graph is the union of all graphs here; name a graph with ?graph=")
+    if not iri:
+        raise HttpError(400, "name the graph with ?graph=<IRI>")
+    try:
+        graph = NamedNode(iri)
+    except ValueError:
+        raise HttpError(400, f"not an IRI: {iri!r}", field="graph") from None
+    if must_exist and (graph not in store.graphs() or not may_read(user, iri, settings.names)):
+        raise HttpError(404, f"no graph {iri}")
+    return graph
+
+
+def _read(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep, head: bool) -> Response:
+    graph = target(request, settings, store, user, must_exist=True)
+    key = next((GRAPH_MEDIA[m] for m in accepted(request.headers.get("accept")) if m in GRAPH_MEDIA), "ttl")
+    buffer = io.BytesIO()
+    store.dump(buffer, SERIALISATIONS[key], graph)
+    media = {"ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples",
+             "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}[key]
+    body = b"" if head else buffer.getvalue()
+    return Response(body, media_type=media, headers={"Vary": "Accept", "Content-Length": str(len(buffer.getvalue()))})
+
+
+@router.get("/rdf-graphs", summary="Get a named graph")
+def get_graph(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep):
+    return _read(request, settings, store, user, head=False)
+
+
+@router.head("/rdf-graphs", include_in_schema=False)
+def head_graph(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep):
+    return _read(request, settings, store, user, head=True)
+
+
+async def _body(request: Request, settings) -> tuple[bytes, RdfFormat]:
+    length = int(request.headers.get("content-length") or 0)
+    if length > settings.max_upload_bytes:
+        raise HttpError(413, f"the document is larger than {settings.max_upload_bytes} bytes")
+    media = request.headers.get("content-type", "").split(";")[0].strip()
+    fmt = RdfFormat.from_media_type(media) if media else None
+    if fmt is None or fmt.supports_datasets:
+        raise HttpError(415, f"unsupported media type {media!r}; send Turtle, N-Triples, JSON-LD or RDF/XML")
+    body = await request.body()
+    if len(body) > settings.max_upload_bytes:
+        raise HttpError(413, f"the document is larger than {settings.max_upload_bytes} bytes")
+    return body, fmt
+
+
+async def _write(request: Request, settings, store, writer, user, replace: bool) -> Response:
+    require_admin(user)
+    graph = target(request, settings, store, user, must_exist=False)
+    existed = graph in store.graphs()
+    body, fmt = await _body(request, settings)
+    staged = parse_bytes(body, fmt, graph, source="request body")
+    removed = list(store.quads(graph)) if replace and existed else []
+    await run_in_threadpool(writer.write, staged.store, removed, user, source=f"Graph Store {request.method}")
+    return Response(status_code=204 if existed else 201)
+
+
+@router.put("/rdf-graphs", summary="Replace a named graph (admins)")
+async def put_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep, user: UserDep):
+    return await _write(request, settings, store, writer, user, replace=True)
+
+
+@router.post("/rdf-graphs", summary="Add to a named graph (admins)")
+async def post_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep, user: UserDep):
+    return await _write(request, settings, store, writer, user, replace=False)
+
+
+@router.delete("/rdf-graphs", summary="Delete a named graph (admins)", status_code=204)
+async def delete_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep,
+                       user: UserDep):
+    require_admin(user)
+    graph = target(request, settings, store, user, must_exist=True)
+    removed = list(store.quads(graph))
+    await run_in_threadpool(writer.write, Store(), removed, user, source="Graph Store DELETE")
+    return Response(status_code=204)

@@ -1,0 +1,87 @@
+"""The saved-query library as an API (grlc's idea): list the queries, run one with parameters.
+
+Each query gets its own documented path in the OpenAPI schema, with its parameters. Parameters are
+bound as RDF terms (a VALUES block of pyoxigraph terms), never pasted into the query text.
+"""
+
+from fastapi import APIRouter, FastAPI, Request
+
+from pic.graph.query_workers import Job
+from pic.graph.store import bind
+from pic.queries.registry import SavedQuery, saved_queries
+from pic.service.auth import current_user, readable_graphs
+from pic.service.errors import HttpError
+from pic.service.negotiation import choose
+from pic.service.routers.sparql import answer_response
+
+OPENAPI_TYPES = {"iri": ("string", "uri"), "string": ("string", None), "lang": ("string", None),
+                 "integer": ("integer", None), "decimal": ("number", None), "year": ("integer", None),
+                 "date": ("string", "date"), "boolean": ("boolean", None)}
+
+
+def describe(q: SavedQuery, request: Request) -> dict:
+    return {"name": q.name, "title": q.title, "description": q.description,
+            "url": str(request.url_for(f"saved_query_{q.name}")),
+            "parameters": [{"name": p.name, "type": p.type, "default": p.default,
+                            "values": list(p.values) or None, "min": p.minimum, "max": p.maximum,
+                            "label": p.label} for p in q.parameters],
+            "query": q.text}
+
+
+def list_queries(request: Request) -> list[dict]:
+    """Every saved query with its French and English title and description and its parameters."""
+    return [describe(q, request) for q in saved_queries().values()]
+
+
+def run_saved(q: SavedQuery, request: Request):
+    user = current_user(request)
+    settings, store = request.app.state.settings, request.app.state.writer.store
+    params = {k: v for k, v in request.query_params.items() if k != "format"}
+    text = bind(q.text, q.bindings(params))
+    try:
+        result_format, graph_format = choose(request.query_params.get("format"), request.headers.get("accept"))
+    except ValueError as e:
+        raise HttpError(406, str(e)) from None
+    job = Job(text, result_format, graph_format, max_rows=settings.max_rows)
+    readable = readable_graphs(user, [g.value for g in store.graphs()], settings.names)
+    if readable is not None:
+        job.default_graph = job.named_graphs = readable
+    return answer_response(request.app.state.queries.run(job))
+
+
+def _openapi_parameters(q: SavedQuery) -> list[dict]:
+    out = []
+    for p in q.parameters:
+        kind, fmt = OPENAPI_TYPES[p.type]
+        schema = {"type": kind}
+        if fmt:
+            schema["format"] = fmt
+        if p.default:
+            schema["default"] = p.default
+        if p.values:
+            schema["enum"] = list(p.values)
+        if p.minimum is not None:
+            schema["minimum"] = p.minimum
+        if p.maximum is not None:
+            schema["maximum"] = p.maximum
+        out.append({"name": p.name, "in": "query", "required": False, "schema": schema,
+                    "description": p.label or p.type})
+    out.append({"name": "format", "in": "query", "required": False,
+                "schema": {"type": "string", "enum": ["json", "xml", "csv", "tsv"]},
+                "description": "Result format (otherwise the Accept header decides)"})
+    return out
+
+
+def install(app: FastAPI) -> None:
+    """The listing and one documented route per saved query (a new router per app)."""
+    router = APIRouter(tags=["Saved queries"])
+    router.add_api_route("/api/queries", list_queries, methods=["GET"], summary="List the saved queries")
+    for q in saved_queries().values():
+        def endpoint(request: Request, q=q):
+            return run_saved(q, request)
+
+        endpoint.__doc__ = f"{q.description['fr']}\n\n{q.description['en']}"
+        router.add_api_route(f"/api/queries/{q.name}", endpoint, methods=["GET"],
+                             name=f"saved_query_{q.name}", summary=f"{q.title['fr']} / {q.title['en']}",
+                             openapi_extra={"parameters": _openapi_parameters(q)})
+    app.include_router(router)

@@ -1,0 +1,168 @@
+"""SPARQL 1.1 Protocol: `/sparql` (query) and `/update` (update, admins only).
+
+Queries run in worker processes with a time limit and a row limit (graph/query_workers.py). The
+default graph is the union of the graphs the user may read; a user who may not read every graph gets
+an explicit dataset, which overrides whatever FROM, FROM NAMED or GRAPH the query names.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+from pic.graph.history import now, record_change
+from pic.graph.query_workers import Answer, Job
+from pic.service.auth import readable_graphs, require_admin
+from pic.service.deps import QueriesDep, SettingsDep, StoreDep, UserDep, WriterDep
+from pic.service.errors import HttpError
+from pic.service.negotiation import choose
+from pic.service.sparql_guard import check_services, dataset_clauses, is_update
+
+router = APIRouter(tags=["SPARQL"])
+GraphList = Annotated[list[str], Query()]
+
+
+def answer_response(answer: Answer) -> Response:
+    headers = {"X-PIC-Rows": str(answer.rows), "X-PIC-Elapsed-Ms": f"{answer.seconds * 1000:.1f}",
+               "Vary": "Accept"}
+    if answer.truncated:
+        headers["X-PIC-Truncated"] = "true"
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def run_query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
+              fmt: str | None, user, settings, store, queries) -> Response:
+    if len(text.encode()) > settings.max_query_bytes:
+        raise HttpError(413, f"the query is longer than {settings.max_query_bytes} bytes")
+    if is_update(text):
+        raise HttpError(400, "this is a SPARQL update: send it to /update (admins only)")
+    try:
+        check_services(text, settings.service_allowlist)
+    except PermissionError as e:
+        raise HttpError(400, str(e)) from None
+    try:
+        result_format, graph_format = choose(fmt, request.headers.get("accept"))
+    except ValueError as e:
+        raise HttpError(406, str(e)) from None
+    readable = readable_graphs(user, [g.value for g in store.graphs()], settings.names)
+    job = Job(text, result_format, graph_format, max_rows=settings.max_rows)
+    if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
+        default_graphs, named_graphs = dataset_clauses(text)
+    if default_graphs or named_graphs:
+        if readable is not None:
+            default_graphs = [g for g in default_graphs if g in readable]
+            named_graphs = [g for g in named_graphs if g in readable]
+        job.default_graph, job.named_graphs = default_graphs, named_graphs
+    elif readable is not None:
+        job.default_graph, job.named_graphs = readable, readable
+    elif not settings.union_default_graph:
+        job.default_graph, job.named_graphs = [], [g.value for g in store.graphs()]
+    return answer_response(queries.run(job))
+
+
+SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+[] a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph , sd:BasicFederatedQuery ;
+    sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON> ,
+        <http://www.w3.org/ns/formats/SPARQL_Results_XML> , <http://www.w3.org/ns/formats/SPARQL_Results_CSV> ,
+        <http://www.w3.org/ns/formats/SPARQL_Results_TSV> , <http://www.w3.org/ns/formats/Turtle> ,
+        <http://www.w3.org/ns/formats/N-Triples> , <http://www.w3.org/ns/formats/JSON-LD> ,
+        <http://www.w3.org/ns/formats/RDF_XML> ;
+    rdfs:label "Point d'accès SPARQL de la PIC Euralens"@fr , "PIC Euralens SPARQL endpoint"@en ;
+    rdfs:comment "Graphe par défaut : union des graphes lisibles. Limites : {timeout:g} s, {rows} lignes."@fr ,
+        "Default graph: union of the readable graphs. Limits: {timeout:g} s, {rows} rows."@en .
+"""
+
+
+@router.get("/sparql", summary="SPARQL query (GET), or the service description without `query`")
+def sparql_get(request: Request, user: UserDep, settings: SettingsDep, store: StoreDep,
+               queries: QueriesDep, query: str | None = None,
+               default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
+               named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
+               format: str | None = None):
+    """Run `query`; results as SPARQL JSON, XML, CSV or TSV (SELECT, ASK) or as Turtle, N-Triples,
+    JSON-LD or RDF/XML (CONSTRUCT, DESCRIBE), chosen by `Accept` or by `format`."""
+    if query is None:
+        text = SERVICE_DESCRIPTION.format(endpoint=str(request.url_for("sparql_get")),
+                                          timeout=settings.query_timeout, rows=settings.max_rows)
+        return Response(text, media_type="text/turtle; charset=utf-8")
+    return run_query(request, query, default_graph_uri, named_graph_uri, format, user, settings, store,
+                     queries)
+
+
+@router.post("/sparql", summary="SPARQL query (POST, form-encoded or direct)")
+async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, store: StoreDep,
+                      queries: QueriesDep):
+    """POST with `application/x-www-form-urlencoded` (`query=…`) or `application/sparql-query`."""
+    text, defaults, named, fmt = await read_request(request, "query", "application/sparql-query",
+                                                    settings.max_query_bytes)
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(run_query, request, text, defaults, named, fmt, user, settings, store,
+                                   queries)
+
+
+async def read_request(request: Request, field: str, direct_type: str, limit: int):
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    params = request.query_params
+    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    if content_type == "application/x-www-form-urlencoded":
+        form = await request.form()
+        text = form.get(field)
+        defaults = defaults + form.getlist("default-graph-uri") + form.getlist("using-graph-uri")
+        named = named + form.getlist("named-graph-uri") + form.getlist("using-named-graph-uri")
+        fmt = form.get("format") or params.get("format")
+    elif content_type == direct_type:
+        raw = await request.body()
+        if len(raw) > limit:
+            raise HttpError(413, f"the request is longer than {limit} bytes")
+        text, fmt = raw.decode("utf-8", errors="strict"), params.get("format")
+    else:
+        raise HttpError(415, f"send {direct_type} or application/x-www-form-urlencoded")
+    if not text:
+        raise HttpError(400, f"the `{field}` parameter is missing")
+    return text, defaults, named, fmt
+
+
+@router.post("/update", summary="SPARQL update (admins)", status_code=204)
+async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, writer: WriterDep,
+                        queries: QueriesDep):
+    """Apply a SPARQL 1.1 update atomically; needs the admin token. The update is recorded in the
+    provenance graph (who, when, the text), the inferred graph and the query replicas refreshed."""
+    require_admin(user)
+    text, _, _, _ = await read_request(request, "update", "application/sparql-update",
+                                       settings.max_query_bytes)
+    if len(text.encode()) > settings.max_query_bytes:
+        raise HttpError(413, f"the update is longer than {settings.max_query_bytes} bytes")
+    try:
+        check_services(text, settings.service_allowlist)
+    except PermissionError as e:
+        raise HttpError(400, str(e)) from None
+    if " LOAD " in f" {text.upper()} ":
+        raise HttpError(400, "LOAD is refused: nothing is fetched from the network; use the Graph Store")
+    from starlette.concurrency import run_in_threadpool
+
+    await run_in_threadpool(apply_update, writer, user, text)
+    return Response(status_code=204)
+
+
+def apply_update(writer, user, text: str) -> None:
+    try:
+        writer.store.update(text)
+    except SyntaxError as e:
+        from pic.graph.query_workers import QueryFailed
+
+        raise QueryFailed(f"syntax error: {e}") from None
+    started = now()
+    delta = record_change(writer.history_dir, writer.names, user, Store(), [], set(), "SPARQL Update",
+                          False, started, count=0)
+    record = delta.record + [Quad(delta.change, NamedNode("http://purl.org/dc/terms/description"),
+                                  Literal(text[:10_000]), writer.names.provenance)]
+    writer.store.update("INSERT DATA { " + " ".join(
+        f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in record) + " }")
+    writer.refresh()
+    for listener in writer.listeners:
+        listener()
