@@ -3,6 +3,7 @@
 Graph tests take the `store` fixture, which runs each test once per backend.
 """
 
+import os
 import shutil
 import socket
 import subprocess
@@ -122,6 +123,28 @@ def demo_writer(request, tmp_path_factory):
     store.close()
     if server:
         server.stop()
+
+
+LIGHT = "ASK { <https://w3id.org/pic-euralens/id/territory/commune/62498> ?p ?o }"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """A real `pic serve` process on the demo: 2 s query limit, 50 rows, admin token `t`."""
+    port = free_port()
+    env = {**os.environ, "PIC_DATA_DIR": str(tmp_path_factory.mktemp("limits") / "data"),
+           "PIC_QUERY_TIMEOUT": "2", "PIC_MAX_ROWS": "50", "PIC_ADMIN_TOKEN": "t"}
+    process = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/health", process, seconds=90)
+        httpx.get(f"{url}/sparql", params={"query": LIGHT}, timeout=30)  # replicas loaded
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
 
 
 def snapshot(store) -> set[str]:
