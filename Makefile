@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: setup serve test lint format bench java
+.PHONY: setup serve test lint format bench java chromium
 
 setup: $(STAMP) java
 
@@ -19,10 +19,14 @@ $(STAMP): pyproject.toml
 java:
 	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }
 
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser build).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 serve: setup
 	$(BIN)/pic serve
 
-test: setup
+test: setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -34,3 +38,4 @@ format: setup
 
 bench: setup
 	$(BIN)/python -m bench.run euralens regional
+	$(BIN)/python -m bench.queries

@@ -14,7 +14,16 @@ STRINGS = {
         "indicators": "Indicateurs", "observations": "Observations", "communes": "Communes",
         "latest": "Dernières études publiées", "planned": "Études prévues ou en cours",
         "researchers": "Chercheurs : interroger le graphe en SPARQL",
+        "workbench_link": "Ouvrir l'atelier de requêtes",
         "illustrative": "Les valeurs marquées « illustratives » sont inventées pour la démonstration.",
+        "workbench_title": "Atelier de requêtes SPARQL",
+        "workbench": {
+            "run": "Exécuter", "saved": "Requêtes enregistrées", "free": "Requête libre",
+            "rows": "lignes", "truncated": "résultat tronqué à la limite", "ms": "ms",
+            "download": "Télécharger", "permalink": "Lien permanent", "error": "Erreur",
+            "line": "ligne", "column": "colonne", "noRows": "Aucun résultat", "describe": "Décrire",
+            "running": "Exécution…", "yes": "oui", "no": "non", "parameters": "Paramètres",
+        },
     },
     "en": {
         "title": "Euralens Collective Intelligence Platform",
@@ -27,7 +36,16 @@ STRINGS = {
         "indicators": "Indicators", "observations": "Observations", "communes": "Municipalities",
         "latest": "Latest published studies", "planned": "Planned or ongoing studies",
         "researchers": "Researchers: query the graph with SPARQL",
+        "workbench_link": "Open the query workbench",
         "illustrative": "Values marked 'illustrative' are invented for the demonstration.",
+        "workbench_title": "SPARQL query workbench",
+        "workbench": {
+            "run": "Run", "saved": "Saved queries", "free": "Free query",
+            "rows": "rows", "truncated": "result cut at the limit", "ms": "ms",
+            "download": "Download", "permalink": "Permalink", "error": "Error",
+            "line": "line", "column": "column", "noRows": "No results", "describe": "Describe",
+            "running": "Running…", "yes": "yes", "no": "no", "parameters": "Parameters",
+        },
     },
 }
 

@@ -1,0 +1,182 @@
+"""Query benchmark: the saved-query mix through our HTTP endpoint vs in-process in-memory pyoxigraph.
+
+Data: the demo plus the regional data set (~1M triples). Three measurements:
+1. each saved query (defaults bound) run REPEAT times in-process on an in-memory pyoxigraph store and
+   through `GET /api/queries/{name}` on a real `pic serve`; ratio of the geometric means of the medians;
+2. the median latency of a point query while another client runs heavy queries;
+3. the throughput of the mix with one client and with two clients at once.
+
+    python -m bench.queries            # prints a Markdown report; results in bench/results/
+"""
+
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from pyoxigraph import RdfFormat, Store
+
+from bench.generate import ensure
+from pic.graph.store import bind
+from pic.queries.registry import saved_queries
+
+HERE = Path(__file__).resolve().parent
+REPEAT = 5
+POINT = "ASK { <https://w3id.org/pic-euralens/id/territory/commune/62498> ?p ?o }"
+HEAVY = ["cooperation-pairs", "central-actors", "stale-indicators"]
+
+
+def prepare(data_dir: Path) -> None:
+    """A store with the demo and the regional data, loaded once."""
+    if (data_dir / "ready").exists():
+        return
+    env = {**os.environ, "PIC_DATA_DIR": str(data_dir)}
+    pic = str(Path(sys.executable).with_name("pic"))
+    subprocess.run([pic, "init", "--demo"], env=env, check=True, capture_output=True)
+    regional = ensure("regional", HERE / "data")
+    subprocess.run([pic, "load", str(regional), "--graph",
+                    "https://w3id.org/pic-euralens/id/graph/partner/bench", "--no-validate"],
+                   env=env, check=True, capture_output=True)
+    (data_dir / "ready").write_text("ok")
+
+
+def median_seconds(run, repeat: int = REPEAT) -> float:
+    run()  # warm-up
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def geometric_mean(values) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def in_memory_medians(data_dir: Path) -> dict[str, float]:
+    from pic.graph.embedded_store import EmbeddedStore
+
+    disk = EmbeddedStore(data_dir)
+    dump = data_dir / "bench-dump.nq"
+    with dump.open("wb") as f:
+        disk.dump(f, RdfFormat.N_QUADS)
+    disk.close()
+    memory = Store()
+    memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
+    dump.unlink()
+    medians = {}
+    for name, q in saved_queries().items():
+        text = bind(q.text, q.bindings({}))
+        medians[name] = median_seconds(lambda text=text: list(memory.query(text, use_default_graph_as_union=True)))
+    return medians
+
+
+def http_medians(url: str, client: httpx.Client) -> dict[str, float]:
+    medians = {}
+    for name in saved_queries():
+        def run(name=name):
+            r = client.get(f"{url}/api/queries/{name}", timeout=120)
+            r.raise_for_status()
+        medians[name] = median_seconds(run)
+    return medians
+
+
+def point_under_load(url: str) -> dict:
+    stop = threading.Event()
+
+    def heavy():
+        with httpx.Client() as c:
+            while not stop.is_set():
+                for name in HEAVY:
+                    c.get(f"{url}/api/queries/{name}", timeout=120)
+
+    thread = threading.Thread(target=heavy)
+    thread.start()
+    time.sleep(1)
+    times = []
+    with httpx.Client() as c:
+        for _ in range(50):
+            started = time.perf_counter()
+            c.get(f"{url}/sparql", params={"query": POINT}, timeout=30).raise_for_status()
+            times.append(time.perf_counter() - started)
+    stop.set()
+    thread.join()
+    alone = []
+    with httpx.Client() as c:
+        for _ in range(50):
+            started = time.perf_counter()
+            c.get(f"{url}/sparql", params={"query": POINT}, timeout=30).raise_for_status()
+            alone.append(time.perf_counter() - started)
+    return {"point_ms_under_load": round(statistics.median(times) * 1000, 1),
+            "point_ms_alone": round(statistics.median(alone) * 1000, 1)}
+
+
+def throughput(url: str, clients: int, rounds: int = 2) -> float:
+    """Saved queries answered per second with `clients` clients each running the mix `rounds` times."""
+    names = list(saved_queries())
+
+    def work():
+        with httpx.Client() as c:
+            for _ in range(rounds):
+                for name in names:
+                    c.get(f"{url}/api/queries/{name}", timeout=120).raise_for_status()
+
+    threads = [threading.Thread(target=work) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return clients * rounds * len(names) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    data_dir = HERE / "data" / "stores" / "queries"
+    prepare(data_dir)
+    memory = in_memory_medians(data_dir)
+    port = 8765
+    env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_QUERY_TIMEOUT": "120"}
+    server = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(f"{url}/sparql", params={"query": POINT}, timeout=120).raise_for_status()
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        with httpx.Client() as client:
+            over_http = http_medians(url, client)
+        load = point_under_load(url)
+        one, two = throughput(url, 1), throughput(url, 2)
+    finally:
+        server.terminate()
+        server.wait(30)
+    ratio = geometric_mean(over_http.values()) / geometric_mean(memory.values())
+    report = {"in_memory_ms": {k: round(v * 1000, 2) for k, v in memory.items()},
+              "http_ms": {k: round(v * 1000, 2) for k, v in over_http.items()},
+              "ratio_geomean": round(ratio, 2), **load,
+              "throughput_1_client": round(one, 2), "throughput_2_clients": round(two, 2),
+              "speedup_2_clients": round(two / one, 2)}
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"queries-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(json.dumps(report, indent=1))
+    print("| query | in-memory pyoxigraph (ms) | HTTP endpoint (ms) |\n|---|---:|---:|")
+    for name in memory:
+        print(f"| {name} | {memory[name] * 1000:.1f} | {over_http[name] * 1000:.1f} |")
+    print(f"\nratio of geometric means (HTTP / in-memory): {ratio:.2f}")
+    print(f"point query median: {load['point_ms_under_load']} ms under load, {load['point_ms_alone']} ms alone")
+    print(f"throughput: {one:.1f} q/s with one client, {two:.1f} q/s with two ({two / one:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()

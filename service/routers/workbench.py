@@ -1,0 +1,50 @@
+"""The query workbench: an HTML page to write, run, share and download SPARQL queries.
+
+Everything runs against this server's own endpoints (`/sparql`, `/api/queries`); the page's script and
+style are served from /static and use no third-party code, so it works with no network beyond the server.
+"""
+
+import json
+from importlib import resources
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from pic.ontology.namespaces import sparql_prefixes
+from pic.queries.registry import saved_queries
+from pic.service.i18n import STRINGS, language
+
+router = APIRouter(tags=["Workbench"])
+templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
+DEFAULT_QUERY = sparql_prefixes() + """
+SELECT ?study ?title ?status WHERE {
+  ?study a pic:Study ; dcterms:title ?title ; pic:studyStatus ?status .
+  FILTER (lang(?title) = "fr")
+} LIMIT 20
+"""
+
+
+def script_json(value) -> str:
+    """JSON safe inside a <script> element: no `</script>`, no HTML comment, whatever the query says."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@router.get("/workbench", response_class=HTMLResponse, summary="Atelier de requêtes / Query workbench")
+def workbench(request: Request, query: str | None = None, saved: str | None = None):
+    """The page reopens what its permalink says: `?query=…` (free text) or `?saved=name&param=…`."""
+    lang = language(request)
+    library = [{"name": q.name, "title": q.title.get(lang, q.title["fr"]),
+                "description": q.description.get(lang, q.description["fr"]), "text": q.text,
+                "parameters": [{"name": p.name, "type": p.type, "default": p.default or "",
+                                "values": list(p.values), "label": p.label} for p in q.parameters]}
+               for q in saved_queries().values()]
+    params = {k: v for k, v in request.query_params.items() if k not in ("query", "saved", "lang")}
+    state = {"query": query or "", "saved": saved if saved in saved_queries() else "", "params": params,
+             "defaultQuery": DEFAULT_QUERY, "library": library, "strings": STRINGS[lang]["workbench"]}
+    response = templates.TemplateResponse(request, "workbench.html", {
+        "t": STRINGS[lang], "lang": lang, "state": script_json(state)})
+    if "lang" in request.query_params:
+        response.set_cookie("lang", lang, samesite="lax", httponly=True)
+    return response

@@ -1,0 +1,224 @@
+// The query workbench. No third-party code: this file, the page and this server are all it needs.
+(function () {
+  "use strict";
+  const state = JSON.parse(document.getElementById("state").textContent);
+  const S = state.strings;
+  const $ = (id) => document.getElementById(id);
+  const editor = $("query"), highlight = $("highlight");
+  const lang = document.documentElement.lang;
+  let saved = null;  // the saved query being run, or null for free text
+
+  const KEYWORDS = /^(SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|FILTER|OPTIONAL|UNION|MINUS|GRAPH|SERVICE|BIND|VALUES|PREFIX|BASE|FROM|NAMED|GROUP|BY|ORDER|HAVING|LIMIT|OFFSET|DISTINCT|REDUCED|AS|NOT|EXISTS|IN|ASC|DESC|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|SEPARATOR|a|true|false)$/i;
+  const TOKEN = /("""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(#[^\n]*)|(<[^<>"{}|^`\\\s]*>)|([?$][\w]+)|([A-Za-z_][\w-]*)?(:[\w.-]*)|([A-Za-z_]\w*)|(\s+|.)/g;
+
+  function escapeHtml(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+
+  function paint(errorLine) {
+    const lines = [];
+    let html = "";
+    editor.value.replace(TOKEN, (m, str, comment, iri, variable, prefix, local, word) => {
+      const e = escapeHtml(m);
+      if (str) html += `<span class="t-string">${e}</span>`;
+      else if (comment) html += `<span class="t-comment">${e}</span>`;
+      else if (iri) html += `<span class="t-iri">${e}</span>`;
+      else if (variable) html += `<span class="t-var">${e}</span>`;
+      else if (local !== undefined) html += `<span class="t-pname">${e}</span>`;
+      else if (word && KEYWORDS.test(word)) html += `<span class="t-keyword">${e}</span>`;
+      else html += e;
+      return m;
+    });
+    html.split("\n").forEach((line, i) => {
+      lines.push(i + 1 === errorLine ? `<span class="t-error-line">${line || " "}</span>` : line);
+    });
+    highlight.innerHTML = lines.join("\n") + "\n";
+  }
+
+  function sync() { highlight.parentElement.scrollTop = editor.scrollTop; highlight.parentElement.scrollLeft = editor.scrollLeft; }
+  editor.addEventListener("input", () => { if (saved) { saved = null; renderSelection(); } paint(); });
+  editor.addEventListener("scroll", sync);
+
+  function withLang(url) { return lang === "en" ? url + (url.includes("?") ? "&" : "?") + "lang=en" : url; }
+
+  function renderLibrary() {
+    const list = $("library");
+    state.library.forEach((q) => {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = q.title;
+      button.title = q.description;
+      button.dataset.name = q.name;
+      button.addEventListener("click", () => select(q.name, {}));
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+  }
+
+  function select(name, params) {
+    saved = state.library.find((q) => q.name === name) || null;
+    if (saved) { editor.value = saved.text; saved.values = Object.assign({}, params); }
+    renderSelection();
+    paint();
+  }
+
+  function renderSelection() {
+    const form = $("params"), current = $("current");
+    form.innerHTML = "";
+    if (!saved) { form.hidden = true; current.textContent = S.free; return; }
+    current.textContent = saved.title;
+    saved.parameters.forEach((p) => {
+      const label = document.createElement("label");
+      label.textContent = (p.label || p.name) + " ";
+      let input;
+      if (p.values.length) {
+        input = document.createElement("select");
+        ["", ...p.values].forEach((v) => { const o = document.createElement("option"); o.value = v; o.textContent = v || "—"; input.appendChild(o); });
+      } else {
+        input = document.createElement("input");
+        input.type = ["integer", "year", "decimal"].includes(p.type) ? "number" : "text";
+        input.size = p.type === "iri" ? 60 : 12;
+      }
+      input.name = p.name;
+      input.value = saved.values[p.name] !== undefined ? saved.values[p.name] : p.default;
+      label.appendChild(input);
+      form.appendChild(label);
+    });
+    form.hidden = saved.parameters.length === 0;
+  }
+
+  function paramsQuery(extra) {
+    const search = new URLSearchParams();
+    new FormData($("params")).forEach((v, k) => { if (v) search.set(k, v); });
+    Object.entries(extra || {}).forEach(([k, v]) => search.set(k, v));
+    return search;
+  }
+
+  function endpointUrl(format) {
+    if (saved) return `/api/queries/${encodeURIComponent(saved.name)}?` + paramsQuery(format ? { format } : {});
+    const search = new URLSearchParams({ query: editor.value });
+    if (format) search.set("format", format);
+    return "/sparql?" + search;
+  }
+
+  function permalink() {
+    if (saved) return withLang("/workbench?" + paramsQuery({ saved: saved.name }));
+    return withLang("/workbench?" + new URLSearchParams({ query: editor.value }));
+  }
+
+  function updateLinks() {
+    ["csv", "json", "tsv"].forEach((f) => { $(f).href = endpointUrl(f); });
+    $("permalink").href = permalink();
+  }
+
+  function describeLink(iri) {
+    return withLang("/workbench?" + new URLSearchParams({ query: `DESCRIBE <${iri}>` }));
+  }
+
+  function cell(term) {
+    const td = document.createElement("td");
+    if (!term) return td;
+    if (term.type === "uri") {
+      const a = document.createElement("a");
+      a.href = describeLink(term.value);
+      a.textContent = term.value;
+      a.className = "iri";
+      td.appendChild(a);
+    } else {
+      td.textContent = term.value;
+      if (term["xml:lang"]) td.title = "@" + term["xml:lang"];
+      else if (term.datatype) td.title = term.datatype;
+    }
+    return td;
+  }
+
+  function showTable(data) {
+    const results = $("results");
+    if (data.boolean !== undefined) { results.textContent = data.boolean ? S.yes : S.no; return 1; }
+    const vars = data.head.vars, rows = data.results.bindings;
+    if (!rows.length) { results.textContent = S.noRows; return 0; }
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    vars.forEach((v) => { const th = document.createElement("th"); th.textContent = v; head.appendChild(th); });
+    const body = table.createTBody();
+    rows.forEach((row) => { const tr = body.insertRow(); vars.forEach((v) => tr.appendChild(cell(row[v]))); });
+    results.innerHTML = "";
+    results.appendChild(table);
+    return rows.length;
+  }
+
+  const TRIPLE = /^(<[^>]*>|_:\S+) <([^>]*)> (.*) \.\s*$/;
+  function showGraph(text) {
+    const triples = text.split("\n").map((l) => l.match(TRIPLE)).filter(Boolean)
+      .map((m) => ({ s: m[1], p: m[2], o: m[3] }));
+    const results = $("results");
+    results.innerHTML = "";
+    const nodes = [...new Set(triples.flatMap((t) => t.o.startsWith("<") || t.o.startsWith("_:") ? [t.s, t.o] : [t.s]))];
+    const size = 560, r = 180, c = size / 2;
+    const pos = {};
+    nodes.forEach((n, i) => { const a = (2 * Math.PI * i) / Math.max(nodes.length, 1); pos[n] = [c + r * Math.cos(a), c + r * Math.sin(a)]; });
+    const short = (v) => v.replace(/^<|>$/g, "").split(/[#/]/).pop() || v;
+    let svg = `<svg class="graph" viewBox="0 0 ${size} ${size}" role="img">`;
+    triples.forEach((t) => {
+      if (pos[t.o]) {
+        const [x1, y1] = pos[t.s], [x2, y2] = pos[t.o];
+        svg += `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"><title>${escapeHtml(t.p)}</title></line>`;
+      }
+    });
+    nodes.forEach((n) => {
+      const [x, y] = pos[n];
+      svg += `<g><circle cx="${x}" cy="${y}" r="6"><title>${escapeHtml(n)}</title></circle><text x="${x + 8}" y="${y + 4}">${escapeHtml(short(n))}</text></g>`;
+    });
+    results.insertAdjacentHTML("beforeend", svg + "</svg>");
+    const table = document.createElement("table");
+    triples.forEach((t) => {
+      const tr = table.insertRow();
+      [t.s, "<" + t.p + ">", t.o].forEach((v) => {
+        const td = tr.insertCell();
+        if (v.startsWith("<")) {
+          const a = document.createElement("a"); a.href = describeLink(v.slice(1, -1)); a.textContent = v.slice(1, -1); a.className = "iri"; td.appendChild(a);
+        } else td.textContent = v;
+      });
+    });
+    results.appendChild(table);
+    return triples.length;
+  }
+
+  async function run() {
+    const error = $("error");
+    error.hidden = true;
+    $("status").textContent = S.running;
+    paint();
+    updateLinks();
+    const started = performance.now();
+    const accept = "application/sparql-results+json, application/n-triples;q=0.9";
+    let response;
+    if (saved) response = await fetch(endpointUrl(), { headers: { Accept: accept } });
+    else response = await fetch("/sparql", { method: "POST", headers: { Accept: accept, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ query: editor.value }) });
+    const elapsed = Math.round(performance.now() - started);
+    if (!response.ok) {
+      let detail = { message: response.statusText };
+      try { detail = (await response.json()).error; } catch (e) { /* not JSON */ }
+      error.hidden = false;
+      error.textContent = `${S.error} ${response.status}` + (detail.line ? ` (${S.line} ${detail.line}, ${S.column} ${detail.column})` : "") + " : " + detail.message;
+      $("results").innerHTML = "";
+      $("status").textContent = "";
+      paint(detail.line);
+      return;
+    }
+    const type = response.headers.get("content-type") || "";
+    const count = type.includes("n-triples") ? showGraph(await response.text()) : showTable(await response.json());
+    const truncated = response.headers.get("X-PIC-Truncated") === "true";
+    $("status").textContent = `${count} ${S.rows} · ${elapsed} ${S.ms}` + (truncated ? ` · ${S.truncated}` : "");
+    history.replaceState(null, "", permalink());
+  }
+
+  $("run").addEventListener("click", run);
+  editor.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
+  renderLibrary();
+  if (state.saved) select(state.saved, state.params);
+  else { editor.value = state.query || state.defaultQuery; renderSelection(); paint(); }
+  updateLinks();
+  if (state.query || state.saved) run();
+})();
