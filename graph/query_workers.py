@@ -105,30 +105,33 @@ def execute(store: Store, job: Job) -> Answer:
     else:
         kwargs["use_default_graph_as_union"] = True
     try:
-        result = store.query(job.query, **kwargs)
-        if isinstance(result, QueryBoolean):
-            fmt, media = RESULT_FORMATS[job.result_format]
-            body = result.serialize(format=fmt)
-            return Answer(body, media, "boolean", 1, False, time.perf_counter() - started)
-        if isinstance(result, QuerySolutions):
-            rows = list(itertools.islice(result, job.max_rows + 1))
-            truncated = len(rows) > job.max_rows
-            rows = rows[:job.max_rows]
-            fmt, media = RESULT_FORMATS[job.result_format]
-            body = _solutions_json(result.variables, rows)
-            if job.result_format != "json":
-                body = parse_query_results(body, QueryResultsFormat.JSON).serialize(format=fmt)
-            return Answer(body, media, "solutions", len(rows), truncated, time.perf_counter() - started)
-        triples = list(itertools.islice(result, job.max_rows + 1))
-        truncated = len(triples) > job.max_rows
-        triples = triples[:job.max_rows]
-        fmt, media = GRAPH_FORMATS[job.graph_format]
-        return Answer(serialize(triples, format=fmt), media, "graph", len(triples), truncated,
-                      time.perf_counter() - started)
+        return answer(store.query(job.query, **kwargs), job, started)
     except SyntaxError as e:
         raise QueryFailed(f"syntax error: {e}") from None
     except (OSError, RuntimeError, ValueError) as e:
         raise QueryFailed(str(e)) from None
+
+
+def answer(result, job: Job, started: float) -> Answer:
+    """Serialise a pyoxigraph query result in the job's format, cut at its row limit."""
+    if isinstance(result, QueryBoolean):
+        fmt, media = RESULT_FORMATS[job.result_format]
+        return Answer(result.serialize(format=fmt), media, "boolean", 1, False, time.perf_counter() - started)
+    if isinstance(result, QuerySolutions):
+        rows = list(itertools.islice(result, job.max_rows + 1))
+        truncated = len(rows) > job.max_rows
+        rows = rows[:job.max_rows]
+        fmt, media = RESULT_FORMATS[job.result_format]
+        body = _solutions_json(result.variables, rows)
+        if job.result_format != "json":
+            body = parse_query_results(body, QueryResultsFormat.JSON).serialize(format=fmt)
+        return Answer(body, media, "solutions", len(rows), truncated, time.perf_counter() - started)
+    triples = list(itertools.islice(result, job.max_rows + 1))
+    truncated = len(triples) > job.max_rows
+    triples = triples[:job.max_rows]
+    fmt, media = GRAPH_FORMATS[job.graph_format]
+    return Answer(serialize(triples, format=fmt), media, "graph", len(triples), truncated,
+                  time.perf_counter() - started)
 
 
 def _worker(conn, snapshot_dir: str) -> None:

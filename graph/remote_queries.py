@@ -1,12 +1,18 @@
-"""Queries for the service when the store is a remote SPARQL engine: forwarded as they come.
+"""Queries for the service when the store is a remote SPARQL engine.
 
-The engine serialises the results itself; the time limit is the HTTP timeout (503 past it). The
-engine's own limit should be set too (Oxigraph: --timeout-s), since only the engine can stop its query.
+The query is forwarded as it comes; the answer is read back (SPARQL JSON or N-Triples), cut at the row
+limit and serialised in the client's format like the embedded answers. The time limit is the HTTP
+timeout (503 past it); the engine's own limit should be set too (Oxigraph: --timeout-s), since only the
+engine can stop its query. An answer the engine cut short without saying so (Oxigraph's timeout) does
+not parse, and is reported as an error rather than passed on as a result.
 """
 
-import httpx
+import time
 
-from pic.graph.query_workers import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, QueryFailed, QueryTimeout
+import httpx
+from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+
+from pic.graph.query_workers import Answer, Job, QueryFailed, QueryTimeout, answer
 
 EMPTY = "urn:pic:no-graph"  # names no graph: the way to ask for an empty dataset
 
@@ -17,7 +23,8 @@ class RemoteQueries:
         self.http = httpx.Client()
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
-        accept = f"{RESULT_FORMATS[job.result_format][1]}, {GRAPH_FORMATS[job.graph_format][1]};q=0.9"
+        started = time.perf_counter()
+        accept = "application/sparql-results+json, application/n-triples;q=0.9"
         params: list[tuple[str, str]] = []
         if job.default_graph is None:
             params.append(("union-default-graph", "true"))
@@ -34,9 +41,14 @@ class RemoteQueries:
             raise QueryTimeout(f"the remote engine did not answer within {self.timeout:g} s") from None
         if r.status_code >= 400:
             raise QueryFailed(r.text[:2000])
-        media = r.headers.get("content-type", "application/octet-stream")
-        kind = "graph" if any(m.split(";")[0] in media for _, m in GRAPH_FORMATS.values()) else "solutions"
-        return Answer(r.content, media, kind, -1, False, r.elapsed.total_seconds())
+        try:
+            if "n-triples" in r.headers.get("content-type", ""):
+                result = iter([q.triple for q in parse(r.content, RdfFormat.N_TRIPLES)])
+            else:
+                result = parse_query_results(r.content, QueryResultsFormat.JSON)
+            return answer(result, job, started)
+        except (SyntaxError, ValueError) as e:
+            raise QueryFailed(f"the engine's answer is not valid: {e}") from None
 
     def snapshot(self) -> None:
         """Nothing to refresh: the engine is the store."""

@@ -28,7 +28,7 @@ def client(request, tmp_path_factory):
         server = OxigraphServer(tmp / "oxigraph")
         settings = Settings(data_dir=tmp / "data", admin_token=TOKEN, store="remote",
                             sparql_query_url=f"{server.url}/query", sparql_update_url=f"{server.url}/update",
-                            graph_store_url=f"{server.url}/store", query_timeout=5)
+                            graph_store_url=f"{server.url}/store", query_timeout=5, max_rows=100)
     else:
         settings = Settings(data_dir=tmp / "data", admin_token=TOKEN, query_timeout=3, max_rows=100)
     with TestClient(create_app(settings)) as c:
@@ -175,3 +175,11 @@ def test_saved_queries_api(client):
     spec = client.get("/openapi.json").json()
     operation = spec["paths"]["/api/queries/actors-of-territory"]["get"]
     assert "territory" in {p["name"] for p in operation["parameters"]}
+
+
+def test_results_past_the_row_limit_are_cut_on_both_backends(client):
+    q = "SELECT ?o WHERE { ?o a <http://purl.org/linked-data/cube#Observation> }"
+    r = client.get("/sparql", params={"query": q}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200
+    assert len(r.text.strip().splitlines()) == 1 + 100
+    assert r.headers["X-PIC-Truncated"] == "true"
