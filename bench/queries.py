@@ -101,22 +101,21 @@ def point_under_load(url: str) -> dict:
     thread = threading.Thread(target=heavy)
     thread.start()
     time.sleep(1)
+    under_load = point_latencies(url)
+    stop.set()
+    thread.join()
+    return {"point_ms_under_load": round(statistics.median(under_load) * 1000, 1),
+            "point_ms_alone": round(statistics.median(point_latencies(url)) * 1000, 1)}
+
+
+def point_latencies(url: str, count: int = 50) -> list[float]:
     times = []
     with httpx.Client() as c:
-        for _ in range(50):
+        for _ in range(count):
             started = time.perf_counter()
             c.get(f"{url}/sparql", params={"query": POINT}, timeout=30).raise_for_status()
             times.append(time.perf_counter() - started)
-    stop.set()
-    thread.join()
-    alone = []
-    with httpx.Client() as c:
-        for _ in range(50):
-            started = time.perf_counter()
-            c.get(f"{url}/sparql", params={"query": POINT}, timeout=30).raise_for_status()
-            alone.append(time.perf_counter() - started)
-    return {"point_ms_under_load": round(statistics.median(times) * 1000, 1),
-            "point_ms_alone": round(statistics.median(alone) * 1000, 1)}
+    return times
 
 
 def throughput(url: str, clients: int, rounds: int = 2) -> float:
