@@ -9,9 +9,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pyoxigraph import Literal, NamedNode, Quad, Store
+from starlette.concurrency import run_in_threadpool
 
 from pic.graph.history import now, record_change
-from pic.graph.query_workers import Answer, Job
+from pic.graph.query_workers import Answer, Job, QueryFailed
 from pic.service.auth import readable_graphs, require_admin
 from pic.service.deps import QueriesDep, SettingsDep, StoreDep, UserDep, WriterDep
 from pic.service.errors import HttpError
@@ -99,8 +100,6 @@ async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, st
     """POST with `application/x-www-form-urlencoded` (`query=…`) or `application/sparql-query`."""
     text, defaults, named, fmt = await read_request(request, "query", "application/sparql-query",
                                                     settings.max_query_bytes)
-    from starlette.concurrency import run_in_threadpool
-
     return await run_in_threadpool(run_query, request, text, defaults, named, fmt, user, settings, store,
                                    queries)
 
@@ -143,8 +142,6 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
         raise HttpError(400, str(e)) from None
     if " LOAD " in f" {text.upper()} ":
         raise HttpError(400, "LOAD is refused: nothing is fetched from the network; use the Graph Store")
-    from starlette.concurrency import run_in_threadpool
-
     await run_in_threadpool(apply_update, writer, user, text)
     return Response(status_code=204)
 
@@ -153,8 +150,6 @@ def apply_update(writer, user, text: str) -> None:
     try:
         writer.store.update(text)
     except SyntaxError as e:
-        from pic.graph.query_workers import QueryFailed
-
         raise QueryFailed(f"syntax error: {e}") from None
     started = now()
     delta = record_change(writer.history_dir, writer.names, user, Store(), [], set(), "SPARQL Update",
