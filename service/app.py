@@ -27,6 +27,17 @@ def query_runner(settings: Settings, store):
                         settings.query_timeout)
 
 
+class GraphNames:
+    """The store's graph names, kept between writes: every query needs them to build its dataset."""
+
+    def __init__(self, store):
+        self.store = store
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.names = [g.value for g in self.store.graphs()]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -36,8 +47,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.demo and is_empty(writer):
             initialise(writer, demo=True)
         queries = query_runner(settings, writer.store)
-        writer.listeners.append(queries.snapshot)
+        graphs = GraphNames(writer.store)
+        writer.listeners += [queries.snapshot, graphs.refresh]
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
+        app.state.graphs = graphs
         yield
         queries.close()
         writer.store.close()

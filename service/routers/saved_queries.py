@@ -35,7 +35,7 @@ def list_queries(request: Request) -> list[dict]:
 
 def run_saved(q: SavedQuery, request: Request):
     user = current_user(request)
-    settings, store = request.app.state.settings, request.app.state.writer.store
+    settings = request.app.state.settings
     params = {k: v for k, v in request.query_params.items() if k != "format"}
     text = bind(q.text, q.bindings(params))
     try:
@@ -43,7 +43,7 @@ def run_saved(q: SavedQuery, request: Request):
     except ValueError as e:
         raise HttpError(406, str(e)) from None
     job = Job(text, result_format, graph_format, max_rows=settings.max_rows)
-    readable = readable_graphs(user, [g.value for g in store.graphs()], settings.names)
+    readable = readable_graphs(user, request.app.state.graphs.names, settings.names)
     if readable is not None:
         job.default_graph = job.named_graphs = readable
     return answer_response(request.app.state.queries.run(job))

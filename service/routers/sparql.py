@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from pic.graph.history import now, record_change
 from pic.graph.query_workers import Answer, Job, QueryFailed
 from pic.service.auth import readable_graphs, require_admin
-from pic.service.deps import QueriesDep, SettingsDep, StoreDep, UserDep, WriterDep
+from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import choose
 from pic.service.sparql_guard import check_services, dataset_clauses, is_update
@@ -32,7 +32,7 @@ def answer_response(answer: Answer) -> Response:
 
 
 def run_query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
-              fmt: str | None, user, settings, store, queries) -> Response:
+              fmt: str | None, user, settings, queries) -> Response:
     if len(text.encode()) > settings.max_query_bytes:
         raise HttpError(413, f"the query is longer than {settings.max_query_bytes} bytes")
     if is_update(text):
@@ -45,7 +45,8 @@ def run_query(request: Request, text: str, default_graphs: list[str], named_grap
         result_format, graph_format = choose(fmt, request.headers.get("accept"))
     except ValueError as e:
         raise HttpError(406, str(e)) from None
-    readable = readable_graphs(user, [g.value for g in store.graphs()], settings.names)
+    all_graphs = request.app.state.graphs.names
+    readable = readable_graphs(user, all_graphs, settings.names)
     job = Job(text, result_format, graph_format, max_rows=settings.max_rows)
     if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
         default_graphs, named_graphs = dataset_clauses(text)
@@ -57,7 +58,7 @@ def run_query(request: Request, text: str, default_graphs: list[str], named_grap
     elif readable is not None:
         job.default_graph, job.named_graphs = readable, readable
     elif not settings.union_default_graph:
-        job.default_graph, job.named_graphs = [], [g.value for g in store.graphs()]
+        job.default_graph, job.named_graphs = [], all_graphs
     return answer_response(queries.run(job))
 
 
@@ -79,8 +80,7 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
 
 
 @router.get("/sparql", summary="SPARQL query (GET), or the service description without `query`")
-def sparql_get(request: Request, user: UserDep, settings: SettingsDep, store: StoreDep,
-               queries: QueriesDep, query: str | None = None,
+def sparql_get(request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep, query: str | None = None,
                default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
                named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
                format: str | None = None):
@@ -90,18 +90,15 @@ def sparql_get(request: Request, user: UserDep, settings: SettingsDep, store: St
         text = SERVICE_DESCRIPTION.format(endpoint=str(request.url_for("sparql_get")),
                                           timeout=settings.query_timeout, rows=settings.max_rows)
         return Response(text, media_type="text/turtle; charset=utf-8")
-    return run_query(request, query, default_graph_uri, named_graph_uri, format, user, settings, store,
-                     queries)
+    return run_query(request, query, default_graph_uri, named_graph_uri, format, user, settings, queries)
 
 
 @router.post("/sparql", summary="SPARQL query (POST, form-encoded or direct)")
-async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, store: StoreDep,
-                      queries: QueriesDep):
+async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep):
     """POST with `application/x-www-form-urlencoded` (`query=…`) or `application/sparql-query`."""
     text, defaults, named, fmt = await read_request(request, "query", "application/sparql-query",
                                                     settings.max_query_bytes)
-    return await run_in_threadpool(run_query, request, text, defaults, named, fmt, user, settings, store,
-                                   queries)
+    return await run_in_threadpool(run_query, request, text, defaults, named, fmt, user, settings, queries)
 
 
 async def read_request(request: Request, field: str, direct_type: str, limit: int):
