@@ -64,5 +64,5 @@ def home(request: Request, store: StoreDep, format: str | None = None):
 
 
 @router.get("/health", summary="Liveness")
-def health(store: StoreDep) -> dict:
-    return {"status": "ok", "graphs": len(store.graphs())}
+def health(request: Request) -> dict:
+    return {"status": "ok", "graphs": len(request.app.state.graphs.names)}
