@@ -35,6 +35,14 @@ def test_a_parameter_changes_the_answer(demo_writer):
                for r in lens)
 
 
+def test_an_optional_theme_narrows_the_cooperation_pairs(demo_writer):
+    query = saved_queries()["cooperation-pairs"]
+    every = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
+    culture = list(demo_writer.store.query(query.text, substitutions=query.bindings(
+        {"theme": "https://w3id.org/pic-euralens/id/theme/culture"})))
+    assert 0 < len(culture) < len(every)
+
+
 @pytest.mark.parametrize("name,params", [
     ("actors-of-territory", {"territory": "x> } ; DROP ALL ; SELECT * WHERE { ?s ?p <y"}),
     ("actors-of-territory", {"territory": "not an iri"}),
@@ -58,3 +66,12 @@ def test_an_injection_in_a_string_parameter_is_only_a_string(demo_writer):
     assert rows == [] or all("insee" in r["title"].value.lower() for r in rows)
     louvre = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
     assert louvre and all("louvre" in r["title"].value.lower() for r in louvre)
+
+
+def test_a_series_comes_with_its_parent_territories(demo_writer):
+    query = saved_queries()["indicator-series-with-parents"]
+    rows = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
+    areas = {r["area"].value.rsplit("/", 2)[-2] for r in rows}
+    assert areas == {"commune", "epci", "arrondissement", "departement", "region"}, areas
+    years = {r["year"].value for r in rows}
+    assert years == {str(y) for y in range(2010, 2026)}
