@@ -60,3 +60,8 @@ def dataset_clauses(text: str) -> tuple[list[str], list[str]]:
     for m in _FROM.finditer(_blank(text)):
         (named if m.group(1) else default).append(m.group(2))
     return default, named
+
+
+def loads_from_the_network(text: str) -> bool:
+    """True if an update uses LOAD (which would fetch a document from a URL)."""
+    return re.search(r"\bLOAD\b", _NAMES.sub(" ", _IRIS.sub("<>", _blank(text))), re.IGNORECASE) is not None

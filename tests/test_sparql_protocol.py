@@ -183,3 +183,10 @@ def test_results_past_the_row_limit_are_cut_on_both_backends(client):
     assert r.status_code == 200
     assert len(r.text.strip().splitlines()) == 1 + 100
     assert r.headers["X-PIC-Truncated"] == "true"
+
+
+@pytest.mark.parametrize("update", ["LOAD <http://127.0.0.1:9/data.ttl>", "load<http://127.0.0.1:9/x>",
+                                    "LOAD SILENT <http://127.0.0.1:9/x> INTO GRAPH <urn:g>"])
+def test_load_is_refused_even_for_admins(client, update):
+    r = client.post("/update", data={"update": update}, headers=ADMIN)
+    assert r.status_code == 400 and "LOAD" in r.json()["error"]["message"]

@@ -17,7 +17,7 @@ from pic.service.auth import readable_graphs, require_admin
 from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import choose
-from pic.service.sparql_guard import check_services, dataset_clauses, is_update
+from pic.service.sparql_guard import check_services, dataset_clauses, is_update, loads_from_the_network
 
 router = APIRouter(tags=["SPARQL"])
 GraphList = Annotated[list[str], Query()]
@@ -137,7 +137,7 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
         check_services(text, settings.service_allowlist)
     except PermissionError as e:
         raise HttpError(400, str(e)) from None
-    if " LOAD " in f" {text.upper()} ":
+    if loads_from_the_network(text):
         raise HttpError(400, "LOAD is refused: nothing is fetched from the network; use the Graph Store")
     await run_in_threadpool(apply_update, writer, user, text)
     return Response(status_code=204)
