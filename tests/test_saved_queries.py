@@ -8,6 +8,12 @@ from pic.queries.registry import ParameterError, saved_queries
 EMPTY_ON_THE_DEMO = {"annotations-per-partner"}  # annotations arrive with the annotation issue
 
 
+def run(writer, name: str, params: dict | None = None) -> list:
+    """The rows of a saved query on a store, its parameters bound as terms."""
+    query = saved_queries()[name]
+    return list(writer.store.query(query.text, substitutions=query.bindings(params or {})))
+
+
 def test_the_library_has_at_least_twenty_documented_queries():
     queries = saved_queries()
     assert len(queries) >= 20
@@ -17,8 +23,7 @@ def test_the_library_has_at_least_twenty_documented_queries():
 
 @pytest.mark.parametrize("name", sorted(saved_queries()))
 def test_each_query_runs_on_the_demo_with_its_defaults(demo_writer, name):
-    query = saved_queries()[name]
-    rows = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
+    rows = run(demo_writer, name)
     if name in EMPTY_ON_THE_DEMO:
         assert rows == []
     else:
@@ -26,20 +31,17 @@ def test_each_query_runs_on_the_demo_with_its_defaults(demo_writer, name):
 
 
 def test_a_parameter_changes_the_answer(demo_writer):
-    query = saved_queries()["actors-of-territory"]
-    everywhere = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
-    lens = list(demo_writer.store.query(query.text, substitutions=query.bindings(
-        {"territory": "https://w3id.org/pic-euralens/id/territory/commune/62498"})))
+    everywhere = run(demo_writer, "actors-of-territory")
+    lens = run(demo_writer, "actors-of-territory",
+               {"territory": "https://w3id.org/pic-euralens/id/territory/commune/62498"})
     assert 0 < len(lens) < len(everywhere)
     assert all(r["where"] == NamedNode("https://w3id.org/pic-euralens/id/territory/commune/62498")
                for r in lens)
 
 
 def test_an_optional_theme_narrows_the_cooperation_pairs(demo_writer):
-    query = saved_queries()["cooperation-pairs"]
-    every = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
-    culture = list(demo_writer.store.query(query.text, substitutions=query.bindings(
-        {"theme": "https://w3id.org/pic-euralens/id/theme/culture"})))
+    every = run(demo_writer, "cooperation-pairs")
+    culture = run(demo_writer, "cooperation-pairs", {"theme": "https://w3id.org/pic-euralens/id/theme/culture"})
     assert 0 < len(culture) < len(every)
 
 
@@ -58,19 +60,15 @@ def test_bad_parameters_are_refused_by_name(name, params):
 
 
 def test_an_injection_in_a_string_parameter_is_only_a_string(demo_writer):
-    query = saved_queries()["studies-matching-text"]
-    hostile = '") || true || CONTAINS("'
-    rows = list(demo_writer.store.query(query.text, substitutions=query.bindings({"text": hostile})))
-    assert rows == []
-    rows = list(demo_writer.store.query(query.text, substitutions=query.bindings({"text": "INSEE"})))
+    assert run(demo_writer, "studies-matching-text", {"text": '") || true || CONTAINS("'}) == []
+    rows = run(demo_writer, "studies-matching-text", {"text": "INSEE"})
     assert rows == [] or all("insee" in r["title"].value.lower() for r in rows)
-    louvre = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
+    louvre = run(demo_writer, "studies-matching-text")
     assert louvre and all("louvre" in r["title"].value.lower() for r in louvre)
 
 
 def test_a_series_comes_with_its_parent_territories(demo_writer):
-    query = saved_queries()["indicator-series-with-parents"]
-    rows = list(demo_writer.store.query(query.text, substitutions=query.bindings({})))
+    rows = run(demo_writer, "indicator-series-with-parents")
     areas = {r["area"].value.rsplit("/", 2)[-2] for r in rows}
     assert areas == {"commune", "epci", "arrondissement", "departement", "region"}, areas
     years = {r["year"].value for r in rows}
