@@ -97,7 +97,3 @@ def rule_input(store, sources: list[NamedNode], added: Store | None = None,
         triples.discard(q.triple)
     return list(triples)
 
-
-def construct_query(text: str) -> str:
-    """A rule as a standalone query (for reading what a rule derives on its own)."""
-    return sparql_prefixes() + text

@@ -179,13 +179,14 @@ class ShapesValidator:
             if not classes:
                 raise ShapesError(f"shape {shape} has no sh:targetClass")
             node_severity = shapes.value(shape, SH.severity) or SH.Violation
+            first = len(self.checks)
             for ps in shapes.objects(shape, SH.property):
                 self._compile_property(shapes, ps, classes)
             for constraint in shapes.objects(shape, SH.sparql):
                 self.checks.append(_sparql_constraint(
                     shapes, shape, constraint, classes, _severity(node_severity)))
-            for check in self.checks:
-                check.classes = check.classes or tuple(classes)
+            for check in self.checks[first:]:  # this shape's checks select its focus nodes
+                check.classes = tuple(classes)
 
     def _compile_property(self, g: Graph, ps, classes: list[str]) -> None:
         unknown = {p for p in g.predicates(ps) if p not in SUPPORTED}

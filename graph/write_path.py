@@ -174,7 +174,7 @@ class Writer:
 
     def refresh(self) -> None:
         """Recompute the inferred graph from scratch (after an out-of-band change)."""
-        triples = inference.derive(inference.rule_input(self.store, self.sources()))
+        triples = self._infer(None)
         self.store.update(f"DROP SILENT GRAPH {self.names.inferred} ;\n"
                           f"INSERT DATA {{ {inferred_data(self.names.inferred, triples)} }}")
 

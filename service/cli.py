@@ -7,6 +7,7 @@ the local operator: an admin named after the operating-system user, so its write
 import getpass
 import io
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -85,30 +86,25 @@ def load(file: Path,
                                                     help="turtle, trig, nt, nq, jsonld, rdfxml.")] = None,
          validate: Annotated[bool, typer.Option(help="--no-validate: trusted admin bulk load.")] = True):
     """Load an RDF file into a named graph through the write path."""
-    settings = Settings()
-    writer = open_writer(settings)
-    if not file.is_file():
-        raise CliError(f"no such file: {file}")
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task(f"loading {file.name}", total=file.stat().st_size)
+    writer = open_writer(Settings())
+    with file_progress(file, "loading") as progress:
         result = writer.load_file(file, _graph(graph), local_user(), fmt=format, validate=validate,
-                                  progress=lambda done, total: progress.update(task, completed=done))
+                                  progress=progress)
     for w in result.warnings:
         err.print(f"Warning: {w.describe('en')}")
     out.print(f"Loaded {result.added} triples into {', '.join(result.graphs)} "
               f"(change {result.change.value}).")
 
 
-def _parse_with_progress(file: Path, graph, fmt):
+@contextmanager
+def file_progress(file: Path, verb: str):
+    """A progress bar over the bytes of `file`; yields the callback the parser reports to."""
     if not file.is_file():
         raise CliError(f"no such file: {file}")
-    columns = (TextColumn("parsing {task.fields[name]}"), BarColumn(), DownloadColumn(),
-               TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("parse", total=file.stat().st_size, name=file.name)
-        return parse_file(file, graph, fmt,
-                          progress=lambda done, total: progress.update(task, completed=done))
+        task = progress.add_task(f"{verb} {file.name}", total=file.stat().st_size)
+        yield lambda done, total: progress.update(task, completed=done)
 
 
 @app.command("validate")
@@ -118,7 +114,8 @@ def validate_file(file: Path,
     """Parse and validate a file against the shapes without writing anything."""
     settings = Settings()
     writer = open_writer(settings)
-    staged = _parse_with_progress(file, _graph(graph) or settings.names.partner("validation"), format)
+    with file_progress(file, "parsing") as progress:
+        staged = parse_file(file, _graph(graph) or settings.names.partner("validation"), format, progress)
     report = writer.check(staged.store, [])
     for w in report.warnings:
         err.print(f"Warning: {w.describe('en')}")

@@ -112,14 +112,13 @@ async def read_request(request: Request, field: str, direct_type: str, limit: in
         named = named + form.getlist("named-graph-uri") + form.getlist("using-named-graph-uri")
         fmt = form.get("format") or params.get("format")
     elif content_type == direct_type:
-        raw = await request.body()
-        if len(raw) > limit:
-            raise HttpError(413, f"the request is longer than {limit} bytes")
-        text, fmt = raw.decode("utf-8", errors="strict"), params.get("format")
+        text, fmt = (await request.body()).decode("utf-8", errors="strict"), params.get("format")
     else:
         raise HttpError(415, f"send {direct_type} or application/x-www-form-urlencoded")
     if not text:
         raise HttpError(400, f"the `{field}` parameter is missing")
+    if len(text.encode()) > limit:
+        raise HttpError(413, f"the request is longer than {limit} bytes")
     return text, defaults, named, fmt
 
 
@@ -131,8 +130,6 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
     require_admin(user)
     text, _, _, _ = await read_request(request, "update", "application/sparql-update",
                                        settings.max_query_bytes)
-    if len(text.encode()) > settings.max_query_bytes:
-        raise HttpError(413, f"the update is longer than {settings.max_query_bytes} bytes")
     try:
         check_services(text, settings.service_allowlist)
     except PermissionError as e:
