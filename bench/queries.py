@@ -31,6 +31,21 @@ HERE = Path(__file__).resolve().parent
 REPEAT = 5
 POINT = "ASK { <https://w3id.org/pic-euralens/id/territory/commune/62498> ?p ?o }"
 HEAVY = ["cooperation-pairs", "central-actors", "stale-indicators"]
+ID = "https://w3id.org/pic-euralens/id/"
+# The defaults point at demo entities (a few dozen triples each); these point the same queries at the
+# regional data set, where a researcher of a regional PIC would point them.
+REGIONAL = {
+    "actor-projects-and-roles": {"actor": f"{ID}actor/x7"},
+    "actors-of-territory": {"territory": f"{ID}territory/region/32"},
+    "indicator-latest-values": {"indicator": f"{ID}indicator/x0"},
+    "indicator-series-with-parents": {"indicator": f"{ID}indicator/x0", "territory": f"{ID}territory/commune/x00042"},
+    "knowledge-flows-between": {"from": f"{ID}actor/x3"},
+    "studies-by-theme-territory-status-year": {"territory": f"{ID}territory/departement/900"},
+    "studies-matching-text": {"text": "synthétique"},
+    "study-lineage": {"study": f"{ID}study/x599"},
+    "territory-hierarchy": {"territory": f"{ID}territory/departement/900"},
+}
+PARAMETER_SETS = {"demo defaults": {}, "regional parameters": REGIONAL}
 
 
 def prepare(data_dir: Path) -> None:
@@ -58,10 +73,17 @@ def median_seconds(run, repeat: int = REPEAT) -> float:
 
 
 def geometric_mean(values) -> float:
+    values = list(values)
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
-def in_memory_medians(data_dir: Path) -> dict[str, float]:
+def ratio_of_working(memory: dict, over_http: dict, floor: float = 0.005) -> float:
+    """The ratio over the queries that do work (>= 5 ms in memory), where HTTP's fixed cost is not all."""
+    names = [n for n, seconds in memory.items() if seconds >= floor]
+    return geometric_mean(over_http[n] for n in names) / geometric_mean(memory[n] for n in names)
+
+
+def in_memory_store(data_dir: Path) -> Store:
     from pic.graph.embedded_store import EmbeddedStore
 
     disk = EmbeddedStore(data_dir)
@@ -72,18 +94,22 @@ def in_memory_medians(data_dir: Path) -> dict[str, float]:
     memory = Store()
     memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
     dump.unlink()
+    return memory
+
+
+def in_memory_medians(memory: Store, parameters: dict) -> dict[str, float]:
     medians = {}
     for name, q in saved_queries().items():
-        text = bind(q.text, q.bindings({}))
+        text = bind(q.text, q.bindings(parameters.get(name, {})))
         medians[name] = median_seconds(lambda text=text: list(memory.query(text, use_default_graph_as_union=True)))
     return medians
 
 
-def http_medians(url: str, client: httpx.Client) -> dict[str, float]:
+def http_medians(url: str, client: httpx.Client, parameters: dict) -> dict[str, float]:
     medians = {}
     for name in saved_queries():
         def run(name=name):
-            r = client.get(f"{url}/api/queries/{name}", timeout=120)
+            r = client.get(f"{url}/api/queries/{name}", params=parameters.get(name, {}), timeout=120)
             r.raise_for_status()
         medians[name] = median_seconds(run)
     return medians
@@ -140,7 +166,9 @@ def throughput(url: str, clients: int, rounds: int = 2) -> float:
 def main() -> None:
     data_dir = HERE / "data" / "stores" / "queries"
     prepare(data_dir)
-    memory = in_memory_medians(data_dir)
+    store = in_memory_store(data_dir)
+    memory = {label: in_memory_medians(store, parameters) for label, parameters in PARAMETER_SETS.items()}
+    del store
     port = 8765
     env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_QUERY_TIMEOUT": "120"}
     server = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
@@ -154,25 +182,36 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.2)
         with httpx.Client() as client:
-            over_http = http_medians(url, client)
+            over_http = {label: http_medians(url, client, parameters)
+                         for label, parameters in PARAMETER_SETS.items()}
         load = point_under_load(url)
         one, two = throughput(url, 1), throughput(url, 2)
     finally:
         server.terminate()
         server.wait(30)
-    ratio = geometric_mean(over_http.values()) / geometric_mean(memory.values())
-    report = {"in_memory_ms": {k: round(v * 1000, 2) for k, v in memory.items()},
-              "http_ms": {k: round(v * 1000, 2) for k, v in over_http.items()},
-              "ratio_geomean": round(ratio, 2), **load,
+    ratios = {label: geometric_mean(over_http[label].values()) / geometric_mean(memory[label].values())
+              for label in PARAMETER_SETS}
+    working = {label: ratio_of_working(memory[label], over_http[label]) for label in PARAMETER_SETS}
+    report = {label: {"in_memory_ms": {k: round(v * 1000, 2) for k, v in memory[label].items()},
+                      "http_ms": {k: round(v * 1000, 2) for k, v in over_http[label].items()},
+                      "ratio_geomean": round(ratios[label], 2),
+                      "ratio_geomean_queries_over_5ms": round(working[label], 2)} for label in PARAMETER_SETS}
+    report.update({**load,
               "throughput_1_client": round(one, 2), "throughput_2_clients": round(two, 2),
-              "speedup_2_clients": round(two / one, 2)}
+              "speedup_2_clients": round(two / one, 2)})
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     (results / f"queries-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(json.dumps(report, indent=1))
-    print("| query | in-memory pyoxigraph (ms) | HTTP endpoint (ms) |\n|---|---:|---:|")
-    for name in memory:
-        print(f"| {name} | {memory[name] * 1000:.1f} | {over_http[name] * 1000:.1f} |")
-    print(f"\nratio of geometric means (HTTP / in-memory): {ratio:.2f}")
+    labels = list(PARAMETER_SETS)
+    print("| query | " + " | ".join(f"{label}: in memory (ms) | {label}: HTTP (ms)" for label in labels) + " |")
+    print("|---|" + "---:|---:|" * len(labels))
+    for name in saved_queries():
+        cells = " | ".join(f"{memory[label][name] * 1000:.1f} | {over_http[label][name] * 1000:.1f}"
+                           for label in labels)
+        print(f"| {name} | {cells} |")
+    for label in labels:
+        print(f"\nratio of geometric means (HTTP / in-memory), {label}: {ratios[label]:.2f}; "
+              f"over the queries taking 5 ms or more in memory: {working[label]:.2f}")
     print(f"point query median: {load['point_ms_under_load']} ms under load, {load['point_ms_alone']} ms alone")
     print(f"throughput: {one:.1f} q/s with one client, {two:.1f} q/s with two ({two / one:.2f}x)")
 

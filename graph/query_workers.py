@@ -9,7 +9,6 @@ are reloaded from a snapshot (N-Quads) taken after each write. Two workers use b
 
 import contextlib
 import itertools
-import json
 import multiprocessing as mp
 import threading
 import time
@@ -70,28 +69,37 @@ class Answer:
     extra: dict = field(default_factory=dict)
 
 
-def _solutions_json(variables, rows) -> bytes:
-    """SPARQL JSON results for rows already read (so a truncated result is still a valid document)."""
+class _RowLimitReached(Exception):
+    """Raised from inside the engine's serialiser to stop it once the row limit is passed."""
 
-    def term(t) -> dict:
-        kind = type(t).__name__
-        if kind == "NamedNode":
-            return {"type": "uri", "value": t.value}
-        if kind == "BlankNode":
-            return {"type": "bnode", "value": t.value}
-        if kind == "Literal":
-            out = {"type": "literal", "value": t.value}
-            if t.language:
-                out["xml:lang"] = t.language
-            elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                out["datatype"] = t.datatype.value
-            return out
-        return {"type": "triple", "value": str(t)}
 
-    names = [v.value for v in variables]
-    bindings = [{n: term(row[n]) for n in names if row[n] is not None} for row in rows]
-    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
-                      ensure_ascii=False).encode()
+class _TsvRows:
+    """A file-like sink for the engine's TSV writer that stops it after `limit` rows.
+
+    SPARQL TSV escapes newlines inside terms, so one line is one row (after the header line).
+    """
+
+    def __init__(self, limit: int):
+        self.limit, self.lines, self.chunks = limit, 0, []
+
+    def write(self, chunk) -> int:
+        chunk = bytes(chunk)
+        self.chunks.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit + 1:
+            raise _RowLimitReached
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def rows(self) -> tuple[bytes, int, bool]:
+        """The TSV document cut at the limit, its row count, and whether rows were cut."""
+        text = b"".join(self.chunks)
+        lines = text.split(b"\n")[:-1]  # the document ends with a newline
+        truncated = len(lines) > self.limit + 1
+        lines = lines[:self.limit + 1]
+        return b"\n".join(lines) + b"\n", len(lines) - 1, truncated
 
 
 def execute(store: Store, job: Job) -> Answer:
@@ -118,14 +126,16 @@ def answer(result, job: Job, started: float) -> Answer:
         fmt, media = RESULT_FORMATS[job.result_format]
         return Answer(result.serialize(format=fmt), media, "boolean", 1, False, time.perf_counter() - started)
     if isinstance(result, QuerySolutions):
-        rows = list(itertools.islice(result, job.max_rows + 1))
-        truncated = len(rows) > job.max_rows
-        rows = rows[:job.max_rows]
+        # The engine writes the rows (as TSV, lossless and one row per line, so they can be counted
+        # and cut) and converts them: building the document term by term in Python cost more than
+        # many queries themselves.
+        sink = _TsvRows(job.max_rows)
+        with contextlib.suppress(_RowLimitReached):
+            result.serialize(sink, QueryResultsFormat.TSV)
+        tsv, rows, truncated = sink.rows()
         fmt, media = RESULT_FORMATS[job.result_format]
-        body = _solutions_json(result.variables, rows)
-        if job.result_format != "json":
-            body = parse_query_results(body, QueryResultsFormat.JSON).serialize(format=fmt)
-        return Answer(body, media, "solutions", len(rows), truncated, time.perf_counter() - started)
+        body = parse_query_results(tsv, QueryResultsFormat.TSV).serialize(format=fmt)
+        return Answer(body, media, "solutions", rows, truncated, time.perf_counter() - started)
     triples = list(itertools.islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[:job.max_rows]
