@@ -17,6 +17,17 @@ STRINGS = {
         "workbench_link": "Ouvrir l'atelier de requêtes",
         "illustrative": "Les valeurs marquées « illustratives » sont inventées pour la démonstration.",
         "workbench_title": "Atelier de requêtes SPARQL",
+        "maps_intro": "Qui travaille avec qui, d'où vient la connaissance et où elle va : des cartes "
+                      "calculées à partir du graphe, filtrables, partageables par leur lien.",
+        "map_descriptions": {
+            "cooperation": "acteurs reliés par des projets communs ou des études cosignées",
+            "knowledge-flows": "d'un acteur à l'autre, quand l'étude de l'un sert au projet ou à l'étude de l'autre",
+            "actor-project": "réseau biparti des acteurs et de leurs projets",
+            "citations": "les études et celles sur lesquelles elles s'appuient",
+            "actor-territory": "les acteurs et les territoires où ils agissent",
+        },
+        "new_ties": "Nouveaux liens", "lost_ties": "Liens perdus", "newcomers": "Nouveaux venus",
+        "left": "Sortis du réseau", "kept": "liens maintenus", "maps_link": "Cartes",
         "workbench": {
             "run": "Exécuter", "saved": "Requêtes enregistrées", "free": "Requête libre",
             "rows": "lignes", "truncated": "résultat tronqué à la limite", "ms": "ms",
@@ -39,6 +50,17 @@ STRINGS = {
         "workbench_link": "Open the query workbench",
         "illustrative": "Values marked 'illustrative' are invented for the demonstration.",
         "workbench_title": "SPARQL query workbench",
+        "maps_intro": "Who works with whom, where knowledge comes from and where it goes: maps computed "
+                      "from the graph, filterable, shareable by their link.",
+        "map_descriptions": {
+            "cooperation": "actors linked by shared projects or co-signed studies",
+            "knowledge-flows": "from one actor to another, when one's study serves the other's project or study",
+            "actor-project": "two-mode network of actors and their projects",
+            "citations": "studies and the studies they build on",
+            "actor-territory": "actors and the territories they act on",
+        },
+        "new_ties": "New ties", "lost_ties": "Lost ties", "newcomers": "Newcomers",
+        "left": "Left the network", "kept": "ties kept", "maps_link": "Maps",
         "workbench": {
             "run": "Run", "saved": "Saved queries", "free": "Free query",
             "rows": "rows", "truncated": "result cut at the limit", "ms": "ms",

@@ -1,0 +1,158 @@
+"""Network maps for facilitators: `/maps/{kind}` pages with their filters in the query string, the same
+URL with a suffix for exports (`.gexf`, `.graphml`, `.json`, `.csv`, `.svg`, `.png`, `.html`), and
+`/maps/{kind}/changes` for what changed between two years.
+
+Maps query the graph through the query workers (in memory, time-limited, only the graphs the user may
+read); vis-network is served from the installed pyvis package, never from a CDN.
+"""
+
+from importlib import resources
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from pyoxigraph import QueryResultsFormat, parse_query_results
+
+from pic.graph.query_workers import Job
+from pic.service.auth import current_user, readable_graphs
+from pic.service.errors import HttpError
+from pic.service.i18n import STRINGS, language
+from pic.viz import maps, networks, render
+from pic.viz.exports import MEDIA_TYPES
+from pic.viz.filters import Filters
+from pic.viz.networks import KINDS, UnknownNode
+
+router = APIRouter(tags=["Maps"])
+templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
+OWN_FILES = {"map.js": "text/javascript; charset=utf-8", "map.css": "text/css; charset=utf-8"}
+MAX_ROWS = 5_000_000  # maps need every tie; the time limit still protects the workers
+
+
+class PooledStore:
+    """The `query` the map builders call, answered by the query workers (or the remote engine)."""
+
+    def __init__(self, queries, dataset: list[str] | None):
+        self.queries, self.dataset = queries, dataset
+
+    def query(self, text: str, default_graph=None):
+        job = Job(text, "json", max_rows=MAX_ROWS)
+        graphs = [g.value for g in default_graph] if default_graph is not None else self.dataset
+        if graphs is not None:
+            job.default_graph = job.named_graphs = graphs
+        return parse_query_results(self.queries.run(job).body, QueryResultsFormat.JSON)
+
+
+def entity_link(lang: str):
+    """Where a click on a node leads: the entity's description in the workbench (until entity pages)."""
+    def link(iri: str) -> str:
+        return "/workbench?" + urlencode({"query": f"DESCRIBE <{iri}>", "lang": lang})
+    return link
+
+
+def read_filters(request: Request, ignore: tuple[str, ...] = ()) -> Filters:
+    params = {k: v for k, v in request.query_params.items() if k not in ("lang", *ignore) and v != ""}
+    try:
+        return Filters.model_validate(params).expanded(request.app.state.settings.base_iri)
+    except ValidationError as e:
+        first = e.errors()[0]
+        field = ".".join(str(x) for x in first["loc"]) or None
+        raise HttpError(400, f"{field}: {first['msg']}" if field else first["msg"], field=field) from None
+    except ValueError as e:
+        raise HttpError(400, str(e), field=str(e).split(":", 1)[0]) from None
+
+
+def context_for(request: Request) -> tuple[PooledStore, str]:
+    user = current_user(request)
+    dataset = readable_graphs(user, request.app.state.graphs.names, request.app.state.settings.names)
+    return PooledStore(request.app.state.queries, dataset), language(request)
+
+
+def build(store, kind: str, filters: Filters, period=None):
+    try:
+        return maps.network(store, kind, filters, period=period)
+    except UnknownNode as e:
+        raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
+
+
+@router.get("/maps", response_class=HTMLResponse, summary="Cartes / Maps")
+def index(request: Request):
+    lang = language(request)
+    return templates.TemplateResponse(request, "maps.html", {
+        "t": STRINGS[lang], "lang": lang, "kinds": KINDS, "m": render.TEXT[lang]})
+
+
+@router.get("/maps/static/{name}", include_in_schema=False)
+def own_file(name: str):
+    if name not in OWN_FILES:
+        raise HttpError(404, f"no such file: {name}")
+    return Response(render.own_file(name), media_type=OWN_FILES[name],
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/vendor/vis-network.min.js", include_in_schema=False)
+def vis_js():
+    return Response(render.vis_network_js(), media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/vendor/vis-network.css", include_in_schema=False)
+def vis_css():
+    return Response(render.vis_network_css(), media_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/maps/{kind}/changes", summary="Ce qui a changé / What changed between two years")
+def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
+    """New and lost ties, newcomers and those who left, between the networks of two years.
+    `Accept: application/json` (or `/changes?format=json`) gives the JSON twin."""
+    if kind not in KINDS:
+        raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
+    filters = read_filters(request, ignore=("before", "after", "format"))
+    store, lang = context_for(request)
+    old = build(store, kind, filters, period=(before, before))
+    new = build(store, kind, filters, period=(after, after))
+    diff = networks.changes(old, new)
+    labels = {**dict(old.nodes(data="label_en" if lang == "en" else "label")),
+              **dict(new.nodes(data="label_en" if lang == "en" else "label"))}
+    if request.query_params.get("format") == "json" or "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"kind": kind, "before": before, "after": after, **diff,
+                             "labels": {n: labels[n] for n in labels}})
+    link = entity_link(lang)
+    return templates.TemplateResponse(request, "map-changes.html", {
+        "t": STRINGS[lang], "lang": lang, "m": render.TEXT[lang], "kind": kind, "title": KINDS[kind].title[lang],
+        "before": before, "after": after, "diff": diff, "label": labels.__getitem__, "link": link,
+        "sizes": {"before": old.number_of_edges(), "after": new.number_of_edges()}})
+
+
+@router.get("/maps/{name}", summary="Carte d'un réseau / Network map",
+            responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}})
+def map_page(request: Request, name: str):
+    """`/maps/cooperation`, `/maps/knowledge-flows`, `/maps/actor-project`, `/maps/citations`,
+    `/maps/actor-territory`; add `.gexf`, `.graphml`, `.json`, `.csv`, `.svg`, `.png` or `.html` for a file.
+    Filters: theme, territory, from, until, actor_type, relation, min_weight, ego, depth, path_from,
+    path_to, colour, size."""
+    kind, _, fmt = name.partition(".")
+    if kind not in KINDS:
+        raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
+    if fmt and fmt not in MEDIA_TYPES:
+        raise HttpError(404, f"no export format {fmt!r}: {', '.join(MEDIA_TYPES)}")
+    filters = read_filters(request)
+    store, lang = context_for(request)
+    graph = build(store, kind, filters)
+    link = entity_link(lang)
+    if fmt:
+        body = maps.output(graph, fmt, kind, filters, lang, link)
+        disposition = "inline" if fmt in ("svg", "png") else "attachment"
+        return Response(body, media_type=MEDIA_TYPES[fmt],
+                        headers={"Content-Disposition": f'{disposition}; filename="{kind}.{fmt}"'})
+    query = filters.query_string()
+    switch = {**{k: str(v) for k, v in query.items()}, "lang": "en" if lang == "fr" else "fr"}
+    html = render.page(graph, kind, filters, lang, link=link, standalone=False, context={
+        "choices": maps.choices(store, kind, None, lang), "export_query": urlencode({**query, "lang": lang}),
+        "switch_query": urlencode(switch), "nav": STRINGS[lang]})
+    response = HTMLResponse(html)
+    if "lang" in request.query_params:
+        response.set_cookie("lang", lang, samesite="lax", httponly=True)
+    return response

@@ -1,0 +1,164 @@
+"""Interactive maps: pyvis node and edge records, our own page template, vis-network from pyvis's package.
+
+pyvis's own template loads vis-network and Bootstrap from CDNs even in its "local" mode, and its
+`add_edge` checks every earlier edge (quadratic: minutes at 50,000 ties). We use its `Node`, `Edge` and
+`Options` records and the vis-network build it ships, with a template of ours; the script is served from
+the installed package by the service, or inlined in a standalone file, never fetched from the network.
+"""
+
+import json
+from importlib import resources
+
+import networkx as nx
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pyvis.edge import Edge
+from pyvis.network import Network
+from pyvis.node import Node
+
+from pic.viz.filters import METRICS, Filters
+from pic.viz.networks import KINDS
+
+VIS_VERSION = "vis-9.1.2"
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+           "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
+KIND_COLOURS = {"project": "#8fa8c8", "study": "#e6b85c", "territory": "#9ccf8f", "actor": "#c0c0c0"}
+TEXT = {
+    "fr": {"maps": "Cartes", "filters": "Filtres", "apply": "Afficher", "theme": "Thème",
+           "territory": "Territoire (et ses sous-territoires)", "from": "De", "until": "À",
+           "actor_type": "Type d'acteur", "relation": "Relation", "min_weight": "Poids minimal",
+           "ego": "Réseau personnel de", "depth": "Profondeur", "path_from": "Chemin de", "path_to": "à",
+           "colour": "Couleur", "size": "Taille", "type": "type d'acteur", "community": "communauté",
+           "legend": "Légende", "metrics": "Indicateurs de réseau", "node": "Nœud",
+           "degree": "Degré", "weighted_degree": "Degré pondéré", "betweenness": "Intermédiarité",
+           "pagerank": "PageRank", "community_col": "Communauté", "download": "Télécharger",
+           "nodes": "nœuds", "edges": "liens", "year": "Année", "all_years": "toutes les années",
+           "changes": "Ce qui a changé", "empty": "Aucun lien ne correspond à ces filtres.",
+           "estimated": "intermédiarité estimée sur un échantillon de sources",
+           "weight": "poids", "evidence": "projets / études", "years": "années", "any": "— tous —",
+           "switch": "English", "project": "projet", "study": "étude", "actor": "acteur",
+           "territory_kind": "territoire", "illustrative": "Données de démonstration : les liens "
+           "inventés sont marqués « illustratifs » dans le graphe.", "community_n": "Communauté"},
+    "en": {"maps": "Maps", "filters": "Filters", "apply": "Show", "theme": "Theme",
+           "territory": "Territory (and its sub-territories)", "from": "From", "until": "Until",
+           "actor_type": "Actor type", "relation": "Relation", "min_weight": "Minimum weight",
+           "ego": "Ego network of", "depth": "Depth", "path_from": "Path from", "path_to": "to",
+           "colour": "Colour", "size": "Size", "type": "actor type", "community": "community",
+           "legend": "Legend", "metrics": "Network metrics", "node": "Node",
+           "degree": "Degree", "weighted_degree": "Weighted degree", "betweenness": "Betweenness",
+           "pagerank": "PageRank", "community_col": "Community", "download": "Download",
+           "nodes": "nodes", "edges": "ties", "year": "Year", "all_years": "all years",
+           "changes": "What changed", "empty": "No tie matches these filters.",
+           "estimated": "betweenness estimated from a sample of sources",
+           "weight": "weight", "evidence": "projects / studies", "years": "years", "any": "— any —",
+           "switch": "Français", "project": "project", "study": "study", "actor": "actor",
+           "territory_kind": "territory", "illustrative": "Demo data: invented ties are marked "
+           "'illustrative' in the graph.", "community_n": "Community"},
+}
+ENV = Environment(loader=PackageLoader("pic.viz", "templates"), autoescape=select_autoescape(["html"]))
+
+
+def vis_network_js() -> bytes:
+    """The vis-network build shipped inside the installed pyvis package."""
+    return resources.files("pyvis").joinpath("lib", VIS_VERSION, "vis-network.min.js").read_bytes()
+
+
+def vis_network_css() -> bytes:
+    return resources.files("pyvis").joinpath("lib", VIS_VERSION, "vis-network.css").read_bytes()
+
+
+def node_label(data: dict, lang: str) -> str:
+    return data["label_en"] if lang == "en" else data["label"]
+
+
+def colours(graph: nx.Graph, by: str, lang: str) -> tuple[dict, list[dict]]:
+    """The colour of each node and the legend entries, by actor type or by community."""
+    if by == "community":
+        keys = {n: ("community", d.get("community", 0)) for n, d in graph.nodes(data=True)}
+        names = {k: f"{TEXT[lang]['community_n']} {k[1] + 1}" for k in set(keys.values())}
+    else:
+        keys, names = {}, {}
+        for n, d in graph.nodes(data=True):
+            key = ("type", d["type"]) if d["kind"] == "actor" and d["type"] else ("kind", d["kind"])
+            keys[n] = key
+            if key[0] == "type":
+                names[key] = (d["type_label_en"] if lang == "en" else d["type_label"]) or d["type"]
+            else:
+                names[key] = TEXT[lang]["territory_kind" if d["kind"] == "territory" else d["kind"]]
+    order = sorted(set(keys.values()), key=lambda k: (k[0] == "kind", str(names[k])))
+    palette = {}
+    for i, key in enumerate(order):
+        palette[key] = KIND_COLOURS[key[1]] if key[0] == "kind" else PALETTE[i % len(PALETTE)]
+    legend = [{"colour": palette[k], "label": names[k]} for k in order]
+    return {n: palette[k] for n, k in keys.items()}, legend
+
+
+def sizes(graph: nx.Graph, metric: str) -> dict:
+    values = dict(graph.nodes(data=metric, default=0))
+    top = max(values.values(), default=0) or 1
+    return {n: round(8 + 32 * (v / top) ** 0.5, 1) for n, v in values.items()}
+
+
+def vis_data(graph: nx.Graph, filters: Filters, lang: str, link) -> dict:
+    """Nodes, edges and options for vis-network, built with pyvis's records."""
+    t = TEXT[lang]
+    colour, legend = colours(graph, filters.colour, lang)
+    size = sizes(graph, filters.size)
+    nodes = []
+    for n, d in graph.nodes(data=True):
+        tip = [node_label(d, lang), d["type_label_en" if lang == "en" else "type_label"] or t.get(d["kind"], "")]
+        tip += [f"{t[m]}: {format_metric(d.get(m, 0))}" for m in METRICS]
+        nodes.append(Node(n, "dot", node_label(d, lang), title="\n".join(x for x in tip if x), color=colour[n],
+                          size=size[n], x=d.get("x", 0), y=d.get("y", 0), url=link(n), physics=False).options)
+    labels = dict(graph.nodes(data="label_en" if lang == "en" else "label"))
+    edges = []
+    for u, v, d in graph.edges(data=True):
+        tip = f"{labels[u]} — {labels[v]}\n{t['weight']}: {d['weight']}\n{t['years']}: {year_span(d['years'])}"
+        edges.append(Edge(u, v, graph.is_directed(), value=d["weight"], title=tip).options)
+    net = Network(directed=graph.is_directed(), cdn_resources="in_line")
+    net.toggle_physics(False)
+    net.set_edge_smooth("continuous")
+    options = json.loads(net.get_network_data()[-1])
+    options["interaction"] = {"hover": True, "tooltipDelay": 120, "navigationButtons": False}
+    options["nodes"] = {"font": {"size": 14}, "borderWidth": 1}
+    options["edges"] = {"color": {"inherit": "both", "opacity": 0.55},
+                        "scaling": {"min": 1, "max": 8}, "smooth": False}
+    return {"nodes": nodes, "edges": edges, "options": options, "legend": legend}
+
+
+def year_span(years: str) -> str:
+    values = years.split()
+    if not values:
+        return "—"
+    return values[0] if len(values) == 1 else f"{values[0]}–{values[-1]}"
+
+
+def format_metric(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def metrics_rows(graph: nx.Graph, lang: str, link) -> list[dict]:
+    rows = [{"iri": n, "url": link(n), "label": node_label(d, lang), "degree": d.get("degree", 0),
+             "weighted_degree": d.get("weighted_degree", 0), "betweenness": d.get("betweenness", 0.0),
+             "pagerank": d.get("pagerank", 0.0), "community": d.get("community", 0) + 1}
+            for n, d in graph.nodes(data=True)]
+    return sorted(rows, key=lambda r: (-r["weighted_degree"], r["label"]))
+
+
+def page(graph: nx.Graph, kind: str, filters: Filters, lang: str, *, link, standalone: bool,
+         context: dict | None = None) -> str:
+    """The map page: the service's (filters form, exports) or a standalone file (script inlined)."""
+    data = vis_data(graph, filters, lang, link)
+    legend = data.pop("legend")
+    return ENV.get_template("map.html").render(
+        t=TEXT[lang], lang=lang, kind=kind, kinds=KINDS, title=KINDS[kind].title[lang], filters=filters,
+        data=data, legend=legend, rows=metrics_rows(graph, lang, link), metrics=METRICS,
+        standalone=standalone, estimated=graph.graph.get("betweenness_estimated", False),
+        counts={"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
+        vis_js=vis_network_js().decode() if standalone else None,
+        vis_css=vis_network_css().decode() if standalone else None,
+        map_js=own_file("map.js") if standalone else None, map_css=own_file("map.css") if standalone else None,
+        **(context or {}))
+
+
+def own_file(name: str) -> str:
+    return resources.files("pic.viz").joinpath("static", name).read_text(encoding="utf-8")

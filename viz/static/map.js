@@ -1,0 +1,62 @@
+// Draws the map from the JSON the server embedded; the slider and filters reload the page with new
+// query-string filters, so that every map state has its own link. No library but vis-network.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("map-data").textContent);
+  const container = document.getElementById("map");
+  const nodes = new vis.DataSet(data.nodes);
+  const edges = new vis.DataSet(data.edges);
+  const network = new vis.Network(container, { nodes, edges }, data.options);
+  window.picMap = { network, nodes, edges, ready: false };
+  network.once("afterDrawing", () => { window.picMap.ready = true; });
+  network.on("click", (params) => {
+    if (params.nodes.length === 1) {
+      const node = nodes.get(params.nodes[0]);
+      if (node && node.url) window.location.href = node.url;
+    }
+  });
+  network.on("hoverNode", () => { container.style.cursor = "pointer"; });
+  network.on("blurNode", () => { container.style.cursor = "default"; });
+
+  const form = document.getElementById("filters");
+  if (form) {
+    // Empty fields stay out of the link, so shared links only say what was chosen.
+    form.addEventListener("submit", () => {
+      for (const field of form.elements) {
+        if (field.name && field.value === "") field.disabled = true;
+      }
+    });
+    for (const select of form.querySelectorAll("select")) {
+      select.addEventListener("change", () => form.requestSubmit());
+    }
+    const slider = document.getElementById("year");
+    if (slider) {
+      slider.addEventListener("input", () => { document.getElementById("year-shown").textContent = slider.value; });
+      slider.addEventListener("change", () => {
+        form.elements.from.value = slider.value;
+        form.elements.until.value = slider.value;
+        form.requestSubmit();
+      });
+    }
+  }
+
+  // Sortable metrics table: click a header to sort, again to reverse.
+  const table = document.getElementById("metrics");
+  table.querySelectorAll("th").forEach((th, column) => {
+    th.tabIndex = 0;
+    th.addEventListener("click", () => {
+      const numeric = th.dataset.type === "number";
+      const descending = th.getAttribute("aria-sort") !== "descending";
+      table.querySelectorAll("th").forEach((h) => h.removeAttribute("aria-sort"));
+      th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      const body = table.tBodies[0];
+      const rows = Array.from(body.rows);
+      rows.sort((a, b) => {
+        const x = a.cells[column].textContent, y = b.cells[column].textContent;
+        const order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
+        return descending ? -order : order;
+      });
+      rows.forEach((r) => body.appendChild(r));
+    });
+  });
+})();
