@@ -212,6 +212,62 @@ def stats():
     out.print(kinds)
 
 
+@app.command("map")
+def network_map(
+        kind: Annotated[str, typer.Argument(help="cooperation, knowledge-flows, actor-project, citations, "
+                                                 "actor-territory.")],
+        out_file: Annotated[Path, typer.Option("--out", "-o", help="The file; its suffix picks the format: "
+                                                                   ".html .gexf .graphml .json .csv .svg .png")],
+        theme: Annotated[str | None, typer.Option(help="Theme IRI or short name (culture, …).")] = None,
+        territory: Annotated[str | None, typer.Option(help="Territory IRI or short form (commune/62498).")] = None,
+        year_from: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+        year_until: Annotated[int | None, typer.Option("--until", help="Last year.")] = None,
+        actor_type: Annotated[str | None, typer.Option(help="Actor type IRI or short name.")] = None,
+        relation: Annotated[str | None, typer.Option(help="Only ties of this relation.")] = None,
+        min_weight: Annotated[int, typer.Option(help="Smallest weight of a tie.")] = 1,
+        ego: Annotated[str | None, typer.Option(help="Only this actor's neighbourhood.")] = None,
+        depth: Annotated[int, typer.Option(help="Depth of the ego network (1 or 2).")] = 1,
+        path_from: Annotated[str | None, typer.Option(help="Shortest path from this actor …")] = None,
+        path_to: Annotated[str | None, typer.Option(help="… to this one.")] = None,
+        colour: Annotated[str, typer.Option(help="type or community.")] = "type",
+        size: Annotated[str, typer.Option(help="degree, weighted_degree, betweenness, pagerank.")] = "weighted_degree",
+        lang: Annotated[str, typer.Option(help="fr or en.")] = "fr"):
+    """Write a network map (the same as /maps/KIND with these filters) to a file."""
+    from pydantic import ValidationError
+
+    from pic.viz import maps
+    from pic.viz.filters import Filters
+    from pic.viz.networks import KINDS, UnknownNode
+
+    if kind not in KINDS:
+        raise CliError(f"no map of kind {kind!r}: use one of {', '.join(KINDS)}")
+    fmt = out_file.suffix.lstrip(".").lower()
+    if lang not in ("fr", "en"):
+        raise CliError("--lang: use fr or en")
+    settings = Settings()
+    values = {"theme": theme, "territory": territory, "from": year_from, "until": year_until,
+              "actor_type": actor_type, "relation": relation, "min_weight": min_weight, "ego": ego,
+              "depth": depth, "path_from": path_from, "path_to": path_to, "colour": colour, "size": size}
+    try:
+        filters = Filters.model_validate({k: v for k, v in values.items() if v is not None})
+        filters = filters.expanded(settings.base_iri)
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise CliError(f"--{'-'.join(str(x) for x in first['loc']).replace('_', '-')}: {first['msg']}") from None
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    writer = open_writer(settings)
+    try:
+        graph = maps.network(writer.store, kind, filters)
+        body = maps.output(graph, fmt, kind, filters, lang, link=lambda iri: iri)
+    except (UnknownNode, ValueError) as e:
+        raise CliError(str(e)) from None
+    tmp = out_file.with_name(out_file.name + ".part")
+    tmp.write_bytes(body)
+    tmp.replace(out_file)
+    err.print(f"Wrote {out_file}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} ties")
+
+
 @app.command()
 def serve(host: Annotated[str | None, typer.Option()] = None,
           port: Annotated[int | None, typer.Option()] = None):

@@ -86,8 +86,9 @@ def add_positions(graph: nx.Graph, scale: float = 1000.0) -> None:
     if graph.number_of_nodes() == 0:
         return
     g, nodes = to_igraph(graph)
+    start = [list(xy) for xy in g.layout_circle().coords]  # a fixed start: the same map every time
     with seeded():
-        layout = g.layout_fruchterman_reingold(weights="weight", niter=300 if g.vcount() < 2000 else 100)
+        layout = g.layout_fruchterman_reingold(weights="weight", seed=start, niter=300 if g.vcount() < 2000 else 100)
     xs, ys = zip(*layout.coords, strict=True)
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2

@@ -158,13 +158,13 @@ def aggregate(kept: list[Tie], info: dict[str, dict], directed: bool) -> nx.Grap
         relations[pair].add(t.relation)
         years[pair].update(t.years())
     graph = nx.DiGraph() if directed else nx.Graph()
-    for node in {n for pair in evidence for n in pair}:
+    for node in sorted({n for pair in evidence for n in pair}):
         d = info.get(node, {"kind": "actor"})
         graph.add_node(node, label=d.get("labelFr") or d.get("labelEn") or node.rsplit("/", 1)[-1],
                        label_en=d.get("labelEn") or d.get("labelFr") or node.rsplit("/", 1)[-1],
                        kind=d["kind"], type=d.get("type", ""), type_label=d.get("typeFr", ""),
                        type_label_en=d.get("typeEn", d.get("typeFr", "")))
-    for (a, b), ev in evidence.items():
+    for (a, b), ev in sorted(evidence.items()):
         graph.add_edge(a, b, weight=len(ev), evidence=" ".join(sorted(ev)),
                        relations=" ".join(sorted(relations[(a, b)])),
                        years=" ".join(str(y) for y in sorted(years[(a, b)])))
