@@ -47,8 +47,9 @@ def test_the_cooperation_map_draws_filters_and_opens_a_node(live_server):
         page.goto(f"{live_server}/maps/cooperation")
         page.wait_for_function(READY)
         node = "https://w3id.org/pic-euralens/id/actor/louvre-lens"
-        x, y = page.evaluate("""(id) => {
+        x, y = page.evaluate("""(iri) => {
             const net = window.picMap.network;
+            const id = window.picMap.nodes.get({ filter: (n) => n.iri === iri })[0].id;
             const p = net.canvasToDOM(net.getPosition(id));
             const box = document.querySelector('#map canvas').getBoundingClientRect();
             return [box.left + p.x, box.top + p.y]; }""", node)

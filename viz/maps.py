@@ -5,40 +5,49 @@ import networkx as nx
 
 from pic.viz import exports, networks, render
 from pic.viz.filters import Filters
-from pic.viz.metrics import add_metrics, add_positions
-from pic.viz.networks import nodes, query_text
+from pic.viz.metrics import add_metrics_and_positions
+from pic.viz.networks import query_text
 
 
 def network(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-            period: tuple[int | None, int | None] | None = None) -> nx.Graph:
+            period: tuple[int | None, int | None] | None = None, info: dict | None = None) -> nx.Graph:
     """The filtered network of one kind with its metrics and positions."""
-    graph = networks.build(store, kind, filters, dataset, period)
-    add_metrics(graph)
-    add_positions(graph)
+    graph = networks.build(store, kind, filters, dataset, period, info)
+    add_metrics_and_positions(graph)
     return graph
 
 
-def choices(store, kind: str, dataset: list[str] | None, lang: str) -> dict:
-    """What the filters form offers: themes, actor types, territories, actors, relations, years."""
+def choices(store, graph: nx.Graph, info: dict, filters: Filters, dataset: list[str] | None, lang: str) -> dict:
+    """What the filters form offers: themes and actor types (SKOS), territories, the map's actors and
+    relations, and the years of the time axis."""
     def label(fr, en):
         return (en if lang == "en" and en else fr) or ""
 
     concepts = {"theme": [], "actor-type": []}
-    for r in networks.run(store, query_text("choices.rq"), dataset):
-        concepts[r["scheme"].value].append({"iri": r["concept"].value, "label": label(
-            r["labelFr"].value, r["labelEn"].value if r["labelEn"] else None)})
-    info = nodes(store, dataset)
-    by_kind = {"actor": [], "territory": []}
-    for iri, d in info.items():
-        if d["kind"] in by_kind:
-            by_kind[d["kind"]].append({"iri": iri, "label": label(d.get("labelFr"), d.get("labelEn")) or iri})
-    all_ties = networks.ties(store, kind, dataset)
+    for scheme, concept, fr, en in networks.run(store, query_text("choices.rq"), dataset):
+        concepts[scheme.value].append({"iri": concept.value, "label": label(fr.value, en.value if en else None)})
+    territories = [{"iri": iri, "label": label(d.get("labelFr"), d.get("labelEn")) or iri}
+                   for iri, d in info.items() if d["kind"] == "territory"]
+    actors = [{"iri": n, "label": label(d["label"], d["label_en"])}
+              for n, d in graph.nodes(data=True) if d["kind"] == "actor"]
+    relations = {r for *_, rel in graph.edges(data="relations") for r in rel.split()}
+    if filters.relation:
+        relations.add(filters.relation)
     return {"themes": sorted(concepts["theme"], key=lambda c: c["label"]),
             "actor_types": sorted(concepts["actor-type"], key=lambda c: c["label"]),
-            "territories": sorted(by_kind["territory"], key=lambda c: c["label"]),
-            "actors": sorted(by_kind["actor"], key=lambda c: c["label"]),
-            "relations": sorted({t.relation for t in all_ties}),
-            "years": networks.years_with_ties(store, kind, dataset)}
+            "territories": sorted(territories, key=lambda c: c["label"]),
+            "actors": sorted(actors, key=lambda c: c["label"]),
+            "relations": sorted(relations), "years": networks.time_axis()}
+
+
+def page(store, kind: str, filters: Filters, lang: str, link, context: dict,
+         dataset: list[str] | None = None) -> tuple[str, nx.Graph]:
+    """The service's map page (filters form filled from the graph) and the network it shows."""
+    info = networks.nodes(store, dataset)
+    graph = network(store, kind, filters, dataset, info=info)
+    html = render.page(graph, kind, filters, lang, link=link, standalone=False,
+                       context={"choices": choices(store, graph, info, filters, dataset, lang), **context})
+    return html, graph
 
 
 def output(graph: nx.Graph, fmt: str, kind: str, filters: Filters, lang: str, link) -> bytes:

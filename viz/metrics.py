@@ -13,7 +13,7 @@ import networkx as nx
 
 SEED = 2012  # Louvain and the layout are seeded: the same filters always give the same map
 EXACT_BETWEENNESS_UP_TO = 1500  # above, betweenness is estimated from a seeded sample of sources
-SAMPLED_SOURCES = 400
+SAMPLED_SOURCES = 250
 
 
 @contextmanager
@@ -63,11 +63,16 @@ def communities(g: igraph.Graph) -> list[int]:
     return [rank[c] for c in membership]
 
 
-def add_metrics(graph: nx.Graph) -> None:
-    """Degree, weighted degree, betweenness, PageRank and community on every node."""
+def add_metrics_and_positions(graph: nx.Graph) -> None:
+    """Degree, weighted degree, betweenness, PageRank, community and map position on every node."""
     if graph.number_of_nodes() == 0:
         return
     g, nodes = to_igraph(graph)
+    add_metrics(graph, g, nodes)
+    add_positions(graph, g, nodes)
+
+
+def add_metrics(graph: nx.Graph, g: igraph.Graph, nodes: list) -> None:
     mode = "all"
     values = {
         "degree": g.degree(mode=mode),
@@ -81,14 +86,11 @@ def add_metrics(graph: nx.Graph) -> None:
     graph.graph["betweenness_estimated"] = g.vcount() > EXACT_BETWEENNESS_UP_TO
 
 
-def add_positions(graph: nx.Graph, scale: float = 1000.0) -> None:
+def add_positions(graph: nx.Graph, g: igraph.Graph, nodes: list, scale: float = 1000.0) -> None:
     """Server-side positions (Fruchterman-Reingold, seeded) so the map is still and usable at once."""
-    if graph.number_of_nodes() == 0:
-        return
-    g, nodes = to_igraph(graph)
-    start = [list(xy) for xy in g.layout_circle().coords]  # a fixed start: the same map every time
-    with seeded():
-        layout = g.layout_fruchterman_reingold(weights="weight", seed=start, niter=300 if g.vcount() < 2000 else 100)
+    large = g.vcount() > 1000
+    with seeded():  # nodes come sorted and the random start is seeded: the same map every time
+        layout = g.layout_fruchterman_reingold(weights="weight", niter=100 if large else 300, grid=large)
     xs, ys = zip(*layout.coords, strict=True)
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2

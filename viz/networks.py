@@ -1,25 +1,25 @@
 """Networks derived from the graph by SPARQL (the queries in `queries/`), never drawn by hand.
 
-Every kind of map has one query returning one row per tie and piece of evidence (?a ?b ?evidence
-?relation ?start ?end). The rows are filtered, grouped into weighted edges that carry their evidence and
-years, and made into a networkx graph; node labels and types come from one more query.
+Every kind of map has one evidence query (one row per tie and piece of evidence: ?a ?b ?evidence
+?relation ?start ?end). `ties.rq` wraps it: the engine applies the filters (bound as RDF terms) and
+groups the evidence into one weighted tie per pair, with the evidence and the years behind it; Python
+then makes the networkx graph, with node labels and types from one more query.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import networkx as nx
-from pyoxigraph import NamedNode, Variable
+from pyoxigraph import Literal, NamedNode, Variable
 
 from pic.graph.store import bind
-from pic.ontology.namespaces import sparql_prefixes
+from pic.ontology.namespaces import IGEO, PIC, sparql_prefixes
 from pic.viz.filters import Filters
 
+FOAF = "http://xmlns.com/foaf/0.1/"
 FIRST_YEAR = 2010  # the time axis starts before the museum opened (2012)
-POINT_RELATIONS = {"study", "usage", "derivation"}  # evidence dated by one year, not a span
 
 
 @dataclass(frozen=True)
@@ -46,35 +46,6 @@ class UnknownNode(ValueError):
     """An ego or path end that is not in the network."""
 
 
-@dataclass(frozen=True)
-class Tie:
-    a: str
-    b: str
-    evidence: str
-    relation: str
-    start: int | None
-    end: int | None
-
-    def years(self) -> range:
-        """The years the evidence is active: a study in its year, a project from its start to its end
-        (to this year while it has no end). Undated evidence has none."""
-        if self.start is None:
-            return range(0)
-        if self.end is not None:
-            return range(self.start, max(self.start, self.end) + 1)
-        ongoing = self.relation not in POINT_RELATIONS
-        return range(self.start, (max(self.start, datetime.date.today().year) if ongoing else self.start) + 1)
-
-    def active(self, first: int | None, last: int | None) -> bool:
-        """Whether the evidence is active in [first, last]; undated evidence only passes no period."""
-        if first is None and last is None:
-            return True
-        years = self.years()
-        if not years:
-            return False
-        return (last is None or years[0] <= last) and (first is None or years[-1] >= first)
-
-
 @cache
 def query_text(name: str) -> str:
     return sparql_prefixes() + resources.files("pic.viz").joinpath("queries", name).read_text(encoding="utf-8")
@@ -84,36 +55,36 @@ def _int(term) -> int | None:
     return None if term is None else int(term.value)
 
 
-def ties(store, kind: str, dataset: list[str] | None = None) -> list[Tie]:
-    """Every tie of a kind with its evidence, from the graphs in `dataset` (None: all graphs)."""
-    rows = run(store, query_text(KINDS[kind].query), dataset)
-    return [Tie(r["a"].value, r["b"].value, r["evidence"].value, r["relation"].value,
-                _int(r["start"]), _int(r["end"])) for r in rows]
+def evidence_query(kind: str, wrapper: str) -> str:
+    """A wrapper query (`ties.rq`, `span.rq`) around the evidence query of a map kind."""
+    evidence = resources.files("pic.viz").joinpath("queries", KINDS[kind].query).read_text(encoding="utf-8")
+    return query_text(wrapper).replace("{ EVIDENCE }", "{\n" + evidence + "\n}")
 
 
-def in_scope(store, filters: Filters, dataset: list[str] | None = None) -> set[str] | None:
-    """The projects and studies matching the theme and territory filters; None when neither is set."""
-    if not (filters.theme or filters.territory):
-        return None
-    bindings = {}
-    if filters.theme:
-        bindings["theme"] = NamedNode(filters.theme)
-    if filters.territory:
-        bindings["territory"] = NamedNode(filters.territory)
-    text = bind(query_text("in-scope.rq"), {Variable(k): v for k, v in bindings.items()})
-    return {r["evidence"].value for r in run(store, text, dataset)}
+def ties(store, kind: str, filters: Filters, dataset: list[str] | None = None,
+         period: tuple[int | None, int | None] | None = None) -> list[tuple]:
+    """(a, b, weight, evidence, relations, first year, last year) for every tie that passes the filters."""
+    first, last = period if period is not None else (filters.year_from, filters.year_until)
+    values = {"from": first, "until": last, "only": filters.relation, "theme": filters.theme,
+              "territory": filters.territory}
+    terms = {Variable(k): (NamedNode(v) if k in ("theme", "territory") else Literal(v))
+             for k, v in values.items() if v is not None}
+    rows = run(store, bind(evidence_query(kind, "ties.rq"), terms), dataset)
+    return [(a.value, b.value, int(weight.value), evidence.value, relations.value, _int(start), _int(end))
+            for a, b, weight, evidence, relations, start, end in rows]
 
 
 def nodes(store, dataset: list[str] | None = None) -> dict[str, dict]:
     """Labels (fr, en), kind and actor type of every actor, project, study and territory."""
-    kinds = {"Agent": "actor", "Project": "project", "Study": "study", "PaysOuTerritoire": "territory"}
+    kinds = {f"{FOAF}Agent": "actor", f"{PIC}Project": "project", f"{PIC}Study": "study",
+             f"{IGEO}PaysOuTerritoire": "territory"}
+    keys = ("labelFr", "labelEn", "kind", "type", "typeFr", "typeEn")
     out: dict[str, dict] = {}
-    for r in run(store, query_text("nodes.rq"), dataset):
-        node = r["node"].value
-        info = out.setdefault(node, {"kind": kinds[r["class"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]]})
-        for key in ("labelFr", "labelEn", "type", "typeFr", "typeEn"):
-            if r[key] is not None and key not in info:
-                info[key] = r[key].value
+    for node, *terms in run(store, query_text("nodes.rq"), dataset):  # ?node ?labelFr ?labelEn ?class ?type …
+        if node.value not in out:
+            values = [None if t is None else t.value for t in terms]
+            values[2] = kinds[values[2]]
+            out[node.value] = {k: v for k, v in zip(keys, values, strict=True) if v is not None}
     return out
 
 
@@ -125,20 +96,13 @@ def run(store, text: str, dataset: list[str] | None):
 
 
 def build(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-          period: tuple[int | None, int | None] | None = None) -> nx.Graph:
-    """The network of one kind, filtered; `period` overrides the filters' years (the time axis)."""
+          period: tuple[int | None, int | None] | None = None, info: dict | None = None) -> nx.Graph:
+    """The network of one kind, filtered; `period` overrides the filters' years (the time axis);
+    `info` is what `nodes()` returned, when the caller already has it."""
     spec = KINDS[kind]
-    scope = in_scope(store, filters, dataset)
-    first, last = period if period is not None else (filters.year_from, filters.year_until)
-    kept = [t for t in ties(store, kind, dataset)
-            if (scope is None or t.evidence in scope) and t.active(first, last)
-            and (not filters.relation or t.relation == filters.relation)]
-    info = nodes(store, dataset)
-    graph = aggregate(kept, info, spec.directed)
+    rows = [row for row in ties(store, kind, filters, dataset, period) if row[2] >= filters.min_weight]
+    graph = aggregate(rows, nodes(store, dataset) if info is None else info, spec.directed)
     graph.graph.update({"kind": kind, "directed": spec.directed})
-    graph.remove_edges_from([(u, v) for u, v, w in graph.edges(data="weight") if w < filters.min_weight])
-    if filters.min_weight > 1:
-        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
     if filters.actor_type:
         graph.remove_nodes_from([n for n, d in list(graph.nodes(data=True))
                                  if d["kind"] == "actor" and d.get("type") != filters.actor_type])
@@ -149,26 +113,32 @@ def build(store, kind: str, filters: Filters, dataset: list[str] | None = None,
     return graph
 
 
-def aggregate(kept: list[Tie], info: dict[str, dict], directed: bool) -> nx.Graph:
-    """One weighted edge per pair: weight = distinct evidence, with the evidence, relations and years."""
-    evidence, relations, years = defaultdict(set), defaultdict(set), defaultdict(set)
-    for t in kept:
-        pair = (t.a, t.b)
-        evidence[pair].add(t.evidence)
-        relations[pair].add(t.relation)
-        years[pair].update(t.years())
+def aggregate(rows: list[tuple], info: dict[str, dict], directed: bool) -> nx.Graph:
+    """The graph of the engine's ties, nodes labelled and typed, in a stable order (same map each time)."""
     graph = nx.DiGraph() if directed else nx.Graph()
-    for node in sorted({n for pair in evidence for n in pair}):
-        d = info.get(node, {"kind": "actor"})
-        graph.add_node(node, label=d.get("labelFr") or d.get("labelEn") or node.rsplit("/", 1)[-1],
-                       label_en=d.get("labelEn") or d.get("labelFr") or node.rsplit("/", 1)[-1],
-                       kind=d["kind"], type=d.get("type", ""), type_label=d.get("typeFr", ""),
-                       type_label_en=d.get("typeEn", d.get("typeFr", "")))
-    for (a, b), ev in sorted(evidence.items()):
-        graph.add_edge(a, b, weight=len(ev), evidence=" ".join(sorted(ev)),
-                       relations=" ".join(sorted(relations[(a, b)])),
-                       years=" ".join(str(y) for y in sorted(years[(a, b)])))
+    graph.add_nodes_from((node, node_attributes(node, info.get(node)))
+                         for node in sorted({n for row in rows for n in row[:2]}))
+    graph.add_edges_from(
+        (a, b, {"weight": weight, "evidence": " ".join(sorted(set(evidence.split()))),
+                "relations": " ".join(sorted(set(relations.split()))), "years": years(first, last),
+                "first_year": first or 0, "last_year": last or 0})
+        for a, b, weight, evidence, relations, first, last in sorted(rows))
     return graph
+
+
+def years(first: int | None, last: int | None) -> str:
+    if first is None:
+        return ""
+    return str(first) if last is None or last == first else f"{first}-{last}"
+
+
+def node_attributes(node: str, d: dict | None) -> dict:
+    d = d or {"kind": "actor"}
+    fallback = node.rsplit("/", 1)[-1]
+    return {"label": d.get("labelFr") or d.get("labelEn") or fallback,
+            "label_en": d.get("labelEn") or d.get("labelFr") or fallback,
+            "kind": d["kind"], "type": d.get("type", ""), "type_label": d.get("typeFr", ""),
+            "type_label_en": d.get("typeEn", d.get("typeFr", ""))}
 
 
 def ego_network(graph: nx.Graph, ego: str, depth: int) -> nx.Graph:
@@ -191,12 +161,9 @@ def path_network(graph: nx.Graph, source: str, target: str) -> nx.Graph:
     return sub
 
 
-def years_with_ties(store, kind: str, dataset: list[str] | None = None) -> list[int]:
-    """The years of the time axis: from 2010 to the last year with dated evidence."""
-    years = {y for t in ties(store, kind, dataset) for y in t.years()}
-    if not years:
-        return []
-    return list(range(FIRST_YEAR, min(max(years), datetime.date.today().year) + 1))
+def time_axis() -> list[int]:
+    """The years of the slider: from 2010, before the museum opened, to this year."""
+    return list(range(FIRST_YEAR, datetime.date.today().year + 1))
 
 
 def changes(before: nx.Graph, after: nx.Graph) -> dict:

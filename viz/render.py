@@ -19,6 +19,7 @@ from pic.viz.filters import METRICS, Filters
 from pic.viz.networks import KINDS
 
 VIS_VERSION = "vis-9.1.2"
+TABLE_ROWS = 300  # the page's metrics table; the CSV export has every node
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
 KIND_COLOURS = {"project": "#8fa8c8", "study": "#e6b85c", "territory": "#9ccf8f", "actor": "#c0c0c0"}
@@ -37,7 +38,8 @@ TEXT = {
            "weight": "poids", "evidence": "projets / études", "years": "années", "any": "— tous —",
            "switch": "English", "project": "projet", "study": "étude", "actor": "acteur",
            "territory_kind": "territoire", "illustrative": "Données de démonstration : les liens "
-           "inventés sont marqués « illustratifs » dans le graphe.", "community_n": "Communauté"},
+           "inventés sont marqués « illustratifs » dans le graphe.", "community_n": "Communauté",
+           "more_rows": "autres nœuds dans l'export CSV"},
     "en": {"maps": "Maps", "filters": "Filters", "apply": "Show", "theme": "Theme",
            "territory": "Territory (and its sub-territories)", "from": "From", "until": "Until",
            "actor_type": "Actor type", "relation": "Relation", "min_weight": "Minimum weight",
@@ -52,7 +54,8 @@ TEXT = {
            "weight": "weight", "evidence": "projects / studies", "years": "years", "any": "— any —",
            "switch": "Français", "project": "project", "study": "study", "actor": "actor",
            "territory_kind": "territory", "illustrative": "Demo data: invented ties are marked "
-           "'illustrative' in the graph.", "community_n": "Community"},
+           "'illustrative' in the graph.", "community_n": "Community",
+           "more_rows": "more nodes in the CSV export"},
 }
 ENV = Environment(loader=PackageLoader("pic.viz", "templates"), autoescape=select_autoescape(["html"]))
 
@@ -99,37 +102,31 @@ def sizes(graph: nx.Graph, metric: str) -> dict:
 
 
 def vis_data(graph: nx.Graph, filters: Filters, lang: str, link) -> dict:
-    """Nodes, edges and options for vis-network, built with pyvis's records."""
+    """Nodes, edges and options for vis-network, built with pyvis's records. Nodes are numbered (the IRI
+    is in `iri`) and edge tooltips are written by the page's script: at 50,000 ties that halves the page."""
     t = TEXT[lang]
     colour, legend = colours(graph, filters.colour, lang)
     size = sizes(graph, filters.size)
+    number = {n: i for i, n in enumerate(graph)}
     nodes = []
     for n, d in graph.nodes(data=True):
         tip = [node_label(d, lang), d["type_label_en" if lang == "en" else "type_label"] or t.get(d["kind"], "")]
         tip += [f"{t[m]}: {format_metric(d.get(m, 0))}" for m in METRICS]
-        nodes.append(Node(n, "dot", node_label(d, lang), title="\n".join(x for x in tip if x), color=colour[n],
-                          size=size[n], x=d.get("x", 0), y=d.get("y", 0), url=link(n), physics=False).options)
-    labels = dict(graph.nodes(data="label_en" if lang == "en" else "label"))
-    edges = []
-    for u, v, d in graph.edges(data=True):
-        tip = f"{labels[u]} — {labels[v]}\n{t['weight']}: {d['weight']}\n{t['years']}: {year_span(d['years'])}"
-        edges.append(Edge(u, v, graph.is_directed(), value=d["weight"], title=tip).options)
-    net = Network(directed=graph.is_directed(), cdn_resources="in_line")
+        nodes.append(Node(number[n], "dot", node_label(d, lang), title="\n".join(x for x in tip if x),
+                          color=colour[n], size=size[n], x=d.get("x", 0), y=d.get("y", 0), iri=n, url=link(n),
+                          physics=False).options)
+    directed = graph.is_directed()
+    edges = [Edge(number[u], number[v], directed, value=d["weight"], years=d["years"]).options
+             for u, v, d in graph.edges(data=True)]
+    net = Network(directed=directed, cdn_resources="in_line")
     net.toggle_physics(False)
-    net.set_edge_smooth("continuous")
     options = json.loads(net.get_network_data()[-1])
-    options["interaction"] = {"hover": True, "tooltipDelay": 120, "navigationButtons": False}
-    options["nodes"] = {"font": {"size": 14}, "borderWidth": 1}
-    options["edges"] = {"color": {"inherit": "both", "opacity": 0.55},
-                        "scaling": {"min": 1, "max": 8}, "smooth": False}
-    return {"nodes": nodes, "edges": edges, "options": options, "legend": legend}
-
-
-def year_span(years: str) -> str:
-    values = years.split()
-    if not values:
-        return "—"
-    return values[0] if len(values) == 1 else f"{values[0]}–{values[-1]}"
+    options["interaction"] = {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(edges) > 5000}
+    options["nodes"] = {"font": {"size": 14}, "borderWidth": 1, "scaling": {"label": {"drawThreshold": 9}}}
+    options["edges"] = {"color": {"inherit": "both", "opacity": 0.55}, "scaling": {"min": 1, "max": 8},
+                        "smooth": False}
+    words = {"weight": t["weight"], "years": t["years"]}
+    return {"nodes": nodes, "edges": edges, "options": options, "legend": legend, "words": words}
 
 
 def format_metric(value) -> str:
@@ -149,9 +146,10 @@ def page(graph: nx.Graph, kind: str, filters: Filters, lang: str, *, link, stand
     """The map page: the service's (filters form, exports) or a standalone file (script inlined)."""
     data = vis_data(graph, filters, lang, link)
     legend = data.pop("legend")
+    rows = metrics_rows(graph, lang, link)
     return ENV.get_template("map.html").render(
         t=TEXT[lang], lang=lang, kind=kind, kinds=KINDS, title=KINDS[kind].title[lang], filters=filters,
-        data=data, legend=legend, rows=metrics_rows(graph, lang, link), metrics=METRICS,
+        data=data, legend=legend, rows=rows[:TABLE_ROWS], hidden_rows=max(0, len(rows) - TABLE_ROWS), metrics=METRICS,
         standalone=standalone, estimated=graph.graph.get("betweenness_estimated", False),
         counts={"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
         vis_js=vis_network_js().decode() if standalone else None,

@@ -37,11 +37,12 @@ class PooledStore:
         self.queries, self.dataset = queries, dataset
 
     def query(self, text: str, default_graph=None):
-        job = Job(text, "json", max_rows=MAX_ROWS)
+        """TSV between the worker and us: the cheapest format the engine writes and reads back."""
+        job = Job(text, "tsv", max_rows=MAX_ROWS)
         graphs = [g.value for g in default_graph] if default_graph is not None else self.dataset
         if graphs is not None:
             job.default_graph = job.named_graphs = graphs
-        return parse_query_results(self.queries.run(job).body, QueryResultsFormat.JSON)
+        return parse_query_results(self.queries.run(job).body, QueryResultsFormat.TSV)
 
 
 def entity_link(lang: str):
@@ -140,18 +141,20 @@ def map_page(request: Request, name: str):
         raise HttpError(404, f"no export format {fmt!r}: {', '.join(MEDIA_TYPES)}")
     filters = read_filters(request)
     store, lang = context_for(request)
-    graph = build(store, kind, filters)
     link = entity_link(lang)
     if fmt:
+        graph = build(store, kind, filters)
         body = maps.output(graph, fmt, kind, filters, lang, link)
         disposition = "inline" if fmt in ("svg", "png") else "attachment"
         return Response(body, media_type=MEDIA_TYPES[fmt],
                         headers={"Content-Disposition": f'{disposition}; filename="{kind}.{fmt}"'})
     query = filters.query_string()
     switch = {**{k: str(v) for k, v in query.items()}, "lang": "en" if lang == "fr" else "fr"}
-    html = render.page(graph, kind, filters, lang, link=link, standalone=False, context={
-        "choices": maps.choices(store, kind, None, lang), "export_query": urlencode({**query, "lang": lang}),
-        "switch_query": urlencode(switch), "nav": STRINGS[lang]})
+    try:
+        html, _ = maps.page(store, kind, filters, lang, link, {
+            "export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch)})
+    except UnknownNode as e:
+        raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
     response = HTMLResponse(html)
     if "lang" in request.query_params:
         response.set_cookie("lang", lang, samesite="lax", httponly=True)

@@ -5,6 +5,11 @@
   const data = JSON.parse(document.getElementById("map-data").textContent);
   const container = document.getElementById("map");
   const nodes = new vis.DataSet(data.nodes);
+  const label = new Map(data.nodes.map((n) => [n.id, n.label]));
+  const w = data.words;
+  for (const e of data.edges) {
+    e.title = `${label.get(e.from)} — ${label.get(e.to)}\n${w.weight}: ${e.value}\n${w.years}: ${e.years || "—"}`;
+  }
   const edges = new vis.DataSet(data.edges);
   const network = new vis.Network(container, { nodes, edges }, data.options);
   window.picMap = { network, nodes, edges, ready: false };
