@@ -39,3 +39,4 @@ format: setup
 bench: setup
 	$(BIN)/python -m bench.run euralens regional
 	$(BIN)/python -m bench.queries
+	$(BIN)/python -m bench.maps

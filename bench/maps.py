@@ -73,8 +73,8 @@ def in_process(data: Path) -> dict:
     times = {"network": [], "metrics_positions": [], "page": [], "total": []}
     for _ in range(3):
         started = time.perf_counter()
-        info = networks.nodes(store)
-        graph = networks.build(store, "cooperation", Filters(), info=info)
+        rows, info = networks.fetch(store, "cooperation", Filters())
+        graph = networks.build_from(rows, info, "cooperation", Filters())
         built = time.perf_counter()
         add_metrics_and_positions(graph)
         measured = time.perf_counter()

@@ -10,9 +10,9 @@ from pic.viz.networks import query_text
 
 
 def network(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-            period: tuple[int | None, int | None] | None = None, info: dict | None = None) -> nx.Graph:
+            period: tuple[int | None, int | None] | None = None) -> nx.Graph:
     """The filtered network of one kind with its metrics and positions."""
-    graph = networks.build(store, kind, filters, dataset, period, info)
+    graph = networks.build(store, kind, filters, dataset, period)
     add_metrics_and_positions(graph)
     return graph
 
@@ -25,7 +25,7 @@ def choices(store, graph: nx.Graph, info: dict, filters: Filters, dataset: list[
 
     concepts = {"theme": [], "actor-type": []}
     for scheme, concept, fr, en in networks.run(store, query_text("choices.rq"), dataset):
-        concepts[scheme.value].append({"iri": concept.value, "label": label(fr.value, en.value if en else None)})
+        concepts[scheme].append({"iri": concept, "label": label(fr, en)})
     territories = [{"iri": iri, "label": label(d.get("labelFr"), d.get("labelEn")) or iri}
                    for iri, d in info.items() if d["kind"] == "territory"]
     actors = [{"iri": n, "label": label(d["label"], d["label_en"])}
@@ -43,8 +43,9 @@ def choices(store, graph: nx.Graph, info: dict, filters: Filters, dataset: list[
 def page(store, kind: str, filters: Filters, lang: str, link, context: dict,
          dataset: list[str] | None = None) -> tuple[str, nx.Graph]:
     """The service's map page (filters form filled from the graph) and the network it shows."""
-    info = networks.nodes(store, dataset)
-    graph = network(store, kind, filters, dataset, info=info)
+    rows, info = networks.fetch(store, kind, filters, dataset)
+    graph = networks.build_from(rows, info, kind, filters)
+    add_metrics_and_positions(graph)
     html = render.page(graph, kind, filters, lang, link=link, standalone=False,
                        context={"choices": choices(store, graph, info, filters, dataset, lang), **context})
     return html, graph

@@ -13,7 +13,7 @@ import networkx as nx
 
 SEED = 2012  # Louvain and the layout are seeded: the same filters always give the same map
 EXACT_BETWEENNESS_UP_TO = 1500  # above, betweenness is estimated from a seeded sample of sources
-SAMPLED_SOURCES = 250
+SAMPLED_SOURCES = 100
 
 
 @contextmanager
