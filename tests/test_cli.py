@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 PIC = str(Path(sys.executable).with_name("pic"))
@@ -102,3 +103,23 @@ def test_stats_counts_the_demo(demo_dir):
 def test_usage_errors_exit_with_2(tmp_path):
     result = run(["load"], tmp_path / "d", check=False)
     assert result.returncode == 2
+
+
+def test_map_writes_the_same_files_as_the_pages(demo_dir, tmp_path):
+    page = tmp_path / "map.html"
+    result = run(["map", "cooperation", "--theme", "culture", "--from", "2013", "--out", str(page)], demo_dir)
+    assert "Wrote" in result.stderr and page.read_text(encoding="utf-8").count("vis.Network") == 1
+    assert '<script src="http' not in page.read_text(encoding="utf-8")  # the standalone file works offline
+    gexf = tmp_path / "flows.gexf"
+    run(["map", "knowledge-flows", "--ego", "actor/louvre-lens", "--depth", "2", "--out", str(gexf)], demo_dir)
+    flows = nx.read_gexf(gexf)
+    assert flows.is_directed() and "https://w3id.org/pic-euralens/id/actor/louvre-lens" in flows
+
+
+def test_map_errors_are_one_line(demo_dir, tmp_path):
+    bad = run(["map", "cooperation", "--from", "2020", "--until", "2010", "--out", str(tmp_path / "m.svg")],
+              demo_dir, check=False)
+    assert bad.returncode == 1 and bad.stderr.strip() == "Error: --until: Value error, 'until' is before 'from'"
+    assert not (tmp_path / "m.svg").exists()
+    unknown = run(["map", "cooperation", "--out", str(tmp_path / "m.doc")], demo_dir, check=False)
+    assert unknown.returncode == 1 and "unknown format 'doc'" in unknown.stderr

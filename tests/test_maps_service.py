@@ -128,3 +128,21 @@ def test_the_map_script_comes_from_the_installed_pyvis(client):
     assert b"vis-network" in r.content[:2000] or len(r.content) > 100_000
     assert client.get("/maps/static/map.js").status_code == 200
     assert client.get("/maps/static/other.js").status_code == 404
+
+
+PAYLOAD = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+def test_user_text_is_escaped_on_the_map_page_and_in_its_data(client):
+    turtle = SECRET.replace("Partenaire secret", PAYLOAD.replace("'", "\\'")).replace("Projet secret", PAYLOAD)
+    graph = f"{ID}graph/partner/xss"
+    r = client.put("/rdf-graphs", params={"graph": graph}, content=turtle.replace("secret-", "xss-").encode(),
+                   headers={**ADMIN, "Content-Type": "text/turtle"})
+    assert r.status_code == 201, r.text
+    for path in ("/maps/actor-project", "/maps/cooperation", "/maps/cooperation/changes?before=2012&after=2024"):
+        page = client.get(path).text
+        assert "<script>alert" not in page and "<img src=x" not in page, path
+    page = client.get("/maps/actor-project").text
+    assert "&lt;script&gt;alert" in page  # shown as text in the table
+    assert "\\u003cscript\\u003ealert" in page  # and inert in the map's JSON
+    assert client.delete("/rdf-graphs", params={"graph": graph}, headers=ADMIN).status_code == 204

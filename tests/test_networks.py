@@ -2,8 +2,8 @@
 weights, directions, the evidence on each edge, filters, time, metrics and the exports."""
 
 import io
-from datetime import date
 import json
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -171,3 +171,20 @@ def test_node_link_json_and_csv(store):
 def test_static_drawings(store, fmt):
     body = exports.drawing(maps.network(store, "cooperation", Filters()), fmt, title="Coopérations")
     assert body.startswith(b"\x89PNG") if fmt == "png" else b"<svg" in body[:400] and b"Acteur" in body
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_betweenness_on_large_networks_is_a_faithful_estimate(directed):
+    import igraph
+
+    from pic.viz import metrics
+
+    with metrics.seeded():
+        g = igraph.Graph.Barabasi(2000, 3, directed=directed)
+    g.es["weight"] = 1
+    pairs = (2000 - 1) * (2000 - 2) / (1 if directed else 2)
+    exact = [b / pairs for b in g.betweenness(directed=directed)]
+    estimate = metrics.betweenness(g)
+    top = sorted(range(2000), key=lambda v: -exact[v])[:10]
+    assert len(set(top) & set(sorted(range(2000), key=lambda v: -estimate[v])[:10])) >= 5  # the main brokers
+    assert sum(estimate) == pytest.approx(sum(exact), rel=0.15)

@@ -24,5 +24,5 @@ def test_readme_example_runs(live_server, name, lang, code):
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     expected = {"curl": "62498", "saved-query": "246200364", "sparqlwrapper": "cooperation pairs",
-                "rdflib": "150 communes", "pandas": "Lens"}
+                "rdflib": "150 communes", "pandas": "Lens", "maps-graphml": "actors; broker:"}
     assert expected[name] in result.stdout, result.stdout

@@ -46,8 +46,6 @@ def betweenness(g: igraph.Graph) -> list[float]:
     else:
         sources = random.Random(SEED).sample(range(n), SAMPLED_SOURCES)
         raw = [b * n / SAMPLED_SOURCES for b in g.betweenness(directed=g.is_directed(), sources=sources)]
-        if not g.is_directed():
-            raw = [b / 2 for b in raw]  # each sampled source counts a pair once, not twice
     return [b / pairs for b in raw]
 
 
