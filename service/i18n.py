@@ -28,6 +28,8 @@ STRINGS = {
         },
         "new_ties": "Nouveaux liens", "lost_ties": "Liens perdus", "newcomers": "Nouveaux venus",
         "left": "Sortis du réseau", "kept": "liens maintenus", "maps_link": "Cartes",
+        "maps_open": "Ouvrir les cartes du réseau",
+        "facilitators": "Animateurs : qui coopère avec qui, d'où vient la connaissance, ce qui a changé depuis 2012",
         "workbench": {
             "run": "Exécuter", "saved": "Requêtes enregistrées", "free": "Requête libre",
             "rows": "lignes", "truncated": "résultat tronqué à la limite", "ms": "ms",
@@ -61,6 +63,8 @@ STRINGS = {
         },
         "new_ties": "New ties", "lost_ties": "Lost ties", "newcomers": "Newcomers",
         "left": "Left the network", "kept": "ties kept", "maps_link": "Maps",
+        "maps_open": "Open the network maps",
+        "facilitators": "Facilitators: who cooperates with whom, where knowledge flows, what changed since 2012",
         "workbench": {
             "run": "Run", "saved": "Saved queries", "free": "Free query",
             "rows": "rows", "truncated": "result cut at the limit", "ms": "ms",
