@@ -85,6 +85,14 @@ def quads_to_update_data(quads: Iterable[Quad]) -> str:
     return "\n".join(lines)
 
 
+def bind_rows(sparql: str, variables: list, rows: list[list]) -> str:
+    """Bind variables to several rows of RDF terms (a VALUES block with one row per list of terms), the
+    same way as `bind`: terms serialised by pyoxigraph, inserted at the start of the WHERE group."""
+    names = " ".join(f"?{v.value}" for v in variables)
+    body = " ".join("(" + " ".join(str(t) for t in row) + ")" for row in rows)
+    return _insert_values(sparql, f" VALUES ({names}) {{ {body} }} ")
+
+
 def bind(sparql: str, substitutions: dict) -> str:
     """Bind variables to RDF terms with a VALUES block at the start of the WHERE group.
 
@@ -93,9 +101,10 @@ def bind(sparql: str, substitutions: dict) -> str:
     """
     if not substitutions:
         return sparql
-    names = " ".join(f"?{v.value}" for v in substitutions)
-    terms = " ".join(str(t) for t in substitutions.values())
-    block = f" VALUES ({names}) {{ ({terms}) }} "
+    return bind_rows(sparql, list(substitutions), [list(substitutions.values())])
+
+
+def _insert_values(sparql: str, block: str) -> str:
     m = re.search(r"\bWHERE\s*\{", sparql, flags=re.IGNORECASE) or re.search(r"\{", sparql)
     if m is None:
         raise ValueError("cannot bind parameters: the query has no group pattern")

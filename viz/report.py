@@ -1,0 +1,310 @@
+"""The annual impact report ("état annuel des impacts du Louvre-Lens sur le territoire"), traced.
+
+Every figure comes from the saved query `indicator-figures` (run once for the year, then grouped), and
+carries what it needs to be checked: its observation, data set and publisher, and the link to the same
+query with its indicator and territory bound, which gives the figure back to anyone. A missing value is
+shown as missing and listed in the data-quality panel; figures marked illustrative in the data are marked
+so in the report.
+"""
+
+import csv
+import datetime
+import io
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pyoxigraph import Literal, NamedNode, Variable
+
+from pic.graph.store import bind, bind_rows
+from pic.queries.registry import saved_queries
+from pic.viz import charts, exports, networks
+from pic.viz.filters import Filters
+from pic.viz.metrics import add_metrics_and_positions
+from pic.viz.networks import query_text, run
+
+# The museum's commune, its agglomeration, the département and the région: the comparison the brief asks.
+REPORT_TERRITORIES = ["territory/commune/62498", "territory/epci/246200364", "territory/departement/62",
+                      "territory/region/32"]
+# The knowledge-gap matrix: the Pôle métropolitain de l'Artois, its three agglomerations, and above.
+GAP_TERRITORIES = ["territory/project/pole-metropolitain-artois", "territory/epci/246200364",
+                   "territory/epci/246200299", "territory/epci/200072460", "territory/departement/62",
+                   "territory/region/32"]
+BASELINE = 2012
+DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+PLANNED = ("study-status/planned", "study-status/ongoing")
+TEXT = {
+    "fr": {"title": "État annuel des impacts du Louvre-Lens sur le territoire", "questions": "Questions clés",
+           "indicator": "Indicateur", "territory": "Territoire", "value": "Valeur", "previous": "Année précédente",
+           "change_previous": "Évolution sur un an", "baseline": "2012", "change_baseline": "Depuis 2012",
+           "missing": "manquant", "illustrative": "illustratif", "query": "requête", "source": "Source",
+           "studies": "Études", "no_studies": "Aucune étude liée.", "cooperation": "Coopération et connaissance",
+           "new_projects": "Projets lancés dans l'année", "published": "Études publiées dans l'année",
+           "planned": "Études prévues ou en cours", "network": "Réseau de coopération de l'année",
+           "new_ties": "nouveaux liens", "lost_ties": "liens perdus", "newcomers": "nouveaux venus",
+           "annotations": "Annotations de l'année", "no_annotations": "Aucune annotation enregistrée cette année.",
+           "gaps": "Lacunes de connaissance", "gaps_intro": "Études et indicateurs par thème et territoire "
+           "(études / indicateurs) ; une case vide est une lacune.", "theme": "Thème",
+           "quality": "Qualité des données", "missing_title": "Observations manquantes",
+           "stale_title": "Séries sans observation pour l'année", "last_year": "dernière année",
+           "none": "Aucune.", "sources": "Sources des chiffres", "generated": "Produit le",
+           "index": "indice (base 100 en {base})", "points": "points", "demo": "Données de démonstration : "
+           "les valeurs marquées « illustratif » sont inventées et ne doivent pas être citées.",
+           "years": "États annuels", "downloads": "Télécharger", "nothing": "Aucun."},
+    "en": {"title": "Annual report of the Louvre-Lens museum's impacts on the territory",
+           "questions": "Key questions", "indicator": "Indicator", "territory": "Territory", "value": "Value",
+           "previous": "Previous year", "change_previous": "One-year change", "baseline": "2012",
+           "change_baseline": "Since 2012", "missing": "missing", "illustrative": "illustrative",
+           "query": "query", "source": "Source", "studies": "Studies", "no_studies": "No linked study.",
+           "cooperation": "Cooperation and knowledge", "new_projects": "Projects started this year",
+           "published": "Studies published this year", "planned": "Studies planned or ongoing",
+           "network": "The year's cooperation network", "new_ties": "new ties", "lost_ties": "lost ties",
+           "newcomers": "newcomers", "annotations": "The year's annotations",
+           "no_annotations": "No annotation recorded this year.", "gaps": "Knowledge gaps",
+           "gaps_intro": "Studies and indicators per theme and territory (studies / indicators); an empty "
+           "cell is a gap.", "theme": "Theme", "quality": "Data quality", "missing_title": "Missing observations",
+           "stale_title": "Series with no observation for the year", "last_year": "last year",
+           "none": "None.", "sources": "Sources of the figures", "generated": "Produced on",
+           "index": "index (base 100 in {base})", "points": "points", "demo": "Demo data: values marked "
+           "'illustrative' are invented and must not be quoted.", "years": "Annual reports",
+           "downloads": "Download", "nothing": "None."},
+}
+ENV = Environment(loader=PackageLoader("pic.viz", "templates"), autoescape=select_autoescape(["html"]))
+
+
+def number(value: str, lang: str, change_unit: str | None = None) -> str:
+    """A figure as the reader reads it: French spacing and decimal comma; a change with its sign and unit."""
+    x = float(value)
+    text = f"{x:,.0f}" if x == int(x) and abs(x) >= 1000 else (f"{x:,.1f}" if x != int(x) else f"{int(x)}")
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    if change_unit:
+        sign = "+" if x > 0 else ""
+        text = f"{sign}{text}" + (" %" if change_unit == "%" else " pt")
+    return text
+
+
+ENV.filters["number"] = number
+
+
+def figure_query(base_url: str, year: int, indicator: str | None = None, territory: str | None = None,
+                 workbench: bool = False) -> str:
+    """The link to the query behind a figure: the saved-query API, or the workbench that opens it."""
+    params = {"year": str(year)}
+    if indicator:
+        params["indicator"] = indicator
+    if territory:
+        params["territory"] = territory
+    if workbench:
+        return f"{base_url}/workbench?" + urlencode({"saved": "indicator-figures", **params})
+    return f"{base_url}/api/queries/indicator-figures?" + urlencode(params)
+
+
+def figures(store, year: int, dataset: list[str] | None = None) -> dict[tuple[str, str], dict]:
+    """Every series' figures for the year, by (indicator, territory): one run of `indicator-figures`."""
+    q = saved_queries()["indicator-figures"]
+    columns = ["indicator", "territory", "year", "value", "observation", "previousValue", "previousObservation",
+               "baselineValue", "baselineObservation", "changeSincePrevious", "changeSinceBaseline",
+               "changeUnit", "unit", "dataset", "publisher", "illustrative"]
+    rows = run(store, bind(q.text, q.bindings({"year": str(year)})), dataset)
+    return {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in rows}
+
+
+def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset: list[str] | None = None) -> dict:
+    """Everything the report shows for one year, as plain data (rendered to HTML, CSV and RDF)."""
+    t = TEXT[lang]
+    report_territories = [base + t_ for t_ in REPORT_TERRITORIES]
+    info = networks.nodes(store, dataset)
+
+    def label(iri: str) -> str:
+        d = info.get(iri, {})
+        return (d.get("labelEn") if lang == "en" else None) or d.get("labelFr") or iri.rsplit("/", 1)[-1]
+
+    by_series = figures(store, year, dataset)
+    indicators = {r[0]: dict(zip(["indicator", "labelFr", "labelEn", "definitionFr", "definitionEn", "unit",
+                                  "dataset", "publisher", "publisherFr", "illustrative"], r, strict=True))
+                  for r in run(store, query_text("report-indicators.rq"), dataset)}
+    studies = {r[0]: dict(zip(["study", "titleFr", "titleEn", "status", "year", "producerFr", "illustrative"], r,
+                              strict=True)) for r in run(store, query_text("report-studies.rq"), dataset)}
+    questions: dict[str, dict] = {}
+    for question, notation, fr, en, indicator, study in run(store, query_text("report-questions.rq"), dataset):
+        q = questions.setdefault(question, {"iri": question, "notation": notation or "",
+                                            "wording": (en if lang == "en" and en else fr),
+                                            "indicators": [], "studies": []})
+        if indicator and indicator not in q["indicators"]:
+            q["indicators"].append(indicator)
+        if study and study in studies and study not in [s["study"] for s in q["studies"]]:
+            q["studies"].append(studies[study])
+    used = sorted({i for q in questions.values() for i in q["indicators"]})
+    series = defaultdict(lambda: defaultdict(dict))
+    if used:
+        text = bind_rows(bind_rows(query_text("report-series.rq"), [Variable("indicator")],
+                                   [[NamedNode(i)] for i in used]),
+                         [Variable("territory")], [[NamedNode(x)] for x in report_territories])
+        for indicator, territory, y, value in run(store, text, dataset):
+            if int(y) <= year:
+                series[indicator][territory][int(y)] = float(value)
+    for q in questions.values():
+        q["indicators"] = [indicator_section(i, indicators.get(i, {}), by_series, series[i], report_territories,
+                                             year, lang, label, base_url) for i in q["indicators"]]
+    return {
+        "year": year, "lang": lang, "t": t, "generated": datetime.date.today().isoformat(),
+        "questions": sorted(questions.values(), key=lambda q: (q["notation"], q["wording"])),
+        "cooperation": cooperation(store, year, lang, studies, base, dataset),
+        "annotations": annotations(store, year, dataset),
+        "gaps": gaps(store, base, label, dataset),
+        "quality": quality(store, year, {k: v for k, v in by_series.items() if k[0] in used}, report_territories,
+                           indicators, label, lang, dataset),
+        "base_url": base_url,
+    }
+
+
+def indicator_section(iri: str, d: dict, by_series: dict, series: dict, territories: list[str], year: int,
+                      lang: str, label, base_url: str) -> dict:
+    t = TEXT[lang]
+    rows = []
+    for territory in territories:
+        f = by_series.get((iri, territory))
+        if f is None:
+            continue  # no series for this territory: nothing to compare
+        rows.append({**f, "territory_label": label(territory), "year": year,
+                     "api": figure_query(base_url, year, iri, territory),
+                     "workbench": figure_query(base_url, year, iri, territory, workbench=True)})
+    chart = None
+    if series:
+        chart = charts.series_svg({label(x): series[x] for x in territories if x in series}, d.get("unit") or "",
+                                  year, t["index"])
+    return {"iri": iri, "label": (d.get("labelEn") if lang == "en" else None) or d.get("labelFr") or iri,
+            "definition": (d.get("definitionEn") if lang == "en" else None) or d.get("definitionFr") or "",
+            "unit": d.get("unit") or "", "dataset": d.get("dataset"), "publisher": d.get("publisher"),
+            "publisher_label": d.get("publisherFr") or "", "illustrative": d.get("illustrative") == "true",
+            "rows": rows, "chart": chart}
+
+
+def cooperation(store, year: int, lang: str, studies: dict, base: str, dataset) -> dict:
+    def title(d, fr="titleFr", en="titleEn"):
+        return (d.get(en) if lang == "en" else None) or d.get(fr)
+
+    projects = [{"iri": r[0], "title": r[2] if lang == "en" and r[2] else r[1], "illustrative": r[4] == "true"}
+                for r in run(store, query_text("report-projects.rq"), dataset) if r[3] and int(r[3]) == year]
+    published = [{"iri": s["study"], "title": title(s), "illustrative": s["illustrative"] == "true"}
+                 for s in studies.values() if s["year"] and int(s["year"]) == year
+                 and not (s["status"] or "").endswith(PLANNED)]
+    planned = [{"iri": s["study"], "title": title(s), "year": s["year"], "illustrative": s["illustrative"] == "true"}
+               for s in studies.values() if (s["status"] or "").endswith(PLANNED)]
+    before = networks.build(store, "cooperation", Filters(), dataset, period=(year - 1, year - 1))
+    now = networks.build(store, "cooperation", Filters(), dataset, period=(year, year))
+    add_metrics_and_positions(now)
+    diff = networks.changes(before, now)
+    labels = {**dict(before.nodes(data="label")), **dict(now.nodes(data="label"))}
+    svg = exports.drawing(now, "svg", lang=lang, title="").decode() if now.number_of_nodes() else None
+    return {"projects": sorted(projects, key=lambda p: p["title"]),
+            "published": sorted(published, key=lambda p: p["title"]),
+            "planned": sorted(planned, key=lambda p: (p["year"] or "", p["title"])),
+            "network_svg": svg[svg.index("<svg"):] if svg else None,
+            "nodes": now.number_of_nodes(), "ties": now.number_of_edges(),
+            "new_ties": [(labels[a], labels[b]) for a, b in diff["new_ties"]],
+            "lost_ties": len(diff["lost_ties"]), "newcomers": [labels[n] for n in diff["newcomers"]]}
+
+
+def annotations(store, year: int, dataset) -> list[dict]:
+    text = bind(query_text("report-annotations.rq"), {Variable("year"): Literal(year)})
+    return [{"motivation": m.rsplit("#", 1)[-1], "count": int(n)} for m, n in run(store, text, dataset)]
+
+
+def gaps(store, base: str, label, dataset) -> dict:
+    territories = [base + x for x in GAP_TERRITORIES]
+    text = bind_rows(query_text("report-coverage.rq"), [Variable("territory")], [[NamedNode(x)] for x in territories])
+    cells = {(theme, territory): (int(s), int(i)) for theme, territory, s, i in run(store, text, dataset)}
+    themes = sorted({iri for iri, d in networks_themes(store, dataset).items()}, key=lambda x: label(x))
+    return {"themes": [{"iri": th, "label": label(th)} for th in themes],
+            "territories": [{"iri": x, "label": label(x)} for x in territories],
+            "cells": {f"{th} {x}": cells.get((th, x), (0, 0)) for th in themes for x in territories}}
+
+
+def networks_themes(store, dataset) -> dict:
+    return {concept: fr for scheme, concept, fr, _ in run(store, query_text("choices.rq"), dataset)
+            if scheme == "theme"}
+
+
+def quality(store, year: int, by_series: dict, territories: list[str], indicators: dict, label, lang: str,
+            dataset) -> dict:
+    missing_q = saved_queries()["missing-observations"]
+    missing = [{"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3]}
+               for r in run(store, bind(missing_q.text, missing_q.bindings({"year": str(year)})), dataset)]
+    stale_q = saved_queries()["stale-indicators"]
+    stale = [{"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3], "last": r[4]}
+             for r in run(store, bind(stale_q.text, stale_q.bindings({"since": str(year)})), dataset)]
+    # Report territories whose series exist but have no value this year are missing too.
+    shown = {(m["indicator"], m["territory"]) for m in missing}
+    for (indicator, territory), f in sorted(by_series.items()):
+        if territory in territories and f["value"] is None and (indicator, territory) not in shown:
+            name = indicators.get(indicator, {}).get("labelFr") or indicator
+            missing.append({"indicator": indicator, "label": name, "territory": territory,
+                            "territory_label": label(territory)})
+    return {"missing": missing, "stale": [s for s in stale if s["territory"] in territories] or stale[:50],
+            "stale_total": len(stale)}
+
+
+def years_with_data(store, dataset=None) -> list[int]:
+    """The years the report can be made for: those with observations of the evaluation questions' indicators."""
+    text = ("PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX qb: <http://purl.org/linked-data/cube#>\n"
+            "SELECT DISTINCT ?year WHERE { ?q pic:answeredWithIndicator ?i . ?d pic:measuresIndicator ?i . "
+            "?o qb:dataSet ?d ; pic:refYear ?year } ORDER BY ?year")
+    return [int(y[:4]) for (y,) in run(store, text, dataset)]
+
+
+def html(report: dict, standalone: bool = True) -> str:
+    return ENV.get_template("report.html").render(r=report, t=report["t"], lang=report["lang"],
+                                                  standalone=standalone)
+
+
+def figures_csv(report: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["question", "indicator", "territory", "year", "value", "unit", "previous_value",
+                     "change_since_previous", "baseline_value", "change_since_baseline", "change_unit",
+                     "illustrative", "observation", "dataset", "publisher", "query"])
+    for q in report["questions"]:
+        for ind in q["indicators"]:
+            for f in ind["rows"]:
+                writer.writerow([q["notation"], ind["iri"], f["territory"], report["year"], f["value"] or "",
+                                 ind["unit"], f["previousValue"] or "", f["changeSincePrevious"] or "",
+                                 f["baselineValue"] or "", f["changeSinceBaseline"] or "", f["changeUnit"] or "",
+                                 f["illustrative"] or "false", f["observation"] or "", f["dataset"] or "",
+                                 f["publisher"] or "", f["api"]])
+    return out.getvalue().encode()
+
+
+def data_cube_slices(report: dict, base: str) -> bytes:
+    """The report's figures as Data Cube slices (one per data set, the year fixed): Turtle."""
+    year = report["year"]
+    lines = ["@prefix qb: <http://purl.org/linked-data/cube#> .",
+             "@prefix pic: <https://w3id.org/pic-euralens/ontology#> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix dcterms: <http://purl.org/dc/terms/> .",
+             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", ""]
+    report_iri = NamedNode(f"{base}report/{year}")
+    lines.append(f'{report_iri} rdfs:label {Literal(TEXT["fr"]["title"] + f" {year}", language="fr")} , '
+                 f'{Literal(TEXT["en"]["title"] + f" {year}", language="en")} ; dcterms:issued '
+                 f'"{report["generated"]}"^^xsd:date .')
+    slices = defaultdict(list)
+    for q in report["questions"]:
+        for ind in q["indicators"]:
+            for f in ind["rows"]:
+                if f["observation"] and f["dataset"]:
+                    slices[f["dataset"]].append(f)
+    for ds, rows in sorted(slices.items()):
+        slice_iri = NamedNode(f"{base}report/{year}/slice/{ds.rsplit('/', 1)[-1]}")
+        observations = " , ".join(str(NamedNode(f["observation"])) for f in rows)
+        lines.append(f"{report_iri} dcterms:hasPart {slice_iri} .")
+        lines.append(f"{NamedNode(ds)} qb:slice {slice_iri} .")
+        lines.append(f'{slice_iri} a qb:Slice ; qb:sliceStructure pic:YearSlice ; '
+                     f'pic:refYear "{year}"^^xsd:gYear ; qb:observation {observations} .')
+        for f in rows:
+            obs, area = NamedNode(f["observation"]), NamedNode(f["territory"])
+            value = Literal(f["value"], datatype=DECIMAL)
+            ill = " ; pic:illustrative true" if f["illustrative"] == "true" else ""
+            lines.append(f'{obs} a qb:Observation ; qb:dataSet {NamedNode(ds)} ; pic:refArea {area} ; '
+                         f'pic:refYear "{year}"^^xsd:gYear ; pic:value {value}{ill} .')
+    return ("\n".join(lines) + "\n").encode()
