@@ -268,6 +268,47 @@ def network_map(
     err.print(f"Wrote {out_file}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} ties")
 
 
+@app.command("report")
+def annual_report(
+        year: Annotated[int, typer.Argument(help="The year of the report, e.g. 2024.")],
+        out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Where to write the files.")] = Path("."),
+        formats: Annotated[str, typer.Option("--formats", help="Comma-separated: html, pdf, csv, ttl.")] = "html,pdf",
+        lang: Annotated[str, typer.Option(help="fr or en.")] = "fr",
+        server: Annotated[str | None, typer.Option(help="The server the figures' query links point at "
+                                                        "(default: this settings' host and port).")] = None):
+    """Write the annual impact report for YEAR (etat-impacts-YEAR.html and .pdf by default)."""
+    from pic.viz import report
+    from pic.viz.pdf import PdfUnavailable, html_to_pdf
+
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in ("html", "pdf", "csv", "ttl")]
+    if unknown or not wanted:
+        raise CliError(f"--formats: unknown {', '.join(unknown) or 'empty list'}; use html, pdf, csv, ttl")
+    if lang not in ("fr", "en"):
+        raise CliError("--lang: use fr or en")
+    settings = Settings()
+    writer = open_writer(settings)
+    if year not in report.years_with_data(writer.store):
+        raise CliError(f"no observation for {year}; years with data: "
+                       f"{', '.join(map(str, report.years_with_data(writer.store))) or 'none'}")
+    data = report.build(writer.store, year, settings.base_iri, server or f"http://{settings.host}:{settings.port}",
+                        lang)
+    html = report.html(data)
+    files = {"html": lambda: html.encode(), "pdf": lambda: html_to_pdf(html), "csv": lambda: report.figures_csv(data),
+             "ttl": lambda: report.data_cube_slices(data, settings.base_iri)}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for fmt in wanted:
+        target = out_dir / f"etat-impacts-{year}{'' if lang == 'fr' else '-en'}.{fmt}"
+        try:
+            body = files[fmt]()
+        except PdfUnavailable as e:
+            raise CliError(str(e)) from None
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(body)
+        tmp.replace(target)
+        err.print(f"Wrote {target}")
+
+
 @app.command()
 def serve(host: Annotated[str | None, typer.Option()] = None,
           port: Annotated[int | None, typer.Option()] = None):

@@ -28,7 +28,7 @@ STRINGS = {
         },
         "new_ties": "Nouveaux liens", "lost_ties": "Liens perdus", "newcomers": "Nouveaux venus",
         "left": "Sortis du réseau", "kept": "liens maintenus", "maps_link": "Cartes",
-        "maps_open": "Ouvrir les cartes du réseau",
+        "maps_open": "Ouvrir les cartes du réseau", "reports_link": "États annuels",
         "facilitators": "Animateurs : qui coopère avec qui, d'où vient la connaissance, ce qui a changé depuis 2012",
         "workbench": {
             "run": "Exécuter", "saved": "Requêtes enregistrées", "free": "Requête libre",
@@ -63,7 +63,7 @@ STRINGS = {
         },
         "new_ties": "New ties", "lost_ties": "Lost ties", "newcomers": "Newcomers",
         "left": "Left the network", "kept": "ties kept", "maps_link": "Maps",
-        "maps_open": "Open the network maps",
+        "maps_open": "Open the network maps", "reports_link": "Annual reports",
         "facilitators": "Facilitators: who cooperates with whom, where knowledge flows, what changed since 2012",
         "workbench": {
             "run": "Run", "saved": "Saved queries", "free": "Free query",
