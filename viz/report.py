@@ -100,14 +100,20 @@ def figure_query(base_url: str, year: int, indicator: str | None = None, territo
     return f"{base_url}/api/queries/indicator-figures?" + urlencode(params)
 
 
-def figures(store, year: int, dataset: list[str] | None = None) -> dict[tuple[str, str], dict]:
-    """Every series' figures for the year, by (indicator, territory): one run of `indicator-figures`."""
+def figures(store, year: int, pairs: list[tuple[str, str]], dataset: list[str] | None = None
+            ) -> dict[tuple[str, str], dict]:
+    """The figures of the year for these (indicator, territory) series: one run of `indicator-figures`,
+    the same query a figure's link runs with one pair bound."""
     q = saved_queries()["indicator-figures"]
+    if not pairs:
+        return {}
     columns = ["indicator", "territory", "year", "value", "observation", "previousValue", "previousObservation",
                "baselineValue", "baselineObservation", "changeSincePrevious", "changeSinceBaseline",
                "changeUnit", "unit", "dataset", "publisher", "illustrative"]
-    rows = run(store, bind(q.text, q.bindings({"year": str(year)})), dataset)
-    return {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in rows}
+    year_term = q.bindings({"year": str(year)})[Variable("year")]
+    text = bind_rows(q.text, [Variable("year"), Variable("indicator"), Variable("territory")],
+                     [[year_term, NamedNode(i), NamedNode(t)] for i, t in pairs])
+    return {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in run(store, text, dataset)}
 
 
 def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset: list[str] | None = None) -> dict:
@@ -120,7 +126,6 @@ def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset:
         d = info.get(iri, {})
         return (d.get("labelEn") if lang == "en" else None) or d.get("labelFr") or iri.rsplit("/", 1)[-1]
 
-    by_series = figures(store, year, dataset)
     indicators = {r[0]: dict(zip(["indicator", "labelFr", "labelEn", "definitionFr", "definitionEn", "unit",
                                   "dataset", "publisher", "publisherFr", "illustrative"], r, strict=True))
                   for r in run(store, query_text("report-indicators.rq"), dataset)}
@@ -136,6 +141,7 @@ def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset:
         if study and study in studies and study not in [s["study"] for s in q["studies"]]:
             q["studies"].append(studies[study])
     used = sorted({i for q in questions.values() for i in q["indicators"]})
+    by_series = figures(store, year, [(i, x) for i in used for x in report_territories], dataset)
     series = defaultdict(lambda: defaultdict(dict))
     if used:
         text = bind_rows(bind_rows(query_text("report-series.rq"), [Variable("indicator")],
@@ -150,11 +156,10 @@ def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset:
     return {
         "year": year, "lang": lang, "t": t, "generated": datetime.date.today().isoformat(),
         "questions": sorted(questions.values(), key=lambda q: (q["notation"], q["wording"])),
-        "cooperation": cooperation(store, year, lang, studies, base, dataset),
+        "cooperation": cooperation(store, year, lang, studies, info, dataset),
         "annotations": annotations(store, year, dataset),
         "gaps": gaps(store, base, label, dataset),
-        "quality": quality(store, year, {k: v for k, v in by_series.items() if k[0] in used}, report_territories,
-                           indicators, label, lang, dataset),
+        "quality": quality(store, year, by_series, report_territories, indicators, label, lang, dataset),
         "base_url": base_url,
     }
 
@@ -181,7 +186,7 @@ def indicator_section(iri: str, d: dict, by_series: dict, series: dict, territor
             "rows": rows, "chart": chart}
 
 
-def cooperation(store, year: int, lang: str, studies: dict, base: str, dataset) -> dict:
+def cooperation(store, year: int, lang: str, studies: dict, info: dict, dataset) -> dict:
     def title(d, fr="titleFr", en="titleEn"):
         return (d.get(en) if lang == "en" else None) or d.get(fr)
 
@@ -192,8 +197,11 @@ def cooperation(store, year: int, lang: str, studies: dict, base: str, dataset) 
                  and not (s["status"] or "").endswith(PLANNED)]
     planned = [{"iri": s["study"], "title": title(s), "year": s["year"], "illustrative": s["illustrative"] == "true"}
                for s in studies.values() if (s["status"] or "").endswith(PLANNED)]
-    before = networks.build(store, "cooperation", Filters(), dataset, period=(year - 1, year - 1))
-    now = networks.build(store, "cooperation", Filters(), dataset, period=(year, year))
+    def network(y):
+        rows = networks.ties(store, "cooperation", Filters(), dataset, period=(y, y))
+        return networks.build_from(rows, info, "cooperation", Filters())
+
+    before, now = network(year - 1), network(year)
     add_metrics_and_positions(now)
     diff = networks.changes(before, now)
     labels = {**dict(before.nodes(data="label")), **dict(now.nodes(data="label"))}
@@ -229,12 +237,12 @@ def networks_themes(store, dataset) -> dict:
 
 def quality(store, year: int, by_series: dict, territories: list[str], indicators: dict, label, lang: str,
             dataset) -> dict:
-    missing_q = saved_queries()["missing-observations"]
+    q = saved_queries()["data-quality"]  # every indicator of the graph, not only the questions'
+    rows = run(store, bind(q.text, q.bindings({"year": str(year)})), dataset)
     missing = [{"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3]}
-               for r in run(store, bind(missing_q.text, missing_q.bindings({"year": str(year)})), dataset)]
-    stale_q = saved_queries()["stale-indicators"]
-    stale = [{"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3], "last": r[4]}
-             for r in run(store, bind(stale_q.text, stale_q.bindings({"since": str(year)})), dataset)]
+               for r in rows if r[4] == "missing"]
+    stale = [{"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3], "last": r[5]}
+             for r in rows if r[4] == "stopped"]
     # Report territories whose series exist but have no value this year are missing too.
     shown = {(m["indicator"], m["territory"]) for m in missing}
     for (indicator, territory), f in sorted(by_series.items()):
@@ -242,8 +250,7 @@ def quality(store, year: int, by_series: dict, territories: list[str], indicator
             name = indicators.get(indicator, {}).get("labelFr") or indicator
             missing.append({"indicator": indicator, "label": name, "territory": territory,
                             "territory_label": label(territory)})
-    return {"missing": missing, "stale": [s for s in stale if s["territory"] in territories] or stale[:50],
-            "stale_total": len(stale)}
+    return {"missing": missing, "stale": stale}
 
 
 def years_with_data(store, dataset=None) -> list[int]:
