@@ -40,3 +40,4 @@ bench: setup
 	$(BIN)/python -m bench.run euralens regional
 	$(BIN)/python -m bench.queries
 	$(BIN)/python -m bench.maps
+	$(BIN)/python -m bench.report

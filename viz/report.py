@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -118,6 +119,12 @@ def figures(store, year: int, pairs: list[tuple[str, str]], dataset: list[str] |
 
 def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset: list[str] | None = None) -> dict:
     """Everything the report shows for one year, as plain data (rendered to HTML, CSV and RDF)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the one scan of every observation runs meanwhile
+        scan = pool.submit(quality_rows, store, year, dataset)
+        return _build(store, year, base, base_url, lang, dataset, scan)
+
+
+def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan) -> dict:
     t = TEXT[lang]
     report_territories = [base + t_ for t_ in REPORT_TERRITORIES]
     info = networks.nodes(store, dataset)
@@ -159,7 +166,7 @@ def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset:
         "cooperation": cooperation(store, year, lang, studies, info, dataset),
         "annotations": annotations(store, year, dataset),
         "gaps": gaps(store, base, label, dataset),
-        "quality": quality(store, year, by_series, report_territories, indicators, label, lang, dataset),
+        "quality": quality(scan.result(), year, by_series, report_territories, indicators, label, lang),
         "base_url": base_url,
     }
 
@@ -235,10 +242,14 @@ def networks_themes(store, dataset) -> dict:
             if scheme == "theme"}
 
 
-def quality(store, year: int, by_series: dict, territories: list[str], indicators: dict, label, lang: str,
-            dataset) -> dict:
-    q = saved_queries()["data-quality"]  # every indicator of the graph, not only the questions'
-    rows = run(store, bind(q.text, q.bindings({"year": str(year)})), dataset)
+def quality_rows(store, year: int, dataset) -> list[tuple]:
+    """The `data-quality` saved query for the year, over every indicator of the graph."""
+    q = saved_queries()["data-quality"]
+    return run(store, bind(q.text, q.bindings({"year": str(year)})), dataset)
+
+
+def quality(rows: list[tuple], year: int, by_series: dict, territories: list[str], indicators: dict, label,
+            lang: str) -> dict:
     missing = [{"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3]}
                for r in rows if r[4] == "missing"]
     stale = [{"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3], "last": r[5]}
