@@ -90,6 +90,12 @@ def test_a_missing_value_is_shown_as_missing_never_as_zero_and_listed(live_serve
     assert "Logements miniers rénovés — CA de Lens - Liévin (dernière année 2021)" in stale[:stale.index("</ul>")]
 
 
+def test_each_indicator_names_its_data_set_publisher_and_studies(report_html):
+    assert report_html.count('href="https://w3id.org/pic-euralens/id/dataset/') >= 6
+    assert 'href="https://w3id.org/pic-euralens/id/actor/plateforme-intelligence-collective"' in report_html
+    assert report_html.count('class="documenting-study"') >= 3
+
+
 def test_illustrative_figures_are_marked(report_html):
     assert report_html.count('class="illustrative"') > 20
     assert "inventées" in report_html

@@ -51,7 +51,8 @@ TEXT = {
            "none": "Aucune.", "sources": "Sources des chiffres", "generated": "Produit le",
            "index": "indice (base 100 en {base})", "points": "points", "demo": "Données de démonstration : "
            "les valeurs marquées « illustratif » sont inventées et ne doivent pas être citées.",
-           "years": "États annuels", "downloads": "Télécharger", "nothing": "Aucun."},
+           "years": "États annuels", "downloads": "Télécharger", "nothing": "Aucun.",
+           "documented_by": "Chiffres produits par"},
     "en": {"title": "Annual report of the Louvre-Lens museum's impacts on the territory",
            "questions": "Key questions", "indicator": "Indicator", "territory": "Territory", "value": "Value",
            "previous": "Previous year", "change_previous": "One-year change", "baseline": "2012",
@@ -68,7 +69,7 @@ TEXT = {
            "none": "None.", "sources": "Sources of the figures", "generated": "Produced on",
            "index": "index (base 100 in {base})", "points": "points", "demo": "Demo data: values marked "
            "'illustrative' are invented and must not be quoted.", "years": "Annual reports",
-           "downloads": "Download", "nothing": "None."},
+           "downloads": "Download", "nothing": "None.", "documented_by": "Figures produced by"},
 }
 ENV = Environment(loader=PackageLoader("pic.viz", "templates"), autoescape=select_autoescape(["html"]))
 
@@ -148,6 +149,10 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan)
         if study and study in studies and study not in [s["study"] for s in q["studies"]]:
             q["studies"].append(studies[study])
     used = sorted({i for q in questions.values() for i in q["indicators"]})
+    documented = defaultdict(list)
+    for indicator, study in run(store, query_text("report-indicator-studies.rq"), dataset):
+        if study in studies:
+            documented[indicator].append(studies[study])
     by_series = figures(store, year, [(i, x) for i in used for x in report_territories], dataset)
     series = defaultdict(lambda: defaultdict(dict))
     if used:
@@ -158,8 +163,9 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan)
             if int(y) <= year:
                 series[indicator][territory][int(y)] = float(value)
     for q in questions.values():
-        q["indicators"] = [indicator_section(i, indicators.get(i, {}), by_series, series[i], report_territories,
-                                             year, lang, label, base_url) for i in q["indicators"]]
+        q["indicators"] = [{**indicator_section(i, indicators.get(i, {}), by_series, series[i], report_territories,
+                                                year, lang, label, base_url), "studies": documented[i]}
+                           for i in q["indicators"]]
     return {
         "year": year, "lang": lang, "t": t, "generated": datetime.date.today().isoformat(),
         "questions": sorted(questions.values(), key=lambda q: (q["notation"], q["wording"])),
