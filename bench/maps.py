@@ -9,20 +9,19 @@
     python -m bench.maps            # prints a Markdown report; results in bench/results/
 """
 
-import json
 import os
 import random
 import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 from pyoxigraph import RdfFormat, Store
 
 from bench.generate import PREFIXES
+from bench.results import save
 from pic.ontology import read_bytes
 from pic.viz import maps, networks, render
 from pic.viz.filters import Filters
@@ -156,9 +155,7 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait(30)
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    (results / f"maps-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(json.dumps(report, indent=1))
+    save("maps", report)
     p = report["in_process"]
     print("| network | nodes | ties | SPARQL → network (s) | metrics + positions (s) | page (s) | total (s) |")
     print("|---|---:|---:|---:|---:|---:|---:|")

@@ -9,7 +9,6 @@ Data: the demo plus the regional data set (~1M triples). Three measurements:
     python -m bench.queries            # prints a Markdown report; results in bench/results/
 """
 
-import json
 import math
 import os
 import statistics
@@ -17,13 +16,13 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 from pyoxigraph import RdfFormat, Store
 
 from bench.generate import ensure
+from bench.results import save
 from pic.graph.store import bind
 from pic.queries.registry import saved_queries
 
@@ -199,9 +198,7 @@ def main() -> None:
     report.update({**load,
               "throughput_1_client": round(one, 2), "throughput_2_clients": round(two, 2),
               "speedup_2_clients": round(two / one, 2)})
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    (results / f"queries-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(json.dumps(report, indent=1))
+    save("queries", report)
     labels = list(PARAMETER_SETS)
     print("| query | " + " | ".join(f"{label}: in memory (ms) | {label}: HTTP (ms)" for label in labels) + " |")
     print("|---|" + "---:|---:|" * len(labels))

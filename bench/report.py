@@ -8,20 +8,19 @@
     python -m bench.report          # prints a Markdown report; results in bench/results/
 """
 
-import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 from bench.maps import serve
 from bench.queries import prepare
+from bench.results import save
 
 HERE = Path(__file__).resolve().parent
 YEAR = 2024
@@ -57,9 +56,7 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait(30)
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    (results / f"report-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(json.dumps(report, indent=1))
+    save("report", report)
     print("| how | seconds |\n|---|---:|")
     print(f"| `pic report {YEAR}` (HTML + PDF, on-disk store, process start included) | "
           f"{report['cli_html_and_pdf_s']} |")
