@@ -11,7 +11,7 @@ from pic.graph.bootstrap import initialise, is_empty
 from pic.graph.store import open_store
 from pic.graph.write_path import Writer
 from pic.service import errors
-from pic.service.routers import graph_store, home, maps, reports, saved_queries, sparql, workbench
+from pic.service.routers import graph_store, home, linked_data, maps, reports, saved_queries, sparql, workbench
 from pic.service.settings import Settings
 
 
@@ -70,5 +70,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(workbench.router)
     app.include_router(maps.router)
     app.include_router(reports.router)
+    app.include_router(linked_data.router)
     saved_queries.install(app)
     return app

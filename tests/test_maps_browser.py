@@ -55,7 +55,8 @@ def test_the_cooperation_map_draws_filters_and_opens_a_node(live_server):
             return [box.left + p.x, box.top + p.y]; }""", node)
         with page.expect_navigation():
             page.mouse.click(x, y)
-        assert "/workbench" in page.url and "louvre-lens" in page.url
+        assert page.url == f"{live_server}/id/actor/louvre-lens"
+        assert "Musée du Louvre-Lens" in page.inner_text("h1")
         assert blocked == [], blocked
         assert all(url.startswith(live_server) for url in requested), requested
 

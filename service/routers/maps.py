@@ -19,6 +19,7 @@ from pic.graph.query_workers import Job
 from pic.service.auth import current_user, readable_graphs
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
+from pic.service.links import page_of
 from pic.viz import maps, networks, render
 from pic.viz.exports import MEDIA_TYPES
 from pic.viz.filters import Filters
@@ -55,11 +56,10 @@ class PooledStore:
         return CsvAnswer(self.queries.run(job).body)
 
 
-def entity_link(lang: str):
-    """Where a click on a node leads: the entity's description in the workbench (until entity pages)."""
-    def link(iri: str) -> str:
-        return "/workbench?" + urlencode({"query": f"DESCRIBE <{iri}>", "lang": lang})
-    return link
+def entity_link(request: Request):
+    """Where a click on a node leads: the entity's page."""
+    base = request.app.state.settings.base_iri
+    return lambda iri: page_of(iri, base)
 
 
 def read_filters(request: Request, ignore: tuple[str, ...] = ()) -> Filters:
@@ -130,7 +130,7 @@ def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
     if request.query_params.get("format") == "json" or "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"kind": kind, "before": before, "after": after, **diff,
                              "labels": {n: labels[n] for n in labels}})
-    link = entity_link(lang)
+    link = entity_link(request)
     return templates.TemplateResponse(request, "map-changes.html", {
         "t": STRINGS[lang], "lang": lang, "m": render.TEXT[lang], "kind": kind, "title": KINDS[kind].title[lang],
         "before": before, "after": after, "diff": diff, "label": labels.__getitem__, "link": link,
@@ -151,7 +151,7 @@ def map_page(request: Request, name: str):
         raise HttpError(404, f"no export format {fmt!r}: {', '.join(MEDIA_TYPES)}")
     filters = read_filters(request)
     store, lang = context_for(request)
-    link = entity_link(lang)
+    link = entity_link(request)
     if fmt:
         graph = build(store, kind, filters)
         body = maps.output(graph, fmt, kind, filters, lang, link)

@@ -1,0 +1,122 @@
+"""What an entity page shows: the entity's own statements and the statements that point at it, with
+labels in the reader's language, its kind, and for some kinds a picture (an actor's ego network, an
+indicator's series). Read through the query workers, on the graphs the reader may read."""
+
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode, QueryResultsFormat, Variable, parse_query_results
+
+from pic.graph.query_workers import Job
+from pic.graph.store import bind
+from pic.ontology.namespaces import sparql_prefixes
+
+KINDS = {  # class → kind, most specific first
+    "http://www.w3.org/ns/org#OrganizationalUnit": "group",
+    "https://w3id.org/pic-euralens/ontology#WorkingGroup": "group",
+    "http://xmlns.com/foaf/0.1/Agent": "actor",
+    "https://w3id.org/pic-euralens/ontology#Project": "project",
+    "https://w3id.org/pic-euralens/ontology#Study": "study",
+    "https://w3id.org/pic-euralens/ontology#Indicator": "indicator",
+    "https://w3id.org/pic-euralens/ontology#EvaluationQuestion": "question",
+    "https://w3id.org/pic-euralens/ontology#Theme": "theme",
+    "http://rdf.insee.fr/def/geo#PaysOuTerritoire": "territory",
+    "http://purl.org/linked-data/cube#Observation": "observation",
+}
+LABELS = "rdfs:label|skos:prefLabel|dcterms:title"
+OUT = sparql_prefixes() + f"""
+SELECT ?p ?o ?pFr ?pEn ?oFr ?oEn WHERE {{
+  ?s ?p ?o .
+  OPTIONAL {{ ?p rdfs:label ?pFr FILTER (lang(?pFr) = "fr") }}
+  OPTIONAL {{ ?p rdfs:label ?pEn FILTER (lang(?pEn) = "en") }}
+  OPTIONAL {{ ?o {LABELS} ?oFr FILTER (lang(?oFr) = "fr") }}
+  OPTIONAL {{ ?o {LABELS} ?oEn FILTER (lang(?oEn) = "en") }}
+}} LIMIT 2000"""
+IN = sparql_prefixes() + f"""
+SELECT ?p ?o ?pFr ?pEn ?oFr ?oEn WHERE {{
+  ?o ?p ?s .
+  FILTER (?p != qb:dataSet && ?p != pic:refArea)
+  OPTIONAL {{ ?p rdfs:label ?pFr FILTER (lang(?pFr) = "fr") }}
+  OPTIONAL {{ ?p rdfs:label ?pEn FILTER (lang(?pEn) = "en") }}
+  OPTIONAL {{ ?o {LABELS} ?oFr FILTER (lang(?oFr) = "fr") }}
+  OPTIONAL {{ ?o {LABELS} ?oEn FILTER (lang(?oEn) = "en") }}
+}} LIMIT 500"""
+CLASSES = sparql_prefixes() + "SELECT DISTINCT ?class WHERE { ?s a/rdfs:subClassOf* ?class }"
+TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+@dataclass
+class Statement:
+    predicate: str
+    predicate_label: str
+    value: str
+    kind: str  # "iri", "literal"
+    label: str
+    language: str | None = None
+
+
+def solutions(queries, text: str, dataset: list[str] | None):
+    job = Job(text, "json", max_rows=5000)
+    if dataset is not None:
+        job.default_graph = job.named_graphs = dataset
+    return parse_query_results(queries.run(job).body, QueryResultsFormat.JSON)
+
+
+def triples(queries, iri: str, dataset: list[str] | None, graph_format: str):
+    """The entity's own statements serialised in one of the query workers' graph formats."""
+    job = Job(bind(TRIPLES, {Variable("s"): NamedNode(iri)}), graph_format=graph_format, max_rows=100_000)
+    if dataset is not None:
+        job.default_graph = job.named_graphs = dataset
+    return queries.run(job)
+
+
+def describe(queries, iri: str, dataset: list[str] | None, lang: str) -> dict | None:
+    """The entity's statements, labelled; None when nothing is said about it."""
+    subject = {Variable("s"): NamedNode(iri)}
+    out = [statement(r, lang) for r in solutions(queries, bind(OUT, subject), dataset)]
+    if not out:
+        return None
+    incoming = [statement(r, lang) for r in solutions(queries, bind(IN, subject), dataset)]
+    classes = {r["class"].value for r in solutions(queries, bind(CLASSES, subject), dataset)}
+    kind = next((k for c, k in KINDS.items() if c in classes), "thing")
+    label = pick(out, ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+                       "http://purl.org/dc/terms/title"), lang) or iri.rsplit("/", 1)[-1]
+    return {"iri": iri, "kind": kind, "label": label, "statements": grouped(out, lang),
+            "incoming": grouped(incoming, lang),
+            "illustrative": any(s.predicate.endswith("#illustrative") and s.value == "true" for s in out)}
+
+
+def statement(row, lang: str) -> Statement:
+    o = row["o"]
+    p_label = (row["pEn"] if lang == "en" and row["pEn"] else row["pFr"]) or row["pEn"]
+    o_label = (row["oEn"] if lang == "en" and row["oEn"] else row["oFr"]) or row["oEn"]
+    p = row["p"].value
+    short = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    if type(o).__name__ == "Literal":
+        return Statement(p, p_label.value if p_label else short, o.value, "literal", o.value, o.language)
+    return Statement(p, p_label.value if p_label else short, o.value, "iri",
+                     o_label.value if o_label else o.value.rsplit("/", 1)[-1])
+
+
+def pick(statements: list[Statement], predicates: tuple[str, ...], lang: str) -> str | None:
+    for p in predicates:
+        values = [s for s in statements if s.predicate == p and s.kind == "literal"]
+        for s in values:
+            if s.language == lang:
+                return s.value
+        if values:
+            return values[0].value
+    return None
+
+
+def grouped(statements: list[Statement], lang: str) -> list[dict]:
+    """Statements by predicate; literals in another language are left out when the reader's is there."""
+    groups: dict[str, dict] = {}
+    for s in statements:
+        group = groups.setdefault(s.predicate, {"predicate": s.predicate, "label": s.predicate_label, "values": []})
+        if s not in group["values"]:
+            group["values"].append(s)
+    for group in groups.values():
+        languages = {v.language for v in group["values"] if v.language}
+        if lang in languages:
+            group["values"] = [v for v in group["values"] if not v.language or v.language == lang]
+    return sorted(groups.values(), key=lambda g: g["label"].lower())

@@ -1,0 +1,185 @@
+"""Dereferenceable IRIs: every instance IRI under the base answers at `/id/…`, and the ontology at
+`/ontology` — HTML for browsers, Turtle, JSON-LD, N-Triples or RDF/XML for clients (Accept header, or a
+`.ttl` `.jsonld` `.nt` `.rdf` suffix), the entity page's JSON twin for `application/json` (or
+`?format=json`), with `Vary: Accept`. An IRI the graph says nothing about is a real 404.
+"""
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pyoxigraph import NamedNode, Variable
+
+from pic.graph.query_workers import Job
+from pic.graph.store import bind
+from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes
+from pic.service import entities
+from pic.service.errors import HttpError
+from pic.service.i18n import STRINGS
+from pic.service.links import page_of
+from pic.service.negotiation import GRAPH_MEDIA, accepted
+from pic.service.routers.maps import context_for, templates
+from pic.viz import charts, exports, maps
+from pic.viz.filters import Filters
+from pic.viz.networks import UnknownNode, run
+
+router = APIRouter(tags=["Linked data"])
+SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
+SERIES = sparql_prefixes() + """
+SELECT ?territory ?label ?year ?value WHERE {
+  ?dataset pic:measuresIndicator ?indicator .
+  ?observation qb:dataSet ?dataset ; pic:refArea ?territory ; pic:refYear ?observedYear ; pic:value ?value .
+  FILTER NOT EXISTS { ?territory a igeo:Commune }
+  OPTIONAL { ?territory rdfs:label ?label FILTER (lang(?label) = "fr") }
+  BIND (xsd:integer(STR(?observedYear)) AS ?year)
+} ORDER BY ?territory ?year"""
+TERMS = sparql_prefixes() + """
+SELECT ?term ?kind ?labelFr ?labelEn ?definitionFr ?definitionEn WHERE {
+  VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty }
+  ?term a ?kind . FILTER (STRSTARTS(STR(?term), STR(pic:)))
+  OPTIONAL { ?term rdfs:label ?labelFr FILTER (lang(?labelFr) = "fr") }
+  OPTIONAL { ?term rdfs:label ?labelEn FILTER (lang(?labelEn) = "en") }
+  OPTIONAL { ?term skos:definition ?definitionFr FILTER (lang(?definitionFr) = "fr") }
+  OPTIONAL { ?term skos:definition ?definitionEn FILTER (lang(?definitionEn) = "en") }
+} ORDER BY ?kind ?term"""
+
+
+def wanted(request: Request, path: str) -> tuple[str, str]:
+    """(path without a format suffix, 'html' | 'json' | a graph format key)."""
+    for suffix, fmt in SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], fmt
+    if request.query_params.get("format") == "json":
+        return path, "json"
+    for media in accepted(request.headers.get("accept")):
+        if media in ("text/html", "application/xhtml+xml", "*/*"):
+            return path, "html"
+        if media == "application/json":
+            return path, "json"
+        if media in GRAPH_MEDIA:
+            return path, GRAPH_MEDIA[media]
+    return path, "html"
+
+
+def local_link(base: str):
+    return lambda iri: page_of(iri, base)
+
+
+def rdf(answer) -> Response:
+    return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+
+
+def not_found(request: Request, lang: str, iri: str, fmt: str):
+    if fmt != "html":
+        raise HttpError(404, f"the graph says nothing about {iri}")
+    response = templates.TemplateResponse(request, "not_found.html", {"t": STRINGS[lang], "lang": lang, "iri": iri},
+                                          status_code=404)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@router.get("/id/{path:path}", summary="Entité / Entity (content negotiation)")
+def entity(request: Request, path: str):
+    """HTML page, JSON twin, or the entity's statements as Turtle, JSON-LD, N-Triples, RDF/XML."""
+    path, fmt = wanted(request, path)
+    store, lang = context_for(request)
+    base = request.app.state.settings.base_iri
+    iri = base + path
+    try:
+        NamedNode(iri)
+    except ValueError:
+        raise HttpError(404, f"not an IRI: {iri}") from None
+    queries, dataset = store.queries, store.dataset
+    if fmt not in ("html", "json"):
+        answer = entities.triples(queries, iri, dataset, fmt)
+        if answer.rows == 0:
+            return not_found(request, lang, iri, fmt)
+        return rdf(answer)
+    data = entities.describe(queries, iri, dataset, lang)
+    if data is None:
+        return not_found(request, lang, iri, fmt)
+    link = local_link(base)
+    if fmt == "json":
+        return JSONResponse(twin(data, link), headers={"Vary": "Accept"})
+    picture = None
+    if data["kind"] == "actor":
+        picture = ego_picture(store, iri, lang)
+    elif data["kind"] == "indicator":
+        picture = indicator_chart(store, iri, lang)
+    response = templates.TemplateResponse(request, "entity.html", {
+        "t": STRINGS[lang], "lang": lang, "e": data, "link": link, "picture": picture,
+        "formats": {"Turtle": f"/id/{path}.ttl", "JSON-LD": f"/id/{path}.jsonld", "N-Triples": f"/id/{path}.nt",
+                    "RDF/XML": f"/id/{path}.rdf", "JSON": f"/id/{path}?format=json"},
+        "map": f"/maps/cooperation?ego={quote(iri)}" if data["kind"] == "actor" else None})
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def twin(data: dict, link) -> dict:
+    def values(groups):
+        return [{"predicate": g["predicate"], "label": g["label"],
+                 "values": [{"value": v.value, "label": v.label, "type": v.kind, "language": v.language,
+                             **({"page": link(v.value)} if v.kind == "iri" else {})} for v in g["values"]]}
+                for g in groups]
+    return {"iri": data["iri"], "kind": data["kind"], "label": data["label"], "illustrative": data["illustrative"],
+            "statements": values(data["statements"]), "incoming": values(data["incoming"])}
+
+
+def ego_picture(store, iri: str, lang: str) -> str | None:
+    """A small picture of the actor's cooperation ties (depth 1)."""
+    try:
+        graph = maps.network(store, "cooperation", Filters(ego=iri))
+    except UnknownNode:
+        return None
+    svg = exports.drawing(graph, "svg", lang=lang).decode()
+    return svg[svg.index("<svg"):]
+
+
+def indicator_chart(store, iri: str, lang: str) -> str | None:
+    """The indicator's series per territory (communes left out: their parents compare)."""
+    series: dict[str, dict[int, float]] = {}
+    for territory, label, year, value in _rows(store, bind(SERIES, {Variable("indicator"): NamedNode(iri)})):
+        series.setdefault(label or territory.rsplit("/", 1)[-1], {})[int(year)] = float(value)
+    if not series:
+        return None
+    unit_query = sparql_prefixes() + "SELECT ?unit WHERE { ?d pic:measuresIndicator ?i ; pic:unit ?unit }"
+    units = [row[0] for row in _rows(store, bind(unit_query, {Variable("i"): NamedNode(iri)}))]
+    unit = units[0] if units else ""
+    last = max(y for values in series.values() for y in values)
+    index = "indice (base 100 en {base})" if lang == "fr" else "index (base 100 in {base})"
+    return charts.series_svg(dict(list(series.items())[:8]), unit, last, index)
+
+
+def _rows(store, text: str):
+    return run(store, text, None)
+
+
+@router.get("/ontology.{suffix}", summary="L'ontologie en RDF / The ontology as RDF")
+def ontology_file(request: Request, suffix: str):
+    if f".{suffix}" not in SUFFIXES:
+        raise HttpError(404, f"no ontology format {suffix!r}: {', '.join(SUFFIXES)}")
+    return ontology(request, SUFFIXES[f".{suffix}"])
+
+
+@router.get("/ontology", summary="Ontologie PIC / PIC ontology (content negotiation)")
+def ontology(request: Request, fmt: str | None = None):
+    """The ontology's documentation page (classes and properties, French and English), or its RDF."""
+    if fmt is None:
+        _, fmt = wanted(request, "")
+    store, lang = context_for(request)
+    names = request.app.state.settings.names
+    if fmt not in ("html", "json"):
+        job = Job("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph_format=fmt, max_rows=1_000_000)
+        job.default_graph = job.named_graphs = [names.ontology.value]
+        return rdf(store.queries.run(job))
+    terms = []
+    for term, kind, lfr, len_, dfr, den in _rows(store, TERMS):
+        terms.append({"iri": term, "id": term.rsplit("#", 1)[-1], "kind": kind.rsplit("#", 1)[-1],
+                      "label": (len_ if lang == "en" and len_ else lfr) or term.rsplit("#", 1)[-1],
+                      "label_fr": lfr, "label_en": len_, "definition": (den if lang == "en" and den else dfr) or ""})
+    if fmt == "json":
+        return JSONResponse({"iri": ONTOLOGY_IRI, "terms": terms}, headers={"Vary": "Accept"})
+    response = templates.TemplateResponse(request, "ontology.html", {
+        "t": STRINGS[lang], "lang": lang, "terms": terms, "iri": ONTOLOGY_IRI})
+    response.headers["Vary"] = "Accept"
+    return response
