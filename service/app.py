@@ -8,10 +8,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from pic.graph.bootstrap import initialise, is_empty
+from pic.graph.search_index import SearchIndex
 from pic.graph.store import open_store
 from pic.graph.write_path import Writer
 from pic.service import errors
-from pic.service.routers import graph_store, home, linked_data, maps, reports, saved_queries, sparql, workbench
+from pic.service.routers import graph_store, home, linked_data, maps, reports, saved_queries, search, sparql, workbench
 from pic.service.settings import Settings
 
 
@@ -48,7 +49,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             initialise(writer, demo=True)
         queries = query_runner(settings, writer.store)
         graphs = GraphNames(writer.store)
-        writer.listeners += [queries.snapshot, graphs.refresh]
+        index = SearchIndex(settings.data_dir / "search.sqlite")
+        index.rebuild(writer.store, settings.base_iri)
+
+        def reindex() -> None:
+            index.rebuild(writer.store, settings.base_iri)
+
+        writer.listeners += [queries.snapshot, graphs.refresh, reindex]
+        app.state.search = index
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
         app.state.graphs = graphs
         yield
@@ -71,5 +79,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(maps.router)
     app.include_router(reports.router)
     app.include_router(linked_data.router)
+    app.include_router(search.router)
     saved_queries.install(app)
     return app

@@ -310,6 +310,17 @@ def annual_report(
 
 
 @app.command()
+def reindex():
+    """Rebuild the search index from the store (the server also keeps it up to date after each write)."""
+    from pic.graph.search_index import SearchIndex
+
+    settings = Settings()
+    writer = open_writer(settings)
+    count = SearchIndex(settings.data_dir / "search.sqlite").rebuild(writer.store, settings.base_iri)
+    err.print(f"Indexed {count} entities into {settings.data_dir / 'search.sqlite'}")
+
+
+@app.command()
 def serve(host: Annotated[str | None, typer.Option()] = None,
           port: Annotated[int | None, typer.Option()] = None):
     """Serve the platform (loads the demo on first start when the store is empty)."""

@@ -1,0 +1,160 @@
+"""Full-text search over the entities' labels, names, titles and abstracts: SQLite FTS5 beside the store.
+
+Why FTS5: it ships with Python, ranks with BM25, and its `unicode61 remove_diacritics` tokenizer makes
+"lievin" find "Liévin" and "louvre lens" find "Louvre-Lens". The index is derived data: rebuilt from the
+store after every write (the write path's listeners) and by `pic reindex`; each entity remembers the
+named graphs it comes from, so a search only returns what the reader may read.
+"""
+
+import re
+import sqlite3
+import threading
+import unicodedata
+from pathlib import Path
+
+from pic.ontology.namespaces import sparql_prefixes
+
+TEXTS = sparql_prefixes() + """
+SELECT ?s ?g ?p ?text WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel dcterms:title foaf:name skos:altLabel dcterms:abstract
+              dcterms:description skos:definition }
+  GRAPH ?g { ?s ?p ?text }
+  FILTER (isLiteral(?text) && STRSTARTS(STR(?s), ?base))
+}"""
+FACETS = sparql_prefixes() + """
+SELECT ?s ?g ?facet ?value WHERE { GRAPH ?g {
+  { ?s a ?class . BIND ("type" AS ?facet)
+    VALUES (?class ?value) { (org:Organization "actor") (org:FormalOrganization "actor") (foaf:Person "actor")
+      (org:OrganizationalUnit "actor") (pic:Project "project") (pic:Study "study") (pic:Indicator "indicator")
+      (igeo:Commune "territory") (igeo:Intercommunalite "territory") (igeo:Departement "territory")
+      (igeo:Region "territory") (igeo:Arrondissement "territory") (pic:ProjectTerritory "territory")
+      (pic:Theme "theme") (pic:WorkingGroup "group") (pic:EvaluationQuestion "question") } }
+  UNION { ?s dcterms:subject ?value . BIND ("theme" AS ?facet) }
+  UNION { ?s dcterms:spatial|pic:territoryOfAction ?value . BIND ("territory" AS ?facet) }
+  UNION { ?s dcterms:issued|pic:expectedYear ?date . BIND ("year" AS ?facet) BIND (SUBSTR(STR(?date), 1, 4) AS ?value) }
+  UNION { ?s prov:startedAtTime ?start . BIND ("year" AS ?facet) BIND (STR(YEAR(?start)) AS ?value) }
+} FILTER (STRSTARTS(STR(?s), ?base)) }"""
+TITLES = {"label", "prefLabel", "title", "name", "altLabel"}
+SCHEMA = """
+CREATE VIRTUAL TABLE entity USING fts5(iri UNINDEXED, graph UNINDEXED, title, body,
+                                       tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE facet (iri TEXT, graph TEXT, facet TEXT, value TEXT);
+CREATE TABLE title_key (iri TEXT, graph TEXT, key TEXT);
+CREATE INDEX facet_iri ON facet (iri, facet);
+CREATE INDEX title_key_key ON title_key (key, iri);
+"""
+
+
+def key(text: str) -> str:
+    """Case- and accent-insensitive form, for exact-title matches: "Liévin" and "lievin" agree."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", letters))
+
+
+def fts_query(text: str, prefix: bool = True) -> str | None:
+    """The user's words as quoted FTS5 terms (no operator can come in), the last one as a prefix."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    terms = [f'"{w}"' for w in words]
+    if prefix:
+        terms[-1] += "*"
+    return " ".join(terms)
+
+
+class SearchIndex:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+
+    def connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, check_same_thread=False)
+
+    def rebuild(self, store, base: str) -> int:
+        """Index every entity under `base` from the store; the new file replaces the old one at once.
+
+        One document per entity and named graph: text a private graph says about a public entity is
+        only found by those who may read that graph."""
+        from pyoxigraph import Literal, Variable
+
+        from pic.graph.store import bind
+
+        texts: dict[tuple[str, str], dict] = {}
+        for row in store.query(bind(TEXTS, {Variable("base"): Literal(base)})):
+            entry = texts.setdefault((row["s"].value, row["g"].value), {"title": [], "body": []})
+            field = "title" if row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in TITLES else "body"
+            if row["text"].value not in entry[field]:
+                # French first: the first title is the one a hit shows
+                entry[field].insert(0 if row["text"].language == "fr" else len(entry[field]), row["text"].value)
+        entities = {iri for iri, _ in texts}
+        facets = [(r["s"].value, r["g"].value, r["facet"].value, r["value"].value)
+                  for r in store.query(bind(FACETS, {Variable("base"): Literal(base)})) if r["s"].value in entities]
+        tmp = self.path.with_name(self.path.name + ".part")
+        tmp.unlink(missing_ok=True)
+        with sqlite3.connect(tmp) as db:
+            db.executescript(SCHEMA)
+            db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?)",
+                           [(iri, g, " | ".join(e["title"]), " ".join(e["body"])) for (iri, g), e in texts.items()])
+            db.executemany("INSERT INTO title_key VALUES (?, ?, ?)",
+                           [(iri, g, key(t)) for (iri, g), e in texts.items() for t in e["title"]])
+            db.executemany("INSERT INTO facet VALUES (?, ?, ?, ?)", sorted(set(facets)))
+        db.close()
+        with self._lock:
+            tmp.replace(self.path)
+        return len(entities)
+
+    def search(self, text: str, readable: list[str] | None, filters: dict | None = None, limit: int = 20,
+               offset: int = 0) -> dict:
+        """Ranked hits (exact titles first, then BM25 with titles weighing ten times the rest) and the
+        facet counts of all the hits, from the graphs the reader may read (None: all)."""
+        query = fts_query(text)
+        if query is None or not self.path.exists():
+            return {"total": 0, "hits": [], "facets": {}}
+        graphs, graph_params = "", []
+        if readable is not None:
+            graphs = f" AND {{alias}}graph IN ({','.join('?' * len(readable))})"
+            graph_params = list(readable)
+        restrict, restrict_params = "", []
+        for name, value in (filters or {}).items():
+            restrict += (" AND e.iri IN (SELECT iri FROM facet f WHERE facet = ? AND value = ?"
+                         + graphs.format(alias="f.") + ")")
+            restrict_params += [name, value, *graph_params]
+        sql = (f"SELECT e.iri, e.title, snippet(entity, 3, '[', ']', '…', 12), bm25(entity, 0, 0, 10, 1), "
+               f"EXISTS (SELECT 1 FROM title_key k WHERE k.key = ? AND k.iri = e.iri{graphs.format(alias='k.')}) "
+               f"FROM entity e WHERE entity MATCH ?{graphs.format(alias='e.')}{restrict}")
+        params = [key(text), *graph_params, query, *graph_params, *restrict_params]
+        with self.connect() as db:
+            best: dict[str, tuple] = {}
+            for row in db.execute(sql, params):
+                if row[0] not in best or (-row[4], row[3]) < (-best[row[0]][4], best[row[0]][3]):
+                    best[row[0]] = row
+            rows = sorted(best.values(), key=lambda r: (-r[4], r[3]))
+            counts: dict[str, dict[str, int]] = {}
+            iris = [r[0] for r in rows]
+            for i in range(0, len(iris), 500):
+                chunk = iris[i:i + 500]
+                for facet, value, n in db.execute(
+                        f"SELECT facet, value, COUNT(DISTINCT iri) FROM facet f WHERE iri IN "
+                        f"({','.join('?' * len(chunk))}){graphs.format(alias='f.')} GROUP BY facet, value",
+                        [*chunk, *graph_params]):
+                    counts.setdefault(facet, {})
+                    counts[facet][value] = counts[facet].get(value, 0) + n
+            page = rows[offset:offset + limit]
+            kinds = dict(db.execute(f"SELECT iri, value FROM facet WHERE facet = 'type' AND iri IN "
+                                    f"({','.join('?' * len(page))})", [r[0] for r in page]).fetchall()) if page else {}
+        hits = [{"iri": r[0], "title": r[1].split(" | ")[0], "titles": r[1].split(" | "), "snippet": r[2],
+                 "type": kinds.get(r[0]), "exact": bool(r[4])} for r in page]
+        return {"total": len(rows), "hits": hits, "facets": counts}
+
+    def labels(self, iris: list[str]) -> dict[str, str]:
+        """The shown title of each IRI the index knows (facet values: themes, territories)."""
+        if not iris or not self.path.exists():
+            return {}
+        with self.connect() as db:
+            rows = db.execute(f"SELECT iri, title FROM entity WHERE iri IN ({','.join('?' * len(iris))})", iris)
+            return {iri: title.split(" | ")[0] for iri, title in rows}
+
+    def suggest(self, text: str, readable: list[str] | None, limit: int = 8) -> list[dict]:
+        return [{"iri": h["iri"], "label": h["title"], "type": h["type"]}
+                for h in self.search(text, readable, limit=limit)["hits"]]

@@ -1,0 +1,64 @@
+"""Search: `/search` (page with facets), `/api/search` (JSON), `/api/suggest` (autocomplete).
+
+French-aware full text over labels, names, titles and abstracts (`graph/search_index.py`), facets by type,
+theme, territory and year, and only what the reader may read.
+"""
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from pic.service.auth import current_user, readable_graphs
+from pic.service.i18n import STRINGS, language
+from pic.service.links import page_of
+from pic.service.routers.maps import templates
+
+router = APIRouter(tags=["Search"])
+FACETS = ("type", "theme", "territory", "year")
+
+
+def run_search(request: Request, q: str, facets: dict, limit: int, offset: int) -> dict:
+    user = current_user(request)
+    readable = readable_graphs(user, request.app.state.graphs.names, request.app.state.settings.names)
+    index = request.app.state.search
+    result = index.search(q, readable, {k: v for k, v in facets.items() if v}, limit, offset)
+    base = request.app.state.settings.base_iri
+    for hit in result["hits"]:
+        hit["page"] = page_of(hit["iri"], base)
+    return result
+
+
+@router.get("/api/search", summary="Recherche / Search")
+def api_search(request: Request, q: str = Query(..., min_length=1, max_length=200),
+               type: str | None = None, theme: str | None = None, territory: str | None = None,
+               year: str | None = None, limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
+    """Hits ranked (exact titles first), with the facet counts of all hits."""
+    return run_search(request, q, {"type": type, "theme": theme, "territory": territory, "year": year}, limit, offset)
+
+
+@router.get("/api/suggest", summary="Autocomplétion / Autocomplete")
+def suggest(request: Request, q: str = Query(..., min_length=1, max_length=200)):
+    hits = run_search(request, q, {}, 8, 0)["hits"]
+    return [{"iri": h["iri"], "label": h["title"], "type": h["type"], "page": h["page"]} for h in hits]
+
+
+@router.get("/search", response_class=HTMLResponse, summary="Page de recherche / Search page")
+def search_page(request: Request, q: str = Query("", max_length=200), type: str | None = None,
+                theme: str | None = None, territory: str | None = None, year: str | None = None,
+                offset: int = Query(0, ge=0)):
+    lang = language(request)
+    chosen = {"type": type, "theme": theme, "territory": territory, "year": year}
+    result = run_search(request, q, chosen, 20, offset) if q.strip() else {"total": 0, "hits": [], "facets": {}}
+    names = request.app.state.search.labels(
+        [v for f in ("theme", "territory") for v in result["facets"].get(f, {})])
+    facets = []
+    for f in FACETS:
+        values = sorted(result["facets"].get(f, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+        facets.append({"name": f, "values": [
+            {"value": v, "count": n, "label": names.get(v, STRINGS[lang]["kinds"].get(v, v)),
+             "href": "/search?" + urlencode({k: x for k, x in {**chosen, "q": q, f: v, "lang": lang}.items() if x}),
+             "chosen": chosen[f] == v} for v, n in values]})
+    return templates.TemplateResponse(request, "search.html", {
+        "t": STRINGS[lang], "lang": lang, "q": q, "result": result, "facets": facets, "chosen": chosen,
+        "clear": "/search?" + urlencode({"q": q, "lang": lang})})
