@@ -41,3 +41,4 @@ bench: setup
 	$(BIN)/python -m bench.queries
 	$(BIN)/python -m bench.maps
 	$(BIN)/python -m bench.report
+	$(BIN)/python -m bench.pages

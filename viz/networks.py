@@ -18,7 +18,7 @@ from operator import itemgetter
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Variable
 
-from pic.graph.store import bind
+from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import IGEO, PIC, sparql_prefixes
 from pic.viz.filters import Filters
 
@@ -78,13 +78,17 @@ def ties(store, kind: str, filters: Filters, dataset: list[str] | None = None,
             for a, b, weight, evidence, relations, start, end in rows]
 
 
-def nodes(store, dataset: list[str] | None = None) -> dict[str, dict]:
-    """Labels (fr, en), kind and actor type of every actor, project, study and territory."""
+def nodes(store, dataset: list[str] | None = None, only: list[str] | None = None) -> dict[str, dict]:
+    """Labels (fr, en), kind and actor type of every actor, project, study and territory (or of `only`
+    these nodes: an entity page's small network needs a dozen, not the whole graph's)."""
     kinds = {f"{FOAF}Agent": "actor", f"{PIC}Project": "project", f"{PIC}Study": "study",
              f"{IGEO}PaysOuTerritoire": "territory"}
     keys = ("labelFr", "labelEn", "kind", "type", "typeFr", "typeEn")
     out: dict[str, dict] = {}
-    for node, *values in run(store, query_text("nodes.rq"), dataset):  # ?node ?labelFr ?labelEn ?class ?type …
+    text = query_text("nodes.rq")
+    if only is not None:
+        text = bind_rows(text, [Variable("node")], [[NamedNode(n)] for n in only])
+    for node, *values in run(store, text, dataset):  # ?node ?labelFr ?labelEn ?class ?type …
         if node not in out:
             values[2] = kinds[values[2]]
             out[node] = {k: v for k, v in zip(keys, values, strict=True) if v is not None}

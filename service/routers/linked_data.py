@@ -19,9 +19,10 @@ from pic.service.i18n import STRINGS
 from pic.service.links import page_of
 from pic.service.negotiation import GRAPH_MEDIA, accepted
 from pic.service.routers.maps import context_for, templates
-from pic.viz import charts, exports, maps
+from pic.viz import charts, exports, networks
 from pic.viz.filters import Filters
-from pic.viz.networks import UnknownNode, run
+from pic.viz.metrics import add_metrics_and_positions
+from pic.viz.networks import run
 
 router = APIRouter(tags=["Linked data"])
 SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
@@ -127,11 +128,15 @@ def twin(data: dict, link) -> dict:
 
 def ego_picture(store, iri: str, lang: str) -> str | None:
     """A small picture of the actor's cooperation ties (depth 1)."""
-    try:
-        graph = maps.network(store, "cooperation", Filters(ego=iri))
-    except UnknownNode:
+    filters = Filters(ego=iri)
+    rows = networks.ties(store, "cooperation", filters)
+    neighbours = {n for a, b, *_ in rows if iri in (a, b) for n in (a, b)}
+    if not neighbours:
         return None
-    svg = exports.drawing(graph, "svg", lang=lang).decode()
+    rows = [r for r in rows if r[0] in neighbours and r[1] in neighbours]
+    graph = networks.build_from(rows, networks.nodes(store, None, only=sorted(neighbours)), "cooperation", filters)
+    add_metrics_and_positions(graph)
+    svg = exports.drawing(graph, "svg", lang=lang, small=True).decode()
     return svg[svg.index("<svg"):]
 
 
