@@ -33,11 +33,11 @@ def may_write(user: User, graph: NamedNode, names: Names) -> bool:
         return False
     if user.role == "admin":
         return True
-    if kind not in ("partner", "annotations"):
+    if kind not in ("partner", "annotations", "private"):
         return False
-    if user.role == "facilitator":
+    if user.role == "facilitator" and kind != "private":
         return True
-    return user.role == "partner" and user.org is not None and names.owner_of(graph) == user.org
+    return user.role in ("partner", "facilitator") and user.org is not None and names.owner_of(graph) == user.org
 
 
 def check_write(user: User, graphs: set[NamedNode], names: Names) -> None:

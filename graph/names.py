@@ -52,7 +52,9 @@ class Names:
         return graph.value[len(prefix):].split("/", 1)[0]
 
     def owner_of(self, graph: NamedNode) -> str | None:
-        """The organisation slug of a partner or annotation graph."""
+        """The organisation slug of a partner, annotation or private graph (`private/{org}/…`)."""
         rest = graph.value[len(f"{self.base}graph/"):]
         parts = rest.split("/", 1)
+        if len(parts) == 2 and parts[0] == "private":
+            return parts[1].split("/", 1)[0]
         return parts[1] if len(parts) == 2 and parts[0] in ("partner", "annotations") else None

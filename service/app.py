@@ -12,7 +12,19 @@ from pic.graph.search_index import SearchIndex
 from pic.graph.store import open_store
 from pic.graph.write_path import Writer
 from pic.service import errors
-from pic.service.routers import graph_store, home, linked_data, maps, reports, saved_queries, search, sparql, workbench
+from pic.service.accounts import Accounts
+from pic.service.routers import (
+    accounts,
+    graph_store,
+    home,
+    linked_data,
+    maps,
+    reports,
+    saved_queries,
+    search,
+    sparql,
+    workbench,
+)
 from pic.service.settings import Settings
 
 
@@ -57,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         writer.listeners += [queries.snapshot, graphs.refresh, reindex]
         app.state.search = index
+        app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite")
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
         app.state.graphs = graphs
         yield
@@ -80,5 +93,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(linked_data.router)
     app.include_router(search.router)
+    app.include_router(accounts.router)
     saved_queries.install(app)
     return app

@@ -1,6 +1,7 @@
 """Who is asking, and which graphs they may read (ARCHITECTURE.md §8).
 
-Until accounts exist, a request is anonymous unless it carries `Authorization: Bearer <PIC_ADMIN_TOKEN>`.
+A request is anonymous unless it carries `Authorization: Bearer <token>` (the admin token setting, or a
+user's API token) or the session cookie of a browser login (`service/accounts.py`).
 Private graphs live under `{base}graph/private/{org}/`: readable by that organisation's members,
 facilitators and admins, and by nobody else, whatever a query says.
 """
@@ -16,17 +17,41 @@ from pic.service.errors import HttpError
 ANONYMOUS = User("anonymous", role="anonymous")
 
 
+SESSION_COOKIE = "pic_session"
+
+
 def current_user(request: Request) -> User:
     header = request.headers.get("authorization", "")
     if not header:
-        return ANONYMOUS
+        session = current_session(request)
+        return session.user if session else ANONYMOUS
     scheme, _, token = header.partition(" ")
     admin_token = request.app.state.settings.admin_token
     if scheme.lower() != "bearer" or not token:
         raise HttpError(401, "use Authorization: Bearer <token>", {"WWW-Authenticate": "Bearer"})
     if admin_token and hmac.compare_digest(token.strip(), admin_token):
         return User("admin", role="admin")
-    raise HttpError(403, "this token is not valid here")
+    user = request.app.state.accounts.by_token(token.strip())
+    if user is None:
+        raise HttpError(401, "this token is not valid here", {"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def current_session(request: Request):
+    session_id = request.cookies.get(SESSION_COOKIE)
+    return request.app.state.accounts.session(session_id) if session_id else None
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    """Forms sent with a session cookie carry the session's CSRF token (cookie alone is not enough)."""
+    session = current_session(request)
+    if session is None or not token or not hmac.compare_digest(token, session.csrf):
+        raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
+
+
+def require_writer(user: User) -> None:
+    if user.role == "anonymous":
+        raise HttpError(401, "sign in or send a token to write", {"WWW-Authenticate": "Bearer"})
 
 
 def require_admin(user: User) -> None:
@@ -37,6 +62,7 @@ def require_admin(user: User) -> None:
 
 
 def may_read(user: User, graph: str, names: Names) -> bool:
+    """Private graphs `{base}graph/private/{org}/…`: that organisation's members, facilitators, admins."""
     private = f"{names.base}graph/private/"
     if not graph.startswith(private):
         return True

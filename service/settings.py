@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     demo: bool = True
     """Load the demo data on first start when the store is empty."""
     admin_token: str | None = None
+    cookie_secure: bool = False  # True: the session cookie is Secure even behind a TLS-terminating proxy
     """The first admin's API token (also how scripts and end-to-end tests act as admin)."""
     host: str = "127.0.0.1"
     port: int = 8000

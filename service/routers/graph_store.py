@@ -11,7 +11,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 from starlette.concurrency import run_in_threadpool
 
 from pic.graph.parsing import parse_bytes
-from pic.service.auth import may_read, require_admin
+from pic.service.auth import may_read, require_writer
 from pic.service.deps import SettingsDep, StoreDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted
@@ -72,7 +72,7 @@ async def _body(request: Request, settings) -> tuple[bytes, RdfFormat]:
 
 
 async def _write(request: Request, settings, store, writer, user, replace: bool) -> Response:
-    require_admin(user)
+    require_writer(user)  # which graphs: the write path's rule (partners their own, admins all)
     graph = target(request, settings, store, user, must_exist=False)
     existed = graph in store.graphs()
     body, fmt = await _body(request, settings)
@@ -82,20 +82,20 @@ async def _write(request: Request, settings, store, writer, user, replace: bool)
     return Response(status_code=204 if existed else 201)
 
 
-@router.put("/rdf-graphs", summary="Replace a named graph (admins)")
+@router.put("/rdf-graphs", summary="Replace a named graph (its owner, admins)")
 async def put_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep, user: UserDep):
     return await _write(request, settings, store, writer, user, replace=True)
 
 
-@router.post("/rdf-graphs", summary="Add to a named graph (admins)")
+@router.post("/rdf-graphs", summary="Add to a named graph (its owner, admins)")
 async def post_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep, user: UserDep):
     return await _write(request, settings, store, writer, user, replace=False)
 
 
-@router.delete("/rdf-graphs", summary="Delete a named graph (admins)", status_code=204)
+@router.delete("/rdf-graphs", summary="Delete a named graph (its owner, admins)", status_code=204)
 async def delete_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep,
                        user: UserDep):
-    require_admin(user)
+    require_writer(user)
     graph = target(request, settings, store, user, must_exist=True)
     removed = list(store.quads(graph))
     await run_in_threadpool(writer.write, Store(), removed, user, source="Graph Store DELETE")

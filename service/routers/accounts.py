@@ -1,0 +1,80 @@
+"""Browser sign-in (session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS; CSRF tokens on forms),
+the account page with API tokens, and `/api/me`."""
+
+import hmac
+import secrets
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from pic.service.auth import SESSION_COOKIE, check_csrf, current_session, current_user
+from pic.service.errors import HttpError
+from pic.service.i18n import STRINGS, language
+from pic.service.routers.maps import templates
+
+router = APIRouter(tags=["Accounts"])
+LOGIN_CSRF = "pic_login_csrf"
+
+
+def secure(request: Request) -> bool:
+    return request.url.scheme == "https" or request.app.state.settings.cookie_secure
+
+
+@router.get("/login", response_class=HTMLResponse, summary="Connexion / Sign in")
+def login_page(request: Request, error: str | None = None):
+    lang = language(request)
+    token = secrets.token_urlsafe(24)
+    response = templates.TemplateResponse(request, "login.html", {"t": STRINGS[lang], "lang": lang,
+                                                                  "csrf": token, "error": error},
+                                          status_code=401 if error else 200)
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure(request), max_age=3600)
+    return response
+
+
+@router.post("/login", summary="Connexion / Sign in")
+def login(request: Request, name: str = Form(...), password: str = Form(...), csrf: str = Form("")):
+    expected = request.cookies.get(LOGIN_CSRF, "")
+    if not expected or not hmac.compare_digest(csrf, expected):
+        raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
+    done = request.app.state.accounts.login(name, password)
+    if done is None:
+        return login_page(request, error="bad")
+    session_id, _ = done
+    response = RedirectResponse("/account", status_code=303)
+    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=secure(request),
+                        max_age=8 * 3600)
+    response.delete_cookie(LOGIN_CSRF)
+    return response
+
+
+@router.post("/logout", summary="Déconnexion / Sign out")
+def logout(request: Request, csrf: str = Form("")):
+    check_csrf(request, csrf)
+    request.app.state.accounts.logout(request.cookies[SESSION_COOKIE])
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/account", response_class=HTMLResponse, summary="Mon compte / My account")
+def account(request: Request, token: str | None = None):
+    session = current_session(request)
+    if session is None:
+        return RedirectResponse("/login", status_code=303)
+    lang = language(request)
+    return templates.TemplateResponse(request, "account.html", {
+        "t": STRINGS[lang], "lang": lang, "user": session.user, "csrf": session.csrf, "token": token})
+
+
+@router.post("/account/tokens", response_class=HTMLResponse, summary="Nouveau jeton d'API / New API token")
+def new_token(request: Request, label: str = Form(""), csrf: str = Form("")):
+    check_csrf(request, csrf)
+    session = current_session(request)
+    token = request.app.state.accounts.new_token(session.user.name, label[:100])
+    return account(request, token=token)
+
+
+@router.get("/api/me", summary="Qui suis-je ? / Who am I?")
+def me(request: Request):
+    user = current_user(request)
+    return {"name": user.name, "role": user.role, "org": user.org}
