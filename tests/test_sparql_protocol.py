@@ -104,7 +104,12 @@ def test_update_needs_the_admin_token(client):
     update = "INSERT DATA { GRAPH <https://w3id.org/pic-euralens/id/graph/partner/x> { <urn:a> <urn:b> <urn:c> } }"
     assert client.post("/update", data={"update": update}).status_code == 401
     assert client.post("/update", data={"update": update},
-                       headers={"Authorization": "Bearer wrong"}).status_code == 403
+                       headers={"Authorization": "Bearer wrong"}).status_code == 401  # RFC 6750: invalid token
+    if "partner-for-update" not in [u["name"] for u in client.app.state.accounts.users()]:
+        client.app.state.accounts.add("partner-for-update", "partner", "x", "pw")
+    partner = client.app.state.accounts.new_token("partner-for-update")
+    assert client.post("/update", data={"update": update},
+                       headers={"Authorization": f"Bearer {partner}"}).status_code == 403  # needs the admin role
     r = client.post("/update", content=update, headers={**ADMIN, "Content-Type": "application/sparql-update"})
     assert r.status_code == 204, r.text
     assert client.get("/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"}).json()["boolean"]
