@@ -17,6 +17,7 @@ from pic.service.routers import (
     accounts,
     graph_store,
     home,
+    imports,
     linked_data,
     maps,
     reports,
@@ -94,5 +95,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(linked_data.router)
     app.include_router(search.router)
     app.include_router(accounts.router)
+    app.include_router(imports.router)
     saved_queries.install(app)
     return app

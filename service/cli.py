@@ -385,6 +385,28 @@ def user_token(name: str, label: Annotated[str, typer.Option(help="What the toke
     sys.stdout.write(token + "\n")
 
 
+@app.command("import-csv")
+def import_csv(file: Path,
+               kind: Annotated[str, typer.Option(help="actors, projects, studies or observations.")],
+               org: Annotated[str, typer.Option(help="The organisation whose graph receives the rows.")],
+               dry_run: Annotated[bool, typer.Option("--dry-run", help="Report every problem; write nothing.")]
+               = False):
+    """Import a CSV or XLSX file of the kind's template (`/import/templates/KIND.csv`) as one change."""
+    from pic.graph.spreadsheet_import import KINDS, run_import
+
+    if kind not in KINDS:
+        raise CliError(f"--kind: use one of {', '.join(KINDS)}")
+    if not file.is_file():
+        raise CliError(f"{file}: no such file")
+    writer = open_writer(Settings())
+    result = run_import(writer, kind, file.read_bytes(), file.name, org, local_user(), dry_run=dry_run)
+    for p in result.problems:
+        sys.stderr.write(f"{file}: row {p.row}{', column ' + p.column if p.column else ''}: {p.message}\n")
+    if result.problems:
+        raise CliError(f"{len(result.problems)} problem(s) in {result.rows} row(s); nothing was written")
+    err.print(f"{result.rows} row(s) {'would be imported' if dry_run else 'imported'} into {org}'s graph")
+
+
 @app.command()
 def serve(host: Annotated[str | None, typer.Option()] = None,
           port: Annotated[int | None, typer.Option()] = None):

@@ -1,0 +1,112 @@
+"""Spreadsheet import: a file with errors in several rows reports all of them with row and column and
+writes nothing; a valid one (CSV or XLSX, from the downloadable templates) imports atomically, and the
+history shows it as one change by its author."""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import Workbook, load_workbook
+
+from pic.service.app import create_app
+from pic.service.settings import Settings
+
+PIC = str(Path(sys.executable).with_name("pic"))
+BAD = """id,title_fr,status,year,producer,themes,territories
+etude-a,Étude A,published,2023,euralens,culture,commune/62498
+etude b,Étude B,published,20x3,euralens,culture,commune/62498
+etude-c,,bogus,2021,nobody,culture;nope,commune/99999
+"""
+GOOD = """id,title_fr,title_en,status,year,producer,themes,territories
+etude-import-a,Étude importée A,Imported study A,published,2023,euralens,culture,commune/62498
+etude-import-b,Étude importée B,,planned,2026,aula,tourisme;culture,epci/246200364
+"""
+COUNT = ("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/pic-euralens/ontology#Study> "
+         "FILTER (CONTAINS(STR(?s), '/study/etude-')) }")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("import") / "data"))
+    with TestClient(app) as c:
+        app.state.accounts.add("alice", "partner", "aula", "pw")
+        c.headers["Authorization"] = f"Bearer {app.state.accounts.new_token('alice')}"
+        yield c
+
+
+def studies(client) -> int:
+    return int(client.get("/sparql", params={"query": COUNT}).json()["results"]["bindings"][0]["n"]["value"])
+
+
+def upload(client, kind, content: bytes, name="file.csv", **params):
+    return client.post(f"/api/import/{kind}", params=params, files={"file": (name, content)})
+
+
+def test_every_problem_is_reported_with_row_and_column_and_nothing_is_written(client):
+    before = len(list(client.app.state.writer.store.quads()))
+    r = upload(client, "studies", BAD.encode())
+    assert r.status_code == 422 and not r.json()["written"]
+    problems = {(p["row"], p["column"]) for p in r.json()["problems"]}
+    assert problems == {(3, "id"), (3, "year"), (4, "title_fr"), (4, "status"), (4, "producer"),
+                        (4, "themes"), (4, "territories")}
+    assert len(list(client.app.state.writer.store.quads())) == before
+
+
+def test_shape_violations_come_back_as_rows_and_columns(client):
+    no_year = "id,title_fr,status\netude-sans-date,Étude sans date,published\n"
+    r = upload(client, "studies", no_year.encode(), dry_run="true")
+    assert r.status_code == 422
+    assert [(p["row"], p["column"]) for p in r.json()["problems"]] == [(2, "status")]
+
+
+def test_a_dry_run_then_an_atomic_attributed_import(client):
+    dry = upload(client, "studies", GOOD.encode(), dry_run="true")
+    assert dry.status_code == 200 and dry.json()["rows"] == 2 and not dry.json()["written"]
+    assert studies(client) == 0
+    done = upload(client, "studies", GOOD.encode())
+    assert done.status_code == 200 and done.json()["written"]
+    assert studies(client) == 2
+    changes = client.get("/sparql", params={"query": """
+        SELECT ?change ?who WHERE { ?change <http://purl.org/dc/terms/source> ?source ;
+          <http://www.w3.org/ns/prov#wasAssociatedWith> ?who . FILTER (STRSTARTS(?source, "spreadsheet import")) }"""})
+    rows = changes.json()["results"]["bindings"]
+    assert len(rows) == 1 and rows[0]["who"]["value"].endswith("/user/alice")
+    planned = client.get("/id/study/etude-import-b.ttl").text
+    assert "expectedYear" in planned and "graph/partner/aula" not in planned
+
+
+def test_the_xlsx_template_round_trips(client):
+    template = client.get("/import/templates/observations.xlsx")
+    assert template.status_code == 200
+    header = [c.value for c in load_workbook(io.BytesIO(template.content)).active[1]]
+    assert header == ["dataset", "territory", "year", "value"]
+    book = Workbook()
+    book.active.append(header)
+    book.active.append(["taux-chomage", "epci/246200364", 2026, 9.4])
+    out = io.BytesIO()
+    book.save(out)
+    r = upload(client, "observations", out.getvalue(), name="obs.xlsx")
+    assert r.status_code == 200, r.json()
+    assert "9.4" in client.get("/id/observation/taux-chomage/246200364/2026.nt").text
+    assert client.get("/import/templates/studies.csv").text.startswith("id,title_fr,title_en,abstract_fr,status")
+
+
+def test_anonymous_users_cannot_import(client):
+    r = TestClient(client.app).post("/api/import/studies", files={"file": ("f.csv", GOOD.encode())})
+    assert r.status_code == 401
+
+
+def test_pic_import_csv(tmp_path):
+    env = {"PIC_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run([PIC, "init", "--demo"], env=env, check=True, capture_output=True, timeout=300)
+    (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")
+    bad = subprocess.run([PIC, "import-csv", str(tmp_path / "bad.csv"), "--kind", "studies", "--org", "aula"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1 and "row 3, column year" in bad.stderr and "7 problem(s)" in bad.stderr
+    (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
+    good = subprocess.run([PIC, "import-csv", str(tmp_path / "good.csv"), "--kind", "studies", "--org", "aula"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert good.returncode == 0 and "2 row(s) imported" in good.stderr
