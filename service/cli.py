@@ -4,7 +4,6 @@ Errors are one line, `Error: …`, with exit code 1 (2 for usage errors, as Type
 the local operator: an admin named after the operating-system user, so its writes are attributed.
 """
 
-import getpass
 import io
 import sys
 from contextlib import contextmanager
@@ -24,35 +23,17 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from pic.graph.access import NotAllowed, User
+from pic.graph.access import NotAllowed
 from pic.graph.bootstrap import initialise, is_empty
 from pic.graph.parsing import RdfParseError, parse_file
-from pic.graph.write_path import ValidationFailed, Writer
+from pic.graph.write_path import ValidationFailed
+from pic.service.cli_common import CliError, err, local_user, open_writer, out  # noqa: E402
+from pic.service.cli_users import users  # noqa: E402
 from pic.service.settings import Settings
 
 app = typer.Typer(help="PIC Euralens: knowledge graph of actors, projects, studies, indicators and "
                        "territories.", no_args_is_help=True, pretty_exceptions_enable=False)
-err = Console(stderr=True)
-out = Console()
-
-
-class CliError(Exception):
-    """Shown as one `Error:` line."""
-
-
-def local_user() -> User:
-    return User(f"local-{getpass.getuser()}", role="admin")
-
-
-def open_writer(settings: Settings) -> Writer:
-    from pic.graph.store import open_store
-
-    try:
-        store = open_store(settings)
-    except OSError as e:
-        raise CliError(f"cannot open the store in {settings.data_dir}: {e} "
-                       "(is `pic serve` running on it?)") from None
-    return Writer(store, settings.names, settings.history_dir)
+app.add_typer(users, name="user")
 
 
 def _graph(iri: str | None) -> NamedNode | None:
@@ -318,71 +299,6 @@ def reindex():
     writer = open_writer(settings)
     count = SearchIndex(settings.data_dir / "search.sqlite").rebuild(writer.store, settings.base_iri)
     err.print(f"Indexed {count} entities into {settings.data_dir / 'search.sqlite'}")
-
-
-users = typer.Typer(help="Accounts: users of partner organisations, their roles and API tokens.",
-                    no_args_is_help=True)
-app.add_typer(users, name="user")
-
-
-def open_accounts(settings: Settings):
-    from pic.service.accounts import Accounts
-
-    return Accounts(settings.data_dir / "accounts.sqlite")
-
-
-@users.command("add")
-def user_add(name: str,
-             role: Annotated[str, typer.Option(help="partner, facilitator or admin.")] = "partner",
-             org: Annotated[str | None, typer.Option(help="The organisation's slug (graph/partner/SLUG).")] = None,
-             password: Annotated[str | None, typer.Option(help="Asked for when not given (never echoed).")] = None):
-    """Add a user (password for browser sign-in; programs use `pic user token`)."""
-    from pic.service.accounts import AccountError, check_new_user
-
-    try:
-        check_new_user(name, role, org)
-    except AccountError as e:
-        raise CliError(str(e)) from None
-    if password is None:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        open_accounts(Settings()).add(name, role, org, password)
-    except AccountError as e:
-        raise CliError(str(e)) from None
-    err.print(f"Added {name} ({role}{', ' + org if org else ''})")
-
-
-@users.command("list")
-def user_list():
-    """The users, their role, organisation, state and number of API tokens."""
-    table = Table("name", "role", "org", "disabled", "tokens")
-    for u in open_accounts(Settings()).users():
-        table.add_row(u["name"], u["role"], u["org"] or "", "yes" if u["disabled"] else "", str(u["tokens"]))
-    out.print(table)
-
-
-@users.command("disable")
-def user_disable(name: str):
-    """Disable a user: sessions end, tokens stop working; the history keeps their name."""
-    from pic.service.accounts import AccountError
-
-    try:
-        open_accounts(Settings()).disable(name)
-    except AccountError as e:
-        raise CliError(str(e)) from None
-    err.print(f"Disabled {name}")
-
-
-@users.command("token")
-def user_token(name: str, label: Annotated[str, typer.Option(help="What the token is for.")] = ""):
-    """Create an API token for a user and print it once (only its hash is kept)."""
-    from pic.service.accounts import AccountError
-
-    try:
-        token = open_accounts(Settings()).new_token(name, label)
-    except AccountError as e:
-        raise CliError(str(e)) from None
-    sys.stdout.write(token + "\n")
 
 
 @app.command("import-csv")

@@ -1,0 +1,31 @@
+"""What every `pic` command shares: the one-line error, the consoles, the local operator, the writer."""
+
+import getpass
+
+from rich.console import Console
+
+from pic.graph.access import User
+from pic.graph.write_path import Writer
+from pic.service.settings import Settings
+
+err = Console(stderr=True)
+out = Console()
+
+
+class CliError(Exception):
+    """Shown as one `Error:` line."""
+
+
+def local_user() -> User:
+    return User(f"local-{getpass.getuser()}", role="admin")
+
+
+def open_writer(settings: Settings) -> Writer:
+    from pic.graph.store import open_store
+
+    try:
+        store = open_store(settings)
+    except OSError as e:
+        raise CliError(f"cannot open the store in {settings.data_dir}: {e} "
+                       "(is `pic serve` running on it?)") from None
+    return Writer(store, settings.names, settings.history_dir)
