@@ -125,9 +125,14 @@ def template(kind: str, fmt: str = "csv") -> bytes:
 def read_rows(data: bytes, filename: str) -> list[list[str]]:
     """Rows of cells as text, from CSV (UTF-8, `,` or `;`) or XLSX (first sheet)."""
     if filename.lower().endswith(".xlsx"):
+        from zipfile import BadZipFile
+
         from openpyxl import load_workbook
 
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except (BadZipFile, KeyError, OSError) as e:
+            raise ValueError(f"{filename} is not a readable XLSX file ({e})") from None
         return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
     text = data.decode("utf-8-sig")
     dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")

@@ -94,6 +94,12 @@ def test_the_xlsx_template_round_trips(client):
     assert client.get("/import/templates/studies.csv").text.startswith("id,title_fr,title_en,abstract_fr,status")
 
 
+def test_a_file_that_is_not_a_spreadsheet_is_a_clear_400(client):
+    for name, content in (("broken.xlsx", b"PK not really a zip"), ("binary.csv", b"\xff\xfe\x00garbage")):
+        r = upload(client, "studies", content, name=name)
+        assert r.status_code == 400 and r.json()["error"]["field"] == "file", r.text
+
+
 def test_anonymous_users_cannot_import(client):
     r = TestClient(client.app).post("/api/import/studies", files={"file": ("f.csv", GOOD.encode())})
     assert r.status_code == 401
