@@ -61,6 +61,20 @@ def test_the_cooperation_map_draws_filters_and_opens_a_node(live_server):
         assert all(url.startswith(live_server) for url in requested), requested
 
 
+def test_clustering_by_community_collapses_groups_and_a_double_click_opens_one(live_server):
+    with offline_page(live_server) as (page, blocked):
+        page.goto(f"{live_server}/maps/cooperation?cluster=community")
+        page.wait_for_function(READY)
+        clusters = page.evaluate("window.picMap.clusters")
+        shown = "window.picMap.network.body.nodeIndices.length"  # the nodes drawn (clusters count one)
+        collapsed = page.evaluate(shown)
+        assert clusters >= 2 and collapsed < node_count(page)
+        first = page.evaluate("window.picMap.network.body.nodeIndices.find(id => window.picMap.network.isCluster(id))")
+        page.evaluate("(id) => window.picMap.network.openCluster(id)", first)
+        assert page.evaluate(shown) > collapsed
+        assert blocked == [], blocked
+
+
 def test_the_knowledge_flow_map_in_english_with_its_sortable_table(live_server):
     with offline_page(live_server) as (page, blocked):
         page.goto(f"{live_server}/maps/knowledge-flows?lang=en&size=betweenness")

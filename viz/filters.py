@@ -36,6 +36,8 @@ class Filters(BaseModel):
     colour: Literal["type", "community"] = Field("type", description="Colour nodes by actor type or community")
     size: Literal["degree", "weighted_degree", "betweenness", "pagerank"] = Field(
         "weighted_degree", description="Size nodes by this metric")
+    cluster: Literal["type", "community"] | None = Field(
+        None, description="Collapse each actor type or community into one node (double-click opens it)")
 
     def expanded(self, base: str) -> "Filters":
         """The same filters with short forms turned into IRIs under `base`, each checked as an IRI."""

@@ -39,7 +39,8 @@ TEXT = {
            "switch": "English", "project": "projet", "study": "étude", "actor": "acteur",
            "territory_kind": "territoire", "illustrative": "Données de démonstration : les liens "
            "inventés sont marqués « illustratifs » dans le graphe.", "community_n": "Communauté",
-           "more_rows": "autres nœuds dans l'export CSV"},
+           "more_rows": "autres nœuds dans l'export CSV", "cluster": "Regrouper par", "no_cluster": "— non —",
+           "open_cluster": "double-clic pour ouvrir le groupe"},
     "en": {"maps": "Maps", "filters": "Filters", "apply": "Show", "theme": "Theme",
            "territory": "Territory (and its sub-territories)", "from": "From", "until": "Until",
            "actor_type": "Actor type", "relation": "Relation", "min_weight": "Minimum weight",
@@ -55,7 +56,8 @@ TEXT = {
            "switch": "Français", "project": "project", "study": "study", "actor": "actor",
            "territory_kind": "territory", "illustrative": "Demo data: invented ties are marked "
            "'illustrative' in the graph.", "community_n": "Community",
-           "more_rows": "more nodes in the CSV export"},
+           "more_rows": "more nodes in the CSV export", "cluster": "Cluster by", "no_cluster": "— no —",
+           "open_cluster": "double-click to open the group"},
 }
 ENV = Environment(loader=PackageLoader("pic.viz", "templates"), autoescape=select_autoescape(["html"]))
 
@@ -75,6 +77,17 @@ def node_label(data: dict, lang: str) -> str:
 
 def colours(graph: nx.Graph, by: str, lang: str) -> tuple[dict, list[dict]]:
     """The colour of each node and the legend entries, by actor type or by community."""
+    keys, names = groups(graph, by, lang)
+    order = sorted(set(keys.values()), key=lambda k: (k[0] == "kind", str(names[k])))
+    palette = {}
+    for i, key in enumerate(order):
+        palette[key] = KIND_COLOURS[key[1]] if key[0] == "kind" else PALETTE[i % len(PALETTE)]
+    legend = [{"colour": palette[k], "label": names[k]} for k in order]
+    return {n: palette[k] for n, k in keys.items()}, legend
+
+
+def groups(graph: nx.Graph, by: str, lang: str) -> tuple[dict, dict]:
+    """Each node's group (its community, or its actor type — other nodes by kind) and each group's name."""
     if by == "community":
         keys = {n: ("community", d.get("community", 0)) for n, d in graph.nodes(data=True)}
         names = {k: f"{TEXT[lang]['community_n']} {k[1] + 1}" for k in set(keys.values())}
@@ -87,12 +100,7 @@ def colours(graph: nx.Graph, by: str, lang: str) -> tuple[dict, list[dict]]:
                 names[key] = (d["type_label_en"] if lang == "en" else d["type_label"]) or d["type"]
             else:
                 names[key] = TEXT[lang]["territory_kind" if d["kind"] == "territory" else d["kind"]]
-    order = sorted(set(keys.values()), key=lambda k: (k[0] == "kind", str(names[k])))
-    palette = {}
-    for i, key in enumerate(order):
-        palette[key] = KIND_COLOURS[key[1]] if key[0] == "kind" else PALETTE[i % len(PALETTE)]
-    legend = [{"colour": palette[k], "label": names[k]} for k in order]
-    return {n: palette[k] for n, k in keys.items()}, legend
+    return keys, names
 
 
 def sizes(graph: nx.Graph, metric: str) -> dict:
@@ -107,6 +115,7 @@ def vis_data(graph: nx.Graph, filters: Filters, lang: str, link) -> dict:
     t = TEXT[lang]
     colour, legend = colours(graph, filters.colour, lang)
     size = sizes(graph, filters.size)
+    keys, names = groups(graph, filters.cluster or filters.colour, lang)
     number = {n: i for i, n in enumerate(graph)}
     nodes = []
     for n, d in graph.nodes(data=True):
@@ -114,7 +123,7 @@ def vis_data(graph: nx.Graph, filters: Filters, lang: str, link) -> dict:
         tip += [f"{t[m]}: {format_metric(d.get(m, 0))}" for m in METRICS]
         nodes.append(Node(number[n], "dot", node_label(d, lang), title="\n".join(x for x in tip if x),
                           color=colour[n], size=size[n], x=d.get("x", 0), y=d.get("y", 0), iri=n, url=link(n),
-                          physics=False).options)
+                          physics=False, cluster="/".join(map(str, keys[n])), clusterName=names[keys[n]]).options)
     directed = graph.is_directed()
     edges = [Edge(number[u], number[v], directed, value=d["weight"], years=d["years"]).options
              for u, v, d in graph.edges(data=True)]
@@ -125,8 +134,9 @@ def vis_data(graph: nx.Graph, filters: Filters, lang: str, link) -> dict:
     options["nodes"] = {"font": {"size": 14}, "borderWidth": 1, "scaling": {"label": {"drawThreshold": 9}}}
     options["edges"] = {"color": {"inherit": "both", "opacity": 0.55}, "scaling": {"min": 1, "max": 8},
                         "smooth": False}
-    words = {"weight": t["weight"], "years": t["years"]}
-    return {"nodes": nodes, "edges": edges, "options": options, "legend": legend, "words": words}
+    words = {"weight": t["weight"], "years": t["years"], "open": t["open_cluster"]}
+    return {"nodes": nodes, "edges": edges, "options": options, "legend": legend, "words": words,
+            "clusterBy": filters.cluster}
 
 
 def format_metric(value) -> str:

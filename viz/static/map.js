@@ -12,10 +12,28 @@
   }
   const edges = new vis.DataSet(data.edges);
   const network = new vis.Network(container, { nodes, edges }, data.options);
-  window.picMap = { network, nodes, edges, ready: false };
+  window.picMap = { network, nodes, edges, ready: false, clusters: 0 };
+  if (data.clusterBy) {
+    // Kumu-style clustering: each group becomes one node sized by its members; double-click opens it.
+    const names = new Map(data.nodes.map((n) => [n.cluster, n.clusterName]));
+    for (const [key, name] of names) {
+      const members = data.nodes.filter((n) => n.cluster === key);
+      if (members.length < 2) continue;
+      network.cluster({
+        joinCondition: (n) => n.cluster === key,
+        clusterNodeProperties: { id: "cluster:" + key, label: `${name} (${members.length})`, shape: "dot",
+          size: 20 + Math.sqrt(members.length) * 6, color: members[0].color,
+          title: `${name}: ${members.length}\n${data.words.open}` },
+      });
+      window.picMap.clusters += 1;
+    }
+    network.on("doubleClick", (params) => {
+      if (params.nodes.length === 1 && network.isCluster(params.nodes[0])) network.openCluster(params.nodes[0]);
+    });
+  }
   network.once("afterDrawing", () => { window.picMap.ready = true; });
   network.on("click", (params) => {
-    if (params.nodes.length === 1) {
+    if (params.nodes.length === 1 && !network.isCluster(params.nodes[0])) {
       const node = nodes.get(params.nodes[0]);
       if (node && node.url) window.location.href = node.url;
     }
