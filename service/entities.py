@@ -54,29 +54,25 @@ class Statement:
     language: str | None = None
 
 
-def solutions(queries, text: str, dataset: list[str] | None):
-    job = Job(text, "json", max_rows=5000)
-    if dataset is not None:
-        job.default_graph = job.named_graphs = dataset
-    return parse_query_results(queries.run(job).body, QueryResultsFormat.JSON)
+def solutions(view, text: str):
+    """`view`: the reader's view of the graph (`service.pages.PooledStore`)."""
+    return parse_query_results(view.run(Job(text, "json", max_rows=5000)).body, QueryResultsFormat.JSON)
 
 
-def triples(queries, iri: str, dataset: list[str] | None, graph_format: str):
+def triples(view, iri: str, graph_format: str):
     """The entity's own statements serialised in one of the query workers' graph formats."""
-    job = Job(bind(TRIPLES, {Variable("s"): NamedNode(iri)}), graph_format=graph_format, max_rows=100_000)
-    if dataset is not None:
-        job.default_graph = job.named_graphs = dataset
-    return queries.run(job)
+    return view.run(Job(bind(TRIPLES, {Variable("s"): NamedNode(iri)}), graph_format=graph_format,
+                        max_rows=100_000))
 
 
-def describe(queries, iri: str, dataset: list[str] | None, lang: str) -> dict | None:
+def describe(view, iri: str, lang: str) -> dict | None:
     """The entity's statements, labelled; None when nothing is said about it."""
     subject = {Variable("s"): NamedNode(iri)}
-    out = [statement(r, lang) for r in solutions(queries, bind(OUT, subject), dataset)]
+    out = [statement(r, lang) for r in solutions(view, bind(OUT, subject))]
     if not out:
         return None
-    incoming = [statement(r, lang) for r in solutions(queries, bind(IN, subject), dataset)]
-    classes = {r["class"].value for r in solutions(queries, bind(CLASSES, subject), dataset)}
+    incoming = [statement(r, lang) for r in solutions(view, bind(IN, subject))]
+    classes = {r["class"].value for r in solutions(view, bind(CLASSES, subject))}
     kind = next((k for c, k in KINDS.items() if c in classes), "thing")
     label = pick(out, ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
                        "http://purl.org/dc/terms/title"), lang) or iri.rsplit("/", 1)[-1]

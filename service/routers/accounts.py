@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pic.service.auth import SESSION_COOKIE, check_csrf, current_session, current_user
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
-from pic.service.routers.maps import templates
+from pic.service.pages import templates
 
 router = APIRouter(tags=["Accounts"])
 LOGIN_CSRF = "pic_login_csrf"

@@ -1,18 +1,16 @@
 """The home page and its JSON twin: what the graph holds, latest and planned studies."""
 
-from importlib import resources
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
 from pyoxigraph import Literal, Variable
 
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.deps import StoreDep
 from pic.service.i18n import STRINGS, language
+from pic.service.pages import templates
 
 router = APIRouter()
-templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
 
 COUNTS = sparql_prefixes() + """
 SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {

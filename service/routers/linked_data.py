@@ -16,9 +16,8 @@ from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes
 from pic.service import entities
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS
-from pic.service.links import page_of
 from pic.service.negotiation import GRAPH_MEDIA, accepted
-from pic.service.routers.maps import context_for, templates
+from pic.service.pages import page_link, reader, templates
 from pic.viz import charts, exports, networks
 from pic.viz.filters import Filters
 from pic.viz.metrics import add_metrics_and_positions
@@ -62,10 +61,6 @@ def wanted(request: Request, path: str) -> tuple[str, str]:
     return path, "html"
 
 
-def local_link(base: str):
-    return lambda iri: page_of(iri, base)
-
-
 def rdf(answer) -> Response:
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
@@ -83,23 +78,22 @@ def not_found(request: Request, lang: str, iri: str, fmt: str):
 def entity(request: Request, path: str):
     """HTML page, JSON twin, or the entity's statements as Turtle, JSON-LD, N-Triples, RDF/XML."""
     path, fmt = wanted(request, path)
-    store, lang = context_for(request)
+    store, lang = reader(request)
     base = request.app.state.settings.base_iri
     iri = base + path
     try:
         NamedNode(iri)
     except ValueError:
         raise HttpError(404, f"not an IRI: {iri}") from None
-    queries, dataset = store.queries, store.dataset
     if fmt not in ("html", "json"):
-        answer = entities.triples(queries, iri, dataset, fmt)
+        answer = entities.triples(store, iri, fmt)
         if answer.rows == 0:
             return not_found(request, lang, iri, fmt)
         return rdf(answer)
-    data = entities.describe(queries, iri, dataset, lang)
+    data = entities.describe(store, iri, lang)
     if data is None:
         return not_found(request, lang, iri, fmt)
-    link = local_link(base)
+    link = page_link(request)
     if fmt == "json":
         return JSONResponse(twin(data, link), headers={"Vary": "Accept"})
     picture = None
@@ -143,20 +137,16 @@ def ego_picture(store, iri: str, lang: str) -> str | None:
 def indicator_chart(store, iri: str, lang: str) -> str | None:
     """The indicator's series per territory (communes left out: their parents compare)."""
     series: dict[str, dict[int, float]] = {}
-    for territory, label, year, value in _rows(store, bind(SERIES, {Variable("indicator"): NamedNode(iri)})):
+    for territory, label, year, value in run(store, bind(SERIES, {Variable("indicator"): NamedNode(iri)}), None):
         series.setdefault(label or territory.rsplit("/", 1)[-1], {})[int(year)] = float(value)
     if not series:
         return None
     unit_query = sparql_prefixes() + "SELECT ?unit WHERE { ?d pic:measuresIndicator ?i ; pic:unit ?unit }"
-    units = [row[0] for row in _rows(store, bind(unit_query, {Variable("i"): NamedNode(iri)}))]
+    units = [row[0] for row in run(store, bind(unit_query, {Variable("i"): NamedNode(iri)}), None)]
     unit = units[0] if units else ""
     last = max(y for values in series.values() for y in values)
     index = "indice (base 100 en {base})" if lang == "fr" else "index (base 100 in {base})"
     return charts.series_svg(dict(list(series.items())[:8]), unit, last, index)
-
-
-def _rows(store, text: str):
-    return run(store, text, None)
 
 
 @router.get("/ontology.{suffix}", summary="L'ontologie en RDF / The ontology as RDF")
@@ -171,14 +161,14 @@ def ontology(request: Request, fmt: str | None = None):
     """The ontology's documentation page (classes and properties, French and English), or its RDF."""
     if fmt is None:
         _, fmt = wanted(request, "")
-    store, lang = context_for(request)
+    store, lang = reader(request)
     names = request.app.state.settings.names
     if fmt not in ("html", "json"):
         job = Job("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph_format=fmt, max_rows=1_000_000)
         job.default_graph = job.named_graphs = [names.ontology.value]
-        return rdf(store.queries.run(job))
+        return rdf(store.run(job))
     terms = []
-    for term, kind, lfr, len_, dfr, den in _rows(store, TERMS):
+    for term, kind, lfr, len_, dfr, den in run(store, TERMS, None):
         terms.append({"iri": term, "id": term.rsplit("#", 1)[-1], "kind": kind.rsplit("#", 1)[-1],
                       "label": (len_ if lang == "en" and len_ else lfr) or term.rsplit("#", 1)[-1],
                       "label_fr": lfr, "label_en": len_, "definition": (den if lang == "en" and den else dfr) or ""})

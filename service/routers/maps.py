@@ -6,60 +6,22 @@ Maps query the graph through the query workers (in memory, time-limited, only th
 read); vis-network is served from the installed pyvis package, never from a CDN.
 """
 
-from importlib import resources
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
-from pyoxigraph import QueryResultsFormat
 
-from pic.graph.query_workers import Job
-from pic.service.auth import current_user, readable_graphs
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
-from pic.service.links import page_of
+from pic.service.pages import page_link, reader, templates
 from pic.viz import maps, networks, render
 from pic.viz.exports import MEDIA_TYPES
 from pic.viz.filters import Filters
 from pic.viz.networks import KINDS, UnknownNode
 
 router = APIRouter(tags=["Maps"])
-templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
 OWN_FILES = {"map.js": "text/javascript; charset=utf-8", "map.css": "text/css; charset=utf-8"}
-MAX_ROWS = 5_000_000  # maps need every tie; the time limit still protects the workers
-
-
-class CsvAnswer:
-    """A result the worker already wrote as CSV, which is all the map builders read of it."""
-
-    def __init__(self, body: bytes):
-        self.body = body
-
-    def serialize(self, format):
-        assert format == QueryResultsFormat.CSV, "maps read CSV results"
-        return self.body
-
-
-class PooledStore:
-    """The `query` the map builders call, answered by the query workers (or the remote engine)."""
-
-    def __init__(self, queries, dataset: list[str] | None):
-        self.queries, self.dataset = queries, dataset
-
-    def query(self, text: str, default_graph=None) -> CsvAnswer:
-        job = Job(text, "csv", max_rows=MAX_ROWS)
-        graphs = [g.value for g in default_graph] if default_graph is not None else self.dataset
-        if graphs is not None:
-            job.default_graph = job.named_graphs = graphs
-        return CsvAnswer(self.queries.run(job).body)
-
-
-def entity_link(request: Request):
-    """Where a click on a node leads: the entity's page."""
-    base = request.app.state.settings.base_iri
-    return lambda iri: page_of(iri, base)
 
 
 def read_filters(request: Request, ignore: tuple[str, ...] = ()) -> Filters:
@@ -72,12 +34,6 @@ def read_filters(request: Request, ignore: tuple[str, ...] = ()) -> Filters:
         raise HttpError(400, f"{field}: {first['msg']}" if field else first["msg"], field=field) from None
     except ValueError as e:
         raise HttpError(400, str(e), field=str(e).split(":", 1)[0]) from None
-
-
-def context_for(request: Request) -> tuple[PooledStore, str]:
-    user = current_user(request)
-    dataset = readable_graphs(user, request.app.state.graphs.names, request.app.state.settings.names)
-    return PooledStore(request.app.state.queries, dataset), language(request)
 
 
 def build(store, kind: str, filters: Filters, period=None):
@@ -121,7 +77,7 @@ def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
     if kind not in KINDS:
         raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
     filters = read_filters(request, ignore=("before", "after", "format"))
-    store, lang = context_for(request)
+    store, lang = reader(request)
     old = build(store, kind, filters, period=(before, before))
     new = build(store, kind, filters, period=(after, after))
     diff = networks.changes(old, new)
@@ -130,7 +86,7 @@ def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
     if request.query_params.get("format") == "json" or "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"kind": kind, "before": before, "after": after, **diff,
                              "labels": {n: labels[n] for n in labels}})
-    link = entity_link(request)
+    link = page_link(request)
     return templates.TemplateResponse(request, "map-changes.html", {
         "t": STRINGS[lang], "lang": lang, "m": render.TEXT[lang], "kind": kind, "title": KINDS[kind].title[lang],
         "before": before, "after": after, "diff": diff, "label": labels.__getitem__, "link": link,
@@ -150,8 +106,8 @@ def map_page(request: Request, name: str):
     if fmt and fmt not in MEDIA_TYPES:
         raise HttpError(404, f"no export format {fmt!r}: {', '.join(MEDIA_TYPES)}")
     filters = read_filters(request)
-    store, lang = context_for(request)
-    link = entity_link(request)
+    store, lang = reader(request)
+    link = page_link(request)
     if fmt:
         graph = build(store, kind, filters)
         body = maps.output(graph, fmt, kind, filters, lang, link)

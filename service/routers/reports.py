@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS
-from pic.service.routers.maps import context_for, templates
+from pic.service.pages import reader, templates
 from pic.viz import report
 from pic.viz.pdf import PdfUnavailable, html_to_pdf
 
@@ -21,7 +21,7 @@ FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": 
 
 @router.get("/reports", response_class=HTMLResponse, summary="États annuels / Annual reports")
 def years(request: Request):
-    store, lang = context_for(request)
+    store, lang = reader(request)
     return templates.TemplateResponse(request, "reports.html", {
         "t": STRINGS[lang], "lang": lang, "r": report.TEXT[lang], "years": report.years_with_data(store)})
 
@@ -35,7 +35,7 @@ def annual_report(request: Request, name: str):
         raise HttpError(404, f"no report {name!r}: use /reports/YEAR", field="year")
     if fmt and fmt not in FORMATS:
         raise HttpError(404, f"no report format {fmt!r}: {', '.join(FORMATS)}")
-    store, lang = context_for(request)
+    store, lang = reader(request)
     year = int(year_text)
     if year not in report.years_with_data(store):
         raise HttpError(404, f"no observation for {year}: see /reports for the years with data", field="year")

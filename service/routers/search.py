@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from pic.service.auth import current_user, readable_graphs
 from pic.service.i18n import STRINGS, language
 from pic.service.links import page_of
-from pic.service.routers.maps import templates
+from pic.service.pages import templates
 
 router = APIRouter(tags=["Search"])
 FACETS = ("type", "theme", "territory", "year")

@@ -5,18 +5,16 @@ style are served from /static and use no third-party code, so it works with no n
 """
 
 import json
-from importlib import resources
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from pic.ontology.namespaces import sparql_prefixes
 from pic.queries.registry import saved_queries
 from pic.service.i18n import STRINGS, language
+from pic.service.pages import templates
 
 router = APIRouter(tags=["Workbench"])
-templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
 DEFAULT_QUERY = sparql_prefixes() + """
 SELECT ?study ?title ?status WHERE {
   ?study a pic:Study ; dcterms:title ?title ; pic:studyStatus ?status .

@@ -1,0 +1,59 @@
+"""What the page routers share: the templates, the reader's view of the graph (query workers restricted
+to the graphs the reader may read), and where an IRI leads on this site."""
+
+from importlib import resources
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from pyoxigraph import QueryResultsFormat
+
+from pic.graph.query_workers import Answer, Job
+from pic.service.auth import current_user, readable_graphs
+from pic.service.i18n import language
+from pic.service.links import page_of
+
+templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
+MAX_ROWS = 5_000_000  # maps need every tie; the time limit still protects the workers
+
+
+class CsvAnswer:
+    """A result the worker already wrote as CSV, which is all the map builders read of it."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+    def serialize(self, format):
+        assert format == QueryResultsFormat.CSV, "maps read CSV results"
+        return self.body
+
+
+class PooledStore:
+    """The reader's view: the `query` the map and report builders call, and `run` for other jobs, both
+    answered by the query workers (or the remote engine) on the graphs the reader may read."""
+
+    def __init__(self, queries, dataset: list[str] | None):
+        self.queries, self.dataset = queries, dataset
+
+    def run(self, job: Job) -> Answer:
+        if self.dataset is not None and job.default_graph is None:
+            job.default_graph = job.named_graphs = self.dataset
+        return self.queries.run(job)
+
+    def query(self, text: str, default_graph=None) -> CsvAnswer:
+        job = Job(text, "csv", max_rows=MAX_ROWS)
+        if default_graph is not None:
+            job.default_graph = job.named_graphs = [g.value for g in default_graph]
+        return CsvAnswer(self.run(job).body)
+
+
+def reader(request: Request) -> tuple[PooledStore, str]:
+    """The reader's view of the graph and their language."""
+    user = current_user(request)
+    dataset = readable_graphs(user, request.app.state.graphs.names, request.app.state.settings.names)
+    return PooledStore(request.app.state.queries, dataset), language(request)
+
+
+def page_link(request: Request):
+    """Where an IRI leads on this site (its entity page under the base)."""
+    base = request.app.state.settings.base_iri
+    return lambda iri: page_of(iri, base)
