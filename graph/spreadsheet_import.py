@@ -59,6 +59,7 @@ KINDS: dict[str, dict] = {
         Column("themes", "refs", False, "dcterms:subject", target="theme/", description="culture;tourisme"),
         Column("territories", "refs", False, "dcterms:spatial", target="territory/"),
         Column("participants", "participants", False, description="acteur:rôle;… (euralens:pilote)"),
+        Column("studies_used", "refs", False, "prov:used", target="study/", description="études utilisées"),
     ]},
     "studies": {"prefix": "study/", "classes": ["pic:Study"], "columns": [
         Column("id", "id", True),
@@ -73,6 +74,14 @@ KINDS: dict[str, dict] = {
         Column("themes", "refs", False, "dcterms:subject", target="theme/"),
         Column("territories", "refs", False, "dcterms:spatial", target="territory/"),
         Column("indicators", "refs", False, "pic:documentsIndicator", target="indicator/"),
+        Column("builds_on", "refs", False, "prov:wasDerivedFrom", target="study/",
+               description="études sur lesquelles elle s'appuie"),
+    ]},
+    "memberships": {"prefix": "membership/", "classes": ["org:Membership"], "columns": [
+        Column("member", "ref", True, "org:member", target="actor/"),
+        Column("organization", "ref", True, "org:organization", target="actor/"),
+        Column("role", "ref", True, "org:role", target="role/", description="membre, expert, pilote, …"),
+        Column("since", "year", False, "pic:since"),
     ]},
     "observations": {"prefix": "observation/", "classes": ["qb:Observation"], "columns": [
         Column("dataset", "ref", True, "qb:dataSet", target="dataset/"),
@@ -208,6 +217,11 @@ def finish_row(kind: str, row: dict, subject: NamedNode, graph: NamedNode, stage
 
 
 def subject_of(kind: str, spec: dict, row: dict, base: str) -> NamedNode | None:
+    if kind == "memberships":
+        member, organization = row.get("member", ""), row.get("organization", "")
+        if not (SLUG.match(member) and SLUG.match(organization)):
+            return None
+        return NamedNode(f"{base}membership/{member}--{organization}")
     if kind == "observations":
         dataset, territory, year = row.get("dataset", ""), row.get("territory", ""), row.get("year", "")
         if not (SLUG.match(dataset) and TERRITORY.match(territory) and re.match(r"^\d{4}$", year)):

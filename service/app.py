@@ -15,7 +15,9 @@ from pic.service import errors
 from pic.service.accounts import Accounts
 from pic.service.routers import (
     accounts,
+    contributions,
     graph_store,
+    history,
     home,
     imports,
     linked_data,
@@ -96,5 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(accounts.router)
     app.include_router(imports.router)
+    app.include_router(contributions.router)
+    app.include_router(history.router)
     saved_queries.install(app)
     return app

@@ -11,6 +11,7 @@ import hmac
 from fastapi import Request
 
 from pic.graph.access import User
+from pic.graph.contributions import embargo_lifted
 from pic.graph.names import Names
 from pic.service.errors import HttpError
 
@@ -62,13 +63,15 @@ def require_admin(user: User) -> None:
 
 
 def may_read(user: User, graph: str, names: Names) -> bool:
-    """Private graphs `{base}graph/private/{org}/…`: that organisation's members, facilitators, admins."""
+    """Private graphs `{base}graph/private/{org}/…`: that organisation's members, facilitators, admins;
+    an embargoed one (`private/{org}/until-YYYY-MM-DD`) is everyone's from that day on."""
     private = f"{names.base}graph/private/"
     if not graph.startswith(private):
         return True
     if user.role in ("admin", "facilitator"):
         return True
-    return user.org is not None and graph[len(private):].split("/", 1)[0] == user.org
+    org, _, rest = graph[len(private):].partition("/")
+    return (user.org is not None and org == user.org) or embargo_lifted(rest)
 
 
 def readable_graphs(user: User, all_graphs: list[str], names: Names) -> list[str] | None:

@@ -116,3 +116,20 @@ def grouped(statements: list[Statement], lang: str) -> list[dict]:
         if lang in languages:
             group["values"] = [v for v in group["values"] if not v.language or v.language == lang]
     return sorted(groups.values(), key=lambda g: g["label"].lower())
+
+
+HISTORY = sparql_prefixes() + """
+SELECT ?change ?who ?when ?source ?added ?removed WHERE {
+  GRAPH ?provenance {
+    ?change pic:touched ?s ; prov:wasAssociatedWith/rdfs:label ?who ; prov:startedAtTime ?when ;
+            dcterms:source ?source ; pic:addedTriples ?added ; pic:removedTriples ?removed .
+  }
+} ORDER BY DESC(?when) LIMIT 50"""
+
+
+def history(view, iri: str, provenance: NamedNode) -> list[dict]:
+    """The changes that touched the entity, newest first (who, when, by which door, how many triples)."""
+    rows = solutions(view, bind(HISTORY, {Variable("s"): NamedNode(iri), Variable("provenance"): provenance}))
+    return [{"change": r["change"].value, "id": r["change"].value.rsplit("/", 1)[-1], "who": r["who"].value,
+             "when": r["when"].value[:19].replace("T", " "), "source": r["source"].value,
+             "added": int(r["added"].value), "removed": int(r["removed"].value)} for r in rows]

@@ -3,13 +3,15 @@ file; `dry_run=true` reports every problem with row and column and writes nothin
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from pic.graph.spreadsheet_import import KINDS, run_import, template
-from pic.service.auth import current_user, require_writer
+from pic.graph.spreadsheet_import import KINDS, read_rows, run_import, template
+from pic.service.auth import check_csrf, current_session, current_user, require_writer
 from pic.service.errors import HttpError
+from pic.service.i18n import STRINGS, language
+from pic.service.pages import templates
 
 router = APIRouter(tags=["Import"])
 MEDIA = {"csv": "text/csv; charset=utf-8",
@@ -36,15 +38,60 @@ async def import_file(request: Request, kind: str, file: Annotated[UploadFile, F
     target = org if org and user.role in ("admin", "facilitator") else user.org
     if not target:
         raise HttpError(400, "say which organisation's graph receives the rows: ?org=…", field="org")
-    settings = request.app.state.settings
-    data = await file.read(settings.max_upload_bytes + 1)
-    if len(data) > settings.max_upload_bytes:
-        raise HttpError(413, f"the file is larger than {settings.max_upload_bytes} bytes")
-    try:
-        result = await run_in_threadpool(run_import, request.app.state.writer, kind, data,
-                                         file.filename or "upload.csv", target, user, dry_run=dry_run)
-    except (UnicodeDecodeError, ValueError) as e:
-        raise HttpError(400, f"cannot read the file: {e}", field="file") from None
+    data = await upload(request, file)
+    result = await checked_import(request, kind, data, file.filename, target, user, dry_run)
     body = {"kind": kind, "rows": result.rows, "dry_run": dry_run, "written": not dry_run and not result.problems,
             "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems]}
     return JSONResponse(body, status_code=422 if result.problems else 200)
+
+
+async def upload(request: Request, file: UploadFile) -> bytes:
+    limit = request.app.state.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise HttpError(413, f"the file is larger than {limit} bytes", field="file")
+    return data
+
+
+async def checked_import(request: Request, kind: str, data: bytes, filename: str | None, org: str, user, dry_run):
+    try:
+        return await run_in_threadpool(run_import, request.app.state.writer, kind, data,
+                                       filename or "upload.csv", org, user, dry_run=dry_run)
+    except (UnicodeDecodeError, ValueError) as e:
+        raise HttpError(400, f"cannot read the file: {e}", field="file") from None
+
+
+@router.get("/import", response_class=HTMLResponse, summary="Importer un tableur / Import a spreadsheet (page)")
+def import_page(request: Request):
+    return import_view(request)
+
+
+@router.post("/import", response_class=HTMLResponse, summary="Importer un tableur / Import a spreadsheet (form)")
+async def import_form(request: Request, kind: Annotated[str, Form()], file: Annotated[UploadFile, File()],
+                      csrf: Annotated[str, Form()] = "", dry_run: Annotated[str, Form()] = "",
+                      org: Annotated[str, Form()] = ""):
+    """The sheet shown back with each problem next to its row and cell; nothing written unless all is well."""
+    check_csrf(request, csrf)
+    user = current_session(request).user
+    require_writer(user)
+    if kind not in KINDS:
+        raise HttpError(404, f"no import of {kind!r}: {', '.join(KINDS)}")
+    target = org if org and user.role in ("admin", "facilitator") else user.org
+    if not target:
+        raise HttpError(400, "say which organisation's graph receives the rows", field="org")
+    data = await upload(request, file)
+    result = await checked_import(request, kind, data, file.filename, target, user, bool(dry_run))
+    rows = read_rows(data, file.filename or "upload.csv")
+    return import_view(request, kind=kind, rows=rows, result=result, dry_run=bool(dry_run))
+
+
+def import_view(request: Request, *, kind: str = "studies", rows=None, result=None, dry_run=False):
+    session, lang = current_session(request), language(request)
+    problems: dict[int, list] = {}
+    for p in result.problems if result else ():
+        problems.setdefault(p.row, []).append(p)
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    return templates.TemplateResponse(request, "import.html", {
+        "t": STRINGS[lang], "lang": lang, "kinds": list(KINDS), "kind": kind, "user": session.user if session else None,
+        "csrf": session.csrf if session else "", "rows": rows or [], "header": header, "problems": problems,
+        "result": result, "dry_run": dry_run}, status_code=422 if problems else 200)

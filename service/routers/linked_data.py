@@ -10,10 +10,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pyoxigraph import NamedNode, Variable
 
+from pic.graph import contributions
+from pic.graph.access import may_write
+from pic.graph.contributions import SINGULAR
 from pic.graph.query_workers import Job
+from pic.graph.spreadsheet_import import KINDS
 from pic.graph.store import bind
 from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes
-from pic.service import entities
+from pic.service import entities, entity_sections
+from pic.service.auth import current_session, current_user
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS
 from pic.service.negotiation import GRAPH_MEDIA, accepted
@@ -96,6 +101,8 @@ def entity(request: Request, path: str):
     link = page_link(request)
     if fmt == "json":
         return JSONResponse(twin(data, link), headers={"Vary": "Accept"})
+    sections = entity_sections.sections(store, data["kind"], iri, lang, entities.solutions)
+    history = entities.history(store, iri, request.app.state.settings.names.provenance)
     picture = None
     if data["kind"] == "actor":
         picture = ego_picture(store, iri, lang)
@@ -105,9 +112,27 @@ def entity(request: Request, path: str):
         "t": STRINGS[lang], "lang": lang, "e": data, "link": link, "picture": picture,
         "formats": {"Turtle": f"/id/{path}.ttl", "JSON-LD": f"/id/{path}.jsonld", "N-Triples": f"/id/{path}.nt",
                     "RDF/XML": f"/id/{path}.rdf", "JSON": f"/id/{path}?format=json"},
-        "map": f"/maps/cooperation?ego={quote(iri)}" if data["kind"] == "actor" else None})
+        "map": f"/maps/cooperation?ego={quote(iri)}" if data["kind"] == "actor" else None,
+        "sections": sections, "history": history, "edit": edit_link(request, iri),
+        "abstract": [v for g in data["statements"] if g["predicate"].endswith("/abstract") for v in g["values"]],
+        "session": current_session(request), "reverted": request.query_params.get("reverted")})
     response.headers["Vary"] = "Accept"
     return response
+
+
+def edit_link(request: Request, iri: str) -> str | None:
+    """The contribution form of an entity the reader may change (its organisation's, or as curator)."""
+    user = current_user(request)
+    if user.role == "anonymous":
+        return None
+    names = request.app.state.settings.names
+    for kind, plural in SINGULAR.items():
+        prefix = names.base + KINDS[plural]["prefix"]
+        if iri.startswith(prefix):
+            owned = contributions.owned(request.app.state.writer.store, names, NamedNode(iri))
+            if any(names.owner_of(g) and may_write(user, g, names) for g in owned):
+                return f"/contribute/{kind}/{iri[len(prefix):]}"
+    return None
 
 
 def twin(data: dict, link) -> dict:

@@ -1,0 +1,206 @@
+"""Partners' contributions one entity at a time: create, replace or delete an actor, project, study,
+membership or observation of their organisation, from a form or the JSON API.
+
+A contribution is a one-row spreadsheet: the same columns, cell checks, reference checks and SHACL
+shapes (`spreadsheet_import`), so a problem comes back as (field, message) whichever door it came in by.
+Saving replaces what the organisation's graphs say about the entity in one write through the one write
+path. Visibility is the graph the entity lives in: `partner/{org}` (public), `private/{org}/main`
+(the organisation and facilitators), or `private/{org}/until-YYYY-MM-DD` (embargoed: private until that
+day, public from it on — `embargo_lifted` is what every reader's check asks).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from pyoxigraph import NamedNode, Quad, Store, Variable
+
+from pic.graph.access import User, may_write
+from pic.graph.names import Names
+from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems
+from pic.graph.store import bind
+from pic.graph.write_path import ValidationFailed, WriteResult
+
+SINGULAR = {"actor": "actors", "project": "projects", "study": "studies", "membership": "memberships",
+            "observation": "observations"}
+EMBARGO = re.compile(r"^until-(\d{4}-\d{2}-\d{2})$")
+OWNED = """SELECT ?g ?s ?p ?o WHERE {
+  GRAPH ?g {
+    { ?subject ?p ?o BIND (?subject AS ?s) }
+    UNION { ?subject <http://www.w3.org/ns/prov#qualifiedAssociation> ?s . ?s ?p ?o }
+  }
+}"""
+
+
+@dataclass
+class Problems(Exception):
+    """What is wrong with a contribution: `status` 422 (fields), 404, 409 or 403; (field, message)."""
+
+    status: int
+    items: list[tuple[str | None, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{f}: {m}" if f else m for f, m in self.items)
+
+
+def embargo_lifted(graph_rest: str, today: date | None = None) -> bool:
+    """`graph_rest` is what follows `private/{org}/`: true once an embargo's day has come."""
+    m = EMBARGO.match(graph_rest)
+    return bool(m) and m.group(1) <= (today or date.today()).isoformat()
+
+
+def target_graph(names: Names, org: str, visibility: str, until: str | None) -> NamedNode:
+    if visibility == "public":
+        return names.partner(org)
+    if visibility == "private":
+        return names.graph(f"private/{org}/main")
+    if visibility == "embargo":
+        try:
+            day = date.fromisoformat(until or "")
+        except ValueError:
+            raise Problems(422, [("embargo_until", "an embargo needs its publication day, written 2027-03-31")]) \
+                from None
+        if day <= date.today():
+            raise Problems(422, [("embargo_until", "the publication day of an embargo is in the future")])
+        return names.graph(f"private/{org}/until-{day.isoformat()}")
+    raise Problems(422, [("visibility", "visibility is public, private or embargo")])
+
+
+def visibility_of(names: Names, graph: NamedNode) -> tuple[str, str | None]:
+    if names.kind_of(graph) != "private":
+        return "public", None
+    m = EMBARGO.match(graph.value.rsplit("/", 1)[-1])
+    return ("embargo", m.group(1)) if m else ("private", None)
+
+
+def subject_iri(names: Names, kind: str, key: str) -> NamedNode:
+    """The entity's IRI from the key in its URL (`observation` keys are dataset/territory-code/year)."""
+    return NamedNode(names.base + KINDS[SINGULAR[kind]]["prefix"] + key)
+
+
+def owned(store, names: Names, subject: NamedNode) -> dict[NamedNode, list[Quad]]:
+    """The subject's statements (and its projects' role nodes) per user graph."""
+    found: dict[NamedNode, list[Quad]] = {}
+    for row in store.query(bind(OWNED, {Variable("subject"): subject})):
+        graph = row["g"]
+        if names.kind_of(graph) in ("inferred", "provenance"):
+            continue
+        found.setdefault(graph, []).append(Quad(row["s"], row["p"], row["o"], graph))
+    return found
+
+
+def organisation_of(names: Names, graphs) -> str | None:
+    return next((names.owner_of(g) for g in graphs if names.owner_of(g)), None)
+
+
+def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | None, visibility: str = "public",
+         until: str | None = None, key: str | None = None, dry_run: bool = False) -> WriteResult | None:
+    """Create (`key` None) or replace (`key` = the entity's key) one entity; raises `Problems`."""
+    if kind not in SINGULAR:
+        raise Problems(404, [(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
+    names, spec = writer.names, KINDS[SINGULAR[kind]]
+    current = owned(writer.store, names, subject_iri(names, kind, key)) if key else {}
+    if key and not current:
+        raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
+    org = org or organisation_of(names, current) or user.org
+    if not org:
+        raise Problems(422, [("org", "say which organisation this belongs to")])
+    graph = target_graph(names, org, visibility, until)
+    values = {k: str(v).strip() for k, v in fields.items() if v is not None}
+    if key and "id" in {c.name for c in spec["columns"]}:
+        values["id"] = key
+    unknown = [k for k in values if k not in {c.name for c in spec["columns"]}]
+    if unknown:
+        raise Problems(422, [(k, f"unknown field; the fields are {', '.join(c.name for c in spec['columns'])}")
+                             for k in unknown])
+    result = plan(SINGULAR[kind], [list(values), list(values.values())], names.base, graph, writer.store)
+    if result.problems:
+        raise Problems(422, [(p.column, p.message) for p in result.problems])
+    subject = NamedNode(next(iter(result.focus_rows)))
+    if key is None:
+        current = owned(writer.store, names, subject)
+        if current:
+            raise Problems(409, [("id", f"{subject.value} already exists: edit it instead")])
+    elif subject != subject_iri(names, kind, key):
+        raise Problems(422, [(None, "these fields name another entity than the one being edited")])
+    removed = mine(current, user, names)
+    return write(writer, result, removed, user, f"contribution: {kind} {subject.value}", dry_run)
+
+
+def delete(writer, kind: str, key: str, user: User) -> WriteResult:
+    if kind not in SINGULAR:
+        raise Problems(404, [(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
+    subject = subject_iri(writer.names, kind, key)
+    current = owned(writer.store, writer.names, subject)
+    if not current:
+        raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
+    removed = mine(current, user, writer.names)
+    return writer.write(Store(), removed, user, source=f"contribution: delete {kind} {subject.value}")
+
+
+def mine(current: dict[NamedNode, list[Quad]], user: User, names: Names) -> list[Quad]:
+    """The quads this user replaces; an entity only other organisations describe is theirs (403)."""
+    writable = {g: quads for g, quads in current.items() if may_write(user, g, names)}
+    if current and not writable:
+        owner = organisation_of(names, current) or "the platform"
+        raise Problems(403, [(None, f"this entity belongs to {owner}: {user.name} may not change it")])
+    return [q for quads in writable.values() for q in quads]
+
+
+def write(writer, result: Plan, removed: list[Quad], user: User, source: str, dry_run: bool):
+    try:
+        if dry_run:
+            report = writer.check(result.staged, removed)
+            if not report.conforms:
+                raise ValidationFailed(report)
+            return None
+        return writer.write(result.staged, removed, user, source=source)
+    except ValidationFailed as e:
+        result.problems.clear()
+        shape_problems(result, e.report.violations)
+        raise Problems(422, [(p.column, p.message) for p in result.problems]) from None
+
+
+def fields_of(names: Names, kind: str, current: dict[NamedNode, list[Quad]]) -> dict[str, str]:
+    """The form's values for an entity as its organisation's graphs describe it."""
+    spec = KINDS[SINGULAR[kind]]
+    quads = [q for quads in current.values() for q in quads]
+    subject = next((q.subject for q in quads if q.subject.value.startswith(names.base + spec["prefix"])), None)
+    values: dict[str, str] = {}
+    for c in spec["columns"]:
+        if c.check == "id" and subject is not None:
+            values[c.name] = subject.value[len(names.base + spec["prefix"]):]
+            continue
+        if c.check == "participants":
+            values[c.name] = participants(quads, names.base)
+            continue
+        found = [q.object for q in quads if q.subject == subject and c.predicate
+                 and q.predicate.value == expand(c.predicate)
+                 and (c.lang is None or getattr(q.object, "language", None) == c.lang)]
+        if c.name == "year" and not found:  # planned and ongoing studies carry an expected year
+            found = [q.object for q in quads if q.subject == subject and q.predicate.value.endswith("#expectedYear")]
+        values[c.name] = ";".join(sorted(text(c, o, names.base) for o in found))
+    return values
+
+
+def expand(curie: str) -> str:
+    from pic.graph.spreadsheet_import import NS
+
+    prefix, local = curie.split(":", 1)
+    return NS[prefix] + local
+
+
+def text(c, term, base: str) -> str:
+    if isinstance(term, NamedNode):
+        return term.value[len(base + (c.target or "")):]
+    return term.value[:10] if c.check == "date" else term.value
+
+
+def participants(quads: list[Quad], base: str) -> str:
+    agents, roles = {}, {}
+    for q in quads:
+        if q.predicate.value == "http://www.w3.org/ns/prov#agent":
+            agents[q.subject] = q.object.value[len(base + "actor/"):]
+        elif q.predicate.value == "http://www.w3.org/ns/prov#hadRole":
+            roles[q.subject] = q.object.value[len(base + "role/"):]
+    return ";".join(sorted(f"{a}:{roles.get(node, '')}" for node, a in agents.items()))

@@ -1,0 +1,251 @@
+"""Partners' contributions: forms (`/contribute…`, session cookie + CSRF token) and the JSON API
+(`/api/contribute/{kind}…`, token or session) over `graph/contributions.py`. Problems come back next to
+their field — in the form, and as `problems: [{field, message}]` with 422 in JSON."""
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Body, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pyoxigraph import Literal, Variable
+
+from pic.graph import contributions
+from pic.graph.access import User
+from pic.graph.spreadsheet_import import KINDS
+from pic.graph.store import bind
+from pic.ontology.namespaces import sparql_prefixes
+from pic.service.auth import check_csrf, current_session, current_user, require_writer
+from pic.service.entities import solutions
+from pic.service.errors import HttpError
+from pic.service.i18n import STRINGS, language
+from pic.service.pages import reader, templates
+
+router = APIRouter(tags=["Contributions"])
+SELECTS = ("actor-type/", "study-status/", "role/", "theme/", "dataset/")  # short lists: a select
+OPTIONS = sparql_prefixes() + """
+SELECT ?s ?label WHERE {
+  ?s rdfs:label|skos:prefLabel|dcterms:title ?label .
+  FILTER (STRSTARTS(STR(?s), ?prefix) && lang(?label) = ?lang)
+} ORDER BY ?label LIMIT 3000"""
+MINE = """SELECT DISTINCT ?s ?label ?g WHERE {
+  GRAPH ?g { ?s a ?class OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } }
+  FILTER (STRSTARTS(STR(?g), ?partner) || STRSTARTS(STR(?g), ?private))
+} ORDER BY ?s LIMIT 2000"""
+META = ("visibility", "embargo_until", "org", "csrf", "dry_run")
+
+
+def columns(kind: str) -> list:
+    if kind not in contributions.SINGULAR:
+        raise HttpError(404, f"no contributions of {kind!r}: {', '.join(contributions.SINGULAR)}")
+    return KINDS[contributions.SINGULAR[kind]]["columns"]
+
+
+def problems_body(e: contributions.Problems) -> JSONResponse:
+    message = str(e) if e.status != 422 else f"{len(e.items)} problem(s): {e}"
+    return JSONResponse({"error": {"status": e.status, "message": message,
+                                   "problems": [{"field": f, "message": m} for f, m in e.items]}}, e.status)
+
+
+def organisation(user: User, asked: str | None) -> str | None:
+    """Partners write for their organisation; facilitators and admins say which (or keep the owner's)."""
+    return asked if asked and user.role in ("admin", "facilitator") else user.org
+
+
+async def save(request: Request, user: User, kind: str, values: dict, key: str | None):
+    meta = {k: values.pop(k, None) for k in META}
+    return await run_in_threadpool(
+        contributions.save, request.app.state.writer, kind, values, user,
+        org=organisation(user, meta["org"]), visibility=meta["visibility"] or "public",
+        until=meta["embargo_until"], key=key, dry_run=str(meta["dry_run"]).lower() in ("1", "true", "on"))
+
+
+# -- JSON API ---------------------------------------------------------------------------------------
+@router.get("/api/contribute/{kind}", summary="Champs d'un formulaire / A form's fields")
+def fields(kind: str):
+    return {"kind": kind, "fields": [{"name": c.name, "required": c.required, "check": c.check,
+                                      "description": c.description} for c in columns(kind)],
+            "visibility": ["public", "private", "embargo"]}
+
+
+@router.post("/api/contribute/{kind}", status_code=201, summary="Créer / Create")
+async def create(request: Request, kind: str, values: Annotated[dict, Body()]):
+    """Fields as JSON (`{"id": …, "title_fr": …}`, plus `visibility`, `embargo_until`, `org`, `dry_run`);
+    201 with `Location` (the entity's page), or 422 with every problem by field."""
+    user = current_user(request)
+    require_writer(user)
+    columns(kind)
+    try:
+        result = await save(request, user, kind, dict(values), None)
+    except contributions.Problems as e:
+        return problems_body(e)
+    if result is None:
+        return JSONResponse({"dry_run": True, "problems": []}, 200)
+    iri = touched(result, request)
+    return JSONResponse({"iri": iri, "change": result.change.value, "warnings": [w.message_en for w in
+                                                                                  result.warnings]},
+                        201, headers={"Location": page(request, iri)})
+
+
+@router.get("/api/contribute/{kind}/{key:path}", summary="Valeurs actuelles / Current values")
+def current(request: Request, kind: str, key: str):
+    columns(kind)
+    writer, user = request.app.state.writer, current_user(request)
+    owned = readable_owned(request, writer, kind, key, user)
+    graph = next(iter(owned))
+    visibility, until = contributions.visibility_of(writer.names, graph)
+    return {"kind": kind, "key": key, "fields": contributions.fields_of(writer.names, kind, owned),
+            "visibility": visibility, "embargo_until": until, "org": writer.names.owner_of(graph)}
+
+
+@router.put("/api/contribute/{kind}/{key:path}", summary="Remplacer / Replace")
+async def replace(request: Request, kind: str, key: str, values: Annotated[dict, Body()]):
+    user = current_user(request)
+    require_writer(user)
+    columns(kind)
+    try:
+        result = await save(request, user, kind, dict(values), key)
+    except contributions.Problems as e:
+        return problems_body(e)
+    if result is None:
+        return {"dry_run": True, "problems": []}
+    return {"change": result.change.value, "added": result.added, "removed": result.removed}
+
+
+@router.delete("/api/contribute/{kind}/{key:path}", status_code=204, summary="Supprimer / Delete")
+async def remove(request: Request, kind: str, key: str):
+    user = current_user(request)
+    require_writer(user)
+    columns(kind)
+    try:
+        await run_in_threadpool(contributions.delete, request.app.state.writer, kind, key, user)
+    except contributions.Problems as e:
+        return problems_body(e)
+    return Response(status_code=204)
+
+
+def readable_owned(request: Request, writer, kind: str, key: str, user: User) -> dict:
+    """What the organisation graphs say of the entity, if the user may read it (404 otherwise)."""
+    from pic.service.auth import may_read
+
+    owned = contributions.owned(writer.store, writer.names, contributions.subject_iri(writer.names, kind, key))
+    owned = {g: q for g, q in owned.items() if writer.names.owner_of(g) and may_read(user, g.value, writer.names)}
+    if not owned:
+        raise HttpError(404, f"no {kind} {key!r} contributed by a partner")
+    return owned
+
+
+def touched(result, request: Request) -> str:
+    """The entity a one-entity change created (first subject of the change that is not a role node)."""
+    writer = request.app.state.writer
+    rows = writer.store.query(bind(
+        "SELECT ?s WHERE { GRAPH ?g { ?c <https://w3id.org/pic-euralens/ontology#touched> ?s } } ORDER BY ?s",
+        {Variable("c"): result.change, Variable("g"): writer.names.provenance}))
+    return next(r["s"].value for r in rows if "/association/" not in r["s"].value)
+
+
+def page(request: Request, iri: str) -> str:
+    return "/id/" + iri[len(request.app.state.settings.base_iri):]
+
+
+# -- forms -----------------------------------------------------------------------------------------
+@router.get("/contribute", response_class=HTMLResponse, summary="Contribuer / Contribute")
+def contribute_home(request: Request):
+    session, lang = current_session(request), language(request)
+    mine = []
+    if session and session.user.org:
+        view, _ = reader(request)
+        names = request.app.state.settings.names
+        rows = solutions(view, bind(MINE, {Variable("partner"): Literal(names.partner(session.user.org).value),
+                                           Variable("private"): Literal(names.graph(
+                                               f"private/{session.user.org}/").value)}))
+        seen = set()
+        for r in rows:
+            iri = r["s"].value
+            kind = next((k for k, plural in contributions.SINGULAR.items()
+                         if iri.startswith(names.base + KINDS[plural]["prefix"])), None)
+            if kind and iri not in seen:
+                seen.add(iri)
+                key = iri[len(names.base + KINDS[contributions.SINGULAR[kind]]["prefix"]):]
+                mine.append({"kind": kind, "key": key, "iri": iri, "label": r["label"].value if r["label"] else key,
+                             "visibility": contributions.visibility_of(names, r["g"])})
+    return templates.TemplateResponse(request, "contribute.html", {
+        "t": STRINGS[lang], "lang": lang, "user": session.user if session else None,
+        "kinds": list(contributions.SINGULAR), "mine": mine, "page": page})
+
+
+@router.get("/contribute/{kind}", response_class=HTMLResponse, summary="Nouveau / New")
+def new_form(request: Request, kind: str):
+    return form(request, kind, None, {}, {}, "public", None)
+
+
+@router.get("/contribute/{kind}/{key:path}", response_class=HTMLResponse, summary="Modifier / Edit")
+def edit_form(request: Request, kind: str, key: str):
+    columns(kind)
+    writer = request.app.state.writer
+    session = current_session(request)
+    owned = readable_owned(request, writer, kind, key, session.user if session else current_user(request))
+    visibility, until = contributions.visibility_of(writer.names, next(iter(owned)))
+    return form(request, kind, key, contributions.fields_of(writer.names, kind, owned), {}, visibility, until)
+
+
+@router.post("/contribute/{kind}", response_class=HTMLResponse, summary="Enregistrer / Save")
+async def post_new(request: Request, kind: str):
+    return await post_form(request, kind, None)
+
+
+@router.post("/contribute/{kind}/{key:path}", response_class=HTMLResponse, summary="Enregistrer / Save")
+async def post_edit(request: Request, kind: str, key: str):
+    return await post_form(request, kind, key)
+
+
+async def post_form(request: Request, kind: str, key: str | None):
+    columns(kind)
+    values = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    check_csrf(request, values.get("csrf"))
+    user = current_session(request).user
+    require_writer(user)
+    visibility, until = values.get("visibility", "public"), values.get("embargo_until")
+    if values.pop("delete", None) and key:
+        try:
+            await run_in_threadpool(contributions.delete, request.app.state.writer, kind, key, user)
+        except contributions.Problems as e:
+            return form(request, kind, key, values, by_field(e), visibility, until, status=e.status)
+        return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)
+    shown = {k: v for k, v in values.items() if k not in META}
+    try:
+        result = await save(request, user, kind, dict(values), key)
+    except contributions.Problems as e:
+        return form(request, kind, key, shown, by_field(e), visibility, until, status=e.status)
+    if result is None:
+        return form(request, kind, key, shown, {}, visibility, until, checked=True)
+    return RedirectResponse(page(request, touched(result, request)), status_code=303)
+
+
+def by_field(e: contributions.Problems) -> dict:
+    out: dict[str, list[str]] = {}
+    for f, m in e.items:
+        out.setdefault(f or "", []).append(m)
+    return out
+
+
+def form(request: Request, kind: str, key: str | None, values: dict, problems: dict, visibility: str,
+         until: str | None, *, status: int = 200, checked: bool = False):
+    cols = columns(kind)
+    session, lang = current_session(request), language(request)
+    view, _ = reader(request)
+    options = {}
+    for c in cols:
+        if c.target and c.target not in options:
+            rows = solutions(view, bind(OPTIONS, {Variable("prefix"): Literal(request.app.state.settings.base_iri
+                                                                                + c.target),
+                                                  Variable("lang"): Literal(lang)}))
+            prefix = len(request.app.state.settings.base_iri + c.target)
+            options[c.target] = [(r["s"].value[prefix:], r["label"].value) for r in rows]
+    return templates.TemplateResponse(request, "contribute-form.html", {
+        "t": STRINGS[lang], "lang": lang, "kind": kind, "key": key, "columns": cols, "values": values,
+        "problems": problems, "options": options, "selects": SELECTS, "visibility": visibility,
+        "until": until or "", "user": session.user if session else None,
+        "csrf": session.csrf if session else "", "checked": checked,
+        "action": f"/contribute/{kind}" + (f"/{quote(key)}" if key else "")},
+        status_code=422 if problems and status == 422 else status)
