@@ -124,6 +124,10 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
     elif subject != subject_iri(names, kind, key):
         raise Problems(422, [(None, "these fields name another entity than the one being edited")])
     removed = mine(current, user, names)
+    unchanged = [q for q in removed if q in result.staged]
+    for q in unchanged:  # the history records what changed, not what was written again
+        result.staged.remove(q)
+    removed = [q for q in removed if q not in set(unchanged)]
     return write(writer, result, removed, user, f"contribution: {kind} {subject.value}", dry_run)
 
 

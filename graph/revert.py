@@ -46,6 +46,8 @@ def delta(writer, change: NamedNode) -> tuple[list[Quad], list[Quad]]:
 
 def revert(writer, change: NamedNode, user: User) -> WriteResult:
     added, removed = delta(writer, change)
+    kept = set(added) & set(removed)  # rewritten unchanged: not part of what the change did
+    added, removed = [q for q in added if q not in kept], [q for q in removed if q not in kept]
     if any(isinstance(t, BlankNode) for q in [*added, *removed] for t in (q.subject, q.object)):
         raise CannotRevert("this change holds blank nodes, which cannot be matched again: edit the data instead")
     holding = present(writer.store, [*added, *removed])

@@ -22,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from pic.ontology.demo.facts import (
+    ABSTRACTS,
     ACTOR_TYPES,
     ACTORS,
     BASSIN,
@@ -223,6 +224,8 @@ def add_studies(b: Builder) -> None:
                 inv.add((node, PIC.commissionedBy, actor(c)))
             for i in indicators:
                 inv.add((node, PIC.documentsIndicator, indicator(i)))
+            for lang, text in zip(("fr", "en"), ABSTRACTS.get(fill(slug), ()), strict=False):
+                inv.add((node, DCTERMS.abstract, Literal(text, lang=lang)))
             previous = [f"etat-impacts-{y - 1}"] if y and y > 2018 else []
             for s in builds_on + previous:
                 inv.add((node, PROV.wasDerivedFrom, study(s)))

@@ -342,3 +342,31 @@ GROUPS = [
     ("recherche-action", "Groupe recherche-action (fictif)", "Research-action group (fictional)",
      ["gouvernance-cooperation"], ["atemis", "universite-artois", "euralens"]),
 ]
+
+# Abstracts of invented studies (invented too, like the studies; the data marks them illustrative).
+ABSTRACTS = {
+    "frequentation-habitants-louvre-lens": (
+        "Cette étude fictive mesurera la part des habitants du bassin minier parmi les visiteurs du "
+        "Louvre-Lens, par commune de résidence, et les freins à la première visite : distance, coût perçu, "
+        "sentiment que le musée « n'est pas pour nous ». Elle s'appuiera sur l'état annuel des impacts 2024 "
+        "et sur une enquête auprès de 1 500 foyers.",
+        "This fictional study will measure the share of mining-basin residents among the Louvre-Lens's "
+        "visitors, by home municipality, and what holds back a first visit: distance, perceived cost, the "
+        "feeling that the museum 'is not for us'. It will build on the 2024 annual state of impacts and on a "
+        "survey of 1,500 households."),
+    "diagnostic-habitat-minier-renove": (
+        "Diagnostic fictif des cités minières rénovées : état du bâti, performance énergétique, parcours "
+        "résidentiels des habitants et effets de la rénovation sur les loyers et la vacance.",
+        "A fictional diagnosis of the renovated mining estates: state of the buildings, energy performance, "
+        "residents' housing paths, and the renovation's effects on rents and vacancy."),
+    "emplois-induits-louvre-lens": (
+        "Étude fictive des emplois directs, indirects et induits par le Louvre-Lens dans la communauté "
+        "d'agglomération de Lens-Liévin, à partir des dépenses des visiteurs et des achats du musée.",
+        "A fictional study of the direct, indirect and induced jobs the Louvre-Lens brings to the Lens-Liévin "
+        "conurbation, from visitors' spending and the museum's purchases."),
+    "nuitees-autour-louvre-lens": (
+        "Étude fictive de l'offre d'hébergement touristique autour du Louvre-Lens et de son évolution depuis "
+        "2012 : hôtels, meublés, chambres d'hôtes, taux d'occupation et durée des séjours.",
+        "A fictional study of tourist accommodation around the Louvre-Lens since 2012: hotels, furnished "
+        "rentals, guest rooms, occupancy rates and length of stays."),
+}

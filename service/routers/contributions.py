@@ -19,7 +19,7 @@ from pic.service.auth import check_csrf, current_session, current_user, require_
 from pic.service.entities import solutions
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
-from pic.service.pages import reader, templates
+from pic.service.pages import page_link, reader, templates
 
 router = APIRouter(tags=["Contributions"])
 SELECTS = ("actor-type/", "study-status/", "role/", "theme/", "dataset/")  # short lists: a select
@@ -171,7 +171,7 @@ def contribute_home(request: Request):
                              "visibility": contributions.visibility_of(names, r["g"])})
     return templates.TemplateResponse(request, "contribute.html", {
         "t": STRINGS[lang], "lang": lang, "user": session.user if session else None,
-        "kinds": list(contributions.SINGULAR), "mine": mine, "page": page})
+        "kinds": list(contributions.SINGULAR), "mine": mine, "link": page_link(request)})
 
 
 @router.get("/contribute/{kind}", response_class=HTMLResponse, summary="Nouveau / New")
