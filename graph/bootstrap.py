@@ -1,6 +1,9 @@
 """First start: the ontology, the reference territories and (optionally) the demo, through the write path."""
 
 from collections.abc import Callable
+from pathlib import Path
+
+from pyoxigraph import NamedNode
 
 from pic.graph.access import User
 from pic.graph.parsing import parse_bytes, rdf_format
@@ -10,9 +13,10 @@ from pic.ontology import DEMO_FILES, ONTOLOGY_FILES, TERRITORY_FILES, read_bytes
 INIT_USER = User("pic-init", role="admin")
 
 
-def initialise(writer: Writer, demo: bool = False,
-               step: Callable[[str], None] | None = None) -> list[WriteResult]:
-    """Load what a new deployment needs; each file is one validated, recorded write."""
+def initialise(writer: Writer, demo: bool = False, step: Callable[[str], None] | None = None,
+               documents: Path | None = None) -> list[WriteResult]:
+    """Load what a new deployment needs; each file is one validated, recorded write. With the demo and
+    a `documents` folder, the demo studies' fictional documents too."""
     names = writer.names
     plan = [(f, names.ontology) for f in ONTOLOGY_FILES]
     plan += [(f, names.territories) for f in TERRITORY_FILES]
@@ -24,6 +28,14 @@ def initialise(writer: Writer, demo: bool = False,
         results.append(writer.load(staged, INIT_USER))
         if step:
             step(name)
+    if demo and documents is not None:
+        from pic.graph.documents import attach
+        from pic.ontology.demo.documents import build
+
+        for slug, filename, data in build():
+            attach(writer, documents, NamedNode(f"{names.base}study/{slug}"), filename, data, INIT_USER, len(data))
+        if step:
+            step("documents")
     return results
 
 

@@ -71,11 +71,12 @@ class SearchIndex:
     def connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, check_same_thread=False)
 
-    def rebuild(self, store, base: str) -> int:
+    def rebuild(self, store, base: str, documents: list[tuple[str, str, str]] = ()) -> int:
         """Index every entity under `base` from the store; the new file replaces the old one at once.
 
         One document per entity and named graph: text a private graph says about a public entity is
-        only found by those who may read that graph."""
+        only found by those who may read that graph. `documents`: (study, graph, text) of the studies'
+        files, searched as part of their study."""
         from pyoxigraph import Literal, Variable
 
         from pic.graph.store import bind
@@ -87,6 +88,8 @@ class SearchIndex:
             if row["text"].value not in entry[field]:
                 # French first: the first title is the one a hit shows
                 entry[field].insert(0 if row["text"].language == "fr" else len(entry[field]), row["text"].value)
+        for iri, graph, text in documents:
+            texts.setdefault((iri, graph), {"title": [], "body": []})["body"].append(text)
         entities = {iri for iri, _ in texts}
         facets = [(r["s"].value, r["g"].value, r["facet"].value, r["value"].value)
                   for r in store.query(bind(FACETS, {Variable("base"): Literal(base)})) if r["s"].value in entities]

@@ -8,6 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from pic.graph.bootstrap import initialise, is_empty
+from pic.graph.documents import document_texts
 from pic.graph.search_index import SearchIndex
 from pic.graph.store import open_store
 from pic.graph.write_path import Writer
@@ -16,6 +17,7 @@ from pic.service.accounts import Accounts
 from pic.service.routers import (
     accounts,
     contributions,
+    documents,
     graph_store,
     history,
     home,
@@ -61,15 +63,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         writer = Writer(open_store(settings), settings.names, settings.history_dir)
         if settings.demo and is_empty(writer):
-            initialise(writer, demo=True)
+            initialise(writer, demo=True, documents=settings.documents_dir)
         queries = query_runner(settings, writer.store)
         graphs = GraphNames(writer.store)
         index = SearchIndex(settings.data_dir / "search.sqlite")
-        index.rebuild(writer.store, settings.base_iri)
 
         def reindex() -> None:
-            index.rebuild(writer.store, settings.base_iri)
+            index.rebuild(writer.store, settings.base_iri, document_texts(writer.store, settings.documents_dir))
 
+        reindex()
         writer.listeners += [queries.snapshot, graphs.refresh, reindex]
         app.state.search = index
         app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite")
@@ -94,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(workbench.router)
     app.include_router(maps.router)
     app.include_router(reports.router)
+    app.include_router(documents.router)
     app.include_router(linked_data.router)
     app.include_router(search.router)
     app.include_router(accounts.router)

@@ -48,14 +48,15 @@ def _graph(iri: str | None) -> NamedNode | None:
 @app.command()
 def init(demo: Annotated[bool, typer.Option(help="Also load the demo territory's data.")] = False):
     """Load the ontology, the reference territories and optionally the demo into an empty store."""
-    writer = open_writer(Settings())
+    settings = Settings()
+    writer = open_writer(settings)
     if not is_empty(writer):
-        raise CliError(f"the store in {Settings().data_dir} is not empty; "
+        raise CliError(f"the store in {settings.data_dir} is not empty; "
                        "use a new PIC_DATA_DIR or `pic load`")
     with Progress(TextColumn("{task.description}"), BarColumn(), console=err) as progress:
-        task = progress.add_task("init", total=6 if demo else 5)
-        results = initialise(writer, demo=demo, step=lambda name: progress.update(
-            task, advance=1, description=name))
+        task = progress.add_task("init", total=7 if demo else 5)
+        results = initialise(writer, demo=demo, documents=settings.documents_dir,
+                             step=lambda name: progress.update(task, advance=1, description=name))
     total = sum(r.added for r in results)
     out.print(f"Loaded {total} triples in {len(results)} writes into {Settings().data_dir}.")
 
@@ -293,11 +294,13 @@ def annual_report(
 @app.command()
 def reindex():
     """Rebuild the search index from the store (the server also keeps it up to date after each write)."""
+    from pic.graph.documents import document_texts
     from pic.graph.search_index import SearchIndex
 
     settings = Settings()
     writer = open_writer(settings)
-    count = SearchIndex(settings.data_dir / "search.sqlite").rebuild(writer.store, settings.base_iri)
+    count = SearchIndex(settings.data_dir / "search.sqlite").rebuild(
+        writer.store, settings.base_iri, document_texts(writer.store, settings.documents_dir))
     err.print(f"Indexed {count} entities into {settings.data_dir / 'search.sqlite'}")
 
 

@@ -55,6 +55,14 @@ SECTIONS: dict[str, list[dict]] = {
             {label('study')} }} ORDER BY DESC(?year)"""},
     ],
     "study": [
+        {"id": "documents", "fr": "Documents", "en": "Documents", "columns": ["document", "file", "text", "size"],
+         "query": P + """SELECT ?document ?documentLabel ?file ?fileLabel ?text ?textLabel ?size WHERE {
+            ?s dcat:distribution ?document . ?document dcterms:title ?documentLabel ; dcat:downloadURL ?file ;
+              dcat:mediaType ?media ; dcat:byteSize ?bytes .
+            BIND (UCASE(STRAFTER(STR(?media), "/application/")) AS ?kind)
+            BIND (IF(CONTAINS(?kind, "PDF"), "PDF", IF(CONTAINS(?kind, "WORD"), "DOCX", "ODT")) AS ?fileLabel)
+            BIND (IRI(CONCAT(STR(?document), "/text")) AS ?text) BIND ("texte / text" AS ?textLabel)
+            BIND (CONCAT(STR(ROUND(?bytes / 1000)), " ko") AS ?size) } ORDER BY ?documentLabel"""},
         {"id": "builds-on", "fr": "S'appuie sur", "en": "Builds on", "columns": ["study", "year"],
          "query": P + f"""SELECT DISTINCT ?study ?studyLabel ?year WHERE {{
             ?s prov:wasDerivedFrom ?study . OPTIONAL {{ ?study dcterms:issued|pic:expectedYear ?y }}

@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     max_query_bytes: int = 100_000
     """Largest SPARQL query or update text accepted (413 beyond)."""
     max_upload_bytes: int = 50_000_000
-    """Largest RDF document accepted by the Graph Store endpoint (413 beyond)."""
+    """Largest RDF document or spreadsheet accepted (413 beyond)."""
+    max_document_bytes: int = 20_000_000
+    """Largest study document (PDF, DOCX, ODT) accepted (413 beyond)."""
     service_allowlist: list[str] = []
     """Endpoints a query may call with SERVICE; empty: SERVICE is refused."""
 
@@ -52,6 +54,11 @@ class Settings(BaseSettings):
     @property
     def history_dir(self) -> Path:
         return self.data_dir / "history"
+
+    @property
+    def documents_dir(self) -> Path:
+        """Studies' files and their extracted text, named by checksum."""
+        return self.data_dir / "documents"
 
 
 @cache

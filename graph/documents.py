@@ -1,0 +1,167 @@
+"""A study's documents: the file beside the store, its description in the graph, its text for search
+and for annotating passages.
+
+The file is kept under `documents/` named by its SHA-256 (the same upload twice is one file), with its
+extracted text next to it (`{sha}.txt`, the text annotations anchor to). The graph says, in the graph
+that holds the study (so a private study's documents are private too):
+
+    <study> dcat:distribution <{base}document/{sha:16}> .
+    <{base}document/{sha:16}> a foaf:Document, dcat:Distribution ; dcterms:title "file name" ;
+        dcat:mediaType <https://www.iana.org/assignments/media-types/application/pdf> ;
+        dcat:byteSize 12345 ; dcterms:identifier "sha256:…" ; dcat:downloadURL <…/file> .
+
+The kind of file is read from its bytes, not trusted from its name or the client's media type.
+"""
+
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
+
+from pic.graph.access import User
+from pic.graph.store import bind
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+SUFFIX = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
+DCAT, DCTERMS = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+STUDY_GRAPH = """SELECT ?g WHERE { GRAPH ?g { ?study a <https://w3id.org/pic-euralens/ontology#Study> } }"""
+DOCUMENTS = """PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?study ?g ?document ?id WHERE {
+  GRAPH ?g { ?study dcat:distribution ?document . ?document dcterms:identifier ?id }
+}"""
+
+
+class DocumentError(ValueError):
+    """The file is not a document we can keep (kind, size, unreadable)."""
+
+
+@dataclass
+class Attached:
+    document: NamedNode
+    sha256: str
+    media_type: str
+    size: int
+    text_chars: int
+
+
+def media_type(data: bytes) -> str:
+    """PDF by its signature; DOCX and ODT are ZIP files told apart by what they hold."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+                if "mimetype" in names and z.read("mimetype").strip() == ODT.encode():
+                    return ODT
+                if "word/document.xml" in names:
+                    return DOCX
+        except zipfile.BadZipFile:
+            pass
+    raise DocumentError("a study's document is a PDF, DOCX or ODT file")
+
+
+def extract_text(data: bytes, kind: str) -> str:
+    """The document's text, pages or paragraphs separated by a blank line."""
+    try:
+        if kind == PDF:
+            from pypdf import PdfReader
+
+            return "\n\n".join((page.extract_text() or "").strip() for page in PdfReader(io.BytesIO(data)).pages)
+        if kind == DOCX:
+            import docx
+
+            return "\n\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.text.strip())
+        from odfdo import Document
+
+        return Document(io.BytesIO(data)).get_formatted_text().strip()
+    except DocumentError:
+        raise
+    except Exception as e:  # the readers raise many kinds of errors on broken files
+        raise DocumentError(f"the file cannot be read as {SUFFIX[kind][1:].upper()}: {e}") from None
+
+
+def store_file(directory: Path, sha: str, suffix: str, data: bytes) -> Path:
+    """Write atomically (temporary file, then rename); an identical file already there is kept."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{sha}{suffix}"
+    if not target.exists():
+        tmp = target.with_suffix(target.suffix + ".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return target
+
+
+def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes, user: User,
+           max_bytes: int) -> Attached:
+    """Keep the file and describe it in the study's graph, through the one write path."""
+    if len(data) > max_bytes:
+        raise DocumentError(f"the file is larger than {max_bytes} bytes")
+    if not data:
+        raise DocumentError("the file is empty")
+    kind = media_type(data)
+    text = extract_text(data, kind)
+    graphs = [r["g"] for r in writer.store.query(bind(STUDY_GRAPH, {Variable("study"): study}))]
+    graphs = [g for g in graphs if writer.names.kind_of(g) not in ("inferred", "provenance")]
+    if not graphs:
+        raise LookupError(f"no study {study.value}")
+    sha = hashlib.sha256(data).hexdigest()
+    document = NamedNode(f"{writer.names.base}document/{sha[:16]}")
+    graph = graphs[0]
+    title = Path(filename or "document").name[:200] or "document"
+    quads = Store()
+    quads.extend([
+        Quad(study, NamedNode(f"{DCAT}distribution"), document, graph),
+        Quad(document, RDF_TYPE, NamedNode("http://xmlns.com/foaf/0.1/Document"), graph),
+        Quad(document, RDF_TYPE, NamedNode(f"{DCAT}Distribution"), graph),
+        Quad(document, NamedNode(f"{DCTERMS}title"), Literal(title), graph),
+        Quad(document, NamedNode(f"{DCAT}mediaType"),
+             NamedNode(f"https://www.iana.org/assignments/media-types/{kind}"), graph),
+        Quad(document, NamedNode(f"{DCAT}byteSize"), Literal(str(len(data)),
+                                                             datatype=NamedNode(f"{XSD}nonNegativeInteger")), graph),
+        Quad(document, NamedNode(f"{DCTERMS}identifier"), Literal(f"sha256:{sha}"), graph),
+        Quad(document, NamedNode(f"{DCAT}downloadURL"), NamedNode(f"{document.value}/file"), graph),
+    ])
+    existed = (directory / f"{sha}{SUFFIX[kind]}").exists()
+    paths = [store_file(directory, sha, SUFFIX[kind], data), store_file(directory, sha, ".txt", text.encode())]
+    try:
+        writer.write(quads, [], user, source=f"document {title} for {study.value}")
+    except BaseException:
+        if not existed:
+            for p in paths:
+                p.unlink(missing_ok=True)
+        raise
+    return Attached(document, sha, kind, len(data), len(text))
+
+
+def file_of(directory: Path, sha: str) -> tuple[Path, str] | None:
+    """The stored file of a checksum and its media type."""
+    for kind, suffix in SUFFIX.items():
+        path = directory / f"{sha}{suffix}"
+        if path.exists():
+            return path, kind
+    return None
+
+
+def text_of(directory: Path, sha: str) -> str:
+    path = directory / f"{sha}.txt"
+    return path.read_text() if path.exists() else ""
+
+
+def document_texts(store, directory: Path) -> list[tuple[str, str, str]]:
+    """(study IRI, graph, extracted text) of every document, for the search index."""
+    out = []
+    for row in store.query(DOCUMENTS):
+        sha = row["id"].value.removeprefix("sha256:")
+        text = text_of(directory, sha)
+        if text:
+            out.append((row["study"].value, row["g"].value, text))
+    return out

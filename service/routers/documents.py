@@ -1,0 +1,89 @@
+"""Study documents: upload (`POST /api/studies/{key}/documents`, or the study page's form), download
+(`/id/document/{id}/file`, as the graph's `dcat:downloadURL` says) and extracted text
+(`/id/document/{id}/text`, what search indexes and annotations anchor to). A document is readable by
+whoever may read the graph that describes it: a private study's files stay private."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from pyoxigraph import NamedNode, Variable
+
+from pic.graph.access import NotAllowed
+from pic.graph.documents import DocumentError, attach, file_of, text_of
+from pic.graph.store import bind
+from pic.service.auth import check_csrf, current_user, require_writer
+from pic.service.entities import solutions
+from pic.service.errors import HttpError
+from pic.service.pages import reader
+
+router = APIRouter(tags=["Documents"])
+CHECKSUM = """SELECT ?id ?title WHERE {
+  ?document <http://purl.org/dc/terms/identifier> ?id OPTIONAL { ?document <http://purl.org/dc/terms/title> ?title }
+}"""
+
+
+async def receive(request: Request, key: str, file: UploadFile):
+    user = current_user(request)
+    require_writer(user)
+    settings = request.app.state.settings
+    data = await file.read(settings.max_document_bytes + 1)
+    if len(data) > settings.max_document_bytes:
+        raise HttpError(413, f"the file is larger than {settings.max_document_bytes} bytes", field="file")
+    study = NamedNode(f"{settings.base_iri}study/{key}")
+    try:
+        return await run_in_threadpool(attach, request.app.state.writer, settings.documents_dir, study,
+                                       file.filename or "document", data, user, settings.max_document_bytes)
+    except DocumentError as e:
+        raise HttpError(415 if "is a PDF" in str(e) else 400, str(e), field="file") from None
+    except LookupError as e:
+        raise HttpError(404, str(e)) from None
+    except NotAllowed as e:
+        raise HttpError(403, f"only the study's organisation may add its documents ({e})") from None
+
+
+@router.post("/api/studies/{key}/documents", status_code=201, summary="Déposer un document / Upload a document")
+async def upload(request: Request, key: str, file: Annotated[UploadFile, File()]):
+    """A PDF, DOCX or ODT file for the study (size-limited); 201 with the document's IRI and checksum."""
+    done = await receive(request, key, file)
+    page = "/id/" + done.document.value[len(request.app.state.settings.base_iri):]
+    return JSONResponse({"document": done.document.value, "sha256": done.sha256, "media_type": done.media_type,
+                         "bytes": done.size, "text_characters": done.text_chars, "file": f"{page}/file",
+                         "text": f"{page}/text"}, 201, headers={"Location": page})
+
+
+@router.post("/studies/{key}/documents", summary="Déposer un document (formulaire) / Upload a document (form)")
+async def upload_form(request: Request, key: str, file: Annotated[UploadFile, File()],
+                      csrf: Annotated[str, Form()] = ""):
+    check_csrf(request, csrf)
+    await receive(request, key, file)
+    return RedirectResponse(f"/id/study/{key}#section-documents", status_code=303)
+
+
+def readable_checksum(request: Request, document_id: str) -> tuple[str, str]:
+    """(checksum, file name) of a document the reader may read; 404 otherwise."""
+    view, _ = reader(request)
+    iri = NamedNode(f"{request.app.state.settings.base_iri}document/{document_id}")
+    rows = list(solutions(view, bind(CHECKSUM, {Variable("document"): iri})))
+    if not rows:
+        raise HttpError(404, f"no document {document_id}")
+    title = rows[0]["title"].value if rows[0]["title"] else document_id
+    return rows[0]["id"].value.removeprefix("sha256:"), title
+
+
+@router.get("/id/document/{document_id}/file", summary="Télécharger un document / Download a document")
+def download(request: Request, document_id: str):
+    sha, title = readable_checksum(request, document_id)
+    found = file_of(request.app.state.settings.documents_dir, sha)
+    if found is None:
+        raise HttpError(404, "the document's file is missing from this deployment")
+    path, media = found
+    name = title if title.endswith(path.suffix) else f"{title}{path.suffix}"
+    return FileResponse(path, media_type=media, filename=name, headers={"ETag": f'"{sha}"'})
+
+
+@router.get("/id/document/{document_id}/text", summary="Texte d'un document / A document's text")
+def text(request: Request, document_id: str):
+    sha, _ = readable_checksum(request, document_id)
+    return PlainTextResponse(text_of(request.app.state.settings.documents_dir, sha), headers={"ETag": f'"{sha}"'})
