@@ -42,6 +42,9 @@ STRINGS = {
         "incoming": "Cité par", "on_the_map": "sur la carte des coopérations", "illustrative_badge": "illustratif",
         "not_found": "Le graphe ne dit rien de cette ressource.", "ontology": "Ontologie de la PIC",
         "classes": "Classes", "object_properties": "Relations", "datatype_properties": "Attributs",
+        "partners": "Partenaires : ajouter et corriger vos acteurs, projets, études et données, déposer vos "
+                    "documents, importer un tableur",
+        "reports_home": "l'état annuel des impacts du Louvre-Lens sur le territoire",
         "facilitators": "Animateurs : qui coopère avec qui, d'où vient la connaissance, ce qui a changé depuis 2012",
         "statements": "Ce que dit le graphe",
         "columns": {"project": "Projet", "role": "Rôle", "start": "Début", "study": "Étude", "relation": "Relation",
@@ -128,6 +131,9 @@ STRINGS = {
         "incoming": "Referred to by", "on_the_map": "on the cooperation map", "illustrative_badge": "illustrative",
         "not_found": "The graph says nothing about this resource.", "ontology": "The PIC ontology",
         "classes": "Classes", "object_properties": "Relations", "datatype_properties": "Attributes",
+        "partners": "Partners: add and correct your actors, projects, studies and data, upload your documents, "
+                    "import a spreadsheet",
+        "reports_home": "the annual state of the Louvre-Lens's impacts on the territory",
         "facilitators": "Facilitators: who cooperates with whom, where knowledge flows, what changed since 2012",
         "statements": "What the graph says",
         "columns": {"project": "Project", "role": "Role", "start": "Start", "study": "Study", "relation": "Relation",

@@ -132,6 +132,9 @@ def test_private_and_embargoed_studies_stay_with_their_organisation(app):
         for who in ("alice", "fanny"):
             assert word in app.get(f"/id/study/{slug}", headers=bearer(app, who)).text
             assert app.get("/api/search", params={"q": word}, headers=bearer(app, who)).json()["total"] == 1
+    home = app.get("/").text
+    assert "zorglub" not in home and "private/aula" not in home and "zorglub" not in app.get("/?format=json").text
+    assert "zorglub" in app.get("/", headers=bearer(app, "alice")).text  # the newest planned study, for alice
     values = app.get("/api/contribute/study/etude-sous-embargo", headers=bearer(app, "alice")).json()
     assert values["visibility"] == "embargo" and values["embargo_until"] == "2099-01-01"
 

@@ -1,14 +1,18 @@
-"""The home page and its JSON twin: what the graph holds, latest and planned studies."""
+"""The home page and its JSON twin: what the graph holds, latest and planned studies, and a way in
+for each kind of user. Everything is read through the reader's view: a private study is neither
+counted nor listed for those who may not read it."""
 
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pyoxigraph import Literal, Variable
 
+from pic.graph.store import bind
 from pic.ontology.namespaces import sparql_prefixes
-from pic.service.deps import StoreDep
-from pic.service.i18n import STRINGS, language
-from pic.service.pages import templates
+from pic.service.auth import current_user
+from pic.service.entities import solutions
+from pic.service.i18n import STRINGS
+from pic.service.pages import page_link, reader, templates
 
 router = APIRouter()
 
@@ -29,14 +33,16 @@ KIND_KEYS = {"Organization": "organisations", "Project": "projects", "Study": "s
              "Indicator": "indicators", "Observation": "observations", "Commune": "communes"}
 
 
-def summary(store, lang: str) -> dict:
-    counts = {KIND_KEYS[r["kind"].value.rsplit("#", 1)[-1]]: int(r["n"].value)
-              for r in store.query(COUNTS)}
-    graphs = [{"graph": g.value, "triples": store.count(g)} for g in store.graphs()]
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+
+
+def summary(view, lang: str, link) -> dict:
+    counts = {KIND_KEYS[r["kind"].value.rsplit("#", 1)[-1]]: int(r["n"].value) for r in solutions(view, COUNTS)}
+    graphs = [{"graph": r["g"].value, "triples": int(r["n"].value)} for r in solutions(view, GRAPH_SIZES)]
 
     def studies(statuses: str) -> list[dict]:
-        rows = store.query(STUDIES % statuses, substitutions={Variable("lang"): Literal(lang)})
-        return [{"iri": r["study"].value, "title": r["title"].value,
+        rows = solutions(view, bind(STUDIES % statuses, {Variable("lang"): Literal(lang)}))
+        return [{"iri": r["study"].value, "page": link(r["study"].value), "title": r["title"].value,
                  "date": r["date"].value if r["date"] else None,
                  "illustrative": bool(r["illustrative"] and r["illustrative"].value == "true")}
                 for r in rows]
@@ -48,14 +54,14 @@ def summary(store, lang: str) -> dict:
 
 
 @router.get("/", response_class=HTMLResponse, summary="Accueil / Home")
-def home(request: Request, store: StoreDep, format: str | None = None):
+def home(request: Request, format: str | None = None):
     """Counts, named graphs, latest and planned studies; JSON with `Accept: application/json`."""
-    lang = language(request)
-    data = summary(store, lang)
+    view, lang = reader(request)
+    data = summary(view, lang, page_link(request))
     if format == "json" or "application/json" in request.headers.get("accept", ""):
         return JSONResponse(data)
     response = templates.TemplateResponse(
-        request, "home.html", {"t": STRINGS[lang], "lang": lang, **data})
+        request, "home.html", {"t": STRINGS[lang], "lang": lang, "user": current_user(request), **data})
     if "lang" in request.query_params:
         response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response
