@@ -1,9 +1,9 @@
 """Full-text search over the entities' labels, names, titles and abstracts: SQLite FTS5 beside the store.
 
 Why FTS5: it ships with Python, ranks with BM25, and its `unicode61 remove_diacritics` tokenizer makes
-"lievin" find "Liévin" and "louvre lens" find "Louvre-Lens". The index is derived data: rebuilt from the
-store after every write (the write path's listeners) and by `pic reindex`; each entity remembers the
-named graphs it comes from, so a search only returns what the reader may read.
+"lievin" find "Liévin" and "louvre lens" find "Louvre-Lens". The index is derived data: the entities a
+write touched are re-indexed after it (the write path's listeners), and `pic reindex` rebuilds it all;
+each entity remembers the named graphs it comes from, so a search only returns what the reader may read.
 """
 
 import re
@@ -77,12 +77,51 @@ class SearchIndex:
         One document per entity and named graph: text a private graph says about a public entity is
         only found by those who may read that graph. `documents`: (study, graph, text) of the studies'
         files, searched as part of their study."""
-        from pyoxigraph import Literal, Variable
+        texts, facets = self._read(store, base, documents, None)
+        tmp = self.path.with_name(self.path.name + ".part")
+        tmp.unlink(missing_ok=True)
+        with sqlite3.connect(tmp) as db:
+            db.executescript(SCHEMA)
+            self._insert(db, texts, facets)
+        db.close()
+        with self._lock:
+            tmp.replace(self.path)
+        return len({iri for iri, _ in texts})
 
-        from pic.graph.store import bind
+    def update(self, store, base: str, subjects: set[str], documents: list[tuple[str, str, str]] = ()) -> None:
+        """Re-index only these entities (what one write touched), in one transaction on the live index."""
+        if not self.path.exists():
+            self.rebuild(store, base, documents)
+            return
+        subjects = sorted(s for s in subjects if s.startswith(base))
+        texts, facets = self._read(store, base, [d for d in documents if d[0] in subjects], subjects)
+        with self._lock, self.connect() as db:
+            for start in range(0, len(subjects), 500):
+                chunk = subjects[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for table in ("entity", "title_key", "facet"):
+                    db.execute(f"DELETE FROM {table} WHERE iri IN ({marks})", chunk)
+            self._insert(db, texts, facets)
+        db.close()
+
+    def _read(self, store, base: str, documents, subjects: list[str] | None):
+        """(texts by (entity, graph), facet rows) of every entity under `base`, or of `subjects`."""
+        from pyoxigraph import Literal, NamedNode, Variable
+
+        from pic.graph.store import bind, bind_rows
+
+        def ask(query: str):
+            text = bind(query, {Variable("base"): Literal(base)})
+            if subjects is None:
+                return store.query(text)
+            rows = []
+            for start in range(0, len(subjects), 500):
+                chunk = [[NamedNode(s)] for s in subjects[start:start + 500]]
+                rows.extend(store.query(bind_rows(text, [Variable("s")], chunk)))
+            return rows
 
         texts: dict[tuple[str, str], dict] = {}
-        for row in store.query(bind(TEXTS, {Variable("base"): Literal(base)})):
+        for row in ask(TEXTS):
             entry = texts.setdefault((row["s"].value, row["g"].value), {"title": [], "body": []})
             field = "title" if row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in TITLES else "body"
             if row["text"].value not in entry[field]:
@@ -92,20 +131,16 @@ class SearchIndex:
             texts.setdefault((iri, graph), {"title": [], "body": []})["body"].append(text)
         entities = {iri for iri, _ in texts}
         facets = [(r["s"].value, r["g"].value, r["facet"].value, r["value"].value)
-                  for r in store.query(bind(FACETS, {Variable("base"): Literal(base)})) if r["s"].value in entities]
-        tmp = self.path.with_name(self.path.name + ".part")
-        tmp.unlink(missing_ok=True)
-        with sqlite3.connect(tmp) as db:
-            db.executescript(SCHEMA)
-            db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?)",
-                           [(iri, g, " | ".join(e["title"]), " ".join(e["body"])) for (iri, g), e in texts.items()])
-            db.executemany("INSERT INTO title_key VALUES (?, ?, ?)",
-                           [(iri, g, key(t)) for (iri, g), e in texts.items() for t in e["title"]])
-            db.executemany("INSERT INTO facet VALUES (?, ?, ?, ?)", sorted(set(facets)))
-        db.close()
-        with self._lock:
-            tmp.replace(self.path)
-        return len(entities)
+                  for r in ask(FACETS) if r["s"].value in entities]
+        return texts, facets
+
+    @staticmethod
+    def _insert(db, texts: dict, facets: list) -> None:
+        db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?)",
+                       [(iri, g, " | ".join(e["title"]), " ".join(e["body"])) for (iri, g), e in texts.items()])
+        db.executemany("INSERT INTO title_key VALUES (?, ?, ?)",
+                       [(iri, g, key(t)) for (iri, g), e in texts.items() for t in e["title"]])
+        db.executemany("INSERT INTO facet VALUES (?, ?, ?, ?)", sorted(set(facets)))
 
     def search(self, text: str, readable: list[str] | None, filters: dict | None = None, limit: int = 20,
                offset: int = 0) -> dict:

@@ -31,6 +31,7 @@ from pic.graph.store import Change, FileSource, KnowledgeStore, inferred_data
 from pic.ontology import read_bytes
 
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
+MAX_INCREMENTAL = 5_000  # past this many touched subjects, listeners start over
 
 
 class ValidationFailed(ValueError):
@@ -60,7 +61,9 @@ class Writer:
 
     def __init__(self, store: KnowledgeStore, names: Names, history_dir: Path):
         self.store, self.names, self.history_dir = store, names, Path(history_dir)
-        self.listeners: list = []  # called after every successful write (e.g. refresh query replicas)
+        # called after every successful write with the IRIs of the subjects it touched (None: unknown,
+        # e.g. a file loaded directly), to refresh what derives from the store (replicas, search index)
+        self.listeners: list = []
 
     @cached_property
     def validator(self) -> ShapesValidator:
@@ -143,8 +146,10 @@ class Writer:
             for f in files:
                 f.unlink(missing_ok=True)
             raise
+        touched = None if file else {q.subject.value for q in _chain(added, removed)
+                                     if isinstance(q.subject, NamedNode)}
         for listener in self.listeners:
-            listener()
+            listener(touched if touched is None or len(touched) <= MAX_INCREMENTAL else None)
         return WriteResult(made[0], sorted(g.value for g in graphs), count,
                            len(removed), seconds={"write": round(time.perf_counter() - clock, 3)})
 

@@ -68,11 +68,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         graphs = GraphNames(writer.store)
         index = SearchIndex(settings.data_dir / "search.sqlite")
 
-        def reindex() -> None:
-            index.rebuild(writer.store, settings.base_iri, document_texts(writer.store, settings.documents_dir))
+        def reindex(subjects: set[str] | None) -> None:
+            documents = document_texts(writer.store, settings.documents_dir)
+            if subjects is None:
+                index.rebuild(writer.store, settings.base_iri, documents)
+            else:
+                index.update(writer.store, settings.base_iri, subjects, documents)
 
-        reindex()
-        writer.listeners += [queries.snapshot, graphs.refresh, reindex]
+        reindex(None)
+        writer.listeners += [lambda _: queries.snapshot(), lambda _: graphs.refresh(), reindex]
         app.state.search = index
         app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite")
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries

@@ -214,6 +214,9 @@ def test_a_facilitator_reverts_a_change_from_the_history(app):
                                                         "type": "association"})
     page = app.get("/id/actor/collectif-terrils").text
     assert "Nom erroné" in page
+    # the search index follows each write (only the entities it touched are re-indexed)
+    assert [h["iri"] for h in app.get("/api/search", params={"q": "nom errone"}).json()["hits"]] == [
+        f"{ID}actor/collectif-terrils"]
     change = re.search(r'data-change="([^"]+)"', page).group(1)
     assert "/revert" not in page  # anonymous readers see the history, not the button
     assert c.post(f"/changes/{change}/revert", data={"csrf": c.csrf}).status_code == 403  # a partner
@@ -225,6 +228,8 @@ def test_a_facilitator_reverts_a_change_from_the_history(app):
     assert r.status_code == 303
     page = app.get("/id/actor/collectif-terrils").text
     assert "Collectif des terrils" in page and "Nom erroné" not in page
+    assert app.get("/api/search", params={"q": "nom errone"}).json()["total"] == 0
+    assert app.get("/api/search", params={"q": "collectif terrils"}).json()["hits"][0]["exact"] is False
     assert "revert of" in page.split('id="history"')[1] and "fanny" in page.split('id="history"')[1]
     assert f.post(f"/changes/{change}/revert", data={"csrf": f.csrf}).status_code == 409
     assert f.post("/changes/nope/revert", data={"csrf": f.csrf}).status_code == 404
