@@ -1,129 +1,150 @@
-"""The parts of an entity page that depend on its kind: a project's roles, a study's lineage, a
-territory's hierarchy and key figures… Each section is one query with the entity bound as `?s`; a
-column `x` with a companion `xLabel` is a link, any other column is text."""
+"""The parts of an entity page that depend on its kind: a project's roles, a study's lineage and
+documents, a territory's hierarchy and key figures… Each section is one query about `?this`; an IRI
+column is a link labelled in the reader's language, other columns are text (a column `x` may carry its
+own text in `xLabel`).
 
-from pyoxigraph import Literal, NamedNode, Variable
+Two choices keep the page fast on a large graph: the entity is written into the query as a constant
+(serialised by pyoxigraph, so it cannot change the query) because the engine plans a constant far better
+than a VALUES join, and labels are fetched once for the whole page rather than by OPTIONALs in each
+query (an OPTIONAL on a possibly unbound variable scans every label of the graph).
+"""
 
-from pic.graph.store import bind
+import re
+
+from pyoxigraph import NamedNode, Variable
+
+from pic.graph.store import bind_rows
 from pic.ontology.namespaces import sparql_prefixes
 
 P = sparql_prefixes()
-
-
-def label(var: str, lang_var: str = "lang") -> str:
-    """The French or English label of ?var (the reader's language first)."""
-    names = "rdfs:label|skos:prefLabel|dcterms:title"
-    return (f"OPTIONAL {{ ?{var} {names} ?{var}L1 FILTER (lang(?{var}L1) = ?{lang_var}) }}"
-            f" OPTIONAL {{ ?{var} rdfs:label|skos:prefLabel|dcterms:title ?{var}L2 FILTER (lang(?{var}L2) = 'fr') }}"
-            f" BIND (COALESCE(?{var}L1, ?{var}L2, STR(?{var})) AS ?{var}Label)")
-
+YEAR = "OPTIONAL { ?study dcterms:issued|pic:expectedYear ?y } BIND (STR(?y) AS ?year)"
 
 SECTIONS: dict[str, list[dict]] = {
     "actor": [
         {"id": "projects", "fr": "Projets et rôles", "en": "Projects and roles",
-         "columns": ["project", "role", "start"],
-         "query": P + f"""SELECT DISTINCT ?project ?projectLabel ?role ?roleLabel ?start WHERE {{
-            ?project prov:qualifiedAssociation ?a . ?a prov:agent ?s ; prov:hadRole ?role .
-            OPTIONAL {{ ?project prov:startedAtTime ?t }} BIND (SUBSTR(STR(?t), 1, 4) AS ?start)
-            {label('project')} {label('role')} }} ORDER BY DESC(?start) ?projectLabel"""},
+         "columns": ["project", "role", "start"], "query": P + """SELECT DISTINCT ?project ?role ?start WHERE {
+            ?project prov:qualifiedAssociation ?a . ?a prov:agent ?this ; prov:hadRole ?role .
+            OPTIONAL { ?project prov:startedAtTime ?t } BIND (SUBSTR(STR(?t), 1, 4) AS ?start)
+         } ORDER BY DESC(?start) LIMIT 300"""},
         {"id": "studies", "fr": "Études réalisées ou commandées", "en": "Studies produced or commissioned",
-         "columns": ["study", "relation", "status", "year"],
-         "query": P + f"""SELECT DISTINCT ?study ?studyLabel ?relation ?relationLabel ?status ?statusLabel ?year
-            WHERE {{
-            VALUES ?relation {{ pic:producedBy pic:commissionedBy }} ?study ?relation ?s .
-            OPTIONAL {{ ?study pic:studyStatus ?status }}
-            OPTIONAL {{ ?study dcterms:issued|pic:expectedYear ?y }} BIND (STR(?y) AS ?year)
-            {label('study')} {label('relation')} {label('status')} }} ORDER BY DESC(?year)"""},
+         "columns": ["study", "relation", "status", "year"], "query": P + f"""
+         SELECT DISTINCT ?study ?relation ?status ?year WHERE {{
+            VALUES ?relation {{ pic:producedBy pic:commissionedBy }} ?study ?relation ?this .
+            OPTIONAL {{ ?study pic:studyStatus ?status }} {YEAR}
+         }} ORDER BY DESC(?year) LIMIT 300"""},
         {"id": "memberships", "fr": "Adhésions", "en": "Memberships", "columns": ["organisation", "role"],
-         "query": P + f"""SELECT DISTINCT ?organisation ?organisationLabel ?role ?roleLabel WHERE {{
-            ?m org:member ?s ; org:organization ?organisation . OPTIONAL {{ ?m org:role ?role }}
-            {label('organisation')} {label('role')} }}"""},
+         "query": P + """SELECT DISTINCT ?organisation ?role WHERE {
+            ?m org:member ?this ; org:organization ?organisation . OPTIONAL { ?m org:role ?role } }"""},
         {"id": "members", "fr": "Membres", "en": "Members", "columns": ["member", "role"],
-         "query": P + f"""SELECT DISTINCT ?member ?memberLabel ?role ?roleLabel WHERE {{
-            ?m org:organization ?s ; org:member ?member . OPTIONAL {{ ?m org:role ?role }}
-            OPTIONAL {{ ?member foaf:name ?name }}
-            {label('member')} {label('role')} }} ORDER BY ?memberLabel"""},
+         "query": P + """SELECT DISTINCT ?member ?role WHERE {
+            ?m org:organization ?this ; org:member ?member . OPTIONAL { ?m org:role ?role }
+         } ORDER BY ?member LIMIT 300"""},
     ],
     "project": [
         {"id": "roles", "fr": "Rôles des acteurs", "en": "Actors' roles", "columns": ["actor", "role"],
-         "query": P + f"""SELECT DISTINCT ?actor ?actorLabel ?role ?roleLabel WHERE {{
-            ?s prov:qualifiedAssociation ?a . ?a prov:agent ?actor ; prov:hadRole ?role .
-            {label('actor')} {label('role')} }} ORDER BY ?roleLabel ?actorLabel"""},
+         "query": P + """SELECT DISTINCT ?actor ?role WHERE {
+            ?this prov:qualifiedAssociation ?a . ?a prov:agent ?actor ; prov:hadRole ?role . } ORDER BY ?role"""},
         {"id": "studies-used", "fr": "Études utilisées", "en": "Studies used", "columns": ["study", "year"],
-         "query": P + f"""SELECT DISTINCT ?study ?studyLabel ?year WHERE {{
-            ?s prov:used ?study . OPTIONAL {{ ?study dcterms:issued|pic:expectedYear ?y }} BIND (STR(?y) AS ?year)
-            {label('study')} }} ORDER BY DESC(?year)"""},
+         "query": P + f"SELECT DISTINCT ?study ?year WHERE {{ ?this prov:used ?study . {YEAR} }} ORDER BY DESC(?year)"},
     ],
     "study": [
         {"id": "documents", "fr": "Documents", "en": "Documents", "columns": ["document", "file", "text", "size"],
          "query": P + """SELECT ?document ?documentLabel ?file ?fileLabel ?text ?textLabel ?size WHERE {
-            ?s dcat:distribution ?document . ?document dcterms:title ?documentLabel ; dcat:downloadURL ?file ;
+            ?this dcat:distribution ?document . ?document dcterms:title ?documentLabel ; dcat:downloadURL ?file ;
               dcat:mediaType ?media ; dcat:byteSize ?bytes .
             BIND (UCASE(STRAFTER(STR(?media), "/application/")) AS ?kind)
             BIND (IF(CONTAINS(?kind, "PDF"), "PDF", IF(CONTAINS(?kind, "WORD"), "DOCX", "ODT")) AS ?fileLabel)
             BIND (IRI(CONCAT(STR(?document), "/text")) AS ?text) BIND ("texte / text" AS ?textLabel)
             BIND (CONCAT(STR(ROUND(?bytes / 1000)), " ko") AS ?size) } ORDER BY ?documentLabel"""},
         {"id": "builds-on", "fr": "S'appuie sur", "en": "Builds on", "columns": ["study", "year"],
-         "query": P + f"""SELECT DISTINCT ?study ?studyLabel ?year WHERE {{
-            ?s prov:wasDerivedFrom ?study . OPTIONAL {{ ?study dcterms:issued|pic:expectedYear ?y }}
-            BIND (STR(?y) AS ?year) {label('study')} }} ORDER BY DESC(?year)"""},
+         "query": P + f"SELECT DISTINCT ?study ?year WHERE {{ ?this prov:wasDerivedFrom ?study . {YEAR} }}"
+                      " ORDER BY DESC(?year)"},
         {"id": "built-on-by", "fr": "Études qui s'appuient sur elle", "en": "Studies that build on it",
          "columns": ["study", "year"],
-         "query": P + f"""SELECT DISTINCT ?study ?studyLabel ?year WHERE {{
-            ?study prov:wasDerivedFrom ?s . OPTIONAL {{ ?study dcterms:issued|pic:expectedYear ?y }}
-            BIND (STR(?y) AS ?year) {label('study')} }} ORDER BY DESC(?year)"""},
+         "query": P + f"SELECT DISTINCT ?study ?year WHERE {{ ?study prov:wasDerivedFrom ?this . {YEAR} }}"
+                      " ORDER BY DESC(?year) LIMIT 300"},
         {"id": "informs", "fr": "Projets et questions qu'elle éclaire", "en": "Projects and questions it informs",
-         "columns": ["target"],
-         "query": P + f"""SELECT DISTINCT ?target ?targetLabel WHERE {{
-            {{ ?target prov:used ?s }} UNION {{ ?target pic:informedByStudy ?s }} {label('target')} }}
-            ORDER BY ?targetLabel"""},
+         "columns": ["target"], "query": P + """SELECT DISTINCT ?target WHERE {
+            { ?target prov:used ?this } UNION { ?target pic:informedByStudy ?this } } LIMIT 300"""},
     ],
     "territory": [
         {"id": "within", "fr": "Situé dans", "en": "Within", "columns": ["territory"],
-         "query": P + f"""SELECT DISTINCT ?territory ?territoryLabel WHERE {{
-            ?s (pic:withinTerritory|igeo:subdivisionDirecteDe)+ ?territory . {label('territory')} }}"""},
+         "query": P + "SELECT DISTINCT ?territory WHERE { ?this pic:withinTerritory ?territory }"},
         {"id": "contains", "fr": "Subdivisions", "en": "Subdivisions", "columns": ["territory"],
-         "query": P + f"""SELECT DISTINCT ?territory ?territoryLabel WHERE {{
-            ?territory igeo:subdivisionDirecteDe ?s . {label('territory')} }} ORDER BY ?territoryLabel LIMIT 200"""},
+         "query": P + "SELECT DISTINCT ?territory WHERE { ?territory igeo:subdivisionDirecteDe ?this }"
+                      " ORDER BY ?territory LIMIT 200"},
         {"id": "key-indicators", "fr": "Indicateurs clés (dernière valeur)", "en": "Key indicators (latest value)",
-         "columns": ["indicator", "year", "value", "unit"],
-         "query": P + f"""SELECT ?indicator ?indicatorLabel ?year ?value ?unit WHERE {{
-            {{ SELECT ?dataset (MAX(?y) AS ?last) WHERE {{
-                 ?o pic:refArea ?s ; qb:dataSet ?dataset ; pic:refYear ?y }} GROUP BY ?dataset }}
-            ?observation pic:refArea ?s ; qb:dataSet ?dataset ; pic:refYear ?last ; pic:value ?v .
-            ?dataset pic:measuresIndicator ?indicator . OPTIONAL {{ ?dataset pic:unit ?unit }}
-            BIND (STR(?last) AS ?year) BIND (STR(?v) AS ?value) {label('indicator')} }}
-            ORDER BY ?indicatorLabel LIMIT 50"""},
+         "columns": ["indicator", "year", "value", "unit"], "latest": "indicator",
+         "query": P + """SELECT ?indicator ?year ?value ?unit WHERE {
+            ?observation pic:refArea ?this ; qb:dataSet ?dataset ; pic:refYear ?y ; pic:value ?v .
+            ?dataset pic:measuresIndicator ?indicator . OPTIONAL { ?dataset pic:unit ?unit }
+            BIND (STR(?y) AS ?year) BIND (STR(?v) AS ?value) } LIMIT 5000"""},
         {"id": "covering", "fr": "Acteurs, projets et études qui le couvrent",
          "en": "Actors, projects and studies covering it", "columns": ["item", "kind"],
-         "query": P + f"""SELECT DISTINCT ?item ?itemLabel ?kind WHERE {{
-            ?part (pic:withinTerritory|igeo:subdivisionDirecteDe)* ?s .
+         "query": P + """SELECT DISTINCT ?item ?kind WHERE {
+            { BIND (?this AS ?part) } UNION { ?part pic:withinTerritory ?this }
             ?item dcterms:spatial|pic:territoryOfAction ?part .
-            ?item a ?class . VALUES (?class ?kind) {{ (foaf:Agent "actor") (org:Organization "actor")
-              (pic:Project "project") (pic:Study "study") }}
-            {label('item')} }} ORDER BY ?kind ?itemLabel LIMIT 300"""},
+            ?item a ?class . VALUES (?class ?kind) { (foaf:Agent "actor") (org:Organization "actor")
+              (pic:Project "project") (pic:Study "study") }
+         } ORDER BY ?kind ?item LIMIT 300"""},
     ],
 }
+LABELS = P + """SELECT ?x ?label WHERE {
+  ?x rdfs:label|skos:prefLabel|dcterms:title ?label FILTER (lang(?label) IN ("fr", "en", ""))
+}"""
+
+
+def about(query: str, iri: str) -> str:
+    """The query with `?this` replaced by the entity's IRI, serialised by pyoxigraph."""
+    return re.sub(r"\?this\b", str(NamedNode(iri)), query)
 
 
 def sections(view, kind: str, iri: str, lang: str, solutions) -> list[dict]:
     """The kind's sections that have rows, each {id, title, columns, rows: [[{iri?, text}]]}."""
     out = []
     for spec in SECTIONS.get(kind, []):
-        rows = solutions(view, bind(spec["query"], {Variable("s"): NamedNode(iri), Variable("lang"): Literal(lang)}))
+        rows = list(solutions(view, about(spec["query"], iri)))
+        if spec.get("latest"):
+            rows = latest(rows, spec["latest"])
         table = []
         for r in rows:
             cells = []
             for c in spec["columns"]:
-                value, shown = r[c], r[f"{c}Label"] if f"{c}Label" in spec["query"] else None
+                value, own = r[c], r[f"{c}Label"] if f"?{c}Label" in spec["query"] else None
                 if value is None:
                     cells.append({"text": ""})
                 elif isinstance(value, NamedNode):
-                    cells.append({"iri": value.value, "text": shown.value if shown else value.value})
+                    cells.append({"iri": value.value, "text": own.value if own else None})
                 else:
                     cells.append({"text": value.value})
             table.append(cells)
         if table:
-            out.append({"id": spec["id"], "title": spec[lang] if lang in spec else spec["fr"],
-                        "columns": spec["columns"], "rows": table})
+            out.append({"id": spec["id"], "title": spec.get(lang, spec["fr"]), "columns": spec["columns"],
+                        "rows": table})
+    label_cells(view, out, lang, solutions)
     return out
+
+
+def latest(rows, key: str) -> list:
+    """One row per `key`, the one with the latest year."""
+    best: dict[str, object] = {}
+    for r in rows:
+        k = r[key].value
+        if k not in best or r["year"].value > best[k]["year"].value:
+            best[k] = r
+    return [best[k] for k in sorted(best)]
+
+
+def label_cells(view, sections_: list[dict], lang: str, solutions) -> None:
+    """Give every IRI cell without its own text the label in the reader's language (French, else any)."""
+    cells = [cell for s in sections_ for row in s["rows"] for cell in row if cell.get("iri") and not cell["text"]]
+    iris = sorted({cell["iri"] for cell in cells})
+    found: dict[str, dict[str, str]] = {}
+    for start in range(0, len(iris), 500):
+        chunk = [[NamedNode(i)] for i in iris[start:start + 500]]
+        for r in solutions(view, bind_rows(LABELS, [Variable("x")], chunk)):
+            found.setdefault(r["x"].value, {}).setdefault(r["label"].language or "", r["label"].value)
+    for cell in cells:
+        labels = found.get(cell["iri"], {})
+        cell["text"] = (labels.get(lang) or labels.get("fr") or next(iter(labels.values()), None)
+                        or cell["iri"].rsplit("/", 1)[-1])
