@@ -1,5 +1,6 @@
 """The README's examples for researchers run against a live server: docs are tests."""
 
+import os
 import re
 import subprocess
 import sys
@@ -21,8 +22,10 @@ def examples() -> list[tuple[str, str, str]]:
 def test_readme_example_runs(live_server, name, lang, code):
     code = code.replace("http://127.0.0.1:8000", live_server)
     command = ["bash", "-c", code] if lang == "sh" else [sys.executable, "-c", code]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "TOKEN": "t"}  # the live server's admin token
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     expected = {"curl": "62498", "saved-query": "246200364", "sparqlwrapper": "cooperation pairs",
-                "rdflib": "150 communes", "pandas": "Lens", "maps-graphml": "actors; broker:"}
+                "rdflib": "150 communes", "pandas": "Lens", "maps-graphml": "actors; broker:",
+                "contribute": '"title_fr":"Enquête vélo 2026"'}
     assert expected[name] in result.stdout, result.stdout
