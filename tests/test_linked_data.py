@@ -117,4 +117,19 @@ def test_entity_pages_render_offline_with_links_chart_and_mini_network(live_serv
         assert "Hauts-de-France" in page.inner_text(".entity-picture")
         page.goto(f"{live_server}/id/study/etat-impacts-2021")
         assert page.locator('#statements a[href^="/id/"]').count() > 0
+        assert page.locator("#section-built-on-by a").count() > 0  # its successor, the other way round
+        page.goto(f"{live_server}/id/study/frequentation-habitants-louvre-lens")
+        assert "1 500 foyers" in page.inner_text(".abstract")
+        with page.expect_download() as download:
+            page.locator('#section-documents a[href$="/file"]').click()
+        assert download.value.suggested_filename.endswith("-fictif.pdf")
+        page.goto(f"{live_server}/id/project/louvre-lens-construction")
+        roles = page.inner_text("#section-roles")
+        assert "Pilote" in roles and "Musée du Louvre-Lens" in roles
+        page.goto(f"{live_server}/id/territory/commune/62498")
+        assert "Pas-de-Calais" in page.inner_text("#section-within")
+        assert page.locator("#section-key-indicators tbody tr").count() > 0
+        page.locator("#section-covering a").first.click()
+        page.wait_for_load_state()
+        assert "/id/" in page.url and page.locator("h1").count() == 1
         assert blocked == [], blocked
