@@ -8,6 +8,7 @@ from pic.graph.names import Names
 
 ROLES = ("anonymous", "partner", "facilitator", "admin")
 DERIVED = ("inferred", "provenance")  # written by the write path itself, never by a user
+MODERATION = ("hidden", "moderation")  # hidden annotations and moderators' decisions: facilitators only
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class User:
     name: str
     role: str = "anonymous"
     org: str | None = None
+    groups: frozenset[str] = frozenset()  # working groups its organisation belongs to (slugs)
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -33,6 +35,8 @@ def may_write(user: User, graph: NamedNode, names: Names) -> bool:
         return False
     if user.role == "admin":
         return True
+    if kind in MODERATION:
+        return user.role == "facilitator"
     if kind not in ("partner", "annotations", "private"):
         return False
     if user.role == "facilitator" and kind != "private":

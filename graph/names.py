@@ -52,9 +52,15 @@ class Names:
         return graph.value[len(prefix):].split("/", 1)[0]
 
     def owner_of(self, graph: NamedNode) -> str | None:
-        """The organisation slug of a partner, annotation or private graph (`private/{org}/…`)."""
+        """The organisation slug of a partner, annotation, private or hidden graph: the segment after the
+        kind (`partner/{org}`, `annotations/{org}/group/{group}`, `private/{org}/…`, `hidden/{org}`)."""
         rest = graph.value[len(f"{self.base}graph/"):]
-        parts = rest.split("/", 1)
-        if len(parts) == 2 and parts[0] == "private":
-            return parts[1].split("/", 1)[0]
-        return parts[1] if len(parts) == 2 and parts[0] in ("partner", "annotations") else None
+        parts = rest.split("/", 2)
+        if len(parts) >= 2 and parts[0] in ("partner", "annotations", "private", "hidden"):
+            return parts[1]
+        return None
+
+    def group_of(self, graph: NamedNode) -> str | None:
+        """The working group an annotation graph is shared with (`annotations/{org}/group/{group}`)."""
+        parts = graph.value[len(f"{self.base}graph/"):].split("/")
+        return parts[3] if len(parts) == 4 and parts[0] == "annotations" and parts[2] == "group" else None

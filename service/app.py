@@ -16,6 +16,7 @@ from pic.service import errors
 from pic.service.accounts import Accounts
 from pic.service.routers import (
     accounts,
+    annotations,
     contributions,
     documents,
     graph_store,
@@ -31,6 +32,7 @@ from pic.service.routers import (
     workbench,
 )
 from pic.service.settings import Settings
+from pic.service.state import GraphNames, WorkingGroups
 
 
 def query_runner(settings: Settings, store):
@@ -45,17 +47,6 @@ def query_runner(settings: Settings, store):
                         settings.query_timeout)
 
 
-class GraphNames:
-    """The store's graph names, kept between writes: every query needs them to build its dataset."""
-
-    def __init__(self, store):
-        self.store = store
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.names = [g.value for g in self.store.graphs()]
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -65,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.demo and is_empty(writer):
             initialise(writer, demo=True, documents=settings.documents_dir)
         queries = query_runner(settings, writer.store)
-        graphs = GraphNames(writer.store)
+        graphs, groups = GraphNames(writer.store), WorkingGroups(writer.store, settings.base_iri)
         index = SearchIndex(settings.data_dir / "search.sqlite")
 
         def reindex(subjects: set[str] | None) -> None:
@@ -76,11 +67,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 index.update(writer.store, settings.base_iri, subjects, documents)
 
         reindex(None)
-        writer.listeners += [lambda _: queries.snapshot(), lambda _: graphs.refresh(), reindex]
+        writer.listeners += [lambda _: queries.snapshot(), lambda _: graphs.refresh(), lambda _: groups.refresh(),
+                             reindex]
         app.state.search = index
         app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite")
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
-        app.state.graphs = graphs
+        app.state.graphs, app.state.groups = graphs, groups
         yield
         queries.close()
         writer.store.close()
@@ -107,5 +99,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(contributions.router)
     app.include_router(history.router)
+    app.include_router(annotations.router)
     saved_queries.install(app)
     return app

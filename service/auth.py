@@ -7,8 +7,10 @@ facilitators and admins, and by nobody else, whatever a query says.
 """
 
 import hmac
+from dataclasses import replace
 
 from fastapi import Request
+from pyoxigraph import NamedNode
 
 from pic.graph.access import User
 from pic.graph.contributions import embargo_lifted
@@ -22,6 +24,15 @@ SESSION_COOKIE = "pic_session"
 
 
 def current_user(request: Request) -> User:
+    """Who is asking, with the working groups of their organisation (for group-shared annotations)."""
+    user = identified(request)
+    groups = getattr(request.app.state, "groups", None)
+    if user.org and groups is not None:
+        return replace(user, groups=groups.of(user.org))
+    return user
+
+
+def identified(request: Request) -> User:
     header = request.headers.get("authorization", "")
     if not header:
         session = current_session(request)
@@ -64,14 +75,23 @@ def require_admin(user: User) -> None:
 
 def may_read(user: User, graph: str, names: Names) -> bool:
     """Private graphs `{base}graph/private/{org}/…`: that organisation's members, facilitators, admins;
-    an embargoed one (`private/{org}/until-YYYY-MM-DD`) is everyone's from that day on."""
-    private = f"{names.base}graph/private/"
-    if not graph.startswith(private):
+    an embargoed one (`private/{org}/until-YYYY-MM-DD`) is everyone's from that day on. Annotations
+    shared with a working group (`annotations/{org}/group/{group}`): the group's members too. Hidden
+    annotations (`hidden/{org}`): facilitators and admins."""
+    node = NamedNode(graph) if graph.startswith(names.base) else None
+    kind = names.kind_of(node) if node else "other"
+    if kind not in ("private", "hidden", "annotations"):
         return True
     if user.role in ("admin", "facilitator"):
         return True
-    org, _, rest = graph[len(private):].partition("/")
-    return (user.org is not None and org == user.org) or embargo_lifted(rest)
+    if kind == "hidden":
+        return False
+    own = user.org is not None and names.owner_of(node) == user.org
+    if kind == "annotations":
+        group = names.group_of(node)
+        return group is None or own or group in user.groups
+    rest = graph[len(f"{names.base}graph/private/"):].partition("/")[2]
+    return own or embargo_lifted(rest)
 
 
 def readable_graphs(user: User, all_graphs: list[str], names: Names) -> list[str] | None:
