@@ -25,6 +25,7 @@ from pic.service.routers import (
     imports,
     linked_data,
     maps,
+    moderation,
     reports,
     saved_queries,
     search,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(contributions.router)
     app.include_router(history.router)
+    app.include_router(moderation.router)
     app.include_router(annotations.router)
     saved_queries.install(app)
     return app

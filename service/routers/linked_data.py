@@ -13,6 +13,7 @@ from pyoxigraph import NamedNode, Variable
 from pic.graph import contributions
 from pic.graph.access import may_write
 from pic.graph.contributions import SINGULAR
+from pic.graph.documents import text_of
 from pic.graph.query_workers import Job
 from pic.graph.spreadsheet_import import KINDS
 from pic.graph.store import bind
@@ -115,9 +116,41 @@ def entity(request: Request, path: str):
         "map": f"/maps/cooperation?ego={quote(iri)}" if data["kind"] == "actor" else None,
         "sections": sections, "history": history, "edit": edit_link(request, iri),
         "abstract": [v for g in data["statements"] if g["predicate"].endswith("/abstract") for v in g["values"]],
-        "session": current_session(request), "reverted": request.query_params.get("reverted")})
+        "session": current_session(request), "reverted": request.query_params.get("reverted"),
+        "texts": document_texts(request, sections), "annotator": annotator(request),
+        "annotation_strings": {**STRINGS[lang]["annotations"], "motivations": STRINGS[lang]["motivations"],
+                               "relations": STRINGS[lang]["moderation"]["relations"]}})
     response.headers["Vary"] = "Accept"
     return response
+
+
+def document_texts(request: Request, sections: list[dict]) -> list[dict]:
+    """The extracted text of each document shown on the page, to read and annotate in place."""
+    store = request.app.state.writer.store
+    out = []
+    for section in sections:
+        if section["id"] != "documents":
+            continue
+        for row in section["rows"]:
+            iri = row[0]["iri"]
+            found = list(store.query(bind("SELECT ?id WHERE { ?d <http://purl.org/dc/terms/identifier> ?id }",
+                                          {Variable("d"): NamedNode(iri)})))
+            if found:
+                sha = found[0]["id"].value.removeprefix("sha256:")
+                out.append({"iri": iri, "title": row[0]["text"],
+                            "text": text_of(request.app.state.settings.documents_dir, sha)})
+    return out
+
+
+def annotator(request: Request) -> dict | None:
+    """The signed-in browser user who may annotate here (writes carry the session's CSRF token)."""
+    session = current_session(request)
+    if session is None or not session.user.org:
+        return None
+    user = current_user(request)
+    base = request.app.state.settings.base_iri
+    groups = " ".join(f"{base}group/{g}" for g in sorted(user.groups))
+    return {"name": user.name, "csrf": session.csrf, "groups": groups}
 
 
 def edit_link(request: Request, iri: str) -> str | None:

@@ -1,0 +1,139 @@
+"""Moderation: partners flag an annotation (a private `moderating` annotation the facilitators read);
+facilitators hide it (kept, with who and why) or restore it, and accept or reject proposed links, from
+the queue page `/moderation` (session + CSRF) or the JSON API (bearer token)."""
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+
+from pic.graph.annotation_model import AnnotationError
+from pic.graph.moderation import ModerationError, decide, decision, hide, restore
+from pic.ontology.namespaces import sparql_prefixes
+from pic.service.auth import check_csrf, current_session, current_user, require_writer
+from pic.service.errors import HttpError
+from pic.service.i18n import STRINGS, language
+from pic.service.pages import page_link, templates
+from pic.service.routers.annotations import fetch, notes
+
+router = APIRouter(tags=["Moderation"])
+FLAGGED = sparql_prefixes() + """
+SELECT ?a (COUNT(DISTINCT ?flag) AS ?flags) (SAMPLE(?why) AS ?reason) WHERE {
+  ?flag oa:motivatedBy oa:moderating ; oa:hasTarget ?a . OPTIONAL { ?flag oa:hasBody/rdf:value ?why }
+} GROUP BY ?a ORDER BY DESC(?flags)"""
+PROPOSALS = sparql_prefixes() + """
+SELECT DISTINCT ?a WHERE { GRAPH ?g { ?a oa:motivatedBy oa:linking ; oa:hasBody/pic:relation ?relation } }"""
+HIDDEN = sparql_prefixes() + "SELECT ?a WHERE { GRAPH ?g { ?a pic:hiddenBy ?who } }"
+
+
+async def form_or_json(request: Request) -> dict:
+    if request.headers.get("content-type", "").startswith("application/json"):
+        return await request.json()
+    return dict(await request.form())
+
+
+async def moderator(request: Request, values: dict):
+    user = current_user(request)
+    require_writer(user)
+    if not request.headers.get("authorization"):
+        check_csrf(request, values.get("csrf"))
+    return user
+
+
+def done(request: Request, values: dict, body: dict):
+    if values.get("back", "").startswith("/"):
+        return RedirectResponse(values["back"], status_code=303)
+    return JSONResponse(body)
+
+
+@router.post("/annotations/{key}/flag", summary="Signaler une annotation / Flag an annotation")
+async def flag(request: Request, key: str):
+    values = await form_or_json(request)
+    user = await moderator(request, values)
+    store, stored = fetch(request, key, user)
+    data = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "moderating",
+            "target": stored.iri}
+    if str(values.get("reason", "")).strip():
+        data["body"] = {"type": "TextualBody", "value": str(values["reason"])[:2000], "purpose": "moderating"}
+    try:
+        await run_in_threadpool(store.create, data, user, None)
+    except AnnotationError as e:
+        raise HttpError(e.status, str(e), field=e.field) from None
+    return done(request, values, {"flagged": stored.iri})
+
+
+async def facilitate(request: Request, key: str, action):
+    values = await form_or_json(request)
+    user = await moderator(request, values)
+    if user.role not in ("facilitator", "admin"):
+        raise HttpError(403, "moderation needs the facilitator role")
+    store, stored = fetch(request, key, user)
+    try:
+        result = await run_in_threadpool(action, store, stored, user, values)
+    except ModerationError as e:
+        raise HttpError(e.status, str(e), field="reason" if e.status == 400 else None) from None
+    return done(request, values, {"annotation": stored.iri, **(result or {})})
+
+
+@router.post("/annotations/{key}/hide", summary="Masquer / Hide (facilitators)")
+async def hide_annotation(request: Request, key: str):
+    return await facilitate(request, key, lambda s, a, u, v: hide(s, a, u, str(v.get("reason", ""))))
+
+
+@router.post("/annotations/{key}/restore", summary="Rétablir / Restore (facilitators)")
+async def restore_annotation(request: Request, key: str):
+    return await facilitate(request, key, lambda s, a, u, v: restore(s, a, u))
+
+
+@router.post("/annotations/{key}/accept", summary="Accepter un lien / Accept a link (facilitators)")
+async def accept(request: Request, key: str):
+    return await facilitate(request, key, lambda s, a, u, v: {"graph": decide(s, a, u, True).value})
+
+
+@router.post("/annotations/{key}/reject", summary="Refuser un lien / Reject a link (facilitators)")
+async def reject(request: Request, key: str):
+    return await facilitate(request, key, lambda s, a, u, v: decide(s, a, u, False) and None)
+
+
+@router.get("/moderation", response_class=HTMLResponse, summary="File de modération / Moderation queue")
+def queue(request: Request):
+    """Flagged annotations, hidden ones, and the links waiting for a decision."""
+    session, lang = current_session(request), language(request)
+    user = session.user if session else current_user(request)
+    if user.role not in ("facilitator", "admin"):
+        raise HttpError(403 if user.role != "anonymous" else 401, "the moderation queue is for facilitators")
+    store = notes(request)
+    items = {"flagged": [], "hidden": [], "proposals": []}
+    for row in store.query(FLAGGED, None):
+        stored = store.get(row["a"].value, None)
+        if stored and store.names.kind_of(stored.graph) != "hidden":
+            items["flagged"].append({**card(store, stored), "flags": int(row["flags"].value),
+                                     "reason": row["reason"].value if row["reason"] else ""})
+    for row in store.query(HIDDEN, None):
+        stored = store.get(row["a"].value, None)
+        if stored:
+            record = {p.rsplit("#", 1)[-1]: o.value for s, p, o in stored.triples if "#hidden" in p}
+            items["hidden"].append({**card(store, stored), **record})
+    for row in store.query(PROPOSALS, None):
+        if decision(store, row["a"].value) is None:
+            stored = store.get(row["a"].value, None)
+            if stored and store.names.kind_of(stored.graph) != "hidden":
+                items["proposals"].append(card(store, stored))
+    return templates.TemplateResponse(request, "moderation.html", {
+        "t": STRINGS[lang], "lang": lang, "items": items, "csrf": session.csrf if session else "",
+        "link": page_link(request)})
+
+
+def card(store, stored) -> dict:
+    data = store.json(stored)
+    bodies = data.get("body", [])
+    bodies = bodies if isinstance(bodies, list) else [bodies]
+    target = data["target"] if isinstance(data["target"], dict) else {"source": data["target"]}
+    return {"key": stored.iri.rsplit("/", 1)[-1], "iri": stored.iri, "motivation": data["motivation"],
+            "author": data.get("creator", {}).get("name", ""), "created": data.get("created", ""),
+            "text": " ".join(b.get("value", "") for b in bodies if isinstance(b, dict)),
+            "target": target.get("source"), "quote": next((s.get("exact") for s in (
+                target.get("selector") if isinstance(target.get("selector"), list) else [target.get("selector")])
+                if s and s.get("exact")), ""),
+            "links": [(b.get("pic:relation"), b.get("source")) for b in bodies
+                      if isinstance(b, dict) and b.get("pic:relation")]}
+
