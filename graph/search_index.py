@@ -16,9 +16,10 @@ from pic.ontology.namespaces import sparql_prefixes
 
 TEXTS = sparql_prefixes() + """
 SELECT ?s ?g ?p ?text WHERE {
-  VALUES ?p { rdfs:label skos:prefLabel dcterms:title foaf:name skos:altLabel dcterms:abstract
-              dcterms:description skos:definition }
-  GRAPH ?g { ?s ?p ?text }
+  { VALUES ?p { rdfs:label skos:prefLabel dcterms:title foaf:name skos:altLabel dcterms:abstract
+                dcterms:description skos:definition }
+    GRAPH ?g { ?s ?p ?text } }
+  UNION { GRAPH ?g { ?s a oa:Annotation ; oa:hasBody ?body . ?body rdf:value ?text } BIND (rdf:value AS ?p) }
   FILTER (isLiteral(?text) && STRSTARTS(STR(?s), ?base))
 }"""
 FACETS = sparql_prefixes() + """
@@ -28,7 +29,8 @@ SELECT ?s ?g ?facet ?value WHERE { GRAPH ?g {
       (org:OrganizationalUnit "actor") (pic:Project "project") (pic:Study "study") (pic:Indicator "indicator")
       (igeo:Commune "territory") (igeo:Intercommunalite "territory") (igeo:Departement "territory")
       (igeo:Region "territory") (igeo:Arrondissement "territory") (pic:ProjectTerritory "territory")
-      (pic:Theme "theme") (pic:WorkingGroup "group") (pic:EvaluationQuestion "question") } }
+      (pic:Theme "theme") (pic:WorkingGroup "group") (pic:EvaluationQuestion "question")
+      (oa:Annotation "annotation") } }
   UNION { ?s dcterms:subject ?value . BIND ("theme" AS ?facet) }
   UNION { ?s dcterms:spatial|pic:territoryOfAction ?value . BIND ("territory" AS ?facet) }
   UNION { ?s dcterms:issued|pic:expectedYear ?date . BIND ("year" AS ?facet) BIND (SUBSTR(STR(?date), 1, 4) AS ?value) }

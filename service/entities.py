@@ -21,6 +21,7 @@ KINDS = {  # class → kind, most specific first
     "https://w3id.org/pic-euralens/ontology#Theme": "theme",
     "http://rdf.insee.fr/def/geo#PaysOuTerritoire": "territory",
     "http://purl.org/linked-data/cube#Observation": "observation",
+    "http://www.w3.org/ns/oa#Annotation": "annotation",
 }
 LABELS = "rdfs:label|skos:prefLabel|dcterms:title"
 OUT = sparql_prefixes() + f"""

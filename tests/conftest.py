@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -145,6 +146,30 @@ def live_server(tmp_path_factory):
         process.terminate()
         process.wait(10)
 
+
+
+@contextmanager
+def pic_server(data_dir: Path, users: list[tuple[str, str, str]]):
+    """A `pic serve` of its own on a fresh demo, with users (name, role, org) whose password is
+    `{name}-password`; yields (url, {name: API token}). Admin token `t`."""
+    pic = str(Path(sys.executable).with_name("pic"))
+    env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_ADMIN_TOKEN": "t"}
+    tokens = {}
+    for name, role, org in users:
+        subprocess.run([pic, "user", "add", name, "--role", role, "--org", org, "--password", f"{name}-password"],
+                       env=env, check=True, capture_output=True)
+        tokens[name] = subprocess.run([pic, "user", "token", name], env=env, check=True, capture_output=True,
+                                      text=True).stdout.strip().split()[-1]
+    port = free_port()
+    process = subprocess.Popen([pic, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/health", process, seconds=90)
+        yield url, tokens
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def snapshot(store) -> set[str]:

@@ -4,8 +4,6 @@ Chromium visits every page that shows them and checks that no payload ran and th
 as text."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import docx
@@ -13,7 +11,7 @@ import httpx
 import pytest
 
 from tests.browser import offline_page
-from tests.conftest import free_port, wait_until_up
+from tests.conftest import pic_server
 
 P = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">\"'><svg onload=window.__xss=3>Zarbi"
 FILE_P = "<img src=x onerror=window.__xss=4>Zarbi"
@@ -22,23 +20,9 @@ FILE_P = "<img src=x onerror=window.__xss=4>Zarbi"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A server of its own (the payloads must not show up in other tests' data), with a partner."""
-    pic = str(Path(sys.executable).with_name("pic"))
-    env = {**os.environ, "PIC_DATA_DIR": str(tmp_path_factory.mktemp("escaping") / "data"), "PIC_ADMIN_TOKEN": "t"}
-    subprocess.run([pic, "user", "add", "mallory", "--org", "xss", "--password", "mallory-password"], env=env,
-                   check=True, capture_output=True)
-    token = subprocess.run([pic, "user", "token", "mallory"], env=env, check=True, capture_output=True,
-                           text=True).stdout.strip().split()[-1]
-    port = free_port()
-    process = subprocess.Popen([pic, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/health", process, seconds=90)
-        write_payloads(url, {"Authorization": f"Bearer {token}"})
+    with pic_server(tmp_path_factory.mktemp("escaping") / "data", [("mallory", "partner", "xss")]) as (url, tokens):
+        write_payloads(url, {"Authorization": f"Bearer {tokens['mallory']}"})
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def write_payloads(url: str, auth: dict) -> None:
