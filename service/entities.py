@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pyoxigraph import NamedNode, QueryResultsFormat, Variable, parse_query_results
 
 from pic.graph.query_workers import Job
-from pic.graph.store import bind
+from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import sparql_prefixes
 
 KINDS = {  # class → kind, most specific first
@@ -134,3 +134,21 @@ def history(view, iri: str, provenance: NamedNode) -> list[dict]:
     return [{"change": r["change"].value, "id": r["change"].value.rsplit("/", 1)[-1], "who": r["who"].value,
              "when": r["when"].value[:19].replace("T", " "), "source": r["source"].value,
              "added": int(r["added"].value), "removed": int(r["removed"].value)} for r in rows]
+
+
+ANNOTATION_COUNTS = sparql_prefixes() + """
+SELECT ?t (COUNT(DISTINCT ?a) AS ?n) WHERE {
+  ?a oa:hasTarget ?x ; oa:motivatedBy ?motivation .
+  OPTIONAL { ?x oa:hasSource ?source }
+  OPTIONAL { ?t dcat:distribution ?document }
+  FILTER (?x = ?t || ?source = ?t || ?source = ?document)
+  FILTER (?motivation NOT IN (oa:replying, oa:moderating))
+} GROUP BY ?t"""
+
+
+def annotation_counts(view, iris: list[str]) -> dict[str, int]:
+    """How many annotations the reader may read are about each IRI (its documents' passages included)."""
+    if not iris:
+        return {}
+    text = bind_rows(ANNOTATION_COUNTS, [Variable("t")], [[NamedNode(i)] for i in sorted(set(iris))])
+    return {r["t"].value: int(r["n"].value) for r in solutions(view, text)}

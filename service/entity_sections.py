@@ -125,6 +125,14 @@ def sections(view, kind: str, iri: str, lang: str, solutions) -> list[dict]:
     return out
 
 
+def count_annotations(sections_: list[dict], counts) -> None:
+    """Each linked entity's annotation count beside it (`counts`: IRIs → {IRI: n}, as the reader sees)."""
+    cells = [row[0] for s in sections_ for row in s["rows"] if row and row[0].get("iri")]
+    found = counts(sorted({c["iri"] for c in cells}))
+    for cell in cells:
+        cell["annotations"] = found.get(cell["iri"], 0)
+
+
 def latest(rows, key: str) -> list:
     """One row per `key`, the one with the latest year."""
     best: dict[str, object] = {}

@@ -343,3 +343,22 @@ def test_highlight_to_annotate_in_the_browser(server):
         page.select_option("#annotations select[name=motivation]", "tagging")
         assert shown.count() == 0
         assert blocked == []
+
+
+def test_lists_count_the_annotations_each_reader_may_read(server):
+    def shown(who) -> int:
+        page = client(server, who).get("/search", params={"q": "fréquentation habitants louvre lens"}).text
+        item = page.split('href="/id/study/frequentation-habitants-louvre-lens"')[1].split("</li>")[0]
+        return int(re.search(r"✎ (\d+)", item).group(1))
+
+    def readable(who) -> int:  # about the study or a passage of its document
+        c = client(server, who)
+        page = c.get("/id/study/frequentation-habitants-louvre-lens").text
+        targets = re.search(r'data-sources="([^"]+)"', page).group(1).split()
+        return sum(c.get("/annotations/", params={"target": t, "motivation": m}).json()["total"] for t in targets
+                   for m in ("commenting", "questioning", "assessing", "tagging", "linking", "highlighting"))
+
+    assert shown(None) == readable(None) > 0
+    assert shown("alice") == readable("alice") > shown("bruno")  # alice also reads her private note
+    home = client(server).get("/").text
+    assert f"✎ {readable(None)}" in home.split('href="/id/study/frequentation-habitants-louvre-lens"')[1][:300]

@@ -20,7 +20,8 @@ FILE_P = "<img src=x onerror=window.__xss=4>Zarbi"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A server of its own (the payloads must not show up in other tests' data), with a partner."""
-    with pic_server(tmp_path_factory.mktemp("escaping") / "data", [("mallory", "partner", "xss")]) as (url, tokens):
+    users = [("mallory", "partner", "xss"), ("felix", "facilitator", "euralens")]
+    with pic_server(tmp_path_factory.mktemp("escaping") / "data", users) as (url, tokens):
         write_payloads(url, {"Authorization": f"Bearer {tokens['mallory']}"})
         yield url
 
@@ -47,6 +48,10 @@ def write_payloads(url: str, auth: dict) -> None:
     post("/api/studies/xss-etude/documents", files={"file": (f"{FILE_P}.docx", path.read_bytes())})
     sheet = f"id,name_fr,type\nxss-importe,{FILE_P},association\n"
     post("/api/import/actors", files={"file": (f"{FILE_P}.csv", sheet)})
+    annotation = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "commenting",
+                  "body": {"type": "TextualBody", "value": P}, "target": "https://w3id.org/pic-euralens/id/study/xss-etude"}
+    key = post("/annotations/", json=annotation).headers["location"].rsplit("/", 1)[-1]
+    post(f"/annotations/{key}/flag", json={"reason": P})
 
 
 def pages(url: str) -> list[str]:
@@ -101,4 +106,16 @@ def test_script_payloads_in_every_text_field_are_inert_on_every_page(server):
         page.click("text=Exécuter")
         page.wait_for_selector("table td", timeout=15_000)
         assert "Zarbi" in page.inner_text("table") and page.evaluate("window.__xss") is None
+        page.goto(f"{server}/id/study/xss-etude")
+        page.wait_for_selector("#annotations article.annotation")
+        assert "<script>window.__xss=1</script>" in page.inner_text("#annotations")
+        assert page.evaluate("window.__xss") is None
+        page.goto(f"{server}/login")
+        page.fill("input[name=name]", "felix")
+        page.fill("input[name=password]", "felix-password")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/account")
+        page.goto(f"{server}/moderation")
+        assert "Zarbi" in page.inner_text("#flagged") and page.evaluate("window.__xss") is None
+        assert page.locator("img[onerror], svg[onload]").count() == 0
         assert dialogs == [] and blocked == []

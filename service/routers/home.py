@@ -10,7 +10,7 @@ from pyoxigraph import Literal, Variable
 from pic.graph.store import bind
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import current_user
-from pic.service.entities import solutions
+from pic.service.entities import annotation_counts, solutions
 from pic.service.i18n import STRINGS
 from pic.service.pages import page_link, reader, templates
 
@@ -48,9 +48,11 @@ def summary(view, lang: str, link) -> dict:
                 for r in rows]
 
     base = "<https://w3id.org/pic-euralens/id/study-status/"
-    return {"counts": counts, "graphs": graphs,
-            "latest": studies(f"{base}published>"),
-            "planned": studies(f"{base}planned> {base}ongoing>")}
+    latest, planned = studies(f"{base}published>"), studies(f"{base}planned> {base}ongoing>")
+    annotated = annotation_counts(view, [s["iri"] for s in latest + planned])
+    for s in latest + planned:
+        s["annotations"] = annotated.get(s["iri"], 0)
+    return {"counts": counts, "graphs": graphs, "latest": latest, "planned": planned}
 
 
 @router.get("/", response_class=HTMLResponse, summary="Accueil / Home")

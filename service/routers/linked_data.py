@@ -103,6 +103,7 @@ def entity(request: Request, path: str):
     if fmt == "json":
         return JSONResponse(twin(data, link), headers={"Vary": "Accept"})
     sections = entity_sections.sections(store, data["kind"], iri, lang, entities.solutions)
+    entity_sections.count_annotations(sections, lambda iris: entities.annotation_counts(store, iris))
     history = entities.history(store, iri, request.app.state.settings.names.provenance)
     picture = None
     if data["kind"] == "actor":

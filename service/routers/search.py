@@ -10,9 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from pic.service.auth import current_user, readable_graphs
+from pic.service.entities import annotation_counts
 from pic.service.i18n import STRINGS, language
 from pic.service.links import page_of
-from pic.service.pages import templates
+from pic.service.pages import reader, templates
 
 router = APIRouter(tags=["Search"])
 FACETS = ("type", "theme", "territory", "year")
@@ -59,6 +60,9 @@ def search_page(request: Request, q: str = Query("", max_length=200), type: str 
             {"value": v, "count": n, "label": names.get(v, STRINGS[lang]["kinds"].get(v, v)),
              "href": "/search?" + urlencode({k: x for k, x in {**chosen, "q": q, f: v, "lang": lang}.items() if x}),
              "chosen": chosen[f] == v} for v, n in values]})
+    view, _ = reader(request)
+    counts = annotation_counts(view, [h["iri"] for h in result["hits"] if h["type"] != "annotation"])
     return templates.TemplateResponse(request, "search.html", {
         "t": STRINGS[lang], "lang": lang, "q": q, "result": result, "facets": facets, "chosen": chosen,
+        "counts": counts,
         "clear": "/search?" + urlencode({"q": q, "lang": lang})})
