@@ -32,6 +32,10 @@ SECTIONS: dict[str, list[dict]] = {
             VALUES ?relation {{ pic:producedBy pic:commissionedBy }} ?study ?relation ?this .
             OPTIONAL {{ ?study pic:studyStatus ?status }} {YEAR}
          }} ORDER BY DESC(?year) LIMIT 300"""},
+        {"id": "studies-used", "fr": "Études utilisées dans ses projets", "en": "Studies used in its projects",
+         "columns": ["study", "project", "year"], "query": P + f"""SELECT DISTINCT ?study ?project ?year WHERE {{
+            ?project prov:qualifiedAssociation/prov:agent ?this ; prov:used ?study . {YEAR}
+         }} ORDER BY DESC(?year) LIMIT 300"""},
         {"id": "memberships", "fr": "Adhésions", "en": "Memberships", "columns": ["organisation", "role"],
          "query": P + """SELECT DISTINCT ?organisation ?role WHERE {
             ?m org:member ?this ; org:organization ?organisation . OPTIONAL { ?m org:role ?role } }"""},
@@ -46,6 +50,9 @@ SECTIONS: dict[str, list[dict]] = {
             ?this prov:qualifiedAssociation ?a . ?a prov:agent ?actor ; prov:hadRole ?role . } ORDER BY ?role"""},
         {"id": "studies-used", "fr": "Études utilisées", "en": "Studies used", "columns": ["study", "year"],
          "query": P + f"SELECT DISTINCT ?study ?year WHERE {{ ?this prov:used ?study . {YEAR} }} ORDER BY DESC(?year)"},
+        {"id": "studies-produced", "fr": "Études produites", "en": "Studies produced", "columns": ["study", "year"],
+         "query": P + f"SELECT DISTINCT ?study ?year WHERE {{ ?study prov:wasGeneratedBy ?this . {YEAR} }}"
+                      " ORDER BY DESC(?year)"},
     ],
     "study": [
         {"id": "documents", "fr": "Documents", "en": "Documents", "columns": ["document", "file", "text", "size"],

@@ -172,6 +172,11 @@ def test_projects_memberships_and_observations_through_the_api(app):
     assert "Pilote" in roles and "/id/actor/universite-artois" in roles
     assert "/id/project/ateliers-mobilite" in app.get("/id/study/enquete-mobilite-lievin").text.split(
         'id="section-informs"')[1]
+    twin = app.get("/id/project/ateliers-mobilite?format=json").json()
+    roles = next(s for s in twin["sections"] if s["id"] == "roles")["rows"]
+    assert {(r["actor"]["page"], r["role"]["label"]) for r in roles} >= {("/id/actor/aula", "Pilote")}
+    used = next(s for s in app.get("/id/actor/aula?format=json").json()["sections"] if s["id"] == "studies-used")
+    assert any(r["study"]["iri"] == f"{ID}study/enquete-mobilite-lievin" for r in used["rows"])
     values = app.get("/api/contribute/project/ateliers-mobilite").json()["fields"]
     assert values["participants"] == "aula:pilote;universite-artois:partenaire"
     r = app.post("/api/contribute/membership", json={"member": "aula", "organization": "euralens", "role": "membre",

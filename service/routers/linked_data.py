@@ -100,10 +100,10 @@ def entity(request: Request, path: str):
     if data is None:
         return not_found(request, lang, iri, fmt)
     link = page_link(request)
-    if fmt == "json":
-        return JSONResponse(twin(data, link), headers={"Vary": "Accept"})
     sections = entity_sections.sections(store, data["kind"], iri, lang, entities.solutions)
     entity_sections.count_annotations(sections, lambda iris: entities.annotation_counts(store, iris))
+    if fmt == "json":
+        return JSONResponse(twin(data, link, sections), headers={"Vary": "Accept"})
     history = entities.history(store, iri, request.app.state.settings.names.provenance)
     picture = None
     if data["kind"] == "actor":
@@ -169,14 +169,18 @@ def edit_link(request: Request, iri: str) -> str | None:
     return None
 
 
-def twin(data: dict, link) -> dict:
+def twin(data: dict, link, sections: list[dict]) -> dict:
     def values(groups):
         return [{"predicate": g["predicate"], "label": g["label"],
                  "values": [{"value": v.value, "label": v.label, "type": v.kind, "language": v.language,
                              **({"page": link(v.value)} if v.kind == "iri" else {})} for v in g["values"]]}
                 for g in groups]
     return {"iri": data["iri"], "kind": data["kind"], "label": data["label"], "illustrative": data["illustrative"],
-            "statements": values(data["statements"]), "incoming": values(data["incoming"])}
+            "statements": values(data["statements"]), "incoming": values(data["incoming"]),
+            "sections": [{"id": s["id"], "title": s["title"], "rows": [
+                {c: ({"iri": cell["iri"], "label": cell["text"], "page": link(cell["iri"]),
+                      "annotations": cell.get("annotations", 0)} if cell.get("iri") else cell["text"])
+                 for c, cell in zip(s["columns"], row, strict=True)} for row in s["rows"]]} for s in sections]}
 
 
 def ego_picture(store, iri: str, lang: str) -> str | None:
