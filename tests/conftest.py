@@ -129,11 +129,16 @@ def demo_writer(request, tmp_path_factory):
 LIGHT = "ASK { <https://w3id.org/pic-euralens/id/territory/commune/62498> ?p ?o }"
 
 
+LIVE_DATA: dict[str, Path] = {}  # the live server's data folder, by URL (for tests that add accounts)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """A real `pic serve` process on the demo: 2 s query limit, 50 rows, admin token `t`."""
     port = free_port()
-    env = {**os.environ, "PIC_DATA_DIR": str(tmp_path_factory.mktemp("limits") / "data"),
+    data_dir = tmp_path_factory.mktemp("limits") / "data"
+    LIVE_DATA[f"http://127.0.0.1:{port}"] = data_dir
+    env = {**os.environ, "PIC_DATA_DIR": str(data_dir),
            "PIC_QUERY_TIMEOUT": "2", "PIC_MAX_ROWS": "50", "PIC_ADMIN_TOKEN": "t"}
     process = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
