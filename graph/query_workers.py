@@ -3,8 +3,11 @@
 Why processes: a running pyoxigraph query cannot be interrupted in-process (no timeout; signals do not
 reach it; an abandoned thread keeps burning a core). A worker past the time limit is killed and
 replaced, and the client gets a clear error. Why in memory: pyoxigraph answers 3-4x faster from memory
-than from its on-disk RocksDB store; the disk store stays the durable source of truth, and the replicas
-are reloaded from a snapshot (N-Quads) taken after each write. Two workers use both cores.
+than from its on-disk RocksDB store; the disk store stays the durable source of truth. The replicas
+load a full snapshot (N-Quads) at start and after large or unknown changes, and otherwise follow each
+write by applying its delta (what it added and removed, with the change of the inferred graph): dumping
+and reloading 1.1M triples took 10 s + 5 s per write, a delta takes milliseconds. Two workers use both
+cores.
 """
 
 import contextlib
@@ -16,12 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import (
+    BlankNode,
     NamedNode,
+    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
     Store,
+    parse,
     parse_query_results,
     serialize,
 )
@@ -144,20 +150,37 @@ def answer(result, job: Job, started: float) -> Answer:
                   time.perf_counter() - started)
 
 
+def _catch_up(store: Store, have: int, base: int, wanted: int, folder: Path) -> Store:
+    """The replica at generation `wanted`: from `have` by deltas when it can, else from the snapshot `base`."""
+    if have < base or have > wanted:
+        store = Store()
+        path = folder / f"{base}.nq"
+        if path.exists():
+            store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        have = base
+    for generation in range(have + 1, wanted + 1):
+        for kind in ("removed", "added"):
+            path = folder / f"{generation}.{kind}.nq"
+            quads = list(parse(path=str(path), format=RdfFormat.N_QUADS)) if path.exists() else []
+            if kind == "removed":
+                for q in quads:
+                    store.remove(q)
+            else:
+                store.extend(quads)
+    return store
+
+
 def _worker(conn, snapshot_dir: str) -> None:
-    """Worker loop: keep the newest snapshot loaded, answer jobs one at a time."""
+    """Worker loop: keep the replica at the newest generation, answer jobs one at a time."""
     store, generation = Store(), -1
     while True:
         message = conn.recv()
         if message is None:
             return
-        wanted, job = message
+        (base, wanted), job = message
         try:
             if wanted != generation:
-                store = Store()
-                path = Path(snapshot_dir) / f"{wanted}.nq"
-                if path.exists():
-                    store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+                store = _catch_up(store, generation, base, wanted, Path(snapshot_dir))
                 generation = wanted
             conn.send(("ok", execute(store, job)))
         except QueryFailed as e:
@@ -181,33 +204,62 @@ class _Slot:
         self.conn.close()
 
 
+MAX_DELTAS = 500  # deltas a replica may have to replay before a new full snapshot is cheaper
+
+
 class QueryWorkers:
     """A pool of query processes over snapshots of a store."""
 
-    def __init__(self, store, snapshot_dir: Path, workers: int = 2, timeout: float = 30.0):
+    def __init__(self, store, snapshot_dir: Path, workers: int = 2, timeout: float = 30.0,
+                 inferred_graph: NamedNode | None = None):
         self.store, self.snapshot_dir, self.timeout = store, Path(snapshot_dir), timeout
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
         self._context = mp.get_context("spawn")
         self._lock = threading.Lock()
         self._free: list[_Slot] = []
         self._available = threading.Semaphore(workers)
-        self.generation = 0
+        self.generation = self.base = 0
+        self.inferred: set[Quad] = set()
+        self.inferred_graph = inferred_graph  # without it, every write takes a full snapshot
         self.snapshot()
         self._free = [_Slot(self._context, self.snapshot_dir) for _ in range(workers)]
 
     def snapshot(self) -> None:
-        """Write the store as N-Quads for the replicas; call after every write."""
+        """Write the whole store as N-Quads for the replicas (at start, after large or unknown changes)."""
         with self._lock:
             generation = self.generation + 1
             tmp = self.snapshot_dir / f"{generation}.part"
             with tmp.open("wb") as f:
                 self.store.dump(f, RdfFormat.N_QUADS)
             tmp.replace(self.snapshot_dir / f"{generation}.nq")
-            old = self.snapshot_dir / f"{self.generation}.nq"
-            self.generation = generation
-        if old.exists() and generation > 1:
+            old = [p for p in self.snapshot_dir.glob("*.nq") if int(p.name.split(".")[0]) < generation]
+            self.generation = self.base = generation
+            if self.inferred_graph is not None:
+                self.inferred = set(self.store.quads(self.inferred_graph))
+        for path in old:
             # A worker may be loading it right now; on Linux the open file stays readable.
-            old.unlink()
+            path.unlink(missing_ok=True)
+
+    def follow(self, written) -> None:
+        """After a write: its delta for the replicas (a `write_path.Written`), or a full snapshot when
+        the write does not say what it did. The inferred graph is compared with the one the replicas
+        have, so that only the inferences that changed travel."""
+        if (written is None or self.inferred_graph is None or self.generation - self.base >= MAX_DELTAS
+                or any(isinstance(t, BlankNode) for q in [*written.added, *written.removed]
+                       for t in (q.subject, q.object))):
+            self.snapshot()  # blank nodes get new labels in a replica: they cannot be matched by a delta
+            return
+        with self._lock:
+            inferred = set(self.store.quads(self.inferred_graph))
+            added = [*written.added, *(inferred - self.inferred)]
+            removed = [*written.removed, *(self.inferred - inferred)]
+            generation = self.generation + 1
+            for kind, quads in (("removed", removed), ("added", added)):
+                tmp = self.snapshot_dir / f"{generation}.{kind}.part"
+                with tmp.open("wb") as f:
+                    serialize(quads, f, RdfFormat.N_QUADS)
+                tmp.replace(self.snapshot_dir / f"{generation}.{kind}.nq")
+            self.inferred, self.generation = inferred, generation
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
         limit = self.timeout if timeout is None else timeout
@@ -216,7 +268,7 @@ class QueryWorkers:
             slot = self._free.pop()
         healthy = True
         try:
-            slot.conn.send((self.generation, job))
+            slot.conn.send(((self.base, self.generation), job))
             if not slot.conn.poll(limit):
                 healthy = False
                 raise QueryTimeout(f"the query ran past the {limit:g} s limit and was stopped")

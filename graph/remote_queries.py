@@ -53,5 +53,8 @@ class RemoteQueries:
     def snapshot(self) -> None:
         """Nothing to refresh: the engine is the store."""
 
+    def follow(self, written) -> None:
+        """Nothing to follow: the engine is the store."""
+
     def close(self) -> None:
         self.http.close()

@@ -31,7 +31,7 @@ from pic.graph.store import Change, FileSource, KnowledgeStore, inferred_data
 from pic.ontology import read_bytes
 
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
-MAX_INCREMENTAL = 5_000  # past this many touched subjects, listeners start over
+MAX_INCREMENTAL = 50_000  # past this many quads, listeners start over from the store
 
 
 class ValidationFailed(ValueError):
@@ -44,6 +44,19 @@ class ValidationFailed(ValueError):
         lines = "; ".join(v.describe("en") for v in first)
         super().__init__(f"{len(report.violations)} SHACL violation(s): {lines}"
                          + (f"; and {more} more" if more else ""))
+
+
+@dataclass
+class Written:
+    """What one write put in and took out (its provenance record included): what the replicas and the
+    search index need to follow it without starting over."""
+
+    added: list[Quad]
+    removed: list[Quad]
+
+    @property
+    def subjects(self) -> set[str]:
+        return {q.subject.value for q in _chain(self.added, self.removed) if isinstance(q.subject, NamedNode)}
 
 
 @dataclass
@@ -61,7 +74,7 @@ class Writer:
 
     def __init__(self, store: KnowledgeStore, names: Names, history_dir: Path):
         self.store, self.names, self.history_dir = store, names, Path(history_dir)
-        # called after every successful write with the IRIs of the subjects it touched (None: unknown,
+        # called after every successful write with what it did (a `Written`; None when unknown or large,
         # e.g. a file loaded directly), to refresh what derives from the store (replicas, search index)
         self.listeners: list = []
 
@@ -131,12 +144,14 @@ class Writer:
         graphs = {file.graph} if file else {q.graph_name for q in removed} | set(added.named_graphs())
         files: list[Path] = []
         made: list[NamedNode] = []
+        records: list[Quad] = []
 
         def record(count: int) -> list[Quad]:
             delta = record_change(self.history_dir, self.names, user, added, removed, graphs, source,
                                   validated, started, count=count, copy_of=file and self._keep(file))
             files.extend(delta.files)
             made.append(delta.change)
+            records.extend(delta.record)
             return delta.record
 
         try:
@@ -146,10 +161,10 @@ class Writer:
             for f in files:
                 f.unlink(missing_ok=True)
             raise
-        touched = None if file else {q.subject.value for q in _chain(added, removed)
-                                     if isinstance(q.subject, NamedNode)}
+        small = file is None and len(added) + len(removed) <= MAX_INCREMENTAL
+        written = Written([*added, *records], list(removed)) if small else None
         for listener in self.listeners:
-            listener(touched if touched is None or len(touched) <= MAX_INCREMENTAL else None)
+            listener(written)
         return WriteResult(made[0], sorted(g.value for g in graphs), count,
                            len(removed), seconds={"write": round(time.perf_counter() - clock, 3)})
 

@@ -45,7 +45,7 @@ def query_runner(settings: Settings, store):
     from pic.graph.query_workers import QueryWorkers
 
     return QueryWorkers(store, settings.data_dir / "snapshots", settings.query_workers,
-                        settings.query_timeout)
+                        settings.query_timeout, inferred_graph=settings.names.inferred)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,16 +60,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         graphs, groups = GraphNames(writer.store), WorkingGroups(writer.store, settings.base_iri)
         index = SearchIndex(settings.data_dir / "search.sqlite")
 
-        def reindex(subjects: set[str] | None) -> None:
+        def reindex(written) -> None:
             documents = document_texts(writer.store, settings.documents_dir)
-            if subjects is None:
+            if written is None:
                 index.rebuild(writer.store, settings.base_iri, documents)
             else:
-                index.update(writer.store, settings.base_iri, subjects, documents)
+                index.update(writer.store, settings.base_iri, written.subjects, documents)
 
         reindex(None)
-        writer.listeners += [lambda _: queries.snapshot(), lambda _: graphs.refresh(), lambda _: groups.refresh(),
-                             reindex]
+        writer.listeners += [queries.follow, lambda _: graphs.refresh(), lambda _: groups.refresh(), reindex]
         app.state.search = index
         app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite")
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries

@@ -154,4 +154,4 @@ def apply_update(writer, user, text: str) -> None:
         f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in record) + " }")
     writer.refresh()
     for listener in writer.listeners:
-        listener(None)  # an update may have touched anything
+        listener(None)  # an update may have changed anything
