@@ -89,7 +89,7 @@ def in_process(data: Path) -> dict:
 
 
 def serve(data_dir: Path, port: int, load: Path | None = None) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_QUERY_TIMEOUT": "120"}
+    env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_QUERY_TIMEOUT": "120", "PIC_ADMIN_TOKEN": "bench"}
     pic = str(Path(sys.executable).with_name("pic"))
     if load is not None and not (data_dir / "ready").exists():
         subprocess.run([pic, "init"], env=env, check=True, capture_output=True)

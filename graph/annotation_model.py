@@ -241,10 +241,12 @@ def to_json(node: str, triples: list[tuple[str, str, object]], extra: dict | Non
         value = one(node, f"{DCTERMS}{key}")
         if value is not None:
             out[key] = value.value
-    bodies = [body_json(b.value, by) if b.value in by else b.value for b in me.get(f"{OA}hasBody", [])]
+    own = f"{node}#"  # the annotation's own nodes; any other IRI is a resource it points at
+    bodies = [body_json(b.value, by) if b.value.startswith(own) else b.value for b in me.get(f"{OA}hasBody", [])]
     if bodies:
         out["body"] = bodies if len(bodies) > 1 else bodies[0]
-    targets = [target_json(tg.value, by) if tg.value in by else tg.value for tg in me.get(f"{OA}hasTarget", [])]
+    targets = [target_json(tg.value, by) if tg.value.startswith(own) else tg.value
+               for tg in me.get(f"{OA}hasTarget", [])]
     out["target"] = targets if len(targets) > 1 else targets[0] if targets else None
     out.update(extra or {})
     return out

@@ -19,9 +19,11 @@ from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import sparql_prefixes
 
 P = sparql_prefixes()
+# The annotation, its own nodes (`#body-1`, `#target-1`, …) and its author; never what it points at.
 DESCRIPTION = P + """SELECT ?g ?s ?p ?o WHERE { GRAPH ?g {
   { ?a a oa:Annotation ; ?p ?o BIND (?a AS ?s) }
-  UNION { ?a oa:hasBody|oa:hasTarget|oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o }
+  UNION { ?a oa:hasBody|oa:hasTarget|oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o
+          FILTER (STRSTARTS(STR(?s), CONCAT(STR(?a), "#"))) }
   UNION { ?a dcterms:creator ?s . ?s ?p ?o }
 } }"""
 KINDS = P + "SELECT ?s ?class WHERE { ?s a ?class }"

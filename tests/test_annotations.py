@@ -243,6 +243,17 @@ def test_moderation_hides_flags_and_decides_links(server):
     assert fanny.post(f"/annotations/{key}/restore", json={}).status_code == 200
     assert anonymous.get(f"/annotations/{key}").json()["body"]["value"] == "Une remarque déplacée."
 
+    # a demo annotation lives in the same graph as the study it targets: moderation moves only the annotation
+    def study_triples():
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{ID}study/diagnostic-habitat-minier-renove> ?p ?o }}"
+        return anonymous.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"}).text
+
+    before = study_triples()
+    assert fanny.post("/annotations/demo-1/hide", json={"reason": "essai"}).status_code == 200
+    assert anonymous.get("/annotations/demo-1").status_code == 404 and study_triples() == before
+    assert fanny.post("/annotations/demo-1/restore", json={}).status_code == 200
+    assert anonymous.get("/annotations/demo-1").status_code == 200 and study_triples() == before
+
     def flows():
         r = anonymous.get("/maps/knowledge-flows.json")
         return {(e["source"], e["target"]) for e in r.json()["edges"]}

@@ -25,6 +25,7 @@ from pic.ontology.demo.facts import (
     ABSTRACTS,
     ACTOR_TYPES,
     ACTORS,
+    ANNOTATIONS,
     BASSIN,
     COMMUNES,
     GROUPS,
@@ -55,7 +56,7 @@ from pic.ontology.demo.facts import (
     project,
     study,
 )
-from pic.ontology.namespaces import ID, PIC, QB
+from pic.ontology.namespaces import ID, OA, PIC, QB
 
 
 class Builder:
@@ -323,6 +324,45 @@ PREFIXES = {"pic": str(PIC), "prov": str(PROV), "org": str(ORG), "skos": str(SKO
             "xsd": "http://www.w3.org/2001/XMLSchema#"}
 
 
+def add_annotations(b: Builder) -> None:
+    """W3C Web Annotations by the fictional people, as the annotation server writes them (every node named)."""
+    g = b.invented
+    for key, author, org_slug, motivation, text, target, quote, link in ANNOTATIONS:
+        node = ID[f"annotation/{key}"]
+        person = ID[f"person/{author}"]
+        g.add((person, ORG.memberOf, actor(org_slug)))
+        g.add((node, RDF.type, OA.Annotation))
+        g.add((node, OA.motivatedBy, OA[motivation]))
+        g.add((node, DCTERMS.creator, person))
+        g.add((node, DCTERMS.created, Literal("2026-10-15T10:00:00Z", datatype=XSD.dateTime)))
+        b.mark(g, node, None)
+        body = URIRef(f"{node}#body-1")
+        g.add((node, OA.hasBody, body))
+        g.add((body, RDF.type, OA.TextualBody))
+        g.add((body, RDF.value, Literal(text)))
+        g.add((body, DCTERMS.language, Literal("fr")))
+        source = ID[target] if target.startswith("annotation/") else study(target)
+        if quote:
+            selected, selector = URIRef(f"{node}#target-1"), URIRef(f"{node}#selector-1-1")
+            g.add((node, OA.hasTarget, selected))
+            g.add((selected, RDF.type, OA.SpecificResource))
+            g.add((selected, OA.hasSource, source))
+            g.add((selected, OA.hasSelector, selector))
+            g.add((selector, RDF.type, OA.TextQuoteSelector))
+            g.add((selector, OA.exact, Literal(quote)))
+        else:
+            g.add((node, OA.hasTarget, source))
+        if link:
+            relation, entity = link
+            resource = URIRef(f"{node}#body-2")
+            g.add((node, OA.hasBody, resource))
+            g.add((resource, RDF.type, OA.SpecificResource))
+            g.add((resource, OA.hasSource, ID[entity]))
+            g.add((resource, OA.hasPurpose, OA.linking if relation != "theme" else OA.tagging))
+            if relation != "theme":
+                g.add((resource, PIC.relation, Literal(relation)))
+
+
 def build() -> Builder:
     b = Builder()
     add_actors(b)
@@ -330,6 +370,7 @@ def build() -> Builder:
     add_studies(b)
     add_indicators(b)
     add_questions_and_groups(b)
+    add_annotations(b)
     return b
 
 

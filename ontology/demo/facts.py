@@ -370,3 +370,20 @@ ABSTRACTS = {
         "A fictional study of tourist accommodation around the Louvre-Lens since 2012: hotels, furnished "
         "rentals, guest rooms, occupancy rates and length of stays."),
 }
+
+# Annotations by the demo's fictional people (invented, like them). Each: key, author, organisation,
+# motivation, text, target (study slug, or "annotation/<key>" for a reply), quoted passage of the target's
+# abstract (or None), linked entity (IRI tail) with its relation, or a tagging theme.
+ANNOTATIONS = [
+    ("demo-1", "camille-lefebvre", "aula", "commenting",
+     "Nous disposons de relevés de performance énergétique pour 2 000 logements (fictif).",
+     "diagnostic-habitat-minier-renove", "performance énergétique", None),
+    ("demo-2", "yanis-benali", "louvre-lens", "replying",
+     "Intéressant : pourrait-on croiser ces relevés avec la fréquentation du musée par quartier ?",
+     "annotation/demo-1", None, None),
+    ("demo-3", "yanis-benali", "louvre-lens", "linking",
+     "Cette étude éclairera les parcours proposés autour du musée.",
+     "frequentation-habitants-louvre-lens", None, ("informs", "project/parcours-autour-du-louvre-lens")),
+    ("demo-4", "camille-lefebvre", "aula", "tagging", "Utile pour le groupe emploi.",
+     "emplois-induits-louvre-lens", None, ("theme", "theme/economie-emploi")),
+]
