@@ -54,8 +54,18 @@ class Stored:
 
 
 class Annotations:
-    def __init__(self, writer, documents_dir):
+    """`public`: where the protocol serves annotations (`http://host/annotations/`). An annotation's `id`
+    in JSON-LD is its IRI there (the protocol's Location), its `canonical` the IRI of the graph
+    (`{base}annotation/{key}`); clients may use either, the store holds the canonical one."""
+
+    def __init__(self, writer, documents_dir, public: str | None = None):
         self.writer, self.names, self.documents = writer, writer.names, documents_dir
+        self.stored_prefix = f"{writer.names.base}annotation/"
+        self.public = public or self.stored_prefix
+
+    def canonical(self, data):
+        """The client's JSON with protocol IRIs of annotations replaced by their canonical IRIs."""
+        return swap(data, self.public, self.stored_prefix)
 
     # -- reading -----------------------------------------------------------------------------------
     def query(self, text: str, readable: list[str] | None):
@@ -79,7 +89,9 @@ class Annotations:
             extra["pic:group"] = f"{self.names.base}group/{self.names.group_of(stored.graph)}"
         if self.names.kind_of(stored.graph) == "hidden":
             extra["pic:hidden"] = True
-        return model.to_json(stored.iri, stored.triples, extra)
+        out = swap(model.to_json(stored.iri, stored.triples, extra), self.stored_prefix, self.public)
+        out["canonical"] = stored.iri
+        return out
 
     def listing(self, readable: list[str] | None, filters: dict, offset: int, limit: int) -> tuple[int, list[str]]:
         """(total, IRIs of the page) of the annotations matching the filters, oldest first."""
@@ -155,7 +167,7 @@ class Annotations:
         if not user.org:
             raise AnnotationError("creator", "annotations belong to an organisation: sign in as one of its members",
                                   403)
-        parsed = model.parse(data, node, self.names.user(user.name), created, modified)
+        parsed = model.parse(self.canonical(data), node, self.names.user(user.name), created, modified)
         if parsed.motivation == "moderating":
             parsed.visibility, parsed.group = "private", None  # a flag is for the moderators
         kinds = self.kinds([iri for _, iri in parsed.sources], readable)
@@ -210,3 +222,14 @@ class Annotations:
             return text_of(self.documents, rows[0]["id"].value.removeprefix("sha256:")) if rows else None
         rows = list(self.query(bind(ABSTRACT, {Variable("study"): NamedNode(source)}), readable))
         return "\n".join(r["text"].value for r in rows) if rows else None
+
+
+def swap(value, old: str, new: str):
+    """Every string (at any depth) that starts with `old` starts with `new` instead."""
+    if isinstance(value, str):
+        return new + value[len(old):] if value.startswith(old) else value
+    if isinstance(value, list):
+        return [swap(v, old, new) for v in value]
+    if isinstance(value, dict):
+        return {k: swap(v, old, new) for k, v in value.items()}
+    return value

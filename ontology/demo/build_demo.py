@@ -361,6 +361,8 @@ def add_annotations(b: Builder) -> None:
             g.add((resource, OA.hasPurpose, OA.linking if relation != "theme" else OA.tagging))
             if relation != "theme":
                 g.add((resource, PIC.relation, Literal(relation)))
+        for part in {o for _, _, o in g.triples((None, None, None)) if str(o).startswith(f"{node}#")}:
+            b.mark(g, part, None)
 
 
 def build() -> Builder:

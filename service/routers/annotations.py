@@ -36,7 +36,8 @@ RESOURCE_HEADERS = {"Link": RESOURCE_LINKS, "Allow": "GET, HEAD, OPTIONS, PUT, D
 
 
 def notes(request: Request) -> Annotations:
-    return Annotations(request.app.state.writer, request.app.state.settings.documents_dir)
+    return Annotations(request.app.state.writer, request.app.state.settings.documents_dir,
+                       f"{str(request.base_url).rstrip('/')}/annotations/")
 
 
 def reader_graphs(request: Request, user, hidden: bool = False) -> list[str] | None:
@@ -95,7 +96,9 @@ def failed(e: AnnotationError) -> HttpError:
 
 
 def filters_of(request: Request) -> dict:
-    q = request.query_params
+    q = dict(request.query_params)
+    if q.get("target"):  # an annotation may be named by its protocol IRI or its canonical one
+        q["target"] = notes(request).canonical(q["target"])
     if q.get("motivation") and q["motivation"] not in MOTIVATIONS:
         raise HttpError(400, f"motivation: one of {', '.join(MOTIVATIONS)}", field="motivation")
     return {k: q[k] for k in ("target", "creator", "motivation", "org") if q.get(k)} | (
@@ -222,7 +225,7 @@ async def update(request: Request, key: str):
     if match not in (stored.etag, "*"):
         raise HttpError(412, "the annotation changed since you read it: read it again", field="If-Match")
     data = await body_of(request)
-    if isinstance(data, dict) and data.get("id") not in (None, stored.iri):
+    if isinstance(data, dict) and store.canonical(data.get("id")) not in (None, stored.iri):
         raise HttpError(400, "the body's id is not this annotation's", field="id")
     try:
         new = await run_in_threadpool(store.replace, stored, data, user, reader_graphs(request, user))
