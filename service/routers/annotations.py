@@ -111,7 +111,8 @@ def container_options():
     return Response(status_code=204, headers=CONTAINER_HEADERS)
 
 
-@router.api_route("/annotations/", methods=["GET", "HEAD"], summary="Conteneur d'annotations / Annotation container")
+@router.head("/annotations/", include_in_schema=False)
+@router.get("/annotations/", summary="Conteneur d'annotations / Annotation container")
 def container(request: Request, page: int | None = None, iris: int = 0):
     """The container (LDP basic container and annotation collection), or one of its pages (`?page=0`)."""
     user = current_user(request)
@@ -203,7 +204,8 @@ def annotation_options(key: str):
     return Response(status_code=204, headers=RESOURCE_HEADERS)
 
 
-@router.api_route("/annotations/{key}", methods=["GET", "HEAD"], summary="Lire une annotation / Read an annotation")
+@router.head("/annotations/{key}", include_in_schema=False)
+@router.get("/annotations/{key}", summary="Lire une annotation / Read an annotation")
 def read(request: Request, key: str):
     store, stored = fetch(request, key, current_user(request))
     if wants_turtle(request):
