@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple
 
 from pic.graph.store import Change, Infer, bind, known_types, replacement_update
 
@@ -72,7 +72,9 @@ class EmbeddedStore:
 
     def apply(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
         if change.size < self.bulk_threshold:
-            self._store.update(replacement_update(change, inferred, infer(change)))
+            current = {Triple(q.subject, q.predicate, q.object)
+                       for q in self._store.quads_for_pattern(None, None, None, inferred)}
+            self._store.update(replacement_update(change, inferred, infer(change), current))
             return len(change.added)
         return self._apply_bulk(change, inferred, infer)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, Triple
 
 
 @dataclass
@@ -115,13 +115,27 @@ def inferred_data(graph: NamedNode, triples: Iterable[Triple]) -> str:
     return "\n".join(f"GRAPH {graph} {{ {t.subject} {t.predicate} {t.object} }}" for t in triples)
 
 
-def replacement_update(change: Change, inferred: NamedNode, triples: list[Triple]) -> str:
-    """One SPARQL update: the change, its record, and the new inferred graph."""
+def replacement_update(change: Change, inferred: NamedNode, triples: list[Triple],
+                       current: set[Triple] | None = None) -> str:
+    """One SPARQL update: the change, its record, and the new inferred graph — as the difference with
+    the `current` inferred triples when they are given (rewriting 70k inferred triples took 11 s of every
+    write on the regional store; the difference is a handful), else by dropping and refilling the graph."""
     record = change.record(len(change.added))
+    wanted = set(triples)
+    if current is not None and not has_blank_nodes(wanted) and not has_blank_nodes(current):
+        gone = [Quad(t.subject, t.predicate, t.object, inferred) for t in current - wanted]
+        new = [Quad(t.subject, t.predicate, t.object, inferred) for t in wanted - current]
+        return (f"DELETE DATA {{ {quads_to_update_data([*change.removed, *gone])} }} ;\n"
+                f"INSERT DATA {{ {quads_to_update_data([*change.added, *record, *new])} }}")
     return (f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
             f"INSERT DATA {{ {quads_to_update_data(change.added)}\n{quads_to_update_data(record)} }} ;\n"
             f"DROP SILENT GRAPH {inferred} ;\n"
             f"INSERT DATA {{ {inferred_data(inferred, triples)} }}")
+
+
+def has_blank_nodes(triples) -> bool:
+    """Blank nodes cannot be named in DELETE DATA."""
+    return any(isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) for t in triples)
 
 
 def known_types(query, pairs: list[tuple[str, str]], chunk: int) -> set[tuple[str, str]]:

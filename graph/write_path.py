@@ -7,6 +7,7 @@ provenance activity and the new inferred graph atomically. Any failure leaves th
 
 import hashlib
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -74,6 +75,9 @@ class Writer:
 
     def __init__(self, store: KnowledgeStore, names: Names, history_dir: Path):
         self.store, self.names, self.history_dir = store, names, Path(history_dir)
+        # One write at a time: validation sees the state it writes over, inferences are computed from it,
+        # and listeners receive the writes in the order they were applied (replicas replay them).
+        self.lock = threading.RLock()
         # called after every successful write with what it did (a `Written`; None when unknown or large,
         # e.g. a file loaded directly), to refresh what derives from the store (replicas, search index)
         self.listeners: list = []
@@ -106,8 +110,9 @@ class Writer:
             return result
         self._check_role(user, {graph}, validate=False)
         try:
-            return self._write(None, [], user, source=str(path), validated=False,
-                               file=FileSource(Path(path), rdf, graph))
+            with self.lock:
+                return self._write(None, [], user, source=str(path), validated=False,
+                                   file=FileSource(Path(path), rdf, graph))
         except SyntaxError as e:  # from the bulk loader, after the store was restored
             raise as_parse_error(e, str(path)) from None
 
@@ -117,6 +122,11 @@ class Writer:
 
     def write(self, added: Store, removed: list[Quad], user: User, *, source: str,
               validate: bool = True) -> WriteResult:
+        with self.lock:
+            return self._checked_write(added, removed, user, source, validate)
+
+    def _checked_write(self, added: Store, removed: list[Quad], user: User, source: str,
+                       validate: bool) -> WriteResult:
         graphs = {q.graph_name for q in removed} | set(added.named_graphs())
         self._check_role(user, graphs, validate)
         warnings: list[Violation] = []
