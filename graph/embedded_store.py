@@ -28,6 +28,7 @@ class EmbeddedStore:
         self.checkpoint = self.data_dir / "checkpoint"
         self.journal = self.data_dir / "bulk-load.journal"
         self.bulk_threshold = BULK_THRESHOLD
+        self._inferred: set | None = None  # the inferred graph as of the last write through `apply`
         self.recovered = self._recover()
         self._store = Store(str(self.path))
 
@@ -68,14 +69,19 @@ class EmbeddedStore:
 
     # -- writing -------------------------------------------------------------------------------
     def update(self, sparql: str) -> None:
+        self._inferred = None  # an update may touch anything
         self._store.update(sparql)
 
     def apply(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
         if change.size < self.bulk_threshold:
-            current = {Triple(q.subject, q.predicate, q.object)
-                       for q in self._store.quads_for_pattern(None, None, None, inferred)}
-            self._store.update(replacement_update(change, inferred, infer(change), current))
+            if self._inferred is None:  # reading 70k inferred triples back from disk takes a second
+                self._inferred = {Triple(q.subject, q.predicate, q.object)
+                                  for q in self._store.quads_for_pattern(None, None, None, inferred)}
+            triples = infer(change)
+            self._store.update(replacement_update(change, inferred, triples, self._inferred))
+            self._inferred = set(triples)
             return len(change.added)
+        self._inferred = None
         return self._apply_bulk(change, inferred, infer)
 
     def _apply_bulk(self, change: Change, inferred: NamedNode, infer: Infer) -> int:

@@ -5,7 +5,7 @@ reach it; an abandoned thread keeps burning a core). A worker past the time limi
 replaced, and the client gets a clear error. Why in memory: pyoxigraph answers 3-4x faster from memory
 than from its on-disk RocksDB store; the disk store stays the durable source of truth. The replicas
 load a full snapshot (N-Quads) at start and after large or unknown changes, and otherwise follow each
-write by applying its delta (what it added and removed, with the change of the inferred graph): dumping
+write by applying its delta (what it added and removed, with the changes of the inferred graph): dumping
 and reloading 1.1M triples took 10 s + 5 s per write, a delta takes milliseconds. Two workers use both
 cores.
 """
@@ -21,7 +21,6 @@ from pathlib import Path
 from pyoxigraph import (
     BlankNode,
     NamedNode,
-    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
@@ -210,8 +209,7 @@ MAX_DELTAS = 500  # deltas a replica may have to replay before a new full snapsh
 class QueryWorkers:
     """A pool of query processes over snapshots of a store."""
 
-    def __init__(self, store, snapshot_dir: Path, workers: int = 2, timeout: float = 30.0,
-                 inferred_graph: NamedNode | None = None):
+    def __init__(self, store, snapshot_dir: Path, workers: int = 2, timeout: float = 30.0):
         self.store, self.snapshot_dir, self.timeout = store, Path(snapshot_dir), timeout
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
         self._context = mp.get_context("spawn")
@@ -219,8 +217,6 @@ class QueryWorkers:
         self._free: list[_Slot] = []
         self._available = threading.Semaphore(workers)
         self.generation = self.base = 0
-        self.inferred: set[Quad] = set()
-        self.inferred_graph = inferred_graph  # without it, every write takes a full snapshot
         self.snapshot()
         self._free = [_Slot(self._context, self.snapshot_dir) for _ in range(workers)]
 
@@ -234,32 +230,26 @@ class QueryWorkers:
             tmp.replace(self.snapshot_dir / f"{generation}.nq")
             old = [p for p in self.snapshot_dir.glob("*.nq") if int(p.name.split(".")[0]) < generation]
             self.generation = self.base = generation
-            if self.inferred_graph is not None:
-                self.inferred = set(self.store.quads(self.inferred_graph))
         for path in old:
             # A worker may be loading it right now; on Linux the open file stays readable.
             path.unlink(missing_ok=True)
 
     def follow(self, written) -> None:
-        """After a write: its delta for the replicas (a `write_path.Written`), or a full snapshot when
-        the write does not say what it did. The inferred graph is compared with the one the replicas
-        have, so that only the inferences that changed travel."""
-        if (written is None or self.inferred_graph is None or self.generation - self.base >= MAX_DELTAS
+        """After a write: its delta for the replicas (a `write_path.Written`, inferences included), or a
+        full snapshot when the write does not say what it did."""
+        if (written is None or self.generation - self.base >= MAX_DELTAS
                 or any(isinstance(t, BlankNode) for q in [*written.added, *written.removed]
                        for t in (q.subject, q.object))):
             self.snapshot()  # blank nodes get new labels in a replica: they cannot be matched by a delta
             return
         with self._lock:
-            inferred = set(self.store.quads(self.inferred_graph))
-            added = [*written.added, *(inferred - self.inferred)]
-            removed = [*written.removed, *(self.inferred - inferred)]
             generation = self.generation + 1
-            for kind, quads in (("removed", removed), ("added", added)):
+            for kind, quads in (("removed", written.removed), ("added", written.added)):
                 tmp = self.snapshot_dir / f"{generation}.{kind}.part"
                 with tmp.open("wb") as f:
                     serialize(quads, f, RdfFormat.N_QUADS)
                 tmp.replace(self.snapshot_dir / f"{generation}.{kind}.nq")
-            self.inferred, self.generation = inferred, generation
+            self.generation = generation
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
         limit = self.timeout if timeout is None else timeout

@@ -35,6 +35,7 @@ class Change:
     removed: list[Quad]
     record: Callable[[int], list[Quad]]
     file: FileSource | None = None
+    inferred_change: tuple[list[Quad], list[Quad]] | None = None  # (gone, new), when the store knows it
 
     @property
     def size(self) -> int:
@@ -125,6 +126,7 @@ def replacement_update(change: Change, inferred: NamedNode, triples: list[Triple
     if current is not None and not has_blank_nodes(wanted) and not has_blank_nodes(current):
         gone = [Quad(t.subject, t.predicate, t.object, inferred) for t in current - wanted]
         new = [Quad(t.subject, t.predicate, t.object, inferred) for t in wanted - current]
+        change.inferred_change = (gone, new)
         return (f"DELETE DATA {{ {quads_to_update_data([*change.removed, *gone])} }} ;\n"
                 f"INSERT DATA {{ {quads_to_update_data([*change.added, *record, *new])} }}")
     return (f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"

@@ -49,8 +49,8 @@ class ValidationFailed(ValueError):
 
 @dataclass
 class Written:
-    """What one write put in and took out (its provenance record included): what the replicas and the
-    search index need to follow it without starting over."""
+    """What one write put in and took out (its provenance record and the inferred graph's changes
+    included): what the replicas and the search index need to follow it without starting over."""
 
     added: list[Quad]
     removed: list[Quad]
@@ -164,15 +164,17 @@ class Writer:
             records.extend(delta.record)
             return delta.record
 
+        change = Change(added, removed, record, file)
         try:
-            count = self.store.apply(Change(added, removed, record, file), self.names.inferred,
-                                     self._infer)
+            count = self.store.apply(change, self.names.inferred, self._infer)
         except BaseException:
             for f in files:
                 f.unlink(missing_ok=True)
             raise
-        small = file is None and len(added) + len(removed) <= MAX_INCREMENTAL
-        written = Written([*added, *records], list(removed)) if small else None
+        written = None
+        if change.inferred_change is not None and len(added) + len(removed) <= MAX_INCREMENTAL:
+            gone, new = change.inferred_change
+            written = Written([*added, *records, *new], [*removed, *gone])
         for listener in self.listeners:
             listener(written)
         return WriteResult(made[0], sorted(g.value for g in graphs), count,

@@ -45,7 +45,7 @@ def query_runner(settings: Settings, store):
     from pic.graph.query_workers import QueryWorkers
 
     return QueryWorkers(store, settings.data_dir / "snapshots", settings.query_workers,
-                        settings.query_timeout, inferred_graph=settings.names.inferred)
+                        settings.query_timeout)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

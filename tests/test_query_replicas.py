@@ -24,8 +24,7 @@ def setup(tmp_path):
     names = Names()
     writer = Writer(EmbeddedStore(tmp_path / "store"), names, tmp_path / "history")
     initialise(writer, demo=True)
-    workers = QueryWorkers(writer.store, tmp_path / "snapshots", workers=1, timeout=60,
-                           inferred_graph=names.inferred)
+    workers = QueryWorkers(writer.store, tmp_path / "snapshots", workers=1, timeout=60)
     writer.listeners.append(workers.follow)
     yield writer, workers
     workers.close()
