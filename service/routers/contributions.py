@@ -61,6 +61,19 @@ async def save(request: Request, user: User, kind: str, values: dict, key: str |
 
 
 # -- JSON API ---------------------------------------------------------------------------------------
+async def api_save(request: Request, kind: str, values: dict, key: str | None):
+    """The write's result, or the response to send instead (problems, or a dry run's all-clear)."""
+    user = current_user(request)
+    require_writer(user)
+    columns(kind)
+    try:
+        result = await save(request, user, kind, dict(values), key)
+    except contributions.Problems as e:
+        return problems_body(e)
+    return JSONResponse({"dry_run": True, "problems": []}) if result is None else result
+
+
+
 @router.get("/api/contribute/{kind}", summary="Champs d'un formulaire / A form's fields")
 def fields(kind: str):
     return {"kind": kind, "fields": [{"name": c.name, "required": c.required, "check": c.check,
@@ -72,15 +85,9 @@ def fields(kind: str):
 async def create(request: Request, kind: str, values: Annotated[dict, Body()]):
     """Fields as JSON (`{"id": …, "title_fr": …}`, plus `visibility`, `embargo_until`, `org`, `dry_run`);
     201 with `Location` (the entity's page), or 422 with every problem by field."""
-    user = current_user(request)
-    require_writer(user)
-    columns(kind)
-    try:
-        result = await save(request, user, kind, dict(values), None)
-    except contributions.Problems as e:
-        return problems_body(e)
-    if result is None:
-        return JSONResponse({"dry_run": True, "problems": []}, 200)
+    result = await api_save(request, kind, values, None)
+    if isinstance(result, Response):
+        return result
     iri = touched(result, request)
     return JSONResponse({"iri": iri, "change": result.change.value, "warnings": [w.message_en for w in
                                                                                   result.warnings]},
@@ -100,15 +107,9 @@ def current(request: Request, kind: str, key: str):
 
 @router.put("/api/contribute/{kind}/{key:path}", summary="Remplacer / Replace")
 async def replace(request: Request, kind: str, key: str, values: Annotated[dict, Body()]):
-    user = current_user(request)
-    require_writer(user)
-    columns(kind)
-    try:
-        result = await save(request, user, kind, dict(values), key)
-    except contributions.Problems as e:
-        return problems_body(e)
-    if result is None:
-        return {"dry_run": True, "problems": []}
+    result = await api_save(request, kind, values, key)
+    if isinstance(result, Response):
+        return result
     return {"change": result.change.value, "added": result.added, "removed": result.removed}
 
 

@@ -32,17 +32,23 @@ async def import_file(request: Request, kind: str, file: Annotated[UploadFile, F
                       org: str | None = Query(None, description="Admins and facilitators: the organisation")):
     """All the problems (row, column, message) and nothing written, or one atomic, attributed change."""
     user = current_user(request)
-    require_writer(user)
-    if kind not in KINDS:
-        raise HttpError(404, f"no import of {kind!r}: {', '.join(KINDS)}")
-    target = org if org and user.role in ("admin", "facilitator") else user.org
-    if not target:
-        raise HttpError(400, "say which organisation's graph receives the rows: ?org=…", field="org")
+    target = receiving(user, kind, org)
     data = await upload(request, file)
     result = await checked_import(request, kind, data, file.filename, target, user, dry_run)
     body = {"kind": kind, "rows": result.rows, "dry_run": dry_run, "written": not dry_run and not result.problems,
             "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems]}
     return JSONResponse(body, status_code=422 if result.problems else 200)
+
+
+def receiving(user, kind: str, org: str | None) -> str:
+    """The organisation whose graph receives the rows: a partner's own; admins and facilitators name it."""
+    require_writer(user)
+    if kind not in KINDS:
+        raise HttpError(404, f"no import of {kind!r}: {', '.join(KINDS)}")
+    target = org if org and user.role in ("admin", "facilitator") else user.org
+    if not target:
+        raise HttpError(400, "say which organisation's graph receives the rows: org=…", field="org")
+    return target
 
 
 async def upload(request: Request, file: UploadFile) -> bytes:
@@ -73,12 +79,7 @@ async def import_form(request: Request, kind: Annotated[str, Form()], file: Anno
     """The sheet shown back with each problem next to its row and cell; nothing written unless all is well."""
     check_csrf(request, csrf)
     user = current_session(request).user
-    require_writer(user)
-    if kind not in KINDS:
-        raise HttpError(404, f"no import of {kind!r}: {', '.join(KINDS)}")
-    target = org if org and user.role in ("admin", "facilitator") else user.org
-    if not target:
-        raise HttpError(400, "say which organisation's graph receives the rows", field="org")
+    target = receiving(user, kind, org)
     data = await upload(request, file)
     result = await checked_import(request, kind, data, file.filename, target, user, bool(dry_run))
     rows = read_rows(data, file.filename or "upload.csv")
