@@ -26,7 +26,6 @@ DESCRIPTION = P + """SELECT ?g ?s ?p ?o WHERE { GRAPH ?g {
           FILTER (STRSTARTS(STR(?s), CONCAT(STR(?a), "#"))) }
   UNION { ?a dcterms:creator ?s . ?s ?p ?o }
 } }"""
-KINDS = P + "SELECT ?s ?class WHERE { ?s a ?class }"
 ABSTRACT = P + "SELECT ?text WHERE { ?study dcterms:abstract ?text }"
 CHECKSUM = P + "SELECT ?id WHERE { ?document dcterms:identifier ?id }"
 LINK_KINDS = {"informs": ("pic:Project", "pic:EvaluationQuestion"), "builds-on": ("pic:Study",),

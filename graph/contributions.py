@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode, Quad, Store, Variable
 
 from pic.graph.access import User, may_write
 from pic.graph.names import Names
-from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems
+from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems, term
 from pic.graph.store import bind
 from pic.graph.write_path import ValidationFailed, WriteResult
 
@@ -179,19 +179,12 @@ def fields_of(names: Names, kind: str, current: dict[NamedNode, list[Quad]]) -> 
             values[c.name] = participants(quads, names.base)
             continue
         found = [q.object for q in quads if q.subject == subject and c.predicate
-                 and q.predicate.value == expand(c.predicate)
+                 and q.predicate.value == term(c.predicate).value
                  and (c.lang is None or getattr(q.object, "language", None) == c.lang)]
         if c.name == "year" and not found:  # planned and ongoing studies carry an expected year
             found = [q.object for q in quads if q.subject == subject and q.predicate.value.endswith("#expectedYear")]
         values[c.name] = ";".join(sorted(text(c, o, names.base) for o in found))
     return values
-
-
-def expand(curie: str) -> str:
-    from pic.graph.spreadsheet_import import NS
-
-    prefix, local = curie.split(":", 1)
-    return NS[prefix] + local
 
 
 def text(c, term, base: str) -> str:

@@ -15,7 +15,7 @@ from pic.graph.access import User
 from pic.graph.spreadsheet_import import KINDS
 from pic.graph.store import bind
 from pic.ontology.namespaces import sparql_prefixes
-from pic.service.auth import check_csrf, current_session, current_user, require_writer
+from pic.service.auth import check_csrf, current_session, current_user, may_read, require_writer
 from pic.service.entities import solutions
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
@@ -127,8 +127,6 @@ async def remove(request: Request, kind: str, key: str):
 
 def readable_owned(request: Request, writer, kind: str, key: str, user: User) -> dict:
     """What the organisation graphs say of the entity, if the user may read it (404 otherwise)."""
-    from pic.service.auth import may_read
-
     owned = contributions.owned(writer.store, writer.names, contributions.subject_iri(writer.names, kind, key))
     owned = {g: q for g, q in owned.items() if writer.names.owner_of(g) and may_read(user, g.value, writer.names)}
     if not owned:
