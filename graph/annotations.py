@@ -15,6 +15,7 @@ from pic.graph.access import User
 from pic.graph.annotation_model import AnnotationError
 from pic.graph.documents import text_of
 from pic.graph.history import now
+from pic.graph.spreadsheet_import import term
 from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import sparql_prefixes
 
@@ -184,7 +185,7 @@ class Annotations:
         for relation, entity in parsed.links:
             if not all(f"{model.PIC}Study" in kinds[i] for i in targets):
                 raise AnnotationError("target", "a linking annotation targets a study")
-            wanted = [self.expand(c) for c in LINK_KINDS[relation]]
+            wanted = [term(c).value for c in LINK_KINDS[relation]]
             if not any(c in kinds[entity] for c in wanted):
                 raise AnnotationError("body", f"{relation} links a study to a {' or '.join(LINK_KINDS[relation])}")
         return parsed, self.graph_for(parsed, user)
@@ -209,10 +210,6 @@ class Annotations:
         for row in self.query(text, readable):
             found.setdefault(row["s"].value, set()).add(row["class"].value)
         return found
-
-    def expand(self, curie: str) -> str:
-        prefix, local = curie.split(":")
-        return {"pic": model.PIC, "org": model.ORG, "foaf": model.FOAF}[prefix] + local
 
     def text_of(self, source: str, readable) -> str | None:
         """The text a quote selects from: a document's extracted text or a study's abstracts."""
