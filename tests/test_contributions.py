@@ -132,6 +132,10 @@ def test_private_and_embargoed_studies_stay_with_their_organisation(app):
         for who in ("alice", "fanny"):
             assert word in app.get(f"/id/study/{slug}", headers=bearer(app, who)).text
             assert app.get("/api/search", params={"q": word}, headers=bearer(app, who)).json()["total"] == 1
+    # and in the annual report and its exports
+    for path in ("/reports/2025", "/reports/2025.csv", "/reports/2025.ttl"):
+        assert "zorglub" not in app.get(path).text, path
+    assert "zorglub" in app.get("/reports/2025", headers=bearer(app, "alice")).text
     home = app.get("/").text
     assert "zorglub" not in home and "private/aula" not in home and "zorglub" not in app.get("/?format=json").text
     assert "zorglub" in app.get("/", headers=bearer(app, "alice")).text  # the newest planned study, for alice
