@@ -74,12 +74,13 @@ class EmbeddedStore:
 
     def apply(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
         if change.size < self.bulk_threshold:
-            if self._inferred is None:  # reading 70k inferred triples back from disk takes a second
+            triples = infer(change)
+            if triples is not None and self._inferred is None:  # reading 70k inferred triples takes 1 s
                 self._inferred = {Triple(q.subject, q.predicate, q.object)
                                   for q in self._store.quads_for_pattern(None, None, None, inferred)}
-            triples = infer(change)
             self._store.update(replacement_update(change, inferred, triples, self._inferred))
-            self._inferred = set(triples)
+            if triples is not None:
+                self._inferred = set(triples)
             return len(change.added)
         self._inferred = None
         return self._apply_bulk(change, inferred, infer)

@@ -31,6 +31,8 @@ INPUT_PREDICATES = (
     f"{PROV}wasDerivedFrom", "http://rdf.insee.fr/def/geo#subdivisionDirecteDe",
     "https://w3id.org/pic-euralens/ontology#withinTerritory", SUB_PROPERTY,
 )
+# The predicates whose triples can change a conclusion (attributions' sub-properties are asked of the store).
+READ = {NamedNode(p) for p in (*INPUT_PREDICATES, f"{PROV}wasAttributedTo")}
 EXTRACT = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ VALUES ?p {{ {" ".join(f"<{p}>" for p in INPUT_PREDICATES)} }} ?s ?p ?o }}
   UNION {{ ?p <{SUB_PROPERTY}>+ <{PROV}wasAttributedTo> . ?s ?p ?o }}

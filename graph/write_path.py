@@ -191,12 +191,26 @@ class Writer:
                 digest.update(block)
         return target, digest.hexdigest()
 
-    def _infer(self, change: Change | None) -> list[Triple]:
+    def _infer(self, change: Change | None) -> list[Triple] | None:
+        """The new inferred graph, or None when the change cannot alter it (it holds none of the
+        triples the rules read: a title, an annotation, an observation — most partners' writes)."""
+        if change is not None and change.added is not None and not self._feeds_rules(change):
+            return None
         sources = self.sources(change.added.named_graphs() if change and change.added else ())
         if change is None:
             return inference.derive(inference.rule_input(self.store, sources))
         return inference.derive(inference.rule_input(self.store, sources, change.added,
                                                      change.removed))
+
+    def _feeds_rules(self, change: Change) -> bool:
+        predicates = {q.predicate for q in _chain(change.added, change.removed)}
+        if predicates & inference.READ:
+            return True
+        if not predicates:
+            return False
+        values = " ".join(str(p) for p in predicates)
+        return bool(self.store.query(
+            f"ASK {{ VALUES ?p {{ {values} }} ?p <{inference.SUB_PROPERTY}>+ <{inference.PROV}wasAttributedTo> }}"))
 
     def sources(self, extra=()) -> list[NamedNode]:
         """Every user graph: what the rules read (not the inferred and provenance graphs)."""

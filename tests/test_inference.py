@@ -14,6 +14,8 @@ from pic.ontology import read_bytes
 from pic.ontology.namespaces import IGEO, PIC, QB
 from tests.reasoning import hermit_pairs, hermit_world, owlrl_closure
 
+ID = "https://w3id.org/pic-euralens/id/"
+
 PROV_ASSOCIATED = "http://www.w3.org/ns/prov#wasAssociatedWith"
 # property -> the properties whose pairs it includes (itself and its sub-properties)
 COMPARED = {
@@ -85,3 +87,29 @@ def test_inferred_graph_is_rebuilt_not_appended(demo_writer):
     assert demo_writer.store.count(demo_writer.names.inferred) == before
 
 
+
+
+def test_a_write_the_rules_do_not_read_keeps_the_inferences_without_deriving(base_writer, monkeypatch):
+    from pyoxigraph import Literal, NamedNode, Quad, Store
+
+    from pic.graph import inference
+    from pic.graph.access import User
+
+    admin, graph = User("admin", role="admin"), base_writer.names.partner("demo")
+    before = {str(q) for q in base_writer.store.quads(base_writer.names.inferred)}
+    calls = []
+    real = inference.derive
+    monkeypatch.setattr(inference, "derive", lambda triples: calls.append(1) or real(triples))
+    label = Store()
+    label.add(Quad(NamedNode(f"{ID}theme/culture"), NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+                   Literal("un commentaire"), graph))
+    base_writer.write(label, [], admin, source="test")
+    assert calls == [] and {str(q) for q in base_writer.store.quads(base_writer.names.inferred)} == before
+    inside = Store()  # territorial inclusion is read by the rules: the inferences are derived again
+    inside.add(Quad(NamedNode(f"{ID}territory/project/essai"), NamedNode(f"{PIC}withinTerritory"),
+                    NamedNode(f"{ID}territory/departement/62"), graph))
+    base_writer.write(inside, [], admin, source="test", validate=False)
+    assert calls == [1]
+    inferred = {(q.subject.value, q.predicate.value, q.object.value)
+                for q in base_writer.store.quads(base_writer.names.inferred)}
+    assert (f"{ID}territory/project/essai", f"{PIC}withinTerritory", f"{ID}territory/region/32") in inferred
