@@ -13,7 +13,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 from pic.graph import annotation_model as model
 from pic.graph.access import User
 from pic.graph.annotation_model import AnnotationError
-from pic.graph.documents import text_of
+from pic.graph.documents import described, text_of
 from pic.graph.history import now
 from pic.graph.spreadsheet_import import term
 from pic.graph.store import bind, bind_rows
@@ -28,7 +28,6 @@ DESCRIPTION = P + """SELECT ?g ?s ?p ?o WHERE { GRAPH ?g {
   UNION { ?a dcterms:creator ?s . ?s ?p ?o }
 } }"""
 ABSTRACT = P + "SELECT ?text WHERE { ?study dcterms:abstract ?text }"
-CHECKSUM = P + "SELECT ?id WHERE { ?document dcterms:identifier ?id }"
 LINK_KINDS = {"informs": ("pic:Project", "pic:EvaluationQuestion"), "builds-on": ("pic:Study",),
               "used-by": ("org:Organization", "foaf:Agent")}
 
@@ -214,8 +213,8 @@ class Annotations:
     def text_of(self, source: str, readable) -> str | None:
         """The text a quote selects from: a document's extracted text or a study's abstracts."""
         if source.startswith(f"{self.names.base}document/"):
-            rows = list(self.query(bind(CHECKSUM, {Variable("document"): NamedNode(source)}), readable))
-            return text_of(self.documents, rows[0]["id"].value.removeprefix("sha256:")) if rows else None
+            found = described(lambda query: self.query(query, readable), source)
+            return text_of(self.documents, found[0]) if found else None
         rows = list(self.query(bind(ABSTRACT, {Variable("study"): NamedNode(source)}), readable))
         return "\n".join(r["text"].value for r in rows) if rows else None
 

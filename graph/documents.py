@@ -33,6 +33,9 @@ DCAT, DCTERMS = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 STUDY_GRAPH = """SELECT ?g WHERE { GRAPH ?g { ?study a <https://w3id.org/pic-euralens/ontology#Study> } }"""
+FILE = """SELECT ?id ?title WHERE {
+  ?document <http://purl.org/dc/terms/identifier> ?id OPTIONAL { ?document <http://purl.org/dc/terms/title> ?title }
+}"""
 DOCUMENTS = """PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?study ?g ?document ?id WHERE {
   GRAPH ?g { ?study dcat:distribution ?document . ?document dcterms:identifier ?id }
@@ -140,6 +143,15 @@ def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes
                 p.unlink(missing_ok=True)
         raise
     return Attached(document, sha, kind, len(data), len(text))
+
+
+def described(rows_of, document: str) -> tuple[str, str | None] | None:
+    """(checksum, file name) of a document, asked through `rows_of` — the caller's view of the graph,
+    so a document the reader may not read is None."""
+    rows = list(rows_of(bind(FILE, {Variable("document"): NamedNode(document)})))
+    if not rows:
+        return None
+    return rows[0]["id"].value.removeprefix("sha256:"), rows[0]["title"].value if rows[0]["title"] else None
 
 
 def file_of(directory: Path, sha: str) -> tuple[Path, str] | None:

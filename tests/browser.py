@@ -40,3 +40,12 @@ def offline_page(server_url: str):
         finally:
             context.close()
             browser.close()
+
+
+def sign_in(page, server_url: str, name: str) -> None:
+    """Sign in through the login form as `name` (password `{name}-password`, as `pic_server` sets it)."""
+    page.goto(f"{server_url}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", f"{name}-password")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/account")

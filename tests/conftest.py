@@ -153,6 +153,31 @@ def live_server(tmp_path_factory):
 
 
 
+PARTNERS = [("alice", "partner", "aula"), ("bruno", "partner", "cd62"), ("fanny", "facilitator", "euralens")]
+
+
+@contextmanager
+def app_client(data_dir: Path, users=PARTNERS, **settings):
+    """The app in-process on a fresh demo, with users (name, role, org; password `{name}-password`);
+    yields a TestClient whose `tokens` maps each name to an API token."""
+    from fastapi.testclient import TestClient
+
+    from pic.service.app import create_app
+    from pic.service.settings import Settings
+
+    application = create_app(Settings(data_dir=data_dir, **settings))
+    with TestClient(application) as client:
+        accounts = application.state.accounts
+        for name, role, org in users:
+            accounts.add(name, role, org, f"{name}-password")
+        client.tokens = {name: accounts.new_token(name, "tests") for name, _, _ in users}
+        yield client
+
+
+def bearer(client, name: str) -> dict:
+    return {"Authorization": f"Bearer {client.tokens[name]}"}
+
+
 @contextmanager
 def pic_server(data_dir: Path, users: list[tuple[str, str, str]]):
     """A `pic serve` of its own on a fresh demo, with users (name, role, org) whose password is

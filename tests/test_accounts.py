@@ -5,8 +5,7 @@ secret ever in the RDF store."""
 import pytest
 from fastapi.testclient import TestClient
 
-from pic.service.app import create_app
-from pic.service.settings import Settings
+from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
@@ -15,19 +14,8 @@ NT = {"Content-Type": "application/n-triples"}
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("accounts") / "data")
-    application = create_app(settings)
-    with TestClient(application) as c:
-        accounts = application.state.accounts
-        accounts.add("alice", "partner", "aula", "alice-password")
-        accounts.add("bruno", "partner", "cd62", "bruno-password")
-        accounts.add("fanny", "facilitator", "euralens", "fanny-password")
-        c.tokens = {name: accounts.new_token(name, "tests") for name in ("alice", "bruno", "fanny")}
+    with app_client(tmp_path_factory.mktemp("accounts") / "data") as c:
         yield c
-
-
-def bearer(client, name):
-    return {"Authorization": f"Bearer {client.tokens[name]}"}
 
 
 def sign_in(client, name, password, base_url="http://testserver"):

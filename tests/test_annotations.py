@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from tests.browser import offline_page
+from tests.browser import offline_page, sign_in
 from tests.conftest import pic_server
 
 ID = "https://w3id.org/pic-euralens/id/"
@@ -304,11 +304,7 @@ def test_annotations_are_queryable_with_saved_queries(server):
 def test_highlight_to_annotate_in_the_browser(server):
     url, _ = server
     with offline_page(url) as (page, blocked):
-        page.goto(f"{url}/login")
-        page.fill("input[name=name]", "alice")
-        page.fill("input[name=password]", "alice-password")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/account")
+        sign_in(page, url, "alice")
         page.goto(f"{url}/id/study/frequentation-habitants-louvre-lens")
         page.wait_for_selector("#annotations .annotation-list article, #annotations .annotation-list .note")
         passage = "distance, coût perçu"

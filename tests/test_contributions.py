@@ -9,9 +9,8 @@ from fastapi.testclient import TestClient
 
 from pic.graph.access import User
 from pic.graph.contributions import embargo_lifted
-from pic.service.app import create_app
 from pic.service.auth import may_read
-from pic.service.settings import Settings
+from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
 STUDY = {"id": "enquete-mobilite-lievin", "title_fr": "Enquête mobilité à Liévin", "title_en": "Mobility in Liévin",
@@ -21,19 +20,8 @@ STUDY = {"id": "enquete-mobilite-lievin", "title_fr": "Enquête mobilité à Li�
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("contrib") / "data", admin_token="admin-token")
-    application = create_app(settings)
-    with TestClient(application) as c:
-        accounts = application.state.accounts
-        accounts.add("alice", "partner", "aula", "alice-password")
-        accounts.add("bruno", "partner", "cd62", "bruno-password")
-        accounts.add("fanny", "facilitator", "euralens", "fanny-password")
-        c.tokens = {name: accounts.new_token(name, "tests") for name in ("alice", "bruno", "fanny")}
+    with app_client(tmp_path_factory.mktemp("contrib") / "data", admin_token="admin-token") as c:
         yield c
-
-
-def bearer(client, name):
-    return {"Authorization": f"Bearer {client.tokens[name]}"}
 
 
 def sign_in(client, name):

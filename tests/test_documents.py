@@ -11,31 +11,21 @@ from odfdo import Document, Paragraph
 from pypdf import PdfReader
 
 from pic.ontology.demo.documents import pdf
-from pic.service.app import create_app
-from pic.service.settings import Settings
+from tests.conftest import PARTNERS, app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("documents") / "data", max_document_bytes=200_000)
-    application = create_app(settings)
-    with TestClient(application) as c:
-        accounts = application.state.accounts
-        accounts.add("alice", "partner", "aula", "alice-password")
-        accounts.add("bruno", "partner", "cd62", "bruno-password")
-        c.tokens = {name: accounts.new_token(name, "tests") for name in ("alice", "bruno")}
+    with app_client(tmp_path_factory.mktemp("documents") / "data", PARTNERS[:2],
+                    max_document_bytes=200_000) as c:
         for key, visibility in (("etude-aula", "public"), ("etude-aula-privee", "private")):
             r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
                 "id": key, "title_fr": f"Étude {key}", "status": "ongoing", "year": "2026",
                 "visibility": visibility})
             assert r.status_code == 201, r.text
         yield c
-
-
-def bearer(client, name):
-    return {"Authorization": f"Bearer {client.tokens[name]}"}
 
 
 def files(app):

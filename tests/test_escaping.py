@@ -10,7 +10,7 @@ import docx
 import httpx
 import pytest
 
-from tests.browser import offline_page
+from tests.browser import offline_page, sign_in
 from tests.conftest import pic_server
 
 P = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">\"'><svg onload=window.__xss=3>Zarbi"
@@ -70,11 +70,7 @@ def test_script_payloads_in_every_text_field_are_inert_on_every_page(server):
     with offline_page(server) as (page, blocked):
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(f"{server}/login")
-        page.fill("input[name=name]", "mallory")
-        page.fill("input[name=password]", "mallory-password")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/account")
+        sign_in(page, server, "mallory")
         missing = []
         for path in pages(server):
             response = page.goto(server + path, wait_until="networkidle")
@@ -110,11 +106,7 @@ def test_script_payloads_in_every_text_field_are_inert_on_every_page(server):
         page.wait_for_selector("#annotations article.annotation")
         assert "<script>window.__xss=1</script>" in page.inner_text("#annotations")
         assert page.evaluate("window.__xss") is None
-        page.goto(f"{server}/login")
-        page.fill("input[name=name]", "felix")
-        page.fill("input[name=password]", "felix-password")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/account")
+        sign_in(page, server, "felix")
         page.goto(f"{server}/moderation")
         assert "Zarbi" in page.inner_text("#flagged") and page.evaluate("window.__xss") is None
         assert page.locator("img[onerror], svg[onload]").count() == 0

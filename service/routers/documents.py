@@ -8,20 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse
-from pyoxigraph import NamedNode, Variable
+from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
-from pic.graph.documents import DocumentError, attach, file_of, text_of
-from pic.graph.store import bind
+from pic.graph.documents import DocumentError, attach, described, file_of, text_of
 from pic.service.auth import check_csrf, current_user, require_writer
 from pic.service.entities import solutions
 from pic.service.errors import HttpError
 from pic.service.pages import reader
 
 router = APIRouter(tags=["Documents"])
-CHECKSUM = """SELECT ?id ?title WHERE {
-  ?document <http://purl.org/dc/terms/identifier> ?id OPTIONAL { ?document <http://purl.org/dc/terms/title> ?title }
-}"""
 
 
 async def receive(request: Request, key: str, file: UploadFile):
@@ -64,12 +60,11 @@ async def upload_form(request: Request, key: str, file: Annotated[UploadFile, Fi
 def readable_checksum(request: Request, document_id: str) -> tuple[str, str]:
     """(checksum, file name) of a document the reader may read; 404 otherwise."""
     view, _ = reader(request)
-    iri = NamedNode(f"{request.app.state.settings.base_iri}document/{document_id}")
-    rows = list(solutions(view, bind(CHECKSUM, {Variable("document"): iri})))
-    if not rows:
+    found = described(lambda query: solutions(view, query),
+                      f"{request.app.state.settings.base_iri}document/{document_id}")
+    if found is None:
         raise HttpError(404, f"no document {document_id}")
-    title = rows[0]["title"].value if rows[0]["title"] else document_id
-    return rows[0]["id"].value.removeprefix("sha256:"), title
+    return found[0], found[1] or document_id
 
 
 @router.get("/id/document/{document_id}/file", summary="Télécharger un document / Download a document")

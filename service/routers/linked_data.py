@@ -13,7 +13,7 @@ from pyoxigraph import NamedNode, Variable
 from pic.graph import contributions
 from pic.graph.access import may_write
 from pic.graph.contributions import SINGULAR
-from pic.graph.documents import text_of
+from pic.graph.documents import described, text_of
 from pic.graph.query_workers import Job
 from pic.graph.spreadsheet_import import KINDS
 from pic.graph.store import bind
@@ -133,13 +133,11 @@ def document_texts(request: Request, sections: list[dict]) -> list[dict]:
         if section["id"] != "documents":
             continue
         for row in section["rows"]:
-            iri = row[0]["iri"]
-            found = list(store.query(bind("SELECT ?id WHERE { ?d <http://purl.org/dc/terms/identifier> ?id }",
-                                          {Variable("d"): NamedNode(iri)})))
+            iri = row[0]["iri"]  # the section came through the reader's view
+            found = described(store.query, iri)
             if found:
-                sha = found[0]["id"].value.removeprefix("sha256:")
                 out.append({"iri": iri, "title": row[0]["text"],
-                            "text": text_of(request.app.state.settings.documents_dir, sha)})
+                            "text": text_of(request.app.state.settings.documents_dir, found[0])})
     return out
 
 
