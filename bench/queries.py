@@ -2,7 +2,9 @@
 
 Data: the demo plus the regional data set (~1M triples). Three measurements:
 1. each saved query (defaults bound) run REPEAT times in-process on an in-memory pyoxigraph store and
-   through `GET /api/queries/{name}` on a real `pic serve`; ratio of the geometric means of the medians;
+   through `GET /api/queries/{name}` on a real `pic serve`; ratio of the geometric means of the medians.
+   For reference, the same queries through the engine's own HTTP server (`oxigraph serve`, in memory,
+   same client): what HTTP costs when nothing but the engine stands behind it;
 2. the median latency of a point query while another client runs heavy queries;
 3. the throughput of the mix with one client and with two clients at once.
 
@@ -82,7 +84,7 @@ def ratio_of_working(memory: dict, over_http: dict, floor: float = 0.005) -> flo
     return geometric_mean(over_http[n] for n in names) / geometric_mean(memory[n] for n in names)
 
 
-def in_memory_store(data_dir: Path) -> Store:
+def dumped(data_dir: Path) -> Path:
     from pic.graph.embedded_store import EmbeddedStore
 
     disk = EmbeddedStore(data_dir)
@@ -90,18 +92,49 @@ def in_memory_store(data_dir: Path) -> Store:
     with dump.open("wb") as f:
         disk.dump(f, RdfFormat.N_QUADS)
     disk.close()
+    return dump
+
+
+def bound_queries(parameters: dict) -> dict[str, str]:
+    return {name: bind(q.text, q.bindings(parameters.get(name, {}))) for name, q in saved_queries().items()}
+
+
+def in_memory_medians(dump: Path) -> dict[str, dict[str, float]]:
     memory = Store()
     memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
-    dump.unlink()
-    return memory
+    return {label: {name: median_seconds(lambda text=text: list(memory.query(text, use_default_graph_as_union=True)))
+                    for name, text in bound_queries(parameters).items()}
+            for label, parameters in PARAMETER_SETS.items()}
 
 
-def in_memory_medians(memory: Store, parameters: dict) -> dict[str, float]:
-    medians = {}
-    for name, q in saved_queries().items():
-        text = bind(q.text, q.bindings(parameters.get(name, {})))
-        medians[name] = median_seconds(lambda text=text: list(memory.query(text, use_default_graph_as_union=True)))
-    return medians
+def oxigraph_server_medians(dump: Path, port: int = 7879) -> dict[str, dict[str, float]]:
+    """The engine's own HTTP server, in memory, queried by the same client as ours."""
+    server = subprocess.Popen([str(Path(sys.executable).with_name("oxigraph")), "serve", "--union-default-graph",
+                               "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(timeout=600) as client:
+            for _ in range(100):
+                try:
+                    client.get(f"{url}/query", params={"query": "ASK {}"})
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            with dump.open("rb") as f:
+                client.post(f"{url}/store", content=f, headers={"Content-Type": "application/n-quads"}
+                            ).raise_for_status()
+
+            def run(text: str) -> None:
+                client.post(f"{url}/query", content=text.encode(), headers={
+                    "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+                            ).raise_for_status()
+
+            return {label: {name: median_seconds(lambda text=text: run(text))
+                            for name, text in bound_queries(parameters).items()}
+                    for label, parameters in PARAMETER_SETS.items()}
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 def http_medians(url: str, client: httpx.Client, parameters: dict) -> dict[str, float]:
@@ -165,13 +198,15 @@ def throughput(url: str, clients: int, rounds: int = 2) -> float:
 def main() -> None:
     data_dir = HERE / "data" / "stores" / "queries"
     prepare(data_dir)
-    store = in_memory_store(data_dir)
-    memory = {label: in_memory_medians(store, parameters) for label, parameters in PARAMETER_SETS.items()}
-    del store
+    dump = dumped(data_dir)
+    memory = in_memory_medians(dump)
+    engine_server = oxigraph_server_medians(dump)
+    dump.unlink()
     port = 8765
     env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_QUERY_TIMEOUT": "120"}
+    log = (data_dir / "serve.log").open("wb")  # the server's own account, if a request fails
     server = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -188,27 +223,33 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(30)
+        log.close()
     ratios = {label: geometric_mean(over_http[label].values()) / geometric_mean(memory[label].values())
               for label in PARAMETER_SETS}
     working = {label: ratio_of_working(memory[label], over_http[label]) for label in PARAMETER_SETS}
+    engine_ratios = {label: geometric_mean(engine_server[label].values()) / geometric_mean(memory[label].values())
+                     for label in PARAMETER_SETS}
     report = {label: {"in_memory_ms": {k: round(v * 1000, 2) for k, v in memory[label].items()},
                       "http_ms": {k: round(v * 1000, 2) for k, v in over_http[label].items()},
+                      "oxigraph_server_ms": {k: round(v * 1000, 2) for k, v in engine_server[label].items()},
                       "ratio_geomean": round(ratios[label], 2),
-                      "ratio_geomean_queries_over_5ms": round(working[label], 2)} for label in PARAMETER_SETS}
+                      "ratio_geomean_queries_over_5ms": round(working[label], 2),
+                      "oxigraph_server_ratio_geomean": round(engine_ratios[label], 2)} for label in PARAMETER_SETS}
     report.update({**load,
               "throughput_1_client": round(one, 2), "throughput_2_clients": round(two, 2),
               "speedup_2_clients": round(two / one, 2)})
     save("queries", report)
     labels = list(PARAMETER_SETS)
-    print("| query | " + " | ".join(f"{label}: in memory (ms) | {label}: HTTP (ms)" for label in labels) + " |")
-    print("|---|" + "---:|---:|" * len(labels))
+    print("| query | " + " | ".join(f"{label}: in memory | our HTTP | Oxigraph server" for label in labels) + " |")
+    print("|---|" + "---:|---:|---:|" * len(labels))
     for name in saved_queries():
-        cells = " | ".join(f"{memory[label][name] * 1000:.1f} | {over_http[label][name] * 1000:.1f}"
-                           for label in labels)
+        cells = " | ".join(f"{memory[label][name] * 1000:.1f} | {over_http[label][name] * 1000:.1f} | "
+                           f"{engine_server[label][name] * 1000:.1f}" for label in labels)
         print(f"| {name} | {cells} |")
     for label in labels:
         print(f"\nratio of geometric means (HTTP / in-memory), {label}: {ratios[label]:.2f}; "
-              f"over the queries taking 5 ms or more in memory: {working[label]:.2f}")
+              f"over the queries taking 5 ms or more in memory: {working[label]:.2f}; "
+              f"Oxigraph's own server: {engine_ratios[label]:.2f}")
     print(f"point query median: {load['point_ms_under_load']} ms under load, {load['point_ms_alone']} ms alone")
     print(f"throughput: {one:.1f} q/s with one client, {two:.1f} q/s with two ({two / one:.2f}x)")
 

@@ -1,6 +1,12 @@
-"""Who may write which named graph (ARCHITECTURE.md §8). Reading rules live with the service."""
+"""Who may read and who may write which named graph (ARCHITECTURE.md §8).
 
+The reading rules are here, in the graph layer, because the query workers apply them too: each keeps
+a replica of what anonymous readers may read (see query_workers.py).
+"""
+
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from pyoxigraph import NamedNode
 
@@ -23,6 +29,43 @@ class User:
     def __post_init__(self):
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
+
+
+ANONYMOUS = User("anonymous", role="anonymous")
+EMBARGO = re.compile(r"^until-(\d{4}-\d{2}-\d{2})$")
+
+
+def embargo_lifted(graph_rest: str, today: date | None = None) -> bool:
+    """`graph_rest` is what follows `private/{org}/`: true once an embargo's day has come."""
+    m = EMBARGO.match(graph_rest)
+    return bool(m) and m.group(1) <= (today or date.today()).isoformat()
+
+
+def may_read(user: User, graph: str, names: Names) -> bool:
+    """Private graphs `{base}graph/private/{org}/…`: that organisation's members, facilitators, admins;
+    an embargoed one (`private/{org}/until-YYYY-MM-DD`) is everyone's from that day on. Annotations
+    shared with a working group (`annotations/{org}/group/{group}`): the group's members too. Hidden
+    annotations (`hidden/{org}`): facilitators and admins."""
+    node = NamedNode(graph) if graph.startswith(names.base) else None
+    kind = names.kind_of(node) if node else "other"
+    if kind not in ("private", "hidden", "annotations"):
+        return True
+    if user.role in ("admin", "facilitator"):
+        return True
+    if kind == "hidden":
+        return False
+    own = user.org is not None and names.owner_of(node) == user.org
+    if kind == "annotations":
+        group = names.group_of(node)
+        return group is None or own or group in user.groups
+    rest = graph[len(f"{names.base}graph/private/"):].partition("/")[2]
+    return own or embargo_lifted(rest)
+
+
+def readable_graphs(user: User, all_graphs: list[str], names: Names) -> list[str] | None:
+    """None when the user may read every graph (the union default graph applies), else the list."""
+    allowed = [g for g in all_graphs if may_read(user, g, names)]
+    return None if len(allowed) == len(all_graphs) else allowed
 
 
 class NotAllowed(PermissionError):

@@ -9,13 +9,12 @@ path. Visibility is the graph the entity lives in: `partner/{org}` (public), `pr
 day, public from it on — `embargo_lifted` is what every reader's check asks).
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from pyoxigraph import NamedNode, Quad, Store, Variable
 
-from pic.graph.access import User, may_write
+from pic.graph.access import EMBARGO, User, may_write
 from pic.graph.names import Names
 from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems, term
 from pic.graph.store import bind
@@ -23,7 +22,6 @@ from pic.graph.write_path import ValidationFailed, WriteResult
 
 SINGULAR = {"actor": "actors", "project": "projects", "study": "studies", "membership": "memberships",
             "observation": "observations"}
-EMBARGO = re.compile(r"^until-(\d{4}-\d{2}-\d{2})$")
 OWNED = """SELECT ?g ?s ?p ?o WHERE {
   GRAPH ?g {
     { ?subject ?p ?o BIND (?subject AS ?s) }
@@ -41,12 +39,6 @@ class Problems(Exception):
 
     def __str__(self) -> str:
         return "; ".join(f"{f}: {m}" if f else m for f, m in self.items)
-
-
-def embargo_lifted(graph_rest: str, today: date | None = None) -> bool:
-    """`graph_rest` is what follows `private/{org}/`: true once an embargo's day has come."""
-    m = EMBARGO.match(graph_rest)
-    return bool(m) and m.group(1) <= (today or date.today()).isoformat()
 
 
 def target_graph(names: Names, org: str, visibility: str, until: str | None) -> NamedNode:

@@ -7,6 +7,7 @@ engine can stop its query. An answer the engine cut short without saying so (Oxi
 not parse, and is reported as an error rather than passed on as a result.
 """
 
+import asyncio
 import time
 
 import httpx
@@ -49,6 +50,9 @@ class RemoteQueries:
             return answer(result, job, started)
         except (SyntaxError, ValueError) as e:
             raise QueryFailed(f"the engine's answer is not valid: {e}") from None
+
+    async def run_async(self, job: Job, timeout: float | None = None) -> Answer:
+        return await asyncio.to_thread(self.run, job, timeout)
 
     def snapshot(self) -> None:
         """Nothing to refresh: the engine is the store."""

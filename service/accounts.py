@@ -71,6 +71,8 @@ class Accounts:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as db:
             db.executescript(SCHEMA)
+            # Readers never wait for a writer: the user is looked up on the event loop for every request.
+            db.execute("PRAGMA journal_mode = WAL")
 
     def connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, check_same_thread=False)

@@ -45,7 +45,7 @@ def query_runner(settings: Settings, store):
     from pic.graph.query_workers import QueryWorkers
 
     return QueryWorkers(store, settings.data_dir / "snapshots", settings.query_workers,
-                        settings.query_timeout)
+                        settings.query_timeout, settings.names)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -86,8 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     static = resources.files("pic.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    app.include_router(home.router)
+    # The query endpoints first: routes are matched in order, and researchers' scripts call them most.
     app.include_router(sparql.router)
+    saved_queries.install(app)
+    app.include_router(home.router)
     app.include_router(graph_store.router)
     app.include_router(workbench.router)
     app.include_router(maps.router)
@@ -101,5 +103,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(history.router)
     app.include_router(moderation.router)
     app.include_router(annotations.router)
-    saved_queries.install(app)
     return app

@@ -10,15 +10,9 @@ import hmac
 from dataclasses import replace
 
 from fastapi import Request
-from pyoxigraph import NamedNode
 
-from pic.graph.access import User
-from pic.graph.contributions import embargo_lifted
-from pic.graph.names import Names
+from pic.graph.access import ANONYMOUS, User
 from pic.service.errors import HttpError
-
-ANONYMOUS = User("anonymous", role="anonymous")
-
 
 SESSION_COOKIE = "pic_session"
 
@@ -73,28 +67,3 @@ def require_admin(user: User) -> None:
         raise HttpError(403, "this needs the admin role")
 
 
-def may_read(user: User, graph: str, names: Names) -> bool:
-    """Private graphs `{base}graph/private/{org}/…`: that organisation's members, facilitators, admins;
-    an embargoed one (`private/{org}/until-YYYY-MM-DD`) is everyone's from that day on. Annotations
-    shared with a working group (`annotations/{org}/group/{group}`): the group's members too. Hidden
-    annotations (`hidden/{org}`): facilitators and admins."""
-    node = NamedNode(graph) if graph.startswith(names.base) else None
-    kind = names.kind_of(node) if node else "other"
-    if kind not in ("private", "hidden", "annotations"):
-        return True
-    if user.role in ("admin", "facilitator"):
-        return True
-    if kind == "hidden":
-        return False
-    own = user.org is not None and names.owner_of(node) == user.org
-    if kind == "annotations":
-        group = names.group_of(node)
-        return group is None or own or group in user.groups
-    rest = graph[len(f"{names.base}graph/private/"):].partition("/")[2]
-    return own or embargo_lifted(rest)
-
-
-def readable_graphs(user: User, all_graphs: list[str], names: Names) -> list[str] | None:
-    """None when the user may read every graph (the union default graph applies), else the list."""
-    allowed = [g for g in all_graphs if may_read(user, g, names)]
-    return None if len(allowed) == len(all_graphs) else allowed

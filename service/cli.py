@@ -335,7 +335,8 @@ def serve(host: Annotated[str | None, typer.Option()] = None,
     from pic.service.app import create_app
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                access_log=settings.access_log)
 
 
 def fail(message: str, code: int = 1) -> None:

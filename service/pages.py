@@ -7,8 +7,10 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import QueryResultsFormat
 
-from pic.graph.query_workers import Answer, Job
-from pic.service.auth import current_user, readable_graphs
+from pic.graph.access import User
+from pic.graph.names import Names
+from pic.graph.query_workers import Answer, Job, for_reader
+from pic.service.auth import current_user
 from pic.service.i18n import language
 from pic.service.links import page_of
 
@@ -31,12 +33,12 @@ class PooledStore:
     """The reader's view: the `query` the map and report builders call, and `run` for other jobs, both
     answered by the query workers (or the remote engine) on the graphs the reader may read."""
 
-    def __init__(self, queries, dataset: list[str] | None):
-        self.queries, self.dataset = queries, dataset
+    def __init__(self, queries, user: User, graphs: list[str], names: Names):
+        self.queries, self.user, self.graphs, self.names = queries, user, graphs, names
 
     def run(self, job: Job) -> Answer:
-        if self.dataset is not None and job.default_graph is None:
-            job.default_graph = job.named_graphs = self.dataset
+        if job.default_graph is None:
+            for_reader(job, self.user, self.graphs, self.names)
         return self.queries.run(job)
 
     def query(self, text: str, default_graph=None) -> CsvAnswer:
@@ -48,9 +50,9 @@ class PooledStore:
 
 def reader(request: Request) -> tuple[PooledStore, str]:
     """The reader's view of the graph and their language."""
-    user = current_user(request)
-    dataset = readable_graphs(user, request.app.state.graphs.names, request.app.state.settings.names)
-    return PooledStore(request.app.state.queries, dataset), language(request)
+    state = request.app.state
+    view = PooledStore(state.queries, current_user(request), state.graphs.names, state.settings.names)
+    return view, language(request)
 
 
 def page_link(request: Request):

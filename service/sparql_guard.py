@@ -5,6 +5,7 @@ mistaken for the keyword.
 """
 
 import re
+from functools import lru_cache
 
 _STRINGS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                       r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.DOTALL)
@@ -15,6 +16,7 @@ _QUERY = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE)
 _SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(\S+)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8)  # each request asks several questions of the same text: blank it once
 def _blank(text: str) -> str:
     """The text with strings and comments blanked, IRIs kept (SERVICE targets are IRIs)."""
     out, pos = [], 0
@@ -29,9 +31,15 @@ def _blank(text: str) -> str:
 _NAMES = re.compile(r"[?$][\w\u00b7-\uffff]+|[\w.-]*:[\w.:%-]*")
 
 
+@lru_cache(maxsize=8)
+def _keywords(text: str) -> str:
+    """The text with strings, comments, IRIs, variables and prefixed names blanked: its keywords."""
+    return _NAMES.sub(" ", _IRIS.sub("<>", _blank(text)))
+
+
 def is_update(text: str) -> bool:
     """True for an update request (its first operation keyword comes before any query form)."""
-    body = _NAMES.sub(" ", _IRIS.sub("<>", _blank(text)))
+    body = _keywords(text)
     update, query = _UPDATE.search(body), _QUERY.search(body)
     return update is not None and (query is None or update.start() < query.start())
 
@@ -64,4 +72,4 @@ def dataset_clauses(text: str) -> tuple[list[str], list[str]]:
 
 def loads_from_the_network(text: str) -> bool:
     """True if an update uses LOAD (which would fetch a document from a URL)."""
-    return re.search(r"\bLOAD\b", _NAMES.sub(" ", _IRIS.sub("<>", _blank(text))), re.IGNORECASE) is not None
+    return re.search(r"\bLOAD\b", _keywords(text), re.IGNORECASE) is not None

@@ -7,9 +7,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from pic.graph.access import User
-from pic.graph.contributions import embargo_lifted
-from pic.service.auth import may_read
+from pic.graph.access import User, embargo_lifted, may_read
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"

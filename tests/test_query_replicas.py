@@ -4,13 +4,14 @@ the same answers as a replica loaded from a full snapshot; large or unknown chan
 import re
 
 import pytest
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, serialize
 
-from pic.graph.access import User
+from pic.graph.access import ANONYMOUS, User
 from pic.graph.bootstrap import initialise
 from pic.graph.embedded_store import EmbeddedStore
 from pic.graph.names import Names
-from pic.graph.query_workers import Job, QueryWorkers
+from pic.graph.query_workers import Job, QueryWorkers, for_reader
+from pic.graph.replicas import Replicas
 from pic.graph.write_path import Writer
 
 ID = "https://w3id.org/pic-euralens/id/"
@@ -97,3 +98,81 @@ def test_a_change_with_blank_nodes_takes_a_full_snapshot(setup):
                     writer.names.partner("demo")))
     writer.write(staged, [], ADMIN, source="test", validate=False)
     assert workers.base == workers.generation == base + 1
+
+
+def test_an_answer_larger_than_the_pipe_comes_whole_through_the_event_loop(setup):
+    """The service awaits the workers on uvicorn's loop (uvloop), which makes the pipe non-blocking."""
+    import uvloop
+
+    _, workers = setup
+    job = Job(EVERYTHING, "tsv", max_rows=10_000_000)
+    expected = workers.run(job).body
+    assert len(expected) > 1_000_000  # far past a pipe's 64 KB buffer
+
+    async def twice():
+        return [(await workers.run_async(job)).body for _ in range(2)]
+
+    assert uvloop.run(twice()) == [expected, expected]
+
+
+def labels_seen(workers, job: Job) -> set[str]:
+    body = workers.run(job).body.decode()
+    return {line.split("\t")[1] for line in body.splitlines()[1:]}
+
+
+LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+
+
+def test_anonymous_readers_are_answered_from_a_replica_without_the_graphs_they_may_not_read(setup):
+    """The public replica: the same answers as naming the readable graphs, and a private graph written
+    after the replicas loaded never reaches it, whatever the query says."""
+    writer, workers = setup
+    names = writer.names
+    secret, shared = NamedNode(f"{ID}actor/secret"), NamedNode(f"{ID}actor/shared")
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    staged = Store()
+    staged.add(Quad(secret, label, Literal("Secret"), names.graph("private/newcomer/main")))
+    staged.add(Quad(shared, label, Literal("Shared"), names.partner("demo")))
+    writer.write(staged, [], ADMIN, source="test", validate=False)
+    graphs = [g.value for g in writer.store.graphs()]
+    anonymous = for_reader(Job(LABELS, "tsv"), ANONYMOUS, graphs, names)
+    assert anonymous.public
+    listed = Job(LABELS, "tsv", default_graph=anonymous.default_graph, named_graphs=anonymous.named_graphs)
+    seen = labels_seen(workers, anonymous)
+    assert seen == labels_seen(workers, listed)
+    assert '"Shared"' in seen and '"Secret"' not in seen
+    everywhere = for_reader(Job("SELECT ?g ?label WHERE { GRAPH ?g { ?s ?p ?label } }", "tsv"), ANONYMOUS,
+                            graphs, names)
+    assert "Secret" not in workers.run(everywhere).body.decode()
+    member = for_reader(Job(LABELS, "tsv"), User("ana", role="partner", org="newcomer"), graphs, names)
+    assert not member.public and '"Secret"' in labels_seen(workers, member)
+    assert for_reader(Job(LABELS, "tsv"), ADMIN, graphs, names).default_graph is None
+
+
+def test_an_embargoed_graph_joins_the_public_replica_on_its_day(tmp_path, monkeypatch):
+    import datetime
+
+    from pic.graph import access
+
+    names = Names()
+    embargoed = names.graph("private/demo/until-2030-01-01")
+    quad = Quad(NamedNode(f"{ID}study/later"), NamedNode("http://purl.org/dc/terms/title"), Literal("Later"),
+                embargoed)
+    public = Quad(NamedNode(f"{ID}study/now"), NamedNode("http://purl.org/dc/terms/title"), Literal("Now"),
+                  names.partner("demo"))
+    for path, quads in (("1.nq", [public]), ("2.added.nq", [quad])):  # a snapshot, then a delta
+        with (tmp_path / path).open("wb") as f:
+            serialize(quads, f, RdfFormat.N_QUADS)
+    replicas = Replicas(names)
+    replicas.catch_up(1, 1, tmp_path)
+    assert replicas.for_anonymous() is replicas.full  # every graph is public: no second copy
+    replicas.catch_up(1, 2, tmp_path)
+    assert set(replicas.full) == {public, quad} and set(replicas.for_anonymous()) == {public}
+
+    class Later(datetime.date):
+        @classmethod
+        def today(cls):
+            return cls(2030, 1, 1)
+
+    monkeypatch.setattr(access, "date", Later)
+    assert set(replicas.for_anonymous()) == {public, quad}

@@ -17,9 +17,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pyoxigraph import RdfFormat, Triple, serialize
 
+from pic.graph.access import readable_graphs
 from pic.graph.annotation_model import CONTEXT, MOTIVATIONS, AnnotationError
 from pic.graph.annotations import Annotations, Stored
-from pic.service.auth import check_csrf, current_user, readable_graphs, require_writer
+from pic.service.auth import check_csrf, current_user, require_writer
 from pic.service.errors import HttpError
 from pic.service.negotiation import accepted
 

@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pyoxigraph import Literal, Variable
 
 from pic.graph import contributions
-from pic.graph.access import User
+from pic.graph.access import User, may_read
 from pic.graph.spreadsheet_import import KINDS
 from pic.graph.store import bind
 from pic.ontology.namespaces import sparql_prefixes
-from pic.service.auth import check_csrf, current_session, current_user, may_read, require_writer
+from pic.service.auth import check_csrf, current_session, current_user, require_writer
 from pic.service.entities import solutions
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, RdfFormat, Store
 from starlette.concurrency import run_in_threadpool
 
+from pic.graph.access import may_read
 from pic.graph.parsing import parse_bytes
-from pic.service.auth import may_read, require_writer
+from pic.service.auth import require_writer
 from pic.service.deps import SettingsDep, StoreDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from pic.service.auth import current_user, readable_graphs
+from pic.graph.access import readable_graphs
+from pic.service.auth import current_user
 from pic.service.entities import annotation_counts
 from pic.service.i18n import STRINGS, language
 from pic.service.links import page_of

@@ -11,9 +11,10 @@ from fastapi import APIRouter, Query, Request, Response
 from pyoxigraph import Literal, NamedNode, Quad, Store
 from starlette.concurrency import run_in_threadpool
 
+from pic.graph.access import readable_graphs
 from pic.graph.history import now, record_change
-from pic.graph.query_workers import Answer, Job, QueryFailed
-from pic.service.auth import readable_graphs, require_admin
+from pic.graph.query_workers import Answer, Job, QueryFailed, for_reader
+from pic.service.auth import require_admin
 from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import choose
@@ -31,8 +32,10 @@ def answer_response(answer: Answer) -> Response:
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
-def run_query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
-              fmt: str | None, user, settings, queries) -> Response:
+def query_job(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
+              fmt: str | None, user, settings) -> Job:
+    """The job for a query request, checked (size, update, SERVICE, format) and with its dataset: the
+    protocol's graph parameters, else the query's FROM clauses, cut to what the user may read."""
     if len(text.encode()) > settings.max_query_bytes:
         raise HttpError(413, f"the query is longer than {settings.max_query_bytes} bytes")
     if is_update(text):
@@ -56,10 +59,10 @@ def run_query(request: Request, text: str, default_graphs: list[str], named_grap
             named_graphs = [g for g in named_graphs if g in readable]
         job.default_graph, job.named_graphs = default_graphs, named_graphs
     elif readable is not None:
-        job.default_graph, job.named_graphs = readable, readable
+        for_reader(job, user, all_graphs, settings.names)
     elif not settings.union_default_graph:
         job.default_graph, job.named_graphs = [], all_graphs
-    return answer_response(queries.run(job))
+    return job
 
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
@@ -80,17 +83,19 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
 
 
 @router.get("/sparql", summary="SPARQL query (GET), or the service description without `query`")
-def sparql_get(request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep, query: str | None = None,
-               default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
-               named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
-               format: str | None = None):
+async def sparql_get(request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep,
+                     query: str | None = None,
+                     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
+                     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
+                     format: str | None = None):
     """Run `query`; results as SPARQL JSON, XML, CSV or TSV (SELECT, ASK) or as Turtle, N-Triples,
     JSON-LD or RDF/XML (CONSTRUCT, DESCRIBE), chosen by `Accept` or by `format`."""
     if query is None:
         text = SERVICE_DESCRIPTION.format(endpoint=str(request.url_for("sparql_get")),
                                           timeout=settings.query_timeout, rows=settings.max_rows)
         return Response(text, media_type="text/turtle; charset=utf-8")
-    return run_query(request, query, default_graph_uri, named_graph_uri, format, user, settings, queries)
+    job = query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings)
+    return answer_response(await queries.run_async(job))
 
 
 @router.post("/sparql", summary="SPARQL query (POST, form-encoded or direct)")
@@ -98,7 +103,8 @@ async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, qu
     """POST with `application/x-www-form-urlencoded` (`query=…`) or `application/sparql-query`."""
     text, defaults, named, fmt = await read_request(request, "query", "application/sparql-query",
                                                     settings.max_query_bytes)
-    return await run_in_threadpool(run_query, request, text, defaults, named, fmt, user, settings, queries)
+    job = query_job(request, text, defaults, named, fmt, user, settings)
+    return answer_response(await queries.run_async(job))
 
 
 async def read_request(request: Request, field: str, direct_type: str, limit: int):
