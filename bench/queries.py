@@ -49,8 +49,17 @@ REGIONAL = {
 PARAMETER_SETS = {"demo defaults": {}, "regional parameters": REGIONAL}
 
 
+PRIVATE = f"""@prefix pic: <https://w3id.org/pic-euralens/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<{ID}study/bench-private> a pic:Study ; pic:illustrative true ;
+    rdfs:label "Étude confidentielle d'un partenaire (illustrative)"@fr ,
+        "A partner's private study (illustrative)"@en .
+"""
+
+
 def prepare(data_dir: Path) -> None:
-    """A store with the demo and the regional data, loaded once."""
+    """A store with the demo and the regional data, loaded once, and one private graph: as on a real
+    platform, some data is private, so anonymous queries run on the readable graphs, not on all."""
     if (data_dir / "ready").exists():
         return
     env = {**os.environ, "PIC_DATA_DIR": str(data_dir)}
@@ -59,6 +68,10 @@ def prepare(data_dir: Path) -> None:
     regional = ensure("regional", HERE / "data")
     subprocess.run([pic, "load", str(regional), "--graph",
                     "https://w3id.org/pic-euralens/id/graph/partner/bench", "--no-validate"],
+                   env=env, check=True, capture_output=True)
+    private = data_dir / "private.ttl"
+    private.write_text(PRIVATE, encoding="utf-8")
+    subprocess.run([pic, "load", str(private), "--graph", f"{ID}graph/private/bench/main", "--no-validate"],
                    env=env, check=True, capture_output=True)
     (data_dir / "ready").write_text("ok")
 
