@@ -77,7 +77,8 @@ def for_reader(job: Job, user: User, all_graphs: list[str], names: Names) -> Job
     readable = readable_graphs(user, all_graphs, names)
     if readable is not None:
         job.default_graph = job.named_graphs = readable
-        job.public = len(readable) == sum(may_read(ANONYMOUS, g, names) for g in all_graphs)
+        job.public = user.role == "anonymous" or len(readable) == sum(
+            may_read(ANONYMOUS, g, names) for g in all_graphs)
     return job
 
 

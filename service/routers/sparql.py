@@ -49,19 +49,19 @@ def query_job(request: Request, text: str, default_graphs: list[str], named_grap
     except ValueError as e:
         raise HttpError(406, str(e)) from None
     all_graphs = request.app.state.graphs.names
-    readable = readable_graphs(user, all_graphs, settings.names)
     job = Job(text, result_format, graph_format, max_rows=settings.max_rows)
     if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
         default_graphs, named_graphs = dataset_clauses(text)
     if default_graphs or named_graphs:
+        readable = readable_graphs(user, all_graphs, settings.names)
         if readable is not None:
             default_graphs = [g for g in default_graphs if g in readable]
             named_graphs = [g for g in named_graphs if g in readable]
         job.default_graph, job.named_graphs = default_graphs, named_graphs
-    elif readable is not None:
+    else:
         for_reader(job, user, all_graphs, settings.names)
-    elif not settings.union_default_graph:
-        job.default_graph, job.named_graphs = [], all_graphs
+        if job.default_graph is None and not settings.union_default_graph:
+            job.default_graph, job.named_graphs = [], all_graphs
     return job
 
 
