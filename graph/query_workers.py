@@ -7,7 +7,8 @@ than from its on-disk RocksDB store; the disk store stays the durable source of 
 load a full snapshot (N-Quads) at start and after large or unknown changes, and otherwise follow each
 write by applying its delta (what it added and removed, with the changes of the inferred graph): dumping
 and reloading 1.1M triples took 10 s + 5 s per write, a delta takes milliseconds. Two workers use both
-cores.
+cores. Each worker also keeps what anonymous readers may read as a replica of its own (replicas.py).
+The service awaits a worker on its event loop (`run_async`); pages and reports wait in a thread (`run`).
 """
 
 import asyncio
