@@ -68,6 +68,23 @@ def readable_graphs(user: User, all_graphs: list[str], names: Names) -> list[str
     return None if len(allowed) == len(all_graphs) else allowed
 
 
+@dataclass(frozen=True)
+class View:
+    """What a reader may read: every graph (`readable` None) or those listed — `public` when the list is
+    exactly what anonymous readers read (the query workers answer that from a replica of its own)."""
+
+    readable: list[str] | None
+    public: bool = False
+
+
+def reading_view(user: User, all_graphs: list[str], names: Names) -> View:
+    readable = readable_graphs(user, all_graphs, names)
+    if readable is None:
+        return View(None)
+    return View(readable, user.role == "anonymous"
+                or len(readable) == sum(may_read(ANONYMOUS, g, names) for g in all_graphs))
+
+
 class NotAllowed(PermissionError):
     """The user may not write that graph."""
 

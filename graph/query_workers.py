@@ -33,7 +33,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from pic.graph.access import ANONYMOUS, User, may_read, readable_graphs
+from pic.graph.access import View
 from pic.graph.names import Names
 from pic.graph.replicas import Replicas
 
@@ -72,14 +72,12 @@ class Job:
     public: bool = False
 
 
-def for_reader(job: Job, user: User, all_graphs: list[str], names: Names) -> Job:
-    """The job restricted to the graphs `user` may read: the union of all graphs when they may read
-    every one, else the list of those they may — marked `public` when it is what anonymous readers read."""
-    readable = readable_graphs(user, all_graphs, names)
-    if readable is not None:
-        job.default_graph = job.named_graphs = readable
-        job.public = user.role == "anonymous" or len(readable) == sum(
-            may_read(ANONYMOUS, g, names) for g in all_graphs)
+def for_reader(job: Job, view: View) -> Job:
+    """The job restricted to what a reader may read: the union of all graphs when they may read every
+    one, else the list of those they may — marked `public` when it is what anonymous readers read."""
+    if view.readable is not None:
+        job.default_graph = job.named_graphs = view.readable
+        job.public = view.public
     return job
 
 

@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.demo and is_empty(writer):
             initialise(writer, demo=True, documents=settings.documents_dir)
         queries = query_runner(settings, writer.store)
-        graphs, groups = GraphNames(writer.store), WorkingGroups(writer.store, settings.base_iri)
+        graphs, groups = GraphNames(writer.store, settings.names), WorkingGroups(writer.store, settings.base_iri)
         index = SearchIndex(settings.data_dir / "search.sqlite")
 
         def reindex(written) -> None:

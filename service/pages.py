@@ -7,8 +7,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import QueryResultsFormat
 
-from pic.graph.access import User
-from pic.graph.names import Names
+from pic.graph.access import View
 from pic.graph.query_workers import Answer, Job, for_reader
 from pic.service.auth import current_user
 from pic.service.i18n import language
@@ -33,12 +32,12 @@ class PooledStore:
     """The reader's view: the `query` the map and report builders call, and `run` for other jobs, both
     answered by the query workers (or the remote engine) on the graphs the reader may read."""
 
-    def __init__(self, queries, user: User, graphs: list[str], names: Names):
-        self.queries, self.user, self.graphs, self.names = queries, user, graphs, names
+    def __init__(self, queries, view: View):
+        self.queries, self.view = queries, view
 
     def run(self, job: Job) -> Answer:
         if job.default_graph is None:
-            for_reader(job, self.user, self.graphs, self.names)
+            for_reader(job, self.view)
         return self.queries.run(job)
 
     def query(self, text: str, default_graph=None) -> CsvAnswer:
@@ -51,8 +50,7 @@ class PooledStore:
 def reader(request: Request) -> tuple[PooledStore, str]:
     """The reader's view of the graph and their language."""
     state = request.app.state
-    view = PooledStore(state.queries, current_user(request), state.graphs.names, state.settings.names)
-    return view, language(request)
+    return PooledStore(state.queries, state.graphs.view(current_user(request))), language(request)
 
 
 def page_link(request: Request):

@@ -2,6 +2,10 @@
 build a query's dataset) and which working groups each organisation belongs to (to read annotations
 shared with a group). Both are refreshed by the write path's listeners."""
 
+from datetime import date
+
+from pic.graph.access import User, View, reading_view
+from pic.graph.names import Names
 from pic.ontology.namespaces import sparql_prefixes
 
 GROUPS = sparql_prefixes() + """
@@ -9,12 +13,29 @@ SELECT DISTINCT ?actor ?group WHERE { ?m org:member ?actor ; org:organization ?g
 
 
 class GraphNames:
-    def __init__(self, store):
-        self.store = store
+    """The store's graph names, and each kind of reader's view of them, kept until the next write:
+    checking every name on every request costs milliseconds once there are thousands of graphs (one
+    per accepted annotation link)."""
+
+    def __init__(self, store, names: Names):
+        self.store, self.iris = store, names
         self.refresh()
 
     def refresh(self) -> None:
-        self.names = [g.value for g in self.store.graphs()]
+        # One swap: a view computed from the old names lands in the old cache, which is dropped.
+        self._state: tuple[list[str], dict] = ([g.value for g in self.store.graphs()], {})
+
+    @property
+    def names(self) -> list[str]:
+        return self._state[0]
+
+    def view(self, user: User) -> View:
+        """What `user` may read (an embargo ends at midnight: the day is part of the key)."""
+        graphs, views = self._state
+        key = (user.role, user.org, user.groups, date.today())
+        if key not in views:
+            views[key] = reading_view(user, graphs, self.iris)
+        return views[key]
 
 
 class WorkingGroups:

@@ -6,7 +6,7 @@ import re
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, serialize
 
-from pic.graph.access import ANONYMOUS, User
+from pic.graph.access import ANONYMOUS, User, reading_view
 from pic.graph.bootstrap import initialise
 from pic.graph.embedded_store import EmbeddedStore
 from pic.graph.names import Names
@@ -135,18 +135,18 @@ def test_anonymous_readers_are_answered_from_a_replica_without_the_graphs_they_m
     staged.add(Quad(shared, label, Literal("Shared"), names.partner("demo")))
     writer.write(staged, [], ADMIN, source="test", validate=False)
     graphs = [g.value for g in writer.store.graphs()]
-    anonymous = for_reader(Job(LABELS, "tsv"), ANONYMOUS, graphs, names)
+    anonymous = for_reader(Job(LABELS, "tsv"), reading_view(ANONYMOUS, graphs, names))
     assert anonymous.public
     listed = Job(LABELS, "tsv", default_graph=anonymous.default_graph, named_graphs=anonymous.named_graphs)
     seen = labels_seen(workers, anonymous)
     assert seen == labels_seen(workers, listed)
     assert '"Shared"' in seen and '"Secret"' not in seen
-    everywhere = for_reader(Job("SELECT ?g ?label WHERE { GRAPH ?g { ?s ?p ?label } }", "tsv"), ANONYMOUS,
-                            graphs, names)
+    everywhere = for_reader(Job("SELECT ?g ?label WHERE { GRAPH ?g { ?s ?p ?label } }", "tsv"),
+                            reading_view(ANONYMOUS, graphs, names))
     assert "Secret" not in workers.run(everywhere).body.decode()
-    member = for_reader(Job(LABELS, "tsv"), User("ana", role="partner", org="newcomer"), graphs, names)
+    member = for_reader(Job(LABELS, "tsv"), reading_view(User("ana", role="partner", org="newcomer"), graphs, names))
     assert not member.public and '"Secret"' in labels_seen(workers, member)
-    assert for_reader(Job(LABELS, "tsv"), ADMIN, graphs, names).default_graph is None
+    assert for_reader(Job(LABELS, "tsv"), reading_view(ADMIN, graphs, names)).default_graph is None
 
 
 def test_an_embargoed_graph_joins_the_public_replica_on_its_day(tmp_path, monkeypatch):
@@ -176,3 +176,21 @@ def test_an_embargoed_graph_joins_the_public_replica_on_its_day(tmp_path, monkey
 
     monkeypatch.setattr(access, "date", Later)
     assert set(replicas.for_anonymous()) == {public, quad}
+
+
+def test_readers_views_are_kept_until_the_next_write(setup):
+    from pic.service.state import GraphNames
+
+    writer, _ = setup
+    graphs = GraphNames(writer.store, writer.names)
+    before = graphs.view(ANONYMOUS)
+    assert graphs.view(ANONYMOUS) is before  # no second pass over the names
+    staged = Store()
+    staged.add(Quad(NamedNode(f"{ID}actor/secret"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                    Literal("Secret"), writer.names.graph("private/newcomer/main")))
+    writer.write(staged, [], ADMIN, source="test", validate=False)
+    graphs.refresh()  # what the write path's listener does
+    after = graphs.view(ANONYMOUS)
+    private = writer.names.graph("private/newcomer/main").value
+    assert after.public and private not in after.readable and private in graphs.names
+    assert graphs.view(User("ana", role="partner", org="newcomer")).readable is None  # every graph: the union

@@ -42,8 +42,8 @@ async def run_saved(q: SavedQuery, request: Request):
         result_format, graph_format = choose(request.query_params.get("format"), request.headers.get("accept"))
     except ValueError as e:
         raise HttpError(406, str(e)) from None
-    job = for_reader(Job(text, result_format, graph_format, max_rows=settings.max_rows), user,
-                     request.app.state.graphs.names, settings.names)
+    job = for_reader(Job(text, result_format, graph_format, max_rows=settings.max_rows),
+                     request.app.state.graphs.view(user))
     return answer_response(await request.app.state.queries.run_async(job))
 
 

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Query, Request, Response
 from pyoxigraph import Literal, NamedNode, Quad, Store
 from starlette.concurrency import run_in_threadpool
 
-from pic.graph.access import readable_graphs
 from pic.graph.history import now, record_change
 from pic.graph.query_workers import Answer, Job, QueryFailed, for_reader
 from pic.service.auth import require_admin
@@ -53,13 +52,13 @@ def query_job(request: Request, text: str, default_graphs: list[str], named_grap
     if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
         default_graphs, named_graphs = dataset_clauses(text)
     if default_graphs or named_graphs:
-        readable = readable_graphs(user, all_graphs, settings.names)
+        readable = request.app.state.graphs.view(user).readable
         if readable is not None:
             default_graphs = [g for g in default_graphs if g in readable]
             named_graphs = [g for g in named_graphs if g in readable]
         job.default_graph, job.named_graphs = default_graphs, named_graphs
     else:
-        for_reader(job, user, all_graphs, settings.names)
+        for_reader(job, request.app.state.graphs.view(user))
         if job.default_graph is None and not settings.union_default_graph:
             job.default_graph, job.named_graphs = [], all_graphs
     return job
