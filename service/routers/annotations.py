@@ -17,7 +17,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pyoxigraph import RdfFormat, Triple, serialize
 
-from pic.graph.access import readable_graphs
 from pic.graph.annotation_model import CONTEXT, MOTIVATIONS, AnnotationError
 from pic.graph.annotations import Annotations, Stored
 from pic.service.auth import check_csrf, current_user, require_writer
@@ -43,7 +42,7 @@ def notes(request: Request) -> Annotations:
 
 def reader_graphs(request: Request, user, hidden: bool = False) -> list[str] | None:
     names = request.app.state.settings.names
-    readable = readable_graphs(user, request.app.state.graphs.names, names)
+    readable = request.app.state.graphs.view(user).readable
     if hidden or user.role not in ("facilitator", "admin"):
         return readable
     return [g for g in request.app.state.graphs.names if not g.startswith(f"{names.base}graph/hidden/")]

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from pic.graph.access import readable_graphs
 from pic.service.auth import current_user
 from pic.service.entities import annotation_counts
 from pic.service.i18n import STRINGS, language
@@ -22,7 +21,7 @@ FACETS = ("type", "theme", "territory", "year")
 
 def run_search(request: Request, q: str, facets: dict, limit: int, offset: int) -> dict:
     user = current_user(request)
-    readable = readable_graphs(user, request.app.state.graphs.names, request.app.state.settings.names)
+    readable = request.app.state.graphs.view(user).readable
     index = request.app.state.search
     result = index.search(q, readable, {k: v for k, v in facets.items() if v}, limit, offset)
     base = request.app.state.settings.base_iri
