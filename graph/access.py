@@ -62,12 +62,6 @@ def may_read(user: User, graph: str, names: Names) -> bool:
     return own or embargo_lifted(rest)
 
 
-def readable_graphs(user: User, all_graphs: list[str], names: Names) -> list[str] | None:
-    """None when the user may read every graph (the union default graph applies), else the list."""
-    allowed = [g for g in all_graphs if may_read(user, g, names)]
-    return None if len(allowed) == len(all_graphs) else allowed
-
-
 @dataclass(frozen=True)
 class View:
     """What a reader may read: every graph (`readable` None) or those listed — `public` when the list is
@@ -78,9 +72,9 @@ class View:
 
 
 def reading_view(user: User, all_graphs: list[str], names: Names) -> View:
-    readable = readable_graphs(user, all_graphs, names)
-    if readable is None:
-        return View(None)
+    readable = [g for g in all_graphs if may_read(user, g, names)]
+    if len(readable) == len(all_graphs):
+        return View(None)  # every graph: the union default graph applies
     return View(readable, user.role == "anonymous"
                 or len(readable) == sum(may_read(ANONYMOUS, g, names) for g in all_graphs))
 

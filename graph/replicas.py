@@ -18,6 +18,10 @@ from pic.graph.access import ANONYMOUS, may_read
 from pic.graph.names import Names
 
 
+def _graph_of(quad) -> str:
+    return getattr(quad.graph_name, "value", "")  # the default graph has no name
+
+
 class Replicas:
     def __init__(self, names: Names):
         self.names = names
@@ -59,10 +63,13 @@ class Replicas:
                 self.public.remove_graph(NamedNode(graph))
 
     def _apply(self, quads: list, added: bool) -> None:
+        seen: set[str] = set()  # graphs of this delta already checked (a delta may hold 50k quads)
         for q in quads:
-            graph = getattr(q.graph_name, "value", "")  # the default graph has no name
-            if graph not in self.excluded and not self._is_public(graph):
-                self._exclude(graph)  # a new graph anonymous readers may not read
+            graph = _graph_of(q)
+            if graph not in seen:
+                seen.add(graph)
+                if graph not in self.excluded and not self._is_public(graph):
+                    self._exclude(graph)  # a new graph anonymous readers may not read
             stores = [self.full] if graph in self.excluded or self.public is None else [self.full, self.public]
             for store in stores:
                 if added:
@@ -74,7 +81,7 @@ class Replicas:
         self.excluded.add(graph)
         if self.public is None:  # the first graph that is not public: copy the rest once
             self.public = Store()
-            self.public.extend(q for q in self.full if getattr(q.graph_name, "value", "") not in self.excluded)
+            self.public.extend(q for q in self.full if _graph_of(q) not in self.excluded)
 
     def _is_public(self, graph: str) -> bool:
         return may_read(ANONYMOUS, graph, self.names)
