@@ -167,9 +167,15 @@ def answer(result, job: Job, started: float) -> Answer:
                   time.perf_counter() - started)
 
 
-def _worker(conn, snapshot_dir: str, base_iri: str) -> None:
-    """Worker loop: keep the replicas at the newest generation, answer jobs one at a time."""
+def _worker(conn, snapshot_dir: str, base_iri: str, generation: tuple[int, int]) -> None:
+    """Worker loop: keep the replicas at the newest generation, answer jobs one at a time.
+
+    The replicas load as the worker starts, not on its first job: a job sent meanwhile waits in the
+    pipe, but a worker started with the service (or replacing a stopped one) is ready before anyone asks.
+    """
     replicas = Replicas(Names(base_iri))
+    with contextlib.suppress(OSError):  # a newer snapshot replaced it meanwhile: the first job says which
+        replicas.catch_up(*generation, Path(snapshot_dir))
     while True:
         message = conn.recv()
         if message is None:
@@ -191,9 +197,10 @@ def _worker(conn, snapshot_dir: str, base_iri: str) -> None:
 class _Slot:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context, snapshot_dir: Path, base_iri: str):
+    def __init__(self, context, snapshot_dir: Path, base_iri: str, generation: tuple[int, int]):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, str(snapshot_dir), base_iri), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, str(snapshot_dir), base_iri, generation),
+                                       daemon=True)
         self.process.start()
         child.close()
 
@@ -229,7 +236,7 @@ class QueryWorkers:
         self._available = threading.Semaphore(workers)
         self.generation = self.base = 0
         self.snapshot()
-        self._free = [_Slot(self._context, self.snapshot_dir, self.names.base) for _ in range(workers)]
+        self._free = [self._new_slot() for _ in range(workers)]
 
     def snapshot(self) -> None:
         """Write the whole store as N-Quads for the replicas (at start, after large or unknown changes)."""
@@ -314,6 +321,11 @@ class QueryWorkers:
     def _timeout_message(self, timeout: float | None) -> str:
         return f"the query ran past the {self._limit(timeout):g} s limit and was stopped"
 
+    def _new_slot(self) -> _Slot:
+        with self._lock:
+            generation = (self.base, self.generation)
+        return _Slot(self._context, self.snapshot_dir, self.names.base, generation)
+
     def _take(self) -> _Slot:
         with self._lock:
             return self._free.pop()
@@ -321,7 +333,7 @@ class QueryWorkers:
     def _give_back(self, slot: _Slot, healthy: bool) -> None:
         if not healthy:
             slot.kill()
-            slot = _Slot(self._context, self.snapshot_dir, self.names.base)
+            slot = self._new_slot()
         with self._lock:
             self._free.append(slot)
         self._available.release()

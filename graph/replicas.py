@@ -33,6 +33,7 @@ class Replicas:
     def catch_up(self, base: int, wanted: int, folder: Path) -> None:
         """Reach generation `wanted`: by deltas from where the replicas are, else from the snapshot `base`."""
         if self.generation < base or self.generation > wanted:
+            self.generation = -1  # until the load succeeds
             self._load(folder / f"{base}.nq")
             self.generation = base
         for generation in range(self.generation + 1, wanted + 1):
@@ -52,9 +53,10 @@ class Replicas:
         return self.full if self.public is None else self.public
 
     def _load(self, snapshot: Path) -> None:
-        self.full, self.public = Store(), None
-        if snapshot.exists():
-            self.full.bulk_load(path=str(snapshot), format=RdfFormat.N_QUADS)
+        # A missing snapshot is an error, never an empty replica answering as if the store were empty.
+        full = Store()
+        full.bulk_load(path=str(snapshot), format=RdfFormat.N_QUADS)
+        self.full, self.public = full, None
         self.excluded = {g.value for g in self.full.named_graphs() if not self._is_public(g.value)}
         if self.excluded:
             self.public = Store()

@@ -7,11 +7,11 @@ each entity remembers the named graphs it comes from, so a search only returns w
 """
 
 import re
-import sqlite3
 import threading
 import unicodedata
 from pathlib import Path
 
+from pic.graph.sqlite_db import transaction
 from pic.ontology.namespaces import sparql_prefixes
 
 TEXTS = sparql_prefixes() + """
@@ -70,8 +70,8 @@ class SearchIndex:
         self.path = Path(path)
         self._lock = threading.Lock()
 
-    def connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, check_same_thread=False)
+    def connect(self):
+        return transaction(self.path)
 
     def rebuild(self, store, base: str, documents: list[tuple[str, str, str]] = ()) -> int:
         """Index every entity under `base` from the store; the new file replaces the old one at once.
@@ -82,10 +82,9 @@ class SearchIndex:
         texts, facets = self._read(store, base, documents, None)
         tmp = self.path.with_name(self.path.name + ".part")
         tmp.unlink(missing_ok=True)
-        with sqlite3.connect(tmp) as db:
+        with transaction(tmp) as db:
             db.executescript(SCHEMA)
             self._insert(db, texts, facets)
-        db.close()
         with self._lock:
             tmp.replace(self.path)
         return len({iri for iri, _ in texts})
@@ -104,7 +103,6 @@ class SearchIndex:
                 for table in ("entity", "title_key", "facet"):
                     db.execute(f"DELETE FROM {table} WHERE iri IN ({marks})", chunk)
             self._insert(db, texts, facets)
-        db.close()
 
     def _read(self, store, base: str, documents, subjects: list[str] | None):
         """(texts by (entity, graph), facet rows) of every entity under `base`, or of `subjects`."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pic.graph.access import User
+from pic.graph.sqlite_db import transaction
 
 ROLES = ("partner", "facilitator", "admin")
 SESSION_SECONDS = 8 * 3600
@@ -74,10 +75,8 @@ class Accounts:
             # Readers never wait for a writer: the user is looked up on the event loop for every request.
             db.execute("PRAGMA journal_mode = WAL")
 
-    def connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, check_same_thread=False)
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
+    def connect(self):
+        return transaction(self.path, "foreign_keys = ON")
 
     def add(self, name: str, role: str, org: str | None, password: str | None = None) -> None:
         check_new_user(name, role, org)

@@ -194,3 +194,40 @@ def test_readers_views_are_kept_until_the_next_write(setup):
     private = writer.names.graph("private/newcomer/main").value
     assert after.public and private not in after.readable and private in graphs.names
     assert graphs.view(User("ana", role="partner", org="newcomer")).readable is None  # every graph: the union
+
+
+def test_a_worker_loads_its_replicas_as_it_starts_and_a_missing_snapshot_is_an_error(tmp_path, monkeypatch):
+    """A worker is ready before its first job (started with the service, or replacing one stopped at the
+    time limit); a job whose snapshot is gone gets an error, never the answer of an empty replica."""
+    import multiprocessing
+    import threading
+
+    from pic.graph import query_workers
+
+    with (tmp_path / "1.nq").open("wb") as f:
+        serialize([Quad(NamedNode(f"{ID}study/s"), NamedNode(f"{PROV}value"), Literal("x"),
+                        Names().partner("demo"))], f, RdfFormat.N_QUADS)
+    loaded = threading.Event()
+    catch_up = Replicas.catch_up
+
+    def recorded(self, base, wanted, folder):
+        catch_up(self, base, wanted, folder)
+        loaded.set()
+
+    monkeypatch.setattr(Replicas, "catch_up", recorded)
+    parent, child = multiprocessing.Pipe()
+    worker = threading.Thread(target=query_workers._worker, args=(child, str(tmp_path), Names().base, (1, 1)))
+    worker.start()
+    try:
+        assert loaded.wait(30), "the worker waited for a job before loading"
+        parent.send(((1, 1), Job("ASK { ?s ?p 'x' }")))
+        status, answer = parent.recv()
+        assert status == "ok" and b"true" in answer.body
+        parent.send(((5, 5), Job("ASK { ?s ?p 'x' }")))  # snapshot 5 does not exist
+        status, message = parent.recv()
+        assert status == "error" and "FileNotFoundError" in message
+        parent.send(((1, 1), Job("ASK { ?s ?p 'x' }")))  # and the replica is not left half-loaded
+        assert parent.recv()[1].body.count(b"true") == 1
+    finally:
+        parent.send(None)
+        worker.join(10)

@@ -5,6 +5,7 @@ bound as RDF terms (a VALUES block of pyoxigraph terms), never pasted into the q
 """
 
 from fastapi import APIRouter, FastAPI, Request
+from starlette.routing import Route
 
 from pic.graph.query_workers import Job, for_reader
 from pic.graph.store import bind
@@ -28,7 +29,7 @@ def describe(q: SavedQuery, request: Request) -> dict:
             "query": q.text}
 
 
-def list_queries(request: Request) -> list[dict]:
+async def list_queries(request: Request) -> list[dict]:
     """Every saved query with its French and English title and description and its parameters."""
     return [describe(q, request) for q in saved_queries().values()]
 
@@ -70,7 +71,8 @@ def _openapi_parameters(q: SavedQuery) -> list[dict]:
     return out
 
 
-async def run_named(name: str, request: Request):
+async def run_named(request: Request):
+    name = request.path_params["name"]
     q = saved_queries().get(name)
     if q is None:
         raise HttpError(404, f"no saved query {name!r}: GET /api/queries lists them")
@@ -88,11 +90,16 @@ def operation(q: SavedQuery) -> dict:
 
 def install(app: FastAPI) -> None:
     """The listing, and one route for every saved query documented as one path each in the OpenAPI
-    schema (one route rather than one per query: routes are matched one by one on every request)."""
+    schema (one route rather than one per query: routes are matched one by one on every request).
+
+    The runner is a plain Starlette route, first in the table: its parameters are the query's own, read
+    and checked by the registry, so FastAPI's parameter solving (~0.2 ms) and the walk through every
+    router before it would only add to each call.
+    """
     router = APIRouter(tags=["Saved queries"])
     router.add_api_route("/api/queries", list_queries, methods=["GET"], summary="List the saved queries")
-    router.add_api_route("/api/queries/{name}", run_named, methods=["GET"], include_in_schema=False)
     app.include_router(router)
+    app.router.routes.insert(0, Route("/api/queries/{name}", run_named, methods=["GET"]))
     generated = app.openapi
 
     def openapi() -> dict:
