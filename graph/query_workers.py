@@ -18,7 +18,7 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyoxigraph import (
@@ -185,8 +185,8 @@ def _worker(conn, snapshot_dir: str, base_iri: str, generation: tuple[int, int])
             if wanted != replicas.generation:
                 replicas.catch_up(base, wanted, Path(snapshot_dir))
             store = replicas.full
-            if job.public:  # the union of the public replica is the list of graphs the job names
-                store, job.default_graph, job.named_graphs = replicas.for_anonymous(), None, None
+            if job.public:  # the union of the public replica is the set of graphs the job stands for
+                store = replicas.for_anonymous()
             conn.send(("ok", execute(store, job)))
         except QueryFailed as e:
             conn.send(("failed", str(e)))
@@ -275,7 +275,7 @@ class QueryWorkers:
         slot = self._take()
         healthy = False
         try:
-            slot.conn.send(((self.base, self.generation), job))
+            slot.conn.send(self._message(job))
             if not slot.conn.poll(self._limit(timeout)):
                 raise QueryTimeout(self._timeout_message(timeout))
             reply = slot.conn.recv()
@@ -298,7 +298,7 @@ class QueryWorkers:
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         try:
-            slot.conn.send(((self.base, self.generation), job))
+            slot.conn.send(self._message(job))
             loop.add_reader(slot.conn.fileno(), lambda: ready.done() or ready.set_result(None))
             try:
                 await asyncio.wait_for(ready, self._limit(timeout))
@@ -314,6 +314,14 @@ class QueryWorkers:
         finally:
             self._give_back(slot, healthy)  # cancelled or failed: the worker may still be busy, replace it
         return _unpacked(reply)
+
+    def _message(self, job: Job) -> tuple:
+        """What the worker gets: the generation to be at, and the job — without its graph lists when it
+        is answered from the public replica (thousands of names, one per accepted annotation link, would
+        be pickled for nothing)."""
+        if job.public:
+            job = replace(job, default_graph=None, named_graphs=None)
+        return (self.base, self.generation), job
 
     def _limit(self, timeout: float | None) -> float:
         return self.timeout if timeout is None else timeout
