@@ -152,8 +152,10 @@ def paired_medians(runners: dict, names: list[str]) -> dict[str, dict[str, dict[
                     started = time.perf_counter()
                     runners[source](name)
                     times[source][kind][name].append(time.perf_counter() - started)
-                if warm[name] >= FAST:
-                    times[source]["repeated"][name] = times[source]["mixed"][name]
+    for source in runners:
+        for name in names:
+            if warm[name] >= FAST:
+                times[source]["repeated"][name] = times[source]["mixed"][name]
     return {source: {kind: {name: statistics.median(t) for name, t in by_name.items()}
                      for kind, by_name in kinds.items()} for source, kinds in times.items()}
 
