@@ -177,6 +177,9 @@ def test_saved_queries_api(client):
     bad = client.get("/api/queries/actors-of-territory", params={"territory": "x> } ; DROP ALL ; <y"})
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "territory"
     assert client.get("/api/queries/actors-of-territory", params={"nope": "1"}).status_code == 400
+    unknown = client.get("/api/queries/no-such-query")
+    assert unknown.status_code == 404 and "GET /api/queries" in unknown.json()["error"]["message"]
+    assert client.post("/api/queries/actors-of-territory").status_code == 405
     spec = client.get("/openapi.json").json()
     operation = spec["paths"]["/api/queries/actors-of-territory"]["get"]
     assert "territory" in {p["name"] for p in operation["parameters"]}
