@@ -195,8 +195,8 @@ def stop(server: subprocess.Popen) -> None:
     server.wait(30)
 
 
-def three_ways(dump: Path, ours: int, engine: int) -> dict[str, dict[str, dict[str, float]]]:
-    """Parameter set → source → query → median seconds: in memory in this process, through our
+def three_ways(dump: Path, ours: int, engine: int) -> dict[str, dict]:
+    """Parameter set → `paired_medians` of the three sources: in memory in this process, through our
     endpoint, and through the engine's own HTTP server (in memory, union default graph, same client)."""
     memory = Store()
     memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)

@@ -12,8 +12,7 @@ from pic.graph.store import bind
 from pic.queries.registry import SavedQuery, saved_queries
 from pic.service.auth import current_user
 from pic.service.errors import HttpError
-from pic.service.negotiation import choose
-from pic.service.routers.sparql import answer_response
+from pic.service.routers.sparql import answer_response, formats
 
 OPENAPI_TYPES = {"iri": ("string", "uri"), "string": ("string", None), "lang": ("string", None),
                  "integer": ("integer", None), "decimal": ("number", None), "year": ("integer", None),
@@ -39,10 +38,7 @@ async def run_saved(q: SavedQuery, request: Request):
     settings = request.app.state.settings
     params = {k: v for k, v in request.query_params.items() if k != "format"}
     text = bind(q.text, q.bindings(params))
-    try:
-        result_format, graph_format = choose(request.query_params.get("format"), request.headers.get("accept"))
-    except ValueError as e:
-        raise HttpError(406, str(e)) from None
+    result_format, graph_format = formats(request, request.query_params.get("format"))
     job = for_reader(Job(text, result_format, graph_format, max_rows=settings.max_rows),
                      request.app.state.graphs.view(user))
     return answer_response(await request.app.state.queries.run_async(job))

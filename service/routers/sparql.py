@@ -31,6 +31,14 @@ def answer_response(answer: Answer) -> Response:
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
+def formats(request: Request, fmt: str | None) -> tuple[str, str]:
+    """(result format, graph format) from the `format` parameter, else the Accept header; 406 if unknown."""
+    try:
+        return choose(fmt, request.headers.get("accept"))
+    except ValueError as e:
+        raise HttpError(406, str(e)) from None
+
+
 def query_job(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
               fmt: str | None, user, settings) -> Job:
     """The job for a query request, checked (size, update, SERVICE, format) and with its dataset: the
@@ -43,10 +51,7 @@ def query_job(request: Request, text: str, default_graphs: list[str], named_grap
         check_services(text, settings.service_allowlist)
     except PermissionError as e:
         raise HttpError(400, str(e)) from None
-    try:
-        result_format, graph_format = choose(fmt, request.headers.get("accept"))
-    except ValueError as e:
-        raise HttpError(406, str(e)) from None
+    result_format, graph_format = formats(request, fmt)
     all_graphs = request.app.state.graphs.names
     job = Job(text, result_format, graph_format, max_rows=settings.max_rows)
     if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
