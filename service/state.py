@@ -2,9 +2,7 @@
 build a query's dataset) and which working groups each organisation belongs to (to read annotations
 shared with a group). Both are refreshed by the write path's listeners."""
 
-from datetime import date
-
-from pic.graph.access import User, View, reading_view
+from pic.graph.access import User, View, reading_view, today
 from pic.graph.names import Names
 from pic.ontology.namespaces import sparql_prefixes
 
@@ -32,7 +30,7 @@ class GraphNames:
     def view(self, user: User) -> View:
         """What `user` may read (an embargo ends at midnight: the day is part of the key)."""
         graphs, views = self._state
-        key = (user.role, user.org, user.groups, date.today())
+        key = (user.role, user.org, user.groups, today())
         if key not in views:
             views[key] = reading_view(user, graphs, self.iris)
         return views[key]

@@ -174,6 +174,11 @@ def test_an_embargoed_graph_joins_the_public_replica_on_its_day(tmp_path, monkey
         def today(cls):
             return cls(2030, 1, 1)
 
+    looked_at = []
+    monkeypatch.setattr(Replicas, "_is_public", lambda self, graph: looked_at.append(graph) or False)
+    replicas.for_anonymous()
+    assert looked_at == []  # the same day: the excluded graphs are not looked at on every query
+    monkeypatch.undo()
     monkeypatch.setattr(access, "date", Later)
     assert set(replicas.for_anonymous()) == {public, quad}
 
