@@ -119,6 +119,8 @@ class _TsvRows:
     def rows(self) -> tuple[bytes, int, bool]:
         """The TSV document cut at the limit, its row count, and whether rows were cut."""
         text = b"".join(self.chunks)
+        if self.lines <= self.limit + 1:  # the whole document (header line included): nothing to cut
+            return text, self.lines - 1, False
         lines = text.split(b"\n")[:-1]  # the document ends with a newline
         truncated = len(lines) > self.limit + 1
         lines = lines[:self.limit + 1]
@@ -149,15 +151,18 @@ def answer(result, job: Job, started: float) -> Answer:
         fmt, media = RESULT_FORMATS[job.result_format]
         return Answer(result.serialize(format=fmt), media, "boolean", 1, False, time.perf_counter() - started)
     if isinstance(result, QuerySolutions):
-        # The engine writes the rows (as TSV, lossless and one row per line, so they can be counted
-        # and cut) and converts them: building the document term by term in Python cost more than
-        # many queries themselves.
+        # The engine writes the rows as TSV (lossless, one row per line, so they can be counted and cut
+        # at C speed) and converts them to the format asked for: building the document term by term in
+        # Python cost more than many queries themselves. The conversion costs ~4 µs a row (1.2 ms for
+        # 320 rows); counting the rows of a JSON document instead means scanning its strings, slower still
+        # in Python. Asked for TSV, the rows are the answer.
         sink = _TsvRows(job.max_rows)
         with contextlib.suppress(_RowLimitReached):
             result.serialize(sink, QueryResultsFormat.TSV)
-        tsv, rows, truncated = sink.rows()
+        body, rows, truncated = sink.rows()
         fmt, media = RESULT_FORMATS[job.result_format]
-        body = parse_query_results(tsv, QueryResultsFormat.TSV).serialize(format=fmt)
+        if fmt != QueryResultsFormat.TSV:
+            body = parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt)
         return Answer(body, media, "solutions", rows, truncated, time.perf_counter() - started)
     triples = list(itertools.islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
