@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple
 
 
 @dataclass
@@ -83,7 +83,8 @@ def quads_to_update_data(quads: Iterable[Quad]) -> str:
     """`GRAPH <g> { s p o . }` lines for INSERT DATA / DELETE DATA, terms serialised by pyoxigraph."""
     lines = []
     for q in quads:
-        lines.append(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}")
+        triple = f"{q.subject} {q.predicate} {q.object} ."
+        lines.append(triple if isinstance(q.graph_name, DefaultGraph) else f"GRAPH {q.graph_name} {{ {triple} }}")
     return "\n".join(lines)
 
 

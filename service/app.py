@@ -37,15 +37,14 @@ from pic.service.state import GraphNames, WorkingGroups
 
 
 def query_runner(settings: Settings, store):
-    """Worker processes over in-memory replicas (embedded), or the remote engine itself."""
+    """Local engines over in-memory copies of the store (embedded), or the remote engine itself."""
     if settings.store == "remote":
         from pic.graph.remote_queries import RemoteQueries
 
         return RemoteQueries(settings.sparql_query_url, settings.query_timeout)
-    from pic.graph.query_workers import QueryWorkers
+    from pic.graph.engine_replicas import EngineReplicas
 
-    return QueryWorkers(store, settings.data_dir / "snapshots", settings.query_workers,
-                        settings.query_timeout, settings.names)
+    return EngineReplicas(store, settings.data_dir / "snapshots", settings.query_timeout, settings.names)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -37,11 +37,9 @@ class Settings(BaseSettings):
     request here (a third of a small query's whole time); writes are in the provenance graph anyway,
     and errors are always logged."""
     query_timeout: float = 30.0
-    """Seconds a SPARQL query may run; past it the worker running it is stopped (503)."""
+    """Seconds a SPARQL query may run; past it the engine stops it (503)."""
     max_rows: int = 10_000
     """Rows (or triples) a query returns at most; more are cut, with an X-PIC-Truncated header."""
-    query_workers: int = 2
-    """Processes answering queries from in-memory replicas of the embedded store."""
     max_query_bytes: int = 100_000
     """Largest SPARQL query or update text accepted (413 beyond)."""
     max_upload_bytes: int = 50_000_000

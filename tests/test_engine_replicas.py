@@ -1,17 +1,20 @@
-"""The query workers' replicas follow the store write by write (deltas, inferences included) and give
-the same answers as a replica loaded from a full snapshot; large or unknown changes take a snapshot."""
+"""The local engines' copies follow the store write by write (deltas, inferences included) and give the
+same answers as a copy loaded from a full snapshot; large or unknown changes take a snapshot. Anonymous
+readers are answered from a copy without the graphs they may not read."""
 
 import re
+import time
+from pathlib import Path
 
 import pytest
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
 from pic.graph.access import ANONYMOUS, User, reading_view
 from pic.graph.bootstrap import initialise
 from pic.graph.embedded_store import EmbeddedStore
+from pic.graph.engine_replicas import EngineReplicas
 from pic.graph.names import Names
-from pic.graph.query_workers import Job, QueryWorkers, for_reader
-from pic.graph.replicas import Replicas
+from pic.graph.query_workers import Job, QueryTimeout, for_reader
 from pic.graph.write_path import Writer
 
 ID = "https://w3id.org/pic-euralens/id/"
@@ -25,20 +28,20 @@ def setup(tmp_path):
     names = Names()
     writer = Writer(EmbeddedStore(tmp_path / "store"), names, tmp_path / "history")
     initialise(writer, demo=True)
-    workers = QueryWorkers(writer.store, tmp_path / "snapshots", workers=1, timeout=60)
+    workers = EngineReplicas(writer.store, tmp_path / "snapshots", timeout=60)
     writer.listeners.append(workers.follow)
     yield writer, workers
     workers.close()
 
 
 def everything(workers) -> list[bytes]:
-    """Every quad the replica holds, as sorted lines; blank nodes get new labels at each load."""
+    """Every quad the copy holds, as sorted lines; blank nodes get new labels at each load."""
     body = workers.run(Job(EVERYTHING, "tsv", max_rows=10_000_000)).body
     return sorted(re.sub(rb"_:\w+", b"_:b", body).split(b"\n"))
 
 
 def from_snapshot(writer, tmp_path) -> bytes:
-    fresh = QueryWorkers(writer.store, tmp_path / "fresh", workers=1, timeout=60)
+    fresh = EngineReplicas(writer.store, tmp_path / "fresh", timeout=60)
     try:
         return everything(fresh)
     finally:
@@ -56,8 +59,7 @@ def association(graph, project, actor, role="partenaire"):
 
 def test_replicas_follow_writes_by_deltas_and_match_a_full_snapshot(setup, tmp_path):
     writer, workers = setup
-    everything(workers)  # the replica is loaded
-    base = workers.base
+    engine = workers.full
     graph = writer.names.partner("demo")
     project = NamedNode(f"{ID}project/louvre-lens-construction")
     added = Store()
@@ -72,42 +74,43 @@ def test_replicas_follow_writes_by_deltas_and_match_a_full_snapshot(setup, tmp_p
     removed = [Quad(NamedNode(f"{ID}actor/aula"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), row["o"],
                     row["g"])]
     writer.write(renamed, removed, ADMIN, source="test")
-    assert workers.base == base and workers.generation == base + 2  # two deltas, no new snapshot
+    assert workers.full is engine  # two deltas, no new snapshot
     followed = everything(workers)
     assert any(b"AULA (renomm" in line for line in followed)
     cooperation = f"<{ID}actor/aula>\t<https://w3id.org/pic-euralens/ontology#cooperatesWith>\t<{ID}actor/louvre-lens>"
     assert any(cooperation.encode() in line for line in followed)
     assert followed == from_snapshot(writer, tmp_path)
-    # undoing the association removes the inference from the replica too
+    # undoing the association removes the inference from the copy too
     writer.write(Store(), association(graph, project, "aula"), ADMIN, source="test")
     assert everything(workers) == from_snapshot(writer, tmp_path)
 
 
-def test_an_unknown_change_takes_a_full_snapshot(setup):
+def test_an_unknown_change_takes_a_full_snapshot_and_the_old_engine_stops(setup):
     writer, workers = setup
-    base = workers.base
+    engine = workers.full
     workers.follow(None)
-    assert workers.base == workers.generation == base + 1
+    assert workers.full is not engine and engine.process.wait(10) is not None
+    assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body
 
 
 def test_a_change_with_blank_nodes_takes_a_full_snapshot(setup):
     writer, workers = setup
-    base = workers.base
+    engine = workers.full
     staged = Store()
     staged.add(Quad(NamedNode(f"{ID}actor/aula"), NamedNode("http://purl.org/dc/terms/description"), BlankNode(),
                     writer.names.partner("demo")))
     writer.write(staged, [], ADMIN, source="test", validate=False)
-    assert workers.base == workers.generation == base + 1
+    assert workers.full is not engine
 
 
-def test_an_answer_larger_than_the_pipe_comes_whole_through_the_event_loop(setup):
-    """The service awaits the workers on uvicorn's loop (uvloop), which makes the pipe non-blocking."""
+def test_a_large_answer_comes_whole_through_the_event_loop(setup):
+    """The service reads the engine on uvicorn's loop (uvloop), in many pieces."""
     import uvloop
 
     _, workers = setup
     job = Job(EVERYTHING, "tsv", max_rows=10_000_000)
     expected = workers.run(job).body
-    assert len(expected) > 1_000_000  # far past a pipe's 64 KB buffer
+    assert len(expected) > 1_000_000  # far past one read
 
     async def twice():
         return [(await workers.run_async(job)).body for _ in range(2)]
@@ -123,9 +126,9 @@ def labels_seen(workers, job: Job) -> set[str]:
 LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 
 
-def test_anonymous_readers_are_answered_from_a_replica_without_the_graphs_they_may_not_read(setup):
-    """The public replica: the same answers as naming the readable graphs, and a private graph written
-    after the replicas loaded never reaches it, whatever the query says."""
+def test_anonymous_readers_are_answered_from_a_copy_without_the_graphs_they_may_not_read(setup):
+    """The public copy: the same answers as naming the readable graphs, and a private graph written
+    after the copies loaded never reaches it, whatever the query says."""
     writer, workers = setup
     names = writer.names
     secret, shared = NamedNode(f"{ID}actor/secret"), NamedNode(f"{ID}actor/shared")
@@ -149,38 +152,34 @@ def test_anonymous_readers_are_answered_from_a_replica_without_the_graphs_they_m
     assert for_reader(Job(LABELS, "tsv"), reading_view(ADMIN, graphs, names)).default_graph is None
 
 
-def test_an_embargoed_graph_joins_the_public_replica_on_its_day(tmp_path, monkeypatch):
+def test_an_embargoed_graph_joins_the_public_copy_on_its_day(setup, monkeypatch):
     import datetime
 
     from pic.graph import access
 
-    names = Names()
-    embargoed = names.graph("private/demo/until-2030-01-01")
-    quad = Quad(NamedNode(f"{ID}study/later"), NamedNode("http://purl.org/dc/terms/title"), Literal("Later"),
-                embargoed)
-    public = Quad(NamedNode(f"{ID}study/now"), NamedNode("http://purl.org/dc/terms/title"), Literal("Now"),
-                  names.partner("demo"))
-    for path, quads in (("1.nq", [public]), ("2.added.nq", [quad])):  # a snapshot, then a delta
-        with (tmp_path / path).open("wb") as f:
-            serialize(quads, f, RdfFormat.N_QUADS)
-    replicas = Replicas(names)
-    replicas.catch_up(1, 1, tmp_path)
-    assert replicas.for_anonymous() is replicas.full  # every graph is public: no second copy
-    replicas.catch_up(1, 2, tmp_path)
-    assert set(replicas.full) == {public, quad} and set(replicas.for_anonymous()) == {public}
+    writer, workers = setup
+    later, title = NamedNode(f"{ID}study/later"), NamedNode("http://purl.org/dc/terms/title")
+    assert workers.public is None  # every graph of the demo is public: no second copy
+    staged = Store()
+    staged.add(Quad(later, title, Literal("Later"), writer.names.graph("private/demo/until-2030-01-01")))
+    writer.write(staged, [], ADMIN, source="test", validate=False)
+    ask = Job(f"ASK {{ <{later.value}> ?p ?o }}", public=True)
+    assert workers.public is not None and b"false" in workers.run(ask).body
+    assert b"true" in workers.run(Job(ask.query)).body  # all graphs: the embargoed one is there
+
+    looked_at = []
+    monkeypatch.setattr(EngineReplicas, "_is_public", lambda self, graph: looked_at.append(graph) or False)
+    workers.run(ask)
+    assert looked_at == []  # the same day: the excluded graphs are not looked at on every query
+    monkeypatch.undo()
 
     class Later(datetime.date):
         @classmethod
         def today(cls):
             return cls(2030, 1, 1)
 
-    looked_at = []
-    monkeypatch.setattr(Replicas, "_is_public", lambda self, graph: looked_at.append(graph) or False)
-    replicas.for_anonymous()
-    assert looked_at == []  # the same day: the excluded graphs are not looked at on every query
-    monkeypatch.undo()
     monkeypatch.setattr(access, "date", Later)
-    assert set(replicas.for_anonymous()) == {public, quad}
+    assert b"true" in workers.run(ask).body
 
 
 def test_readers_views_are_kept_until_the_next_write(setup):
@@ -201,38 +200,46 @@ def test_readers_views_are_kept_until_the_next_write(setup):
     assert graphs.view(User("ana", role="partner", org="newcomer")).readable is None  # every graph: the union
 
 
-def test_a_worker_loads_its_replicas_as_it_starts_and_a_missing_snapshot_is_an_error(tmp_path, monkeypatch):
-    """A worker is ready before its first job (started with the service, or replacing one stopped at the
-    time limit); a job whose snapshot is gone gets an error, never the answer of an empty replica."""
-    import multiprocessing
-    import threading
+def test_an_engine_that_stopped_is_reloaded_and_the_query_answered(setup):
+    _, workers = setup
+    engine = workers.full
+    assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body  # a kept connection to it
+    engine.process.kill()
+    engine.process.wait(10)
+    assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body
+    assert workers.full is not engine
 
-    from pic.graph import query_workers
 
-    with (tmp_path / "1.nq").open("wb") as f:
-        serialize([Quad(NamedNode(f"{ID}study/s"), NamedNode(f"{PROV}value"), Literal("x"),
-                        Names().partner("demo"))], f, RdfFormat.N_QUADS)
-    loaded = threading.Event()
-    catch_up = Replicas.catch_up
-
-    def recorded(self, base, wanted, folder):
-        catch_up(self, base, wanted, folder)
-        loaded.set()
-
-    monkeypatch.setattr(Replicas, "catch_up", recorded)
-    parent, child = multiprocessing.Pipe()
-    worker = threading.Thread(target=query_workers._worker, args=(child, str(tmp_path), Names().base, (1, 1)))
-    worker.start()
+def test_a_query_past_the_limit_is_stopped_even_when_the_engine_does_not_stop_it(setup, tmp_path):
+    """Stopped, not abandoned: this three-way join counted over the union of graphs is one the engine's
+    own limit does not stop, so the engine is replaced by a fresh copy and its process stopped."""
+    writer, _ = setup
+    workers = EngineReplicas(writer.store, tmp_path / "limited", timeout=1)
     try:
-        assert loaded.wait(30), "the worker waited for a job before loading"
-        parent.send(((1, 1), Job("ASK { ?s ?p 'x' }")))
-        status, answer = parent.recv()
-        assert status == "ok" and b"true" in answer.body
-        parent.send(((5, 5), Job("ASK { ?s ?p 'x' }")))  # snapshot 5 does not exist
-        status, message = parent.recv()
-        assert status == "error" and "FileNotFoundError" in message
-        parent.send(((1, 1), Job("ASK { ?s ?p 'x' }")))  # and the replica is not left half-loaded
-        assert parent.recv()[1].body.count(b"true") == 1
+        engine, started = workers.full, time.monotonic()
+        with pytest.raises(QueryTimeout, match="limit"):
+            workers.run(Job("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"))
+        assert time.monotonic() - started < 5
+        assert engine.process.wait(30) is not None, "the engine kept working on the stopped query"
+        assert workers.full is not engine and b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body
     finally:
-        parent.send(None)
-        worker.join(10)
+        workers.close()
+
+
+def test_a_query_the_engine_stops_itself_leaves_it_running(setup, tmp_path):
+    writer, _ = setup
+    workers = EngineReplicas(writer.store, tmp_path / "limited", timeout=1)
+    try:
+        engine = workers.full
+        stat = Path(f"/proc/{engine.process.pid}/stat")
+
+        def cpu_ticks() -> int:
+            return sum(int(field) for field in stat.read_text().rsplit(")", 1)[1].split()[11:13])
+
+        with pytest.raises(QueryTimeout, match="limit"):  # a join the engine's own limit does stop
+            workers.run(Job("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?p ?y FILTER (str(?x) < str(?y)) }"))
+        before = cpu_ticks()
+        time.sleep(1)
+        assert cpu_ticks() - before < 20 and workers.full is engine
+    finally:
+        workers.close()
