@@ -1,7 +1,7 @@
 """Who may read and who may write which named graph (ARCHITECTURE.md §8).
 
-The reading rules are here, in the graph layer, because the query workers apply them too: each keeps
-a replica of what anonymous readers may read (see query_workers.py).
+The reading rules are here, in the graph layer, because the query runner applies them too: it keeps a
+copy of what anonymous readers may read (see engine_replicas.py).
 """
 
 import re
@@ -70,7 +70,7 @@ def may_read(user: User, graph: str, names: Names) -> bool:
 @dataclass(frozen=True)
 class View:
     """What a reader may read: every graph (`readable` None) or those listed — `public` when the list is
-    exactly what anonymous readers read (the query workers answer that from a replica of its own)."""
+    exactly what anonymous readers read (the query runner answers that from a copy of its own)."""
 
     readable: list[str] | None
     public: bool = False

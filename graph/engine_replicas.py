@@ -26,7 +26,7 @@ from pyoxigraph import BlankNode, NamedNode, RdfFormat
 from pic.graph.access import ANONYMOUS, may_read, today
 from pic.graph.local_engine import GRACE, EngineStuck, LocalEngine, engine_binary
 from pic.graph.names import Names
-from pic.graph.query_workers import Answer, Job
+from pic.graph.query_jobs import Answer, Job
 from pic.graph.store import quads_to_update_data
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
 
 from pic.graph.engine_http import EngineHttp, Reply
-from pic.graph.query_workers import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, QueryFailed, QueryTimeout
+from pic.graph.query_jobs import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, QueryFailed, QueryTimeout
 
 ACCEPT = "text/tab-separated-values, application/n-triples"
 CANCELLED = b"The SPARQL operation has been cancelled"  # what the engine writes when its time limit stops a query

@@ -13,7 +13,7 @@ import time
 import httpx
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-from pic.graph.query_workers import Answer, Job, QueryFailed, QueryTimeout, answer
+from pic.graph.query_jobs import Answer, Job, QueryFailed, QueryTimeout, answer
 
 EMPTY = "urn:pic:no-graph"  # names no graph: the way to ask for an empty dataset
 

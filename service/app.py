@@ -1,4 +1,4 @@
-"""Assemble the FastAPI application: settings, store, query workers, routers. Nothing else lives here."""
+"""Assemble the FastAPI application: settings, store, query runner, routers. Nothing else lives here."""
 
 from contextlib import asynccontextmanager
 from importlib import resources

@@ -1,12 +1,12 @@
 """What an entity page shows: the entity's own statements and the statements that point at it, with
 labels in the reader's language, its kind, and for some kinds a picture (an actor's ego network, an
-indicator's series). Read through the query workers, on the graphs the reader may read."""
+indicator's series). Read through the query runner, on the graphs the reader may read."""
 
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, QueryResultsFormat, Variable, parse_query_results
 
-from pic.graph.query_workers import Job
+from pic.graph.query_jobs import Job
 from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import sparql_prefixes
 
@@ -61,7 +61,7 @@ def solutions(view, text: str):
 
 
 def triples(view, iri: str, graph_format: str):
-    """The entity's own statements serialised in one of the query workers' graph formats."""
+    """The entity's own statements serialised in one of the query runner's graph formats."""
     return view.run(Job(bind(TRIPLES, {Variable("s"): NamedNode(iri)}), graph_format=graph_format,
                         max_rows=100_000))
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from pic.graph.access import NotAllowed
 from pic.graph.parsing import RdfParseError
-from pic.graph.query_workers import QueryFailed, QueryTimeout
+from pic.graph.query_jobs import QueryFailed, QueryTimeout
 from pic.graph.write_path import ValidationFailed
 from pic.queries.registry import ParameterError
 

@@ -32,7 +32,7 @@ def accepted(header: str | None) -> list[str]:
 
 
 def choose(format_param: str | None, accept: str | None) -> tuple[str, str]:
-    """(result format, graph format) keys for the query workers."""
+    """(result format, graph format) keys for the query runner."""
     if format_param:
         key = format_param.lower()
         if key not in FORMAT_NAMES:

@@ -1,4 +1,4 @@
-"""What the page routers share: the templates, the reader's view of the graph (query workers restricted
+"""What the page routers share: the templates, the reader's view of the graph (query runner restricted
 to the graphs the reader may read), and where an IRI leads on this site."""
 
 from importlib import resources
@@ -8,17 +8,17 @@ from fastapi.templating import Jinja2Templates
 from pyoxigraph import QueryResultsFormat
 
 from pic.graph.access import View
-from pic.graph.query_workers import Answer, Job, for_reader
+from pic.graph.query_jobs import Answer, Job, for_reader
 from pic.service.auth import current_user
 from pic.service.i18n import language
 from pic.service.links import page_of
 
 templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
-MAX_ROWS = 5_000_000  # maps need every tie; the time limit still protects the workers
+MAX_ROWS = 5_000_000  # maps need every tie; the time limit still protects the engine
 
 
 class CsvAnswer:
-    """A result the worker already wrote as CSV, which is all the map builders read of it."""
+    """A result the query runner already wrote as CSV, which is all the map builders read of it."""
 
     def __init__(self, body: bytes):
         self.body = body
@@ -30,7 +30,7 @@ class CsvAnswer:
 
 class PooledStore:
     """The reader's view: the `query` the map and report builders call, and `run` for other jobs, both
-    answered by the query workers (or the remote engine) on the graphs the reader may read."""
+    answered by the local engines (or the remote engine) on the graphs the reader may read."""
 
     def __init__(self, queries, view: View):
         self.queries, self.view = queries, view

@@ -7,7 +7,7 @@ import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, parse, parse_query_results, serialize
 
 from pic.graph.local_engine import LocalEngine, engine_binary
-from pic.graph.query_workers import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryFailed, execute
+from pic.graph.query_jobs import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryFailed, execute
 
 QUERY = "SELECT ?s ?o ?missing WHERE { ?s ?p ?o FILTER (isIRI(?s)) } ORDER BY ?s"
 

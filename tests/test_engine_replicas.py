@@ -14,7 +14,7 @@ from pic.graph.bootstrap import initialise
 from pic.graph.embedded_store import EmbeddedStore
 from pic.graph.engine_replicas import EngineReplicas
 from pic.graph.names import Names
-from pic.graph.query_workers import Job, QueryTimeout, for_reader
+from pic.graph.query_jobs import Job, QueryTimeout, for_reader
 from pic.graph.write_path import Writer
 
 ID = "https://w3id.org/pic-euralens/id/"

@@ -117,7 +117,7 @@ def build(store, kind: str, filters: Filters, dataset: list[str] | None = None,
 
 def fetch(store, kind: str, filters: Filters, dataset: list[str] | None = None,
           period: tuple[int | None, int | None] | None = None) -> tuple[list[tuple], dict[str, dict]]:
-    """The ties and the node descriptions, queried at once (two cores, two query workers)."""
+    """The ties and the node descriptions, queried at once (two cores: the engine answers both)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         described = pool.submit(nodes, store, dataset)
         rows = ties(store, kind, filters, dataset, period)

@@ -14,7 +14,7 @@ from pic.graph import contributions
 from pic.graph.access import may_write
 from pic.graph.contributions import SINGULAR
 from pic.graph.documents import described, text_of
-from pic.graph.query_workers import Job
+from pic.graph.query_jobs import Job
 from pic.graph.spreadsheet_import import KINDS
 from pic.graph.store import bind
 from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes

@@ -2,7 +2,7 @@
 URL with a suffix for exports (`.gexf`, `.graphml`, `.json`, `.csv`, `.svg`, `.png`, `.html`), and
 `/maps/{kind}/changes` for what changed between two years.
 
-Maps query the graph through the query workers (in memory, time-limited, only the graphs the user may
+Maps query the graph through the query runner (in memory, time-limited, only the graphs the user may
 read); vis-network is served from the installed pyvis package, never from a CDN.
 """
 

@@ -1,7 +1,7 @@
 """The annual impact report: `/reports` lists the years with data, `/reports/{year}` is the report (French,
 `?lang=en`), and the same path with `.pdf`, `.csv` (the figures) or `.ttl` (Data Cube slices) for files.
 
-The report reads the graph through the query workers, restricted to what the reader may read; its query
+The report reads the graph through the query runner, restricted to what the reader may read; its query
 links point at this server, so every figure can be recomputed here by anyone.
 """
 

@@ -7,7 +7,7 @@ bound as RDF terms (a VALUES block of pyoxigraph terms), never pasted into the q
 from fastapi import APIRouter, FastAPI, Request
 from starlette.routing import Route
 
-from pic.graph.query_workers import Job, for_reader
+from pic.graph.query_jobs import Job, for_reader
 from pic.graph.store import bind
 from pic.queries.registry import SavedQuery, saved_queries
 from pic.service.auth import current_user

@@ -1,6 +1,6 @@
 """SPARQL 1.1 Protocol: `/sparql` (query) and `/update` (update, admins only).
 
-Queries run in worker processes with a time limit and a row limit (graph/query_workers.py). The
+Queries run on local engines with a time limit and a row limit (graph/engine_replicas.py). The
 default graph is the union of the graphs the user may read; a user who may not read every graph gets
 an explicit dataset, which overrides whatever FROM, FROM NAMED or GRAPH the query names.
 """
@@ -12,7 +12,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 from starlette.concurrency import run_in_threadpool
 
 from pic.graph.history import now, record_change
-from pic.graph.query_workers import Answer, Job, QueryFailed, for_reader
+from pic.graph.query_jobs import Answer, Job, QueryFailed, for_reader
 from pic.service.auth import require_admin
 from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
