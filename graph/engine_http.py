@@ -1,11 +1,11 @@
 """HTTP/1.1 to the local query engine (`oxigraph serve` on 127.0.0.1): kept-alive connections, from
 threads (pages, reports) and from the event loop (the query endpoints).
 
-Why h11 over plain sockets rather than httpx: measured here, httpcore's async pool spent ~0.8 ms of
-Python per request (httpx more), more than most saved queries take; h11 — the protocol library uvicorn
-itself uses — over a socket or an asyncio stream costs ~0.2 ms. The answer is handed to a sink chunk by
-chunk; a sink that has read enough (the row limit) raises, and the connection is closed, which stops the
-engine's work on it.
+Why not httpx: measured here, httpcore's async pool spent ~0.8 ms of Python per request (httpx more),
+more than most saved queries take. The request is a few fixed lines; the answer is read by httptools,
+the C parser uvicorn itself uses (h11, tried first, spent ~0.2 ms a request in Python). The answer's
+body is handed to a sink piece by piece; a sink that has read enough (the row limit) raises, and the
+connection is closed, which stops the engine's work on it.
 """
 
 import asyncio
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import h11
+import httptools
 
 CHUNK = 65536
 
@@ -28,28 +28,49 @@ class Reply:
     media_type: str
 
 
-def _request(conn: h11.Connection, target: str, body: bytes | Path, headers: dict[str, str]) -> Iterator[bytes]:
+def _request(target: str, body: bytes | Path, headers: dict[str, str]) -> Iterator[bytes]:
     """The request's bytes; a file (a snapshot of the store: hundreds of MB) is read a piece at a time."""
     size = body.stat().st_size if isinstance(body, Path) else len(body)
-    head = [("Host", "127.0.0.1"), ("Content-Length", str(size)), *headers.items()]
-    yield conn.send(h11.Request(method="POST", target=target, headers=head))
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    yield f"POST {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {size}\r\n{head}\r\n".encode("latin-1")
     if isinstance(body, Path):
         with body.open("rb") as f:
             while piece := f.read(CHUNK * 16):
-                yield conn.send(h11.Data(data=piece))
+                yield piece
     else:
-        yield conn.send(h11.Data(data=body))
-    yield conn.send(h11.EndOfMessage())
+        yield body
 
 
-def _handle(event, sink, reply: Reply | None) -> tuple[Reply | None, bool]:
-    """One h11 event: (the reply once its head has come, whether the message is over)."""
-    if isinstance(event, h11.Response):
-        media = dict(event.headers).get(b"content-type", b"").decode("latin-1")
-        return Reply(event.status_code, media), False
-    if isinstance(event, h11.Data):
-        sink(reply, event.data)
-    return reply, isinstance(event, h11.EndOfMessage)
+class _Response:
+    """The parser's callbacks: the status and media type, the body pieces as they come, the end."""
+
+    def __init__(self):
+        self.parser = httptools.HttpResponseParser(self)
+        self.reply: Reply | None = None
+        self.media, self.pieces, self.done, self.keep_alive = "", [], False, False
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"content-type":
+            self.media = value.decode("latin-1")
+
+    def on_headers_complete(self) -> None:
+        self.reply = Reply(self.parser.get_status_code(), self.media)
+
+    def on_body(self, body: bytes) -> None:
+        self.pieces.append(body)
+
+    def on_message_complete(self) -> None:
+        self.done = True
+        self.keep_alive = self.parser.should_keep_alive()  # only known here: the parser resets after
+
+    def feed(self, data: bytes, sink) -> None:
+        """Parse what came; the sink gets the body pieces outside the parser (its exceptions stay its own)."""
+        if not data:
+            raise _Stale if self.reply is None else ConnectionError("the query engine closed the connection")
+        self.parser.feed_data(data)
+        pieces, self.pieces = self.pieces, []
+        for piece in pieces:
+            sink(self.reply, piece)
 
 
 class EngineHttp:
@@ -63,63 +84,58 @@ class EngineHttp:
 
     def __init__(self, port: int, max_idle: float):
         self.port, self.max_idle = port, max_idle
-        self._idle: list[tuple[float, socket.socket, h11.Connection]] = []
+        self._idle: list[tuple[float, socket.socket]] = []
         self._lock = threading.Lock()
 
-    def _kept(self) -> tuple[socket.socket, h11.Connection] | None:
+    def _kept(self) -> socket.socket | None:
         with self._lock:
             while self._idle:
-                since, sock, conn = self._idle.pop()
+                since, sock = self._idle.pop()
                 if time.monotonic() - since < self.max_idle and not select.select([sock], [], [], 0)[0]:
-                    return sock, conn
+                    return sock
                 sock.close()  # too old, or the engine has spoken (its idle 500) or hung up
         return None
 
-    def _keep(self, sock: socket.socket, conn: h11.Connection) -> None:
-        if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
-            conn.start_next_cycle()
+    def _keep(self, sock: socket.socket, response: _Response) -> None:
+        if response.keep_alive:
             with self._lock:
-                self._idle.append((time.monotonic(), sock, conn))
+                self._idle.append((time.monotonic(), sock))
         else:
             sock.close()
 
     def post(self, target: str, body: bytes | Path, headers: dict[str, str], sink, timeout: float) -> Reply:
-        """Send a request from a thread; the answer's body goes to `sink(reply, chunk)`. TimeoutError past
+        """Send a request from a thread; the answer's body goes to `sink(reply, piece)`. TimeoutError past
         `timeout` seconds; whatever the sink raises stops the reading and is raised."""
         deadline = time.monotonic() + timeout
         kept = self._kept()
         if kept is not None:
             try:
-                return self._exchange(*kept, target, body, headers, sink, deadline)
+                return self._exchange(kept, target, body, headers, sink, deadline)
             except _Stale:
                 pass  # the engine closed it just now: once more on a new connection
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
-            return self._exchange(sock, h11.Connection(h11.CLIENT), target, body, headers, sink, deadline)
+            return self._exchange(sock, target, body, headers, sink, deadline)
         except _Stale as e:
             raise ConnectionError("the query engine closed the connection without answering") from e
 
-    def _exchange(self, sock, conn, target, body, headers, sink, deadline) -> Reply:
-        reply, done = None, False
+    def _exchange(self, sock, target, body, headers, sink, deadline) -> Reply:
+        response = _Response()
         try:
             sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            for part in _request(conn, target, body, headers):
+            for part in _request(target, body, headers):
                 sock.sendall(part)
-            while not done:
-                event = conn.next_event()
-                if event is h11.NEED_DATA:
-                    sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                    conn.receive_data(_received(sock.recv(CHUNK), reply))
-                    continue
-                reply, done = _handle(event, sink, reply)
+            while not response.done:
+                sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                response.feed(sock.recv(CHUNK), sink)
         except BaseException as e:
             sock.close()
-            if isinstance(e, (h11.RemoteProtocolError, ConnectionError)) and reply is None:
+            if isinstance(e, ConnectionError) and response.reply is None:
                 raise _Stale from e
             raise
-        self._keep(sock, conn)
-        return reply
+        self._keep(sock, response)
+        return response.reply
 
     async def post_async(self, target: str, body: bytes | Path, headers: dict[str, str], sink,
                          timeout: float) -> Reply:
@@ -129,7 +145,7 @@ class EngineHttp:
             kept = self._kept()
             if kept is not None:
                 try:
-                    return await self._exchange_async(loop, *kept, target, body, headers, sink)
+                    return await self._exchange_async(loop, kept, target, body, headers, sink)
                 except _Stale:
                     pass
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -137,45 +153,34 @@ class EngineHttp:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             try:
                 await loop.sock_connect(sock, ("127.0.0.1", self.port))
-                return await self._exchange_async(loop, sock, h11.Connection(h11.CLIENT), target, body, headers,
-                                                  sink)
+                return await self._exchange_async(loop, sock, target, body, headers, sink)
             except _Stale as e:
                 raise ConnectionError("the query engine closed the connection without answering") from e
             except BaseException:
                 sock.close()
                 raise
 
-    async def _exchange_async(self, loop, sock, conn, target, body, headers, sink) -> Reply:
-        reply, done = None, False
+    async def _exchange_async(self, loop, sock, target, body, headers, sink) -> Reply:
+        response = _Response()
         try:
             sock.setblocking(False)
-            for part in _request(conn, target, body, headers):
+            for part in _request(target, body, headers):
                 await loop.sock_sendall(sock, part)
-            while not done:
-                event = conn.next_event()
-                if event is h11.NEED_DATA:
-                    conn.receive_data(_received(await loop.sock_recv(sock, CHUNK), reply))
-                    continue
-                reply, done = _handle(event, sink, reply)
+            while not response.done:
+                response.feed(await loop.sock_recv(sock, CHUNK), sink)
         except BaseException as e:  # cancelled, timed out, or the sink has read enough: drop the connection
             sock.close()
-            if isinstance(e, (h11.RemoteProtocolError, ConnectionError)) and reply is None:
+            if isinstance(e, ConnectionError) and response.reply is None:
                 raise _Stale from e
             raise
-        self._keep(sock, conn)
-        return reply
+        self._keep(sock, response)
+        return response.reply
 
     def close(self) -> None:
         with self._lock:
-            for _, sock, _ in self._idle:
+            for _, sock in self._idle:
                 sock.close()
             self._idle = []
-
-
-def _received(data: bytes, reply: Reply | None) -> bytes:
-    if not data and reply is None:
-        raise _Stale  # closed before answering
-    return data
 
 
 class _Stale(Exception):

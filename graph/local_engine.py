@@ -80,19 +80,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def query_body(job: Job) -> bytes:
-    """The protocol's form: the query and its dataset (the union of all graphs, or the graphs listed)."""
-    params = [("query", job.query)]
+def query_request(job: Job) -> tuple[str, bytes, dict[str, str]]:
+    """Target, body and headers asking the job's query on its dataset: the union of all graphs (the query
+    as it is: encoding it as a form cost ~0.15 ms for a saved query), or the graphs listed, as a form."""
     if job.default_graph is None:
-        params.append(("union-default-graph", "true"))
-    else:  # an empty list names a graph that does not exist: no parameter would mean the query's FROM
-        named = job.named_graphs if job.named_graphs is not None else job.default_graph
-        params += [("default-graph-uri", g) for g in job.default_graph or ["urn:pic:no-graph"]]
-        params += [("named-graph-uri", g) for g in named or ["urn:pic:no-graph"]]
-    return urlencode(params).encode()
+        return "/query?union-default-graph=true", job.query.encode(), QUERY_HEADERS
+    # an empty list names a graph that does not exist: no parameter would mean the query's FROM
+    named = job.named_graphs if job.named_graphs is not None else job.default_graph
+    params = [("query", job.query), *(("default-graph-uri", g) for g in job.default_graph or ["urn:pic:no-graph"]),
+              *(("named-graph-uri", g) for g in named or ["urn:pic:no-graph"])]
+    return "/query", urlencode(params).encode(), FORM_HEADERS
 
 
-HEADERS = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}
+QUERY_HEADERS = {"Content-Type": "application/sparql-query", "Accept": ACCEPT}
+FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}
 
 
 def engine_answer(job: Job, reply: Reply, lines: _Lines, started: float, limit: float) -> Answer:
@@ -168,7 +169,7 @@ class LocalEngine:
         started, limit, lines = time.perf_counter(), timeout or self.timeout, _Lines(job.max_rows)
         with self._in_use():
             try:
-                reply = self.http.post("/query", query_body(job), HEADERS, lines, limit + GRACE)
+                reply = self.http.post(*query_request(job), lines, limit + GRACE)
             except _RowLimitReached:
                 reply = lines.reply
             except TimeoutError:
@@ -179,7 +180,7 @@ class LocalEngine:
         started, limit, lines = time.perf_counter(), timeout or self.timeout, _Lines(job.max_rows)
         with self._in_use():
             try:
-                reply = await self.http.post_async("/query", query_body(job), HEADERS, lines, limit + GRACE)
+                reply = await self.http.post_async(*query_request(job), lines, limit + GRACE)
             except _RowLimitReached:
                 reply = lines.reply
             except TimeoutError:
