@@ -2,8 +2,8 @@
 
 1. A generated cooperation network of 5,000 actors and 50,000 ties (seeded; actors in 50 clusters, most
    projects inside one cluster, so communities exist): building the network from the store by SPARQL,
-   its metrics and positions, and the map page — in-process on an in-memory pyoxigraph store (what the
-   query workers hold), and through `GET /maps/cooperation` on a real `pic serve` holding that data.
+   its metrics and positions, and the map page — in-process on an in-memory pyoxigraph store (the
+   engine in memory), and through `GET /maps/cooperation` on a real `pic serve` holding that data.
 2. The demo's maps in headless Chromium: time from navigation to the first drawing of the settled map.
 
     python -m bench.maps            # prints a Markdown report; results in bench/results/

@@ -2,7 +2,7 @@
 ~1M generated triples, the store `bench.queries` prepares), three ways:
 
 1. `pic report 2024` as a process on the on-disk store (HTML and PDF, the PDF printed by Chromium);
-2. `GET /reports/2024` on a real `pic serve` (query workers over in-memory replicas);
+2. `GET /reports/2024` on a real `pic serve` (a local engine over an in-memory copy);
 3. `GET /reports/2024.pdf` on the same server.
 
     python -m bench.report          # prints a Markdown report; results in bench/results/
