@@ -9,6 +9,7 @@ connection is closed, which stops the engine's work on it.
 """
 
 import asyncio
+import contextlib
 import select
 import socket
 import threading
@@ -122,18 +123,13 @@ class EngineHttp:
 
     def _exchange(self, sock, target, body, headers, sink, deadline) -> Reply:
         response = _Response()
-        try:
+        with _dropped_on_failure(sock, response):
             sock.settimeout(max(deadline - time.monotonic(), 0.001))
             for part in _request(target, body, headers):
                 sock.sendall(part)
             while not response.done:
                 sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 response.feed(sock.recv(CHUNK), sink)
-        except BaseException as e:
-            sock.close()
-            if isinstance(e, ConnectionError) and response.reply is None:
-                raise _Stale from e
-            raise
         self._keep(sock, response)
         return response.reply
 
@@ -162,17 +158,12 @@ class EngineHttp:
 
     async def _exchange_async(self, loop, sock, target, body, headers, sink) -> Reply:
         response = _Response()
-        try:
+        with _dropped_on_failure(sock, response):
             sock.setblocking(False)
             for part in _request(target, body, headers):
                 await loop.sock_sendall(sock, part)
             while not response.done:
                 response.feed(await loop.sock_recv(sock, CHUNK), sink)
-        except BaseException as e:  # cancelled, timed out, or the sink has read enough: drop the connection
-            sock.close()
-            if isinstance(e, ConnectionError) and response.reply is None:
-                raise _Stale from e
-            raise
         self._keep(sock, response)
         return response.reply
 
@@ -181,6 +172,19 @@ class EngineHttp:
             for _, sock in self._idle:
                 sock.close()
             self._idle = []
+
+
+@contextlib.contextmanager
+def _dropped_on_failure(sock: socket.socket, response: _Response):
+    """Whatever stops an exchange (an error, a timeout, a cancelled request, a sink that has read enough)
+    closes its connection; one that ended before the answer began was stale: the caller retries."""
+    try:
+        yield
+    except BaseException as e:
+        sock.close()
+        if isinstance(e, ConnectionError) and response.reply is None:
+            raise _Stale from e
+        raise
 
 
 class _Stale(Exception):

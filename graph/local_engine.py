@@ -25,7 +25,15 @@ from urllib.parse import urlencode
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
 
 from pic.graph.engine_http import EngineHttp, Reply
-from pic.graph.query_jobs import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, QueryFailed, QueryTimeout
+from pic.graph.query_jobs import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    Answer,
+    Job,
+    QueryFailed,
+    QueryTimeout,
+    dataset_params,
+)
 
 ACCEPT = "text/tab-separated-values, application/n-triples"
 CANCELLED = b"The SPARQL operation has been cancelled"  # what the engine writes when its time limit stops a query
@@ -85,11 +93,7 @@ def query_request(job: Job) -> tuple[str, bytes, dict[str, str]]:
     as it is: encoding it as a form cost ~0.15 ms for a saved query), or the graphs listed, as a form."""
     if job.default_graph is None:
         return "/query?union-default-graph=true", job.query.encode(), QUERY_HEADERS
-    # an empty list names a graph that does not exist: no parameter would mean the query's FROM
-    named = job.named_graphs if job.named_graphs is not None else job.default_graph
-    params = [("query", job.query), *(("default-graph-uri", g) for g in job.default_graph or ["urn:pic:no-graph"]),
-              *(("named-graph-uri", g) for g in named or ["urn:pic:no-graph"])]
-    return "/query", urlencode(params).encode(), FORM_HEADERS
+    return "/query", urlencode([("query", job.query), *dataset_params(job)]).encode(), FORM_HEADERS
 
 
 QUERY_HEADERS = {"Content-Type": "application/sparql-query", "Accept": ACCEPT}

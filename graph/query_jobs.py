@@ -58,6 +58,20 @@ class Job:
     public: bool = False
 
 
+NO_GRAPH = "urn:pic:no-graph"  # names no graph: the way to ask an engine for an empty dataset
+
+
+def dataset_params(job: Job) -> list[tuple[str, str]]:
+    """The SPARQL protocol's dataset parameters for a job, as an engine over HTTP reads them: the union of
+    all graphs, else the graphs listed. An empty list must stay empty: the protocol reads "no parameter"
+    as "use the query's FROM"."""
+    if job.default_graph is None:
+        return [("union-default-graph", "true")]
+    named = job.named_graphs if job.named_graphs is not None else job.default_graph
+    return [*(("default-graph-uri", g) for g in job.default_graph or [NO_GRAPH]),
+            *(("named-graph-uri", g) for g in named or [NO_GRAPH])]
+
+
 def for_reader(job: Job, view: View) -> Job:
     """The job restricted to what a reader may read: the union of all graphs when they may read every
     one, else the list of those they may — marked `public` when it is what anonymous readers read."""

@@ -13,9 +13,7 @@ import time
 import httpx
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-from pic.graph.query_jobs import Answer, Job, QueryFailed, QueryTimeout, answer
-
-EMPTY = "urn:pic:no-graph"  # names no graph: the way to ask for an empty dataset
+from pic.graph.query_jobs import Answer, Job, QueryFailed, QueryTimeout, answer, dataset_params
 
 
 class RemoteQueries:
@@ -26,16 +24,8 @@ class RemoteQueries:
     def run(self, job: Job, timeout: float | None = None) -> Answer:
         started = time.perf_counter()
         accept = "application/sparql-results+json, application/n-triples;q=0.9"
-        params: list[tuple[str, str]] = []
-        if job.default_graph is None:
-            params.append(("union-default-graph", "true"))
-        else:
-            # An empty list must stay empty: the protocol reads "no parameter" as "use the query's FROM".
-            named = job.named_graphs if job.named_graphs is not None else job.default_graph
-            params += [("default-graph-uri", g) for g in job.default_graph or [EMPTY]]
-            params += [("named-graph-uri", g) for g in named or [EMPTY]]
         try:
-            r = self.http.post(self.query_url, params=params, content=job.query.encode(),
+            r = self.http.post(self.query_url, params=dataset_params(job), content=job.query.encode(),
                                headers={"Content-Type": "application/sparql-query", "Accept": accept},
                                timeout=self.timeout if timeout is None else timeout)
         except httpx.TimeoutException:

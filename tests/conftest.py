@@ -4,7 +4,6 @@ Graph tests take the `store` fixture, which runs each test once per backend.
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 
 from pic.graph.bootstrap import initialise
 from pic.graph.embedded_store import EmbeddedStore
+from pic.graph.local_engine import engine_binary
 from pic.graph.names import Names
 from pic.graph.remote_store import RemoteStore
 from pic.graph.write_path import Writer
@@ -44,7 +44,7 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> N
 
 
 def oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    found = engine_binary()
     assert Path(found).exists(), "the oxigraph server (PyPI package `oxigraph`) is not installed"
     return found
 
