@@ -14,6 +14,7 @@ from pic.graph.store import open_store
 from pic.graph.write_path import Writer
 from pic.service import errors
 from pic.service.accounts import Accounts
+from pic.service.parser_pool import ParserPool
 from pic.service.routers import (
     accounts,
     annotations,
@@ -72,7 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite")
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
         app.state.graphs, app.state.groups = graphs, groups
+        app.state.parser = ParserPool(settings.parser_processes, settings.parse_timeout)
         yield
+        app.state.parser.close()
         queries.close()
         writer.store.close()
 

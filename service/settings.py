@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     """Largest study document (PDF, DOCX, ODT) accepted (413 beyond)."""
     service_allowlist: list[str] = []
     """Endpoints a query may call with SERVICE; empty: SERVICE is refused."""
+    max_query_depth: int = 200
+    """Deepest nesting of a query's parse tree, refused with a 400 before any engine sees it: the saved
+    queries reach 39; a nested group adds 2 levels, a bracket 5; 20,000 nested braces crashed the engine."""
+    parse_timeout: float = 5.0
+    """Seconds the SPARQL parser may spend reading one query or update text (400 beyond)."""
+    parser_processes: int = 2
+    """Processes reading SPARQL texts for /sparql and /update (see service/parser_pool.py)."""
 
     @property
     def names(self) -> Names:

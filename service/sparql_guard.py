@@ -1,75 +1,182 @@
-"""What a SPARQL text asks for, read before anything runs: is it an update, which SERVICE does it call.
+"""What a SPARQL request asks for, decided by a SPARQL parser before any engine sees it.
 
-Strings, IRIs and comments are blanked first, so a literal containing "SERVICE" or "INSERT" is not
-mistaken for the keyword.
+The first guard was a set of regular expressions; a security test walked past it with the spellings the
+grammar allows (`SERVICE<http://…>` with no space, a `#` inside an IRI read as a comment) and reached
+every private graph through the engines' loopback port. So the decision now comes from rdflib's SPARQL
+parser (pyoxigraph exposes no algebra): the query form, its SERVICE endpoints, its dataset clauses, LOAD,
+and how deeply it nests are read off the parse tree. What the parser cannot read is refused, so the
+parser and the engine never disagree about what a text asks.
+
+Two places where two readers of the same grammar could still differ are closed before parsing, and the
+engine is sent the very text that was parsed:
+- codepoint escapes (`\\u0053ERVICE`) are expanded here, as the SPARQL grammar says, once; a text whose
+  expansion makes another escape is refused (one reader might expand it again, the other not);
+- a lone carriage return ends a comment for the engine but not for pyparsing: line ends become `\\n`.
+
+Parsing is pure Python and costs 10-170 ms a query (bench/README.md): `parser_pool.py` runs it in
+separate processes, bounded in time.
 """
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 
-_STRINGS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                      r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.DOTALL)
-_IRIS = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_COMMENTS = re.compile(r"#[^\n]*")
-_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
-_QUERY = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE)
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(\S+)", re.IGNORECASE)
+from pyparsing import ParseBaseException, ParseResults
+from rdflib import URIRef, Variable
+from rdflib.plugins.sparql.algebra import translatePrologue
+from rdflib.plugins.sparql.parser import Query, UpdateUnit
+from rdflib.plugins.sparql.parserutils import CompValue
 
-
-@lru_cache(maxsize=8)  # each request asks several questions of the same text: blank it once
-def _blank(text: str) -> str:
-    """The text with strings and comments blanked, IRIs kept (SERVICE targets are IRIs)."""
-    out, pos = [], 0
-    for m in _STRINGS.finditer(text):
-        out.append(_COMMENTS.sub("", text[pos:m.start()]))
-        out.append('""')
-        pos = m.end()
-    out.append(_COMMENTS.sub("", text[pos:]))
-    return "".join(out)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_ANY_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}", re.IGNORECASE)  # what rdflib would expand (both cases)
+QUERY_FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "AskQuery": "ask",
+               "DescribeQuery": "describe"}
 
 
-_NAMES = re.compile(r"[?$][\w\u00b7-\uffff]+|[\w.-]*:[\w.:%-]*")
+class Unreadable(ValueError):
+    """The text is not SPARQL 1.1 that the platform can read; carries where, when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        self.message, self.line, self.column = message, line, column
+        super().__init__(message)
 
 
-@lru_cache(maxsize=8)
-def _keywords(text: str) -> str:
-    """The text with strings, comments, IRIs, variables and prefixed names blanked: its keywords."""
-    return _NAMES.sub(" ", _IRIS.sub("<>", _blank(text)))
+@dataclass(frozen=True)
+class Reading:
+    """What one request asks for, read from its parse; `text` is what the engine must be sent."""
+
+    text: str
+    form: str  # select, construct, ask, describe, or update
+    services: tuple[str, ...] = ()  # SERVICE endpoints: absolute IRIs, or "?name" for a variable
+    default_graphs: tuple[str, ...] = ()  # FROM (queries) or USING (updates)
+    named_graphs: tuple[str, ...] = ()  # FROM NAMED or USING NAMED
+    loads: bool = False  # an update with LOAD (would fetch a document from the network)
+    depth: int = 0  # nesting of the parse tree
+
+    @property
+    def is_update(self) -> bool:
+        return self.form == "update"
 
 
-def is_update(text: str) -> bool:
-    """True for an update request (its first operation keyword comes before any query form)."""
-    body = _keywords(text)
-    update, query = _UPDATE.search(body), _QUERY.search(body)
-    return update is not None and (query is None or update.start() < query.start())
+def normalise(text: str) -> str:
+    """The text with codepoint escapes expanded and every line ending written `\\n`."""
+    def expand(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise Unreadable(f"{m.group(0)} is not a Unicode code point")
+        return chr(code)
+
+    expanded = _ESCAPE.sub(expand, text)
+    if _ANY_ESCAPE.search(expanded):
+        raise Unreadable("a \\u escape whose expansion makes another escape is refused")
+    return expanded.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def service_targets(text: str) -> list[str]:
-    """The SERVICE targets of a query: IRIs as written, or '?var' for a variable endpoint."""
-    body = _blank(text)
-    return [m.group(1).strip("<>") for m in _SERVICE.finditer(body)]
+def read(text: str) -> Reading:
+    """Parse a query or an update and say what it asks for; `Unreadable` if it is neither."""
+    text = normalise(text)
+    try:
+        parsed = Query.parse_string(text, parse_all=True)
+    except ParseBaseException as query_error:
+        try:
+            update = UpdateUnit.parse_string(text, parse_all=True)[0]
+        except ParseBaseException as update_error:
+            error = max(query_error, update_error, key=lambda e: e.loc)
+            raise Unreadable(f"syntax error: {error.msg}", error.lineno, error.col) from None
+        except RecursionError:
+            raise Unreadable("the text nests too deeply to be read") from None
+        return _reading_of_update(text, update)
+    except RecursionError:
+        raise Unreadable("the text nests too deeply to be read") from None
+    return _reading_of_query(text, parsed)
 
 
-def check_services(text: str, allowlist: list[str]) -> None:
-    targets = service_targets(text)
-    refused = [t for t in targets if t not in allowlist]
-    if refused:
-        raise PermissionError(
-            f"SERVICE {refused[0]} is not allowed on this endpoint"
-            + ("" if allowlist else " (federated queries are off)"))
-
-
-_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<([^>]*)>", re.IGNORECASE)
-
-
-def dataset_clauses(text: str) -> tuple[list[str], list[str]]:
-    """The IRIs of the query's FROM and FROM NAMED clauses."""
+def _reading_of_query(text: str, parsed: ParseResults) -> Reading:
+    prologue, query = parsed[0], parsed[1]
+    resolve = _resolver(prologue)
     default, named = [], []
-    for m in _FROM.finditer(_blank(text)):
-        (named if m.group(1) else default).append(m.group(2))
-    return default, named
+    for clause in _field(query, "datasetClause") or []:
+        if "default" in clause:
+            default.append(resolve(clause["default"]))
+        else:
+            named.append(resolve(clause["named"]))
+    return Reading(text, QUERY_FORMS[query.name], tuple(_services(query, resolve)), tuple(default),
+                   tuple(named), depth=_depth(parsed))
 
 
-def loads_from_the_network(text: str) -> bool:
-    """True if an update uses LOAD (which would fetch a document from a URL)."""
-    return re.search(r"\bLOAD\b", _keywords(text), re.IGNORECASE) is not None
+def _reading_of_update(text: str, update: CompValue) -> Reading:
+    services, default, named, loads = [], [], [], False
+    prologues = _field(update, "prologue") or []
+    for i, operation in enumerate(_field(update, "request") or []):
+        # Each operation has its own prologue (PREFIX and BASE may come between operations).
+        resolve = _resolver(prologues[min(i, len(prologues) - 1)] if prologues else None)
+        loads = loads or operation.name == "Load"
+        services += _services(operation, resolve)
+        for clause in _field(operation, "using") or []:
+            if "default" in clause:
+                default.append(resolve(clause["default"]))
+            else:
+                named.append(resolve(clause["named"]))
+    return Reading(text, "update", tuple(services), tuple(default), tuple(named), loads, _depth(update))
+
+
+def _field(node: CompValue, key: str):
+    """A parse node's field, or None (CompValue.get answers the key itself when it is missing)."""
+    return dict.get(node, key)
+
+
+def _resolver(prologue):
+    """Turns a parsed IRI or prefixed name into its absolute IRI, with the prologue's PREFIX and BASE."""
+    context = translatePrologue(prologue, None) if prologue is not None else None
+
+    def resolve(term) -> str:
+        if isinstance(term, Variable):
+            return f"?{term}"
+        if context is not None and isinstance(term, (CompValue, URIRef)):
+            try:
+                return str(context.absolutize(term))
+            except Exception as e:  # rdflib raises plain Exception for an unknown prefix
+                raise Unreadable(str(e)) from None
+        return str(term)
+
+    return resolve
+
+
+def _services(node, resolve) -> list[str]:
+    """Every SERVICE endpoint anywhere in the tree (sub-queries, OPTIONAL, MINUS, EXISTS included)."""
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, CompValue):
+            if current.name == "ServiceGraphPattern":
+                found.append(resolve(current["term"]))
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple, ParseResults)):
+            stack.extend(current)
+    return found
+
+
+def _depth(node) -> int:
+    """How deeply the parse tree nests (its CompValue levels), counted without recursion."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, CompValue):
+            level += 1
+            deepest = max(deepest, level)
+            stack.extend((v, level) for v in current.values())
+        elif isinstance(current, (list, tuple, ParseResults)):
+            stack.extend((v, level) for v in current)
+    return deepest
+
+
+def check(reading: Reading, allowlist: list[str], max_depth: int) -> None:
+    """Refuse what no reader may ask: a SERVICE not in the allow-list, LOAD, too deep a nesting."""
+    if reading.depth > max_depth:
+        raise Unreadable(f"the text nests {reading.depth} levels deep; the limit is {max_depth}")
+    refused = [s for s in reading.services if s not in allowlist]
+    if refused:
+        raise PermissionError(f"SERVICE {refused[0]} is not allowed on this endpoint"
+                              + ("" if allowlist else " (federated queries are off)"))
+    if reading.loads:
+        raise PermissionError("LOAD is refused: nothing is fetched from the network; use the Graph Store")

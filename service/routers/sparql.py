@@ -17,7 +17,7 @@ from pic.service.auth import require_admin
 from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import choose
-from pic.service.sparql_guard import check_services, dataset_clauses, is_update, loads_from_the_network
+from pic.service.sparql_guard import Reading, Unreadable, check
 
 router = APIRouter(tags=["SPARQL"])
 GraphList = Annotated[list[str], Query()]
@@ -39,23 +39,33 @@ def formats(request: Request, fmt: str | None) -> tuple[str, str]:
         raise HttpError(406, str(e)) from None
 
 
-def query_job(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
-              fmt: str | None, user, settings) -> Job:
-    """The job for a query request, checked (size, update, SERVICE, format) and with its dataset: the
-    protocol's graph parameters, else the query's FROM clauses, cut to what the user may read."""
+async def checked_reading(request: Request, text: str, settings) -> Reading:
+    """What the text asks for, read by the SPARQL parser (off the event loop, bounded in size and time)
+    and checked: SERVICE only to allowed endpoints, no LOAD, no deeper nesting than the limit."""
     if len(text.encode()) > settings.max_query_bytes:
-        raise HttpError(413, f"the query is longer than {settings.max_query_bytes} bytes")
-    if is_update(text):
-        raise HttpError(400, "this is a SPARQL update: send it to /update (admins only)")
+        raise HttpError(413, f"the request is longer than {settings.max_query_bytes} bytes")
     try:
-        check_services(text, settings.service_allowlist)
+        reading = await request.app.state.parser.read_async(text)
+        check(reading, settings.service_allowlist, settings.max_query_depth)
+    except Unreadable as e:
+        raise HttpError(400, e.message, line=e.line, column=e.column) from None
     except PermissionError as e:
         raise HttpError(400, str(e)) from None
+    return reading
+
+
+async def query_job(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
+                    fmt: str | None, user, settings) -> Job:
+    """The job for a query request, checked (size, parse, update, SERVICE, format) and with its dataset:
+    the protocol's graph parameters, else the query's FROM clauses, cut to what the user may read."""
+    reading = await checked_reading(request, text, settings)
+    if reading.is_update:
+        raise HttpError(400, "this is a SPARQL update: send it to /update (admins only)")
     result_format, graph_format = formats(request, fmt)
     all_graphs = request.app.state.graphs.names
-    job = Job(text, result_format, graph_format, max_rows=settings.max_rows)
+    job = Job(reading.text, result_format, graph_format, max_rows=settings.max_rows)
     if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
-        default_graphs, named_graphs = dataset_clauses(text)
+        default_graphs, named_graphs = list(reading.default_graphs), list(reading.named_graphs)
     if default_graphs or named_graphs:
         readable = request.app.state.graphs.view(user).readable
         if readable is not None:
@@ -98,7 +108,7 @@ async def sparql_get(request: Request, user: UserDep, settings: SettingsDep, que
         text = SERVICE_DESCRIPTION.format(endpoint=str(request.url_for("sparql_get")),
                                           timeout=settings.query_timeout, rows=settings.max_rows)
         return Response(text, media_type="text/turtle; charset=utf-8")
-    job = query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings)
+    job = await query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings)
     return answer_response(await queries.run_async(job))
 
 
@@ -107,7 +117,7 @@ async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, qu
     """POST with `application/x-www-form-urlencoded` (`query=…`) or `application/sparql-query`."""
     text, defaults, named, fmt = await read_request(request, "query", "application/sparql-query",
                                                     settings.max_query_bytes)
-    job = query_job(request, text, defaults, named, fmt, user, settings)
+    job = await query_job(request, text, defaults, named, fmt, user, settings)
     return answer_response(await queries.run_async(job))
 
 
@@ -140,13 +150,10 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
     require_admin(user)
     text, _, _, _ = await read_request(request, "update", "application/sparql-update",
                                        settings.max_query_bytes)
-    try:
-        check_services(text, settings.service_allowlist)
-    except PermissionError as e:
-        raise HttpError(400, str(e)) from None
-    if loads_from_the_network(text):
-        raise HttpError(400, "LOAD is refused: nothing is fetched from the network; use the Graph Store")
-    await run_in_threadpool(apply_update, writer, user, text)
+    reading = await checked_reading(request, text, settings)
+    if not reading.is_update:
+        raise HttpError(400, "this is a query, not an update: send it to /sparql")
+    await run_in_threadpool(apply_update, writer, user, reading.text)
     return Response(status_code=204)
 
 

@@ -1,0 +1,129 @@
+"""SPARQL texts read by the parser in separate processes, each reading bounded in time.
+
+rdflib's parser is pure Python: 10-170 ms for the saved queries, seconds for a pathological 100 KB text
+(bench/README.md). In the service's own process it would hold the event loop or a thread for that long
+with no way to stop it, and a deeply nested text would exhaust its stack. A worker process can be killed
+when its time is up, and it gets a deep stack of its own, so the parser reads anything the size limit
+lets through and the nesting limit is decided from the parse. Answers are remembered by text (scripts
+send the same query again and again), refusals included.
+
+Workers come from a fork server (the service has threads; it is never forked itself) and end with the
+service: each waits on a pipe the service holds, and leaves when it closes, whatever killed the service.
+"""
+
+import multiprocessing
+import queue
+import sys
+import threading
+from collections import OrderedDict
+
+from starlette.concurrency import run_in_threadpool
+
+from pic.service.sparql_guard import Reading, Unreadable, read
+
+RECURSION_LIMIT = 200_000  # a 100 KB text of 1,800 triple patterns needs ~20,000 frames
+STACK_BYTES = 1 << 29  # room for that recursion (virtual memory: pages are used only as it goes)
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["pic.service.sparql_guard"])
+
+
+def _serve(conn) -> None:
+    """A worker's loop: read texts until the service closes the pipe."""
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    threading.stack_size(STACK_BYTES)
+
+    def loop() -> None:
+        while True:
+            try:
+                text = conn.recv()
+            except (EOFError, OSError):
+                return
+            try:
+                conn.send(("read", read(text)))
+            except Unreadable as e:
+                conn.send(("unreadable", (e.message, e.line, e.column)))
+
+    worker = threading.Thread(target=loop)
+    worker.start()
+    worker.join()
+
+
+class _Worker:
+    def __init__(self):
+        self.conn, child = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=_serve, args=(child,), daemon=True, name="pic-sparql-parser")
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class ParserPool:
+    """`read(text)` from a thread, `read_async(text)` from the event loop; `close` with the service."""
+
+    def __init__(self, processes: int = 2, timeout: float = 5.0, remembered: int = 256):
+        self.timeout, self.remembered = timeout, remembered
+        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
+        for _ in range(processes):
+            self._idle.put(None)  # started on first use: most test apps never parse a query
+        self._answers: OrderedDict[str, Reading | Unreadable] = OrderedDict()
+        self._lock = threading.Lock()
+        self._workers: list[_Worker] = []
+
+    def read(self, text: str) -> Reading:
+        with self._lock:
+            known = self._answers.get(text)
+            if known is not None:
+                self._answers.move_to_end(text)
+        if known is None:
+            known = self._read(text)
+            with self._lock:
+                self._answers[text] = known
+                while len(self._answers) > self.remembered:
+                    self._answers.popitem(last=False)
+        if isinstance(known, Unreadable):
+            raise Unreadable(known.message, known.line, known.column)
+        return known
+
+    async def read_async(self, text: str) -> Reading:
+        return await run_in_threadpool(self.read, text)
+
+    def _read(self, text: str) -> Reading | Unreadable:
+        worker = self._idle.get()
+        try:
+            if worker is None:
+                worker = self._start()
+            worker.conn.send(text)
+            if not worker.conn.poll(self.timeout):
+                worker = self._replace(worker)
+                return Unreadable(f"the text took longer than {self.timeout:g} s to read; simplify it")
+            status, value = worker.conn.recv()
+        except (EOFError, OSError):
+            worker = self._replace(worker)
+            return Unreadable("the parser could not read this text")
+        finally:
+            self._idle.put(worker)
+        return value if status == "read" else Unreadable(*value)
+
+    def _start(self) -> _Worker:
+        worker = _Worker()
+        with self._lock:
+            self._workers.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker | None) -> _Worker | None:
+        if worker is None:
+            return None
+        worker.stop()
+        with self._lock:
+            self._workers.remove(worker)
+        return None  # the next reading starts a fresh one
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop()
