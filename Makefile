@@ -42,3 +42,4 @@ bench: setup
 	$(BIN)/python -m bench.maps
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.parser
