@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pyoxigraph import Literal, NamedNode, Variable
 
 from pic.graph.store import bind, bind_rows
+from pic.graph.web_links import web_link
 from pic.queries.registry import saved_queries
 from pic.viz import charts, exports, networks
 from pic.viz.filters import Filters
@@ -87,6 +88,7 @@ def number(value: str, lang: str, change_unit: str | None = None) -> str:
 
 
 ENV.filters["number"] = number
+ENV.filters["href"] = web_link  # a partner's IRI becomes a link only if it is http(s)
 
 
 def figure_query(base_url: str, year: int, indicator: str | None = None, territory: str | None = None,
