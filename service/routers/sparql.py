@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from pic.graph.history import now, record_change
 from pic.graph.query_jobs import Answer, Job, QueryFailed, for_reader
 from pic.service.auth import require_admin
+from pic.service.bodies import limited_body, limited_form, utf8
 from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import choose
@@ -122,23 +123,22 @@ async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, qu
 
 
 async def read_request(request: Request, field: str, direct_type: str, limit: int):
+    """The text and the protocol's parameters of a POST, its body read with the size limit."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = request.query_params
     defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     if content_type == "application/x-www-form-urlencoded":
-        form = await request.form()
-        text = form.get(field)
-        defaults = defaults + form.getlist("default-graph-uri") + form.getlist("using-graph-uri")
-        named = named + form.getlist("named-graph-uri") + form.getlist("using-named-graph-uri")
-        fmt = form.get("format") or params.get("format")
+        form = await limited_form(request, limit)
+        text = (form.get(field) or [None])[0]
+        defaults = defaults + form.get("default-graph-uri", []) + form.get("using-graph-uri", [])
+        named = named + form.get("named-graph-uri", []) + form.get("using-named-graph-uri", [])
+        fmt = (form.get("format") or [None])[0] or params.get("format")
     elif content_type == direct_type:
-        text, fmt = (await request.body()).decode("utf-8", errors="strict"), params.get("format")
+        text, fmt = utf8(await limited_body(request, limit), field), params.get("format")
     else:
         raise HttpError(415, f"send {direct_type} or application/x-www-form-urlencoded")
     if not text:
         raise HttpError(400, f"the `{field}` parameter is missing")
-    if len(text.encode()) > limit:
-        raise HttpError(413, f"the request is longer than {limit} bytes")
     return text, defaults, named, fmt
 
 
@@ -171,7 +171,7 @@ def trusted_update(writer, user, text: str) -> None:
     delta = record_change(writer.history_dir, writer.names, user, Store(), [], set(), "SPARQL Update",
                           False, started, count=0)
     record = delta.record + [Quad(delta.change, NamedNode("http://purl.org/dc/terms/description"),
-                                  Literal(text[:10_000]), writer.names.provenance)]
+                                  Literal(text[:10_000]), writer.names.provenance_for(set()))]
     writer.store.update("INSERT DATA { " + " ".join(
         f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in record) + " }")
     writer.refresh()
