@@ -62,6 +62,9 @@ def password_matches(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(password_hash(password, bytes.fromhex(salt)), stored)
 
 
+UNKNOWN_USER = password_hash("no user has this password", bytes(16))  # compared against for unknown names
+
+
 def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -122,8 +125,8 @@ class Accounts:
         """A new session (its id, to put in the cookie) when the password is right."""
         with self.connect() as db:
             row = db.execute("SELECT password FROM user WHERE name = ? AND disabled = 0", (name,)).fetchone()
-            if row is None or not password_matches(password, row[0]):
-                password_hash(password)  # same time whether the user exists or not
+            # One scrypt hash whether or not the user exists, so timing does not tell user names apart.
+            if not password_matches(password, row[0] if row else UNKNOWN_USER) or row is None:
                 return None
             session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
             db.execute("DELETE FROM session WHERE expires < ?", (time.time(),))

@@ -35,6 +35,7 @@ from pic.service.routers import (
 )
 from pic.service.settings import Settings
 from pic.service.state import GraphNames, WorkingGroups
+from pic.service.throttle import Throttle
 
 
 def query_runner(settings: Settings, store):
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
         app.state.graphs, app.state.groups = graphs, groups
         app.state.parser = ParserPool(settings.parser_processes, settings.parse_timeout)
+        app.state.sign_in_throttle = Throttle(settings.sign_in_attempts, 4 * settings.sign_in_attempts,
+                                              settings.sign_in_window)
         yield
         app.state.parser.close()
         queries.close()

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     queries reach 39; a nested group adds 2 levels, a bracket 5; 20,000 nested braces crashed the engine."""
     parse_timeout: float = 5.0
     """Seconds the SPARQL parser may spend reading one query or update text (400 beyond)."""
+    sign_in_attempts: int = 5
+    """Failed sign-ins allowed per account within `sign_in_window` seconds (then 429 until the oldest
+    expires); an address gets four times as many (several people behind one proxy)."""
+    sign_in_window: float = 900.0
     parser_processes: int = 2
     """Processes reading SPARQL texts for /sparql and /update (see service/parser_pool.py)."""
 

@@ -36,9 +36,17 @@ def login(request: Request, name: str = Form(...), password: str = Form(...), cs
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected or not hmac.compare_digest(csrf, expected):
         raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
+    throttle = request.app.state.sign_in_throttle
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.wait(name, address)
+    if wait > 0:
+        raise HttpError(429, f"too many failed sign-ins: try again in {int(wait) + 1} s",
+                        headers={"Retry-After": str(int(wait) + 1)})
     done = request.app.state.accounts.login(name, password)
     if done is None:
+        throttle.failed(name, address)
         return login_page(request, error="bad")
+    throttle.succeeded(name)
     session_id, _ = done
     response = RedirectResponse("/account", status_code=303)
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=secure(request),
