@@ -10,10 +10,12 @@ from datetime import date
 
 from pyoxigraph import NamedNode
 
-from pic.graph.names import Names
+from pic.graph.names import DERIVED_KINDS, Names
 
 ROLES = ("anonymous", "partner", "facilitator", "admin")
-DERIVED = ("inferred", "provenance")  # written by the write path itself, never by a user
+# Kinds written by the write path itself, never by a user (an organisation's and an embargo's derived
+# graphs, `private/{org}/…/inferred|provenance`, are refused too: `Names.is_derived`).
+DERIVED = DERIVED_KINDS
 MODERATION = ("hidden", "moderation")  # hidden annotations and moderators' decisions: facilitators only
 
 
@@ -32,7 +34,8 @@ class User:
 
 
 ANONYMOUS = User("anonymous", role="anonymous")
-EMBARGO = re.compile(r"^until-(\d{4}-\d{2}-\d{2})$")
+# `until-YYYY-MM-DD`, alone or followed by more path: the embargo's derived graphs lift with it.
+EMBARGO = re.compile(r"^until-(\d{4}-\d{2}-\d{2})(?:/|$)")
 
 
 def today() -> date:
@@ -41,23 +44,25 @@ def today() -> date:
 
 
 def embargo_lifted(graph_rest: str, day: date | None = None) -> bool:
-    """`graph_rest` is what follows `private/{org}/`: true once an embargo's day has come."""
+    """`graph_rest` is what follows `private/{org}/`: true once an embargo's day has come, for the
+    embargoed graph `until-YYYY-MM-DD` and for what lies under it (`until-YYYY-MM-DD/inferred`)."""
     m = EMBARGO.match(graph_rest)
     return bool(m) and m.group(1) <= (day or today()).isoformat()
 
 
 def may_read(user: User, graph: str, names: Names) -> bool:
     """Private graphs `{base}graph/private/{org}/…`: that organisation's members, facilitators, admins;
-    an embargoed one (`private/{org}/until-YYYY-MM-DD`) is everyone's from that day on. Annotations
-    shared with a working group (`annotations/{org}/group/{group}`): the group's members too. Hidden
-    annotations (`hidden/{org}`): facilitators and admins."""
+    an embargoed one (`private/{org}/until-YYYY-MM-DD`, and its derived graphs below it) is everyone's
+    from that day on. Annotations shared with a working group (`annotations/{org}/group/{group}`): the
+    group's members too. Hidden annotations (`hidden/{org}`) and the records of changes no narrower
+    audience shares (`restricted/…`): facilitators and admins."""
     node = NamedNode(graph) if graph.startswith(names.base) else None
     kind = names.kind_of(node) if node else "other"
-    if kind not in ("private", "hidden", "annotations"):
+    if kind not in ("private", "hidden", "annotations", "restricted"):
         return True
     if user.role in ("admin", "facilitator"):
         return True
-    if kind == "hidden":
+    if kind in ("hidden", "restricted"):
         return False
     own = user.org is not None and names.owner_of(node) == user.org
     if kind == "annotations":
@@ -89,9 +94,9 @@ class NotAllowed(PermissionError):
 
 
 def may_write(user: User, graph: NamedNode, names: Names) -> bool:
-    kind = names.kind_of(graph)
-    if kind in DERIVED:
+    if names.is_derived(graph):
         return False
+    kind = names.kind_of(graph)
     if user.role == "admin":
         return True
     if kind in MODERATION:

@@ -18,6 +18,7 @@ from pic.graph.access import EMBARGO, User, may_write
 from pic.graph.names import Names
 from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems, term
 from pic.graph.store import bind
+from pic.graph.visible import seen_by
 from pic.graph.write_path import ValidationFailed, WriteResult
 
 SINGULAR = {"actor": "actors", "project": "projects", "study": "studies", "membership": "memberships",
@@ -67,7 +68,10 @@ def visibility_of(names: Names, graph: NamedNode) -> tuple[str, str | None]:
 
 def subject_iri(names: Names, kind: str, key: str) -> NamedNode:
     """The entity's IRI from the key in its URL (`observation` keys are dataset/territory-code/year)."""
-    return NamedNode(names.base + KINDS[SINGULAR[kind]]["prefix"] + key)
+    try:
+        return NamedNode(names.base + KINDS[SINGULAR[kind]]["prefix"] + key)
+    except ValueError:  # a key no IRI can have names nothing
+        raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")]) from None
 
 
 def owned(store, names: Names, subject: NamedNode) -> dict[NamedNode, list[Quad]]:
@@ -75,7 +79,7 @@ def owned(store, names: Names, subject: NamedNode) -> dict[NamedNode, list[Quad]
     found: dict[NamedNode, list[Quad]] = {}
     for row in store.query(bind(OWNED, {Variable("subject"): subject})):
         graph = row["g"]
-        if names.kind_of(graph) in ("inferred", "provenance"):
+        if names.is_derived(graph):
             continue
         found.setdefault(graph, []).append(Quad(row["s"], row["p"], row["o"], graph))
     return found
@@ -87,11 +91,17 @@ def organisation_of(names: Names, graphs) -> str | None:
 
 def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | None, visibility: str = "public",
          until: str | None = None, key: str | None = None, dry_run: bool = False) -> WriteResult | None:
-    """Create (`key` None) or replace (`key` = the entity's key) one entity; raises `Problems`."""
+    """Create (`key` None) or replace (`key` = the entity's key) one entity; raises `Problems`.
+
+    Everything is looked up as `user` reads the graph (`visible.seen_by`): an entity only the graphs
+    `user` may not read describe is not there for them. Replacing it answers the 404 of an unknown key;
+    creating it with its id is, deliberately, creating a new entity in the writer's own graph, as for a
+    free id — refusing (409) would tell that another organisation keeps that entity privately."""
     if kind not in SINGULAR:
         raise Problems(404, [(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
     names, spec = writer.names, KINDS[SINGULAR[kind]]
-    current = owned(writer.store, names, subject_iri(names, kind, key)) if key else {}
+    seen = seen_by(writer.store, user, names)
+    current = owned(seen, names, subject_iri(names, kind, key)) if key else {}
     if key and not current:
         raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
     org = org or organisation_of(names, current) or user.org
@@ -105,12 +115,12 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
     if unknown:
         raise Problems(422, [(k, f"unknown field; the fields are {', '.join(c.name for c in spec['columns'])}")
                              for k in unknown])
-    result = plan(SINGULAR[kind], [list(values), list(values.values())], names.base, graph, writer.store)
+    result = plan(SINGULAR[kind], [list(values), list(values.values())], names.base, graph, seen)
     if result.problems:
         raise Problems(422, [(p.column, p.message) for p in result.problems])
     subject = NamedNode(next(iter(result.focus_rows)))
     if key is None:
-        current = owned(writer.store, names, subject)
+        current = owned(seen, names, subject)
         if current:
             raise Problems(409, [("id", f"{subject.value} already exists: edit it instead")])
     elif subject != subject_iri(names, kind, key):
@@ -124,10 +134,11 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
 
 
 def delete(writer, kind: str, key: str, user: User) -> WriteResult:
+    """Delete what the user may write of an entity; one the user may not read is unknown to them (404)."""
     if kind not in SINGULAR:
         raise Problems(404, [(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
     subject = subject_iri(writer.names, kind, key)
-    current = owned(writer.store, writer.names, subject)
+    current = owned(seen_by(writer.store, user, writer.names), writer.names, subject)
     if not current:
         raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
     removed = mine(current, user, writer.names)
@@ -135,7 +146,8 @@ def delete(writer, kind: str, key: str, user: User) -> WriteResult:
 
 
 def mine(current: dict[NamedNode, list[Quad]], user: User, names: Names) -> list[Quad]:
-    """The quads this user replaces; an entity only other organisations describe is theirs (403)."""
+    """The quads this user replaces; an entity only other organisations describe is theirs (403).
+    `current` is what the user may read (`visible.seen_by`): the 403 names an owner they can see."""
     writable = {g: quads for g, quads in current.items() if may_write(user, g, names)}
     if current and not writable:
         owner = organisation_of(names, current) or "the platform"

@@ -24,6 +24,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import User
 from pic.graph.store import bind
+from pic.graph.visible import seen_by
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -105,15 +106,18 @@ def store_file(directory: Path, sha: str, suffix: str, data: bytes) -> Path:
 
 def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes, user: User,
            max_bytes: int) -> Attached:
-    """Keep the file and describe it in the study's graph, through the one write path."""
+    """Keep the file and describe it in the study's graph, through the one write path. The study is
+    looked up in what `user` may read: another organisation's private study is "no study" (404), as one
+    that does not exist, not a refusal to write its graph (403) that would tell it exists."""
     if len(data) > max_bytes:
         raise DocumentError(f"the file is larger than {max_bytes} bytes")
     if not data:
         raise DocumentError("the file is empty")
     kind = media_type(data)
     text = extract_text(data, kind)
-    graphs = [r["g"] for r in writer.store.query(bind(STUDY_GRAPH, {Variable("study"): study}))]
-    graphs = [g for g in graphs if writer.names.kind_of(g) not in ("inferred", "provenance")]
+    seen = seen_by(writer.store, user, writer.names)
+    graphs = [r["g"] for r in seen.query(bind(STUDY_GRAPH, {Variable("study"): study}))]
+    graphs = [g for g in graphs if not writer.names.is_derived(g)]
     if not graphs:
         raise LookupError(f"no study {study.value}")
     sha = hashlib.sha256(data).hexdigest()

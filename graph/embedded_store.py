@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
-from pic.graph.store import Change, Infer, bind, known_types, replacement_update
+from pic.graph.store import Change, Infer, IsInferred, bind, known_types, replacement_update
 
 BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction (tests lower it)
 
@@ -28,7 +28,7 @@ class EmbeddedStore:
         self.checkpoint = self.data_dir / "checkpoint"
         self.journal = self.data_dir / "bulk-load.journal"
         self.bulk_threshold = BULK_THRESHOLD
-        self._inferred: set | None = None  # the inferred graph as of the last write through `apply`
+        self._inferred: set[Quad] | None = None  # every inferred quad as of the last write through `apply`
         self.recovered = self._recover()
         self._store = Store(str(self.path))
 
@@ -72,20 +72,20 @@ class EmbeddedStore:
         self._inferred = None  # an update may touch anything
         self._store.update(sparql)
 
-    def apply(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
+    def apply(self, change: Change, inferred: IsInferred, infer: Infer) -> int:
         if change.size < self.bulk_threshold:
-            triples = infer(change)
-            if triples is not None and self._inferred is None:  # reading 70k inferred triples takes 1 s
-                self._inferred = {Triple(q.subject, q.predicate, q.object)
-                                  for q in self._store.quads_for_pattern(None, None, None, inferred)}
-            self._store.update(replacement_update(change, inferred, triples, self._inferred))
-            if triples is not None:
-                self._inferred = set(triples)
+            quads = infer(change)
+            if quads is not None and self._inferred is None:  # reading 70k inferred triples takes 1 s
+                self._inferred = {q for g in self.graphs() if inferred(g)
+                                  for q in self._store.quads_for_pattern(None, None, None, g)}
+            self._store.update(replacement_update(change, quads, self._inferred))
+            if quads is not None:
+                self._inferred = set(quads)
             return len(change.added)
         self._inferred = None
         return self._apply_bulk(change, inferred, infer)
 
-    def _apply_bulk(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
+    def _apply_bulk(self, change: Change, inferred: IsInferred, infer: Infer) -> int:
         self._store.flush()
         if self.checkpoint.exists():
             shutil.rmtree(self.checkpoint)
@@ -103,9 +103,11 @@ class EmbeddedStore:
                 self._store.bulk_extend(change.added)
                 added = len(change.added)
             self._store.extend(change.record(added))
-            triples = infer(None)
-            self._store.clear_graph(inferred)
-            self._store.bulk_extend(Quad(t.subject, t.predicate, t.object, inferred) for t in triples)
+            quads = infer(None)
+            for graph in self.graphs():  # those no longer concluded in too
+                if inferred(graph):
+                    self._store.clear_graph(graph)
+            self._store.bulk_extend(quads)
             self._store.flush()
         except BaseException:
             self._restore()

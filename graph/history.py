@@ -1,8 +1,15 @@
 """The append-only history of writes: one delta file per change, one PROV activity per change.
 
 The delta (added and removed quads, gzipped N-Quads) sits in `history/` beside the store; the activity
-in the provenance graph says who, when, which graphs, how many triples, which entities, and points to
+in a provenance graph says who, when, which graphs, how many triples, which entities, and points to
 the delta by file name and checksum. Replaying deltas answers "what changed" and "as of year X".
+
+An activity says as much as the change it records (the private graph's IRI, the entities it touched,
+the file's name), so it goes to the provenance graph of the narrowest audience of the graphs changed
+(`Names.provenance_for`): `provenance` for public graphs, `private/{org}/provenance` for one
+organisation's (`private/{org}/until-…/provenance` for an embargo, public on its day), and
+`restricted/provenance`, read by facilitators and admins only, for anything else (several
+organisations, hidden graphs, a SPARQL Update).
 """
 
 import gzip
@@ -59,7 +66,7 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
     history_dir.mkdir(parents=True, exist_ok=True)
     change_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     change = names.change(change_id)
-    g = names.provenance
+    g = names.provenance_for(graphs)
     agent = names.user(user.name)
     record = [
         Quad(change, RDF_TYPE, NamedNode(f"{PROV}Activity"), g),

@@ -1,4 +1,4 @@
-"""Materialise the ontology's axioms into the inferred graph with SPARQL rules.
+"""Materialise the ontology's axioms into the inferred graphs with SPARQL rules.
 
 The OWL axioms in ontology/pic.ttl are the specification; the CONSTRUCT rules in graph/rules/ are the
 fast implementation (a test checks they derive what HermiT and owlrl derive on the demo).
@@ -6,18 +6,34 @@ fast implementation (a test checks they derive what HermiT and owlrl derive on t
 The rules run in a small in-memory workspace, not in the store: one query extracts the triples the rules
 read (associations, usages, attributions, derivations, territorial inclusion: a few percent of the
 graph), the pending change is applied to that extract, and the rules run there in file order, each
-seeing the conclusions of the ones before. The conclusions then replace the inferred graph in the same
+seeing the conclusions of the ones before. The conclusions then replace the inferred graphs in the same
 transaction as the change, so the store never shows data and inferences out of step. Observations,
 annotations and provenance play no part in the rules.
+
+Derived data is as private as its least public premise (ARCHITECTURE.md): two actors of a private
+project cooperate, and saying so in public would tell the project's participants. So the rules run once
+per audience, and each inferred graph holds what its readers may know:
+
+- `inferred`: what the public graphs (those anonymous readers may read today) lead to;
+- `private/{org}/until-YYYY-MM-DD/inferred`: what the public graphs and that embargoed graph lead to,
+  beyond the public conclusions (public on that day, like the embargoed graph);
+- `private/{org}/inferred`: what the public graphs and all the organisation's private graphs lead to,
+  beyond the public conclusions and those of its embargoes.
+
+A conclusion that needs the private premises of two organisations is drawn nowhere: no reader but
+facilitators and admins may read both, and they read the premises themselves. Graphs shared with a
+working group and hidden graphs play no part. The derivations are remembered by their input, so a
+write to one organisation's private graphs derives again that organisation's conclusions only.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
+from pic.graph.names import Names
 from pic.ontology.namespaces import sparql_prefixes
 
 _RULE = re.compile(r"^\s*CONSTRUCT\s*\{(?P<template>[^{}]*)\}\s*WHERE\s*\{(?P<where>.*)\}\s*$",
@@ -33,10 +49,13 @@ INPUT_PREDICATES = (
 )
 # The predicates whose triples can change a conclusion (attributions' sub-properties are asked of the store).
 READ = {NamedNode(p) for p in (*INPUT_PREDICATES, f"{PROV}wasAttributedTo")}
-EXTRACT = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ VALUES ?p {{ {" ".join(f"<{p}>" for p in INPUT_PREDICATES)} }} ?s ?p ?o }}
-  UNION {{ ?p <{SUB_PROPERTY}>+ <{PROV}wasAttributedTo> . ?s ?p ?o }}
-  UNION {{ BIND(<{PROV}wasAttributedTo> AS ?p) ?s ?p ?o }}
+# Per graph, so that each audience gets its own premises. (A sub-property declared in one graph
+# brings its uses in every graph into the extract; only a workspace holding the declaration concludes
+# from them.)
+EXTRACT = f"""SELECT ?s ?p ?o ?g WHERE {{
+  {{ VALUES ?p {{ {" ".join(f"<{p}>" for p in INPUT_PREDICATES)} }} GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ ?p <{SUB_PROPERTY}>+ <{PROV}wasAttributedTo> . GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ BIND(<{PROV}wasAttributedTo> AS ?p) GRAPH ?g {{ ?s ?p ?o }} }}
 }}"""
 CONCLUSIONS = NamedNode("urn:pic:inference:conclusions")
 
@@ -83,19 +102,77 @@ def derive(input_triples: Iterable[Triple]) -> list[Triple]:
     return [q.triple for q in workspace.quads_for_pattern(None, None, None, CONCLUSIONS)]
 
 
-def rule_input(store, sources: list[NamedNode], added: Store | None = None,
-               removed: Iterable[Quad] = ()) -> list[Triple]:
-    """The triples the rules read: from the store's `sources` graphs, with a pending change applied."""
-    triples = {t for t in store.query(EXTRACT, default_graph=sources)} if sources else set()
-    if added is not None:
-        wanted = {NamedNode(p) for p in INPUT_PREDICATES} | {
-            t.subject for t in triples if t.predicate.value == SUB_PROPERTY}
-        wanted.add(NamedNode(f"{PROV}wasAttributedTo"))
-        for p in wanted:
-            triples.update(q.triple for q in added.quads_for_pattern(None, p, None, None))
-        triples.update(q.triple for q in added.quads_for_pattern(
-            None, NamedNode(SUB_PROPERTY), None, None))
+def premises(store, sources: list[NamedNode], added: Store | None = None,
+             removed: Iterable[Quad] = ()) -> dict[NamedNode, set[Triple]]:
+    """The triples the rules read, per graph: from the store's `sources` graphs, with a pending change
+    applied (what it removes first, so that a quad removed and written again stays)."""
+    found: dict[NamedNode, set[Triple]] = {}
+    if sources:
+        for s, p, o, g in store.query(EXTRACT, default_graph=sources):
+            found.setdefault(g, set()).add(Triple(s, p, o))
     for q in removed:
-        triples.discard(q.triple)
-    return list(triples)
+        found.get(q.graph_name, set()).discard(q.triple)
+    if added is not None:
+        wanted = {NamedNode(p) for p in INPUT_PREDICATES} | {NamedNode(f"{PROV}wasAttributedTo")}
+        wanted |= {t.subject for triples in found.values() for t in triples if t.predicate.value == SUB_PROPERTY}
+        wanted |= {q.subject for q in added.quads_for_pattern(None, NamedNode(SUB_PROPERTY), None, None)}
+        for p in wanted:
+            for q in added.quads_for_pattern(None, p, None, None):
+                found.setdefault(q.graph_name, set()).add(q.triple)
+    return found
 
+
+class Reasoner:
+    """Draws the conclusions of each audience (see the module's docstring) and remembers the last
+    derivations by their input: the rules take seconds on the regional store, and most writes change
+    the premises of one audience only, or none."""
+
+    def __init__(self, names: Names):
+        self.names = names
+        self._memo: dict[tuple, object] = {}
+
+    def conclusions(self, premises: dict[NamedNode, set[Triple]],
+                    target: Callable[[NamedNode], NamedNode | None]) -> list[Quad]:
+        """Every inferred quad. `target(graph)` is the inferred graph a premise graph's audience reads
+        (`names.inferred` for a public one), None for a graph that plays no part."""
+        inputs: dict[NamedNode, set[Triple]] = {}
+        for graph, triples in premises.items():
+            into = target(graph)
+            if into is not None and triples:
+                inputs.setdefault(into, set()).update(triples)
+        public = frozenset(inputs.pop(self.names.inferred, ()))
+        memo, self._memo = self._memo, {}  # what this call uses is kept, the rest forgotten
+
+        def recall(key: tuple, compute):
+            if key not in self._memo:
+                self._memo[key] = memo[key] if key in memo else compute()
+            return self._memo[key]
+
+        def derived(extra: frozenset = frozenset()) -> frozenset:
+            """The conclusions of the public premises and `extra` (the rules run on a miss)."""
+            return recall((public, extra), lambda: frozenset(derive([*public, *extra])))
+
+        def placed(graph: NamedNode, key, conclude, *args) -> list[Quad]:
+            """`conclude(*args)` as quads of `graph` (building 70k quads takes a quarter of a second)."""
+            return recall((graph, public, key), lambda: [Quad(*t, graph) for t in conclude(*args)])
+
+        def embargoed(extra: frozenset) -> frozenset:
+            return derived(extra) - everyone
+
+        def private(every: frozenset, embargoes: list) -> frozenset:
+            return derived(every).difference(everyone, *(derived(extra) for _, extra in embargoes))
+
+        everyone = derived()
+        out = list(placed(self.names.inferred, (), lambda: everyone))
+        by_org: dict[str, list[tuple[NamedNode, frozenset]]] = {}
+        for graph in sorted(inputs, key=lambda g: g.value):
+            by_org.setdefault(self.names.owner_of(graph), []).append((graph, frozenset(inputs[graph])))
+        for org, groups in by_org.items():
+            own = self.names.graph(f"private/{org}/inferred")
+            embargoes = [(graph, extra) for graph, extra in groups if graph != own]
+            for graph, extra in embargoes:  # an embargo: its own premises alone
+                out += placed(graph, extra, embargoed, extra)
+            if len(groups) > len(embargoes) or len(embargoes) > 1:  # else the embargo's are all there are
+                every = frozenset().union(*(extra for _, extra in groups))
+                out += placed(own, tuple(groups), private, every, embargoes)
+        return out

@@ -1,10 +1,29 @@
-"""Named graphs and IRIs minted by the platform (ARCHITECTURE.md §3 and §5)."""
+"""Named graphs and IRIs minted by the platform (ARCHITECTURE.md §3 and §5).
 
+Derived graphs — written by the write path, never by a user — are as private as their least public
+premise, so there is one per audience: `inferred` and `provenance` for everyone, `private/{org}/inferred`
+and `private/{org}/provenance` for an organisation, `private/{org}/until-YYYY-MM-DD/inferred|provenance`
+for an embargo (public from its day on, like its premise), and `restricted/provenance` (facilitators and
+admins) for a change whose readers have nothing else in common.
+"""
+
+import re
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
 from pic.ontology.namespaces import DEFAULT_BASE
+
+DERIVED_KINDS = ("inferred", "provenance", "restricted")  # whole kinds only the write path writes
+EMBARGO_SEGMENT = re.compile(r"^until-\d{4}-\d{2}-\d{2}$")
+# After `{base}graph/`: an organisation's or an embargo's derived graphs. The same text is an XPath regex
+# (SPARQL REGEX), so it keeps to what both languages read alike.
+PRIVATE_DERIVED = r"private/[^/]+/(until-[0-9]{4}-[0-9]{2}-[0-9]{2}/)?"
+PROVENANCE_PATH = rf"^(provenance|restricted/provenance|{PRIVATE_DERIVED}provenance)$"
+INFERRED_PATH = rf"^(inferred|{PRIVATE_DERIVED}inferred)$"
+_PROVENANCE, _INFERRED = re.compile(PROVENANCE_PATH), re.compile(INFERRED_PATH)
+_PRIVATE_DERIVED = re.compile(rf"^{PRIVATE_DERIVED}(inferred|provenance)$")
+RESTRICTED = "restricted"
 
 
 @dataclass(frozen=True)
@@ -26,11 +45,19 @@ class Names:
 
     @property
     def inferred(self) -> NamedNode:
+        """The conclusions drawn from public premises only."""
         return self.graph("inferred")
 
     @property
     def provenance(self) -> NamedNode:
+        """The records of changes to public graphs only."""
         return self.graph("provenance")
+
+    @property
+    def restricted_provenance(self) -> NamedNode:
+        """The records of changes no narrower audience may read (several organisations' private graphs,
+        hidden graphs, a SPARQL Update whose effect is unknown): facilitators and admins."""
+        return self.graph("restricted/provenance")
 
     def partner(self, org: str) -> NamedNode:
         return self.graph(f"partner/{org}")
@@ -45,11 +72,10 @@ class Names:
         return NamedNode(f"{self.base}user/{name}")
 
     def kind_of(self, graph: NamedNode) -> str:
-        """'ontology', 'territories', 'partner', 'annotations', 'inferred', 'provenance' or 'other'."""
-        prefix = f"{self.base}graph/"
-        if not graph.value.startswith(prefix):
-            return "other"
-        return graph.value[len(prefix):].split("/", 1)[0]
+        """'ontology', 'territories', 'partner', 'annotations', 'private', 'hidden', 'inferred',
+        'provenance', 'restricted', … or 'other'."""
+        rest = self._rest(graph)
+        return "other" if rest is None else rest.split("/", 1)[0]
 
     def owner_of(self, graph: NamedNode) -> str | None:
         """The organisation slug of a partner, annotation, private or hidden graph: the segment after the
@@ -64,3 +90,70 @@ class Names:
         """The working group an annotation graph is shared with (`annotations/{org}/group/{group}`)."""
         parts = graph.value[len(f"{self.base}graph/"):].split("/")
         return parts[3] if len(parts) == 4 and parts[0] == "annotations" and parts[2] == "group" else None
+
+    # -- derived graphs ------------------------------------------------------------------------
+    def is_derived(self, graph: NamedNode) -> bool:
+        """Written by the write path alone: inferences and change records of every audience."""
+        rest = self._rest(graph)
+        return rest is not None and (rest.split("/", 1)[0] in DERIVED_KINDS or bool(_PRIVATE_DERIVED.match(rest)))
+
+    def is_inferred(self, graph: NamedNode) -> bool:
+        rest = self._rest(graph)
+        return rest is not None and bool(_INFERRED.match(rest))
+
+    def is_provenance(self, graph: NamedNode) -> bool:
+        rest = self._rest(graph)
+        return rest is not None and bool(_PROVENANCE.match(rest))
+
+    def audience_of(self, graph: NamedNode) -> str:
+        """Who reads what derives from the graph, as the path of its derived graphs: '' for everyone,
+        `private/{org}` (also for a graph shared with a working group: the organisation's members are
+        the readers the group's members all share), `private/{org}/until-YYYY-MM-DD` for an embargo, or
+        `RESTRICTED` (hidden and derived graphs). The day is not looked at: an embargo's audience keeps
+        its name, and grows on its day (`access.embargo_lifted`)."""
+        rest = self._rest(graph)
+        if rest is None:
+            return ""  # not one of ours: public, as `access.may_read` says
+        kind, owner = rest.split("/", 1)[0], self.owner_of(graph)
+        if self.is_derived(graph) or kind == "hidden" or kind == "private" and not owner:
+            return RESTRICTED
+        if kind == "private":
+            parts = rest.split("/")
+            embargo = len(parts) > 2 and EMBARGO_SEGMENT.match(parts[2])
+            return f"private/{owner}/{parts[2]}" if embargo else f"private/{owner}"
+        if kind == "annotations" and self.group_of(graph) is not None:
+            return f"private/{owner}" if owner else RESTRICTED
+        return ""
+
+    def inferred_for(self, graph: NamedNode) -> NamedNode | None:
+        """Where the conclusions a premise graph leads to go (beyond those public premises lead to):
+        `inferred`, `private/{org}/inferred` or `private/{org}/until-…/inferred`; None for a graph that
+        plays no part in the rules (derived, hidden, shared with a working group)."""
+        audience = self.audience_of(graph)
+        if audience == RESTRICTED or self.group_of(graph) is not None:
+            return None
+        return self.graph(f"{audience}/inferred" if audience else "inferred")
+
+    def provenance_for(self, graphs) -> NamedNode:
+        """Where the record of a change to these graphs goes: the narrowest audience they share.
+        Public graphs add nothing; one organisation's graphs give its `private/{org}/provenance` (or an
+        embargo's, the latest day when all are embargoes); anything else — several organisations, a
+        hidden graph, no graph known (a SPARQL Update) — `restricted/provenance`."""
+        audiences = {self.audience_of(g) for g in graphs} - {""}
+        if not graphs or RESTRICTED in audiences:
+            return self.restricted_provenance
+        if not audiences:
+            return self.provenance
+        owners = {a.split("/")[1] for a in audiences}
+        if len(owners) > 1:
+            return self.restricted_provenance
+        if len(audiences) == 1:
+            return self.graph(f"{audiences.pop()}/provenance")
+        if f"private/{next(iter(owners))}" in audiences:  # the organisation and its embargoes: the organisation
+            return self.graph(f"private/{owners.pop()}/provenance")
+        return self.graph(f"{max(audiences)}/provenance")  # embargoes only: public from the last day
+
+    def _rest(self, graph: NamedNode) -> str | None:
+        """What follows `{base}graph/`, or None for a graph the platform did not name."""
+        prefix = f"{self.base}graph/"
+        return graph.value[len(prefix):] if graph.value.startswith(prefix) else None

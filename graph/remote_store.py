@@ -27,6 +27,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from pic.graph.store import (
     Change,
     Infer,
+    IsInferred,
     bind,
     known_types,
     quads_to_update_data,
@@ -118,14 +119,17 @@ class RemoteStore:
         except Exception as e:
             raise RemoteQueryError(f"{self.update_url}: {e}") from e
 
-    def apply(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
+    def apply(self, change: Change, inferred: IsInferred, infer: Infer) -> int:
         if change.size < self.bulk_threshold or not self.gsp_url:
-            self.update(replacement_update(change, inferred, infer(change)))
+            quads = infer(change)
+            existing = [g for g in self.graphs() if inferred(g)] if quads is not None else []
+            self.update(replacement_update(change, quads, existing=existing))
             return len(change.added)
         # Large: each request is one transaction on the engine; a later failure is compensated.
         if change.removed:
             self.update(f"DELETE DATA {{ {quads_to_update_data(change.removed)} }}")
         record: list[Quad] = []
+        replacing = False
         try:
             if change.file is not None:
                 before = self.count(change.file.graph)
@@ -140,9 +144,9 @@ class RemoteStore:
                 body = io.BytesIO()
                 serialize(list(change.added) + record, body, RdfFormat.N_QUADS)
                 self._post(body.getvalue(), RdfFormat.N_QUADS, None)
-            triples = io.BytesIO()
-            serialize(infer(None), triples, RdfFormat.N_TRIPLES)
-            self._send("PUT", triples.getvalue(), RdfFormat.N_TRIPLES, inferred)
+            quads = infer(None)
+            replacing = True
+            self._replace_inferred(quads, inferred)
         except BaseException:
             # (The Writer sends files directly only to stores that load them atomically.)
             self.update(f"DELETE DATA {{ {quads_to_update_data(record)} }}")
@@ -150,8 +154,24 @@ class RemoteStore:
                 self.update(f"DELETE DATA {{ {quads_to_update_data(change.added)} }}")
             if change.removed:
                 self.update(f"INSERT DATA {{ {quads_to_update_data(change.removed)} }}")
+            if replacing:  # some inferred graphs may be the new ones: derived again from the data as it was
+                self._replace_inferred(infer(None), inferred)
             raise
         return added
+
+    def _replace_inferred(self, quads: list[Quad], inferred: IsInferred) -> None:
+        """Each inferred graph replaced by one PUT (a transaction of its own: a graph is never seen
+        empty in between), then those with no conclusions left dropped."""
+        by_graph: dict[NamedNode, list] = {}
+        for q in quads:
+            by_graph.setdefault(q.graph_name, []).append(q.triple)
+        stale = [g for g in self.graphs() if inferred(g) and g not in by_graph]
+        for graph, triples in sorted(by_graph.items(), key=lambda item: item[0].value):
+            body = io.BytesIO()
+            serialize(triples, body, RdfFormat.N_TRIPLES)
+            self._send("PUT", body.getvalue(), RdfFormat.N_TRIPLES, graph)
+        if stale:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in stale))
 
     def _post(self, body, fmt: RdfFormat, graph: NamedNode | None) -> None:
         self._send("POST", body, fmt, graph)

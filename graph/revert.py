@@ -15,8 +15,9 @@ from pic.graph.access import User
 from pic.graph.store import bind, bind_rows
 from pic.graph.write_path import WriteResult
 
+# In every provenance graph (one per audience): the change's IRI says nothing of which.
 DELTAS = """PREFIX pic: <https://w3id.org/pic-euralens/ontology#>
-SELECT ?file WHERE { GRAPH ?provenance { ?change pic:deltaFile ?file } }"""
+SELECT ?file ?provenance WHERE { GRAPH ?provenance { ?change pic:deltaFile ?file } }"""
 
 
 class CannotRevert(ValueError):
@@ -29,8 +30,8 @@ class UnknownChange(CannotRevert):
 
 def delta(writer, change: NamedNode) -> tuple[list[Quad], list[Quad]]:
     """(added, removed) quads of a recorded change."""
-    rows = list(writer.store.query(bind(DELTAS, {Variable("change"): change,
-                                                  Variable("provenance"): writer.names.provenance})))
+    rows = [r for r in writer.store.query(bind(DELTAS, {Variable("change"): change}))
+            if writer.names.is_provenance(r["provenance"])]
     if not rows:
         raise UnknownChange(f"no change {change.value} in the history")
     parts: dict[str, list[Quad]] = {"added": [], "removed": []}

@@ -15,6 +15,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import User
 from pic.graph.store import bind_rows
+from pic.graph.visible import seen_by
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NS = {"pic": "https://w3id.org/pic-euralens/ontology#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -149,7 +150,11 @@ def read_rows(data: bytes, filename: str) -> list[list[str]]:
 
 
 def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store) -> Plan:
-    """Check every cell and build the triples; references are looked up in the store in one query."""
+    """Check every cell and build the triples; references are looked up in `store` in one query.
+
+    `store` is the store as the writing user reads it (`visible.seen_by`): a reference to what only
+    graphs they may not read describe is unknown, as if it did not exist — accepting it would tell
+    that it does."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     spec, result = KINDS[kind], Plan(kind)
@@ -281,6 +286,7 @@ def cell(c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str,
 
 
 def existing(store, iris: list[str]) -> set[str]:
+    """The IRIs `store` (the user's view, `visible.seen_by`) says something about."""
     if not iris:
         return set()
     text = bind_rows("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", [Variable("s")], [[NamedNode(i)] for i in iris])
@@ -300,9 +306,11 @@ def shape_problems(result: Plan, violations) -> None:
 
 
 def run_import(writer, kind: str, data: bytes, filename: str, org: str, user: User, *, dry_run: bool) -> Plan:
-    """Check everything; then, unless it is a dry run and if nothing is wrong, write it as one change."""
+    """Check everything; then, unless it is a dry run and if nothing is wrong, write it as one change.
+    References are looked up in what `user` may read."""
     graph = writer.names.partner(org)
-    result = plan(kind, read_rows(data, filename), writer.names.base, graph, writer.store)
+    result = plan(kind, read_rows(data, filename), writer.names.base, graph,
+                  seen_by(writer.store, user, writer.names))
     if result.problems or result.staged is None:
         return result
     report = writer.check(result.staged, [])

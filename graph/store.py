@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 
 @dataclass
@@ -45,9 +45,12 @@ class Change:
 
 
 # The store calls infer(change) before a transactional write (the change is not in the store yet) and
-# infer(None) after a bulk write; it returns the triples of the new inferred graph, or None (only for a
-# change) when the change cannot alter it.
-Infer = Callable[["Change | None"], list[Triple] | None]
+# infer(None) after a bulk write; it returns every inferred quad, in every inferred graph (one per
+# audience, see inference.py), or None (only for a change) when the change cannot alter them.
+Infer = Callable[["Change | None"], list[Quad] | None]
+# Which graphs hold inferences (`Names.is_inferred`): those the store replaces, and drops once the
+# rules no longer conclude anything there.
+IsInferred = Callable[[NamedNode], bool]
 
 
 class KnowledgeStore(Protocol):
@@ -61,8 +64,8 @@ class KnowledgeStore(Protocol):
     def update(self, sparql: str) -> None:
         """A SPARQL 1.1 update, applied atomically."""
 
-    def apply(self, change: Change, inferred: NamedNode, infer: Infer) -> int:
-        """Remove and add the quads, write the record and replace the inferred graph, atomically.
+    def apply(self, change: Change, inferred: IsInferred, infer: Infer) -> int:
+        """Remove and add the quads, write the record and replace the inferred graphs, atomically.
         Returns the number of triples added."""
 
     def graphs(self) -> list[NamedNode]: ...
@@ -114,31 +117,29 @@ def _insert_values(sparql: str, block: str) -> str:
     return sparql[:m.end()] + block + sparql[m.end():]
 
 
-def inferred_data(graph: NamedNode, triples: Iterable[Triple]) -> str:
-    return "\n".join(f"GRAPH {graph} {{ {t.subject} {t.predicate} {t.object} }}" for t in triples)
-
-
-def replacement_update(change: Change, inferred: NamedNode, triples: list[Triple] | None,
-                       current: set[Triple] | None = None) -> str:
-    """One SPARQL update: the change, its record, and the new inferred graph — as the difference with
-    the `current` inferred triples when they are given (rewriting 70k inferred triples took 11 s of every
-    write on the regional store; the difference is a handful), else by dropping and refilling the graph."""
+def replacement_update(change: Change, quads: list[Quad] | None, current: set[Quad] | None = None,
+                       existing: Iterable[NamedNode] = ()) -> str:
+    """One SPARQL update: the change, its record, and the new inferred quads — as the difference with
+    the `current` inferred quads when they are given (rewriting 70k inferred triples took 11 s of every
+    write on the regional store; the difference is a handful), else by dropping the `existing` inferred
+    graphs and filling them again."""
     record = change.record(len(change.added))
-    if triples is None:  # the inferences do not change
+    if quads is None:  # the inferences do not change
         change.inferred_change = ([], [])
         return (f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
                 f"INSERT DATA {{ {quads_to_update_data([*change.added, *record])} }}")
-    wanted = set(triples)
+    wanted = set(quads)
     if current is not None and not has_blank_nodes(wanted) and not has_blank_nodes(current):
-        gone = [Quad(t.subject, t.predicate, t.object, inferred) for t in current - wanted]
-        new = [Quad(t.subject, t.predicate, t.object, inferred) for t in wanted - current]
+        gone, new = list(current - wanted), list(wanted - current)
         change.inferred_change = (gone, new)
         return (f"DELETE DATA {{ {quads_to_update_data([*change.removed, *gone])} }} ;\n"
                 f"INSERT DATA {{ {quads_to_update_data([*change.added, *record, *new])} }}")
-    return (f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
-            f"INSERT DATA {{ {quads_to_update_data(change.added)}\n{quads_to_update_data(record)} }} ;\n"
-            f"DROP SILENT GRAPH {inferred} ;\n"
-            f"INSERT DATA {{ {inferred_data(inferred, triples)} }}")
+    drops = sorted({*existing, *(q.graph_name for q in current or ())}, key=lambda g: g.value)
+    return ";\n".join([
+        f"DELETE DATA {{ {quads_to_update_data(change.removed)} }}",
+        f"INSERT DATA {{ {quads_to_update_data(change.added)}\n{quads_to_update_data(record)} }}",
+        *(f"DROP SILENT GRAPH {g}" for g in drops),
+        f"INSERT DATA {{ {quads_to_update_data(wanted)} }}"])
 
 
 def has_blank_nodes(triples) -> bool:

@@ -2,7 +2,12 @@
 
 Order matters: check the user may write every graph touched; validate the resulting descriptions with
 the SHACL shapes (run by the SPARQL engine); write the delta to the history; apply the quads, the
-provenance activity and the new inferred graph atomically. Any failure leaves the store as it was.
+provenance activity and the new inferred graphs atomically. Any failure leaves the store as it was.
+
+The derived graphs are as private as their least public premise, so there is one per audience (see
+inference.py and history.py): the activity goes to the provenance graph of the narrowest audience of
+the graphs changed, the conclusions to the inferred graph of the audience whose premises they need.
+Users never write a derived graph (`access.may_write`), and the rules never read one (`sources`).
 """
 
 import hashlib
@@ -13,11 +18,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
 
 from pic.graph import inference
-from pic.graph.access import User, check_write
+from pic.graph.access import ANONYMOUS, User, check_write, may_read
 from pic.graph.history import now, record_change
 from pic.graph.names import Names
 from pic.graph.parsing import Progress, Staged, as_parse_error, parse_file, rdf_format
@@ -28,7 +33,7 @@ from pic.graph.shacl_engine import (
     Violation,
     stage_for_validation,
 )
-from pic.graph.store import Change, FileSource, KnowledgeStore, inferred_data
+from pic.graph.store import Change, FileSource, KnowledgeStore, quads_to_update_data
 from pic.ontology import read_bytes
 
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
@@ -49,8 +54,9 @@ class ValidationFailed(ValueError):
 
 @dataclass
 class Written:
-    """What one write put in and took out (its provenance record and the inferred graph's changes
-    included): what the replicas and the search index need to follow it without starting over."""
+    """What one write put in and took out (its provenance record and the inferred graphs' changes
+    included, each quad in its own graph): what the replicas and the search index need to follow it
+    without starting over."""
 
     added: list[Quad]
     removed: list[Quad]
@@ -81,6 +87,7 @@ class Writer:
         # called after every successful write with what it did (a `Written`; None when unknown or large,
         # e.g. a file loaded directly), to refresh what derives from the store (replicas, search index)
         self.listeners: list = []
+        self.reasoner = inference.Reasoner(names)
 
     @cached_property
     def validator(self) -> ShapesValidator:
@@ -166,7 +173,7 @@ class Writer:
 
         change = Change(added, removed, record, file)
         try:
-            count = self.store.apply(change, self.names.inferred, self._infer)
+            count = self.store.apply(change, self.names.is_inferred, self._infer)
         except BaseException:
             for f in files:
                 f.unlink(missing_ok=True)
@@ -191,16 +198,22 @@ class Writer:
                 digest.update(block)
         return target, digest.hexdigest()
 
-    def _infer(self, change: Change | None) -> list[Triple] | None:
-        """The new inferred graph, or None when the change cannot alter it (it holds none of the
-        triples the rules read: a title, an annotation, an observation — most partners' writes)."""
+    def _infer(self, change: Change | None) -> list[Quad] | None:
+        """Every inferred quad after the change, or None when the change cannot alter them (it holds none
+        of the triples the rules read: a title, an annotation, an observation — most partners' writes)."""
         if change is not None and change.added is not None and not self._feeds_rules(change):
             return None
-        sources = self.sources(change.added.named_graphs() if change and change.added else ())
-        if change is None:
-            return inference.derive(inference.rule_input(self.store, sources))
-        return inference.derive(inference.rule_input(self.store, sources, change.added,
-                                                     change.removed))
+        added = change.added if change else None
+        premises = inference.premises(self.store, self.sources(added.named_graphs() if added else ()),
+                                      added, change.removed if change else ())
+        return self.reasoner.conclusions(premises, self._inferred_for)
+
+    def _inferred_for(self, graph: NamedNode) -> NamedNode | None:
+        """The inferred graph of a premise graph's audience: the public one for what anonymous readers
+        may read today (an embargo that has ended included)."""
+        if may_read(ANONYMOUS, graph.value, self.names):
+            return self.names.inferred
+        return self.names.inferred_for(graph)
 
     def _feeds_rules(self, change: Change) -> bool:
         predicates = {q.predicate for q in _chain(change.added, change.removed)}
@@ -214,15 +227,15 @@ class Writer:
 
     def sources(self, extra=()) -> list[NamedNode]:
         """Every user graph: what the rules read (not the inferred and provenance graphs)."""
-        derived = {self.names.inferred.value, self.names.provenance.value}
-        graphs = {g for g in [*self.store.graphs(), *extra] if g.value not in derived}
+        graphs = {g for g in [*self.store.graphs(), *extra] if not self.names.is_derived(g)}
         return sorted(graphs, key=lambda g: g.value)
 
     def refresh(self) -> None:
-        """Recompute the inferred graph from scratch (after an out-of-band change)."""
-        triples = self._infer(None)
-        self.store.update(f"DROP SILENT GRAPH {self.names.inferred} ;\n"
-                          f"INSERT DATA {{ {inferred_data(self.names.inferred, triples)} }}")
+        """Recompute the inferred graphs from scratch (after an out-of-band change)."""
+        quads = self._infer(None)
+        stale = [g for g in self.store.graphs() if self.names.is_inferred(g)]
+        self.store.update(" ;\n".join([*(f"DROP SILENT GRAPH {g}" for g in stale),
+                                        f"INSERT DATA {{ {quads_to_update_data(quads)} }}"]))
 
     # -- validation --------------------------------------------------------------------------
     def check(self, added: Store, removed: list[Quad]) -> ValidationReport:

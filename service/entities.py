@@ -4,8 +4,9 @@ indicator's series). Read through the query runner, on the graphs the reader may
 
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode, QueryResultsFormat, Variable, parse_query_results
+from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Variable, parse_query_results
 
+from pic.graph.names import PROVENANCE_PATH, Names
 from pic.graph.query_jobs import Job
 from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import sparql_prefixes
@@ -119,18 +120,22 @@ def grouped(statements: list[Statement], lang: str) -> list[dict]:
     return sorted(groups.values(), key=lambda g: g["label"].lower())
 
 
-HISTORY = sparql_prefixes() + """
-SELECT ?change ?who ?when ?source ?added ?removed WHERE {
-  GRAPH ?provenance {
+# Over every provenance graph the reader may read (one per audience: `Names.provenance_for`), and
+# those only: a user graph saying `pic:touched` is no change.
+HISTORY = sparql_prefixes() + f"""
+SELECT ?change ?who ?when ?source ?added ?removed WHERE {{
+  GRAPH ?provenance {{
     ?change pic:touched ?s ; prov:wasAssociatedWith/rdfs:label ?who ; prov:startedAtTime ?when ;
             dcterms:source ?source ; pic:addedTriples ?added ; pic:removedTriples ?removed .
-  }
-} ORDER BY DESC(?when) LIMIT 50"""
+  }}
+  FILTER (STRSTARTS(STR(?provenance), ?graphs) && REGEX(STRAFTER(STR(?provenance), ?graphs), "{PROVENANCE_PATH}"))
+}} ORDER BY DESC(?when) LIMIT 50"""
 
 
-def history(view, iri: str, provenance: NamedNode) -> list[dict]:
+def history(view, iri: str, names: Names) -> list[dict]:
     """The changes that touched the entity, newest first (who, when, by which door, how many triples)."""
-    rows = solutions(view, bind(HISTORY, {Variable("s"): NamedNode(iri), Variable("provenance"): provenance}))
+    rows = solutions(view, bind(HISTORY, {Variable("s"): NamedNode(iri),
+                                          Variable("graphs"): Literal(names.graph("").value)}))
     return [{"change": r["change"].value, "id": r["change"].value.rsplit("/", 1)[-1], "who": r["who"].value,
              "when": r["when"].value[:19].replace("T", " "), "source": r["source"].value,
              "added": int(r["added"].value), "removed": int(r["removed"].value)} for r in rows]

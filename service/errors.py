@@ -8,6 +8,7 @@ import re
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
 from pic.graph.parsing import RdfParseError
@@ -22,6 +23,16 @@ class HttpError(Exception):
     def __init__(self, status: int, message: str, headers: dict | None = None, **where):
         self.status, self.message, self.headers, self.where = status, message, headers or {}, where
         super().__init__(message)
+
+
+def checked_iri(value: str, status: int, message: str, field: str | None = None) -> str:
+    """`value` if it is an IRI the engine accepts, else an HttpError: a client's text that names no IRI
+    is their mistake (400) or names nothing (404), never our 500."""
+    try:
+        NamedNode(value)
+    except ValueError:
+        raise HttpError(status, message, field=field) from None
+    return value
 
 
 def body(status: int, message: str, **where) -> dict:

@@ -20,7 +20,7 @@ from pyoxigraph import RdfFormat, Triple, serialize
 from pic.graph.annotation_model import CONTEXT, MOTIVATIONS, AnnotationError
 from pic.graph.annotations import Annotations, Stored
 from pic.service.auth import check_csrf, current_user, require_writer
-from pic.service.errors import HttpError
+from pic.service.errors import HttpError, checked_iri
 from pic.service.negotiation import accepted
 
 router = APIRouter(tags=["Annotations"])
@@ -71,7 +71,7 @@ def wants_turtle(request: Request) -> bool:
 
 
 def annotation_iri(request: Request, key: str) -> str:
-    return f"{request.app.state.settings.base_iri}annotation/{key}"
+    return checked_iri(f"{request.app.state.settings.base_iri}annotation/{key}", 404, f"no annotation {key!r}")
 
 
 def url_of(request: Request, iri: str) -> str:
@@ -97,6 +97,10 @@ def failed(e: AnnotationError) -> HttpError:
 
 def filters_of(request: Request) -> dict:
     q = dict(request.query_params)
+    for name in ("target", "creator"):
+        if q.get(name):
+            checked_iri(q[name], 400, f"{name}: an IRI (e.g. https://w3id.org/pic-euralens/id/user/alice)",
+                        field=name)
     if q.get("target"):  # an annotation may be named by its protocol IRI or its canonical one
         q["target"] = notes(request).canonical(q["target"])
     if q.get("motivation") and q["motivation"] not in MOTIVATIONS:

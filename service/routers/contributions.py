@@ -127,7 +127,11 @@ async def remove(request: Request, kind: str, key: str):
 
 def readable_owned(request: Request, writer, kind: str, key: str, user: User) -> dict:
     """What the organisation graphs say of the entity, if the user may read it (404 otherwise)."""
-    owned = contributions.owned(writer.store, writer.names, contributions.subject_iri(writer.names, kind, key))
+    try:
+        subject = contributions.subject_iri(writer.names, kind, key)
+    except contributions.Problems:
+        raise HttpError(404, f"no {kind} {key!r} contributed by a partner") from None
+    owned = contributions.owned(writer.store, writer.names, subject)
     owned = {g: q for g, q in owned.items() if writer.names.owner_of(g) and may_read(user, g.value, writer.names)}
     if not owned:
         raise HttpError(404, f"no {kind} {key!r} contributed by a partner")
@@ -137,10 +141,11 @@ def readable_owned(request: Request, writer, kind: str, key: str, user: User) ->
 def touched(result, request: Request) -> str:
     """The entity a one-entity change created (first subject of the change that is not a role node)."""
     writer = request.app.state.writer
-    rows = writer.store.query(bind(
-        "SELECT ?s WHERE { GRAPH ?g { ?c <https://w3id.org/pic-euralens/ontology#touched> ?s } } ORDER BY ?s",
-        {Variable("c"): result.change, Variable("g"): writer.names.provenance}))
-    return next(r["s"].value for r in rows if "/association/" not in r["s"].value)
+    rows = writer.store.query(bind(  # the record is in the provenance graph of the change's audience
+        "SELECT ?s ?g WHERE { GRAPH ?g { ?c <https://w3id.org/pic-euralens/ontology#touched> ?s } } ORDER BY ?s",
+        {Variable("c"): result.change}))
+    return next(r["s"].value for r in rows
+                if writer.names.is_provenance(r["g"]) and "/association/" not in r["s"].value)
 
 
 def page(request: Request, iri: str) -> str:

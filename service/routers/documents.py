@@ -14,7 +14,7 @@ from pic.graph.access import NotAllowed
 from pic.graph.documents import DocumentError, attach, described, file_of, text_of
 from pic.service.auth import check_csrf, current_user, require_writer
 from pic.service.entities import solutions
-from pic.service.errors import HttpError
+from pic.service.errors import HttpError, checked_iri
 from pic.service.pages import reader
 
 router = APIRouter(tags=["Documents"])
@@ -60,8 +60,9 @@ async def upload_form(request: Request, key: str, file: Annotated[UploadFile, Fi
 def readable_checksum(request: Request, document_id: str) -> tuple[str, str]:
     """(checksum, file name) of a document the reader may read; 404 otherwise."""
     view, _ = reader(request)
-    found = described(lambda query: solutions(view, query),
-                      f"{request.app.state.settings.base_iri}document/{document_id}")
+    iri = checked_iri(f"{request.app.state.settings.base_iri}document/{document_id}", 404,
+                      f"no document {document_id!r}")
+    found = described(lambda query: solutions(view, query), iri)
     if found is None:
         raise HttpError(404, f"no document {document_id}")
     return found[0], found[1] or document_id

@@ -2,6 +2,11 @@
 
 Writes go through the one write path (parsing with the fault's position, SHACL validation, history,
 provenance, inferred graph), like every other write.
+
+A graph the reader may not read is "no graph" (404), as one that does not exist. Who may write a graph
+is decided from its IRI alone (`access.check_write`), before its existence or the body is looked at: a
+partner writing another organisation's private graph is refused (403) whether it exists or not — an
+empty body (no quads, so nothing for the write path to check) included.
 """
 
 import io
@@ -10,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, RdfFormat, Store
 from starlette.concurrency import run_in_threadpool
 
-from pic.graph.access import may_read
+from pic.graph.access import check_write, may_read
 from pic.graph.parsing import parse_bytes
 from pic.service.auth import require_writer
 from pic.service.deps import SettingsDep, StoreDep, UserDep, WriterDep
@@ -22,7 +27,7 @@ SERIALISATIONS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": 
                   "rdfxml": RdfFormat.RDF_XML}
 
 
-def target(request: Request, settings, store, user, must_exist: bool) -> NamedNode:
+def target(request: Request, settings, store, user, must_exist: bool, writing: bool = False) -> NamedNode:
     iri = request.query_params.get("graph")
     if "default" in request.query_params:
         raise HttpError(400, "the default graph is the union of all graphs here; name a graph with ?graph=")
@@ -32,6 +37,8 @@ def target(request: Request, settings, store, user, must_exist: bool) -> NamedNo
         graph = NamedNode(iri)
     except ValueError:
         raise HttpError(400, f"not an IRI: {iri!r}", field="graph") from None
+    if writing:  # before its existence is looked at (partners their own graphs, admins all)
+        check_write(user, {graph}, settings.names)
     if must_exist and (graph not in store.graphs() or not may_read(user, iri, settings.names)):
         raise HttpError(404, f"no graph {iri}")
     return graph
@@ -73,8 +80,8 @@ async def _body(request: Request, settings) -> tuple[bytes, RdfFormat]:
 
 
 async def _write(request: Request, settings, store, writer, user, replace: bool) -> Response:
-    require_writer(user)  # which graphs: the write path's rule (partners their own, admins all)
-    graph = target(request, settings, store, user, must_exist=False)
+    require_writer(user)
+    graph = target(request, settings, store, user, must_exist=False, writing=True)
     existed = graph in store.graphs()
     body, fmt = await _body(request, settings)
     staged = parse_bytes(body, fmt, graph, source="request body")
@@ -97,7 +104,7 @@ async def post_graph(request: Request, settings: SettingsDep, store: StoreDep, w
 async def delete_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep,
                        user: UserDep):
     require_writer(user)
-    graph = target(request, settings, store, user, must_exist=True)
+    graph = target(request, settings, store, user, must_exist=True, writing=True)
     removed = list(store.quads(graph))
     await run_in_threadpool(writer.write, Store(), removed, user, source="Graph Store DELETE")
     return Response(status_code=204)

@@ -104,7 +104,7 @@ def entity(request: Request, path: str):
     entity_sections.count_annotations(sections, lambda iris: entities.annotation_counts(store, iris))
     if fmt == "json":
         return JSONResponse(twin(data, link, sections), headers={"Vary": "Accept"})
-    history = entities.history(store, iri, request.app.state.settings.names.provenance)
+    history = entities.history(store, iri, request.app.state.settings.names)
     picture = None
     if data["kind"] == "actor":
         picture = ego_picture(store, iri, lang)
@@ -222,6 +222,8 @@ def ontology(request: Request, fmt: str | None = None):
     """The ontology's documentation page (classes and properties, French and English), or its RDF."""
     if fmt is None:
         _, fmt = wanted(request, "")
+    if fmt not in ("html", "json", *SUFFIXES.values()):
+        raise HttpError(400, f"fmt: one of html, json, {', '.join(SUFFIXES.values())}", field="fmt")
     store, lang = reader(request)
     names = request.app.state.settings.names
     if fmt not in ("html", "json"):

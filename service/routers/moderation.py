@@ -13,7 +13,7 @@ from pic.service.auth import check_csrf, current_session, current_user, require_
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import page_link, templates
-from pic.service.routers.annotations import fetch, notes
+from pic.service.routers.annotations import fetch, notes, reader_graphs
 
 router = APIRouter(tags=["Moderation"])
 FLAGGED = sparql_prefixes() + """
@@ -40,7 +40,7 @@ async def moderator(request: Request, values: dict):
 
 
 def done(request: Request, values: dict, body: dict):
-    if values.get("back", "").startswith("/"):
+    if local_path(values.get("back", "")):
         return RedirectResponse(values["back"], status_code=303)
     return JSONResponse(body)
 
@@ -55,7 +55,7 @@ async def flag(request: Request, key: str):
     if str(values.get("reason", "")).strip():
         data["body"] = {"type": "TextualBody", "value": str(values["reason"])[:2000], "purpose": "moderating"}
     try:
-        await run_in_threadpool(store.create, data, user, None)
+        await run_in_threadpool(store.create, data, user, reader_graphs(request, user, hidden=True))
     except AnnotationError as e:
         raise HttpError(e.status, str(e), field=e.field) from None
     return done(request, values, {"flagged": stored.iri})
@@ -137,3 +137,7 @@ def card(store, stored) -> dict:
             "links": [(b.get("pic:relation"), b.get("source")) for b in bodies
                       if isinstance(b, dict) and b.get("pic:relation")]}
 
+
+def local_path(back: str) -> bool:
+    """A path on this site: `//host` and `/\\host` are other sites to a browser, and so is any scheme."""
+    return back.startswith("/") and not back.startswith(("//", "/\\")) and not any(ord(c) < 0x20 for c in back)

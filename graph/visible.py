@@ -1,0 +1,41 @@
+"""What a write may look up: the store as its user reads it, so that a private entity is "not found" for
+whoever may not read it, on every path, writes included (issue 15).
+
+Creating an entity with an id another organisation uses privately, replacing or deleting it, referring to
+it (a study's `builds_on`, a project's `studies_used`, a `producer`), annotating it or attaching a
+document to it must answer exactly as for an entity that does not exist: a 409, a 403 "belongs to …" or
+an accepted reference would each tell that it exists. So the lookups of these paths go through `seen_by`,
+never straight to the store:
+
+    current = owned(seen_by(writer.store, user, names), names, subject)
+
+The derived graphs (inferred, provenance, of every audience: `Names.is_derived`) are left out: they
+speak of the entities of the graphs they derive from (the inferred `pic:cooperatesWith` of an actor), so
+what they say is no sign that an entity exists.
+"""
+
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
+
+from pic.graph.access import User, may_read
+from pic.graph.names import Names
+
+
+@dataclass(frozen=True)
+class Seen:
+    """`query` as the store's, over `graphs` only: their union is the default graph, and `GRAPH ?g`
+    ranges over them."""
+
+    store: object
+    graphs: list[NamedNode]
+
+    def query(self, sparql: str):
+        return self.store.query(sparql, default_graph=self.graphs, named_graphs=self.graphs)
+
+
+def seen_by(store, user: User, names: Names) -> Seen:
+    """The user graphs of `store` that `user` may read (`access.may_read` decides)."""
+    graphs = [g for g in store.graphs() if not names.is_derived(g) and may_read(user, g.value, names)]
+    # never an empty list: to a remote engine, no dataset at all means every graph
+    return Seen(store, graphs or [names.graph("none")])

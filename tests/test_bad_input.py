@@ -1,0 +1,32 @@
+"""Bad input gets a clear 4xx, never a 500, and no redirect leaves the site (issue 16, finding 8)."""
+
+import pytest
+
+from pic.service.routers.moderation import local_path
+from tests.conftest import app_client
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with app_client(tmp_path_factory.mktemp("bad-input") / "data") as c:
+        yield c
+
+
+@pytest.mark.parametrize("path", [
+    "/annotations/?creator=alice", "/annotations/?creator=%01", "/annotations/?target=not%20an%20iri",
+    "/ontology?fmt=zzz", "/annotations/%01", "/annotations/a%0Ab", "/id/document/%01/text",
+    "/id/document/%01/file", "/id/document/..%2F..%2Fetc%2Fpasswd/text", "/id/%01", "/maps/%01",
+    "/reports/%01", "/api/queries/%01", "/api/contribute/study/%01", "/rdf-graphs?graph=%01",
+    "/api/search?q=%01", "/api/suggest?q=%22",
+])
+def test_bad_input_is_never_a_server_error(client, path):
+    r = client.get(path)
+    assert r.status_code < 500, (path, r.status_code, r.text[:300])
+
+
+@pytest.mark.parametrize("back,local", [
+    ("/id/actor/louvre-lens", True), ("//other.host/x", False), ("/\\other.host", False),
+    ("https://other.host/", False), ("/ok\n//x", False), ("", False),
+])
+def test_moderation_redirects_stay_on_the_site(back, local):
+    assert local_path(back) is local
