@@ -81,7 +81,9 @@ def read(text: str) -> Reading:
             update = UpdateUnit.parse_string(text, parse_all=True)[0]
         except ParseBaseException as update_error:
             error = max(query_error, update_error, key=lambda e: e.loc)
-            raise Unreadable(f"syntax error: {error.msg}", error.lineno, error.col) from None
+            near = text[error.loc:error.loc + 30].split("\n")[0] or "the end of the text"
+            raise Unreadable(f"syntax error at line {error.lineno}, column {error.col}, near «{near}» "
+                             "(SPARQL 1.1)", error.lineno, error.col) from None
         except RecursionError:
             raise Unreadable("the text nests too deeply to be read") from None
         return _reading_of_update(text, update)
