@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from pic.graph.bootstrap import initialise, is_empty
 from pic.graph.documents import document_texts
+from pic.graph.layout import migrate
 from pic.graph.search_index import SearchIndex
 from pic.graph.store import open_store
 from pic.graph.write_path import Writer
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         writer = Writer(open_store(settings), settings.names, settings.history_dir)
         if settings.demo and is_empty(writer):
             initialise(writer, demo=True, documents=settings.documents_dir)
+        migrate(writer, settings.data_dir)  # a store from before the private derived graphs
         queries = query_runner(settings, writer.store)
         graphs, groups = GraphNames(writer.store, settings.names), WorkingGroups(writer.store, settings.base_iri)
         index = SearchIndex(settings.data_dir / "search.sqlite")

@@ -28,6 +28,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ANY_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}", re.IGNORECASE)  # what rdflib would expand (both cases)
+_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")  # PN_LOCAL_ESC: the character itself in the IRI
 QUERY_FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "AskQuery": "ask",
                "DescribeQuery": "describe"}
 
@@ -135,6 +136,9 @@ def _resolver(prologue):
             return f"?{term}"
         if context is not None and isinstance(term, (CompValue, URIRef)):
             try:
+                if isinstance(term, CompValue) and term.name == "pname":  # rdflib keeps `\/` escapes
+                    local = _LOCAL_ESCAPE.sub(r"\1", dict.get(term, "localname") or "")
+                    return str(context.resolvePName(dict.get(term, "prefix"), local))
                 return str(context.absolutize(term))
             except Exception as e:  # rdflib raises plain Exception for an unknown prefix
                 raise Unreadable(str(e)) from None

@@ -101,6 +101,8 @@ def test_dataset_clauses_are_resolved_iris():
                    "WHERE { ?s ?p ?o }")
     assert reading.default_graphs == ("http://x/g", "http://b/rel")
     assert reading.named_graphs == ("http://y/h",)
+    escaped = read(r"PREFIX g: <http://x/graph/> SELECT * FROM g:private\/aula\/main WHERE { ?s ?p ?o }")
+    assert escaped.default_graphs == ("http://x/graph/private/aula/main",)  # PN_LOCAL_ESC removed, as the engine does
     update = read("PREFIX : <http://x/> DELETE { ?s ?p ?o } USING :g USING NAMED :h WHERE { ?s ?p ?o }")
     assert update.default_graphs == ("http://x/g",) and update.named_graphs == ("http://x/h",)
 
