@@ -66,6 +66,8 @@ class EngineReplicas:
         self.public: LocalEngine | None = None  # None while every graph is public: `full` serves
         self.excluded: set[str] = set()  # graphs kept out of `public`
         self.checked = today()  # the day the excluded graphs' embargoes were last looked at
+        for left in [*self.snapshot_dir.glob("*.part"), *self.snapshot_dir.glob("*.nq")]:
+            left.unlink()  # what a run killed while writing a snapshot left (234 MB at 1M triples)
         self.snapshot()
 
     def snapshot(self) -> None:

@@ -121,3 +121,12 @@ def _integer(value: int) -> Literal:
 def _datetime(value: datetime) -> Literal:
     return Literal(value.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                    datatype=NamedNode(f"{XSD}dateTime"))
+
+
+def remove_orphans(history_dir: Path) -> list[Path]:
+    """Files a killed bulk load left: its copy of the loaded file (`incoming-*`) is renamed to its change's
+    delta once the change is recorded, so one still named so belongs to no change. Call before writes start."""
+    orphans = sorted(Path(history_dir).glob("incoming-*")) if Path(history_dir).exists() else []
+    for orphan in orphans:
+        orphan.unlink()
+    return orphans

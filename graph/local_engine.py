@@ -133,9 +133,12 @@ class LocalEngine:
     def __init__(self, binary: str, timeout: float, log: Path | None = None):
         self.port, self.timeout = _free_port(), timeout
         log_file = log.open("ab") if log else subprocess.DEVNULL
+        # Through its watchdog (engine_watchdog.py), which ends it when this process goes, even by SIGKILL;
+        # the pipe to the watchdog's standard input stays open as long as this process lives.
         self.process = subprocess.Popen(
-            [binary, "serve", "--bind", f"127.0.0.1:{self.port}", "--timeout-s", str(max(1, math.ceil(timeout)))],
-            stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file)
+            [sys.executable, "-m", "pic.graph.engine_watchdog", binary, "serve", "--bind", f"127.0.0.1:{self.port}",
+             "--timeout-s", str(max(1, math.ceil(timeout)))],
+            stdin=subprocess.PIPE, stdout=log_file, stderr=log_file)
         if log:
             log_file.close()
         self.http = EngineHttp(self.port, max_idle=timeout / 2)
@@ -217,5 +220,7 @@ class LocalEngine:
 
     def close(self) -> None:
         self.http.close()
-        self.process.kill()
+        self.process.kill()  # the watchdog: the engine dies with it
         self.process.wait(10)
+        if self.process.stdin:
+            self.process.stdin.close()

@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from pic.graph.bootstrap import initialise, is_empty
 from pic.graph.documents import document_texts
+from pic.graph.history import remove_orphans
 from pic.graph.layout import migrate
 from pic.graph.search_index import SearchIndex
 from pic.graph.store import open_store
@@ -20,6 +21,7 @@ from pic.service.routers import (
     accounts,
     annotations,
     contributions,
+    docs,
     documents,
     graph_store,
     history,
@@ -34,6 +36,7 @@ from pic.service.routers import (
     sparql,
     workbench,
 )
+from pic.service.security_headers import SecurityHeaders
 from pic.service.settings import Settings
 from pic.service.state import GraphNames, WorkingGroups
 from pic.service.throttle import Throttle
@@ -56,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         writer = Writer(open_store(settings), settings.names, settings.history_dir)
+        remove_orphans(settings.history_dir)  # a killed bulk load's copy of its file
         if settings.demo and is_empty(writer):
             initialise(writer, demo=True, documents=settings.documents_dir)
         migrate(writer, settings.data_dir)  # a store from before the private derived graphs
@@ -84,12 +88,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         queries.close()
         writer.store.close()
 
-    app = FastAPI(title="PIC Euralens", lifespan=lifespan,
+    app = FastAPI(title="PIC Euralens", lifespan=lifespan, docs_url=None, redoc_url=None,  # ours: routers/docs.py
                   description="Graphe de connaissances de la Plateforme d'Intelligence Collective "
                               "Euralens / Knowledge graph of the Euralens collective intelligence "
                               "platform.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        expose_headers=["X-PIC-Rows", "X-PIC-Truncated", "X-PIC-Elapsed-Ms"])
+    app.add_middleware(SecurityHeaders)
     errors.install(app)
     static = resources.files("pic.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -110,4 +115,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(history.router)
     app.include_router(moderation.router)
     app.include_router(annotations.router)
+    app.include_router(docs.router)
     return app
