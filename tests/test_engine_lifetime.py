@@ -67,12 +67,17 @@ def test_kill_9_of_the_service_leaves_no_engine_running(tmp_path):
         assert r.status_code in (401, 403, 201, 204)  # written or not, the engines are running
         assert httpx.get(f"{url}/sparql", params={"query": LIGHT}, timeout=30).status_code == 200
         assert not [p for p in left if p.exists()], "a start cleans what a dead run left"
-        engines = [p for p in descendants(process.pid) if is_engine(p)]
+        r = httpx.post(f"{url}/sparql", content=LIGHT.encode(), timeout=30,  # starts a parser process too
+                       headers={"Content-Type": "application/sparql-query"})
+        assert r.status_code == 200
+        everything = descendants(process.pid)  # watchdogs, engines, the parser's fork server and workers
+        engines = [p for p in everything if is_engine(p)]
         assert engines, "no engine process found under the service"
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(10)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(alive(p) for p in engines):
+    while time.monotonic() < deadline and any(alive(p) for p in everything):
         time.sleep(0.1)
     assert not [p for p in engines if alive(p)], "engines outlived their service"
+    assert not [p for p in everything if alive(p)], "helper processes outlived their service"
