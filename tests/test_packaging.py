@@ -1,11 +1,16 @@
-"""A wheel built from the repository works in a fresh virtual environment outside the repository."""
+"""A wheel built from the repository works in a fresh virtual environment outside the repository: the
+CLI loads the demo, and `pic serve` from that install answers a page, a query, a map and a report."""
 
+import os
 import subprocess
 import sys
 import venv
 from pathlib import Path
 
+import httpx
 import pytest
+
+from tests.conftest import free_port, wait_until_up
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,3 +43,25 @@ def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
     where = subprocess.run([str(python), "-c", "import pic.graph; print(pic.graph.__file__)"],
                            cwd=outside, capture_output=True, text=True, check=True).stdout
     assert str(env_dir) in where and str(REPO) not in where
+    port = free_port()
+    log = (tmp_path / "serve.log").open("wb")  # says why, if the server does not come up
+    server = subprocess.Popen([str(pic), "serve", "--port", str(port)], cwd=outside,
+                              env={**env, "PATH": f"{env_dir / 'bin'}:{os.environ['PATH']}"},
+                              stdout=subprocess.DEVNULL, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/health", server, seconds=120)
+        for path, expected in (("/", "PIC"), ("/id/actor/louvre-lens", "Louvre"),
+                               ("/maps/cooperation", "vis-network"), ("/reports", "")):
+            r = httpx.get(url + path, timeout=120, headers={"Accept": "text/html"})
+            assert r.status_code == 200 and expected in r.text, (path, r.status_code, r.text[:300])
+        r = httpx.get(f"{url}/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                      headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        assert r.status_code == 200 and int(r.json()["results"]["bindings"][0]["n"]["value"]) > 1000, r.text
+        years = httpx.get(f"{url}/reports", headers={"Accept": "application/json"}, timeout=60)
+        report = httpx.get(f"{url}/reports/2024", timeout=300, headers={"Accept": "text/html"})
+        assert report.status_code == 200, (years.text[:300], report.text[:300])
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
