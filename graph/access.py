@@ -93,8 +93,40 @@ class NotAllowed(PermissionError):
     """The user may not write that graph."""
 
 
-def may_write(user: User, graph: NamedNode, names: Names) -> bool:
-    if names.is_derived(graph):
+# The APIs that own graphs (ARCHITECTURE.md §8: "graphs an API owns are written only through that API").
+# Their code passes its name to the write path (`Writer.write(…, api=…)`); the Graph Store, `pic load`,
+# imports, forms and reverts pass none, so they write none of these graphs, whoever the user is.
+ANNOTATIONS_API, MODERATION_API, DOCUMENTS_API = "annotations", "moderation", "documents"
+# The API-owned graphs each API writes: moderation also moves annotations to `hidden/` and back.
+# (Documents' descriptions are statements in the study's graph, not graphs: `ownership.py`.)
+WRITES_THROUGH = {ANNOTATIONS_API: {ANNOTATIONS_API}, MODERATION_API: {ANNOTATIONS_API, MODERATION_API}}
+DOORS = {ANNOTATIONS_API: "the annotation protocol (/annotations/)",
+         MODERATION_API: "moderation (/annotations/{id}/hide, /restore, /accept, /reject)"}
+
+
+def owning_api(graph: NamedNode, names: Names) -> str | None:
+    """The API a graph belongs to: annotations (`annotations/{org}…`, `private/{org}/annotations`),
+    moderation (`hidden/{org}`, `moderation`, the accepted links `partner/{org}/link/…`), or None."""
+    prefix = names.graph("").value
+    if not graph.value.startswith(prefix):
+        return None
+    parts = graph.value[len(prefix):].split("/")
+    if parts[0] == "annotations" or (parts[0] == "private" and parts[2:3] == ["annotations"]):
+        return ANNOTATIONS_API
+    if parts[0] in MODERATION or (parts[0] == "partner" and parts[2:3] == ["link"]):
+        return MODERATION_API
+    return None
+
+
+def through_other_api(graph: NamedNode, names: Names, api: str | None) -> str | None:
+    """The API that owns `graph` when it is not one `api` writes (None: writing it is up to the role)."""
+    owner = owning_api(graph, names)
+    return owner if owner is not None and owner not in WRITES_THROUGH.get(api, set()) else None
+
+
+def may_write(user: User, graph: NamedNode, names: Names, api: str | None = None) -> bool:
+    """Whether `user` may write `graph` through `api` (None: directly, as the Graph Store and loads do)."""
+    if names.is_derived(graph) or through_other_api(graph, names, api):
         return False
     kind = names.kind_of(graph)
     if user.role == "admin":
@@ -108,7 +140,12 @@ def may_write(user: User, graph: NamedNode, names: Names) -> bool:
     return user.role in ("partner", "facilitator") and user.org is not None and names.owner_of(graph) == user.org
 
 
-def check_write(user: User, graphs: set[NamedNode], names: Names) -> None:
-    refused = sorted(g.value for g in graphs if not may_write(user, g, names))
+def check_write(user: User, graphs: set[NamedNode], names: Names, api: str | None = None) -> None:
+    """Decided from the graphs' IRIs alone (a graph's existence is never looked at)."""
+    for graph in sorted(graphs, key=lambda g: g.value):
+        owner = through_other_api(graph, names, api)
+        if owner:
+            raise NotAllowed(f"{graph.value} is written only through {DOORS[owner]}, by every role")
+    refused = sorted(g.value for g in graphs if not may_write(user, g, names, api))
     if refused:
         raise NotAllowed(f"{user.name} ({user.role}) may not write {', '.join(refused)}")

@@ -69,7 +69,10 @@ def as_list(value) -> list:
 
 
 def parse(data, node: NamedNode, creator: NamedNode, created: datetime, modified: datetime | None) -> Parsed:
-    """Check a client's annotation and turn it into triples about `node`; raises AnnotationError."""
+    """Check a client's annotation and turn it into triples about `node`; raises AnnotationError.
+
+    The creator is `creator`, the signed-in user, always: a `creator` in the client's JSON is not read,
+    so nobody makes an annotation another person would be the author of (and only its author deletes)."""
     if not isinstance(data, dict):
         raise AnnotationError("body", "an annotation is a JSON object")
     contexts = as_list(data.get("@context"))

@@ -11,7 +11,7 @@ from datetime import datetime
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph import annotation_model as model
-from pic.graph.access import User
+from pic.graph.access import ANNOTATIONS_API, User
 from pic.graph.annotation_model import AnnotationError
 from pic.graph.documents import described, text_of
 from pic.graph.history import now
@@ -120,7 +120,7 @@ class Annotations:
         parsed, graph = self.checked(data, node, user, readable, now(), None)
         staged = Store()
         staged.extend(model.quads(parsed, graph) + self.creator_quads(user, graph))
-        self.writer.write(staged, [], user, source=f"annotation {node.value}")
+        self.writer.write(staged, [], user, source=f"annotation {node.value}", api=ANNOTATIONS_API)
         return self.get(node.value, None)
 
     def replace(self, stored: Stored, data, user: User, readable: list[str] | None) -> Stored:
@@ -135,14 +135,14 @@ class Annotations:
         for q in unchanged:
             staged.remove(q)
         removed = [q for q in removed if q not in set(unchanged)]
-        self.writer.write(staged, removed, user, source=f"annotation {stored.iri} (edit)")
+        self.writer.write(staged, removed, user, source=f"annotation {stored.iri} (edit)", api=ANNOTATIONS_API)
         return self.get(stored.iri, None)
 
     def delete(self, stored: Stored, user: User) -> None:
         if user.role != "admin":
             self.must_be_author(stored, user)
         removed = [q for q in stored.quads() if not self.shared_creator(q, stored)]
-        self.writer.write(Store(), removed, user, source=f"annotation {stored.iri} (deleted)")
+        self.writer.write(Store(), removed, user, source=f"annotation {stored.iri} (deleted)", api=ANNOTATIONS_API)
 
     def shared_creator(self, quad: Quad, stored: Stored) -> bool:
         """The author's description is shared by their other annotations in the graph: it stays."""

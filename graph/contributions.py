@@ -14,8 +14,9 @@ from datetime import date
 
 from pyoxigraph import NamedNode, Quad, Store, Variable
 
-from pic.graph.access import EMBARGO, User, may_write
+from pic.graph.access import EMBARGO, NotAllowed, User, may_write
 from pic.graph.names import Names
+from pic.graph.ownership import is_document_description
 from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems, term
 from pic.graph.store import bind
 from pic.graph.visible import seen_by
@@ -125,7 +126,8 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
             raise Problems(409, [("id", f"{subject.value} already exists: edit it instead")])
     elif subject != subject_iri(names, kind, key):
         raise Problems(422, [(None, "these fields name another entity than the one being edited")])
-    removed = mine(current, user, names)
+    # what the documents API wrote (the study's documents) is not the form's: it stays
+    removed = [q for q in mine(current, user, names) if not is_document_description(q, names)]
     unchanged = [q for q in removed if q in result.staged]
     for q in unchanged:  # the history records what changed, not what was written again
         result.staged.remove(q)
@@ -158,11 +160,14 @@ def mine(current: dict[NamedNode, list[Quad]], user: User, names: Names) -> list
 def write(writer, result: Plan, removed: list[Quad], user: User, source: str, dry_run: bool):
     try:
         if dry_run:
-            report = writer.check(result.staged, removed)
+            writer.check_permission(result.staged, removed, user)
+            report = writer.check(result.staged, removed, user)
             if not report.conforms:
                 raise ValidationFailed(report)
             return None
         return writer.write(result.staged, removed, user, source=source)
+    except NotAllowed as e:  # e.g. a role node or observation another organisation already describes
+        raise Problems(403, [(None, str(e))]) from None
     except ValidationFailed as e:
         result.problems.clear()
         shape_problems(result, e.report.violations)

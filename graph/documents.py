@@ -16,13 +16,14 @@ The kind of file is read from its bytes, not trusted from its name or the client
 import hashlib
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
-from pic.graph.access import User
+from pic.graph.access import DOCUMENTS_API, User
 from pic.graph.store import bind
 from pic.graph.visible import seen_by
 
@@ -140,7 +141,7 @@ def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes
     existed = (directory / f"{sha}{SUFFIX[kind]}").exists()
     paths = [store_file(directory, sha, SUFFIX[kind], data), store_file(directory, sha, ".txt", text.encode())]
     try:
-        writer.write(quads, [], user, source=f"document {title} for {study.value}")
+        writer.write(quads, [], user, source=f"document {title} for {study.value}", api=DOCUMENTS_API)
     except BaseException:
         if not existed:
             for p in paths:
@@ -158,18 +159,37 @@ def described(rows_of, document: str) -> tuple[str, str | None] | None:
     return rows[0]["id"].value.removeprefix("sha256:"), rows[0]["title"].value if rows[0]["title"] else None
 
 
+CHECKSUM = re.compile(r"[0-9a-f]{64}")
+
+
+def stored(directory: Path, sha: str, suffix: str) -> Path | None:
+    """The stored file of a checksum, if there is one. The checksum comes from the graph, which partners
+    write: only 64 lowercase hex digits name a file ("sha256:../../etc/x" or an absolute path name
+    none), and the path, links resolved, must still be inside the documents folder."""
+    if not CHECKSUM.fullmatch(sha):
+        return None
+    folder = directory.resolve()
+    path = (folder / f"{sha}{suffix}").resolve()
+    return path if path.is_relative_to(folder) and path.is_file() else None
+
+
 def file_of(directory: Path, sha: str) -> tuple[Path, str] | None:
     """The stored file of a checksum and its media type."""
     for kind, suffix in SUFFIX.items():
-        path = directory / f"{sha}{suffix}"
-        if path.exists():
+        path = stored(directory, sha, suffix)
+        if path is not None:
             return path, kind
     return None
 
 
+def stored_text(directory: Path, sha: str) -> str | None:
+    """The extracted text of a checksum's file; None if there is none."""
+    path = stored(directory, sha, ".txt")
+    return path.read_text() if path is not None else None
+
+
 def text_of(directory: Path, sha: str) -> str:
-    path = directory / f"{sha}.txt"
-    return path.read_text() if path.exists() else ""
+    return stored_text(directory, sha) or ""
 
 
 def document_texts(store, directory: Path) -> list[tuple[str, str, str]]:

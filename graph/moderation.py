@@ -9,7 +9,7 @@ it is dropping one graph. Every decision is recorded in `graph/moderation`, whic
 
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
-from pic.graph.access import User
+from pic.graph.access import MODERATION_API, User
 from pic.graph.annotation_model import DCTERMS, OA, PIC, TYPE, stamp
 from pic.graph.annotations import Annotations, Stored
 from pic.graph.history import now
@@ -46,7 +46,7 @@ def hide(notes: Annotations, stored: Stored, user: User, reason: str) -> None:
         Quad(node, NamedNode(f"{PIC}hiddenBecause"), Literal(reason.strip()[:2000]), hidden),
         Quad(node, NamedNode(f"{PIC}hiddenFrom"), stored.graph, hidden)])
     notes.writer.write(staged, [q for q in stored.quads() if not notes.shared_creator(q, stored)], user,
-                       source=f"moderation: hide {stored.iri}")
+                       source=f"moderation: hide {stored.iri}", api=MODERATION_API)
 
 
 def restore(notes: Annotations, stored: Stored, user: User) -> None:
@@ -58,7 +58,7 @@ def restore(notes: Annotations, stored: Stored, user: User) -> None:
     back = Store()
     back.extend([Quad(q.subject, q.predicate, q.object, home) for q in stored.quads()
                  if not q.predicate.value.startswith(f"{PIC}hidden")])
-    notes.writer.write(back, stored.quads(), user, source=f"moderation: restore {stored.iri}")
+    notes.writer.write(back, stored.quads(), user, source=f"moderation: restore {stored.iri}", api=MODERATION_API)
 
 
 def decision(notes: Annotations, iri: str) -> str | None:
@@ -91,7 +91,8 @@ def decide(notes: Annotations, stored: Stored, user: User, accept: bool) -> Name
                        Quad(graph, NamedNode(f"{PROV}wasAttributedTo"), NamedNode(stored.creator), graph),
                        Quad(graph, NamedNode(f"{DCTERMS}created"), stamp(now()), graph),
                        Quad(node, NamedNode(f"{PIC}acceptedAs"), graph, moderation)])
-    notes.writer.write(staged, [], user, source=f"moderation: {'accept' if accept else 'reject'} {stored.iri}")
+    notes.writer.write(staged, [], user, source=f"moderation: {'accept' if accept else 'reject'} {stored.iri}",
+                       api=MODERATION_API)
     return graph
 
 

@@ -1,8 +1,10 @@
 """The one write path (ARCHITECTURE.md §6): every write of the platform goes through `Writer.write`.
 
-Order matters: check the user may write every graph touched; validate the resulting descriptions with
-the SHACL shapes (run by the SPARQL engine); write the delta to the history; apply the quads, the
-provenance activity and the new inferred graphs atomically. Any failure leaves the store as it was.
+Order matters: check the user may write every graph touched and what the write says there (a graph
+describes its owner's things, and what an API owns is written through that API: `ownership.py`);
+validate the resulting descriptions with the SHACL shapes (run by the SPARQL engine); write the delta
+to the history; apply the quads, the provenance activity and the new inferred graphs atomically. Any
+failure leaves the store as it was.
 
 The derived graphs are as private as their least public premise, so there is one per audience (see
 inference.py and history.py): the activity goes to the provenance graph of the narrowest audience of
@@ -21,7 +23,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
 
-from pic.graph import inference
+from pic.graph import inference, ownership
 from pic.graph.access import ANONYMOUS, User, check_write, may_read
 from pic.graph.history import now, record_change
 from pic.graph.names import Names
@@ -33,7 +35,7 @@ from pic.graph.shacl_engine import (
     Violation,
     stage_for_validation,
 )
-from pic.graph.store import Change, FileSource, KnowledgeStore, quads_to_update_data
+from pic.graph.store import Change, FileSource, KnowledgeStore, known_types, quads_to_update_data
 from pic.ontology import read_bytes
 
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
@@ -105,7 +107,8 @@ class Writer:
     def load_file(self, path: Path, graph: NamedNode | None, user: User, *, fmt: str | None = None,
                   validate: bool = True, progress: Progress | None = None) -> WriteResult:
         """Load a file. A trusted admin load without validation goes straight to the bulk loader
-        (the store stays atomic: a syntax error half-way restores it)."""
+        (the store stays atomic: a syntax error half-way restores it); it is checked by its graph only,
+        its statements are not read before they are written."""
         rdf = rdf_format(fmt, Path(path).name)
         direct = getattr(self.store, "loads_files_atomically", False)
         if validate or graph is None or rdf.supports_datasets or not direct:
@@ -128,18 +131,19 @@ class Writer:
         return self.write(staged.store, [], user, source=staged.source, validate=validate)
 
     def write(self, added: Store, removed: list[Quad], user: User, *, source: str,
-              validate: bool = True) -> WriteResult:
+              validate: bool = True, api: str | None = None) -> WriteResult:
+        """`api` names the API writing (`access.ANNOTATIONS_API`, …): only its code passes it, and only
+        through it are the graphs and statements it owns written (`access.owning_api`, `ownership`)."""
         with self.lock:
-            return self._checked_write(added, removed, user, source, validate)
+            return self._checked_write(added, removed, user, source, validate, api)
 
     def _checked_write(self, added: Store, removed: list[Quad], user: User, source: str,
-                       validate: bool) -> WriteResult:
-        graphs = {q.graph_name for q in removed} | set(added.named_graphs())
-        self._check_role(user, graphs, validate)
+                       validate: bool, api: str | None = None) -> WriteResult:
+        self.check_permission(added, removed, user, validate=validate, api=api)
         warnings: list[Violation] = []
         clock = time.perf_counter()
         if validate:
-            report = self.check(added, removed)
+            report = self.check(added, removed, user)
             if not report.conforms:
                 raise ValidationFailed(report)
             warnings = report.warnings
@@ -150,10 +154,18 @@ class Writer:
         return result
 
     # -- steps -------------------------------------------------------------------------------
-    def _check_role(self, user: User, graphs: set[NamedNode], validate: bool) -> None:
+    def check_permission(self, added: Store, removed: list[Quad], user: User, *, validate: bool = True,
+                         api: str | None = None) -> None:
+        """The permission step, also for dry runs: the user may write every graph touched (through
+        `api`), and a graph describes its owner's things (`ownership.check`); raises NotAllowed."""
+        graphs = {q.graph_name for q in removed} | set(added.named_graphs())
+        self._check_role(user, graphs, validate, api)
+        ownership.check(self.store, self.names, user, added, removed, api)
+
+    def _check_role(self, user: User, graphs: set[NamedNode], validate: bool, api: str | None = None) -> None:
         if not validate and user.role != "admin":
             raise PermissionError("only an admin may write without validation")
-        check_write(user, graphs, self.names)
+        check_write(user, graphs, self.names, api)
 
     def _write(self, added: Store | None, removed: list[Quad], user: User, *, source: str,
                validated: bool, file: FileSource | None = None) -> WriteResult:
@@ -238,20 +250,34 @@ class Writer:
                                         f"INSERT DATA {{ {quads_to_update_data(quads)} }}"]))
 
     # -- validation --------------------------------------------------------------------------
-    def check(self, added: Store, removed: list[Quad]) -> ValidationReport:
-        """Validate what the touched entities will look like after the change."""
+    def check(self, added: Store, removed: list[Quad], user: User | None = None) -> ValidationReport:
+        """Validate what the touched entities will look like after the change. The classes of the entities
+        it refers to (`sh:class`) are looked up in the graphs `user` may read: a reference to another
+        organisation's private actor must fail as a reference to nothing does, or the answer tells that
+        it exists, and what it is."""
+        known = self._types_seen_by(user)
         existing = self._existing(added, removed)
         if not existing and not removed:
             # Pure additions to graphs without those entities: validate the staged store in place.
             added.bulk_extend(self.context)
             try:
-                return self.validator.validate(added, known=self.store.describe_types)
+                return self.validator.validate(added, known=known)
             finally:
                 added.remove_graph(CONTEXT)
         staging = stage_for_validation(_chain(added, existing), self.context)
         for q in removed:
             staging.remove(q)
-        return self.validator.validate(staging, known=self.store.describe_types)
+        return self.validator.validate(staging, known=known)
+
+    def _types_seen_by(self, user: User | None):
+        if user is None or user.role in ("admin", "facilitator"):  # they read every graph
+            return self.store.describe_types
+        graphs = [g for g in self.store.graphs() if may_read(user, g.value, self.names)] or [self.names.graph("none")]
+
+        def query(text: str):
+            return self.store.query(text, default_graph=graphs, named_graphs=graphs)
+
+        return lambda pairs: known_types(query, pairs, chunk=500)
 
     def _existing(self, added: Store, removed: list[Quad]) -> list[Quad]:
         """Quads the store already holds about the subjects being written, in the same graphs."""

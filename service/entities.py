@@ -1,11 +1,17 @@
 """What an entity page shows: the entity's own statements and the statements that point at it, with
 labels in the reader's language, its kind, and for some kinds a picture (an actor's ego network, an
-indicator's series). Read through the query runner, on the graphs the reader may read."""
+indicator's series). Read through the query runner, on the graphs the reader may read.
+
+A graph describes its owner's things (ARCHITECTURE.md §8, `graph/ownership.py`): the entity's facts are
+what its owner's graphs (and the inferences) say; what another organisation's graph says about it is a
+claim of that organisation, shown apart as theirs ("selon cd62 : …"), never merged into the facts, the
+page's title or its abstract."""
 
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Variable, parse_query_results
 
+from pic.graph import ownership
 from pic.graph.names import PROVENANCE_PATH, Names
 from pic.graph.query_jobs import Job
 from pic.graph.store import bind, bind_rows
@@ -26,8 +32,8 @@ KINDS = {  # class → kind, most specific first
 }
 LABELS = "rdfs:label|skos:prefLabel|dcterms:title"
 OUT = sparql_prefixes() + f"""
-SELECT ?p ?o ?pFr ?pEn ?oFr ?oEn WHERE {{
-  ?s ?p ?o .
+SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
   OPTIONAL {{ ?p rdfs:label ?pFr FILTER (lang(?pFr) = "fr") }}
   OPTIONAL {{ ?p rdfs:label ?pEn FILTER (lang(?pEn) = "en") }}
   OPTIONAL {{ ?o {LABELS} ?oFr FILTER (lang(?oFr) = "fr") }}
@@ -44,6 +50,7 @@ SELECT ?p ?o ?pFr ?pEn ?oFr ?oEn WHERE {{
 }} LIMIT 500"""
 CLASSES = sparql_prefixes() + "SELECT DISTINCT ?class WHERE { ?s a/rdfs:subClassOf* ?class }"
 TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass
@@ -67,18 +74,28 @@ def triples(view, iri: str, graph_format: str):
                         max_rows=100_000))
 
 
-def describe(view, iri: str, lang: str) -> dict | None:
-    """The entity's statements, labelled; None when nothing is said about it."""
+def describe(view, iri: str, lang: str, names: Names | None = None) -> dict | None:
+    """The entity's statements, labelled — its owner's as `statements`, each other organisation's as
+    its `claims` — or None when nothing is said about it."""
     subject = {Variable("s"): NamedNode(iri)}
-    out = [statement(r, lang) for r in solutions(view, bind(OUT, subject))]
-    if not out:
+    rows = list(solutions(view, bind(OUT, subject)))
+    if not rows:
         return None
+    names = names or Names()
+    owners = ownership.owners_from([(r["g"], r["p"].value == RDF_TYPE) for r in rows], names)
+    out: list[Statement] = []
+    claims: dict[str, list[Statement]] = {}
+    for r in rows:
+        who = ownership.speaker(names, r["g"])
+        (out if who is None or who in owners else claims.setdefault(who, [])).append(statement(r, lang))
     incoming = [statement(r, lang) for r in solutions(view, bind(IN, subject))]
     classes = {r["class"].value for r in solutions(view, bind(CLASSES, subject))}
     kind = next((k for c, k in KINDS.items() if c in classes), "thing")
     label = pick(out, ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
                        "http://purl.org/dc/terms/title"), lang) or iri.rsplit("/", 1)[-1]
     return {"iri": iri, "kind": kind, "label": label, "statements": grouped(out, lang),
+            "claims": [{"by": who, "statements": grouped([c for c in said if c not in out], lang)}
+                       for who, said in sorted(claims.items()) if any(c not in out for c in said)],
             "incoming": grouped(incoming, lang),
             "illustrative": any(s.predicate.endswith("#illustrative") and s.value == "true" for s in out)}
 

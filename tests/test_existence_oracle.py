@@ -37,7 +37,7 @@ PATHS = {
     ("POST", "/api/studies/{key}/documents"): "test_a_document_for_a_private_study_is_for_no_study",
     ("POST", "/studies/{key}/documents"): "test_a_document_for_a_private_study_is_for_no_study",
     ("PUT", "/rdf-graphs"): "test_the_graph_store_answers_alike",
-    ("POST", "/rdf-graphs"): "test_the_graph_store_answers_alike",
+    ("POST", "/rdf-graphs"): "test_the_graph_store_answers_alike, test_the_shapes_do_not_know_private_entities",
     ("DELETE", "/rdf-graphs"): "test_the_graph_store_answers_alike",
     ("POST", "/annotations/"): "test_annotating_a_private_entity_is_annotating_an_unknown_one",
     ("PUT", "/annotations/{key}"): "test_a_private_annotation_is_no_annotation",
@@ -174,6 +174,26 @@ def test_references_to_private_entities_are_unknown(app, kind, field, secret, ab
     r = app.post(f"/api/contribute/{kind}", headers=bearer(app, "alice"), json={**values, field: secret,
                                                                                "dry_run": "true"})
     assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("predicate, secret, absent", [
+    ("https://w3id.org/pic-euralens/ontology#producedBy", "actor/secret-actor", "actor/absent-actor"),
+    ("http://www.w3.org/ns/prov#wasDerivedFrom", "study/secret-study", "study/absent-study"),
+])
+def test_the_shapes_do_not_know_private_entities(app, predicate, secret, absent):
+    """The SHACL class checks of a Graph Store write look the referred entity's class up in what the writer
+    may read: an outside test learnt that a private actor existed, and that it was an actor."""
+    def write(ref: str, n: int):
+        turtle = (f"<{ID}study/shape-check-{n}> a <https://w3id.org/pic-euralens/ontology#Study> ; "
+                  f'<http://purl.org/dc/terms/title> "x"@fr ; <http://www.w3.org/2000/01/rdf-schema#label> "x"@fr ; '
+                  f"<https://w3id.org/pic-euralens/ontology#studyStatus> <{ID}study-status/planned> ; "
+                  f'<https://w3id.org/pic-euralens/ontology#expectedYear> "2027"^^<http://www.w3.org/2001/XMLSchema#gYear> ; '
+                  f"<{predicate}> <{ID}{ref}> .")
+        return app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=turtle.encode(),
+                        headers={**bearer(app, "bruno"), "Content-Type": "text/turtle"})
+    secret_answer, absent_answer = write(secret, 1), write(absent, 1)  # refused: nothing is written
+    same(secret_answer, absent_answer, secret_key=secret.split("/")[1], absent_key=absent.split("/")[1])
+    assert secret_answer.status_code == 422, secret_answer.text
 
 
 def test_the_spreadsheet_import_does_not_know_private_entities(app):

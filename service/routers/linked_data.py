@@ -22,7 +22,7 @@ from pic.service import entities, entity_sections
 from pic.service.auth import current_session, current_user
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS
-from pic.service.negotiation import GRAPH_MEDIA, accepted
+from pic.service.negotiation import GRAPH_MEDIA, PAGE_RESPONSES, accepted
 from pic.service.pages import page_link, reader, templates
 from pic.viz import charts, exports, networks
 from pic.viz.filters import Filters
@@ -80,7 +80,7 @@ def not_found(request: Request, lang: str, iri: str, fmt: str):
     return response
 
 
-@router.get("/id/{path:path}", summary="Entité / Entity (content negotiation)")
+@router.get("/id/{path:path}", summary="Entité / Entity (content negotiation)", responses=PAGE_RESPONSES)
 def entity(request: Request, path: str):
     """HTML page, JSON twin, or the entity's statements as Turtle, JSON-LD, N-Triples, RDF/XML."""
     path, fmt = wanted(request, path)
@@ -96,7 +96,7 @@ def entity(request: Request, path: str):
         if answer.rows == 0:
             return not_found(request, lang, iri, fmt)
         return rdf(answer)
-    data = entities.describe(store, iri, lang)
+    data = entities.describe(store, iri, lang, request.app.state.settings.names)
     if data is None:
         return not_found(request, lang, iri, fmt)
     link = page_link(request)
@@ -175,6 +175,7 @@ def twin(data: dict, link, sections: list[dict]) -> dict:
                 for g in groups]
     return {"iri": data["iri"], "kind": data["kind"], "label": data["label"], "illustrative": data["illustrative"],
             "statements": values(data["statements"]), "incoming": values(data["incoming"]),
+            "claims": [{"by": c["by"], "statements": values(c["statements"])} for c in data["claims"]],
             "sections": [{"id": s["id"], "title": s["title"], "rows": [
                 {c: ({"iri": cell["iri"], "label": cell["text"], "page": link(cell["iri"]),
                       "annotations": cell.get("annotations", 0)} if cell.get("iri") else cell["text"])
@@ -210,14 +211,14 @@ def indicator_chart(store, iri: str, lang: str) -> str | None:
     return charts.series_svg(dict(list(series.items())[:8]), unit, last, index)
 
 
-@router.get("/ontology.{suffix}", summary="L'ontologie en RDF / The ontology as RDF")
+@router.get("/ontology.{suffix}", summary="L'ontologie en RDF / The ontology as RDF", responses=PAGE_RESPONSES)
 def ontology_file(request: Request, suffix: str):
     if f".{suffix}" not in SUFFIXES:
         raise HttpError(404, f"no ontology format {suffix!r}: {', '.join(SUFFIXES)}")
     return ontology(request, SUFFIXES[f".{suffix}"])
 
 
-@router.get("/ontology", summary="Ontologie PIC / PIC ontology (content negotiation)")
+@router.get("/ontology", summary="Ontologie PIC / PIC ontology (content negotiation)", responses=PAGE_RESPONSES)
 def ontology(request: Request, fmt: str | None = None):
     """The ontology's documentation page (classes and properties, French and English), or its RDF."""
     if fmt is None:

@@ -1,0 +1,194 @@
+"""A graph describes its owner's things (ARCHITECTURE.md §8, issue 16 finding 3): a partner's graph says
+things about its organisation's entities and links them to any other, never about another's; what one
+organisation's graph says about another's entity is shown as theirs; the graphs and statements an API
+owns (annotations, moderation and accepted links, documents' descriptions) are written through it only."""
+
+import io
+import json
+
+import docx
+import pytest
+
+from pic.graph.access import NotAllowed, User
+from tests.conftest import app_client, bearer
+
+ID = "https://w3id.org/pic-euralens/id/"
+GRAPH = f"{ID}graph/"
+PREFIXES = """@prefix pic: <https://w3id.org/pic-euralens/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+AULA_STUDY = f"{ID}study/etude-aula-proprio"
+CD62_STUDY = f"{ID}study/etude-cd62-lien"
+MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with app_client(tmp_path_factory.mktemp("ownership") / "data", admin_token="admin-token") as c:
+        for key, title, visibility in (("etude-aula-proprio", "Étude AULA propriétaire", "public"),
+                                       ("brouillon-aula-proprio", "Brouillon AULA", "private")):
+            r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
+                "id": key, "title_fr": title, "status": "ongoing", "year": "2026", "visibility": visibility,
+                "abstract_fr": "Une étude de l'AULA sur les jardins."})
+            assert r.status_code == 201, r.text
+        yield c
+
+
+def auth(app, who: str) -> dict:
+    return {"Authorization": "Bearer admin-token"} if who == "admin" else bearer(app, who)
+
+
+def graph_store(app, method: str, graph: str, turtle: str, who: str):
+    return app.request(method, "/rdf-graphs", params={"graph": GRAPH + graph}, content=(PREFIXES + turtle).encode(),
+                       headers={"Content-Type": "text/turtle", **auth(app, who)})
+
+
+def study(iri: str, title: str, extra: str = "") -> str:
+    return (f'<{iri}> a pic:Study ; dcterms:title "{title}"@fr ; rdfs:label "{title}"@fr ; '
+            f'pic:studyStatus <{ID}study-status/planned> ; pic:expectedYear "2026"^^xsd:gYear {extra}.')
+
+
+def test_a_partner_may_not_describe_another_organisations_entity(app):
+    r = graph_store(app, "POST", "partner/cd62", f'<{AULA_STUDY}> dcterms:title "Titre posé par cd62"@fr .', "bruno")
+    assert r.status_code == 403, r.text
+    message = r.json()["error"]["message"]
+    assert AULA_STUDY in message and "belongs to aula" in message, message
+    assert graph_store(app, "PUT", "private/cd62/main", f'<{AULA_STUDY}> rdfs:label "Autre titre"@fr .',
+                       "bruno").status_code == 403
+    # the platform's entities (communes, themes) and the demo's are not a partner's either
+    commune = graph_store(app, "POST", "partner/cd62", f'<{ID}territory/commune/62498> rdfs:label "Lens (cd62)"@fr .',
+                          "bruno")
+    assert commune.status_code == 403 and "the platform" in commune.json()["error"]["message"]
+    demo = graph_store(app, "POST", "partner/cd62", f'<{ID}study/livret-euralens-10> dcterms:title "X"@fr .', "bruno")
+    assert demo.status_code == 403 and "euralens" in demo.json()["error"]["message"]
+    page = app.get("/id/study/etude-aula-proprio")
+    assert "Étude AULA propriétaire" in page.text and "Titre posé par cd62" not in page.text
+    assert app.get("/api/search", params={"q": "titre pose par cd62"}).json()["total"] == 0
+
+
+def test_the_spreadsheet_import_is_held_to_the_same_rule(app):
+    """The row repeats aula's study as it is and adds a theme: nothing the shapes could object to."""
+    csv = "id,title_fr,status,year,themes\netude-aula-proprio,Étude AULA propriétaire,ongoing,2026,culture\n"
+    r = app.post("/api/import/studies", headers=bearer(app, "bruno"), files={"file": ("s.csv", csv.encode())})
+    assert r.status_code == 403, r.text
+    assert "belongs to aula" in r.text
+    ask = f"ASK {{ GRAPH <{GRAPH}partner/cd62> {{ <{AULA_STUDY}> ?p ?o }} }}"
+    assert not app.get("/sparql", params={"query": ask}, headers=auth(app, "admin")).json()["boolean"]
+
+
+def test_a_partner_links_its_own_entities_to_anyone_elses(app):
+    r = graph_store(app, "PUT", "partner/cd62",
+                    study(CD62_STUDY, "Étude cd62 qui s'appuie", f"; prov:wasDerivedFrom <{AULA_STUDY}> "), "bruno")
+    assert r.status_code in (201, 204), r.text
+    more = graph_store(app, "POST", "partner/cd62", f'<{CD62_STUDY}> dcterms:title "cd62 study"@en .', "bruno")
+    assert more.status_code == 204, more.text
+    # a project of cd62 whose role node names aula's actor, using aula's study: the node is the project's
+    project = {"id": "projet-cd62-jardins", "title_fr": "Projet cd62 jardins", "start": "2025-01-15",
+               "participants": "aula:partenaire", "studies_used": "etude-aula-proprio"}
+    assert app.post("/api/contribute/project", json=project, headers=bearer(app, "bruno")).status_code == 201
+    page = app.get("/id/study/etude-aula-proprio").text
+    incoming = page.split('id="incoming"')[1].split("</section>")[0]
+    assert "/id/study/etude-cd62-lien" in incoming and "/id/project/projet-cd62-jardins" in incoming
+    assert 'class="claim"' not in page
+
+
+def test_an_entity_another_organisation_keeps_private_is_nobodys_to_the_writer(app):
+    """Refusing would tell bruno that aula keeps that IRI privately: it answers as for a free one."""
+    answers = {key: graph_store(app, "POST", "partner/cd62", study(f"{ID}study/{key}", "Étude cd62"), "bruno")
+               for key in ("brouillon-aula-proprio", "etude-libre-cd62")}
+    assert all(r.status_code in (201, 204) for r in answers.values()), [r.text for r in answers.values()]
+
+
+def test_what_another_organisation_says_is_shown_as_theirs(app):
+    """A curator's (or older) statement in cd62's graph about aula's study: on the page, cd62's claim."""
+    r = graph_store(app, "POST", "partner/cd62", f'<{AULA_STUDY}> rdfs:label "Titre selon le CD62"@fr .', "fanny")
+    assert r.status_code == 204, r.text
+    page = app.get("/id/study/etude-aula-proprio").text
+    assert page.split("<h1>")[1].split("</h1>")[0].strip() == "Étude AULA propriétaire"
+    table = page.split('id="statements"')[1].split("</section>")[0]
+    claims = table.split('<tr class="claim" data-by="cd62">')
+    assert len(claims) == 2 and "selon cd62 :" in claims[1] and "Titre selon le CD62" in claims[1], table
+    assert "Titre selon le CD62" not in claims[0]  # not among aula's facts
+    assert "according to cd62:" in app.get("/id/study/etude-aula-proprio?lang=en").text
+    twin = app.get("/id/study/etude-aula-proprio?format=json").json()
+    assert "Titre selon le CD62" not in json.dumps(twin["statements"]) and twin["label"] == "Étude AULA propriétaire"
+    assert [c["by"] for c in twin["claims"]] == ["cd62"] and "Titre selon le CD62" in json.dumps(twin["claims"])
+
+
+def test_a_facilitator_curates_a_partner_graph(app):
+    r = graph_store(app, "POST", "partner/aula", f'<{AULA_STUDY}> dcterms:title "Aula\'s own study"@en .', "fanny")
+    assert r.status_code == 204, r.text
+    page = app.get("/id/study/etude-aula-proprio?lang=en").text
+    facts = page.split('id="statements"')[1].split("</section>")[0].split('class="claim"')[0]
+    assert "Aula&#39;s own study" in facts or "Aula's own study" in facts
+
+
+FORGED = f"""<{ID}annotation/forged> a oa:Annotation ; oa:motivatedBy oa:commenting ; dcterms:creator <{ID}user/alice> ;
+  dcterms:created "2026-01-01T00:00:00Z"^^xsd:dateTime ; oa:hasTarget <{AULA_STUDY}> .
+<{ID}user/alice> a <http://xmlns.com/foaf/0.1/Person> ; <http://xmlns.com/foaf/0.1/name> "alice" ;
+  rdfs:label "alice"@fr ; <http://www.w3.org/ns/org#memberOf> <{ID}actor/aula> ."""
+
+
+@pytest.mark.parametrize("graph", ["annotations/cd62", "annotations/cd62/group/habitat", "private/cd62/annotations",
+                                   "hidden/cd62", "moderation", "partner/cd62/link/forged"])
+def test_graphs_an_api_owns_are_not_written_through_the_graph_store(app, graph):
+    for who in ("bruno", "fanny", "admin"):
+        for method in ("PUT", "POST", "DELETE"):
+            r = graph_store(app, method, graph, FORGED, who)
+            assert r.status_code == 403, (who, method, r.text)
+            assert "written only through" in r.json()["error"]["message"]
+    assert app.get("/annotations/", params={"creator": f"{ID}user/alice"}).json()["total"] == 0
+
+
+def test_loads_do_not_write_the_graphs_an_api_owns(app, tmp_path):
+    writer, admin = app.app.state.writer, User("operator", role="admin")
+    path = tmp_path / "forged.ttl"
+    path.write_text(PREFIXES + FORGED)
+    for validate in (True, False):  # through the write path, and the trusted bulk loader
+        with pytest.raises(NotAllowed, match="written only through"):
+            writer.load_file(path, writer.names.annotations("cd62"), admin, validate=validate)
+
+
+def test_an_annotation_is_always_its_signed_in_authors(app):
+    note = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "commenting",
+            "creator": {"id": f"{ID}user/alice", "type": "Person", "name": "alice"},
+            "body": {"type": "TextualBody", "value": "Signé alice ?"}, "target": AULA_STUDY}
+    r = app.post("/annotations/", content=json.dumps(note), headers={"Content-Type": MEDIA, **bearer(app, "bruno")})
+    assert r.status_code == 201, r.text
+    assert r.json()["creator"]["id"] == f"{ID}user/bruno"
+    key = r.headers["location"].rsplit("/", 1)[-1]
+    assert app.delete(f"/annotations/{key}", headers=bearer(app, "alice")).status_code == 403
+    assert app.delete(f"/annotations/{key}", headers=bearer(app, "bruno")).status_code == 204
+
+
+def word_file(text: str) -> bytes:
+    d = docx.Document()
+    d.add_paragraph(text)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def test_documents_descriptions_are_written_by_uploading_only(app):
+    for who in ("bruno", "admin"):
+        for turtle in (f"<{CD62_STUDY}> dcat:distribution <{ID}document/0123456789abcdef> .",
+                       f'<{ID}document/0123456789abcdef> dcterms:title "faux.pdf" .'):
+            r = graph_store(app, "POST", "partner/cd62", turtle, who)
+            assert r.status_code == 403 and "uploading the document" in r.json()["error"]["message"], (who, r.text)
+    r = app.post("/api/studies/etude-aula-proprio/documents", headers=bearer(app, "alice"),
+                 files={"file": ("jardins.docx", word_file("Compte rendu des jardins partagés."))})
+    assert r.status_code == 201, r.text
+    # editing the study with its form keeps the documents the upload described
+    edit = {"title_fr": "Étude AULA propriétaire", "status": "ongoing", "year": "2026",
+            "abstract_fr": "Une étude de l'AULA sur les jardins, revue."}
+    r = app.put("/api/contribute/study/etude-aula-proprio", json=edit, headers=bearer(app, "alice"))
+    assert r.status_code == 200, r.text
+    page = app.get("/id/study/etude-aula-proprio").text
+    assert "revue" in page and "jardins.docx" in page.split('id="section-documents"')[1].split("</section>")[0]
+    # a graph read and written back as it was: what the upload wrote is unchanged, so it may stay
+    mine = app.get("/rdf-graphs", params={"graph": GRAPH + "partner/aula"}, headers={"Accept": "text/turtle"})
+    back = app.put("/rdf-graphs", params={"graph": GRAPH + "partner/aula"}, content=mine.content,
+                   headers={"Content-Type": "text/turtle", **bearer(app, "alice")})
+    assert back.status_code == 204, back.text
