@@ -187,7 +187,8 @@ def test_the_shapes_do_not_know_private_entities(app, predicate, secret, absent)
         turtle = (f"<{ID}study/shape-check-{n}> a <https://w3id.org/pic-euralens/ontology#Study> ; "
                   f'<http://purl.org/dc/terms/title> "x"@fr ; <http://www.w3.org/2000/01/rdf-schema#label> "x"@fr ; '
                   f"<https://w3id.org/pic-euralens/ontology#studyStatus> <{ID}study-status/planned> ; "
-                  f'<https://w3id.org/pic-euralens/ontology#expectedYear> "2027"^^<http://www.w3.org/2001/XMLSchema#gYear> ; '
+                  '<https://w3id.org/pic-euralens/ontology#expectedYear> '
+                  '"2027"^^<http://www.w3.org/2001/XMLSchema#gYear> ; '
                   f"<{predicate}> <{ID}{ref}> .")
         return app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=turtle.encode(),
                         headers={**bearer(app, "bruno"), "Content-Type": "text/turtle"})
