@@ -11,7 +11,7 @@ from datetime import datetime
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph import annotation_model as model
-from pic.graph.access import ANNOTATIONS_API, User
+from pic.graph.access import ANNOTATIONS_API, ANONYMOUS, User, may_read
 from pic.graph.annotation_model import AnnotationError
 from pic.graph.documents import described, text_of
 from pic.graph.history import now
@@ -187,7 +187,23 @@ class Annotations:
             wanted = [term(c).value for c in LINK_KINDS[relation]]
             if not any(c in kinds[entity] for c in wanted):
                 raise AnnotationError("body", f"{relation} links a study to a {' or '.join(LINK_KINDS[relation])}")
-        return parsed, self.graph_for(parsed, user)
+        graph = self.graph_for(parsed, user)
+        if parsed.visibility != "private":
+            self.check_audience(parsed)
+        return parsed, graph
+
+    def check_audience(self, parsed: model.Parsed) -> None:
+        """An annotation shared beyond its organisation may only be about what everyone may read: one on a
+        private study, made public or shared with a group, would publish the study's IRI and quoted
+        passages (derived data is as private as its least public premise)."""
+        iris = [iri for _, iri in parsed.sources]
+        public = [g.value for g in self.writer.store.graphs() if may_read(ANONYMOUS, g.value, self.names)] or [
+            self.names.graph("none").value]  # an empty list would mean every graph to a remote engine
+        seen = self.kinds(iris, public)
+        for where, iri in parsed.sources:
+            if iri not in seen:
+                raise AnnotationError(where, f"{iri} is not public: an annotation about it stays private "
+                                             '(pic:visibility "private")', 422)
 
     def graph_for(self, parsed: model.Parsed, user: User) -> NamedNode:
         if parsed.visibility == "private":

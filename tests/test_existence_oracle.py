@@ -315,3 +315,21 @@ def test_reverting_is_for_facilitators_who_read_everything(app):
     answers = {key: app.post(f"/changes/{key}/revert", headers=bearer(app, "bruno")) for key in (secret, absent)}
     same(answers[secret], answers[absent], secret_key=secret, absent_key=absent)
     assert answers[secret].status_code == 403
+
+
+def test_an_annotation_about_a_private_entity_stays_private(app):
+    """An outside test made a public annotation of aula's own private study: anyone could then read the
+    study's IRI (and could have read quoted passages). Shared beyond its organisation, an annotation may only
+    be about what everyone may read."""
+    alice = {**bearer(app, "alice"), "Content-Type": MEDIA}
+    for visibility in ("public", "group"):
+        extra = {"pic:visibility": visibility}
+        if visibility == "group":
+            extra["pic:group"] = f"{ID}group/culture"
+        r = app.post("/annotations/", content=annotation(f"{ID}study/secret-study", **extra), headers=alice)
+        assert r.status_code in ((422,) if visibility == "public" else (403, 422)), (visibility, r.text)
+    r = app.post("/annotations/", content=annotation(f"{ID}study/secret-study", **{"pic:visibility": "private"}),
+                 headers=alice)
+    assert r.status_code == 201, r.text
+    r = app.post("/annotations/", content=annotation(PUBLIC_STUDY), headers=alice)
+    assert r.status_code == 201, r.text
