@@ -26,6 +26,7 @@ from rich.table import Table
 from pic.graph.access import NotAllowed
 from pic.graph.bootstrap import initialise, is_empty
 from pic.graph.parsing import RdfParseError, parse_file
+from pic.graph.store import open_store
 from pic.graph.write_path import ValidationFailed
 from pic.service.cli_common import CliError, err, local_user, open_writer, out  # noqa: E402
 from pic.service.cli_users import users  # noqa: E402
@@ -335,6 +336,8 @@ def serve(host: Annotated[str | None, typer.Option()] = None,
     from pic.service.app import create_app
 
     settings = Settings()
+    if settings.store == "embedded":  # say it in one line now, not in uvicorn's traceback at start-up
+        open_store(settings).close()
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
                 access_log=settings.access_log)
 
@@ -356,6 +359,11 @@ def main() -> None:
     except (CliError, RdfParseError, NotAllowed, PermissionError, ValueError,
             FileNotFoundError) as e:
         fail(str(e))
+    except OSError as e:
+        if "lock" not in str(e).lower():
+            raise
+        fail(f"the data directory {Settings().data_dir} is in use by another pic process (a running `pic serve` "
+             "or `pic load`): stop it first, or set PIC_DATA_DIR to another directory")
     except (KeyboardInterrupt, typer.Abort):
         fail("interrupted; nothing was changed", 130)
     except Exception as e:
