@@ -1,7 +1,7 @@
 """The map pages in headless Chromium with every request beyond the server blocked: the canvas draws the
 nodes, the legend shows, a filter and the year slider change the map, a click opens the node's page."""
 
-from tests.browser import offline_page
+from tests.browser import offline_page, wait_for
 
 READY = "window.picMap && window.picMap.ready"
 DRAWN_PIXELS = """() => {
@@ -22,7 +22,7 @@ def test_the_cooperation_map_draws_filters_and_opens_a_node(live_server):
         requested = []
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{live_server}/maps/cooperation")
-        page.wait_for_function(READY)
+        wait_for(page, READY)
         everyone = node_count(page)
         assert everyone > 10 and page.evaluate(DRAWN_PIXELS) > 2000  # the canvas really shows the nodes
         legend = page.locator("#legend li")
@@ -32,20 +32,20 @@ def test_the_cooperation_map_draws_filters_and_opens_a_node(live_server):
 
         page.select_option('select[name="theme"]', "https://w3id.org/pic-euralens/id/theme/culture")
         page.wait_for_url("**theme=*")
-        page.wait_for_function(READY)
+        wait_for(page, READY)
         assert 0 < node_count(page) < everyone
         assert "from=" not in page.url  # empty fields stay out of shared links
 
         page.goto(f"{live_server}/maps/cooperation")
-        page.wait_for_function(READY)
+        wait_for(page, READY)
         page.evaluate("""() => { const s = document.getElementById('year'); s.value = 2013;
                                  s.dispatchEvent(new Event('change')); }""")
         page.wait_for_url("**until=2013*")
-        page.wait_for_function(READY)
+        wait_for(page, READY)
         assert "from=2013" in page.url and node_count(page) < everyone
 
         page.goto(f"{live_server}/maps/cooperation")
-        page.wait_for_function(READY)
+        wait_for(page, READY)
         node = "https://w3id.org/pic-euralens/id/actor/louvre-lens"
         x, y = page.evaluate("""(iri) => {
             const net = window.picMap.network;
@@ -64,7 +64,7 @@ def test_the_cooperation_map_draws_filters_and_opens_a_node(live_server):
 def test_clustering_by_community_collapses_groups_and_a_double_click_opens_one(live_server):
     with offline_page(live_server) as (page, blocked):
         page.goto(f"{live_server}/maps/cooperation?cluster=community")
-        page.wait_for_function(READY)
+        wait_for(page, READY)
         clusters = page.evaluate("window.picMap.clusters")
         shown = "window.picMap.network.body.nodeIndices.length"  # the nodes drawn (clusters count one)
         collapsed = page.evaluate(shown)
@@ -78,7 +78,7 @@ def test_clustering_by_community_collapses_groups_and_a_double_click_opens_one(l
 def test_the_knowledge_flow_map_in_english_with_its_sortable_table(live_server):
     with offline_page(live_server) as (page, blocked):
         page.goto(f"{live_server}/maps/knowledge-flows?lang=en&size=betweenness")
-        page.wait_for_function(READY)
+        wait_for(page, READY)
         assert page.evaluate("window.picMap.edges.get()[0].arrows") == "to"
         assert "Knowledge flows" in page.inner_text("h1")
         header = page.locator("#metrics th").nth(3)  # betweenness

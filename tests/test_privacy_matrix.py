@@ -75,6 +75,7 @@ EXEMPT = {
     ("MOUNT", "/static"): "the package's own CSS and scripts, the same bytes for everyone",
     ("GET", "/vendor/vis-network.min.js"): "vis-network from the installed pyvis package, no graph data",
     ("GET", "/vendor/vis-network.css"): "vis-network from the installed pyvis package, no graph data",
+    ("GET", "/vendor/docs/{name}"): "Swagger UI's script, style and icon from the installed package, no graph data",
     ("GET", "/maps/static/{name}"): "the map page's own script and style, files of the package",
     ("GET", "/import/templates/{name}"): "spreadsheet headers built from the column specs, no graph data",
     ("POST", "/update"): "admins only (who read everything); any other role gets 401/403 before parsing",
@@ -404,8 +405,7 @@ PROBES = {
     ("GET", "/contribute"): contributions, ("GET", "/contribute/{kind}"): contributions,
     ("GET", "/contribute/{kind}/{key:path}"): contributions,
     **{("GET", p): pages for p in ("/", "/health", "/workbench", "/ontology", "/ontology.{suffix}", "/login",
-                                   "/account", "/api/me", "/import", "/moderation", "/openapi.json", "/docs",
-                                   "/redoc", "/docs/oauth2-redirect")},
+                                   "/account", "/api/me", "/import", "/moderation", "/openapi.json", "/docs")},
 }
 
 

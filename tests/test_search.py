@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from pic.service.app import create_app
 from pic.service.settings import Settings
-from tests.browser import offline_page
+from tests.browser import offline_page, wait_for
 
 ID = "https://w3id.org/pic-euralens/id/"
 TOKEN = "search-admin"
@@ -105,7 +105,7 @@ def test_the_search_box_on_every_page_autocompletes(live_server):
         page.goto(f"{live_server}/workbench")
         box = page.locator("header input[type=search]")
         box.fill("liev")
-        page.wait_for_function("document.querySelectorAll('#search-suggestions option').length > 0")
+        wait_for(page, "document.querySelectorAll('#search-suggestions option').length > 0")
         assert page.locator("#search-suggestions option").first.get_attribute("value") == "Liévin"
         box.fill("louvre lens")
         box.press("Enter")

@@ -8,6 +8,8 @@ import io
 from matplotlib import rcParams
 from matplotlib.figure import Figure
 
+from pic.viz.svg_attributes import without_style
+
 rcParams["svg.fonttype"] = "none"  # text stays text in the SVG
 rcParams["svg.hashsalt"] = "pic"  # stable ids: the same data gives the same file
 COLOURS = ["#7a4b1f", "#1f77b4", "#2ca02c", "#9467bd", "#d62728", "#8c564b"]
@@ -42,4 +44,4 @@ def series_svg(series: dict[str, dict[int, float]], unit: str, year: int, index_
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = out.getvalue()
-    return svg[svg.index("<svg"):]  # inline in the page: no XML prologue
+    return without_style(svg[svg.index("<svg"):])  # inline in the page: no XML prologue, no CSS

@@ -10,6 +10,7 @@ import networkx as nx
 from matplotlib.figure import Figure
 
 from pic.viz.render import colours, node_label, sizes
+from pic.viz.svg_attributes import without_style
 
 MEDIA_TYPES = {
     "gexf": "application/gexf+xml",
@@ -86,4 +87,8 @@ def drawing(graph: nx.Graph, fmt: str, colour_by: str = "type", size_by: str = "
     out = io.BytesIO()
     fig.savefig(out, format=fmt, bbox_inches=None if small else "tight",
                 metadata={"Date": None} if fmt == "svg" else None)
+    if fmt == "svg":  # no CSS: the pages that inline it allow no inline style
+        svg = out.getvalue().decode()
+        start = svg.index("<svg")
+        return (svg[:start] + without_style(svg[start:])).encode()
     return out.getvalue()

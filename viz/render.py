@@ -16,6 +16,7 @@ from pyvis.network import Network
 from pyvis.node import Node
 
 from pic.viz.filters import METRICS, Filters
+from pic.viz.inline_policy import as_parsed, meta_policy
 from pic.viz.networks import KINDS
 
 VIS_VERSION = "vis-9.1.2"
@@ -157,15 +158,17 @@ def page(graph: nx.Graph, kind: str, filters: Filters, lang: str, *, link, stand
     data = vis_data(graph, filters, lang, link)
     legend = data.pop("legend")
     rows = metrics_rows(graph, lang, link)
+    inline = {}
+    if standalone:  # one file that works offline: scripts and styles inlined, allowed by their hashes
+        inline = {"vis_js": as_parsed(vis_network_js().decode()), "map_js": as_parsed(own_file("map.js")),
+                  "vis_css": as_parsed(vis_network_css().decode()), "map_css": as_parsed(own_file("map.css"))}
+        inline["policy"] = meta_policy(scripts=[inline["vis_js"], inline["map_js"]],
+                                       styles=[inline["vis_css"], inline["map_css"]])
     return ENV.get_template("map.html").render(
         t=TEXT[lang], lang=lang, kind=kind, kinds=KINDS, title=KINDS[kind].title[lang], filters=filters,
         data=data, legend=legend, rows=rows[:TABLE_ROWS], hidden_rows=max(0, len(rows) - TABLE_ROWS), metrics=METRICS,
         standalone=standalone, estimated=graph.graph.get("betweenness_estimated", False),
-        counts={"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
-        vis_js=vis_network_js().decode() if standalone else None,
-        vis_css=vis_network_css().decode() if standalone else None,
-        map_js=own_file("map.js") if standalone else None, map_css=own_file("map.css") if standalone else None,
-        **(context or {}))
+        counts={"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}, **inline, **(context or {}))
 
 
 def own_file(name: str) -> str:

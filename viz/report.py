@@ -12,6 +12,7 @@ import datetime
 import io
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -22,6 +23,7 @@ from pic.graph.web_links import web_link
 from pic.queries.registry import saved_queries
 from pic.viz import charts, exports, networks
 from pic.viz.filters import Filters
+from pic.viz.inline_policy import as_parsed, meta_policy
 from pic.viz.metrics import add_metrics_and_positions
 from pic.viz.networks import query_text, run
 
@@ -281,8 +283,14 @@ def years_with_data(store, dataset=None) -> list[int]:
 
 
 def html(report: dict, standalone: bool = True) -> str:
+    """The report's page (its stylesheet at /maps/static/report.css) or a standalone file: the style
+    inlined and allowed by its hash, no script at all (see `pic.viz.inline_policy`)."""
+    inline = {}
+    if standalone:
+        css = as_parsed(resources.files("pic.viz").joinpath("static", "report.css").read_text(encoding="utf-8"))
+        inline = {"css": css, "policy": meta_policy(scripts=[], styles=[css])}
     return ENV.get_template("report.html").render(r=report, t=report["t"], lang=report["lang"],
-                                                  standalone=standalone)
+                                                  standalone=standalone, **inline)
 
 
 def figures_csv(report: dict) -> bytes:

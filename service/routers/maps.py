@@ -21,7 +21,8 @@ from pic.viz.filters import Filters
 from pic.viz.networks import KINDS, UnknownNode
 
 router = APIRouter(tags=["Maps"])
-OWN_FILES = {"map.js": "text/javascript; charset=utf-8", "map.css": "text/css; charset=utf-8"}
+OWN_FILES = {"map.js": "text/javascript; charset=utf-8", "map.css": "text/css; charset=utf-8",
+             "report.css": "text/css; charset=utf-8"}  # the report's page links its stylesheet here
 
 
 def read_filters(request: Request, ignore: tuple[str, ...] = ()) -> Filters:
@@ -70,7 +71,8 @@ def vis_css():
                     headers={"Cache-Control": "public, max-age=86400"})
 
 
-@router.get("/maps/{kind}/changes", summary="Ce qui a changé / What changed between two years")
+@router.get("/maps/{kind}/changes", summary="Ce qui a changé / What changed between two years",
+            responses={200: {"content": {"text/html": {}}}})
 def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
     """New and lost ties, newcomers and those who left, between the networks of two years.
     `Accept: application/json` (or `/changes?format=json`) gives the JSON twin."""
