@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import User
+from pic.graph.spreadsheet_rows import DEFAULT_LIMITS, SheetLimits, read_rows
 from pic.graph.store import bind_rows
 from pic.graph.visible import seen_by
 
@@ -130,23 +131,6 @@ def template(kind: str, fmt: str = "csv") -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow([c.name for c in columns])
     return out.getvalue().encode("utf-8")
-
-
-def read_rows(data: bytes, filename: str) -> list[list[str]]:
-    """Rows of cells as text, from CSV (UTF-8, `,` or `;`) or XLSX (first sheet)."""
-    if filename.lower().endswith(".xlsx"):
-        from zipfile import BadZipFile
-
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except (BadZipFile, KeyError, OSError) as e:
-            raise ValueError(f"{filename} is not a readable XLSX file ({e})") from None
-        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    text = data.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
 def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store) -> Plan:
@@ -305,15 +289,16 @@ def shape_problems(result: Plan, violations) -> None:
         result.problems.append(Problem(number, by_predicate.get(v.path or ""), v.message_en))
 
 
-def run_import(writer, kind: str, data: bytes, filename: str, org: str, user: User, *, dry_run: bool) -> Plan:
+def run_import(writer, kind: str, data: bytes, filename: str, org: str, user: User, *, dry_run: bool,
+               limits: SheetLimits = DEFAULT_LIMITS) -> Plan:
     """Check everything; then, unless it is a dry run and if nothing is wrong, write it as one change.
-    References are looked up in what `user` may read."""
+    References are looked up in what `user` may read; a file past `limits` is `SheetTooLarge`."""
     graph = writer.names.partner(org)
-    result = plan(kind, read_rows(data, filename), writer.names.base, graph,
+    result = plan(kind, read_rows(data, filename, limits), writer.names.base, graph,
                   seen_by(writer.store, user, writer.names))
     if result.problems or result.staged is None:
         return result
-    report = writer.check(result.staged, [])
+    report = writer.check(result.staged, [], user)
     if not report.conforms:
         shape_problems(result, report.violations)
         return result

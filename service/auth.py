@@ -51,8 +51,32 @@ def current_session(request: Request):
 def check_csrf(request: Request, token: str | None) -> None:
     """Forms sent with a session cookie carry the session's CSRF token (cookie alone is not enough)."""
     session = current_session(request)
-    if session is None or not token or not hmac.compare_digest(token, session.csrf):
+    if session is None or not token or not hmac.compare_digest(token.encode(), session.csrf.encode()):
         raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
+
+
+def by_cookie(request: Request) -> bool:
+    """Whether a request is authenticated (if at all) by the session cookie rather than a bearer token.
+    A browser sends the cookie whichever site made it send the request, so such a request changes
+    something only with the session's CSRF token too. A browser never adds a bearer token by itself."""
+    return not request.headers.get("authorization")
+
+
+def check_write_csrf(request: Request, token: str | None = None) -> None:
+    """A state-changing request authenticated by the session cookie carries the session's CSRF token:
+    `token` (the form's `csrf` field or the JSON body's) or the `X-CSRF-Token` header. Bearer-token
+    requests need none."""
+    if by_cookie(request):
+        check_csrf(request, (token if isinstance(token, str) else None) or request.headers.get("x-csrf-token"))
+
+
+def form_session(request: Request):
+    """The session of a form post, asked before its body is read: a form is only ever sent by a signed-in
+    browser, so without a session it is refused at once (403, as it would be for its missing CSRF token)."""
+    session = current_session(request)
+    if session is None:
+        raise HttpError(403, "sign in, then send the form from its page (with its CSRF token)", field="csrf")
+    return session
 
 
 def require_writer(user: User) -> None:
@@ -65,5 +89,3 @@ def require_admin(user: User) -> None:
         raise HttpError(401, "this needs an admin token", {"WWW-Authenticate": "Bearer"})
     if user.role != "admin":
         raise HttpError(403, "this needs the admin role")
-
-

@@ -59,6 +59,14 @@ class Settings(BaseSettings):
     sign_in_window: float = 900.0
     parser_processes: int = 2
     """Processes reading SPARQL texts for /sparql and /update (see service/parser_pool.py)."""
+    max_form_bytes: int = 1_000_000
+    """Largest JSON or form body (annotations, contributions, moderation, sign-in; 413 beyond), read
+    with this limit as it streams in, after the permission check."""
+    max_import_rows: int = 20_000
+    """Rows under the header a spreadsheet import reads at most (413 beyond, the rest left unread): a
+    0.3 MB XLSX can hold a million rows, and reading them all cost a minute of CPU."""
+    max_import_cells: int = 1_000_000
+    """Cells a spreadsheet import reads at most, empty ones included (413 beyond)."""
 
     @property
     def names(self) -> Names:

@@ -4,10 +4,12 @@ the account page with API tokens, and `/api/me`."""
 import hmac
 import secrets
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from pic.service.auth import SESSION_COOKIE, check_csrf, current_session, current_user
+from pic.service.auth import SESSION_COOKIE, check_csrf, current_session, current_user, form_session
+from pic.service.bodies import form_openapi, limited_fields
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
@@ -31,11 +33,26 @@ def login_page(request: Request, error: str | None = None):
     return response
 
 
-@router.post("/login", summary="Connexion / Sign in")
-def login(request: Request, name: str = Form(...), password: str = Form(...), csrf: str = Form("")):
+async def form_fields(request: Request) -> dict[str, str]:
+    return await limited_fields(request, request.app.state.settings.max_form_bytes)
+
+
+@router.post("/login", summary="Connexion / Sign in", openapi_extra=form_openapi(("name", "password", "csrf")))
+async def login(request: Request):
+    """The sign-in form (`name`, `password`, and the CSRF token of the login page's cookie)."""
     expected = request.cookies.get(LOGIN_CSRF, "")
-    if not expected or not hmac.compare_digest(csrf, expected):
+    if not expected:  # no login page was shown to this browser: refused before the body is read
         raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
+    fields = await form_fields(request)
+    if not hmac.compare_digest(fields.get("csrf", "").encode(), expected.encode()):
+        raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
+    name, password = fields.get("name"), fields.get("password")
+    if name is None or password is None:
+        raise HttpError(422, "send the name and the password", field="password" if name is not None else "name")
+    return await run_in_threadpool(sign_in, request, name, password)
+
+
+def sign_in(request: Request, name: str, password: str):
     throttle = request.app.state.sign_in_throttle
     address = request.client.host if request.client else "unknown"
     wait = throttle.wait(name, address)
@@ -55,9 +72,10 @@ def login(request: Request, name: str = Form(...), password: str = Form(...), cs
     return response
 
 
-@router.post("/logout", summary="Déconnexion / Sign out")
-def logout(request: Request, csrf: str = Form("")):
-    check_csrf(request, csrf)
+@router.post("/logout", summary="Déconnexion / Sign out", openapi_extra=form_openapi(("csrf",)))
+async def logout(request: Request):
+    form_session(request)  # before the body is read
+    check_csrf(request, (await form_fields(request)).get("csrf"))
     request.app.state.accounts.logout(request.cookies[SESSION_COOKIE])
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -74,11 +92,13 @@ def account(request: Request, token: str | None = None):
         "t": STRINGS[lang], "lang": lang, "user": session.user, "csrf": session.csrf, "token": token})
 
 
-@router.post("/account/tokens", response_class=HTMLResponse, summary="Nouveau jeton d'API / New API token")
-def new_token(request: Request, label: str = Form(""), csrf: str = Form("")):
-    check_csrf(request, csrf)
-    session = current_session(request)
-    token = request.app.state.accounts.new_token(session.user.name, label[:100])
+@router.post("/account/tokens", response_class=HTMLResponse, summary="Nouveau jeton d'API / New API token",
+             openapi_extra=form_openapi(("label", "csrf")))
+async def new_token(request: Request):
+    session = form_session(request)  # before the body is read
+    fields = await form_fields(request)
+    check_csrf(request, fields.get("csrf"))
+    token = request.app.state.accounts.new_token(session.user.name, fields.get("label", "")[:100])
     return account(request, token=token)
 
 

@@ -20,6 +20,7 @@ from pyoxigraph import RdfFormat, Triple, serialize
 from pic.graph.annotation_model import CONTEXT, MOTIVATIONS, AnnotationError
 from pic.graph.annotations import Annotations, Stored
 from pic.service.auth import check_csrf, current_user, require_writer
+from pic.service.bodies import limited_json
 from pic.service.errors import HttpError, checked_iri
 from pic.service.negotiation import accepted
 
@@ -82,13 +83,7 @@ async def body_of(request: Request):
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in ("application/ld+json", "application/json"):
         raise HttpError(415, f"send the annotation as {MEDIA}", field="content-type")
-    raw = await request.body()
-    if len(raw) > 1_000_000:
-        raise HttpError(413, "an annotation is at most 1 MB")
-    try:
-        return json.loads(raw)
-    except ValueError as e:
-        raise HttpError(400, f"not JSON-LD: {e}", field="body") from None
+    return await limited_json(request, request.app.state.settings.max_form_bytes, "JSON-LD")
 
 
 def failed(e: AnnotationError) -> HttpError:

@@ -1,11 +1,11 @@
 """Partners' contributions: forms (`/contribute…`, session cookie + CSRF token) and the JSON API
-(`/api/contribute/{kind}…`, token or session) over `graph/contributions.py`. Problems come back next to
-their field — in the form, and as `problems: [{field, message}]` with 422 in JSON."""
+(`/api/contribute/{kind}…`, token, or session with its CSRF token in `X-CSRF-Token`) over
+`graph/contributions.py`. Problems come back next to their field — in the form, and as
+`problems: [{field, message}]` with 422 in JSON."""
 
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pyoxigraph import Literal, Variable
@@ -15,7 +15,8 @@ from pic.graph.access import User, may_read
 from pic.graph.spreadsheet_import import KINDS
 from pic.graph.store import bind
 from pic.ontology.namespaces import sparql_prefixes
-from pic.service.auth import check_csrf, current_session, current_user, require_writer
+from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
+from pic.service.bodies import json_openapi, limited_fields, limited_object
 from pic.service.entities import solutions
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
@@ -61,13 +62,16 @@ async def save(request: Request, user: User, kind: str, values: dict, key: str |
 
 
 # -- JSON API ---------------------------------------------------------------------------------------
-async def api_save(request: Request, kind: str, values: dict, key: str | None):
-    """The write's result, or the response to send instead (problems, or a dry run's all-clear)."""
+async def api_save(request: Request, kind: str, key: str | None):
+    """The write's result, or the response to send instead (problems, or a dry run's all-clear). Who
+    writes is checked before the body is read, and the body read with its limit."""
     user = current_user(request)
     require_writer(user)
+    check_write_csrf(request)
     columns(kind)
+    values = await limited_object(request, request.app.state.settings.max_form_bytes)
     try:
-        result = await save(request, user, kind, dict(values), key)
+        result = await save(request, user, kind, values, key)
     except contributions.Problems as e:
         return problems_body(e)
     return JSONResponse({"dry_run": True, "problems": []}) if result is None else result
@@ -81,11 +85,13 @@ def fields(kind: str):
             "visibility": ["public", "private", "embargo"]}
 
 
-@router.post("/api/contribute/{kind}", status_code=201, summary="Créer / Create")
-async def create(request: Request, kind: str, values: Annotated[dict, Body()]):
+@router.post("/api/contribute/{kind}", status_code=201, summary="Créer / Create",
+             openapi_extra=json_openapi("the fields, and `visibility`, `embargo_until`, `org`, `dry_run`"))
+async def create(request: Request, kind: str):
     """Fields as JSON (`{"id": …, "title_fr": …}`, plus `visibility`, `embargo_until`, `org`, `dry_run`);
-    201 with `Location` (the entity's page), or 422 with every problem by field."""
-    result = await api_save(request, kind, values, None)
+    201 with `Location` (the entity's page), or 422 with every problem by field. With the session cookie
+    instead of a token, the session's CSRF token comes along (`X-CSRF-Token` header)."""
+    result = await api_save(request, kind, None)
     if isinstance(result, Response):
         return result
     iri = touched(result, request)
@@ -105,9 +111,10 @@ def current(request: Request, kind: str, key: str):
             "visibility": visibility, "embargo_until": until, "org": writer.names.owner_of(graph)}
 
 
-@router.put("/api/contribute/{kind}/{key:path}", summary="Remplacer / Replace")
-async def replace(request: Request, kind: str, key: str, values: Annotated[dict, Body()]):
-    result = await api_save(request, kind, values, key)
+@router.put("/api/contribute/{kind}/{key:path}", summary="Remplacer / Replace",
+            openapi_extra=json_openapi("the fields, as for POST"))
+async def replace(request: Request, kind: str, key: str):
+    result = await api_save(request, kind, key)
     if isinstance(result, Response):
         return result
     return {"change": result.change.value, "added": result.added, "removed": result.removed}
@@ -117,6 +124,7 @@ async def replace(request: Request, kind: str, key: str, values: Annotated[dict,
 async def remove(request: Request, kind: str, key: str):
     user = current_user(request)
     require_writer(user)
+    check_write_csrf(request)
     columns(kind)
     try:
         await run_in_threadpool(contributions.delete, request.app.state.writer, kind, key, user)
@@ -205,10 +213,10 @@ async def post_edit(request: Request, kind: str, key: str):
 
 async def post_form(request: Request, kind: str, key: str | None):
     columns(kind)
-    values = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    check_csrf(request, values.get("csrf"))
-    user = current_session(request).user
+    user = form_session(request).user  # before the body is read
     require_writer(user)
+    values = await limited_fields(request, request.app.state.settings.max_form_bytes)
+    check_csrf(request, values.get("csrf"))
     visibility, until = values.get("visibility", "public"), values.get("embargo_until")
     if values.pop("delete", None) and key:
         try:

@@ -3,16 +3,15 @@
 (`/id/document/{id}/text`, what search indexes and annotations anchor to). A document is readable by
 whoever may read the graph that describes it: a private study's files stay private."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
-from pic.graph.documents import DocumentError, attach, described, file_of, text_of
-from pic.service.auth import check_csrf, current_user, require_writer
+from pic.graph.documents import DocumentError, attach, described, file_of, stored_text
+from pic.service.auth import check_csrf, check_write_csrf, current_user, form_session, require_writer
+from pic.service.bodies import limited_upload, upload_openapi
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, checked_iri
 from pic.service.pages import reader
@@ -20,17 +19,12 @@ from pic.service.pages import reader
 router = APIRouter(tags=["Documents"])
 
 
-async def receive(request: Request, key: str, file: UploadFile):
-    user = current_user(request)
-    require_writer(user)
+async def receive(request: Request, key: str, user, filename: str | None, data: bytes):
     settings = request.app.state.settings
-    data = await file.read(settings.max_document_bytes + 1)
-    if len(data) > settings.max_document_bytes:
-        raise HttpError(413, f"the file is larger than {settings.max_document_bytes} bytes", field="file")
     study = NamedNode(f"{settings.base_iri}study/{key}")
     try:
         return await run_in_threadpool(attach, request.app.state.writer, settings.documents_dir, study,
-                                       file.filename or "document", data, user, settings.max_document_bytes)
+                                       filename or "document", data, user, settings.max_document_bytes)
     except DocumentError as e:
         raise HttpError(415 if "is a PDF" in str(e) else 400, str(e), field="file") from None
     except LookupError as e:
@@ -39,21 +33,31 @@ async def receive(request: Request, key: str, file: UploadFile):
         raise HttpError(403, f"only the study's organisation may add its documents ({e})") from None
 
 
-@router.post("/api/studies/{key}/documents", status_code=201, summary="Déposer un document / Upload a document")
-async def upload(request: Request, key: str, file: Annotated[UploadFile, File()]):
-    """A PDF, DOCX or ODT file for the study (size-limited); 201 with the document's IRI and checksum."""
-    done = await receive(request, key, file)
+@router.post("/api/studies/{key}/documents", status_code=201, summary="Déposer un document / Upload a document",
+             openapi_extra=upload_openapi())
+async def upload(request: Request, key: str):
+    """A PDF, DOCX or ODT file for the study, as the multipart field `file` (size-limited); 201 with the
+    document's IRI and checksum. With the session cookie instead of a token, the session's CSRF token
+    comes along in the `X-CSRF-Token` header."""
+    user = current_user(request)
+    require_writer(user)
+    check_write_csrf(request)  # both before the body is read
+    filename, data, _ = await limited_upload(request, request.app.state.settings.max_document_bytes)
+    done = await receive(request, key, user, filename, data)
     page = "/id/" + done.document.value[len(request.app.state.settings.base_iri):]
     return JSONResponse({"document": done.document.value, "sha256": done.sha256, "media_type": done.media_type,
                          "bytes": done.size, "text_characters": done.text_chars, "file": f"{page}/file",
                          "text": f"{page}/text"}, 201, headers={"Location": page})
 
 
-@router.post("/studies/{key}/documents", summary="Déposer un document (formulaire) / Upload a document (form)")
-async def upload_form(request: Request, key: str, file: Annotated[UploadFile, File()],
-                      csrf: Annotated[str, Form()] = ""):
-    check_csrf(request, csrf)
-    await receive(request, key, file)
+@router.post("/studies/{key}/documents", summary="Déposer un document (formulaire) / Upload a document (form)",
+             openapi_extra=upload_openapi(("csrf",)))
+async def upload_form(request: Request, key: str):
+    user = form_session(request).user  # before the body is read
+    require_writer(user)
+    filename, data, fields = await limited_upload(request, request.app.state.settings.max_document_bytes)
+    check_csrf(request, fields.get("csrf"))
+    await receive(request, key, user, filename, data)
     return RedirectResponse(f"/id/study/{key}#section-documents", status_code=303)
 
 
@@ -82,4 +86,7 @@ def download(request: Request, document_id: str):
 @router.get("/id/document/{document_id}/text", summary="Texte d'un document / A document's text")
 def text(request: Request, document_id: str):
     sha, _ = readable_checksum(request, document_id)
-    return PlainTextResponse(text_of(request.app.state.settings.documents_dir, sha), headers={"ETag": f'"{sha}"'})
+    found = stored_text(request.app.state.settings.documents_dir, sha)
+    if found is None:
+        raise HttpError(404, "the document's text is missing from this deployment")
+    return PlainTextResponse(found, headers={"ETag": f'"{sha}"'})

@@ -1,14 +1,14 @@
 """Spreadsheet import over HTTP: the templates to download, and `POST /api/import/{kind}` (a CSV or XLSX
 file; `dry_run=true` reports every problem with row and column and writes nothing)."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from pic.graph.spreadsheet_import import KINDS, read_rows, run_import, template
-from pic.service.auth import check_csrf, current_session, current_user, require_writer
+from pic.graph.spreadsheet_import import KINDS, run_import, template
+from pic.graph.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
+from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
+from pic.service.bodies import limited_upload, upload_openapi
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
@@ -27,14 +27,18 @@ def get_template(name: str):
                     headers={"Content-Disposition": f'attachment; filename="pic-{kind}.{fmt}"'})
 
 
-@router.post("/api/import/{kind}", summary="Importer un tableur / Import a spreadsheet")
-async def import_file(request: Request, kind: str, file: Annotated[UploadFile, File()], dry_run: bool = False,
+@router.post("/api/import/{kind}", summary="Importer un tableur / Import a spreadsheet",
+             openapi_extra=upload_openapi())
+async def import_file(request: Request, kind: str, dry_run: bool = False,
                       org: str | None = Query(None, description="Admins and facilitators: the organisation")):
-    """All the problems (row, column, message) and nothing written, or one atomic, attributed change."""
+    """A CSV or XLSX file as the multipart field `file`: all the problems (row, column, message) and
+    nothing written, or one atomic, attributed change. With the session cookie instead of a token, the
+    session's CSRF token comes along in the `X-CSRF-Token` header."""
     user = current_user(request)
     target = receiving(user, kind, org)
-    data = await upload(request, file)
-    result = await checked_import(request, kind, data, file.filename, target, user, dry_run)
+    check_write_csrf(request)  # both before the body is read
+    filename, data, _ = await limited_upload(request, request.app.state.settings.max_upload_bytes)
+    result = await checked_import(request, kind, data, filename, target, user, dry_run)
     body = {"kind": kind, "rows": result.rows, "dry_run": dry_run, "written": not dry_run and not result.problems,
             "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems]}
     return JSONResponse(body, status_code=422 if result.problems else 200)
@@ -51,18 +55,17 @@ def receiving(user, kind: str, org: str | None) -> str:
     return target
 
 
-async def upload(request: Request, file: UploadFile) -> bytes:
-    limit = request.app.state.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise HttpError(413, f"the file is larger than {limit} bytes", field="file")
-    return data
+def limits(request: Request) -> SheetLimits:
+    settings = request.app.state.settings
+    return SheetLimits(settings.max_import_rows, settings.max_import_cells, settings.max_upload_bytes)
 
 
 async def checked_import(request: Request, kind: str, data: bytes, filename: str | None, org: str, user, dry_run):
     try:
         return await run_in_threadpool(run_import, request.app.state.writer, kind, data,
-                                       filename or "upload.csv", org, user, dry_run=dry_run)
+                                       filename or "upload.csv", org, user, dry_run=dry_run, limits=limits(request))
+    except SheetTooLarge as e:
+        raise HttpError(413, str(e), field="file") from None
     except (UnicodeDecodeError, ValueError) as e:
         raise HttpError(400, f"cannot read the file: {e}", field="file") from None
 
@@ -72,18 +75,19 @@ def import_page(request: Request):
     return import_view(request)
 
 
-@router.post("/import", response_class=HTMLResponse, summary="Importer un tableur / Import a spreadsheet (form)")
-async def import_form(request: Request, kind: Annotated[str, Form()], file: Annotated[UploadFile, File()],
-                      csrf: Annotated[str, Form()] = "", dry_run: Annotated[str, Form()] = "",
-                      org: Annotated[str, Form()] = ""):
+@router.post("/import", response_class=HTMLResponse, summary="Importer un tableur / Import a spreadsheet (form)",
+             openapi_extra=upload_openapi(("kind", "csrf", "dry_run", "org")))
+async def import_form(request: Request):
     """The sheet shown back with each problem next to its row and cell; nothing written unless all is well."""
-    check_csrf(request, csrf)
-    user = current_session(request).user
-    target = receiving(user, kind, org)
-    data = await upload(request, file)
-    result = await checked_import(request, kind, data, file.filename, target, user, bool(dry_run))
-    rows = read_rows(data, file.filename or "upload.csv")
-    return import_view(request, kind=kind, rows=rows, result=result, dry_run=bool(dry_run))
+    user = form_session(request).user  # before the body is read
+    require_writer(user)
+    filename, data, fields = await limited_upload(request, request.app.state.settings.max_upload_bytes)
+    check_csrf(request, fields.get("csrf"))
+    kind, dry_run = fields.get("kind", ""), bool(fields.get("dry_run"))
+    target = receiving(user, kind, fields.get("org", ""))
+    result = await checked_import(request, kind, data, filename, target, user, dry_run)
+    rows = read_rows(data, filename or "upload.csv", limits(request))
+    return import_view(request, kind=kind, rows=rows, result=result, dry_run=dry_run)
 
 
 def import_view(request: Request, *, kind: str = "studies", rows=None, result=None, dry_run=False):

@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pic.graph.annotation_model import AnnotationError
 from pic.graph.moderation import ModerationError, decide, decision, hide, restore
 from pic.ontology.namespaces import sparql_prefixes
-from pic.service.auth import check_csrf, current_session, current_user, require_writer
+from pic.service.auth import check_write_csrf, current_session, current_user, require_writer
+from pic.service.bodies import limited_fields, limited_object, media_type
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import page_link, templates
@@ -25,18 +26,20 @@ SELECT DISTINCT ?a WHERE { GRAPH ?g { ?a oa:motivatedBy oa:linking ; oa:hasBody/
 HIDDEN = sparql_prefixes() + "SELECT ?a WHERE { GRAPH ?g { ?a pic:hiddenBy ?who } }"
 
 
-async def form_or_json(request: Request) -> dict:
-    if request.headers.get("content-type", "").startswith("application/json"):
-        return await request.json()
-    return dict(await request.form())
-
-
-async def moderator(request: Request, values: dict):
+async def moderator(request: Request, roles: tuple[str, ...] | None = None):
+    """Who asks, and what they send: permission first (the role, when `roles` says one), then the body
+    (a form, or a JSON object) read with its limit, then the CSRF token of a session-cookie request."""
     user = current_user(request)
     require_writer(user)
-    if not request.headers.get("authorization"):
-        check_csrf(request, values.get("csrf"))
-    return user
+    if roles and user.role not in roles:
+        raise HttpError(403, "moderation needs the facilitator role")
+    limit = request.app.state.settings.max_form_bytes
+    if media_type(request) == "application/json":
+        values = await limited_object(request, limit)
+    else:
+        values = await limited_fields(request, limit)
+    check_write_csrf(request, values.get("csrf"))
+    return user, values
 
 
 def done(request: Request, values: dict, body: dict):
@@ -47,8 +50,7 @@ def done(request: Request, values: dict, body: dict):
 
 @router.post("/annotations/{key}/flag", summary="Signaler une annotation / Flag an annotation")
 async def flag(request: Request, key: str):
-    values = await form_or_json(request)
-    user = await moderator(request, values)
+    user, values = await moderator(request)
     store, stored = fetch(request, key, user)
     data = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "moderating",
             "target": stored.iri}
@@ -62,10 +64,7 @@ async def flag(request: Request, key: str):
 
 
 async def facilitate(request: Request, key: str, action):
-    values = await form_or_json(request)
-    user = await moderator(request, values)
-    if user.role not in ("facilitator", "admin"):
-        raise HttpError(403, "moderation needs the facilitator role")
+    user, values = await moderator(request, ("facilitator", "admin"))
     store, stored = fetch(request, key, user)
     try:
         result = await run_in_threadpool(action, store, stored, user, values)
