@@ -15,9 +15,7 @@ from tests.test_write_limits import SAMPLES, marked, write_routes
 ID = "https://w3id.org/pic-euralens/id/"
 STUDY = {"id": "etude-jeton", "title_fr": "Étude du jeton", "status": "ongoing", "year": "2026"}
 ROWS = b"id,title_fr,status,year\netude-importee-jeton,Etude importee,planned,2026\n"
-NOT_YET = "service/routers/graph_store.py and sparql.py (not in this change) take the session cookie alone"
-UNGUARDED = {("PUT", "/rdf-graphs"): NOT_YET, ("POST", "/rdf-graphs"): NOT_YET, ("DELETE", "/rdf-graphs"): NOT_YET,
-             ("POST", "/update"): NOT_YET}
+UNGUARDED: dict[tuple[str, str], str] = {}  # every session write needs the token
 NOT_SESSION_WRITES = {
     ("POST", "/sparql"): "a query",
     ("POST", "/login"): "signing in, guarded by the login page's own token (tests/test_accounts.py)",

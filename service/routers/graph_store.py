@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pic.graph.access import check_write, may_read
 from pic.graph.parsing import parse_bytes
-from pic.service.auth import require_writer
+from pic.service.auth import check_write_csrf, require_writer
 from pic.service.bodies import limited_body
 from pic.service.deps import SettingsDep, StoreDep, UserDep, WriterDep
 from pic.service.errors import HttpError
@@ -78,6 +78,7 @@ async def _body(request: Request, settings) -> tuple[bytes, RdfFormat]:
 
 async def _write(request: Request, settings, store, writer, user, replace: bool) -> Response:
     require_writer(user)
+    check_write_csrf(request)  # a browser's session cookie alone is not enough
     graph = target(request, settings, store, user, must_exist=False, writing=True)
     existed = graph in store.graphs()
     body, fmt = await _body(request, settings)
@@ -101,6 +102,7 @@ async def post_graph(request: Request, settings: SettingsDep, store: StoreDep, w
 async def delete_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep,
                        user: UserDep):
     require_writer(user)
+    check_write_csrf(request)
     graph = target(request, settings, store, user, must_exist=True, writing=True)
     removed = list(store.quads(graph))
     await run_in_threadpool(writer.write, Store(), removed, user, source="Graph Store DELETE")

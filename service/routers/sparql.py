@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pic.graph.history import now, record_change
 from pic.graph.query_jobs import Answer, Job, QueryFailed, for_reader
-from pic.service.auth import require_admin
+from pic.service.auth import check_write_csrf, require_admin
 from pic.service.bodies import limited_body, limited_form, utf8
 from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
@@ -148,6 +148,7 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
     """Apply a SPARQL 1.1 update atomically; needs the admin token. The update is recorded in the
     provenance graph (who, when, the text), the inferred graph and the query replicas refreshed."""
     require_admin(user)
+    check_write_csrf(request)  # a browser's session cookie alone is not enough
     text, _, _, _ = await read_request(request, "update", "application/sparql-update",
                                        settings.max_query_bytes)
     reading = await checked_reading(request, text, settings)
