@@ -70,6 +70,8 @@ def load(file: Path,
          validate: Annotated[bool, typer.Option(help="--no-validate: trusted admin bulk load.")] = True):
     """Load an RDF file into a named graph through the write path."""
     writer = open_writer(Settings())
+    if file.is_file() and file.stat().st_size == 0:
+        raise CliError(f"{file} is empty: nothing was loaded")
     with file_progress(file, "loading") as progress:
         result = writer.load_file(file, _graph(graph), local_user(), fmt=format, validate=validate,
                                   progress=progress)

@@ -28,3 +28,12 @@ def test_a_second_process_on_the_same_data_directory_gets_one_line(tmp_path):
     finally:
         first.terminate()
         first.wait(10)
+
+
+def test_an_empty_file_loads_nothing_and_records_nothing(tmp_path):
+    env = {**os.environ, "PIC_DATA_DIR": str(tmp_path / "data")}
+    (tmp_path / "empty.ttl").write_bytes(b"")
+    r = subprocess.run([PIC, "load", str(tmp_path / "empty.ttl"), "--graph",
+                        "https://w3id.org/pic-euralens/id/graph/partner/x"], env=env, capture_output=True, text=True)
+    assert r.returncode == 1 and r.stderr.strip() == f"Error: {tmp_path / 'empty.ttl'} is empty: nothing was loaded"
+    assert not (tmp_path / "data" / "history").exists() or not list((tmp_path / "data" / "history").iterdir())
