@@ -1,6 +1,7 @@
 """Assemble the FastAPI application: settings, store, query runner, routers. Nothing else lives here."""
 
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from importlib import resources
 
 from fastapi import FastAPI
@@ -75,7 +76,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 index.update(writer.store, settings.base_iri, written.subjects, documents)
 
         reindex(None)
-        writer.listeners += [queries.follow, lambda _: graphs.refresh(), lambda _: groups.refresh(), reindex]
+        def wrote(_) -> None:
+            app.state.last_write = datetime.now(UTC).isoformat(timespec="seconds")
+
+        writer.listeners += [queries.follow, lambda _: graphs.refresh(), lambda _: groups.refresh(), reindex, wrote]
+        app.state.last_write = None
         app.state.search = index
         app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite")
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries

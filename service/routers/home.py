@@ -11,6 +11,7 @@ from pic.graph.store import bind
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import current_user
 from pic.service.entities import annotation_counts, solutions
+from pic.service.health import checks, overall
 from pic.service.i18n import STRINGS
 from pic.service.pages import page_link, reader, templates
 
@@ -55,7 +56,8 @@ def summary(view, lang: str, link) -> dict:
     return {"counts": counts, "graphs": graphs, "latest": latest, "planned": planned}
 
 
-@router.get("/", response_class=HTMLResponse, summary="Accueil / Home")
+@router.get("/", response_class=HTMLResponse, summary="Accueil / Home",
+            responses={200: {"content": {"application/json": {}}}})
 def home(request: Request, format: str | None = None):
     """Counts, named graphs, latest and planned studies; JSON with `Accept: application/json`."""
     view, lang = reader(request)
@@ -69,7 +71,12 @@ def home(request: Request, format: str | None = None):
     return response
 
 
-@router.get("/health", summary="Liveness")
-def health(request: Request) -> dict:
-    """A status only: counts (of graphs, of writes) would tell anyone of private activity."""
-    return {"status": "ok"}
+@router.get("/health", summary="État du service / Health")
+def health(request: Request) -> JSONResponse:
+    """`{"status": "ok"}` or `"degraded"` (then 503) for anyone; with an admin token, each part's state
+    (store, engines, disk, search index, last write). Details stay with admins: timings and the time of
+    the last write would tell anyone of private activity."""
+    parts = checks(request.app.state)
+    status = overall(parts)
+    body = {"status": status, **({"checks": parts} if current_user(request).role == "admin" else {})}
+    return JSONResponse(body, 200 if status == "ok" else 503)
