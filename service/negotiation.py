@@ -9,6 +9,10 @@ GRAPH_MEDIA = {
     "text/turtle": "ttl", "application/x-turtle": "ttl", "application/n-triples": "nt",
     "text/plain": "nt", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
 }
+# What a negotiated page answers, for the OpenAPI schema: HTML, its JSON twin, the RDF serialisations.
+PAGE_RESPONSES = {200: {"content": {media: {} for media in (
+    "text/html", "application/json", "text/turtle", "application/n-triples", "application/ld+json",
+    "application/rdf+xml")}}}
 FORMAT_NAMES = {"json": ("json", None), "xml": ("xml", "rdfxml"), "csv": ("csv", None),
                 "tsv": ("tsv", None), "ttl": (None, "ttl"), "turtle": (None, "ttl"),
                 "nt": (None, "nt"), "jsonld": ("json", "jsonld"), "rdfxml": (None, "rdfxml")}

@@ -3,7 +3,7 @@
 import pytest
 
 from pic.service.routers.moderation import local_path
-from tests.conftest import app_client
+from tests.conftest import app_client, bearer
 
 
 @pytest.fixture(scope="module")
@@ -30,3 +30,11 @@ def test_bad_input_is_never_a_server_error(client, path):
 ])
 def test_moderation_redirects_stay_on_the_site(back, local):
     assert local_path(back) is local
+
+
+@pytest.mark.parametrize("change_id", ["%01", "a%20b", "%C2%8C", "x%60y"])
+def test_reverting_a_change_id_that_is_no_iri_is_a_404(client, change_id):
+    """Found by the schema fuzzing (tests/test_fuzzing.py): a facilitator's revert of such an id was a 500."""
+    r = client.post(f"/changes/{change_id}/revert", headers=bearer(client, "fanny"))
+    assert r.status_code == 404, r.text
+    assert r.json()["error"]["field"] == "change_id", r.text

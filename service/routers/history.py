@@ -22,7 +22,11 @@ async def revert_change(request: Request, change_id: str, csrf: str = Form(""), 
         raise HttpError(403, "reverting a change needs the facilitator role")
     writer = request.app.state.writer
     try:
-        result = await run_in_threadpool(revert, writer, writer.names.change(change_id), user)
+        change = writer.names.change(change_id)
+    except ValueError:  # characters no IRI may hold: it names no change
+        raise HttpError(404, f"no change {change_id!r} in the history", field="change_id") from None
+    try:
+        result = await run_in_threadpool(revert, writer, change, user)
     except CannotRevert as e:
         raise HttpError(404 if isinstance(e, UnknownChange) else 409, str(e)) from None
     if back.startswith("/id/"):
