@@ -56,8 +56,11 @@ def read_rows(data: bytes, filename: str, limits: SheetLimits = DEFAULT_LIMITS) 
         with closing(xlsx_rows(data, filename, limits)) as rows:
             return bounded(rows, limits)
     text = data.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(re.match(r"[^\r\n]*", text).group() or ",", delimiters=",;")
-    return bounded(csv.reader(io.StringIO(text), dialect), limits)
+    # The header holds the template's column names, never quotes: its separator is the file's. (csv.Sniffer
+    # failed on a header of one column and misread `""` inside quoted cells.)
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    return bounded(csv.reader(io.StringIO(text), delimiter=delimiter), limits)
 
 
 def bounded(rows: Iterable[list[str]], limits: SheetLimits) -> list[list[str]]:

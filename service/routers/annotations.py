@@ -25,6 +25,9 @@ from pic.service.errors import HttpError, checked_iri
 from pic.service.negotiation import accepted
 
 router = APIRouter(tags=["Annotations"])
+# What the annotation routes answer, for the OpenAPI schema (the protocol's JSON-LD profile, or Turtle).
+ANNOTATION_MEDIA = {200: {"content": {media: {} for media in (
+    'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', "application/ld+json", "text/turtle")}}}
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 PAGE = 20
 LDP = "http://www.w3.org/ns/ldp#"
@@ -111,7 +114,7 @@ def container_options():
 
 
 @router.head("/annotations/", include_in_schema=False)
-@router.get("/annotations/", summary="Conteneur d'annotations / Annotation container")
+@router.get("/annotations/", summary="Conteneur d'annotations / Annotation container", responses=ANNOTATION_MEDIA)
 def container(request: Request, page: int | None = None, iris: int = 0):
     """The container (LDP basic container and annotation collection), or one of its pages (`?page=0`)."""
     user = current_user(request)
@@ -204,7 +207,7 @@ def annotation_options(key: str):
 
 
 @router.head("/annotations/{key}", include_in_schema=False)
-@router.get("/annotations/{key}", summary="Lire une annotation / Read an annotation")
+@router.get("/annotations/{key}", summary="Lire une annotation / Read an annotation", responses=ANNOTATION_MEDIA)
 def read(request: Request, key: str):
     store, stored = fetch(request, key, current_user(request))
     if wants_turtle(request):

@@ -21,7 +21,7 @@ router = APIRouter(tags=["Documents"])
 
 async def receive(request: Request, key: str, user, filename: str | None, data: bytes):
     settings = request.app.state.settings
-    study = NamedNode(f"{settings.base_iri}study/{key}")
+    study = NamedNode(checked_iri(f"{settings.base_iri}study/{key}", 404, f"no study {key!r}"))
     try:
         return await run_in_threadpool(attach, request.app.state.writer, settings.documents_dir, study,
                                        filename or "document", data, user, settings.max_document_bytes)

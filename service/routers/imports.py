@@ -18,7 +18,9 @@ MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-@router.get("/import/templates/{name}", summary="Modèle de tableur / Spreadsheet template")
+@router.get("/import/templates/{name}", summary="Modèle de tableur / Spreadsheet template",
+            responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument."
+                                                          "spreadsheetml.sheet": {}}}})
 def get_template(name: str):
     kind, _, fmt = name.partition(".")
     if kind not in KINDS or fmt not in MEDIA:

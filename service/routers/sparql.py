@@ -97,7 +97,11 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
 """
 
 
-@router.get("/sparql", summary="SPARQL query (GET), or the service description without `query`")
+@router.get("/sparql", summary="SPARQL query (GET), or the service description without `query`",
+            responses={200: {"content": {media: {} for media in (
+                "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
+                "application/rdf+xml")}}})
 async def sparql_get(request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep,
                      query: str | None = None,
                      default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
