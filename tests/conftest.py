@@ -3,6 +3,8 @@
 Graph tests take the `store` fixture, which runs each test once per backend.
 """
 
+import contextlib
+import io
 import os
 import socket
 import subprocess
@@ -179,9 +181,10 @@ def bearer(client, name: str) -> dict:
 
 
 @contextmanager
-def pic_server(data_dir: Path, users: list[tuple[str, str, str]]):
+def pic_server(data_dir: Path, users: list[tuple[str, str, str]], log: Path | None = None):
     """A `pic serve` of its own on a fresh demo, with users (name, role, org) whose password is
-    `{name}-password`; yields (url, {name: API token}). Admin token `t`."""
+    `{name}-password`; yields (url, {name: API token}). Admin token `t`. `log`: where its standard error
+    (its tracebacks) goes."""
     pic = str(Path(sys.executable).with_name("pic"))
     env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_ADMIN_TOKEN": "t"}
     tokens = {}
@@ -191,8 +194,9 @@ def pic_server(data_dir: Path, users: list[tuple[str, str, str]]):
         tokens[name] = subprocess.run([pic, "user", "token", name], env=env, check=True, capture_output=True,
                                       text=True).stdout.strip().split()[-1]
     port = free_port()
-    process = subprocess.Popen([pic, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    with open(log, "w") if log else contextlib.nullcontext(subprocess.DEVNULL) as stderr:
+        process = subprocess.Popen([pic, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                                   stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, seconds=90)
@@ -205,3 +209,14 @@ def pic_server(data_dir: Path, users: list[tuple[str, str, str]]):
 def snapshot(store) -> set[str]:
     """Every quad of the store as text, to check that a failed write changed nothing."""
     return {str(q) for q in store.quads()}
+
+
+def word_file(text: str) -> bytes:
+    """A one-paragraph DOCX, as a study's document."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -3,13 +3,11 @@
 take it in the `X-CSRF-Token` header, the forms in their `csrf` field; requests with a bearer token need
 none. `/api/import/{kind}` and `/api/studies/{key}/documents` took the cookie alone."""
 
-import io
 
-import docx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import PARTNERS, app_client, bearer
+from tests.conftest import PARTNERS, app_client, bearer, word_file
 from tests.test_write_limits import SAMPLES, marked, write_routes
 
 ID = "https://w3id.org/pic-euralens/id/"
@@ -39,13 +37,6 @@ def signed_in(app, name: str) -> TestClient:
     c.csrf = c.get("/account").text.split('name="csrf" value="')[1].split('"')[0]
     return c
 
-
-def word_file(text: str) -> bytes:
-    d = docx.Document()
-    d.add_paragraph(text)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
 
 
 def refused(r) -> bool:

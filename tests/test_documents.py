@@ -4,14 +4,13 @@ download, extracted text in search, who may add them, and private studies' files
 import hashlib
 import io
 
-import docx
 import pytest
 from fastapi.testclient import TestClient
 from odfdo import Document, Paragraph
 from pypdf import PdfReader
 
 from pic.ontology.demo.documents import pdf
-from tests.conftest import PARTNERS, app_client, bearer
+from tests.conftest import PARTNERS, app_client, bearer, word_file
 
 ID = "https://w3id.org/pic-euralens/id/"
 
@@ -31,13 +30,6 @@ def app(tmp_path_factory):
 def files(app):
     return sorted(p.name for p in app.app.state.settings.documents_dir.iterdir())
 
-
-def word_file(text: str) -> bytes:
-    d = docx.Document()
-    d.add_paragraph(text)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
 
 
 def odt_file(text: str) -> bytes:

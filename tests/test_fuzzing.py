@@ -16,13 +16,11 @@ RUN_LIMIT at most. A failure lists each faulty operation with a curl command tha
 Every operation of the schema must have been tested: one skipped or missing from the report fails too.
 """
 
-import os
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -30,7 +28,7 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from tests.conftest import free_port, wait_until_up
+from tests.conftest import pic_server
 
 pytestmark = pytest.mark.slow
 
@@ -97,30 +95,6 @@ SERVER_ERRORS = {"ST101", "ST102"}  # 5xx; 5xx whose body is not of the declared
 CONTENT_TYPES = {"ST104", "ST105", "ST106"}  # no Content-Type; one the schema does not state; malformed
 
 
-@contextmanager
-def logged_pic_server(data_dir: Path, users: list[tuple[str, str, str]], log: Path):
-    """`tests.conftest.pic_server`, keeping the server's stderr (its tracebacks) in `log`."""
-    pic = str(Path(sys.executable).with_name("pic"))
-    env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_ADMIN_TOKEN": "t"}
-    tokens = {}
-    for name, role, org in users:
-        subprocess.run([pic, "user", "add", name, "--role", role, "--org", org, "--password", f"{name}-password"],
-                       env=env, check=True, capture_output=True)
-        tokens[name] = subprocess.run([pic, "user", "token", name], env=env, check=True, capture_output=True,
-                                      text=True).stdout.strip().split()[-1]
-    port = free_port()
-    with open(log, "w") as stderr:
-        process = subprocess.Popen([pic, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                                   stderr=stderr)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/health", process, seconds=90)
-        yield url, tokens
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
 @dataclass
 class Run:
     identity: str
@@ -182,7 +156,7 @@ def tracebacks(log: str) -> str:
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzzing")
     log = folder / "server.log"
-    with logged_pic_server(folder / "data", USERS, log) as (url, tokens):
+    with pic_server(folder / "data", USERS, log) as (url, tokens):
         yield url, tokens, log
 
 

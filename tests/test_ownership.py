@@ -3,14 +3,12 @@ things about its organisation's entities and links them to any other, never abou
 organisation's graph says about another's entity is shown as theirs; the graphs and statements an API
 owns (annotations, moderation and accepted links, documents' descriptions) are written through it only."""
 
-import io
 import json
 
-import docx
 import pytest
 
 from pic.graph.access import NotAllowed, User
-from tests.conftest import app_client, bearer
+from tests.conftest import app_client, bearer, word_file
 
 ID = "https://w3id.org/pic-euralens/id/"
 GRAPH = f"{ID}graph/"
@@ -162,13 +160,6 @@ def test_an_annotation_is_always_its_signed_in_authors(app):
     assert app.delete(f"/annotations/{key}", headers=bearer(app, "alice")).status_code == 403
     assert app.delete(f"/annotations/{key}", headers=bearer(app, "bruno")).status_code == 204
 
-
-def word_file(text: str) -> bytes:
-    d = docx.Document()
-    d.add_paragraph(text)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
 
 
 def test_documents_descriptions_are_written_by_uploading_only(app):
