@@ -15,3 +15,8 @@ def page_of(iri: str, base: str) -> str:
     if iri.startswith(str(PIC)) or iri == ONTOLOGY_IRI:
         return "/ontology#" + quote(iri.rsplit("#", 1)[-1])
     return web_link(iri)
+
+
+def local_path(back: str) -> bool:
+    """A path on this site: `//host` and `/\\host` are other sites to a browser, and so is any scheme."""
+    return back.startswith("/") and not back.startswith(("//", "/\\")) and not any(ord(c) < 0x20 for c in back)

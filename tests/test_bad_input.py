@@ -2,7 +2,7 @@
 
 import pytest
 
-from pic.service.routers.moderation import local_path
+from pic.service.links import local_path
 from tests.conftest import app_client, bearer
 
 

@@ -13,6 +13,7 @@ from pic.service.auth import check_write_csrf, current_session, current_user, re
 from pic.service.bodies import limited_fields, limited_object, media_type
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
+from pic.service.links import local_path
 from pic.service.pages import page_link, templates
 from pic.service.routers.annotations import fetch, notes, reader_graphs
 
@@ -43,7 +44,7 @@ async def moderator(request: Request, roles: tuple[str, ...] | None = None):
 
 
 def done(request: Request, values: dict, body: dict):
-    if local_path(values.get("back", "")):
+    if isinstance(values.get("back"), str) and local_path(values["back"]):
         return RedirectResponse(values["back"], status_code=303)
     return JSONResponse(body)
 
@@ -136,7 +137,3 @@ def card(store, stored) -> dict:
             "links": [(b.get("pic:relation"), b.get("source")) for b in bodies
                       if isinstance(b, dict) and b.get("pic:relation")]}
 
-
-def local_path(back: str) -> bool:
-    """A path on this site: `//host` and `/\\host` are other sites to a browser, and so is any scheme."""
-    return back.startswith("/") and not back.startswith(("//", "/\\")) and not any(ord(c) < 0x20 for c in back)
