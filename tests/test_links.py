@@ -41,3 +41,25 @@ def test_an_entity_page_shows_a_hostile_iri_as_text(tmp_path):
         hrefs = re.findall(r'href="([^"]*)"', page)
         assert not [h for h in hrefs if not (h.startswith(("/", "?", "#", "http://", "https://")))], hrefs
         assert "javascript:alert(1)" in page  # shown, as text
+
+
+def test_the_report_links_no_hostile_iri(tmp_path):
+    """An outside test gave a planned study the IRI `javascript:alert(21)`: the report (page, download, PDF)
+    linked to it."""
+    with app_client(tmp_path / "data") as client:
+        writer = client.app.state.writer
+        study = NamedNode("javascript:alert(21)")
+        pic = "https://w3id.org/pic-euralens/ontology#"
+        added = Store()
+        graph = writer.names.partner("euralens")
+        from pyoxigraph import Literal
+        for p, o in ((NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(f"{pic}Study")),
+                     (NamedNode("http://purl.org/dc/terms/title"), Literal("Étude hostile", language="fr")),
+                     (NamedNode(f"{pic}studyStatus"), NamedNode(BASE + "study-status/planned")),
+                     (NamedNode(f"{pic}expectedYear"),
+                      Literal("2027", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#gYear")))):
+            added.add(Quad(study, p, o, graph))
+        writer.write(added, [], User("admin", "admin"), source="test", validate=False)
+        page = client.get("/reports/2024", headers={"Accept": "text/html"}).text
+        assert "Étude hostile" in page
+        assert 'href="javascript' not in page.lower()
