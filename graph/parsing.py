@@ -134,7 +134,18 @@ def parse_stream(data, rdf: RdfFormat, graph: NamedNode | None, source: str, siz
     except SyntaxError as e:
         raise as_parse_error(e, source) from None
     refuse_huge_literals(staging, source)
+    refuse_quoted_triples(staging, source)
     return Staged(staging, source, rdf, size)
+
+
+QUOTED = "ASK { GRAPH ?g { ?s ?p ?o } FILTER (isTriple(?s) || isTriple(?o)) }"
+
+
+def refuse_quoted_triples(staging: Store, source: str) -> None:
+    """RDF 1.2 quoted triples (`<< s p o >>`): the platform's graphs, shapes and SPARQL updates are RDF 1.1
+    (one sent to the Graph Store failed with a 500 when the write turned it into an update)."""
+    if staging.query(QUOTED):
+        raise RdfParseError("quoted triples (<< … >>, RDF 1.2) are not accepted: send RDF 1.1", source)
 
 
 MAX_LITERAL_CHARS = 16 * 1024 * 1024

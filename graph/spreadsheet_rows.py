@@ -60,7 +60,10 @@ def read_rows(data: bytes, filename: str, limits: SheetLimits = DEFAULT_LIMITS) 
     # failed on a header of one column and misread `""` inside quoted cells.)
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    return bounded(csv.reader(io.StringIO(text), delimiter=delimiter), limits)
+    try:
+        return bounded(csv.reader(io.StringIO(text), delimiter=delimiter), limits)
+    except csv.Error as e:  # a cell past the csv module's field limit (131,072 characters), a stray NUL
+        raise ValueError(f"the CSV file cannot be read: {e}") from None
 
 
 def bounded(rows: Iterable[list[str]], limits: SheetLimits) -> list[list[str]]:

@@ -68,9 +68,11 @@ async def limited_json(request: Request, limit: int, what: str = "JSON"):
     """A JSON body read with the limit; 400 if it is not JSON (in UTF-8)."""
     raw = await limited_body(request, limit)
     try:
-        return json.loads(raw)
-    except ValueError as e:  # UnicodeDecodeError included
+        data = json.loads(raw)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a "\ud800" escape names no character
+    except ValueError as e:  # UnicodeDecodeError and UnicodeEncodeError included
         raise HttpError(400, f"not {what}: {e}", field="body") from None
+    return data
 
 
 async def limited_object(request: Request, limit: int) -> dict:

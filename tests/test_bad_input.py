@@ -38,3 +38,21 @@ def test_reverting_a_change_id_that_is_no_iri_is_a_404(client, change_id):
     r = client.post(f"/changes/{change_id}/revert", headers=bearer(client, "fanny"))
     assert r.status_code == 404, r.text
     assert r.json()["error"]["field"] == "change_id", r.text
+
+
+def test_hostile_bodies_are_client_errors(client):
+    """Found by an outside test: a lone surrogate escape in JSON, an RDF 1.2 quoted triple, and a CSV cell
+    past the csv module's field limit each gave a 500."""
+
+    alice = bearer(client, "alice")
+    r = client.post("/api/contribute/study", headers={**alice, "Content-Type": "application/json"},
+                    content=b'{"id":"sur1","title_fr":"a\\ud800b","status":"planned","year":"2026"}')
+    assert r.status_code == 400, r.text
+    r = client.post("/rdf-graphs", params={"graph": "https://w3id.org/pic-euralens/id/graph/partner/aula"},
+                    headers={**alice, "Content-Type": "text/turtle"},
+                    content=b'<< <urn:x:a> <urn:x:b> "x" >> <urn:x:p> "y" .')
+    assert r.status_code == 400 and "quoted triples" in r.text, r.text
+    sheet = b"id,title_fr\n" + b"A" * 140_000 + b",x\n"
+    r = client.post("/api/import/studies", headers=alice, files={"file": ("big.csv", sheet)},
+                    data={"dry_run": "true"})
+    assert 400 <= r.status_code < 500, r.text
