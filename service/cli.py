@@ -341,7 +341,8 @@ def serve(host: Annotated[str | None, typer.Option()] = None,
     if settings.store == "embedded":  # say it in one line now, not in uvicorn's traceback at start-up
         open_store(settings).close()
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                access_log=settings.access_log)
+                access_log=settings.access_log, proxy_headers=bool(settings.trusted_proxies),
+                forwarded_allow_ips=settings.trusted_proxies or None)
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     """Failed sign-ins allowed per account within `sign_in_window` seconds (then 429 until the oldest
     expires); an address gets four times as many (several people behind one proxy)."""
     sign_in_window: float = 900.0
+    trusted_proxies: str | None = None
+    """Addresses of the TLS proxy in front (comma-separated) whose `X-Forwarded-For` and
+    `X-Forwarded-Proto` are believed; none by default (uvicorn would believe 127.0.0.1's, and anyone on the
+    machine could then pose as any address to the sign-in throttle)."""
     parser_processes: int = 2
     """Processes reading SPARQL texts for /sparql and /update (see service/parser_pool.py)."""
     max_form_bytes: int = 1_000_000

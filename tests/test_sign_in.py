@@ -45,3 +45,21 @@ def test_a_wrong_password_costs_one_hash_whether_the_user_exists_or_not(tmp_path
         calls.clear()
         assert store.login("no-such-user", "wrong") is None
         assert existing == len(calls) == 1
+
+
+def test_a_forwarded_for_header_does_not_escape_the_address_limit(tmp_path):
+    """An outside test changed `X-Forwarded-For` at each guess from 127.0.0.1: uvicorn believed it, and the
+    per-address limit never applied. No proxy is trusted unless the operator names it."""
+    import httpx
+
+    from tests.conftest import pic_server
+
+    with pic_server(tmp_path / "data", []) as (url, _), httpx.Client(base_url=url, timeout=30) as c:
+        statuses = []
+        for i in range(21):  # the per-address limit is 4 x 5 failures
+            page = c.get("/login")
+            csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+            r = c.post("/login", data={"name": f"nobody-{i}", "password": "wrong", "csrf": csrf},
+                       headers={"X-Forwarded-For": f"10.0.0.{i}"})
+            statuses.append(r.status_code)
+        assert statuses[-1] == 429, statuses
