@@ -183,3 +183,19 @@ def test_documents_descriptions_are_written_by_uploading_only(app):
     back = app.put("/rdf-graphs", params={"graph": GRAPH + "partner/aula"}, content=mine.content,
                    headers={"Content-Type": "text/turtle", **bearer(app, "alice")})
     assert back.status_code == 204, back.text
+
+
+def test_the_edit_form_shows_the_owners_facts_only(app):
+    """An outside test: aula, who cannot see cd62's private study, wrote a title for its IRI in aula's own
+    graph; cd62's edit form then showed both titles, and saving it unchanged made aula's title cd62's."""
+    bruno, alice = bearer(app, "bruno"), bearer(app, "alice")
+    r = app.post("/api/contribute/study", headers=bruno, json={
+        "id": "form-owner-check", "title_fr": "Étude de cd62", "status": "planned", "year": "2027",
+        "visibility": "private"})
+    assert r.status_code == 201, r.text
+    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"},
+                 headers={**alice, "Content-Type": "text/turtle"},
+                 content=f'<{ID}study/form-owner-check> <http://purl.org/dc/terms/title> "Titre d\'aula"@fr .'.encode())
+    assert r.status_code in (201, 204), r.text  # aula may not know the study exists
+    fields = app.get("/api/contribute/study/form-owner-check", headers=bruno).json()["fields"]
+    assert fields["title_fr"] == "Étude de cd62", fields

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pyoxigraph import Literal, Variable
 
-from pic.graph import contributions
+from pic.graph import contributions, ownership
 from pic.graph.access import User, may_read
 from pic.graph.spreadsheet_import import KINDS
 from pic.graph.store import bind
@@ -141,6 +141,10 @@ def readable_owned(request: Request, writer, kind: str, key: str, user: User) ->
         raise HttpError(404, f"no {kind} {key!r} contributed by a partner") from None
     owned = contributions.owned(writer.store, writer.names, subject)
     owned = {g: q for g, q in owned.items() if writer.names.owner_of(g) and may_read(user, g.value, writer.names)}
+    # The form shows the owner's facts only: what another organisation's graph says of the entity is
+    # theirs, and saving the form unchanged would otherwise make it the owner's (an outside test did).
+    theirs = ownership.owners(writer.store, writer.names, user, {subject}).get(subject, set())
+    owned = {g: q for g, q in owned.items() if not theirs or writer.names.owner_of(g) in theirs}
     if not owned:
         raise HttpError(404, f"no {kind} {key!r} contributed by a partner")
     return owned
