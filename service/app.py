@@ -17,6 +17,7 @@ from pic.graph.store import open_store
 from pic.graph.write_path import Writer
 from pic.service import errors
 from pic.service.accounts import Accounts
+from pic.service.metrics import MeasureRequests, Metrics
 from pic.service.parser_pool import ParserPool
 from pic.service.routers import (
     accounts,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reindex(None)
         def wrote(_) -> None:
             app.state.last_write = datetime.now(UTC).isoformat(timespec="seconds")
+            metrics.wrote()
 
         writer.listeners += [queries.follow, lambda _: graphs.refresh(), lambda _: groups.refresh(), reindex, wrote]
         app.state.last_write = None
@@ -100,6 +102,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        expose_headers=["X-PIC-Rows", "X-PIC-Truncated", "X-PIC-Elapsed-Ms"])
     app.add_middleware(SecurityHeaders)
+    metrics = Metrics()
+    app.state.metrics = metrics
+    app.add_middleware(MeasureRequests, metrics=metrics)
     errors.install(app)
     static = resources.files("pic.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -405,7 +405,8 @@ PROBES = {
     ("GET", "/contribute"): contributions, ("GET", "/contribute/{kind}"): contributions,
     ("GET", "/contribute/{kind}/{key:path}"): contributions,
     **{("GET", p): pages for p in ("/", "/health", "/workbench", "/ontology", "/ontology.{suffix}", "/login",
-                                   "/account", "/api/me", "/import", "/moderation", "/openapi.json", "/docs")},
+                                   "/account", "/api/me", "/import", "/moderation", "/openapi.json", "/docs",
+                                   "/metrics")},
 }
 
 

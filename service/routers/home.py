@@ -4,12 +4,13 @@ counted nor listed for those who may not read it."""
 
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pyoxigraph import Literal, Variable
 
 from pic.graph.store import bind
 from pic.ontology.namespaces import sparql_prefixes
-from pic.service.auth import current_user
+from pic.service.auth import current_user, require_admin
 from pic.service.entities import annotation_counts, solutions
 from pic.service.health import checks, overall
 from pic.service.i18n import STRINGS
@@ -80,3 +81,14 @@ def health(request: Request) -> JSONResponse:
     status = overall(parts)
     body = {"status": status, **({"checks": parts} if current_user(request).role == "admin" else {})}
     return JSONResponse(body, 200 if status == "ok" else 503)
+
+
+@router.get("/metrics", summary="Métriques Prometheus / Prometheus metrics (admins)",
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+def metrics(request: Request) -> Response:
+    """Requests and latency by route, SPARQL queries by outcome, writes, the store's size (admin token):
+    counts and timings of writes would tell anyone of private activity."""
+    require_admin(current_user(request))
+    state = request.app.state
+    state.metrics.triples.set(state.writer.store.count())
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
