@@ -15,6 +15,7 @@ from pic.graph.parsing import RdfParseError
 from pic.graph.query_jobs import QueryFailed, QueryTimeout
 from pic.graph.write_path import ValidationFailed
 from pic.queries.registry import ParameterError
+from pic.service.security_headers import with_security_headers
 
 
 class HttpError(Exception):
@@ -46,6 +47,15 @@ def query_position(message: str) -> dict:
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, e: Exception):
+        """Our fault: a 500 in the one error shape, with the security headers (Starlette answers it outside
+        the middleware that adds them). The traceback still goes to the log."""
+        response = JSONResponse(body(500, "internal error: the service's log says what happened"), 500)
+        for name, value in with_security_headers([]):
+            response.headers[name.decode()] = value.decode()
+        return response
+
     @app.exception_handler(HttpError)
     async def http_error(request: Request, e: HttpError):
         return JSONResponse(body(e.status, e.message, **e.where), e.status, headers=e.headers)

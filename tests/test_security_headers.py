@@ -175,3 +175,22 @@ def test_matplotlib_css_becomes_presentation_attributes():
     assert text.get("font-size") == "8px" and text.text == "a <b>" and text.get("stroke-linecap") is None
     with pytest.raises(ValueError, match="font"):
         without_style('<svg xmlns="http://www.w3.org/2000/svg"><text style="font: 8px serif">a</text></svg>')
+
+
+def test_a_server_error_carries_the_headers_too(tmp_path, monkeypatch):
+    """An outside test saw 500 answers as text/plain without the policy: Starlette makes them outside the
+    middleware. Our handler gives them the one error shape and the headers."""
+    from fastapi.testclient import TestClient
+
+    from pic.service.routers import home
+    from tests.conftest import app_client
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault of ours")
+
+    with app_client(tmp_path / "data") as client:
+        monkeypatch.setattr(home, "summary", broken)
+        r = TestClient(client.app, raise_server_exceptions=False).get("/", headers={"Accept": "application/json"})
+        assert r.status_code == 500 and r.json()["error"]["status"] == 500
+        assert "script-src 'self'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
