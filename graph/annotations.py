@@ -11,12 +11,13 @@ from datetime import datetime
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph import annotation_model as model
-from pic.graph.access import ANNOTATIONS_API, ANONYMOUS, User, may_read
+from pic.graph.access import ANNOTATIONS_API, ANONYMOUS, User
 from pic.graph.annotation_model import AnnotationError
 from pic.graph.documents import described, text_of
 from pic.graph.history import now
 from pic.graph.spreadsheet_import import term
 from pic.graph.store import bind, bind_rows
+from pic.graph.visible import seen_by
 from pic.ontology.namespaces import sparql_prefixes
 
 P = sparql_prefixes()
@@ -197,8 +198,7 @@ class Annotations:
         private study, made public or shared with a group, would publish the study's IRI and quoted
         passages (derived data is as private as its least public premise)."""
         iris = [iri for _, iri in parsed.sources]
-        public = [g.value for g in self.writer.store.graphs() if may_read(ANONYMOUS, g.value, self.names)] or [
-            self.names.graph("none").value]  # an empty list would mean every graph to a remote engine
+        public = [g.value for g in seen_by(self.writer.store, ANONYMOUS, self.names).graphs]
         seen = self.kinds(iris, public)
         for where, iri in parsed.sources:
             if iri not in seen:

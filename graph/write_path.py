@@ -36,6 +36,7 @@ from pic.graph.shacl_engine import (
     stage_for_validation,
 )
 from pic.graph.store import Change, FileSource, KnowledgeStore, known_types, quads_to_update_data
+from pic.graph.visible import seen_by
 from pic.ontology import read_bytes
 
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
@@ -272,12 +273,7 @@ class Writer:
     def _types_seen_by(self, user: User | None):
         if user is None or user.role in ("admin", "facilitator"):  # they read every graph
             return self.store.describe_types
-        graphs = [g for g in self.store.graphs() if may_read(user, g.value, self.names)] or [self.names.graph("none")]
-
-        def query(text: str):
-            return self.store.query(text, default_graph=graphs, named_graphs=graphs)
-
-        return lambda pairs: known_types(query, pairs, chunk=500)
+        return lambda pairs: known_types(seen_by(self.store, user, self.names).query, pairs, chunk=500)
 
     def _existing(self, added: Store, removed: list[Quad]) -> list[Quad]:
         """Quads the store already holds about the subjects being written, in the same graphs."""
