@@ -159,7 +159,8 @@ class SearchIndex:
                          + graphs.format(alias="f.") + ")")
             restrict_params += [name, value, *graph_params]
         sql = (f"SELECT e.iri, e.title, snippet(entity, 3, '[', ']', '…', 12), bm25(entity, 0, 0, 10, 1), "
-               f"EXISTS (SELECT 1 FROM title_key k WHERE k.key = ? AND k.iri = e.iri{graphs.format(alias='k.')}) "
+               f"EXISTS (SELECT 1 FROM title_key k WHERE k.key = ? AND k.iri = e.iri{graphs.format(alias='k.')}), "
+               f"e.graph "
                f"FROM entity e WHERE entity MATCH ?{graphs.format(alias='e.')}{restrict}")
         params = [key(text), *graph_params, query, *graph_params, *restrict_params]
         with self.connect() as db:
@@ -182,7 +183,7 @@ class SearchIndex:
             kinds = dict(db.execute(f"SELECT iri, value FROM facet WHERE facet = 'type' AND iri IN "
                                     f"({','.join('?' * len(page))})", [r[0] for r in page]).fetchall()) if page else {}
         hits = [{"iri": r[0], "title": r[1].split(" | ")[0], "titles": r[1].split(" | "), "snippet": r[2],
-                 "type": kinds.get(r[0]), "exact": bool(r[4])} for r in page]
+                 "type": kinds.get(r[0]), "exact": bool(r[4]), "graph": r[5]} for r in page]
         return {"total": len(rows), "hits": hits, "facets": counts}
 
     def labels(self, iris: list[str]) -> dict[str, str]:
@@ -192,6 +193,22 @@ class SearchIndex:
         with self.connect() as db:
             rows = db.execute(f"SELECT iri, title FROM entity WHERE iri IN ({','.join('?' * len(iris))})", iris)
             return {iri: title.split(" | ")[0] for iri, title in rows}
+
+    def titles(self, iris: list[str], readable: list[str] | None) -> dict[str, list[tuple[str, str]]]:
+        """(graph, shown title) of each IRI, graph by graph, in the graphs the reader may read (None: all)."""
+        if not iris or not self.path.exists():
+            return {}
+        sql = f"SELECT iri, graph, title FROM entity WHERE iri IN ({','.join('?' * len(iris))})"
+        params = list(iris)
+        if readable is not None:
+            sql += f" AND graph IN ({','.join('?' * len(readable))})"
+            params += list(readable)
+        found: dict[str, list[tuple[str, str]]] = {}
+        with self.connect() as db:
+            for iri, graph, title in db.execute(sql, params):
+                if title:
+                    found.setdefault(iri, []).append((graph, title.split(" | ")[0]))
+        return found
 
     def suggest(self, text: str, readable: list[str] | None, limit: int = 8) -> list[dict]:
         return [{"iri": h["iri"], "label": h["title"], "type": h["type"]}

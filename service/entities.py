@@ -82,7 +82,9 @@ def describe(view, iri: str, lang: str, names: Names | None = None) -> dict | No
     if not rows:
         return None
     names = names or Names()
-    owners = ownership.owners_from([(r["g"], r["p"].value == RDF_TYPE) for r in rows], names)
+    owners = ownership.owners_from([(r["g"], r["p"].value == RDF_TYPE) for r in rows], names, NamedNode(iri),
+                                   ownership.earliest_typing(lambda text: [
+        (r["g"].value, r["first"].value if r["first"] else None) for r in solutions(view, text)]))
     out: list[Statement] = []
     claims: dict[str, list[Statement]] = {}
     for r in rows:

@@ -34,6 +34,10 @@ def app(tmp_path_factory):
         yield c
 
 
+def text(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def auth(app, who: str) -> dict:
     return {"Authorization": "Bearer admin-token"} if who == "admin" else bearer(app, who)
 
@@ -99,6 +103,75 @@ def test_an_entity_another_organisation_keeps_private_is_nobodys_to_the_writer(a
     assert all(r.status_code in (201, 204) for r in answers.values()), [r.text for r in answers.values()]
 
 
+def test_the_first_to_type_an_entity_owns_it_once_both_are_seen(app):
+    """bruno's create above had to succeed (refusing would tell); aula, who reads both graphs, still sees
+    its draft as the facts and bruno's study as cd62's claim, and anonymous readers see cd62's alone."""
+    mine = app.get("/id/study/brouillon-aula-proprio?format=json", headers=bearer(app, "alice")).json()
+    assert mine["label"] == "Brouillon AULA", mine
+    assert "Étude cd62" not in text(mine["statements"])
+    assert [c["by"] for c in mine["claims"]] == ["cd62"] and "Étude cd62" in text(mine["claims"])
+    theirs = app.get("/id/study/brouillon-aula-proprio?format=json").json()
+    assert theirs["label"] == "Étude cd62" and theirs["claims"] == [] and "Brouillon" not in text(theirs)
+    # each organisation still writes its own: neither is told about the other
+    again = graph_store(app, "POST", "partner/cd62", f'<{ID}study/brouillon-aula-proprio> rdfs:comment "cd62"@fr .',
+                        "bruno")
+    assert again.status_code == 204, again.text
+
+
+def test_an_organisation_describes_its_own_actor_wherever_the_platform_put_it(app):
+    """The demo states actor/aula in euralens' graph; aula may still describe itself, cd62 may not."""
+    r = graph_store(app, "POST", "partner/aula", f'<{ID}actor/aula> rdfs:comment "Agence d\'urbanisme"@fr .', "alice")
+    assert r.status_code == 204, r.text
+    other = graph_store(app, "POST", "partner/cd62", f'<{ID}actor/aula> rdfs:comment "X"@fr .', "bruno")
+    assert other.status_code == 403
+    page = app.get("/id/actor/aula?format=json").json()
+    assert page["claims"] == [] and "Agence d'urbanisme" in text(page["statements"])
+
+
+QB = "@prefix qb: <http://purl.org/linked-data/cube#> . @prefix org: <http://www.w3.org/ns/org#> .\n"
+
+
+def test_a_partner_states_no_fact_between_two_other_organisations(app):
+    """Outside test F3: a membership between two other organisations, or a project of two others, would be a
+    fact about both on cd62's word alone."""
+    between = (f'<{ID}membership/cd62-pose> a org:Membership ; org:member <{ID}actor/collectif-cite-9> ; '
+               f'org:organization <{ID}actor/aula> ; org:role <{ID}role/membre> .')
+    r = graph_store(app, "POST", "partner/cd62", QB + between, "bruno")
+    assert r.status_code == 403 and "one of its two parties" in r.json()["error"]["message"], r.text
+    ask = f"ASK {{ GRAPH <{GRAPH}partner/cd62> {{ <{ID}membership/cd62-pose> ?p ?o }} }}"
+    assert not app.get("/sparql", params={"query": ask}, headers=auth(app, "admin")).json()["boolean"]
+    # a party states it: aula's membership of the collective (aula is one side)
+    own = (f'<{ID}membership/aula-pose> a org:Membership ; org:member <{ID}actor/aula> ; '
+           f'org:organization <{ID}actor/collectif-cite-9> ; org:role <{ID}role/membre> .')
+    r = graph_store(app, "POST", "partner/aula", QB + own, "alice")
+    assert r.status_code == 204, r.text
+    # a project of cd62 naming two other organisations, and not cd62: they would cooperate on its word alone
+    project = {"id": "projet-cd62-des-autres", "title_fr": "Projet des autres", "start": "2025-01-15",
+               "participants": "aula:partenaire;collectif-cite-9:partenaire"}
+    r = app.post("/api/contribute/project", json=project, headers=bearer(app, "bruno"))
+    assert r.status_code == 403 and "only with its own" in r.text, r.text
+    itself = {"id": "cd62", "name_fr": "Conseil départemental (cd62)", "type": "collectivite"}
+    assert app.post("/api/contribute/actor", json=itself, headers=bearer(app, "bruno")).status_code == 201
+    assert app.post("/api/contribute/project", headers=bearer(app, "bruno"), json={
+        **project, "participants": "cd62:pilote;aula:partenaire;collectif-cite-9:partenaire"}).status_code == 201
+    # and a facilitator curates as before
+    assert graph_store(app, "POST", "partner/cd62", QB + between, "fanny").status_code == 204
+
+
+def test_a_figure_a_partner_adds_to_a_shared_series_is_reported_as_theirs(app):
+    """Outside test F3: cd62's observation in the demo's series is shown in the annual report as given by
+    cd62, not lent to the series' publisher."""
+    csv = "dataset,territory,year,value\ntaux-chomage,epci/246200364,2031,9.4\n"
+    r = app.post("/api/import/observations", headers=bearer(app, "bruno"), files={"file": ("o.csv", csv.encode())})
+    assert r.status_code == 200, r.text
+    report = app.get("/reports/2031.csv").text.splitlines()
+    assert report[0].endswith(",given_by")
+    given = [line for line in report if "/observation/taux-chomage/246200364/2031" in line]
+    assert len(given) == 1 and given[0].endswith(",cd62"), report
+    assert not any(line.endswith(",cd62") for line in report if line not in given)
+    assert "chiffre donné par cd62" in app.get("/reports/2031").text
+
+
 def test_what_another_organisation_says_is_shown_as_theirs(app):
     """A curator's (or older) statement in cd62's graph about aula's study: on the page, cd62's claim."""
     r = graph_store(app, "POST", "partner/cd62", f'<{AULA_STUDY}> rdfs:label "Titre selon le CD62"@fr .', "fanny")
@@ -113,6 +186,14 @@ def test_what_another_organisation_says_is_shown_as_theirs(app):
     twin = app.get("/id/study/etude-aula-proprio?format=json").json()
     assert "Titre selon le CD62" not in json.dumps(twin["statements"]) and twin["label"] == "Étude AULA propriétaire"
     assert [c["by"] for c in twin["claims"]] == ["cd62"] and "Titre selon le CD62" in json.dumps(twin["claims"])
+    # search and autocomplete name the study by aula's title, and say whose words matched (outside test F1)
+    hits = app.get("/api/search", params={"q": "titre selon le cd62"}).json()["hits"]
+    assert [(h["iri"], h["title"], h.get("according_to")) for h in hits] == [
+        (AULA_STUDY, "Étude AULA propriétaire", "cd62")], hits
+    suggested = app.get("/api/suggest", params={"q": "titre selon le"}).json()
+    assert [(s["label"], s.get("according_to")) for s in suggested] == [("Étude AULA propriétaire", "cd62")]
+    assert "selon cd62 :" in app.get("/search", params={"q": "titre selon le cd62"}).text
+    assert "according_to" not in app.get("/api/search", params={"q": "Étude AULA propriétaire"}).json()["hits"][0]
 
 
 def test_a_facilitator_curates_a_partner_graph(app):

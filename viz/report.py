@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyoxigraph import Literal, NamedNode, Variable
 
+from pic.graph import ownership
+from pic.graph.names import Names
 from pic.graph.store import bind, bind_rows
 from pic.graph.web_links import web_link
 from pic.queries.registry import saved_queries
@@ -41,7 +43,8 @@ TEXT = {
     "fr": {"title": "État annuel des impacts du Louvre-Lens sur le territoire", "questions": "Questions clés",
            "indicator": "Indicateur", "territory": "Territoire", "value": "Valeur", "previous": "Année précédente",
            "change_previous": "Évolution sur un an", "baseline": "2012", "change_baseline": "Depuis 2012",
-           "missing": "manquant", "illustrative": "illustratif", "query": "requête", "source": "Source",
+           "missing": "manquant", "illustrative": "illustratif",
+           "given_by": "chiffre donné par", "query": "requête", "source": "Source",
            "studies": "Études", "no_studies": "Aucune étude liée.", "cooperation": "Coopération et connaissance",
            "new_projects": "Projets lancés dans l'année", "published": "Études publiées dans l'année",
            "planned": "Études prévues ou en cours", "network": "Réseau de coopération de l'année",
@@ -60,6 +63,7 @@ TEXT = {
            "questions": "Key questions", "indicator": "Indicator", "territory": "Territory", "value": "Value",
            "previous": "Previous year", "change_previous": "One-year change", "baseline": "2012",
            "change_baseline": "Since 2012", "missing": "missing", "illustrative": "illustrative",
+           "given_by": "figure given by",
            "query": "query", "source": "Source", "studies": "Studies", "no_studies": "No linked study.",
            "cooperation": "Cooperation and knowledge", "new_projects": "Projects started this year",
            "published": "Studies published this year", "planned": "Studies planned or ongoing",
@@ -142,7 +146,8 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan)
                                   "dataset", "publisher", "publisherFr", "illustrative"], r, strict=True))
                   for r in run(store, query_text("report-indicators.rq"), dataset)}
     studies = {r[0]: dict(zip(["study", "titleFr", "titleEn", "status", "year", "producerFr", "illustrative"], r,
-                              strict=True)) for r in run(store, query_text("report-studies.rq"), dataset)}
+                              strict=True)) for r in owners_words(store, run(store, query_text("report-studies.rq"),
+                                                                             dataset), base, dataset)}
     questions: dict[str, dict] = {}
     for question, notation, fr, en, indicator, study in run(store, query_text("report-questions.rq"), dataset):
         q = questions.setdefault(question, {"iri": question, "notation": notation or "",
@@ -158,6 +163,7 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan)
         if study in studies:
             documented[indicator].append(studies[study])
     by_series = figures(store, year, [(i, x) for i in used for x in report_territories], dataset)
+    given_by(store, by_series, base, dataset)
     series = defaultdict(lambda: defaultdict(dict))
     if used:
         text = bind_rows(bind_rows(query_text("report-series.rq"), [Variable("indicator")],
@@ -179,6 +185,46 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan)
         "quality": quality(scan.result(), year, by_series, report_territories, indicators, label, lang),
         "base_url": base_url,
     }
+
+
+# The graph each observation is said in, and the graph that states its data set.
+SAID_IN = """PREFIX qb: <http://purl.org/linked-data/cube#>
+SELECT ?o ?g ?h WHERE { GRAPH ?g { ?o qb:dataSet ?d } OPTIONAL { GRAPH ?h { ?d a qb:DataSet } } }"""
+
+
+def given_by(store, by_series: dict, base: str, dataset) -> None:
+    """Name, on each figure, the organisation that gave its observation when it is not the one whose data
+    set it joins (`givenBy`): a partner may add figures to a shared series, and the report says whose
+    figure it shows rather than lending it the series' publisher."""
+    names = Names(base)
+    observations = sorted({f["observation"] for f in by_series.values() if f.get("observation")})
+    said: dict[str, str] = {}
+    for start in range(0, len(observations), 500):
+        text = bind_rows(SAID_IN, [Variable("o")], [[NamedNode(o)] for o in observations[start:start + 500]])
+        for o, g, h in run(store, text, dataset):
+            who = ownership.speaker(names, NamedNode(g))
+            if who and who != (ownership.speaker(names, NamedNode(h)) if h else None):
+                said[o] = who
+    for f in by_series.values():
+        f["givenBy"] = said.get(f.get("observation") or "")
+
+
+def owners_words(store, rows: list[tuple], base: str, dataset) -> list[tuple]:
+    """The rows (entity first, graph last) said in the entity's owner's graphs, without the graph: when two
+    organisations' graphs type it, the one that did first (`ownership.owners_from`); the other's are claims."""
+    names = Names(base)
+    by_entity: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_entity[row[0]].append(row)
+    kept = []
+    for entity, said in by_entity.items():
+        graphs = {NamedNode(r[-1]) for r in said}
+        if len({ownership.speaker(names, g) for g in graphs}) > 1:
+            earliest = ownership.earliest_typing(lambda text: run(store, text, dataset))
+            owners = ownership.owners_from([(g, True) for g in graphs], names, NamedNode(entity), earliest)
+            said = [r for r in said if ownership.speaker(names, NamedNode(r[-1])) in owners]
+        kept.extend(r[:-1] for r in said)
+    return kept
 
 
 def indicator_section(iri: str, d: dict, by_series: dict, series: dict, territories: list[str], year: int,
@@ -298,7 +344,7 @@ def figures_csv(report: dict) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["question", "indicator", "territory", "year", "value", "unit", "previous_value",
                      "change_since_previous", "baseline_value", "change_since_baseline", "change_unit",
-                     "illustrative", "observation", "dataset", "publisher", "query"])
+                     "illustrative", "observation", "dataset", "publisher", "query", "given_by"])
     for q in report["questions"]:
         for ind in q["indicators"]:
             for f in ind["rows"]:
@@ -306,7 +352,7 @@ def figures_csv(report: dict) -> bytes:
                                  ind["unit"], f["previousValue"] or "", f["changeSincePrevious"] or "",
                                  f["baselineValue"] or "", f["changeSinceBaseline"] or "", f["changeUnit"] or "",
                                  f["illustrative"] or "false", f["observation"] or "", f["dataset"] or "",
-                                 f["publisher"] or "", f["api"]])
+                                 f["publisher"] or "", f["api"], f.get("givenBy") or ""])
     return out.getvalue().encode()
 
 

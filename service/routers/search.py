@@ -8,7 +8,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from pyoxigraph import NamedNode
 
+from pic.graph import ownership
 from pic.service.auth import current_user
 from pic.service.entities import annotation_counts
 from pic.service.i18n import STRINGS, language
@@ -25,9 +27,27 @@ def run_search(request: Request, q: str, facets: dict, limit: int, offset: int) 
     index = request.app.state.search
     result = index.search(q, readable, {k: v for k, v in facets.items() if v}, limit, offset)
     base = request.app.state.settings.base_iri
+    attribute(request, user, readable, result["hits"])
     for hit in result["hits"]:
         hit["page"] = page_of(hit["iri"], base)
     return result
+
+
+def attribute(request: Request, user, readable, hits: list[dict]) -> None:
+    """A hit is named by its owner's title; one found only in what another organisation says about it
+    (`ownership.py`: a claim) says whose words matched (`according_to`), as the entity page does."""
+    writer = request.app.state.writer
+    names = writer.names
+    found = ownership.owners(writer.store, names, user, {NamedNode(h["iri"]) for h in hits})
+    titles = request.app.state.search.titles([h["iri"] for h in hits], readable)
+    for hit in hits:
+        owners = found.get(NamedNode(hit["iri"]), set())
+        said = ownership.speaker(names, NamedNode(hit.pop("graph")))
+        own = [t for g, t in titles.get(hit["iri"], []) if ownership.speaker(names, NamedNode(g)) in owners]
+        if own:
+            hit["title"] = own[0]
+        if owners and said is not None and said not in owners:
+            hit["according_to"] = said
 
 
 @router.get("/api/search", summary="Recherche / Search")
@@ -41,7 +61,8 @@ def api_search(request: Request, q: str = Query(..., min_length=1, max_length=20
 @router.get("/api/suggest", summary="Autocomplétion / Autocomplete")
 def suggest(request: Request, q: str = Query(..., min_length=1, max_length=200)):
     hits = run_search(request, q, {}, 8, 0)["hits"]
-    return [{"iri": h["iri"], "label": h["title"], "type": h["type"], "page": h["page"]} for h in hits]
+    return [{"iri": h["iri"], "label": h["title"], "type": h["type"], "page": h["page"],
+             **({"according_to": h["according_to"]} if "according_to" in h else {})} for h in hits]
 
 
 @router.get("/search", response_class=HTMLResponse, summary="Page de recherche / Search page")
