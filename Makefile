@@ -43,3 +43,4 @@ bench: setup
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.parser
+	$(BIN)/python -m bench.operations

@@ -1,16 +1,17 @@
 """The W3C Web Annotation Data Model, both ways: a JSON-LD annotation as the client sends it (compacted
 with the W3C context) to RDF quads, and the stored quads back to that JSON-LD.
 
-Read by hand rather than through a JSON-LD processor: the W3C context would have to be fetched from
-the network at run time, and a client needs to hear *which field* is wrong. Every node gets an IRI
-(`{annotation}#body-1`, `#target-1`, `#selector-1-1`), never a blank node, so that a change can be
-replaced, reverted and moderated exactly.
+Read by hand rather than through a JSON-LD processor: a client needs to hear *which field* is wrong (the
+Turtle representations go the other way, through one: `annotation_rdf`, with the W3C context shipped in
+the package, never fetched). Every node gets an IRI (`{annotation}#body-1`, `#target-1`,
+`#selector-1-1`), never a blank node, so that a change can be replaced, reverted and moderated exactly.
 
 Our extensions live under `pic:` (a second context entry): `pic:visibility` (public, group, private),
 `pic:group` (the working group shared with) and, on a linking body, `pic:relation` (informs, builds-on,
 used-by).
 """
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,7 +19,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PIC = "https://w3id.org/pic-euralens/ontology#"
-CONTEXT = [ANNO_CONTEXT, {"pic": PIC}]
+# Our extensions; the two that name things are IRIs when the JSON-LD is read as RDF (the Turtle).
+CONTEXT = [ANNO_CONTEXT, {"pic": PIC, "pic:organisation": {"@type": "@id"}, "pic:group": {"@type": "@id"}}]
 OA, RDF, DCTERMS, XSD = ("http://www.w3.org/ns/oa#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
                          "http://purl.org/dc/terms/", "http://www.w3.org/2001/XMLSchema#")
 FOAF, ORG, DC = "http://xmlns.com/foaf/0.1/", "http://www.w3.org/ns/org#", "http://purl.org/dc/elements/1.1/"
@@ -66,6 +68,32 @@ def iri(value, where: str) -> NamedNode:
 
 def as_list(value) -> list:
     return value if isinstance(value, list) else [value]
+
+
+def identities(data, copy_id: bool) -> tuple[str | None, list[str]]:
+    """The annotation's other IRIs (Data Model §3.3.7), kept exactly as the client sent them (Protocol
+    §5.1): its `canonical` (one IRI) and `via` (the IRIs it came from), to which a creation adds the
+    client's own `id` — the server gives the annotation an id of its own."""
+    if not isinstance(data, dict):
+        return None, []
+    canonical = iri(data["canonical"], "canonical").value if data.get("canonical") is not None else None
+    given = data.get("via") or []
+    via = [iri(v, f"via[{i}]" if isinstance(given, list) else "via").value for i, v in enumerate(as_list(given))]
+    if copy_id and isinstance(data.get("id"), str) and data["id"] not in via:
+        with suppress(AnnotationError):  # a blank node's or a relative id names nothing to come back to
+            via.append(iri(data["id"], "id").value)
+    return canonical, via
+
+
+def identity_triples(node: NamedNode, canonical: str | None, via: list[str]) -> list[tuple]:
+    return ([(node, t(OA, "canonical"), NamedNode(canonical))] if canonical else []) + [
+        (node, t(OA, "via"), NamedNode(v)) for v in via]
+
+
+def stored_identities(node: str, triples: list[tuple[str, str, object]]) -> tuple[str | None, list[str]]:
+    """(canonical, via) of a stored annotation, as its client gave them."""
+    canonical = next((o.value for s, p, o in triples if s == node and p == f"{OA}canonical"), None)
+    return canonical, sorted(o.value for s, p, o in triples if s == node and p == f"{OA}via")
 
 
 def parse(data, node: NamedNode, creator: NamedNode, created: datetime, modified: datetime | None) -> Parsed:

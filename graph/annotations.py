@@ -55,8 +55,9 @@ class Stored:
 
 class Annotations:
     """`public`: where the protocol serves annotations (`http://host/annotations/`). An annotation's `id`
-    in JSON-LD is its IRI there (the protocol's Location), its `canonical` the IRI of the graph
-    (`{base}annotation/{key}`); clients may use either, the store holds the canonical one."""
+    in JSON-LD is its IRI there (the protocol's Location); the store names it `{base}annotation/{key}`,
+    which the JSON-LD gives as `canonical` unless the client gave a `canonical` of its own (kept
+    unchanged, as the protocol asks); clients may use either IRI to point at an annotation."""
 
     def __init__(self, writer, documents_dir, public: str | None = None):
         self.writer, self.names, self.documents = writer, writer.names, documents_dir
@@ -66,6 +67,10 @@ class Annotations:
     def canonical(self, data):
         """The client's JSON with protocol IRIs of annotations replaced by their canonical IRIs."""
         return swap(data, self.public, self.stored_prefix)
+
+    def public_iri(self, iri: str) -> str:
+        """A stored annotation's IRI in the protocol (its `id`)."""
+        return swap(iri, self.stored_prefix, self.public)
 
     # -- reading -----------------------------------------------------------------------------------
     def query(self, text: str, readable: list[str] | None):
@@ -90,7 +95,10 @@ class Annotations:
         if self.names.kind_of(stored.graph) == "hidden":
             extra["pic:hidden"] = True
         out = swap(model.to_json(stored.iri, stored.triples, extra), self.stored_prefix, self.public)
-        out["canonical"] = stored.iri
+        canonical, via = model.stored_identities(stored.iri, stored.triples)
+        out["canonical"] = canonical or stored.iri
+        if via:
+            out["via"] = via if len(via) > 1 else via[0]
         return out
 
     def listing(self, readable: list[str] | None, filters: dict, offset: int, limit: int) -> tuple[int, list[str]]:
@@ -119,6 +127,7 @@ class Annotations:
     def create(self, data, user: User, readable: list[str] | None) -> Stored:
         node = NamedNode(f"{self.names.base}annotation/{uuid.uuid4().hex[:16]}")
         parsed, graph = self.checked(data, node, user, readable, now(), None)
+        parsed.triples += model.identity_triples(node, *model.identities(data, copy_id=True))
         staged = Store()
         staged.extend(model.quads(parsed, graph) + self.creator_quads(user, graph))
         self.writer.write(staged, [], user, source=f"annotation {node.value}", api=ANNOTATIONS_API)
@@ -129,6 +138,7 @@ class Annotations:
         created = next(o.value for s, p, o in stored.triples if p == f"{model.DCTERMS}created")
         parsed, graph = self.checked(data, NamedNode(stored.iri), user, readable,
                                      datetime.fromisoformat(created.replace("Z", "+00:00")), now())
+        parsed.triples += model.identity_triples(NamedNode(stored.iri), *self.kept_identities(stored, data))
         staged = Store()
         staged.extend(model.quads(parsed, graph) + self.creator_quads(user, graph))
         removed = [q for q in stored.quads() if not self.shared_creator(q, stored)]
@@ -138,6 +148,19 @@ class Annotations:
         removed = [q for q in removed if q not in set(unchanged)]
         self.writer.write(staged, removed, user, source=f"annotation {stored.iri} (edit)", api=ANNOTATIONS_API)
         return self.get(stored.iri, None)
+
+    def kept_identities(self, stored: Stored, data) -> tuple[str | None, list[str]]:
+        """`canonical` and `via` after an edit: set once, they stay (an edit omitting them keeps them; one
+        changing them is refused, 409, as the protocol advises); the store's own IRI, which the JSON-LD
+        shows as `canonical` when the client gave none, sets nothing."""
+        old_canonical, old_via = model.stored_identities(stored.iri, stored.triples)
+        canonical, via = model.identities(data, copy_id=False)
+        canonical = None if canonical == stored.iri else canonical
+        if old_canonical and canonical not in (None, old_canonical):
+            raise AnnotationError("canonical", f"stays {old_canonical}: it was set when the annotation was made", 409)
+        if old_via and via and sorted(set(via)) != old_via:
+            raise AnnotationError("via", f"stays {', '.join(old_via)}: it was set when the annotation was made", 409)
+        return old_canonical or canonical, old_via or sorted(set(via))
 
     def delete(self, stored: Stored, user: User) -> None:
         if user.role != "admin":

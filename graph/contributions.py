@@ -116,7 +116,8 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
     if unknown:
         raise Problems(422, [(k, f"unknown field; the fields are {', '.join(c.name for c in spec['columns'])}")
                              for k in unknown])
-    result = plan(SINGULAR[kind], [list(values), list(values.values())], names.base, graph, seen)
+    result = plan(SINGULAR[kind], [list(values), list(values.values())], names.base, graph, seen,
+                  writer.max_literal_chars)
     if result.problems:
         raise Problems(422, [(p.column, p.message) for p in result.problems])
     subject = NamedNode(next(iter(result.focus_rows)))

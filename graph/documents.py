@@ -44,6 +44,14 @@ SELECT ?study ?g ?document ?id WHERE {
 }"""
 
 
+DISTRIBUTION, IDENTIFIER = NamedNode(f"{DCAT}distribution"), NamedNode(f"{DCTERMS}identifier")
+LINKED = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?study <http://www.w3.org/ns/dcat#distribution> ?document } }"
+OTHER_STUDIES = """SELECT ?other WHERE {
+  GRAPH ?g { ?other <http://www.w3.org/ns/dcat#distribution> ?document } FILTER (?other != ?study) } LIMIT 1"""
+FACTS = "SELECT ?p ?o WHERE { GRAPH ?g { ?document ?p ?o } }"
+NAMED = "SELECT ?document WHERE { GRAPH ?g { ?document <http://purl.org/dc/terms/identifier> ?id } } LIMIT 1"
+
+
 class DocumentError(ValueError):
     """The file is not a document we can keep (kind, size, unreadable)."""
 
@@ -138,16 +146,56 @@ def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes
         Quad(document, NamedNode(f"{DCTERMS}identifier"), Literal(f"sha256:{sha}"), graph),
         Quad(document, NamedNode(f"{DCAT}downloadURL"), NamedNode(f"{document.value}/file"), graph),
     ])
-    existed = (directory / f"{sha}{SUFFIX[kind]}").exists()
-    paths = [store_file(directory, sha, SUFFIX[kind], data), store_file(directory, sha, ".txt", text.encode())]
-    try:
-        writer.write(quads, [], user, source=f"document {title} for {study.value}", api=DOCUMENTS_API)
-    except BaseException:
-        if not existed:
-            for p in paths:
-                p.unlink(missing_ok=True)
-        raise
+    with writer.lock:  # with `detach`, which deletes a file no description names any more
+        existed = (directory / f"{sha}{SUFFIX[kind]}").exists()
+        paths = [store_file(directory, sha, SUFFIX[kind], data), store_file(directory, sha, ".txt", text.encode())]
+        try:
+            writer.write(quads, [], user, source=f"document {title} for {study.value}", api=DOCUMENTS_API)
+        except BaseException:
+            if not existed:
+                for p in paths:
+                    p.unlink(missing_ok=True)
+            raise
     return Attached(document, sha, kind, len(data), len(text))
+
+
+def detach(writer, directory: Path, study: NamedNode, document: NamedNode, user: User) -> None:
+    """Remove a document from a study, through the one write path: the study's `dcat:distribution`,
+    and the document's description in that graph unless another study there has it too. The study and
+    its document are looked up in what `user` may read (else LookupError: 404, as for `attach`); the
+    graph's writers may remove it (else NotAllowed). The file and its text are deleted once no graph
+    describes them: a removed document is no longer downloadable, and its bytes are not kept."""
+    with writer.lock:
+        seen = seen_by(writer.store, user, writer.names)
+        found = {Variable("study"): study, Variable("document"): document}
+        graphs = [r["g"] for r in seen.query(bind(LINKED, found)) if not writer.names.is_derived(r["g"])]
+        if not graphs:
+            raise LookupError(f"study {study.value} has no document {document.value}")
+        removed = []
+        for graph in graphs:
+            removed.append(Quad(study, DISTRIBUTION, document, graph))
+            here = {**found, Variable("g"): graph}
+            if not list(writer.store.query(bind(OTHER_STUDIES, here))):
+                removed += [Quad(document, r["p"], r["o"], graph) for r in writer.store.query(bind(FACTS, here))]
+        checksums = {q.object.value.removeprefix("sha256:") for q in removed if q.predicate == IDENTIFIER}
+        writer.write(Store(), removed, user, source=f"document {document.value} removed from {study.value}",
+                     api=DOCUMENTS_API)
+        for sha in checksums:
+            if not list(writer.store.query(bind(NAMED, {Variable("id"): Literal(f"sha256:{sha}")}))):
+                for suffix in (".txt", *SUFFIX.values()):
+                    path = stored(directory, sha, suffix)
+                    if path is not None:
+                        path.unlink()
+
+
+def attached_documents(quads: list[Quad], names) -> list[Quad]:
+    """Of a graph's statements, the descriptions of the documents its studies have: each study's
+    `dcat:distribution` and the facts of the documents they name. They are the documents API's
+    (`ownership.is_document_description`): a Graph Store PUT keeps them, a DELETE waits for them.
+    A document node no study of the graph names any more (its study deleted) is ordinary data."""
+    named = {q.object for q in quads if q.predicate == DISTRIBUTION}
+    return [q for q in quads if q.predicate == DISTRIBUTION or (q.subject in named and q.subject.value.startswith(
+        f"{names.base}document/"))]
 
 
 def described(rows_of, document: str) -> tuple[str, str | None] | None:

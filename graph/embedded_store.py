@@ -4,19 +4,27 @@ Small changes are one SPARQL update (a RocksDB transaction). Large ones go throu
 loader, which is fast but not transactional; they are made atomic by a RocksDB checkpoint taken just
 before (hard links, milliseconds) and a journal file: if the load fails, or the process dies in the
 middle, the checkpoint replaces the store (on the spot, or when the store is next opened).
+
+A full disk: once a write fails for lack of space, RocksDB refuses every later write, even after space is
+freed, until it is reopened (every write failed until a restart). The store remembers the failure
+(`write_error`) and `recover` reopens it; a read-only copy answers reads meanwhile.
 """
 
 import gc
+import logging
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
-from pic.graph.store import Change, Infer, IsInferred, bind, known_types, replacement_update
+from pic.graph.store import Change, Infer, IsInferred, bind, emptied_graphs, known_types, replacement_update
 
 BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction (tests lower it)
+REOPEN_WAIT = 10.0  # seconds a reopening waits for readers still iterating the old store (they hold its lock)
+log = logging.getLogger(__name__)
 
 
 class EmbeddedStore:
@@ -29,6 +37,7 @@ class EmbeddedStore:
         self.journal = self.data_dir / "bulk-load.journal"
         self.bulk_threshold = BULK_THRESHOLD
         self._inferred: set[Quad] | None = None  # every inferred quad as of the last write through `apply`
+        self.write_error: str | None = None  # why RocksDB refuses writes until `recover` (a full disk)
         self.recovered = self._recover()
         self._store = Store(str(self.path))
 
@@ -64,13 +73,23 @@ class EmbeddedStore:
         else:
             self._store.dump(out, fmt, from_graph=graph)
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the store in `target` (a new directory), openable as a store of its own:
+        a RocksDB checkpoint, hard links to the store's immutable files on the same disk (milliseconds)."""
+        self._store.flush()
+        self._store.backup(str(target))
+
     def describe_types(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
         return known_types(self.query, pairs, chunk=500)
 
     # -- writing -------------------------------------------------------------------------------
     def update(self, sparql: str) -> None:
         self._inferred = None  # an update may touch anything
-        self._store.update(sparql)
+        try:
+            self._store.update(sparql)
+        except OSError as e:
+            self.write_error = str(e)
+            raise
 
     def apply(self, change: Change, inferred: IsInferred, infer: Infer) -> int:
         if change.size < self.bulk_threshold:
@@ -78,7 +97,13 @@ class EmbeddedStore:
             if quads is not None and self._inferred is None:  # reading 70k inferred triples takes 1 s
                 self._inferred = {q for g in self.graphs() if inferred(g)
                                   for q in self._store.quads_for_pattern(None, None, None, g)}
-            self._store.update(replacement_update(change, quads, self._inferred))
+            update = replacement_update(change, quads, self._inferred,
+                                        emptied=emptied_graphs(change.removed, self.count))
+            try:
+                self._store.update(update)
+            except OSError as e:  # RocksDB refuses every write from now on, until reopened
+                self.write_error = str(e)
+                raise
             if quads is not None:
                 self._inferred = set(quads)
             return len(change.added)
@@ -138,10 +163,42 @@ class EmbeddedStore:
         self._store = None
         gc.collect()  # the RocksDB lock is released when the last reference goes
         self._recover()
-        self._store = Store(str(self.path))
+        self._open()
+
+    def recover(self) -> None:
+        """Reopen the store if a write failed in RocksDB (see the module's docstring); a no-op otherwise.
+        Raises if it cannot be reopened yet (the disk is still full): reads go on from a read-only copy."""
+        if self.write_error is None:
+            return
+        log.warning("reopening the store, whose writes failed: %s", self.write_error)
+        self._store = Store.read_only(str(self.path))  # answers reads meanwhile; takes no lock
+        self._open()
+
+    def _open(self) -> None:
+        """Open the store for writing, waiting for the lock while readers finish with the old one. If it
+        cannot be opened (no space for its new log), a read-only copy stands in and the error is raised."""
+        deadline = time.monotonic() + REOPEN_WAIT
+        while True:
+            gc.collect()  # the RocksDB lock is released when the last reference goes
+            try:
+                self._store = Store(str(self.path))
+            except OSError as e:
+                if "lock" in str(e).lower() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                self.write_error = str(e)
+                if self._store is None:
+                    self._store = Store.read_only(str(self.path))
+                raise
+            self.write_error = None
+            return
 
     def close(self) -> None:
         if self._store is not None:
-            self._store.flush()
+            try:
+                self._store.flush()
+            except OSError as e:  # a full disk: what was committed is in RocksDB's log, replayed at the next open
+                log.warning("the store could not write its memory to disk as it closed (%s); its log keeps "
+                            "every committed write", e)
         self._store = None
         gc.collect()

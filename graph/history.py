@@ -9,7 +9,7 @@ the file's name), so it goes to the provenance graph of the narrowest audience o
 (`Names.provenance_for`): `provenance` for public graphs, `private/{org}/provenance` for one
 organisation's (`private/{org}/until-…/provenance` for an embargo, public on its day), and
 `restricted/provenance`, read by facilitators and admins only, for anything else (several
-organisations, hidden graphs, a SPARQL Update).
+organisations, hidden graphs), and for a SPARQL Update's text (`detail`).
 """
 
 import gzip
@@ -30,8 +30,10 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCTERMS_SOURCE = NamedNode("http://purl.org/dc/terms/source")
+DCTERMS_DESCRIPTION = NamedNode("http://purl.org/dc/terms/description")
 SHAPES_IRI = NamedNode("https://w3id.org/pic-euralens/shapes")
 MAX_TOUCHED = 500  # entities listed on the activity; past that, the delta file tells
+MAX_DETAIL = 10_000  # characters of a change's `detail` kept on its activity
 
 
 @dataclass
@@ -57,11 +59,13 @@ def _write(path: Path, quads) -> str:
 
 def record_change(history_dir: Path, names: Names, user: User, added, removed: list[Quad],
                   graphs: set[NamedNode], source: str, validated: bool, started: datetime,
-                  count: int, copy_of: tuple[Path, str] | None = None) -> Delta:
+                  count: int, copy_of: tuple[Path, str] | None = None, detail: str | None = None) -> Delta:
     """Write the delta files and build the provenance activity (not yet in the store).
 
     `added` is None for a file loaded directly; `copy_of` is then that file's copy in the history and
-    its checksum, and stands as the delta.
+    its checksum, and stands as the delta. `detail` (a SPARQL Update's text) goes on the activity as its
+    dcterms:description in `restricted/provenance` only: its WHERE may name what the change's readers
+    may not read.
     """
     history_dir.mkdir(parents=True, exist_ok=True)
     change_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -82,6 +86,8 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
     ]
     if validated:
         record.append(Quad(change, NamedNode(f"{PROV}used"), SHAPES_IRI, g))
+    if detail:
+        record.append(Quad(change, DCTERMS_DESCRIPTION, Literal(detail[:MAX_DETAIL]), names.restricted_provenance))
     for graph in sorted(graphs, key=lambda n: n.value):
         record.append(Quad(change, NamedNode(f"{PIC}changedGraph"), graph, g))
     touched = {q.subject for q in removed if isinstance(q.subject, NamedNode)}
@@ -103,14 +109,19 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
         record.append(Quad(change, NamedNode(f"{PIC}deltaFile"), Literal(f"history/{path.name}"), g))
         record.append(Quad(change, NamedNode(f"{PIC}deltaChecksum"), Literal(f"sha256:{checksum}"), g))
         deltas = [("removed", removed)]
-    for kind, quads in deltas:
-        if quads is None or len(quads) == 0:
-            continue
-        path = history_dir / f"{change_id}.{kind}.nq.gz"
-        checksum = _write(path, quads)
-        files.append(path)
-        record.append(Quad(change, NamedNode(f"{PIC}deltaFile"), Literal(f"history/{path.name}"), g))
-        record.append(Quad(change, NamedNode(f"{PIC}deltaChecksum"), Literal(f"sha256:{checksum}"), g))
+    try:
+        for kind, quads in deltas:
+            if quads is None or len(quads) == 0:
+                continue
+            path = history_dir / f"{change_id}.{kind}.nq.gz"
+            files.append(path)
+            checksum = _write(path, quads)
+            record.append(Quad(change, NamedNode(f"{PIC}deltaFile"), Literal(f"history/{path.name}"), g))
+            record.append(Quad(change, NamedNode(f"{PIC}deltaChecksum"), Literal(f"sha256:{checksum}"), g))
+    except BaseException:  # a full disk half-way through a file: no delta of a change that did not happen
+        for path in files:
+            path.unlink(missing_ok=True)
+        raise
     return Delta(change, files, record)
 
 
@@ -127,6 +138,24 @@ def remove_orphans(history_dir: Path) -> list[Path]:
     """Files a killed bulk load left: its copy of the loaded file (`incoming-*`) is renamed to its change's
     delta once the change is recorded, so one still named so belongs to no change. Call before writes start."""
     orphans = sorted(Path(history_dir).glob("incoming-*")) if Path(history_dir).exists() else []
+    for orphan in orphans:
+        orphan.unlink()
+    return orphans
+
+
+DELTA_FILES = "SELECT DISTINCT ?f WHERE { GRAPH ?g { ?c <https://w3id.org/pic-euralens/ontology#deltaFile> ?f } }"
+
+
+def remove_unrecorded(history_dir: Path, store) -> list[Path]:
+    """Delta files of changes the store does not have: a write's delta is written before its transaction,
+    so a server killed between the two (or a write the disk stopped) leaves one that no activity names —
+    replaying the history would replay a change that never happened. Call before writes start."""
+    history_dir = Path(history_dir)
+    if not history_dir.exists():
+        return []
+    named = {row["f"].value for row in store.query(DELTA_FILES)}
+    deltas = [p for p in history_dir.iterdir() if p.is_file() and (".added." in p.name or ".removed." in p.name)]
+    orphans = sorted(p for p in deltas if f"history/{p.name}" not in named)
     for orphan in orphans:
         orphan.unlink()
     return orphans

@@ -58,6 +58,42 @@ EXTRACT = f"""SELECT ?s ?p ?o ?g WHERE {{
   UNION {{ BIND(<{PROV}wasAttributedTo> AS ?p) GRAPH ?g {{ ?s ?p ?o }} }}
 }}"""
 CONCLUSIONS = NamedNode("urn:pic:inference:conclusions")
+ATTRIBUTION = NamedNode(f"{PROV}wasAttributedTo")
+INPUT = {NamedNode(p) for p in INPUT_PREDICATES}
+
+
+def attribution_predicates(store, predicates: set[NamedNode]) -> set[NamedNode]:
+    """Which of `predicates` are `prov:wasAttributedTo` or one of its sub-properties (a study's producer)."""
+    found = {p for p in predicates if p == ATTRIBUTION}
+    asked = predicates - found - INPUT
+    if asked:
+        values = " ".join(str(p) for p in asked)
+        found |= {row["p"] for row in store.query(
+            f"SELECT ?p WHERE {{ VALUES ?p {{ {values} }} ?p <{SUB_PROPERTY}>+ {ATTRIBUTION} }}")}
+    return found
+
+
+def inert(store, quads: list[Quad], attributions: set[NamedNode]) -> bool:
+    """True when the triples of a change that the rules read are all attributions (`attributions`) of
+    entities that no other triple the rules read mentions, in the store or in the change: a new study
+    with its producer, the commonest partner's write. The rules read an attribution only joined through
+    its study to a usage (`prov:used`, 03) or a derivation (`prov:wasDerivedFrom`, 04), so such a change
+    leaves every conclusion as it was, and the rules (seconds at the regional scale, per audience) need
+    not run. `tests/test_inference.py` checks it against the rules themselves."""
+    subjects = set()
+    for q in quads:
+        if q.predicate in INPUT:
+            return False
+        if q.predicate in attributions:
+            if not isinstance(q.subject, NamedNode):
+                return False
+            subjects.add(q.subject)
+    if not subjects:
+        return True
+    values = " ".join(str(s) for s in subjects)
+    read = " ".join(str(p) for p in INPUT)
+    return not store.query(
+        f"ASK {{ VALUES ?s {{ {values} }} VALUES ?p {{ {read} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }}")
 
 
 @cache

@@ -56,7 +56,8 @@ class Names:
     @property
     def restricted_provenance(self) -> NamedNode:
         """The records of changes no narrower audience may read (several organisations' private graphs,
-        hidden graphs, a SPARQL Update whose effect is unknown): facilitators and admins."""
+        hidden graphs; a SPARQL Update's text; before issue 17, SPARQL Updates whose effect was not
+        known): facilitators and admins."""
         return self.graph("restricted/provenance")
 
     def partner(self, org: str) -> NamedNode:
@@ -138,7 +139,7 @@ class Names:
         """Where the record of a change to these graphs goes: the narrowest audience they share.
         Public graphs add nothing; one organisation's graphs give its `private/{org}/provenance` (or an
         embargo's, the latest day when all are embargoes); anything else — several organisations, a
-        hidden graph, no graph known (a SPARQL Update) — `restricted/provenance`."""
+        hidden graph, no graph known — `restricted/provenance`."""
         audiences = {self.audience_of(g) for g in graphs} - {""}
         if not graphs or RESTRICTED in audiences:
             return self.restricted_provenance

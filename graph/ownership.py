@@ -37,21 +37,33 @@ from pic.graph.visible import seen_by
 
 DISTRIBUTION = NamedNode("http://www.w3.org/ns/dcat#distribution")
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-# Links that make two other organisations' entities parts of one fact: a new node may make them only with
-# the writer's own among them (a membership between two other organisations, a project of two others,
-# would be a fact about both on the writer's word alone). Issue 16, outside test F3. An observation may
-# join any data set: the series are shared, and the annual report names who gave each figure.
+# Links that make two other organisations' entities parts of one fact: a membership between two other
+# organisations, a project naming two others, a study attributed to two others (a co-signature is a
+# cooperation tie on the maps) would be a fact about both on the writer's word alone. Such a node, in
+# the state the write leaves it in, names the writer's own actor `actor/{org}` among them. Issue 16,
+# outside tests F3 and its re-test. An observation may join any data set: the series are shared, and the
+# annual report names who gave each figure.
 ORG_MEMBER = NamedNode("http://www.w3.org/ns/org#member")
 ORG_ORGANIZATION = NamedNode("http://www.w3.org/ns/org#organization")
 PROV_ASSOCIATED = NamedNode("http://www.w3.org/ns/prov#wasAssociatedWith")
 PROV_QUALIFIED = NamedNode("http://www.w3.org/ns/prov#qualifiedAssociation")
 PROV_AGENT = NamedNode("http://www.w3.org/ns/prov#agent")
-JOINING = {ORG_MEMBER, ORG_ORGANIZATION, PROV_ASSOCIATED}
-# what each joins, and how many others it takes before the writer must be among them
-JOINING_RULE = {ORG_MEMBER: (2, "a membership is stated by one of its two parties"),
-                ORG_ORGANIZATION: (2, "a membership is stated by one of its two parties"),
-                PROV_ASSOCIATED: (2, "a project names other organisations taking part only with its own "
-                                     "among them (they would be shown cooperating on its word alone)")}
+ATTRIBUTED = NamedNode("http://www.w3.org/ns/prov#wasAttributedTo")
+PIC = "https://w3id.org/pic-euralens/ontology#"
+ATTRIBUTIONS = {ATTRIBUTED, NamedNode(f"{PIC}producedBy"), NamedNode(f"{PIC}commissionedBy")}
+JOINING = {ORG_MEMBER, ORG_ORGANIZATION, PROV_ASSOCIATED, *ATTRIBUTIONS}
+MEMBERSHIP_RULE = "a membership between two other organisations is stated by one of them"
+JOINING_RULE = {ORG_MEMBER: MEMBERSHIP_RULE, ORG_ORGANIZATION: MEMBERSHIP_RULE,
+                PROV_ASSOCIATED: "a project names two other organisations taking part only with its own "
+                                 "organisation's actor among them (they would be shown cooperating on its word)",
+                **{a: "a study is attributed to two other organisations only with the writer's own actor among "
+                      "them (a co-signature is a cooperation tie)" for a in ATTRIBUTIONS}}
+# A node's joining statements in one graph, a project's agents through its role nodes included.
+JOINED = f"""SELECT ?n ?p ?o WHERE {{ GRAPH ?g {{
+  {{ ?n ?p ?o FILTER (?p IN ({", ".join(str(p) for p in JOINING)})) }}
+  UNION {{ ?n {PROV_QUALIFIED} ?a . ?a {PROV_AGENT} ?o BIND ({PROV_ASSOCIATED} AS ?p) }} }} }}"""
+PARENTS = f"SELECT ?n ?a WHERE {{ GRAPH ?g {{ ?n {PROV_QUALIFIED} ?a }} }}"
+AGENTS = f"SELECT ?a ?o WHERE {{ GRAPH ?g {{ ?a {PROV_AGENT} ?o }} }}"
 PLATFORM = "the platform"  # who speaks in the platform's own graphs (ontology, territories, moderation)
 # When each graph's records first list the subject: the change that put it there.
 FIRST_RECORD = """PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -141,6 +153,7 @@ def is_document_description(quad: Quad, names: Names) -> bool:
 
 def check(store, names: Names, user: User, added, removed: list[Quad], api: str | None = None) -> None:
     """Raise NotAllowed when the write says what its writer may not say where it says it."""
+    added = list(added)
     unchanged = set(removed)
     new = [q for q in added if q not in unchanged]
     if api != DOCUMENTS_API:
@@ -164,27 +177,74 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
             raise NotAllowed(f"{subject.value} belongs to {', '.join(sorted(theirs))}: the graphs of {org} say "
                              f"things about {org}'s own entities (and link them to any other); propose a link "
                              "to this one through an annotation")
-    for (node, org), targets in sorted(joins(checked).items(), key=lambda i: i[0][0].value):
-        theirs = [known[t] for t in targets if t in known]
-        least, rule = JOINING_RULE[next(iter(targets.values()))]
-        if len(theirs) == len(targets) >= least and not any(org in o for o in theirs):
-            raise NotAllowed(f"{node.value}: {rule} ({', '.join(sorted(t.value for t in targets))} belongs to "
-                             f"{', '.join(sorted(set().union(*theirs)))})")
+    kept = set(added)
+    dropped = [(q, names.owner_of(q.graph_name)) for q in removed if q not in kept
+               and names.kind_of(q.graph_name) in ("partner", "private") and owning_api(q.graph_name, names) is None]
+    joined = joins(store, names, checked, dropped)
+    others = {t for targets in joined.values() for t in targets} - set(known)
+    known.update(owners(store, names, user, others))
+    for (node, org), targets in sorted(joined.items(), key=lambda i: str(i[0][0])):
+        itself = NamedNode(f"{names.base}actor/{org}")
+        if itself in targets:
+            continue
+        for rule in {JOINING_RULE[p] for p in targets.values()}:
+            theirs = sorted(t.value for t, p in targets.items() if JOINING_RULE[p] == rule
+                            and known.get(t) and org not in known[t])
+            if len(theirs) >= 2:
+                raise NotAllowed(f"{node}: {rule} ({', '.join(theirs)}; {org}'s own actor is {itself.value})")
 
 
-def joins(checked: list[tuple[Quad, str]]) -> dict[tuple[NamedNode, str], dict[NamedNode, NamedNode]]:
-    """The entities each new node joins to others: a membership's parties, a project's agents (direct, or
-    through its qualified associations' role nodes) —
-    {(node, writer's organisation): {target: predicate}}."""
+def joins(store, names: Names, checked: list[tuple[Quad, str]], removed: list[tuple[Quad, str | None]]
+          ) -> dict[tuple[object, str], dict[NamedNode, NamedNode]]:
+    """What each node a write touches joins once the write is applied — a membership's parties, a
+    project's agents (direct, or through its role nodes), a study's attributions — {(node, writer's
+    organisation): {target: predicate}}: the store's statements in the writer's graph, less what the
+    write removes, plus what it adds (so a node built over several writes, or edited by a PUT, is
+    judged whole)."""
+    watched = JOINING | {PROV_QUALIFIED, PROV_AGENT}
+    touched = [(q, org) for q, org in [*checked, *removed] if org and q.predicate in watched]
+    graph_of = {q.subject: (q.graph_name, org) for q, org in touched if q.predicate != PROV_AGENT}
+    roles = {(q.subject, q.graph_name): org for q, org in touched if q.predicate == PROV_AGENT}
+    new_parents = {(q.object, q.graph_name): q.subject for q, _ in checked if q.predicate == PROV_QUALIFIED}
+    named_roles = [(a, g) for a, g in roles if isinstance(a, NamedNode)]
+    if named_roles:
+        for row in store.query(bind_rows(PARENTS, [Variable("a"), Variable("g")], [list(r) for r in named_roles])):
+            graph_of.setdefault(row["n"], next((g, roles[(row["a"], g)]) for a, g in named_roles if a == row["a"]))
+    for (role, graph), org in roles.items():
+        parent = new_parents.get((role, graph))
+        if parent is not None:
+            graph_of.setdefault(parent, (graph, org))
+    state: dict[tuple[object, NamedNode], set[tuple[NamedNode, NamedNode]]] = {}
+    named = [(n, g) for n, (g, _) in graph_of.items() if isinstance(n, NamedNode)]
+    for start in range(0, len(named), BATCH):
+        rows = bind_rows(JOINED, [Variable("n"), Variable("g")], [list(r) for r in named[start:start + BATCH]])
+        for row in store.query(rows):
+            if isinstance(row["o"], NamedNode):
+                state.setdefault((row["n"], graph_of[row["n"]][0]), set()).add((row["o"], row["p"]))
+    gone = {(q.subject, q.object, q.predicate) for q, _ in removed}
+    agents_gone = {q.object for q, _ in removed if q.predicate == PROV_AGENT}
     agents: dict = {}
     for q, _ in checked:
         if q.predicate == PROV_AGENT and isinstance(q.object, NamedNode):
             agents.setdefault(q.subject, set()).add(q.object)
-    found: dict[tuple[NamedNode, str], dict[NamedNode, NamedNode]] = {}
-    for q, org in checked:
+    linked = sorted({(q.object, q.graph_name) for q, _ in checked
+                     if q.predicate == PROV_QUALIFIED and isinstance(q.object, NamedNode)}, key=str)
+    if linked:  # role nodes written before the project that now names them
+        for row in store.query(bind_rows(AGENTS, [Variable("a"), Variable("g")], [list(r) for r in linked])):
+            if isinstance(row["o"], NamedNode) and row["o"] not in agents_gone:
+                agents.setdefault(row["a"], set()).add(row["o"])
+    for (node, _graph), pairs in state.items():
+        pairs -= {(o, p) for n, o, p in gone if n == node}
+        pairs -= {(o, PROV_ASSOCIATED) for o in agents_gone}  # a role node's agent removed: judged without it
+    for q, _ in checked:
         if q.predicate in JOINING and isinstance(q.object, NamedNode):
-            found.setdefault((q.subject, org), {})[q.object] = q.predicate
+            state.setdefault((q.subject, q.graph_name), set()).add((q.object, q.predicate))
         elif q.predicate == PROV_QUALIFIED:
             for agent in agents.get(q.object, ()):
-                found.setdefault((q.subject, org), {})[agent] = PROV_ASSOCIATED
+                state.setdefault((q.subject, q.graph_name), set()).add((agent, PROV_ASSOCIATED))
+    found: dict[tuple[object, str], dict[NamedNode, NamedNode]] = {}
+    for (node, graph), pairs in state.items():
+        org = names.owner_of(graph)
+        for target, predicate in pairs if org else ():
+            found.setdefault((node, org), {})[target] = predicate
     return found

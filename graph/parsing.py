@@ -84,11 +84,13 @@ class _CountingReader:
 
 
 def parse_file(path: str | Path, graph: NamedNode | None, fmt: str | None = None,
-               progress: Progress | None = None, base_iri: str | None = None) -> Staged:
+               progress: Progress | None = None, base_iri: str | None = None,
+               max_literal_chars: int | None = None) -> Staged:
     """Parse a file into a staging store.
 
     Triples go to `graph`; a dataset format (TriG, N-Quads) keeps its own graph names and sends its
-    default-graph triples to `graph` (refused if no graph is given).
+    default-graph triples to `graph` (refused if no graph is given). `max_literal_chars`: the
+    deployment's limit (`Settings.max_literal_chars`); None: `MAX_LITERAL_CHARS`.
     """
     path = Path(path)
     rdf = rdf_format(fmt, path.name)
@@ -96,15 +98,25 @@ def parse_file(path: str | Path, graph: NamedNode | None, fmt: str | None = None
     try:
         with path.open("rb") as f:
             return parse_stream(_CountingReader(f, size, progress), rdf, graph, str(path), size,
-                                base_iri)
+                                base_iri, max_literal_chars)
     except RdfParseError as e:
         raise _with_xml_position(e, rdf, path.read_bytes) from None
 
 
-def parse_bytes(data: bytes, fmt: RdfFormat, graph: NamedNode | None, source: str = "<input>",
-                base_iri: str | None = None) -> Staged:
+def has_statements(path: Path, rdf: RdfFormat) -> bool:
+    """Whether a file holds at least one statement, reading no further than the first: a file of prefixes
+    and comments alone was loaded as an empty change in the provenance graph. A syntax error counts as
+    yes: the load that follows reports it with its position."""
     try:
-        return parse_stream(data, fmt, graph, source, len(data), base_iri)
+        return next(iter(parse(path=str(path), format=rdf)), None) is not None
+    except SyntaxError:
+        return True
+
+
+def parse_bytes(data: bytes, fmt: RdfFormat, graph: NamedNode | None, source: str = "<input>",
+                base_iri: str | None = None, max_literal_chars: int | None = None) -> Staged:
+    try:
+        return parse_stream(data, fmt, graph, source, len(data), base_iri, max_literal_chars)
     except RdfParseError as e:
         raise _with_xml_position(e, fmt, lambda: data) from None
 
@@ -122,7 +134,7 @@ def _with_xml_position(error: RdfParseError, rdf: RdfFormat, read) -> RdfParseEr
 
 
 def parse_stream(data, rdf: RdfFormat, graph: NamedNode | None, source: str, size: int,
-                 base_iri: str | None = None) -> Staged:
+                 base_iri: str | None = None, max_literal_chars: int | None = None) -> Staged:
     staging = Store()
     try:
         if rdf.supports_datasets:
@@ -133,7 +145,7 @@ def parse_stream(data, rdf: RdfFormat, graph: NamedNode | None, source: str, siz
             staging.bulk_load(data, rdf, base_iri=base_iri, to_graph=graph)
     except SyntaxError as e:
         raise as_parse_error(e, source) from None
-    refuse_huge_literals(staging, source)
+    refuse_huge_literals(staging, source, max_literal_chars)
     refuse_quoted_triples(staging, source)
     return Staged(staging, source, rdf, size)
 
@@ -148,7 +160,7 @@ def refuse_quoted_triples(staging: Store, source: str) -> None:
         raise RdfParseError("quoted triples (<< … >>, RDF 1.2) are not accepted: send RDF 1.1", source)
 
 
-MAX_LITERAL_CHARS = 16 * 1024 * 1024
+MAX_LITERAL_CHARS = 16 * 1024 * 1024  # the default of `Settings.max_literal_chars` (PIC_MAX_LITERAL_CHARS)
 HUGE = """SELECT ?s ?p (STRLEN(?o) AS ?n) WHERE {{
   GRAPH ?g {{ ?s ?p ?o }} FILTER (isLiteral(?o) && STRLEN(?o) > {limit})
 }} LIMIT 1"""
@@ -157,7 +169,9 @@ HUGE = """SELECT ?s ?p (STRLEN(?o) AS ?n) WHERE {{
 def refuse_huge_literals(staging: Store, source: str, limit: int | None = None) -> None:
     """A literal past 16 Mi characters was accepted, then broke the entity page (500) and the export → load
     round trip (MemoryError): refused here, with the statement that holds it. Asked of the engine, which
-    scans the staged quads without bringing them into Python."""
+    scans the staged quads without bringing them into Python. `limit`: the deployment's
+    (`Settings.max_literal_chars`); None: `MAX_LITERAL_CHARS`. The write path asks it again of what
+    forms, imports and APIs build, which are not parsed here (`Writer.write`)."""
     limit = limit or MAX_LITERAL_CHARS
     for row in staging.query(HUGE.format(limit=int(limit))):
         raise RdfParseError(f"a literal of {int(row['n'].value):,} characters (the limit is {limit:,}) in the "

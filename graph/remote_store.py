@@ -29,6 +29,7 @@ from pic.graph.store import (
     Infer,
     IsInferred,
     bind,
+    emptied_graphs,
     known_types,
     quads_to_update_data,
     replacement_update,
@@ -123,7 +124,8 @@ class RemoteStore:
         if change.size < self.bulk_threshold or not self.gsp_url:
             quads = infer(change)
             existing = [g for g in self.graphs() if inferred(g)] if quads is not None else []
-            self.update(replacement_update(change, quads, existing=existing))
+            self.update(replacement_update(change, quads, existing=existing,
+                                          emptied=emptied_graphs(change.removed, self.count)))
             return len(change.added)
         # Large: each request is one transaction on the engine; a later failure is compensated.
         if change.removed:

@@ -40,6 +40,9 @@ def delta(writer, change: NamedNode) -> tuple[list[Quad], list[Quad]]:
         kind = name.split(".")[1]
         if not name.endswith(".nq.gz"):
             raise CannotRevert("a file loaded directly by an admin is undone by loading the graph again")
+        if not (writer.history_dir / name).is_file():  # a change recorded by another installation (dump_load.py)
+            raise CannotRevert(f"the delta of {change.value} (history/{name}) is not in this installation's "
+                               "history: the change was loaded from another installation's dump; edit the data instead")
         with gzip.open(writer.history_dir / name, "rb") as f:
             parts[kind].extend(parse(f, RdfFormat.N_QUADS))
     return parts["added"], parts["removed"]

@@ -65,6 +65,12 @@ def fts_query(text: str, prefix: bool = True) -> str | None:
     return " ".join(terms)
 
 
+def journals(path: Path) -> list[Path]:
+    """The file SQLite keeps beside a database while a transaction writes it (the index is in the default
+    rollback-journal mode)."""
+    return [path.with_name(path.name + "-journal")]
+
+
 class SearchIndex:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -81,11 +87,17 @@ class SearchIndex:
         files, searched as part of their study."""
         texts, facets = self._read(store, base, documents, None)
         tmp = self.path.with_name(self.path.name + ".part")
-        tmp.unlink(missing_ok=True)
+        for path in (tmp, *journals(tmp)):
+            path.unlink(missing_ok=True)
         with transaction(tmp) as db:
             db.executescript(SCHEMA)
             self._insert(db, texts, facets)
         with self._lock:
+            # The old file's rollback journal goes first: one left by a server killed in the middle of an
+            # update is played back by SQLite into whatever file bears its name — the new one here
+            # ("database disk image is malformed", every search a 500, after a kill -9 and a restart).
+            for journal in journals(self.path):
+                journal.unlink(missing_ok=True)
             tmp.replace(self.path)
         return len({iri for iri, _ in texts})
 

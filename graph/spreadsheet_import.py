@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import User
+from pic.graph.parsing import MAX_LITERAL_CHARS
 from pic.graph.spreadsheet_rows import DEFAULT_LIMITS, SheetLimits, read_rows
 from pic.graph.store import bind_rows
 from pic.graph.visible import seen_by
@@ -133,12 +134,12 @@ def template(kind: str, fmt: str = "csv") -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store) -> Plan:
+def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store, max_chars: int | None = None) -> Plan:
     """Check every cell and build the triples; references are looked up in `store` in one query.
 
     `store` is the store as the writing user reads it (`visible.seen_by`): a reference to what only
     graphs they may not read describe is unknown, as if it did not exist — accepting it would tell
-    that it does."""
+    that it does. `max_chars`: the longest cell (`Settings.max_literal_chars`; None: the default)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     spec, result = KINDS[kind], Plan(kind)
@@ -156,6 +157,7 @@ def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store) -
     if result.problems:
         return result
     staged, references, seen = Store(), {}, {}
+    max_chars = max_chars or MAX_LITERAL_CHARS
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cells):
             continue
@@ -176,12 +178,19 @@ def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store) -
                 if c.required:
                     result.problems.append(Problem(number, c.name, "this cell is required"))
                 continue
+            if len(value) > max_chars:  # its literal would be refused by the write path
+                result.problems.append(Problem(number, c.name, f"{len(value):,} characters: the limit is "
+                                                               f"{max_chars:,}"))
+                continue
             for problem, quads in cell(c, value, subject, graph, base, references, number):
                 if problem:
                     result.problems.append(Problem(number, c.name, problem))
                 for q in quads:
                     staged.add(q)
         finish_row(kind, row, subject, graph, staged)
+    if not result.rows:  # a header alone, or a form left blank: nothing to write, and no empty change recorded
+        result.problems.append(Problem(2, None, "no row under the header holds a value: nothing was written"))
+        return result
     known = existing(store, list(references))
     for iri, where in references.items():
         if iri not in known:
@@ -295,7 +304,7 @@ def run_import(writer, kind: str, data: bytes, filename: str, org: str, user: Us
     References are looked up in what `user` may read; a file past `limits` is `SheetTooLarge`."""
     graph = writer.names.partner(org)
     result = plan(kind, read_rows(data, filename, limits), writer.names.base, graph,
-                  seen_by(writer.store, user, writer.names))
+                  seen_by(writer.store, user, writer.names), writer.max_literal_chars)
     if result.problems or result.staged is None:
         return result
     report = writer.check(result.staged, [], user)

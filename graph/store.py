@@ -6,6 +6,7 @@ both cases (QuerySolutions, QueryBoolean, QueryTriples), so callers never care w
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,26 +118,47 @@ def _insert_values(sparql: str, block: str) -> str:
     return sparql[:m.end()] + block + sparql[m.end():]
 
 
+class BlankNodeRemoval(ValueError):
+    """A change removes some, not all, of a graph's statements with blank nodes: no update can name them."""
+
+
+def emptied_graphs(removed: list[Quad], count) -> set[NamedNode]:
+    """The graphs a change empties whose statements include blank nodes: DELETE DATA cannot name a blank
+    node, so those graphs are dropped whole instead (a Graph Store PUT or DELETE, an update's DROP).
+    `count(graph)` is the graph's size in the store, read under the writer's lock."""
+    blank = {q.graph_name for q in removed if has_blank_nodes([q])}
+    if not blank:
+        return set()
+    sizes = Counter(q.graph_name for q in removed)
+    partial = sorted((g for g in blank if sizes[g] != count(g)), key=lambda g: g.value)
+    if partial:
+        raise BlankNodeRemoval(f"{partial[0].value}: statements with blank nodes can only be removed with their "
+                               "whole graph (replace or delete the graph), or given IRIs first")
+    return blank
+
+
 def replacement_update(change: Change, quads: list[Quad] | None, current: set[Quad] | None = None,
-                       existing: Iterable[NamedNode] = ()) -> str:
+                       existing: Iterable[NamedNode] = (), emptied: set[NamedNode] = frozenset()) -> str:
     """One SPARQL update: the change, its record, and the new inferred quads — as the difference with
     the `current` inferred quads when they are given (rewriting 70k inferred triples took 11 s of every
     write on the regional store; the difference is a handful), else by dropping the `existing` inferred
-    graphs and filling them again."""
+    graphs and filling them again. The `emptied` graphs (`emptied_graphs`) are dropped first, whole."""
     record = change.record(len(change.added))
+    first = "".join(f"DROP SILENT GRAPH {g} ;\n" for g in sorted(emptied, key=lambda g: g.value))
+    removed = [q for q in change.removed if q.graph_name not in emptied]
     if quads is None:  # the inferences do not change
         change.inferred_change = ([], [])
-        return (f"DELETE DATA {{ {quads_to_update_data(change.removed)} }} ;\n"
+        return (f"{first}DELETE DATA {{ {quads_to_update_data(removed)} }} ;\n"
                 f"INSERT DATA {{ {quads_to_update_data([*change.added, *record])} }}")
     wanted = set(quads)
     if current is not None and not has_blank_nodes(wanted) and not has_blank_nodes(current):
         gone, new = list(current - wanted), list(wanted - current)
         change.inferred_change = (gone, new)
-        return (f"DELETE DATA {{ {quads_to_update_data([*change.removed, *gone])} }} ;\n"
+        return (f"{first}DELETE DATA {{ {quads_to_update_data([*removed, *gone])} }} ;\n"
                 f"INSERT DATA {{ {quads_to_update_data([*change.added, *record, *new])} }}")
     drops = sorted({*existing, *(q.graph_name for q in current or ())}, key=lambda g: g.value)
-    return ";\n".join([
-        f"DELETE DATA {{ {quads_to_update_data(change.removed)} }}",
+    return first + ";\n".join([
+        f"DELETE DATA {{ {quads_to_update_data(removed)} }}",
         f"INSERT DATA {{ {quads_to_update_data(change.added)}\n{quads_to_update_data(record)} }}",
         *(f"DROP SILENT GRAPH {g}" for g in drops),
         f"INSERT DATA {{ {quads_to_update_data(wanted)} }}"])

@@ -13,6 +13,7 @@ Users never write a derived graph (`access.may_write`), and the rules never read
 """
 
 import hashlib
+import logging
 import shutil
 import threading
 import time
@@ -23,11 +24,21 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
 
-from pic.graph import inference, ownership
+from pic.graph import inference, ownership, write_checks
 from pic.graph.access import ANONYMOUS, User, check_write, may_read
+from pic.graph.disk_space import DiskFull, check_free, is_disk_full, refusal
 from pic.graph.history import now, record_change
 from pic.graph.names import Names
-from pic.graph.parsing import Progress, Staged, as_parse_error, parse_file, rdf_format
+from pic.graph.parsing import (
+    Progress,
+    RdfParseError,
+    Staged,
+    as_parse_error,
+    has_statements,
+    parse_file,
+    rdf_format,
+    refuse_huge_literals,
+)
 from pic.graph.shacl_engine import (
     CONTEXT,
     ShapesValidator,
@@ -41,6 +52,7 @@ from pic.ontology import read_bytes
 
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
 MAX_INCREMENTAL = 50_000  # past this many quads, listeners start over from the store
+log = logging.getLogger(__name__)
 
 
 class ValidationFailed(ValueError):
@@ -82,15 +94,21 @@ class WriteResult:
 class Writer:
     """Validates, records and applies changes to one store."""
 
-    def __init__(self, store: KnowledgeStore, names: Names, history_dir: Path):
+    def __init__(self, store: KnowledgeStore, names: Names, history_dir: Path, *, min_free_bytes: int = 0,
+                 max_literal_chars: int | None = None):
         self.store, self.names, self.history_dir = store, names, Path(history_dir)
+        # Settings (service/settings.py): a write is refused (DiskFull) below this much free space, and a
+        # file read by `load_file` may not hold a longer literal (None: parsing.MAX_LITERAL_CHARS).
+        self.min_free_bytes, self.max_literal_chars = min_free_bytes, max_literal_chars
         # One write at a time: validation sees the state it writes over, inferences are computed from it,
         # and listeners receive the writes in the order they were applied (replicas replay them).
         self.lock = threading.RLock()
         # called after every successful write with what it did (a `Written`; None when unknown or large,
         # e.g. a file loaded directly), to refresh what derives from the store (replicas, search index)
         self.listeners: list = []
+        self.behind: dict = {}  # listener → why it failed after a commit; it starts over (None) next time
         self.reasoner = inference.Reasoner(names)
+        self.timers: list = []  # called with each write's seconds, checks to listeners (the write latency metric)
 
     @cached_property
     def validator(self) -> ShapesValidator:
@@ -111,10 +129,12 @@ class Writer:
         (the store stays atomic: a syntax error half-way restores it); it is checked by its graph only,
         its statements are not read before they are written."""
         rdf = rdf_format(fmt, Path(path).name)
+        if not has_statements(path, rdf):
+            raise RdfParseError("the file holds no statements: nothing was loaded", str(path))
         direct = getattr(self.store, "loads_files_atomically", False)
         if validate or graph is None or rdf.supports_datasets or not direct:
             clock = time.perf_counter()
-            staged = parse_file(path, graph, fmt, progress)
+            staged = parse_file(path, graph, fmt, progress, max_literal_chars=self.max_literal_chars)
             parsed_in = round(time.perf_counter() - clock, 3)
             result = self.load(staged, user, validate=validate)
             result.seconds = {"parse": parsed_in, **result.seconds}
@@ -128,18 +148,32 @@ class Writer:
             raise as_parse_error(e, str(path)) from None
 
     def load(self, staged: Staged, user: User, *, validate: bool = True) -> WriteResult:
-        """Write a parsed file (all its quads are additions)."""
-        return self.write(staged.store, [], user, source=staged.source, validate=validate)
+        """Write a parsed file (all its quads are additions; parsing refused its huge literals)."""
+        with self.lock:
+            return self._checked_write(staged.store, [], user, staged.source, validate)
+
+    def load_dump(self, staged: Staged, user: User, *, validated: bool) -> WriteResult:
+        """Write another installation's dump as it is — its provenance and the graphs APIs own included —
+        past the permission step: only for `dump_load.load_dump`, which holds the lock, checks that the
+        user is an admin and the store empty, validates, and drops the inferred graphs (recomputed here,
+        as after any write)."""
+        with self.lock:
+            return self._write(staged.store, [], user, source=staged.source, validated=validated)
 
     def write(self, added: Store, removed: list[Quad], user: User, *, source: str,
-              validate: bool = True, api: str | None = None) -> WriteResult:
+              validate: bool = True, api: str | None = None, detail: str | None = None) -> WriteResult:
         """`api` names the API writing (`access.ANNOTATIONS_API`, …): only its code passes it, and only
-        through it are the graphs and statements it owns written (`access.owning_api`, `ownership`)."""
+        through it are the graphs and statements it owns written (`access.owning_api`, `ownership`).
+        What forms, imports and APIs build was not parsed: its literals are checked here (400 past
+        `max_literal_chars`). `detail`: what the change was asked as (a SPARQL Update's text), kept on
+        its record for facilitators and admins (`history.record_change`)."""
+        refuse_huge_literals(added, source, self.max_literal_chars)
         with self.lock:
-            return self._checked_write(added, removed, user, source, validate, api)
+            return self._checked_write(added, removed, user, source, validate, api, detail)
 
     def _checked_write(self, added: Store, removed: list[Quad], user: User, source: str,
-                       validate: bool, api: str | None = None) -> WriteResult:
+                       validate: bool, api: str | None = None, detail: str | None = None) -> WriteResult:
+        began = time.perf_counter()
         self.check_permission(added, removed, user, validate=validate, api=api)
         warnings: list[Violation] = []
         clock = time.perf_counter()
@@ -149,9 +183,11 @@ class Writer:
                 raise ValidationFailed(report)
             warnings = report.warnings
         validated_in = round(time.perf_counter() - clock, 3)
-        result = self._write(added, removed, user, source=source, validated=validate)
+        result = self._write(added, removed, user, source=source, validated=validate, detail=detail)
         result.warnings = warnings
         result.seconds = {"validate": validated_in, **result.seconds}
+        for timer in self.timers:
+            timer(time.perf_counter() - began)
         return result
 
     # -- steps -------------------------------------------------------------------------------
@@ -161,7 +197,9 @@ class Writer:
         `api`), and a graph describes its owner's things (`ownership.check`); raises NotAllowed."""
         graphs = {q.graph_name for q in removed} | set(added.named_graphs())
         self._check_role(user, graphs, validate, api)
-        ownership.check(self.store, self.names, user, added, removed, api)
+        quads = list(added)
+        write_checks.check(self.store, self.names, user, quads, removed)
+        ownership.check(self.store, self.names, user, quads, removed, api)
 
     def _check_role(self, user: User, graphs: set[NamedNode], validate: bool, api: str | None = None) -> None:
         if not validate and user.role != "admin":
@@ -169,7 +207,7 @@ class Writer:
         check_write(user, graphs, self.names, api)
 
     def _write(self, added: Store | None, removed: list[Quad], user: User, *, source: str,
-               validated: bool, file: FileSource | None = None) -> WriteResult:
+               validated: bool, file: FileSource | None = None, detail: str | None = None) -> WriteResult:
         started, clock = now(), time.perf_counter()
         graphs = {file.graph} if file else {q.graph_name for q in removed} | set(added.named_graphs())
         files: list[Path] = []
@@ -178,33 +216,69 @@ class Writer:
 
         def record(count: int) -> list[Quad]:
             delta = record_change(self.history_dir, self.names, user, added, removed, graphs, source,
-                                  validated, started, count=count, copy_of=file and self._keep(file))
+                                  validated, started, count=count, copy_of=file and self._keep(file),
+                                  detail=detail)
             files.extend(delta.files)
             made.append(delta.change)
             records.extend(delta.record)
             return delta.record
 
         change = Change(added, removed, record, file)
+        check_free(self.history_dir, self.min_free_bytes)
         try:
+            getattr(self.store, "recover", lambda: None)()  # a store whose last write failed is reopened first
             count = self.store.apply(change, self.names.is_inferred, self._infer)
-        except BaseException:
+        except BaseException as e:
             for f in files:
                 f.unlink(missing_ok=True)
+            if is_disk_full(e) and not isinstance(e, DiskFull):
+                raise refusal(self.history_dir) from e
             raise
         written = None
         if change.inferred_change is not None and len(added) + len(removed) <= MAX_INCREMENTAL:
             gone, new = change.inferred_change
             written = Written([*added, *records, *new], [*removed, *gone])
-        for listener in self.listeners:
-            listener(written)
+        self._tell(written)
         return WriteResult(made[0], sorted(g.value for g in graphs), count,
                            len(removed), seconds={"write": round(time.perf_counter() - clock, 3)})
+
+    # -- after the commit ----------------------------------------------------------------------
+    def _tell(self, written: Written | None, listeners: list | None = None) -> None:
+        """Tell the listeners what was written. The write is committed whatever they do: one that fails
+        (the search index on a full disk) is logged, and next time — the next write, or `catch_up` — it is
+        told None, to start over from the store, until it succeeds. Its failure used to fail the write
+        (500) after the commit, and clients that retried made duplicates."""
+        for listener in self.listeners if listeners is None else listeners:
+            try:
+                listener(None if listener in self.behind else written)
+            except Exception as e:  # whatever it is, the write stands; /health shows it until repaired
+                if listener not in self.behind:
+                    log.exception("%s failed after a committed write; it starts over from the store next time",
+                                  _name(listener))
+                self.behind[listener] = str(e)[:300] or type(e).__name__
+            else:
+                self.behind.pop(listener, None)
+
+    def catch_up(self) -> None:
+        """Repair what a fault left behind without waiting for a write: reopen a store whose writes failed,
+        and let each listener that failed start over from the store (see service/recovery.py)."""
+        with self.lock:
+            getattr(self.store, "recover", lambda: None)()
+            self._tell(None, list(self.behind))
+
+    def lagging(self) -> dict[str, str]:
+        """The listeners still behind the store, by name, with their error (for /health)."""
+        return {_name(listener): error for listener, error in list(self.behind.items())}
 
     def _keep(self, file: FileSource) -> tuple[Path, str]:
         """Copy a directly loaded file into the history (the delta of a trusted load is the file)."""
         self.history_dir.mkdir(parents=True, exist_ok=True)
         target = self.history_dir / f"incoming-{time.time_ns()}{file.path.suffix}"
-        shutil.copyfile(file.path, target)
+        try:
+            shutil.copyfile(file.path, target)
+        except BaseException:  # a full disk: no half copy left behind
+            target.unlink(missing_ok=True)
+            raise
         digest = hashlib.sha256()
         with target.open("rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
@@ -230,13 +304,12 @@ class Writer:
 
     def _feeds_rules(self, change: Change) -> bool:
         predicates = {q.predicate for q in _chain(change.added, change.removed)}
-        if predicates & inference.READ:
-            return True
         if not predicates:
             return False
-        values = " ".join(str(p) for p in predicates)
-        return bool(self.store.query(
-            f"ASK {{ VALUES ?p {{ {values} }} ?p <{inference.SUB_PROPERTY}>+ <{inference.PROV}wasAttributedTo> }}"))
+        attributions = inference.attribution_predicates(self.store, predicates)
+        if not (predicates & inference.READ or attributions):
+            return False
+        return not inference.inert(self.store, list(_chain(change.added, change.removed)), attributions)
 
     def sources(self, extra=()) -> list[NamedNode]:
         """Every user graph: what the rules read (not the inferred and provenance graphs)."""
@@ -295,6 +368,10 @@ class Writer:
 
     def _has_data(self, graph: NamedNode) -> bool:
         return bool(self.store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
+
+
+def _name(listener) -> str:
+    return getattr(listener, "__name__", None) or repr(listener)
 
 
 def _chain(*parts):

@@ -70,16 +70,27 @@ def secret_hash(secret: str) -> str:
 
 
 class Accounts:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, keep_open: bool = False):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as db:
             db.executescript(SCHEMA)
             # Readers never wait for a writer: the user is looked up on the event loop for every request.
             db.execute("PRAGMA journal_mode = WAL")
+        # `keep_open` (the service): one connection held until `close`. SQLite deletes the WAL files when its
+        # last connection closes and the next one creates them again, which fails on a full disk: every
+        # token was then refused ("disk I/O error", 500), and not even an admin could ask /health why.
+        self._keeper = None
+        if keep_open:  # a connection opens the WAL files at its first read, and holds them from then on
+            self._keeper = sqlite3.connect(self.path, check_same_thread=False)
+            self._keeper.execute("SELECT COUNT(*) FROM user").fetchone()
 
     def connect(self):
         return transaction(self.path, "foreign_keys = ON")
+
+    def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.close()
 
     def add(self, name: str, role: str, org: str | None, password: str | None = None) -> None:
         check_new_user(name, role, org)

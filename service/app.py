@@ -10,18 +10,23 @@ from fastapi.staticfiles import StaticFiles
 
 from pic.graph.bootstrap import initialise, is_empty
 from pic.graph.documents import document_texts
-from pic.graph.history import remove_orphans
+from pic.graph.history import remove_orphans, remove_unrecorded
 from pic.graph.layout import migrate
 from pic.graph.search_index import SearchIndex
+from pic.graph.shipped_graphs import upgrade as upgrade_shipped
 from pic.graph.store import open_store
 from pic.graph.write_path import Writer
 from pic.service import errors
 from pic.service.accounts import Accounts
+from pic.service.allowed_hosts import AllowedHosts
 from pic.service.metrics import MeasureRequests, Metrics
 from pic.service.parser_pool import ParserPool
+from pic.service.recovery import Recovery
+from pic.service.request_log import RequestLog
 from pic.service.routers import (
     accounts,
     annotations,
+    backup,
     contributions,
     docs,
     documents,
@@ -52,7 +57,8 @@ def query_runner(settings: Settings, store):
         return RemoteQueries(settings.sparql_query_url, settings.query_timeout)
     from pic.graph.engine_replicas import EngineReplicas
 
-    return EngineReplicas(store, settings.data_dir / "snapshots", settings.query_timeout, settings.names)
+    return EngineReplicas(store, settings.data_dir / "snapshots", settings.query_timeout, settings.names,
+                          wait=settings.wait_for_copies)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,12 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        writer = Writer(open_store(settings), settings.names, settings.history_dir)
+        writer = Writer(open_store(settings), settings.names, settings.history_dir,
+                        min_free_bytes=settings.min_free_bytes, max_literal_chars=settings.max_literal_chars)
         remove_orphans(settings.history_dir)  # a killed bulk load's copy of its file
+        remove_unrecorded(settings.history_dir, writer.store)  # a killed write's delta
         if settings.demo and is_empty(writer):
             initialise(writer, demo=True, documents=settings.documents_dir)
         migrate(writer, settings.data_dir)  # a store from before the private derived graphs
-        queries = query_runner(settings, writer.store)
+        upgrade_shipped(writer)  # an older version's ontology and territories
         graphs, groups = GraphNames(writer.store, settings.names), WorkingGroups(writer.store, settings.base_iri)
         index = SearchIndex(settings.data_dir / "search.sqlite")
 
@@ -77,22 +85,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 index.update(writer.store, settings.base_iri, written.subjects, documents)
 
         reindex(None)
+        queries = query_runner(settings, writer.store)  # after the index: its copies load while we answer
         def wrote(_) -> None:
             app.state.last_write = datetime.now(UTC).isoformat(timespec="seconds")
             metrics.wrote()
 
-        writer.listeners += [queries.follow, lambda _: graphs.refresh(), lambda _: groups.refresh(), reindex, wrote]
+        # The graph names first: a reader's view lists the graphs they may read before a copy holds a new one.
+        writer.listeners += [lambda _: graphs.refresh(), queries.follow, lambda _: groups.refresh(), reindex, wrote]
+        writer.timers.append(metrics.write_seconds.observe)
+        metrics.runner = queries
         app.state.last_write = None
         app.state.search = index
-        app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite")
+        app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite", keep_open=True)
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
         app.state.graphs, app.state.groups = graphs, groups
         app.state.parser = ParserPool(settings.parser_processes, settings.parse_timeout)
         app.state.sign_in_throttle = Throttle(settings.sign_in_attempts, 4 * settings.sign_in_attempts,
                                               settings.sign_in_window)
+        recovery = Recovery(writer, settings.data_dir, settings.min_free_bytes).start()
         yield
+        recovery.close()
         app.state.parser.close()
         queries.close()
+        app.state.accounts.close()
         writer.store.close()
 
     app = FastAPI(title="PIC Euralens", lifespan=lifespan, docs_url=None, redoc_url=None,  # ours: routers/docs.py
@@ -101,10 +116,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "platform.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        expose_headers=["X-PIC-Rows", "X-PIC-Truncated", "X-PIC-Elapsed-Ms"])
+    app.add_middleware(AllowedHosts, hosts=settings.hosts)  # inside SecurityHeaders: its 400 gets them too
     app.add_middleware(SecurityHeaders)
     metrics = Metrics()
     app.state.metrics = metrics
     app.add_middleware(MeasureRequests, metrics=metrics)
+    if settings.access_log == "json":
+        app.add_middleware(RequestLog)
     errors.install(app)
     static = resources.files("pic.service").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -126,4 +144,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(moderation.router)
     app.include_router(annotations.router)
     app.include_router(docs.router)
+    app.include_router(backup.router)
     return app

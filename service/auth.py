@@ -27,6 +27,12 @@ def current_user(request: Request) -> User:
 
 
 def identified(request: Request) -> User:
+    user = _identified(request)
+    request.state.role = user.role  # for the request log (service/request_log.py): the role, never the name
+    return user
+
+
+def _identified(request: Request) -> User:
     header = request.headers.get("authorization", "")
     if not header:
         session = current_session(request)

@@ -25,9 +25,11 @@ from rich.table import Table
 
 from pic.graph.access import NotAllowed
 from pic.graph.bootstrap import initialise, is_empty
+from pic.graph.disk_space import DiskFull, is_disk_full
 from pic.graph.parsing import RdfParseError, parse_file
 from pic.graph.store import open_store
 from pic.graph.write_path import ValidationFailed
+from pic.service.cli_backup import backup, restore
 from pic.service.cli_common import CliError, err, local_user, open_writer, out  # noqa: E402
 from pic.service.cli_users import users  # noqa: E402
 from pic.service.settings import Settings
@@ -35,6 +37,8 @@ from pic.service.settings import Settings
 app = typer.Typer(help="PIC Euralens: knowledge graph of actors, projects, studies, indicators and "
                        "territories.", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(users, name="user")
+app.command()(backup)
+app.command()(restore)
 
 
 def _graph(iri: str | None) -> NamedNode | None:
@@ -68,15 +72,22 @@ def load(file: Path,
          format: Annotated[str | None, typer.Option("--format", "-f",
                                                     help="turtle, trig, nt, nq, jsonld, rdfxml.")] = None,
          validate: Annotated[bool, typer.Option(help="--no-validate: trusted admin bulk load.")] = True):
-    """Load an RDF file into a named graph through the write path."""
-    writer = open_writer(Settings())
+    """Load an RDF file into a named graph through the write path; a whole-store dump into an empty store."""
+    from pic.graph import dump_load
+
+    settings = Settings()
+    writer = open_writer(settings)
     if file.is_file() and file.stat().st_size == 0:
         raise CliError(f"{file} is empty: nothing was loaded")
     with file_progress(file, "loading") as progress:
-        result = writer.load_file(file, _graph(graph), local_user(), fmt=format, validate=validate,
-                                  progress=progress)
+        result = dump_load.load(writer, file, _graph(graph), local_user(), fmt=format, validate=validate,
+                                progress=progress)
     for w in result.warnings:
         err.print(f"Warning: {w.describe('en')}")
+    missing = dump_load.missing_documents(writer.store, settings.documents_dir)
+    if missing:
+        sys.stderr.write(f"Warning: {len(missing)} described document(s) have no file in {settings.documents_dir} "
+                         f"(e.g. {missing[0]}): copy them from the source installation's documents/ folder\n")
     out.print(f"Loaded {result.added} triples into {', '.join(result.graphs)} "
               f"(change {result.change.value}).")
 
@@ -100,7 +111,8 @@ def validate_file(file: Path,
     settings = Settings()
     writer = open_writer(settings)
     with file_progress(file, "parsing") as progress:
-        staged = parse_file(file, _graph(graph) or settings.names.partner("validation"), format, progress)
+        staged = parse_file(file, _graph(graph) or settings.names.partner("validation"), format, progress,
+                            max_literal_chars=settings.max_literal_chars)
     report = writer.check(staged.store, [])
     for w in report.warnings:
         err.print(f"Warning: {w.describe('en')}")
@@ -341,7 +353,7 @@ def serve(host: Annotated[str | None, typer.Option()] = None,
     if settings.store == "embedded":  # say it in one line now, not in uvicorn's traceback at start-up
         open_store(settings).close()
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                access_log=settings.access_log, proxy_headers=bool(settings.trusted_proxies),
+                access_log=settings.access_log is True, proxy_headers=bool(settings.trusted_proxies),
                 forwarded_allow_ips=settings.trusted_proxies or None)
 
 
@@ -362,7 +374,12 @@ def main() -> None:
     except (CliError, RdfParseError, NotAllowed, PermissionError, ValueError,
             FileNotFoundError) as e:
         fail(str(e))
+    except DiskFull as e:
+        fail(str(e))
     except OSError as e:
+        if is_disk_full(e):
+            fail(f"the disk of the data directory {Settings().data_dir} is full ({e}): nothing was written; "
+                 "free some space and try again")
         if "lock" not in str(e).lower():
             raise
         fail(f"the data directory {Settings().data_dir} is in use by another pic process (a running `pic serve` "
@@ -370,6 +387,8 @@ def main() -> None:
     except (KeyboardInterrupt, typer.Abort):
         fail("interrupted; nothing was changed", 130)
     except Exception as e:
+        if is_disk_full(e):  # SQLite's "database or disk is full" (the search index, the accounts)
+            fail(f"the disk of the data directory {Settings().data_dir} is full ({e}); free some space and try again")
         # Typer's usage errors (click exceptions, vendored by Typer) know how to show themselves.
         if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()

@@ -5,6 +5,7 @@ import getpass
 from rich.console import Console
 
 from pic.graph.access import User
+from pic.graph.disk_space import is_disk_full
 from pic.graph.write_path import Writer
 from pic.service.settings import Settings
 
@@ -26,6 +27,10 @@ def open_writer(settings: Settings) -> Writer:
     try:
         store = open_store(settings)
     except OSError as e:
+        if is_disk_full(e):
+            raise CliError(f"cannot open the store in {settings.data_dir}: its disk is full ({e}); free some "
+                           "space and try again") from None
         raise CliError(f"cannot open the store in {settings.data_dir}: {e} "
                        "(is `pic serve` running on it?)") from None
-    return Writer(store, settings.names, settings.history_dir)
+    return Writer(store, settings.names, settings.history_dir, min_free_bytes=settings.min_free_bytes,
+                  max_literal_chars=settings.max_literal_chars)

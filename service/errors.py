@@ -1,7 +1,8 @@
 """One JSON error shape for every error: {"error": {"status", "message", and where: line, column, field}}.
 
 Exception types map to statuses here and only here: bad input 400/413/415/422, not allowed 401/403,
-missing 404, a query past its limit 503. Anything else is our fault: FastAPI's 500, logged.
+missing 404, a query past its limit 503, a full disk 507 (nothing was written: `disk_space.py`). Anything
+else is our fault: FastAPI's 500, logged.
 """
 
 import re
@@ -11,8 +12,12 @@ from fastapi.responses import JSONResponse
 from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
+from pic.graph.backup import BackupError
+from pic.graph.disk_space import DiskFull, is_disk_full
 from pic.graph.parsing import RdfParseError
 from pic.graph.query_jobs import QueryFailed, QueryTimeout
+from pic.graph.store import BlankNodeRemoval
+from pic.graph.write_checks import CellTaken, UnsafeIri
 from pic.graph.write_path import ValidationFailed
 from pic.queries.registry import ParameterError
 from pic.service.security_headers import with_security_headers
@@ -50,8 +55,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, e: Exception):
         """Our fault: a 500 in the one error shape, with the security headers (Starlette answers it outside
-        the middleware that adds them). The traceback still goes to the log."""
-        response = JSONResponse(body(500, "internal error: the service's log says what happened"), 500)
+        the middleware that adds them). The traceback still goes to the log. A full disk met outside the
+        write path (a sign-in's session, a document's file) is a 507, as in it."""
+        if is_disk_full(e):
+            response = JSONResponse(body(507, "the data directory's disk is full: nothing was written; free "
+                                              "some space, the service resumes by itself"), 507)
+        else:
+            response = JSONResponse(body(500, "internal error: the service's log says what happened"), 500)
         for name, value in with_security_headers([]):
             response.headers[name.decode()] = value.decode()
         return response
@@ -82,6 +92,27 @@ def install(app: FastAPI) -> None:
     async def parameter_error(request: Request, e: ParameterError):
         return JSONResponse(body(400, str(e), field=e.name), 400)
 
+    @app.exception_handler(DiskFull)
+    async def disk_full(request: Request, e: DiskFull):
+        return JSONResponse(body(507, str(e)), 507, headers={"Retry-After": "60"})
+
+    @app.exception_handler(UnsafeIri)
+    async def unsafe_iri(request: Request, e: UnsafeIri):
+        return JSONResponse(body(400, str(e)), 400)
+
+    @app.exception_handler(CellTaken)
+    async def cell_taken(request: Request, e: CellTaken):
+        return JSONResponse(body(409, str(e)), 409)
+
+    @app.exception_handler(BlankNodeRemoval)
+    async def blank_node_removal(request: Request, e: BlankNodeRemoval):
+        return JSONResponse(body(400, str(e)), 400)
+
     @app.exception_handler(NotAllowed)
     async def not_allowed(request: Request, e: NotAllowed):
         return JSONResponse(body(403, str(e)), 403)
+
+    @app.exception_handler(BackupError)
+    async def backup_refused(request: Request, e: BackupError):
+        """A backup this deployment cannot take (a remote store): the request is right, the setup is not."""
+        return JSONResponse(body(409, str(e)), 409)

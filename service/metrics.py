@@ -1,5 +1,6 @@
 """Prometheus metrics (through `prometheus-client`): requests and their latency by route, queries by
-outcome, writes and their latency, the store's size, the time of the last write.
+outcome, writes and their latency, the store's size, the time of the last write; and the query engines'
+copies: reloads and queries stopped at the time limit, by copy, and how far the copies are behind.
 
 Each application has a registry of its own (tests build many), exposed at `/metrics` to admins only:
 counts and timings of writes would tell anyone of private activity. The route is the template
@@ -9,6 +10,11 @@ counts and timings of writes would tell anyone of private activity. The route is
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+COPIES = ("full", "public")  # graph/engine_replicas.py: every graph; what anonymous readers may read
+RESTART_REASONS = ("reload", "stuck", "stopped")
+WRITE_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)  # a load may take minutes
 
 
 class Metrics:
@@ -24,10 +30,48 @@ class Metrics:
         self.last_write = Gauge("pic_last_write_timestamp_seconds", "When the last write was applied",
                                 registry=self.registry)
         self.triples = Gauge("pic_store_triples", "Quads in the store", registry=self.registry)
+        self.write_seconds = Histogram("pic_write_seconds", "Time a write took: checks, validation, history, "
+                                       "store, then the engines' copies and the search index",
+                                       buckets=WRITE_BUCKETS, registry=self.registry)
+        self.runner = None  # the service's query runner, once it runs (read at each scrape)
+        self.registry.register(EngineCollector(self))
 
     def wrote(self) -> None:
         self.writes.inc()
         self.last_write.set_to_current_time()
+
+
+class EngineCollector:
+    """The engines' figures, read from the query runner (graph/engine_replicas.py counts them; the graph
+    package knows nothing of Prometheus) at each scrape. A remote engine (PIC_STORE=remote) has none."""
+
+    def __init__(self, metrics: Metrics):
+        self.metrics = metrics
+
+    def describe(self):
+        return []  # nothing to check at registration: the runner comes later
+
+    def collect(self):
+        runner = self.metrics.runner
+        if not hasattr(runner, "restarts"):
+            return
+        restarts = CounterMetricFamily("pic_engine_restarts", "Query engines reloaded with a new copy of the "
+                                       "store, by copy and reason (reload: a write the copy could not follow "
+                                       "by its delta; stuck: a query ran past its limit; stopped: the "
+                                       "process ended)", labels=["engine", "reason"])
+        timeouts = CounterMetricFamily("pic_engine_query_timeouts", "Queries stopped at the time limit "
+                                       "(PIC_QUERY_TIMEOUT), by copy", labels=["engine"])
+        for engine in COPIES:
+            for reason in RESTART_REASONS:
+                restarts.add_metric([engine, reason], runner.restarts[engine, reason])
+            timeouts.add_metric([engine], runner.timeouts[engine])
+        writes, seconds = runner.lag()
+        yield restarts
+        yield timeouts
+        yield GaugeMetricFamily("pic_engine_lag_writes", "Writes in the store not yet applied to the "
+                                "engines' copies", value=writes)
+        yield GaugeMetricFamily("pic_engine_lag_seconds", "How long the oldest write not yet applied to "
+                                "the copies has waited (0 when they are up to date)", value=seconds)
 
 
 class MeasureRequests:

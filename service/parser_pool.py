@@ -79,9 +79,10 @@ class ParserPool:
             if known is not None:
                 self._answers.move_to_end(text)
         if known is None:
-            known = self._read(text)
+            known, lasting = self._read(text)
             with self._lock:
-                self._answers[text] = known
+                if lasting:  # a time-out or a lost worker may not happen again: not remembered
+                    self._answers[text] = known
                 while len(self._answers) > self.remembered:
                     self._answers.popitem(last=False)
         if isinstance(known, Unreadable):
@@ -91,7 +92,8 @@ class ParserPool:
     async def read_async(self, text: str) -> Reading:
         return await run_in_threadpool(self.read, text)
 
-    def _read(self, text: str) -> Reading | Unreadable:
+    def _read(self, text: str) -> tuple[Reading | Unreadable, bool]:
+        """The reading, and whether it lasts (the text's own answer, not the machine's state)."""
         worker = self._idle.get()
         try:
             if worker is None:
@@ -99,14 +101,14 @@ class ParserPool:
             worker.conn.send(text)
             if not worker.conn.poll(self.timeout):
                 worker = self._replace(worker)
-                return Unreadable(f"the text took longer than {self.timeout:g} s to read; simplify it")
+                return Unreadable(f"the text took longer than {self.timeout:g} s to read; simplify it"), False
             status, value = worker.conn.recv()
         except (EOFError, OSError):
             worker = self._replace(worker)
-            return Unreadable("the parser could not read this text")
+            return Unreadable("the parser could not read this text"), False
         finally:
             self._idle.put(worker)
-        return value if status == "read" else Unreadable(*value)
+        return (value if status == "read" else Unreadable(*value)), True
 
     def _start(self) -> _Worker:
         worker = _Worker()

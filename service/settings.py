@@ -32,12 +32,17 @@ class Settings(BaseSettings):
     cookie_secure: bool = False  # True: the session cookie is Secure even behind a TLS-terminating proxy
     host: str = "127.0.0.1"
     port: int = 8000
-    access_log: bool = False
-    """One line per request on standard output. Off by default, as in Gunicorn: it cost ~0.4 ms a
-    request here (a third of a small query's whole time); writes are in the provenance graph anyway,
-    and errors are always logged."""
+    access_log: bool | Literal["json"] = False
+    """One line per request on standard output: `true`, uvicorn's text line; `json`, one JSON object
+    (time, method, route template, status, ms, role: `service/request_log.py`) for a log collector. Off
+    by default, as in Gunicorn: it cost ~0.4 ms a request here (a third of a small query's whole time);
+    writes are in the provenance graph anyway, and errors are always logged."""
     query_timeout: float = 30.0
     """Seconds a SPARQL query may run; past it the engine stops it (503)."""
+    wait_for_copies: bool = False
+    """Embedded store: answer only once the query engines' in-memory copies are loaded (15-25 s at 1.1M
+    triples). False: answer at once, from the on-disk store (3-4x slower, and a query past the time limit
+    gets its 503 but runs on in a thread) until the copies are loaded (graph/engine_replicas.py)."""
     max_rows: int = 10_000
     """Rows (or triples) a query returns at most; more are cut, with an X-PIC-Truncated header."""
     max_query_bytes: int = 100_000
@@ -46,6 +51,16 @@ class Settings(BaseSettings):
     """Largest RDF document or spreadsheet accepted (413 beyond)."""
     max_document_bytes: int = 20_000_000
     """Largest study document (PDF, DOCX, ODT) accepted (413 beyond)."""
+    max_literal_chars: int = 16 * 1024 * 1024
+    """Longest literal (characters) a write may hold, wherever it comes from: a file (`pic load`, the Graph
+    Store), a form or import cell, an annotation (400 or 422 beyond, naming the statement or the cell).
+    16 Mi characters were accepted once, then broke the entity page and the export → load round trip."""
+    min_free_bytes: int = 64 * 1024 * 1024
+    """Free space the data directory's disk keeps: a write is refused (507) before anything is written
+    when less is free, leaving room for what follows a commit (the search index, the query copies'
+    snapshots). A write that meets a full disk anyway is refused as cleanly; 0: no check before."""
+    low_disk_bytes: int = 1024 * 1024 * 1024
+    """Free space below which `/health` reports the disk as failing (503), well before writes are refused."""
     service_allowlist: list[str] = []
     """Endpoints a query may call with SERVICE; empty: SERVICE is refused."""
     max_query_depth: int = 200
@@ -61,6 +76,13 @@ class Settings(BaseSettings):
     """Addresses of the TLS proxy in front (comma-separated) whose `X-Forwarded-For` and
     `X-Forwarded-Proto` are believed; none by default (uvicorn would believe 127.0.0.1's, and anyone on the
     machine could then pose as any address to the sign-in throttle)."""
+    allowed_hosts: str = "127.0.0.1,localhost,[::1]"
+    """Host names (comma-separated) the platform answers to; a request whose `Host` header names another
+    gets a 400 (`service/allowed_hosts.py`). Links, annotation ids and the SPARQL service description are
+    built from the request's host, so `Host: evil.example` would otherwise get ids on evil.example, which
+    a cache in front keeps for everyone. Add the public name (`pic.example.org`) when serving one; a proxy
+    in front passes the original `Host` on. The base IRI's host is not added: by default w3id.org, whose
+    redirects send browsers to the real host, so no request names it. `*` allows any name."""
     parser_processes: int = 2
     """Processes reading SPARQL texts for /sparql and /update (see service/parser_pool.py)."""
     max_form_bytes: int = 1_000_000
@@ -75,6 +97,10 @@ class Settings(BaseSettings):
     @property
     def names(self) -> Names:
         return Names(self.base_iri)
+
+    @property
+    def hosts(self) -> list[str]:
+        return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
 
     @property
     def history_dir(self) -> Path:

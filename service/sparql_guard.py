@@ -26,6 +26,8 @@ from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import Query, UpdateUnit
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from pic.service.update_scope import Scope, scope_of
+
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ANY_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}", re.IGNORECASE)  # what rdflib would expand (both cases)
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")  # PN_LOCAL_ESC: the character itself in the IRI
@@ -52,6 +54,7 @@ class Reading:
     named_graphs: tuple[str, ...] = ()  # FROM NAMED or USING NAMED
     loads: bool = False  # an update with LOAD (would fetch a document from the network)
     depth: int = 0  # nesting of the parse tree
+    scope: Scope | None = None  # an update's: what it can read and change (update_scope.py)
 
     @property
     def is_update(self) -> bool:
@@ -107,11 +110,15 @@ def _reading_of_query(text: str, parsed: ParseResults) -> Reading:
 
 
 def _reading_of_update(text: str, update: CompValue) -> Reading:
-    services, default, named, loads = [], [], [], False
-    prologues = _field(update, "prologue") or []
+    services, default, named, loads, operations = [], [], [], False, []
+    prologues, declared = _field(update, "prologue") or [], []
     for i, operation in enumerate(_field(update, "request") or []):
-        # Each operation has its own prologue (PREFIX and BASE may come between operations).
-        resolve = _resolver(prologues[min(i, len(prologues) - 1)] if prologues else None)
+        # Each operation has its own prologue: PREFIX and BASE may come between operations, and hold
+        # for the rest of the request.
+        if not declared or (i < len(prologues) and len(prologues[i])):
+            declared.append(prologues[i] if i < len(prologues) else [])
+            resolve = _resolver(*declared)
+        operations.append((operation, resolve))
         loads = loads or operation.name == "Load"
         services += _services(operation, resolve)
         for clause in _field(operation, "using") or []:
@@ -119,7 +126,8 @@ def _reading_of_update(text: str, update: CompValue) -> Reading:
                 default.append(resolve(clause["default"]))
             else:
                 named.append(resolve(clause["named"]))
-    return Reading(text, "update", tuple(services), tuple(default), tuple(named), loads, _depth(update))
+    return Reading(text, "update", tuple(services), tuple(default), tuple(named), loads, _depth(update),
+                   scope_of(operations))
 
 
 def _field(node: CompValue, key: str):
@@ -127,9 +135,13 @@ def _field(node: CompValue, key: str):
     return dict.get(node, key)
 
 
-def _resolver(prologue):
-    """Turns a parsed IRI or prefixed name into its absolute IRI, with the prologue's PREFIX and BASE."""
-    context = translatePrologue(prologue, None) if prologue is not None else None
+def _resolver(*prologues):
+    """Turns a parsed IRI or prefixed name into its absolute IRI, with the prologues' PREFIX and BASE
+    (an update's, in order: each adds to those before)."""
+    context = None
+    for prologue in prologues:
+        if prologue is not None:
+            context = translatePrologue(prologue, None, None, context)
 
     def resolve(term) -> str:
         if isinstance(term, Variable):

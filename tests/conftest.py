@@ -24,6 +24,9 @@ from pic.graph.remote_store import RemoteStore
 from pic.graph.write_path import Writer
 
 BACKENDS = ("embedded", "remote")
+# The in-process TestClient sends `Host: testserver`: a name the tests' platform answers to, besides the
+# local names of the default (service/allowed_hosts.py); `pic serve` processes inherit it.
+os.environ["PIC_ALLOWED_HOSTS"] = "127.0.0.1,localhost,[::1],testserver"
 
 
 def free_port() -> int:
@@ -141,7 +144,7 @@ def live_server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("limits") / "data"
     LIVE_DATA[f"http://127.0.0.1:{port}"] = data_dir
     env = {**os.environ, "PIC_DATA_DIR": str(data_dir),
-           "PIC_QUERY_TIMEOUT": "2", "PIC_MAX_ROWS": "50", "PIC_ADMIN_TOKEN": "t"}
+           "PIC_QUERY_TIMEOUT": "2", "PIC_MAX_ROWS": "50", "PIC_ADMIN_TOKEN": "t", "PIC_WAIT_FOR_COPIES": "true"}
     process = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -167,7 +170,8 @@ def app_client(data_dir: Path, users=PARTNERS, **settings):
     from pic.service.app import create_app
     from pic.service.settings import Settings
 
-    application = create_app(Settings(data_dir=data_dir, **settings))
+    # up once the engines' copies are loaded (tests of answering while they load: test_copies_loading.py)
+    application = create_app(Settings(data_dir=data_dir, **{"wait_for_copies": True, **settings}))
     with TestClient(application) as client:
         accounts = application.state.accounts
         for name, role, org in users:
@@ -186,7 +190,7 @@ def pic_server(data_dir: Path, users: list[tuple[str, str, str]], log: Path | No
     `{name}-password`; yields (url, {name: API token}). Admin token `t`. `log`: where its standard error
     (its tracebacks) goes."""
     pic = str(Path(sys.executable).with_name("pic"))
-    env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_ADMIN_TOKEN": "t"}
+    env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_ADMIN_TOKEN": "t", "PIC_WAIT_FOR_COPIES": "true"}
     tokens = {}
     for name, role, org in users:
         subprocess.run([pic, "user", "add", name, "--role", role, "--org", org, "--password", f"{name}-password"],

@@ -112,7 +112,8 @@ def test_a_client_conversation_over_the_protocol(server):
     assert head.status_code == 200 and head.headers["etag"] == etag and head.content == b""
     assert {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"} <= set(anonymous.options(location).headers["allow"].split(", "))
     turtle = Graph().parse(data=anonymous.get(location, headers={"Accept": "text/turtle"}).text, format="turtle")
-    assert (URIRef(body["canonical"]), RDF.type, URIRef(f"{OA}Annotation")) in turtle
+    assert (URIRef(location), RDF.type, URIRef(f"{OA}Annotation")) in turtle  # the JSON-LD's `id`, as Turtle
+    assert (URIRef(location), URIRef(f"{OA}canonical"), URIRef(body["canonical"])) in turtle
     assert anonymous.get(location, headers={"If-None-Match": etag}).status_code == 304
     # conditional update
     changed = comment("Très utile (précisé).", target=passage)

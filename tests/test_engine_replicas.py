@@ -89,6 +89,9 @@ def test_an_unknown_change_takes_a_full_snapshot_and_the_old_engine_stops(setup)
     writer, workers = setup
     engine = workers.full
     workers.follow(None)
+    assert workers.copies == "loading"  # in a thread: the write does not wait for it
+    assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body  # the store answers meanwhile
+    assert workers.wait_loaded(60) and workers.copies == "ready"
     assert workers.full is not engine and engine.process.wait(10) is not None
     assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body
 
@@ -100,7 +103,7 @@ def test_a_change_with_blank_nodes_takes_a_full_snapshot(setup):
     staged.add(Quad(NamedNode(f"{ID}actor/aula"), NamedNode("http://purl.org/dc/terms/description"), BlankNode(),
                     writer.names.partner("demo")))
     writer.write(staged, [], ADMIN, source="test", validate=False)
-    assert workers.full is not engine
+    assert workers.wait_loaded(60) and workers.full is not engine
 
 
 def test_a_large_answer_comes_whole_through_the_event_loop(setup):
@@ -164,7 +167,8 @@ def test_an_embargoed_graph_joins_the_public_copy_on_its_day(setup, monkeypatch)
     staged.add(Quad(later, title, Literal("Later"), writer.names.graph("private/demo/until-2030-01-01")))
     writer.write(staged, [], ADMIN, source="test", validate=False)
     ask = Job(f"ASK {{ <{later.value}> ?p ?o }}", public=True)
-    assert workers.public is not None and b"false" in workers.run(ask).body
+    assert b"false" in workers.run(ask).body  # while the public copy loads, in a thread
+    assert workers.wait_loaded(60) and workers.public is not None and b"false" in workers.run(ask).body
     assert b"true" in workers.run(Job(ask.query)).body  # all graphs: the embargoed one is there
 
     looked_at = []
@@ -206,8 +210,9 @@ def test_an_engine_that_stopped_is_reloaded_and_the_query_answered(setup):
     assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body  # a kept connection to it
     engine.process.kill()
     engine.process.wait(10)
-    assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body
+    assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body  # by the store while the copy reloads
     assert workers.full is not engine
+    assert workers.wait_loaded(60) and workers.copies == "ready" and workers.full is not None
 
 
 def test_a_query_past_the_limit_is_stopped_even_when_the_engine_does_not_stop_it(setup, tmp_path):

@@ -36,6 +36,7 @@ PATHS = {
     ("POST", "/import"): "test_the_spreadsheet_import_does_not_know_private_entities",
     ("POST", "/api/studies/{key}/documents"): "test_a_document_for_a_private_study_is_for_no_study",
     ("POST", "/studies/{key}/documents"): "test_a_document_for_a_private_study_is_for_no_study",
+    ("DELETE", "/api/studies/{key}/documents/{document_id}"): "test_a_document_for_a_private_study_is_for_no_study",
     ("PUT", "/rdf-graphs"): "test_the_graph_store_answers_alike",
     ("POST", "/rdf-graphs"): "test_the_graph_store_answers_alike, test_the_shapes_do_not_know_private_entities",
     ("DELETE", "/rdf-graphs"): "test_the_graph_store_answers_alike",
@@ -238,6 +239,11 @@ def test_a_document_for_a_private_study_is_for_no_study(app):
                    for key in (secret_id, absent_id)}
         same(answers[secret_id], answers[absent_id], secret_key=secret_id, absent_key=absent_id)
         assert answers[secret_id].status_code == 404
+    # removing it: no document, as on a study that does not exist (bruno may write nothing of aula's)
+    answers = {key: app.delete(f"/api/studies/{key}/documents/{secret_id}", headers=bearer(app, "bruno"))
+               for key in ("secret-study", "absent-study")}
+    same(answers["secret-study"], answers["absent-study"], secret_key="secret-study", absent_key="absent-study")
+    assert answers["secret-study"].status_code == 404
 
 
 @pytest.mark.parametrize("body", [b"", b"<urn:x:s> <urn:x:p> <urn:x:o> ."])

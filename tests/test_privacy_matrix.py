@@ -68,12 +68,15 @@ EXEMPT = {
     ("GET", "/maps/static/{name}"): "the map page's own script and style, files of the package",
     ("GET", "/import/templates/{name}"): "spreadsheet headers built from the column specs, no graph data",
     ("POST", "/update"): "admins only (who read everything); any other role gets 401/403 before parsing",
+    ("GET", "/admin/backup"): "admins only (who read everything): the whole data directory; any other role gets "
+                              "401/403 (tests/test_backup.py)",
     ("POST", "/login"): "an account's password check, nothing of the graph",
     ("POST", "/logout"): "ends a session, nothing of the graph",
     ("POST", "/account/tokens"): "mints the user's own token, nothing of the graph",
     **{route: WRITE for route in [
         ("PUT", "/rdf-graphs"), ("POST", "/rdf-graphs"), ("DELETE", "/rdf-graphs"),
         ("POST", "/api/studies/{key}/documents"), ("POST", "/studies/{key}/documents"),
+        ("DELETE", "/api/studies/{key}/documents/{document_id}"),
         ("POST", "/api/import/{kind}"), ("POST", "/import"),
         ("POST", "/api/contribute/{kind}"), ("PUT", "/api/contribute/{kind}/{key:path}"),
         ("DELETE", "/api/contribute/{kind}/{key:path}"), ("POST", "/contribute/{kind}"),

@@ -113,10 +113,14 @@ def test_update_needs_the_admin_token(client):
     r = client.post("/update", content=update, headers={**ADMIN, "Content-Type": "application/sparql-update"})
     assert r.status_code == 204, r.text
     assert client.get("/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"}).json()["boolean"]
-    # recorded for facilitators and admins only: what an update changed is not known
+    # recorded like any other change, for the changed graph's readers (a public graph: everyone); the
+    # text, whose WHERE could name what they may not read, for facilitators and admins only
     recorded = {"query": "ASK { ?c <http://purl.org/dc/terms/source> 'SPARQL Update' }"}
     assert client.get("/sparql", params=recorded, headers=ADMIN).json()["boolean"]
-    assert not client.get("/sparql", params=recorded).json()["boolean"]
+    assert client.get("/sparql", params=recorded).json()["boolean"]
+    text = {"query": "ASK { ?c <http://purl.org/dc/terms/description> ?text FILTER CONTAINS(?text, 'urn:a') }"}
+    assert client.get("/sparql", params=text, headers=ADMIN).json()["boolean"]
+    assert not client.get("/sparql", params=text).json()["boolean"]
 
 
 @pytest.mark.parametrize("query", [

@@ -42,6 +42,8 @@ SAMPLES = {
     ("DELETE", "/rdf-graphs"): (f"/rdf-graphs?graph={ID}graph/partner/nobody", "turtle", 404),
     ("POST", "/api/studies/{key}/documents"): ("/api/studies/nope/documents", "multipart", 413),
     ("POST", "/studies/{key}/documents"): ("/studies/nope/documents", "multipart", 413),
+    ("DELETE", "/api/studies/{key}/documents/{document_id}"): ("/api/studies/nope/documents/0123456789abcdef",
+                                                                "json", 404),
     ("POST", "/login"): ("/login", "form", 413),
     ("POST", "/logout"): ("/logout", "form", 413),
     ("POST", "/account/tokens"): ("/account/tokens", "form", 413),

@@ -1,26 +1,31 @@
 """The W3C Web Annotation Protocol: an LDP basic container at `/annotations/` (GET with paging and the
 Prefer header, POST creates: 201 + Location + ETag) and each annotation at `/annotations/{id}` (GET, HEAD,
-OPTIONS, PUT with If-Match — 412 when stale, 428 when missing — and DELETE), in JSON-LD with the W3C
-context and the annotation media type, Turtle on request. Filters: target, creator, motivation, org.
+OPTIONS, PUT with If-Match — 412 when stale, 428 when missing — and DELETE, If-Match honoured there but
+not required), in JSON-LD with the W3C context and the annotation media type; annotations, containers
+and pages in Turtle on request (the same JSON-LD, read as RDF). A client's `canonical` is kept, its `id`
+becomes `via`. Filters: target, creator, motivation, org. `tests/test_annotation_protocol.py` lists the
+Recommendation's requirements and checks each.
 
 Browsers write with their session cookie and the session's CSRF token in `X-CSRF-Token`; programs send a
 bearer token. Everything is read from the graphs the reader may read: group and private annotations
 never reach anyone else.
 """
 
-import hashlib
+import functools
+import inspect
 import json
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pyoxigraph import RdfFormat, Triple, serialize
 
 from pic.graph.annotation_model import CONTEXT, MOTIVATIONS, AnnotationError
+from pic.graph.annotation_rdf import turtle
 from pic.graph.annotations import Annotations, Stored
 from pic.service.auth import check_csrf, current_user, require_writer
 from pic.service.bodies import limited_json
+from pic.service.entity_tags import matches_strongly, matches_weakly, tag_of, variant
 from pic.service.errors import HttpError, checked_iri
 from pic.service.negotiation import accepted
 
@@ -30,8 +35,9 @@ ANNOTATION_MEDIA = {200: {"content": {media: {} for media in (
     'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', "application/ld+json", "text/turtle")}}}
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 PAGE = 20
-LDP = "http://www.w3.org/ns/ldp#"
-CONTAINER_LINKS = (f'<{LDP}BasicContainer>; rel="type", '
+LDP, OA = "http://www.w3.org/ns/ldp#", "http://www.w3.org/ns/oa#"
+# A container is an LDP basic container, and so an LDP resource (LDP 4.2.1.4), bound by the protocol.
+CONTAINER_LINKS = (f'<{LDP}BasicContainer>; rel="type", <{LDP}Resource>; rel="type", '
                    f'<http://www.w3.org/TR/annotation-protocol/>; rel="{LDP}constrainedBy"')
 RESOURCE_LINKS = f'<{LDP}Resource>; rel="type", <http://www.w3.org/ns/oa#Annotation>; rel="type"'
 CONTAINER_HEADERS = {"Link": CONTAINER_LINKS, "Allow": "GET, HEAD, OPTIONS, POST", "Vary": "Accept, Prefer",
@@ -74,6 +80,47 @@ def wants_turtle(request: Request) -> bool:
                 None) == "text/turtle"
 
 
+def tags(etag: str) -> list[str]:
+    """The entity tags of one state of a resource: its JSON-LD's, its Turtle's."""
+    return [etag, variant(etag, "ttl")]
+
+
+def represent(request: Request, body: dict, etag: str, headers: dict, status: int = 200) -> Response:
+    """The JSON-LD body, or the same as Turtle when the client asks for it, each with its entity tag;
+    304 to a GET whose If-None-Match names the current one."""
+    as_turtle = wants_turtle(request)
+    etag = tags(etag)[1] if as_turtle else etag
+    if request.method in ("GET", "HEAD") and matches_weakly(request.headers.get("if-none-match", ""), [etag]):
+        return Response(status_code=304, headers={**headers, "ETag": etag})
+    if as_turtle:
+        return Response(turtle(body), status, media_type="text/turtle", headers={**headers, "ETag": etag})
+    return jsonld(body, status, headers, etag)
+
+
+def container_links(handler):
+    """Every answer of the container carries its Link header (protocol §4.1), refusals included; a page
+    (`?page=`) is no container."""
+    def add(e: HttpError, kwargs: dict) -> None:
+        if kwargs.get("page") is None:
+            e.headers = {"Link": CONTAINER_LINKS, **e.headers}
+
+    if inspect.iscoroutinefunction(handler):
+        async def wrapped(*args, **kwargs):
+            try:
+                return await handler(*args, **kwargs)
+            except HttpError as e:
+                add(e, kwargs)
+                raise
+    else:  # stays synchronous: FastAPI runs it in its thread pool, off the event loop
+        def wrapped(*args, **kwargs):
+            try:
+                return handler(*args, **kwargs)
+            except HttpError as e:
+                add(e, kwargs)
+                raise
+    return functools.wraps(handler)(wrapped)
+
+
 def annotation_iri(request: Request, key: str) -> str:
     return checked_iri(f"{request.app.state.settings.base_iri}annotation/{key}", 404, f"no annotation {key!r}")
 
@@ -108,78 +155,94 @@ def filters_of(request: Request) -> dict:
 
 
 # -- the container -------------------------------------------------------------------------------------
+def container_iri(base_url: str, query: dict, as_iris: bool, page: int | None = None) -> str:
+    """The IRI of a listing (its filters; `iris=1` when it lists IRIs, so that the two listings have
+    different IRIs, protocol §4.2), or of one of its pages."""
+    params = {**query, **({"iris": 1} if as_iris else {}), **({"page": page} if page is not None else {})}
+    return base_url + (f"?{urlencode(params)}" if params else "")
+
+
+def listing_of(request: Request) -> tuple:
+    """(store, the reader's graphs, filters, the query string they make, the container's URL)."""
+    user = current_user(request)
+    filters = filters_of(request)
+    readable = reader_graphs(request, user, filters.get("hidden", False))
+    query = {k: v for k, v in filters.items() if k != "hidden"} | ({"hidden": "true"} if filters.get("hidden") else {})
+    return notes(request), readable, filters, query, f"{str(request.base_url).rstrip('/')}/annotations/"
+
+
+def container_body(request: Request, minimal: bool, as_iris: bool) -> dict:
+    store, readable, filters, query, base_url = listing_of(request)
+    total, _ = store.listing(readable, filters, 0, 0)
+    body = {"@context": [*CONTEXT, "http://www.w3.org/ns/ldp.jsonld"], "id": container_iri(base_url, query, as_iris),
+            "type": ["BasicContainer", "AnnotationCollection"], "label": "Annotations PIC Euralens",
+            "total": total}
+    if total:
+        body["first"] = (container_iri(base_url, query, as_iris, 0) if minimal else
+                         page_body(store, readable, filters, 0, as_iris, base_url, query, embedded=True))
+        body["last"] = container_iri(base_url, query, as_iris, max(0, (total - 1) // PAGE))
+    return body
+
+
 @router.options("/annotations/", summary="Conteneur d'annotations / Annotation container (options)")
-def container_options():
-    return Response(status_code=204, headers=CONTAINER_HEADERS)
+@container_links
+def container_options(request: Request):
+    """The container's methods and links; its ETag is that of its default representation."""
+    return Response(status_code=204, headers={**CONTAINER_HEADERS,
+                                              "ETag": tag_of(container_body(request, False, False))})
 
 
 @router.head("/annotations/", include_in_schema=False)
 @router.get("/annotations/", summary="Conteneur d'annotations / Annotation container", responses=ANNOTATION_MEDIA)
+@container_links
 def container(request: Request, page: int | None = None, iris: int = 0):
-    """The container (LDP basic container and annotation collection), or one of its pages (`?page=0`)."""
-    user = current_user(request)
-    filters = filters_of(request)
-    readable = reader_graphs(request, user, filters.get("hidden", False))
-    base_url = f"{str(request.base_url).rstrip('/')}/annotations/"
-    query = {k: v for k, v in filters.items() if k != "hidden"} | ({"hidden": "true"} if filters.get("hidden") else {})
-    store = notes(request)
+    """The container (LDP basic container and annotation collection), or one of its pages (`?page=0`).
+    `Prefer` asks for the minimal container (`ldp#PreferMinimalContainer`: links to the pages only), the
+    annotations' IRIs (`oa#PreferContainedIRIs`, the listing `?iris=1`) or their descriptions (the
+    default); `Accept: text/turtle` for Turtle."""
     if page is not None:
-        return annotation_page(request, store, readable, filters, page, bool(iris), base_url, query)
+        return annotation_page(request, page, bool(iris))
     prefer = request.headers.get("prefer", "")
     minimal = f"{LDP}PreferMinimalContainer" in prefer
-    as_iris = "http://www.w3.org/ns/oa#PreferContainedIRIs" in prefer
-    total, _ = store.listing(readable, filters, 0, 0)
-    last = max(0, (total - 1) // PAGE)
-    container_id = base_url + (f"?{urlencode(query)}" if query else "")
-
-    def page_url(n: int) -> str:
-        return base_url + "?" + urlencode({**query, **({"iris": 1} if as_iris else {}), "page": n})
-
-    body = {"@context": [*CONTEXT, "http://www.w3.org/ns/ldp.jsonld"], "id": container_id,
-            "type": ["BasicContainer", "AnnotationCollection"], "label": "Annotations PIC Euralens",
-            "total": total}
-    if total:
-        body["first"] = page_url(0) if minimal else page_body(request, store, readable, filters, 0, as_iris,
-                                                              base_url, query, embedded=True)
-        body["last"] = page_url(last)
-    headers = dict(CONTAINER_HEADERS)
+    as_iris = f"{OA}PreferContainedIRIs" in prefer or (bool(iris) and f"{OA}PreferContainedDescriptions" not in prefer)
+    body = container_body(request, minimal, as_iris)
+    headers = {**CONTAINER_HEADERS, "Content-Location": body["id"]}
     if prefer:
         headers["Preference-Applied"] = "return=representation"
-    etag = '"' + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32] + '"'
-    return jsonld(body, headers=headers, etag=etag)
+    return represent(request, body, tag_of(body), headers)
 
 
-def annotation_page(request, store, readable, filters, page, as_iris, base_url, query):
-    body = page_body(request, store, readable, filters, page, as_iris, base_url, query)
+def annotation_page(request: Request, page: int, as_iris: bool) -> Response:
+    store, readable, filters, query, base_url = listing_of(request)
+    body = page_body(store, readable, filters, page, as_iris, base_url, query)
     if body is None:
         raise HttpError(404, f"no page {page}")
-    etag = '"' + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32] + '"'
-    return jsonld(body, headers={"Allow": "GET, HEAD, OPTIONS", "Vary": "Accept"}, etag=etag)
+    return represent(request, body, tag_of(body), {"Allow": "GET, HEAD, OPTIONS", "Vary": "Accept"})
 
 
-def page_body(request, store: Annotations, readable, filters, page: int, as_iris: bool, base_url: str, query: dict,
+def page_body(store: Annotations, readable, filters, page: int, as_iris: bool, base_url: str, query: dict,
               embedded: bool = False) -> dict | None:
     total, items = store.listing(readable, filters, page * PAGE, PAGE)
     if page < 0 or (page > 0 and page * PAGE >= total):
         return None
-
-    def url(n: int) -> str:
-        return base_url + "?" + urlencode({**query, **({"iris": 1} if as_iris else {}), "page": n})
-
     body: dict = {} if embedded else {"@context": CONTEXT}
-    body |= {"id": url(page), "type": "AnnotationPage", "startIndex": page * PAGE,
-             "partOf": {"id": base_url + (f"?{urlencode(query)}" if query else ""), "total": total}}
+    body |= {"id": container_iri(base_url, query, as_iris, page), "type": "AnnotationPage", "startIndex": page * PAGE,
+             "partOf": {"id": container_iri(base_url, query, as_iris), "total": total}}
     if (page + 1) * PAGE < total:
-        body["next"] = url(page + 1)
+        body["next"] = container_iri(base_url, query, as_iris, page + 1)
     if page > 0:
-        body["prev"] = url(page - 1)
-    body["items"] = items if as_iris else [
+        body["prev"] = container_iri(base_url, query, as_iris, page - 1)
+    # the IRIs are the annotations' ids, so that a client finds in its container the annotation it made
+    body["items"] = [store.public_iri(i) for i in items] if as_iris else [
         {k: v for k, v in store.json(store.get(i, readable)).items() if k != "@context"} for i in items]
     return body
 
 
 @router.post("/annotations/", status_code=201, summary="Créer une annotation / Create an annotation")
+@container_links
 async def create(request: Request):
+    """201 with the annotation as stored, `Location` its IRI. The server names it; a client's `id` is kept
+    as `via`, its `canonical` unchanged."""
     user = writer_of(request)
     data = await body_of(request)
     store = notes(request)
@@ -188,7 +251,7 @@ async def create(request: Request):
         stored = await run_in_threadpool(store.create, data, user, readable)
     except AnnotationError as e:
         raise failed(e) from None
-    return jsonld(store.json(stored), 201, {**RESOURCE_HEADERS, "Location": url_of(request, stored.iri)},
+    return jsonld(store.json(stored), 201, {**CONTAINER_HEADERS, "Location": url_of(request, stored.iri)},
                   stored.etag)
 
 
@@ -210,13 +273,7 @@ def annotation_options(key: str):
 @router.get("/annotations/{key}", summary="Lire une annotation / Read an annotation", responses=ANNOTATION_MEDIA)
 def read(request: Request, key: str):
     store, stored = fetch(request, key, current_user(request))
-    if wants_turtle(request):
-        triples = [Triple(q.subject, q.predicate, q.object) for q in stored.quads()]
-        return Response(serialize(triples, format=RdfFormat.TURTLE), media_type="text/turtle",
-                        headers={**RESOURCE_HEADERS, "ETag": stored.etag})
-    if request.headers.get("if-none-match") == stored.etag:
-        return Response(status_code=304, headers={"ETag": stored.etag})
-    return jsonld(store.json(stored), headers=RESOURCE_HEADERS, etag=stored.etag)
+    return represent(request, store.json(stored), stored.etag, RESOURCE_HEADERS)
 
 
 @router.put("/annotations/{key}", summary="Modifier une annotation / Update an annotation")
@@ -226,7 +283,7 @@ async def update(request: Request, key: str):
     match = request.headers.get("if-match")
     if not match:
         raise HttpError(428, "send If-Match with the ETag you last read", field="If-Match")
-    if match not in (stored.etag, "*"):
+    if not matches_strongly(match, tags(stored.etag)):
         raise HttpError(412, "the annotation changed since you read it: read it again", field="If-Match")
     data = await body_of(request)
     if isinstance(data, dict) and store.canonical(data.get("id")) not in (None, stored.iri):
@@ -235,7 +292,7 @@ async def update(request: Request, key: str):
         new = await run_in_threadpool(store.replace, stored, data, user, reader_graphs(request, user))
     except AnnotationError as e:
         raise failed(e) from None
-    return jsonld(store.json(new), headers=RESOURCE_HEADERS, etag=new.etag)
+    return represent(request, store.json(new), new.etag, RESOURCE_HEADERS)
 
 
 @router.delete("/annotations/{key}", status_code=204, summary="Supprimer une annotation / Delete an annotation")
@@ -243,7 +300,7 @@ async def delete(request: Request, key: str):
     user = writer_of(request)
     store, stored = fetch(request, key, user)
     match = request.headers.get("if-match")
-    if match and match not in (stored.etag, "*"):
+    if match and not matches_strongly(match, tags(stored.etag)):
         raise HttpError(412, "the annotation changed since you read it", field="If-Match")
     try:
         await run_in_threadpool(store.delete, stored, user)

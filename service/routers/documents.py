@@ -1,15 +1,16 @@
-"""Study documents: upload (`POST /api/studies/{key}/documents`, or the study page's form), download
-(`/id/document/{id}/file`, as the graph's `dcat:downloadURL` says) and extracted text
-(`/id/document/{id}/text`, what search indexes and annotations anchor to). A document is readable by
+"""Study documents: upload (`POST /api/studies/{key}/documents`, or the study page's form), removal
+(`DELETE /api/studies/{key}/documents/{id}`), download (`/id/document/{id}/file`, as the graph's
+`dcat:downloadURL` says) and extracted text (`/id/document/{id}/text`, what search indexes and
+annotations anchor to). A document is readable by
 whoever may read the graph that describes it: a private study's files stay private."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
-from pic.graph.documents import DocumentError, attach, described, file_of, stored_text
+from pic.graph.documents import DocumentError, attach, described, detach, file_of, stored_text
 from pic.service.auth import check_csrf, check_write_csrf, current_user, form_session, require_writer
 from pic.service.bodies import limited_upload, upload_openapi
 from pic.service.entities import solutions
@@ -59,6 +60,29 @@ async def upload_form(request: Request, key: str):
     check_csrf(request, fields.get("csrf"))
     await receive(request, key, user, filename, data)
     return RedirectResponse(f"/id/study/{key}#section-documents", status_code=303)
+
+
+@router.delete("/api/studies/{key}/documents/{document_id}", status_code=204,
+               summary="Retirer un document / Remove a document")
+async def remove(request: Request, key: str, document_id: str):
+    """Remove the document from the study (its organisation, facilitators for public graphs, admins):
+    the study's `dcat:distribution` and the document's description go, through the write path, and its
+    file once no other study has it. The Graph Store keeps documents' descriptions and does not delete a
+    graph that holds them; this is their way out. With the session cookie, the `X-CSRF-Token` header."""
+    user = current_user(request)
+    require_writer(user)
+    check_write_csrf(request)
+    settings = request.app.state.settings
+    missing = f"study {key!r} has no document {document_id!r}"
+    study = NamedNode(checked_iri(f"{settings.base_iri}study/{key}", 404, missing))
+    document = NamedNode(checked_iri(f"{settings.base_iri}document/{document_id}", 404, missing))
+    try:
+        await run_in_threadpool(detach, request.app.state.writer, settings.documents_dir, study, document, user)
+    except LookupError:
+        raise HttpError(404, missing) from None
+    except NotAllowed as e:
+        raise HttpError(403, f"only the study's organisation may remove its documents ({e})") from None
+    return Response(status_code=204)
 
 
 def readable_checksum(request: Request, document_id: str) -> tuple[str, str]:

@@ -14,10 +14,12 @@ the write path's to check: a partner's graph describes its organisation's entiti
 import io
 
 from fastapi import APIRouter, Request, Response
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from starlette.concurrency import run_in_threadpool
 
 from pic.graph.access import check_write, may_read
+from pic.graph.documents import attached_documents
+from pic.graph.ownership import DISTRIBUTION, is_document_description
 from pic.graph.parsing import parse_bytes
 from pic.service.auth import check_write_csrf, require_writer
 from pic.service.bodies import limited_body
@@ -81,22 +83,42 @@ async def _write(request: Request, settings, store, writer, user, replace: bool)
     check_write_csrf(request)  # a browser's session cookie alone is not enough
     graph = target(request, settings, store, user, must_exist=False, writing=True)
     body, fmt = await _body(request, settings)
-    staged = parse_bytes(body, fmt, graph, source="request body")
+    staged = parse_bytes(body, fmt, graph, source="request body", max_literal_chars=settings.max_literal_chars)
     existed = await run_in_threadpool(apply, writer, graph, staged.store, user, replace,
                                       f"Graph Store {request.method}")
     return Response(status_code=204 if existed else 201)
 
 
-def apply(writer, graph: NamedNode, added: Store, user, replace: bool, source: str) -> bool:
+def apply(writer, graph: NamedNode, added: Store, user, replace: bool, source: str, deleting: bool = False) -> bool:
     """Write one Graph Store change; True if the graph existed. What a PUT removes is read inside the
     writer's lock, with the write: read before it, two parallel PUTs each removed the graph as it was and
-    both bodies stayed (20 rounds of 20). A change that changes nothing is not recorded."""
+    both bodies stayed (20 rounds of 20). A change that changes nothing is not recorded.
+
+    Documents' descriptions are the documents API's (`ownership.is_document_description`): a PUT
+    replaces everything else and keeps them (a body that repeats them changes nothing), and a DELETE of
+    a graph that holds some is refused (409) until the documents are removed through their API."""
     with writer.lock:
         existed = graph in writer.store.graphs()
-        removed = list(writer.store.quads(graph)) if replace and existed else []
+        repeats = any(is_document_description(q, writer.names) for q in added)
+        current = list(writer.store.quads(graph)) if existed and (replace or repeats) else []
+        kept = set(attached_documents(current, writer.names))
+        if deleting and kept:
+            raise HttpError(409, documents_first(kept, writer.names.base))
+        for q in kept:
+            added.remove(q)
+        removed = [q for q in current if q not in kept] if replace else []
         if len(added) or removed:
             writer.write(added, removed, user, source=source)
     return existed
+
+
+def documents_first(kept: set[Quad], base: str) -> str:
+    """The 409 of a DELETE: which documents the graph's studies have, and how to remove them."""
+    routes = sorted(f"/api/studies/{q.subject.value.removeprefix(base + 'study/')}/documents/"
+                    f"{q.object.value.removeprefix(base + 'document/')}" for q in kept if q.predicate == DISTRIBUTION)
+    more = f" and {len(routes) - 3} more" if len(routes) > 3 else ""
+    return (f"the graph's studies have {len(routes)} document(s), which only the documents API removes: "
+            f"DELETE {', '.join(routes[:3])}{more} first, then the graph")
 
 
 @router.put("/rdf-graphs", summary="Replace a named graph (its owner, admins)")
@@ -115,5 +137,5 @@ async def delete_graph(request: Request, settings: SettingsDep, store: StoreDep,
     require_writer(user)
     check_write_csrf(request)
     graph = target(request, settings, store, user, must_exist=True, writing=True)
-    await run_in_threadpool(apply, writer, graph, Store(), user, True, "Graph Store DELETE")
+    await run_in_threadpool(apply, writer, graph, Store(), user, True, "Graph Store DELETE", True)
     return Response(status_code=204)
