@@ -23,6 +23,7 @@ from pyoxigraph import Store
 
 from pic.service.accounts import Accounts
 from tests.conftest import app_client, free_port, wait_until_up
+from tests.test_kill_fault import engines_loaded
 
 ADMIN = {"Authorization": "Bearer t"}
 PIC = str(Path(sys.executable).with_name("pic"))
@@ -78,10 +79,7 @@ def serving(data: Path, log: Path, **settings: str):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, seconds=90)
-        deadline = time.monotonic() + 60  # healthy first: the query copies load after the server answers
-        while httpx.get(f"{url}/health", timeout=30).status_code != 200:
-            assert time.monotonic() < deadline, httpx.get(f"{url}/health", headers=ADMIN, timeout=30).text
-            time.sleep(0.2)
+        engines_loaded(url)  # before the disk fills: the query copies load after the server answers
         yield url
     finally:
         process.send_signal(signal.SIGTERM)
