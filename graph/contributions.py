@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode, Quad, Store, Variable
 
 from pic.graph.access import EMBARGO, NotAllowed, User, may_write
 from pic.graph.names import Names
-from pic.graph.ownership import is_document_description
+from pic.graph.ownership import is_document_description, own_actor
 from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems, term
 from pic.graph.store import bind
 from pic.graph.visible import seen_by
@@ -105,7 +105,10 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
     current = owned(seen, names, subject_iri(names, kind, key)) if key else {}
     if key and not current:
         raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
-    org = org or organisation_of(names, current) or user.org
+    itself = own_actor(names, subject_iri(names, kind, key)) if key else None
+    # an organisation edits its own actor in its own graph, wherever the platform described it
+    org = org or (user.org if itself and itself == user.org else None) or organisation_of(names, current) \
+        or user.org
     if not org:
         raise Problems(422, [("org", "say which organisation this belongs to")])
     graph = target_graph(names, org, visibility, until)

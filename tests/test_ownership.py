@@ -126,6 +126,13 @@ def test_an_organisation_describes_its_own_actor_wherever_the_platform_put_it(ap
     assert other.status_code == 403
     page = app.get("/id/actor/aula?format=json").json()
     assert page["claims"] == [] and "Agence d'urbanisme" in text(page["statements"])
+    # and through its form too (the outside re-test got 403 "belongs to euralens")
+    fields = app.get("/api/contribute/actor/aula", headers=bearer(app, "alice")).json()["fields"]
+    r = app.put("/api/contribute/actor/aula", headers=bearer(app, "alice"),
+                json={**{k: v for k, v in fields.items() if v}, "name_en": "Artois urban planning agency"})
+    assert r.status_code == 200, r.text
+    ask = f'ASK {{ GRAPH <{GRAPH}partner/aula> {{ <{ID}actor/aula> ?p "Artois urban planning agency"@en }} }}'
+    assert app.get("/sparql", params={"query": ask}, headers=auth(app, "admin")).json()["boolean"]
 
 
 QB = "@prefix qb: <http://purl.org/linked-data/cube#> . @prefix org: <http://www.w3.org/ns/org#> .\n"
