@@ -24,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -110,16 +111,28 @@ def start(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str, dict]:
                                    env=env, stdout=out, stderr=subprocess.STDOUT)
     seen: dict[str, float] = {}
     early: dict[str, bytes] = {}
+
+    def first_answer(name: str, path: str, params: dict) -> None:
+        """Asked over and over on its own connection: one slow answer (a saved query from the on-disk
+        store) must not hold back the measure of the other (they were asked in turn, one loop)."""
+        with httpx.Client() as own:
+            while process.poll() is None and time.perf_counter() - started < 600:
+                if (body := answers(own, url, path, **params)) is not None:
+                    seen[name], early[name] = time.perf_counter() - started, body
+                    return
+                time.sleep(0.05)
+
+    askers = [threading.Thread(target=first_answer, args=args, daemon=True) for args in (
+        ("sparql", "/sparql", {"query": POINT, "format": "csv"}),
+        ("saved_query", f"/api/queries/{SAVED}", {"format": "csv"}))]
+    for asker in askers:
+        asker.start()
     with httpx.Client() as client:
         while len(seen) < 3:
             if process.poll() is not None:
                 raise RuntimeError(f"pic serve stopped (exit code {process.returncode}); see {log}")
             if time.perf_counter() - started > 600:
                 raise RuntimeError(f"pic serve did not answer within 600 s; see {log}")
-            for name, path, params in (("sparql", "/sparql", {"query": POINT, "format": "csv"}),
-                                       ("saved_query", f"/api/queries/{SAVED}", {"format": "csv"})):
-                if name not in seen and (body := answers(client, url, path, **params)) is not None:
-                    seen[name], early[name] = time.perf_counter() - started, body
             if "copies" not in seen and "sparql" in seen and copies_ready(client, url):
                 seen["copies"] = time.perf_counter() - started
             time.sleep(0.05)
