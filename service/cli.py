@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from pyoxigraph import (
     NamedNode,
     QueryBoolean,
@@ -363,6 +364,15 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def settings_problem(e: ValidationError) -> str:
+    """One line naming each wrong PIC_* variable, its value and what it must be."""
+    found: dict[str, list[str]] = {}
+    for error in e.errors():
+        name = f"PIC_{str(error['loc'][0]).upper()}={error['input']!r}" if error["loc"] else "settings"
+        found.setdefault(name, []).append(error["msg"].removeprefix("Value error, "))
+    return "; ".join(f"{name}: {' or '.join(messages)}" for name, messages in found.items())
+
+
 def main() -> None:
     """Entry point: runs the Typer app and turns known failures into one `Error:` line."""
     try:
@@ -371,6 +381,8 @@ def main() -> None:
         for v in e.report.violations:
             sys.stderr.write(f"Violation: {v.describe('en')}\n")
         fail(str(e))
+    except ValidationError as e:  # a PIC_* setting (pydantic's own text is several lines, named by field)
+        fail(settings_problem(e))
     except (CliError, RdfParseError, NotAllowed, PermissionError, ValueError,
             FileNotFoundError) as e:
         fail(str(e))
