@@ -51,6 +51,13 @@ def query_position(message: str) -> dict:
     return {"line": int(m.group(1)), "column": int(m.group(2))} if m else {}
 
 
+def refusal(status: int):
+    """A handler answering `status` with the exception's one-line message."""
+    async def handler(request: Request, e: Exception):
+        return JSONResponse(body(status, str(e)), status)
+    return handler
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, e: Exception):
@@ -96,23 +103,8 @@ def install(app: FastAPI) -> None:
     async def disk_full(request: Request, e: DiskFull):
         return JSONResponse(body(507, str(e)), 507, headers={"Retry-After": "60"})
 
-    @app.exception_handler(UnsafeIri)
-    async def unsafe_iri(request: Request, e: UnsafeIri):
-        return JSONResponse(body(400, str(e)), 400)
-
-    @app.exception_handler(CellTaken)
-    async def cell_taken(request: Request, e: CellTaken):
-        return JSONResponse(body(409, str(e)), 409)
-
-    @app.exception_handler(BlankNodeRemoval)
-    async def blank_node_removal(request: Request, e: BlankNodeRemoval):
-        return JSONResponse(body(400, str(e)), 400)
-
-    @app.exception_handler(NotAllowed)
-    async def not_allowed(request: Request, e: NotAllowed):
-        return JSONResponse(body(403, str(e)), 403)
-
-    @app.exception_handler(BackupError)
-    async def backup_refused(request: Request, e: BackupError):
-        """A backup this deployment cannot take (a remote store): the request is right, the setup is not."""
-        return JSONResponse(body(409, str(e)), 409)
+    # Refusals whose message says it all, by status. A backup a remote store cannot take (BackupError):
+    # the request is right, the setup is not (409).
+    plain = {UnsafeIri: 400, BlankNodeRemoval: 400, NotAllowed: 403, CellTaken: 409, BackupError: 409}
+    for kind, status in plain.items():
+        app.add_exception_handler(kind, refusal(status))
