@@ -11,10 +11,12 @@ day, public from it on — `embargo_lifted` is what every reader's check asks).
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, Store, Variable
 
 from pic.graph.access import EMBARGO, NotAllowed, User, may_write
+from pic.graph.documents import DISTRIBUTION, forget_files, going_with
 from pic.graph.names import Names
 from pic.graph.ownership import is_document_description, own_actor
 from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems, term
@@ -139,16 +141,24 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
     return write(writer, result, removed, user, f"contribution: {kind} {subject.value}", dry_run)
 
 
-def delete(writer, kind: str, key: str, user: User) -> WriteResult:
-    """Delete what the user may write of an entity; one the user may not read is unknown to them (404)."""
+def delete(writer, kind: str, key: str, user: User, documents: Path | None = None) -> WriteResult:
+    """Delete what the user may write of an entity; one the user may not read is unknown to them (404).
+    A study's documents go with it, in the same write, as `DELETE /api/studies/{key}/documents/{id}`
+    removes them (`documents.going_with`), and their files from `documents` once no graph names them."""
     if kind not in SINGULAR:
         raise Problems(404, [(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
     subject = subject_iri(writer.names, kind, key)
-    current = owned(seen_by(writer.store, user, writer.names), writer.names, subject)
-    if not current:
-        raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
-    removed = mine(current, user, writer.names)
-    return writer.write(Store(), removed, user, source=f"contribution: delete {kind} {subject.value}")
+    with writer.lock:  # as `documents.detach`: no upload of the same file between the write and the unlink
+        current = owned(seen_by(writer.store, user, writer.names), writer.names, subject)
+        if not current:
+            raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
+        removed = mine(current, user, writer.names)
+        links = [q for q in removed if q.subject == subject and q.predicate == DISTRIBUTION]
+        removed = list(dict.fromkeys([*removed, *going_with(writer.store, links)]))
+        result = writer.write(Store(), removed, user, source=f"contribution: delete {kind} {subject.value}")
+        if documents is not None:
+            forget_files(writer.store, documents, removed)
+    return result
 
 
 def mine(current: dict[NamedNode, list[Quad]], user: User, names: Names) -> list[Quad]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import DOCUMENTS_API, User
+from pic.graph.disk_space import DiskFull, is_disk_full, refusal
 from pic.graph.store import bind
 from pic.graph.visible import seen_by
 
@@ -103,13 +104,21 @@ def extract_text(data: bytes, kind: str) -> str:
 
 
 def store_file(directory: Path, sha: str, suffix: str, data: bytes) -> Path:
-    """Write atomically (temporary file, then rename); an identical file already there is kept."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write atomically (temporary file, then rename); an identical file already there is kept. A write
+    that fails (a full disk: ENOSPC) leaves no `.part` behind — nothing else would ever remove it — and a
+    full disk is refused as every write is (`disk_space.DiskFull`: 507, nothing was written)."""
     target = directory / f"{sha}{suffix}"
-    if not target.exists():
-        tmp = target.with_suffix(target.suffix + ".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+    tmp = target.with_suffix(target.suffix + ".part")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        if is_disk_full(e) and not isinstance(e, DiskFull):
+            raise refusal(directory) from e
+        raise
     return target
 
 
@@ -148,13 +157,14 @@ def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes
     ])
     with writer.lock:  # with `detach`, which deletes a file no description names any more
         existed = (directory / f"{sha}{SUFFIX[kind]}").exists()
-        paths = [store_file(directory, sha, SUFFIX[kind], data), store_file(directory, sha, ".txt", text.encode())]
-        try:
+        try:  # the file, its text, then the description: on any failure, nothing of it is kept
+            store_file(directory, sha, SUFFIX[kind], data)
+            store_file(directory, sha, ".txt", text.encode())
             writer.write(quads, [], user, source=f"document {title} for {study.value}", api=DOCUMENTS_API)
         except BaseException:
             if not existed:
-                for p in paths:
-                    p.unlink(missing_ok=True)
+                for suffix in (SUFFIX[kind], ".txt"):
+                    (directory / f"{sha}{suffix}").unlink(missing_ok=True)
             raise
     return Attached(document, sha, kind, len(data), len(text))
 
@@ -171,21 +181,37 @@ def detach(writer, directory: Path, study: NamedNode, document: NamedNode, user:
         graphs = [r["g"] for r in seen.query(bind(LINKED, found)) if not writer.names.is_derived(r["g"])]
         if not graphs:
             raise LookupError(f"study {study.value} has no document {document.value}")
-        removed = []
-        for graph in graphs:
-            removed.append(Quad(study, DISTRIBUTION, document, graph))
-            here = {**found, Variable("g"): graph}
-            if not list(writer.store.query(bind(OTHER_STUDIES, here))):
-                removed += [Quad(document, r["p"], r["o"], graph) for r in writer.store.query(bind(FACTS, here))]
-        checksums = {q.object.value.removeprefix("sha256:") for q in removed if q.predicate == IDENTIFIER}
+        removed = going_with(writer.store, [Quad(study, DISTRIBUTION, document, g) for g in graphs])
         writer.write(Store(), removed, user, source=f"document {document.value} removed from {study.value}",
                      api=DOCUMENTS_API)
-        for sha in checksums:
-            if not list(writer.store.query(bind(NAMED, {Variable("id"): Literal(f"sha256:{sha}")}))):
-                for suffix in (".txt", *SUFFIX.values()):
-                    path = stored(directory, sha, suffix)
-                    if path is not None:
-                        path.unlink()
+        forget_files(writer.store, directory, removed)
+
+
+def going_with(store, distributions: list[Quad]) -> list[Quad]:
+    """The statements a write removes with these `dcat:distribution` quads (study, document, graph): they
+    themselves, and each document's description in its graph unless another study there has it too.
+    Shared by `detach` and the deletion of a study (`contributions.delete`): a deleted study's documents
+    go with it, or their descriptions would stay behind as ordinary data and their files forever."""
+    removed = []
+    for link in distributions:
+        removed.append(link)
+        here = {Variable("study"): link.subject, Variable("document"): link.object, Variable("g"): link.graph_name}
+        if not list(store.query(bind(OTHER_STUDIES, here))):
+            removed += [Quad(link.object, r["p"], r["o"], link.graph_name) for r in store.query(bind(FACTS, here))]
+    return list(dict.fromkeys(removed))
+
+
+def forget_files(store, directory: Path, removed: list[Quad]) -> None:
+    """After a write that removed these statements: delete the file and text of each checksum they
+    named that no graph names any more (a file two studies share stays until both let it go). Run it
+    under `writer.lock`, with the write: `attach` keeps a file it stores only if its write succeeds."""
+    checksums = {q.object.value.removeprefix("sha256:") for q in removed if q.predicate == IDENTIFIER}
+    for sha in checksums:
+        if not list(store.query(bind(NAMED, {Variable("id"): Literal(f"sha256:{sha}")}))):
+            for suffix in (".txt", *SUFFIX.values()):
+                path = stored(directory, sha, suffix)
+                if path is not None:
+                    path.unlink()
 
 
 def attached_documents(quads: list[Quad], names) -> list[Quad]:

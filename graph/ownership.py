@@ -17,8 +17,13 @@ project's participants) without the writer's own among them.
 
 Whose an entity is, is asked of the graphs the writer may read (`visible.seen_by`): an entity only
 another organisation's private graphs describe is nobody's to the writer, as for every other write
-(issue 15) — refusing would tell that it exists. So two organisations may come to type one IRI; once a
-reader sees both, the first to have typed it (`earliest_typing`, from the change records) owns it.
+(issue 15) — refusing would tell that it exists. So two organisations may come to type one IRI (ids are
+guessable: forms derive them from titles). Whose it is then depends on who reads (`first_typed`):
+(a) a reader of an organisation that typed it sees its own organisation as owner, so neither loses its
+own entity, and a writer's own typed entities are facts in its graphs; (b) otherwise the earliest typing
+in a graph anonymous readers may read wins — an id typed first in a private draft cannot take over the
+study another organisation later published under it; (c) otherwise the earliest typing among the graphs
+the reader may read (`earliest_typing`, from the change records).
 
 Documents' descriptions (`dcat:distribution` and the `{base}document/…` nodes) are written by the
 documents API alone (`access.DOCUMENTS_API`), for every role; the graphs APIs own are in `access.py`.
@@ -30,7 +35,7 @@ has removed them (`documents.attached_documents`): the Graph Store never drops w
 
 from pyoxigraph import NamedNode, Quad, Variable
 
-from pic.graph.access import DOCUMENTS_API, NotAllowed, User, may_read, owning_api
+from pic.graph.access import ANONYMOUS, DOCUMENTS_API, MODERATION_API, NotAllowed, User, may_read, owning_api
 from pic.graph.names import Names
 from pic.graph.store import bind_rows
 from pic.graph.visible import seen_by
@@ -76,28 +81,46 @@ BATCH = 500
 
 def speaker(names: Names, graph: NamedNode) -> str | None:
     """Who states what a graph holds: its organisation, `PLATFORM` for the platform's graphs, None for a
-    derived graph (conclusions and records are nobody's statement)."""
-    if names.is_derived(graph):
+    derived graph (conclusions and records are nobody's statement) and for a link a facilitator
+    accepted (`partner/{org}/link/…`, written by moderation alone: a decision, no organisation's claim)."""
+    if names.is_derived(graph) or owning_api(graph, names) == MODERATION_API:
         return None
     return names.owner_of(graph) or PLATFORM
 
 
 def owners_from(described: list[tuple[NamedNode, bool]], names: Names, subject: NamedNode | None = None,
-                earliest=None) -> set[str]:
+                earliest=None, reader: str | None = None) -> set[str]:
     """The owners of an entity from (graph, states its type) pairs: who types it, else who describes it.
 
     Two organisations type it when one created it where the other could not see it (a private draft, an
-    embargo) — the second create could not be refused without telling that the first exists. The first
-    to type it owns it once both are seen (`earliest`: the typing graphs whose records come first); the
+    embargo) — the second create could not be refused without telling that the first exists. Which of
+    them owns it is `first_typed`'s to say, for a reader of organisation `reader` (None: of none); the
     other's statements are then its claims. `actor/{org}` is also organisation `org`'s own: the platform
     may have described it first, and an organisation describes itself."""
     typing = {g for g, t in described if t and speaker(names, g)}
     typed = {speaker(names, g) for g in typing}
-    if len(typed) > 1 and earliest is not None:
-        typed = {speaker(names, g) for g in earliest(subject, typing)}
+    if len(typed) > 1:
+        typed = first_typed(typing, names, subject, earliest, reader)
     found = typed or {speaker(names, g) for g, _ in described} - {None}
     itself = own_actor(names, subject)
     return found | {itself} if found and itself else found
+
+
+def first_typed(typing: set[NamedNode], names: Names, subject: NamedNode | None, earliest,
+                reader: str | None) -> set[str]:
+    """Who owns an entity several organisations' graphs type, as a reader of organisation `reader` sees
+    it: (a) its own organisation, when it is one of them — B typing `study/foo` in its private draft must
+    not make A's published `study/foo` B's to A's members, nor the reverse; (b) else the earliest typing
+    in a public graph (`earliest`: the typing graphs whose records come first) — what anonymous readers
+    were shown as A's stays A's for facilitators too, however early a private draft took the id; (c) else
+    the earliest among them all (all the reader may read). Without `earliest`, all of them."""
+    typed = {speaker(names, g) for g in typing}
+    if reader is not None and reader in typed:
+        return {reader}
+    if earliest is None:
+        return typed
+    public = {g for g in typing if may_read(ANONYMOUS, g.value, names)}
+    return {speaker(names, g) for g in earliest(subject, public or typing)}
 
 
 def own_actor(names: Names, subject: NamedNode | None) -> str | None:
@@ -129,7 +152,8 @@ def earliest_typing(select):
 
 
 def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[NamedNode, set[str]]:
-    """The owners of each subject, as the graphs `user` may read say (a subject nobody owns is absent)."""
+    """The owners of each subject, as the graphs `user` may read say, to `user` (`first_typed`: its own
+    organisation first — so a writer writes its own typed entities as facts); a subject nobody owns is absent."""
     seen = seen_by(store, user, names)
     records = [g for g in store.graphs() if names.is_provenance(g) and may_read(user, g.value, names)]
     earliest = earliest_typing(lambda text: [
@@ -141,7 +165,7 @@ def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[Na
         text = bind_rows(DESCRIBED, [Variable("s")], [[s] for s in ordered[start:start + BATCH]])
         for row in seen.query(text):
             found.setdefault(row["s"], []).append((row["g"], row["typed"].value == "true"))
-    result = {s: owners_from(pairs, names, s, earliest) for s, pairs in found.items()}
+    result = {s: owners_from(pairs, names, s, earliest, user.org) for s, pairs in found.items()}
     return {s: o for s, o in result.items() if o}
 
 

@@ -4,6 +4,11 @@ Why FTS5: it ships with Python, ranks with BM25, and its `unicode61 remove_diacr
 "lievin" find "Liévin" and "louvre lens" find "Louvre-Lens". The index is derived data: the entities a
 write touched are re-indexed after it (the write path's listeners), and `pic reindex` rebuilds it all;
 each entity remembers the named graphs it comes from, so a search only returns what the reader may read.
+
+The facets count an entity's facts: its theme, place or year in another organisation's graph is that
+organisation's claim (`graph/ownership.py`), counted for no facet and matched by no facet filter. The
+index keeps which graphs state each entity's type (`typing`), and the caller says, from those, whose
+graphs speak for the entity (`search(…, owned=…)`).
 """
 
 import re
@@ -36,13 +41,17 @@ SELECT ?s ?g ?facet ?value WHERE { GRAPH ?g {
   UNION { ?s dcterms:issued|pic:expectedYear ?date . BIND ("year" AS ?facet) BIND (SUBSTR(STR(?date), 1, 4) AS ?value) }
   UNION { ?s prov:startedAtTime ?start . BIND ("year" AS ?facet) BIND (STR(YEAR(?start)) AS ?value) }
 } FILTER (STRSTARTS(STR(?s), ?base)) }"""
+TYPED = sparql_prefixes() + """
+SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?class } FILTER (STRSTARTS(STR(?s), ?base)) }"""
 TITLES = {"label", "prefLabel", "title", "name", "altLabel"}
 SCHEMA = """
 CREATE VIRTUAL TABLE entity USING fts5(iri UNINDEXED, graph UNINDEXED, title, body,
                                        tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE facet (iri TEXT, graph TEXT, facet TEXT, value TEXT);
 CREATE TABLE title_key (iri TEXT, graph TEXT, key TEXT);
+CREATE TABLE typing (iri TEXT, graph TEXT);
 CREATE INDEX facet_iri ON facet (iri, facet);
+CREATE INDEX typing_iri ON typing (iri);
 CREATE INDEX title_key_key ON title_key (key, iri);
 """
 
@@ -85,13 +94,13 @@ class SearchIndex:
         One document per entity and named graph: text a private graph says about a public entity is
         only found by those who may read that graph. `documents`: (study, graph, text) of the studies'
         files, searched as part of their study."""
-        texts, facets = self._read(store, base, documents, None)
+        texts, facets, typing = self._read(store, base, documents, None)
         tmp = self.path.with_name(self.path.name + ".part")
         for path in (tmp, *journals(tmp)):
             path.unlink(missing_ok=True)
         with transaction(tmp) as db:
             db.executescript(SCHEMA)
-            self._insert(db, texts, facets)
+            self._insert(db, texts, facets, typing)
         with self._lock:
             # The old file's rollback journal goes first: one left by a server killed in the middle of an
             # update is played back by SQLite into whatever file bears its name — the new one here
@@ -107,17 +116,18 @@ class SearchIndex:
             self.rebuild(store, base, documents)
             return
         subjects = sorted(s for s in subjects if s.startswith(base))
-        texts, facets = self._read(store, base, [d for d in documents if d[0] in subjects], subjects)
+        texts, facets, typing = self._read(store, base, [d for d in documents if d[0] in subjects], subjects)
         with self._lock, self.connect() as db:
             for start in range(0, len(subjects), 500):
                 chunk = subjects[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                for table in ("entity", "title_key", "facet"):
+                for table in ("entity", "title_key", "facet", "typing"):
                     db.execute(f"DELETE FROM {table} WHERE iri IN ({marks})", chunk)
-            self._insert(db, texts, facets)
+            self._insert(db, texts, facets, typing)
 
     def _read(self, store, base: str, documents, subjects: list[str] | None):
-        """(texts by (entity, graph), facet rows) of every entity under `base`, or of `subjects`."""
+        """(texts by (entity, graph), facet rows, (entity, graph typing it) rows) of every entity under
+        `base`, or of `subjects`."""
         from pyoxigraph import Literal, NamedNode, Variable
 
         from pic.graph.store import bind, bind_rows
@@ -144,20 +154,24 @@ class SearchIndex:
         entities = {iri for iri, _ in texts}
         facets = [(r["s"].value, r["g"].value, r["facet"].value, r["value"].value)
                   for r in ask(FACETS) if r["s"].value in entities]
-        return texts, facets
+        typing = [(r["s"].value, r["g"].value) for r in ask(TYPED) if r["s"].value in entities]
+        return texts, facets, typing
 
     @staticmethod
-    def _insert(db, texts: dict, facets: list) -> None:
+    def _insert(db, texts: dict, facets: list, typing: list) -> None:
         db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?)",
                        [(iri, g, " | ".join(e["title"]), " ".join(e["body"])) for (iri, g), e in texts.items()])
         db.executemany("INSERT INTO title_key VALUES (?, ?, ?)",
                        [(iri, g, key(t)) for (iri, g), e in texts.items() for t in e["title"]])
         db.executemany("INSERT INTO facet VALUES (?, ?, ?, ?)", sorted(set(facets)))
+        db.executemany("INSERT INTO typing VALUES (?, ?)", sorted(set(typing)))
 
     def search(self, text: str, readable: list[str] | None, filters: dict | None = None, limit: int = 20,
-               offset: int = 0) -> dict:
+               offset: int = 0, owned=None) -> dict:
         """Ranked hits (exact titles first, then BM25 with titles weighing ten times the rest) and the
-        facet counts of all the hits, from the graphs the reader may read (None: all)."""
+        facet counts of all the hits, from the graphs the reader may read (None: all). `owned(described)`,
+        given {entity: [(graph, states its type)]}, gives {entity: the graphs that speak for its owners}:
+        only their facets count and match a filter (None: every graph's)."""
         query = fts_query(text)
         if query is None or not self.path.exists():
             return {"total": 0, "hits": [], "facets": {}}
@@ -165,38 +179,54 @@ class SearchIndex:
         if readable is not None:
             graphs = f" AND {{alias}}graph IN ({','.join('?' * len(readable))})"
             graph_params = list(readable)
-        restrict, restrict_params = "", []
-        for name, value in (filters or {}).items():
-            restrict += (" AND e.iri IN (SELECT iri FROM facet f WHERE facet = ? AND value = ?"
-                         + graphs.format(alias="f.") + ")")
-            restrict_params += [name, value, *graph_params]
         sql = (f"SELECT e.iri, e.title, snippet(entity, 3, '[', ']', '…', 12), bm25(entity, 0, 0, 10, 1), "
                f"EXISTS (SELECT 1 FROM title_key k WHERE k.key = ? AND k.iri = e.iri{graphs.format(alias='k.')}), "
                f"e.graph "
-               f"FROM entity e WHERE entity MATCH ?{graphs.format(alias='e.')}{restrict}")
-        params = [key(text), *graph_params, query, *graph_params, *restrict_params]
+               f"FROM entity e WHERE entity MATCH ?{graphs.format(alias='e.')}")
+        params = [key(text), *graph_params, query, *graph_params]
         with self.connect() as db:
             best: dict[str, tuple] = {}
             for row in db.execute(sql, params):
                 if row[0] not in best or (-row[4], row[3]) < (-best[row[0]][4], best[row[0]][3]):
                     best[row[0]] = row
-            rows = sorted(best.values(), key=lambda r: (-r[4], r[3]))
-            counts: dict[str, dict[str, int]] = {}
-            iris = [r[0] for r in rows]
-            for i in range(0, len(iris), 500):
-                chunk = iris[i:i + 500]
-                for facet, value, n in db.execute(
-                        f"SELECT facet, value, COUNT(DISTINCT iri) FROM facet f WHERE iri IN "
-                        f"({','.join('?' * len(chunk))}){graphs.format(alias='f.')} GROUP BY facet, value",
-                        [*chunk, *graph_params]):
-                    counts.setdefault(facet, {})
-                    counts[facet][value] = counts[facet].get(value, 0) + n
-            page = rows[offset:offset + limit]
-            kinds = dict(db.execute(f"SELECT iri, value FROM facet WHERE facet = 'type' AND iri IN "
-                                    f"({','.join('?' * len(page))})", [r[0] for r in page]).fetchall()) if page else {}
+            facets = self._facets(db, sorted(best), graphs, graph_params, owned)
+        wanted = {(name, value) for name, value in (filters or {}).items()}
+        rows = sorted((r for r in best.values() if wanted <= facets.get(r[0], set())), key=lambda r: (-r[4], r[3]))
+        counts: dict[str, dict[str, int]] = {}
+        for r in rows:
+            for facet, value in facets.get(r[0], ()):
+                counts.setdefault(facet, {})
+                counts[facet][value] = counts[facet].get(value, 0) + 1
+        page = rows[offset:offset + limit]
+        kinds = {iri: value for iri, found in facets.items() for facet, value in sorted(found) if facet == "type"}
         hits = [{"iri": r[0], "title": r[1].split(" | ")[0], "titles": r[1].split(" | "), "snippet": r[2],
                  "type": kinds.get(r[0]), "exact": bool(r[4]), "graph": r[5]} for r in page]
         return {"total": len(rows), "hits": hits, "facets": counts}
+
+    @staticmethod
+    def _facets(db, iris: list[str], graphs: str, graph_params: list, owned) -> dict[str, set[tuple[str, str]]]:
+        """{entity: {(facet, value)}} from the graphs the reader may read that speak for its owners."""
+        rows, described = [], {}
+        for i in range(0, len(iris), 500):
+            chunk = iris[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += db.execute(f"SELECT iri, graph, facet, value FROM facet f WHERE iri IN ({marks})"
+                               f"{graphs.format(alias='f.')}", [*chunk, *graph_params]).fetchall()
+            if owned is not None:
+                for table in ("entity", "typing"):
+                    for iri, graph in db.execute(f"SELECT DISTINCT iri, graph FROM {table} t WHERE iri IN ({marks})"
+                                                 f"{graphs.format(alias='t.')}", [*chunk, *graph_params]):
+                        described.setdefault(iri, {}).setdefault(graph, False)
+                        described[iri][graph] |= table == "typing"
+        if owned is not None:
+            for iri, graph, _, _ in rows:
+                described.setdefault(iri, {}).setdefault(graph, False)
+            kept = owned({iri: sorted(pairs.items()) for iri, pairs in described.items()})
+            rows = [r for r in rows if r[1] in kept.get(r[0], ())]
+        found: dict[str, set[tuple[str, str]]] = {}
+        for iri, _, facet, value in rows:
+            found.setdefault(iri, set()).add((facet, value))
+        return found
 
     def labels(self, iris: list[str]) -> dict[str, str]:
         """The shown title of each IRI the index knows (facet values: themes, territories)."""

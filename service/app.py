@@ -21,6 +21,7 @@ from pic.service.accounts import Accounts
 from pic.service.allowed_hosts import AllowedHosts
 from pic.service.metrics import MeasureRequests, Metrics
 from pic.service.parser_pool import ParserPool
+from pic.service.public_origin import PublicOrigin
 from pic.service.recovery import Recovery
 from pic.service.request_log import RequestLog
 from pic.service.routers import (
@@ -116,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "platform.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        expose_headers=["X-PIC-Rows", "X-PIC-Truncated", "X-PIC-Elapsed-Ms"])
+    # links on the platform's own address, not the Host header's port; inside AllowedHosts (name checked)
+    app.add_middleware(PublicOrigin, public_url=settings.public_url, behind_proxy=bool(settings.trusted_proxies))
     app.add_middleware(AllowedHosts, hosts=settings.hosts)  # inside SecurityHeaders: its 400 gets them too
     app.add_middleware(SecurityHeaders)
     metrics = Metrics()

@@ -233,7 +233,7 @@ def network_map(
     """Write a network map (the same as /maps/KIND with these filters) to a file."""
     from pydantic import ValidationError
 
-    from pic.viz import maps
+    from pic.viz import maps, networks
     from pic.viz.filters import Filters
     from pic.viz.networks import KINDS, UnknownNode
 
@@ -256,7 +256,8 @@ def network_map(
         raise CliError(str(e)) from None
     writer = open_writer(settings)
     try:
-        graph = maps.network(writer.store, kind, filters)
+        graph = maps.network(writer.store, kind, filters, claimed=networks.claimed_statements(
+            writer.store, None, settings.names))
         body = maps.output(graph, fmt, kind, filters, lang, link=lambda iri: iri)
     except (UnknownNode, ValueError) as e:
         raise CliError(str(e)) from None

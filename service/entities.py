@@ -74,9 +74,10 @@ def triples(view, iri: str, graph_format: str):
                         max_rows=100_000))
 
 
-def describe(view, iri: str, lang: str, names: Names | None = None) -> dict | None:
+def describe(view, iri: str, lang: str, names: Names | None = None, org: str | None = None) -> dict | None:
     """The entity's statements, labelled — its owner's as `statements`, each other organisation's as
-    its `claims` — or None when nothing is said about it."""
+    its `claims` — or None when nothing is said about it. `org`: the reader's organisation, whose own
+    entity it is to them when two organisations type it (`ownership.first_typed`)."""
     subject = {Variable("s"): NamedNode(iri)}
     rows = list(solutions(view, bind(OUT, subject)))
     if not rows:
@@ -84,7 +85,7 @@ def describe(view, iri: str, lang: str, names: Names | None = None) -> dict | No
     names = names or Names()
     owners = ownership.owners_from([(r["g"], r["p"].value == RDF_TYPE) for r in rows], names, NamedNode(iri),
                                    ownership.earliest_typing(lambda text: [
-        (r["g"].value, r["first"].value if r["first"] else None) for r in solutions(view, text)]))
+        (r["g"].value, r["first"].value if r["first"] else None) for r in solutions(view, text)]), org)
     out: list[Statement] = []
     claims: dict[str, list[Statement]] = {}
     for r in rows:

@@ -7,31 +7,65 @@ Two choices keep the page fast on a large graph: the entity is written into the 
 (serialised by pyoxigraph, so it cannot change the query) because the engine plans a constant far better
 than a VALUES join, and labels are fetched once for the whole page rather than by OPTIONALs in each
 query (an OPTIONAL on a possibly unbound variable scans every label of the graph).
+
+A list is made of its entities' facts: what another organisation's graph says about a study (that Q's
+actor produced it, another year) is Q's claim (`graph/claims.py`), shown on the study's page as Q's and
+left out of an actor's lists. A section whose query has `MINUS` blocks for claims names the predicates
+(`claims`) whose claims about the entities it lists are looked for, and runs again without them.
 """
 
 import re
 
 from pyoxigraph import NamedNode, Variable
 
+from pic.graph import claims
+from pic.graph.names import Names
 from pic.graph.store import bind_rows
-from pic.ontology.namespaces import sparql_prefixes
+from pic.ontology.namespaces import PIC, sparql_prefixes
+from pic.viz import report
 
 P = sparql_prefixes()
+PROV = "http://www.w3.org/ns/prov#"
 YEAR = "OPTIONAL { ?study dcterms:issued|pic:expectedYear ?y } BIND (STR(?y) AS ?year)"
+# A study's year as its owner says it (the caller lists other organisations' claims in the MINUS block).
+OWN_YEAR = """OPTIONAL { ?study ?dated ?y VALUES ?dated { dcterms:issued pic:expectedYear }
+              MINUS { VALUES (?study ?dated ?y) {
+                # claimed statements
+              } } } BIND (STR(?y) AS ?year)"""
+DATES = ["http://purl.org/dc/terms/issued", f"{PIC}expectedYear", f"{PROV}startedAtTime"]
 
 SECTIONS: dict[str, list[dict]] = {
     "actor": [
         {"id": "projects", "fr": "Projets et rôles", "en": "Projects and roles",
-         "columns": ["project", "role", "start"], "query": P + """SELECT DISTINCT ?project ?role ?start WHERE {
+         "columns": ["project", "role", "start"], "query": P + """SELECT DISTINCT ?project ?role ?start ?a WHERE {
             ?project prov:qualifiedAssociation ?a . ?a prov:agent ?this ; prov:hadRole ?role .
-            OPTIONAL { ?project prov:startedAtTime ?t } BIND (SUBSTR(STR(?t), 1, 4) AS ?start)
-         } ORDER BY DESC(?start) LIMIT 300"""},
+            BIND (prov:qualifiedAssociation AS ?takesPart) BIND (prov:agent AS ?agent) BIND (?this AS ?actor)
+            MINUS { VALUES (?project ?takesPart ?a) {
+              # claimed statements
+            } }
+            MINUS { VALUES (?a ?agent ?actor) {
+              # claimed statements
+            } }
+            OPTIONAL { ?project prov:startedAtTime ?t BIND (prov:startedAtTime AS ?starts)
+              MINUS { VALUES (?project ?starts ?t) {
+                # claimed statements
+              } } } BIND (SUBSTR(STR(?t), 1, 4) AS ?start)
+         } ORDER BY DESC(?start) LIMIT 300""",
+         "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", *DATES]},
         {"id": "studies", "fr": "Études réalisées ou commandées", "en": "Studies produced or commissioned",
          "columns": ["study", "relation", "status", "year"], "query": P + f"""
          SELECT DISTINCT ?study ?relation ?status ?year WHERE {{
             VALUES ?relation {{ pic:producedBy pic:commissionedBy }} ?study ?relation ?this .
-            OPTIONAL {{ ?study pic:studyStatus ?status }} {YEAR}
-         }} ORDER BY DESC(?year) LIMIT 300"""},
+            BIND (?this AS ?actor)
+            MINUS {{ VALUES (?study ?relation ?actor) {{
+              {claims.MARKER}
+            }} }}
+            OPTIONAL {{ ?study pic:studyStatus ?status BIND (pic:studyStatus AS ?stated)
+              MINUS {{ VALUES (?study ?stated ?status) {{
+                {claims.MARKER}
+              }} }} }} {OWN_YEAR}
+         }} ORDER BY DESC(?year) LIMIT 300""",
+         "claims": [f"{PIC}producedBy", f"{PIC}commissionedBy", f"{PIC}studyStatus", *DATES]},
         {"id": "studies-used", "fr": "Études utilisées dans ses projets", "en": "Studies used in its projects",
          "columns": ["study", "project", "year"], "query": P + f"""SELECT DISTINCT ?study ?project ?year WHERE {{
             ?project prov:qualifiedAssociation/prov:agent ?this ; prov:used ?study . {YEAR}
@@ -81,8 +115,8 @@ SECTIONS: dict[str, list[dict]] = {
          "query": P + "SELECT DISTINCT ?territory WHERE { ?territory igeo:subdivisionDirecteDe ?this }"
                       " ORDER BY ?territory LIMIT 200"},
         {"id": "key-indicators", "fr": "Indicateurs clés (dernière valeur)", "en": "Key indicators (latest value)",
-         "columns": ["indicator", "year", "value", "unit"], "latest": "indicator",
-         "query": P + """SELECT ?indicator ?year ?value ?unit WHERE {
+         "columns": ["indicator", "year", "value", "unit"], "latest": "indicator", "given_by": "value",
+         "query": P + """SELECT ?indicator ?year ?value ?unit ?observation WHERE {
             ?observation pic:refArea ?this ; qb:dataSet ?dataset ; pic:refYear ?y ; pic:value ?v .
             ?dataset pic:measuresIndicator ?indicator . OPTIONAL { ?dataset pic:unit ?unit }
             BIND (STR(?y) AS ?year) BIND (STR(?v) AS ?value) } LIMIT 5000"""},
@@ -106,13 +140,16 @@ def about(query: str, iri: str) -> str:
     return re.sub(r"\?this\b", str(NamedNode(iri)), query)
 
 
-def sections(view, kind: str, iri: str, lang: str, solutions) -> list[dict]:
-    """The kind's sections that have rows, each {id, title, columns, rows: [[{iri?, text}]]}."""
+def sections(view, kind: str, iri: str, lang: str, solutions, names: Names | None = None,
+             org: str | None = None) -> list[dict]:
+    """The kind's sections that have rows, each {id, title, columns, rows: [[{iri?, text}]]}; `org`, the
+    reader's organisation, is whose an entity two organisations type is to them (`ownership.owners_from`)."""
     out = []
     for spec in SECTIONS.get(kind, []):
-        rows = list(solutions(view, about(spec["query"], iri)))
+        rows = without_claims(view, about(spec["query"], iri), spec.get("claims"), iri, solutions, names, org)
         if spec.get("latest"):
             rows = latest(rows, spec["latest"])
+        given = givers(view, rows, names) if spec.get("given_by") else {}
         table = []
         for r in rows:
             cells = []
@@ -124,12 +161,38 @@ def sections(view, kind: str, iri: str, lang: str, solutions) -> list[dict]:
                     cells.append({"iri": value.value, "text": own.value if own else None})
                 else:
                     cells.append({"text": value.value})
+                if c == spec.get("given_by") and given.get(r["observation"].value):
+                    who = given[r["observation"].value]
+                    cells[-1].update(given_by=who, note=f"{report.TEXT[lang]['given_by']} {who}")
             table.append(cells)
         if table:
             out.append({"id": spec["id"], "title": spec.get(lang, spec["fr"]), "columns": spec["columns"],
                         "rows": table})
     label_cells(view, out, lang, solutions)
     return out
+
+
+def without_claims(view, text: str, predicates: list[str] | None, iri: str, solutions, names: Names | None,
+                   org: str | None) -> list:
+    """The section's rows, asked again without other organisations' claims about the entities they name
+    when there are some (`claims.claimed`, among `predicates`)."""
+    rows = list(solutions(view, text))
+    if not predicates or not rows:
+        return rows
+    subjects = sorted({v.value for r in rows for v in r if isinstance(v, NamedNode)} | {iri})
+
+    def select(query: str) -> list[tuple]:
+        return [tuple(None if v is None else v.value for v in r) for r in solutions(view, query)]
+
+    claimed = claims.claimed(select, names or Names(), predicates, org, subjects)
+    return list(solutions(view, claims.excluding(text, claimed))) if claimed else rows
+
+
+def givers(view, rows, names: Names | None) -> dict[str, str]:
+    """{observation: the organisation that gave it} for the figures a partner gave to another's series,
+    named beside the value as the annual report does ("chiffre donné par cd62", `report.givers`)."""
+    observations = sorted({r["observation"].value for r in rows if r["observation"] is not None})
+    return report.givers(view, observations, (names or Names()).base, None)[0] if observations else {}
 
 
 def count_annotations(sections_: list[dict], counts) -> None:

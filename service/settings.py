@@ -3,8 +3,9 @@
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, model_validator
+from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pic.graph.names import Names
@@ -80,10 +81,18 @@ class Settings(BaseSettings):
     allowed_hosts: str = "127.0.0.1,localhost,[::1]"
     """Host names (comma-separated) the platform answers to; a request whose `Host` header names another
     gets a 400 (`service/allowed_hosts.py`). Links, annotation ids and the SPARQL service description are
-    built from the request's host, so `Host: evil.example` would otherwise get ids on evil.example, which
-    a cache in front keeps for everyone. Add the public name (`pic.example.org`) when serving one; a proxy
-    in front passes the original `Host` on. The base IRI's host is not added: by default w3id.org, whose
-    redirects send browsers to the real host, so no request names it. `*` allows any name."""
+    built on the host name asked (without `public_url`), so `Host: evil.example` would otherwise get ids on
+    evil.example, which a cache in front keeps for everyone; its port is never believed (`public_url`).
+    Add the public name (`pic.example.org`) when serving one; a proxy in front passes the original `Host`
+    on. The base IRI's host is not added: by default w3id.org, whose redirects send browsers to the real
+    host, so no request names it. `*` allows any name."""
+    public_url: str | None = None
+    """The platform's public address, scheme and host (and port): `https://pic.example.org`. Every link
+    the platform builds — annotation ids and containers, `Location` headers, the report's and saved
+    queries' links, the SPARQL service description — is on it, whatever `Host` a request names
+    (`service/public_origin.py`); its host name is allowed (`allowed_hosts`). Unset: the host name asked
+    and the port `pic serve` listens on (the `Host` header's port is never believed: `Host: 127.0.0.1:9999`
+    got ids on port 9999); behind a proxy, set it."""
     parser_processes: PositiveInt = 2
     """Processes reading SPARQL texts for /sparql and /update (see service/parser_pool.py)."""
     max_form_bytes: PositiveInt = 1_000_000
@@ -94,6 +103,22 @@ class Settings(BaseSettings):
     0.3 MB XLSX can hold a million rows, and reading them all cost a minute of CPU."""
     max_import_cells: PositiveInt = 1_000_000
     """Cells a spreadsheet import reads at most, empty ones included (413 beyond)."""
+
+    @field_validator("public_url")
+    @classmethod
+    def an_origin(cls, value: str | None) -> str | None:
+        """`http(s)://host[:port]`, nothing after it: links are built on it by appending their path."""
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        try:
+            _ = parts.port  # a port that is no number raises here
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in (
+                "", "/") or parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("the public address is http(s)://host[:port], without a path: https://pic.example.org")
+        return f"{parts.scheme}://{parts.netloc}"
 
     @model_validator(mode="after")
     def remote_needs_its_engine(self):
@@ -108,7 +133,10 @@ class Settings(BaseSettings):
 
     @property
     def hosts(self) -> list[str]:
-        return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
+        listed = [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
+        public = urlsplit(self.public_url).hostname if self.public_url else None
+        public = f"[{public}]" if public and ":" in public else public  # an IPv6 address, as Host names it
+        return listed + [public] if public and public not in listed else listed
 
     @property
     def history_dir(self) -> Path:

@@ -3,6 +3,7 @@ without them keeps them, a DELETE of a graph that holds them waits for them (409
 `DELETE /api/studies/{key}/documents/{id}` removes a document (its description, then its file)."""
 
 import pytest
+from fastapi.testclient import TestClient
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from tests.conftest import app_client, bearer, word_file
@@ -114,3 +115,58 @@ def test_a_file_two_studies_share_stays_until_both_let_it_go(app):
     assert "commun.docx" not in documents_of(app, "etude-voisine")
     assert app.get(first["file"]).status_code == 404
     assert not {f for f in files(app) if f.startswith(first["sha256"])}
+
+
+def sign_in(app, name: str) -> TestClient:
+    """A browser signed in as `name`, with its session's CSRF token (`.csrf`)."""
+    c = TestClient(app.app)
+    csrf = c.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
+    c.post("/login", data={"name": name, "password": f"{name}-password", "csrf": csrf})
+    c.csrf = c.get("/account").text.split('name="csrf" value="')[1].split('"')[0]
+    return c
+
+
+def described_anywhere(app, document: str) -> bool:
+    """In a graph that says things (the change records and conclusions only record or derive them)."""
+    ask = (f"ASK {{ GRAPH ?g {{ {{ <{document}> ?p ?o }} UNION {{ ?s ?q <{document}> }} }} "
+           "FILTER (!REGEX(STR(?g), '(provenance|inferred)$')) }")
+    r = app.get("/sparql", params={"query": ask},
+                headers={**bearer(app, "fanny"), "Accept": "application/sparql-results+json"})
+    return r.json()["boolean"]
+
+
+@pytest.mark.parametrize("door", ["form", "api"])
+def test_a_deleted_study_takes_its_documents_with_it(app, door):
+    """An outside test: a study deleted through its form left its documents' descriptions in the graph and
+    their files in the documents folder. They go in the same write, as the documents API removes them; a
+    file another study still has stays."""
+    key = f"etude-effacee-{door}"
+    r = app.post("/api/contribute/study", headers=bearer(app, "alice"), json={
+        "id": key, "title_fr": f"Étude effacée ({door})", "status": "ongoing", "year": "2026"})
+    assert r.status_code == 201, r.text
+    own = upload(app, key, "propre.docx", word_file(f"Le compte rendu propre à l'étude effacée {door}."))
+    shared_data = word_file(f"Un compte rendu partagé avec la voisine ({door}).")
+    shared = upload(app, key, "partage.docx", shared_data)
+    assert upload(app, "etude-voisine", "partage.docx", shared_data)["document"] == shared["document"]
+    assert {f"{own['sha256']}.docx", f"{own['sha256']}.txt", f"{shared['sha256']}.docx"} <= files(app)
+    if door == "form":
+        browser = sign_in(app, "alice")
+        r = browser.post(f"/contribute/study/{key}", data={"csrf": browser.csrf, "delete": "1"},
+                         follow_redirects=False)
+        assert r.status_code == 303, r.text
+    else:
+        r = app.delete(f"/api/contribute/study/{key}", headers=bearer(app, "alice"))
+        assert r.status_code == 204, r.text
+    assert app.get(f"/id/study/{key}").status_code == 404
+    assert not described_anywhere(app, own["document"]), "the document's description went with the study"
+    assert not {f for f in files(app) if f.startswith(own["sha256"])}, "its file and text are deleted"
+    assert app.get(own["file"], headers=bearer(app, "fanny")).status_code == 404
+    # the shared one: still the neighbour's, file included
+    assert "partage.docx" in documents_of(app, "etude-voisine")
+    assert app.get(shared["file"]).status_code == 200
+    assert f"{shared['sha256']}.docx" in files(app)
+    query = ("SELECT ?source WHERE { GRAPH ?g { ?change <http://purl.org/dc/terms/source> ?source } "
+             f"FILTER (CONTAINS(?source, 'delete study {ID}study/{key}')) }}")
+    rows = app.get("/sparql", params={"query": query}, headers={**bearer(app, "fanny"),
+                                                                 "Accept": "application/sparql-results+json"})
+    assert len(rows.json()["results"]["bindings"]) == 1, "one write removed the study and its documents"

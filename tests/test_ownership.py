@@ -4,9 +4,11 @@ organisation's graph says about another's entity is shown as theirs; the graphs 
 owns (annotations, moderation and accepted links, documents' descriptions) are written through it only."""
 
 import json
+from datetime import date
 
 import pytest
 
+from pic.graph import access
 from pic.graph.access import NotAllowed, User
 from tests.conftest import app_client, bearer, word_file
 
@@ -103,9 +105,10 @@ def test_an_entity_another_organisation_keeps_private_is_nobodys_to_the_writer(a
     assert all(r.status_code in (201, 204) for r in answers.values()), [r.text for r in answers.values()]
 
 
-def test_the_first_to_type_an_entity_owns_it_once_both_are_seen(app):
+def test_an_organisation_that_typed_an_entity_owns_it_to_its_members(app):
     """bruno's create above had to succeed (refusing would tell); aula, who reads both graphs, still sees
-    its draft as the facts and bruno's study as cd62's claim, and anonymous readers see cd62's alone."""
+    its draft as the facts and bruno's study as cd62's claim (its own typing: `ownership.first_typed`
+    rule a), and anonymous readers see cd62's alone."""
     mine = app.get("/id/study/brouillon-aula-proprio?format=json", headers=bearer(app, "alice")).json()
     assert mine["label"] == "Brouillon AULA", mine
     assert "Étude cd62" not in text(mine["statements"])
@@ -116,6 +119,86 @@ def test_the_first_to_type_an_entity_owns_it_once_both_are_seen(app):
     again = graph_store(app, "POST", "partner/cd62", f'<{ID}study/brouillon-aula-proprio> rdfs:comment "cd62"@fr .',
                         "bruno")
     assert again.status_code == 204, again.text
+
+
+def seen_as(app, key: str, who: str | None) -> dict:
+    """The study's JSON twin as `who` (None: anonymous) reads it."""
+    r = app.get(f"/id/study/{key}?format=json", headers=auth(app, who) if who else {})
+    assert r.status_code == 200, (who, r.text)
+    return r.json()
+
+
+def edit_study(app, key: str, who: str, **changes):
+    """Save the study's form as `who` reads it, with `changes`."""
+    fields = app.get(f"/api/contribute/study/{key}", headers=bearer(app, who)).json()
+    values = {**{k: v for k, v in fields["fields"].items() if v}, **changes}
+    return app.put(f"/api/contribute/study/{key}", headers=bearer(app, who), json={
+        **values, "visibility": fields["visibility"], "embargo_until": fields["embargo_until"]})
+
+
+def test_an_id_typed_first_in_a_private_draft_takes_over_no_published_study(app):
+    """Issue 16, outside tester: cd62 typed `study/squat-jardins` in its private draft first; aula, who
+    cannot know (ids are guessable), published a study under that id later. Facilitators and admins, who
+    read both, were shown aula's study as cd62's and aula's words as claims. Now (`ownership.first_typed`)
+    the public typing wins for them and for anonymous readers, each organisation's members see their own,
+    and each organisation goes on writing its own as facts."""
+    bruno, alice = bearer(app, "bruno"), bearer(app, "alice")
+    assert app.post("/api/contribute/study", headers=bruno, json={
+        "id": "squat-jardins", "title_fr": "Brouillon cd62 squat", "status": "planned", "year": "2027",
+        "visibility": "private"}).status_code == 201
+    r = app.post("/api/contribute/study", headers=alice, json={
+        "id": "squat-jardins", "title_fr": "Étude AULA publiée", "status": "ongoing", "year": "2026",
+        "visibility": "public"})
+    assert r.status_code == 201, r.text  # refusing would tell aula that cd62 keeps that id
+    for who in (None, "alice", "fanny", "admin"):
+        page = seen_as(app, "squat-jardins", who)
+        assert page["label"] == "Étude AULA publiée", (who, page)
+        assert "Brouillon" not in text(page["statements"]), (who, page["statements"])
+    for who in ("fanny", "admin"):
+        assert [c["by"] for c in seen_as(app, "squat-jardins", who)["claims"]] == ["cd62"]
+    theirs = seen_as(app, "squat-jardins", "bruno")
+    assert theirs["label"] == "Brouillon cd62 squat" and [c["by"] for c in theirs["claims"]] == ["aula"], theirs
+    hits = app.get("/api/search", params={"q": "Étude AULA publiée"}, headers=auth(app, "fanny")).json()["hits"]
+    hit = next(h for h in hits if h["iri"] == f"{ID}study/squat-jardins")
+    assert hit["title"] == "Étude AULA publiée" and "according_to" not in hit, hit
+    # aula edits its study through its form and the Graph Store, as facts
+    r = edit_study(app, "squat-jardins", "alice", abstract_fr="Résumé revu par l'AULA")
+    assert r.status_code == 200, r.text
+    comment = f'<{ID}study/squat-jardins> rdfs:comment "Commentaire AULA"@fr .'
+    r = graph_store(app, "POST", "partner/aula", comment, "alice")
+    assert r.status_code == 204, r.text
+    for who in (None, "alice", "fanny"):
+        facts = text(seen_as(app, "squat-jardins", who)["statements"])
+        assert "Résumé revu par l'AULA" in facts and "Commentaire AULA" in facts, (who, facts)
+    theirs = seen_as(app, "squat-jardins", "bruno")
+    assert "Commentaire AULA" not in text(theirs["statements"]) and "Commentaire AULA" in text(theirs["claims"])
+    # and cd62 its draft
+    assert edit_study(app, "squat-jardins", "bruno", abstract_fr="Note du cd62").status_code == 200
+    assert "Note du cd62" in text(seen_as(app, "squat-jardins", "bruno")["statements"])
+    assert "Note du cd62" in text(seen_as(app, "squat-jardins", "fanny")["claims"])
+
+
+def test_an_organisation_writes_its_own_typed_entity_as_facts_when_it_sees_the_other(app, monkeypatch):
+    """The write path asks whose an entity is as the writer reads it: once cd62's embargo on its earlier
+    `study/squat-embargo` lifts, aula reads both typings — and still writes its own study (a 403 "belongs
+    to cd62" before), as cd62 does its own."""
+    bruno, alice = bearer(app, "bruno"), bearer(app, "alice")
+    assert app.post("/api/contribute/study", headers=bruno, json={
+        "id": "squat-embargo", "title_fr": "Étude cd62 sous embargo", "status": "planned", "year": "2027",
+        "visibility": "embargo", "embargo_until": "2099-01-01"}).status_code == 201
+    assert app.post("/api/contribute/study", headers=alice, json={
+        "id": "squat-embargo", "title_fr": "Étude AULA sur l'embargo", "status": "ongoing", "year": "2026",
+        "visibility": "public"}).status_code == 201
+    monkeypatch.setattr(access, "today", lambda: date(2099, 1, 2))  # the embargo has lifted
+    r = edit_study(app, "squat-embargo", "alice", abstract_fr="L'AULA complète")
+    assert r.status_code == 200, r.text
+    r = graph_store(app, "POST", "partner/aula", f'<{ID}study/squat-embargo> dcterms:title "AULA\'s"@en .', "alice")
+    assert r.status_code == 204, r.text
+    r = graph_store(app, "POST", "private/cd62/until-2099-01-01",
+                    f'<{ID}study/squat-embargo> dcterms:title "cd62\'s"@en .', "bruno")
+    assert r.status_code == 204, r.text
+    mine = seen_as(app, "squat-embargo", "alice")
+    assert mine["label"] == "Étude AULA sur l'embargo" and "L'AULA complète" in text(mine["statements"]), mine
 
 
 def test_an_organisation_describes_its_own_actor_wherever_the_platform_put_it(app):

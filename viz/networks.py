@@ -4,6 +4,10 @@ Every kind of map has one evidence query (one row per tie and piece of evidence:
 ?relation ?start ?end). `ties.rq` wraps it: the engine applies the filters (bound as RDF terms) and
 groups the evidence into one weighted tie per pair, with the evidence and the years behind it; Python
 then makes the networkx graph, with node labels and types from one more query.
+
+A tie rests on the facts of its projects and studies: what another organisation's graph says about them
+(that Q's actor produced P's study, another year) is Q's claim (`graph/claims.py`), left out of the
+evidence — the entity's page shows it, as Q's.
 """
 
 import csv
@@ -18,11 +22,19 @@ from operator import itemgetter
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Variable
 
+from pic.graph import claims
+from pic.graph.names import Names
 from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import IGEO, PIC, sparql_prefixes
 from pic.viz.filters import Filters
 
 FOAF = "http://xmlns.com/foaf/0.1/"
+PROV, DCTERMS = "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/"
+# What the evidence queries and the filters read of an entity: the statements that may be claims.
+EVIDENCE = [f"{PROV}wasAttributedTo", f"{PIC}producedBy", f"{PIC}commissionedBy", f"{PROV}qualifiedAssociation",
+            f"{PROV}agent", f"{PROV}hadRole", f"{PROV}startedAtTime", f"{PROV}endedAtTime", f"{DCTERMS}issued",
+            f"{PIC}expectedYear", f"{PROV}used", f"{PROV}wasDerivedFrom", f"{DCTERMS}subject", f"{DCTERMS}spatial",
+            f"{PIC}territoryOfAction", f"{PIC}hasJurisdiction"]
 FIRST_YEAR = 2010  # the time axis starts before the museum opened (2012)
 
 
@@ -65,15 +77,26 @@ def evidence_query(kind: str, wrapper: str) -> str:
     return query_text(wrapper).replace("{ EVIDENCE }", "{\n" + evidence + "\n}")
 
 
+def claimed_statements(store, dataset: list[str] | None = None, names: Names | None = None,
+                       org: str | None = None) -> list:
+    """The statements the maps leave out: another organisation's claims about the evidence (`claimed`),
+    as a reader of organisation `org` sees whose each entity is."""
+    return claims.claimed(lambda text: run(store, text, dataset), names or Names(), EVIDENCE, org)
+
+
 def ties(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-         period: tuple[int | None, int | None] | None = None) -> list[tuple]:
-    """(a, b, weight, evidence, relations, first year, last year) for every tie that passes the filters."""
+         period: tuple[int | None, int | None] | None = None, claimed: list | None = None) -> list[tuple]:
+    """(a, b, weight, evidence, relations, first year, last year) for every tie that passes the filters;
+    `claimed`: the statements left out (`claimed_statements`, asked here when not given)."""
     first, last = period if period is not None else (filters.year_from, filters.year_until)
     values = {"from": first, "until": last, "only": filters.relation, "theme": filters.theme,
               "territory": filters.territory}
     terms = {Variable(k): (NamedNode(v) if k in ("theme", "territory") else Literal(v))
              for k, v in values.items() if v is not None}
-    rows = run(store, bind(evidence_query(kind, "ties.rq"), terms), dataset)
+    if claimed is None:
+        claimed = claimed_statements(store, dataset)
+    text = claims.excluding(evidence_query(kind, "ties.rq"), claimed)
+    rows = run(store, bind(text, terms), dataset)
     return [(a, b, int(weight), evidence, relations, _int(start), _int(end))
             for a, b, weight, evidence, relations, start, end in rows]
 
@@ -110,17 +133,18 @@ def run(store, text: str, dataset: list[str] | None) -> list[tuple]:
 
 
 def build(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-          period: tuple[int | None, int | None] | None = None) -> nx.Graph:
+          period: tuple[int | None, int | None] | None = None, claimed: list | None = None) -> nx.Graph:
     """The network of one kind, filtered; `period` overrides the filters' years (the time axis)."""
-    return build_from(*fetch(store, kind, filters, dataset, period), kind, filters)
+    return build_from(*fetch(store, kind, filters, dataset, period, claimed), kind, filters)
 
 
 def fetch(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-          period: tuple[int | None, int | None] | None = None) -> tuple[list[tuple], dict[str, dict]]:
+          period: tuple[int | None, int | None] | None = None, claimed: list | None = None
+          ) -> tuple[list[tuple], dict[str, dict]]:
     """The ties and the node descriptions, queried at once (two cores: the engine answers both)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         described = pool.submit(nodes, store, dataset)
-        rows = ties(store, kind, filters, dataset, period)
+        rows = ties(store, kind, filters, dataset, period, claimed)
         return rows, described.result()
 
 

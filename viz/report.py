@@ -39,6 +39,7 @@ GAP_TERRITORIES = ["territory/project/pole-metropolitain-artois", "territory/epc
 BASELINE = 2012
 DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 PLANNED = ("study-status/planned", "study-status/ongoing")
+GIVEN = "givenBy"  # a figure's key: the organisation that gave it, when not the series' own (`given_by`)
 TEXT = {
     "fr": {"title": "État annuel des impacts du Louvre-Lens sur le territoire", "questions": "Questions clés",
            "indicator": "Indicateur", "territory": "Territoire", "value": "Valeur", "previous": "Année précédente",
@@ -126,14 +127,16 @@ def figures(store, year: int, pairs: list[tuple[str, str]], dataset: list[str] |
     return {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in run(store, text, dataset)}
 
 
-def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset: list[str] | None = None) -> dict:
-    """Everything the report shows for one year, as plain data (rendered to HTML, CSV and RDF)."""
+def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset: list[str] | None = None,
+          org: str | None = None) -> dict:
+    """Everything the report shows for one year, as plain data (rendered to HTML, CSV and RDF); `org`, the
+    reader's organisation, is whose a study two organisations type is to them (`ownership.first_typed`)."""
     with ThreadPoolExecutor(max_workers=1) as pool:  # the one scan of every observation runs meanwhile
         scan = pool.submit(quality_rows, store, year, dataset)
-        return _build(store, year, base, base_url, lang, dataset, scan)
+        return _build(store, year, base, base_url, lang, dataset, scan, org)
 
 
-def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan) -> dict:
+def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan, org: str | None = None) -> dict:
     t = TEXT[lang]
     report_territories = [base + t_ for t_ in REPORT_TERRITORIES]
     info = networks.nodes(store, dataset)
@@ -147,7 +150,7 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan)
                   for r in run(store, query_text("report-indicators.rq"), dataset)}
     studies = {r[0]: dict(zip(["study", "titleFr", "titleEn", "status", "year", "producerFr", "illustrative"], r,
                               strict=True)) for r in owners_words(store, run(store, query_text("report-studies.rq"),
-                                                                             dataset), base, dataset)}
+                                                                             dataset), base, dataset, org)}
     questions: dict[str, dict] = {}
     for question, notation, fr, en, indicator, study in run(store, query_text("report-questions.rq"), dataset):
         q = questions.setdefault(question, {"iri": question, "notation": notation or "",
@@ -179,7 +182,8 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan)
     return {
         "year": year, "lang": lang, "t": t, "generated": datetime.date.today().isoformat(),
         "questions": sorted(questions.values(), key=lambda q: (q["notation"], q["wording"])),
-        "cooperation": cooperation(store, year, lang, studies, info, dataset),
+        "cooperation": cooperation(store, year, lang, studies, info, dataset,
+                                   networks.claimed_statements(store, dataset, Names(base), org)),
         "annotations": annotations(store, year, dataset),
         "gaps": gaps(store, base, label, dataset),
         "quality": quality(scan.result(), year, by_series, report_territories, indicators, label, lang),
@@ -187,31 +191,47 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan)
     }
 
 
-# The graph each observation is said in, and the graph that states its data set.
-SAID_IN = """PREFIX qb: <http://purl.org/linked-data/cube#>
-SELECT ?o ?g ?h WHERE { GRAPH ?g { ?o qb:dataSet ?d } OPTIONAL { GRAPH ?h { ?d a qb:DataSet } } }"""
+# The graph each observation is said in, the graph that states its data set, and whether the observation
+# itself is marked illustrative.
+SAID_IN = """PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX pic: <https://w3id.org/pic-euralens/ontology#>
+SELECT ?o ?g ?h ?illustrative WHERE { GRAPH ?g { ?o qb:dataSet ?d } OPTIONAL { GRAPH ?h { ?d a qb:DataSet } }
+  OPTIONAL { ?o pic:illustrative ?illustrative } }"""
 
 
 def given_by(store, by_series: dict, base: str, dataset) -> None:
     """Name, on each figure, the organisation that gave its observation when it is not the one whose data
     set it joins (`givenBy`): a partner may add figures to a shared series, and the report says whose
-    figure it shows rather than lending it the series' publisher."""
-    names = Names(base)
+    figure it shows rather than lending it the series' publisher. Such a figure is illustrative only if
+    its own observation says so: the series' mark (the demo's invented series) is not the partner's word."""
     observations = sorted({f["observation"] for f in by_series.values() if f.get("observation")})
+    said, marked = givers(store, observations, base, dataset)
+    for f in by_series.values():
+        f["givenBy"] = said.get(f.get("observation") or "")
+        if f["givenBy"]:
+            f["illustrative"] = "true" if f["observation"] in marked else None
+
+
+def givers(store, observations: list[str], base: str, dataset) -> tuple[dict[str, str], set[str]]:
+    """({observation: the organisation that gave it}, for those another organisation gave than the one
+    whose data set they join; and the observations marked illustrative themselves)."""
+    names = Names(base)
     said: dict[str, str] = {}
+    marked: set[str] = set()
     for start in range(0, len(observations), 500):
         text = bind_rows(SAID_IN, [Variable("o")], [[NamedNode(o)] for o in observations[start:start + 500]])
-        for o, g, h in run(store, text, dataset):
+        for o, g, h, illustrative in run(store, text, dataset):
             who = ownership.speaker(names, NamedNode(g))
             if who and who != (ownership.speaker(names, NamedNode(h)) if h else None):
                 said[o] = who
-    for f in by_series.values():
-        f["givenBy"] = said.get(f.get("observation") or "")
+            if illustrative == "true":
+                marked.add(o)
+    return said, marked
 
 
-def owners_words(store, rows: list[tuple], base: str, dataset) -> list[tuple]:
+def owners_words(store, rows: list[tuple], base: str, dataset, org: str | None = None) -> list[tuple]:
     """The rows (entity first, graph last) said in the entity's owner's graphs, without the graph: when two
-    organisations' graphs type it, the one that did first (`ownership.owners_from`); the other's are claims."""
+    organisations' graphs type it, the one `ownership.first_typed` names to a reader of organisation `org`
+    (its own, else the first public typing, else the first); the other's are claims."""
     names = Names(base)
     by_entity: dict[str, list[tuple]] = defaultdict(list)
     for row in rows:
@@ -221,7 +241,7 @@ def owners_words(store, rows: list[tuple], base: str, dataset) -> list[tuple]:
         graphs = {NamedNode(r[-1]) for r in said}
         if len({ownership.speaker(names, g) for g in graphs}) > 1:
             earliest = ownership.earliest_typing(lambda text: run(store, text, dataset))
-            owners = ownership.owners_from([(g, True) for g in graphs], names, NamedNode(entity), earliest)
+            owners = ownership.owners_from([(g, True) for g in graphs], names, NamedNode(entity), earliest, org)
             said = [r for r in said if ownership.speaker(names, NamedNode(r[-1])) in owners]
         kept.extend(r[:-1] for r in said)
     return kept
@@ -249,7 +269,10 @@ def indicator_section(iri: str, d: dict, by_series: dict, series: dict, territor
             "rows": rows, "chart": chart}
 
 
-def cooperation(store, year: int, lang: str, studies: dict, info: dict, dataset) -> dict:
+def cooperation(store, year: int, lang: str, studies: dict, info: dict, dataset, claimed: list | None = None
+                ) -> dict:
+    """The year's projects and studies, and its cooperation network as the map draws it (`claimed`: the
+    other organisations' claims it leaves out, `networks.claimed_statements`)."""
     def title(d, fr="titleFr", en="titleEn"):
         return (d.get(en) if lang == "en" else None) or d.get(fr)
 
@@ -261,7 +284,7 @@ def cooperation(store, year: int, lang: str, studies: dict, info: dict, dataset)
     planned = [{"iri": s["study"], "title": title(s), "year": s["year"], "illustrative": s["illustrative"] == "true"}
                for s in studies.values() if (s["status"] or "").endswith(PLANNED)]
     def network(y):
-        rows = networks.ties(store, "cooperation", Filters(), dataset, period=(y, y))
+        rows = networks.ties(store, "cooperation", Filters(), dataset, period=(y, y), claimed=claimed)
         return networks.build_from(rows, info, "cooperation", Filters())
 
     before, now = network(year - 1), network(year)
@@ -363,6 +386,7 @@ def data_cube_slices(report: dict, base: str) -> bytes:
              "@prefix pic: <https://w3id.org/pic-euralens/ontology#> .",
              "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
              "@prefix dcterms: <http://purl.org/dc/terms/> .",
+             "@prefix prov: <http://www.w3.org/ns/prov#> .",
              "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", ""]
     report_iri = NamedNode(f"{base}report/{year}")
     lines.append(f'{report_iri} rdfs:label {Literal(TEXT["fr"]["title"] + f" {year}", language="fr")} , '
@@ -385,6 +409,9 @@ def data_cube_slices(report: dict, base: str) -> bytes:
             obs, area = NamedNode(f["observation"]), NamedNode(f["territory"])
             value = Literal(f["value"], datatype=DECIMAL)
             ill = " ; pic:illustrative true" if f["illustrative"] == "true" else ""
+            # a partner's figure in another's series: who gave it (`given_by`), as the HTML and CSV say
+            given = (f" ; prov:wasAttributedTo {NamedNode(f'{base}actor/{f[GIVEN]}')}"
+                     if f.get(GIVEN) not in (None, ownership.PLATFORM) else "")
             lines.append(f'{obs} a qb:Observation ; qb:dataSet {NamedNode(ds)} ; pic:refArea {area} ; '
-                         f'pic:refYear "{year}"^^xsd:gYear ; pic:value {value}{ill} .')
+                         f'pic:refYear "{year}"^^xsd:gYear ; pic:value {value}{ill}{given} .')
     return ("\n".join(lines) + "\n").encode()

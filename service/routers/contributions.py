@@ -127,7 +127,8 @@ async def remove(request: Request, kind: str, key: str):
     check_write_csrf(request)
     columns(kind)
     try:
-        await run_in_threadpool(contributions.delete, request.app.state.writer, kind, key, user)
+        await run_in_threadpool(contributions.delete, request.app.state.writer, kind, key, user,
+                                request.app.state.settings.documents_dir)
     except contributions.Problems as e:
         return problems_body(e)
     return Response(status_code=204)
@@ -224,7 +225,8 @@ async def post_form(request: Request, kind: str, key: str | None):
     visibility, until = values.get("visibility", "public"), values.get("embargo_until")
     if values.pop("delete", None) and key:
         try:
-            await run_in_threadpool(contributions.delete, request.app.state.writer, kind, key, user)
+            await run_in_threadpool(contributions.delete, request.app.state.writer, kind, key, user,
+                                    request.app.state.settings.documents_dir)
         except contributions.Problems as e:
             return form(request, kind, key, values, by_field(e), visibility, until, status=e.status)
         return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)

@@ -96,18 +96,19 @@ def entity(request: Request, path: str):
         if answer.rows == 0:
             return not_found(request, lang, iri, fmt)
         return rdf(answer)
-    data = entities.describe(store, iri, lang, request.app.state.settings.names)
+    data = entities.describe(store, iri, lang, request.app.state.settings.names, current_user(request).org)
     if data is None:
         return not_found(request, lang, iri, fmt)
     link = page_link(request)
-    sections = entity_sections.sections(store, data["kind"], iri, lang, entities.solutions)
+    sections = entity_sections.sections(store, data["kind"], iri, lang, entities.solutions,
+                                        request.app.state.settings.names, current_user(request).org)
     entity_sections.count_annotations(sections, lambda iris: entities.annotation_counts(store, iris))
     if fmt == "json":
         return JSONResponse(twin(data, link, sections), headers={"Vary": "Accept"})
     history = entities.history(store, iri, request.app.state.settings.names)
     picture = None
     if data["kind"] == "actor":
-        picture = ego_picture(store, iri, lang)
+        picture = ego_picture(store, iri, lang, request.app.state.settings.names, current_user(request).org)
     elif data["kind"] == "indicator":
         picture = indicator_chart(store, iri, lang)
     response = templates.TemplateResponse(request, "entity.html", {
@@ -177,15 +178,19 @@ def twin(data: dict, link, sections: list[dict]) -> dict:
             "statements": values(data["statements"]), "incoming": values(data["incoming"]),
             "claims": [{"by": c["by"], "statements": values(c["statements"])} for c in data["claims"]],
             "sections": [{"id": s["id"], "title": s["title"], "rows": [
-                {c: ({"iri": cell["iri"], "label": cell["text"], "page": link(cell["iri"]),
-                      "annotations": cell.get("annotations", 0)} if cell.get("iri") else cell["text"])
-                 for c, cell in zip(s["columns"], row, strict=True)} for row in s["rows"]]} for s in sections]}
+                {**{c: ({"iri": cell["iri"], "label": cell["text"], "page": link(cell["iri"]),
+                         "annotations": cell.get("annotations", 0)} if cell.get("iri") else cell["text"])
+                    for c, cell in zip(s["columns"], row, strict=True)},
+                 **{f"{c}_given_by": cell["given_by"] for c, cell in zip(s["columns"], row, strict=True)
+                    if cell.get("given_by")}}
+                for row in s["rows"]]} for s in sections]}
 
 
-def ego_picture(store, iri: str, lang: str) -> str | None:
-    """A small picture of the actor's cooperation ties (depth 1)."""
+def ego_picture(store, iri: str, lang: str, names=None, org: str | None = None) -> str | None:
+    """A small picture of the actor's cooperation ties (depth 1), as the cooperation map draws them
+    (other organisations' claims left out, `networks.claimed_statements`)."""
     filters = Filters(ego=iri)
-    rows = networks.ties(store, "cooperation", filters)
+    rows = networks.ties(store, "cooperation", filters, claimed=networks.claimed_statements(store, None, names, org))
     neighbours = {n for a, b, *_ in rows if iri in (a, b) for n in (a, b)}
     if not neighbours:
         return None

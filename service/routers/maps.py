@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
+from pic.service.auth import current_user
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import page_link, reader, templates
@@ -37,9 +38,15 @@ def read_filters(request: Request, ignore: tuple[str, ...] = ()) -> Filters:
         raise HttpError(400, str(e), field=str(e).split(":", 1)[0]) from None
 
 
-def build(store, kind: str, filters: Filters, period=None):
+def claimed(request: Request, store) -> list:
+    """What the reader's map leaves out: other organisations' claims about its evidence, as the reader
+    sees whose each entity is (`networks.claimed_statements`)."""
+    return networks.claimed_statements(store, None, request.app.state.settings.names, current_user(request).org)
+
+
+def build(store, kind: str, filters: Filters, period=None, claims: list | None = None):
     try:
-        return maps.network(store, kind, filters, period=period)
+        return maps.network(store, kind, filters, period=period, claimed=claims)
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
 
@@ -80,8 +87,9 @@ def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
         raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
     filters = read_filters(request, ignore=("before", "after", "format"))
     store, lang = reader(request)
-    old = build(store, kind, filters, period=(before, before))
-    new = build(store, kind, filters, period=(after, after))
+    claims = claimed(request, store)
+    old = build(store, kind, filters, period=(before, before), claims=claims)
+    new = build(store, kind, filters, period=(after, after), claims=claims)
     diff = networks.changes(old, new)
     labels = {**dict(old.nodes(data="label_en" if lang == "en" else "label")),
               **dict(new.nodes(data="label_en" if lang == "en" else "label"))}
@@ -110,8 +118,9 @@ def map_page(request: Request, name: str):
     filters = read_filters(request)
     store, lang = reader(request)
     link = page_link(request)
+    claims = claimed(request, store)
     if fmt:
-        graph = build(store, kind, filters)
+        graph = build(store, kind, filters, claims=claims)
         body = maps.output(graph, fmt, kind, filters, lang, link)
         disposition = "inline" if fmt in ("svg", "png") else "attachment"
         return Response(body, media_type=MEDIA_TYPES[fmt],
@@ -120,7 +129,7 @@ def map_page(request: Request, name: str):
     switch = {**{k: str(v) for k, v in query.items()}, "lang": "en" if lang == "fr" else "fr"}
     try:
         html, _ = maps.page(store, kind, filters, lang, link, {
-            "export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch)})
+            "export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch)}, claimed=claims)
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
     response = HTMLResponse(html)

@@ -8,6 +8,7 @@ links point at this server, so every figure can be recomputed here by anyone.
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from pic.service.auth import current_user
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS
 from pic.service.pages import reader, templates
@@ -41,7 +42,7 @@ def annual_report(request: Request, name: str):
         raise HttpError(404, f"no observation for {year}: see /reports for the years with data", field="year")
     settings = request.app.state.settings
     base_url = str(request.base_url).rstrip("/")
-    data = report.build(store, year, settings.base_iri, base_url, lang)
+    data = report.build(store, year, settings.base_iri, base_url, lang, org=current_user(request).org)
     if fmt == "csv":
         return Response(report.figures_csv(data), media_type=FORMATS["csv"],
                         headers={"Content-Disposition": f'attachment; filename="etat-impacts-{year}.csv"'})

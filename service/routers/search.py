@@ -25,12 +25,36 @@ def run_search(request: Request, q: str, facets: dict, limit: int, offset: int) 
     user = current_user(request)
     readable = request.app.state.graphs.view(user).readable
     index = request.app.state.search
-    result = index.search(q, readable, {k: v for k, v in facets.items() if v}, limit, offset)
+    result = index.search(q, readable, {k: v for k, v in facets.items() if v}, limit, offset,
+                          owned=lambda described: owner_graphs(request, user, described))
     base = request.app.state.settings.base_iri
     attribute(request, user, readable, result["hits"])
     for hit in result["hits"]:
         hit["page"] = page_of(hit["iri"], base)
     return result
+
+
+def owner_graphs(request: Request, user, described: dict[str, list[tuple[str, bool]]]) -> dict[str, set[str]]:
+    """The graphs that speak for each entity's owners, from {entity: [(graph, states its type)]}: only
+    their themes, places and years count in the facets — another organisation's are its claims
+    (`ownership.py`), as on the entity's page. An entity two organisations type is asked of the store
+    (`ownership.owners`: which typed it first, as the reader sees)."""
+    names = request.app.state.writer.names
+
+    def speaker(graph: str) -> str | None:
+        return ownership.speaker(names, NamedNode(graph))
+
+    contested = {iri for iri, pairs in described.items() if len({speaker(g) for g, t in pairs if t} - {None}) > 1}
+    asked = ownership.owners(request.app.state.writer.store, names, user,
+                             {NamedNode(i) for i in contested}) if contested else {}
+    kept = {}
+    for iri, pairs in described.items():
+        if iri in contested:
+            owners = asked.get(NamedNode(iri), set())
+        else:
+            owners = ownership.owners_from([(NamedNode(g), t) for g, t in pairs], names, NamedNode(iri))
+        kept[iri] = {g for g, _ in pairs if speaker(g) in owners | {None}}
+    return kept
 
 
 def attribute(request: Request, user, readable, hits: list[dict]) -> None:
