@@ -288,7 +288,9 @@ def body_json(s: str, by: dict) -> dict:
     kind = props.get(f"{RDF}type", [None])[0]
     out: dict = {"id": s}
     if kind is not None and kind.value.endswith("TextualBody"):
-        out.update(type="TextualBody", value=props[f"{RDF}value"][0].value)
+        # Shown without its id (the model makes it optional): the W3C suite's schemas take an object with
+        # an id and no `source` for an External Web Resource, which may not have a purpose (3.3.5).
+        out = {"type": "TextualBody", "value": props[f"{RDF}value"][0].value}
         if f"{DCTERMS}language" in props:
             out["language"] = props[f"{DCTERMS}language"][0].value
         if f"{DC}format" in props:

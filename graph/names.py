@@ -44,6 +44,22 @@ class Names:
         return self.graph("territories")
 
     @property
+    def default_graph(self) -> NamedNode:
+        """The standard dataset's default graph (`PIC_UNION_DEFAULT_GRAPH=false`): a named graph in the
+        store, so that who may read and write it is decided like any other graph's, and so that a query
+        over HTTP can name it beside a list of named graphs (the SPARQL protocol cannot name an
+        engine's own default graph). Queries see it as their default graph and never in `GRAPH ?g`."""
+        return self.graph("default")
+
+    def is_validated(self, graph) -> bool:
+        """Whether the SHACL shapes check what a graph says: the platform's graphs (`{base}graph/…`),
+        whose entities the shapes describe, but the standard dataset's default graph; a graph named
+        outside the base, like that default graph, is a plain SPARQL graph an admin fills with any
+        vocabulary (the W3C suites' data among them) and the platform's pages do not read as its own."""
+        value = getattr(graph, "value", None)
+        return value is not None and value.startswith(f"{self.base}graph/") and value != self.default_graph.value
+
+    @property
     def inferred(self) -> NamedNode:
         """The conclusions drawn from public premises only."""
         return self.graph("inferred")

@@ -330,6 +330,9 @@ class Writer:
         organisation's private actor must fail as a reference to nothing does, or the answer tells that
         it exists, and what it is."""
         known = self._types_seen_by(user)
+        if not all(self.names.is_validated(g) for g in {*added.named_graphs(), *(q.graph_name for q in removed)}):
+            added = _validated(added, self.names)
+            removed = [q for q in removed if self.names.is_validated(q.graph_name)]
         existing = self._existing(added, removed)
         if not existing and not removed:
             # Pure additions to graphs without those entities: validate the staged store in place.
@@ -372,6 +375,13 @@ class Writer:
 
 def _name(listener) -> str:
     return getattr(listener, "__name__", None) or repr(listener)
+
+
+def _validated(added: Store, names: Names) -> Store:
+    """The quads of `added` the shapes check (`Names.is_validated`), in a store of their own."""
+    kept = Store()
+    kept.bulk_extend(q for q in added if names.is_validated(q.graph_name))
+    return kept
 
 
 def _chain(*parts):

@@ -35,16 +35,19 @@ class Scope:
     reads: frozenset[Pattern] = frozenset()
     writes: frozenset[Pattern] = frozenset()
     graph_names: bool = False
+    every_graph: bool = False  # a DROP or CLEAR of ALL or NAMED graphs
 
 
 def scope_of(operations) -> Scope:
     """The scope of a parsed update's operations, given as (operation, IRI resolver of its prologue)."""
     reads: set[Pattern] = set()
     writes: set[Pattern] = set()
-    names = False
+    names = every = False
     for operation, resolve in operations:
         names = _operation(operation, resolve, reads, writes) or names
-    return Scope(frozenset(reads), frozenset(writes), names)
+        every = every or (operation.name in ("Clear", "Drop")
+                          and _is_keyword(dict.get(operation, "graphiri"), "NAMED", "ALL"))
+    return Scope(frozenset(reads), frozenset(writes), names, every)
 
 
 def _operation(op: CompValue, resolve, reads: set, writes: set) -> bool:

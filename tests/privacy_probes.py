@@ -171,6 +171,15 @@ def graph_store(s: Scenario, route) -> list[Probe]:
     return out
 
 
+def graph_store_direct(s: Scenario, route) -> list[Probe]:
+    """Each graph's path under /rdf-graphs/ (the protocol's direct identification names the graph by the
+    request's own URL, so no private graph is ever reached that way: each answers as a missing one)."""
+    return [Probe("graph-store", route, "/rdf-graphs/" + graph.split("/graph/", 1)[-1], about=data,
+                  absent=(graph.split("/graph/", 1)[-1], "private/zqabsentix/main") if data else None,
+                  note="the graph's path as a direct Graph Store URL")
+            for graph, (data, _) in s.graphs().items()]
+
+
 def searched(s: Scenario) -> dict[str, str]:
     """Each text marker, and the id of the entity a search for it finds (a document's text is searched
     with its study; suggestions show the entity, not the text)."""
@@ -320,6 +329,7 @@ PROBES = {
     ("GET", "/id/document/{document_id}/text"): document_files,
     ("GET", "/sparql"): sparql_queries, ("POST", "/sparql"): sparql_queries,
     ("GET", "/rdf-graphs"): graph_store, ("HEAD", "/rdf-graphs"): graph_store,
+    ("GET", "/rdf-graphs/{path:path}"): graph_store_direct, ("HEAD", "/rdf-graphs/{path:path}"): graph_store_direct,
     ("GET", "/api/search"): search, ("GET", "/api/suggest"): search, ("GET", "/search"): search,
     ("GET", "/annotations/"): annotation_container, ("HEAD", "/annotations/"): annotation_container,
     ("OPTIONS", "/annotations/"): annotation_container,

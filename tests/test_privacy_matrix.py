@@ -75,6 +75,7 @@ EXEMPT = {
     ("POST", "/account/tokens"): "mints the user's own token, nothing of the graph",
     **{route: WRITE for route in [
         ("PUT", "/rdf-graphs"), ("POST", "/rdf-graphs"), ("DELETE", "/rdf-graphs"),
+        ("PUT", "/rdf-graphs/{path:path}"), ("POST", "/rdf-graphs/{path:path}"), ("DELETE", "/rdf-graphs/{path:path}"),
         ("POST", "/api/studies/{key}/documents"), ("POST", "/studies/{key}/documents"),
         ("DELETE", "/api/studies/{key}/documents/{document_id}"),
         ("POST", "/api/import/{kind}"), ("POST", "/import"),

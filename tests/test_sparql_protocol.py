@@ -200,7 +200,14 @@ def test_results_past_the_row_limit_are_cut_on_both_backends(client):
 
 
 @pytest.mark.parametrize("update", ["LOAD <http://127.0.0.1:9/data.ttl>", "load<http://127.0.0.1:9/x>",
-                                    "LOAD SILENT <http://127.0.0.1:9/x> INTO GRAPH <urn:g>"])
+                                    "INSERT DATA { <urn:a> <urn:b> 1 } ; LOAD SILENT <urn:x> ; LOAD <urn:y>"])
 def test_load_is_refused_even_for_admins(client, update):
     r = client.post("/update", data={"update": update}, headers=ADMIN)
     assert r.status_code == 400 and "LOAD" in r.json()["error"]["message"]
+
+
+def test_load_silent_fetches_nothing_and_succeeds_as_the_spec_says(client):
+    """Nothing leaves the machine: a silent LOAD is a fetch that failed, which SILENT makes a success."""
+    r = client.post("/update", data={"update": "LOAD SILENT <http://127.0.0.1:9/x> INTO GRAPH <urn:g>"},
+                    headers=ADMIN)
+    assert r.status_code == 204, r.text

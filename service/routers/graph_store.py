@@ -12,6 +12,7 @@ the write path's to check: a partner's graph describes its organisation's entiti
 """
 
 import io
+import uuid
 
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
@@ -34,8 +35,17 @@ SERIALISATIONS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": 
 
 def target(request: Request, settings, store, user, must_exist: bool, writing: bool = False) -> NamedNode:
     iri = request.query_params.get("graph")
-    if "default" in request.query_params:
-        raise HttpError(400, "the default graph is the union of all graphs here; name a graph with ?graph=")
+    if request.path_params.get("path"):  # direct identification: the request's URL names the graph
+        if iri is not None or "default" in request.query_params:
+            raise HttpError(400, "a graph named by its URL takes no ?graph= or ?default")
+        iri = str(request.url.replace(query=None, fragment=None))
+    elif "default" in request.query_params:
+        if iri is not None:
+            raise HttpError(400, "name one graph: ?default or ?graph=<IRI>, not both")
+        if settings.union_default_graph:
+            raise HttpError(400, "the default graph is the union of all graphs here "
+                                 "(PIC_UNION_DEFAULT_GRAPH=true); name a graph with ?graph=")
+        iri = settings.names.default_graph.value
     if not iri:
         raise HttpError(400, "name the graph with ?graph=<IRI>")
     try:
@@ -44,6 +54,8 @@ def target(request: Request, settings, store, user, must_exist: bool, writing: b
         raise HttpError(400, f"not an IRI: {iri!r}", field="graph") from None
     if writing:  # before its existence is looked at (partners their own graphs, admins all)
         check_write(user, {graph}, settings.names)
+    if "default" in request.query_params:  # the default graph always exists, if empty
+        return graph
     if must_exist and (graph not in store.graphs() or not may_read(user, iri, settings.names)):
         raise HttpError(404, f"no graph {iri}")
     return graph
@@ -60,12 +72,19 @@ def _read(request: Request, settings: SettingsDep, store: StoreDep, user: UserDe
     return Response(body, media_type=media, headers={"Vary": "Accept", "Content-Length": str(len(buffer.getvalue()))})
 
 
-@router.get("/rdf-graphs", summary="Get a named graph")
+# Every route serves a graph named by `?graph=`, the default graph (`?default`, in the standard mode), or,
+# under /rdf-graphs/…, the graph its own URL names (the protocol's direct identification).
+DIRECT = "/rdf-graphs/{path:path}"
+
+
+@router.get("/rdf-graphs", summary="Get a named graph (?graph=) or the default graph (?default)")
+@router.get(DIRECT, summary="Get the graph this URL names", include_in_schema=False)
 def get_graph(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep):
     return _read(request, settings, store, user, head=False)
 
 
 @router.head("/rdf-graphs", include_in_schema=False)
+@router.head(DIRECT, include_in_schema=False)
 def head_graph(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep):
     return _read(request, settings, store, user, head=True)
 
@@ -122,16 +141,34 @@ def documents_first(kept: set[Quad], base: str) -> str:
 
 
 @router.put("/rdf-graphs", summary="Replace a named graph (its owner, admins)")
+@router.put(DIRECT, include_in_schema=False)
 async def put_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep, user: UserDep):
     return await _write(request, settings, store, writer, user, replace=True)
 
 
-@router.post("/rdf-graphs", summary="Add to a named graph (its owner, admins)")
+@router.post("/rdf-graphs", summary="Add to a named graph (its owner, admins); without a graph, create one")
+@router.post(DIRECT, include_in_schema=False)
 async def post_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep, user: UserDep):
-    return await _write(request, settings, store, writer, user, replace=False)
+    if request.path_params.get("path") or {"graph", "default"} & set(request.query_params):
+        return await _write(request, settings, store, writer, user, replace=False)
+    return await _create(request, settings, store, writer, user)
+
+
+async def _create(request: Request, settings, store, writer, user) -> Response:
+    """POST without a graph: a new graph, named by a new URL under /rdf-graphs/ (201, `Location`)."""
+    require_writer(user)
+    check_write_csrf(request)
+    iri = str(request.url_for("get_graph", path=uuid.uuid4().hex))
+    graph = NamedNode(iri)
+    check_write(user, {graph}, settings.names)
+    body, fmt = await _body(request, settings)
+    staged = parse_bytes(body, fmt, graph, source="request body", max_literal_chars=settings.max_literal_chars)
+    await run_in_threadpool(apply, writer, graph, staged.store, user, False, "Graph Store POST")
+    return Response(status_code=201, headers={"Location": iri})
 
 
 @router.delete("/rdf-graphs", summary="Delete a named graph (its owner, admins)", status_code=204)
+@router.delete(DIRECT, include_in_schema=False, status_code=204)
 async def delete_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep,
                        user: UserDep):
     require_writer(user)

@@ -1,13 +1,19 @@
 """SPARQL 1.1 Protocol: `/sparql` (query) and `/update` (update, admins only).
 
-Queries run on local engines with a time limit and a row limit (graph/engine_replicas.py). The
-default graph is the union of the graphs the user may read; a user who may not read every graph gets
-an explicit dataset, which overrides whatever FROM, FROM NAMED or GRAPH the query names.
+Queries run on local engines with a time limit and a row limit (graph/engine_replicas.py). Their
+dataset, when neither the protocol's parameters nor FROM / FROM NAMED name one:
+- with PIC_UNION_DEFAULT_GRAPH on (the platform's mode), the default graph is the union of the graphs
+  the user may read, which are also its named graphs;
+- with it off (the standard mode, issue 18), the default graph is a graph of its own
+  (`Names.default_graph`, written by `/update` without GRAPH and by the Graph Store's `?default`), and
+  the named graphs are those the user may read, but the records of changes (`standard_dataset`).
+Graphs named by the parameters or by FROM are cut to those the user may read.
 """
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
 from pic.graph.query_jobs import Answer, Job, for_reader
@@ -18,6 +24,7 @@ from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import choose
 from pic.service.sparql_guard import Reading, Unreadable, check
+from pic.service.update_text import with_using, without_silent_loads
 
 router = APIRouter(tags=["SPARQL"])
 GraphList = Annotated[list[str], Query()]
@@ -72,11 +79,23 @@ async def query_job(request: Request, text: str, default_graphs: list[str], name
             default_graphs = [g for g in default_graphs if g in readable]
             named_graphs = [g for g in named_graphs if g in readable]
         job.default_graph, job.named_graphs = default_graphs, named_graphs
-    else:
+    elif settings.union_default_graph:
         for_reader(job, request.app.state.graphs.view(user))
-        if job.default_graph is None and not settings.union_default_graph:
-            job.default_graph, job.named_graphs = [], all_graphs
+    else:
+        job.default_graph, job.named_graphs = standard_dataset(request.app.state.graphs.view(user).readable,
+                                                               all_graphs, settings.names)
     return job
+
+
+def standard_dataset(readable: list[str] | None, all_graphs: list[str], names) -> tuple[list[str], list[str]]:
+    """The standard mode's dataset: its default graph, and as named graphs those the reader may read
+    but the records of changes (`…/provenance`), which every write adds to: a client that loads its
+    data and asks `GRAPH ?g` finds its own graphs, as on any SPARQL store. FROM NAMED and
+    `named-graph-uri` still name the records."""
+    default = names.default_graph.value
+    named = [g for g in (all_graphs if readable is None else readable)
+             if g != default and not names.is_provenance(NamedNode(g))]
+    return [default], named
 
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
@@ -84,16 +103,38 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
 [] a sd:Service ;
     sd:endpoint <{endpoint}> ;
     sd:supportedLanguage sd:SPARQL11Query ;
-    sd:feature sd:UnionDefaultGraph , sd:BasicFederatedQuery ;
+    sd:feature {features} ;
     sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON> ,
         <http://www.w3.org/ns/formats/SPARQL_Results_XML> , <http://www.w3.org/ns/formats/SPARQL_Results_CSV> ,
         <http://www.w3.org/ns/formats/SPARQL_Results_TSV> , <http://www.w3.org/ns/formats/Turtle> ,
         <http://www.w3.org/ns/formats/N-Triples> , <http://www.w3.org/ns/formats/JSON-LD> ,
         <http://www.w3.org/ns/formats/RDF_XML> ;
+    sd:defaultDataset [ a sd:Dataset ; {default_graph}
+        rdfs:comment "{dataset_fr}"@fr , "{dataset_en}"@en ] ;
     rdfs:label "Point d'accès SPARQL de la PIC Euralens"@fr , "PIC Euralens SPARQL endpoint"@en ;
-    rdfs:comment "Graphe par défaut : union des graphes lisibles. Limites : {timeout:g} s, {rows} lignes."@fr ,
-        "Default graph: union of the readable graphs. Limits: {timeout:g} s, {rows} rows."@en .
+    rdfs:comment "Limites : {timeout:g} s, {rows} lignes. Mises à jour (/update) : administrateurs."@fr ,
+        "Limits: {timeout:g} s, {rows} rows. Updates (/update): admins."@en .
 """
+# What each mode makes the default graph (PIC_UNION_DEFAULT_GRAPH), said in the service description.
+DATASETS = {
+    True: ("sd:UnionDefaultGraph , sd:BasicFederatedQuery", "",
+           "Graphe par défaut : union des graphes nommés que le lecteur peut lire.",
+           "Default graph: the union of the named graphs the reader may read."),
+    False: ("sd:BasicFederatedQuery", "sd:defaultGraph [ a sd:Graph ] ;",
+            "Jeu de données standard : le graphe par défaut est le graphe {name} (écrit par /update sans GRAPH "
+            "et par le Graph Store avec ?default) ; GRAPH ?g parcourt les graphes nommés que le lecteur peut lire.",
+            "Standard dataset: the default graph is graph {name} (written by /update without GRAPH and by "
+            "the Graph Store with ?default); GRAPH ?g ranges over the named graphs the reader may read."),
+}
+
+
+def service_description(request: Request, settings) -> str:
+    features, default_graph, fr, en = DATASETS[settings.union_default_graph]
+    name = settings.names.default_graph.value
+    return SERVICE_DESCRIPTION.format(
+        endpoint=str(request.url_for("sparql_get")), timeout=settings.query_timeout, rows=settings.max_rows,
+        features=features, default_graph=default_graph.format(name=name),
+        dataset_fr=fr.format(name=name), dataset_en=en.format(name=name))
 
 
 @router.get("/sparql", summary="SPARQL query (GET), or the service description without `query`",
@@ -108,10 +149,13 @@ async def sparql_get(request: Request, user: UserDep, settings: SettingsDep, que
                      format: str | None = None):
     """Run `query`; results as SPARQL JSON, XML, CSV or TSV (SELECT, ASK) or as Turtle, N-Triples,
     JSON-LD or RDF/XML (CONSTRUCT, DESCRIBE), chosen by `Accept` or by `format`."""
+    if "update" in request.query_params:
+        raise HttpError(400, "an update is sent by POST to /update, never by GET", field="update")
+    if len(request.query_params.getlist("query")) > 1:
+        raise HttpError(400, f"one `query` parameter, not {len(request.query_params.getlist('query'))}",
+                        field="query")
     if query is None:
-        text = SERVICE_DESCRIPTION.format(endpoint=str(request.url_for("sparql_get")),
-                                          timeout=settings.query_timeout, rows=settings.max_rows)
-        return Response(text, media_type="text/turtle; charset=utf-8")
+        return Response(service_description(request, settings), media_type="text/turtle; charset=utf-8")
     job = await query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings)
     return answer_response(await queries.run_async(job))
 
@@ -125,16 +169,24 @@ async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, qu
     return answer_response(await queries.run_async(job))
 
 
+# The protocol's dataset parameters of a query and of an update.
+DATASET_PARAMETERS = {"query": ("default-graph-uri", "named-graph-uri"),
+                      "update": ("using-graph-uri", "using-named-graph-uri")}
+
+
 async def read_request(request: Request, field: str, direct_type: str, limit: int):
     """The text and the protocol's parameters of a POST, its body read with the size limit."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = request.query_params
-    defaults, named = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    keys = DATASET_PARAMETERS[field]
+    defaults, named = params.getlist(keys[0]), params.getlist(keys[1])
     if content_type == "application/x-www-form-urlencoded":
         form = await limited_form(request, limit)
-        text = (form.get(field) or [None])[0]
-        defaults = defaults + form.get("default-graph-uri", []) + form.get("using-graph-uri", [])
-        named = named + form.get("named-graph-uri", []) + form.get("using-named-graph-uri", [])
+        texts = form.get(field) or []
+        if len(texts) > 1:
+            raise HttpError(400, f"one `{field}` parameter, not {len(texts)}", field=field)
+        text = texts[0] if texts else None
+        defaults, named = defaults + form.get(keys[0], []), named + form.get(keys[1], [])
         fmt = (form.get("format") or [None])[0] or params.get("format")
     elif content_type == direct_type:
         text, fmt = utf8(await limited_body(request, limit), field), params.get("format")
@@ -151,14 +203,22 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
     """Apply a SPARQL 1.1 update; needs the admin token. Its exact change goes through the one write
     path like any other: graphs the admin role may write (no derived graph, no API-owned graph), the
     SHACL shapes (422), one transaction with its PROV activity and its delta in the history (the text
-    kept for facilitators and admins); an update that changes nothing records nothing. Writing the
-    default graph, or removing statements with blank nodes, is refused (400)."""
+    kept for facilitators and admins); an update that changes nothing records nothing. Removing
+    statements with blank nodes is refused (400), and so is writing the default graph when it is the
+    union of the graphs (PIC_UNION_DEFAULT_GRAPH, the default); DROP/CLEAR ALL and NAMED apply to the
+    graphs the admin may write. Relative IRIs resolve against this endpoint's IRI."""
     require_admin(user)
     check_write_csrf(request)  # a browser's session cookie alone is not enough
-    text, _, _, _ = await read_request(request, "update", "application/sparql-update",
-                                       settings.max_query_bytes)
+    text, using, using_named, _ = await read_request(request, "update", "application/sparql-update",
+                                                     settings.max_query_bytes)
+    try:
+        text = without_silent_loads(with_using(text, using, using_named))
+    except ValueError as e:
+        raise HttpError(400, str(e)) from None
     reading = await checked_reading(request, text, settings)
     if not reading.is_update:
         raise HttpError(400, "this is a query, not an update: send it to /sparql")
-    await run_in_threadpool(apply_update, writer, user, reading.text, reading.scope)
+    default = None if settings.union_default_graph else settings.names.default_graph
+    await run_in_threadpool(apply_update, writer, user, reading.text, reading.scope, default,
+                            str(request.url_for("sparql_update")))
     return Response(status_code=204)

@@ -5,8 +5,9 @@ Data are loaded over the Graph Store Protocol, the way a client of that server w
 the engine's parser (its IRIs resolved against its published IRI), sent as N-Triples to `?default` or
 `?graph=…` (on the platform as admin). Between tests the store is emptied with `DROP ALL` on the bare
 engine; the platform keeps graphs of its own that no update may write (the provenance of every write,
-under its base IRI), so there every other graph is dropped, by name, in one update (and, as the platform
-cannot remove blank nodes, a graph holding some stays: `runs.py` then asks for a fresh platform).
+under its base IRI), so there every other graph is dropped, by name, and the default graph cleared, in
+one update (and, as the platform cannot remove blank nodes, a graph holding some stays: `runs.py` then
+asks for a fresh platform).
 """
 
 from pathlib import Path
@@ -19,6 +20,7 @@ from tests.w3c.manifests import GraphFile, public_iri
 PLATFORM_BASE = "https://w3id.org/pic-euralens/"
 JSON = "application/sparql-results+json"
 EVERY_GRAPH = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+ANY_DEFAULT = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
 EVERY_QUAD = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 FORMATS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".rdf": RdfFormat.RDF_XML}
 
@@ -46,6 +48,9 @@ class Target:
         self.admin = admin  # headers of a request that may write
         self.partner_token: str | None = None
         self.dirty = True  # something may have been written since the store was last emptied
+        # The graphs written since, when only loads wrote (None: an update or a protocol test may have
+        # written any graph, which a query then finds).
+        self.loaded: set[str] | None = None
         self.stuck: list[str] = []  # graphs that could not be removed
         self.restart = None  # how to get a fresh server when the store cannot be emptied
         self.restarts = 0
@@ -59,6 +64,8 @@ class Target:
             params = {"graph": file.graph} if file.graph else {"default": ""}
             r = self.client.post(self.gsp_url, params=params, content=ntriples(file.path),
                                  headers={**self.admin, "Content-Type": "application/n-triples"})
+            if r.status_code < 300 and file.graph and self.loaded is not None:
+                self.loaded.add(file.graph)
             self.dirty = self.dirty or r.status_code < 300
             if r.status_code >= 300:
                 where = f"<{file.graph}>" if file.graph else "the default graph"
@@ -73,6 +80,7 @@ class Target:
         r = self.client.post(self.update_url, content=text.encode(),
                              headers={**self.admin, "Content-Type": "application/sparql-update"})
         self.dirty = self.dirty or r.status_code < 400  # (a refused update changes nothing)
+        self.loaded = None
         return r
 
     def rows(self, text: str) -> list[dict]:
@@ -95,12 +103,14 @@ class Target:
             r = self.update("DROP ALL")
             assert r.status_code < 300, f"{self.name}: could not empty the store: {r.status_code} {message(r)}"
         else:
-            graphs = self.test_graphs()
-            if graphs and self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)).status_code >= 300:
+            graphs = self.test_graphs() if self.loaded is None else sorted(self.loaded)
+            drops = [f"DROP SILENT GRAPH <{g}>" for g in graphs] + ["CLEAR SILENT DEFAULT"]
+            if self.update(" ;\n".join(drops)).status_code >= 300:
                 for g in graphs:
                     self.client.delete(self.gsp_url, params={"graph": g}, headers=self.admin)
-                self.stuck = self.test_graphs()
-        self.dirty = False
+                self.client.delete(self.gsp_url, params={"default": ""}, headers=self.admin)
+                self.stuck = self.test_graphs() + (["the default graph"] if self.rows(ANY_DEFAULT) else [])
+        self.dirty, self.loaded = False, set()
         return self.stuck
 
     def close(self) -> None:

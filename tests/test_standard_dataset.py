@@ -1,0 +1,154 @@
+"""The standard mode (`PIC_UNION_DEFAULT_GRAPH=false`, issue 18) over HTTP, on both backends: a real
+default graph that the Graph Store's `?default` and `/update` without GRAPH write (admins) and queries
+read, beside the named graphs the reader may read; and the protocol details the W3C suites check."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pic.service.app import create_app
+from pic.service.settings import Settings
+from tests.conftest import OxigraphServer
+
+TOKEN = "standard-admin"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+NT = {"Content-Type": "application/n-triples"}
+UPDATE = {**ADMIN, "Content-Type": "application/sparql-update"}
+CSV = {"Accept": "text/csv"}
+BASE = "https://w3id.org/pic-euralens/id/"
+DEFAULT = f"{BASE}graph/default"
+PRIVATE = f"{BASE}graph/private/aula/draft"
+EX = "http://example.org/"
+
+
+def settings_for(backend: str, tmp, union: bool, server=None) -> Settings:
+    remote = {"store": "remote", "sparql_query_url": f"{server.url}/query",
+              "sparql_update_url": f"{server.url}/update", "graph_store_url": f"{server.url}/store"} if server else {}
+    return Settings(data_dir=tmp / "data", admin_token=TOKEN, demo=False, union_default_graph=union,
+                    query_timeout=5, **remote)
+
+
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"standard-{request.param}")
+    server = OxigraphServer(tmp / "oxigraph") if request.param == "remote" else None
+    with TestClient(create_app(settings_for(request.param, tmp, False, server))) as c:
+        r = c.put("/rdf-graphs", params={"graph": PRIVATE}, headers={**ADMIN, **NT},
+                  content=f'<{EX}secret> <{EX}says> "secret" .'.encode())
+        assert r.status_code == 201, r.text
+        yield c
+    if server:
+        server.stop()
+
+
+def rows(client, query: str, headers=None, **params) -> list[list[str]]:
+    r = client.get("/sparql", params={"query": query, **params}, headers={**CSV, **(headers or {})})
+    assert r.status_code == 200, r.text
+    return [line.split(",") for line in r.text.strip().splitlines()[1:]]
+
+
+def update(client, text: str, **params):
+    return client.post("/update", content=text.encode(), headers=UPDATE, params=params)
+
+
+def test_the_graph_store_default_graph_is_the_queries_default_graph(client):
+    r = client.put("/rdf-graphs?default", headers={**ADMIN, **NT}, content=f"<{EX}a> <{EX}p> <{EX}b> .".encode())
+    assert r.status_code in (201, 204), r.text
+    assert rows(client, "SELECT ?s WHERE { ?s ?p ?o }") == [[f"{EX}a"]]  # anonymous, no GRAPH
+    graphs = [g for (g,) in rows(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", ADMIN)]
+    assert DEFAULT not in graphs and PRIVATE in graphs  # the default graph is not a named graph of the dataset
+    got = client.get("/rdf-graphs?default", headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200 and f"<{EX}b>" in got.text
+    assert client.delete("/rdf-graphs?default", headers=ADMIN).status_code == 204
+    assert rows(client, "SELECT ?s WHERE { ?s ?p ?o }") == []
+    assert client.get("/rdf-graphs?default").status_code == 200  # it always exists, if empty
+
+
+def test_only_admins_write_the_default_graph(client):
+    assert client.put("/rdf-graphs?default", headers=NT, content=b"").status_code == 401
+    assert client.put("/rdf-graphs", params={"default": "", "graph": f"{EX}g"}, headers={**ADMIN, **NT},
+                      content=b"").status_code == 400  # one graph at a time
+
+
+def test_private_graphs_stay_out_of_an_anonymous_dataset(client):
+    query = "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert ["secret"] not in rows(client, query)
+    assert ["secret"] in rows(client, query, ADMIN)
+
+
+def test_an_update_without_graph_writes_the_default_graph(client):
+    assert update(client, f"INSERT DATA {{ <{EX}u> <{EX}p> 1 }}").status_code == 204
+    assert rows(client, f"SELECT ?o WHERE {{ <{EX}u> <{EX}p> ?o }}") == [["1"]]
+    r = update(client, f"INSERT DATA {{ GRAPH <{DEFAULT}> {{ <{EX}u> <{EX}p> 2 }} }}")
+    assert r.status_code == 400 and "without GRAPH" in r.text
+    assert update(client, "CLEAR DEFAULT").status_code == 204
+    assert rows(client, f"SELECT ?o WHERE {{ <{EX}u> <{EX}p> ?o }}") == []
+
+
+def test_drop_all_drops_what_the_admin_may_write_and_keeps_the_platform_graphs(client):
+    assert update(client, f"INSERT DATA {{ GRAPH <{EX}g1> {{ <{EX}x> <{EX}p> 1 }} <{EX}y> <{EX}p> 2 }}"
+                  ).status_code == 204
+    assert update(client, "DROP ALL").status_code == 204
+    graphs = {g for (g,) in rows(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", ADMIN)}
+    assert f"{EX}g1" not in graphs and PRIVATE not in graphs
+    assert f"{BASE}graph/provenance" not in graphs  # the records are not in the dataset's named graphs…
+    prov = f"{BASE}graph/provenance"  # …but they stay, and FROM NAMED / named-graph-uri name them
+    assert rows(client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", ADMIN,
+                **{"named-graph-uri": prov}) == [[prov]]
+    assert rows(client, "SELECT * WHERE { ?s ?p ?o }") == []
+    r = client.put("/rdf-graphs", params={"graph": PRIVATE}, headers={**ADMIN, **NT},
+                   content=f'<{EX}secret> <{EX}says> "secret" .'.encode())
+    assert r.status_code == 201, r.text  # (for the other tests of the module)
+
+
+def test_using_graph_uri_is_the_where_clauses_default_graph(client):
+    assert update(client, f"INSERT DATA {{ GRAPH <{EX}src> {{ <{EX}d> a <{EX}Doc> }} }}").status_code == 204
+    text = f"INSERT {{ GRAPH <{EX}out> {{ ?s a <{EX}Seen> }} }} WHERE {{ ?s a <{EX}Doc> }}"
+    assert update(client, text, **{"using-graph-uri": f"{EX}src"}).status_code == 204
+    assert client.get("/sparql", params={"query": f"ASK {{ GRAPH <{EX}out> {{ <{EX}d> a <{EX}Seen> }} }}"},
+                      headers={"Accept": "application/sparql-results+json"}).json()["boolean"] is True
+    conflict = update(client, f"WITH <{EX}src> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+                      **{"using-named-graph-uri": f"{EX}src"})
+    assert conflict.status_code == 400 and "USING or WITH" in conflict.text
+
+
+def test_load_silent_changes_nothing_and_load_is_refused(client):
+    assert update(client, f"LOAD SILENT <{EX}remote.ttl> INTO GRAPH <{EX}g>").status_code == 204
+    assert update(client, f"LOAD <{EX}remote.ttl>").status_code == 400
+
+
+def test_one_query_or_update_per_request(client):
+    q = "ASK {}"
+    assert client.get("/sparql", params=[("query", q), ("query", q)]).status_code == 400
+    assert client.get("/sparql", params={"update": "CLEAR DEFAULT"}).status_code == 400
+    form = client.post("/update", data={"update": ["CLEAR DEFAULT", "CLEAR DEFAULT"]}, headers=ADMIN)
+    assert form.status_code == 400
+
+
+def test_relative_iris_in_an_update_resolve_against_the_endpoint(client):
+    assert update(client, "INSERT DATA { GRAPH <http://example.org/rel> { <thing> <http://example.org/p> 1 } }"
+                  ).status_code == 204
+    (subject,) = rows(client, "SELECT ?s WHERE { GRAPH <http://example.org/rel> { ?s ?p ?o } }")[0]
+    assert subject.endswith("/thing") and subject.startswith("http")
+
+
+def test_a_post_without_graph_creates_one_and_its_url_names_it(client):
+    r = client.post("/rdf-graphs", headers={**ADMIN, **NT}, content=f"<{EX}n> <{EX}p> <{EX}o> .".encode())
+    assert r.status_code == 201, r.text
+    location = r.headers["location"]
+    got = client.get(location, headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200 and f"<{EX}n>" in got.text
+    assert client.put("/rdf-graphs/people/1.ttl", headers={**ADMIN, **NT},
+                      content=f"<{EX}m> <{EX}p> <{EX}o> .".encode()).status_code == 201
+    assert f"<{EX}m>" in client.get("/rdf-graphs/people/1.ttl", headers={"Accept": "application/n-triples"}).text
+    assert client.delete("/rdf-graphs/people/1.ttl", headers=ADMIN).status_code == 204
+    assert client.get("/rdf-graphs/people/1.ttl").status_code == 404
+
+
+def test_the_service_description_says_which_dataset(client, tmp_path):
+    standard = client.get("/sparql").text
+    assert "UnionDefaultGraph" not in standard and DEFAULT in standard
+    with TestClient(create_app(settings_for("embedded", tmp_path, True))) as union_client:
+        union = union_client.get("/sparql").text
+        assert "sd:UnionDefaultGraph" in union
+        r = union_client.put("/rdf-graphs?default", headers={**ADMIN, **NT}, content=b"")
+        assert r.status_code == 400 and "PIC_UNION_DEFAULT_GRAPH" in r.text
