@@ -1,6 +1,6 @@
 """What no write may leave in the store, whoever writes it (issue 16, outside re-test findings 4 and 5).
 
-- An IRI under the platform's base with dot segments (`study/x/../etude-cd62`): stored as written, it is
+- An IRI under the platform's base with dot segments (`study/x/../etude-cd62`, or `%2E%2E`): stored as written, it is
   another entity than `study/etude-cd62`, but a browser resolves its link to that one's page — a look-alike
   that lends its title to another organisation's study in search and the report. Refused (400).
 - A second observation for one cell of a series (data set, area, year): the report's figure query packs a
@@ -21,7 +21,8 @@ from pic.graph.visible import seen_by
 QB_DATASET = NamedNode("http://purl.org/linked-data/cube#dataSet")
 PIC = "https://w3id.org/pic-euralens/ontology#"
 REF_AREA, REF_YEAR = NamedNode(f"{PIC}refArea"), NamedNode(f"{PIC}refYear")
-DOT_SEGMENT = re.compile(r"(^|/)\.\.?(/|$)")
+# `.` and `..` segments, percent-encoded or not (a browser decodes `%2E` before it resolves them).
+DOT_SEGMENT = re.compile(r"(^|/)(\.|%2e){1,2}(/|$)", re.IGNORECASE)
 TAKEN = f"""SELECT ?o ?taken WHERE {{ ?taken {QB_DATASET} ?d ; {REF_AREA} ?area ; {REF_YEAR} ?year .
   FILTER (?taken != ?o) }}"""
 

@@ -59,9 +59,23 @@ def utf8(body: bytes, what: str) -> str:
 async def limited_form(request: Request, limit: int) -> dict[str, list[str]]:
     """An `application/x-www-form-urlencoded` body, read with the limit: every value of every field."""
     fields: dict[str, list[str]] = {}
-    for name, value in parse_qsl(utf8(await limited_body(request, limit), "form"), keep_blank_values=True):
+    text = utf8(await limited_body(request, limit), "form")
+    try:  # a percent-encoded byte that is not UTF-8 is refused too, never stored as U+FFFD
+        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as e:
+        raise HttpError(400, f"a form field is not UTF-8 once percent-decoded (byte {e.start})") from None
+    for name, value in pairs:
         fields.setdefault(name, []).append(value)
     return fields
+
+
+def strict_query_string(request: Request) -> None:
+    """400 when the URL's query string holds a percent-encoded byte that is not UTF-8 (Starlette would
+    read it as U+FFFD)."""
+    try:
+        parse_qsl(request.url.query, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as e:
+        raise HttpError(400, f"a URL parameter is not UTF-8 once percent-decoded (byte {e.start})") from None
 
 
 async def limited_json(request: Request, limit: int, what: str = "JSON"):

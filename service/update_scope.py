@@ -24,6 +24,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 Pattern = tuple[str | None, str | None, str | None, str | None]  # subject, predicate, object, graph
 EVERYTHING: Pattern = (None, None, None, None)
 DEFAULT = ""  # the default graph as a context (no IRI is empty): its patterns are left out
+IN_DEFAULT: Pattern = (None, None, None, DEFAULT)  # marks, while reading, that the default graph is used
 KEYWORDS = ("DEFAULT", "NAMED", "ALL")
 
 
@@ -36,6 +37,7 @@ class Scope:
     writes: frozenset[Pattern] = frozenset()
     graph_names: bool = False
     every_graph: bool = False  # a DROP or CLEAR of ALL or NAMED graphs
+    default_graph: bool = False  # some operation reads or writes the default graph
 
 
 def scope_of(operations) -> Scope:
@@ -47,7 +49,10 @@ def scope_of(operations) -> Scope:
         names = _operation(operation, resolve, reads, writes) or names
         every = every or (operation.name in ("Clear", "Drop")
                           and _is_keyword(dict.get(operation, "graphiri"), "NAMED", "ALL"))
-    return Scope(frozenset(reads), frozenset(writes), names, every)
+    default = IN_DEFAULT in reads or IN_DEFAULT in writes
+    reads.discard(IN_DEFAULT)
+    writes.discard(IN_DEFAULT)
+    return Scope(frozenset(reads), frozenset(writes), names, every, default)
 
 
 def _operation(op: CompValue, resolve, reads: set, writes: set) -> bool:
@@ -77,7 +82,9 @@ def _operation(op: CompValue, resolve, reads: set, writes: set) -> bool:
     for target in targets:
         if _is_keyword(target, "NAMED", "ALL"):
             writes.add(EVERYTHING)
-        elif not _is_keyword(target, "DEFAULT"):
+        elif _is_keyword(target, "DEFAULT"):
+            writes.add(IN_DEFAULT)
+        else:
             writes.add((None, None, None, _iri(target, resolve)))
     return False
 
@@ -139,7 +146,7 @@ def _triples(flat, graph: str | None, resolve, paths: bool) -> set[Pattern]:
     """Patterns of a flat list of terms, three by three (the parser spreads `;`, `,`, `[ ]` and
     collections into plain triples). In the default graph: none (it is copied whole)."""
     if graph == DEFAULT:
-        return set()
+        return {IN_DEFAULT} if len(flat) else set()
     terms = list(flat)
     if len(terms) % 3:  # not a shape known here: the whole graph
         return {(None, None, None, graph)}

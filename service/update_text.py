@@ -15,6 +15,8 @@ guard parse the result as they would the original.
 import re
 from dataclasses import dataclass
 
+from pyoxigraph import NamedNode
+
 # IRIREF of the grammar: no space, no brace, so a `<` that does not start one is an operator.
 _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.:]*")
@@ -99,19 +101,67 @@ def _where_of_modify(op: Operation) -> Word | None:
 
 def with_using(text: str, default_graphs: list[str], named_graphs: list[str]) -> str:
     """`text` with the protocol's using-graph-uri / using-named-graph-uri as USING clauses; ValueError
-    when the update names its own (USING or WITH), as the protocol asks."""
+    when one is not an IRI, or when the update names its own (USING or WITH), as the protocol asks.
+    A `DELETE WHERE { P }` becomes `DELETE { P } USING … WHERE { P }`, its long form: the grammar gives
+    the short form no USING, and the protocol's graphs apply to it too."""
     if not (default_graphs or named_graphs):
         return text
+    for iri in (*default_graphs, *named_graphs):
+        try:
+            NamedNode(iri)  # the engine's IRI reader: nothing else can reach the text
+        except ValueError as e:
+            raise ValueError(f"using-graph-uri / using-named-graph-uri: not an IRI: {iri!r} ({e})") from None
     ops = operations(text)
     if any(_has_dataset(op) for op in ops):
         raise ValueError("using-graph-uri and using-named-graph-uri may not be given to an update with "
                          "its own USING or WITH")
     clauses = " ".join([*(f"USING <{g}>" for g in default_graphs),
                         *(f"USING NAMED <{g}>" for g in named_graphs)]) + " "
-    inserts = [w.start for op in ops if (w := _where_of_modify(op))]
-    for at in reversed(inserts):
-        text = text[:at] + clauses + text[at:]
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in text order
+    for op in ops:
+        if where := _where_of_modify(op):
+            edits.append((where.start, where.start, clauses))
+        elif short := _delete_where(op):
+            delete, where = short
+            block = text[where.start + len(where.text):_block_end(text, where.start + len(where.text))]
+            edits.append((delete.start, where.start + len(where.text) + len(block),
+                          f"DELETE {block.strip()} {clauses}WHERE {block.strip()}"))
+    for start, end, replacement in reversed(edits):
+        text = text[:start] + replacement + text[end:]
     return text
+
+
+def _delete_where(op: Operation) -> tuple[Word, Word] | None:
+    """The DELETE and WHERE words of a `DELETE WHERE` operation."""
+    for before, word in zip(op.words, op.words[1:], strict=False):
+        if before.is_("DELETE") and word.is_("WHERE"):
+            return before, word
+    return None
+
+
+def _block_end(text: str, i: int) -> int:
+    """Where the `{…}` block that opens at or after `i` closes (after its `}`), read as `operations` reads."""
+    depth = 0
+    while i < len(text):
+        c = text[i]
+        if c in "\"'":
+            i = _string_end(text, i)
+            continue
+        if c == "#":
+            newline = text.find("\n", i)
+            i = len(text) if newline < 0 else newline + 1
+            continue
+        if c == "<" and (iri := _IRI.match(text, i)):
+            i = iri.end()
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
 
 
 def without_silent_loads(text: str) -> str:

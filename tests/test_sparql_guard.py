@@ -155,11 +155,17 @@ def test_no_spelling_of_service_or_load_reaches_a_local_listener(live_server):
                   httpx.post(f"{live_server}/sparql", content=text.encode(), timeout=30,
                              headers={"Content-Type": "application/sparql-query"})):
             assert r.status_code == 400, (spelling, r.status_code, r.text)
-    for text in (f"LOAD<{endpoint}>", f"load silent <{endpoint}>", f"INSERT DATA {{ <a> <b> <c> }} ; LOAD <{endpoint}>",
-                 f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE<{endpoint}> {{ ?s ?p ?o }} }}"):
+    for text in (f"LOAD<{endpoint}>", f"INSERT DATA {{ <a> <b> <c> }} ; LOAD <{endpoint}>",
+                 f"INSERT {{ GRAPH <urn:g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE<{endpoint}> {{ ?s ?p ?o }} }}",
+                 f"load silent <{endpoint}> ; LOAD <{endpoint}>"):
         r = httpx.post(f"{live_server}/update", content=text.encode(), timeout=30,
                        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
         assert r.status_code == 400, (text, r.text)
+    for text in (f"load silent <{endpoint}>", f"LOAD SILENT <{endpoint}> INTO GRAPH <urn:g>",
+                 f"PREFIX e: <urn:e:> # a comment\nLoad  Silent\n<{endpoint}>"):  # a failed fetch, silent
+        r = httpx.post(f"{live_server}/update", content=text.encode(), timeout=30,
+                       headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
+        assert r.status_code == 204, (text, r.text)
     listener.socket.close()
     assert listener.connections == 0
 

@@ -152,3 +152,78 @@ def test_the_service_description_says_which_dataset(client, tmp_path):
         assert "sd:UnionDefaultGraph" in union
         r = union_client.put("/rdf-graphs?default", headers={**ADMIN, **NT}, content=b"")
         assert r.status_code == 400 and "PIC_UNION_DEFAULT_GRAPH" in r.text
+
+
+# -- what an outside tester found in the first version (each failed then) ------------------------------
+def test_using_graph_uri_is_an_iri_never_text_pasted_into_the_update(client):
+    injected = (f"{EX}a> WHERE {{ }} ; INSERT DATA {{ <{EX}inj> <{EX}p> 1 }} ; "
+                f"INSERT {{ <{EX}q> <{EX}p> 1 }} USING <{EX}b")
+    r = update(client, f"INSERT {{ GRAPH <{EX}ug> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
+               **{"using-graph-uri": injected})
+    assert r.status_code == 400 and "not an IRI" in r.text
+    assert rows(client, f"SELECT * WHERE {{ {{ <{EX}inj> ?p ?o }} UNION {{ GRAPH ?g {{ <{EX}inj> ?p ?o }} }} }}",
+                ADMIN) == []
+
+
+def test_delete_where_takes_the_protocols_graph_too(client):
+    assert update(client, f"INSERT DATA {{ <{EX}keep> <{EX}p> 1 . <{EX}v> <{EX}p> 1 . "
+                          f"GRAPH <{EX}vis> {{ <{EX}v> <{EX}p> 1 }} }}").status_code == 204
+    assert update(client, "DELETE WHERE { ?s ?p ?o }", **{"using-graph-uri": f"{EX}vis"}).status_code == 204
+    assert rows(client, "SELECT ?s WHERE { ?s ?p ?o }") == [[f"{EX}keep"]]  # only what matched in <vis>
+    assert update(client, "CLEAR DEFAULT ; DROP GRAPH <http://example.org/vis>").status_code == 204
+
+
+def test_relative_iris_in_a_query_resolve_against_the_endpoint(client):
+    (iri,) = rows(client, "SELECT ?x WHERE { BIND (<foo> AS ?x) }")[0]
+    assert iri == "http://testserver/foo"  # the endpoint's URL, not the engine's address
+
+
+def test_percent_encoded_dot_segments_are_refused_in_graph_names(client):
+    name = f"{BASE}graph/partner/aula/%2E%2E/%2E%2E/provenance"
+    r = client.put("/rdf-graphs", params={"graph": name}, headers={**ADMIN, **NT},
+                   content=f"<{BASE}study/x> <{EX}p> 1 .".encode())
+    assert r.status_code == 400, r.text
+    assert client.put("/rdf-graphs/a/%2E%2E/b", headers={**ADMIN, **NT}, content=b"").status_code in (400, 404)
+
+
+def test_the_text_is_in_the_body_or_in_the_url_never_both(client):
+    assert client.post("/update", params={"update": "CLEAR DEFAULT"}, data={"update": "CLEAR DEFAULT"},
+                       headers=ADMIN).status_code == 400
+    assert client.post("/sparql", data={"query": "ASK {}", "update": "CLEAR DEFAULT"}).status_code == 400
+    assert client.post("/sparql", params={"query": "ASK {}"}, content=b"ASK {}",
+                       headers={"Content-Type": "application/sparql-query"}).status_code == 400
+
+
+def test_percent_encoded_bytes_that_are_not_utf8_are_refused(client):
+    form = client.post("/update", content=b"update=INSERT+DATA+%7B+%3Curn%3Aa%3E+%3Curn%3Ab%3E+%22caf%E9%22+%7D",
+                       headers={**ADMIN, "Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 400 and "UTF-8" in form.text
+    assert client.get("/sparql?query=ASK%20%7B%20FILTER(%22%E9%22)%20%7D").status_code == 400
+    bom = client.post("/sparql", content="\ufeffASK {}".encode(),
+                      headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    assert bom.status_code == 200, bom.text
+
+
+def test_the_service_description_claims_no_federation_it_refuses_and_speaks_rdf_formats(client):
+    assert "BasicFederatedQuery" not in client.get("/sparql").text  # SERVICE is off (empty allowlist)
+    r = client.get("/sparql", headers={"Accept": "application/ld+json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    assert "sparql-service-description" in r.text
+
+
+def test_relative_iris_in_a_graph_store_body_resolve_against_the_graph(client):
+    r = client.put("/rdf-graphs/rel.ttl", headers={**ADMIN, "Content-Type": "text/turtle"}, content=b'<s> <p> "x" .')
+    assert r.status_code == 201, r.text
+    (subject,) = rows(client, "SELECT ?s WHERE { GRAPH <http://testserver/rdf-graphs/rel.ttl> { ?s ?p ?o } }")[0]
+    assert subject == "http://testserver/rdf-graphs/s"
+
+
+def test_in_the_union_mode_an_update_may_not_use_the_default_graph(tmp_path):
+    with TestClient(create_app(settings_for("embedded", tmp_path, True))) as union:
+        for text in ("DELETE WHERE { ?s ?p ?o }", "DROP DEFAULT", "CLEAR DEFAULT", f"COPY DEFAULT TO <{EX}z>",
+                     f"DELETE DATA {{ <{EX}d> <{EX}p> 1 }}",
+                     f"INSERT {{ GRAPH <{EX}g> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}"):
+            r = union.post("/update", content=text.encode(), headers=UPDATE)
+            assert r.status_code == 400 and "union" in r.text, (text, r.text)
+        assert union.post("/update", content=f"INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}d> <{EX}p> 1 }} }}".encode(),
+                          headers=UPDATE).status_code == 204

@@ -22,6 +22,7 @@ from pic.graph.access import check_write, may_read
 from pic.graph.documents import attached_documents
 from pic.graph.ownership import DISTRIBUTION, is_document_description
 from pic.graph.parsing import parse_bytes
+from pic.graph.write_checks import DOT_SEGMENT
 from pic.service.auth import check_write_csrf, require_writer
 from pic.service.bodies import limited_body
 from pic.service.deps import SettingsDep, StoreDep, UserDep, WriterDep
@@ -35,15 +36,17 @@ SERIALISATIONS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": 
 
 def target(request: Request, settings, store, user, must_exist: bool, writing: bool = False) -> NamedNode:
     iri = request.query_params.get("graph")
-    if request.path_params.get("path"):  # direct identification: the request's URL names the graph
+    if path := request.path_params.get("path"):  # direct identification: the request's URL names the graph
         if iri is not None or "default" in request.query_params:
             raise HttpError(400, "a graph named by its URL takes no ?graph= or ?default")
+        if DOT_SEGMENT.search(path):
+            raise HttpError(400, "a graph's URL has no '.' or '..' segments (a client resolves them away)")
         iri = str(request.url.replace(query=None, fragment=None))
     elif "default" in request.query_params:
         if iri is not None:
             raise HttpError(400, "name one graph: ?default or ?graph=<IRI>, not both")
         if settings.union_default_graph:
-            raise HttpError(400, "the default graph is the union of all graphs here "
+            raise HttpError(400, "the default graph is the union of the graphs the reader may read here "
                                  "(PIC_UNION_DEFAULT_GRAPH=true); name a graph with ?graph=")
         iri = settings.names.default_graph.value
     if not iri:
@@ -102,7 +105,8 @@ async def _write(request: Request, settings, store, writer, user, replace: bool)
     check_write_csrf(request)  # a browser's session cookie alone is not enough
     graph = target(request, settings, store, user, must_exist=False, writing=True)
     body, fmt = await _body(request, settings)
-    staged = parse_bytes(body, fmt, graph, source="request body", max_literal_chars=settings.max_literal_chars)
+    staged = parse_bytes(body, fmt, graph, source="request body", base_iri=graph.value,
+                         max_literal_chars=settings.max_literal_chars)
     existed = await run_in_threadpool(apply, writer, graph, staged.store, user, replace,
                                       f"Graph Store {request.method}")
     return Response(status_code=204 if existed else 201)
@@ -162,7 +166,8 @@ async def _create(request: Request, settings, store, writer, user) -> Response:
     graph = NamedNode(iri)
     check_write(user, {graph}, settings.names)
     body, fmt = await _body(request, settings)
-    staged = parse_bytes(body, fmt, graph, source="request body", max_literal_chars=settings.max_literal_chars)
+    staged = parse_bytes(body, fmt, graph, source="request body", base_iri=iri,
+                         max_literal_chars=settings.max_literal_chars)
     await run_in_threadpool(apply, writer, graph, staged.store, user, False, "Graph Store POST")
     return Response(status_code=201, headers={"Location": iri})
 

@@ -13,16 +13,16 @@ Graphs named by the parameters or by FROM are cut to those the user may read.
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 from starlette.concurrency import run_in_threadpool
 
 from pic.graph.query_jobs import Answer, Job, for_reader
 from pic.graph.update_change import apply_update
 from pic.service.auth import check_write_csrf, require_admin
-from pic.service.bodies import limited_body, limited_form, utf8
+from pic.service.bodies import limited_body, limited_form, strict_query_string, utf8
 from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
-from pic.service.negotiation import choose
+from pic.service.negotiation import GRAPH_MEDIA, accepted, choose
 from pic.service.sparql_guard import Reading, Unreadable, check
 from pic.service.update_text import with_using, without_silent_loads
 
@@ -70,7 +70,10 @@ async def query_job(request: Request, text: str, default_graphs: list[str], name
         raise HttpError(400, "this is a SPARQL update: send it to /update (admins only)")
     result_format, graph_format = formats(request, fmt)
     all_graphs = request.app.state.graphs.names
-    job = Job(reading.text, result_format, graph_format, max_rows=settings.max_rows)
+    # Relative IRIs resolve against this endpoint's URL (the engine would take its own address); the
+    # query's own BASE, after this one, still wins.
+    base = f"BASE <{request.url_for('sparql_get')}> "
+    job = Job(base + reading.text, result_format, graph_format, max_rows=settings.max_rows)
     if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
         default_graphs, named_graphs = list(reading.default_graphs), list(reading.named_graphs)
     if default_graphs or named_graphs:
@@ -103,7 +106,7 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
 [] a sd:Service ;
     sd:endpoint <{endpoint}> ;
     sd:supportedLanguage sd:SPARQL11Query ;
-    sd:feature {features} ;
+    {features}
     sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON> ,
         <http://www.w3.org/ns/formats/SPARQL_Results_XML> , <http://www.w3.org/ns/formats/SPARQL_Results_CSV> ,
         <http://www.w3.org/ns/formats/SPARQL_Results_TSV> , <http://www.w3.org/ns/formats/Turtle> ,
@@ -117,24 +120,42 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
 """
 # What each mode makes the default graph (PIC_UNION_DEFAULT_GRAPH), said in the service description.
 DATASETS = {
-    True: ("sd:UnionDefaultGraph , sd:BasicFederatedQuery", "",
+    True: ("sd:UnionDefaultGraph", "",
            "Graphe par défaut : union des graphes nommés que le lecteur peut lire.",
            "Default graph: the union of the named graphs the reader may read."),
-    False: ("sd:BasicFederatedQuery", "sd:defaultGraph [ a sd:Graph ] ;",
+    False: ("", "sd:defaultGraph [ a sd:Graph ] ;",
             "Jeu de données standard : le graphe par défaut est le graphe {name} (écrit par /update sans GRAPH "
-            "et par le Graph Store avec ?default) ; GRAPH ?g parcourt les graphes nommés que le lecteur peut lire.",
+            "et par le Graph Store avec ?default) ; GRAPH ?g parcourt les graphes nommés que le lecteur peut lire, "
+            "sauf les registres des modifications (…/provenance), que FROM NAMED ou named-graph-uri nomment.",
             "Standard dataset: the default graph is graph {name} (written by /update without GRAPH and by "
-            "the Graph Store with ?default); GRAPH ?g ranges over the named graphs the reader may read."),
+            "the Graph Store with ?default); GRAPH ?g ranges over the named graphs the reader may read but "
+            "the change records (…/provenance), which FROM NAMED or named-graph-uri name."),
 }
+DESCRIPTION_MEDIA = {"ttl": ("text/turtle; charset=utf-8", RdfFormat.TURTLE),
+                     "nt": ("application/n-triples", RdfFormat.N_TRIPLES),
+                     "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
+                     "rdfxml": ("application/rdf+xml", RdfFormat.RDF_XML)}
 
 
 def service_description(request: Request, settings) -> str:
-    features, default_graph, fr, en = DATASETS[settings.union_default_graph]
+    union, default_graph, fr, en = DATASETS[settings.union_default_graph]
+    features = ", ".join(f for f in (union, "sd:BasicFederatedQuery" * bool(settings.service_allowlist)) if f)
     name = settings.names.default_graph.value
     return SERVICE_DESCRIPTION.format(
         endpoint=str(request.url_for("sparql_get")), timeout=settings.query_timeout, rows=settings.max_rows,
-        features=features, default_graph=default_graph.format(name=name),
+        features=f"sd:feature {features} ;" if features else "", default_graph=default_graph,
         dataset_fr=fr.format(name=name), dataset_en=en.format(name=name))
+
+
+def described(request: Request, settings) -> Response:
+    """The service description in the RDF format `Accept` asks for (Turtle by default)."""
+    key = next((GRAPH_MEDIA[m] for m in accepted(request.headers.get("accept")) if m in GRAPH_MEDIA), "ttl")
+    media, rdf_format = DESCRIPTION_MEDIA[key]
+    text = service_description(request, settings)
+    if key == "ttl":
+        return Response(text, media_type=media, headers={"Vary": "Accept"})
+    triples = [q.triple for q in parse(text.encode(), RdfFormat.TURTLE)]
+    return Response(serialize(triples, format=rdf_format), media_type=media, headers={"Vary": "Accept"})
 
 
 @router.get("/sparql", summary="SPARQL query (GET), or the service description without `query`",
@@ -149,13 +170,14 @@ async def sparql_get(request: Request, user: UserDep, settings: SettingsDep, que
                      format: str | None = None):
     """Run `query`; results as SPARQL JSON, XML, CSV or TSV (SELECT, ASK) or as Turtle, N-Triples,
     JSON-LD or RDF/XML (CONSTRUCT, DESCRIBE), chosen by `Accept` or by `format`."""
+    strict_query_string(request)
     if "update" in request.query_params:
         raise HttpError(400, "an update is sent by POST to /update, never by GET", field="update")
     if len(request.query_params.getlist("query")) > 1:
         raise HttpError(400, f"one `query` parameter, not {len(request.query_params.getlist('query'))}",
                         field="query")
     if query is None:
-        return Response(service_description(request, settings), media_type="text/turtle; charset=utf-8")
+        return described(request, settings)
     job = await query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings)
     return answer_response(await queries.run_async(job))
 
@@ -178,6 +200,10 @@ async def read_request(request: Request, field: str, direct_type: str, limit: in
     """The text and the protocol's parameters of a POST, its body read with the size limit."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = request.query_params
+    strict_query_string(request)
+    other = "update" if field == "query" else "query"
+    if field in params or other in params:
+        raise HttpError(400, f"send the {field} in the body, not in the URL", field=field)
     keys = DATASET_PARAMETERS[field]
     defaults, named = params.getlist(keys[0]), params.getlist(keys[1])
     if content_type == "application/x-www-form-urlencoded":
@@ -185,11 +211,15 @@ async def read_request(request: Request, field: str, direct_type: str, limit: in
         texts = form.get(field) or []
         if len(texts) > 1:
             raise HttpError(400, f"one `{field}` parameter, not {len(texts)}", field=field)
+        if other in form:
+            raise HttpError(400, f"a request to this endpoint carries a {field}, not a{'n' * (other == 'update')} "
+                                 f"{other}", field=other)
         text = texts[0] if texts else None
         defaults, named = defaults + form.get(keys[0], []), named + form.get(keys[1], [])
         fmt = (form.get("format") or [None])[0] or params.get("format")
     elif content_type == direct_type:
-        text, fmt = utf8(await limited_body(request, limit), field), params.get("format")
+        text = utf8(await limited_body(request, limit), field).removeprefix("\ufeff")  # (a BOM is no text)
+        fmt = params.get("format")
     else:
         raise HttpError(415, f"send {direct_type} or application/x-www-form-urlencoded")
     if not text:
@@ -218,6 +248,10 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
     reading = await checked_reading(request, text, settings)
     if not reading.is_update:
         raise HttpError(400, "this is a query, not an update: send it to /sparql")
+    if settings.union_default_graph and reading.scope.default_graph:
+        raise HttpError(400, "this update reads or writes the default graph, which is the union of the graphs "
+                             "here (PIC_UNION_DEFAULT_GRAPH=true) and which no update changes: name the graphs "
+                             "with GRAPH <…>, WITH <…> or USING <…>")
     default = None if settings.union_default_graph else settings.names.default_graph
     await run_in_threadpool(apply_update, writer, user, reading.text, reading.scope, default,
                             str(request.url_for("sparql_update")))
