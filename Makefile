@@ -26,9 +26,11 @@ chromium:
 serve: setup
 	$(BIN)/pic serve
 
+# Two workers (the machine's two cores; most tests wait on a server, a browser or an engine), each test
+# file on one worker: a file's module fixtures (servers, stores) are built once.
 test: setup chromium
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .

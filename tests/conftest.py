@@ -224,3 +224,14 @@ def word_file(text: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The W3C suites' counts (tests/test_w3c_conformance.py records them as properties: a worker's
+    prints never reach the terminal), platform and bare engine side by side."""
+    lines = [value for reports in terminalreporter.stats.values() for r in reports
+             for name, value in getattr(r, "user_properties", ()) if name == "w3c"]
+    if lines:
+        terminalreporter.section("W3C conformance")
+        for line in dict.fromkeys(lines):
+            terminalreporter.write_line(line)

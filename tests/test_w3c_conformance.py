@@ -34,13 +34,14 @@ def results():
         return {name: run.result() for name, run in runs.items()}
 
 
-def report(line: str, capsys) -> None:
-    with capsys.disabled():
-        print(f"\n{line}")
+def report(line: str, record_property) -> None:
+    """A line of counts, printed in the run's summary (`conftest.pytest_terminal_summary`), also from a
+    worker of `pytest -n`, whose own output the run does not show."""
+    record_property("w3c", line)
 
 
 @pytest.mark.parametrize("suite", suites.SPARQL_SUITES)
-def test_platform_passes_what_the_bare_engine_passes(results, suite, capsys):
+def test_platform_passes_what_the_bare_engine_passes(results, suite, record_property):
     total = len(suites.tests_of(suite))
     bare = suites.passed(results["bare"][suite])
     justified, pending = differences.listed("justified", suite), differences.listed("pending", suite)
@@ -48,7 +49,7 @@ def test_platform_passes_what_the_bare_engine_passes(results, suite, capsys):
     seconds = ", ".join(str(round(results[t]["seconds"])) for t in suites.TARGETS)
     report(f"W3C {suite}: {counts}, bare engine {len(bare)}/{total}; listed {len(justified)} justified, "
            f"{len(pending)} pending; platform restarts {results['embedded']['restarts']}/"
-           f"{results['remote']['restarts']}; seconds (bare, embedded, remote) {seconds}", capsys)
+           f"{results['remote']['restarts']}; seconds (bare, embedded, remote) {seconds}", record_property)
     problems = []
     for backend in BACKENDS:
         outcomes = results[backend][suite]
@@ -63,11 +64,11 @@ def test_platform_passes_what_the_bare_engine_passes(results, suite, capsys):
             assert len(suites.passed(results[backend][suite])) >= FLOOR[suite], f"{backend}: below {FLOOR[suite]}"
 
 
-def test_every_annotation_document_meets_the_web_annotation_musts(results, capsys):
+def test_every_annotation_document_meets_the_web_annotation_musts(results, record_property):
     pending = differences.listed("pending", "web-annotation")
     counts = ", ".join(f"platform {b} {len(suites.passed(results[b]['web-annotation']))}/"
                        f"{len(results[b]['web-annotation'])} documents" for b in BACKENDS)
-    report(f"W3C web-annotation: {counts} meet every MUST; listed {len(pending)} pending", capsys)
+    report(f"W3C web-annotation: {counts} meet every MUST; listed {len(pending)} pending", record_property)
     problems = [f"{b}: {doc}: {why}" for b in BACKENDS for doc, why in results[b]["web-annotation"].items()
                 if why and doc not in pending]
     problems += [f"listed but passing on both backends: {doc}" for doc in pending

@@ -134,7 +134,7 @@ def run_one(target: Target, test: W3CTest) -> str | None:
     loaded = target.load(test.data)
     if loaded:
         return loaded
-    target.dirty, target.loaded = True, None
+    target.dirty, target.loaded, target.dataset = True, None, None
     variables: dict[str, str] = {}
     for req in requests_of(test):
         for name, value in variables.items():

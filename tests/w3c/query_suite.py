@@ -62,11 +62,16 @@ def order_of(node) -> list[str] | None:
     return names
 
 
+def dataset(test: W3CTest) -> tuple[GraphFile, ...]:
+    """The files a test loads: its data, and the files its FROM / FROM NAMED name."""
+    return tuple(dict.fromkeys(test.data + reading(test)[0]))
+
+
 def run_one(target: Target, test: W3CTest) -> str | None:
     """None if the target passes the test, else the reason."""
     expected = read_expected(test.result)
-    files, order = reading(test)
-    loaded = target.load(tuple(dict.fromkeys(test.data + files)))
+    order = reading(test)[1]
+    loaded = target.load(dataset(test))
     if loaded:
         return loaded
     accept = "application/n-triples" if isinstance(expected, Triples) else ACCEPT.get(

@@ -67,7 +67,7 @@ class Platform:
         wait_until_up(f"{url}/health", self.process, seconds=90)
         t = self.target
         t.url, t.query_url, t.update_url, t.gsp_url = url, f"{url}/sparql", f"{url}/update", f"{url}/rdf-graphs"
-        t.dirty, t.stuck, t.loaded = False, [], set()
+        t.dirty, t.stuck, t.loaded, t.dataset = False, [], set(), ()
 
     def stop(self) -> None:
         if self.process:

@@ -36,6 +36,7 @@ def tests_of(suite: str) -> list:
                                      "GraphStoreProtocolTest")
 
 
+DATASETS = {"query-evaluation": query_suite.dataset}  # suites whose tests only read: the files they load
 RUN_ONE = {"query-evaluation": query_suite.run_one, "update-evaluation": update_suite.run_one,
            "syntax": syntax_suite.run_one, "protocol": http_suite.run_one, "graph-store": http_suite.run_one}
 
@@ -59,7 +60,7 @@ def run_target(name: str, tmp: Path) -> dict:
     found: dict = {}
     with server as target:
         for suite in SPARQL_SUITES:
-            found[suite] = run_tests(target, tests_of(suite), RUN_ONE[suite])
+            found[suite] = run_tests(target, tests_of(suite), RUN_ONE[suite], DATASETS.get(suite))
         if name != "bare":  # last: the annotations' graphs are the platform's own, which no test removes
             found["web-annotation"] = annotation_suite.run(target)
         found["restarts"] = target.restarts

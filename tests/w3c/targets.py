@@ -51,6 +51,7 @@ class Target:
         # The graphs written since, when only loads wrote (None: an update or a protocol test may have
         # written any graph, which a query then finds).
         self.loaded: set[str] | None = None
+        self.dataset: tuple | None = None  # the files loaded, when nothing else was written since
         self.stuck: list[str] = []  # graphs that could not be removed
         self.restart = None  # how to get a fresh server when the store cannot be emptied
         self.restarts = 0
@@ -59,7 +60,11 @@ class Target:
         self.client = httpx.Client(timeout=60, limits=httpx.Limits(max_keepalive_connections=0))
 
     def load(self, files: tuple[GraphFile, ...]) -> str | None:
-        """Load the files of a test's dataset; None, or why the server refused one."""
+        """Load the files of a test's dataset; None, or why the server refused one. Files already loaded
+        (`dataset`: the same files, nothing else written since) are not sent again."""
+        if files == self.dataset:
+            return None
+        self.dataset = None
         for file in files:
             params = {"graph": file.graph} if file.graph else {"default": ""}
             r = self.client.post(self.gsp_url, params=params, content=ntriples(file.path),
@@ -70,6 +75,7 @@ class Target:
             if r.status_code >= 300:
                 where = f"<{file.graph}>" if file.graph else "the default graph"
                 return f"loading {file.path.name} into {where}: {r.status_code} {message(r)}"
+        self.dataset = files
         return None
 
     def query(self, text: str, accept: str = JSON, **params) -> httpx.Response:
@@ -80,7 +86,7 @@ class Target:
         r = self.client.post(self.update_url, content=text.encode(),
                              headers={**self.admin, "Content-Type": "application/sparql-update"})
         self.dirty = self.dirty or r.status_code < 400  # (a refused update changes nothing)
-        self.loaded = None
+        self.loaded = self.dataset = None
         return r
 
     def rows(self, text: str) -> list[dict]:
@@ -98,6 +104,7 @@ class Target:
         """Empty the store for the next test (the platform's own graphs kept); the graphs that stayed
         (the platform refuses to remove blank nodes: `/update` with a 400, the Graph Store with a 500)."""
         if not self.dirty:
+            self.dataset = ()
             return self.stuck
         if not self.platform:
             r = self.update("DROP ALL")
@@ -110,7 +117,7 @@ class Target:
                     self.client.delete(self.gsp_url, params={"graph": g}, headers=self.admin)
                 self.client.delete(self.gsp_url, params={"default": ""}, headers=self.admin)
                 self.stuck = self.test_graphs() + (["the default graph"] if self.rows(ANY_DEFAULT) else [])
-        self.dirty, self.loaded = False, set()
+        self.dirty, self.loaded, self.dataset = False, set(), ()
         return self.stuck
 
     def close(self) -> None:

@@ -1,0 +1,51 @@
+"""The platform's own entities are described by the platform alone (issue 16, outside re-test finding 5).
+
+No organisation types a change record, an account, a graph, a report, an annotation or an accepted link:
+the platform mints their IRIs. So "a graph describes its owner's things" (`ownership.py`) made them
+nobody's, and a partner's graph could say anything about them — `<…/change/…> rdfs:comment "x"` was shown
+on the change's page as fact, and a forged `change/forged-1` with its PROV statements as a real change.
+What is said about them (as subject: a link to them from one's own entity is one's own business) is
+written by the write path itself — the change records (`history.record_change`) never pass through
+this check — or by the API that mints them (`api`, as `access.owning_api` names the APIs); a direct
+write (Graph Store, `pic load`, imports, forms, reverts, SPARQL Update) by a partner or a facilitator is
+refused (403) naming the IRI. An admin may still repair one through the Graph Store: admins write
+everything but the derived graphs and the graphs an API owns. Documents' descriptions (`document/…`) are
+the documents API's for every role, admins included (`ownership.is_document_description`).
+"""
+
+from urllib.parse import unquote
+
+from pyoxigraph import NamedNode, Quad
+
+from pic.graph.access import ANNOTATIONS_API, MODERATION_API, NotAllowed, User
+from pic.graph.names import Names
+
+# {IRI space under the base: the APIs that write what is said about its entities}.
+SPACES = {
+    "change/": (),  # the change records: the write path, outside the permission step
+    "report/": (),  # the annual report: computed (viz/report.py), never stored as statements
+    "graph/": (MODERATION_API,),  # a graph's own description: an accepted link's graph (moderation)
+    "user/": (ANNOTATIONS_API, MODERATION_API),  # an annotation's author, as the annotation protocol says
+    "annotation/": (ANNOTATIONS_API, MODERATION_API),  # annotations, hidden and restored by moderation
+    "usage/": (MODERATION_API,),  # the usage an accepted link states
+}
+
+
+def space_of(names: Names, term) -> str | None:
+    """The platform's IRI space `term` is in, if any (read as a browser reads it: `%63hange/` opens
+    the page of `change/`)."""
+    if not isinstance(term, NamedNode) or not term.value.startswith(names.base):
+        return None
+    rest = unquote(term.value[len(names.base):])
+    return next((space for space in SPACES if rest.startswith(space)), None)
+
+
+def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
+    """Raise NotAllowed when a write that is not the platform's says something about its entities."""
+    if user.role == "admin":
+        return
+    for q in new:
+        space = space_of(names, q.subject)
+        if space is not None and api not in SPACES[space]:
+            raise NotAllowed(f"{q.subject.value}: the platform's {space}… entities are written by the platform "
+                             "itself (its records and the APIs that make them), never in an organisation's graph")

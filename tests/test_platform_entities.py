@@ -1,0 +1,84 @@
+"""The platform's own IRIs are written by the platform alone (issue 16, outside re-test finding 5): a
+partner's or a facilitator's graph said anything about a change record, an account, a graph, a report or
+an annotation — no organisation types them — and the change page showed it as fact; a forged change
+record was rendered as a real change. Only the write path and the APIs that mint them write them
+(`graph/platform_entities.py`); an admin may still repair one through the Graph Store."""
+
+import pytest
+
+from tests.conftest import app_client, bearer
+
+ID = "https://w3id.org/pic-euralens/id/"
+PREFIXES = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix pic: <https://w3id.org/pic-euralens/ontology#> .
+"""
+SPACES = ["change/{change}", "user/p_cd62", "graph/partner/cd62", "report/2024", "annotation/demo-1",
+          "annotation/demo-4#body-1", "annotation/forged-2", "usage/forged", "%63hange/{change}"]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with app_client(tmp_path_factory.mktemp("platform-entities") / "data", admin_token="admin-token") as c:
+        r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
+            "id": "etude-aula-plateforme", "title_fr": "Étude AULA", "status": "ongoing", "year": "2026"})
+        assert r.status_code == 201, r.text
+        yield c
+
+
+def auth(app, who: str) -> dict:
+    return {"Authorization": "Bearer admin-token"} if who == "admin" else bearer(app, who)
+
+
+def post(app, graph: str, turtle: str, who: str):
+    return app.post("/rdf-graphs", params={"graph": f"{ID}graph/{graph}"}, content=(PREFIXES + turtle).encode(),
+                    headers={"Content-Type": "text/turtle", **auth(app, who)})
+
+
+def a_change(app) -> str:
+    """The id of a real change record (the study created above)."""
+    rows = app.get("/sparql", headers=auth(app, "admin"), params={"query": (
+        "SELECT ?c WHERE { ?c <http://www.w3.org/ns/prov#startedAtTime> ?t "
+        f'FILTER STRSTARTS(STR(?c), "{ID}change/") }} LIMIT 1')}).json()["results"]["bindings"]
+    return rows[0]["c"]["value"].rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize("space", SPACES)
+def test_a_partner_or_facilitator_says_nothing_about_the_platforms_entities(app, space):
+    iri = ID + space.format(change=a_change(app))
+    for who, graph in (("alice", "partner/aula"), ("alice", "private/aula/main"), ("fanny", "partner/aula")):
+        r = post(app, graph, f'<{iri}> rdfs:comment "x" .', who)
+        assert r.status_code == 403, (who, graph, r.text)
+        message = r.json()["error"]["message"]
+        assert iri in message and "written by the platform" in message, message
+    ask = f'ASK {{ GRAPH ?g {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#comment> "x" }} }}'
+    assert not app.get("/sparql", params={"query": ask}, headers=auth(app, "admin")).json()["boolean"]
+
+
+def test_a_forged_change_record_is_refused_and_not_shown(app):
+    forged = (f'<{ID}change/forged-1> a prov:Activity ; prov:startedAtTime "2026-12-02T13:02:05Z"^^xsd:dateTime ; '
+              f'prov:wasAssociatedWith <{ID}user/p_cd62> ; rdfs:label "Suppression des études du cd62" .')
+    r = post(app, "partner/aula", forged, "alice")
+    assert r.status_code == 403 and f"{ID}change/forged-1" in r.json()["error"]["message"], r.text
+    assert "Suppression des études" not in app.get("/id/change/forged-1").text
+    # the study form is not a door either: the records of its change are the platform's
+    assert app.get(f"/id/change/{a_change(app)}").status_code == 200
+
+
+def test_a_partner_still_links_its_own_entities_to_them(app):
+    """Only what is said about them is the platform's: a link from aula's study to a report is aula's."""
+    r = post(app, "partner/aula", f"<{ID}study/etude-aula-plateforme> rdfs:seeAlso <{ID}report/2024> .", "alice")
+    assert r.status_code == 204, r.text
+
+
+def test_an_admin_repairs_them_through_the_graph_store(app):
+    r = post(app, "partner/cd62", f'<{ID}graph/partner/cd62> rdfs:label "Données du cd62"@fr .', "admin")
+    assert r.status_code in (201, 204), r.text
+
+
+def test_the_apis_that_mint_them_still_write_them(app):
+    """The annotation protocol writes `annotation/…` and its author's `user/…` description."""
+    note = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": "Une note"}, "target": f"{ID}study/etude-aula-plateforme"}
+    r = app.post("/annotations/", json=note, headers={
+        "Content-Type": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', **bearer(app, "bruno")})
+    assert r.status_code == 201, r.text
