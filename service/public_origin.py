@@ -48,5 +48,7 @@ class PublicOrigin:
             scheme = self.public.scheme if self.public else scope.get("scheme", "http")
             netloc = self.public.netloc if self.public else public_netloc(scope, self.behind_proxy)
             headers = [(k, v) for k, v in scope["headers"] if k != b"host"]
-            scope = {**scope, "scheme": scheme, "headers": [(b"host", netloc.encode("latin-1")), *headers]}
+            # In place, not a copy: the router writes the matched route into this scope, which the
+            # metrics and the access log (outer middleware) read back.
+            scope["scheme"], scope["headers"] = scheme, [(b"host", netloc.encode("latin-1")), *headers]
         await self.app(scope, receive, send)

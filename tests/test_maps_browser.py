@@ -50,7 +50,10 @@ def test_the_cooperation_map_draws_filters_and_opens_a_node(live_server):
         x, y = page.evaluate("""(iri) => {
             const net = window.picMap.network;
             const id = window.picMap.nodes.get({ filter: (n) => n.iri === iri })[0].id;
+            net.setOptions({ physics: false });  // where it is clicked, it stays
+            net.focus(id, { scale: 2 });  // close up: a neighbour drawn over it would take the click
             const p = net.canvasToDOM(net.getPosition(id));
+            if (net.getNodeAt(p) !== id) { throw new Error('another node covers ' + iri); }
             const box = document.querySelector('#map canvas').getBoundingClientRect();
             return [box.left + p.x, box.top + p.y]; }""", node)
         with page.expect_navigation():

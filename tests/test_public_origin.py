@@ -76,6 +76,7 @@ def get_paths(values: dict) -> set[str]:
         "/annotations/": ["/annotations/", "/annotations/?page=0", "/annotations/?iris=1",
                           "/annotations/?page=0&iris=1"],
         "/vendor/docs/{name}": [f"/vendor/docs/{n}" for n in ASSETS],
+        "/rdf-graphs/{path:path}": ["/rdf-graphs/absent.ttl"],
     }
     paths = set()
     for context in routing.iter_route_contexts(create_app().routes):
