@@ -55,34 +55,40 @@ def _string_end(text: str, i: int) -> int:
     return len(text)
 
 
-def operations(text: str) -> list[Operation]:
-    found: list[Operation] = []
-    words: list[Word] = []
-    depth, start, i = 0, 0, 0
+def _tokens(text: str, i: int = 0):
+    """(index, token) of each brace, `;` and word from `i` on, strings, IRIs and comments skipped."""
     while i < len(text):
         c = text[i]
         if c in "\"'":
             i = _string_end(text, i)
-            continue
-        if c == "#":
+        elif c == "#":
             newline = text.find("\n", i)
             i = len(text) if newline < 0 else newline + 1
-            continue
-        if c == "<" and (iri := _IRI.match(text, i)):
+        elif c == "<" and (iri := _IRI.match(text, i)):
             i = iri.end()
-            continue
-        if c == "{":
+        elif word := _WORD.match(text, i):
+            yield i, word.group()
+            i = word.end()
+        else:
+            if c in "{};":
+                yield i, c
+            i += 1
+
+
+def operations(text: str) -> list[Operation]:
+    found: list[Operation] = []
+    words: list[Word] = []
+    depth, start = 0, 0
+    for i, token in _tokens(text):
+        if token == "{":
             depth += 1
-        elif c == "}":
+        elif token == "}":
             depth -= 1
-        elif depth == 0 and c == ";":
+        elif depth == 0 and token == ";":
             found.append(Operation(start, i, words))
             words, start = [], i + 1
-        elif depth == 0 and (word := _WORD.match(text, i)):
-            words.append(Word(word.group(), i))
-            i = word.end()
-            continue
-        i += 1
+        elif depth == 0 and token != ";":
+            words.append(Word(token, i))
     found.append(Operation(start, len(text), words))
     return found
 
@@ -142,25 +148,10 @@ def _delete_where(op: Operation) -> tuple[Word, Word] | None:
 def _block_end(text: str, i: int) -> int:
     """Where the `{…}` block that opens at or after `i` closes (after its `}`), read as `operations` reads."""
     depth = 0
-    while i < len(text):
-        c = text[i]
-        if c in "\"'":
-            i = _string_end(text, i)
-            continue
-        if c == "#":
-            newline = text.find("\n", i)
-            i = len(text) if newline < 0 else newline + 1
-            continue
-        if c == "<" and (iri := _IRI.match(text, i)):
-            i = iri.end()
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
+    for at, token in _tokens(text, i):
+        depth += {"{": 1, "}": -1}.get(token, 0)
+        if token == "}" and depth == 0:
+            return at + 1
     return len(text)
 
 

@@ -100,15 +100,23 @@ async def _body(request: Request, settings) -> tuple[bytes, RdfFormat]:
     return await limited_body(request, settings.max_upload_bytes), fmt
 
 
-async def _write(request: Request, settings, store, writer, user, replace: bool) -> Response:
+async def _write(request: Request, settings, store, writer, user, replace: bool,
+                 new: NamedNode | None = None) -> Response:
+    """A PUT or POST to the graph the request names, or to `new`, a graph it creates (201, `Location`)."""
     require_writer(user)
     check_write_csrf(request)  # a browser's session cookie alone is not enough
-    graph = target(request, settings, store, user, must_exist=False, writing=True)
+    if new is None:
+        graph = target(request, settings, store, user, must_exist=False, writing=True)
+    else:
+        graph = new
+        check_write(user, {graph}, settings.names)
     body, fmt = await _body(request, settings)
     staged = parse_bytes(body, fmt, graph, source="request body", base_iri=graph.value,
                          max_literal_chars=settings.max_literal_chars)
     existed = await run_in_threadpool(apply, writer, graph, staged.store, user, replace,
                                       f"Graph Store {request.method}")
+    if new is not None:
+        return Response(status_code=201, headers={"Location": new.value})
     return Response(status_code=204 if existed else 201)
 
 
@@ -155,21 +163,9 @@ async def put_graph(request: Request, settings: SettingsDep, store: StoreDep, wr
 async def post_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep, user: UserDep):
     if request.path_params.get("path") or {"graph", "default"} & set(request.query_params):
         return await _write(request, settings, store, writer, user, replace=False)
-    return await _create(request, settings, store, writer, user)
-
-
-async def _create(request: Request, settings, store, writer, user) -> Response:
-    """POST without a graph: a new graph, named by a new URL under /rdf-graphs/ (201, `Location`)."""
-    require_writer(user)
-    check_write_csrf(request)
-    iri = str(request.url_for("get_graph", path=uuid.uuid4().hex))
-    graph = NamedNode(iri)
-    check_write(user, {graph}, settings.names)
-    body, fmt = await _body(request, settings)
-    staged = parse_bytes(body, fmt, graph, source="request body", base_iri=iri,
-                         max_literal_chars=settings.max_literal_chars)
-    await run_in_threadpool(apply, writer, graph, staged.store, user, False, "Graph Store POST")
-    return Response(status_code=201, headers={"Location": iri})
+    # Without a graph: a new one, named by a new URL under /rdf-graphs/.
+    new = NamedNode(str(request.url_for("get_graph", path=uuid.uuid4().hex)))
+    return await _write(request, settings, store, writer, user, replace=False, new=new)
 
 
 @router.delete("/rdf-graphs", summary="Delete a named graph (its owner, admins)", status_code=204)
