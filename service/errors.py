@@ -87,7 +87,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RdfParseError)
     async def parse_error(request: Request, e: RdfParseError):
-        return JSONResponse(body(400, e.message, line=e.line, column=e.column), 400)
+        return JSONResponse(body(400, e.message, source=e.source, line=e.line, column=e.column), 400)
 
     @app.exception_handler(ValidationFailed)
     async def validation_failed(request: Request, e: ValidationFailed):

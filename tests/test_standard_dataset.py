@@ -144,6 +144,32 @@ def test_a_post_without_graph_creates_one_and_its_url_names_it(client):
     assert client.get("/rdf-graphs/people/1.ttl").status_code == 404
 
 
+def multipart(parts: dict[str, tuple[str, str]]) -> tuple[bytes, dict]:
+    """A multipart/form-data body of RDF documents: {name: (media type, text)}."""
+    boundary = "a6fe4cd636164618814be9f8d3d1a0de"
+    body = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
+                   f"Content-Type: {media}\r\n\r\n{text}\r\n" for name, (media, text) in parts.items())
+    return f"{body}--{boundary}--\r\n".encode(), {**ADMIN, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def test_a_multipart_post_adds_every_part_and_a_bad_part_adds_nothing(client):
+    graph = f"{EX}multipart"
+    body, headers = multipart({"a.ttl": ("text/turtle; charset=utf-8", f'<{EX}p1> <{EX}name> "Doe" .'),
+                               "b.nt": ("application/n-triples", f'<{EX}p1> <{EX}given> "Jane" .')})
+    assert client.post("/rdf-graphs", params={"graph": graph}, content=body, headers=headers).status_code == 201
+    got = client.get("/rdf-graphs", params={"graph": graph}, headers={"Accept": "application/n-triples"}).text
+    assert '"Doe"' in got and '"Jane"' in got
+    body, headers = multipart({"ok.ttl": ("text/turtle", f'<{EX}p1> <{EX}more> "x" .'),
+                               "bad.ttl": ("text/turtle", f"<{EX}p1> <{EX}broken> ")})
+    r = client.post("/rdf-graphs", params={"graph": graph}, content=body, headers=headers)
+    assert r.status_code == 400 and "bad.ttl" in r.text, r.text
+    body, headers = multipart({"c.csv": ("text/csv", "a,b")})
+    r = client.post("/rdf-graphs", params={"graph": graph}, content=body, headers=headers)
+    assert r.status_code == 415 and "c.csv" in r.text, r.text
+    got = client.get("/rdf-graphs", params={"graph": graph}, headers={"Accept": "application/n-triples"}).text
+    assert '"x"' not in got and '"Doe"' in got
+
+
 def test_the_service_description_says_which_dataset(client, tmp_path):
     standard = client.get("/sparql").text
     assert "UnionDefaultGraph" not in standard and DEFAULT in standard

@@ -13,10 +13,12 @@ the write path's to check: a partner's graph describes its organisation's entiti
 
 import io
 import uuid
+from functools import partial
 
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from pic.graph.access import check_write, may_read
 from pic.graph.documents import attached_documents
@@ -24,7 +26,7 @@ from pic.graph.ownership import DISTRIBUTION, is_document_description
 from pic.graph.parsing import parse_bytes
 from pic.graph.write_checks import DOT_SEGMENT
 from pic.service.auth import check_write_csrf, require_writer
-from pic.service.bodies import limited_body
+from pic.service.bodies import limited_body, limited_multipart
 from pic.service.deps import SettingsDep, StoreDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted
@@ -32,6 +34,7 @@ from pic.service.negotiation import GRAPH_MEDIA, accepted
 router = APIRouter(tags=["Graph Store"])
 SERIALISATIONS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
                   "rdfxml": RdfFormat.RDF_XML}
+MAX_PARTS = 20  # RDF documents in one multipart POST
 
 
 def target(request: Request, settings, store, user, must_exist: bool, writing: bool = False) -> NamedNode:
@@ -92,12 +95,30 @@ def head_graph(request: Request, settings: SettingsDep, store: StoreDep, user: U
     return _read(request, settings, store, user, head=True)
 
 
-async def _body(request: Request, settings) -> tuple[bytes, RdfFormat]:
-    media = request.headers.get("content-type", "").split(";")[0].strip()
+def _format(media: str, where: str) -> RdfFormat:
     fmt = RdfFormat.from_media_type(media) if media else None
     if fmt is None or fmt.supports_datasets:
-        raise HttpError(415, f"unsupported media type {media!r}; send Turtle, N-Triples, JSON-LD or RDF/XML")
-    return await limited_body(request, settings.max_upload_bytes), fmt
+        raise HttpError(415, f"unsupported media type {media!r}{where}; send Turtle, N-Triples, JSON-LD or RDF/XML")
+    return fmt
+
+
+async def _staged(request: Request, settings, graph: NamedNode) -> Store:
+    """The body's triples in `graph`. A POST may send several RDF documents as the parts of a
+    `multipart/form-data` body (the protocol's §5.5), each with its own media type: their merge is added.
+    A part that does not parse is named in the 400, and nothing is written."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    parse = partial(parse_bytes, base_iri=graph.value, max_literal_chars=settings.max_literal_chars)
+    if media != "multipart/form-data" or request.method != "POST":
+        fmt = _format(media, "")
+        return parse(await limited_body(request, settings.max_upload_bytes), fmt, graph, "request body").store
+    merged = Store()
+    async with limited_multipart(request, settings.max_upload_bytes, max_files=MAX_PARTS) as form:
+        for name, part in form.multi_items():
+            if not isinstance(part, UploadFile):
+                raise HttpError(415, f"the form's field {name!r} is not a file part with a media type", field=name)
+            fmt = _format((part.content_type or "").split(";")[0].strip(), f" in the form's part {name!r}")
+            merged.extend(parse(await part.read(), fmt, graph, f"form part {name!r}").store)
+    return merged
 
 
 async def _write(request: Request, settings, store, writer, user, replace: bool,
@@ -110,10 +131,8 @@ async def _write(request: Request, settings, store, writer, user, replace: bool,
     else:
         graph = new
         check_write(user, {graph}, settings.names)
-    body, fmt = await _body(request, settings)
-    staged = parse_bytes(body, fmt, graph, source="request body", base_iri=graph.value,
-                         max_literal_chars=settings.max_literal_chars)
-    existed = await run_in_threadpool(apply, writer, graph, staged.store, user, replace,
+    staged = await _staged(request, settings, graph)
+    existed = await run_in_threadpool(apply, writer, graph, staged, user, replace,
                                       f"Graph Store {request.method}")
     if new is not None:
         return Response(status_code=201, headers={"Location": new.value})
