@@ -27,10 +27,11 @@ serve: setup
 	$(BIN)/pic serve
 
 # Two workers (the machine's two cores; most tests wait on a server, a browser or an engine), each test
-# file on one worker: a file's module fixtures (servers, stores) are built once.
+# file on one worker: a file's module fixtures (servers, stores) are built once. Files go out in collection
+# order, the slow ones first (tests/conftest.py), so that no worker runs a minutes-long file alone at the end.
 test: setup chromium
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: setup
 	$(BIN)/ruff check .

@@ -236,8 +236,11 @@ class ShapesValidator:
         """
         report = ValidationReport()
         pending: list[tuple[_Check, object, object]] = []
+        subclasses: dict[tuple[str, ...], str] = {}  # 134 checks target 17 sets of classes
         for check in self.checks:
-            query = check.query.replace(FOCUS_TYPES, _subclasses(staging, check.classes), 1)
+            if check.classes not in subclasses:
+                subclasses[check.classes] = _subclasses(staging, check.classes)
+            query = check.query.replace(FOCUS_TYPES, subclasses[check.classes], 1)
             for row in staging.query(query, use_default_graph_as_union=True):
                 value = _get(row, "value")
                 if check.class_iri and isinstance(value, NamedNode) and known is not None:

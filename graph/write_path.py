@@ -333,6 +333,8 @@ class Writer:
         if not all(self.names.is_validated(g) for g in {*added.named_graphs(), *(q.graph_name for q in removed)}):
             added = _validated(added, self.names)
             removed = [q for q in removed if self.names.is_validated(q.graph_name)]
+            if not len(added) and not removed:
+                return ValidationReport()  # nothing in the platform's graphs: no shape applies
         existing = self._existing(added, removed)
         if not existing and not removed:
             # Pure additions to graphs without those entities: validate the staged store in place.

@@ -235,3 +235,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("W3C conformance")
         for line in dict.fromkeys(lines):
             terminalreporter.write_line(line)
+
+
+def pytest_collection_modifyitems(items):
+    """The slow modules (`@pytest.mark.slow`: minutes each) first. `make test` hands whole files to two
+    workers in this order (`--dist loadfile --no-loadscope-reorder`); xdist's own order, most tests
+    first, put these few-test files last, and one worker ran them alone for minutes at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
