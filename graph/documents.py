@@ -5,10 +5,16 @@ The file is kept under `documents/` named by its SHA-256 (the same upload twice 
 extracted text next to it (`{sha}.txt`, the text annotations anchor to). The graph says, in the graph
 that holds the study (so a private study's documents are private too):
 
-    <study> dcat:distribution <{base}document/{sha:16}> .
-    <{base}document/{sha:16}> a foaf:Document, dcat:Distribution ; dcterms:title "file name" ;
+    <study> dcat:distribution <{base}document/{org}-{sha:16}> .
+    <{base}document/{org}-{sha:16}> a foaf:Document, dcat:Distribution ; dcterms:title "file name" ;
         dcat:mediaType <https://www.iana.org/assignments/media-types/application/pdf> ;
         dcat:byteSize 12345 ; dcterms:identifier "sha256:…" ; dcat:downloadURL <…/file> .
+
+The document node is the organisation's whose graph describes it (`document_id`): the same bytes
+uploaded by two organisations are two documents sharing one file, so one's upload never renames the
+other's document (issue 16, outside re-test finding 6: with `document/{sha:16}` alone, cd62 uploading
+aula's file as "copie" retitled aula's document on aula's page and in its download). Documents uploaded
+before keep their `document/{sha:16}` IRI and stay readable; a file goes once no graph names its checksum.
 
 The kind of file is read from its bytes, not trusted from its name or the client's media type.
 """
@@ -139,8 +145,8 @@ def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes
     if not graphs:
         raise LookupError(f"no study {study.value}")
     sha = hashlib.sha256(data).hexdigest()
-    document = NamedNode(f"{writer.names.base}document/{sha[:16]}")
     graph = graphs[0]
+    document = NamedNode(f"{writer.names.base}document/{document_id(sha, writer.names.owner_of(graph))}")
     title = Path(filename or "document").name[:200] or "document"
     quads = Store()
     quads.extend([
@@ -167,6 +173,13 @@ def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes
                     (directory / f"{sha}{suffix}").unlink(missing_ok=True)
             raise
     return Attached(document, sha, kind, len(data), len(text))
+
+
+def document_id(sha: str, org: str | None) -> str:
+    """The id of a document: its organisation's (the graph's that describes it) and its checksum, so
+    that no two organisations share a document node — a title, a removal, a description one of them
+    writes is then never the other's. One path segment, as the routes expect: `aula-0d26afdef3db1a95`."""
+    return f"{org}-{sha[:16]}" if org else sha[:16]
 
 
 def detach(writer, directory: Path, study: NamedNode, document: NamedNode, user: User) -> None:

@@ -9,7 +9,9 @@ the file's name), so it goes to the provenance graph of the narrowest audience o
 (`Names.provenance_for`): `provenance` for public graphs, `private/{org}/provenance` for one
 organisation's (`private/{org}/until-…/provenance` for an embargo, public on its day), and
 `restricted/provenance`, read by facilitators and admins only, for anything else (several
-organisations, hidden graphs), and for a SPARQL Update's text (`detail`).
+organisations, hidden graphs), and for a SPARQL Update's text (`detail`). A change that also changed
+public graphs (a draft made public) leaves besides a public record of who, when and which public graphs
+and entities (`public_record`), without its private side.
 """
 
 import gzip
@@ -99,6 +101,7 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
     if len(touched) <= MAX_TOUCHED:
         record.extend(Quad(change, NamedNode(f"{PIC}touched"), s, g)
                       for s in sorted(touched, key=lambda n: n.value))
+    record += public_record(names, change, agent, user, started, graphs, added, removed, g)
     files = []
     deltas = [("added", added), ("removed", removed)]
     if copy_of is not None:
@@ -123,6 +126,32 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
             path.unlink(missing_ok=True)
         raise
     return Delta(change, files, record)
+
+
+def public_record(names: Names, change: NamedNode, agent: NamedNode, user: User, started: datetime,
+                  graphs: set[NamedNode], added, removed: list[Quad], g: NamedNode) -> list[Quad]:
+    """What anonymous readers learn of a change whose record goes to a narrower provenance graph but that
+    changed public graphs too — a draft moved from `private/{org}` to `partner/{org}` by its form: who,
+    when, which public graphs and which entities in them (public now, or until then), in `provenance`.
+    Nothing of the private side: no private graph, no entity only it holds, no counts, no source text,
+    no delta file (issue 16, outside re-test finding 9b). `ownership.earliest_typing` then reads when an
+    entity became public from the public records, as the rule says."""
+    public = sorted((graph for graph in graphs if names.audience_of(graph) == ""), key=lambda n: n.value)
+    if g == names.provenance or not public:
+        return []
+    p = names.provenance
+    out = [Quad(change, RDF_TYPE, NamedNode(f"{PROV}Activity"), p),
+           Quad(change, RDF_TYPE, NamedNode(f"{PIC}Change"), p),
+           Quad(change, NamedNode(f"{PROV}wasAssociatedWith"), agent, p),
+           Quad(change, NamedNode(f"{PROV}startedAtTime"), _datetime(started), p),
+           Quad(agent, RDF_TYPE, NamedNode(f"{PROV}Agent"), p), Quad(agent, RDFS_LABEL, Literal(user.name), p)]
+    out += [Quad(change, NamedNode(f"{PIC}changedGraph"), graph, p) for graph in public]
+    shown = set(public)
+    touched = {q.subject for q in [*(added if added is not None else ()), *removed]
+               if q.graph_name in shown and isinstance(q.subject, NamedNode)}
+    if len(touched) <= MAX_TOUCHED:
+        out += [Quad(change, NamedNode(f"{PIC}touched"), s, p) for s in sorted(touched, key=lambda n: n.value)]
+    return out
 
 
 def _integer(value: int) -> Literal:

@@ -8,7 +8,9 @@ read (associations, usages, attributions, derivations, territorial inclusion: a 
 graph), the pending change is applied to that extract, and the rules run there in file order, each
 seeing the conclusions of the ones before. The conclusions then replace the inferred graphs in the same
 transaction as the change, so the store never shows data and inferences out of step. Observations,
-annotations and provenance play no part in the rules.
+annotations and provenance play no part in the rules. The rules read facts only: another organisation's
+claims about an entity (what its graph says of an entity another graph types) are left out of each
+audience's premises as that audience sees whose each entity is (`inference_facts.py`, `facts_only`).
 
 Derived data is as private as its least public premise (ARCHITECTURE.md): two actors of a private
 project cooperate, and saying so in public would tell the project's participants. So the rules run once
@@ -33,6 +35,7 @@ from importlib import resources
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
+from pic.graph import inference_facts
 from pic.graph.names import Names
 from pic.ontology.namespaces import sparql_prefixes
 
@@ -57,6 +60,9 @@ EXTRACT = f"""SELECT ?s ?p ?o ?g WHERE {{
   UNION {{ ?p <{SUB_PROPERTY}>+ <{PROV}wasAttributedTo> . GRAPH ?g {{ ?s ?p ?o }} }}
   UNION {{ BIND(<{PROV}wasAttributedTo> AS ?p) GRAPH ?g {{ ?s ?p ?o }} }}
 }}"""
+# The subjects of the triples the rules read, bound as ?s (whose they are decides what is a fact).
+SUBJECTS = f"""{{ VALUES ?p {{ {" ".join(f"<{p}>" for p in INPUT_PREDICATES)} }} ?s ?p ?o }}
+  UNION {{ ?p <{SUB_PROPERTY}>+ <{PROV}wasAttributedTo> . ?s ?p ?o }} UNION {{ ?s <{PROV}wasAttributedTo> ?o }}"""
 CONCLUSIONS = NamedNode("urn:pic:inference:conclusions")
 ATTRIBUTION = NamedNode(f"{PROV}wasAttributedTo")
 INPUT = {NamedNode(p) for p in INPUT_PREDICATES}
@@ -94,6 +100,27 @@ def inert(store, quads: list[Quad], attributions: set[NamedNode]) -> bool:
     read = " ".join(str(p) for p in INPUT)
     return not store.query(
         f"ASK {{ VALUES ?s {{ {values} }} VALUES ?p {{ {read} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }}")
+
+
+def retyped(store, quads: list[Quad]) -> bool:
+    """Whether a change types (or stops typing) a subject the rules read something of: whose it is may
+    change, and with it which statements about it are facts (`inference_facts.py`)."""
+    typing = inference_facts.RDF_TYPE
+    subjects = {q.subject for q in quads if q.predicate == typing and isinstance(q.subject, NamedNode)}
+    if not subjects:
+        return False
+    values = " ".join(str(s) for s in subjects)
+    return bool(store.query(f"ASK {{ VALUES ?s {{ {values} }} {SUBJECTS} }}"))
+
+
+def facts_only(store, names: Names, sources: list[NamedNode], found: dict[NamedNode, set[Triple]],
+               target: Callable[[NamedNode], NamedNode | None], added: Store | None = None,
+               removed: Iterable[Quad] = ()) -> dict[NamedNode, set[Triple]]:
+    """The premises less other organisations' claims, each audience's as it sees whose each entity is
+    (`inference_facts.py`; issue 16, outside re-test finding 4b)."""
+    removed = list(removed)
+    typed = inference_facts.typings(store, sources, SUBJECTS, added, removed)
+    return inference_facts.facts(found, typed, names, target, inference_facts.record_reader(store, names))
 
 
 @cache

@@ -97,7 +97,9 @@ def decide(notes: Annotations, stored: Stored, user: User, accept: bool) -> Name
 
 
 def link_triples(stored: Stored, relation: str, base: str, key: str) -> list[tuple]:
-    """The relation the annotation proposes, as the graph says it elsewhere (what the maps read)."""
+    """The relation the annotation proposes, as the graph says it elsewhere (what the maps read). A use
+    (`used-by`) is an activity of its own whose association, like every qualified association
+    (`shapes.ttl`), has its role: `role/utilisateur` (`schemes.ttl`)."""
     study = next(o for s, p, o in stored.triples if s == stored.iri and p == f"{OA}hasTarget")
     study = next((o for s, p, o in stored.triples if s == study.value and p == f"{OA}hasSource"), study)
     entity = next(o for s, p, o in stored.triples if p == f"{OA}hasSource" and "#body-" in s)
@@ -111,4 +113,5 @@ def link_triples(stored: Stored, relation: str, base: str, key: str) -> list[tup
             (usage, RDFS_LABEL, Literal("Use of a study (accepted link)", language="en")),
             (usage, NamedNode(f"{PROV}startedAtTime"), stamp(now())),
             (usage, NamedNode(f"{PROV}qualifiedAssociation"), association),
-            (association, TYPE, NamedNode(f"{PROV}Association")), (association, NamedNode(f"{PROV}agent"), entity)]
+            (association, TYPE, NamedNode(f"{PROV}Association")), (association, NamedNode(f"{PROV}agent"), entity),
+            (association, NamedNode(f"{PROV}hadRole"), NamedNode(f"{base}role/utilisateur"))]

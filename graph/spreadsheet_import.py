@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
+from pic.graph import write_checks
 from pic.graph.access import User
 from pic.graph.parsing import MAX_LITERAL_CHARS
 from pic.graph.spreadsheet_rows import DEFAULT_LIMITS, SheetLimits, read_rows
@@ -306,6 +307,11 @@ def run_import(writer, kind: str, data: bytes, filename: str, org: str, user: Us
     result = plan(kind, read_rows(data, filename, limits), writer.names.base, graph,
                   seen_by(writer.store, user, writer.names), writer.max_literal_chars)
     if result.problems or result.staged is None:
+        return result
+    for observation, message in write_checks.others_series(writer.store, writer.names, user,
+                                                           list(result.staged)).items():
+        result.problems.append(Problem(result.focus_rows.get(observation.value, 1), "dataset", message))
+    if result.problems:  # a row for another organisation's series: said by row, as a cell's problem is
         return result
     report = writer.check(result.staged, [], user)
     if not report.conforms:

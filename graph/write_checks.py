@@ -7,14 +7,26 @@
   cell's observation into one value, and two made it empty — any partner could blank out another
   organisation's headline figure. Refused (409): correct the cell's observation instead. Asked of the
   graphs the writer may read, as every lookup of a write (`visible.seen_by`).
+- A partner's observation in another organisation's series (finding 7): the series' cells are its owner's.
+  With observations free to join any series, cd62 could give the first figure of a cell of aula's series,
+  and aula then could not publish its own (the cell taken: 409; the observation's IRI, which forms and
+  imports derive from the cell, cd62's: 403). Refused (403, `others_series`), naming the series and its
+  owner: a partner puts its figures in its own organisation's series (or proposes one to the owner through
+  an annotation). Not the other way of the rule — the figure kept as the partner's claim beside the owner's
+  — because every aggregate reads a series' cell as one figure (the report's figures, a territory's key
+  indicators, the series charts): each would have to learn to prefer the owner's, and ids to differ per
+  organisation. Facilitators and admins curate any graph, as for `ownership.check`; a figure another
+  organisation's graph already holds (written before) is still named as theirs in the report
+  (`viz/report.given_by`), and may be corrected.
 """
 
 import re
 
 from pyoxigraph import NamedNode, Quad, Variable
 
-from pic.graph.access import User
+from pic.graph.access import NotAllowed, User, owning_api
 from pic.graph.names import Names
+from pic.graph.ownership import owners
 from pic.graph.store import bind_rows
 from pic.graph.visible import seen_by
 
@@ -45,8 +57,16 @@ def check(store, names: Names, user: User, added: list[Quad], removed: list[Quad
                 raise UnsafeIri(f"{term.value}: an IRI with '.' or '..' segments names another entity than the one "
                                 "a browser opens; write it without them")
     cells = observation_cells(new)
-    if not cells:
-        return
+    if cells:
+        taken_cells(store, names, user, cells, removed)
+    refused = others_series(store, names, user, new)
+    if refused:
+        raise NotAllowed(next(iter(refused.values())))
+
+
+def taken_cells(store, names: Names, user: User, cells: dict, removed: list[Quad]) -> None:
+    """Refuse (CellTaken) an observation whose cell another observation of the series already has, less
+    those the write removes (a correction replaces its own observation)."""
     gone = {q.subject for q in removed if q.predicate == QB_DATASET}
     rows = [[o, d, area, year] for o, (d, area, year) in sorted(cells.items(), key=lambda i: i[0].value)]
     text = bind_rows(TAKEN, [Variable("o"), Variable("d"), Variable("area"), Variable("year")], rows)
@@ -63,3 +83,31 @@ def observation_cells(quads: list[Quad]) -> dict[NamedNode, tuple]:
         if q.predicate in (QB_DATASET, REF_AREA, REF_YEAR) and isinstance(q.subject, NamedNode):
             parts.setdefault(q.subject, {})[q.predicate] = q.object
     return {o: (p[QB_DATASET], p[REF_AREA], p[REF_YEAR]) for o, p in parts.items() if len(p) == 3}
+
+
+def others_series(store, names: Names, user: User, quads: list[Quad]) -> dict[NamedNode, str]:
+    """{observation: why it is refused} for each observation these quads put into a series another
+    organisation owns, written by a partner into its organisation's graphs (the import reports them by
+    row, the write path refuses the first). Whose a series is, is asked as `ownership.owners` asks it: of
+    the graphs the writer may read, its own organisation first."""
+    if user.role != "partner":
+        return {}
+    joined = {}
+    for q in quads:
+        org = names.owner_of(q.graph_name)
+        if q.predicate == QB_DATASET and isinstance(q.subject, NamedNode) and isinstance(q.object, NamedNode) \
+                and org and names.kind_of(q.graph_name) in ("partner", "private") \
+                and owning_api(q.graph_name, names) is None:
+            joined[q.subject] = (q.object, org)
+    known = owners(store, names, user, {series for series, _ in joined.values()})
+    refused = {}
+    for observation, (series, org) in sorted(joined.items(), key=lambda i: i[0].value):
+        theirs = known.get(series)
+        if theirs and org not in theirs:
+            who = ", ".join(sorted(theirs))
+            refused[observation] = (
+                f"{observation.value}: the series {series.value} belongs to {who}, and its figures (one per "
+                f"territory and year) are {who}'s to give — another organisation's figure would take the "
+                f"cell from it; put {org}'s figure in a series of {org}'s own, or propose it to {who} "
+                "through an annotation")
+    return refused

@@ -291,8 +291,9 @@ class Writer:
         if change is not None and change.added is not None and not self._feeds_rules(change):
             return None
         added = change.added if change else None
-        premises = inference.premises(self.store, self.sources(added.named_graphs() if added else ()),
-                                      added, change.removed if change else ())
+        sources, removed = self.sources(added.named_graphs() if added else ()), change.removed if change else ()
+        premises = inference.premises(self.store, sources, added, removed)
+        premises = inference.facts_only(self.store, self.names, sources, premises, self._inferred_for, added, removed)
         return self.reasoner.conclusions(premises, self._inferred_for)
 
     def _inferred_for(self, graph: NamedNode) -> NamedNode | None:
@@ -307,8 +308,8 @@ class Writer:
         if not predicates:
             return False
         attributions = inference.attribution_predicates(self.store, predicates)
-        if not (predicates & inference.READ or attributions):
-            return False
+        if not (predicates & inference.READ or attributions):  # a typing may make a statement a claim, or a fact
+            return inference.retyped(self.store, list(_chain(change.added, change.removed)))
         return not inference.inert(self.store, list(_chain(change.added, change.removed)), attributions)
 
     def sources(self, extra=()) -> list[NamedNode]:

@@ -5,12 +5,17 @@ indicator's series). Read through the query runner, on the graphs the reader may
 A graph describes its owner's things (ARCHITECTURE.md §8, `graph/ownership.py`): the entity's facts are
 what its owner's graphs (and the inferences) say; what another organisation's graph says about it is a
 claim of that organisation, shown apart as theirs ("selon cd62 : …"), never merged into the facts, the
-page's title or its abstract."""
+page's title or its abstract. So are the statements that point at it: that Q's graph says P's actor
+contributed to this project is Q's claim about P's actor, shown as Q's. The RDF of the page (`export`)
+is its facts; the dataset formats (TriG, N-Quads, JSON-LD with graphs) give every statement the reader
+may read in the graph that said it, each claim with its speaker."""
 
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Variable, parse_query_results
+from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, Variable, parse_query_results
+from pyoxigraph import serialize as rdf_serialize
 
+from pic.graph import claims as claiming
 from pic.graph import ownership
 from pic.graph.names import PROVENANCE_PATH, Names
 from pic.graph.query_jobs import Job
@@ -40,8 +45,8 @@ SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
   OPTIONAL {{ ?o {LABELS} ?oEn FILTER (lang(?oEn) = "en") }}
 }} LIMIT 2000"""
 IN = sparql_prefixes() + f"""
-SELECT ?p ?o ?pFr ?pEn ?oFr ?oEn WHERE {{
-  ?o ?p ?s .
+SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
+  GRAPH ?g {{ ?o ?p ?s }}
   FILTER (?p != qb:dataSet && ?p != pic:refArea)
   OPTIONAL {{ ?p rdfs:label ?pFr FILTER (lang(?pFr) = "fr") }}
   OPTIONAL {{ ?p rdfs:label ?pEn FILTER (lang(?pEn) = "en") }}
@@ -49,7 +54,15 @@ SELECT ?p ?o ?pFr ?pEn ?oFr ?oEn WHERE {{
   OPTIONAL {{ ?o {LABELS} ?oEn FILTER (lang(?oEn) = "en") }}
 }} LIMIT 500"""
 CLASSES = sparql_prefixes() + "SELECT DISTINCT ?class WHERE { ?s a/rdfs:subClassOf* ?class }"
-TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+SAID = "SELECT ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+# The RDF of a page: its facts as a graph, or every statement in the graph that said it (a dataset).
+EXPORTS = {"ttl": (RdfFormat.TURTLE, "text/turtle; charset=utf-8", False),
+           "nt": (RdfFormat.N_TRIPLES, "application/n-triples", False),
+           "jsonld": (RdfFormat.JSON_LD, "application/ld+json", False),
+           "rdfxml": (RdfFormat.RDF_XML, "application/rdf+xml", False),
+           "trig": (RdfFormat.TRIG, "application/trig", True),
+           "nq": (RdfFormat.N_QUADS, "application/n-quads", True),
+           "graphs.jsonld": (RdfFormat.JSON_LD, "application/ld+json", True)}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
@@ -68,10 +81,36 @@ def solutions(view, text: str):
     return parse_query_results(view.run(Job(text, "json", max_rows=5000)).body, QueryResultsFormat.JSON)
 
 
-def triples(view, iri: str, graph_format: str):
-    """The entity's own statements serialised in one of the query runner's graph formats."""
-    return view.run(Job(bind(TRIPLES, {Variable("s"): NamedNode(iri)}), graph_format=graph_format,
-                        max_rows=100_000))
+def owners_of(view, rows, names: Names, iri: str, org: str | None) -> set[str]:
+    """Whose the entity is to a reader of `org`, from the rows (?p, ?g) of what each graph says of it."""
+    return ownership.owners_from([(r["g"], r["p"].value == RDF_TYPE) for r in rows], names, NamedNode(iri),
+                                 ownership.earliest_typing(lambda text: [
+        (r["g"].value, r["first"].value if r["first"] else None) for r in solutions(view, text)]), org)
+
+
+def is_fact(names: Names, graph: NamedNode, owners: set[str]) -> bool:
+    """Said by an owner, by the inferences or by an accepted link (`ownership.speaker`): no one's claim."""
+    who = ownership.speaker(names, graph)
+    return who is None or who in owners
+
+
+def export(view, iri: str, fmt: str, names: Names, org: str | None) -> tuple[bytes, str] | None:
+    """The entity's statements in an `EXPORTS` format, None when nothing is said of it. A graph format
+    gives its facts — what the page shows as facts: its owner's graphs, the inferences, accepted links —
+    as one graph; a dataset format every statement the reader may read in the graph that said it, so a
+    claim is kept with its speaker and never merged into the facts."""
+    rdf_format, media, dataset = EXPORTS[fmt]
+    subject = NamedNode(iri)
+    rows = list(parse_query_results(view.run(Job(bind(SAID, {Variable("s"): subject}), "json",
+                                                 max_rows=100_000)).body, QueryResultsFormat.JSON))
+    if not rows:
+        return None
+    if dataset:
+        said = sorted({Quad(subject, r["p"], r["o"], r["g"]) for r in rows}, key=str)
+        return rdf_serialize(said, format=rdf_format), media
+    owners = owners_of(view, rows, names, iri, org)
+    facts = sorted({Triple(subject, r["p"], r["o"]) for r in rows if is_fact(names, r["g"], owners)}, key=str)
+    return rdf_serialize(facts, format=rdf_format), media
 
 
 def describe(view, iri: str, lang: str, names: Names | None = None, org: str | None = None) -> dict | None:
@@ -83,15 +122,13 @@ def describe(view, iri: str, lang: str, names: Names | None = None, org: str | N
     if not rows:
         return None
     names = names or Names()
-    owners = ownership.owners_from([(r["g"], r["p"].value == RDF_TYPE) for r in rows], names, NamedNode(iri),
-                                   ownership.earliest_typing(lambda text: [
-        (r["g"].value, r["first"].value if r["first"] else None) for r in solutions(view, text)]), org)
+    owners = owners_of(view, rows, names, iri, org)
     out: list[Statement] = []
     claims: dict[str, list[Statement]] = {}
     for r in rows:
         who = ownership.speaker(names, r["g"])
         (out if who is None or who in owners else claims.setdefault(who, [])).append(statement(r, lang))
-    incoming = [statement(r, lang) for r in solutions(view, bind(IN, subject))]
+    incoming, said_of_it = pointing(view, iri, lang, names, org)
     classes = {r["class"].value for r in solutions(view, bind(CLASSES, subject))}
     kind = next((k for c, k in KINDS.items() if c in classes), "thing")
     label = pick(out, ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -100,7 +137,33 @@ def describe(view, iri: str, lang: str, names: Names | None = None, org: str | N
             "claims": [{"by": who, "statements": grouped([c for c in said if c not in out], lang)}
                        for who, said in sorted(claims.items()) if any(c not in out for c in said)],
             "incoming": grouped(incoming, lang),
+            "incoming_claims": [{"by": who, "statements": grouped(said, lang)}
+                                for who, said in sorted(said_of_it.items())],
             "illustrative": any(s.predicate.endswith("#illustrative") and s.value == "true" for s in out)}
+
+
+def pointing(view, iri: str, lang: str, names: Names, org: str | None) -> tuple[list, dict[str, list]]:
+    """The statements whose object is the entity: those their subject's owners make (facts), and
+    {organisation: statements} another organisation makes about an entity not its own (`claims.claimed`:
+    that P's actor `prov:contributed` to this project, on Q's word alone, is Q's claim about P's actor)."""
+    rows = list(solutions(view, bind(IN, {Variable("s"): NamedNode(iri)})))
+    subjects = sorted({r["o"].value for r in rows if isinstance(r["o"], NamedNode)})
+    predicates = sorted({r["p"].value for r in rows})
+    claimed = set()
+    if subjects:
+        def select(text: str) -> list[tuple]:
+            return [tuple(None if v is None else v.value for v in r) for r in solutions(view, text)]
+        claimed = {(s.value, p.value) for s, p, o in claiming.claimed(select, names, predicates, org, subjects)
+                   if o == NamedNode(iri)}
+    facts, said = [], {}
+    for r in rows:
+        who = ownership.speaker(names, r["g"])
+        if (r["o"].value, r["p"].value) in claimed and who is not None:
+            said.setdefault(who, []).append(statement(r, lang))
+        else:
+            facts.append(statement(r, lang))
+    return facts, {who: [s for s in stated if s not in facts] for who, stated in said.items()
+                   if any(s not in facts for s in stated)}
 
 
 def statement(row, lang: str) -> Statement:

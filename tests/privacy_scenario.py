@@ -238,16 +238,18 @@ SELECT ?year ?dataset ?territory ?indicator WHERE {
 
 
 def add_report_figure(s: Scenario, ana: httpx.Client, admin: httpx.Client) -> None:
-    """A private observation filling a gap of a report series (the latest year with one): a figure of the
-    annual report that only its readers may see. Its IRI is its marker."""
+    """A private observation of the owner's organisation filling a gap of a report series (the latest year
+    with one): a figure of the annual report that only its readers may see. Its IRI is its marker."""
     rows = admin.get("/sparql", params={"query": FREE_SLOT}, headers={"Accept": "application/json"}).json()
     rows = rows["results"]["bindings"]
     assert rows, "the demo has no report series with a gap to fill"
     slot = {k: v["value"] for k, v in rows[0].items()}
     dataset, code = slot["dataset"].rsplit("/", 1)[-1], slot["territory"].rsplit("/", 1)[-1]
     territory = slot["territory"][len(f"{BASE}territory/"):]
-    contribute(ana, "observation", {"dataset": dataset, "territory": territory, "year": slot["year"],
-                                    "value": "97531.5"}, visibility="private")
+    # into the demo's series: curated by the admin in aula's private graph (a partner writes figures into
+    # its own organisation's series only, `write_checks.others_series`)
+    contribute(admin, "observation", {"dataset": dataset, "territory": territory, "year": slot["year"],
+                                      "value": "97531.5", "org": ORG}, visibility="private")
     observation = f"observation/{dataset}/{code}/{slot['year']}"
     s.figure = {**slot, "observation": observation}
     s.mark("private", observation)

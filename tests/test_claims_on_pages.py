@@ -37,9 +37,11 @@ def app(tmp_path_factory):
         assert r.status_code in (201, 204), r.text
         claims = c.get("/id/study/etude-aula-revendiquee?format=json").json()["claims"]
         assert [x["by"] for x in claims] == ["cd62"], claims  # the page shows it as cd62's
-        # cd62 gives a figure to the demo's (invented, illustrative) unemployment series
+        # a figure for the demo's (invented, illustrative) unemployment series in cd62's graph, curated by a
+        # facilitator (a partner writes only its own series' figures: test_series_cells)
         csv = "dataset,territory,year,value\ntaux-chomage,epci/246200364,2031,9.4\n"
-        r = c.post("/api/import/observations", headers=bearer(c, "bruno"), files={"file": ("o.csv", csv.encode())})
+        r = c.post("/api/import/observations", params={"org": "cd62"}, headers=bearer(c, "fanny"),
+                   files={"file": ("o.csv", csv.encode())})
         assert r.status_code == 200, r.text
         yield c
 

@@ -60,5 +60,6 @@ def test_an_upload_the_full_disk_stops_leaves_nothing_behind(app, monkeypatch, f
     assert r.status_code == 201, r.text
     assert {f"{sha}.docx", f"{sha}.txt"} <= {p.name for p in folder.iterdir()}
     assert 'id="section-documents"' in app.get("/id/study/etude-disque-plein").text
-    detached = app.delete(f"/api/studies/etude-disque-plein/documents/{sha[:16]}", headers=bearer(app, "alice"))
+    document = r.json()["document"].rsplit("/", 1)[-1]
+    detached = app.delete(f"/api/studies/etude-disque-plein/documents/{document}", headers=bearer(app, "alice"))
     assert detached.status_code == 204, detached.text

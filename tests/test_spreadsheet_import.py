@@ -26,6 +26,11 @@ etude-import-b,Étude importée B,,planned,2026,aula,tourisme;culture,epci/24620
 """
 COUNT = ("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/pic-euralens/ontology#Study> "
          "FILTER (CONTAINS(STR(?s), '/study/etude-')) }")
+ID = "https://w3id.org/pic-euralens/id/"
+AULA_SERIES = f"""@prefix qb: <http://purl.org/linked-data/cube#> .
+@prefix pic: <https://w3id.org/pic-euralens/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<{ID}dataset/chomage-aula> a qb:DataSet , pic:IndicatorDataSet ; qb:structure pic:IndicatorStructure ;
+  rdfs:label "Série : chômage (aula)"@fr ; pic:measuresIndicator <{ID}indicator/taux-chomage> ; pic:unit "%" ."""
 
 
 @pytest.fixture(scope="module")
@@ -85,12 +90,16 @@ def test_the_xlsx_template_round_trips(client):
     assert header == ["dataset", "territory", "year", "value"]
     book = Workbook()
     book.active.append(header)
-    book.active.append(["taux-chomage", "epci/246200364", 2026, 9.4])
+    book.active.append(["chomage-aula", "epci/246200364", 2026, 9.4])
     out = io.BytesIO()
     book.save(out)
+    # a partner's figures go into its organisation's own series (test_series_cells): aula's, made here
+    r = client.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"},
+                    content=AULA_SERIES.encode(), headers={"Content-Type": "text/turtle"})
+    assert r.status_code in (201, 204), r.text
     r = upload(client, "observations", out.getvalue(), name="obs.xlsx")
     assert r.status_code == 200, r.json()
-    assert "9.4" in client.get("/id/observation/taux-chomage/246200364/2026.nt").text
+    assert "9.4" in client.get("/id/observation/chomage-aula/246200364/2026.nt").text
     assert client.get("/import/templates/studies.csv").text.startswith("id,title_fr,title_en,abstract_fr,status")
 
 

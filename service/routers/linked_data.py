@@ -2,6 +2,11 @@
 `/ontology` — HTML for browsers, Turtle, JSON-LD, N-Triples or RDF/XML for clients (Accept header, or a
 `.ttl` `.jsonld` `.nt` `.rdf` suffix), the entity page's JSON twin for `application/json` (or
 `?format=json`), with `Vary: Accept`. An IRI the graph says nothing about is a real 404.
+
+An entity's RDF is what its page shows as facts (its owner's graphs, the inferences, accepted links):
+another organisation's claims about it are no part of it. Every statement, claims included, each in the
+graph that said it, is the dataset: TriG (`.trig`, `application/trig`), N-Quads (`.nq`,
+`application/n-quads`) or JSON-LD with named graphs (`.graphs.jsonld`) — `entities.export`.
 """
 
 from urllib.parse import quote
@@ -31,6 +36,9 @@ from pic.viz.networks import run
 
 router = APIRouter(tags=["Linked data"])
 SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
+# An entity's statements with the graph that said each (`entities.EXPORTS`), longest suffix first.
+DATASET_SUFFIXES = {".graphs.jsonld": "graphs.jsonld", ".trig": "trig", ".nq": "nq"}
+DATASET_MEDIA = {"application/trig": "trig", "application/n-quads": "nq"}
 SERIES = sparql_prefixes() + """
 SELECT ?territory ?label ?year ?value WHERE {
   ?dataset pic:measuresIndicator ?indicator .
@@ -51,8 +59,8 @@ SELECT ?term ?kind ?labelFr ?labelEn ?definitionFr ?definitionEn WHERE {
 
 
 def wanted(request: Request, path: str) -> tuple[str, str]:
-    """(path without a format suffix, 'html' | 'json' | a graph format key)."""
-    for suffix, fmt in SUFFIXES.items():
+    """(path without a format suffix, 'html' | 'json' | a key of `entities.EXPORTS`)."""
+    for suffix, fmt in {**DATASET_SUFFIXES, **SUFFIXES}.items():
         if path.endswith(suffix):
             return path[: -len(suffix)], fmt
     if request.query_params.get("format") == "json":
@@ -64,6 +72,8 @@ def wanted(request: Request, path: str) -> tuple[str, str]:
             return path, "json"
         if media in GRAPH_MEDIA:
             return path, GRAPH_MEDIA[media]
+        if media in DATASET_MEDIA:
+            return path, DATASET_MEDIA[media]
     return path, "html"
 
 
@@ -82,7 +92,9 @@ def not_found(request: Request, lang: str, iri: str, fmt: str):
 
 @router.get("/id/{path:path}", summary="Entité / Entity (content negotiation)", responses=PAGE_RESPONSES)
 def entity(request: Request, path: str):
-    """HTML page, JSON twin, or the entity's statements as Turtle, JSON-LD, N-Triples, RDF/XML."""
+    """HTML page, JSON twin, or the entity's facts as Turtle, JSON-LD, N-Triples, RDF/XML — or every
+    statement about it in the graph that said it, claims with their speakers: TriG, N-Quads, JSON-LD
+    with named graphs (`.graphs.jsonld`)."""
     path, fmt = wanted(request, path)
     store, lang = reader(request)
     base = request.app.state.settings.base_iri
@@ -92,10 +104,10 @@ def entity(request: Request, path: str):
     except ValueError:
         raise HttpError(404, f"not an IRI: {iri}") from None
     if fmt not in ("html", "json"):
-        answer = entities.triples(store, iri, fmt)
-        if answer.rows == 0:
+        found = entities.export(store, iri, fmt, request.app.state.settings.names, current_user(request).org)
+        if found is None:
             return not_found(request, lang, iri, fmt)
-        return rdf(answer)
+        return Response(found[0], media_type=found[1], headers={"Vary": "Accept"})
     data = entities.describe(store, iri, lang, request.app.state.settings.names, current_user(request).org)
     if data is None:
         return not_found(request, lang, iri, fmt)
@@ -114,7 +126,8 @@ def entity(request: Request, path: str):
     response = templates.TemplateResponse(request, "entity.html", {
         "t": STRINGS[lang], "lang": lang, "e": data, "link": link, "picture": picture,
         "formats": {"Turtle": f"/id/{path}.ttl", "JSON-LD": f"/id/{path}.jsonld", "N-Triples": f"/id/{path}.nt",
-                    "RDF/XML": f"/id/{path}.rdf", "JSON": f"/id/{path}?format=json"},
+                    "RDF/XML": f"/id/{path}.rdf", "JSON": f"/id/{path}?format=json",
+                    "TriG": f"/id/{path}.trig"},
         "map": f"/maps/cooperation?ego={quote(iri)}" if data["kind"] == "actor" else None,
         "sections": sections, "history": history, "edit": edit_link(request, iri),
         "abstract": [v for g in data["statements"] if g["predicate"].endswith("/abstract") for v in g["values"]],
@@ -177,6 +190,8 @@ def twin(data: dict, link, sections: list[dict]) -> dict:
     return {"iri": data["iri"], "kind": data["kind"], "label": data["label"], "illustrative": data["illustrative"],
             "statements": values(data["statements"]), "incoming": values(data["incoming"]),
             "claims": [{"by": c["by"], "statements": values(c["statements"])} for c in data["claims"]],
+            "incoming_claims": [{"by": c["by"], "statements": values(c["statements"])}
+                                for c in data["incoming_claims"]],
             "sections": [{"id": s["id"], "title": s["title"], "rows": [
                 {**{c: ({"iri": cell["iri"], "label": cell["text"], "page": link(cell["iri"]),
                          "annotations": cell.get("annotations", 0)} if cell.get("iri") else cell["text"])

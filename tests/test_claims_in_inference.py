@@ -1,0 +1,75 @@
+"""The inference rules conclude from facts only (issue 16, outside re-test finding 4b): what cd62's graph
+says of aula's project — that collectif-cite-9 took part in it — is cd62's claim, and the public
+`inferred` graph drew `pic:cooperatesWith` between aula and collectif-cite-9 from it, on cd62's word
+alone. Now the rules read the owners' statements, the accepted links and the platform's only
+(`graph/inference_facts.py`), as the maps do; cd62's statements about its own project still conclude."""
+
+import pytest
+
+from tests.conftest import app_client, bearer
+
+ID = "https://w3id.org/pic-euralens/id/"
+PIC = "https://w3id.org/pic-euralens/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
+AULA, COLLECTIF = f"{ID}actor/aula", f"{ID}actor/collectif-cite-9"
+PROJECT = f"{ID}project/projet-aula-infere"
+CLAIM = f"""@prefix prov: <{PROV}> .
+<{PROJECT}> prov:qualifiedAssociation <{ID}project/projet-aula-infere#revendique-cd62> .
+<{ID}project/projet-aula-infere#revendique-cd62> a prov:Association ; prov:agent <{COLLECTIF}> ;
+    prov:hadRole <{ID}role/partenaire> ."""
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with app_client(tmp_path_factory.mktemp("claims-in-inference") / "data") as c:
+        for who, fields in (("alice", {"id": "projet-aula-infere", "title_fr": "Projet aula inféré",
+                                       "start": "2027-01-15", "participants": "aula:pilote"}),
+                            ("bruno", {"id": "projet-cd62-infere", "title_fr": "Projet cd62 inféré",
+                                       "start": "2027-02-01", "participants": "collectif-cite-9:partenaire"})):
+            r = c.post("/api/contribute/project", headers=bearer(c, who), json=fields)
+            assert r.status_code == 201, r.text
+        # a curator's statement in cd62's graph about aula's project: cd62's claim, shown as cd62's
+        r = c.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=CLAIM.encode(),
+                   headers={"Content-Type": "text/turtle", **bearer(c, "fanny")})
+        assert r.status_code in (201, 204), r.text
+        assert [x["by"] for x in c.get("/id/project/projet-aula-infere?format=json").json()["claims"]] == ["cd62"]
+        yield c
+
+
+def concluded(app, s: str, p: str, o: str) -> bool:
+    r = app.get("/sparql", params={"query": f"ASK {{ GRAPH <{ID}graph/inferred> {{ <{s}> <{p}> <{o}> }} }}"},
+                headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    return r.json()["boolean"]
+
+
+def test_a_claimed_participant_makes_no_public_conclusion(app):
+    assert not concluded(app, AULA, f"{PIC}cooperatesWith", COLLECTIF)
+    assert not concluded(app, COLLECTIF, f"{PIC}cooperatesWith", AULA)
+    assert not concluded(app, PROJECT, f"{PROV}wasAssociatedWith", COLLECTIF)
+    # the owner's own statements conclude, and so do cd62's about its own project
+    assert concluded(app, PROJECT, f"{PROV}wasAssociatedWith", AULA)
+    assert concluded(app, f"{ID}project/projet-cd62-infere", f"{PROV}wasAssociatedWith", COLLECTIF)
+
+
+def test_typing_an_entity_another_graph_described_first_takes_its_conclusions_back(app):
+    """Whose an entity is changes with a typing (a write the rules do not otherwise read): cd62 wrote of
+    `project/sans-type` before anyone typed it (a fact then: nobody else describes it); once aula types
+    it, cd62's statement is a claim, and its conclusion goes."""
+    project = f"{ID}project/sans-type"
+    said = (f"<{project}> <{PROV}qualifiedAssociation> <{project}#cd62> . <{project}#cd62> a <{PROV}Association> ;"
+            f" <{PROV}agent> <{COLLECTIF}> ; <{PROV}hadRole> <{ID}role/partenaire> .")
+    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=said.encode(),
+                 headers={"Content-Type": "text/turtle", **bearer(app, "bruno")})
+    assert r.status_code in (201, 204), r.text
+    assert concluded(app, project, f"{PROV}wasAssociatedWith", COLLECTIF)
+    typed = (f'<{project}> a <{PIC}Project> ; <http://www.w3.org/2000/01/rdf-schema#label> "Typé par aula"@fr ;'
+             ' <http://purl.org/dc/terms/title> "Typé par aula"@fr ;'
+             f' <{PROV}startedAtTime> "2027-03-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> ;'
+             f' <{PROV}qualifiedAssociation> <{project}#aula> . <{project}#aula> a <{PROV}Association> ;'
+             f' <{PROV}agent> <{AULA}> ; <{PROV}hadRole> <{ID}role/pilote> .')
+    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=typed.encode(),
+                 headers={"Content-Type": "text/turtle", **bearer(app, "fanny")})
+    assert r.status_code in (201, 204), r.text
+    assert not concluded(app, project, f"{PROV}wasAssociatedWith", COLLECTIF)
+    assert concluded(app, project, f"{PROV}wasAssociatedWith", AULA)
