@@ -21,6 +21,7 @@ from pic.graph.names import PROVENANCE_PATH, Names
 from pic.graph.query_jobs import Job
 from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import sparql_prefixes
+from pic.service.entity_sections import owner_labels
 
 KINDS = {  # class → kind, most specific first
     "http://www.w3.org/ns/org#OrganizationalUnit": "group",
@@ -129,6 +130,8 @@ def describe(view, iri: str, lang: str, names: Names | None = None, org: str | N
         who = ownership.speaker(names, r["g"])
         (out if who is None or who in owners else claims.setdefault(who, [])).append(statement(r, lang))
     incoming, said_of_it = pointing(view, iri, lang, names, org)
+    relabel([*out, *incoming, *(s for said in (*claims.values(), *said_of_it.values()) for s in said)],
+            view, lang, names, org)
     classes = {r["class"].value for r in solutions(view, bind(CLASSES, subject))}
     kind = next((k for c, k in KINDS.items() if c in classes), "thing")
     label = pick(out, ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -164,6 +167,15 @@ def pointing(view, iri: str, lang: str, names: Names, org: str | None) -> tuple[
             facts.append(statement(r, lang))
     return facts, {who: [s for s in stated if s not in facts] for who, stated in said.items()
                    if any(s not in facts for s in stated)}
+
+
+def relabel(statements: list[Statement], view, lang: str, names: Names, org: str | None) -> None:
+    """Name each linked entity as its owner does: the query's label may be a title another organisation
+    gave it, its claim (`entity_sections.owner_labels`)."""
+    linked = [s for s in statements if s.kind == "iri"]
+    labels = owner_labels(view, [s.value for s in linked], lang, solutions, names, org)
+    for s in linked:
+        s.label = labels.get(s.value) or s.value.rsplit("/", 1)[-1]
 
 
 def statement(row, lang: str) -> Statement:

@@ -272,7 +272,16 @@ def label_cells(view, sections_: list[dict], lang: str, solutions, names: Names 
     """Give every IRI cell without its own text the label in the reader's language (French, else any),
     as the entity's owner gives it: another organisation's title for it is its claim, not the entity's name."""
     cells = [cell for s in sections_ for row in s["rows"] for cell in row if cell.get("iri") and not cell["text"]]
-    iris = sorted({cell["iri"] for cell in cells})
+    labels = owner_labels(view, [cell["iri"] for cell in cells], lang, solutions, names, org)
+    for cell in cells:
+        cell["text"] = labels.get(cell["iri"]) or cell["iri"].rsplit("/", 1)[-1]
+
+
+def owner_labels(view, iris: list[str], lang: str, solutions, names: Names | None = None,
+                 org: str | None = None) -> dict[str, str]:
+    """{IRI: its label in the reader's language (French, else any)} as each entity's owner gives it, for
+    those that have one: a title another organisation writes for a study is its claim (`claims.claimed`)."""
+    iris = sorted(set(iris))
     found: dict[str, dict[str, str]] = {}
     claimed = claims.claimed(selecting(view, solutions), names or Names(), LABELLING, org, iris) if iris else []
     for start in range(0, len(iris), 500):
@@ -281,7 +290,5 @@ def label_cells(view, sections_: list[dict], lang: str, solutions, names: Names 
         text = claims.excluding(bind_rows(LABELS, [Variable("x")], chunk), sorted(own, key=str))
         for r in solutions(view, text):
             found.setdefault(r["x"].value, {}).setdefault(r["label"].language or "", r["label"].value)
-    for cell in cells:
-        labels = found.get(cell["iri"], {})
-        cell["text"] = (labels.get(lang) or labels.get("fr") or next(iter(labels.values()), None)
-                        or cell["iri"].rsplit("/", 1)[-1])
+    return {iri: labels.get(lang) or labels.get("fr") or next(iter(labels.values()))
+            for iri, labels in found.items() if labels}

@@ -116,3 +116,16 @@ def test_statements_pointing_at_a_page_from_anothers_entity_say_whose_they_are(a
     incoming = text.split('id="incoming"')[1].split("</section>")[0]
     claimed = [row for row in incoming.split("<tr")[1:] if "etude-aula-sections" in row or "actor/aula" in row]
     assert len(claimed) == 2 and all('data-by="cd62"' in row and "selon cd62" in row for row in claimed), incoming
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_the_statement_tables_name_a_linked_entity_as_its_owner_does(app, reader):
+    """Finding 2 in the statement tables (third re-test): aula's project says it used aula's study; the
+    link is labelled with aula's title, never the English title cd62 gave the study, in the facts and in
+    "Cité par" alike."""
+    data = page(app, "project/projet-aula-sections", reader, lang="en")
+    labels = {v["value"]: v["label"] for group in data["statements"] for v in group["values"] if v["type"] == "iri"}
+    assert labels.get(STUDY) == TITLE, labels
+    cited = page(app, "actor/aula", reader, lang="en")
+    shown = [v["label"] for group in cited["incoming"] for v in group["values"]]
+    assert CLAIMED_TITLE not in shown, shown
