@@ -24,6 +24,7 @@ import re
 
 from pyoxigraph import NamedNode, Quad, Variable
 
+from pic.graph import platform_entities
 from pic.graph.access import NotAllowed, User, owning_api
 from pic.graph.names import Names
 from pic.graph.ownership import owners
@@ -35,6 +36,7 @@ PIC = "https://w3id.org/pic-euralens/ontology#"
 REF_AREA, REF_YEAR = NamedNode(f"{PIC}refArea"), NamedNode(f"{PIC}refYear")
 # `.` and `..` segments, percent-encoded or not (a browser decodes `%2E` before it resolves them).
 DOT_SEGMENT = re.compile(r"(^|/)(\.|%2e){1,2}(/|$)", re.IGNORECASE)
+PLAIN_PATH = re.compile(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*")  # RFC 3986 unreserved characters
 TAKEN = f"""SELECT ?o ?taken WHERE {{ ?taken {QB_DATASET} ?d ; {REF_AREA} ?area ; {REF_YEAR} ?year .
   FILTER (?taken != ?o) }}"""
 
@@ -52,16 +54,30 @@ def check(store, names: Names, user: User, added: list[Quad], removed: list[Quad
     new = [q for q in added if q not in unchanged]
     for q in new:
         for term in (q.subject, q.object, q.graph_name):
-            if isinstance(term, NamedNode) and term.value.startswith(names.base) \
-                    and DOT_SEGMENT.search(term.value[len(names.base):].split("?")[0].split("#")[0]):
-                raise UnsafeIri(f"{term.value}: an IRI with '.' or '..' segments names another entity than the one "
-                                "a browser opens; write it without them")
+            if isinstance(term, NamedNode) and term.value.startswith(names.base):
+                refuse_unsafe(names, term)
     cells = observation_cells(new)
     if cells:
         taken_cells(store, names, user, cells, removed)
     refused = others_series(store, names, user, new)
     if refused:
         raise NotAllowed(next(iter(refused.values())))
+
+
+def refuse_unsafe(names: Names, term: NamedNode) -> None:
+    """Raise UnsafeIri for an IRI under the base that a browser would open as another entity's page, or
+    that only looks like one: `.`/`..` segments; and, but in the platform's own IRI spaces
+    (`platform_entities.SPACES`: an annotation's `#body-1`), a query, a fragment, a percent-encoding, an
+    empty segment or a trailing `/` (third outside re-test, finding 5: `study/x#frag`, `study/x%2Dy`,
+    `study/x/` typed by another organisation were look-alikes of `study/x`, shown as separate hits)."""
+    path = term.value[len(names.base):]
+    if DOT_SEGMENT.search(path.split("?")[0].split("#")[0]):
+        raise UnsafeIri(f"{term.value}: an IRI with '.' or '..' segments names another entity than the one "
+                        "a browser opens; write it without them")
+    if platform_entities.space_of(names, term) is None and not PLAIN_PATH.fullmatch(path):
+        raise UnsafeIri(f"{term.value}: an entity's IRI under {names.base} is a path of plain segments (letters, "
+                        "digits, '-', '.', '_', '~' between single '/'), without '?', '#', '%' or a trailing '/': "
+                        "another spelling would look like another entity's IRI")
 
 
 def taken_cells(store, names: Names, user: User, cells: dict, removed: list[Quad]) -> None:
