@@ -253,3 +253,19 @@ def test_in_the_union_mode_an_update_may_not_use_the_default_graph(tmp_path):
             assert r.status_code == 400 and "union" in r.text, (text, r.text)
         assert union.post("/update", content=f"INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}d> <{EX}p> 1 }} }}".encode(),
                           headers=UPDATE).status_code == 204
+
+
+def test_json_ld_is_one_graphs_content_and_a_named_graph_in_it_is_refused(client):
+    """The Graph Store said it takes JSON-LD and answered 415 to it (pyoxigraph counts JSON-LD among the
+    dataset formats); a JSON-LD body that names a graph of its own is refused, not dropped (third outside
+    re-test: 204, nothing written)."""
+    graph, ld = f"{EX}json-ld", {**ADMIN, "Content-Type": "application/ld+json"}
+    plain = f'{{"@id": "{EX}a", "{EX}p": "plain"}}'.encode()
+    assert client.put("/rdf-graphs", params={"graph": graph}, content=plain, headers=ld).status_code == 201
+    got = client.get("/rdf-graphs", params={"graph": graph}, headers={"Accept": "application/n-triples"}).text
+    assert '"plain"' in got, got
+    named = f'{{"@id": "{EX}elsewhere", "@graph": [{{"@id": "{EX}a", "{EX}p": "named"}}]}}'.encode()
+    r = client.post("/rdf-graphs", params={"graph": graph}, content=named, headers=ld)
+    assert r.status_code == 400 and f"{EX}elsewhere" in r.text, r.text
+    assert '"named"' not in client.get("/rdf-graphs", params={"graph": graph},
+                                       headers={"Accept": "application/n-triples"}).text

@@ -13,7 +13,6 @@ the write path's to check: a partner's graph describes its organisation's entiti
 
 import io
 import uuid
-from functools import partial
 
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
@@ -97,9 +96,20 @@ def head_graph(request: Request, settings: SettingsDep, store: StoreDep, user: U
 
 def _format(media: str, where: str) -> RdfFormat:
     fmt = RdfFormat.from_media_type(media) if media else None
-    if fmt is None or fmt.supports_datasets:
+    if fmt is None or (fmt.supports_datasets and fmt != RdfFormat.JSON_LD):  # JSON-LD: its default graph
         raise HttpError(415, f"unsupported media type {media!r}{where}; send Turtle, N-Triples, JSON-LD or RDF/XML")
     return fmt
+
+
+def _parsed(data: bytes, fmt: RdfFormat, graph: NamedNode, source: str, settings) -> Store:
+    """One RDF document's triples in `graph` (relative IRIs resolved against it). A JSON-LD document
+    that names a graph of its own is refused: the request names the one graph it writes."""
+    staged = parse_bytes(data, fmt, graph, source, base_iri=graph.value, max_literal_chars=settings.max_literal_chars)
+    other = next((g for g in staged.store.named_graphs() if g != graph), None)
+    if other is not None:
+        raise HttpError(400, f"{source} names the graph {other.value}: a Graph Store body is the content of the "
+                             f"one graph the request names ({graph.value}); send it without naming a graph")
+    return staged.store
 
 
 async def _staged(request: Request, settings, graph: NamedNode) -> Store:
@@ -107,17 +117,17 @@ async def _staged(request: Request, settings, graph: NamedNode) -> Store:
     `multipart/form-data` body (the protocol's §5.5), each with its own media type: their merge is added.
     A part that does not parse is named in the 400, and nothing is written."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    parse = partial(parse_bytes, base_iri=graph.value, max_literal_chars=settings.max_literal_chars)
+
     if media != "multipart/form-data" or request.method != "POST":
         fmt = _format(media, "")
-        return parse(await limited_body(request, settings.max_upload_bytes), fmt, graph, "request body").store
+        return _parsed(await limited_body(request, settings.max_upload_bytes), fmt, graph, "request body", settings)
     merged = Store()
     async with limited_multipart(request, settings.max_upload_bytes, max_files=MAX_PARTS) as form:
         for name, part in form.multi_items():
             if not isinstance(part, UploadFile):
                 raise HttpError(415, f"the form's field {name!r} is not a file part with a media type", field=name)
             fmt = _format((part.content_type or "").split(";")[0].strip(), f" in the form's part {name!r}")
-            merged.extend(parse(await part.read(), fmt, graph, f"form part {name!r}").store)
+            merged.extend(_parsed(await part.read(), fmt, graph, f"form part {name!r}", settings))
     return merged
 
 
