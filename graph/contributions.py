@@ -18,7 +18,7 @@ from pyoxigraph import NamedNode, Quad, Store, Variable
 from pic.graph.access import EMBARGO, NotAllowed, User, may_write
 from pic.graph.documents import DISTRIBUTION, forget_files, going_with
 from pic.graph.names import Names
-from pic.graph.ownership import is_document_description, own_actor
+from pic.graph.ownership import is_document_description, minted_parents, own_actor
 from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems, term
 from pic.graph.store import bind
 from pic.graph.visible import seen_by
@@ -88,6 +88,23 @@ def owned(store, names: Names, subject: NamedNode) -> dict[NamedNode, list[Quad]
     return found
 
 
+def owners_graphs(store, names: Names, user: User, subject: NamedNode,
+                  current: dict[NamedNode, list[Quad]]) -> dict[NamedNode, list[Quad]]:
+    """The graphs of `current` that are the entity's, for a partner's form: its own actor's description
+    is in its own graphs, and a minted IRI's (an observation, a membership, a role node) in its parents'
+    owners' (`minted.py`) — what another organisation typed there first (issue 16, re-test #3 findings 1
+    and 2) is its claim: it makes no 409 "already exists" nor a 403 "belongs to" for the owner."""
+    if user.role != "partner":
+        return current
+    if own_actor(names, subject) == user.org:
+        return {g: q for g, q in current.items() if names.owner_of(g) == user.org}
+    owned = minted_parents(store, names, user, {subject}).get(subject)
+    if not owned:
+        return current
+    theirs = set().union(*owned.values())
+    return {g: q for g, q in current.items() if names.owner_of(g) in theirs}
+
+
 def organisation_of(names: Names, graphs) -> str | None:
     return next((names.owner_of(g) for g in graphs if names.owner_of(g)), None)
 
@@ -104,7 +121,8 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
         raise Problems(404, [(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
     names, spec = writer.names, KINDS[SINGULAR[kind]]
     seen = seen_by(writer.store, user, names)
-    current = owned(seen, names, subject_iri(names, kind, key)) if key else {}
+    current = owners_graphs(writer.store, names, user, subject_iri(names, kind, key),
+                            owned(seen, names, subject_iri(names, kind, key))) if key else {}
     if key and not current:
         raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
     itself = own_actor(names, subject_iri(names, kind, key)) if key else None
@@ -127,7 +145,7 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
         raise Problems(422, [(p.column, p.message) for p in result.problems])
     subject = NamedNode(next(iter(result.focus_rows)))
     if key is None:
-        current = owned(seen, names, subject)
+        current = owners_graphs(writer.store, names, user, subject, owned(seen, names, subject))
         if current:
             raise Problems(409, [("id", f"{subject.value} already exists: edit it instead")])
     elif subject != subject_iri(names, kind, key):

@@ -48,7 +48,7 @@ from datetime import UTC, date, datetime, time
 
 from pyoxigraph import NamedNode, Quad, Variable
 
-from pic.graph import joining, platform_entities
+from pic.graph import derived_predicates, joining, minted, platform_entities
 from pic.graph.access import ANONYMOUS, DOCUMENTS_API, EMBARGO, MODERATION_API, NotAllowed, User, may_read, owning_api
 from pic.graph.names import Names
 from pic.graph.store import bind_rows
@@ -64,6 +64,7 @@ SELECT ?g (MIN(?t) AS ?first) WHERE {
 # The graphs that describe each subject, and whether they state its type.
 DESCRIBED = f"""SELECT DISTINCT ?s ?g ?typed WHERE {{ GRAPH ?g {{ ?s ?p ?o }} BIND (?p = {RDF_TYPE} AS ?typed) }}"""
 BATCH = 500
+LINKED_ROLES = f"SELECT ?p ?n WHERE {{ ?p {joining.PROV_QUALIFIED} ?n }}"  # the projects linking to role nodes
 
 
 def speaker(names: Names, graph: NamedNode) -> str | None:
@@ -83,7 +84,8 @@ def owners_from(described: list[tuple[NamedNode, bool]], names: Names, subject: 
     embargo) — the second create could not be refused without telling that the first exists. Which of
     them owns it is `first_typed`'s to say, for a reader of organisation `reader` (None: of none); the
     other's statements are then its claims. `actor/{org}` is also organisation `org`'s own: the platform
-    may have described it first, and an organisation describes itself."""
+    may have described it first, and an organisation describes itself; another partner may not describe
+    it (`minted.refuse_others_actor`)."""
     typing = {g for g, t in described if t and speaker(names, g)}
     typed = {speaker(names, g) for g in typing}
     if len(typed) > 1:
@@ -182,7 +184,36 @@ def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[Na
         for row in seen.query(text):
             found.setdefault(row["s"], []).append((row["g"], row["typed"].value == "true"))
     result = {s: owners_from(pairs, names, s, earliest, user.org) for s, pairs in found.items()}
+    parented = minted_parents(store, names, user, set(found))
+    for s, owned in parented.items():  # a minted IRI is its parent's owner's (`minted.py`)
+        theirs = set().union(*owned.values())
+        pairs = [(g, t) for g, t in found[s] if speaker(names, g) in theirs]
+        result[s] = owners_from(pairs, names, s, earliest, user.org) if pairs else result[s] | theirs
     return {s: o for s, o in result.items() if o}
+
+
+def minted_parents(store, names: Names, user: User, subjects: set[NamedNode], added=()) -> dict[NamedNode, dict]:
+    """{minted subject: {parent: its owners}}, as `user` sees them (`minted.parent_owners`). A role node's
+    parents are the projects its name could come from that link to it (`prov:qualifiedAssociation`, in
+    the graphs `user` reads or in the write's `added` statements), or all of them when none does."""
+    candidates = {s: minted.parents(names, s) for s in subjects}
+    nodes = sorted((s for s, found in candidates.items() if len(found) > 1 and "/association/" in s.value), key=str)
+    linking: dict[NamedNode, set] = {}
+    for q in added:
+        if q.predicate == joining.PROV_QUALIFIED and q.object in candidates:
+            linking.setdefault(q.object, set()).add(q.subject)
+    if nodes:
+        text = bind_rows(LINKED_ROLES, [Variable("n")], [[n] for n in nodes])
+        for row in seen_by(store, user, names).query(text):
+            linking.setdefault(row["n"], set()).add(row["p"])
+    for s, found in candidates.items():
+        linked = [p for p in found if p in linking.get(s, ())]
+        candidates[s] = linked or found
+    asked = {p for found in candidates.values() for p in found}
+    if not asked:
+        return {}
+    known = owners(store, names, user, asked)
+    return minted.parent_owners(names, subjects, known, candidates)
 
 
 def is_document_description(quad: Quad, names: Names) -> bool:
@@ -191,8 +222,10 @@ def is_document_description(quad: Quad, names: Names) -> bool:
         isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(f"{names.base}document/"))
 
 
-def check(store, names: Names, user: User, added, removed: list[Quad], api: str | None = None) -> None:
-    """Raise NotAllowed when the write says what its writer may not say where it says it."""
+def check(store, names: Names, user: User, added, removed: list[Quad], api: str | None = None,
+          organisations: set[str] | None = None) -> None:
+    """Raise NotAllowed when the write says what its writer may not say where it says it. `organisations`:
+    the platform's organisations the service knows (its accounts'), beside those with graphs."""
     added = list(added)
     unchanged = set(removed)
     new = [q for q in added if q not in unchanged]
@@ -202,6 +235,7 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
             raise NotAllowed(f"{forged.subject.value} {forged.predicate.value}: a document's description is "
                              "written by uploading the document (POST /api/studies/{key}/documents)")
     platform_entities.check(names, user, new, api)
+    derived_predicates.check(user, new)
     if user.role != "partner":
         return  # facilitators and admins curate any partner graph
     checked = [(q, names.owner_of(q.graph_name)) for q in new if not (
@@ -210,6 +244,8 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
                and owning_api(q.graph_name, names) is None]
     subjects = {q.subject: org for q, org in reversed(checked) if isinstance(q.subject, NamedNode)}
     targets = {q.object for q, _ in checked if q.predicate in joining.LINKS and isinstance(q.object, NamedNode)}
+    minted.refuse_others_actor(names, subjects, minted.organisations(store, names) | (organisations or set()))
+    minted.refuse_squats(subjects, minted_parents(store, names, user, set(subjects), new))
     known = owners(store, names, user, set(subjects) | targets)
     for subject in sorted(subjects, key=lambda n: n.value):
         org, theirs = subjects[subject], known.get(subject)

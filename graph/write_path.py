@@ -109,6 +109,9 @@ class Writer:
         self.behind: dict = {}  # listener → why it failed after a commit; it starts over (None) next time
         self.reasoner = inference.Reasoner(names)
         self.timers: list = []  # called with each write's seconds, checks to listeners (the write latency metric)
+        # the platform's organisations beside those with graphs (the service's accounts'): their actors
+        # `actor/{org}` are their own (`minted.refuse_others_actor`)
+        self.organisations = set
 
     @cached_property
     def validator(self) -> ShapesValidator:
@@ -199,7 +202,7 @@ class Writer:
         self._check_role(user, graphs, validate, api)
         quads = list(added)
         write_checks.check(self.store, self.names, user, quads, removed)
-        ownership.check(self.store, self.names, user, quads, removed, api)
+        ownership.check(self.store, self.names, user, quads, removed, api, self.organisations())
 
     def _check_role(self, user: User, graphs: set[NamedNode], validate: bool, api: str | None = None) -> None:
         if not validate and user.role != "admin":

@@ -108,6 +108,12 @@ class Accounts:
         return [{"name": n, "org": o, "role": r, "disabled": bool(d), "created": c, "tokens": t}
                 for n, o, r, d, c, t in rows]
 
+    def organisations(self) -> set[str]:
+        """The organisations users belong to (disabled ones' included: an organisation stays one): their
+        actors `actor/{org}` are theirs alone (`graph/minted.py`), even before anything describes them."""
+        with self.connect() as db:
+            return {org for (org,) in db.execute("SELECT DISTINCT org FROM user WHERE org IS NOT NULL")}
+
     def disable(self, name: str) -> None:
         with self.connect() as db:
             if db.execute("UPDATE user SET disabled = 1 WHERE name = ?", (name,)).rowcount == 0:

@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.last_write = None
         app.state.search = index
         app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite", keep_open=True)
+        writer.organisations = app.state.accounts.organisations  # whose actors are their own (graph/minted.py)
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
         app.state.graphs, app.state.groups = graphs, groups
         app.state.parser = ParserPool(settings.parser_processes, settings.parse_timeout)

@@ -16,7 +16,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, 
 from pyoxigraph import serialize as rdf_serialize
 
 from pic.graph import claims as claiming
-from pic.graph import ownership
+from pic.graph import derived_predicates, ownership
 from pic.graph.names import PROVENANCE_PATH, Names
 from pic.graph.query_jobs import Job
 from pic.graph.store import bind, bind_rows
@@ -56,6 +56,12 @@ SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
 }} LIMIT 500"""
 CLASSES = sparql_prefixes() + "SELECT DISTINCT ?class WHERE { ?s a/rdfs:subClassOf* ?class }"
 SAID = "SELECT ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+# Of the predicates pointing at a page, those whose statement `s p E` says something of E itself: an
+# inverse the ontology declares (`prov:wasUsedBy` is `prov:used` read from the other end) and a symmetric
+# one (as `owl:sameAs` is) — bound as ?p.
+OF_OBJECT = sparql_prefixes() + """SELECT DISTINCT ?p WHERE {
+  { ?p owl:inverseOf ?q } UNION { ?p a owl:SymmetricProperty } }"""
+SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 # The RDF of a page: its facts as a graph, or every statement in the graph that said it (a dataset).
 EXPORTS = {"ttl": (RdfFormat.TURTLE, "text/turtle; charset=utf-8", False),
            "nt": (RdfFormat.N_TRIPLES, "application/n-triples", False),
@@ -129,7 +135,7 @@ def describe(view, iri: str, lang: str, names: Names | None = None, org: str | N
     for r in rows:
         who = ownership.speaker(names, r["g"])
         (out if who is None or who in owners else claims.setdefault(who, [])).append(statement(r, lang))
-    incoming, said_of_it = pointing(view, iri, lang, names, org)
+    incoming, said_of_it = pointing(view, iri, lang, names, org, owners)
     relabel([*out, *incoming, *(s for said in (*claims.values(), *said_of_it.values()) for s in said)],
             view, lang, names, org)
     classes = {r["class"].value for r in solutions(view, bind(CLASSES, subject))}
@@ -145,10 +151,17 @@ def describe(view, iri: str, lang: str, names: Names | None = None, org: str | N
             "illustrative": any(s.predicate.endswith("#illustrative") and s.value == "true" for s in out)}
 
 
-def pointing(view, iri: str, lang: str, names: Names, org: str | None) -> tuple[list, dict[str, list]]:
-    """The statements whose object is the entity: those their subject's owners make (facts), and
-    {organisation: statements} another organisation makes about an entity not its own (`claims.claimed`:
-    that P's actor `prov:contributed` to this project, on Q's word alone, is Q's claim about P's actor)."""
+def pointing(view, iri: str, lang: str, names: Names, org: str | None,
+             owners: set[str] | None = None) -> tuple[list, dict[str, list]]:
+    """The statements whose object is the entity: facts, and {organisation: statements} that are that
+    organisation's word (its `incoming_claims`, "selon …"). A statement pointing here is its speaker's
+    (`ownership.speaker`) and a fact when the speaker is nobody (inferences, accepted links), or when it
+    is no claim about its subject (`claims.claimed`: that P's actor `prov:contributed` to this project, on
+    Q's word alone, is Q's claim about P's actor) and either the speaker is one of the entity's `owners`
+    or the statement says nothing of the entity itself — a link from one's own study to another's
+    (`prov:wasDerivedFrom`) is one's own business. An inverse, a symmetric or a derived-only predicate
+    (`speaks_of_object`) says something of the entity: `study/aula-s1 prov:wasUsedBy project/X` is
+    `project/X prov:used study/aula-s1`, aula's word about X (issue 16, outside re-test #3, finding 4)."""
     rows = list(solutions(view, bind(IN, {Variable("s"): NamedNode(iri)})))
     subjects = sorted({r["o"].value for r in rows if isinstance(r["o"], NamedNode)})
     predicates = sorted({r["p"].value for r in rows})
@@ -158,15 +171,28 @@ def pointing(view, iri: str, lang: str, names: Names, org: str | None) -> tuple[
             return [tuple(None if v is None else v.value for v in r) for r in solutions(view, text)]
         claimed = {(s.value, p.value) for s, p, o in claiming.claimed(select, names, predicates, org, subjects)
                    if o == NamedNode(iri)}
+    of_object = speaks_of_object(view, predicates)
     facts, said = [], {}
     for r in rows:
         who = ownership.speaker(names, r["g"])
-        if (r["o"].value, r["p"].value) in claimed and who is not None:
+        own = who in (owners or set()) or r["p"].value not in of_object
+        if who is not None and ((r["o"].value, r["p"].value) in claimed or not own):
             said.setdefault(who, []).append(statement(r, lang))
         else:
             facts.append(statement(r, lang))
     return facts, {who: [s for s in stated if s not in facts] for who, stated in said.items()
                    if any(s not in facts for s in stated)}
+
+
+def speaks_of_object(view, predicates: list[str]) -> set[str]:
+    """Which of `predicates` say something of their object: inverses and symmetric properties as the
+    ontology declares them, `owl:sameAs`, and the predicates only the rules conclude (an organisation's
+    graph may hold one written before `derived_predicates` refused them)."""
+    if not predicates:
+        return set()
+    text = bind_rows(OF_OBJECT, [Variable("p")], [[NamedNode(p)] for p in predicates])
+    found = {r["p"].value for r in solutions(view, text)}
+    return found | ({SAME_AS} | {p.value for p in derived_predicates.derived_only()}) & set(predicates)
 
 
 def relabel(statements: list[Statement], view, lang: str, names: Names, org: str | None) -> None:
@@ -220,20 +246,31 @@ def grouped(statements: list[Statement], lang: str) -> list[dict]:
 HISTORY = sparql_prefixes() + f"""
 SELECT ?change ?who ?when ?source ?added ?removed WHERE {{
   GRAPH ?provenance {{
-    ?change pic:touched ?s ; prov:wasAssociatedWith/rdfs:label ?who ; prov:startedAtTime ?when ;
-            dcterms:source ?source ; pic:addedTriples ?added ; pic:removedTriples ?removed .
+    ?change pic:touched ?s ; prov:wasAssociatedWith/rdfs:label ?who ; prov:startedAtTime ?when .
+    OPTIONAL {{ ?change dcterms:source ?source ; pic:addedTriples ?added ; pic:removedTriples ?removed }}
   }}
   FILTER (STRSTARTS(STR(?provenance), ?graphs) && REGEX(STRAFTER(STR(?provenance), ?graphs), "{PROVENANCE_PATH}"))
 }} ORDER BY DESC(?when) LIMIT 50"""
 
 
 def history(view, iri: str, names: Names) -> list[dict]:
-    """The changes that touched the entity, newest first (who, when, by which door, how many triples)."""
+    """The changes that touched the entity, newest first (who, when, by which door, how many triples).
+    A draft made public left a public record of who and when only (`history.public_record`): anonymous
+    readers see that change without its door and counts (None), which its organisation's record, where
+    the reader may read it too, gives."""
     rows = solutions(view, bind(HISTORY, {Variable("s"): NamedNode(iri),
                                           Variable("graphs"): Literal(names.graph("").value)}))
-    return [{"change": r["change"].value, "id": r["change"].value.rsplit("/", 1)[-1], "who": r["who"].value,
-             "when": r["when"].value[:19].replace("T", " "), "source": r["source"].value,
-             "added": int(r["added"].value), "removed": int(r["removed"].value)} for r in rows]
+    found: dict[str, dict] = {}
+    for r in rows:
+        change = r["change"].value
+        if change in found and found[change]["source"] is not None:
+            continue
+        found[change] = {"change": change, "id": change.rsplit("/", 1)[-1], "who": r["who"].value,
+                         "when": r["when"].value[:19].replace("T", " "),
+                         "source": r["source"].value if r["source"] else None,
+                         "added": int(r["added"].value) if r["added"] else None,
+                         "removed": int(r["removed"].value) if r["removed"] else None}
+    return list(found.values())
 
 
 ANNOTATION_COUNTS = sparql_prefixes() + """

@@ -35,6 +35,8 @@ EVIDENCE = [f"{PROV}wasAttributedTo", f"{PIC}producedBy", f"{PIC}commissionedBy"
             f"{PROV}agent", f"{PROV}hadRole", f"{PROV}startedAtTime", f"{PROV}endedAtTime", f"{DCTERMS}issued",
             f"{PIC}expectedYear", f"{PROV}used", f"{PROV}wasDerivedFrom", f"{DCTERMS}subject", f"{DCTERMS}spatial",
             f"{PIC}territoryOfAction", f"{PIC}hasJurisdiction"]
+# What names a node (`nodes.rq`): a label another organisation gives an entity is its claim, as a tie is.
+LABELS = ["http://www.w3.org/2000/01/rdf-schema#label", f"{DCTERMS}title", "http://www.w3.org/2004/02/skos/core#prefLabel"]
 FIRST_YEAR = 2010  # the time axis starts before the museum opened (2012)
 
 
@@ -79,9 +81,9 @@ def evidence_query(kind: str, wrapper: str) -> str:
 
 def claimed_statements(store, dataset: list[str] | None = None, names: Names | None = None,
                        org: str | None = None) -> list:
-    """The statements the maps leave out: another organisation's claims about the evidence (`claimed`),
-    as a reader of organisation `org` sees whose each entity is."""
-    return claims.claimed(lambda text: run(store, text, dataset), names or Names(), EVIDENCE, org)
+    """The statements the maps leave out: another organisation's claims about the evidence and the
+    nodes' labels (`claimed`), as a reader of organisation `org` sees whose each entity is."""
+    return claims.claimed(lambda text: run(store, text, dataset), names or Names(), EVIDENCE + LABELS, org)
 
 
 def ties(store, kind: str, filters: Filters, dataset: list[str] | None = None,
@@ -101,14 +103,20 @@ def ties(store, kind: str, filters: Filters, dataset: list[str] | None = None,
             for a, b, weight, evidence, relations, start, end in rows]
 
 
-def nodes(store, dataset: list[str] | None = None, only: list[str] | None = None) -> dict[str, dict]:
+def nodes(store, dataset: list[str] | None = None, only: list[str] | None = None,
+          claimed: list | None = None) -> dict[str, dict]:
     """Labels (fr, en), kind and actor type of every actor, project, study and territory (or of `only`
-    these nodes: an entity page's small network needs a dozen, not the whole graph's)."""
+    these nodes: an entity page's small network needs a dozen, not the whole graph's), each label as the
+    node's owner gives it: `claimed` (`claimed_statements`; asked here when not given, as a reader of no
+    organisation sees whose each entity is) leaves out the titles other organisations give it — cd62's
+    `rdfs:label` for the demo's study named no node of the citation map (issue 16, outside re-test #3)."""
     kinds = {f"{FOAF}Agent": "actor", f"{PIC}Project": "project", f"{PIC}Study": "study",
              f"{IGEO}PaysOuTerritoire": "territory"}
     keys = ("labelFr", "labelEn", "kind", "type", "typeFr", "typeEn")
     out: dict[str, dict] = {}
-    text = query_text("nodes.rq")
+    if claimed is None:
+        claimed = claims.claimed(lambda text: run(store, text, dataset), Names(), LABELS, None, only)
+    text = claims.excluding(query_text("nodes.rq"), claimed)
     if only is not None:
         text = bind_rows(text, [Variable("node")], [[NamedNode(n)] for n in only])
     for node, *values in run(store, text, dataset):  # ?node ?labelFr ?labelEn ?class ?type …
@@ -143,7 +151,7 @@ def fetch(store, kind: str, filters: Filters, dataset: list[str] | None = None,
           ) -> tuple[list[tuple], dict[str, dict]]:
     """The ties and the node descriptions, queried at once (two cores: the engine answers both)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        described = pool.submit(nodes, store, dataset)
+        described = pool.submit(nodes, store, dataset, None, claimed)
         rows = ties(store, kind, filters, dataset, period, claimed)
         return rows, described.result()
 

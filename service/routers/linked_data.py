@@ -205,12 +205,13 @@ def ego_picture(store, iri: str, lang: str, names=None, org: str | None = None) 
     """A small picture of the actor's cooperation ties (depth 1), as the cooperation map draws them
     (other organisations' claims left out, `networks.claimed_statements`)."""
     filters = Filters(ego=iri)
-    rows = networks.ties(store, "cooperation", filters, claimed=networks.claimed_statements(store, None, names, org))
+    claimed = networks.claimed_statements(store, None, names, org)
+    rows = networks.ties(store, "cooperation", filters, claimed=claimed)
     neighbours = {n for a, b, *_ in rows if iri in (a, b) for n in (a, b)}
     if not neighbours:
         return None
     rows = [r for r in rows if r[0] in neighbours and r[1] in neighbours]
-    graph = networks.build_from(rows, networks.nodes(store, None, only=sorted(neighbours)), "cooperation", filters)
+    graph = networks.build_from(rows, networks.nodes(store, None, sorted(neighbours), claimed), "cooperation", filters)
     add_metrics_and_positions(graph)
     svg = exports.drawing(graph, "svg", lang=lang, small=True).decode()
     return svg[svg.index("<svg"):]

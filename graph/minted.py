@@ -1,0 +1,94 @@
+"""IRIs the platform derives from another entity, and an organisation's own actor (issue 16, outside
+re-test #3, findings 1 and 2): nobody else may take them first.
+
+The forms and the spreadsheet import mint some IRIs from a pattern (`spreadsheet_import.subject_of`,
+`cell`): an observation `observation/{dataset}/{code}/{year}` from its series, a membership
+`membership/{member}--{organisation}` from its two actors, a project's role node
+`association/{project}-{actor}` from its project. Typed first by another organisation (any class, in its
+own public graph) such an IRI was that organisation's, and the real owner's form answered 409 or 403 for
+good. So a minted IRI belongs to its parent's owner: an observation to its series' owner, a role node to
+its project's owner, a membership to the owner of either actor (the form lets either party state it,
+`joining.MEMBERSHIP_RULE`). A partner may describe one only if its organisation owns a parent
+(`refuse_squats`: 403 naming the parent and its owner), and when reading whose one is, a describer that
+owns none of its parents counts only if no parent's owner describes it (`ownership.owners`).
+
+A role node's IRI is ambiguous — `association/a-b-c` is project `a-b`'s node for actor `c`, or project
+`a`'s for actor `b-c` —: its parents are the projects its name could come from that link to it
+(`prov:qualifiedAssociation`, in the write or in the graphs), or all of them when none does yet.
+
+`actor/{org}` of an organisation of the platform (one with users or graphs) is that organisation's own:
+a partner of another organisation may not describe it (`refuse_others_actor`), even before anything
+does — an outside tester's `actor/cd62 foaf:name "FAKE CD62"` in aula's graph made aula its owner. The
+service tells the write path which organisations it has (`Writer.organisations`, from its accounts); the
+graphs `partner/{org}` and `private/{org}/…` name the others (`organisations`).
+"""
+
+from pyoxigraph import NamedNode
+
+from pic.graph.access import NotAllowed
+from pic.graph.names import Names
+
+
+def parents(names: Names, subject: NamedNode) -> list[NamedNode]:
+    """The entities a minted IRI is derived from (none for an IRI no pattern mints)."""
+    value = subject.value
+    if not value.startswith(names.base):
+        return []
+    kind, _, rest = value[len(names.base):].partition("/")
+    if not rest:
+        return []
+    if kind == "observation":
+        dataset = rest.split("/")[0]
+        return [NamedNode(f"{names.base}dataset/{dataset}")] if dataset and rest.count("/") == 2 else []
+    if kind == "membership" and "--" in rest:
+        member, _, organisation = rest.partition("--")
+        return [NamedNode(f"{names.base}actor/{a}") for a in (member, organisation) if a and "/" not in a]
+    if kind == "association" and "/" not in rest:
+        return [NamedNode(f"{names.base}project/{rest[:i]}") for i, c in enumerate(rest) if c == "-" and i]
+    return []
+
+
+def parent_owners(names: Names, subjects, known: dict[NamedNode, set[str]],
+                  candidates: dict[NamedNode, list[NamedNode]] | None = None) -> dict[NamedNode, dict]:
+    """{minted subject: {parent: its owners}} for the parents someone owns (`known`: owners of the
+    parents, as the writer or reader sees them; `candidates`: each subject's parents, when narrowed)."""
+    found = {}
+    for subject in subjects:
+        among = candidates[subject] if candidates and subject in candidates else parents(names, subject)
+        owned = {p: known[p] for p in among if known.get(p)}
+        if owned:
+            found[subject] = owned
+    return found
+
+
+def refuse_squats(subjects: dict[NamedNode, str], parented: dict[NamedNode, dict]) -> None:
+    """Raise NotAllowed when a partner's write describes a minted IRI none of whose parents its
+    organisation owns. `subjects`: {subject: the organisation whose graph the write describes it in}."""
+    for subject in sorted(subjects, key=lambda n: n.value):
+        org, owned = subjects[subject], parented.get(subject)
+        if not owned or any(org in owners for owners in owned.values()):
+            continue
+        whose = "; ".join(f"{p.value} belongs to {', '.join(sorted(o))}" for p, o in sorted(
+            owned.items(), key=lambda i: i[0].value))
+        raise NotAllowed(f"{subject.value} is derived from another entity, and is its owner's: {whose}. "
+                         f"{org}'s graphs describe only what is derived from {org}'s own entities; propose it "
+                         "to the owner through an annotation")
+
+
+def organisations(store, names: Names) -> set[str]:
+    """The organisations whose graphs (`partner/{org}`, `private/{org}/…`) the store holds."""
+    return {names.owner_of(g) for g in store.graphs()
+            if names.kind_of(g) in ("partner", "private") and names.owner_of(g)}
+
+
+def refuse_others_actor(names: Names, subjects: dict[NamedNode, str], known_orgs: set[str]) -> None:
+    """Raise NotAllowed when a partner's write describes `actor/{X}` of an organisation X of the platform
+    other than its own."""
+    prefix = f"{names.base}actor/"
+    for subject in sorted(subjects, key=lambda n: n.value):
+        key = subject.value[len(prefix):] if subject.value.startswith(prefix) else ""
+        org = subjects[subject]
+        if key and "/" not in key and key in known_orgs and key != org:
+            raise NotAllowed(f"{subject.value}: actor/{key} is organisation {key}'s own: only {key} describes "
+                             f"it (a facilitator may curate it); {org}'s graphs may link to it, and propose "
+                             "corrections through an annotation")

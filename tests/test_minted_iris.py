@@ -1,0 +1,79 @@
+"""The IRIs the platform mints from another entity are that entity's owner's (issue 16, outside re-test #3,
+finding 1): aula typed `observation/{dataset}/{code}/{year}`, `membership/{member}--{org}` and
+`association/{project}-{actor}` first, as any class, in its own graph — and the demo's observation and
+membership forms answered 409, cd62's project with that participant 403 "belongs to aula", for good.
+Now such a write is refused (403 naming the parent and its owner), and a squat already in a store (data
+from before) blocks no owner."""
+
+import pytest
+
+from tests.conftest import PARTNERS, app_client, bearer
+
+ID = "https://w3id.org/pic-euralens/id/"
+OBSERVATION = f"{ID}observation/frequentation-louvre-lens/62498/2032"
+MEMBERSHIP = f"{ID}membership/terril-conseil--plateforme-intelligence-collective"
+ASSOCIATION = f"{ID}association/cd62-p-universite-artois"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    users = [*PARTNERS, ("dora", "partner", "demo")]
+    with app_client(tmp_path_factory.mktemp("minted") / "data", users=users, admin_token="admin-token") as c:
+        r = c.post("/api/contribute/actor", headers=bearer(c, "bruno"), json={
+            "id": "cd62", "name_fr": "Conseil départemental", "type": "collectivite"})
+        assert r.status_code == 201, r.text
+        r = c.post("/api/contribute/project", headers=bearer(c, "bruno"), json={
+            "id": "cd62-p", "title_fr": "Projet du cd62", "start": "2026-01-15", "participants": "cd62:pilote"})
+        assert r.status_code == 201, r.text
+        yield c
+
+
+def squat(app, iri: str, who: str):
+    headers = {"Authorization": "Bearer admin-token"} if who == "admin" else bearer(app, who)
+    return app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"},
+                    content=f"<{iri}> a <http://example.org/Thing> .".encode(),
+                    headers={"Content-Type": "text/turtle", **headers})
+
+
+def test_a_partner_may_not_take_an_iri_minted_from_another_organisations_entity(app):
+    for iri, parent, owner in ((OBSERVATION, "dataset/frequentation-louvre-lens", "demo"),
+                               (MEMBERSHIP, "actor/terril-conseil", "demo"),
+                               (ASSOCIATION, "project/cd62-p", "cd62")):
+        r = squat(app, iri, "alice")
+        assert r.status_code == 403, (iri, r.text)
+        message = r.json()["error"]["message"]
+        assert f"{ID}{parent} belongs to {owner}" in message, message
+    # so the owners' forms go on: the demo's figure and membership, cd62's participant
+    dora = bearer(app, "dora")
+    r = app.post("/api/contribute/observation", headers=dora, json={
+        "dataset": "frequentation-louvre-lens", "territory": "commune/62498", "year": "2032", "value": "555",
+        "org": "demo"})
+    assert r.status_code == 201, r.text
+    r = app.post("/api/contribute/membership", headers=dora, json={
+        "member": "terril-conseil", "organization": "plateforme-intelligence-collective", "role": "membre",
+        "org": "demo"})
+    assert r.status_code == 201, r.text
+    r = app.put("/api/contribute/project/cd62-p", headers=bearer(app, "bruno"), json={
+        "title_fr": "Projet du cd62", "start": "2026-01-15",
+        "participants": "cd62:pilote;universite-artois:partenaire"})
+    assert r.status_code == 200, r.text
+    # and aula describes what is derived from its own entities as before
+    own = f"{ID}membership/aula--terril-conseil"
+    r = squat(app, own, "alice")
+    assert r.status_code in (201, 204), r.text
+
+
+def test_a_squat_already_in_the_store_blocks_no_owner(app):
+    """Written before the rule (here by an admin, whom it does not hold): the owner's forms still create
+    and edit the entity in its own graph, and the squatter may not add to it."""
+    observation = f"{ID}observation/frequentation-louvre-lens/62498/2033"
+    assert squat(app, observation, "admin").status_code == 204
+    r = app.post("/api/contribute/observation", headers=bearer(app, "dora"), json={
+        "dataset": "frequentation-louvre-lens", "territory": "commune/62498", "year": "2033", "value": "556",
+        "org": "demo"})
+    assert r.status_code == 201, r.text
+    r = app.put("/api/contribute/observation/frequentation-louvre-lens/62498/2033", headers=bearer(app, "dora"),
+                json={"dataset": "frequentation-louvre-lens", "territory": "commune/62498", "year": "2033",
+                      "value": "557"})
+    assert r.status_code == 200, r.text
+    assert squat(app, observation, "alice").status_code == 403
