@@ -269,3 +269,17 @@ def test_json_ld_is_one_graphs_content_and_a_named_graph_in_it_is_refused(client
     assert r.status_code == 400 and f"{EX}elsewhere" in r.text, r.text
     assert '"named"' not in client.get("/rdf-graphs", params={"graph": graph},
                                        headers={"Accept": "application/n-triples"}).text
+
+
+def test_removing_some_blank_node_statements_is_refused_and_the_whole_graph_may_go(client):
+    """As the README says: a change is applied as the statements it removes and adds, and no update can
+    name a blank node, so removing some of a graph's blank-node statements is refused (400, nothing
+    removed); dropping the graph removes them all."""
+    graph = f"{EX}blank-nodes"
+    inserted = update(client, f'INSERT DATA {{ GRAPH <{graph}> {{ _:a <{EX}p> "1" . _:b <{EX}p> "2" }} }}')
+    assert inserted.status_code == 204, inserted.text
+    r = update(client, f'DELETE WHERE {{ GRAPH <{graph}> {{ ?b <{EX}p> "1" }} }}')
+    assert r.status_code == 400 and "blank nodes" in r.json()["error"]["message"], r.text
+    assert len(rows(client, f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", ADMIN)) == 2
+    assert update(client, f"DROP GRAPH <{graph}>").status_code == 204
+    assert rows(client, f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", ADMIN) == []
