@@ -21,6 +21,8 @@
 """
 
 import re
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
 
 from pyoxigraph import NamedNode, Quad, Variable
 
@@ -36,6 +38,11 @@ PIC = "https://w3id.org/pic-euralens/ontology#"
 REF_AREA, REF_YEAR = NamedNode(f"{PIC}refArea"), NamedNode(f"{PIC}refYear")
 # `.` and `..` segments, percent-encoded or not (a browser decodes `%2E` before it resolves them).
 DOT_SEGMENT = re.compile(r"(^|/)(\.|%2e){1,2}(/|$)", re.IGNORECASE)
+EMBARGO_DAY = re.compile(r"^graph/private/[^/]+/until-([^/]*)(?:/|$)")
+FIRST_EMBARGO_YEAR = 2000
+# An entity IRI ending so looks like a page of another (`actor/x.html`, `actor/x.ttl`: the pages' format
+# suffixes, service/routers/linked_data.py) or is a dot away from it.
+LOOK_ALIKE_ENDINGS = (".", ".html", ".htm", ".json", ".jsonld", ".ttl", ".nt", ".rdf", ".xml", ".trig", ".nq")
 PLAIN_PATH = re.compile(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*")  # RFC 3986 unreserved characters
 TAKEN = f"""SELECT ?o ?taken WHERE {{ ?taken {QB_DATASET} ?d ; {REF_AREA} ?area ; {REF_YEAR} ?year .
   FILTER (?taken != ?o) }}"""
@@ -52,10 +59,20 @@ class CellTaken(ValueError):
 def check(store, names: Names, user: User, added: list[Quad], removed: list[Quad]) -> None:
     unchanged = set(removed)
     new = [q for q in added if q not in unchanged]
+    host = urlsplit(names.base).netloc.lower()  # only IRIs naming it may be the base spelt otherwise
     for q in new:
         for term in (q.subject, q.object, q.graph_name):
             if isinstance(term, NamedNode) and term.value.startswith(names.base):
                 refuse_unsafe(names, term)
+            elif isinstance(term, NamedNode) and host in term.value.lower() \
+                    and normalised(term.value).startswith(names.base):
+                raise UnsafeIri(f"{term.value}: another spelling of an IRI under {names.base} (the host's case, "
+                                "its default port, a doubled '/'): write it as the base spells it")
+    unnamed = next((q for q in new if q.predicate == QB_DATASET and not isinstance(q.subject, NamedNode)), None)
+    if unnamed is not None:  # fourth outside re-test, F3: a blank observation escaped the cell and series checks
+        raise UnsafeIri(f"an observation of {unnamed.object} without a name: an observation is named by its series' "
+                        "cell (as the forms and imports name it: observation/{series}/{area}/{year}) so that the "
+                        "series' owner and the cell's figure can be checked")
     cells = observation_cells(new)
     if cells:
         taken_cells(store, names, user, cells, removed)
@@ -71,13 +88,40 @@ def refuse_unsafe(names: Names, term: NamedNode) -> None:
     empty segment or a trailing `/` (third outside re-test, finding 5: `study/x#frag`, `study/x%2Dy`,
     `study/x/` typed by another organisation were look-alikes of `study/x`, shown as separate hits)."""
     path = term.value[len(names.base):]
+    day = EMBARGO_DAY.search(path)
+    if day and not real_day(day.group(1)):
+        raise UnsafeIri(f"{term.value}: an embargo graph is named by the day it lifts, `until-YYYY-MM-DD`, a real "
+                        f"day from {FIRST_EMBARGO_YEAR} on; {day.group(1)!r} is none")
     if DOT_SEGMENT.search(path.split("?")[0].split("#")[0]):
         raise UnsafeIri(f"{term.value}: an IRI with '.' or '..' segments names another entity than the one "
                         "a browser opens; write it without them")
-    if platform_entities.space_of(names, term) is None and not PLAIN_PATH.fullmatch(path):
+    if platform_entities.space_of(names, term) is None and (
+            not PLAIN_PATH.fullmatch(path) or path.lower().endswith(LOOK_ALIKE_ENDINGS)):
         raise UnsafeIri(f"{term.value}: an entity's IRI under {names.base} is a path of plain segments (letters, "
-                        "digits, '-', '.', '_', '~' between single '/'), without '?', '#', '%' or a trailing '/': "
-                        "another spelling would look like another entity's IRI")
+                        "digits, '-', '.', '_', '~' between single '/'), without '?', '#', '%', a trailing '/' or '.', "
+                        "or an ending a page's format takes (.html, .ttl, .jsonld…): another spelling would look like "
+                        "another entity's IRI or page")
+
+
+def normalised(iri: str) -> str:
+    """The IRI as an HTTP client reads it: scheme and host in lower case, no default port, single '/'s —
+    so `https://W3ID.ORG:443/pic-euralens//id/actor/x` is seen to name the base's `actor/x`."""
+    parts = urlsplit(iri)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return iri
+    port = "" if parts.port in (None, 80, 443) else f":{parts.port}"
+    return urlunsplit((parts.scheme.lower(), parts.hostname + port, re.sub("/{2,}", "/", parts.path),
+                       parts.query, parts.fragment))
+
+
+def real_day(text: str) -> bool:
+    """An embargo's day the reading rules can compare and turn into an instant (fourth outside re-test,
+    F2: `until-2026-02-30` and `until-0001-01-01` crashed every map, report and page that asked when the
+    graph became public)."""
+    try:
+        return date.fromisoformat(text).year >= FIRST_EMBARGO_YEAR
+    except ValueError:
+        return False
 
 
 def taken_cells(store, names: Names, user: User, cells: dict, removed: list[Quad]) -> None:

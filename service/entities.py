@@ -12,7 +12,17 @@ may read in the graph that said it, each claim with its speaker."""
 
 from dataclasses import dataclass
 
-from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple, Variable, parse_query_results
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    Variable,
+    parse_query_results,
+)
 from pyoxigraph import serialize as rdf_serialize
 
 from pic.graph import claims as claiming
@@ -78,7 +88,7 @@ class Statement:
     predicate: str
     predicate_label: str
     value: str
-    kind: str  # "iri", "literal"
+    kind: str  # "iri", "literal", "blank"
     label: str
     language: str | None = None
 
@@ -212,6 +222,8 @@ def statement(row, lang: str) -> Statement:
     short = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     if type(o).__name__ == "Literal":
         return Statement(p, p_label.value if p_label else short, o.value, "literal", o.value, o.language)
+    if isinstance(o, BlankNode):  # a node without a name: shown, never linked nor looked up as an IRI
+        return Statement(p, p_label.value if p_label else short, f"_:{o.value}", "blank", f"_:{o.value}")
     return Statement(p, p_label.value if p_label else short, o.value, "iri",
                      o_label.value if o_label else o.value.rsplit("/", 1)[-1])
 

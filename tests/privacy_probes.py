@@ -31,7 +31,7 @@ def hubs(s: Scenario) -> dict[str, tuple[str, ...]]:
     """Public pages that list what points at them (private data must not be among it), with what their
     page must list for those who may read it: the owner's actor its studies and cooperations, a user
     the changes they made."""
-    admin = s.changes_of("embargoed-day-of")
+    admin = tuple(sorted(s.by_admin))
     return {"actor/aula": (PUBLIC_STUDY, "zqpubstudytx", "zqsecstudytx", "zqembargotx", "zqliftedtx", "zqcoopaix"),
             "user/ana": tuple(c for c in s.changes if c not in admin), "user/admin": admin,
             "territory/commune/62498": (), "theme/culture": (), "study-status/planned": (), f"group/{GROUP}": (),

@@ -60,6 +60,7 @@ class Scenario:
     changes: dict[str, str] = field(default_factory=dict)  # change id -> data
     history: dict[str, list[str]] = field(default_factory=dict)  # entity path -> ids of its changes
     figure: dict[str, str] = field(default_factory=dict)  # year, dataset, territory, indicator, observation
+    by_admin: set[str] = field(default_factory=set)  # ids of the changes the admin made (not the owner's user)
 
     @property
     def tomorrow(self) -> date:
@@ -280,6 +281,8 @@ def collect_changes(s: Scenario, admin: httpx.Client) -> None:
             for entity, _, _ in s.entities:
                 if f"{BASE}{entity} " in f"{text} ":
                     s.history.setdefault(entity, []).append(change)
+    s.by_admin = {change for change, text in texts.items()
+                  if s.figure and f"{BASE}{s.figure['observation']}" in text} | set(s.changes_of("embargoed-day-of"))
     for change, data, named in found:
         s.mark(data, change)
         s.entities.append((f"change/{change}", data, named))  # a change's page says what it wrote

@@ -14,8 +14,8 @@ PROV = "http://www.w3.org/ns/prov#"
 AULA, COLLECTIF = f"{ID}actor/aula", f"{ID}actor/collectif-cite-9"
 PROJECT = f"{ID}project/projet-aula-infere"
 CLAIM = f"""@prefix prov: <{PROV}> .
-<{PROJECT}> prov:qualifiedAssociation <{ID}project/projet-aula-infere#revendique-cd62> .
-<{ID}project/projet-aula-infere#revendique-cd62> a prov:Association ; prov:agent <{COLLECTIF}> ;
+<{PROJECT}> prov:qualifiedAssociation <{ID}project/projet-aula-infere-revendique-cd62> .
+<{ID}project/projet-aula-infere-revendique-cd62> a prov:Association ; prov:agent <{COLLECTIF}> ;
     prov:hadRole <{ID}role/partenaire> ."""
 
 
@@ -57,7 +57,7 @@ def test_typing_an_entity_another_graph_described_first_takes_its_conclusions_ba
     `project/sans-type` before anyone typed it (a fact then: nobody else describes it); once aula types
     it, cd62's statement is a claim, and its conclusion goes."""
     project = f"{ID}project/sans-type"
-    said = (f"<{project}> <{PROV}qualifiedAssociation> <{project}#cd62> . <{project}#cd62> a <{PROV}Association> ;"
+    said = (f"<{project}> <{PROV}qualifiedAssociation> <{project}-cd62> . <{project}-cd62> a <{PROV}Association> ;"
             f" <{PROV}agent> <{COLLECTIF}> ; <{PROV}hadRole> <{ID}role/partenaire> .")
     r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=said.encode(),
                  headers={"Content-Type": "text/turtle", **bearer(app, "bruno")})
@@ -66,7 +66,7 @@ def test_typing_an_entity_another_graph_described_first_takes_its_conclusions_ba
     typed = (f'<{project}> a <{PIC}Project> ; <http://www.w3.org/2000/01/rdf-schema#label> "Typé par aula"@fr ;'
              ' <http://purl.org/dc/terms/title> "Typé par aula"@fr ;'
              f' <{PROV}startedAtTime> "2027-03-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> ;'
-             f' <{PROV}qualifiedAssociation> <{project}#aula> . <{project}#aula> a <{PROV}Association> ;'
+             f' <{PROV}qualifiedAssociation> <{project}-aula> . <{project}-aula> a <{PROV}Association> ;'
              f' <{PROV}agent> <{AULA}> ; <{PROV}hadRole> <{ID}role/pilote> .')
     r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=typed.encode(),
                  headers={"Content-Type": "text/turtle", **bearer(app, "fanny")})

@@ -60,10 +60,11 @@ def association(graph, project, actor, role="partenaire"):
 def test_replicas_follow_writes_by_deltas_and_match_a_full_snapshot(setup, tmp_path):
     writer, workers = setup
     engine = workers.full
-    graph = writer.names.partner("demo")
+    graph = writer.names.partner("euralens")  # the project's owner: another's role would be a claim, no premise
     project = NamedNode(f"{ID}project/louvre-lens-construction")
     added = Store()
     added.extend(association(graph, project, "aula"))  # a new cooperation: inferences change too
+    added.extend(association(graph, project, "louvre-lens"))  # (the demo's roles on it are the demo's claims)
     writer.write(added, [], ADMIN, source="test")
     label_of = "<http://www.w3.org/2000/01/rdf-schema#label>"
     row = next(iter(writer.store.query(

@@ -87,9 +87,9 @@ def test_the_whole_store_exported_loads_into_a_fresh_directory_with_the_same_gra
         was, now = by_graph(old), by_graph(new)
         assert {g for g in was if NAMES.is_inferred(NamedNode(g))} >= {NAMES.inferred.value}
         assert f"{NAMES.base}graph/private/aula/provenance" in was and NAMES.annotations("aula").value in was
-        restricted = NAMES.restricted_provenance.value
+        restricted, public = NAMES.restricted_provenance.value, NAMES.provenance.value
         for graph in sorted(set(was) | set(now)):
-            if graph != restricted:
+            if graph not in (restricted, public):
                 assert now.get(graph) == was.get(graph), f"{graph}: {len(now.get(graph, ()))} quads, " \
                                                          f"{len(was.get(graph, ()))} in the source"
         # The load is one change more, recorded where changes to several audiences' graphs go.
@@ -98,6 +98,11 @@ def test_the_whole_store_exported_loads_into_a_fresh_directory_with_the_same_gra
         assert len(loads) == 1
         extra = now[restricted] - was.get(restricted, set())
         assert all(q.subject in loads or q.subject.value.startswith(f"{NAMES.base}user/local-") for q in extra), extra
+        # ... and, as it wrote public graphs, its public record (who, when, which graphs: issue 16, 9b).
+        assert was[public] <= now[public]
+        published = now[public] - was[public]
+        assert published and all(q.subject in loads or q.subject.value.startswith(f"{NAMES.base}user/local-")
+                                 for q in published), published
 
         # A change made in the source installation cannot be reverted here: its delta stayed there.
         writer = Writer(new, NAMES, target / "history")

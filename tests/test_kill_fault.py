@@ -241,6 +241,10 @@ def test_acknowledged_writes_survive_sigkill_and_no_process_outlives_the_server(
             with Writers(url, tokens, round_) as writers:
                 time.sleep(chance.uniform(*WRITING))
                 everything = descendants(process.pid)
+                started = time.monotonic() + 60  # a loaded machine starts the engines' copies late
+                while not [p for p in everything if is_engine(p)] and time.monotonic() < started:
+                    time.sleep(0.2)
+                    everything = descendants(process.pid)
                 assert [p for p in everything if is_engine(p)], "no query engine under the service"
                 process.send_signal(signal.SIGKILL)
                 process.wait(10)

@@ -14,7 +14,10 @@ GRAPH = f"{ID}graph/partner/aula"
 REAL = "study/emplois-induits-louvre-lens"
 SPELLINGS = [f"{REAL}#frag", f"{REAL}?x=1", f"{REAL}/", "study/emplois%2Dinduits-louvre-lens",
              "study/aula-s1%2F..%2Femplois-induits-louvre-lens", "study//emplois-induits-louvre-lens",
-             "study/emplois+induits", "study/étude-aula"]
+             "study/emplois+induits", "study/étude-aula", f"{REAL}.html", f"{REAL}.ttl", f"{REAL}.",
+             f"{REAL}.graphs.jsonld"]
+OTHER_SPELLINGS = [f"https://W3ID.ORG/pic-euralens/id/{REAL}", f"https://w3id.org:443/pic-euralens/id/{REAL}",
+                   f"https://w3id.org/pic-euralens//id/{REAL}"]
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +49,12 @@ def test_plain_iris_and_the_platforms_own_spaces_still_pass(app):
     ask = f"ASK {{ <{ID}annotation/demo-1#body-1> ?p ?o }}"  # the demo's annotation parts loaded
     r = app.get("/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200 and r.json()["boolean"] is True, r.text
+
+
+@pytest.mark.parametrize("iri", OTHER_SPELLINGS)
+def test_another_spelling_of_the_base_is_refused(app, iri):
+    """Fourth outside re-test, F7: IRIs equal to the base's under URI normalisation were typed as aula's
+    studies and listed in search under the museum's name."""
+    typed = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/pic-euralens/ontology#Study>"
+    r = post(app, f"<{iri}> {typed} .\n")
+    assert r.status_code == 400 and "another spelling" in r.json()["error"]["message"], r.text

@@ -67,3 +67,17 @@ def test_the_claimants_and_the_owners_members_see_the_owners_labels(app):
     for who in ("alice", "bruno"):
         shown = app.get("/maps/citations.json", headers=bearer(app, who)).json()["nodes"]
         assert not [n for n in shown if "CLAIM" in n["label"] + n["label_en"]], who
+
+
+def test_a_claimed_actor_type_does_not_retype_a_node(app):
+    """Fourth outside re-test, F6: a facilitator curating aula's graph wrote `org:classification
+    actor-type/association` for the museum; the cooperation map then typed the museum as an association,
+    and the actor-type filter let it through."""
+    body = (f"<{ID}actor/louvre-lens> <http://www.w3.org/ns/org#classification> <{ID}actor-type/association> .")
+    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=body.encode(),
+                 headers={"Content-Type": "text/turtle", **bearer(app, "fanny")})
+    assert r.status_code in (201, 204), r.text
+    nodes = {n["id"]: n for n in app.get("/maps/cooperation.json").json()["nodes"]}
+    assert nodes[f"{ID}actor/louvre-lens"]["type"] == f"{ID}actor-type/culture", nodes[f"{ID}actor/louvre-lens"]
+    filtered = app.get("/maps/cooperation.json", params={"actor_type": f"{ID}actor-type/association"}).json()
+    assert f"{ID}actor/louvre-lens" not in {n["id"] for n in filtered["nodes"]}

@@ -36,7 +36,9 @@ EVIDENCE = [f"{PROV}wasAttributedTo", f"{PIC}producedBy", f"{PIC}commissionedBy"
             f"{PIC}expectedYear", f"{PROV}used", f"{PROV}wasDerivedFrom", f"{DCTERMS}subject", f"{DCTERMS}spatial",
             f"{PIC}territoryOfAction", f"{PIC}hasJurisdiction"]
 # What names a node (`nodes.rq`): a label another organisation gives an entity is its claim, as a tie is.
-LABELS = ["http://www.w3.org/2000/01/rdf-schema#label", f"{DCTERMS}title", "http://www.w3.org/2004/02/skos/core#prefLabel"]
+# What a node shows: its names and its actor type (a claimed type put the museum among "associations").
+LABELS = ["http://www.w3.org/2000/01/rdf-schema#label", f"{DCTERMS}title", "http://www.w3.org/2004/02/skos/core#prefLabel",
+          "http://www.w3.org/ns/org#classification"]
 FIRST_YEAR = 2010  # the time axis starts before the museum opened (2012)
 
 
