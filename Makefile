@@ -26,13 +26,13 @@ chromium:
 serve: setup
 	$(BIN)/pic serve
 
-# Three workers on the machine's two cores (most tests wait on a server, a browser or an engine, so a
-# third worker fills the waits), each test file on one worker: a file's module fixtures (servers, stores) are
-# built once. Files go out in collection order, the slow ones first (tests/conftest.py), so that no worker
-# runs a minutes-long file alone at the end.
+# Two workers (the machine's two cores; a third made the run no shorter: 1118 s against about 1200 s, the
+# machine being busy), each test file on one worker: a file's module fixtures (servers, stores) are built
+# once. Files go out in collection order, the slow ones first (tests/conftest.py), so that no worker runs a
+# minutes-long file alone at the end.
 test: setup chromium
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 3 --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: setup
 	$(BIN)/ruff check .
