@@ -31,7 +31,7 @@ from pic.graph.names import PROVENANCE_PATH, Names
 from pic.graph.query_jobs import Job
 from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import sparql_prefixes
-from pic.service.entity_sections import owner_labels
+from pic.service.entity_sections import owner_labels, selecting
 
 KINDS = {  # class → kind, most specific first
     "http://www.w3.org/ns/org#OrganizationalUnit": "group",
@@ -177,10 +177,8 @@ def pointing(view, iri: str, lang: str, names: Names, org: str | None,
     predicates = sorted({r["p"].value for r in rows})
     claimed = set()
     if subjects:
-        def select(text: str) -> list[tuple]:
-            return [tuple(None if v is None else v.value for v in r) for r in solutions(view, text)]
-        claimed = {(s.value, p.value) for s, p, o in claiming.claimed(select, names, predicates, org, subjects)
-                   if o == NamedNode(iri)}
+        claimed = {(s.value, p.value) for s, p, o in claiming.claimed(selecting(view, solutions), names, predicates,
+                                                                       org, subjects) if o == NamedNode(iri)}
     of_object = speaks_of_object(view, predicates)
     facts, said = [], {}
     for r in rows:

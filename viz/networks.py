@@ -151,7 +151,10 @@ def build(store, kind: str, filters: Filters, dataset: list[str] | None = None,
 def fetch(store, kind: str, filters: Filters, dataset: list[str] | None = None,
           period: tuple[int | None, int | None] | None = None, claimed: list | None = None
           ) -> tuple[list[tuple], dict[str, dict]]:
-    """The ties and the node descriptions, queried at once (two cores: the engine answers both)."""
+    """The ties and the node descriptions, queried at once (two cores: the engine answers both), leaving
+    out the same claims (asked once here when not given)."""
+    if claimed is None:
+        claimed = claimed_statements(store, dataset)
     with ThreadPoolExecutor(max_workers=1) as pool:
         described = pool.submit(nodes, store, dataset, None, claimed)
         rows = ties(store, kind, filters, dataset, period, claimed)
