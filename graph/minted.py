@@ -4,7 +4,7 @@ re-test #3, findings 1 and 2): nobody else may take them first.
 The forms and the spreadsheet import mint some IRIs from a pattern (`spreadsheet_import.subject_of`,
 `cell`): an observation `observation/{dataset}/{code}/{year}` from its series, a membership
 `membership/{member}--{organisation}` from its two actors, a project's role node
-`association/{project}-{actor}` from its project. Typed first by another organisation (any class, in its
+`association/{project}--{actor}` from its project. Typed first by another organisation (any class, in its
 own public graph) such an IRI was that organisation's, and the real owner's form answered 409 or 403 for
 good. So a minted IRI belongs to its parent's owner: an observation to its series' owner, a role node to
 its project's owner, a membership to the owner of either actor (the form lets either party state it,
@@ -12,9 +12,12 @@ its project's owner, a membership to the owner of either actor (the form lets ei
 (`refuse_squats`: 403 naming the parent and its owner), and when reading whose one is, a describer that
 owns none of its parents counts only if no parent's owner describes it (`ownership.owners`).
 
-A role node's IRI is ambiguous — `association/a-b-c` is project `a-b`'s node for actor `c`, or project
-`a`'s for actor `b-c` —: its parents are the projects its name could come from that link to it
-(`prov:qualifiedAssociation`, in the write or in the graphs), or all of them when none does yet.
+A role node the forms mint now is `association/{project}--{actor}`: a key has no `--`
+(`spreadsheet_import.SLUG`), so its project is what comes before the first `--`. An older one,
+`association/{project}-{actor}`, is ambiguous — `a-b-c` is project `a-b`'s node for actor `c`, or project
+`a`'s for actor `b-c` —: it is its longest owned project's. Before, it was the project that linked to it,
+and a partner owning project `chaine` took `association/chaine-des-parcs-louvre-lens` by linking to it
+(fourth outside re-test, F4): `chaine-des-parcs`'s owner then got 403 for its own participant.
 
 `actor/{org}` of an organisation of the platform (one with users or graphs) is that organisation's own:
 a partner of another organisation may not describe it (`refuse_others_actor`), even before anything
@@ -44,18 +47,21 @@ def parents(names: Names, subject: NamedNode) -> list[NamedNode]:
         member, _, organisation = rest.partition("--")
         return [NamedNode(f"{names.base}actor/{a}") for a in (member, organisation) if a and "/" not in a]
     if kind == "association" and "/" not in rest:
+        if "--" in rest:
+            return [NamedNode(f"{names.base}project/{rest.partition('--')[0]}")] if not rest.startswith("-") else []
         return [NamedNode(f"{names.base}project/{rest[:i]}") for i, c in enumerate(rest) if c == "-" and i]
     return []
 
 
-def parent_owners(names: Names, subjects, known: dict[NamedNode, set[str]],
-                  candidates: dict[NamedNode, list[NamedNode]] | None = None) -> dict[NamedNode, dict]:
+def parent_owners(names: Names, subjects, known: dict[NamedNode, set[str]]) -> dict[NamedNode, dict]:
     """{minted subject: {parent: its owners}} for the parents someone owns (`known`: owners of the
-    parents, as the writer or reader sees them; `candidates`: each subject's parents, when narrowed)."""
+    parents, as the writer or reader sees them). A role node has one: its longest owned project."""
     found = {}
     for subject in subjects:
-        among = candidates[subject] if candidates and subject in candidates else parents(names, subject)
-        owned = {p: known[p] for p in among if known.get(p)}
+        owned = {p: known[p] for p in parents(names, subject) if known.get(p)}
+        if owned and f"{names.base}association/" in subject.value:
+            longest = max(owned, key=lambda p: len(p.value))
+            owned = {longest: owned[longest]}
         if owned:
             found[subject] = owned
     return found

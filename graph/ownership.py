@@ -64,7 +64,6 @@ SELECT ?g (MIN(?t) AS ?first) WHERE {
 # The graphs that describe each subject, and whether they state its type.
 DESCRIBED = f"""SELECT DISTINCT ?s ?g ?typed WHERE {{ GRAPH ?g {{ ?s ?p ?o }} BIND (?p = {RDF_TYPE} AS ?typed) }}"""
 BATCH = 500
-LINKED_ROLES = f"SELECT ?p ?n WHERE {{ ?p {joining.PROV_QUALIFIED} ?n }}"  # the projects linking to role nodes
 
 
 def speaker(names: Names, graph: NamedNode) -> str | None:
@@ -195,28 +194,12 @@ def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[Na
     return {s: o for s, o in result.items() if o}
 
 
-def minted_parents(store, names: Names, user: User, subjects: set[NamedNode], added=()) -> dict[NamedNode, dict]:
-    """{minted subject: {parent: its owners}}, as `user` sees them (`minted.parent_owners`). A role node's
-    parents are the projects its name could come from that link to it (`prov:qualifiedAssociation`, in
-    the graphs `user` reads or in the write's `added` statements), or all of them when none does."""
-    candidates = {s: minted.parents(names, s) for s in subjects}
-    nodes = sorted((s for s, found in candidates.items() if len(found) > 1 and "/association/" in s.value), key=str)
-    linking: dict[NamedNode, set] = {}
-    for q in added:
-        if q.predicate == joining.PROV_QUALIFIED and q.object in candidates:
-            linking.setdefault(q.object, set()).add(q.subject)
-    if nodes:
-        text = bind_rows(LINKED_ROLES, [Variable("n")], [[n] for n in nodes])
-        for row in seen_by(store, user, names).query(text):
-            linking.setdefault(row["n"], set()).add(row["p"])
-    for s, found in candidates.items():
-        linked = [p for p in found if p in linking.get(s, ())]
-        candidates[s] = linked or found
-    asked = {p for found in candidates.values() for p in found}
+def minted_parents(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[NamedNode, dict]:
+    """{minted subject: {parent: its owners}}, as `user` sees them (`minted.parent_owners`)."""
+    asked = {p for s in subjects for p in minted.parents(names, s)}
     if not asked:
         return {}
-    known = owners(store, names, user, asked)
-    return minted.parent_owners(names, subjects, known, candidates)
+    return minted.parent_owners(names, subjects, owners(store, names, user, asked))
 
 
 def is_document_description(quad: Quad, names: Names) -> bool:
@@ -248,7 +231,7 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
     subjects = {q.subject: org for q, org in reversed(checked) if isinstance(q.subject, NamedNode)}
     targets = {q.object for q, _ in checked if q.predicate in joining.LINKS and isinstance(q.object, NamedNode)}
     minted.refuse_others_actor(names, subjects, minted.organisations(store, names) | (organisations or set()))
-    minted.refuse_squats(subjects, minted_parents(store, names, user, set(subjects), new))
+    minted.refuse_squats(subjects, minted_parents(store, names, user, set(subjects)))
     known = owners(store, names, user, set(subjects) | targets)
     for subject in sorted(subjects, key=lambda n: n.value):
         org, theirs = subjects[subject], known.get(subject)

@@ -25,7 +25,7 @@ NS = {"pic": "https://w3id.org/pic-euralens/ontology#", "rdfs": "http://www.w3.o
       "dcterms": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/", "org": "http://www.w3.org/ns/org#",
       "prov": "http://www.w3.org/ns/prov#", "qb": "http://purl.org/linked-data/cube#",
       "xsd": "http://www.w3.org/2001/XMLSchema#"}
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+SLUG = re.compile(r"^(?!.*--)[a-z0-9][a-z0-9-]{0,79}$")  # no `--`: it parts a minted IRI (`minted.py`)
 TERRITORY = re.compile(r"^(commune|epci|departement|region|arrondissement|project)/[a-z0-9-]{1,60}$")
 
 
@@ -270,7 +270,7 @@ def cell(c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str,
             if not (SLUG.match(actor) and SLUG.match(role)):
                 yield f"{part!r}: write actor:role, e.g. euralens:pilote", []
                 continue
-            association = NamedNode(f"{subject.value.replace('/project/', '/association/')}-{actor}")
+            association = NamedNode(f"{subject.value.replace('/project/', '/association/')}--{actor}")
             for iri in (base + "actor/" + actor, base + "role/" + role):
                 references.setdefault(iri, []).append((number, c.name))
             yield None, [Quad(subject, term("prov:qualifiedAssociation"), association, graph),

@@ -17,7 +17,7 @@ ASSOCIATION = f"{ID}association/cd62-p-universite-artois"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    users = [*PARTNERS, ("dora", "partner", "demo")]
+    users = [*PARTNERS, ("dora", "partner", "demo"), ("erwan", "partner", "euralens")]
     with app_client(tmp_path_factory.mktemp("minted") / "data", users=users, admin_token="admin-token") as c:
         r = c.post("/api/contribute/actor", headers=bearer(c, "bruno"), json={
             "id": "cd62", "name_fr": "Conseil départemental", "type": "collectivite"})
@@ -77,3 +77,33 @@ def test_a_squat_already_in_the_store_blocks_no_owner(app):
                       "value": "557"})
     assert r.status_code == 200, r.text
     assert squat(app, observation, "alice").status_code == 403
+
+
+def test_a_shorter_projects_owner_may_not_take_a_longer_projects_role_node(app):
+    """Fourth outside re-test, F4: a role node's name was `{project}-{actor}`, so aula, owning project
+    `chaine`, took `association/chaine-des-parcs-louvre-lens` by linking its own project to it, and
+    euralens's form then answered 403 "belongs to aula" to its own project's participant. A role node is its
+    longest owned project's, and the forms mint `{project}--{actor}` now."""
+    alice = bearer(app, "alice")
+    r = app.post("/api/contribute/project", headers=alice, json={
+        "id": "chaine", "title_fr": "Chaîne d'aula", "start": "2026-01-15", "participants": "aula:pilote"})
+    assert r.status_code == 201, r.text
+    node = f"{ID}association/chaine-des-parcs-louvre-lens"
+    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, headers={
+        "Content-Type": "text/turtle", **alice}, content=(
+        f"<{ID}project/chaine> <http://www.w3.org/ns/prov#qualifiedAssociation> <{node}> .\n"
+        f"<{node}> a <http://www.w3.org/ns/prov#Association> ; <http://www.w3.org/ns/prov#agent> "
+        f"<{ID}actor/louvre-lens> ; <http://www.w3.org/ns/prov#hadRole> <{ID}role/pilote> .").encode())
+    assert r.status_code == 403, r.text
+    message = r.json()["error"]["message"]
+    assert f"{ID}project/chaine-des-parcs belongs to euralens" in message, message
+    erwan = bearer(app, "erwan")
+    current = app.get("/api/contribute/project/chaine-des-parcs", headers=erwan)
+    assert current.status_code == 200, current.text
+    values = current.json()["fields"]
+    participants = ";".join(filter(None, [values.get("participants", ""), "louvre-lens:pilote"]))
+    r = app.put("/api/contribute/project/chaine-des-parcs", headers=erwan, json={
+        **{k: v for k, v in values.items() if v and k != "id"}, "participants": participants})
+    assert r.status_code == 200, r.text
+    page = app.get("/id/project/chaine-des-parcs.ttl").text
+    assert "association/chaine-des-parcs--louvre-lens" in page, page
