@@ -19,11 +19,13 @@ from pic.graph.access import EMBARGO, NotAllowed, User, may_write
 from pic.graph.documents import DISTRIBUTION, forget_files, going_with
 from pic.graph.names import Names
 from pic.graph.ownership import is_document_description, minted_parents, own_actor
-from pic.graph.spreadsheet_import import KINDS, Plan, plan, shape_problems, term
+from pic.graph.spreadsheet_import import FINISHED, KINDS, RDF_TYPE, Plan, plan, shape_problems, term
 from pic.graph.store import bind
 from pic.graph.visible import seen_by
 from pic.graph.write_path import ValidationFailed, WriteResult
 
+LABEL, TITLE = term("rdfs:label"), term("dcterms:title")
+AGENT, HAD_ROLE = NamedNode("http://www.w3.org/ns/prov#agent"), NamedNode("http://www.w3.org/ns/prov#hadRole")
 SINGULAR = {"actor": "actors", "project": "projects", "study": "studies", "membership": "memberships",
             "observation": "observations"}
 OWNED = """SELECT ?g ?s ?p ?o WHERE {
@@ -150,8 +152,12 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
             raise Problems(409, [("id", f"{subject.value} already exists: edit it instead")])
     elif subject != subject_iri(names, kind, key):
         raise Problems(422, [(None, "these fields name another entity than the one being edited")])
-    # what the documents API wrote (the study's documents) is not the form's: it stays
-    removed = [q for q in mine(current, user, names) if not is_document_description(q, names)]
+    # the form replaces what its fields say; the rest (what the documents API wrote, an English abstract
+    # the form had no field for, `pic:illustrative`, other types) stays
+    yours = mine(current, user, names)
+    context = [*yours, *result.staged]
+    removed = [q for q in yours if managed(q, SINGULAR[kind], subject, names, context)]
+    removed = keep_role_nodes(result.staged, removed, subject)
     unchanged = [q for q in removed if q in result.staged]
     for q in unchanged:  # the history records what changed, not what was written again
         result.staged.remove(q)
@@ -177,6 +183,51 @@ def delete(writer, kind: str, key: str, user: User, documents: Path | None = Non
         if documents is not None:
             forget_files(writer.store, documents, removed)
     return result
+
+
+def managed(quad: Quad, kind: str, subject: NamedNode, names: Names, context: list[Quad]) -> bool:
+    """Whether a form of `kind` states this statement of its entity: one of its fields (in the field's
+    language), what it adds to them (`FINISHED`), its class, or a role node of its participants. Opening
+    a form and saving it unchanged dropped every other statement (fourth outside re-test, F9: a study's
+    English abstract, `pic:illustrative`). `context`: the entity's statements, before and as written."""
+    if is_document_description(quad, names):
+        return False
+    if quad.subject != subject:  # a project's role node (`OWNED`)
+        return True
+    spec = KINDS[kind]
+    if quad.predicate == RDF_TYPE:
+        return quad.object in {term(c) for c in spec["classes"]}
+    if quad.predicate in {term(p) for p in FINISHED.get(kind, [])}:
+        return True
+    if quad.predicate == LABEL and kind in ("projects", "studies"):  # a title's label, in a title's language
+        return any(q.predicate == TITLE and q.object.language == quad.object.language for q in context)
+    for c in spec["columns"]:
+        predicate = term("prov:qualifiedAssociation") if c.check == "participants" else (
+            term(c.predicate) if c.predicate else None)
+        if quad.predicate == predicate and (c.lang is None or getattr(quad.object, "language", None) == c.lang):
+            return True
+    return False
+
+
+def keep_role_nodes(staged: Store, removed: list[Quad], subject: NamedNode) -> list[Quad]:
+    """A participant the form states again keeps its role node, with all it says (an older IRI, its
+    `pic:illustrative`): `removed` without it, and `staged` without the new one the form minted."""
+    def roles(quads) -> dict[NamedNode, tuple]:
+        found: dict[NamedNode, dict] = {}
+        for q in quads:
+            if q.subject != subject and q.predicate in (AGENT, HAD_ROLE):
+                found.setdefault(q.subject, {})[q.predicate] = q.object
+        return {node: (said.get(AGENT), said.get(HAD_ROLE)) for node, said in found.items()}
+
+    old = {pair: node for node, pair in roles(removed).items()}
+    for node, pair in roles(list(staged)).items():
+        kept = old.get(pair)
+        if kept is None or kept == node:
+            continue
+        for q in [q for q in staged if node in (q.subject, q.object)]:
+            staged.remove(q)
+        removed = [q for q in removed if kept not in (q.subject, q.object)]
+    return removed
 
 
 def mine(current: dict[NamedNode, list[Quad]], user: User, names: Names) -> list[Quad]:

@@ -70,6 +70,7 @@ KINDS: dict[str, dict] = {
         Column("title_fr", "text", True, "dcterms:title", "fr"),
         Column("title_en", "text", False, "dcterms:title", "en"),
         Column("abstract_fr", "text", False, "dcterms:abstract", "fr"),
+        Column("abstract_en", "text", False, "dcterms:abstract", "en"),
         Column("status", "ref", True, "pic:studyStatus", target="study-status/",
                description="planned, ongoing, completed, published"),
         Column("year", "year", False, "dcterms:issued"),
@@ -199,6 +200,10 @@ def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store, m
                 result.problems.append(Problem(number, column, f"the graph does not know {iri}"))
     result.staged = staged
     return result
+
+
+FINISHED = {"actors": ["foaf:name"], "studies": ["pic:expectedYear"]}
+"""What `finish_row` writes of an entity beyond its cells (and a label in each title's language)."""
 
 
 def finish_row(kind: str, row: dict, subject: NamedNode, graph: NamedNode, staged: Store) -> None:

@@ -49,8 +49,10 @@ def problems_body(e: contributions.Problems) -> JSONResponse:
 
 
 def organisation(user: User, asked: str | None) -> str | None:
-    """Partners write for their organisation; facilitators and admins say which (or keep the owner's)."""
-    return asked if asked and user.role in ("admin", "facilitator") else user.org
+    """Partners write for their organisation; facilitators and admins say which, or keep the owner's
+    (None: `contributions.save` keeps an edited entity in its graph; before, a facilitator's edit moved
+    the demo's study into the facilitator's own organisation's graph)."""
+    return (asked or None) if user.role in ("admin", "facilitator") else user.org
 
 
 async def save(request: Request, user: User, kind: str, values: dict, key: str | None):

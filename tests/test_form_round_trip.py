@@ -1,0 +1,55 @@
+"""Opening an entity's edit form and saving it unchanged changes nothing (issue 16, fourth outside
+re-test, F9): the study form's GET → PUT dropped the English abstract and `pic:illustrative`, which it has
+no field for. A form replaces what its fields say, and keeps every other statement of the entity."""
+
+import pytest
+
+from tests.conftest import PARTNERS, app_client, bearer
+
+ID = "https://w3id.org/pic-euralens/id/"
+EDITED = [("actor", "collectif-cite-9"), ("study", "frequentation-habitants-louvre-lens"),
+          ("project", "emploi-jeunes-culture"), ("membership", "aula--plateforme-intelligence-collective"),
+          ("observation", "emplois-culture-tourisme/200072460/2010")]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with app_client(tmp_path_factory.mktemp("round-trip") / "data",
+                    users=[*PARTNERS, ("dora", "partner", "demo")]) as c:
+        yield c
+
+
+def described(app, iri: str) -> set[str]:
+    """Every statement about the entity and its role nodes, in every graph."""
+    quads = list(app.app.state.writer.store.quads())
+    nodes = {iri} | {q.object.value for q in quads if q.subject.value == iri
+                     and q.object.value.startswith(f"{ID}association/")}
+    return {str(q) for q in quads if q.subject.value in nodes}
+
+
+@pytest.mark.parametrize(("kind", "key"), EDITED)
+def test_saving_the_form_unchanged_keeps_every_statement(app, kind, key):
+    """As a facilitator (the demo's entities name other organisations: its partner may not save all of them)."""
+    dora, iri = bearer(app, "fanny"), f"{ID}{kind}/{key}"
+    before = described(app, iri)
+    form = app.get(f"/api/contribute/{kind}/{key}", headers=dora)
+    assert form.status_code == 200, form.text
+    values = {k: v for k, v in form.json()["fields"].items() if v and k != "id"}
+    r = app.put(f"/api/contribute/{kind}/{key}", headers=dora, json=values)
+    assert r.status_code == 200, r.text
+    after = described(app, iri)
+    assert before == after, {"lost": sorted(before - after), "added": sorted(after - before)}
+
+
+def test_the_study_form_has_an_english_abstract(app):
+    dora, iri = bearer(app, "dora"), f"{ID}study/frequentation-habitants-louvre-lens"
+    values = app.get("/api/contribute/study/frequentation-habitants-louvre-lens", headers=dora).json()["fields"]
+    assert values.get("abstract_en"), values
+    before = described(app, iri)
+    r = app.put("/api/contribute/study/frequentation-habitants-louvre-lens", headers=dora, json={
+        **{k: v for k, v in values.items() if v and k != "id"}, "abstract_en": "Residents' visits, revised."})
+    assert r.status_code == 200, r.text
+    after = described(app, iri)
+    assert [q for q in before - after if "/abstract>" in q and q.count('"@en ') == 1] == sorted(before - after)
+    assert [q for q in after - before] == [
+        f'<{iri}> <http://purl.org/dc/terms/abstract> "Residents\' visits, revised."@en <{ID}graph/partner/demo>']
