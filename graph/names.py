@@ -31,6 +31,10 @@ class Names:
     """The IRIs of one deployment, derived from its base IRI."""
 
     base: str = DEFAULT_BASE
+    curators: frozenset[str] = frozenset({"euralens"})
+    """The organisations whose graphs hold the PIC's own curated descriptions (its facilitators': the demo
+    describes the actors in `partner/euralens`). An organisation's own actor is its own once it describes
+    it, and theirs (`ownership.owners_from`)."""
 
     def graph(self, path: str) -> NamedNode:
         return NamedNode(f"{self.base}graph/{path}")

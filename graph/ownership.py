@@ -84,13 +84,18 @@ def owners_from(described: list[tuple[NamedNode, bool]], names: Names, subject: 
     them owns it is `first_typed`'s to say, for a reader of organisation `reader` (None: of none); the
     other's statements are then its claims. `actor/{org}` is also organisation `org`'s own: the platform
     may have described it first, and an organisation describes itself; another partner may not describe
-    it (`minted.refuse_others_actor`)."""
+    it (`minted.refuse_others_actor`). Once `org` describes it, it is `org`'s and the PIC's curators'
+    (`Names.curators`) alone: what a partner wrote of it before `org` joined, or before the rule, is that
+    partner's claim."""
+    itself = own_actor(names, subject)
+    speakers = {speaker(names, g) for g, _ in described} - {None}
+    if itself in speakers:  # it describes itself: what others wrote before is theirs (re-test 4, F5)
+        return {itself} | (speakers & ({PLATFORM} | names.curators))
     typing = {g for g, t in described if t and speaker(names, g)}
     typed = {speaker(names, g) for g in typing}
     if len(typed) > 1:
         typed = first_typed(typing, names, subject, earliest, reader)
-    found = typed or {speaker(names, g) for g, _ in described} - {None}
-    itself = own_actor(names, subject)
+    found = typed or speakers
     return found | {itself} if found and itself else found
 
 

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     """Remote backend: the Graph Store Protocol endpoint used for large writes."""
     union_default_graph: bool = True
     """The SPARQL default graph is the union of the graphs the user may read."""
+    curators: str = "euralens"
+    """The organisations (comma-separated) whose graphs hold the PIC's curated descriptions, beside an
+    organisation's own (`Names.curators`)."""
     demo: bool = True
     """Load the demo data on first start when the store is empty."""
     admin_token: str | None = None
@@ -129,7 +132,7 @@ class Settings(BaseSettings):
 
     @property
     def names(self) -> Names:
-        return Names(self.base_iri)
+        return Names(self.base_iri, frozenset(o.strip() for o in self.curators.split(",") if o.strip()))
 
     @property
     def hosts(self) -> list[str]:

@@ -63,3 +63,10 @@ def test_an_older_description_by_another_organisation_blocks_no_form(app):
     r = app.put("/api/contribute/actor/nord", headers=bearer(app, "nina"), json={**fields, "name_en": "North"})
     assert r.status_code == 200, r.text
     assert post(app, "partner/aula", "nord", "alice").status_code == 403
+    # and once nord describes itself, what aula wrote of it before is aula's claim, not nord's fact
+    # (fourth outside re-test, F5: the older description stayed a fact beside nord's own)
+    page = app.get("/id/actor/nord?format=json").json()
+    assert {c["by"] for c in page["claims"] if "FAKE NORD" in str(c)} == {"aula"}, page["claims"]
+    assert "FAKE NORD" not in str({k: v for k, v in page.items() if k != "claims"})
+    hit = app.get("/api/search", params={"q": "FAKE NORD"}).json()["hits"][0]
+    assert (hit["title"], hit["according_to"]) == ("Organisation Nord", "aula"), hit

@@ -100,7 +100,8 @@ def test_the_xlsx_template_round_trips(client):
     r = upload(client, "observations", out.getvalue(), name="obs.xlsx")
     assert r.status_code == 200, r.json()
     assert "9.4" in client.get("/id/observation/chomage-aula/246200364/2026.nt").text
-    assert client.get("/import/templates/studies.csv").text.startswith("id,title_fr,title_en,abstract_fr,abstract_en,status")
+    header = client.get("/import/templates/studies.csv").text
+    assert header.startswith("id,title_fr,title_en,abstract_fr,abstract_en,status")
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_a_clear_400(client):
