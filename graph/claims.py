@@ -77,6 +77,16 @@ def claimed(select, names: Names, predicates: list[str], org: str | None = None,
     return claims
 
 
+def owners_of(select, names: Names, subjects: list[str], org: str | None = None) -> dict[str, set[str]]:
+    """{subject: its owners} from what `select` reads (as `claimed`'s), to a reader of `org`."""
+    described: dict[str, list] = {}
+    for s, g, typed in _each(select, ownership.DESCRIBED, sorted(set(subjects))):
+        described.setdefault(s, []).append((NamedNode(g), typed == "true"))
+    earliest = ownership.earliest_typing(select)
+    return {s: ownership.owners_from(pairs, names, NamedNode(s), earliest, reader=org)
+            for s, pairs in described.items()}
+
+
 def _each(select, text: str, subjects: list[str] | None) -> list[tuple]:
     """The rows of `text` for every subject (None), or for `subjects` bound as ?s, a batch at a time."""
     if subjects is None:

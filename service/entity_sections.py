@@ -18,7 +18,7 @@ import re
 
 from pyoxigraph import NamedNode, Variable
 
-from pic.graph import claims
+from pic.graph import claims, ownership
 from pic.graph.names import Names
 from pic.graph.store import bind_rows
 from pic.ontology.namespaces import PIC, sparql_prefixes
@@ -47,7 +47,7 @@ def minus(terms: str) -> str:
 
 SECTIONS: dict[str, list[dict]] = {
     "actor": [
-        {"id": "projects", "fr": "Projets et rôles", "en": "Projects and roles",
+        {"id": "projects", "fr": "Projets et rôles", "en": "Projects and roles", "speaker": "project",
          "columns": ["project", "role", "start"], "query": P + f"""SELECT DISTINCT ?project ?role ?start ?a WHERE {{
             ?project prov:qualifiedAssociation ?a . ?a prov:agent ?this ; prov:hadRole ?role .
             BIND (prov:qualifiedAssociation AS ?takesPart) BIND (prov:agent AS ?agent) BIND (?this AS ?actor)
@@ -58,6 +58,7 @@ SECTIONS: dict[str, list[dict]] = {
          }} ORDER BY DESC(?start) LIMIT 300""",
          "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}hadRole", *DATES]},
         {"id": "studies", "fr": "Études réalisées ou commandées", "en": "Studies produced or commissioned",
+         "speaker": "study",
          "columns": ["study", "relation", "status", "year"], "query": P + f"""
          SELECT DISTINCT ?study ?relation ?status ?year WHERE {{
             VALUES ?relation {{ pic:producedBy pic:commissionedBy }} ?study ?relation ?this .
@@ -67,6 +68,7 @@ SECTIONS: dict[str, list[dict]] = {
          }} ORDER BY DESC(?year) LIMIT 300""",
          "claims": [f"{PIC}producedBy", f"{PIC}commissionedBy", f"{PIC}studyStatus", *DATES]},
         {"id": "studies-used", "fr": "Études utilisées dans ses projets", "en": "Studies used in its projects",
+         "speaker": "project",
          "columns": ["study", "project", "year"], "query": P + f"""SELECT DISTINCT ?study ?project ?year ?a WHERE {{
             ?project prov:qualifiedAssociation ?a ; prov:used ?study . ?a prov:agent ?this .
             BIND (prov:qualifiedAssociation AS ?takesPart) BIND (prov:agent AS ?agent) BIND (?this AS ?actor)
@@ -76,13 +78,14 @@ SECTIONS: dict[str, list[dict]] = {
          }} ORDER BY DESC(?year) LIMIT 300""",
          "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}used", *DATES]},
         {"id": "memberships", "fr": "Adhésions", "en": "Memberships", "columns": ["organisation", "role"],
+         "speaker": "m",
          "query": P + f"""SELECT DISTINCT ?organisation ?role ?m WHERE {{
             ?m org:member ?this ; org:organization ?organisation .
             BIND (org:member AS ?memberOf) BIND (org:organization AS ?in) BIND (?this AS ?member)
             {minus("?m ?memberOf ?member")} {minus("?m ?in ?organisation")}
             OPTIONAL {{ ?m org:role ?role BIND (org:role AS ?as) {minus("?m ?as ?role")} }} }}""",
          "claims": MEMBERSHIP},
-        {"id": "members", "fr": "Membres", "en": "Members", "columns": ["member", "role"],
+        {"id": "members", "fr": "Membres", "en": "Members", "speaker": "m", "columns": ["member", "role"],
          "query": P + f"""SELECT DISTINCT ?member ?role ?m WHERE {{
             ?m org:organization ?this ; org:member ?member .
             BIND (org:member AS ?memberOf) BIND (org:organization AS ?in) BIND (?this AS ?organisation)
@@ -106,6 +109,7 @@ SECTIONS: dict[str, list[dict]] = {
             {minus("?project ?uses ?study")} {OWN_YEAR} }} ORDER BY DESC(?year)""",
          "claims": [f"{PROV}used", *DATES]},
         {"id": "studies-produced", "fr": "Études produites", "en": "Studies produced", "columns": ["study", "year"],
+         "speaker": "study",
          "query": P + f"""SELECT DISTINCT ?study ?year WHERE {{
             ?study prov:wasGeneratedBy ?this . BIND (?this AS ?project) BIND (prov:wasGeneratedBy AS ?made)
             {minus("?study ?made ?project")} {OWN_YEAR} }} ORDER BY DESC(?year)""",
@@ -129,12 +133,14 @@ SECTIONS: dict[str, list[dict]] = {
             {minus("?later ?from ?study")} {OWN_YEAR} }} ORDER BY DESC(?year)""",
          "claims": [f"{PROV}wasDerivedFrom", *DATES]},
         {"id": "built-on-by", "fr": "Études qui s'appuient sur elle", "en": "Studies that build on it",
+         "speaker": "study",
          "columns": ["study", "year"],
          "query": P + f"""SELECT DISTINCT ?study ?year WHERE {{
             ?study prov:wasDerivedFrom ?this . BIND (?this AS ?earlier) BIND (prov:wasDerivedFrom AS ?from)
             {minus("?study ?from ?earlier")} {OWN_YEAR} }} ORDER BY DESC(?year) LIMIT 300""",
          "claims": [f"{PROV}wasDerivedFrom", *DATES]},
         {"id": "informs", "fr": "Projets et questions qu'elle éclaire", "en": "Projects and questions it informs",
+         "speaker": "target",
          "columns": ["target"], "query": P + f"""SELECT DISTINCT ?target WHERE {{
             {{ ?target prov:used ?this BIND (prov:used AS ?informed) }}
             UNION {{ ?target pic:informedByStudy ?this BIND (pic:informedByStudy AS ?informed) }}
@@ -194,11 +200,13 @@ def sections(view, kind: str, iri: str, lang: str, solutions, names: Names | Non
              org: str | None = None) -> list[dict]:
     """The kind's sections that have rows, each {id, title, columns, rows: [[{iri?, text}]]}; `org`, the
     reader's organisation, is whose an entity two organisations type is to them (`ownership.owners_from`)."""
-    out = []
+    found = []
     for spec in SECTIONS.get(kind, []):
         rows = without_claims(view, about(spec["query"], iri), spec.get("claims"), iri, solutions, names, org)
-        if spec.get("latest"):
-            rows = latest(rows, spec["latest"])
+        found.append((spec, latest(rows, spec["latest"]) if spec.get("latest") else rows))
+    speakers = spoken_by(view, iri, found, solutions, names, org)
+    out = []
+    for spec, rows in found:
         given = givers(view, rows, names) if spec.get("given_by") else {}
         table = []
         for r in rows:
@@ -214,6 +222,9 @@ def sections(view, kind: str, iri: str, lang: str, solutions, names: Names | Non
                 if c == spec.get("given_by") and given.get(r["observation"].value):
                     who = given[r["observation"].value]
                     cells[-1].update(given_by=who, note=f"{report.TEXT[lang]['given_by']} {who}")
+            said = spec.get("speaker") and r[spec["speaker"]] is not None and speakers.get(r[spec["speaker"]].value)
+            if said and cells[0].get("iri"):
+                cells[0]["said_by"] = said
             if cells not in table:  # rows that differ only by a node the section does not show
                 table.append(cells)
         if table:
@@ -221,6 +232,23 @@ def sections(view, kind: str, iri: str, lang: str, solutions, names: Names | Non
                         "rows": table})
     label_cells(view, out, lang, solutions, names, org)
     return out
+
+
+def spoken_by(view, iri: str, found: list, solutions, names: Names | None, org: str | None) -> dict[str, list]:
+    """{entity whose statement makes a row: its owners} where they are not the page entity's: a row of
+    what points here (`speaker`) is its speaker's word — aula's study "produced by" the museum is listed
+    on the museum's page as aula's (fourth outside re-test, F8). The platform's entities (territories,
+    themes) list what points at them unattributed: where one works is one's own business."""
+    nodes = sorted({r[spec["speaker"]].value for spec, rows in found if spec.get("speaker") for r in rows
+                    if isinstance(r[spec["speaker"]], NamedNode)})
+    if not nodes:
+        return {}
+    owners = claims.owners_of(selecting(view, solutions), names or Names(), [iri, *nodes], org)
+    page = owners.get(iri, set()) - {ownership.PLATFORM}
+    if not page:
+        return {}
+    spoken = {n: sorted(owners.get(n, set()) - {ownership.PLATFORM}) for n in nodes}
+    return {n: who for n, who in spoken.items() if who and not set(who) & page}
 
 
 def without_claims(view, text: str, predicates: list[str] | None, iri: str, solutions, names: Names | None,

@@ -194,7 +194,9 @@ def twin(data: dict, link, sections: list[dict]) -> dict:
                                 for c in data["incoming_claims"]],
             "sections": [{"id": s["id"], "title": s["title"], "rows": [
                 {**{c: ({"iri": cell["iri"], "label": cell["text"], "page": link(cell["iri"]),
-                         "annotations": cell.get("annotations", 0)} if cell.get("iri") else cell["text"])
+                         "annotations": cell.get("annotations", 0),
+                         **({"said_by": cell["said_by"]} if cell.get("said_by") else {})}
+                        if cell.get("iri") else cell["text"])
                     for c, cell in zip(s["columns"], row, strict=True)},
                  **{f"{c}_given_by": cell["given_by"] for c, cell in zip(s["columns"], row, strict=True)
                     if cell.get("given_by")}}
