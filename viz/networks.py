@@ -22,7 +22,7 @@ from operator import itemgetter
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Variable
 
-from pic.graph import claims
+from pic.graph import claims, ownership
 from pic.graph.names import Names
 from pic.graph.store import bind, bind_rows
 from pic.ontology.namespaces import IGEO, PIC, sparql_prefixes
@@ -39,6 +39,7 @@ EVIDENCE = [f"{PROV}wasAttributedTo", f"{PIC}producedBy", f"{PIC}commissionedBy"
 # What a node shows: its names and its actor type (a claimed type put the museum among "associations").
 LABELS = ["http://www.w3.org/2000/01/rdf-schema#label", f"{DCTERMS}title", "http://www.w3.org/2004/02/skos/core#prefLabel",
           "http://www.w3.org/ns/org#classification"]
+TYPED_IN = "SELECT ?e ?g WHERE { GRAPH ?g { ?e a ?class } }"  # the graphs that state what an entity is
 FIRST_YEAR = 2010  # the time axis starts before the museum opened (2012)
 
 
@@ -89,9 +90,11 @@ def claimed_statements(store, dataset: list[str] | None = None, names: Names | N
 
 
 def ties(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-         period: tuple[int | None, int | None] | None = None, claimed: list | None = None) -> list[tuple]:
-    """(a, b, weight, evidence, relations, first year, last year) for every tie that passes the filters;
-    `claimed`: the statements left out (`claimed_statements`, asked here when not given)."""
+         period: tuple[int | None, int | None] | None = None, claimed: list | None = None,
+         names: Names | None = None) -> list[tuple]:
+    """(a, b, weight, evidence, relations, first year, last year, said by) for every tie that passes the
+    filters; `claimed`: the statements left out (`claimed_statements`, asked here when not given); `said
+    by`: whose word alone the tie rests on, when that is none of its ends' (`sayers`), else ""."""
     first, last = period if period is not None else (filters.year_from, filters.year_until)
     values = {"from": first, "until": last, "only": filters.relation, "theme": filters.theme,
               "territory": filters.territory}
@@ -101,8 +104,34 @@ def ties(store, kind: str, filters: Filters, dataset: list[str] | None = None,
         claimed = claimed_statements(store, dataset)
     text = claims.excluding(evidence_query(kind, "ties.rq"), claimed)
     rows = run(store, bind(text, terms), dataset)
-    return [(a, b, int(weight), evidence, relations, _int(start), _int(end))
+    said = sayers(store, rows, dataset, names or Names())
+    return [(a, b, int(weight), evidence, relations, _int(start), _int(end), said.get((a, b), ""))
             for a, b, weight, evidence, relations, start, end in rows]
+
+
+def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) -> dict[tuple[str, str], str]:
+    """{(a, b): the organisations whose entities alone make the tie} for the ties that rest on none of
+    their ends' word: a tie between two organisations made of a third's study "produced by" the one and
+    used by its project with the other (second outside re-test, finding 8). Each end speaks for itself
+    (`actor/{org}`) and through whoever describes it; the curators (`Names.curators`) and the platform
+    speak for all. Such a tie stays on the map — each link is allowed — and says whose it is."""
+    entities = sorted({e for row in rows for e in (*row[3].split(), row[0], row[1])})
+    speakers: dict[str, set[str]] = {}
+    for start in range(0, len(entities), 500):
+        text = bind_rows(TYPED_IN, [Variable("e")], [[NamedNode(e)] for e in entities[start:start + 500]])
+        for entity, graph in run(store, text, dataset):
+            who = ownership.speaker(names, NamedNode(graph))
+            if who:
+                speakers.setdefault(entity, set()).add(who)
+    trusted = names.curators | {ownership.PLATFORM}
+    out = {}
+    for a, b, _, evidence, *_ in rows:
+        said = set().union(*(speakers.get(e, set()) for e in evidence.split()))
+        ends = {ownership.own_actor(names, NamedNode(n)) for n in (a, b)}
+        ends |= speakers.get(a, set()) | speakers.get(b, set())
+        if said and not said & (ends | trusted):
+            out[(a, b)] = " ".join(sorted(said))
+    return out
 
 
 def nodes(store, dataset: list[str] | None = None, only: list[str] | None = None,
@@ -184,8 +213,8 @@ def aggregate(rows: list[tuple], info: dict[str, dict], directed: bool) -> nx.Gr
     graph.add_edges_from(
         (a, b, {"weight": weight, "evidence": " ".join(sorted(set(evidence.split()))),
                 "relations": " ".join(sorted(set(relations.split()))), "years": years(first, last),
-                "first_year": first or 0, "last_year": last or 0})
-        for a, b, weight, evidence, relations, first, last in sorted(rows, key=itemgetter(0, 1)))
+                "first_year": first or 0, "last_year": last or 0, "said_by": said})
+        for a, b, weight, evidence, relations, first, last, said in sorted(rows, key=itemgetter(0, 1)))
     return graph
 
 

@@ -36,7 +36,7 @@ TEXT = {
            "nodes": "nœuds", "edges": "liens", "year": "Année", "all_years": "toutes les années",
            "changes": "Ce qui a changé", "empty": "Aucun lien ne correspond à ces filtres.",
            "estimated": "intermédiarité estimée sur un échantillon de sources",
-           "weight": "poids", "evidence": "projets / études", "years": "années", "any": "— tous —",
+           "weight": "poids", "evidence": "projets / études", "said_by": "selon", "years": "années", "any": "— tous —",
            "switch": "English", "project": "projet", "study": "étude", "actor": "acteur",
            "territory_kind": "territoire", "illustrative": "Données de démonstration : les liens "
            "inventés sont marqués « illustratifs » dans le graphe.", "community_n": "Communauté",
@@ -53,7 +53,8 @@ TEXT = {
            "nodes": "nodes", "edges": "ties", "year": "Year", "all_years": "all years",
            "changes": "What changed", "empty": "No tie matches these filters.",
            "estimated": "betweenness estimated from a sample of sources",
-           "weight": "weight", "evidence": "projects / studies", "years": "years", "any": "— any —",
+           "weight": "weight", "evidence": "projects / studies", "said_by": "according to",
+           "years": "years", "any": "— any —",
            "switch": "Français", "project": "project", "study": "study", "actor": "actor",
            "territory_kind": "territory", "illustrative": "Demo data: invented ties are marked "
            "'illustrative' in the graph.", "community_n": "Community",
@@ -126,7 +127,8 @@ def vis_data(graph: nx.Graph, filters: Filters, lang: str, link) -> dict:
                           color=colour[n], size=size[n], x=d.get("x", 0), y=d.get("y", 0), iri=n, url=link(n),
                           physics=False, cluster="/".join(map(str, keys[n])), clusterName=names[keys[n]]).options)
     directed = graph.is_directed()
-    edges = [Edge(number[u], number[v], directed, value=d["weight"], years=d["years"]).options
+    edges = [Edge(number[u], number[v], directed, value=d["weight"], years=d["years"],
+                  **({"saidBy": d["said_by"]} if d.get("said_by") else {})).options
              for u, v, d in graph.edges(data=True)]
     net = Network(directed=directed, cdn_resources="in_line")
     net.toggle_physics(False)
@@ -135,7 +137,7 @@ def vis_data(graph: nx.Graph, filters: Filters, lang: str, link) -> dict:
     options["nodes"] = {"font": {"size": 14}, "borderWidth": 1, "scaling": {"label": {"drawThreshold": 9}}}
     options["edges"] = {"color": {"inherit": "both", "opacity": 0.55}, "scaling": {"min": 1, "max": 8},
                         "smooth": False}
-    words = {"weight": t["weight"], "years": t["years"], "open": t["open_cluster"]}
+    words = {"weight": t["weight"], "years": t["years"], "open": t["open_cluster"], "saidBy": t["said_by"]}
     return {"nodes": nodes, "edges": edges, "options": options, "legend": legend, "words": words,
             "clusterBy": filters.cluster}
 

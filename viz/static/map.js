@@ -8,7 +8,8 @@
   const label = new Map(data.nodes.map((n) => [n.id, n.label]));
   const w = data.words;
   for (const e of data.edges) {
-    e.title = `${label.get(e.from)} — ${label.get(e.to)}\n${w.weight}: ${e.value}\n${w.years}: ${e.years || "—"}`;
+    e.title = `${label.get(e.from)} — ${label.get(e.to)}\n${w.weight}: ${e.value}\n${w.years}: ${e.years || "—"}`
+      + (e.saidBy ? `\n${w.saidBy} ${e.saidBy}` : "");
   }
   const edges = new vis.DataSet(data.edges);
   const network = new vis.Network(container, { nodes, edges }, data.options);

@@ -1,0 +1,49 @@
+"""A map's tie that rests on a third organisation's word says so (issue 16, second outside re-test,
+finding 8): aula's study "produced by" the museum, used by aula's project with cd62, drew a knowledge flow
+from the museum to cd62 — a fact about the two on aula's word alone. Each link is allowed (an
+organisation links its own entities to anyone's), so the tie stays, with whose word it is: `said_by` in
+the map's exports and "selon aula" in its tooltip; a tie one of whose ends (or a curator) speaks names
+nobody."""
+
+import pytest
+
+from tests.conftest import PARTNERS, app_client, bearer
+
+ID = "https://w3id.org/pic-euralens/id/"
+MUSEUM, CD62, AULA = f"{ID}actor/louvre-lens", f"{ID}actor/cd62", f"{ID}actor/aula"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with app_client(tmp_path_factory.mktemp("tie-speakers") / "data") as c:
+        r = c.post("/api/contribute/actor", headers=bearer(c, "bruno"), json={
+            "id": "cd62", "name_fr": "Département du Pas-de-Calais", "type": "collectivite"})
+        assert r.status_code == 201, r.text
+        alice = bearer(c, "alice")
+        r = c.post("/api/contribute/study", headers=alice, json={
+            "id": "etude-aula-musee", "title_fr": "Étude de l'AULA sur le musée", "status": "published",
+            "year": "2025", "producer": "louvre-lens"})
+        assert r.status_code == 201, r.text
+        r = c.post("/api/contribute/project", headers=alice, json={
+            "id": "projet-aula-cd62", "title_fr": "Projet de l'AULA avec le cd62", "start": "2025-02-01",
+            "participants": "aula:pilote;cd62:partenaire", "studies_used": "etude-aula-musee"})
+        assert r.status_code == 201, r.text
+        yield c
+
+
+def ties(app, kind: str) -> dict:
+    data = app.get(f"/maps/{kind}.json").json()
+    return {(e["source"], e["target"]): e for e in data.get("edges", data.get("links", []))}
+
+
+def test_a_tie_on_a_third_organisations_word_names_it(app):
+    flows = ties(app, "knowledge-flows")
+    assert flows[(MUSEUM, CD62)]["said_by"] == "aula", flows[(MUSEUM, CD62)]
+    assert not flows[(MUSEUM, AULA)]["said_by"], flows[(MUSEUM, AULA)]  # aula speaks for itself
+    page = app.get("/maps/knowledge-flows").text
+    assert '"saidBy": "aula"' in page and '"saidBy": "selon"' in page
+
+
+def test_the_demos_curated_ties_name_nobody(app):
+    coop = ties(app, "cooperation")
+    assert any(not e["said_by"] for e in coop.values())
