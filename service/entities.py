@@ -263,11 +263,15 @@ SELECT ?change ?who ?when ?source ?added ?removed WHERE {{
 }} ORDER BY DESC(?when) LIMIT 50"""
 
 
+CHANGED_GRAPHS = sparql_prefixes() + """SELECT ?change ?graph WHERE {
+  GRAPH ?provenance { ?change pic:changedGraph ?graph } }"""
+
+
 def history(view, iri: str, names: Names) -> list[dict]:
     """The changes that touched the entity, newest first (who, when, by which door, how many triples).
     A draft made public left a public record of who and when only (`history.public_record`): anonymous
     readers see that change without its door and counts (None), which its organisation's record, where
-    the reader may read it too, gives."""
+    the reader may read it too, gives. `in`: the organisations whose graphs the change wrote."""
     rows = solutions(view, bind(HISTORY, {Variable("s"): NamedNode(iri),
                                           Variable("graphs"): Literal(names.graph("").value)}))
     found: dict[str, dict] = {}
@@ -279,7 +283,13 @@ def history(view, iri: str, names: Names) -> list[dict]:
                          "when": r["when"].value[:19].replace("T", " "),
                          "source": r["source"].value if r["source"] else None,
                          "added": int(r["added"].value) if r["added"] else None,
-                         "removed": int(r["removed"].value) if r["removed"] else None}
+                         "removed": int(r["removed"].value) if r["removed"] else None, "in": []}
+    if found:  # whose graphs each change wrote (a facilitator's edit of aula's study is in aula's)
+        text = bind_rows(CHANGED_GRAPHS, [Variable("change")], [[NamedNode(c)] for c in found])
+        for r in solutions(view, text):
+            org = names.owner_of(r["graph"]) if not names.is_derived(r["graph"]) else None
+            if org and org not in found[r["change"].value]["in"]:
+                found[r["change"].value]["in"] = sorted([*found[r["change"].value]["in"], org])
     return list(found.values())
 
 
