@@ -236,11 +236,13 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
     subjects = {q.subject: org for q, org in reversed(checked) if isinstance(q.subject, NamedNode)}
     targets = {q.object for q, _ in checked if q.predicate in joining.LINKS and isinstance(q.object, NamedNode)}
     minted.refuse_others_actor(names, subjects, minted.organisations(store, names) | (organisations or set()))
-    minted.refuse_squats(subjects, minted_parents(store, names, user, set(subjects)))
+    parented = minted_parents(store, names, user, set(subjects))
+    minted.refuse_squats(subjects, parented)
     known = owners(store, names, user, set(subjects) | targets)
     for subject in sorted(subjects, key=lambda n: n.value):
         org, theirs = subjects[subject], known.get(subject)
-        if theirs and org not in theirs:
+        parent_owner = any(org in o for o in parented.get(subject, {}).values())  # a membership's party
+        if theirs and org not in theirs and not parent_owner:
             raise NotAllowed(f"{subject.value} belongs to {', '.join(sorted(theirs))}: the graphs of {org} say "
                              f"things about {org}'s own entities (and link them to any other); propose a link "
                              "to this one through an annotation")

@@ -107,3 +107,23 @@ def test_a_shorter_projects_owner_may_not_take_a_longer_projects_role_node(app):
     assert r.status_code == 200, r.text
     page = app.get("/id/project/chaine-des-parcs.ttl").text
     assert "association/chaine-des-parcs--louvre-lens" in page, page
+
+
+def test_either_party_states_a_membership(tmp_path):
+    """Fourth outside re-test, F9: once aula stated `membership/aula--mel`, mel's own form answered 409
+    "already exists" and its edit 403 "belongs to aula", though a membership is either party's. Mel states it
+    in its own graph too."""
+    users = [*PARTNERS, ("marc", "partner", "mel")]
+    with app_client(tmp_path / "data", users=users) as app:
+        r = app.post("/api/contribute/actor", headers=bearer(app, "marc"), json={
+            "id": "mel", "name_fr": "Métropole européenne de Lille", "type": "collectivite"})
+        assert r.status_code == 201, r.text
+        membership = {"member": "aula", "organization": "mel", "role": "membre"}
+        assert app.post("/api/contribute/membership", headers=bearer(app, "alice"), json=membership).status_code == 201
+        r = app.post("/api/contribute/membership", headers=bearer(app, "marc"), json=membership)
+        assert r.status_code == 201, r.text
+        r = app.put("/api/contribute/membership/aula--mel", headers=bearer(app, "marc"), json={
+            **membership, "since": "2024"})
+        assert r.status_code == 200, r.text
+        assert app.post("/api/contribute/membership", headers=bearer(app, "marc"), json=membership).status_code == 409
+        assert app.post("/api/contribute/membership", headers=bearer(app, "bruno"), json=membership).status_code == 409
