@@ -119,8 +119,14 @@ def owners_graphs(store, names: Names, user: User, subject: NamedNode,
     return {g: q for g, q in current.items() if names.owner_of(g) in theirs}
 
 
-def organisation_of(names: Names, graphs) -> str | None:
-    return next((names.owner_of(g) for g in graphs if names.owner_of(g)), None)
+def organisation_of(names: Names, graphs: dict[NamedNode, list[Quad]]) -> str | None:
+    """The organisation whose graph states what the entity is (else any describing it): a graph holding
+    another organisation's claim about it was named as its owner in a 403 (fourth outside re-test, F9),
+    and a facilitator's edit could have gone there."""
+    typing = [g for g, quads in graphs.items() if any(q.predicate == RDF_TYPE and "/association/" not in
+                                                      q.subject.value for q in quads)]
+    return next((names.owner_of(g) for g in sorted(typing, key=str) + sorted(graphs, key=str)
+                 if names.owner_of(g)), None)
 
 
 def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | None, visibility: str = "public",

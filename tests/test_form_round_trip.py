@@ -15,7 +15,7 @@ EDITED = [("actor", "collectif-cite-9"), ("study", "frequentation-habitants-louv
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("round-trip") / "data",
-                    users=[*PARTNERS, ("dora", "partner", "demo")]) as c:
+                    users=[*PARTNERS, ("dora", "partner", "demo")], admin_token="admin-token") as c:
         yield c
 
 
@@ -53,3 +53,17 @@ def test_the_study_form_has_an_english_abstract(app):
     assert [q for q in before - after if "/abstract>" in q and q.count('"@en ') == 1] == sorted(before - after)
     assert [q for q in after - before] == [
         f'<{iri}> <http://purl.org/dc/terms/abstract> "Residents\' visits, revised."@en <{ID}graph/partner/demo>']
+
+
+def test_a_refusal_names_the_owner_not_a_graph_with_a_claim(app):
+    """F9: with aula's claim about the demo's study in aula's graph (written before the rules; here by an
+    admin), cd62's edit was refused as "belongs to aula"."""
+    iri = f"{ID}study/diagnostic-habitat-minier-renove"
+    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, headers={
+        "Authorization": "Bearer admin-token", "Content-Type": "text/turtle"},
+        content=f'<{iri}> <http://www.w3.org/2000/01/rdf-schema#comment> "Note de l\'AULA" .'.encode())
+    assert r.status_code in (201, 204), r.text
+    r = app.put("/api/contribute/study/diagnostic-habitat-minier-renove", headers=bearer(app, "bruno"), json={
+        "title_fr": "Repris par le cd62", "status": "published", "year": "2020"})
+    assert r.status_code == 403, r.text
+    assert "belongs to demo" in r.json()["error"]["message"], r.text
