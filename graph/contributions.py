@@ -219,7 +219,8 @@ def managed(quad: Quad, kind: str, subject: NamedNode, names: Names, context: li
     if quad.predicate in {term(p) for p in FINISHED.get(kind, [])}:
         return True
     if quad.predicate == LABEL and kind in ("projects", "studies"):  # a title's label, in a title's language
-        return any(q.predicate == TITLE and q.object.language == quad.object.language for q in context)
+        language = getattr(quad.object, "language", None)
+        return any(q.predicate == TITLE and getattr(q.object, "language", None) == language for q in context)
     for c in spec["columns"]:
         predicate = term("prov:qualifiedAssociation") if c.check == "participants" else (
             term(c.predicate) if c.predicate else None)
