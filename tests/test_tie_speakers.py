@@ -7,7 +7,7 @@ nobody."""
 
 import pytest
 
-from tests.conftest import PARTNERS, app_client, bearer
+from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
 MUSEUM, CD62, AULA = f"{ID}actor/louvre-lens", f"{ID}actor/cd62", f"{ID}actor/aula"
@@ -47,3 +47,11 @@ def test_a_tie_on_a_third_organisations_word_names_it(app):
 def test_the_demos_curated_ties_name_nobody(app):
     coop = ties(app, "cooperation")
     assert any(not e["said_by"] for e in coop.values())
+
+
+def test_the_curators_are_the_deployments(app, tmp_path):
+    """`PIC_CURATORS` names who speaks for every tie: with the demo's organisation among them, none of its
+    invented links says "selon demo"."""
+    assert any(e["said_by"] == "demo" for e in ties(app, "cooperation").values())
+    with app_client(tmp_path / "data", curators="euralens,demo") as curated:
+        assert not [e for e in ties(curated, "cooperation").values() if e["said_by"]]

@@ -10,10 +10,11 @@ from pic.viz.networks import query_text
 
 
 def network(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-            period: tuple[int | None, int | None] | None = None, claimed: list | None = None) -> nx.Graph:
+            period: tuple[int | None, int | None] | None = None, claimed: list | None = None,
+            names=None) -> nx.Graph:
     """The filtered network of one kind with its metrics and positions; `claimed`: the statements left
-    out (`networks.claimed_statements`)."""
-    graph = networks.build(store, kind, filters, dataset, period, claimed)
+    out (`networks.claimed_statements`); `names`: the deployment's (`networks.sayers`)."""
+    graph = networks.build(store, kind, filters, dataset, period, claimed, names)
     add_metrics_and_positions(graph)
     return graph
 
@@ -42,9 +43,9 @@ def choices(store, graph: nx.Graph, info: dict, filters: Filters, dataset: list[
 
 
 def page(store, kind: str, filters: Filters, lang: str, link, context: dict,
-         dataset: list[str] | None = None, claimed: list | None = None) -> tuple[str, nx.Graph]:
+         dataset: list[str] | None = None, claimed: list | None = None, names=None) -> tuple[str, nx.Graph]:
     """The service's map page (filters form filled from the graph) and the network it shows."""
-    rows, info = networks.fetch(store, kind, filters, dataset, claimed=claimed)
+    rows, info = networks.fetch(store, kind, filters, dataset, claimed=claimed, names=names)
     graph = networks.build_from(rows, info, kind, filters)
     add_metrics_and_positions(graph)
     html = render.page(graph, kind, filters, lang, link=link, standalone=False,

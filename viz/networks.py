@@ -172,21 +172,22 @@ def run(store, text: str, dataset: list[str] | None) -> list[tuple]:
 
 
 def build(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-          period: tuple[int | None, int | None] | None = None, claimed: list | None = None) -> nx.Graph:
+          period: tuple[int | None, int | None] | None = None, claimed: list | None = None,
+          names: Names | None = None) -> nx.Graph:
     """The network of one kind, filtered; `period` overrides the filters' years (the time axis)."""
-    return build_from(*fetch(store, kind, filters, dataset, period, claimed), kind, filters)
+    return build_from(*fetch(store, kind, filters, dataset, period, claimed, names), kind, filters)
 
 
 def fetch(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-          period: tuple[int | None, int | None] | None = None, claimed: list | None = None
-          ) -> tuple[list[tuple], dict[str, dict]]:
+          period: tuple[int | None, int | None] | None = None, claimed: list | None = None,
+          names: Names | None = None) -> tuple[list[tuple], dict[str, dict]]:
     """The ties and the node descriptions, queried at once (two cores: the engine answers both), leaving
-    out the same claims (asked once here when not given)."""
+    out the same claims (asked once here when not given); `names`: the deployment's (its curators)."""
     if claimed is None:
-        claimed = claimed_statements(store, dataset)
+        claimed = claimed_statements(store, dataset, names)
     with ThreadPoolExecutor(max_workers=1) as pool:
         described = pool.submit(nodes, store, dataset, None, claimed)
-        rows = ties(store, kind, filters, dataset, period, claimed)
+        rows = ties(store, kind, filters, dataset, period, claimed, names)
         return rows, described.result()
 
 

@@ -208,7 +208,7 @@ def ego_picture(store, iri: str, lang: str, names=None, org: str | None = None) 
     (other organisations' claims left out, `networks.claimed_statements`)."""
     filters = Filters(ego=iri)
     claimed = networks.claimed_statements(store, None, names, org)
-    rows = networks.ties(store, "cooperation", filters, claimed=claimed)
+    rows = networks.ties(store, "cooperation", filters, claimed=claimed, names=names)
     neighbours = {n for a, b, *_ in rows if iri in (a, b) for n in (a, b)}
     if not neighbours:
         return None

@@ -44,9 +44,10 @@ def claimed(request: Request, store) -> list:
     return networks.claimed_statements(store, None, request.app.state.settings.names, current_user(request).org)
 
 
-def build(store, kind: str, filters: Filters, period=None, claims: list | None = None):
+def build(request: Request, store, kind: str, filters: Filters, period=None, claims: list | None = None):
     try:
-        return maps.network(store, kind, filters, period=period, claimed=claims)
+        return maps.network(store, kind, filters, period=period, claimed=claims,
+                            names=request.app.state.settings.names)
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
 
@@ -88,8 +89,8 @@ def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
     filters = read_filters(request, ignore=("before", "after", "format"))
     store, lang = reader(request)
     claims = claimed(request, store)
-    old = build(store, kind, filters, period=(before, before), claims=claims)
-    new = build(store, kind, filters, period=(after, after), claims=claims)
+    old = build(request, store, kind, filters, period=(before, before), claims=claims)
+    new = build(request, store, kind, filters, period=(after, after), claims=claims)
     diff = networks.changes(old, new)
     labels = {**dict(old.nodes(data="label_en" if lang == "en" else "label")),
               **dict(new.nodes(data="label_en" if lang == "en" else "label"))}
@@ -120,7 +121,7 @@ def map_page(request: Request, name: str):
     link = page_link(request)
     claims = claimed(request, store)
     if fmt:
-        graph = build(store, kind, filters, claims=claims)
+        graph = build(request, store, kind, filters, claims=claims)
         body = maps.output(graph, fmt, kind, filters, lang, link)
         disposition = "inline" if fmt in ("svg", "png") else "attachment"
         return Response(body, media_type=MEDIA_TYPES[fmt],
@@ -129,7 +130,8 @@ def map_page(request: Request, name: str):
     switch = {**{k: str(v) for k, v in query.items()}, "lang": "en" if lang == "fr" else "fr"}
     try:
         html, _ = maps.page(store, kind, filters, lang, link, {
-            "export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch)}, claimed=claims)
+            "export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch)}, claimed=claims,
+            names=request.app.state.settings.names)
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
     response = HTMLResponse(html)
