@@ -4,7 +4,7 @@ own studies. A link from one's own entity to another's is allowed; the other's p
 
 import pytest
 
-from tests.conftest import PARTNERS, app_client, bearer
+from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
 
