@@ -129,9 +129,11 @@ def organisation_of(names: Names, graphs: dict[NamedNode, list[Quad]]) -> str | 
                  if names.owner_of(g)), None)
 
 
-def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | None, visibility: str = "public",
+def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | None, visibility: str | None = None,
          until: str | None = None, key: str | None = None, dry_run: bool = False) -> WriteResult | None:
-    """Create (`key` None) or replace (`key` = the entity's key) one entity; raises `Problems`.
+    """Create (`key` None) or replace (`key` = the entity's key) one entity; raises `Problems`. Without
+    `visibility`, a new entity is public and an edited one stays in its graph (fifth outside re-test,
+    finding 7: the edit form's fields PUT back published a private study).
 
     Everything is looked up as `user` reads the graph (`visible.seen_by`): an entity only the graphs
     `user` may not read describe is not there for them. Replacing it answers the 404 of an unknown key;
@@ -151,7 +153,9 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
         or user.org
     if not org:
         raise Problems(422, [("org", "say which organisation this belongs to")])
-    graph = target_graph(names, org, visibility, until)
+    kept = next((g for g in sorted(current, key=str) if names.owner_of(g) == org), None) if key else None
+    # an edit naming no visibility leaves the entity where it is
+    graph = kept if visibility is None and kept is not None else target_graph(names, org, visibility or "public", until)
     values = {k: str(v).strip() for k, v in fields.items() if v is not None}
     if key and "id" in {c.name for c in spec["columns"]}:
         values["id"] = key

@@ -67,3 +67,22 @@ def test_a_refusal_names_the_owner_not_a_graph_with_a_claim(app):
         "title_fr": "Repris par le cd62", "status": "published", "year": "2020"})
     assert r.status_code == 403, r.text
     assert "belongs to demo" in r.json()["error"]["message"], r.text
+
+
+@pytest.mark.parametrize("visibility", [{"visibility": "private"},
+                                        {"visibility": "embargo", "embargo_until": "2099-01-01"}])
+def test_an_edit_that_names_no_visibility_keeps_the_entitys(app, visibility):
+    """Fifth outside re-test, finding 7: the edit form's `fields` PUT back (its `visibility` is beside them)
+    moved a private or embargoed study into the public graph."""
+    alice, key = bearer(app, "alice"), f"etude-{visibility['visibility']}"
+    r = app.post("/api/contribute/study", headers=alice, json={
+        "id": key, "title_fr": "Brouillon zorglub", "status": "planned", "year": "2027", **visibility})
+    assert r.status_code == 201, r.text
+    fields = app.get(f"/api/contribute/study/{key}", headers=alice).json()["fields"]
+    r = app.put(f"/api/contribute/study/{key}", headers=alice, json={
+        **{k: v for k, v in fields.items() if v and k != "id"}, "title_fr": "Brouillon zorglub revu"})
+    assert r.status_code == 200, r.text
+    assert app.get(f"/id/study/{key}").status_code == 404  # still not public
+    assert app.get("/api/search", params={"q": "zorglub"}).json()["total"] == 0
+    again = app.get(f"/api/contribute/study/{key}", headers=alice).json()
+    assert again["visibility"] == visibility["visibility"], again

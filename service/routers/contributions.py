@@ -59,7 +59,7 @@ async def save(request: Request, user: User, kind: str, values: dict, key: str |
     meta = {k: values.pop(k, None) for k in META}
     return await run_in_threadpool(
         contributions.save, request.app.state.writer, kind, values, user,
-        org=organisation(user, meta["org"]), visibility=meta["visibility"] or "public",
+        org=organisation(user, meta["org"]), visibility=meta["visibility"] or None,
         until=meta["embargo_until"], key=key, dry_run=str(meta["dry_run"]).lower() in ("1", "true", "on"))
 
 
