@@ -81,6 +81,21 @@ def refuse_squats(subjects: dict[NamedNode, str], parented: dict[NamedNode, dict
                          "to the owner through an annotation")
 
 
+def refuse_orphans(names: Names, subjects: dict[NamedNode, str], parented: dict[NamedNode, dict], new) -> None:
+    """Raise NotAllowed when a partner's write describes a minted IRI whose parents nobody describes yet,
+    unless the same write describes one of them in the writer's graphs (a form's new project and its role
+    nodes). Fifth outside re-test, findings 1 and 3: aula typed `association/zzz-nouveau--cd62` before
+    cd62 made project `zzz-nouveau`, and cd62's form then got 403 "belongs to aula"; the same with a
+    series' cell and a membership of actors to come."""
+    described = {(q.subject, names.owner_of(q.graph_name)) for q in new}
+    for subject in sorted(subjects, key=lambda n: n.value):
+        org, among = subjects[subject], parents(names, subject)
+        if not among or subject in parented or any((p, org) in described for p in among):
+            continue
+        raise NotAllowed(f"{subject.value} is derived from {', '.join(p.value for p in among)}, which nobody "
+                         f"describes yet: only the owner of what it comes from describes it; describe that first")
+
+
 def organisations(store, names: Names) -> set[str]:
     """The organisations whose graphs (`partner/{org}`, `private/{org}/…`) the store holds."""
     return {names.owner_of(g) for g in store.graphs()

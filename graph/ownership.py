@@ -238,6 +238,7 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
     minted.refuse_others_actor(names, subjects, minted.organisations(store, names) | (organisations or set()))
     parented = minted_parents(store, names, user, set(subjects))
     minted.refuse_squats(subjects, parented)
+    minted.refuse_orphans(names, subjects, parented, new)
     known = owners(store, names, user, set(subjects) | targets)
     for subject in sorted(subjects, key=lambda n: n.value):
         org, theirs = subjects[subject], known.get(subject)

@@ -127,3 +127,20 @@ def test_either_party_states_a_membership(tmp_path):
         assert r.status_code == 200, r.text
         assert app.post("/api/contribute/membership", headers=bearer(app, "marc"), json=membership).status_code == 409
         assert app.post("/api/contribute/membership", headers=bearer(app, "bruno"), json=membership).status_code == 409
+
+
+@pytest.mark.parametrize("iri", [f"{ID}association/zzz-nouveau--cd62", f"{ID}association/zzz-nouveau-cd62",
+                                 f"{ID}observation/serie-a-venir/62498/2025", f"{ID}membership/zz-membre--zz-org"])
+def test_an_iri_derived_from_what_nobody_describes_yet_is_nobodys_to_take(app, iri):
+    """Fifth outside re-test, findings 1 and 3: aula typed a role node of a project to come; cd62's form
+    for that project then got 403 "belongs to aula", and aula's statements became the project's roles."""
+    r = squat(app, iri, "alice")
+    assert r.status_code == 403, (iri, r.text)
+    assert "which nobody describes yet" in r.json()["error"]["message"]
+
+
+def test_a_new_project_brings_its_role_nodes(app):
+    r = app.post("/api/contribute/project", headers=bearer(app, "bruno"), json={
+        "id": "zzz-nouveau", "title_fr": "Nouveau projet du cd62", "start": "2026-01-15",
+        "participants": "cd62:pilote"})
+    assert r.status_code == 201, r.text

@@ -254,11 +254,13 @@ def test_a_partner_states_no_fact_between_two_other_organisations(app):
     r = graph_store(app, "POST", "partner/cd62", QB + other_half, "bruno")
     assert r.status_code == 403 and "stated by one of them" in r.text, r.text
     role = f"prov:hadRole <{ID}role/partenaire>"
-    roles = (f'<{ID}association/cd62-r1> a prov:Association ; prov:agent <{ID}actor/aula> ; {role} . '
-             f'<{ID}association/cd62-r2> a prov:Association ; prov:agent <{ID}actor/collectif-cite-9> ; {role} .')
+    roles = (f'<{ID}project/cd62-apres> a prov:Activity . '  # a role node comes with its project
+             f'<{ID}association/cd62-apres--r1> a prov:Association ; prov:agent <{ID}actor/aula> ; {role} . '
+             f'<{ID}association/cd62-apres--r2> a prov:Association ; prov:agent <{ID}actor/collectif-cite-9> ; '
+             f'{role} .')
     assert graph_store(app, "POST", "partner/cd62", roles, "bruno").status_code == 204
-    later = (f'<{ID}project/cd62-apres> prov:qualifiedAssociation <{ID}association/cd62-r1> , '
-             f'<{ID}association/cd62-r2> .')
+    later = (f'<{ID}project/cd62-apres> prov:qualifiedAssociation <{ID}association/cd62-apres--r1> , '
+             f'<{ID}association/cd62-apres--r2> .')
     r = graph_store(app, "POST", "partner/cd62", later, "bruno")
     assert r.status_code == 403 and "own organisation's actor" in r.text, r.text
     # a study co-signed by two other organisations is a cooperation tie between them
@@ -537,9 +539,10 @@ def test_a_project_borrows_no_role_node_from_another_graph(app):
 def test_a_role_nodes_agents_are_read_from_every_graph(app):
     """aula's own role node, to which a curator's statement in cd62's graph gives a second agent: the
     inference rules read both graphs, so the project would join louvre-lens and euralens on aula's word."""
-    role = f"<{ID}association/aula-role-double>"
-    r = graph_store(app, "POST", "partner/aula", f"{role} a prov:Association ; prov:agent <{ID}actor/louvre-lens> ; "
-                    f"prov:hadRole <{ID}role/partenaire> .", "alice")
+    role = f"<{ID}association/aula-double--louvre-lens>"
+    r = graph_store(app, "POST", "partner/aula", f"<{ID}project/aula-double> a prov:Activity . {role} a "
+                    f"prov:Association ; prov:agent <{ID}actor/louvre-lens> ; prov:hadRole <{ID}role/partenaire> .",
+                    "alice")
     assert r.status_code in (201, 204), r.text
     r = graph_store(app, "POST", "partner/cd62", f"{role} prov:agent <{ID}actor/euralens> .", "fanny")
     assert r.status_code in (201, 204), r.text
@@ -547,9 +550,10 @@ def test_a_role_nodes_agents_are_read_from_every_graph(app):
                     f"prov:qualifiedAssociation {role} .", "alice")
     assert r.status_code == 403 and "own organisation's actor" in r.json()["error"]["message"], r.text
     # its own role node, described in another of aula's graphs, it links as before
-    r = graph_store(app, "POST", "private/aula/main", f"<{ID}association/aula-role-prive> a prov:Association ; "
+    r = graph_store(app, "POST", "private/aula/main", f"<{ID}project/imp-p> a prov:Activity . "
+                    f"<{ID}association/imp-p--prive> a prov:Association ; "
                     f"prov:agent <{ID}actor/louvre-lens> ; prov:hadRole <{ID}role/partenaire> .", "alice")
     assert r.status_code in (201, 204), r.text
     r = graph_store(app, "POST", "partner/aula", f"<{ID}project/imp-p> prov:qualifiedAssociation "
-                    f"<{ID}association/aula-role-prive> .", "alice")
+                    f"<{ID}association/imp-p--prive> .", "alice")
     assert r.status_code in (201, 204), r.text
