@@ -202,13 +202,13 @@ def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[Na
 PUBLIC_TYPING = "SELECT ?s ?g WHERE { GRAPH ?g { ?s a ?class } }"
 
 
-def refuse_taking_published(store, names: Names, new: list[Quad]) -> None:
+def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict[NamedNode, dict]) -> None:
     """Raise NotAllowed when a partner's write types, in a public graph of its organisation, an entity
     another organisation's public graph types and none of its own public graphs does now. Fifth outside
     re-test, finding 2: aula published study `race-5`, made it private, cd62 published its own `race-5`
     (the id looked free), and aula's republishing took it over — its first public record came first.
     What anonymous readers see is asked, so the refusal tells nothing private. An organisation's own actor
-    is its own to describe wherever the curators put it."""
+    is its own to describe wherever the curators put it, and a minted IRI its parents' owners' (`parented`)."""
     typed = sorted({(q.subject, q.graph_name) for q in new if q.predicate == RDF_TYPE
                     and isinstance(q.subject, NamedNode) and may_read(ANONYMOUS, q.graph_name.value, names)},
                    key=str)
@@ -221,7 +221,8 @@ def refuse_taking_published(store, names: Names, new: list[Quad]) -> None:
             public.setdefault(row["s"], set()).add(names.owner_of(row["g"]))
     for subject, graph in typed:
         org, publishers = names.owner_of(graph), public.get(subject, set())
-        if org and publishers and org not in publishers and own_actor(names, subject) != org:
+        party = any(org in o for o in parented.get(subject, {}).values())  # a membership is either party's
+        if org and publishers and org not in publishers and own_actor(names, subject) != org and not party:
             raise NotAllowed(f"{subject.value} is published by {', '.join(sorted(publishers))}: another entity "
                              f"needs another id (an organisation's entity that another has published since it "
                              "was withdrawn is no longer its own to publish)")
@@ -275,7 +276,7 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
             raise NotAllowed(f"{subject.value} belongs to {', '.join(sorted(theirs))}: the graphs of {org} say "
                              f"things about {org}'s own entities (and link them to any other); propose a link "
                              "to this one through an annotation")
-    refuse_taking_published(store, names, [q for q, _ in checked])
+    refuse_taking_published(store, names, [q for q, _ in checked], parented)
     joining.refuse_borrowed(checked, known)
     kept = set(added)
     dropped = [(q, joining.org_of(names, q.graph_name)) for q in removed if q not in kept]

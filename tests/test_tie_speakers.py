@@ -55,3 +55,27 @@ def test_the_curators_are_the_deployments(app, tmp_path):
     assert any(e["said_by"] == "demo" for e in ties(app, "cooperation").values())
     with app_client(tmp_path / "data", curators="euralens,demo") as curated:
         assert not [e for e in ties(curated, "cooperation").values() if e["said_by"]]
+
+
+def test_an_actor_a_partner_made_up_is_another_organisation(app):
+    """Fifth outside re-test, finding 6: aula made up `actor/newthing`, then a project and a study of
+    newthing with cd62 — accepted as if newthing were aula, and drawn as a newthing–cd62 tie unattributed."""
+    alice = bearer(app, "alice")
+    r = app.post("/api/contribute/actor", headers=alice, json={"id": "newthing", "name_fr": "New thing",
+                                                               "type": "association"})
+    assert r.status_code == 201, r.text
+    r = app.post("/api/contribute/project", headers=alice, json={
+        "id": "projet-fantome", "title_fr": "PF", "start": "2022-01-01",
+        "participants": "newthing:pilote;cd62:financeur"})
+    assert r.status_code == 403 and "own actor" in r.text, r.text
+    r = app.post("/api/contribute/study", headers=alice, json={
+        "id": "etude-fantome", "title_fr": "EF", "status": "completed", "year": "2023", "producer": "newthing",
+        "commissioner": "cd62"})
+    assert r.status_code == 403, r.text
+    # with aula among them it is aula's project, and the newthing–cd62 tie is aula's word
+    r = app.post("/api/contribute/project", headers=alice, json={
+        "id": "projet-fantome", "title_fr": "PF", "start": "2022-01-01",
+        "participants": "newthing:pilote;cd62:financeur;aula:partenaire"})
+    assert r.status_code == 201, r.text
+    coop = {tuple(sorted(pair)): e for pair, e in ties(app, "cooperation").items()}
+    assert coop[(CD62, f"{ID}actor/newthing")]["said_by"] == "aula", coop[(CD62, f"{ID}actor/newthing")]

@@ -112,9 +112,10 @@ def ties(store, kind: str, filters: Filters, dataset: list[str] | None = None,
 def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) -> dict[tuple[str, str], str]:
     """{(a, b): the organisations whose entities alone make the tie} for the ties that rest on none of
     their ends' word: a tie between two organisations made of a third's study "produced by" the one and
-    used by its project with the other (second outside re-test, finding 8). Each end speaks for itself
-    (`actor/{org}`) and through whoever describes it; the curators (`Names.curators`) and the platform
-    speak for all. Such a tie stays on the map — each link is allowed — and says whose it is."""
+    used by its project with the other (second outside re-test, finding 8). An actor end speaks for itself
+    (`actor/{org}`) — not through whoever made it up (fifth re-test, finding 6) —, another end (a project
+    of a two-mode map) through its owner; the curators (`Names.curators`) and the platform speak for all.
+    Such a tie stays on the map — each link is allowed — and says whose it is."""
     entities = sorted({e for row in rows for e in (*row[3].split(), row[0], row[1])})
     speakers: dict[str, set[str]] = {}
     for start in range(0, len(entities), 500):
@@ -127,8 +128,8 @@ def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) ->
     out = {}
     for a, b, _, evidence, *_ in rows:
         said = set().union(*(speakers.get(e, set()) for e in evidence.split()))
-        ends = {ownership.own_actor(names, NamedNode(n)) for n in (a, b)}
-        ends |= speakers.get(a, set()) | speakers.get(b, set())
+        ends = {ownership.own_actor(names, NamedNode(n)) for n in (a, b)}  # an actor speaks for itself alone
+        ends |= {who for n in (a, b) if not ownership.own_actor(names, NamedNode(n)) for who in speakers.get(n, ())}
         if said and not said & (ends | trusted):
             out[(a, b)] = " ".join(sorted(said))
     return out
