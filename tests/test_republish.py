@@ -24,3 +24,25 @@ def test_republishing_a_withdrawn_study_another_has_published_since_is_refused(t
         # aula's private draft stays aula's to edit
         r = app.put("/api/contribute/study/race-5", headers=alice, json={**aula, "title_fr": "Race5 AULA revu"})
         assert r.status_code == 200, r.text
+
+
+def test_undoing_a_delete_gives_back_nothing_another_organisation_has_published_since(tmp_path):
+    """Fifth outside re-test, finding 4: aula deleted its study `race-1`, cd62 published its own `race-1`,
+    and a facilitator's revert of aula's delete gave the study back to aula (cd62's became a claim)."""
+    with app_client(tmp_path / "data", admin_token="t") as app:
+        alice, bruno = bearer(app, "alice"), bearer(app, "bruno")
+        assert app.post("/api/contribute/study", headers=alice, json={
+            **STUDY, "id": "race-1", "title_fr": "Race AULA"}).status_code == 201
+        assert app.delete("/api/contribute/study/race-1", headers=alice).status_code == 204
+        page = app.get("/id/study/race-1")
+        assert page.status_code == 404
+        ask = ('SELECT ?c WHERE { GRAPH ?g { ?c <http://purl.org/dc/terms/source> ?source '
+               'FILTER (CONTAINS(?source, "delete study")) } }')
+        rows = app.get("/sparql", params={"query": ask}, headers={"Authorization": "Bearer t",
+                                                                 "Accept": "application/sparql-results+json"})
+        deleted = rows.json()["results"]["bindings"][0]["c"]["value"].rsplit("/", 1)[-1]
+        assert app.post("/api/contribute/study", headers=bruno, json={
+            **STUDY, "id": "race-1", "title_fr": "Race CD62"}).status_code == 201
+        r = app.post(f"/changes/{deleted}/revert", headers=bearer(app, "fanny"))
+        assert r.status_code == 409 and "aula" in r.json()["error"]["message"], r.text
+        assert app.get("/id/study/race-1?format=json").json()["label"] == "Race CD62"
