@@ -70,3 +70,23 @@ def test_an_older_description_by_another_organisation_blocks_no_form(app):
     assert "FAKE NORD" not in str({k: v for k, v in page.items() if k != "claims"})
     hit = app.get("/api/search", params={"q": "FAKE NORD"}).json()["hits"][0]
     assert (hit["title"], hit["according_to"]) == ("Organisation Nord", "aula"), hit
+
+
+def test_an_organisation_takes_up_its_actor_from_the_curators_description(tmp_path):
+    """Fifth outside re-test, finding 8: louvre-lens's edit form for its own actor, which only the
+    curators described, answered 404 on save; once it described itself, the form mixed the curators' values
+    into its own ("A;B" names, 422 on save)."""
+    with app_client(tmp_path / "data", users=[*PARTNERS, ("lea", "partner", "louvre-lens")]) as app:
+        lea = bearer(app, "lea")
+        form = app.get("/api/contribute/actor/louvre-lens", headers=lea)
+        assert form.status_code == 200, form.text
+        fields = {k: v for k, v in form.json()["fields"].items() if v and k != "id"}
+        r = app.put("/api/contribute/actor/louvre-lens", headers=lea,
+                    json={**fields, "name_fr": "Louvre-Lens (par le musée)"})
+        assert r.status_code == 200, r.text
+        again = app.get("/api/contribute/actor/louvre-lens", headers=lea).json()
+        assert again["org"] == "louvre-lens" and again["fields"]["name_fr"] == "Louvre-Lens (par le musée)", again
+        assert all(";" not in v for v in again["fields"].values()), again
+        r = app.put("/api/contribute/actor/louvre-lens", headers=lea, json={
+            k: v for k, v in again["fields"].items() if v and k != "id"})
+        assert r.status_code == 200, r.text

@@ -109,7 +109,7 @@ def current(request: Request, kind: str, key: str):
     owned = readable_owned(request, writer, kind, key, user)
     graph = next(iter(owned))
     visibility, until = contributions.visibility_of(writer.names, graph)
-    return {"kind": kind, "key": key, "fields": contributions.fields_of(writer.names, kind, owned),
+    return {"kind": kind, "key": key, "fields": contributions.fields_of(writer.names, kind, owned, user.org),
             "visibility": visibility, "embargo_until": until, "org": writer.names.owner_of(graph)}
 
 
@@ -148,6 +148,7 @@ def readable_owned(request: Request, writer, kind: str, key: str, user: User) ->
     # theirs, and saving the form unchanged would otherwise make it the owner's (an outside test did).
     theirs = ownership.owners(writer.store, writer.names, user, {subject}).get(subject, set())
     owned = {g: q for g, q in owned.items() if not theirs or writer.names.owner_of(g) in theirs}
+
     if not owned:
         raise HttpError(404, f"no {kind} {key!r} contributed by a partner")
     return owned
@@ -203,9 +204,11 @@ def edit_form(request: Request, kind: str, key: str):
     columns(kind)
     writer = request.app.state.writer
     session = current_session(request)
-    owned = readable_owned(request, writer, kind, key, session.user if session else current_user(request))
+    user = session.user if session else current_user(request)
+    owned = readable_owned(request, writer, kind, key, user)
     visibility, until = contributions.visibility_of(writer.names, next(iter(owned)))
-    return form(request, kind, key, contributions.fields_of(writer.names, kind, owned), {}, visibility, until)
+    return form(request, kind, key, contributions.fields_of(writer.names, kind, owned, user.org), {}, visibility,
+                until)
 
 
 @router.post("/contribute/{kind}", response_class=HTMLResponse, summary="Enregistrer / Save")
