@@ -28,6 +28,7 @@ from pic.viz.filters import Filters
 from pic.viz.inline_policy import as_parsed, meta_policy
 from pic.viz.metrics import add_metrics_and_positions
 from pic.viz.networks import query_text, run
+from pic.viz.reference_series import reference_series
 
 # The museum's commune, its agglomeration, the département and the région: the comparison the brief asks.
 REPORT_TERRITORIES = ["territory/commune/62498", "territory/epci/246200364", "territory/departement/62",
@@ -111,10 +112,11 @@ def figure_query(base_url: str, year: int, indicator: str | None = None, territo
     return f"{base_url}/api/queries/indicator-figures?" + urlencode(params)
 
 
-def figures(store, year: int, pairs: list[tuple[str, str]], dataset: list[str] | None = None
-            ) -> dict[tuple[str, str], dict]:
+def figures(store, year: int, pairs: list[tuple[str, str]], dataset: list[str] | None = None,
+            reference: dict[str, str] | None = None) -> dict[tuple[str, str], dict]:
     """The figures of the year for these (indicator, territory) series: one run of `indicator-figures`,
-    the same query a figure's link runs with one pair bound."""
+    the same query a figure's link runs with one pair bound; of an indicator's series, its `reference`
+    one (`reference_series`)."""
     q = saved_queries()["indicator-figures"]
     if not pairs:
         return {}
@@ -124,7 +126,8 @@ def figures(store, year: int, pairs: list[tuple[str, str]], dataset: list[str] |
     year_term = q.bindings({"year": str(year)})[Variable("year")]
     text = bind_rows(q.text, [Variable("year"), Variable("indicator"), Variable("territory")],
                      [[year_term, NamedNode(i), NamedNode(t)] for i, t in pairs])
-    return {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in run(store, text, dataset)}
+    return {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in run(store, text, dataset)
+            if r[13] == (reference or {}).get(r[0], r[13])}
 
 
 def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset: list[str] | None = None,
@@ -145,9 +148,14 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan,
         d = info.get(iri, {})
         return (d.get("labelEn") if lang == "en" else None) or d.get("labelFr") or iri.rsplit("/", 1)[-1]
 
+    rows = run(store, query_text("report-indicators.rq"), dataset)
+    measured = defaultdict(set)
+    for r in rows:
+        measured[r[0]].add(r[6])
+    reference = reference_series(lambda text: run(store, text, dataset), Names(base), measured, org)
     indicators = {r[0]: dict(zip(["indicator", "labelFr", "labelEn", "definitionFr", "definitionEn", "unit",
                                   "dataset", "publisher", "publisherFr", "illustrative"], r, strict=True))
-                  for r in run(store, query_text("report-indicators.rq"), dataset)}
+                  for r in rows if r[6] == reference[r[0]]}
     studies = {r[0]: dict(zip(["study", "titleFr", "titleEn", "status", "year", "producerFr", "illustrative"], r,
                               strict=True)) for r in owners_words(store, run(store, query_text("report-studies.rq"),
                                                                              dataset), base, dataset, org)}
@@ -165,15 +173,15 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan,
     for indicator, study in run(store, query_text("report-indicator-studies.rq"), dataset):
         if study in studies:
             documented[indicator].append(studies[study])
-    by_series = figures(store, year, [(i, x) for i in used for x in report_territories], dataset)
+    by_series = figures(store, year, [(i, x) for i in used for x in report_territories], dataset, reference)
     given_by(store, by_series, base, dataset)
     series = defaultdict(lambda: defaultdict(dict))
     if used:
         text = bind_rows(bind_rows(query_text("report-series.rq"), [Variable("indicator")],
                                    [[NamedNode(i)] for i in used]),
                          [Variable("territory")], [[NamedNode(x)] for x in report_territories])
-        for indicator, territory, y, value in run(store, text, dataset):
-            if int(y) <= year:
+        for indicator, territory, y, value, measured_by in run(store, text, dataset):
+            if int(y) <= year and measured_by == reference.get(indicator, measured_by):
                 series[indicator][territory][int(y)] = float(value)
     for q in questions.values():
         q["indicators"] = [{**indicator_section(i, indicators.get(i, {}), by_series, series[i], report_territories,
