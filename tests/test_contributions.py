@@ -67,7 +67,7 @@ def test_every_problem_comes_back_with_its_field_and_nothing_is_written(app):
     r = app.post("/api/contribute/study", json=bad, headers=bearer(app, "alice"))
     problems = {p["field"]: p["message"] for p in r.json()["error"]["problems"]}
     assert set(problems) == {"id", "title_fr", "status", "year", "producer"}, problems
-    assert "four digits" in problems["year"] and "nobody-here" in problems["producer"]
+    assert "a year (2024)" in problems["year"] and "nobody-here" in problems["producer"]
     # the shapes too: a published study has an issue date, mapped back to its field
     r = app.post("/api/contribute/study", json={"id": "sans-date", "title_fr": "Sans date", "status": "published"},
                  headers=bearer(app, "alice"))

@@ -86,3 +86,20 @@ def test_an_edit_that_names_no_visibility_keeps_the_entitys(app, visibility):
     assert app.get("/api/search", params={"q": "zorglub"}).json()["total"] == 0
     again = app.get(f"/api/contribute/study/{key}", headers=alice).json()
     assert again["visibility"] == visibility["visibility"], again
+
+
+def test_a_study_published_on_a_day_or_in_a_month_saves_back(app):
+    """Fifth outside re-test, finding 9: the demo's studies dated by day or month answered 422 "a year is four
+    digits" to their own edit form. A publication date is a year, a month or a day, as the shapes allow."""
+    fanny = bearer(app, "fanny")
+    assert app.get("/api/contribute/study/etat-impacts-2024", headers=fanny).json()["fields"]["year"] == "2025-03"
+    fields = app.get("/api/contribute/study/livret-euralens-10", headers=fanny).json()["fields"]
+    assert fields["year"] == "2017-02-24", fields
+    r = app.put("/api/contribute/study/livret-euralens-10", headers=fanny,
+                json={k: v for k, v in fields.items() if v and k != "id"})
+    assert r.status_code == 200, r.text
+    again = app.get("/api/contribute/study/livret-euralens-10", headers=fanny).json()["fields"]
+    assert again["year"] == "2017-02-24", again
+    r = app.put("/api/contribute/study/livret-euralens-10", headers=fanny,
+                json={**{k: v for k, v in fields.items() if v and k != "id"}, "year": "2017-02-30"})
+    assert r.status_code == 422 and "a month (2024-03)" in r.text, r.text
