@@ -140,24 +140,16 @@ def select(seen, text: str, variable: str, terms: list[NamedNode]):
         yield from seen.query(bind_rows(text, [Variable(variable)], [[t] for t in terms[start:start + BATCH]]))
 
 
-def is_actor(names: Names, node: NamedNode) -> bool:
-    """An organisation other than the writer's own actor, whoever describes it: an actor aula made up
-    (`actor/newthing`, typed in aula's graph) joined aula's project to cd62 as if aula were part of it
-    (fifth outside re-test, finding 6)."""
-    return node.value.startswith(f"{names.base}actor/")
-
-
 def refuse_joins(names: Names, joined: dict, known: dict[NamedNode, set[str]]) -> None:
     """Raise NotAllowed when a node joins two other organisations' entities without its organisation's
-    own actor among them (`joined` from `joins`; `known`: their owners, as the writer sees them; every
-    actor but its own counts as another's, `is_actor`)."""
+    own actor among them (`joined` from `joins`; `known`: their owners, as the writer sees them)."""
     for (node, org), targets in sorted(joined.items(), key=lambda i: str(i[0][0])):
         itself = NamedNode(f"{names.base}actor/{org}")
         if itself in targets:
             continue
         for rule in sorted({JOINING_RULE[p] for p in targets.values()}):
             theirs = sorted(t.value for t, p in targets.items() if JOINING_RULE[p] == rule
-                            and (known.get(t) and org not in known[t] or is_actor(names, t)))
+                            and known.get(t) and org not in known[t])
             if len(theirs) >= 2:
                 raise NotAllowed(f"{term(node)}: {rule} ({', '.join(theirs)}; {org}'s own actor is {itself.value})")
 

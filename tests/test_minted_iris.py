@@ -49,8 +49,7 @@ def test_a_partner_may_not_take_an_iri_minted_from_another_organisations_entity(
         "dataset": "frequentation-louvre-lens", "territory": "commune/62498", "year": "2032", "value": "555",
         "org": "demo"})
     assert r.status_code == 201, r.text
-    # (a membership of two actors other than its own actor/demo is no partner's to state: a facilitator's)
-    r = app.post("/api/contribute/membership", headers=bearer(app, "fanny"), json={
+    r = app.post("/api/contribute/membership", headers=dora, json={
         "member": "terril-conseil", "organization": "plateforme-intelligence-collective", "role": "membre",
         "org": "demo"})
     assert r.status_code == 201, r.text
