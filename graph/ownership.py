@@ -199,6 +199,18 @@ def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[Na
     return {s: o for s, o in result.items() if o}
 
 
+def refuse_minted_in_public(store, names: Names, checked: list[tuple[Quad, str]], new: list[Quad]) -> None:
+    """The minted IRIs a write puts in public graphs, judged as everyone reads them: aula's private draft of
+    series `ds-q` made it aula's to aula, and aula's public cell of cd62's published `ds-q` the public fact
+    (sixth outside re-test, finding 1; the same with a project's role node)."""
+    public = {q.subject: org for q, org in reversed(checked) if isinstance(q.subject, NamedNode)
+              and may_read(ANONYMOUS, q.graph_name.value, names) and minted.parents(names, q.subject)}
+    if public:
+        seen = minted_parents(store, names, ANONYMOUS, set(public))
+        minted.refuse_squats(public, seen)
+        minted.refuse_orphans(names, public, seen, [q for q in new if may_read(ANONYMOUS, q.graph_name.value, names)])
+
+
 PUBLIC_TYPING = "SELECT ?s ?g WHERE { GRAPH ?g { ?s a ?class } }"
 
 
@@ -268,6 +280,7 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
     parented = minted_parents(store, names, user, set(subjects))
     minted.refuse_squats(subjects, parented)
     minted.refuse_orphans(names, subjects, parented, new)
+    refuse_minted_in_public(store, names, checked, new)
     known = owners(store, names, user, set(subjects) | targets)
     for subject in sorted(subjects, key=lambda n: n.value):
         org, theirs = subjects[subject], known.get(subject)

@@ -46,3 +46,27 @@ def test_undoing_a_delete_gives_back_nothing_another_organisation_has_published_
         r = app.post(f"/changes/{deleted}/revert", headers=bearer(app, "fanny"))
         assert r.status_code == 409 and "aula" in r.json()["error"]["message"], r.text
         assert app.get("/id/study/race-1?format=json").json()["label"] == "Race CD62"
+
+
+def test_a_private_draft_of_a_series_takes_no_public_cell_of_anothers(tmp_path):
+    """Sixth outside re-test, finding 1: aula's private draft of series `ds-q`, cd62's published `ds-q`;
+    aula's public cell `observation/ds-q/62498/2025` became the public figure of cd62's series."""
+    series = ('<{ID}dataset/ds-q> a <http://purl.org/linked-data/cube#DataSet> , <{PIC}IndicatorDataSet> ; '
+              '<http://purl.org/linked-data/cube#structure> <{PIC}IndicatorStructure> ; '
+              '<http://www.w3.org/2000/01/rdf-schema#label> "S"@fr ; <{PIC}unit> "v" ; '
+              '<{PIC}measuresIndicator> <{ID}indicator/frequentation-louvre-lens> .')
+    cell = ('<{ID}observation/ds-q/62498/2025> a <http://purl.org/linked-data/cube#Observation> ; '
+            '<http://purl.org/linked-data/cube#dataSet> <{ID}dataset/ds-q> ; '
+            '<{PIC}refArea> <{ID}territory/commune/62498> ; '
+            '<{PIC}refYear> "2025"^^<http://www.w3.org/2001/XMLSchema#gYear> ; <{PIC}value> 1.0 .')
+    ids = {"ID": "https://w3id.org/pic-euralens/id/", "PIC": "https://w3id.org/pic-euralens/ontology#"}
+    with app_client(tmp_path / "data") as app:
+        def post(who, graph, text):
+            return app.post("/rdf-graphs", params={"graph": f"{ids['ID']}graph/{graph}"},
+                            content=text.format(**ids).encode(), headers={"Content-Type": "text/turtle",
+                                                                           **bearer(app, who)})
+        assert post("alice", "private/aula/main", series).status_code in (201, 204)
+        assert post("bruno", "partner/cd62", series).status_code in (201, 204)
+        r = post("alice", "partner/aula", cell)
+        assert r.status_code == 403 and "belongs to cd62" in r.text, r.text
+        assert post("alice", "private/aula/main", cell).status_code in (201, 204)  # its draft's own cell
