@@ -8,7 +8,8 @@ from tests.conftest import PARTNERS, app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
 EDITED = [("actor", "collectif-cite-9"), ("study", "frequentation-habitants-louvre-lens"),
-          ("project", "emploi-jeunes-culture"), ("membership", "aula--plateforme-intelligence-collective"),
+          ("project", "emploi-jeunes-culture"), ("project", "plateforme-intelligence-collective"),
+          ("membership", "aula--plateforme-intelligence-collective"),
           ("observation", "emplois-culture-tourisme/200072460/2010")]
 
 
