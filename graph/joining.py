@@ -34,7 +34,10 @@ PROV_ASSOCIATED = NamedNode(f"{PROV}wasAssociatedWith")
 PROV_QUALIFIED = NamedNode(f"{PROV}qualifiedAssociation")
 PROV_AGENT = NamedNode(f"{PROV}agent")
 ATTRIBUTED = NamedNode(f"{PROV}wasAttributedTo")
-ATTRIBUTIONS = {ATTRIBUTED, NamedNode(f"{PIC}producedBy"), NamedNode(f"{PIC}commissionedBy")}
+# prov:wasAttributedTo and the ontology's sub-properties of it (`pic:decidedBy` got round the rule:
+# sixth outside re-test, finding 4)
+ATTRIBUTIONS = {ATTRIBUTED, NamedNode(f"{PIC}producedBy"), NamedNode(f"{PIC}commissionedBy"),
+                NamedNode(f"{PIC}decidedBy"), NamedNode(f"{PIC}hiddenBy")}
 JOINING = {ORG_MEMBER, ORG_ORGANIZATION, PROV_ASSOCIATED, *ATTRIBUTIONS}
 QUALIFYING = {PROV_QUALIFIED, NamedNode(f"{PROV}qualifiedAttribution"), NamedNode(f"{ORG}hasMembership")}
 LINKS = JOINING | QUALIFYING | {PROV_AGENT}  # the links whose targets' owners these rules ask

@@ -96,6 +96,32 @@ def refuse_orphans(names: Names, subjects: dict[NamedNode, str], parented: dict[
                          f"describes yet: only the owner of what it comes from describes it; describe that first")
 
 
+NAMED_BY = {  # what a minted IRI's name says, statement by statement: (kind, predicate) → part of the name
+    ("membership", "http://www.w3.org/ns/org#member"): 0,
+    ("membership", "http://www.w3.org/ns/org#organization"): 1,
+    ("observation", "http://purl.org/linked-data/cube#dataSet"): 0,
+    ("observation", "https://w3id.org/pic-euralens/ontology#refArea"): 1,
+    ("observation", "https://w3id.org/pic-euralens/ontology#refYear"): 2,
+}
+
+
+def refuse_misnamed(names: Names, quads) -> None:
+    """Raise NotAllowed when a write says of a minted IRI other than its name says: aula's
+    `membership/aula--mel` whose organisation was ville-de-lens took mel's membership, and ville-de-lens's
+    page listed it (sixth outside re-test, findings 2 and 8)."""
+    for q in quads:
+        value = q.subject.value if isinstance(q.subject, NamedNode) else ""
+        kind, _, rest = value[len(names.base):].partition("/") if value.startswith(names.base) else ("", "", "")
+        part = NAMED_BY.get((kind, q.predicate.value))
+        if part is None or not parents(names, q.subject):  # a name no pattern mints says nothing
+            continue
+        parts = rest.split("--") if kind == "membership" else rest.split("/")
+        said = q.object.value.rstrip("/").rsplit("/", 1)[-1]
+        if len(parts) != (2 if kind == "membership" else 3) or parts[part] != said:
+            raise NotAllowed(f"{value}: its name says {rest!r}, so its {q.predicate.value.rsplit('#', 1)[-1]} "
+                             f"is {parts[part] if part < len(parts) else '?'!r}, not {q.object.value!r}")
+
+
 def organisations(store, names: Names) -> set[str]:
     """The organisations whose graphs (`partner/{org}`, `private/{org}/…`) the store holds."""
     return {names.owner_of(g) for g in store.graphs()

@@ -281,6 +281,7 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
     minted.refuse_squats(subjects, parented)
     minted.refuse_orphans(names, subjects, parented, new)
     refuse_minted_in_public(store, names, checked, new)
+    minted.refuse_misnamed(names, [q for q, _ in checked])
     known = owners(store, names, user, set(subjects) | targets)
     for subject in sorted(subjects, key=lambda n: n.value):
         org, theirs = subjects[subject], known.get(subject)

@@ -144,3 +144,17 @@ def test_a_new_project_brings_its_role_nodes(app):
         "id": "zzz-nouveau", "title_fr": "Nouveau projet du cd62", "start": "2026-01-15",
         "participants": "cd62:pilote"})
     assert r.status_code == 201, r.text
+
+
+@pytest.mark.parametrize("text", [
+    f"<{ID}membership/aula--mel> <http://www.w3.org/ns/org#organization> <{ID}actor/ville-de-lens> .",
+    f"<{ID}membership/aula--mel> <http://www.w3.org/ns/org#member> <{ID}actor/cd62> .",
+    f"<{ID}dataset/serie-aula> a <http://purl.org/linked-data/cube#DataSet> . "
+    f'<{ID}observation/serie-aula/62498/2050> <https://w3id.org/pic-euralens/ontology#refYear> '
+    '"2051"^^<http://www.w3.org/2001/XMLSchema#gYear> .'])
+def test_a_minted_iri_says_what_its_name_says(app, text):
+    """Sixth outside re-test, findings 2 and 8: aula's `membership/aula--mel` naming ville-de-lens as the
+    organisation was accepted, took mel's membership, and showed on ville-de-lens's page."""
+    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=text.encode(),
+                 headers={"Content-Type": "text/turtle", **bearer(app, "alice")})
+    assert r.status_code == 403 and "its name says" in r.text, r.text

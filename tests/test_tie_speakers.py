@@ -74,3 +74,14 @@ def test_a_tie_with_an_actor_a_partner_made_up_is_the_partners_word(app):
     listed = app.get("/id/actor/cd62?format=json").json()["sections"]
     rows = [next(iter(row.values())) for s in listed if s["id"] == "projects" for row in s["rows"]]
     assert [c.get("said_by") for c in rows if c["iri"].endswith("/projet-fantome")] == [["aula"]], rows
+
+
+def test_every_kind_of_attribution_joins_no_two_others(app):
+    """Sixth outside re-test, finding 4: `pic:decidedBy` (a sub-property of `prov:wasAttributedTo`, as
+    `pic:producedBy`) attributed aula's study to two other organisations."""
+    for predicate in ("decidedBy", "hiddenBy", "producedBy"):
+        text = (f'<{ID}study/s-{predicate}> <https://w3id.org/pic-euralens/ontology#{predicate}> '
+                f'<{ID}actor/cci-artois> , <{ID}actor/universite-artois> .')
+        r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=text.encode(),
+                     headers={"Content-Type": "text/turtle", **bearer(app, "alice")})
+        assert r.status_code == 403, (predicate, r.text)
