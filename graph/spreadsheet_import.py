@@ -342,6 +342,8 @@ def run_import(writer, kind: str, data: bytes, filename: str, org: str, user: Us
     if not report.conforms:
         shape_problems(result, report.violations)
         return result
-    if not dry_run:
+    if dry_run:  # the write's permission step too: a dry run said "no problems" to a refused import
+        writer.check_permission(result.staged, [], user)
+    else:
         writer.write(result.staged, [], user, source=f"spreadsheet import ({kind}, {filename})")
     return result

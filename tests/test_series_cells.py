@@ -67,3 +67,13 @@ def test_another_organisation_cannot_take_a_cell_of_a_series_and_the_owner_keeps
     # and cd62 still may not change it
     r = app.put(f"/api/contribute/observation/{KEY}", headers=bearer(app, "bruno"), json={**CELL, "value": "2"})
     assert r.status_code == 403, r.text
+
+
+def test_a_dry_run_answers_as_the_import_would(tmp_path):
+    """Sixth outside re-test, finding 6: an import the write refuses (403) passed its dry run with no problem."""
+    with app_client(tmp_path / "data") as app:
+        rows = b"member,organization,role,since\ncollectif-cite-9,ville-de-lens,membre,\n"
+        for dry in ("true", "false"):
+            r = app.post("/api/import/memberships", params={"dry_run": dry}, headers=bearer(app, "alice"),
+                         files={"file": ("m.csv", rows, "text/csv")})
+            assert r.status_code == 403, (dry, r.text)
