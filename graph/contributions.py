@@ -250,7 +250,8 @@ def keep_role_nodes(staged: Store, removed: list[Quad], subject: NamedNode) -> l
         return {node: (said.get(AGENT), said.get(HAD_ROLE)) for node, said in found.items()}
 
     old: dict[tuple, list[NamedNode]] = {}
-    for node, pair in roles(removed).items():
+    graphs = {q.graph_name for q in staged}  # where the entity goes: a node left elsewhere would stay there
+    for node, pair in roles([q for q in removed if q.graph_name in graphs]).items():
         old.setdefault(pair, []).append(node)
     for node, pair in roles(list(staged)).items():
         kept = old.get(pair, [])

@@ -4,7 +4,7 @@ re-test #3, findings 1 and 2): nobody else may take them first.
 The forms and the spreadsheet import mint some IRIs from a pattern (`spreadsheet_import.subject_of`,
 `cell`): an observation `observation/{dataset}/{code}/{year}` from its series, a membership
 `membership/{member}--{organisation}` from its two actors, a project's role node
-`association/{project}--{actor}` from its project. Typed first by another organisation (any class, in its
+`association/{project}--{actor}--{role}` from its project. Typed first by another organisation (any class, in its
 own public graph) such an IRI was that organisation's, and the real owner's form answered 409 or 403 for
 good. So a minted IRI belongs to its parent's owner: an observation to its series' owner, a role node to
 its project's owner, a membership to the owner of either actor (the form lets either party state it,
@@ -12,7 +12,7 @@ its project's owner, a membership to the owner of either actor (the form lets ei
 (`refuse_squats`: 403 naming the parent and its owner), and when reading whose one is, a describer that
 owns none of its parents counts only if no parent's owner describes it (`ownership.owners`).
 
-A role node the forms mint now is `association/{project}--{actor}`: a key has no `--`
+A role node the forms mint now is `association/{project}--{actor}--{role}`: a key has no `--`
 (`spreadsheet_import.SLUG`), so its project is what comes before the first `--`. An older one,
 `association/{project}-{actor}`, is ambiguous — `a-b-c` is project `a-b`'s node for actor `c`, or project
 `a`'s for actor `b-c` —: it is its longest owned project's. Before, it was the project that linked to it,

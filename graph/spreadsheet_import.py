@@ -295,7 +295,7 @@ def cell(c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str,
             if not (SLUG.match(actor) and SLUG.match(role)):
                 yield f"{part!r}: write actor:role, e.g. euralens:pilote", []
                 continue
-            association = NamedNode(f"{subject.value.replace('/project/', '/association/')}--{actor}")
+            association = NamedNode(f"{subject.value.replace('/project/', '/association/')}--{actor}--{role}")
             for iri in (base + "actor/" + actor, base + "role/" + role):
                 references.setdefault(iri, []).append((number, c.name))
             yield None, [Quad(subject, term("prov:qualifiedAssociation"), association, graph),

@@ -9,7 +9,7 @@ from tests.conftest import PARTNERS, app_client, bearer
 ID = "https://w3id.org/pic-euralens/id/"
 EDITED = [("actor", "collectif-cite-9"), ("study", "frequentation-habitants-louvre-lens"),
           ("project", "emploi-jeunes-culture"), ("project", "plateforme-intelligence-collective"),
-          ("membership", "aula--plateforme-intelligence-collective"),
+          ("project", "louvre-lens-construction"), ("membership", "aula--plateforme-intelligence-collective"),
           ("observation", "emplois-culture-tourisme/200072460/2010")]
 
 
@@ -104,3 +104,21 @@ def test_a_study_published_on_a_day_or_in_a_month_saves_back(app):
     r = app.put("/api/contribute/study/livret-euralens-10", headers=fanny,
                 json={**{k: v for k, v in fields.items() if v and k != "id"}, "year": "2017-02-30"})
     assert r.status_code == 422 and "a month (2024-03)" in r.text, r.text
+
+
+def test_a_project_made_private_takes_its_role_nodes_along(app):
+    """Seventh outside re-test, finding 1: a project made private through its form left its role nodes and
+    their links in the public graph, and anonymous readers went on seeing it and who took part."""
+    alice = bearer(app, "alice")
+    project = {"id": "aula-pub1", "title_fr": "Pub", "start": "2026-01-01", "participants": "aula:pilote"}
+    assert app.post("/api/contribute/project", headers=alice, json=project).status_code == 201
+    for visibility in ({"visibility": "private"}, {"visibility": "embargo", "embargo_until": "2099-03-01"},
+                       {"visibility": "embargo", "embargo_until": "2099-04-01"}):
+        r = app.put("/api/contribute/project/aula-pub1", headers=alice, json={**project, **visibility})
+        assert r.status_code == 200, (visibility, r.text)
+        assert app.get("/id/project/aula-pub1").status_code == 404, visibility
+        graphs = {g for g in (q.split()[-1] for q in described(app, f"{ID}project/aula-pub1"))
+                  if not g.endswith("/inferred>")}
+        assert len(graphs) == 1 and "/private/aula/" in graphs.pop(), (visibility, graphs)
+        assert app.get("/api/contribute/project/aula-pub1", headers=alice).json()["visibility"] == \
+            visibility["visibility"]

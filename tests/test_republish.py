@@ -69,4 +69,6 @@ def test_a_private_draft_of_a_series_takes_no_public_cell_of_anothers(tmp_path):
         assert post("bruno", "partner/cd62", series).status_code in (201, 204)
         r = post("alice", "partner/aula", cell)
         assert r.status_code == 403 and "belongs to cd62" in r.text, r.text
+        r = post("alice", "private/aula/until-2099-01-01", cell)  # public on its day: judged as public
+        assert r.status_code == 403 and "belongs to cd62" in r.text, r.text
         assert post("alice", "private/aula/main", cell).status_code in (201, 204)  # its draft's own cell
