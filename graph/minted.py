@@ -67,12 +67,17 @@ def parent_owners(names: Names, subjects, known: dict[NamedNode, set[str]]) -> d
     return found
 
 
+def owns_parent(org: str, owned: dict | None) -> bool:
+    """Whether `org` owns one of a minted IRI's parents (`owned`: {parent: its owners}, `parent_owners`)."""
+    return any(org in owners for owners in (owned or {}).values())
+
+
 def refuse_squats(subjects: dict[NamedNode, str], parented: dict[NamedNode, dict]) -> None:
     """Raise NotAllowed when a partner's write describes a minted IRI none of whose parents its
     organisation owns. `subjects`: {subject: the organisation whose graph the write describes it in}."""
     for subject in sorted(subjects, key=lambda n: n.value):
         org, owned = subjects[subject], parented.get(subject)
-        if not owned or any(org in owners for owners in owned.values()):
+        if not owned or owns_parent(org, owned):
             continue
         whose = "; ".join(f"{p.value} belongs to {', '.join(sorted(o))}" for p, o in sorted(
             owned.items(), key=lambda i: i[0].value))

@@ -214,13 +214,10 @@ def refuse_minted_in_public(store, names: Names, checked: list[tuple[Quad, str]]
 def becomes_public(names: Names, graph: NamedNode) -> bool:
     """Public now, or on an embargo's day (a cell in a future embargo graph got round the rule above:
     seventh outside re-test, finding 2)."""
-    if may_read(ANONYMOUS, graph.value, names):
-        return True
-    rest = graph.value[len(names.graph("private/").value):].partition("/")[2]
-    return names.kind_of(graph) == "private" and EMBARGO.match(rest) is not None
+    return may_read(ANONYMOUS, graph.value, names) or public_since(names, graph) is not None
 
 
-PUBLIC_TYPING = "SELECT ?s ?g WHERE { GRAPH ?g { ?s a ?class } }"
+TYPED_IN = "SELECT ?s ?g WHERE { GRAPH ?g { ?s a ?class } }"  # the graphs that state what each ?s is
 
 
 def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict[NamedNode, dict]) -> None:
@@ -235,14 +232,14 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
                    key=str)
     if not typed:
         return
-    text = bind_rows(PUBLIC_TYPING, [Variable("s")], [[s] for s in sorted({s for s, _ in typed}, key=str)])
+    text = bind_rows(TYPED_IN, [Variable("s")], [[s] for s in sorted({s for s, _ in typed}, key=str)])
     public: dict[NamedNode, set[str]] = {}
     for row in store.query(text):
         if names.owner_of(row["g"]) and may_read(ANONYMOUS, row["g"].value, names):
             public.setdefault(row["s"], set()).add(names.owner_of(row["g"]))
     for subject, graph in typed:
         org, publishers = names.owner_of(graph), public.get(subject, set())
-        party = any(org in o for o in parented.get(subject, {}).values())  # a membership is either party's
+        party = minted.owns_parent(org, parented.get(subject))  # a membership is either party's
         if org and publishers and org not in publishers and own_actor(names, subject) != org and not party:
             raise NotAllowed(f"{subject.value} is published by {', '.join(sorted(publishers))}: another entity "
                              f"needs another id (an organisation's entity that another has published since it "
@@ -294,8 +291,7 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
     known = owners(store, names, user, set(subjects) | targets)
     for subject in sorted(subjects, key=lambda n: n.value):
         org, theirs = subjects[subject], known.get(subject)
-        parent_owner = any(org in o for o in parented.get(subject, {}).values())  # a membership's party
-        if theirs and org not in theirs and not parent_owner:
+        if theirs and org not in theirs and not minted.owns_parent(org, parented.get(subject)):
             raise NotAllowed(f"{subject.value} belongs to {', '.join(sorted(theirs))}: the graphs of {org} say "
                              f"things about {org}'s own entities (and link them to any other); propose a link "
                              "to this one through an annotation")

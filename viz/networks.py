@@ -39,7 +39,6 @@ EVIDENCE = [f"{PROV}wasAttributedTo", f"{PIC}producedBy", f"{PIC}commissionedBy"
 # What a node shows: its names and its actor type (a claimed type put the museum among "associations").
 LABELS = ["http://www.w3.org/2000/01/rdf-schema#label", f"{DCTERMS}title", "http://www.w3.org/2004/02/skos/core#prefLabel",
           "http://www.w3.org/ns/org#classification"]
-TYPED_IN = "SELECT ?e ?g WHERE { GRAPH ?g { ?e a ?class } }"  # the graphs that state what an entity is
 FIRST_YEAR = 2010  # the time axis starts before the museum opened (2012)
 
 
@@ -119,7 +118,7 @@ def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) ->
     entities = sorted({e for row in rows for e in (*row[3].split(), row[0], row[1])})
     speakers: dict[str, set[str]] = {}
     for start in range(0, len(entities), 500):
-        text = bind_rows(TYPED_IN, [Variable("e")], [[NamedNode(e)] for e in entities[start:start + 500]])
+        text = bind_rows(ownership.TYPED_IN, [Variable("s")], [[NamedNode(e)] for e in entities[start:start + 500]])
         for entity, graph in run(store, text, dataset):
             who = ownership.speaker(names, NamedNode(graph))
             if who:
