@@ -11,6 +11,11 @@ write (Graph Store, `pic load`, imports, forms, reverts, SPARQL Update) by a par
 refused (403) naming the IRI. An admin may still repair one through the Graph Store: admins write
 everything but the derived graphs and the graphs an API owns. Documents' descriptions (`document/…`) are
 the documents API's for every role, admins included (`ownership.is_document_description`).
+
+The platform's ontology is its terms' only description: a partner's `pic:attributedX rdfs:subPropertyOf
+prov:wasAttributedTo` in its own graph was accepted, and a SPARQL user reasoning over the union would have
+taken it as the platform's vocabulary (seventh outside re-test). So a statement about a term of the
+ontology (`ontology/pic.ttl`) is refused to partners and facilitators as well.
 """
 
 from urllib.parse import unquote
@@ -19,6 +24,7 @@ from pyoxigraph import NamedNode, Quad
 
 from pic.graph.access import ANNOTATIONS_API, MODERATION_API, NotAllowed, User
 from pic.graph.names import Names
+from pic.ontology.namespaces import ONTOLOGY_IRI, PIC
 
 # {IRI space under the base: the APIs that write what is said about its entities}.
 SPACES = {
@@ -45,6 +51,10 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
     if user.role == "admin":
         return
     for q in new:
+        if isinstance(q.subject, NamedNode) and (q.subject.value == ONTOLOGY_IRI
+                                                 or q.subject.value.startswith(str(PIC))):
+            raise NotAllowed(f"{q.subject.value}: a term of the platform's ontology is described by the "
+                             "ontology alone (ontology/pic.ttl); propose a change through an annotation")
         space = space_of(names, q.subject)
         if space is not None and api not in SPACES[space]:
             raise NotAllowed(f"{q.subject.value}: the platform's {space}… entities are written by the platform "

@@ -79,6 +79,17 @@ def check(store, names: Names, user: User, added: list[Quad], removed: list[Quad
     refused = others_series(store, names, user, new)
     if refused:
         raise NotAllowed(next(iter(refused.values())))
+    stray = next((q for q in new if q.predicate == QB_DATASET and not minted_observation(names, q.subject)), None)
+    if stray is not None:  # seventh outside re-test: a name that is no cell escaped the cell checks
+        raise UnsafeIri(f"{stray.subject.value}: an observation of {stray.object} is named by its series' cell, "
+                        f"{names.base}observation/{{series}}/{{area}}/{{year}}, as the forms and imports name it")
+
+
+def minted_observation(names: Names, subject) -> bool:
+    """Whether an IRI is an observation's as the platform mints it: `observation/{series}/{code}/{year}`."""
+    prefix = f"{names.base}observation/"
+    return isinstance(subject, NamedNode) and subject.value.startswith(prefix) \
+        and subject.value[len(prefix):].count("/") == 2
 
 
 def refuse_unsafe(names: Names, term: NamedNode) -> None:

@@ -151,10 +151,28 @@ def test_a_new_project_brings_its_role_nodes(app):
     f"<{ID}membership/aula--mel> <http://www.w3.org/ns/org#member> <{ID}actor/cd62> .",
     f"<{ID}dataset/serie-aula> a <http://purl.org/linked-data/cube#DataSet> . "
     f'<{ID}observation/serie-aula/62498/2050> <https://w3id.org/pic-euralens/ontology#refYear> '
-    '"2051"^^<http://www.w3.org/2001/XMLSchema#gYear> .'])
+    '"2051"^^<http://www.w3.org/2001/XMLSchema#gYear> .',
+    # seventh re-test: a role node's agent or role other than its name's; a territory of another kind
+    f"<{ID}project/aula-proj1> a <http://www.w3.org/ns/prov#Activity> . "
+    f"<{ID}association/aula-proj1--mel--pilote> <http://www.w3.org/ns/prov#agent> <{ID}actor/cd62> .",
+    f"<{ID}project/aula-proj1> a <http://www.w3.org/ns/prov#Activity> . "
+    f"<{ID}association/aula-proj1--mel--pilote> <http://www.w3.org/ns/prov#hadRole> <{ID}role/partenaire> .",
+    f"<{ID}dataset/serie-aula> a <http://purl.org/linked-data/cube#DataSet> . "
+    f"<{ID}observation/serie-aula/62480/2050> <https://w3id.org/pic-euralens/ontology#refArea> "
+    f"<{ID}actor/62480> ."])
 def test_a_minted_iri_says_what_its_name_says(app, text):
     """Sixth outside re-test, findings 2 and 8: aula's `membership/aula--mel` naming ville-de-lens as the
     organisation was accepted, took mel's membership, and showed on ville-de-lens's page."""
     r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=text.encode(),
                  headers={"Content-Type": "text/turtle", **bearer(app, "alice")})
     assert r.status_code == 403 and "its name says" in r.text, r.text
+
+
+def test_an_observation_is_named_by_its_cell(app):
+    """Seventh outside re-test: an observation named outside `observation/` was accepted in one's own
+    series; its name was then no cell, and the cell checks (one figure a cell) passed it by."""
+    text = (f"<{ID}dataset/serie-aula> a <http://purl.org/linked-data/cube#DataSet> . "
+            f"<{ID}study/obs-x> <http://purl.org/linked-data/cube#dataSet> <{ID}dataset/serie-aula> .")
+    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=text.encode(),
+                 headers={"Content-Type": "text/turtle", **bearer(app, "alice")})
+    assert r.status_code == 400 and "observation/{series}/{area}/{year}" in r.text, r.text

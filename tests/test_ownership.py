@@ -255,12 +255,13 @@ def test_a_partner_states_no_fact_between_two_other_organisations(app):
     assert r.status_code == 403 and "stated by one of them" in r.text, r.text
     role = f"prov:hadRole <{ID}role/partenaire>"
     roles = (f'<{ID}project/cd62-apres> a prov:Activity . '  # a role node comes with its project
-             f'<{ID}association/cd62-apres--r1> a prov:Association ; prov:agent <{ID}actor/aula> ; {role} . '
-             f'<{ID}association/cd62-apres--r2> a prov:Association ; prov:agent <{ID}actor/collectif-cite-9> ; '
-             f'{role} .')
+             f'<{ID}association/cd62-apres--aula--partenaire> a prov:Association ; '
+             f'prov:agent <{ID}actor/aula> ; {role} . '
+             f'<{ID}association/cd62-apres--collectif-cite-9--partenaire> a prov:Association ; '
+             f'prov:agent <{ID}actor/collectif-cite-9> ; {role} .')
     assert graph_store(app, "POST", "partner/cd62", roles, "bruno").status_code == 204
-    later = (f'<{ID}project/cd62-apres> prov:qualifiedAssociation <{ID}association/cd62-apres--r1> , '
-             f'<{ID}association/cd62-apres--r2> .')
+    later = (f'<{ID}project/cd62-apres> prov:qualifiedAssociation <{ID}association/cd62-apres--aula--partenaire> , '
+             f'<{ID}association/cd62-apres--collectif-cite-9--partenaire> .')
     r = graph_store(app, "POST", "partner/cd62", later, "bruno")
     assert r.status_code == 403 and "own organisation's actor" in r.text, r.text
     # a study co-signed by two other organisations is a cooperation tie between them
@@ -555,9 +556,9 @@ def test_a_role_nodes_agents_are_read_from_every_graph(app):
     assert r.status_code == 403 and "own organisation's actor" in r.json()["error"]["message"], r.text
     # its own role node, described in another of aula's graphs, it links as before
     r = graph_store(app, "POST", "private/aula/main", f"<{ID}project/imp-p> a prov:Activity . "
-                    f"<{ID}association/imp-p--prive> a prov:Association ; "
+                    f"<{ID}association/imp-p--louvre-lens--partenaire> a prov:Association ; "
                     f"prov:agent <{ID}actor/louvre-lens> ; prov:hadRole <{ID}role/partenaire> .", "alice")
     assert r.status_code in (201, 204), r.text
     r = graph_store(app, "POST", "partner/aula", f"<{ID}project/imp-p> prov:qualifiedAssociation "
-                    f"<{ID}association/imp-p--prive> .", "alice")
+                    f"<{ID}association/imp-p--louvre-lens--partenaire> .", "alice")
     assert r.status_code in (201, 204), r.text

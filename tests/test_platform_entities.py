@@ -82,3 +82,14 @@ def test_the_apis_that_mint_them_still_write_them(app):
     r = app.post("/annotations/", json=note, headers={
         "Content-Type": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', **bearer(app, "bruno")})
     assert r.status_code == 201, r.text
+
+
+@pytest.mark.parametrize("term", ["pic:attributedX rdfs:subPropertyOf prov:wasAttributedTo",
+                                  'pic:Study rdfs:label "Rapport"@fr',
+                                  "<https://w3id.org/pic-euralens/ontology> rdfs:seeAlso <http://example.org/>"])
+def test_a_partner_says_nothing_about_the_ontologys_terms(app, term):
+    """Seventh outside re-test: a partner's graph defined terms in the platform's namespace; SPARQL users
+    reasoning over the union would have read them as the platform's vocabulary."""
+    for who, graph in (("alice", "partner/aula"), ("fanny", "partner/aula")):
+        r = post(app, graph, f"{term} .", who)
+        assert r.status_code == 403 and "platform's ontology" in r.json()["error"]["message"], (who, r.text)

@@ -71,6 +71,10 @@ def test_a_dry_run_then_an_atomic_attributed_import(client):
     dry = upload(client, "studies", GOOD.encode(), dry_run="true")
     assert dry.status_code == 200 and dry.json()["rows"] == 2 and not dry.json()["written"]
     assert studies(client) == 0
+    # the form field asks for it as well as the query string (seventh outside re-test: it was ignored)
+    dry = client.post("/api/import/studies", data={"dry_run": "true"}, files={"file": ("f.csv", GOOD.encode())})
+    assert dry.status_code == 200 and dry.json()["dry_run"] and not dry.json()["written"], dry.text
+    assert studies(client) == 0
     done = upload(client, "studies", GOOD.encode())
     assert done.status_code == 200 and done.json()["written"]
     assert studies(client) == 2

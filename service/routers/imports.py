@@ -30,16 +30,19 @@ def get_template(name: str):
 
 
 @router.post("/api/import/{kind}", summary="Importer un tableur / Import a spreadsheet",
-             openapi_extra=upload_openapi())
+             openapi_extra=upload_openapi(("dry_run",)))
 async def import_file(request: Request, kind: str, dry_run: bool = False,
                       org: str | None = Query(None, description="Admins and facilitators: the organisation")):
     """A CSV or XLSX file as the multipart field `file`: all the problems (row, column, message) and
     nothing written, or one atomic, attributed change. With the session cookie instead of a token, the
-    session's CSRF token comes along in the `X-CSRF-Token` header."""
+    session's CSRF token comes along in the `X-CSRF-Token` header. `dry_run` is read from the query
+    string or a multipart field: either one asking for it makes it a dry run (the field was ignored, and a
+    user who asked for a check had the rows written — seventh outside re-test)."""
     user = current_user(request)
     target = receiving(user, kind, org)
     check_write_csrf(request)  # both before the body is read
-    filename, data, _ = await limited_upload(request, request.app.state.settings.max_upload_bytes)
+    filename, data, fields = await limited_upload(request, request.app.state.settings.max_upload_bytes)
+    dry_run = dry_run or str(fields.get("dry_run", "")).lower() in ("1", "true", "on", "yes")
     result = await checked_import(request, kind, data, filename, target, user, dry_run)
     body = {"kind": kind, "rows": result.rows, "dry_run": dry_run, "written": not dry_run and not result.problems,
             "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems]}
