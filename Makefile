@@ -2,16 +2,19 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-STAMP   = $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 
-.PHONY: setup serve test lint format bench java chromium
+.PHONY: setup serve test lint format lock bench java chromium
 
 setup: $(STAMP) java
 
-$(STAMP): pyproject.toml
+# The versions the tests passed with: requirements.lock (written by `make lock` from pyproject.toml's ranges),
+# then the project itself without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -32,6 +35,7 @@ serve: setup
 # minutes-long file alone at the end.
 test: setup chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: setup
@@ -39,6 +43,10 @@ lint: setup
 
 format: setup
 	$(BIN)/ruff format .
+
+lock: setup
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o requirements.lock pyproject.toml
 
 bench: setup
 	$(BIN)/python -m bench.run euralens regional
