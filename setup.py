@@ -7,7 +7,10 @@ from setuptools import find_namespace_packages, setup
 ROOTS = ("ontology", "graph", "queries", "service", "viz")
 
 setup(
-    packages=[f"pic.{name}" for root in ROOTS
-              for name in find_namespace_packages(".", include=[root, f"{root}.*"], exclude=["*__pycache__*"])],
+    packages=[
+        f"pic.{name}"
+        for root in ROOTS
+        for name in find_namespace_packages(".", include=[root, f"{root}.*"], exclude=["*__pycache__*"])
+    ],
     package_dir={f"pic.{root}": root for root in ROOTS},
 )

@@ -66,60 +66,80 @@ def generate(scale: Scale, out, seed: int = 2012) -> None:
     ill = "pic:illustrative true"
     departements = max(1, scale.communes // 700)
     for d in range(departements):
-        w(f'd:9{d:02d} a igeo:Departement ; rdfs:label "Département synthétique {d}"@fr ; '
-          f'igeo:subdivisionDirecteDe {REGION} ; {ill} .\n')
+        w(
+            f'd:9{d:02d} a igeo:Departement ; rdfs:label "Département synthétique {d}"@fr ; '
+            f"igeo:subdivisionDirecteDe {REGION} ; {ill} .\n"
+        )
     epcis = (scale.communes + scale.communes_per_epci - 1) // scale.communes_per_epci
     for e in range(epcis):
-        w(f'e:9{e:08d} a igeo:Intercommunalite ; rdfs:label "EPCI synthétique {e}"@fr ; '
-          f'igeo:codeINSEE "9{e:08d}"^^xsd:token ; pic:withinTerritory d:9{e % departements:02d} ; '
-          f'{ill} .\n')
+        w(
+            f'e:9{e:08d} a igeo:Intercommunalite ; rdfs:label "EPCI synthétique {e}"@fr ; '
+            f'igeo:codeINSEE "9{e:08d}"^^xsd:token ; pic:withinTerritory d:9{e % departements:02d} ; '
+            f"{ill} .\n"
+        )
     for c in range(scale.communes):
         code = f"9{c // 1000 % 10}{c % 1000:03d}" if scale.communes <= 10000 else f"{c:05d}"
-        w(f'c:x{c:05d} a igeo:Commune ; rdfs:label "Commune synthétique {c}"@fr ; '
-          f'igeo:codeINSEE "{code}"^^xsd:token ; '
-          f'igeo:subdivisionDirecteDe e:9{c // scale.communes_per_epci:08d} ; '
-          f'pic:population {rng.randint(200, 40000)} ; {ill} .\n')
+        w(
+            f'c:x{c:05d} a igeo:Commune ; rdfs:label "Commune synthétique {c}"@fr ; '
+            f'igeo:codeINSEE "{code}"^^xsd:token ; '
+            f"igeo:subdivisionDirecteDe e:9{c // scale.communes_per_epci:08d} ; "
+            f"pic:population {rng.randint(200, 40000)} ; {ill} .\n"
+        )
     for k in range(scale.actors):
-        w(f'a:x{k} a org:FormalOrganization ; rdfs:label "Acteur synthétique {k}"@fr ; '
-          f'foaf:name "Acteur synthétique {k}" ; pic:territoryOfAction c:x{rng.randrange(scale.communes):05d} ; '
-          f'org:classification <{BASE}actor-type/association> ; {ill} .\n')
+        w(
+            f'a:x{k} a org:FormalOrganization ; rdfs:label "Acteur synthétique {k}"@fr ; '
+            f'foaf:name "Acteur synthétique {k}" ; pic:territoryOfAction c:x{rng.randrange(scale.communes):05d} ; '
+            f"org:classification <{BASE}actor-type/association> ; {ill} .\n"
+        )
     for k in range(scale.projects):
         start = rng.randint(2010, 2024)
         members = rng.sample(range(scale.actors), k=min(scale.actors, rng.randint(2, 5)))
         assoc = " , ".join(f"as:x{k}-{m}" for m in members)
-        w(f'p:x{k} a pic:Project ; rdfs:label "Projet synthétique {k}"@fr ; '
-          f'dcterms:title "Projet synthétique {k}"@fr ; '
-          f'prov:startedAtTime "{start}-01-01T00:00:00"^^xsd:dateTime ; '
-          f'dcterms:subject <{BASE}theme/{rng.choice(THEMES)}> ; '
-          f'dcterms:spatial c:x{rng.randrange(scale.communes):05d} ; '
-          f'prov:qualifiedAssociation {assoc} ; {ill} .\n')
+        w(
+            f'p:x{k} a pic:Project ; rdfs:label "Projet synthétique {k}"@fr ; '
+            f'dcterms:title "Projet synthétique {k}"@fr ; '
+            f'prov:startedAtTime "{start}-01-01T00:00:00"^^xsd:dateTime ; '
+            f"dcterms:subject <{BASE}theme/{rng.choice(THEMES)}> ; "
+            f"dcterms:spatial c:x{rng.randrange(scale.communes):05d} ; "
+            f"prov:qualifiedAssociation {assoc} ; {ill} .\n"
+        )
         for m in members:
-            w(f'as:x{k}-{m} a prov:Association ; prov:agent a:x{m} ; '
-              f'prov:hadRole <{BASE}role/{rng.choice(ROLES)}> ; {ill} .\n')
+            w(
+                f"as:x{k}-{m} a prov:Association ; prov:agent a:x{m} ; "
+                f"prov:hadRole <{BASE}role/{rng.choice(ROLES)}> ; {ill} .\n"
+            )
     for k in range(scale.studies):
         year = rng.randint(2011, 2025)
         derived = f" ; prov:wasDerivedFrom s:x{rng.randrange(k)}" if k and rng.random() < 0.4 else ""
-        w(f's:x{k} a pic:Study ; rdfs:label "Étude synthétique {k}"@fr ; '
-          f'dcterms:title "Étude synthétique {k}"@fr ; '
-          f'pic:studyStatus <{BASE}study-status/published> ; dcterms:issued "{year}"^^xsd:gYear ; '
-          f'pic:producedBy a:x{rng.randrange(scale.actors)} ; '
-          f'dcterms:subject <{BASE}theme/{rng.choice(THEMES)}> ; '
-          f'dcterms:spatial c:x{rng.randrange(scale.communes):05d}{derived} ; {ill} .\n')
+        w(
+            f's:x{k} a pic:Study ; rdfs:label "Étude synthétique {k}"@fr ; '
+            f'dcterms:title "Étude synthétique {k}"@fr ; '
+            f'pic:studyStatus <{BASE}study-status/published> ; dcterms:issued "{year}"^^xsd:gYear ; '
+            f"pic:producedBy a:x{rng.randrange(scale.actors)} ; "
+            f"dcterms:subject <{BASE}theme/{rng.choice(THEMES)}> ; "
+            f"dcterms:spatial c:x{rng.randrange(scale.communes):05d}{derived} ; {ill} .\n"
+        )
     for k in range(scale.projects):
         if rng.random() < 0.5:
-            w(f'p:x{k} prov:used s:x{rng.randrange(scale.studies)} .\n')
+            w(f"p:x{k} prov:used s:x{rng.randrange(scale.studies)} .\n")
     for n in range(scale.indicators):
-        w(f'i:x{n} a pic:Indicator, skos:Concept ; rdfs:label "Indicateur synthétique {n}"@fr ; '
-          f'skos:prefLabel "Indicateur synthétique {n}"@fr ; '
-          f'skos:definition "Indicateur inventé pour le banc d\'essai."@fr ; {ill} .\n')
-        w(f'ds:x{n} a pic:IndicatorDataSet, qb:DataSet ; qb:structure pic:IndicatorStructure ; '
-          f'pic:measuresIndicator i:x{n} ; pic:unit "unités" ; {ill} .\n')
+        w(
+            f'i:x{n} a pic:Indicator, skos:Concept ; rdfs:label "Indicateur synthétique {n}"@fr ; '
+            f'skos:prefLabel "Indicateur synthétique {n}"@fr ; '
+            f'skos:definition "Indicateur inventé pour le banc d\'essai."@fr ; {ill} .\n'
+        )
+        w(
+            f"ds:x{n} a pic:IndicatorDataSet, qb:DataSet ; qb:structure pic:IndicatorStructure ; "
+            f'pic:measuresIndicator i:x{n} ; pic:unit "unités" ; {ill} .\n'
+        )
         for c in range(scale.communes):
             value = rng.uniform(1, 1000)
             for y in range(2025 - scale.years + 1, 2026):
                 value *= rng.uniform(0.97, 1.04)
-                w(f'o:x{n}-{c}-{y} a qb:Observation ; qb:dataSet ds:x{n} ; pic:refArea c:x{c:05d} ; '
-                  f'pic:refYear "{y}"^^xsd:gYear ; pic:value {value:.2f} ; {ill} .\n')
+                w(
+                    f"o:x{n}-{c}-{y} a qb:Observation ; qb:dataSet ds:x{n} ; pic:refArea c:x{c:05d} ; "
+                    f'pic:refYear "{y}"^^xsd:gYear ; pic:value {value:.2f} ; {ill} .\n'
+                )
 
 
 def ensure(scale_name: str, folder: Path) -> Path:

@@ -40,9 +40,11 @@ def generate_network(path: Path, seed: int = 2012) -> int:
     with path.open("w", encoding="utf-8") as f:
         f.write(PREFIXES)
         for k in range(ACTORS):
-            f.write(f'a:n{k} a org:FormalOrganization ; rdfs:label "Acteur synthétique {k}"@fr ; '
-                    f'org:classification <https://w3id.org/pic-euralens/id/actor-type/association> ; '
-                    f'pic:illustrative true .\n')
+            f.write(
+                f'a:n{k} a org:FormalOrganization ; rdfs:label "Acteur synthétique {k}"@fr ; '
+                f"org:classification <https://w3id.org/pic-euralens/id/actor-type/association> ; "
+                f"pic:illustrative true .\n"
+            )
         project = 0
         while len(pairs) < TIES:
             cluster = rng.randrange(CLUSTERS)
@@ -52,12 +54,14 @@ def generate_network(path: Path, seed: int = 2012) -> int:
             if len(members) < 2:
                 continue
             ordered = sorted(members)
-            pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
+            pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
             start = rng.randint(2010, 2025)
             assoc = " , ".join(f"as:n{project}-{m}" for m in ordered)
-            f.write(f'p:n{project} a pic:Project ; dcterms:title "Projet {project}"@fr ; '
-                    f'prov:startedAtTime "{start}-01-01T00:00:00"^^xsd:dateTime ; '
-                    f'prov:qualifiedAssociation {assoc} ; pic:illustrative true .\n')
+            f.write(
+                f'p:n{project} a pic:Project ; dcterms:title "Projet {project}"@fr ; '
+                f'prov:startedAtTime "{start}-01-01T00:00:00"^^xsd:dateTime ; '
+                f"prov:qualifiedAssociation {assoc} ; pic:illustrative true .\n"
+            )
             for m in ordered:
                 f.write(f"as:n{project}-{m} prov:agent a:n{m} .\n")
             project += 1
@@ -77,15 +81,33 @@ def in_process(data: Path) -> dict:
         built = time.perf_counter()
         add_metrics_and_positions(graph)
         measured = time.perf_counter()
-        html = render.page(graph, "cooperation", Filters(), "fr", link=lambda iri: iri, standalone=False,
-                           context={"choices": maps.choices(store, graph, info, Filters(), None, "fr"),
-                                    "export_query": "", "switch_query": "lang=en"})
+        html = render.page(
+            graph,
+            "cooperation",
+            Filters(),
+            "fr",
+            link=lambda iri: iri,
+            standalone=False,
+            context={
+                "choices": maps.choices(store, graph, info, Filters(), None, "fr"),
+                "export_query": "",
+                "switch_query": "lang=en",
+            },
+        )
         done = time.perf_counter()
-        for key, value in (("network", built - started), ("metrics_positions", measured - built),
-                           ("page", done - measured), ("total", done - started)):
+        for key, value in (
+            ("network", built - started),
+            ("metrics_positions", measured - built),
+            ("page", done - measured),
+            ("total", done - started),
+        ):
             times[key].append(value)
-    return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "html_mb": round(len(html) / 1e6, 1),
-            **{f"{k}_s": round(statistics.median(v), 2) for k, v in times.items()}}
+    return {
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "html_mb": round(len(html) / 1e6, 1),
+        **{f"{k}_s": round(statistics.median(v), 2) for k, v in times.items()},
+    }
 
 
 def serve(data_dir: Path, port: int, load: Path | None = None) -> tuple[subprocess.Popen, str]:
@@ -93,11 +115,23 @@ def serve(data_dir: Path, port: int, load: Path | None = None) -> tuple[subproce
     pic = str(Path(sys.executable).with_name("pic"))
     if load is not None and not (data_dir / "ready").exists():
         subprocess.run([pic, "init"], env=env, check=True, capture_output=True)
-        subprocess.run([pic, "load", str(load), "--graph", "https://w3id.org/pic-euralens/id/graph/partner/bench",
-                        "--no-validate"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                pic,
+                "load",
+                str(load),
+                "--graph",
+                "https://w3id.org/pic-euralens/id/graph/partner/bench",
+                "--no-validate",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         (data_dir / "ready").write_text("ok")
-    process = subprocess.Popen([pic, "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [pic, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -159,10 +193,14 @@ def main() -> None:
     p = report["in_process"]
     print("| network | nodes | ties | SPARQL → network (s) | metrics + positions (s) | page (s) | total (s) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    print(f"| cooperation, generated | {p['nodes']} | {p['edges']} | {p['network_s']} | "
-          f"{p['metrics_positions_s']} | {p['page_s']} | **{p['total_s']}** |")
-    print(f"\nThrough HTTP (`GET /maps/cooperation`, page {report['over_http']['http_page_mb']} MB): "
-          f"{report['over_http']['http_page_s']} s median")
+    print(
+        f"| cooperation, generated | {p['nodes']} | {p['edges']} | {p['network_s']} | "
+        f"{p['metrics_positions_s']} | {p['page_s']} | **{p['total_s']}** |"
+    )
+    print(
+        f"\nThrough HTTP (`GET /maps/cooperation`, page {report['over_http']['http_page_mb']} MB): "
+        f"{report['over_http']['http_page_s']} s median"
+    )
     print("\n| demo map | open and settle in Chromium (s) |\n|---|---:|")
     for kind, seconds in report["demo_settle_s"].items():
         print(f"| {kind} | {seconds} |")

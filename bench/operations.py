@@ -65,8 +65,7 @@ def prepare(base: Path) -> None:
     shutil.rmtree(base, ignore_errors=True)
     env = {**os.environ, "PIC_DATA_DIR": str(base)}
     pic("init", "--demo", env=env)
-    pic("load", str(ensure("regional", HERE / "data")), "--graph", f"{ID}graph/partner/bench", "--no-validate",
-        env=env)
+    pic("load", str(ensure("regional", HERE / "data")), "--graph", f"{ID}graph/partner/bench", "--no-validate", env=env)
     pic("user", "add", PARTNER, "--role", "partner", "--org", ORG, "--password", PASSWORD, env=env)
     (base / "token").write_text(pic("user", "token", PARTNER, env=env).strip().split()[-1])
     (base / "ready").write_text("ok")
@@ -107,8 +106,12 @@ def start(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str, dict]:
     env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_ADMIN_TOKEN": "bench", "PIC_QUERY_TIMEOUT": "120"}
     started = time.perf_counter()
     with log.open("wb") as out:
-        process = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     seen: dict[str, float] = {}
     early: dict[str, bytes] = {}
 
@@ -122,9 +125,13 @@ def start(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str, dict]:
                     return
                 time.sleep(0.05)
 
-    askers = [threading.Thread(target=first_answer, args=args, daemon=True) for args in (
-        ("sparql", "/sparql", {"query": POINT, "format": "csv"}),
-        ("saved_query", f"/api/queries/{SAVED}", {"format": "csv"}))]
+    askers = [
+        threading.Thread(target=first_answer, args=args, daemon=True)
+        for args in (
+            ("sparql", "/sparql", {"query": POINT, "format": "csv"}),
+            ("saved_query", f"/api/queries/{SAVED}", {"format": "csv"}),
+        )
+    ]
     for asker in askers:
         asker.start()
     with httpx.Client() as client:
@@ -136,8 +143,10 @@ def start(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str, dict]:
             if "copies" not in seen and "sparql" in seen and copies_ready(client, url):
                 seen["copies"] = time.perf_counter() - started
             time.sleep(0.05)
-        same = (answers(client, url, "/sparql", query=POINT, format="csv") == early["sparql"]
-                and answers(client, url, f"/api/queries/{SAVED}", format="csv") == early["saved_query"])
+        same = (
+            answers(client, url, "/sparql", query=POINT, format="csv") == early["sparql"]
+            and answers(client, url, f"/api/queries/{SAVED}", format="csv") == early["saved_query"]
+        )
     figures = {f"first_{k}_s" if k != "copies" else "copies_loaded_s": round(v, 2) for k, v in seen.items()}
     return process, url, {**figures, "early_answers_same": same}
 
@@ -157,8 +166,12 @@ def first_private_put(client: httpx.Client, url: str, partner: dict) -> dict:
     """The first private graph's PUT, what anonymous readers and the owner see right after, and the time
     until the public copy is loaded."""
     started = time.perf_counter()
-    r = client.put(f"{url}/rdf-graphs", params={"graph": PRIVATE_GRAPH}, content=PRIVATE_TTL.encode(),
-                   headers={**partner, "Content-Type": "text/turtle"})
+    r = client.put(
+        f"{url}/rdf-graphs",
+        params={"graph": PRIVATE_GRAPH},
+        content=PRIVATE_TTL.encode(),
+        headers={**partner, "Content-Type": "text/turtle"},
+    )
     put = time.perf_counter() - started
     assert r.status_code in (201, 204), r.text
     leaked = sees_private(client, url)
@@ -166,16 +179,24 @@ def first_private_put(client: httpx.Client, url: str, partner: dict) -> dict:
     while not copies_ready(client, url):
         time.sleep(0.05)
     ready = time.perf_counter() - started
-    return {"put_s": round(put, 3), "public_copy_ready_s": round(ready, 2),
-            "anonymous_sees_private_right_after": leaked, "owner_sees_private_right_after": owner_sees,
-            "anonymous_sees_private_after_copy": sees_private(client, url)}
+    return {
+        "put_s": round(put, 3),
+        "public_copy_ready_s": round(ready, 2),
+        "anonymous_sees_private_right_after": leaked,
+        "owner_sees_private_right_after": owner_sees,
+        "anonymous_sees_private_after_copy": sees_private(client, url),
+    }
 
 
 def percentiles(seconds: list[float]) -> dict:
     ordered = sorted(seconds)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"n": len(ordered), "p50_ms": round(statistics.median(ordered) * 1000, 1),
-            "p95_ms": round(p95 * 1000, 1), "max_ms": round(ordered[-1] * 1000, 1)}
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(p95 * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
 
 
 def study_saves(client: httpx.Client, url: str, partner: dict, count: int) -> dict:
@@ -184,9 +205,19 @@ def study_saves(client: httpx.Client, url: str, partner: dict, count: int) -> di
     for i in range(count):
         key = f"bench-save-{time.time_ns()}-{i}"
         started = time.perf_counter()
-        r = client.post(f"{url}/api/contribute/study", headers=partner, json={
-            "id": key, "title_fr": f"Étude du banc d'essai {i}", "status": "completed", "year": "2025",
-            "producer": ORG, "themes": "culture", "territories": "commune/62498"})
+        r = client.post(
+            f"{url}/api/contribute/study",
+            headers=partner,
+            json={
+                "id": key,
+                "title_fr": f"Étude du banc d'essai {i}",
+                "status": "completed",
+                "year": "2025",
+                "producer": ORG,
+                "themes": "culture",
+                "territories": "commune/62498",
+            },
+        )
         times.append(time.perf_counter() - started)
         assert r.status_code == 201, r.text
     return percentiles(times)
@@ -197,14 +228,20 @@ def graph_store_posts(client: httpx.Client, url: str, partner: dict, count: int)
     times = []
     for i in range(count):
         study = f"{ID}study/bench-post-{time.time_ns()}-{i}"
-        body = (f"<{study}> a <https://w3id.org/pic-euralens/ontology#Study> ; "
-                f"<http://www.w3.org/2000/01/rdf-schema#label> \"Ajout du banc d'essai {i}\"@fr ; "
-                f"<http://purl.org/dc/terms/title> \"Ajout du banc d'essai {i}\"@fr ; "
-                f"<https://w3id.org/pic-euralens/ontology#studyStatus> <{ID}study-status/planned> ; "
-                f"<https://w3id.org/pic-euralens/ontology#expectedYear> \"2027\"^^{GYEAR} .")
+        body = (
+            f"<{study}> a <https://w3id.org/pic-euralens/ontology#Study> ; "
+            f'<http://www.w3.org/2000/01/rdf-schema#label> "Ajout du banc d\'essai {i}"@fr ; '
+            f'<http://purl.org/dc/terms/title> "Ajout du banc d\'essai {i}"@fr ; '
+            f"<https://w3id.org/pic-euralens/ontology#studyStatus> <{ID}study-status/planned> ; "
+            f'<https://w3id.org/pic-euralens/ontology#expectedYear> "2027"^^{GYEAR} .'
+        )
         started = time.perf_counter()
-        r = client.post(f"{url}/rdf-graphs", params={"graph": f"{ID}graph/partner/{ORG}"}, content=body.encode(),
-                        headers={**partner, "Content-Type": "text/turtle"})
+        r = client.post(
+            f"{url}/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/{ORG}"},
+            content=body.encode(),
+            headers={**partner, "Content-Type": "text/turtle"},
+        )
         times.append(time.perf_counter() - started)
         assert r.status_code in (201, 204), r.text
     return percentiles(times)
@@ -240,8 +277,11 @@ def run(work: Path, saves: int, posts: int) -> dict:
 def table(report: dict) -> str:
     s, put, r = report["start"], report["first_private_put"], report["restart_with_private_graph"]
     rows = [
-        ("first start of the copied data folder → first `/sparql` answer (s)", report["first_start"]["first_sparql_s"],
-         ""),
+        (
+            "first start of the copied data folder → first `/sparql` answer (s)",
+            report["first_start"]["first_sparql_s"],
+            "",
+        ),
         ("first start → copies loaded (s)", report["first_start"]["copies_loaded_s"], ""),
         ("start → first `/sparql` answer (s)", s["first_sparql_s"], "≤ 5"),
         ("start → first saved-query answer (s)", s["first_saved_query_s"], "≤ 5"),
@@ -249,18 +289,32 @@ def table(report: dict) -> str:
         ("answers given while the copies loaded = the copies' answers", s["early_answers_same"], "yes"),
         ("first private graph's PUT (s)", put["put_s"], "no wait for a copy"),
         ("PUT → public copy loaded (s)", put["public_copy_ready_s"], ""),
-        ("anonymous reader sees the private graph right after the PUT", put["anonymous_sees_private_right_after"],
-         "never"),
+        (
+            "anonymous reader sees the private graph right after the PUT",
+            put["anonymous_sees_private_right_after"],
+            "never",
+        ),
         ("its owner sees it right after the PUT", put["owner_sees_private_right_after"], "yes"),
-        (f"study save p50 / p95 (ms, n={report['study_save']['n']})",
-         f"{report['study_save']['p50_ms']} / {report['study_save']['p95_ms']}", "p95 < 200"),
-        (f"Graph Store POST p50 / p95 (ms, n={report['graph_store_post']['n']})",
-         f"{report['graph_store_post']['p50_ms']} / {report['graph_store_post']['p95_ms']}", ""),
+        (
+            f"study save p50 / p95 (ms, n={report['study_save']['n']})",
+            f"{report['study_save']['p50_ms']} / {report['study_save']['p95_ms']}",
+            "p95 < 200",
+        ),
+        (
+            f"Graph Store POST p50 / p95 (ms, n={report['graph_store_post']['n']})",
+            f"{report['graph_store_post']['p50_ms']} / {report['graph_store_post']['p95_ms']}",
+            "",
+        ),
         ("restart with a private graph → first `/sparql` answer (s)", r["first_sparql_s"], "≤ 5"),
         ("restart → both copies loaded (s)", r["copies_loaded_s"], ""),
     ]
-    return "\n".join(["| measure | result | target |", "|---|---:|---|",
-                      *(f"| {name} | {value} | {target} |" for name, value, target in rows)])
+    return "\n".join(
+        [
+            "| measure | result | target |",
+            "|---|---:|---|",
+            *(f"| {name} | {value} | {target} |" for name, value, target in rows),
+        ]
+    )
 
 
 def main() -> None:

@@ -15,9 +15,18 @@ from bench.queries import prepare
 from bench.results import save
 
 HERE = Path(__file__).resolve().parent
-PAGES = ["actor/louvre-lens", "actor/x7", "study/etat-impacts-2021", "study/x599", "indicator/taux-chomage",
-         "indicator/x0", "territory/commune/62498", "territory/departement/900", "territory/region/32",
-         "project/x12"]
+PAGES = [
+    "actor/louvre-lens",
+    "actor/x7",
+    "study/etat-impacts-2021",
+    "study/x599",
+    "indicator/taux-chomage",
+    "indicator/x0",
+    "territory/commune/62498",
+    "territory/departement/900",
+    "territory/region/32",
+    "project/x12",
+]
 SEARCHES = ["louvre lens", "lievin", "commune synthetique 1234", "etude synthetique", "chomage", "acteur"]
 REPEAT = 7
 
@@ -40,9 +49,19 @@ def write_then_read(client: httpx.Client, url: str) -> dict:
     for i in range(REPEAT):
         key = f"bench-write-{time.time_ns()}-{i}"
         started = time.perf_counter()
-        client.post(f"{url}/api/contribute/study", headers=admin, json={
-            "id": key, "title_fr": f"Étude essai {i}", "status": "planned", "year": "2027", "org": "bench",
-            "themes": "culture", "territories": "commune/62498"}).raise_for_status()
+        client.post(
+            f"{url}/api/contribute/study",
+            headers=admin,
+            json={
+                "id": key,
+                "title_fr": f"Étude essai {i}",
+                "status": "planned",
+                "year": "2027",
+                "org": "bench",
+                "themes": "culture",
+                "territories": "commune/62498",
+            },
+        ).raise_for_status()
         saves.append(time.perf_counter() - started)
         started = time.perf_counter()
         assert f"Étude essai {i}" in client.get(f"{url}/id/study/{key}").text
@@ -74,10 +93,14 @@ def main() -> None:
     print("\n| search | median (ms) |\n|---|---:|")
     for q, ms in report["search_ms"].items():
         print(f"| `{q}` | {ms} |")
-    print(f"\na study saved through the API: {report['write_then_read_ms']['save']} ms; its page right after: "
-          f"{report['write_then_read_ms']['page_after']} ms (medians of {REPEAT})")
-    print(f"\nmedian over pages: {report['page_median_ms']} ms; over searches: {report['search_median_ms']} ms; "
-          f"server ready in {report['server_ready_s']} s")
+    print(
+        f"\na study saved through the API: {report['write_then_read_ms']['save']} ms; its page right after: "
+        f"{report['write_then_read_ms']['page_after']} ms (medians of {REPEAT})"
+    )
+    print(
+        f"\nmedian over pages: {report['page_median_ms']} ms; over searches: {report['search_median_ms']} ms; "
+        f"server ready in {report['server_ready_s']} s"
+    )
 
 
 if __name__ == "__main__":

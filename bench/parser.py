@@ -22,12 +22,15 @@ REPEAT = 5
 def big_texts() -> dict[str, str]:
     """Three shapes of a ~100 KB query (the size limit): many triple patterns, a long IN list, VALUES."""
     return {
-        "100 KB: 1,800 triple patterns": "SELECT * WHERE { " + " ".join(
-            f'?s{i} <http://example.org/p{i}> "value number {i}" .' for i in range(1800)) + " }",
-        "100 KB: FILTER IN of 5,000 strings": "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (" + ",".join(
-            f'"value number {i}"' for i in range(5000)) + ")) }",
-        "100 KB: VALUES of 3,000 IRIs": "SELECT * WHERE { VALUES ?x {" + " ".join(
-            f"<http://example.org/thing/{i}>" for i in range(3000)) + "} }",
+        "100 KB: 1,800 triple patterns": "SELECT * WHERE { "
+        + " ".join(f'?s{i} <http://example.org/p{i}> "value number {i}" .' for i in range(1800))
+        + " }",
+        "100 KB: FILTER IN of 5,000 strings": "SELECT * WHERE { ?s ?p ?o FILTER(?o IN ("
+        + ",".join(f'"value number {i}"' for i in range(5000))
+        + ")) }",
+        "100 KB: VALUES of 3,000 IRIs": "SELECT * WHERE { VALUES ?x {"
+        + " ".join(f"<http://example.org/thing/{i}>" for i in range(3000))
+        + "} }",
     }
 
 
@@ -74,13 +77,25 @@ def main() -> None:
         try:
             pool.read("ASK {}")  # the worker started
             for i, (name, text) in enumerate({**saved_texts(), **big_texts()}.items()):
-                rows.append({"query": name, "bytes": len(text.encode()), "parse_ms": in_process_ms(text),
-                             "pooled_ms": pooled_ms(pool, text, i)})
+                rows.append(
+                    {
+                        "query": name,
+                        "bytes": len(text.encode()),
+                        "parse_ms": in_process_ms(text),
+                        "pooled_ms": pooled_ms(pool, text, i),
+                    }
+                )
             started = time.perf_counter()
             for _ in range(100):
                 pool.read("ASK {}")
-            rows.append({"query": "a text seen before (memory)", "bytes": 6, "parse_ms": "",
-                         "pooled_ms": (time.perf_counter() - started) * 10})
+            rows.append(
+                {
+                    "query": "a text seen before (memory)",
+                    "bytes": 6,
+                    "parse_ms": "",
+                    "pooled_ms": (time.perf_counter() - started) * 10,
+                }
+            )
         finally:
             pool.close()
 
@@ -93,8 +108,7 @@ def main() -> None:
     for r in rows:
         fmt = lambda v: f"{v:.1f}" if isinstance(v, float) else str(v)  # noqa: E731
         print(f"| {r['query']} | {r['bytes']:,} | {fmt(r['parse_ms'])} | {fmt(r['pooled_ms'])} |")
-    print(f"\nsaved queries: median {statistics.median(saved):.1f} ms, max {max(saved):.1f} ms "
-          f"({len(saved)} queries)")
+    print(f"\nsaved queries: median {statistics.median(saved):.1f} ms, max {max(saved):.1f} ms ({len(saved)} queries)")
     print("results:", save("parser", {"rows": rows}))
 
 

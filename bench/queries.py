@@ -70,13 +70,27 @@ def prepare(data_dir: Path) -> None:
     pic = str(Path(sys.executable).with_name("pic"))
     subprocess.run([pic, "init", "--demo"], env=env, check=True, capture_output=True)
     regional = ensure("regional", HERE / "data")
-    subprocess.run([pic, "load", str(regional), "--graph",
-                    "https://w3id.org/pic-euralens/id/graph/partner/bench", "--no-validate"],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            pic,
+            "load",
+            str(regional),
+            "--graph",
+            "https://w3id.org/pic-euralens/id/graph/partner/bench",
+            "--no-validate",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     private = data_dir / "private.ttl"
     private.write_text(PRIVATE, encoding="utf-8")
-    subprocess.run([pic, "load", str(private), "--graph", f"{ID}graph/private/bench/main", "--no-validate"],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [pic, "load", str(private), "--graph", f"{ID}graph/private/bench/main", "--no-validate"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     (data_dir / "ready").write_text("ok")
 
 
@@ -156,8 +170,10 @@ def paired_medians(runners: dict, names: list[str]) -> dict[str, dict[str, dict[
         for name in names:
             if warm[name] >= FAST:
                 times[source]["repeated"][name] = times[source]["mixed"][name]
-    return {source: {kind: {name: statistics.median(t) for name, t in by_name.items()}
-                     for kind, by_name in kinds.items()} for source, kinds in times.items()}
+    return {
+        source: {kind: {name: statistics.median(t) for name, t in by_name.items()} for kind, by_name in kinds.items()}
+        for source, kinds in times.items()
+    }
 
 
 def geometric_mean(values) -> float:
@@ -200,8 +216,15 @@ def three_ways(dump: Path, ours: int, engine: int) -> dict[str, dict]:
     endpoint, and through the engine's own HTTP server (in memory, union default graph, same client)."""
     memory = Store()
     memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
-    server = start([str(Path(sys.executable).with_name("oxigraph")), "serve", "--union-default-graph",
-                    "--bind", f"127.0.0.1:{engine}"])
+    server = start(
+        [
+            str(Path(sys.executable).with_name("oxigraph")),
+            "serve",
+            "--union-default-graph",
+            "--bind",
+            f"127.0.0.1:{engine}",
+        ]
+    )
     try:
         wait_for(engine, "/query?query=ASK%7B%7D", 60)
         to_engine, to_ours = KeepAlive(engine), KeepAlive(ours)
@@ -210,11 +233,14 @@ def three_ways(dump: Path, ours: int, engine: int) -> dict[str, dict]:
         out = {}
         for label, parameters in PARAMETER_SETS.items():
             texts = bound_queries(parameters)
-            out[label] = paired_medians({
-                "memory": lambda name, t=texts: list(memory.query(t[name], use_default_graph_as_union=True)),
-                "ours": lambda name, p=parameters: to_ours.get(f"/api/queries/{name}", p.get(name)),
-                "engine": lambda name, t=texts: to_engine.post("/query", t[name].encode(), sparql),
-            }, list(texts))
+            out[label] = paired_medians(
+                {
+                    "memory": lambda name, t=texts: list(memory.query(t[name], use_default_graph_as_union=True)),
+                    "ours": lambda name, p=parameters: to_ours.get(f"/api/queries/{name}", p.get(name)),
+                    "engine": lambda name, t=texts: to_engine.post("/query", t[name].encode(), sparql),
+                },
+                list(texts),
+            )
         to_engine.close()
         to_ours.close()
         return out
@@ -238,8 +264,10 @@ def point_under_load(port: int) -> dict:
     under_load = point_latencies(port)
     stop.set()
     thread.join()
-    return {"point_ms_under_load": round(statistics.median(under_load) * 1000, 1),
-            "point_ms_alone": round(statistics.median(point_latencies(port)) * 1000, 1)}
+    return {
+        "point_ms_under_load": round(statistics.median(under_load) * 1000, 1),
+        "point_ms_alone": round(statistics.median(point_latencies(port)) * 1000, 1),
+    }
 
 
 def point_latencies(port: int, count: int = 50) -> list[float]:
@@ -290,24 +318,35 @@ def main() -> None:
         stop(server)
         log.close()
         dump.unlink()
-    report = {label: {kind: summary(m["memory"][kind], m["ours"][kind], m["engine"][kind]) for kind in KINDS}
-              for label, m in measured.items()}
-    report.update({**load, "throughput_1_client": round(one, 2), "throughput_2_clients": round(two, 2),
-                   "speedup_2_clients": round(two / one, 2)})
+    report = {
+        label: {kind: summary(m["memory"][kind], m["ours"][kind], m["engine"][kind]) for kind in KINDS}
+        for label, m in measured.items()
+    }
+    report.update(
+        {
+            **load,
+            "throughput_1_client": round(one, 2),
+            "throughput_2_clients": round(two, 2),
+            "speedup_2_clients": round(two / one, 2),
+        }
+    )
     save("queries", report)
     for label in PARAMETER_SETS:
         print(f"\n{label}, milliseconds (in memory | our HTTP | Oxigraph's server)\n")
         print("| query | " + " | ".join(f"{kind}: in memory | our HTTP | Oxigraph server" for kind in KINDS) + " |")
         print("|---|" + "---:|---:|---:|" * len(KINDS))
         for name in saved_queries():
-            cells = " | ".join(" | ".join(f"{report[label][kind][column][name]:.1f}" for column in COLUMNS)
-                               for kind in KINDS)
+            cells = " | ".join(
+                " | ".join(f"{report[label][kind][column][name]:.1f}" for column in COLUMNS) for kind in KINDS
+            )
             print(f"| {name} | {cells} |")
         for kind in KINDS:
             r = report[label][kind]
-            print(f"\n{kind}: ratio of geometric means (HTTP / in-memory) {r['ratio_geomean']:.2f}; over the "
-                  f"queries taking 5 ms or more in memory: {r['ratio_geomean_queries_over_5ms']:.2f}; "
-                  f"Oxigraph's own server: {r['oxigraph_server_ratio_geomean']:.2f}")
+            print(
+                f"\n{kind}: ratio of geometric means (HTTP / in-memory) {r['ratio_geomean']:.2f}; over the "
+                f"queries taking 5 ms or more in memory: {r['ratio_geomean_queries_over_5ms']:.2f}; "
+                f"Oxigraph's own server: {r['oxigraph_server_ratio_geomean']:.2f}"
+            )
     print(f"\npoint query median: {load['point_ms_under_load']} ms under load, {load['point_ms_alone']} ms alone")
     print(f"throughput: {one:.1f} q/s with one client, {two:.1f} q/s with two ({two / one:.2f}x)")
 
@@ -320,14 +359,19 @@ def summary(memory: dict, ours: dict, engine: dict) -> dict:
     def ratio(over: dict) -> float:
         return round(geometric_mean(over.values()) / geometric_mean(memory.values()), 2)
 
-    return {"in_memory_ms": milliseconds(memory), "http_ms": milliseconds(ours),
-            "oxigraph_server_ms": milliseconds(engine), "ratio_geomean": ratio(ours),
-            "ratio_geomean_queries_over_5ms": round(ratio_of_working(memory, ours), 2),
-            "oxigraph_server_ratio_geomean": ratio(engine)}
+    return {
+        "in_memory_ms": milliseconds(memory),
+        "http_ms": milliseconds(ours),
+        "oxigraph_server_ms": milliseconds(engine),
+        "ratio_geomean": ratio(ours),
+        "ratio_geomean_queries_over_5ms": round(ratio_of_working(memory, ours), 2),
+        "oxigraph_server_ratio_geomean": ratio(engine),
+    }
 
 
 def milliseconds(seconds: dict) -> dict:
     return {name: round(value * 1000, 2) for name, value in seconds.items()}
+
 
 if __name__ == "__main__":
     main()

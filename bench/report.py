@@ -30,8 +30,12 @@ def cli_seconds(data_dir: Path) -> float:
     env = {**os.environ, "PIC_DATA_DIR": str(data_dir)}
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        subprocess.run([str(Path(sys.executable).with_name("pic")), "report", str(YEAR), "--out-dir", out],
-                       env=env, check=True, capture_output=True)
+        subprocess.run(
+            [str(Path(sys.executable).with_name("pic")), "report", str(YEAR), "--out-dir", out],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         return time.perf_counter() - started
 
 
@@ -58,8 +62,9 @@ def main() -> None:
         process.wait(30)
     save("report", report)
     print("| how | seconds |\n|---|---:|")
-    print(f"| `pic report {YEAR}` (HTML + PDF, on-disk store, process start included) | "
-          f"{report['cli_html_and_pdf_s']} |")
+    print(
+        f"| `pic report {YEAR}` (HTML + PDF, on-disk store, process start included) | {report['cli_html_and_pdf_s']} |"
+    )
     print(f"| `GET /reports/{YEAR}` (median of 3) | {report['http_page_s']} |")
     print(f"| `GET /reports/{YEAR}.pdf` (median of 3) | {report['http_pdf_s']} |")
 

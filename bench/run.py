@@ -43,13 +43,18 @@ def measure(mode: str, file: Path, data_dir: Path) -> dict:
         writer = Writer(EmbeddedStore(data_dir), Names(), data_dir / "history")
         initialise(writer, demo=False)  # the ontology the data refers to; not timed
         started = time.perf_counter()
-        result = writer.load_file(file, graph, User("bench", role="admin"),
-                                  validate=mode == "validated")
+        result = writer.load_file(file, graph, User("bench", role="admin"), validate=mode == "validated")
         seconds = time.perf_counter() - started
         triples, steps = result.added, result.seconds
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"mode": mode, "triples": triples, "seconds": round(seconds, 2),
-            "rate": round(triples / seconds), "peak_rss_mib": round(peak_mb), "steps": steps}
+    return {
+        "mode": mode,
+        "triples": triples,
+        "seconds": round(seconds, 2),
+        "rate": round(triples / seconds),
+        "peak_rss_mib": round(peak_mb),
+        "steps": steps,
+    }
 
 
 def run_scale(scale: str, work: Path) -> list[dict]:
@@ -59,15 +64,22 @@ def run_scale(scale: str, work: Path) -> list[dict]:
         data_dir = work / f"{scale}-{mode}"
         subprocess.run(["rm", "-rf", str(data_dir)], check=True)
         data_dir.mkdir(parents=True)
-        out = subprocess.run([sys.executable, "-m", "bench.run", "--measure", mode, str(file),
-                              str(data_dir)], check=True, capture_output=True, text=True,
-                             cwd=HERE.parent)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.run", "--measure", mode, str(file), str(data_dir)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=HERE.parent,
+        )
         row = json.loads(out.stdout.strip().splitlines()[-1])
         row["scale"] = scale
         rows.append(row)
         subprocess.run(["rm", "-rf", str(data_dir)], check=True)
-        print(f"{scale:9} {mode:12} {row['triples']:>10} triples {row['seconds']:>8} s "
-              f"{row['rate']:>8} t/s {row['peak_rss_mib']:>6} MiB {row['steps']}", file=sys.stderr)
+        print(
+            f"{scale:9} {mode:12} {row['triples']:>10} triples {row['seconds']:>8} s "
+            f"{row['rate']:>8} t/s {row['peak_rss_mib']:>6} MiB {row['steps']}",
+            file=sys.stderr,
+        )
     raw = rows[0]["rate"]
     for row in rows:
         row["vs_raw"] = round(row["rate"] / raw, 3)
@@ -75,12 +87,16 @@ def run_scale(scale: str, work: Path) -> list[dict]:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| scale | mode | triples | seconds | triples/s | vs raw bulk_load | peak RSS (MiB) | steps (s) |",
-             "|---|---|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "| scale | mode | triples | seconds | triples/s | vs raw bulk_load | peak RSS (MiB) | steps (s) |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
     for r in rows:
         steps = ", ".join(f"{k} {v}" for k, v in r["steps"].items())
-        lines.append(f"| {r['scale']} | {r['mode']} | {r['triples']:,} | {r['seconds']} | "
-                     f"{r['rate']:,} | {r['vs_raw']:.0%} | {r['peak_rss_mib']} | {steps} |")
+        lines.append(
+            f"| {r['scale']} | {r['mode']} | {r['triples']:,} | {r['seconds']} | "
+            f"{r['rate']:,} | {r['vs_raw']:.0%} | {r['peak_rss_mib']} | {steps} |"
+        )
     return "\n".join(lines)
 
 

@@ -68,7 +68,7 @@ def may_read(user: User, graph: str, names: Names) -> bool:
     if kind == "annotations":
         group = names.group_of(node)
         return group is None or own or group in user.groups
-    rest = graph[len(f"{names.base}graph/private/"):].partition("/")[2]
+    rest = graph[len(f"{names.base}graph/private/") :].partition("/")[2]
     return own or embargo_lifted(rest)
 
 
@@ -85,8 +85,9 @@ def reading_view(user: User, all_graphs: list[str], names: Names) -> View:
     readable = [g for g in all_graphs if may_read(user, g, names)]
     if len(readable) == len(all_graphs):
         return View(None)  # every graph: the union default graph applies
-    return View(readable, user.role == "anonymous"
-                or len(readable) == sum(may_read(ANONYMOUS, g, names) for g in all_graphs))
+    return View(
+        readable, user.role == "anonymous" or len(readable) == sum(may_read(ANONYMOUS, g, names) for g in all_graphs)
+    )
 
 
 class NotAllowed(PermissionError):
@@ -100,8 +101,10 @@ ANNOTATIONS_API, MODERATION_API, DOCUMENTS_API = "annotations", "moderation", "d
 # The API-owned graphs each API writes: moderation also moves annotations to `hidden/` and back.
 # (Documents' descriptions are statements in the study's graph, not graphs: `ownership.py`.)
 WRITES_THROUGH = {ANNOTATIONS_API: {ANNOTATIONS_API}, MODERATION_API: {ANNOTATIONS_API, MODERATION_API}}
-DOORS = {ANNOTATIONS_API: "the annotation protocol (/annotations/)",
-         MODERATION_API: "moderation (/annotations/{id}/hide, /restore, /accept, /reject)"}
+DOORS = {
+    ANNOTATIONS_API: "the annotation protocol (/annotations/)",
+    MODERATION_API: "moderation (/annotations/{id}/hide, /restore, /accept, /reject)",
+}
 
 
 def owning_api(graph: NamedNode, names: Names) -> str | None:
@@ -110,7 +113,7 @@ def owning_api(graph: NamedNode, names: Names) -> str | None:
     prefix = names.graph("").value
     if not graph.value.startswith(prefix):
         return None
-    parts = graph.value[len(prefix):].split("/")
+    parts = graph.value[len(prefix) :].split("/")
     if parts[0] == "annotations" or (parts[0] == "private" and parts[2:3] == ["annotations"]):
         return ANNOTATIONS_API
     if parts[0] in MODERATION or (parts[0] == "partner" and parts[2:3] == ["link"]):

@@ -21,11 +21,28 @@ ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PIC = "https://w3id.org/pic-euralens/ontology#"
 # Our extensions; the two that name things are IRIs when the JSON-LD is read as RDF (the Turtle).
 CONTEXT = [ANNO_CONTEXT, {"pic": PIC, "pic:organisation": {"@type": "@id"}, "pic:group": {"@type": "@id"}}]
-OA, RDF, DCTERMS, XSD = ("http://www.w3.org/ns/oa#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                         "http://purl.org/dc/terms/", "http://www.w3.org/2001/XMLSchema#")
+OA, RDF, DCTERMS, XSD = (
+    "http://www.w3.org/ns/oa#",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/2001/XMLSchema#",
+)
 FOAF, ORG, DC = "http://xmlns.com/foaf/0.1/", "http://www.w3.org/ns/org#", "http://purl.org/dc/elements/1.1/"
-MOTIVATIONS = ("assessing", "bookmarking", "classifying", "commenting", "describing", "editing", "highlighting",
-               "identifying", "linking", "moderating", "questioning", "replying", "tagging")
+MOTIVATIONS = (
+    "assessing",
+    "bookmarking",
+    "classifying",
+    "commenting",
+    "describing",
+    "editing",
+    "highlighting",
+    "identifying",
+    "linking",
+    "moderating",
+    "questioning",
+    "replying",
+    "tagging",
+)
 VISIBILITIES = ("public", "group", "private")
 RELATIONS = ("informs", "builds-on", "used-by")
 MAX_TEXT = 20_000
@@ -87,7 +104,8 @@ def identities(data, copy_id: bool) -> tuple[str | None, list[str]]:
 
 def identity_triples(node: NamedNode, canonical: str | None, via: list[str]) -> list[tuple]:
     return ([(node, t(OA, "canonical"), NamedNode(canonical))] if canonical else []) + [
-        (node, t(OA, "via"), NamedNode(v)) for v in via]
+        (node, t(OA, "via"), NamedNode(v)) for v in via
+    ]
 
 
 def stored_identities(node: str, triples: list[tuple[str, str, object]]) -> tuple[str | None, list[str]]:
@@ -107,7 +125,7 @@ def parse(data, node: NamedNode, creator: NamedNode, created: datetime, modified
     if ANNO_CONTEXT not in contexts:
         raise AnnotationError("@context", f"the W3C context {ANNO_CONTEXT} is required")
     if data.get("type") not in ("Annotation", ["Annotation"]):
-        raise AnnotationError("type", "type is \"Annotation\"")
+        raise AnnotationError("type", 'type is "Annotation"')
     bodies = as_list(data.get("body", [])) if data.get("body") is not None else []
     motivation = data.get("motivation") or ("commenting" if bodies else "highlighting")
     if not isinstance(motivation, str) or motivation not in MOTIVATIONS:
@@ -133,8 +151,11 @@ def parse(data, node: NamedNode, creator: NamedNode, created: datetime, modified
     for i, body in enumerate(bodies, start=1):
         read_body(p, node, body, i, f"body[{i - 1}]" if isinstance(data.get("body"), list) else "body")
     if motivation == "linking" and not p.links:
-        raise AnnotationError("body", "a linking annotation has a SpecificResource body with pic:relation "
-                                      f"({', '.join(RELATIONS)}) and the linked entity as source")
+        raise AnnotationError(
+            "body",
+            "a linking annotation has a SpecificResource body with pic:relation "
+            f"({', '.join(RELATIONS)}) and the linked entity as source",
+        )
     return p
 
 
@@ -153,8 +174,11 @@ def read_target(p: Parsed, node: NamedNode, target, i: int, where: str) -> None:
         p.triples.append((node, t(OA, "hasTarget"), source))
         return
     resource = NamedNode(f"{node.value}#target-{i}")
-    p.triples += [(node, t(OA, "hasTarget"), resource), (resource, TYPE, t(OA, "SpecificResource")),
-                  (resource, t(OA, "hasSource"), source)]
+    p.triples += [
+        (node, t(OA, "hasTarget"), resource),
+        (resource, TYPE, t(OA, "SpecificResource")),
+        (resource, t(OA, "hasSource"), source),
+    ]
     for j, selector in enumerate(selectors, start=1):
         read_selector(p, resource, source, selector, i, j, f"{where}.selector[{j - 1}]")
 
@@ -169,8 +193,11 @@ def read_selector(p: Parsed, resource: NamedNode, source: NamedNode, selector, i
         if not isinstance(exact, str) or not exact.strip():
             raise AnnotationError(f"{where}.exact", "the quoted text is required")
         p.quotes.append((f"{where}.exact", source.value, exact))
-        p.triples += [(resource, t(OA, "hasSelector"), node), (node, TYPE, t(OA, "TextQuoteSelector")),
-                      (node, t(OA, "exact"), Literal(text(exact, f"{where}.exact")))]
+        p.triples += [
+            (resource, t(OA, "hasSelector"), node),
+            (node, TYPE, t(OA, "TextQuoteSelector")),
+            (node, t(OA, "exact"), Literal(text(exact, f"{where}.exact"))),
+        ]
         for part in ("prefix", "suffix"):
             if selector.get(part):
                 p.triples.append((node, t(OA, part), Literal(text(selector[part], f"{where}.{part}"))))
@@ -179,9 +206,12 @@ def read_selector(p: Parsed, resource: NamedNode, source: NamedNode, selector, i
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
             raise AnnotationError(where, "start and end are whole numbers, 0 ≤ start ≤ end")
         integer = NamedNode(f"{XSD}nonNegativeInteger")
-        p.triples += [(resource, t(OA, "hasSelector"), node), (node, TYPE, t(OA, "TextPositionSelector")),
-                      (node, t(OA, "start"), Literal(str(start), datatype=integer)),
-                      (node, t(OA, "end"), Literal(str(end), datatype=integer))]
+        p.triples += [
+            (resource, t(OA, "hasSelector"), node),
+            (node, TYPE, t(OA, "TextPositionSelector")),
+            (node, t(OA, "start"), Literal(str(start), datatype=integer)),
+            (node, t(OA, "end"), Literal(str(end), datatype=integer)),
+        ]
     else:
         raise AnnotationError(f"{where}.type", "TextQuoteSelector or TextPositionSelector")
 
@@ -206,8 +236,10 @@ def read_body(p: Parsed, node: NamedNode, body, i: int, where: str) -> None:
         value = body.get("value")
         if not isinstance(value, str) or not value.strip():
             raise AnnotationError(f"{where}.value", "a textual body has its text in value")
-        p.triples += [(resource, TYPE, t(OA, "TextualBody")), (resource, t(RDF, "value"),
-                                                               Literal(text(value, f"{where}.value")))]
+        p.triples += [
+            (resource, TYPE, t(OA, "TextualBody")),
+            (resource, t(RDF, "value"), Literal(text(value, f"{where}.value"))),
+        ]
         if body.get("language"):
             p.triples.append((resource, t(DCTERMS, "language"), Literal(str(body["language"])[:20])))
         p.triples.append((resource, t(DC, "format"), Literal(str(body.get("format", "text/plain"))[:60])))
@@ -256,8 +288,7 @@ def to_json(node: str, triples: list[tuple[str, str, object]], extra: dict | Non
         return term.value.rsplit("#", 1)[-1]
 
     me = by.get(node, {})
-    out = {"@context": CONTEXT, "id": node, "type": "Annotation",
-           "motivation": local(one(node, f"{OA}motivatedBy"))}
+    out = {"@context": CONTEXT, "id": node, "type": "Annotation", "motivation": local(one(node, f"{OA}motivatedBy"))}
     creator = one(node, f"{DCTERMS}creator")
     if creator is not None:
         who = {"id": creator.value, "type": "Person"}
@@ -276,8 +307,9 @@ def to_json(node: str, triples: list[tuple[str, str, object]], extra: dict | Non
     bodies = [body_json(b.value, by) if b.value.startswith(own) else b.value for b in me.get(f"{OA}hasBody", [])]
     if bodies:
         out["body"] = bodies if len(bodies) > 1 else bodies[0]
-    targets = [target_json(tg.value, by) if tg.value.startswith(own) else tg.value
-               for tg in me.get(f"{OA}hasTarget", [])]
+    targets = [
+        target_json(tg.value, by) if tg.value.startswith(own) else tg.value for tg in me.get(f"{OA}hasTarget", [])
+    ]
     out["target"] = targets if len(targets) > 1 else targets[0] if targets else None
     out.update(extra or {})
     return out

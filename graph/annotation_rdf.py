@@ -19,14 +19,26 @@ ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNO_CONTEXT_FILE = Path(__file__).with_name("contexts") / "anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
 LDP = "http://www.w3.org/ns/ldp#"
-LDP_TERMS = {"ldp": LDP, "Container": "ldp:Container", "BasicContainer": "ldp:BasicContainer",
-             "Resource": "ldp:Resource", "contains": {"@id": "ldp:contains", "@type": "@id"},
-             "constrainedBy": {"@id": "ldp:constrainedBy", "@type": "@id"}}
-PREFIXES = {"oa": "http://www.w3.org/ns/oa#", "as": "http://www.w3.org/ns/activitystreams#", "ldp": LDP,
-            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "xsd": "http://www.w3.org/2001/XMLSchema#", "dcterms": "http://purl.org/dc/terms/",
-            "dc": "http://purl.org/dc/elements/1.1/", "foaf": "http://xmlns.com/foaf/0.1/",
-            "pic": "https://w3id.org/pic-euralens/ontology#"}
+LDP_TERMS = {
+    "ldp": LDP,
+    "Container": "ldp:Container",
+    "BasicContainer": "ldp:BasicContainer",
+    "Resource": "ldp:Resource",
+    "contains": {"@id": "ldp:contains", "@type": "@id"},
+    "constrainedBy": {"@id": "ldp:constrainedBy", "@type": "@id"},
+}
+PREFIXES = {
+    "oa": "http://www.w3.org/ns/oa#",
+    "as": "http://www.w3.org/ns/activitystreams#",
+    "ldp": LDP,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "pic": "https://w3id.org/pic-euralens/ontology#",
+}
 
 
 @cache

@@ -22,15 +22,21 @@ from pic.ontology.namespaces import sparql_prefixes
 
 P = sparql_prefixes()
 # The annotation, its own nodes (`#body-1`, `#target-1`, …) and its author; never what it points at.
-DESCRIPTION = P + """SELECT ?g ?s ?p ?o WHERE { GRAPH ?g {
+DESCRIPTION = (
+    P
+    + """SELECT ?g ?s ?p ?o WHERE { GRAPH ?g {
   { ?a a oa:Annotation ; ?p ?o BIND (?a AS ?s) }
   UNION { ?a oa:hasBody|oa:hasTarget|oa:hasTarget/oa:hasSelector ?s . ?s ?p ?o
           FILTER (STRSTARTS(STR(?s), CONCAT(STR(?a), "#"))) }
   UNION { ?a dcterms:creator ?s . ?s ?p ?o }
 } }"""
+)
 ABSTRACT = P + "SELECT ?text WHERE { ?study dcterms:abstract ?text }"
-LINK_KINDS = {"informs": ("pic:Project", "pic:EvaluationQuestion"), "builds-on": ("pic:Study",),
-              "used-by": ("org:Organization", "foaf:Agent")}
+LINK_KINDS = {
+    "informs": ("pic:Project", "pic:EvaluationQuestion"),
+    "builds-on": ("pic:Study",),
+    "used-by": ("org:Organization", "foaf:Agent"),
+}
 
 
 @dataclass
@@ -46,8 +52,7 @@ class Stored:
 
     @property
     def creator(self) -> str | None:
-        return next((o.value for s, p, o in self.triples
-                     if s == self.iri and p == f"{model.DCTERMS}creator"), None)
+        return next((o.value for s, p, o in self.triples if s == self.iri and p == f"{model.DCTERMS}creator"), None)
 
     def quads(self) -> list[Quad]:
         return [Quad(NamedNode(s), NamedNode(p), o, self.graph) for s, p, o in self.triples]
@@ -87,8 +92,13 @@ class Annotations:
         return Stored(iri, graph, [(r["s"].value, r["p"].value, r["o"]) for r in rows if r["g"] == graph])
 
     def json(self, stored: Stored) -> dict:
-        visibility = ("private" if self.names.kind_of(stored.graph) == "private"
-                      else "group" if self.names.group_of(stored.graph) else "public")
+        visibility = (
+            "private"
+            if self.names.kind_of(stored.graph) == "private"
+            else "group"
+            if self.names.group_of(stored.graph)
+            else "public"
+        )
         extra = {"pic:visibility": visibility}
         if visibility == "group":
             extra["pic:group"] = f"{self.names.base}group/{self.names.group_of(stored.graph)}"
@@ -105,8 +115,10 @@ class Annotations:
         """(total, IRIs of the page) of the annotations matching the filters, oldest first."""
         where, values = ["GRAPH ?g { ?a a oa:Annotation ; dcterms:created ?created }"], {}
         if filters.get("target"):
-            where.append("GRAPH ?g { ?a oa:hasTarget ?t OPTIONAL { ?t oa:hasSource ?src } } "
-                         "FILTER (?t = ?target || ?src = ?target)")
+            where.append(
+                "GRAPH ?g { ?a oa:hasTarget ?t OPTIONAL { ?t oa:hasSource ?src } } "
+                "FILTER (?t = ?target || ?src = ?target)"
+            )
             values[Variable("target")] = NamedNode(filters["target"])
         if filters.get("creator"):
             where.append("GRAPH ?g { ?a dcterms:creator ?creator }")
@@ -121,7 +133,7 @@ class Annotations:
             where.append(f'FILTER (!STRSTARTS(STR(?g), "{self.names.base}graph/hidden/"))')
         text = P + f"SELECT DISTINCT ?a ?created WHERE {{ {' '.join(where)} }} ORDER BY ?created ?a"
         rows = list(self.query(bind(text, values), readable))
-        return len(rows), [r["a"].value for r in rows[offset:offset + limit]]
+        return len(rows), [r["a"].value for r in rows[offset : offset + limit]]
 
     # -- writing -----------------------------------------------------------------------------------
     def create(self, data, user: User, readable: list[str] | None) -> Stored:
@@ -136,8 +148,9 @@ class Annotations:
     def replace(self, stored: Stored, data, user: User, readable: list[str] | None) -> Stored:
         self.must_be_author(stored, user)
         created = next(o.value for s, p, o in stored.triples if p == f"{model.DCTERMS}created")
-        parsed, graph = self.checked(data, NamedNode(stored.iri), user, readable,
-                                     datetime.fromisoformat(created.replace("Z", "+00:00")), now())
+        parsed, graph = self.checked(
+            data, NamedNode(stored.iri), user, readable, datetime.fromisoformat(created.replace("Z", "+00:00")), now()
+        )
         parsed.triples += model.identity_triples(NamedNode(stored.iri), *self.kept_identities(stored, data))
         staged = Store()
         staged.extend(model.quads(parsed, graph) + self.creator_quads(user, graph))
@@ -178,18 +191,25 @@ class Annotations:
 
     def creator_quads(self, user: User, graph: NamedNode) -> list[Quad]:
         person = self.names.user(user.name)
-        return [Quad(person, model.TYPE, NamedNode(f"{model.FOAF}Person"), graph),
-                Quad(person, NamedNode(f"{model.FOAF}name"), Literal(user.name), graph),
-                Quad(person, NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), Literal(user.name, language="fr"),
-                     graph),
-                Quad(person, NamedNode(f"{model.ORG}memberOf"), NamedNode(f"{self.names.base}actor/{user.org}"), graph)]
+        return [
+            Quad(person, model.TYPE, NamedNode(f"{model.FOAF}Person"), graph),
+            Quad(person, NamedNode(f"{model.FOAF}name"), Literal(user.name), graph),
+            Quad(
+                person,
+                NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                Literal(user.name, language="fr"),
+                graph,
+            ),
+            Quad(person, NamedNode(f"{model.ORG}memberOf"), NamedNode(f"{self.names.base}actor/{user.org}"), graph),
+        ]
 
     def checked(self, data, node: NamedNode, user: User, readable, created, modified):
         """Parse, then check what the model cannot: targets exist, quotes are in their text, the group
         is the author's, replies answer annotations, links join the right kinds."""
         if not user.org:
-            raise AnnotationError("creator", "annotations belong to an organisation: sign in as one of its members",
-                                  403)
+            raise AnnotationError(
+                "creator", "annotations belong to an organisation: sign in as one of its members", 403
+            )
         parsed = model.parse(self.canonical(data), node, self.names.user(user.name), created, modified)
         if parsed.motivation == "moderating":
             parsed.visibility, parsed.group = "private", None  # a flag is for the moderators
@@ -225,8 +245,9 @@ class Annotations:
         seen = self.kinds(iris, public)
         for where, iri in parsed.sources:
             if iri not in seen:
-                raise AnnotationError(where, f"{iri} is not public: an annotation about it stays private "
-                                             '(pic:visibility "private")', 422)
+                raise AnnotationError(
+                    where, f'{iri} is not public: an annotation about it stays private (pic:visibility "private")', 422
+                )
 
     def graph_for(self, parsed: model.Parsed, user: User) -> NamedNode:
         if parsed.visibility == "private":
@@ -242,8 +263,11 @@ class Annotations:
         """Classes (with superclasses) of the IRIs the reader may read; an absent IRI is unknown."""
         if not iris:
             return {}
-        text = bind_rows(P + "SELECT ?s ?class WHERE { ?s a/rdfs:subClassOf* ?class }", [Variable("s")],
-                         [[NamedNode(i)] for i in sorted(set(iris))])
+        text = bind_rows(
+            P + "SELECT ?s ?class WHERE { ?s a/rdfs:subClassOf* ?class }",
+            [Variable("s")],
+            [[NamedNode(i)] for i in sorted(set(iris))],
+        )
         found: dict[str, set[str]] = {}
         for row in self.query(text, readable):
             found.setdefault(row["s"].value, set()).add(row["class"].value)
@@ -261,7 +285,7 @@ class Annotations:
 def swap(value, old: str, new: str):
     """Every string (at any depth) that starts with `old` starts with `new` instead."""
     if isinstance(value, str):
-        return new + value[len(old):] if value.startswith(old) else value
+        return new + value[len(old) :] if value.startswith(old) else value
     if isinstance(value, list):
         return [swap(v, old, new) for v in value]
     if isinstance(value, dict):

@@ -63,8 +63,9 @@ def stage(writer, data_dir: Path) -> Path:
     its manifest written. Call `remove_staged` (or move it away) when done."""
     data_dir = Path(data_dir)
     if not hasattr(writer.store, "backup"):
-        raise BackupError("PIC_STORE=remote: back up the remote engine with its own tools; `pic backup` "
-                          "copies the embedded store")
+        raise BackupError(
+            "PIC_STORE=remote: back up the remote engine with its own tools; `pic backup` copies the embedded store"
+        )
     _remove_stale(data_dir)
     staging = data_dir / f"{STAGING}{uuid.uuid4().hex[:12]}"
     staging.mkdir(mode=0o700)  # the accounts' password and token hashes are in it
@@ -123,8 +124,9 @@ def write_manifest(folder: Path, base_iri: str, left: dict[str, str]) -> dict:
         "versions": {"pic": _version("pic-euralens"), "layout": LAYOUT, "pyoxigraph": _version("pyoxigraph")},
         "base_iri": base_iri,
         "graphs": count_quads(folder / "store"),
-        "files": {rel: {"sha256": _sha256(folder / rel), "bytes": (folder / rel).stat().st_size}
-                  for rel in _files(folder)},
+        "files": {
+            rel: {"sha256": _sha256(folder / rel), "bytes": (folder / rel).stat().st_size} for rel in _files(folder)
+        },
         "left_out": left,
     }
     manifest["quads"] = sum(manifest["graphs"].values())
@@ -195,8 +197,10 @@ def read_manifest(folder: Path) -> dict:
     if manifest.get("format") != FORMAT or not isinstance(files, dict) or not isinstance(graphs, dict):
         raise BackupError(f"{path} is not a backup this version reads (format {manifest.get('format')!r})")
     if manifest.get("versions", {}).get("layout", 0) > LAYOUT:
-        raise BackupError(f"the backup was made by a newer pic (graph layout {manifest['versions']['layout']}); "
-                          f"restore it with that version")
+        raise BackupError(
+            f"the backup was made by a newer pic (graph layout {manifest['versions']['layout']}); "
+            f"restore it with that version"
+        )
     return manifest
 
 
@@ -212,8 +216,9 @@ def verify(folder: Path) -> dict:
         raise BackupError(f"the backup in {folder} is incomplete or altered: {which}; use another backup")
     for rel, expected in manifest["files"].items():
         if _sha256(folder / rel) != expected.get("sha256"):
-            raise BackupError(f"the backup in {folder} fails its checksums: {rel} was changed or damaged; "
-                              "use another backup")
+            raise BackupError(
+                f"the backup in {folder} fails its checksums: {rel} was changed or damaged; use another backup"
+            )
     return manifest
 
 
@@ -235,8 +240,10 @@ def restore(source: Path, data_dir: Path) -> dict:
         counts = count_quads(temporary / "store")
         if counts != manifest["graphs"]:
             wrong = sorted(set(counts.items()) ^ set(manifest["graphs"].items()))[0][0]
-            raise BackupError(f"the backup's store does not hold what its manifest counts (graph {wrong or 'default'})"
-                              "; use another backup")
+            raise BackupError(
+                f"the backup's store does not hold what its manifest counts (graph {wrong or 'default'})"
+                "; use another backup"
+            )
         if data_dir.exists():
             data_dir.rmdir()
         temporary.rename(data_dir)
@@ -253,8 +260,11 @@ def refuse_non_empty(folder: Path, what: str) -> None:
 # -- helpers --------------------------------------------------------------------------------------------
 def _files(folder: Path) -> list[str]:
     """Every file under `folder` but the manifest, as sorted relative POSIX paths."""
-    return sorted(p.relative_to(folder).as_posix() for p in Path(folder).rglob("*")
-                  if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST)
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in Path(folder).rglob("*")
+        if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST
+    )
 
 
 def _is_delta(name: str) -> bool:

@@ -13,8 +13,9 @@ from pic.ontology import DEMO_FILES, ONTOLOGY_FILES, TERRITORY_FILES, read_bytes
 INIT_USER = User("pic-init", role="admin")
 
 
-def initialise(writer: Writer, demo: bool = False, step: Callable[[str], None] | None = None,
-               documents: Path | None = None) -> list[WriteResult]:
+def initialise(
+    writer: Writer, demo: bool = False, step: Callable[[str], None] | None = None, documents: Path | None = None
+) -> list[WriteResult]:
     """Load what a new deployment needs; each file is one validated, recorded write. With the demo and
     a `documents` folder, the demo studies' fictional documents too."""
     names = writer.names

@@ -55,8 +55,9 @@ def statements_query(predicates: list[str]) -> str:
   GRAPH ?g {{ ?s ?p ?o }} FILTER (!isBlank(?o)) }}"""
 
 
-def claimed(select, names: Names, predicates: list[str], org: str | None = None,
-            subjects: list[str] | None = None) -> list[tuple]:
+def claimed(
+    select, names: Names, predicates: list[str], org: str | None = None, subjects: list[str] | None = None
+) -> list[tuple]:
     """The (subject, predicate, object) statements, as terms, that only organisations other than the
     subject's owners make, among `predicates` (of `subjects`, or of every subject). `select(text)` runs a
     SELECT on what the reader may read and gives its rows as plain values (`networks.run`); `org` is the
@@ -83,8 +84,9 @@ def owners_of(select, names: Names, subjects: list[str], org: str | None = None)
     for s, g, typed in _each(select, ownership.DESCRIBED, sorted(set(subjects))):
         described.setdefault(s, []).append((NamedNode(g), typed == "true"))
     earliest = ownership.earliest_typing(select)
-    return {s: ownership.owners_from(pairs, names, NamedNode(s), earliest, reader=org)
-            for s, pairs in described.items()}
+    return {
+        s: ownership.owners_from(pairs, names, NamedNode(s), earliest, reader=org) for s, pairs in described.items()
+    }
 
 
 def _each(select, text: str, subjects: list[str] | None) -> list[tuple]:
@@ -93,7 +95,7 @@ def _each(select, text: str, subjects: list[str] | None) -> list[tuple]:
         return select(text)
     rows = []
     for start in range(0, len(subjects), BATCH):
-        rows += select(bind_rows(text, [Variable("s")], [[NamedNode(s)] for s in subjects[start:start + BATCH]]))
+        rows += select(bind_rows(text, [Variable("s")], [[NamedNode(s)] for s in subjects[start : start + BATCH]]))
     return rows
 
 

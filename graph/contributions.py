@@ -27,8 +27,13 @@ from pic.graph.write_path import ValidationFailed, WriteResult
 
 LABEL, TITLE = term("rdfs:label"), term("dcterms:title")
 AGENT, HAD_ROLE = NamedNode("http://www.w3.org/ns/prov#agent"), NamedNode("http://www.w3.org/ns/prov#hadRole")
-SINGULAR = {"actor": "actors", "project": "projects", "study": "studies", "membership": "memberships",
-            "observation": "observations"}
+SINGULAR = {
+    "actor": "actors",
+    "project": "projects",
+    "study": "studies",
+    "membership": "memberships",
+    "observation": "observations",
+}
 OWNED = """SELECT ?g ?s ?p ?o WHERE {
   GRAPH ?g {
     { ?subject ?p ?o BIND (?subject AS ?s) }
@@ -57,8 +62,9 @@ def target_graph(names: Names, org: str, visibility: str, until: str | None) -> 
         try:
             day = date.fromisoformat(until or "")
         except ValueError:
-            raise Problems(422, [("embargo_until", "an embargo needs its publication day, written 2027-03-31")]) \
-                from None
+            raise Problems(
+                422, [("embargo_until", "an embargo needs its publication day, written 2027-03-31")]
+            ) from None
         if day <= date.today():
             raise Problems(422, [("embargo_until", "the publication day of an embargo is in the future")])
         return names.graph(f"private/{org}/until-{day.isoformat()}")
@@ -98,12 +104,12 @@ def shared_by_parties(current: dict[NamedNode, list[Quad]], user: User, names: N
     if "/membership/" not in subject.value:
         return False
     parties = {own_actor(names, p) for p in minted.parents(names, subject)}
-    return user.role == "partner" and user.org in parties and not any(
-        names.owner_of(g) == user.org for g in current)
+    return user.role == "partner" and user.org in parties and not any(names.owner_of(g) == user.org for g in current)
 
 
-def owners_graphs(store, names: Names, user: User, subject: NamedNode,
-                  current: dict[NamedNode, list[Quad]]) -> dict[NamedNode, list[Quad]]:
+def owners_graphs(
+    store, names: Names, user: User, subject: NamedNode, current: dict[NamedNode, list[Quad]]
+) -> dict[NamedNode, list[Quad]]:
     """The graphs of `current` that are the entity's, for a partner's form: its own actor's description
     is in its own graphs, and a minted IRI's (an observation, a membership, a role node) in its parents'
     owners' (`minted.py`) — what another organisation typed there first (issue 16, re-test #3 findings 1
@@ -123,14 +129,28 @@ def organisation_of(names: Names, graphs: dict[NamedNode, list[Quad]]) -> str | 
     """The organisation whose graph states what the entity is (else any describing it): a graph holding
     another organisation's claim about it was named as its owner in a 403 (fourth outside re-test, F9),
     and a facilitator's edit could have gone there."""
-    typing = [g for g, quads in graphs.items() if any(q.predicate == RDF_TYPE and "/association/" not in
-                                                      q.subject.value for q in quads)]
-    return next((names.owner_of(g) for g in sorted(typing, key=str) + sorted(graphs, key=str)
-                 if names.owner_of(g)), None)
+    typing = [
+        g
+        for g, quads in graphs.items()
+        if any(q.predicate == RDF_TYPE and "/association/" not in q.subject.value for q in quads)
+    ]
+    return next(
+        (names.owner_of(g) for g in sorted(typing, key=str) + sorted(graphs, key=str) if names.owner_of(g)), None
+    )
 
 
-def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | None, visibility: str | None = None,
-         until: str | None = None, key: str | None = None, dry_run: bool = False) -> WriteResult | None:
+def save(
+    writer,
+    kind: str,
+    fields: dict[str, str],
+    user: User,
+    *,
+    org: str | None,
+    visibility: str | None = None,
+    until: str | None = None,
+    key: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult | None:
     """Create (`key` None) or replace (`key` = the entity's key) one entity; raises `Problems`. Without
     `visibility`, a new entity is public and an edited one stays in its graph (fifth outside re-test,
     finding 7: the edit form's fields PUT back published a private study).
@@ -143,16 +163,20 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
         raise Problems(404, [(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
     names, spec = writer.names, KINDS[SINGULAR[kind]]
     seen = seen_by(writer.store, user, names)
-    current = owners_graphs(writer.store, names, user, subject_iri(names, kind, key),
-                            owned(seen, names, subject_iri(names, kind, key))) if key else {}
+    current = (
+        owners_graphs(
+            writer.store, names, user, subject_iri(names, kind, key), owned(seen, names, subject_iri(names, kind, key))
+        )
+        if key
+        else {}
+    )
     itself = own_actor(names, subject_iri(names, kind, key)) if key else None
     # an organisation's first edit of its own actor, which only the curators described, is its own description
     first_own = itself is not None and itself == user.org and bool(owned(seen, names, subject_iri(names, kind, key)))
     if key and not current and not first_own:
         raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
     # an organisation edits its own actor in its own graph, wherever the platform described it
-    org = org or (user.org if itself and itself == user.org else None) or organisation_of(names, current) \
-        or user.org
+    org = org or (user.org if itself and itself == user.org else None) or organisation_of(names, current) or user.org
     if not org:
         raise Problems(422, [("org", "say which organisation this belongs to")])
     kept = next((g for g in sorted(current, key=str) if names.owner_of(g) == org), None) if key else None
@@ -163,10 +187,12 @@ def save(writer, kind: str, fields: dict[str, str], user: User, *, org: str | No
         values["id"] = key
     unknown = [k for k in values if k not in {c.name for c in spec["columns"]}]
     if unknown:
-        raise Problems(422, [(k, f"unknown field; the fields are {', '.join(c.name for c in spec['columns'])}")
-                             for k in unknown])
-    result = plan(SINGULAR[kind], [list(values), list(values.values())], names.base, graph, seen,
-                  writer.max_literal_chars)
+        raise Problems(
+            422, [(k, f"unknown field; the fields are {', '.join(c.name for c in spec['columns'])}") for k in unknown]
+        )
+    result = plan(
+        SINGULAR[kind], [list(values), list(values.values())], names.base, graph, seen, writer.max_literal_chars
+    )
     if result.problems:
         raise Problems(422, [(p.column, p.message) for p in result.problems])
     subject = NamedNode(next(iter(result.focus_rows)))
@@ -230,8 +256,11 @@ def managed(quad: Quad, kind: str, subject: NamedNode, names: Names, context: li
         language = getattr(quad.object, "language", None)
         return any(q.predicate == TITLE and getattr(q.object, "language", None) == language for q in context)
     for c in spec["columns"]:
-        predicate = term("prov:qualifiedAssociation") if c.check == "participants" else (
-            term(c.predicate) if c.predicate else None)
+        predicate = (
+            term("prov:qualifiedAssociation")
+            if c.check == "participants"
+            else (term(c.predicate) if c.predicate else None)
+        )
         if quad.predicate == predicate and (c.lang is None or getattr(quad.object, "language", None) == c.lang):
             return True
     return False
@@ -242,6 +271,7 @@ def keep_role_nodes(staged: Store, removed: list[Quad], subject: NamedNode) -> l
     `pic:illustrative`, a comment; each node where the pair is stated twice): `removed` without them, and
     `staged` without the node the form minted (sixth outside re-test, findings 3 and 5: a facilitator's
     unchanged save removed the demo's role nodes, an owner's a comment on its own)."""
+
     def roles(quads) -> dict[NamedNode, tuple]:
         found: dict[NamedNode, dict] = {}
         for q in quads:
@@ -290,8 +320,7 @@ def write(writer, result: Plan, removed: list[Quad], user: User, source: str, dr
         raise Problems(422, [(p.column, p.message) for p in result.problems]) from None
 
 
-def fields_of(names: Names, kind: str, current: dict[NamedNode, list[Quad]],
-              org: str | None = None) -> dict[str, str]:
+def fields_of(names: Names, kind: str, current: dict[NamedNode, list[Quad]], org: str | None = None) -> dict[str, str]:
     """The form's values for an entity as its organisation's graphs describe it; for `org`'s own actor,
     each field as `org` says it where it does, else as the curators do (fifth outside re-test, finding 8:
     both joined, "A;B", and the form could not be saved back)."""
@@ -310,14 +339,19 @@ def field_values(names: Names, kind: str, current: dict[NamedNode, list[Quad]]) 
     values: dict[str, str] = {}
     for c in spec["columns"]:
         if c.check == "id" and subject is not None:
-            values[c.name] = subject.value[len(names.base + spec["prefix"]):]
+            values[c.name] = subject.value[len(names.base + spec["prefix"]) :]
             continue
         if c.check == "participants":
             values[c.name] = participants(quads, names.base)
             continue
-        found = [q.object for q in quads if q.subject == subject and c.predicate
-                 and q.predicate.value == term(c.predicate).value
-                 and (c.lang is None or getattr(q.object, "language", None) == c.lang)]
+        found = [
+            q.object
+            for q in quads
+            if q.subject == subject
+            and c.predicate
+            and q.predicate.value == term(c.predicate).value
+            and (c.lang is None or getattr(q.object, "language", None) == c.lang)
+        ]
         if c.name == "year" and not found:  # planned and ongoing studies carry an expected year
             found = [q.object for q in quads if q.subject == subject and q.predicate.value.endswith("#expectedYear")]
         values[c.name] = ";".join(sorted(text(c, o, names.base) for o in found))
@@ -326,7 +360,7 @@ def field_values(names: Names, kind: str, current: dict[NamedNode, list[Quad]]) 
 
 def text(c, term, base: str) -> str:
     if isinstance(term, NamedNode):
-        return term.value[len(base + (c.target or "")):]
+        return term.value[len(base + (c.target or "")) :]
     return term.value[:10] if c.check == "date" else term.value
 
 
@@ -334,7 +368,7 @@ def participants(quads: list[Quad], base: str) -> str:
     agents, roles = {}, {}
     for q in quads:
         if q.predicate.value == "http://www.w3.org/ns/prov#agent":
-            agents[q.subject] = q.object.value[len(base + "actor/"):]
+            agents[q.subject] = q.object.value[len(base + "actor/") :]
         elif q.predicate.value == "http://www.w3.org/ns/prov#hadRole":
-            roles[q.subject] = q.object.value[len(base + "role/"):]
+            roles[q.subject] = q.object.value[len(base + "role/") :]
     return ";".join(sorted(f"{a}:{roles.get(node, '')}" for node, a in agents.items()))

@@ -29,8 +29,9 @@ from pic.ontology.namespaces import sparql_prefixes
 def derived_only() -> frozenset[NamedNode]:
     """The predicates the rules conclude and read from no entered data (parsed by rdflib's SPARQL
     parser: a rule is a CONSTRUCT query, its template the triples it concludes)."""
-    concluded = {str(t[1]) for _, text in inference.rules()
-                 for t in prepareQuery(sparql_prefixes() + text).algebra["template"]}
+    concluded = {
+        str(t[1]) for _, text in inference.rules() for t in prepareQuery(sparql_prefixes() + text).algebra["template"]
+    }
     return frozenset(NamedNode(p) for p in concluded - set(inference.INPUT_PREDICATES))
 
 
@@ -41,6 +42,8 @@ def check(user: User, new: list[Quad]) -> None:
     derived = derived_only()
     stated = next((q for q in new if q.predicate in derived), None)
     if stated is not None:
-        raise NotAllowed(f"{stated.predicate.value} is concluded by the inference rules (graph/rules/) from the "
-                         "projects' roles and the studies' uses, never written: state the association or the "
-                         "use it comes from")
+        raise NotAllowed(
+            f"{stated.predicate.value} is concluded by the inference rules (graph/rules/) from the "
+            "projects' roles and the studies' uses, never written: state the association or the "
+            "use it comes from"
+        )

@@ -52,8 +52,9 @@ class DiskAnswers:
         self._pool = ThreadPoolExecutor(THREADS, thread_name_prefix="disk-query")
 
     def _limit_passed(self, limit: float) -> QueryTimeout:
-        return QueryTimeout(f"the query ran past the {limit:g} s limit (answered from the store while the "
-                            "query engines load)")
+        return QueryTimeout(
+            f"the query ran past the {limit:g} s limit (answered from the store while the query engines load)"
+        )
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
         limit = timeout or self.timeout

@@ -55,8 +55,10 @@ def refusal(path: Path, minimum: int = 0) -> DiskFull:
     """The one-line error for a write refused on `path`'s disk."""
     free = free_bytes(path)
     wanted = f" (writes keep at least {minimum:,} bytes free: PIC_MIN_FREE_BYTES)" if minimum else ""
-    return DiskFull(f"the data directory's disk is full: {free:,} bytes free{wanted}; nothing was written: "
-                    "free some space, then write again (no restart needed)")
+    return DiskFull(
+        f"the data directory's disk is full: {free:,} bytes free{wanted}; nothing was written: "
+        "free some space, then write again (no restart needed)"
+    )
 
 
 def check_free(path: Path, minimum: int) -> None:

@@ -128,8 +128,9 @@ def store_file(directory: Path, sha: str, suffix: str, data: bytes) -> Path:
     return target
 
 
-def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes, user: User,
-           max_bytes: int) -> Attached:
+def attach(
+    writer, directory: Path, study: NamedNode, filename: str, data: bytes, user: User, max_bytes: int
+) -> Attached:
     """Keep the file and describe it in the study's graph, through the one write path. The study is
     looked up in what `user` may read: another organisation's private study is "no study" (404), as one
     that does not exist, not a refusal to write its graph (403) that would tell it exists."""
@@ -149,18 +150,28 @@ def attach(writer, directory: Path, study: NamedNode, filename: str, data: bytes
     document = NamedNode(f"{writer.names.base}document/{document_id(sha, writer.names.owner_of(graph))}")
     title = Path(filename or "document").name[:200] or "document"
     quads = Store()
-    quads.extend([
-        Quad(study, NamedNode(f"{DCAT}distribution"), document, graph),
-        Quad(document, RDF_TYPE, NamedNode("http://xmlns.com/foaf/0.1/Document"), graph),
-        Quad(document, RDF_TYPE, NamedNode(f"{DCAT}Distribution"), graph),
-        Quad(document, NamedNode(f"{DCTERMS}title"), Literal(title), graph),
-        Quad(document, NamedNode(f"{DCAT}mediaType"),
-             NamedNode(f"https://www.iana.org/assignments/media-types/{kind}"), graph),
-        Quad(document, NamedNode(f"{DCAT}byteSize"), Literal(str(len(data)),
-                                                             datatype=NamedNode(f"{XSD}nonNegativeInteger")), graph),
-        Quad(document, NamedNode(f"{DCTERMS}identifier"), Literal(f"sha256:{sha}"), graph),
-        Quad(document, NamedNode(f"{DCAT}downloadURL"), NamedNode(f"{document.value}/file"), graph),
-    ])
+    quads.extend(
+        [
+            Quad(study, NamedNode(f"{DCAT}distribution"), document, graph),
+            Quad(document, RDF_TYPE, NamedNode("http://xmlns.com/foaf/0.1/Document"), graph),
+            Quad(document, RDF_TYPE, NamedNode(f"{DCAT}Distribution"), graph),
+            Quad(document, NamedNode(f"{DCTERMS}title"), Literal(title), graph),
+            Quad(
+                document,
+                NamedNode(f"{DCAT}mediaType"),
+                NamedNode(f"https://www.iana.org/assignments/media-types/{kind}"),
+                graph,
+            ),
+            Quad(
+                document,
+                NamedNode(f"{DCAT}byteSize"),
+                Literal(str(len(data)), datatype=NamedNode(f"{XSD}nonNegativeInteger")),
+                graph,
+            ),
+            Quad(document, NamedNode(f"{DCTERMS}identifier"), Literal(f"sha256:{sha}"), graph),
+            Quad(document, NamedNode(f"{DCAT}downloadURL"), NamedNode(f"{document.value}/file"), graph),
+        ]
+    )
     with writer.lock:  # with `detach`, which deletes a file no description names any more
         existed = (directory / f"{sha}{SUFFIX[kind]}").exists()
         try:  # the file, its text, then the description: on any failure, nothing of it is kept
@@ -195,8 +206,9 @@ def detach(writer, directory: Path, study: NamedNode, document: NamedNode, user:
         if not graphs:
             raise LookupError(f"study {study.value} has no document {document.value}")
         removed = going_with(writer.store, [Quad(study, DISTRIBUTION, document, g) for g in graphs])
-        writer.write(Store(), removed, user, source=f"document {document.value} removed from {study.value}",
-                     api=DOCUMENTS_API)
+        writer.write(
+            Store(), removed, user, source=f"document {document.value} removed from {study.value}", api=DOCUMENTS_API
+        )
         forget_files(writer.store, directory, removed)
 
 
@@ -233,8 +245,11 @@ def attached_documents(quads: list[Quad], names) -> list[Quad]:
     (`ownership.is_document_description`): a Graph Store PUT keeps them, a DELETE waits for them.
     A document node no study of the graph names any more (its study deleted) is ordinary data."""
     named = {q.object for q in quads if q.predicate == DISTRIBUTION}
-    return [q for q in quads if q.predicate == DISTRIBUTION or (q.subject in named and q.subject.value.startswith(
-        f"{names.base}document/"))]
+    return [
+        q
+        for q in quads
+        if q.predicate == DISTRIBUTION or (q.subject in named and q.subject.value.startswith(f"{names.base}document/"))
+    ]
 
 
 def described(rows_of, document: str) -> tuple[str, str | None] | None:

@@ -39,8 +39,16 @@ class DumpError(ValueError):
     """A dump that cannot be loaded here (a store that is not empty): says why and what to do."""
 
 
-def load(writer: Writer, path: Path, graph, user: User, *, fmt: str | None = None, validate: bool = True,
-         progress: Progress | None = None) -> WriteResult:
+def load(
+    writer: Writer,
+    path: Path,
+    graph,
+    user: User,
+    *,
+    fmt: str | None = None,
+    validate: bool = True,
+    progress: Progress | None = None,
+) -> WriteResult:
     """What `pic load` does: a dataset file holding what only the platform writes is a dump (`load_dump`);
     anything else goes through the write path (`Writer.load_file`)."""
     if not rdf_format(fmt, Path(path).name).supports_datasets:
@@ -49,8 +57,11 @@ def load(writer: Writer, path: Path, graph, user: User, *, fmt: str | None = Non
     staged = parse_file(path, graph, fmt, progress, max_literal_chars=writer.max_literal_chars)
     parsed_in = round(time.perf_counter() - clock, 3)
     reserved = platform_graphs(staged.store, writer.names)
-    result = load_dump(writer, staged, user, reserved, validate=validate) if reserved \
+    result = (
+        load_dump(writer, staged, user, reserved, validate=validate)
+        if reserved
         else writer.load(staged, user, validate=validate)
+    )
     result.seconds = {"parse": parsed_in, **result.seconds}
     return result
 
@@ -64,8 +75,7 @@ def platform_graphs(store: Store, names) -> list[str]:
     return found
 
 
-def load_dump(writer: Writer, staged: Staged, user: User, reserved: list[str], *,
-              validate: bool = True) -> WriteResult:
+def load_dump(writer: Writer, staged: Staged, user: User, reserved: list[str], *, validate: bool = True) -> WriteResult:
     if user.role != "admin":
         raise NotAllowed(f"{user.name} ({user.role}) may not load another installation's dump: admins only")
     names = writer.names
@@ -73,9 +83,11 @@ def load_dump(writer: Writer, staged: Staged, user: User, reserved: list[str], *
         staged.store.remove_graph(graph)  # computed again from the loaded graphs
     with writer.lock:
         if not is_empty(writer):
-            raise DumpError(f"{staged.source} is a dump of a whole installation (it holds {reserved[0]}, which "
-                            "only the platform writes): it loads into an empty data directory only; to add to "
-                            "this one, export and load single graphs (`pic export --graph IRI`)")
+            raise DumpError(
+                f"{staged.source} is a dump of a whole installation (it holds {reserved[0]}, which "
+                "only the platform writes): it loads into an empty data directory only; to add to "
+                "this one, export and load single graphs (`pic export --graph IRI`)"
+            )
         warnings = []
         if validate:
             data = Store()

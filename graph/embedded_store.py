@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 class EmbeddedStore:
     loads_files_atomically = True  # the checkpoint covers a syntax error half-way through a file
+
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -42,19 +43,23 @@ class EmbeddedStore:
         self._store = Store(str(self.path))
 
     # -- reading -------------------------------------------------------------------------------
-    def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None,
-              substitutions=None):
+    def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None, substitutions=None):
         sparql = bind(sparql, substitutions)
         if default_graph is not None:
-            return self._store.query(sparql, default_graph=default_graph,
-                                     named_graphs=named_graphs if named_graphs is not None
-                                     else default_graph)
+            return self._store.query(
+                sparql,
+                default_graph=default_graph,
+                named_graphs=named_graphs if named_graphs is not None else default_graph,
+            )
         return self._store.query(sparql, use_default_graph_as_union=union)
 
     def graphs(self) -> list[NamedNode]:
         """Named graphs holding at least one quad (pyoxigraph keeps emptied graphs' names)."""
-        names = (g for g in self._store.named_graphs()
-                 if next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None)
+        names = (
+            g
+            for g in self._store.named_graphs()
+            if next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None
+        )
         return sorted(names, key=lambda g: g.value)
 
     def count(self, graph: NamedNode | None = None) -> int:
@@ -95,10 +100,12 @@ class EmbeddedStore:
         if change.size < self.bulk_threshold:
             quads = infer(change)
             if quads is not None and self._inferred is None:  # reading 70k inferred triples takes 1 s
-                self._inferred = {q for g in self.graphs() if inferred(g)
-                                  for q in self._store.quads_for_pattern(None, None, None, g)}
-            update = replacement_update(change, quads, self._inferred,
-                                        emptied=emptied_graphs(change.removed, self.count))
+                self._inferred = {
+                    q for g in self.graphs() if inferred(g) for q in self._store.quads_for_pattern(None, None, None, g)
+                }
+            update = replacement_update(
+                change, quads, self._inferred, emptied=emptied_graphs(change.removed, self.count)
+            )
             try:
                 self._store.update(update)
             except OSError as e:  # RocksDB refuses every write from now on, until reopened
@@ -121,8 +128,7 @@ class EmbeddedStore:
                 self._store.remove(quad)
             if change.file is not None:
                 before = self.count(change.file.graph)
-                self._store.bulk_load(path=str(change.file.path), format=change.file.format,
-                                      to_graph=change.file.graph)
+                self._store.bulk_load(path=str(change.file.path), format=change.file.format, to_graph=change.file.graph)
                 added = self.count(change.file.graph) - before
             else:
                 self._store.bulk_extend(change.added)
@@ -198,7 +204,10 @@ class EmbeddedStore:
             try:
                 self._store.flush()
             except OSError as e:  # a full disk: what was committed is in RocksDB's log, replayed at the next open
-                log.warning("the store could not write its memory to disk as it closed (%s); its log keeps "
-                            "every committed write", e)
+                log.warning(
+                    "the store could not write its memory to disk as it closed (%s); its log keeps "
+                    "every committed write",
+                    e,
+                )
         self._store = None
         gc.collect()

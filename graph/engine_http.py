@@ -133,8 +133,7 @@ class EngineHttp:
         self._keep(sock, response)
         return response.reply
 
-    async def post_async(self, target: str, body: bytes | Path, headers: dict[str, str], sink,
-                         timeout: float) -> Reply:
+    async def post_async(self, target: str, body: bytes | Path, headers: dict[str, str], sink, timeout: float) -> Reply:
         """The same from the event loop (TimeoutError past `timeout`)."""
         loop = asyncio.get_running_loop()
         async with asyncio.timeout(timeout):

@@ -67,8 +67,15 @@ class EngineReplicas:
     """Query runner for the embedded store (the service's `queries`): `run` from a thread, `run_async`
     from the event loop, `follow` after each write, `close` with the service."""
 
-    def __init__(self, store, snapshot_dir: Path, timeout: float = 30.0, names: Names | None = None,
-                 binary: str | None = None, wait: bool = True):
+    def __init__(
+        self,
+        store,
+        snapshot_dir: Path,
+        timeout: float = 30.0,
+        names: Names | None = None,
+        binary: str | None = None,
+        wait: bool = True,
+    ):
         """`wait` False: return at once, the copies loading in a thread while the store answers."""
         self.store, self.snapshot_dir, self.timeout = store, Path(snapshot_dir), timeout
         self.names, self.binary = names or Names(), binary or engine_binary()
@@ -152,8 +159,9 @@ class EngineReplicas:
             self._pending = []
         self._load_number += 1
         self._idle.clear()
-        threading.Thread(target=self._load, args=(self._load_number, which, reason), daemon=True,
-                         name="copies-load").start()
+        threading.Thread(
+            target=self._load, args=(self._load_number, which, reason), daemon=True, name="copies-load"
+        ).start()
 
     def _load(self, number: int, which: str, reason: str | None) -> None:
         path = self.snapshot_dir / f"snapshot-{number}.nq"
@@ -166,8 +174,10 @@ class EngineReplicas:
             without = {g.value for g in self.store.graphs() if not self._is_public(g.value)}
             wanted = [name for name, needed in (("full", which == "all"), ("public", bool(without))) if needed]
             with ThreadPoolExecutor(2) as pool:  # two processes load at once (7 s each at 1.1M triples)
-                futures = {name: pool.submit(self._loaded_engine, path, without if name == "public" else set())
-                           for name in wanted}
+                futures = {
+                    name: pool.submit(self._loaded_engine, path, without if name == "public" else set())
+                    for name in wanted
+                }
                 for name, future in futures.items():
                     if future.exception() is None:
                         loaded[name] = future.result()
@@ -207,8 +217,10 @@ class EngineReplicas:
             if "full" in loaded:
                 full.update(delta_update(removed, added))
             if public is not None:
-                kept = delta_update([q for q in removed if _graph_of(q) not in excluded],
-                                    [q for q in added if _graph_of(q) not in excluded])
+                kept = delta_update(
+                    [q for q in removed if _graph_of(q) not in excluded],
+                    [q for q in added if _graph_of(q) not in excluded],
+                )
                 if kept:
                     public.update(kept)
         if public is not None and excluded - without:  # graphs that became private during the load
@@ -249,7 +261,7 @@ class EngineReplicas:
 
     @property
     def copies(self) -> str:
-        """"ready" when a copy holding every write answers, else "loading" (the store answers)."""
+        """ "ready" when a copy holding every write answers, else "loading" (the store answers)."""
         return "ready" if self._current and self._idle.is_set() else "loading"
 
     def wait_loaded(self, seconds: float = 600) -> bool:
@@ -293,9 +305,11 @@ class EngineReplicas:
         return len(waiting), (time.monotonic() - min(waiting)) if waiting else 0.0
 
     def _follow(self, written) -> None:
-        if (written is None or len(written.added) + len(written.removed) > MAX_DELTA
-                or any(isinstance(t, BlankNode) for q in [*written.added, *written.removed]
-                       for t in (q.subject, q.object))):
+        if (
+            written is None
+            or len(written.added) + len(written.removed) > MAX_DELTA
+            or any(isinstance(t, BlankNode) for q in [*written.added, *written.removed] for t in (q.subject, q.object))
+        ):
             with self._lock:
                 self._current = False  # the copies miss this write: the store answers until new ones load
                 self._load_later("all", "reload")
@@ -313,8 +327,10 @@ class EngineReplicas:
             if private and self.public is None:  # the first graph that is not public: a second copy
                 self._load_later("public", "reload")
             if self.public is not None:
-                public = delta_update([q for q in written.removed if _graph_of(q) not in self.excluded],
-                                      [q for q in written.added if _graph_of(q) not in self.excluded])
+                public = delta_update(
+                    [q for q in written.removed if _graph_of(q) not in self.excluded],
+                    [q for q in written.added if _graph_of(q) not in self.excluded],
+                )
                 if public:
                     self.public.update(public)
 
@@ -328,8 +344,9 @@ class EngineReplicas:
         if job.public and public is not None:
             return public, _as_sent(job)
         if job.public and job.default_graph is None:  # while the public copy loads: the graphs it will hold
-            readable = [g.value for g in self.store.graphs()
-                        if g.value not in self.excluded and self._is_public(g.value)]
+            readable = [
+                g.value for g in self.store.graphs() if g.value not in self.excluded and self._is_public(g.value)
+            ]
             return full, replace(job, default_graph=readable, named_graphs=readable)
         return full, job
 

@@ -26,8 +26,9 @@ def _die_with_watchdog() -> None:  # runs in the engine's process, before it sta
 
 
 def main(command: list[str]) -> int:
-    engine = subprocess.Popen(command, stdin=subprocess.DEVNULL,
-                              preexec_fn=_die_with_watchdog if sys.platform == "linux" else None)
+    engine = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, preexec_fn=_die_with_watchdog if sys.platform == "linux" else None
+    )
 
     def watch_the_service() -> None:
         sys.stdin.buffer.read()  # returns when the service closes the pipe, or dies

@@ -59,9 +59,20 @@ def _write(path: Path, quads) -> str:
     return digest.hexdigest()
 
 
-def record_change(history_dir: Path, names: Names, user: User, added, removed: list[Quad],
-                  graphs: set[NamedNode], source: str, validated: bool, started: datetime,
-                  count: int, copy_of: tuple[Path, str] | None = None, detail: str | None = None) -> Delta:
+def record_change(
+    history_dir: Path,
+    names: Names,
+    user: User,
+    added,
+    removed: list[Quad],
+    graphs: set[NamedNode],
+    source: str,
+    validated: bool,
+    started: datetime,
+    count: int,
+    copy_of: tuple[Path, str] | None = None,
+    detail: str | None = None,
+) -> Delta:
     """Write the delta files and build the provenance activity (not yet in the store).
 
     `added` is None for a file loaded directly; `copy_of` is then that file's copy in the history and
@@ -99,8 +110,7 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
         if isinstance(q.subject, NamedNode):
             touched.add(q.subject)
     if len(touched) <= MAX_TOUCHED:
-        record.extend(Quad(change, NamedNode(f"{PIC}touched"), s, g)
-                      for s in sorted(touched, key=lambda n: n.value))
+        record.extend(Quad(change, NamedNode(f"{PIC}touched"), s, g) for s in sorted(touched, key=lambda n: n.value))
     record += public_record(names, change, agent, user, started, graphs, added, removed, g)
     files = []
     deltas = [("added", added), ("removed", removed)]
@@ -128,8 +138,17 @@ def record_change(history_dir: Path, names: Names, user: User, added, removed: l
     return Delta(change, files, record)
 
 
-def public_record(names: Names, change: NamedNode, agent: NamedNode, user: User, started: datetime,
-                  graphs: set[NamedNode], added, removed: list[Quad], g: NamedNode) -> list[Quad]:
+def public_record(
+    names: Names,
+    change: NamedNode,
+    agent: NamedNode,
+    user: User,
+    started: datetime,
+    graphs: set[NamedNode],
+    added,
+    removed: list[Quad],
+    g: NamedNode,
+) -> list[Quad]:
     """What anonymous readers learn of a change whose record goes to a narrower provenance graph but that
     changed public graphs too — a draft moved from `private/{org}` to `partner/{org}` by its form: who,
     when, which public graphs and which entities in them (public now, or until then), in `provenance`.
@@ -140,15 +159,21 @@ def public_record(names: Names, change: NamedNode, agent: NamedNode, user: User,
     if g == names.provenance or not public:
         return []
     p = names.provenance
-    out = [Quad(change, RDF_TYPE, NamedNode(f"{PROV}Activity"), p),
-           Quad(change, RDF_TYPE, NamedNode(f"{PIC}Change"), p),
-           Quad(change, NamedNode(f"{PROV}wasAssociatedWith"), agent, p),
-           Quad(change, NamedNode(f"{PROV}startedAtTime"), _datetime(started), p),
-           Quad(agent, RDF_TYPE, NamedNode(f"{PROV}Agent"), p), Quad(agent, RDFS_LABEL, Literal(user.name), p)]
+    out = [
+        Quad(change, RDF_TYPE, NamedNode(f"{PROV}Activity"), p),
+        Quad(change, RDF_TYPE, NamedNode(f"{PIC}Change"), p),
+        Quad(change, NamedNode(f"{PROV}wasAssociatedWith"), agent, p),
+        Quad(change, NamedNode(f"{PROV}startedAtTime"), _datetime(started), p),
+        Quad(agent, RDF_TYPE, NamedNode(f"{PROV}Agent"), p),
+        Quad(agent, RDFS_LABEL, Literal(user.name), p),
+    ]
     out += [Quad(change, NamedNode(f"{PIC}changedGraph"), graph, p) for graph in public]
     shown = set(public)
-    touched = {q.subject for q in [*(added if added is not None else ()), *removed]
-               if q.graph_name in shown and isinstance(q.subject, NamedNode)}
+    touched = {
+        q.subject
+        for q in [*(added if added is not None else ()), *removed]
+        if q.graph_name in shown and isinstance(q.subject, NamedNode)
+    }
     if len(touched) <= MAX_TOUCHED:
         out += [Quad(change, NamedNode(f"{PIC}touched"), s, p) for s in sorted(touched, key=lambda n: n.value)]
     return out
@@ -159,8 +184,9 @@ def _integer(value: int) -> Literal:
 
 
 def _datetime(value: datetime) -> Literal:
-    return Literal(value.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                   datatype=NamedNode(f"{XSD}dateTime"))
+    return Literal(
+        value.isoformat(timespec="milliseconds").replace("+00:00", "Z"), datatype=NamedNode(f"{XSD}dateTime")
+    )
 
 
 def remove_orphans(history_dir: Path) -> list[Path]:

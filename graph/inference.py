@@ -39,16 +39,22 @@ from pic.graph import inference_facts
 from pic.graph.names import Names
 from pic.ontology.namespaces import sparql_prefixes
 
-_RULE = re.compile(r"^\s*CONSTRUCT\s*\{(?P<template>[^{}]*)\}\s*WHERE\s*\{(?P<where>.*)\}\s*$",
-                   re.DOTALL | re.IGNORECASE)
+_RULE = re.compile(
+    r"^\s*CONSTRUCT\s*\{(?P<template>[^{}]*)\}\s*WHERE\s*\{(?P<where>.*)\}\s*$", re.DOTALL | re.IGNORECASE
+)
 PROV = "http://www.w3.org/ns/prov#"
 SUB_PROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
 # What the rules read; a new rule that reads another predicate must be added here (a test checks
 # that every IRI a rule's WHERE clause uses is covered).
 INPUT_PREDICATES = (
-    f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}wasAssociatedWith", f"{PROV}used",
-    f"{PROV}wasDerivedFrom", "http://rdf.insee.fr/def/geo#subdivisionDirecteDe",
-    "https://w3id.org/pic-euralens/ontology#withinTerritory", SUB_PROPERTY,
+    f"{PROV}qualifiedAssociation",
+    f"{PROV}agent",
+    f"{PROV}wasAssociatedWith",
+    f"{PROV}used",
+    f"{PROV}wasDerivedFrom",
+    "http://rdf.insee.fr/def/geo#subdivisionDirecteDe",
+    "https://w3id.org/pic-euralens/ontology#withinTerritory",
+    SUB_PROPERTY,
 )
 # The predicates whose triples can change a conclusion (attributions' sub-properties are asked of the store).
 READ = {NamedNode(p) for p in (*INPUT_PREDICATES, f"{PROV}wasAttributedTo")}
@@ -74,8 +80,10 @@ def attribution_predicates(store, predicates: set[NamedNode]) -> set[NamedNode]:
     asked = predicates - found - INPUT
     if asked:
         values = " ".join(str(p) for p in asked)
-        found |= {row["p"] for row in store.query(
-            f"SELECT ?p WHERE {{ VALUES ?p {{ {values} }} ?p <{SUB_PROPERTY}>+ {ATTRIBUTION} }}")}
+        found |= {
+            row["p"]
+            for row in store.query(f"SELECT ?p WHERE {{ VALUES ?p {{ {values} }} ?p <{SUB_PROPERTY}>+ {ATTRIBUTION} }}")
+        }
     return found
 
 
@@ -99,7 +107,8 @@ def inert(store, quads: list[Quad], attributions: set[NamedNode]) -> bool:
     values = " ".join(str(s) for s in subjects)
     read = " ".join(str(p) for p in INPUT)
     return not store.query(
-        f"ASK {{ VALUES ?s {{ {values} }} VALUES ?p {{ {read} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }}")
+        f"ASK {{ VALUES ?s {{ {values} }} VALUES ?p {{ {read} }} {{ ?s ?p ?o }} UNION {{ ?o ?p ?s }} }}"
+    )
 
 
 def retyped(store, quads: list[Quad]) -> bool:
@@ -113,9 +122,15 @@ def retyped(store, quads: list[Quad]) -> bool:
     return bool(store.query(f"ASK {{ VALUES ?s {{ {values} }} {SUBJECTS} }}"))
 
 
-def facts_only(store, names: Names, sources: list[NamedNode], found: dict[NamedNode, set[Triple]],
-               target: Callable[[NamedNode], NamedNode | None], added: Store | None = None,
-               removed: Iterable[Quad] = ()) -> dict[NamedNode, set[Triple]]:
+def facts_only(
+    store,
+    names: Names,
+    sources: list[NamedNode],
+    found: dict[NamedNode, set[Triple]],
+    target: Callable[[NamedNode], NamedNode | None],
+    added: Store | None = None,
+    removed: Iterable[Quad] = (),
+) -> dict[NamedNode, set[Triple]]:
     """The premises less other organisations' claims, each audience's as it sees whose each entity is
     (`inference_facts.py`; issue 16, outside re-test finding 4b)."""
     removed = list(removed)
@@ -127,8 +142,7 @@ def facts_only(store, names: Names, sources: list[NamedNode], found: dict[NamedN
 def rules() -> list[tuple[str, str]]:
     """(name, CONSTRUCT query) for every rule file, in file-name order."""
     folder = resources.files("pic.graph").joinpath("rules")
-    found = sorted((f.name, f.read_text(encoding="utf-8")) for f in folder.iterdir()
-                   if f.name.endswith(".rq"))
+    found = sorted((f.name, f.read_text(encoding="utf-8")) for f in folder.iterdir() if f.name.endswith(".rq"))
     if not found:
         raise FileNotFoundError("no inference rules found in pic.graph/rules")
     return found
@@ -165,8 +179,9 @@ def derive(input_triples: Iterable[Triple]) -> list[Triple]:
     return [q.triple for q in workspace.quads_for_pattern(None, None, None, CONCLUSIONS)]
 
 
-def premises(store, sources: list[NamedNode], added: Store | None = None,
-             removed: Iterable[Quad] = ()) -> dict[NamedNode, set[Triple]]:
+def premises(
+    store, sources: list[NamedNode], added: Store | None = None, removed: Iterable[Quad] = ()
+) -> dict[NamedNode, set[Triple]]:
     """The triples the rules read, per graph: from the store's `sources` graphs, with a pending change
     applied (what it removes first, so that a quad removed and written again stays)."""
     found: dict[NamedNode, set[Triple]] = {}
@@ -194,8 +209,9 @@ class Reasoner:
         self.names = names
         self._memo: dict[tuple, object] = {}
 
-    def conclusions(self, premises: dict[NamedNode, set[Triple]],
-                    target: Callable[[NamedNode], NamedNode | None]) -> list[Quad]:
+    def conclusions(
+        self, premises: dict[NamedNode, set[Triple]], target: Callable[[NamedNode], NamedNode | None]
+    ) -> list[Quad]:
         """Every inferred quad. `target(graph)` is the inferred graph a premise graph's audience reads
         (`names.inferred` for a public one), None for a graph that plays no part."""
         inputs: dict[NamedNode, set[Triple]] = {}

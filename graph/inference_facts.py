@@ -45,9 +45,13 @@ def typings(store, sources: list[NamedNode], extract: str, added=None, removed=(
     return found
 
 
-def facts(premises: dict[NamedNode, set[Triple]], typed: dict[NamedNode, set], names: Names,
-          target: Callable[[NamedNode], NamedNode | None], records: Callable[[User], Callable]
-          ) -> dict[NamedNode, set[Triple]]:
+def facts(
+    premises: dict[NamedNode, set[Triple]],
+    typed: dict[NamedNode, set],
+    names: Names,
+    target: Callable[[NamedNode], NamedNode | None],
+    records: Callable[[User], Callable],
+) -> dict[NamedNode, set[Triple]]:
     """The premises less the claims, each audience's as its readers see whose each entity is. `target`:
     a premise graph's inferred graph (`names.inferred` for a public one); `records(user)`: the
     `earliest` of `ownership.owners_from` over the change records `user` may read."""
@@ -58,8 +62,9 @@ def facts(premises: dict[NamedNode, set[Triple]], typed: dict[NamedNode, set], n
     for org in sorted(o for o in orgs if o):
         own = {g for g, into in audience.items() if into is not None and names.owner_of(into) == org}
         views[org] = (public | own, User(f"inference-{org}", role="partner", org=org))
-    owners_of = {org: _owners(premises, typed, names, graphs, org, records(user))
-                 for org, (graphs, user) in views.items()}
+    owners_of = {
+        org: _owners(premises, typed, names, graphs, org, records(user)) for org, (graphs, user) in views.items()
+    }
     out = {}
     for graph, triples in premises.items():
         into = audience[graph]
@@ -68,13 +73,20 @@ def facts(premises: dict[NamedNode, set[Triple]], typed: dict[NamedNode, set], n
         org = None if graph in public else names.owner_of(into)
         said = ownership.speaker(names, graph)
         owners = owners_of.get(org, owners_of[None])
-        out[graph] = {t for t in triples if said in (None, ownership.PLATFORM) or t.predicate == SUB_PROPERTY
-                      or not isinstance(t.subject, NamedNode) or said in owners.get(t.subject, {said})}
+        out[graph] = {
+            t
+            for t in triples
+            if said in (None, ownership.PLATFORM)
+            or t.predicate == SUB_PROPERTY
+            or not isinstance(t.subject, NamedNode)
+            or said in owners.get(t.subject, {said})
+        }
     return out
 
 
-def _owners(premises, typed, names: Names, graphs: set[NamedNode], org: str | None, earliest
-            ) -> dict[NamedNode, set[str]]:
+def _owners(
+    premises, typed, names: Names, graphs: set[NamedNode], org: str | None, earliest
+) -> dict[NamedNode, set[str]]:
     """The owners of the premises' subjects as a reader of `org` (None: anonymous) sees them, from
     `graphs` (what that audience reads of the premises) and the typings in those graphs or public ones."""
     described: dict[NamedNode, list] = {}
@@ -104,8 +116,11 @@ def record_reader(store, names: Names) -> Callable[[User], Callable]:
 
     def records(user: User):
         readable = [g for g in graphs if may_read(user, g.value, names)] or [names.graph("none")]
-        return ownership.earliest_typing(lambda text: [
-            (row["g"].value, row["first"].value if row["first"] else None)
-            for row in store.query(text, named_graphs=readable)])
+        return ownership.earliest_typing(
+            lambda text: [
+                (row["g"].value, row["first"].value if row["first"] else None)
+                for row in store.query(text, named_graphs=readable)
+            ]
+        )
 
     return records

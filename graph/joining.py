@@ -36,17 +36,28 @@ PROV_AGENT = NamedNode(f"{PROV}agent")
 ATTRIBUTED = NamedNode(f"{PROV}wasAttributedTo")
 # prov:wasAttributedTo and the ontology's sub-properties of it (`pic:decidedBy` got round the rule:
 # sixth outside re-test, finding 4)
-ATTRIBUTIONS = {ATTRIBUTED, NamedNode(f"{PIC}producedBy"), NamedNode(f"{PIC}commissionedBy"),
-                NamedNode(f"{PIC}decidedBy"), NamedNode(f"{PIC}hiddenBy")}
+ATTRIBUTIONS = {
+    ATTRIBUTED,
+    NamedNode(f"{PIC}producedBy"),
+    NamedNode(f"{PIC}commissionedBy"),
+    NamedNode(f"{PIC}decidedBy"),
+    NamedNode(f"{PIC}hiddenBy"),
+}
 JOINING = {ORG_MEMBER, ORG_ORGANIZATION, PROV_ASSOCIATED, *ATTRIBUTIONS}
 QUALIFYING = {PROV_QUALIFIED, NamedNode(f"{PROV}qualifiedAttribution"), NamedNode(f"{ORG}hasMembership")}
 LINKS = JOINING | QUALIFYING | {PROV_AGENT}  # the links whose targets' owners these rules ask
 MEMBERSHIP_RULE = "a membership between two other organisations is stated by one of them"
-JOINING_RULE = {ORG_MEMBER: MEMBERSHIP_RULE, ORG_ORGANIZATION: MEMBERSHIP_RULE,
-                PROV_ASSOCIATED: "a project names two other organisations taking part only with its own "
-                                 "organisation's actor among them (they would be shown cooperating on its word)",
-                **{a: "a study is attributed to two other organisations only with the writer's own actor among "
-                      "them (a co-signature is a cooperation tie)" for a in ATTRIBUTIONS}}
+JOINING_RULE = {
+    ORG_MEMBER: MEMBERSHIP_RULE,
+    ORG_ORGANIZATION: MEMBERSHIP_RULE,
+    PROV_ASSOCIATED: "a project names two other organisations taking part only with its own "
+    "organisation's actor among them (they would be shown cooperating on its word)",
+    **{
+        a: "a study is attributed to two other organisations only with the writer's own actor among "
+        "them (a co-signature is a cooperation tie)"
+        for a in ATTRIBUTIONS
+    },
+}
 # A node's joining statements and its role nodes, in every graph (kept: its organisation's).
 STATED = f"""SELECT ?n ?g ?p ?o WHERE {{ GRAPH ?g {{ ?n ?p ?o
   FILTER (?p IN ({", ".join(str(p) for p in (*JOINING, PROV_QUALIFIED))})) }} }}"""
@@ -78,17 +89,20 @@ def refuse_borrowed(checked: list[tuple[Quad, str]], known: dict[NamedNode, set[
         if theirs and org in theirs:
             continue
         whose = f"belongs to {', '.join(sorted(theirs))}" if theirs else f"is described in none of {org}'s graphs"
-        raise NotAllowed(f"{term(node)}: {term(q.subject)} links to a qualified node (a role) that {whose}; an "
-                         f"entity's role nodes are its own: describe one in {org}'s graph (prov:agent, "
-                         "prov:hadRole) with the link to it")
+        raise NotAllowed(
+            f"{term(node)}: {term(q.subject)} links to a qualified node (a role) that {whose}; an "
+            f"entity's role nodes are its own: describe one in {org}'s graph (prov:agent, "
+            "prov:hadRole) with the link to it"
+        )
 
 
 def term(node) -> str:
     return node.value if isinstance(node, NamedNode) else str(node)
 
 
-def joins(store, names: Names, user: User, checked: list[tuple[Quad, str]], removed: list[tuple[Quad, str | None]]
-          ) -> dict[tuple[object, str], dict[NamedNode, NamedNode]]:
+def joins(
+    store, names: Names, user: User, checked: list[tuple[Quad, str]], removed: list[tuple[Quad, str | None]]
+) -> dict[tuple[object, str], dict[NamedNode, NamedNode]]:
     """What each node a write touches joins once the write is applied — a membership's parties, a
     project's agents (direct, or through its role nodes), a study's attributions — {(node, organisation):
     {target: predicate}}: the statements of the organisation's graphs (its role nodes' agents from every
@@ -98,8 +112,10 @@ def joins(store, names: Names, user: User, checked: list[tuple[Quad, str]], remo
     writers = {org for _, org in [*checked, *removed] if org}
     nodes = {(q.subject, org) for q, org in [*checked, *removed] if org and q.predicate in JOINING | {PROV_QUALIFIED}}
     seen = seen_by(store, user, names)
-    touched = sorted({q.subject for q, _ in [*checked, *removed] if q.predicate == PROV_AGENT
-                      and isinstance(q.subject, NamedNode)}, key=str)
+    touched = sorted(
+        {q.subject for q, _ in [*checked, *removed] if q.predicate == PROV_AGENT and isinstance(q.subject, NamedNode)},
+        key=str,
+    )
     for row in select(seen, PARENTS, "a", touched):  # the projects whose role's agent the write changes
         if org_of(names, row["g"]) in writers:
             nodes.add((row["n"], org_of(names, row["g"])))
@@ -115,8 +131,9 @@ def joins(store, names: Names, user: User, checked: list[tuple[Quad, str]], remo
             direct.setdefault(key, set()).add((row["o"], row["p"], row["g"]))
     for row in select(seen, ROLE_AGENTS, "n", named):
         agents.setdefault(row["a"], set()).add((row["o"], row["h"]))
-    linked = sorted({q.object for q, _ in checked if q.predicate == PROV_QUALIFIED
-                     and isinstance(q.object, NamedNode)}, key=str)
+    linked = sorted(
+        {q.object for q, _ in checked if q.predicate == PROV_QUALIFIED and isinstance(q.object, NamedNode)}, key=str
+    )
     for row in select(seen, AGENTS, "a", linked):  # role nodes written before the link to them
         agents.setdefault(row["a"], set()).add((row["o"], row["h"]))
     for statements, change in ((removed, set.discard), (checked, set.add)):
@@ -140,7 +157,7 @@ def joins(store, names: Names, user: User, checked: list[tuple[Quad, str]], remo
 def select(seen, text: str, variable: str, terms: list[NamedNode]):
     """The rows of `text` with `?variable` bound to each of `terms` in turn, a batch at a time."""
     for start in range(0, len(terms), BATCH):
-        yield from seen.query(bind_rows(text, [Variable(variable)], [[t] for t in terms[start:start + BATCH]]))
+        yield from seen.query(bind_rows(text, [Variable(variable)], [[t] for t in terms[start : start + BATCH]]))
 
 
 def refuse_joins(names: Names, joined: dict, known: dict[NamedNode, set[str]]) -> None:
@@ -151,8 +168,8 @@ def refuse_joins(names: Names, joined: dict, known: dict[NamedNode, set[str]]) -
         if itself in targets:
             continue
         for rule in sorted({JOINING_RULE[p] for p in targets.values()}):
-            theirs = sorted(t.value for t, p in targets.items() if JOINING_RULE[p] == rule
-                            and known.get(t) and org not in known[t])
+            theirs = sorted(
+                t.value for t, p in targets.items() if JOINING_RULE[p] == rule and known.get(t) and org not in known[t]
+            )
             if len(theirs) >= 2:
                 raise NotAllowed(f"{term(node)}: {rule} ({', '.join(theirs)}; {org}'s own actor is {itself.value})")
-

@@ -55,11 +55,12 @@ def migrate(writer, data_dir: Path) -> bool:
             marker.write_text(f"{LAYOUT}\n")
             return False
         for start in range(0, len(moves), 200):
-            chunk = moves[start:start + 200]
+            chunk = moves[start : start + 200]
             removed = [q for old, _ in chunk for q in old]
             added = [q for _, new in chunk for q in new]
-            writer.store.update(f"DELETE DATA {{ {quads_to_update_data(removed)} }} ;\n"
-                                f"INSERT DATA {{ {quads_to_update_data(added)} }}")
+            writer.store.update(
+                f"DELETE DATA {{ {quads_to_update_data(removed)} }} ;\nINSERT DATA {{ {quads_to_update_data(added)} }}"
+            )
         writer.refresh()
     marker.write_text(f"{LAYOUT}\n")
     return True

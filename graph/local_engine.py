@@ -73,7 +73,7 @@ class _Lines:
         text = self.text()
         if self.keep is None or self.lines <= self.keep:  # None: nothing came (an empty graph)
             return text, False
-        return b"\n".join(text.split(b"\n")[:self.keep]) + b"\n", True
+        return b"\n".join(text.split(b"\n")[: self.keep]) + b"\n", True
 
 
 def engine_binary() -> str:
@@ -119,8 +119,9 @@ def engine_answer(job: Job, reply: Reply, lines: _Lines, started: float, limit: 
         return Answer(serialize(triples, format=fmt), media, "graph", len(triples), truncated, seconds)
     fmt, media = RESULT_FORMATS[job.result_format]
     if body in (b"true", b"false"):
-        return Answer(parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt), media, "boolean",
-                      1, False, seconds)
+        return Answer(
+            parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt), media, "boolean", 1, False, seconds
+        )
     rows = max(body.count(b"\n") - 1, 0)
     if fmt != QueryResultsFormat.TSV:
         body = parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt)
@@ -136,9 +137,21 @@ class LocalEngine:
         # Through its watchdog (engine_watchdog.py), which ends it when this process goes, even by SIGKILL;
         # the pipe to the watchdog's standard input stays open as long as this process lives.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pic.graph.engine_watchdog", binary, "serve", "--bind", f"127.0.0.1:{self.port}",
-             "--timeout-s", str(max(1, math.ceil(timeout)))],
-            stdin=subprocess.PIPE, stdout=log_file, stderr=log_file)
+            [
+                sys.executable,
+                "-m",
+                "pic.graph.engine_watchdog",
+                binary,
+                "serve",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout-s",
+                str(max(1, math.ceil(timeout))),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=log_file,
+            stderr=log_file,
+        )
         if log:
             log_file.close()
         self.http = EngineHttp(self.port, max_idle=timeout / 2)

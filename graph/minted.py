@@ -37,7 +37,7 @@ def parents(names: Names, subject: NamedNode) -> list[NamedNode]:
     value = subject.value
     if not value.startswith(names.base):
         return []
-    kind, _, rest = value[len(names.base):].partition("/")
+    kind, _, rest = value[len(names.base) :].partition("/")
     if not rest:
         return []
     if kind == "observation":
@@ -79,11 +79,14 @@ def refuse_squats(subjects: dict[NamedNode, str], parented: dict[NamedNode, dict
         org, owned = subjects[subject], parented.get(subject)
         if not owned or owns_parent(org, owned):
             continue
-        whose = "; ".join(f"{p.value} belongs to {', '.join(sorted(o))}" for p, o in sorted(
-            owned.items(), key=lambda i: i[0].value))
-        raise NotAllowed(f"{subject.value} is derived from another entity, and is its owner's: {whose}. "
-                         f"{org}'s graphs describe only what is derived from {org}'s own entities; propose it "
-                         "to the owner through an annotation")
+        whose = "; ".join(
+            f"{p.value} belongs to {', '.join(sorted(o))}" for p, o in sorted(owned.items(), key=lambda i: i[0].value)
+        )
+        raise NotAllowed(
+            f"{subject.value} is derived from another entity, and is its owner's: {whose}. "
+            f"{org}'s graphs describe only what is derived from {org}'s own entities; propose it "
+            "to the owner through an annotation"
+        )
 
 
 def refuse_orphans(names: Names, subjects: dict[NamedNode, str], parented: dict[NamedNode, dict], new) -> None:
@@ -97,8 +100,10 @@ def refuse_orphans(names: Names, subjects: dict[NamedNode, str], parented: dict[
         org, among = subjects[subject], parents(names, subject)
         if not among or subject in parented or any((p, org) in described for p in among):
             continue
-        raise NotAllowed(f"{subject.value} is derived from {', '.join(p.value for p in among)}, which nobody "
-                         f"describes yet: only the owner of what it comes from describes it; describe that first")
+        raise NotAllowed(
+            f"{subject.value} is derived from {', '.join(p.value for p in among)}, which nobody "
+            f"describes yet: only the owner of what it comes from describes it; describe that first"
+        )
 
 
 PROV, QB, ORG = "http://www.w3.org/ns/prov#", "http://purl.org/linked-data/cube#", "http://www.w3.org/ns/org#"
@@ -118,7 +123,7 @@ def name_parts(names: Names, subject: NamedNode) -> tuple[str, list[str]]:
     """(kind, the parts of its name) of an IRI a pattern mints; ("", []) for any other. Older role nodes say
     less: `association/{project}-{actor}` (no `--`) nothing of its actor, `{project}--{actor}` nothing of
     its role."""
-    kind, _, rest = subject.value[len(names.base):].partition("/")
+    kind, _, rest = subject.value[len(names.base) :].partition("/")
     if kind not in PARTS or not parents(names, subject):
         return "", []
     return kind, rest.split("/") if kind == "observation" else rest.split("--")
@@ -150,17 +155,25 @@ def refuse_misnamed(names: Names, quads) -> None:
         part, prefix = said
         wrong_length = len(parts) > PARTS[kind] or (kind != "association" and len(parts) < PARTS[kind])
         if wrong_length or not names_match(names, prefix, parts[part], q.object.value):
-            rest = q.subject.value[len(names.base) + len(kind) + 1:]
-            expected = (f"{names.base}{prefix}{parts[part]}" if part < len(parts) and prefix != "territory/"
-                        else f"a territory whose code is {parts[part]!r}" if part < len(parts) else "?")
-            raise NotAllowed(f"{q.subject.value}: its name says {rest!r}, so its "
-                             f"{q.predicate.value.rsplit('#', 1)[-1]} is {expected}, not {q.object.value!r}")
+            rest = q.subject.value[len(names.base) + len(kind) + 1 :]
+            expected = (
+                f"{names.base}{prefix}{parts[part]}"
+                if part < len(parts) and prefix != "territory/"
+                else f"a territory whose code is {parts[part]!r}"
+                if part < len(parts)
+                else "?"
+            )
+            raise NotAllowed(
+                f"{q.subject.value}: its name says {rest!r}, so its "
+                f"{q.predicate.value.rsplit('#', 1)[-1]} is {expected}, not {q.object.value!r}"
+            )
 
 
 def organisations(store, names: Names) -> set[str]:
     """The organisations whose graphs (`partner/{org}`, `private/{org}/…`) the store holds."""
-    return {names.owner_of(g) for g in store.graphs()
-            if names.kind_of(g) in ("partner", "private") and names.owner_of(g)}
+    return {
+        names.owner_of(g) for g in store.graphs() if names.kind_of(g) in ("partner", "private") and names.owner_of(g)
+    }
 
 
 def refuse_others_actor(names: Names, subjects: dict[NamedNode, str], known_orgs: set[str]) -> None:
@@ -168,9 +181,11 @@ def refuse_others_actor(names: Names, subjects: dict[NamedNode, str], known_orgs
     other than its own."""
     prefix = f"{names.base}actor/"
     for subject in sorted(subjects, key=lambda n: n.value):
-        key = subject.value[len(prefix):] if subject.value.startswith(prefix) else ""
+        key = subject.value[len(prefix) :] if subject.value.startswith(prefix) else ""
         org = subjects[subject]
         if key and "/" not in key and key in known_orgs and key != org:
-            raise NotAllowed(f"{subject.value}: actor/{key} is organisation {key}'s own: only {key} describes "
-                             f"it (a facilitator may curate it); {org}'s graphs may link to it, and propose "
-                             "corrections through an annotation")
+            raise NotAllowed(
+                f"{subject.value}: actor/{key} is organisation {key}'s own: only {key} describes "
+                f"it (a facilitator may curate it); {org}'s graphs may link to it, and propose "
+                "corrections through an annotation"
+            )

@@ -40,13 +40,22 @@ def hide(notes: Annotations, stored: Stored, user: User, reason: str) -> None:
     hidden = names.graph(f"hidden/{names.owner_of(stored.graph)}")
     node = NamedNode(stored.iri)
     staged = Store()
-    staged.extend([Quad(q.subject, q.predicate, q.object, hidden) for q in stored.quads()] + [
-        Quad(node, NamedNode(f"{PIC}hiddenBy"), names.user(user.name), hidden),
-        Quad(node, NamedNode(f"{PIC}hiddenAt"), stamp(now()), hidden),
-        Quad(node, NamedNode(f"{PIC}hiddenBecause"), Literal(reason.strip()[:2000]), hidden),
-        Quad(node, NamedNode(f"{PIC}hiddenFrom"), stored.graph, hidden)])
-    notes.writer.write(staged, [q for q in stored.quads() if not notes.shared_creator(q, stored)], user,
-                       source=f"moderation: hide {stored.iri}", api=MODERATION_API)
+    staged.extend(
+        [Quad(q.subject, q.predicate, q.object, hidden) for q in stored.quads()]
+        + [
+            Quad(node, NamedNode(f"{PIC}hiddenBy"), names.user(user.name), hidden),
+            Quad(node, NamedNode(f"{PIC}hiddenAt"), stamp(now()), hidden),
+            Quad(node, NamedNode(f"{PIC}hiddenBecause"), Literal(reason.strip()[:2000]), hidden),
+            Quad(node, NamedNode(f"{PIC}hiddenFrom"), stored.graph, hidden),
+        ]
+    )
+    notes.writer.write(
+        staged,
+        [q for q in stored.quads() if not notes.shared_creator(q, stored)],
+        user,
+        source=f"moderation: hide {stored.iri}",
+        api=MODERATION_API,
+    )
 
 
 def restore(notes: Annotations, stored: Stored, user: User) -> None:
@@ -56,14 +65,22 @@ def restore(notes: Annotations, stored: Stored, user: User) -> None:
     record = {p: o for s, p, o in stored.triples if s == stored.iri and p.startswith(f"{PIC}hidden")}
     home = record[f"{PIC}hiddenFrom"]
     back = Store()
-    back.extend([Quad(q.subject, q.predicate, q.object, home) for q in stored.quads()
-                 if not q.predicate.value.startswith(f"{PIC}hidden")])
+    back.extend(
+        [
+            Quad(q.subject, q.predicate, q.object, home)
+            for q in stored.quads()
+            if not q.predicate.value.startswith(f"{PIC}hidden")
+        ]
+    )
     notes.writer.write(back, stored.quads(), user, source=f"moderation: restore {stored.iri}", api=MODERATION_API)
 
 
 def decision(notes: Annotations, iri: str) -> str | None:
-    rows = list(notes.writer.store.query(bind(DECISION, {Variable("a"): NamedNode(iri),
-                                                         Variable("moderation"): notes.names.graph("moderation")})))
+    rows = list(
+        notes.writer.store.query(
+            bind(DECISION, {Variable("a"): NamedNode(iri), Variable("moderation"): notes.names.graph("moderation")})
+        )
+    )
     return rows[0]["status"].value if rows else None
 
 
@@ -79,20 +96,28 @@ def decide(notes: Annotations, stored: Stored, user: User, accept: bool) -> Name
     moderation = names.graph("moderation")
     key = stored.iri.rsplit("/", 1)[-1]
     staged = Store()
-    staged.extend([Quad(node, NamedNode(f"{PIC}proposalStatus"), Literal("accepted" if accept else "rejected"),
-                        moderation),
-                   Quad(node, NamedNode(f"{PIC}decidedBy"), names.user(user.name), moderation),
-                   Quad(node, NamedNode(f"{PIC}decidedAt"), stamp(now()), moderation)])
+    staged.extend(
+        [
+            Quad(node, NamedNode(f"{PIC}proposalStatus"), Literal("accepted" if accept else "rejected"), moderation),
+            Quad(node, NamedNode(f"{PIC}decidedBy"), names.user(user.name), moderation),
+            Quad(node, NamedNode(f"{PIC}decidedAt"), stamp(now()), moderation),
+        ]
+    )
     graph = None
     if accept:
         graph = names.graph(f"partner/{names.owner_of(stored.graph)}/link/{key}")
         staged.extend(Quad(s, p, o, graph) for s, p, o in link_triples(stored, relation, names.base, key))
-        staged.extend([Quad(graph, NamedNode(f"{PROV}wasDerivedFrom"), node, graph),
-                       Quad(graph, NamedNode(f"{PROV}wasAttributedTo"), NamedNode(stored.creator), graph),
-                       Quad(graph, NamedNode(f"{DCTERMS}created"), stamp(now()), graph),
-                       Quad(node, NamedNode(f"{PIC}acceptedAs"), graph, moderation)])
-    notes.writer.write(staged, [], user, source=f"moderation: {'accept' if accept else 'reject'} {stored.iri}",
-                       api=MODERATION_API)
+        staged.extend(
+            [
+                Quad(graph, NamedNode(f"{PROV}wasDerivedFrom"), node, graph),
+                Quad(graph, NamedNode(f"{PROV}wasAttributedTo"), NamedNode(stored.creator), graph),
+                Quad(graph, NamedNode(f"{DCTERMS}created"), stamp(now()), graph),
+                Quad(node, NamedNode(f"{PIC}acceptedAs"), graph, moderation),
+            ]
+        )
+    notes.writer.write(
+        staged, [], user, source=f"moderation: {'accept' if accept else 'reject'} {stored.iri}", api=MODERATION_API
+    )
     return graph
 
 
@@ -108,10 +133,14 @@ def link_triples(stored: Stored, relation: str, base: str, key: str) -> list[tup
     if relation == "builds-on":  # the annotated study builds on the linked one
         return [(study, NamedNode(f"{PROV}wasDerivedFrom"), entity)]
     usage, association = NamedNode(f"{base}usage/{key}"), NamedNode(f"{base}usage/{key}#association")
-    return [(usage, TYPE, NamedNode(f"{PROV}Activity")), (usage, NamedNode(f"{PROV}used"), study),
-            (usage, RDFS_LABEL, Literal("Utilisation d'une étude (lien accepté)", language="fr")),
-            (usage, RDFS_LABEL, Literal("Use of a study (accepted link)", language="en")),
-            (usage, NamedNode(f"{PROV}startedAtTime"), stamp(now())),
-            (usage, NamedNode(f"{PROV}qualifiedAssociation"), association),
-            (association, TYPE, NamedNode(f"{PROV}Association")), (association, NamedNode(f"{PROV}agent"), entity),
-            (association, NamedNode(f"{PROV}hadRole"), NamedNode(f"{base}role/utilisateur"))]
+    return [
+        (usage, TYPE, NamedNode(f"{PROV}Activity")),
+        (usage, NamedNode(f"{PROV}used"), study),
+        (usage, RDFS_LABEL, Literal("Utilisation d'une étude (lien accepté)", language="fr")),
+        (usage, RDFS_LABEL, Literal("Use of a study (accepted link)", language="en")),
+        (usage, NamedNode(f"{PROV}startedAtTime"), stamp(now())),
+        (usage, NamedNode(f"{PROV}qualifiedAssociation"), association),
+        (association, TYPE, NamedNode(f"{PROV}Association")),
+        (association, NamedNode(f"{PROV}agent"), entity),
+        (association, NamedNode(f"{PROV}hadRole"), NamedNode(f"{base}role/utilisateur")),
+    ]

@@ -101,7 +101,7 @@ class Names:
     def owner_of(self, graph: NamedNode) -> str | None:
         """The organisation slug of a partner, annotation, private or hidden graph: the segment after the
         kind (`partner/{org}`, `annotations/{org}/group/{group}`, `private/{org}/…`, `hidden/{org}`)."""
-        rest = graph.value[len(f"{self.base}graph/"):]
+        rest = graph.value[len(f"{self.base}graph/") :]
         parts = rest.split("/", 2)
         if len(parts) >= 2 and parts[0] in ("partner", "annotations", "private", "hidden"):
             return parts[1]
@@ -109,7 +109,7 @@ class Names:
 
     def group_of(self, graph: NamedNode) -> str | None:
         """The working group an annotation graph is shared with (`annotations/{org}/group/{group}`)."""
-        parts = graph.value[len(f"{self.base}graph/"):].split("/")
+        parts = graph.value[len(f"{self.base}graph/") :].split("/")
         return parts[3] if len(parts) == 4 and parts[0] == "annotations" and parts[2] == "group" else None
 
     # -- derived graphs ------------------------------------------------------------------------
@@ -177,4 +177,4 @@ class Names:
     def _rest(self, graph: NamedNode) -> str | None:
         """What follows `{base}graph/`, or None for a graph the platform did not name."""
         prefix = f"{self.base}graph/"
-        return graph.value[len(prefix):] if graph.value.startswith(prefix) else None
+        return graph.value[len(prefix) :] if graph.value.startswith(prefix) else None

@@ -75,8 +75,13 @@ def speaker(names: Names, graph: NamedNode) -> str | None:
     return names.owner_of(graph) or PLATFORM
 
 
-def owners_from(described: list[tuple[NamedNode, bool]], names: Names, subject: NamedNode | None = None,
-                earliest=None, reader: str | None = None) -> set[str]:
+def owners_from(
+    described: list[tuple[NamedNode, bool]],
+    names: Names,
+    subject: NamedNode | None = None,
+    earliest=None,
+    reader: str | None = None,
+) -> set[str]:
     """The owners of an entity from (graph, states its type) pairs: who types it, else who describes it.
 
     Two organisations type it when one created it where the other could not see it (a private draft, an
@@ -99,8 +104,9 @@ def owners_from(described: list[tuple[NamedNode, bool]], names: Names, subject: 
     return found | {itself} if found and itself else found
 
 
-def first_typed(typing: set[NamedNode], names: Names, subject: NamedNode | None, earliest,
-                reader: str | None) -> set[str]:
+def first_typed(
+    typing: set[NamedNode], names: Names, subject: NamedNode | None, earliest, reader: str | None
+) -> set[str]:
     """Who owns an entity several organisations' graphs type, as a reader of organisation `reader` sees
     it: (a) its own organisation, when it is one of them — B typing `study/foo` in its private draft must
     not make A's published `study/foo` B's to A's members, nor the reverse; (b) else the typing in a public
@@ -131,7 +137,7 @@ def public_since(names: Names, graph: NamedNode) -> datetime | None:
     graphs: a public graph is public from its write."""
     if names.kind_of(graph) != "private":
         return None
-    rest = graph.value[len(names.graph("private/").value):].partition("/")[2]
+    rest = graph.value[len(names.graph("private/").value) :].partition("/")[2]
     m = EMBARGO.match(rest)
     try:
         return datetime.combine(date.fromisoformat(m.group(1)), time()).astimezone(UTC) if m else None
@@ -153,7 +159,7 @@ def own_actor(names: Names, subject: NamedNode | None) -> str | None:
     prefix = f"{names.base}actor/"
     if subject is None or not subject.value.startswith(prefix):
         return None
-    key = subject.value[len(prefix):]
+    key = subject.value[len(prefix) :]
     return key if key and "/" not in key else None
 
 
@@ -181,13 +187,16 @@ def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[Na
     organisation first — so a writer writes its own typed entities as facts); a subject nobody owns is absent."""
     seen = seen_by(store, user, names)
     records = [g for g in store.graphs() if names.is_provenance(g) and may_read(user, g.value, names)]
-    earliest = earliest_typing(lambda text: [
-        (row["g"].value, row["first"].value if row["first"] else None)
-        for row in store.query(text, named_graphs=records or [names.graph("none")])])
+    earliest = earliest_typing(
+        lambda text: [
+            (row["g"].value, row["first"].value if row["first"] else None)
+            for row in store.query(text, named_graphs=records or [names.graph("none")])
+        ]
+    )
     found: dict[NamedNode, list[tuple[NamedNode, bool]]] = {}
     ordered = sorted(subjects, key=lambda n: n.value)
     for start in range(0, len(ordered), BATCH):
-        text = bind_rows(DESCRIBED, [Variable("s")], [[s] for s in ordered[start:start + BATCH]])
+        text = bind_rows(DESCRIBED, [Variable("s")], [[s] for s in ordered[start : start + BATCH]])
         for row in seen.query(text):
             found.setdefault(row["s"], []).append((row["g"], row["typed"].value == "true"))
     result = {s: owners_from(pairs, names, s, earliest, user.org) for s, pairs in found.items()}
@@ -203,8 +212,11 @@ def refuse_minted_in_public(store, names: Names, checked: list[tuple[Quad, str]]
     """The minted IRIs a write puts in public graphs, judged as everyone reads them: aula's private draft of
     series `ds-q` made it aula's to aula, and aula's public cell of cd62's published `ds-q` the public fact
     (sixth outside re-test, finding 1; the same with a project's role node)."""
-    public = {q.subject: org for q, org in reversed(checked) if isinstance(q.subject, NamedNode)
-              and becomes_public(names, q.graph_name) and minted.parents(names, q.subject)}
+    public = {
+        q.subject: org
+        for q, org in reversed(checked)
+        if isinstance(q.subject, NamedNode) and becomes_public(names, q.graph_name) and minted.parents(names, q.subject)
+    }
     if public:
         seen = minted_parents(store, names, ANONYMOUS, set(public))
         minted.refuse_squats(public, seen)
@@ -227,9 +239,16 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
     (the id looked free), and aula's republishing took it over — its first public record came first.
     What anonymous readers see is asked, so the refusal tells nothing private. An organisation's own actor
     is its own to describe wherever the curators put it, and a minted IRI its parents' owners' (`parented`)."""
-    typed = sorted({(q.subject, q.graph_name) for q in new if q.predicate == RDF_TYPE
-                    and isinstance(q.subject, NamedNode) and may_read(ANONYMOUS, q.graph_name.value, names)},
-                   key=str)
+    typed = sorted(
+        {
+            (q.subject, q.graph_name)
+            for q in new
+            if q.predicate == RDF_TYPE
+            and isinstance(q.subject, NamedNode)
+            and may_read(ANONYMOUS, q.graph_name.value, names)
+        },
+        key=str,
+    )
     if not typed:
         return
     text = bind_rows(TYPED_IN, [Variable("s")], [[s] for s in sorted({s for s, _ in typed}, key=str)])
@@ -241,9 +260,11 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
         org, publishers = names.owner_of(graph), public.get(subject, set())
         party = minted.owns_parent(org, parented.get(subject))  # a membership is either party's
         if org and publishers and org not in publishers and own_actor(names, subject) != org and not party:
-            raise NotAllowed(f"{subject.value} is published by {', '.join(sorted(publishers))}: another entity "
-                             f"needs another id (an organisation's entity that another has published since it "
-                             "was withdrawn is no longer its own to publish)")
+            raise NotAllowed(
+                f"{subject.value} is published by {', '.join(sorted(publishers))}: another entity "
+                f"needs another id (an organisation's entity that another has published since it "
+                "was withdrawn is no longer its own to publish)"
+            )
 
 
 def minted_parents(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[NamedNode, dict]:
@@ -257,11 +278,19 @@ def minted_parents(store, names: Names, user: User, subjects: set[NamedNode]) ->
 def is_document_description(quad: Quad, names: Names) -> bool:
     """A statement the document upload writes: a study's `dcat:distribution`, a document node's facts."""
     return quad.predicate == DISTRIBUTION or (
-        isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(f"{names.base}document/"))
+        isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(f"{names.base}document/")
+    )
 
 
-def check(store, names: Names, user: User, added, removed: list[Quad], api: str | None = None,
-          organisations: set[str] | None = None) -> None:
+def check(
+    store,
+    names: Names,
+    user: User,
+    added,
+    removed: list[Quad],
+    api: str | None = None,
+    organisations: set[str] | None = None,
+) -> None:
     """Raise NotAllowed when the write says what its writer may not say where it says it. `organisations`:
     the platform's organisations the service knows (its accounts'), beside those with graphs."""
     added = list(added)
@@ -270,16 +299,24 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
     if api != DOCUMENTS_API:
         forged = next((q for q in new if is_document_description(q, names)), None)
         if forged is not None:
-            raise NotAllowed(f"{forged.subject.value} {forged.predicate.value}: a document's description is "
-                             "written by uploading the document (POST /api/studies/{key}/documents)")
+            raise NotAllowed(
+                f"{forged.subject.value} {forged.predicate.value}: a document's description is "
+                "written by uploading the document (POST /api/studies/{key}/documents)"
+            )
     platform_entities.check(names, user, new, api)
     derived_predicates.check(user, new)
     if user.role != "partner":
         return  # facilitators and admins curate any partner graph
-    checked = [(q, names.owner_of(q.graph_name)) for q in new if not (
-        api == DOCUMENTS_API and is_document_description(q, names))]  # the upload checked the study is theirs
-    checked = [(q, org) for q, org in checked if org and names.kind_of(q.graph_name) in ("partner", "private")
-               and owning_api(q.graph_name, names) is None]
+    checked = [
+        (q, names.owner_of(q.graph_name))
+        for q in new
+        if not (api == DOCUMENTS_API and is_document_description(q, names))
+    ]  # the upload checked the study is theirs
+    checked = [
+        (q, org)
+        for q, org in checked
+        if org and names.kind_of(q.graph_name) in ("partner", "private") and owning_api(q.graph_name, names) is None
+    ]
     subjects = {q.subject: org for q, org in reversed(checked) if isinstance(q.subject, NamedNode)}
     targets = {q.object for q, _ in checked if q.predicate in joining.LINKS and isinstance(q.object, NamedNode)}
     minted.refuse_others_actor(names, subjects, minted.organisations(store, names) | (organisations or set()))
@@ -292,9 +329,11 @@ def check(store, names: Names, user: User, added, removed: list[Quad], api: str 
     for subject in sorted(subjects, key=lambda n: n.value):
         org, theirs = subjects[subject], known.get(subject)
         if theirs and org not in theirs and not minted.owns_parent(org, parented.get(subject)):
-            raise NotAllowed(f"{subject.value} belongs to {', '.join(sorted(theirs))}: the graphs of {org} say "
-                             f"things about {org}'s own entities (and link them to any other); propose a link "
-                             "to this one through an annotation")
+            raise NotAllowed(
+                f"{subject.value} belongs to {', '.join(sorted(theirs))}: the graphs of {org} say "
+                f"things about {org}'s own entities (and link them to any other); propose a link "
+                "to this one through an annotation"
+            )
     refuse_taking_published(store, names, [q for q, _ in checked], parented)
     joining.refuse_borrowed(checked, known)
     kept = set(added)

@@ -14,12 +14,20 @@ from xml.parsers import expat
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
 FORMATS = {
-    "turtle": RdfFormat.TURTLE, "ttl": RdfFormat.TURTLE,
+    "turtle": RdfFormat.TURTLE,
+    "ttl": RdfFormat.TURTLE,
     "trig": RdfFormat.TRIG,
-    "nt": RdfFormat.N_TRIPLES, "ntriples": RdfFormat.N_TRIPLES, "n-triples": RdfFormat.N_TRIPLES,
-    "nq": RdfFormat.N_QUADS, "nquads": RdfFormat.N_QUADS, "n-quads": RdfFormat.N_QUADS,
-    "jsonld": RdfFormat.JSON_LD, "json-ld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML, "rdf": RdfFormat.RDF_XML, "xml": RdfFormat.RDF_XML,
+    "nt": RdfFormat.N_TRIPLES,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "n-triples": RdfFormat.N_TRIPLES,
+    "nq": RdfFormat.N_QUADS,
+    "nquads": RdfFormat.N_QUADS,
+    "n-quads": RdfFormat.N_QUADS,
+    "jsonld": RdfFormat.JSON_LD,
+    "json-ld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+    "rdf": RdfFormat.RDF_XML,
+    "xml": RdfFormat.RDF_XML,
     "owl": RdfFormat.RDF_XML,
 }
 Progress = Callable[[int, int], None]
@@ -28,8 +36,7 @@ Progress = Callable[[int, int], None]
 class RdfParseError(ValueError):
     """A file that is not valid RDF: says which file, line and column."""
 
-    def __init__(self, message: str, source: str, line: int | None = None,
-                 column: int | None = None):
+    def __init__(self, message: str, source: str, line: int | None = None, column: int | None = None):
         self.message, self.source, self.line, self.column = message, source, line, column
         where = f"{source}, line {line}, column {column}" if line else source
         super().__init__(f"{where}: {message}")
@@ -83,9 +90,14 @@ class _CountingReader:
         return n
 
 
-def parse_file(path: str | Path, graph: NamedNode | None, fmt: str | None = None,
-               progress: Progress | None = None, base_iri: str | None = None,
-               max_literal_chars: int | None = None) -> Staged:
+def parse_file(
+    path: str | Path,
+    graph: NamedNode | None,
+    fmt: str | None = None,
+    progress: Progress | None = None,
+    base_iri: str | None = None,
+    max_literal_chars: int | None = None,
+) -> Staged:
     """Parse a file into a staging store.
 
     Triples go to `graph`; a dataset format (TriG, N-Quads) keeps its own graph names and sends its
@@ -97,8 +109,9 @@ def parse_file(path: str | Path, graph: NamedNode | None, fmt: str | None = None
     size = path.stat().st_size
     try:
         with path.open("rb") as f:
-            return parse_stream(_CountingReader(f, size, progress), rdf, graph, str(path), size,
-                                base_iri, max_literal_chars)
+            return parse_stream(
+                _CountingReader(f, size, progress), rdf, graph, str(path), size, base_iri, max_literal_chars
+            )
     except RdfParseError as e:
         raise _with_xml_position(e, rdf, path.read_bytes) from None
 
@@ -113,8 +126,14 @@ def has_statements(path: Path, rdf: RdfFormat) -> bool:
         return True
 
 
-def parse_bytes(data: bytes, fmt: RdfFormat, graph: NamedNode | None, source: str = "<input>",
-                base_iri: str | None = None, max_literal_chars: int | None = None) -> Staged:
+def parse_bytes(
+    data: bytes,
+    fmt: RdfFormat,
+    graph: NamedNode | None,
+    source: str = "<input>",
+    base_iri: str | None = None,
+    max_literal_chars: int | None = None,
+) -> Staged:
     try:
         return parse_stream(data, fmt, graph, source, len(data), base_iri, max_literal_chars)
     except RdfParseError as e:
@@ -133,8 +152,15 @@ def _with_xml_position(error: RdfParseError, rdf: RdfFormat, read) -> RdfParseEr
     return error
 
 
-def parse_stream(data, rdf: RdfFormat, graph: NamedNode | None, source: str, size: int,
-                 base_iri: str | None = None, max_literal_chars: int | None = None) -> Staged:
+def parse_stream(
+    data,
+    rdf: RdfFormat,
+    graph: NamedNode | None,
+    source: str,
+    size: int,
+    base_iri: str | None = None,
+    max_literal_chars: int | None = None,
+) -> Staged:
     staging = Store()
     try:
         if rdf.supports_datasets:
@@ -174,8 +200,11 @@ def refuse_huge_literals(staging: Store, source: str, limit: int | None = None) 
     forms, imports and APIs build, which are not parsed here (`Writer.write`)."""
     limit = limit or MAX_LITERAL_CHARS
     for row in staging.query(HUGE.format(limit=int(limit))):
-        raise RdfParseError(f"a literal of {int(row['n'].value):,} characters (the limit is {limit:,}) in the "
-                            f"statement {row['s']} {row['p']} …", source)
+        raise RdfParseError(
+            f"a literal of {int(row['n'].value):,} characters (the limit is {limit:,}) in the "
+            f"statement {row['s']} {row['p']} …",
+            source,
+        )
 
 
 def as_parse_error(error: SyntaxError, source: str) -> RdfParseError:

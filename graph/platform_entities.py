@@ -42,7 +42,7 @@ def space_of(names: Names, term) -> str | None:
     the page of `change/`)."""
     if not isinstance(term, NamedNode) or not term.value.startswith(names.base):
         return None
-    rest = unquote(term.value[len(names.base):])
+    rest = unquote(term.value[len(names.base) :])
     return next((space for space in SPACES if rest.startswith(space)), None)
 
 
@@ -51,11 +51,16 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
     if user.role == "admin":
         return
     for q in new:
-        if isinstance(q.subject, NamedNode) and (q.subject.value == ONTOLOGY_IRI
-                                                 or q.subject.value.startswith(str(PIC))):
-            raise NotAllowed(f"{q.subject.value}: a term of the platform's ontology is described by the "
-                             "ontology alone (ontology/pic.ttl); propose a change through an annotation")
+        if isinstance(q.subject, NamedNode) and (
+            q.subject.value == ONTOLOGY_IRI or q.subject.value.startswith(str(PIC))
+        ):
+            raise NotAllowed(
+                f"{q.subject.value}: a term of the platform's ontology is described by the "
+                "ontology alone (ontology/pic.ttl); propose a change through an annotation"
+            )
         space = space_of(names, q.subject)
         if space is not None and api not in SPACES[space]:
-            raise NotAllowed(f"{q.subject.value}: the platform's {space}… entities are written by the platform "
-                             "itself (its records and the APIs that make them), never in an organisation's graph")
+            raise NotAllowed(
+                f"{q.subject.value}: the platform's {space}… entities are written by the platform "
+                "itself (its records and the APIs that make them), never in an organisation's graph"
+            )

@@ -68,8 +68,10 @@ def dataset_params(job: Job) -> list[tuple[str, str]]:
     if job.default_graph is None:
         return [("union-default-graph", "true")]
     named = job.named_graphs if job.named_graphs is not None else job.default_graph
-    return [*(("default-graph-uri", g) for g in job.default_graph or [NO_GRAPH]),
-            *(("named-graph-uri", g) for g in named or [NO_GRAPH])]
+    return [
+        *(("default-graph-uri", g) for g in job.default_graph or [NO_GRAPH]),
+        *(("named-graph-uri", g) for g in named or [NO_GRAPH]),
+    ]
 
 
 def for_reader(job: Job, view: View) -> Job:
@@ -123,7 +125,7 @@ class _TsvRows:
             return text, self.lines - 1, False
         lines = text.split(b"\n")[:-1]  # the document ends with a newline
         truncated = len(lines) > self.limit + 1
-        lines = lines[:self.limit + 1]
+        lines = lines[: self.limit + 1]
         return b"\n".join(lines) + b"\n", len(lines) - 1, truncated
 
 
@@ -133,8 +135,9 @@ def execute(store: Store, job: Job) -> Answer:
     kwargs = {}
     if job.default_graph is not None:
         kwargs["default_graph"] = [NamedNode(g) for g in job.default_graph]
-        kwargs["named_graphs"] = [NamedNode(g) for g in (job.named_graphs if job.named_graphs is not None
-                                                          else job.default_graph)]
+        kwargs["named_graphs"] = [
+            NamedNode(g) for g in (job.named_graphs if job.named_graphs is not None else job.default_graph)
+        ]
     else:
         kwargs["use_default_graph_as_union"] = True
     try:
@@ -166,7 +169,8 @@ def answer(result, job: Job, started: float) -> Answer:
         return Answer(body, media, "solutions", rows, truncated, time.perf_counter() - started)
     triples = list(itertools.islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
-    triples = triples[:job.max_rows]
+    triples = triples[: job.max_rows]
     fmt, media = GRAPH_FORMATS[job.graph_format]
-    return Answer(serialize(triples, format=fmt), media, "graph", len(triples), truncated,
-                  time.perf_counter() - started)
+    return Answer(
+        serialize(triples, format=fmt), media, "graph", len(triples), truncated, time.perf_counter() - started
+    )

@@ -25,9 +25,13 @@ class RemoteQueries:
         started = time.perf_counter()
         accept = "application/sparql-results+json, application/n-triples;q=0.9"
         try:
-            r = self.http.post(self.query_url, params=dataset_params(job), content=job.query.encode(),
-                               headers={"Content-Type": "application/sparql-query", "Accept": accept},
-                               timeout=self.timeout if timeout is None else timeout)
+            r = self.http.post(
+                self.query_url,
+                params=dataset_params(job),
+                content=job.query.encode(),
+                headers={"Content-Type": "application/sparql-query", "Accept": accept},
+                timeout=self.timeout if timeout is None else timeout,
+            )
         except httpx.TimeoutException:
             raise QueryTimeout(f"the remote engine did not answer within {self.timeout:g} s") from None
         if r.status_code >= 400:

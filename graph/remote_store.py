@@ -44,6 +44,7 @@ class RemoteQueryError(RuntimeError):
 
 class RemoteStore:
     loads_files_atomically = False  # a file is parsed locally and sent as N-Quads instead
+
     def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None):
         self.query_url = query_url
         self.update_url = update_url or query_url
@@ -57,8 +58,7 @@ class RemoteStore:
         return sw
 
     # -- reading -------------------------------------------------------------------------------
-    def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None,
-              substitutions=None):
+    def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None, substitutions=None):
         sparql = bind(sparql, substitutions)
         sw = self._wrapper(self.query_url)
         sw.setQuery(sparql)
@@ -124,8 +124,9 @@ class RemoteStore:
         if change.size < self.bulk_threshold or not self.gsp_url:
             quads = infer(change)
             existing = [g for g in self.graphs() if inferred(g)] if quads is not None else []
-            self.update(replacement_update(change, quads, existing=existing,
-                                          emptied=emptied_graphs(change.removed, self.count)))
+            self.update(
+                replacement_update(change, quads, existing=existing, emptied=emptied_graphs(change.removed, self.count))
+            )
             return len(change.added)
         # Large: each request is one transaction on the engine; a later failure is compensated.
         if change.removed:
@@ -180,11 +181,11 @@ class RemoteStore:
 
     def _send(self, method: str, body, fmt: RdfFormat, graph: NamedNode | None) -> None:
         params = {"graph": graph.value} if graph is not None else {}
-        r = self.http.request(method, self.gsp_url, params=params, content=body,
-                              headers={"Content-Type": fmt.media_type})
+        r = self.http.request(
+            method, self.gsp_url, params=params, content=body, headers={"Content-Type": fmt.media_type}
+        )
         if r.status_code >= 300:
             raise RemoteQueryError(f"{self.gsp_url}: HTTP {r.status_code} {r.text[:500]}")
 
     def close(self) -> None:
         self.http.close()
-

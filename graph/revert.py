@@ -31,8 +31,11 @@ class UnknownChange(CannotRevert):
 
 def delta(writer, change: NamedNode) -> tuple[list[Quad], list[Quad]]:
     """(added, removed) quads of a recorded change."""
-    rows = [r for r in writer.store.query(bind(DELTAS, {Variable("change"): change}))
-            if writer.names.is_provenance(r["provenance"])]
+    rows = [
+        r
+        for r in writer.store.query(bind(DELTAS, {Variable("change"): change}))
+        if writer.names.is_provenance(r["provenance"])
+    ]
     if not rows:
         raise UnknownChange(f"no change {change.value} in the history")
     parts: dict[str, list[Quad]] = {"added": [], "removed": []}
@@ -42,8 +45,10 @@ def delta(writer, change: NamedNode) -> tuple[list[Quad], list[Quad]]:
         if not name.endswith(".nq.gz"):
             raise CannotRevert("a file loaded directly by an admin is undone by loading the graph again")
         if not (writer.history_dir / name).is_file():  # a change recorded by another installation (dump_load.py)
-            raise CannotRevert(f"the delta of {change.value} (history/{name}) is not in this installation's "
-                               "history: the change was loaded from another installation's dump; edit the data instead")
+            raise CannotRevert(
+                f"the delta of {change.value} (history/{name}) is not in this installation's "
+                "history: the change was loaded from another installation's dump; edit the data instead"
+            )
         with gzip.open(writer.history_dir / name, "rb") as f:
             parts[kind].extend(parse(f, RdfFormat.N_QUADS))
     return parts["added"], parts["removed"]
@@ -77,11 +82,18 @@ def refuse_restoring_others(writer, back: Store) -> None:
             shares.setdefault(org, []).append(q)
     for org, quads in sorted(shares.items()):
         try:
-            ownership.check(writer.store, writer.names, User("revert", "partner", org), quads, [],
-                            organisations=writer.organisations())
+            ownership.check(
+                writer.store,
+                writer.names,
+                User("revert", "partner", org),
+                quads,
+                [],
+                organisations=writer.organisations(),
+            )
         except NotAllowed as e:
-            raise CannotRevert(f"undoing it would put back into {org}'s graphs what {org} may not write now: {e}") \
-                from None
+            raise CannotRevert(
+                f"undoing it would put back into {org}'s graphs what {org} may not write now: {e}"
+            ) from None
 
 
 def present(store, quads: list[Quad]) -> set[Quad]:
@@ -89,7 +101,7 @@ def present(store, quads: list[Quad]) -> set[Quad]:
     found: set[Quad] = set()
     names = [Variable(v) for v in ("g", "s", "p", "o")]
     for start in range(0, len(quads), 500):
-        rows = [[q.graph_name, q.subject, q.predicate, q.object] for q in quads[start:start + 500]]
+        rows = [[q.graph_name, q.subject, q.predicate, q.object] for q in quads[start : start + 500]]
         text = bind_rows("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", names, rows)
         found.update(Quad(r["s"], r["p"], r["o"], r["g"]) for r in store.query(text))
     return found

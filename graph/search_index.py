@@ -19,7 +19,9 @@ from pathlib import Path
 from pic.graph.sqlite_db import transaction
 from pic.ontology.namespaces import sparql_prefixes
 
-TEXTS = sparql_prefixes() + """
+TEXTS = (
+    sparql_prefixes()
+    + """
 SELECT ?s ?g ?p ?text WHERE {
   { VALUES ?p { rdfs:label skos:prefLabel dcterms:title foaf:name skos:altLabel dcterms:abstract
                 dcterms:description skos:definition }
@@ -27,7 +29,10 @@ SELECT ?s ?g ?p ?text WHERE {
   UNION { GRAPH ?g { ?s a oa:Annotation ; oa:hasBody ?body . ?body rdf:value ?text } BIND (rdf:value AS ?p) }
   FILTER (isLiteral(?text) && STRSTARTS(STR(?s), ?base))
 }"""
-FACETS = sparql_prefixes() + """
+)
+FACETS = (
+    sparql_prefixes()
+    + """
 SELECT ?s ?g ?facet ?value WHERE { GRAPH ?g {
   { ?s a ?class . BIND ("type" AS ?facet)
     VALUES (?class ?value) { (org:Organization "actor") (org:FormalOrganization "actor") (foaf:Person "actor")
@@ -41,8 +46,12 @@ SELECT ?s ?g ?facet ?value WHERE { GRAPH ?g {
   UNION { ?s dcterms:issued|pic:expectedYear ?date . BIND ("year" AS ?facet) BIND (SUBSTR(STR(?date), 1, 4) AS ?value) }
   UNION { ?s prov:startedAtTime ?start . BIND ("year" AS ?facet) BIND (STR(YEAR(?start)) AS ?value) }
 } FILTER (STRSTARTS(STR(?s), ?base)) }"""
-TYPED = sparql_prefixes() + """
+)
+TYPED = (
+    sparql_prefixes()
+    + """
 SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?class } FILTER (STRSTARTS(STR(?s), ?base)) }"""
+)
 TITLES = {"label", "prefLabel", "title", "name", "altLabel"}
 SCHEMA = """
 CREATE VIRTUAL TABLE entity USING fts5(iri UNINDEXED, graph UNINDEXED, title, body,
@@ -119,7 +128,7 @@ class SearchIndex:
         texts, facets, typing = self._read(store, base, [d for d in documents if d[0] in subjects], subjects)
         with self._lock, self.connect() as db:
             for start in range(0, len(subjects), 500):
-                chunk = subjects[start:start + 500]
+                chunk = subjects[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for table in ("entity", "title_key", "facet", "typing"):
                     db.execute(f"DELETE FROM {table} WHERE iri IN ({marks})", chunk)
@@ -138,7 +147,7 @@ class SearchIndex:
                 return store.query(text)
             rows = []
             for start in range(0, len(subjects), 500):
-                chunk = [[NamedNode(s)] for s in subjects[start:start + 500]]
+                chunk = [[NamedNode(s)] for s in subjects[start : start + 500]]
                 rows.extend(store.query(bind_rows(text, [Variable("s")], chunk)))
             return rows
 
@@ -152,22 +161,36 @@ class SearchIndex:
         for iri, graph, text in documents:
             texts.setdefault((iri, graph), {"title": [], "body": []})["body"].append(text)
         entities = {iri for iri, _ in texts}
-        facets = [(r["s"].value, r["g"].value, r["facet"].value, r["value"].value)
-                  for r in ask(FACETS) if r["s"].value in entities]
+        facets = [
+            (r["s"].value, r["g"].value, r["facet"].value, r["value"].value)
+            for r in ask(FACETS)
+            if r["s"].value in entities
+        ]
         typing = [(r["s"].value, r["g"].value) for r in ask(TYPED) if r["s"].value in entities]
         return texts, facets, typing
 
     @staticmethod
     def _insert(db, texts: dict, facets: list, typing: list) -> None:
-        db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?)",
-                       [(iri, g, " | ".join(e["title"]), " ".join(e["body"])) for (iri, g), e in texts.items()])
-        db.executemany("INSERT INTO title_key VALUES (?, ?, ?)",
-                       [(iri, g, key(t)) for (iri, g), e in texts.items() for t in e["title"]])
+        db.executemany(
+            "INSERT INTO entity VALUES (?, ?, ?, ?)",
+            [(iri, g, " | ".join(e["title"]), " ".join(e["body"])) for (iri, g), e in texts.items()],
+        )
+        db.executemany(
+            "INSERT INTO title_key VALUES (?, ?, ?)",
+            [(iri, g, key(t)) for (iri, g), e in texts.items() for t in e["title"]],
+        )
         db.executemany("INSERT INTO facet VALUES (?, ?, ?, ?)", sorted(set(facets)))
         db.executemany("INSERT INTO typing VALUES (?, ?)", sorted(set(typing)))
 
-    def search(self, text: str, readable: list[str] | None, filters: dict | None = None, limit: int = 20,
-               offset: int = 0, owned=None) -> dict:
+    def search(
+        self,
+        text: str,
+        readable: list[str] | None,
+        filters: dict | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        owned=None,
+    ) -> dict:
         """Ranked hits (exact titles first, then BM25 with titles weighing ten times the rest) and the
         facet counts of all the hits, from the graphs the reader may read (None: all). `owned(described)`,
         given {entity: [(graph, states its type)]}, gives {entity: the graphs that speak for its owners}:
@@ -179,10 +202,12 @@ class SearchIndex:
         if readable is not None:
             graphs = f" AND {{alias}}graph IN ({','.join('?' * len(readable))})"
             graph_params = list(readable)
-        sql = (f"SELECT e.iri, e.title, snippet(entity, 3, '[', ']', '…', 12), bm25(entity, 0, 0, 10, 1), "
-               f"EXISTS (SELECT 1 FROM title_key k WHERE k.key = ? AND k.iri = e.iri{graphs.format(alias='k.')}), "
-               f"e.graph "
-               f"FROM entity e WHERE entity MATCH ?{graphs.format(alias='e.')}")
+        sql = (
+            f"SELECT e.iri, e.title, snippet(entity, 3, '[', ']', '…', 12), bm25(entity, 0, 0, 10, 1), "
+            f"EXISTS (SELECT 1 FROM title_key k WHERE k.key = ? AND k.iri = e.iri{graphs.format(alias='k.')}), "
+            f"e.graph "
+            f"FROM entity e WHERE entity MATCH ?{graphs.format(alias='e.')}"
+        )
         params = [key(text), *graph_params, query, *graph_params]
         with self.connect() as db:
             best: dict[str, tuple] = {}
@@ -197,10 +222,20 @@ class SearchIndex:
             for facet, value in facets.get(r[0], ()):
                 counts.setdefault(facet, {})
                 counts[facet][value] = counts[facet].get(value, 0) + 1
-        page = rows[offset:offset + limit]
+        page = rows[offset : offset + limit]
         kinds = {iri: value for iri, found in facets.items() for facet, value in sorted(found) if facet == "type"}
-        hits = [{"iri": r[0], "title": r[1].split(" | ")[0], "titles": r[1].split(" | "), "snippet": r[2],
-                 "type": kinds.get(r[0]), "exact": bool(r[4]), "graph": r[5]} for r in page]
+        hits = [
+            {
+                "iri": r[0],
+                "title": r[1].split(" | ")[0],
+                "titles": r[1].split(" | "),
+                "snippet": r[2],
+                "type": kinds.get(r[0]),
+                "exact": bool(r[4]),
+                "graph": r[5],
+            }
+            for r in page
+        ]
         return {"total": len(rows), "hits": hits, "facets": counts}
 
     @staticmethod
@@ -208,14 +243,18 @@ class SearchIndex:
         """{entity: {(facet, value)}} from the graphs the reader may read that speak for its owners."""
         rows, described = [], {}
         for i in range(0, len(iris), 500):
-            chunk = iris[i:i + 500]
+            chunk = iris[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            rows += db.execute(f"SELECT iri, graph, facet, value FROM facet f WHERE iri IN ({marks})"
-                               f"{graphs.format(alias='f.')}", [*chunk, *graph_params]).fetchall()
+            rows += db.execute(
+                f"SELECT iri, graph, facet, value FROM facet f WHERE iri IN ({marks}){graphs.format(alias='f.')}",
+                [*chunk, *graph_params],
+            ).fetchall()
             if owned is not None:
                 for table in ("entity", "typing"):
-                    for iri, graph in db.execute(f"SELECT DISTINCT iri, graph FROM {table} t WHERE iri IN ({marks})"
-                                                 f"{graphs.format(alias='t.')}", [*chunk, *graph_params]):
+                    for iri, graph in db.execute(
+                        f"SELECT DISTINCT iri, graph FROM {table} t WHERE iri IN ({marks}){graphs.format(alias='t.')}",
+                        [*chunk, *graph_params],
+                    ):
                         described.setdefault(iri, {}).setdefault(graph, False)
                         described[iri][graph] |= table == "typing"
         if owned is not None:
@@ -253,5 +292,7 @@ class SearchIndex:
         return found
 
     def suggest(self, text: str, readable: list[str] | None, limit: int = 8) -> list[dict]:
-        return [{"iri": h["iri"], "label": h["title"], "type": h["type"]}
-                for h in self.search(text, readable, limit=limit)["hits"]]
+        return [
+            {"iri": h["iri"], "label": h["title"], "type": h["type"]}
+            for h in self.search(text, readable, limit=limit)["hits"]
+        ]

@@ -25,9 +25,26 @@ from pic.ontology.namespaces import SH
 ENGINE_SELECT = URIRef("https://w3id.org/pic-euralens/shapes#engineSelect")
 CONTEXT = NamedNode("urn:pic:staging:context")
 DATA = NamedNode("urn:pic:staging:data")  # where default-graph data goes for validation
-SUPPORTED = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags,
-             SH["in"], SH.minInclusive, SH.maxInclusive, SH.languageIn, SH.uniqueLang, SH["or"],
-             SH.message, SH.severity, SH.path, SH.name, SH.description}
+SUPPORTED = {
+    SH.minCount,
+    SH.maxCount,
+    SH.datatype,
+    SH["class"],
+    SH.nodeKind,
+    SH.pattern,
+    SH.flags,
+    SH["in"],
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.languageIn,
+    SH.uniqueLang,
+    SH["or"],
+    SH.message,
+    SH.severity,
+    SH.path,
+    SH.name,
+    SH.description,
+}
 NUMERIC = {"integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger"}
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -109,8 +126,10 @@ FOCUS_TYPES = "#FOCUS-TYPES#"  # replaced, when validating, by the target classe
 
 def _focus(classes: list[str]) -> str:
     """Focus nodes: typed (in the data, not the context) with a target class or a subclass."""
-    return (f"VALUES ?focusType {{ {FOCUS_TYPES}{' '.join(classes)} }} "
-            f"GRAPH ?dataGraph {{ ?this a ?focusType }} FILTER (?dataGraph != <{CONTEXT.value}>)")
+    return (
+        f"VALUES ?focusType {{ {FOCUS_TYPES}{' '.join(classes)} }} "
+        f"GRAPH ?dataGraph {{ ?this a ?focusType }} FILTER (?dataGraph != <{CONTEXT.value}>)"
+    )
 
 
 def _value_condition(g: Graph, ps, comp: URIRef) -> tuple[str, str]:
@@ -120,17 +139,22 @@ def _value_condition(g: Graph, ps, comp: URIRef) -> tuple[str, str]:
         dt = str(val)
         local = dt.removeprefix(XSD)
         well_formed = " && isNumeric(?value)" if local in NUMERIC else ""
-        return (f"!(isLiteral(?value) && datatype(?value) = <{dt}>{well_formed})",
-                "DatatypeConstraintComponent")
+        return (f"!(isLiteral(?value) && datatype(?value) = <{dt}>{well_formed})", "DatatypeConstraintComponent")
     if comp == SH.nodeKind:
-        kinds = {"IRI": "isIRI(?value)", "Literal": "isLiteral(?value)",
-                 "BlankNodeOrIRI": "!isLiteral(?value)", "BlankNode": "isBlank(?value)"}
+        kinds = {
+            "IRI": "isIRI(?value)",
+            "Literal": "isLiteral(?value)",
+            "BlankNodeOrIRI": "!isLiteral(?value)",
+            "BlankNode": "isBlank(?value)",
+        }
         return f"!({kinds[str(val).removeprefix(str(SH))]})", "NodeKindConstraintComponent"
     if comp == SH.pattern:
         flags = g.value(ps, SH.flags)
         flag_arg = f", {_n3(RdfLiteral(str(flags)))}" if flags else ""
-        return (f"!(!isBlank(?value) && regex(str(?value), {_n3(RdfLiteral(str(val)))}{flag_arg}))",
-                "PatternConstraintComponent")
+        return (
+            f"!(!isBlank(?value) && regex(str(?value), {_n3(RdfLiteral(str(val)))}{flag_arg}))",
+            "PatternConstraintComponent",
+        )
     if comp == SH["in"]:
         options = " || ".join(f"sameTerm(?value, {_n3(t)})" for t in Collection(g, val))
         return f"!({options})", "InConstraintComponent"
@@ -139,8 +163,7 @@ def _value_condition(g: Graph, ps, comp: URIRef) -> tuple[str, str]:
         name = "MinInclusiveConstraintComponent" if op == ">=" else "MaxInclusiveConstraintComponent"
         return f"!COALESCE(?value {op} {_n3(val)}, false)", name
     if comp == SH.languageIn:
-        tags = " || ".join(f"langMatches(lang(?value), {_n3(RdfLiteral(str(t)))})"
-                           for t in Collection(g, val))
+        tags = " || ".join(f"langMatches(lang(?value), {_n3(RdfLiteral(str(t)))})" for t in Collection(g, val))
         return f"!(isLiteral(?value) && ({tags}))", "LanguageInConstraintComponent"
     if comp == SH["or"]:
         types = []
@@ -149,8 +172,7 @@ def _value_condition(g: Graph, ps, comp: URIRef) -> tuple[str, str]:
             if keys != {SH.datatype}:
                 raise ShapesError("sh:or is only supported over sh:datatype alternatives")
             types.append(f"<{g.value(alternative, SH.datatype)}>")
-        return (f"!(isLiteral(?value) && datatype(?value) IN ({', '.join(types)}))",
-                "OrConstraintComponent")
+        return (f"!(isLiteral(?value) && datatype(?value) IN ({', '.join(types)}))", "OrConstraintComponent")
     raise ShapesError(f"unsupported component {comp}")
 
 
@@ -164,9 +186,8 @@ def _sparql_constraint(g: Graph, shape, constraint, classes: list[str], severity
     where = re.search(r"WHERE\s*\{", body, flags=re.IGNORECASE)
     if where is None:
         raise ShapesError(f"SPARQL constraint of {shape} has no WHERE clause")
-    body = body[:where.end()] + " " + _focus(classes) + " " + body[where.end():]
-    return _Check("SPARQLConstraintComponent", prefixes + body, None, severity,
-                  _messages(g, constraint))
+    body = body[: where.end()] + " " + _focus(classes) + " " + body[where.end() :]
+    return _Check("SPARQLConstraintComponent", prefixes + body, None, severity, _messages(g, constraint))
 
 
 class ShapesValidator:
@@ -183,8 +204,7 @@ class ShapesValidator:
             for ps in shapes.objects(shape, SH.property):
                 self._compile_property(shapes, ps, classes)
             for constraint in shapes.objects(shape, SH.sparql):
-                self.checks.append(_sparql_constraint(
-                    shapes, shape, constraint, classes, _severity(node_severity)))
+                self.checks.append(_sparql_constraint(shapes, shape, constraint, classes, _severity(node_severity)))
             for check in self.checks[first:]:  # this shape's checks select its focus nodes
                 check.classes = tuple(classes)
 
@@ -203,18 +223,28 @@ class ShapesValidator:
             if n is None:
                 continue
             optional = f"OPTIONAL {{ ?this {path} ?value }}" if op == "<" else f"?this {path} ?value ."
-            query = (f"SELECT ?this WHERE {{ {focus} {optional} }} GROUP BY ?this "
-                     f"HAVING (COUNT(DISTINCT ?value) {op} {int(n)})")
-            self.checks.append(_Check(f"{name}ConstraintComponent", query, shown_path, severity,
-                                      messages))
+            query = (
+                f"SELECT ?this WHERE {{ {focus} {optional} }} GROUP BY ?this "
+                f"HAVING (COUNT(DISTINCT ?value) {op} {int(n)})"
+            )
+            self.checks.append(_Check(f"{name}ConstraintComponent", query, shown_path, severity, messages))
         if g.value(ps, SH.uniqueLang) == RdfLiteral(True):
-            query = (f"SELECT ?this WHERE {{ {focus} ?this {path} ?value . "
-                     f"BIND(lang(?value) AS ?lang) FILTER(?lang != \"\") }} GROUP BY ?this ?lang "
-                     f"HAVING (COUNT(DISTINCT ?value) > 1)")
-            self.checks.append(_Check("UniqueLangConstraintComponent", query, shown_path, severity,
-                                      messages))
-        for comp in (SH.datatype, SH.nodeKind, SH.pattern, SH["in"], SH.minInclusive,
-                     SH.maxInclusive, SH.languageIn, SH["or"]):
+            query = (
+                f"SELECT ?this WHERE {{ {focus} ?this {path} ?value . "
+                f'BIND(lang(?value) AS ?lang) FILTER(?lang != "") }} GROUP BY ?this ?lang '
+                f"HAVING (COUNT(DISTINCT ?value) > 1)"
+            )
+            self.checks.append(_Check("UniqueLangConstraintComponent", query, shown_path, severity, messages))
+        for comp in (
+            SH.datatype,
+            SH.nodeKind,
+            SH.pattern,
+            SH["in"],
+            SH.minInclusive,
+            SH.maxInclusive,
+            SH.languageIn,
+            SH["or"],
+        ):
             if g.value(ps, comp) is None:
                 continue
             condition, name = _value_condition(g, ps, comp)
@@ -222,14 +252,17 @@ class ShapesValidator:
             self.checks.append(_Check(name, query, shown_path, severity, messages))
         cls = g.value(ps, SH["class"])
         if cls is not None:
-            query = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value . "
-                     f"FILTER NOT EXISTS {{ ?value a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }} }}")
-            self.checks.append(_Check("ClassConstraintComponent", query, shown_path, severity,
-                                      messages, class_iri=str(cls)))
+            query = (
+                f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value . "
+                f"FILTER NOT EXISTS {{ ?value a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }} }}"
+            )
+            self.checks.append(
+                _Check("ClassConstraintComponent", query, shown_path, severity, messages, class_iri=str(cls))
+            )
 
-    def validate(self, staging: Store,
-                 known: Callable[[list[tuple[str, str]]], set[tuple[str, str]]] | None = None
-                 ) -> ValidationReport:
+    def validate(
+        self, staging: Store, known: Callable[[list[tuple[str, str]]], set[tuple[str, str]]] | None = None
+    ) -> ValidationReport:
         """Validate the quads of every graph of `staging` but CONTEXT, which holds the ontology.
 
         `known(pairs)` answers which (value, class) pairs the store already knows, for sh:class.
@@ -260,8 +293,10 @@ class ShapesValidator:
 def _subclasses(staging: Store, classes: tuple[str, ...]) -> str:
     """The proper subclasses of the target classes, from the ontology in CONTEXT."""
     values = " ".join(classes)
-    rows = staging.query(f"SELECT DISTINCT ?c WHERE {{ VALUES ?target {{ {values} }} GRAPH <{CONTEXT.value}> "
-                         f"{{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?target }} }}")
+    rows = staging.query(
+        f"SELECT DISTINCT ?c WHERE {{ VALUES ?target {{ {values} }} GRAPH <{CONTEXT.value}> "
+        f"{{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?target }} }}"
+    )
     return " ".join(str(r["c"]) for r in rows) + " "
 
 
@@ -290,16 +325,22 @@ def _term(t) -> str | None:
 
 def _add(report: ValidationReport, check: _Check, focus, value, path) -> None:
     shown_path = check.path if check.path is not None else _term(path)
-    v = Violation(_term(focus), str(shown_path) if shown_path else None, _term(value),
-                  check.component, check.severity, *check.messages)
+    v = Violation(
+        _term(focus),
+        str(shown_path) if shown_path else None,
+        _term(value),
+        check.component,
+        check.severity,
+        *check.messages,
+    )
     (report.violations if check.severity == "Violation" else report.warnings).append(v)
 
 
 def stage_for_validation(data_quads: Iterable, context_quads: Iterable) -> Store:
     """A staging store with the data in its own graphs and the ontology in CONTEXT."""
     staging = Store()
-    staging.bulk_extend(q if isinstance(q.graph_name, NamedNode) else
-                        Quad(q.subject, q.predicate, q.object, DATA) for q in data_quads)
+    staging.bulk_extend(
+        q if isinstance(q.graph_name, NamedNode) else Quad(q.subject, q.predicate, q.object, DATA) for q in data_quads
+    )
     staging.bulk_extend(Quad(q.subject, q.predicate, q.object, CONTEXT) for q in context_quads)
     return staging
-

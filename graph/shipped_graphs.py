@@ -48,13 +48,24 @@ def upgrade(writer) -> list[NamedNode]:
             wanted = shipped(graph, files)
             if not current or canonical(current) == canonical(wanted):
                 continue
-            delta = record_change(writer.history_dir, names, INIT_USER, wanted, current, {graph},
-                                  f"upgrade: {graph.value} as this version ships it", False, now(),
-                                  count=len(wanted))
-            writer.store.update(f"DROP SILENT GRAPH {graph} ;\n"
-                                f"INSERT DATA {{ {quads_to_update_data([*wanted, *delta.record])} }}")
-            log.warning("%s was replaced by this version's (%d statements, was %d)", graph.value,
-                        len(wanted), len(current))
+            delta = record_change(
+                writer.history_dir,
+                names,
+                INIT_USER,
+                wanted,
+                current,
+                {graph},
+                f"upgrade: {graph.value} as this version ships it",
+                False,
+                now(),
+                count=len(wanted),
+            )
+            writer.store.update(
+                f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ {quads_to_update_data([*wanted, *delta.record])} }}"
+            )
+            log.warning(
+                "%s was replaced by this version's (%d statements, was %d)", graph.value, len(wanted), len(current)
+            )
             replaced.append(graph)
         if replaced:
             writer.refresh()

@@ -22,10 +22,16 @@ from pic.graph.store import bind_rows
 from pic.graph.visible import seen_by
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-NS = {"pic": "https://w3id.org/pic-euralens/ontology#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-      "dcterms": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/", "org": "http://www.w3.org/ns/org#",
-      "prov": "http://www.w3.org/ns/prov#", "qb": "http://purl.org/linked-data/cube#",
-      "xsd": "http://www.w3.org/2001/XMLSchema#"}
+NS = {
+    "pic": "https://w3id.org/pic-euralens/ontology#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 SLUG = re.compile(r"^(?!.*--)[a-z0-9][a-z0-9-]{0,79}$")  # no `--`: it parts a minted IRI (`minted.py`)
 TERRITORY = re.compile(r"^(commune|epci|departement|region|arrondissement|project)/[a-z0-9-]{1,60}$")
 
@@ -47,54 +53,92 @@ class Column:
 
 
 KINDS: dict[str, dict] = {
-    "actors": {"prefix": "actor/", "classes": ["org:FormalOrganization"], "columns": [
-        Column("id", "id", True, description="identifiant court (lettres, chiffres, tirets)"),
-        Column("name_fr", "text", True, "rdfs:label", "fr", description="nom en français"),
-        Column("name_en", "text", False, "rdfs:label", "en", description="name in English"),
-        Column("type", "ref", True, "org:classification", target="actor-type/", description="association, …"),
-        Column("territory", "ref", False, "pic:territoryOfAction", target="territory/",
-               description="commune/62498, epci/246200364, …"),
-    ]},
-    "projects": {"prefix": "project/", "classes": ["pic:Project"], "columns": [
-        Column("id", "id", True),
-        Column("title_fr", "text", True, "dcterms:title", "fr"),
-        Column("title_en", "text", False, "dcterms:title", "en"),
-        Column("start", "date", True, "prov:startedAtTime", description="AAAA-MM-JJ"),
-        Column("end", "date", False, "prov:endedAtTime", description="AAAA-MM-JJ"),
-        Column("themes", "refs", False, "dcterms:subject", target="theme/", description="culture;tourisme"),
-        Column("territories", "refs", False, "dcterms:spatial", target="territory/"),
-        Column("participants", "participants", False, description="acteur:rôle;… (euralens:pilote)"),
-        Column("studies_used", "refs", False, "prov:used", target="study/", description="études utilisées"),
-    ]},
-    "studies": {"prefix": "study/", "classes": ["pic:Study"], "columns": [
-        Column("id", "id", True),
-        Column("title_fr", "text", True, "dcterms:title", "fr"),
-        Column("title_en", "text", False, "dcterms:title", "en"),
-        Column("abstract_fr", "text", False, "dcterms:abstract", "fr"),
-        Column("abstract_en", "text", False, "dcterms:abstract", "en"),
-        Column("status", "ref", True, "pic:studyStatus", target="study-status/",
-               description="planned, ongoing, completed, published"),
-        Column("year", "issued", False, "dcterms:issued", description="2024, 2024-03 ou 2024-03-31"),
-        Column("producer", "ref", False, "pic:producedBy", target="actor/"),
-        Column("commissioner", "ref", False, "pic:commissionedBy", target="actor/"),
-        Column("themes", "refs", False, "dcterms:subject", target="theme/"),
-        Column("territories", "refs", False, "dcterms:spatial", target="territory/"),
-        Column("indicators", "refs", False, "pic:documentsIndicator", target="indicator/"),
-        Column("builds_on", "refs", False, "prov:wasDerivedFrom", target="study/",
-               description="études sur lesquelles elle s'appuie"),
-    ]},
-    "memberships": {"prefix": "membership/", "classes": ["org:Membership"], "columns": [
-        Column("member", "ref", True, "org:member", target="actor/"),
-        Column("organization", "ref", True, "org:organization", target="actor/"),
-        Column("role", "ref", True, "org:role", target="role/", description="membre, expert, pilote, …"),
-        Column("since", "year", False, "pic:since"),
-    ]},
-    "observations": {"prefix": "observation/", "classes": ["qb:Observation"], "columns": [
-        Column("dataset", "ref", True, "qb:dataSet", target="dataset/"),
-        Column("territory", "ref", True, "pic:refArea", target="territory/"),
-        Column("year", "year", True, "pic:refYear"),
-        Column("value", "decimal", True, "pic:value"),
-    ]},
+    "actors": {
+        "prefix": "actor/",
+        "classes": ["org:FormalOrganization"],
+        "columns": [
+            Column("id", "id", True, description="identifiant court (lettres, chiffres, tirets)"),
+            Column("name_fr", "text", True, "rdfs:label", "fr", description="nom en français"),
+            Column("name_en", "text", False, "rdfs:label", "en", description="name in English"),
+            Column("type", "ref", True, "org:classification", target="actor-type/", description="association, …"),
+            Column(
+                "territory",
+                "ref",
+                False,
+                "pic:territoryOfAction",
+                target="territory/",
+                description="commune/62498, epci/246200364, …",
+            ),
+        ],
+    },
+    "projects": {
+        "prefix": "project/",
+        "classes": ["pic:Project"],
+        "columns": [
+            Column("id", "id", True),
+            Column("title_fr", "text", True, "dcterms:title", "fr"),
+            Column("title_en", "text", False, "dcterms:title", "en"),
+            Column("start", "date", True, "prov:startedAtTime", description="AAAA-MM-JJ"),
+            Column("end", "date", False, "prov:endedAtTime", description="AAAA-MM-JJ"),
+            Column("themes", "refs", False, "dcterms:subject", target="theme/", description="culture;tourisme"),
+            Column("territories", "refs", False, "dcterms:spatial", target="territory/"),
+            Column("participants", "participants", False, description="acteur:rôle;… (euralens:pilote)"),
+            Column("studies_used", "refs", False, "prov:used", target="study/", description="études utilisées"),
+        ],
+    },
+    "studies": {
+        "prefix": "study/",
+        "classes": ["pic:Study"],
+        "columns": [
+            Column("id", "id", True),
+            Column("title_fr", "text", True, "dcterms:title", "fr"),
+            Column("title_en", "text", False, "dcterms:title", "en"),
+            Column("abstract_fr", "text", False, "dcterms:abstract", "fr"),
+            Column("abstract_en", "text", False, "dcterms:abstract", "en"),
+            Column(
+                "status",
+                "ref",
+                True,
+                "pic:studyStatus",
+                target="study-status/",
+                description="planned, ongoing, completed, published",
+            ),
+            Column("year", "issued", False, "dcterms:issued", description="2024, 2024-03 ou 2024-03-31"),
+            Column("producer", "ref", False, "pic:producedBy", target="actor/"),
+            Column("commissioner", "ref", False, "pic:commissionedBy", target="actor/"),
+            Column("themes", "refs", False, "dcterms:subject", target="theme/"),
+            Column("territories", "refs", False, "dcterms:spatial", target="territory/"),
+            Column("indicators", "refs", False, "pic:documentsIndicator", target="indicator/"),
+            Column(
+                "builds_on",
+                "refs",
+                False,
+                "prov:wasDerivedFrom",
+                target="study/",
+                description="études sur lesquelles elle s'appuie",
+            ),
+        ],
+    },
+    "memberships": {
+        "prefix": "membership/",
+        "classes": ["org:Membership"],
+        "columns": [
+            Column("member", "ref", True, "org:member", target="actor/"),
+            Column("organization", "ref", True, "org:organization", target="actor/"),
+            Column("role", "ref", True, "org:role", target="role/", description="membre, expert, pilote, …"),
+            Column("since", "year", False, "pic:since"),
+        ],
+    },
+    "observations": {
+        "prefix": "observation/",
+        "classes": ["qb:Observation"],
+        "columns": [
+            Column("dataset", "ref", True, "qb:dataSet", target="dataset/"),
+            Column("territory", "ref", True, "pic:refArea", target="territory/"),
+            Column("year", "year", True, "pic:refYear"),
+            Column("value", "decimal", True, "pic:value"),
+        ],
+    },
 }
 
 
@@ -182,8 +226,9 @@ def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store, m
                     result.problems.append(Problem(number, c.name, "this cell is required"))
                 continue
             if len(value) > max_chars:  # its literal would be refused by the write path
-                result.problems.append(Problem(number, c.name, f"{len(value):,} characters: the limit is "
-                                                               f"{max_chars:,}"))
+                result.problems.append(
+                    Problem(number, c.name, f"{len(value):,} characters: the limit is {max_chars:,}")
+                )
                 continue
             for problem, quads in cell(c, value, subject, graph, base, references, number):
                 if problem:
@@ -218,8 +263,9 @@ def finish_row(kind: str, row: dict, subject: NamedNode, graph: NamedNode, stage
     if kind == "studies" and row.get("status") in ("planned", "ongoing"):
         for q in list(staged.quads_for_pattern(subject, term("dcterms:issued"), None, graph)):
             staged.remove(q)
-            staged.add(Quad(subject, term("pic:expectedYear"), Literal(q.object.value[:4], datatype=term("xsd:gYear")),
-                            graph))
+            staged.add(
+                Quad(subject, term("pic:expectedYear"), Literal(q.object.value[:4], datatype=term("xsd:gYear")), graph)
+            )
 
 
 ISSUED = {4: "xsd:gYear", 7: "xsd:gYearMonth", 10: "xsd:date"}
@@ -230,7 +276,8 @@ def issued(subject, p, value: str, graph) -> tuple[str | None, list[Quad]]:
     edit form answered 422 to its own values, fifth outside re-test, finding 9)."""
     try:
         ok = re.match(r"^(19|20)\d{2}(-\d{2}(-\d{2})?)?$", value) and (
-            len(value) == 4 or date.fromisoformat(value if len(value) == 10 else f"{value}-01"))
+            len(value) == 4 or date.fromisoformat(value if len(value) == 10 else f"{value}-01")
+        )
     except ValueError:
         ok = False
     if not ok:
@@ -281,7 +328,7 @@ def cell(c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str,
         else:
             yield None, [Quad(subject, p, Literal(number_text, datatype=term("xsd:decimal")), graph)]
     elif c.check in ("ref", "refs"):
-        for part in ([value] if c.check == "ref" else [v.strip() for v in value.split(";") if v.strip()]):
+        for part in [value] if c.check == "ref" else [v.strip() for v in value.split(";") if v.strip()]:
             ok = TERRITORY.match(part) if c.target == "territory/" else SLUG.match(part)
             if not ok:
                 yield f"{part!r} is not a short name of {c.target.rstrip('/')}", []
@@ -298,10 +345,15 @@ def cell(c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str,
             association = NamedNode(f"{subject.value.replace('/project/', '/association/')}--{actor}--{role}")
             for iri in (base + "actor/" + actor, base + "role/" + role):
                 references.setdefault(iri, []).append((number, c.name))
-            yield None, [Quad(subject, term("prov:qualifiedAssociation"), association, graph),
-                         Quad(association, RDF_TYPE, term("prov:Association"), graph),
-                         Quad(association, term("prov:agent"), NamedNode(base + "actor/" + actor), graph),
-                         Quad(association, term("prov:hadRole"), NamedNode(base + "role/" + role), graph)]
+            yield (
+                None,
+                [
+                    Quad(subject, term("prov:qualifiedAssociation"), association, graph),
+                    Quad(association, RDF_TYPE, term("prov:Association"), graph),
+                    Quad(association, term("prov:agent"), NamedNode(base + "actor/" + actor), graph),
+                    Quad(association, term("prov:hadRole"), NamedNode(base + "role/" + role), graph),
+                ],
+            )
 
 
 def existing(store, iris: list[str]) -> set[str]:
@@ -314,27 +366,52 @@ def existing(store, iris: list[str]) -> set[str]:
 
 def shape_problems(result: Plan, violations) -> None:
     """SHACL violations as row and column problems: the focus node's row, the path's column."""
-    by_predicate = {NS[c.predicate.split(":")[0]] + c.predicate.split(":")[1]: c.name
-                    for c in KINDS[result.kind]["columns"] if c.predicate}
+    by_predicate = {
+        NS[c.predicate.split(":")[0]] + c.predicate.split(":")[1]: c.name
+        for c in KINDS[result.kind]["columns"]
+        if c.predicate
+    }
     for v in violations:
         number = result.focus_rows.get(v.focus)
         if number is None:  # an association node of a project row
-            number = next((n for iri, n in result.focus_rows.items() if v.focus.startswith(
-                iri.replace("/project/", "/association/"))), 1)
+            number = next(
+                (
+                    n
+                    for iri, n in result.focus_rows.items()
+                    if v.focus.startswith(iri.replace("/project/", "/association/"))
+                ),
+                1,
+            )
         result.problems.append(Problem(number, by_predicate.get(v.path or ""), v.message_en))
 
 
-def run_import(writer, kind: str, data: bytes, filename: str, org: str, user: User, *, dry_run: bool,
-               limits: SheetLimits = DEFAULT_LIMITS) -> Plan:
+def run_import(
+    writer,
+    kind: str,
+    data: bytes,
+    filename: str,
+    org: str,
+    user: User,
+    *,
+    dry_run: bool,
+    limits: SheetLimits = DEFAULT_LIMITS,
+) -> Plan:
     """Check everything; then, unless it is a dry run and if nothing is wrong, write it as one change.
     References are looked up in what `user` may read; a file past `limits` is `SheetTooLarge`."""
     graph = writer.names.partner(org)
-    result = plan(kind, read_rows(data, filename, limits), writer.names.base, graph,
-                  seen_by(writer.store, user, writer.names), writer.max_literal_chars)
+    result = plan(
+        kind,
+        read_rows(data, filename, limits),
+        writer.names.base,
+        graph,
+        seen_by(writer.store, user, writer.names),
+        writer.max_literal_chars,
+    )
     if result.problems or result.staged is None:
         return result
-    for observation, message in write_checks.others_series(writer.store, writer.names, user,
-                                                           list(result.staged)).items():
+    for observation, message in write_checks.others_series(
+        writer.store, writer.names, user, list(result.staged)
+    ).items():
         result.problems.append(Problem(result.focus_rows.get(observation.value, 1), "dataset", message))
     if result.problems:  # a row for another organisation's series: said by row, as a cell's problem is
         return result

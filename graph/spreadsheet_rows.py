@@ -72,8 +72,9 @@ def bounded(rows: Iterable[list[str]], limits: SheetLimits) -> list[list[str]]:
     cells = 0
     for row in rows:
         if len(out) > limits.rows:  # the header and `limits.rows` rows are in already
-            raise SheetTooLarge(f"the sheet has more than {limits.rows} rows under its header (the limit): "
-                                "split it into several files")
+            raise SheetTooLarge(
+                f"the sheet has more than {limits.rows} rows under its header (the limit): split it into several files"
+            )
         cells += len(row)
         if cells > limits.cells:
             raise too_many_cells(limits)
@@ -82,8 +83,10 @@ def bounded(rows: Iterable[list[str]], limits: SheetLimits) -> list[list[str]]:
 
 
 def too_many_cells(limits: SheetLimits) -> SheetTooLarge:
-    return SheetTooLarge(f"the sheet has more than {limits.cells} cells (the limit, counting the empty cells "
-                         "before each row's last one): split it into several files")
+    return SheetTooLarge(
+        f"the sheet has more than {limits.cells} cells (the limit, counting the empty cells "
+        "before each row's last one): split it into several files"
+    )
 
 
 def xlsx_rows(data: bytes, filename: str, limits: SheetLimits) -> Iterator[list[str]]:
@@ -93,8 +96,10 @@ def xlsx_rows(data: bytes, filename: str, limits: SheetLimits) -> Iterator[list[
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(part.file_size for part in archive.infolist())
             if unpacked > limits.unpacked_bytes:  # zipfile never inflates a part past its declared size
-                raise SheetTooLarge(f"{filename} unpacks to more than {limits.unpacked_bytes} bytes (the limit): "
-                                    "split it into several files")
+                raise SheetTooLarge(
+                    f"{filename} unpacks to more than {limits.unpacked_bytes} bytes (the limit): "
+                    "split it into several files"
+                )
             sheet, strings_part = parts(archive)
             strings = shared_strings(archive, strings_part, limits) if strings_part else []
             with archive.open(sheet) as source:
@@ -106,14 +111,26 @@ def xlsx_rows(data: bytes, filename: str, limits: SheetLimits) -> Iterator[list[
 def parts(archive: zipfile.ZipFile) -> tuple[str, str | None]:
     """The part names of the workbook's first worksheet and of its shared strings (if any), found as
     the package's relationships say (`xl/worksheets/sheet1.xml` and `xl/sharedStrings.xml`, usually)."""
-    workbook = next((resolve("", t) for kind, t in relationships(archive, "_rels/.rels").values()
-                     if kind.endswith("/officeDocument")), None)
+    workbook = next(
+        (
+            resolve("", t)
+            for kind, t in relationships(archive, "_rels/.rels").values()
+            if kind.endswith("/officeDocument")
+        ),
+        None,
+    )
     if workbook is None:
         raise KeyError("no workbook in the package")
     folder, name = posixpath.split(workbook)
     relations = relationships(archive, f"{folder}/_rels/{name}.rels")
-    first = next((sheet.get(RELATIONSHIP_ID) for sheet in fromstring(archive.read(workbook)).iter(f"{MAIN}sheet")
-                  if relations.get(sheet.get(RELATIONSHIP_ID), ("", ""))[0].endswith("/worksheet")), None)
+    first = next(
+        (
+            sheet.get(RELATIONSHIP_ID)
+            for sheet in fromstring(archive.read(workbook)).iter(f"{MAIN}sheet")
+            if relations.get(sheet.get(RELATIONSHIP_ID), ("", ""))[0].endswith("/worksheet")
+        ),
+        None,
+    )
     if first is None:
         raise KeyError("no worksheet in the workbook")
     strings = next((resolve(folder, t) for kind, t in relations.values() if kind.endswith("/sharedStrings")), None)
@@ -122,8 +139,10 @@ def parts(archive: zipfile.ZipFile) -> tuple[str, str | None]:
 
 def relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     """{Id: (Type, Target)} of a relationships part."""
-    return {r.get("Id"): (r.get("Type", ""), r.get("Target", ""))
-            for r in fromstring(archive.read(part)).iter(f"{RELATIONSHIPS}Relationship")}
+    return {
+        r.get("Id"): (r.get("Type", ""), r.get("Target", ""))
+        for r in fromstring(archive.read(part)).iter(f"{RELATIONSHIPS}Relationship")
+    }
 
 
 def resolve(folder: str, relation_target: str) -> str:
@@ -135,7 +154,8 @@ def resolve(folder: str, relation_target: str) -> str:
 def text_of(element: Element) -> str:
     """A string item's text: its `<t>`, or its rich-text runs' (not the phonetic guides)."""
     return "".join(child.text or "" for child in element if child.tag == f"{MAIN}t") + "".join(
-        t.text or "" for run in element if run.tag == f"{MAIN}r" for t in run if t.tag == f"{MAIN}t")
+        t.text or "" for run in element if run.tag == f"{MAIN}r" for t in run if t.tag == f"{MAIN}t"
+    )
 
 
 def shared_strings(archive: zipfile.ZipFile, part: str, limits: SheetLimits) -> list[str]:

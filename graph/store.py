@@ -57,8 +57,15 @@ IsInferred = Callable[[NamedNode], bool]
 class KnowledgeStore(Protocol):
     """What the platform needs from a triple store."""
 
-    def query(self, sparql: str, *, union: bool = True, default_graph: list[NamedNode] | None = None,
-              named_graphs: list[NamedNode] | None = None, substitutions: dict | None = None):
+    def query(
+        self,
+        sparql: str,
+        *,
+        union: bool = True,
+        default_graph: list[NamedNode] | None = None,
+        named_graphs: list[NamedNode] | None = None,
+        substitutions: dict | None = None,
+    ):
         """SELECT/ASK/CONSTRUCT/DESCRIBE; the default graph is the union of all graphs unless
         `default_graph` restricts it (then `named_graphs` restricts GRAPH too)."""
 
@@ -115,7 +122,7 @@ def _insert_values(sparql: str, block: str) -> str:
     m = re.search(r"\bWHERE\s*\{", sparql, flags=re.IGNORECASE) or re.search(r"\{", sparql)
     if m is None:
         raise ValueError("cannot bind parameters: the query has no group pattern")
-    return sparql[:m.end()] + block + sparql[m.end():]
+    return sparql[: m.end()] + block + sparql[m.end() :]
 
 
 class BlankNodeRemoval(ValueError):
@@ -132,13 +139,20 @@ def emptied_graphs(removed: list[Quad], count) -> set[NamedNode]:
     sizes = Counter(q.graph_name for q in removed)
     partial = sorted((g for g in blank if sizes[g] != count(g)), key=lambda g: g.value)
     if partial:
-        raise BlankNodeRemoval(f"{partial[0].value}: statements with blank nodes can only be removed with their "
-                               "whole graph (replace or delete the graph), or given IRIs first")
+        raise BlankNodeRemoval(
+            f"{partial[0].value}: statements with blank nodes can only be removed with their "
+            "whole graph (replace or delete the graph), or given IRIs first"
+        )
     return blank
 
 
-def replacement_update(change: Change, quads: list[Quad] | None, current: set[Quad] | None = None,
-                       existing: Iterable[NamedNode] = (), emptied: set[NamedNode] = frozenset()) -> str:
+def replacement_update(
+    change: Change,
+    quads: list[Quad] | None,
+    current: set[Quad] | None = None,
+    existing: Iterable[NamedNode] = (),
+    emptied: set[NamedNode] = frozenset(),
+) -> str:
     """One SPARQL update: the change, its record, and the new inferred quads — as the difference with
     the `current` inferred quads when they are given (rewriting 70k inferred triples took 11 s of every
     write on the regional store; the difference is a handful), else by dropping the `existing` inferred
@@ -148,20 +162,27 @@ def replacement_update(change: Change, quads: list[Quad] | None, current: set[Qu
     removed = [q for q in change.removed if q.graph_name not in emptied]
     if quads is None:  # the inferences do not change
         change.inferred_change = ([], [])
-        return (f"{first}DELETE DATA {{ {quads_to_update_data(removed)} }} ;\n"
-                f"INSERT DATA {{ {quads_to_update_data([*change.added, *record])} }}")
+        return (
+            f"{first}DELETE DATA {{ {quads_to_update_data(removed)} }} ;\n"
+            f"INSERT DATA {{ {quads_to_update_data([*change.added, *record])} }}"
+        )
     wanted = set(quads)
     if current is not None and not has_blank_nodes(wanted) and not has_blank_nodes(current):
         gone, new = list(current - wanted), list(wanted - current)
         change.inferred_change = (gone, new)
-        return (f"{first}DELETE DATA {{ {quads_to_update_data([*removed, *gone])} }} ;\n"
-                f"INSERT DATA {{ {quads_to_update_data([*change.added, *record, *new])} }}")
+        return (
+            f"{first}DELETE DATA {{ {quads_to_update_data([*removed, *gone])} }} ;\n"
+            f"INSERT DATA {{ {quads_to_update_data([*change.added, *record, *new])} }}"
+        )
     drops = sorted({*existing, *(q.graph_name for q in current or ())}, key=lambda g: g.value)
-    return first + ";\n".join([
-        f"DELETE DATA {{ {quads_to_update_data(removed)} }}",
-        f"INSERT DATA {{ {quads_to_update_data(change.added)}\n{quads_to_update_data(record)} }}",
-        *(f"DROP SILENT GRAPH {g}" for g in drops),
-        f"INSERT DATA {{ {quads_to_update_data(wanted)} }}"])
+    return first + ";\n".join(
+        [
+            f"DELETE DATA {{ {quads_to_update_data(removed)} }}",
+            f"INSERT DATA {{ {quads_to_update_data(change.added)}\n{quads_to_update_data(record)} }}",
+            *(f"DROP SILENT GRAPH {g}" for g in drops),
+            f"INSERT DATA {{ {quads_to_update_data(wanted)} }}",
+        ]
+    )
 
 
 def has_blank_nodes(triples) -> bool:
@@ -173,9 +194,11 @@ def known_types(query, pairs: list[tuple[str, str]], chunk: int) -> set[tuple[st
     """Which (resource, class) pairs hold, subclasses included, asked `chunk` pairs at a time."""
     found = set()
     for start in range(0, len(pairs), chunk):
-        values = " ".join(f"(<{v}> <{c}>)" for v, c in pairs[start:start + chunk])
-        rows = query("SELECT ?v ?c WHERE { VALUES (?v ?c) { " + values + " } "
-                     "?v a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }")
+        values = " ".join(f"(<{v}> <{c}>)" for v, c in pairs[start : start + chunk])
+        rows = query(
+            "SELECT ?v ?c WHERE { VALUES (?v ?c) { " + values + " } "
+            "?v a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }"
+        )
         found.update((row["v"].value, row["c"].value) for row in rows)
     return found
 
@@ -187,8 +210,7 @@ def open_store(settings) -> KnowledgeStore:
 
         if not settings.sparql_query_url:
             raise ValueError("PIC_STORE=remote needs PIC_SPARQL_QUERY_URL")
-        return RemoteStore(settings.sparql_query_url, settings.sparql_update_url,
-                           settings.graph_store_url)
+        return RemoteStore(settings.sparql_query_url, settings.sparql_update_url, settings.graph_store_url)
     from pic.graph.embedded_store import EmbeddedStore
 
     return EmbeddedStore(Path(settings.data_dir))

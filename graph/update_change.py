@@ -58,19 +58,37 @@ def apply_update(writer, user, text: str, scope, default: NamedNode | None = Non
     relative IRIs resolve against. Returns the WriteResult, or None when the update changes nothing."""
     spared = None
     if scope.every_graph:  # DROP/CLEAR ALL or NAMED: the graphs the user may write
+
         def spared(graph: NamedNode) -> bool:
             return not may_write(user, graph, writer.names)
+
     with writer.lock:
-        added, removed = update_change(writer.store, text, scope.reads, scope.writes, scope.graph_names,
-                                       default=default, base_iri=base_iri, spared=spared)
+        added, removed = update_change(
+            writer.store,
+            text,
+            scope.reads,
+            scope.writes,
+            scope.graph_names,
+            default=default,
+            base_iri=base_iri,
+            spared=spared,
+        )
         if len(added) == 0 and not removed:
             return None
         return writer.write(added, removed, user, source=SOURCE, detail=text)
 
 
-def update_change(store, text: str, reads, writes, graph_names: bool = False, *, default: NamedNode | None = None,
-                  base_iri: str | None = None, spared: Callable[[NamedNode], bool] | None = None
-                  ) -> tuple[Store, list[Quad]]:
+def update_change(
+    store,
+    text: str,
+    reads,
+    writes,
+    graph_names: bool = False,
+    *,
+    default: NamedNode | None = None,
+    base_iri: str | None = None,
+    spared: Callable[[NamedNode], bool] | None = None,
+) -> tuple[Store, list[Quad]]:
     """(added, removed): what `text` does to `store`, worked out on a scratch copy of what it can read
     (`reads`, and what it can change, `writes`: (s, p, o, graph) IRI patterns, None for any) and compared
     on what it can change. `graph_names`: the update ranges over graph names (`GRAPH ?g`). `default`:
@@ -78,13 +96,11 @@ def update_change(store, text: str, reads, writes, graph_names: bool = False, *,
     which may not be written). `spared`: graphs whose statements the update leaves as they are (what
     a DROP ALL does not remove)."""
     if default is not None and any(p[3] == default.value for p in (*reads, *writes)):
-        raise UpdateRefused(f"<{default.value}> is the default graph here: read and write it without GRAPH "
-                            "(or WITH)")
+        raise UpdateRefused(f"<{default.value}> is the default graph here: read and write it without GRAPH (or WITH)")
     writes, reads = _pruned(writes), _pruned({*reads, *writes})
     scratch = Store()
     if default is None:
-        default_quads = {Quad(r["s"], r["p"], r["o"], DefaultGraph())
-                         for r in store.query(DEFAULT_GRAPH, union=False)}
+        default_quads = {Quad(r["s"], r["p"], r["o"], DefaultGraph()) for r in store.query(DEFAULT_GRAPH, union=False)}
     else:
         default_quads = {Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in store.quads(default)}
     before = _named(_matching(store.query, writes), default) | default_quads
@@ -105,10 +121,12 @@ def update_change(store, text: str, reads, writes, graph_names: bool = False, *,
     if len(scratch) - counted != len(added) - len(removed):
         if writes == {EVERYTHING} and reads == {EVERYTHING}:
             raise RuntimeError("the update's change could not be worked out")
-        log.warning("the update changed statements its parse did not say it could: worked out again over "
-                    "the whole store")
-        return update_change(store, text, {EVERYTHING}, {EVERYTHING}, True, default=default, base_iri=base_iri,
-                             spared=spared)
+        log.warning(
+            "the update changed statements its parse did not say it could: worked out again over the whole store"
+        )
+        return update_change(
+            store, text, {EVERYTHING}, {EVERYTHING}, True, default=default, base_iri=base_iri, spared=spared
+        )
     if spared is not None:
         removed = {q for q in removed if isinstance(q.graph_name, DefaultGraph) or not spared(q.graph_name)}
     if default is None:
@@ -127,14 +145,17 @@ def _named(quads: set[Quad], default: NamedNode | None) -> set[Quad]:
 
 def _stored(quads: set[Quad], default: NamedNode) -> set[Quad]:
     """The scratch store's quads as the store keeps them: the default graph's in `default`."""
-    return {Quad(q.subject, q.predicate, q.object, default) if isinstance(q.graph_name, DefaultGraph) else q
-            for q in quads}
+    return {
+        Quad(q.subject, q.predicate, q.object, default) if isinstance(q.graph_name, DefaultGraph) else q for q in quads
+    }
 
 
 def _refuse(added: set[Quad], removed: set[Quad]) -> None:
     if any(isinstance(q.graph_name, DefaultGraph) for q in (*added, *removed)):
-        raise UpdateRefused("this update writes the default graph; every statement lives in a named graph "
-                            "here: name it with GRAPH <…> or WITH <…>")
+        raise UpdateRefused(
+            "this update writes the default graph; every statement lives in a named graph "
+            "here: name it with GRAPH <…> or WITH <…>"
+        )
 
 
 def _pruned(patterns) -> set:
@@ -156,7 +177,7 @@ def _matching(query, patterns) -> set[Quad]:
     for shape, rows in shapes.items():
         names = [v for v, bound in zip(POSITIONS, shape, strict=True) if bound]
         for start in range(0, len(rows) if names else 1, BATCH):
-            text = bind_rows(MATCHING, names, rows[start:start + BATCH]) if names else MATCHING
+            text = bind_rows(MATCHING, names, rows[start : start + BATCH]) if names else MATCHING
             found.update(Quad(r["s"], r["p"], r["o"], r["g"]) for r in query(text))
     return found
 

@@ -64,15 +64,22 @@ def check(store, names: Names, user: User, added: list[Quad], removed: list[Quad
         for term in (q.subject, q.object, q.graph_name):
             if isinstance(term, NamedNode) and term.value.startswith(names.base):
                 refuse_unsafe(names, term)
-            elif isinstance(term, NamedNode) and host in term.value.lower() \
-                    and normalised(term.value).startswith(names.base):
-                raise UnsafeIri(f"{term.value}: another spelling of an IRI under {names.base} (the host's case, "
-                                "its default port, a doubled '/'): write it as the base spells it")
+            elif (
+                isinstance(term, NamedNode)
+                and host in term.value.lower()
+                and normalised(term.value).startswith(names.base)
+            ):
+                raise UnsafeIri(
+                    f"{term.value}: another spelling of an IRI under {names.base} (the host's case, "
+                    "its default port, a doubled '/'): write it as the base spells it"
+                )
     unnamed = next((q for q in new if q.predicate == QB_DATASET and not isinstance(q.subject, NamedNode)), None)
     if unnamed is not None:  # fourth outside re-test, F3: a blank observation escaped the cell and series checks
-        raise UnsafeIri(f"an observation of {unnamed.object} without a name: an observation is named by its series' "
-                        "cell (as the forms and imports name it: observation/{series}/{area}/{year}) so that the "
-                        "series' owner and the cell's figure can be checked")
+        raise UnsafeIri(
+            f"an observation of {unnamed.object} without a name: an observation is named by its series' "
+            "cell (as the forms and imports name it: observation/{series}/{area}/{year}) so that the "
+            "series' owner and the cell's figure can be checked"
+        )
     cells = observation_cells(new)
     if cells:
         taken_cells(store, names, user, cells, removed)
@@ -81,15 +88,20 @@ def check(store, names: Names, user: User, added: list[Quad], removed: list[Quad
         raise NotAllowed(next(iter(refused.values())))
     stray = next((q for q in new if q.predicate == QB_DATASET and not minted_observation(names, q.subject)), None)
     if stray is not None:  # seventh outside re-test: a name that is no cell escaped the cell checks
-        raise UnsafeIri(f"{stray.subject.value}: an observation of {stray.object} is named by its series' cell, "
-                        f"{names.base}observation/{{series}}/{{area}}/{{year}}, as the forms and imports name it")
+        raise UnsafeIri(
+            f"{stray.subject.value}: an observation of {stray.object} is named by its series' cell, "
+            f"{names.base}observation/{{series}}/{{area}}/{{year}}, as the forms and imports name it"
+        )
 
 
 def minted_observation(names: Names, subject) -> bool:
     """Whether an IRI is an observation's as the platform mints it: `observation/{series}/{code}/{year}`."""
     prefix = f"{names.base}observation/"
-    return isinstance(subject, NamedNode) and subject.value.startswith(prefix) \
-        and subject.value[len(prefix):].count("/") == 2
+    return (
+        isinstance(subject, NamedNode)
+        and subject.value.startswith(prefix)
+        and subject.value[len(prefix) :].count("/") == 2
+    )
 
 
 def refuse_unsafe(names: Names, term: NamedNode) -> None:
@@ -98,20 +110,27 @@ def refuse_unsafe(names: Names, term: NamedNode) -> None:
     (`platform_entities.SPACES`: an annotation's `#body-1`), a query, a fragment, a percent-encoding, an
     empty segment or a trailing `/` (third outside re-test, finding 5: `study/x#frag`, `study/x%2Dy`,
     `study/x/` typed by another organisation were look-alikes of `study/x`, shown as separate hits)."""
-    path = term.value[len(names.base):]
+    path = term.value[len(names.base) :]
     day = EMBARGO_DAY.search(path)
     if day and not real_day(day.group(1)):
-        raise UnsafeIri(f"{term.value}: an embargo graph is named by the day it lifts, `until-YYYY-MM-DD`, a real "
-                        f"day from {FIRST_EMBARGO_YEAR} on; {day.group(1)!r} is none")
+        raise UnsafeIri(
+            f"{term.value}: an embargo graph is named by the day it lifts, `until-YYYY-MM-DD`, a real "
+            f"day from {FIRST_EMBARGO_YEAR} on; {day.group(1)!r} is none"
+        )
     if DOT_SEGMENT.search(path.split("?")[0].split("#")[0]):
-        raise UnsafeIri(f"{term.value}: an IRI with '.' or '..' segments names another entity than the one "
-                        "a browser opens; write it without them")
+        raise UnsafeIri(
+            f"{term.value}: an IRI with '.' or '..' segments names another entity than the one "
+            "a browser opens; write it without them"
+        )
     if platform_entities.space_of(names, term) is None and (
-            not PLAIN_PATH.fullmatch(path) or path.lower().endswith(LOOK_ALIKE_ENDINGS)):
-        raise UnsafeIri(f"{term.value}: an entity's IRI under {names.base} is a path of plain segments (letters, "
-                        "digits, '-', '.', '_', '~' between single '/'), without '?', '#', '%', a trailing '/' or '.', "
-                        "or an ending a page's format takes (.html, .ttl, .jsonld…): another spelling would look like "
-                        "another entity's IRI or page")
+        not PLAIN_PATH.fullmatch(path) or path.lower().endswith(LOOK_ALIKE_ENDINGS)
+    ):
+        raise UnsafeIri(
+            f"{term.value}: an entity's IRI under {names.base} is a path of plain segments (letters, "
+            "digits, '-', '.', '_', '~' between single '/'), without '?', '#', '%', a trailing '/' or '.', "
+            "or an ending a page's format takes (.html, .ttl, .jsonld…): another spelling would look like "
+            "another entity's IRI or page"
+        )
 
 
 def normalised(iri: str) -> str:
@@ -121,8 +140,9 @@ def normalised(iri: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return iri
     port = "" if parts.port in (None, 80, 443) else f":{parts.port}"
-    return urlunsplit((parts.scheme.lower(), parts.hostname + port, re.sub("/{2,}", "/", parts.path),
-                       parts.query, parts.fragment))
+    return urlunsplit(
+        (parts.scheme.lower(), parts.hostname + port, re.sub("/{2,}", "/", parts.path), parts.query, parts.fragment)
+    )
 
 
 def real_day(text: str) -> bool:
@@ -143,8 +163,10 @@ def taken_cells(store, names: Names, user: User, cells: dict, removed: list[Quad
     text = bind_rows(TAKEN, [Variable("o"), Variable("d"), Variable("area"), Variable("year")], rows)
     for row in seen_by(store, user, names).query(text):
         if row["taken"] not in gone:
-            raise CellTaken(f"{row['o'].value}: this series already has a figure for that area and year "
-                            f"({row['taken'].value}); correct that observation instead of adding another")
+            raise CellTaken(
+                f"{row['o'].value}: this series already has a figure for that area and year "
+                f"({row['taken'].value}); correct that observation instead of adding another"
+            )
 
 
 def observation_cells(quads: list[Quad]) -> dict[NamedNode, tuple]:
@@ -166,9 +188,14 @@ def others_series(store, names: Names, user: User, quads: list[Quad]) -> dict[Na
     joined = {}
     for q in quads:
         org = names.owner_of(q.graph_name)
-        if q.predicate == QB_DATASET and isinstance(q.subject, NamedNode) and isinstance(q.object, NamedNode) \
-                and org and names.kind_of(q.graph_name) in ("partner", "private") \
-                and owning_api(q.graph_name, names) is None:
+        if (
+            q.predicate == QB_DATASET
+            and isinstance(q.subject, NamedNode)
+            and isinstance(q.object, NamedNode)
+            and org
+            and names.kind_of(q.graph_name) in ("partner", "private")
+            and owning_api(q.graph_name, names) is None
+        ):
             joined[q.subject] = (q.object, org)
     known = owners(store, names, user, {series for series, _ in joined.values()})
     refused = {}
@@ -180,5 +207,6 @@ def others_series(store, names: Names, user: User, quads: list[Quad]) -> dict[Na
                 f"{observation.value}: the series {series.value} belongs to {who}, and its figures (one per "
                 f"territory and year) are {who}'s to give — another organisation's figure would take the "
                 f"cell from it; put {org}'s figure in a series of {org}'s own, or propose it to {who} "
-                "through an annotation")
+                "through an annotation"
+            )
     return refused

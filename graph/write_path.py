@@ -63,8 +63,9 @@ class ValidationFailed(ValueError):
         first = report.violations[:5]
         more = len(report.violations) - len(first)
         lines = "; ".join(v.describe("en") for v in first)
-        super().__init__(f"{len(report.violations)} SHACL violation(s): {lines}"
-                         + (f"; and {more} more" if more else ""))
+        super().__init__(
+            f"{len(report.violations)} SHACL violation(s): {lines}" + (f"; and {more} more" if more else "")
+        )
 
 
 @dataclass
@@ -94,8 +95,15 @@ class WriteResult:
 class Writer:
     """Validates, records and applies changes to one store."""
 
-    def __init__(self, store: KnowledgeStore, names: Names, history_dir: Path, *, min_free_bytes: int = 0,
-                 max_literal_chars: int | None = None):
+    def __init__(
+        self,
+        store: KnowledgeStore,
+        names: Names,
+        history_dir: Path,
+        *,
+        min_free_bytes: int = 0,
+        max_literal_chars: int | None = None,
+    ):
         self.store, self.names, self.history_dir = store, names, Path(history_dir)
         # Settings (service/settings.py): a write is refused (DiskFull) below this much free space, and a
         # file read by `load_file` may not hold a longer literal (None: parsing.MAX_LITERAL_CHARS).
@@ -126,8 +134,16 @@ class Writer:
         return list(ctx)
 
     # -- entry points ------------------------------------------------------------------------
-    def load_file(self, path: Path, graph: NamedNode | None, user: User, *, fmt: str | None = None,
-                  validate: bool = True, progress: Progress | None = None) -> WriteResult:
+    def load_file(
+        self,
+        path: Path,
+        graph: NamedNode | None,
+        user: User,
+        *,
+        fmt: str | None = None,
+        validate: bool = True,
+        progress: Progress | None = None,
+    ) -> WriteResult:
         """Load a file. A trusted admin load without validation goes straight to the bulk loader
         (the store stays atomic: a syntax error half-way restores it); it is checked by its graph only,
         its statements are not read before they are written."""
@@ -145,8 +161,9 @@ class Writer:
         self._check_role(user, {graph}, validate=False)
         try:
             with self.lock:
-                return self._write(None, [], user, source=str(path), validated=False,
-                                   file=FileSource(Path(path), rdf, graph))
+                return self._write(
+                    None, [], user, source=str(path), validated=False, file=FileSource(Path(path), rdf, graph)
+                )
         except SyntaxError as e:  # from the bulk loader, after the store was restored
             raise as_parse_error(e, str(path)) from None
 
@@ -163,8 +180,17 @@ class Writer:
         with self.lock:
             return self._write(staged.store, [], user, source=staged.source, validated=validated)
 
-    def write(self, added: Store, removed: list[Quad], user: User, *, source: str,
-              validate: bool = True, api: str | None = None, detail: str | None = None) -> WriteResult:
+    def write(
+        self,
+        added: Store,
+        removed: list[Quad],
+        user: User,
+        *,
+        source: str,
+        validate: bool = True,
+        api: str | None = None,
+        detail: str | None = None,
+    ) -> WriteResult:
         """`api` names the API writing (`access.ANNOTATIONS_API`, …): only its code passes it, and only
         through it are the graphs and statements it owns written (`access.owning_api`, `ownership`).
         What forms, imports and APIs build was not parsed: its literals are checked here (400 past
@@ -174,8 +200,16 @@ class Writer:
         with self.lock:
             return self._checked_write(added, removed, user, source, validate, api, detail)
 
-    def _checked_write(self, added: Store, removed: list[Quad], user: User, source: str,
-                       validate: bool, api: str | None = None, detail: str | None = None) -> WriteResult:
+    def _checked_write(
+        self,
+        added: Store,
+        removed: list[Quad],
+        user: User,
+        source: str,
+        validate: bool,
+        api: str | None = None,
+        detail: str | None = None,
+    ) -> WriteResult:
         began = time.perf_counter()
         self.check_permission(added, removed, user, validate=validate, api=api)
         warnings: list[Violation] = []
@@ -194,8 +228,9 @@ class Writer:
         return result
 
     # -- steps -------------------------------------------------------------------------------
-    def check_permission(self, added: Store, removed: list[Quad], user: User, *, validate: bool = True,
-                         api: str | None = None) -> None:
+    def check_permission(
+        self, added: Store, removed: list[Quad], user: User, *, validate: bool = True, api: str | None = None
+    ) -> None:
         """The permission step, also for dry runs: the user may write every graph touched (through
         `api`), and a graph describes its owner's things (`ownership.check`); raises NotAllowed."""
         graphs = {q.graph_name for q in removed} | set(added.named_graphs())
@@ -209,8 +244,17 @@ class Writer:
             raise PermissionError("only an admin may write without validation")
         check_write(user, graphs, self.names, api)
 
-    def _write(self, added: Store | None, removed: list[Quad], user: User, *, source: str,
-               validated: bool, file: FileSource | None = None, detail: str | None = None) -> WriteResult:
+    def _write(
+        self,
+        added: Store | None,
+        removed: list[Quad],
+        user: User,
+        *,
+        source: str,
+        validated: bool,
+        file: FileSource | None = None,
+        detail: str | None = None,
+    ) -> WriteResult:
         started, clock = now(), time.perf_counter()
         graphs = {file.graph} if file else {q.graph_name for q in removed} | set(added.named_graphs())
         files: list[Path] = []
@@ -218,9 +262,20 @@ class Writer:
         records: list[Quad] = []
 
         def record(count: int) -> list[Quad]:
-            delta = record_change(self.history_dir, self.names, user, added, removed, graphs, source,
-                                  validated, started, count=count, copy_of=file and self._keep(file),
-                                  detail=detail)
+            delta = record_change(
+                self.history_dir,
+                self.names,
+                user,
+                added,
+                removed,
+                graphs,
+                source,
+                validated,
+                started,
+                count=count,
+                copy_of=file and self._keep(file),
+                detail=detail,
+            )
             files.extend(delta.files)
             made.append(delta.change)
             records.extend(delta.record)
@@ -242,8 +297,13 @@ class Writer:
             gone, new = change.inferred_change
             written = Written([*added, *records, *new], [*removed, *gone])
         self._tell(written)
-        return WriteResult(made[0], sorted(g.value for g in graphs), count,
-                           len(removed), seconds={"write": round(time.perf_counter() - clock, 3)})
+        return WriteResult(
+            made[0],
+            sorted(g.value for g in graphs),
+            count,
+            len(removed),
+            seconds={"write": round(time.perf_counter() - clock, 3)},
+        )
 
     # -- after the commit ----------------------------------------------------------------------
     def _tell(self, written: Written | None, listeners: list | None = None) -> None:
@@ -256,8 +316,9 @@ class Writer:
                 listener(None if listener in self.behind else written)
             except Exception as e:  # whatever it is, the write stands; /health shows it until repaired
                 if listener not in self.behind:
-                    log.exception("%s failed after a committed write; it starts over from the store next time",
-                                  _name(listener))
+                    log.exception(
+                        "%s failed after a committed write; it starts over from the store next time", _name(listener)
+                    )
                 self.behind[listener] = str(e)[:300] or type(e).__name__
             else:
                 self.behind.pop(listener, None)
@@ -324,8 +385,11 @@ class Writer:
         """Recompute the inferred graphs from scratch (after an out-of-band change)."""
         quads = self._infer(None)
         stale = [g for g in self.store.graphs() if self.names.is_inferred(g)]
-        self.store.update(" ;\n".join([*(f"DROP SILENT GRAPH {g}" for g in stale),
-                                        f"INSERT DATA {{ {quads_to_update_data(quads)} }}"]))
+        self.store.update(
+            " ;\n".join(
+                [*(f"DROP SILENT GRAPH {g}" for g in stale), f"INSERT DATA {{ {quads_to_update_data(quads)} }}"]
+            )
+        )
 
     # -- validation --------------------------------------------------------------------------
     def check(self, added: Store, removed: list[Quad], user: User | None = None) -> ValidationReport:
@@ -369,9 +433,10 @@ class Writer:
                 continue
             ordered = sorted(subjects, key=lambda n: n.value)
             for start in range(0, len(ordered), 500):
-                values = " ".join(str(s) for s in ordered[start:start + 500])
+                values = " ".join(str(s) for s in ordered[start : start + 500])
                 rows = self.store.query(
-                    f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH {graph} {{ ?s ?p ?o }} }}")
+                    f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH {graph} {{ ?s ?p ?o }} }}"
+                )
                 found.extend(Quad(r["s"], r["p"], r["o"], graph) for r in rows)
         return found
 
@@ -393,4 +458,3 @@ def _validated(added: Store, names: Names) -> Store:
 def _chain(*parts):
     for part in parts:
         yield from part
-

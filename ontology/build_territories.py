@@ -42,13 +42,23 @@ def build(rows: list[dict]) -> Graph:
     g.bind("dcterms", DCTERMS)
     g.bind("org", ORG)
     g.add((SOURCE, RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset")))
-    g.add((SOURCE, DCTERMS.title, Literal(
-        "Découpage administratif, Code officiel géographique édition 2026", lang="fr")))
-    g.add((SOURCE, DCTERMS.title, Literal(
-        "Administrative divisions, official geographic code, 2026 edition", lang="en")))
-    g.add((SOURCE, DCTERMS.description, Literal(
-        "Paquet npm @etalab/decoupage-administratif 6.0.0 (fichiers communes.json et epci.json) ; "
-        "l'année de référence des populations n'est pas précisée par la source.", lang="fr")))
+    g.add(
+        (SOURCE, DCTERMS.title, Literal("Découpage administratif, Code officiel géographique édition 2026", lang="fr"))
+    )
+    g.add(
+        (SOURCE, DCTERMS.title, Literal("Administrative divisions, official geographic code, 2026 edition", lang="en"))
+    )
+    g.add(
+        (
+            SOURCE,
+            DCTERMS.description,
+            Literal(
+                "Paquet npm @etalab/decoupage-administratif 6.0.0 (fichiers communes.json et epci.json) ; "
+                "l'année de référence des populations n'est pas précisée par la source.",
+                lang="fr",
+            ),
+        )
+    )
     g.add((SOURCE, DCTERMS.license, URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")))
 
     region = territory("region", "32")
@@ -66,9 +76,15 @@ def build(rows: list[dict]) -> Graph:
     g.add((pole, RDF.type, GEO.Feature))
     g.add((pole, RDFS.label, Literal("Pôle métropolitain de l'Artois", lang="fr")))
     g.add((pole, RDFS.label, Literal("Artois metropolitan pole", lang="en")))
-    g.add((pole, DCTERMS.description, Literal(
-        "Les 150 communes des trois communautés d'agglomération du Pôle métropolitain de l'Artois.",
-        lang="fr")))
+    g.add(
+        (
+            pole,
+            DCTERMS.description,
+            Literal(
+                "Les 150 communes des trois communautés d'agglomération du Pôle métropolitain de l'Artois.", lang="fr"
+            ),
+        )
+    )
     g.add((pole, PIC.withinTerritory, dep))
 
     seen_epci = set()
@@ -85,8 +101,7 @@ def build(rows: list[dict]) -> Graph:
         g.add((commune, ORG.identifier, Literal(row["siren_commune"], datatype=XSD.token)))
         g.add((commune, IGEO.subdivisionDirecteDe, epci))
         g.add((commune, IGEO.subdivisionDirecteDe, territory("arrondissement", row["arrondissement"])))
-        g.add((commune, PIC.population, Literal(int(row["population_communes_json"]),
-                                                datatype=XSD.integer)))
+        g.add((commune, PIC.population, Literal(int(row["population_communes_json"]), datatype=XSD.integer)))
     for siren in seen_epci:
         members = [r for r in rows if r["epci_siren"] == siren]
         total = sum(int(r["population_municipale_epci_json"]) for r in members)

@@ -63,8 +63,12 @@ class Parameter:
             if raw not in ("true", "false"):
                 raise ParameterError(self.name, "must be true or false")
             return Literal(raw, datatype=NamedNode(f"{XSD}boolean"))
-        patterns = {"integer": (r"^-?\d{1,18}$", "integer"), "decimal": (r"^-?\d{1,18}(\.\d+)?$", "decimal"),
-                    "year": (r"^\d{4}$", "gYear"), "date": (r"^\d{4}-\d{2}-\d{2}$", "date")}
+        patterns = {
+            "integer": (r"^-?\d{1,18}$", "integer"),
+            "decimal": (r"^-?\d{1,18}(\.\d+)?$", "decimal"),
+            "year": (r"^\d{4}$", "gYear"),
+            "date": (r"^\d{4}-\d{2}-\d{2}$", "date"),
+        }
         pattern, datatype = patterns[self.type]
         if not re.match(pattern, raw):
             raise ParameterError(self.name, f"{raw!r} is not a {self.type}")
@@ -89,8 +93,7 @@ class SavedQuery:
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(given) - set(known))
         if unknown:
-            raise ParameterError(unknown[0], f"this query has no such parameter (it has: "
-                                             f"{', '.join(known) or 'none'})")
+            raise ParameterError(unknown[0], f"this query has no such parameter (it has: {', '.join(known) or 'none'})")
         bound = {}
         for p in self.parameters:
             raw = given.get(p.name) or p.default
@@ -129,11 +132,15 @@ def _parameter(query: str, name: str | None, spec: str) -> Parameter:
     if kind not in TYPES:
         raise ValueError(f"{query}.rq: parameter {name} has unknown type {kind!r}")
     opts = dict(o.split("=", 1) for o in options if o)
-    return Parameter(name, kind, opts.get("default"),
-                     tuple(opts["values"].split("|")) if "values" in opts else (),
-                     float(opts["min"]) if "min" in opts else None,
-                     float(opts["max"]) if "max" in opts else None,
-                     opts.get("label", ""))
+    return Parameter(
+        name,
+        kind,
+        opts.get("default"),
+        tuple(opts["values"].split("|")) if "values" in opts else (),
+        float(opts["min"]) if "min" in opts else None,
+        float(opts["max"]) if "max" in opts else None,
+        opts.get("label", ""),
+    )
 
 
 @cache

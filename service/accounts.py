@@ -96,17 +96,23 @@ class Accounts:
         check_new_user(name, role, org)
         with self.connect() as db:
             try:
-                db.execute("INSERT INTO user (name, org, role, password, created) VALUES (?, ?, ?, ?, ?)",
-                           (name, org, role, password_hash(password) if password else None, time.time()))
+                db.execute(
+                    "INSERT INTO user (name, org, role, password, created) VALUES (?, ?, ?, ?, ?)",
+                    (name, org, role, password_hash(password) if password else None, time.time()),
+                )
             except sqlite3.IntegrityError:
                 raise AccountError(f"there is already a user {name!r}") from None
 
     def users(self) -> list[dict]:
         with self.connect() as db:
-            rows = db.execute("SELECT name, org, role, disabled, created, (SELECT COUNT(*) FROM token t "
-                              "WHERE t.user = u.name) FROM user u ORDER BY name").fetchall()
-        return [{"name": n, "org": o, "role": r, "disabled": bool(d), "created": c, "tokens": t}
-                for n, o, r, d, c, t in rows]
+            rows = db.execute(
+                "SELECT name, org, role, disabled, created, (SELECT COUNT(*) FROM token t "
+                "WHERE t.user = u.name) FROM user u ORDER BY name"
+            ).fetchall()
+        return [
+            {"name": n, "org": o, "role": r, "disabled": bool(d), "created": c, "tokens": t}
+            for n, o, r, d, c, t in rows
+        ]
 
     def organisations(self) -> set[str]:
         """The organisations users belong to (disabled ones' included: an organisation stays one): their
@@ -147,14 +153,17 @@ class Accounts:
                 return None
             session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
             db.execute("DELETE FROM session WHERE expires < ?", (time.time(),))
-            db.execute("INSERT INTO session VALUES (?, ?, ?, ?)",
-                       (secret_hash(session_id), name, csrf, time.time() + SESSION_SECONDS))
+            db.execute(
+                "INSERT INTO session VALUES (?, ?, ?, ?)",
+                (secret_hash(session_id), name, csrf, time.time() + SESSION_SECONDS),
+            )
             return session_id, Session(self._user(db, name), csrf)
 
     def session(self, session_id: str) -> Session | None:
         with self.connect() as db:
-            row = db.execute("SELECT user, csrf FROM session WHERE hash = ? AND expires > ?",
-                             (secret_hash(session_id), time.time())).fetchone()
+            row = db.execute(
+                "SELECT user, csrf FROM session WHERE hash = ? AND expires > ?", (secret_hash(session_id), time.time())
+            ).fetchone()
             if row is None:
                 return None
             user = self._user(db, row[0])

@@ -15,8 +15,10 @@ from starlette.responses import JSONResponse
 from pic.service.errors import body
 
 PASSED = "pic.allowed_host"  # set in the request's scope once the host is found allowed
-REFUSAL = ("this platform does not answer to the host name this request was sent to (its Host header): "
-           "use the platform's own address, or have the operator add the name to PIC_ALLOWED_HOSTS")
+REFUSAL = (
+    "this platform does not answer to the host name this request was sent to (its Host header): "
+    "use the platform's own address, or have the operator add the name to PIC_ALLOWED_HOSTS"
+)
 
 
 class AllowedHosts:

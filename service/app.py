@@ -58,8 +58,9 @@ def query_runner(settings: Settings, store):
         return RemoteQueries(settings.sparql_query_url, settings.query_timeout)
     from pic.graph.engine_replicas import EngineReplicas
 
-    return EngineReplicas(store, settings.data_dir / "snapshots", settings.query_timeout, settings.names,
-                          wait=settings.wait_for_copies)
+    return EngineReplicas(
+        store, settings.data_dir / "snapshots", settings.query_timeout, settings.names, wait=settings.wait_for_copies
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,8 +68,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        writer = Writer(open_store(settings), settings.names, settings.history_dir,
-                        min_free_bytes=settings.min_free_bytes, max_literal_chars=settings.max_literal_chars)
+        writer = Writer(
+            open_store(settings),
+            settings.names,
+            settings.history_dir,
+            min_free_bytes=settings.min_free_bytes,
+            max_literal_chars=settings.max_literal_chars,
+        )
         remove_orphans(settings.history_dir)  # a killed bulk load's copy of its file
         remove_unrecorded(settings.history_dir, writer.store)  # a killed write's delta
         if settings.demo and is_empty(writer):
@@ -87,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         reindex(None)
         queries = query_runner(settings, writer.store)  # after the index: its copies load while we answer
+
         def wrote(_) -> None:
             app.state.last_write = datetime.now(UTC).isoformat(timespec="seconds")
             metrics.wrote()
@@ -102,8 +109,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
         app.state.graphs, app.state.groups = graphs, groups
         app.state.parser = ParserPool(settings.parser_processes, settings.parse_timeout)
-        app.state.sign_in_throttle = Throttle(settings.sign_in_attempts, 4 * settings.sign_in_attempts,
-                                              settings.sign_in_window)
+        app.state.sign_in_throttle = Throttle(
+            settings.sign_in_attempts, 4 * settings.sign_in_attempts, settings.sign_in_window
+        )
         recovery = Recovery(writer, settings.data_dir, settings.min_free_bytes).start()
         yield
         recovery.close()
@@ -112,12 +120,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.accounts.close()
         writer.store.close()
 
-    app = FastAPI(title="PIC Euralens", lifespan=lifespan, docs_url=None, redoc_url=None,  # ours: routers/docs.py
-                  description="Graphe de connaissances de la Plateforme d'Intelligence Collective "
-                              "Euralens / Knowledge graph of the Euralens collective intelligence "
-                              "platform.")
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
-                       expose_headers=["X-PIC-Rows", "X-PIC-Truncated", "X-PIC-Elapsed-Ms"])
+    app = FastAPI(
+        title="PIC Euralens",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,  # ours: routers/docs.py
+        description="Graphe de connaissances de la Plateforme d'Intelligence Collective "
+        "Euralens / Knowledge graph of the Euralens collective intelligence "
+        "platform.",
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST"],
+        expose_headers=["X-PIC-Rows", "X-PIC-Truncated", "X-PIC-Elapsed-Ms"],
+    )
     # links on the platform's own address, not the Host header's port; inside AllowedHosts (name checked)
     app.add_middleware(PublicOrigin, public_url=settings.public_url, behind_proxy=bool(settings.trusted_proxies))
     app.add_middleware(AllowedHosts, hosts=settings.hosts)  # inside SecurityHeaders: its 400 gets them too

@@ -29,8 +29,9 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-async def limited_stream(request: Request, limit: int, too_long: str | None = None,
-                         field: str | None = None) -> AsyncIterator[bytes]:
+async def limited_stream(
+    request: Request, limit: int, too_long: str | None = None, field: str | None = None
+) -> AsyncIterator[bytes]:
     """The body's chunks; a 413 (`too_long`, or a message saying the limit) as soon as they pass
     `limit` bytes, or before any is read when the declared Content-Length does."""
     refusal = HttpError(413, too_long or f"the request body is longer than {limit} bytes", field=field)
@@ -110,14 +111,20 @@ async def limited_fields(request: Request, limit: int) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def limited_multipart(request: Request, limit: int, *, max_files: int, too_long: str | None = None,
-                            field: str | None = None) -> AsyncIterator[FormData]:
+async def limited_multipart(
+    request: Request, limit: int, *, max_files: int, too_long: str | None = None, field: str | None = None
+) -> AsyncIterator[FormData]:
     """A `multipart/form-data` body read with the limit (files spooled to disk past 1 MB by Starlette),
     at most `max_files` files and 50 text fields of `FIELD_BYTES`; the files are closed afterwards."""
     if media_type(request) != "multipart/form-data":
         raise HttpError(415, "send the form as multipart/form-data", field="content-type")
-    parser = MultiPartParser(request.headers, limited_stream(request, limit, too_long, field),
-                             max_files=max_files, max_fields=50, max_part_size=FIELD_BYTES)
+    parser = MultiPartParser(
+        request.headers,
+        limited_stream(request, limit, too_long, field),
+        max_files=max_files,
+        max_fields=50,
+        max_part_size=FIELD_BYTES,
+    )
     try:
         form = await parser.parse()
     except MultiPartException as e:
@@ -128,14 +135,12 @@ async def limited_multipart(request: Request, limit: int, *, max_files: int, too
         await form.close()
 
 
-async def limited_upload(request: Request, limit: int, field: str = "file") -> tuple[str | None, bytes,
-                                                                                      dict[str, str]]:
+async def limited_upload(request: Request, limit: int, field: str = "file") -> tuple[str | None, bytes, dict[str, str]]:
     """A multipart form carrying one file (`field`) of at most `limit` bytes, and small text fields:
     (the file's name, its bytes, the text fields). 413 as soon as the body passes the limit (plus the
     form's framing)."""
     too_long = f"the file is larger than {limit} bytes"
-    async with limited_multipart(request, limit + FORM_FRAMING, max_files=1, too_long=too_long,
-                                 field=field) as form:
+    async with limited_multipart(request, limit + FORM_FRAMING, max_files=1, too_long=too_long, field=field) as form:
         upload = form.get(field)
         if not isinstance(upload, UploadFile):
             raise HttpError(422, f"send the file as the form's `{field}` field", field=field)
@@ -149,17 +154,36 @@ def upload_openapi(fields: tuple[str, ...] = ()) -> dict:
     """The OpenAPI request body of a route that reads its multipart upload itself (FastAPI cannot see
     it): the `file`, and the text `fields`."""
     properties = {"file": {"type": "string", "format": "binary"}} | {f: {"type": "string"} for f in fields}
-    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "properties": properties, "required": ["file"]}}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {"schema": {"type": "object", "properties": properties, "required": ["file"]}}
+            },
+        }
+    }
 
 
 def form_openapi(fields: tuple[str, ...]) -> dict:
     """The OpenAPI request body of a route that reads its URL-encoded form itself."""
-    return {"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
-        "type": "object", "properties": {f: {"type": "string"} for f in fields}}}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {f: {"type": "string"} for f in fields}}
+                }
+            },
+        }
+    }
 
 
 def json_openapi(description: str) -> dict:
     """The OpenAPI request body of a route that reads its JSON object itself."""
-    return {"requestBody": {"required": True, "description": description,
-                            "content": {"application/json": {"schema": {"type": "object"}}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    }

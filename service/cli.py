@@ -35,8 +35,11 @@ from pic.service.cli_common import CliError, err, local_user, open_writer, out  
 from pic.service.cli_users import users  # noqa: E402
 from pic.service.settings import Settings
 
-app = typer.Typer(help="PIC Euralens: knowledge graph of actors, projects, studies, indicators and "
-                       "territories.", no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="PIC Euralens: knowledge graph of actors, projects, studies, indicators and territories.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 app.add_typer(users, name="user")
 app.command()(backup)
 app.command()(restore)
@@ -57,22 +60,26 @@ def init(demo: Annotated[bool, typer.Option(help="Also load the demo territory's
     settings = Settings()
     writer = open_writer(settings)
     if not is_empty(writer):
-        raise CliError(f"the store in {settings.data_dir} is not empty; "
-                       "use a new PIC_DATA_DIR or `pic load`")
+        raise CliError(f"the store in {settings.data_dir} is not empty; use a new PIC_DATA_DIR or `pic load`")
     with Progress(TextColumn("{task.description}"), BarColumn(), console=err) as progress:
         task = progress.add_task("init", total=7 if demo else 5)
-        results = initialise(writer, demo=demo, documents=settings.documents_dir,
-                             step=lambda name: progress.update(task, advance=1, description=name))
+        results = initialise(
+            writer,
+            demo=demo,
+            documents=settings.documents_dir,
+            step=lambda name: progress.update(task, advance=1, description=name),
+        )
     total = sum(r.added for r in results)
     out.print(f"Loaded {total} triples in {len(results)} writes into {Settings().data_dir}.")
 
 
 @app.command()
-def load(file: Path,
-         graph: Annotated[str | None, typer.Option(help="Target named graph (IRI).")] = None,
-         format: Annotated[str | None, typer.Option("--format", "-f",
-                                                    help="turtle, trig, nt, nq, jsonld, rdfxml.")] = None,
-         validate: Annotated[bool, typer.Option(help="--no-validate: trusted admin bulk load.")] = True):
+def load(
+    file: Path,
+    graph: Annotated[str | None, typer.Option(help="Target named graph (IRI).")] = None,
+    format: Annotated[str | None, typer.Option("--format", "-f", help="turtle, trig, nt, nq, jsonld, rdfxml.")] = None,
+    validate: Annotated[bool, typer.Option(help="--no-validate: trusted admin bulk load.")] = True,
+):
     """Load an RDF file into a named graph through the write path; a whole-store dump into an empty store."""
     from pic.graph import dump_load
 
@@ -81,16 +88,18 @@ def load(file: Path,
     if file.is_file() and file.stat().st_size == 0:
         raise CliError(f"{file} is empty: nothing was loaded")
     with file_progress(file, "loading") as progress:
-        result = dump_load.load(writer, file, _graph(graph), local_user(), fmt=format, validate=validate,
-                                progress=progress)
+        result = dump_load.load(
+            writer, file, _graph(graph), local_user(), fmt=format, validate=validate, progress=progress
+        )
     for w in result.warnings:
         err.print(f"Warning: {w.describe('en')}")
     missing = dump_load.missing_documents(writer.store, settings.documents_dir)
     if missing:
-        sys.stderr.write(f"Warning: {len(missing)} described document(s) have no file in {settings.documents_dir} "
-                         f"(e.g. {missing[0]}): copy them from the source installation's documents/ folder\n")
-    out.print(f"Loaded {result.added} triples into {', '.join(result.graphs)} "
-              f"(change {result.change.value}).")
+        sys.stderr.write(
+            f"Warning: {len(missing)} described document(s) have no file in {settings.documents_dir} "
+            f"(e.g. {missing[0]}): copy them from the source installation's documents/ folder\n"
+        )
+    out.print(f"Loaded {result.added} triples into {', '.join(result.graphs)} (change {result.change.value}).")
 
 
 @contextmanager
@@ -105,15 +114,22 @@ def file_progress(file: Path, verb: str):
 
 
 @app.command("validate")
-def validate_file(file: Path,
-                  graph: Annotated[str | None, typer.Option(help="Graph the file would go to.")] = None,
-                  format: Annotated[str | None, typer.Option("--format", "-f")] = None):
+def validate_file(
+    file: Path,
+    graph: Annotated[str | None, typer.Option(help="Graph the file would go to.")] = None,
+    format: Annotated[str | None, typer.Option("--format", "-f")] = None,
+):
     """Parse and validate a file against the shapes without writing anything."""
     settings = Settings()
     writer = open_writer(settings)
     with file_progress(file, "parsing") as progress:
-        staged = parse_file(file, _graph(graph) or settings.names.partner("validation"), format, progress,
-                            max_literal_chars=settings.max_literal_chars)
+        staged = parse_file(
+            file,
+            _graph(graph) or settings.names.partner("validation"),
+            format,
+            progress,
+            max_literal_chars=settings.max_literal_chars,
+        )
     report = writer.check(staged.store, [])
     for w in report.warnings:
         err.print(f"Warning: {w.describe('en')}")
@@ -125,9 +141,10 @@ def validate_file(file: Path,
 
 
 @app.command()
-def query(text: Annotated[str, typer.Argument(help="A SPARQL query, or a file holding one.")],
-          format: Annotated[str, typer.Option("--format", "-f",
-                                              help="table, json, csv, tsv, xml, turtle, nt.")] = "table"):
+def query(
+    text: Annotated[str, typer.Argument(help="A SPARQL query, or a file holding one.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, tsv, xml, turtle, nt.")] = "table",
+):
     """Run a SPARQL query on the store (default graph = union of all graphs)."""
     source = Path(text) if len(text) < 4096 and "\n" not in text else None
     sparql = source.read_text(encoding="utf-8") if source is not None and source.is_file() else text
@@ -151,13 +168,22 @@ def render(result, fmt: str) -> str:
             buffer = Console(file=io.StringIO(), width=200)
             buffer.print(table)
             return buffer.file.getvalue()
-        formats = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV,
-                   "tsv": QueryResultsFormat.TSV, "xml": QueryResultsFormat.XML}
+        formats = {
+            "json": QueryResultsFormat.JSON,
+            "csv": QueryResultsFormat.CSV,
+            "tsv": QueryResultsFormat.TSV,
+            "xml": QueryResultsFormat.XML,
+        }
         if fmt not in formats:
             raise CliError(f"format {fmt!r} does not apply to SELECT results; use table, json, csv, tsv, xml")
         return result.serialize(format=formats[fmt]).decode()
-    formats = {"turtle": RdfFormat.TURTLE, "table": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES,
-               "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}
+    formats = {
+        "turtle": RdfFormat.TURTLE,
+        "table": RdfFormat.TURTLE,
+        "nt": RdfFormat.N_TRIPLES,
+        "jsonld": RdfFormat.JSON_LD,
+        "rdfxml": RdfFormat.RDF_XML,
+    }
     if fmt not in formats:
         raise CliError(f"format {fmt!r} does not apply to graph results; use turtle, nt, jsonld, rdfxml")
     return serialize(list(result), format=formats[fmt]).decode()
@@ -170,9 +196,11 @@ def _cell(term) -> str:
 
 
 @app.command()
-def export(graph: Annotated[str | None, typer.Option(help="One named graph (IRI); default all.")] = None,
-           format: Annotated[str, typer.Option("--format", "-f", help="nq, trig, ttl, nt.")] = "nq",
-           output: Annotated[Path | None, typer.Option("--out", "-o")] = None):
+def export(
+    graph: Annotated[str | None, typer.Option(help="One named graph (IRI); default all.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="nq, trig, ttl, nt.")] = "nq",
+    output: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+):
     """Write the store (or one graph) as RDF, to a file or standard output."""
     from pic.graph.parsing import rdf_format
 
@@ -200,11 +228,13 @@ def stats():
         table.add_row(g.value, str(writer.store.count(g)))
     out.print(table)
     kinds = Table("kind", "count")
-    q = ("PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX org: <http://www.w3.org/ns/org#> "
-         "PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX igeo: <http://rdf.insee.fr/def/geo#> "
-         "SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES ?kind { org:Organization pic:Project "
-         "pic:Study pic:Indicator qb:Observation igeo:Commune pic:WorkingGroup pic:EvaluationQuestion } "
-         "?s a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?kind } GROUP BY ?kind ORDER BY ?kind")
+    q = (
+        "PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX org: <http://www.w3.org/ns/org#> "
+        "PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX igeo: <http://rdf.insee.fr/def/geo#> "
+        "SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES ?kind { org:Organization pic:Project "
+        "pic:Study pic:Indicator qb:Observation igeo:Commune pic:WorkingGroup pic:EvaluationQuestion } "
+        "?s a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?kind } GROUP BY ?kind ORDER BY ?kind"
+    )
     for row in writer.store.query(q):
         kinds.add_row(row["kind"].value.rsplit("#", 1)[-1], row["n"].value)
     out.print(kinds)
@@ -212,24 +242,30 @@ def stats():
 
 @app.command("map")
 def network_map(
-        kind: Annotated[str, typer.Argument(help="cooperation, knowledge-flows, actor-project, citations, "
-                                                 "actor-territory.")],
-        out_file: Annotated[Path, typer.Option("--out", "-o", help="The file; its suffix picks the format: "
-                                                                   ".html .gexf .graphml .json .csv .svg .png")],
-        theme: Annotated[str | None, typer.Option(help="Theme IRI or short name (culture, …).")] = None,
-        territory: Annotated[str | None, typer.Option(help="Territory IRI or short form (commune/62498).")] = None,
-        year_from: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-        year_until: Annotated[int | None, typer.Option("--until", help="Last year.")] = None,
-        actor_type: Annotated[str | None, typer.Option(help="Actor type IRI or short name.")] = None,
-        relation: Annotated[str | None, typer.Option(help="Only ties of this relation.")] = None,
-        min_weight: Annotated[int, typer.Option(help="Smallest weight of a tie.")] = 1,
-        ego: Annotated[str | None, typer.Option(help="Only this actor's neighbourhood.")] = None,
-        depth: Annotated[int, typer.Option(help="Depth of the ego network (1 or 2).")] = 1,
-        path_from: Annotated[str | None, typer.Option(help="Shortest path from this actor …")] = None,
-        path_to: Annotated[str | None, typer.Option(help="… to this one.")] = None,
-        colour: Annotated[str, typer.Option(help="type or community.")] = "type",
-        size: Annotated[str, typer.Option(help="degree, weighted_degree, betweenness, pagerank.")] = "weighted_degree",
-        lang: Annotated[str, typer.Option(help="fr or en.")] = "fr"):
+    kind: Annotated[
+        str, typer.Argument(help="cooperation, knowledge-flows, actor-project, citations, actor-territory.")
+    ],
+    out_file: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="The file; its suffix picks the format: .html .gexf .graphml .json .csv .svg .png"
+        ),
+    ],
+    theme: Annotated[str | None, typer.Option(help="Theme IRI or short name (culture, …).")] = None,
+    territory: Annotated[str | None, typer.Option(help="Territory IRI or short form (commune/62498).")] = None,
+    year_from: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+    year_until: Annotated[int | None, typer.Option("--until", help="Last year.")] = None,
+    actor_type: Annotated[str | None, typer.Option(help="Actor type IRI or short name.")] = None,
+    relation: Annotated[str | None, typer.Option(help="Only ties of this relation.")] = None,
+    min_weight: Annotated[int, typer.Option(help="Smallest weight of a tie.")] = 1,
+    ego: Annotated[str | None, typer.Option(help="Only this actor's neighbourhood.")] = None,
+    depth: Annotated[int, typer.Option(help="Depth of the ego network (1 or 2).")] = 1,
+    path_from: Annotated[str | None, typer.Option(help="Shortest path from this actor …")] = None,
+    path_to: Annotated[str | None, typer.Option(help="… to this one.")] = None,
+    colour: Annotated[str, typer.Option(help="type or community.")] = "type",
+    size: Annotated[str, typer.Option(help="degree, weighted_degree, betweenness, pagerank.")] = "weighted_degree",
+    lang: Annotated[str, typer.Option(help="fr or en.")] = "fr",
+):
     """Write a network map (the same as /maps/KIND with these filters) to a file."""
     from pydantic import ValidationError
 
@@ -243,9 +279,21 @@ def network_map(
     if lang not in ("fr", "en"):
         raise CliError("--lang: use fr or en")
     settings = Settings()
-    values = {"theme": theme, "territory": territory, "from": year_from, "until": year_until,
-              "actor_type": actor_type, "relation": relation, "min_weight": min_weight, "ego": ego,
-              "depth": depth, "path_from": path_from, "path_to": path_to, "colour": colour, "size": size}
+    values = {
+        "theme": theme,
+        "territory": territory,
+        "from": year_from,
+        "until": year_until,
+        "actor_type": actor_type,
+        "relation": relation,
+        "min_weight": min_weight,
+        "ego": ego,
+        "depth": depth,
+        "path_from": path_from,
+        "path_to": path_to,
+        "colour": colour,
+        "size": size,
+    }
     try:
         filters = Filters.model_validate({k: v for k, v in values.items() if v is not None})
         filters = filters.expanded(settings.base_iri)
@@ -256,8 +304,9 @@ def network_map(
         raise CliError(str(e)) from None
     writer = open_writer(settings)
     try:
-        graph = maps.network(writer.store, kind, filters, claimed=networks.claimed_statements(
-            writer.store, None, settings.names))
+        graph = maps.network(
+            writer.store, kind, filters, claimed=networks.claimed_statements(writer.store, None, settings.names)
+        )
         body = maps.output(graph, fmt, kind, filters, lang, link=lambda iri: iri)
     except (UnknownNode, ValueError) as e:
         raise CliError(str(e)) from None
@@ -269,12 +318,15 @@ def network_map(
 
 @app.command("report")
 def annual_report(
-        year: Annotated[int, typer.Argument(help="The year of the report, e.g. 2024.")],
-        out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Where to write the files.")] = Path("."),
-        formats: Annotated[str, typer.Option("--formats", help="Comma-separated: html, pdf, csv, ttl.")] = "html,pdf",
-        lang: Annotated[str, typer.Option(help="fr or en.")] = "fr",
-        server: Annotated[str | None, typer.Option(help="The server the figures' query links point at "
-                                                        "(default: this settings' host and port).")] = None):
+    year: Annotated[int, typer.Argument(help="The year of the report, e.g. 2024.")],
+    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Where to write the files.")] = Path("."),
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: html, pdf, csv, ttl.")] = "html,pdf",
+    lang: Annotated[str, typer.Option(help="fr or en.")] = "fr",
+    server: Annotated[
+        str | None,
+        typer.Option(help="The server the figures' query links point at (default: this settings' host and port)."),
+    ] = None,
+):
     """Write the annual impact report for YEAR (etat-impacts-YEAR.html and .pdf by default)."""
     from pic.viz import report
     from pic.viz.pdf import PdfUnavailable, html_to_pdf
@@ -288,13 +340,20 @@ def annual_report(
     settings = Settings()
     writer = open_writer(settings)
     if year not in report.years_with_data(writer.store):
-        raise CliError(f"no observation for {year}; years with data: "
-                       f"{', '.join(map(str, report.years_with_data(writer.store))) or 'none'}")
-    data = report.build(writer.store, year, settings.base_iri, server or f"http://{settings.host}:{settings.port}",
-                        lang)
+        raise CliError(
+            f"no observation for {year}; years with data: "
+            f"{', '.join(map(str, report.years_with_data(writer.store))) or 'none'}"
+        )
+    data = report.build(
+        writer.store, year, settings.base_iri, server or f"http://{settings.host}:{settings.port}", lang
+    )
     html = report.html(data)
-    files = {"html": lambda: html.encode(), "pdf": lambda: html_to_pdf(html), "csv": lambda: report.figures_csv(data),
-             "ttl": lambda: report.data_cube_slices(data, settings.base_iri)}
+    files = {
+        "html": lambda: html.encode(),
+        "pdf": lambda: html_to_pdf(html),
+        "csv": lambda: report.figures_csv(data),
+        "ttl": lambda: report.data_cube_slices(data, settings.base_iri),
+    }
     out_dir.mkdir(parents=True, exist_ok=True)
     for fmt in wanted:
         target = out_dir / f"etat-impacts-{year}{'' if lang == 'fr' else '-en'}.{fmt}"
@@ -317,16 +376,18 @@ def reindex():
     settings = Settings()
     writer = open_writer(settings)
     count = SearchIndex(settings.data_dir / "search.sqlite").rebuild(
-        writer.store, settings.base_iri, document_texts(writer.store, settings.documents_dir))
+        writer.store, settings.base_iri, document_texts(writer.store, settings.documents_dir)
+    )
     err.print(f"Indexed {count} entities into {settings.data_dir / 'search.sqlite'}")
 
 
 @app.command("import-csv")
-def import_csv(file: Path,
-               kind: Annotated[str, typer.Option(help="actors, projects, studies or observations.")],
-               org: Annotated[str, typer.Option(help="The organisation whose graph receives the rows.")],
-               dry_run: Annotated[bool, typer.Option("--dry-run", help="Report every problem; write nothing.")]
-               = False):
+def import_csv(
+    file: Path,
+    kind: Annotated[str, typer.Option(help="actors, projects, studies or observations.")],
+    org: Annotated[str, typer.Option(help="The organisation whose graph receives the rows.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report every problem; write nothing.")] = False,
+):
     """Import a CSV or XLSX file of the kind's template (`/import/templates/KIND.csv`) as one change."""
     from pic.graph.spreadsheet_import import KINDS, run_import
 
@@ -344,8 +405,7 @@ def import_csv(file: Path,
 
 
 @app.command()
-def serve(host: Annotated[str | None, typer.Option()] = None,
-          port: Annotated[int | None, typer.Option()] = None):
+def serve(host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None):
     """Serve the platform (loads the demo on first start when the store is empty)."""
     import uvicorn
 
@@ -354,9 +414,14 @@ def serve(host: Annotated[str | None, typer.Option()] = None,
     settings = Settings()
     if settings.store == "embedded":  # say it in one line now, not in uvicorn's traceback at start-up
         open_store(settings).close()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                access_log=settings.access_log is True, proxy_headers=bool(settings.trusted_proxies),
-                forwarded_allow_ips=settings.trusted_proxies or None)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=settings.access_log is True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
+    )
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -384,19 +449,22 @@ def main() -> None:
         fail(str(e))
     except ValidationError as e:  # a PIC_* setting (pydantic's own text is several lines, named by field)
         fail(settings_problem(e))
-    except (CliError, RdfParseError, NotAllowed, PermissionError, ValueError,
-            FileNotFoundError) as e:
+    except (CliError, RdfParseError, NotAllowed, PermissionError, ValueError, FileNotFoundError) as e:
         fail(str(e))
     except DiskFull as e:
         fail(str(e))
     except OSError as e:
         if is_disk_full(e):
-            fail(f"the disk of the data directory {Settings().data_dir} is full ({e}): nothing was written; "
-                 "free some space and try again")
+            fail(
+                f"the disk of the data directory {Settings().data_dir} is full ({e}): nothing was written; "
+                "free some space and try again"
+            )
         if "lock" not in str(e).lower():
             raise
-        fail(f"the data directory {Settings().data_dir} is in use by another pic process (a running `pic serve` "
-             "or `pic load`): stop it first, or set PIC_DATA_DIR to another directory")
+        fail(
+            f"the data directory {Settings().data_dir} is in use by another pic process (a running `pic serve` "
+            "or `pic load`): stop it first, or set PIC_DATA_DIR to another directory"
+        )
     except (KeyboardInterrupt, typer.Abort):
         fail("interrupted; nothing was changed", 130)
     except Exception as e:

@@ -25,9 +25,13 @@ from pic.service.settings import Settings
 READ_TIMEOUT = 3600.0  # seconds without a byte from the server before `pic backup` gives up
 
 
-def backup(dest: Annotated[Path, typer.Argument(help="A new (or empty) folder for the backup.")],
-           server: Annotated[str | None, typer.Option(help="The running server to ask when the store is in "
-                                                           "use (default: http://PIC_HOST:PIC_PORT).")] = None):
+def backup(
+    dest: Annotated[Path, typer.Argument(help="A new (or empty) folder for the backup.")],
+    server: Annotated[
+        str | None,
+        typer.Option(help="The running server to ask when the store is in use (default: http://PIC_HOST:PIC_PORT)."),
+    ] = None,
+):
     """Back up the data directory (store, accounts, search index, history, documents) into DEST, with a
     manifest of checksums; works while `pic serve` runs and writes."""
     settings = Settings()
@@ -53,13 +57,17 @@ def backup(dest: Annotated[Path, typer.Argument(help="A new (or empty) folder fo
     files = manifest["files"]
     for name, why in manifest.get("left_out", {}).items():
         if name not in backups.LEFT_OUT:
-            sys.stderr.write(f"Warning: {settings.data_dir / name} was left out ({why}): copy it yourself "
-                             "if it matters\n")
+            sys.stderr.write(
+                f"Warning: {settings.data_dir / name} was left out ({why}): copy it yourself if it matters\n"
+            )
     history = sum(1 for f in files if f.startswith("history/"))
     documents = sum(1 for f in files if f.startswith("documents/"))
-    err.print(f"Backed up {manifest['quads']} quads in {len(manifest['graphs'])} graphs, {history} history "
-              f"files, {documents} document files and {sum(f.endswith('.sqlite') for f in files)} databases "
-              f"{source} into {dest}", soft_wrap=True)
+    err.print(
+        f"Backed up {manifest['quads']} quads in {len(manifest['graphs'])} graphs, {history} history "
+        f"files, {documents} document files and {sum(f.endswith('.sqlite') for f in files)} databases "
+        f"{source} into {dest}",
+        soft_wrap=True,
+    )
 
 
 def restore(source: Annotated[Path, typer.Argument(help="A folder written by `pic backup`.")]):
@@ -67,9 +75,11 @@ def restore(source: Annotated[Path, typer.Argument(help="A folder written by `pi
     files fail their checksums is refused."""
     settings = Settings()
     manifest = backups.restore(source, settings.data_dir)
-    err.print(f"Restored {manifest['quads']} quads in {len(manifest['graphs'])} graphs and {len(manifest['files'])} "
-              f"files (backup of {manifest['created']}) into {settings.data_dir}; start it with `pic serve`",
-              soft_wrap=True)
+    err.print(
+        f"Restored {manifest['quads']} quads in {len(manifest['graphs'])} graphs and {len(manifest['files'])} "
+        f"files (backup of {manifest['created']}) into {settings.data_dir}; start it with `pic serve`",
+        soft_wrap=True,
+    )
 
 
 def _local(host: str) -> str:
@@ -79,16 +89,18 @@ def _local(host: str) -> str:
 def _from_server(url: str, token: str | None, dest: Path) -> dict:
     """Fetch the server's backup and unpack it into `dest` (removed again if anything fails)."""
     if not token:
-        raise CliError("the store is in use by `pic serve`: set PIC_ADMIN_TOKEN to the server's admin token so "
-                       "that it takes the backup (or stop it)")
+        raise CliError(
+            "the store is in use by `pic serve`: set PIC_ADMIN_TOKEN to the server's admin token so "
+            "that it takes the backup (or stop it)"
+        )
     timeout = httpx.Timeout(30.0, read=READ_TIMEOUT)
     try:
-        with httpx.stream("GET", f"{url}/admin/backup", headers={"Authorization": f"Bearer {token}"},
-                          timeout=timeout) as response:
+        with httpx.stream(
+            "GET", f"{url}/admin/backup", headers={"Authorization": f"Bearer {token}"}, timeout=timeout
+        ) as response:
             if response.status_code != 200:
                 response.read()
-                raise CliError(f"the server at {url} refused the backup ({response.status_code}): "
-                               f"{_message(response)}")
+                raise CliError(f"the server at {url} refused the backup ({response.status_code}): {_message(response)}")
             dest.mkdir(mode=0o700, parents=True, exist_ok=True)  # the accounts' hashes are in it
             try:
                 with tarfile.open(fileobj=io.BufferedReader(_Stream(response.iter_bytes()), 1 << 20), mode="r|") as tar:
@@ -98,8 +110,10 @@ def _from_server(url: str, token: str | None, dest: Path) -> dict:
                 shutil.rmtree(dest, ignore_errors=True)
                 raise
     except httpx.TransportError as e:
-        raise CliError(f"the store is in use, and no server answers at {url} ({e}): give the running server "
-                       "with --server, or stop the process that holds the store") from None
+        raise CliError(
+            f"the store is in use, and no server answers at {url} ({e}): give the running server "
+            "with --server, or stop the process that holds the store"
+        ) from None
     except (tarfile.TarError, backups.BackupError) as e:
         raise CliError(f"the backup sent by {url} is damaged ({e}); nothing was kept in {dest}") from None
 

@@ -28,9 +28,14 @@ def open_writer(settings: Settings) -> Writer:
         store = open_store(settings)
     except OSError as e:
         if is_disk_full(e):
-            raise CliError(f"cannot open the store in {settings.data_dir}: its disk is full ({e}); free some "
-                           "space and try again") from None
-        raise CliError(f"cannot open the store in {settings.data_dir}: {e} "
-                       "(is `pic serve` running on it?)") from None
-    return Writer(store, settings.names, settings.history_dir, min_free_bytes=settings.min_free_bytes,
-                  max_literal_chars=settings.max_literal_chars)
+            raise CliError(
+                f"cannot open the store in {settings.data_dir}: its disk is full ({e}); free some space and try again"
+            ) from None
+        raise CliError(f"cannot open the store in {settings.data_dir}: {e} (is `pic serve` running on it?)") from None
+    return Writer(
+        store,
+        settings.names,
+        settings.history_dir,
+        min_free_bytes=settings.min_free_bytes,
+        max_literal_chars=settings.max_literal_chars,
+    )

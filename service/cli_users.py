@@ -9,8 +9,7 @@ from rich.table import Table
 from pic.service.cli_common import CliError, err, out
 from pic.service.settings import Settings
 
-users = typer.Typer(help="Accounts: users of partner organisations, their roles and API tokens.",
-                    no_args_is_help=True)
+users = typer.Typer(help="Accounts: users of partner organisations, their roles and API tokens.", no_args_is_help=True)
 
 
 def open_accounts(settings: Settings):
@@ -20,10 +19,12 @@ def open_accounts(settings: Settings):
 
 
 @users.command("add")
-def user_add(name: str,
-             role: Annotated[str, typer.Option(help="partner, facilitator or admin.")] = "partner",
-             org: Annotated[str | None, typer.Option(help="The organisation's slug (graph/partner/SLUG).")] = None,
-             password: Annotated[str | None, typer.Option(help="Asked for when not given (never echoed).")] = None):
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="partner, facilitator or admin.")] = "partner",
+    org: Annotated[str | None, typer.Option(help="The organisation's slug (graph/partner/SLUG).")] = None,
+    password: Annotated[str | None, typer.Option(help="Asked for when not given (never echoed).")] = None,
+):
     """Add a user (password for browser sign-in; programs use `pic user token`)."""
     from pic.service.accounts import AccountError, check_new_user
 

@@ -47,7 +47,9 @@ KINDS = {  # class → kind, most specific first
     "http://www.w3.org/ns/oa#Annotation": "annotation",
 }
 LABELS = "rdfs:label|skos:prefLabel|dcterms:title"
-OUT = sparql_prefixes() + f"""
+OUT = (
+    sparql_prefixes()
+    + f"""
 SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
   GRAPH ?g {{ ?s ?p ?o }}
   OPTIONAL {{ ?p rdfs:label ?pFr FILTER (lang(?pFr) = "fr") }}
@@ -55,7 +57,10 @@ SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
   OPTIONAL {{ ?o {LABELS} ?oFr FILTER (lang(?oFr) = "fr") }}
   OPTIONAL {{ ?o {LABELS} ?oEn FILTER (lang(?oEn) = "en") }}
 }} LIMIT 2000"""
-IN = sparql_prefixes() + f"""
+)
+IN = (
+    sparql_prefixes()
+    + f"""
 SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
   GRAPH ?g {{ ?o ?p ?s }}
   FILTER (?p != qb:dataSet && ?p != pic:refArea)
@@ -64,22 +69,28 @@ SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
   OPTIONAL {{ ?o {LABELS} ?oFr FILTER (lang(?oFr) = "fr") }}
   OPTIONAL {{ ?o {LABELS} ?oEn FILTER (lang(?oEn) = "en") }}
 }} LIMIT 500"""
+)
 CLASSES = sparql_prefixes() + "SELECT DISTINCT ?class WHERE { ?s a/rdfs:subClassOf* ?class }"
 SAID = "SELECT ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 # Of the predicates pointing at a page, those whose statement `s p E` says something of E itself: an
 # inverse the ontology declares (`prov:wasUsedBy` is `prov:used` read from the other end) and a symmetric
 # one (as `owl:sameAs` is) — bound as ?p.
-OF_OBJECT = sparql_prefixes() + """SELECT DISTINCT ?p WHERE {
+OF_OBJECT = (
+    sparql_prefixes()
+    + """SELECT DISTINCT ?p WHERE {
   { ?p owl:inverseOf ?q } UNION { ?p a owl:SymmetricProperty } }"""
+)
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 # The RDF of a page: its facts as a graph, or every statement in the graph that said it (a dataset).
-EXPORTS = {"ttl": (RdfFormat.TURTLE, "text/turtle; charset=utf-8", False),
-           "nt": (RdfFormat.N_TRIPLES, "application/n-triples", False),
-           "jsonld": (RdfFormat.JSON_LD, "application/ld+json", False),
-           "rdfxml": (RdfFormat.RDF_XML, "application/rdf+xml", False),
-           "trig": (RdfFormat.TRIG, "application/trig", True),
-           "nq": (RdfFormat.N_QUADS, "application/n-quads", True),
-           "graphs.jsonld": (RdfFormat.JSON_LD, "application/ld+json", True)}
+EXPORTS = {
+    "ttl": (RdfFormat.TURTLE, "text/turtle; charset=utf-8", False),
+    "nt": (RdfFormat.N_TRIPLES, "application/n-triples", False),
+    "jsonld": (RdfFormat.JSON_LD, "application/ld+json", False),
+    "rdfxml": (RdfFormat.RDF_XML, "application/rdf+xml", False),
+    "trig": (RdfFormat.TRIG, "application/trig", True),
+    "nq": (RdfFormat.N_QUADS, "application/n-quads", True),
+    "graphs.jsonld": (RdfFormat.JSON_LD, "application/ld+json", True),
+}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
@@ -100,9 +111,15 @@ def solutions(view, text: str):
 
 def owners_of(view, rows, names: Names, iri: str, org: str | None) -> set[str]:
     """Whose the entity is to a reader of `org`, from the rows (?p, ?g) of what each graph says of it."""
-    return ownership.owners_from([(r["g"], r["p"].value == RDF_TYPE) for r in rows], names, NamedNode(iri),
-                                 ownership.earliest_typing(lambda text: [
-        (r["g"].value, r["first"].value if r["first"] else None) for r in solutions(view, text)]), org)
+    return ownership.owners_from(
+        [(r["g"], r["p"].value == RDF_TYPE) for r in rows],
+        names,
+        NamedNode(iri),
+        ownership.earliest_typing(
+            lambda text: [(r["g"].value, r["first"].value if r["first"] else None) for r in solutions(view, text)]
+        ),
+        org,
+    )
 
 
 def is_fact(names: Names, graph: NamedNode, owners: set[str]) -> bool:
@@ -118,8 +135,11 @@ def export(view, iri: str, fmt: str, names: Names, org: str | None) -> tuple[byt
     claim is kept with its speaker and never merged into the facts."""
     rdf_format, media, dataset = EXPORTS[fmt]
     subject = NamedNode(iri)
-    rows = list(parse_query_results(view.run(Job(bind(SAID, {Variable("s"): subject}), "json",
-                                                 max_rows=100_000)).body, QueryResultsFormat.JSON))
+    rows = list(
+        parse_query_results(
+            view.run(Job(bind(SAID, {Variable("s"): subject}), "json", max_rows=100_000)).body, QueryResultsFormat.JSON
+        )
+    )
     if not rows:
         return None
     if dataset:
@@ -146,23 +166,46 @@ def describe(view, iri: str, lang: str, names: Names | None = None, org: str | N
         who = ownership.speaker(names, r["g"])
         (out if who is None or who in owners else claims.setdefault(who, [])).append(statement(r, lang))
     incoming, said_of_it = pointing(view, iri, lang, names, org, owners)
-    relabel([*out, *incoming, *(s for said in (*claims.values(), *said_of_it.values()) for s in said)],
-            view, lang, names, org)
+    relabel(
+        [*out, *incoming, *(s for said in (*claims.values(), *said_of_it.values()) for s in said)],
+        view,
+        lang,
+        names,
+        org,
+    )
     classes = {r["class"].value for r in solutions(view, bind(CLASSES, subject))}
     kind = next((k for c, k in KINDS.items() if c in classes), "thing")
-    label = pick(out, ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
-                       "http://purl.org/dc/terms/title"), lang) or iri.rsplit("/", 1)[-1]
-    return {"iri": iri, "kind": kind, "label": label, "statements": grouped(out, lang),
-            "claims": [{"by": who, "statements": grouped([c for c in said if c not in out], lang)}
-                       for who, said in sorted(claims.items()) if any(c not in out for c in said)],
-            "incoming": grouped(incoming, lang),
-            "incoming_claims": [{"by": who, "statements": grouped(said, lang)}
-                                for who, said in sorted(said_of_it.items())],
-            "illustrative": any(s.predicate.endswith("#illustrative") and s.value == "true" for s in out)}
+    label = (
+        pick(
+            out,
+            (
+                "http://www.w3.org/2000/01/rdf-schema#label",
+                "http://www.w3.org/2004/02/skos/core#prefLabel",
+                "http://purl.org/dc/terms/title",
+            ),
+            lang,
+        )
+        or iri.rsplit("/", 1)[-1]
+    )
+    return {
+        "iri": iri,
+        "kind": kind,
+        "label": label,
+        "statements": grouped(out, lang),
+        "claims": [
+            {"by": who, "statements": grouped([c for c in said if c not in out], lang)}
+            for who, said in sorted(claims.items())
+            if any(c not in out for c in said)
+        ],
+        "incoming": grouped(incoming, lang),
+        "incoming_claims": [{"by": who, "statements": grouped(said, lang)} for who, said in sorted(said_of_it.items())],
+        "illustrative": any(s.predicate.endswith("#illustrative") and s.value == "true" for s in out),
+    }
 
 
-def pointing(view, iri: str, lang: str, names: Names, org: str | None,
-             owners: set[str] | None = None) -> tuple[list, dict[str, list]]:
+def pointing(
+    view, iri: str, lang: str, names: Names, org: str | None, owners: set[str] | None = None
+) -> tuple[list, dict[str, list]]:
     """The statements whose object is the entity: facts, and {organisation: statements} that are that
     organisation's word (its `incoming_claims`, "selon …"). A statement pointing here is its speaker's
     (`ownership.speaker`) and a fact when the speaker is nobody (inferences, accepted links), or when it
@@ -177,8 +220,11 @@ def pointing(view, iri: str, lang: str, names: Names, org: str | None,
     predicates = sorted({r["p"].value for r in rows})
     claimed = set()
     if subjects:
-        claimed = {(s.value, p.value) for s, p, o in claiming.claimed(selecting(view, solutions), names, predicates,
-                                                                       org, subjects) if o == NamedNode(iri)}
+        claimed = {
+            (s.value, p.value)
+            for s, p, o in claiming.claimed(selecting(view, solutions), names, predicates, org, subjects)
+            if o == NamedNode(iri)
+        }
     of_object = speaks_of_object(view, predicates)
     facts, said = [], {}
     for r in rows:
@@ -188,8 +234,11 @@ def pointing(view, iri: str, lang: str, names: Names, org: str | None,
             said.setdefault(who, []).append(statement(r, lang))
         else:
             facts.append(statement(r, lang))
-    return facts, {who: [s for s in stated if s not in facts] for who, stated in said.items()
-                   if any(s not in facts for s in stated)}
+    return facts, {
+        who: [s for s in stated if s not in facts]
+        for who, stated in said.items()
+        if any(s not in facts for s in stated)
+    }
 
 
 def speaks_of_object(view, predicates: list[str]) -> set[str]:
@@ -222,8 +271,9 @@ def statement(row, lang: str) -> Statement:
         return Statement(p, p_label.value if p_label else short, o.value, "literal", o.value, o.language)
     if isinstance(o, BlankNode):  # a node without a name: shown, never linked nor looked up as an IRI
         return Statement(p, p_label.value if p_label else short, f"_:{o.value}", "blank", f"_:{o.value}")
-    return Statement(p, p_label.value if p_label else short, o.value, "iri",
-                     o_label.value if o_label else o.value.rsplit("/", 1)[-1])
+    return Statement(
+        p, p_label.value if p_label else short, o.value, "iri", o_label.value if o_label else o.value.rsplit("/", 1)[-1]
+    )
 
 
 def pick(statements: list[Statement], predicates: tuple[str, ...], lang: str) -> str | None:
@@ -253,7 +303,9 @@ def grouped(statements: list[Statement], lang: str) -> list[dict]:
 
 # Over every provenance graph the reader may read (one per audience: `Names.provenance_for`), and
 # those only: a user graph saying `pic:touched` is no change.
-HISTORY = sparql_prefixes() + f"""
+HISTORY = (
+    sparql_prefixes()
+    + f"""
 SELECT ?change ?who ?when ?source ?added ?removed WHERE {{
   GRAPH ?provenance {{
     ?change pic:touched ?s ; prov:wasAssociatedWith/rdfs:label ?who ; prov:startedAtTime ?when .
@@ -261,10 +313,14 @@ SELECT ?change ?who ?when ?source ?added ?removed WHERE {{
   }}
   FILTER (STRSTARTS(STR(?provenance), ?graphs) && REGEX(STRAFTER(STR(?provenance), ?graphs), "{PROVENANCE_PATH}"))
 }} ORDER BY DESC(?when) LIMIT 50"""
+)
 
 
-CHANGED_GRAPHS = sparql_prefixes() + """SELECT ?change ?graph WHERE {
+CHANGED_GRAPHS = (
+    sparql_prefixes()
+    + """SELECT ?change ?graph WHERE {
   GRAPH ?provenance { ?change pic:changedGraph ?graph } }"""
+)
 
 
 def history(view, iri: str, names: Names) -> list[dict]:
@@ -272,18 +328,24 @@ def history(view, iri: str, names: Names) -> list[dict]:
     A draft made public left a public record of who and when only (`history.public_record`): anonymous
     readers see that change without its door and counts (None), which its organisation's record, where
     the reader may read it too, gives. `in`: the organisations whose graphs the change wrote."""
-    rows = solutions(view, bind(HISTORY, {Variable("s"): NamedNode(iri),
-                                          Variable("graphs"): Literal(names.graph("").value)}))
+    rows = solutions(
+        view, bind(HISTORY, {Variable("s"): NamedNode(iri), Variable("graphs"): Literal(names.graph("").value)})
+    )
     found: dict[str, dict] = {}
     for r in rows:
         change = r["change"].value
         if change in found and found[change]["source"] is not None:
             continue
-        found[change] = {"change": change, "id": change.rsplit("/", 1)[-1], "who": r["who"].value,
-                         "when": r["when"].value[:19].replace("T", " "),
-                         "source": r["source"].value if r["source"] else None,
-                         "added": int(r["added"].value) if r["added"] else None,
-                         "removed": int(r["removed"].value) if r["removed"] else None, "in": []}
+        found[change] = {
+            "change": change,
+            "id": change.rsplit("/", 1)[-1],
+            "who": r["who"].value,
+            "when": r["when"].value[:19].replace("T", " "),
+            "source": r["source"].value if r["source"] else None,
+            "added": int(r["added"].value) if r["added"] else None,
+            "removed": int(r["removed"].value) if r["removed"] else None,
+            "in": [],
+        }
     if found:  # whose graphs each change wrote (a facilitator's edit of aula's study is in aula's)
         text = bind_rows(CHANGED_GRAPHS, [Variable("change")], [[NamedNode(c)] for c in found])
         for r in solutions(view, text):
@@ -293,7 +355,9 @@ def history(view, iri: str, names: Names) -> list[dict]:
     return list(found.values())
 
 
-ANNOTATION_COUNTS = sparql_prefixes() + """
+ANNOTATION_COUNTS = (
+    sparql_prefixes()
+    + """
 SELECT ?t (COUNT(DISTINCT ?a) AS ?n) WHERE {
   ?a oa:hasTarget ?x ; oa:motivatedBy ?motivation .
   OPTIONAL { ?x oa:hasSource ?source }
@@ -301,6 +365,7 @@ SELECT ?t (COUNT(DISTINCT ?a) AS ?n) WHERE {
   FILTER (?x = ?t || ?source = ?t || ?source = ?document)
   FILTER (?motivation NOT IN (oa:replying, oa:moderating))
 } GROUP BY ?t"""
+)
 
 
 def annotation_counts(view, iris: list[str]) -> dict[str, int]:

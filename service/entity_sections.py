@@ -33,8 +33,11 @@ OWN_YEAR = """OPTIONAL { ?study ?dated ?y VALUES ?dated { dcterms:issued pic:exp
               } } } BIND (STR(?y) AS ?year)"""
 DCTERMS = "http://purl.org/dc/terms/"
 DATES = [f"{DCTERMS}issued", f"{PIC}expectedYear", f"{PROV}startedAtTime"]
-MEMBERSHIP = ["http://www.w3.org/ns/org#member", "http://www.w3.org/ns/org#organization",
-              "http://www.w3.org/ns/org#role"]
+MEMBERSHIP = [
+    "http://www.w3.org/ns/org#member",
+    "http://www.w3.org/ns/org#organization",
+    "http://www.w3.org/ns/org#role",
+]
 
 M = claims.MARKER
 
@@ -47,8 +50,14 @@ def minus(terms: str) -> str:
 
 SECTIONS: dict[str, list[dict]] = {
     "actor": [
-        {"id": "projects", "fr": "Projets et rôles", "en": "Projects and roles", "speaker": "project",
-         "columns": ["project", "role", "start"], "query": P + f"""SELECT DISTINCT ?project ?role ?start ?a WHERE {{
+        {
+            "id": "projects",
+            "fr": "Projets et rôles",
+            "en": "Projects and roles",
+            "speaker": "project",
+            "columns": ["project", "role", "start"],
+            "query": P
+            + f"""SELECT DISTINCT ?project ?role ?start ?a WHERE {{
             ?project prov:qualifiedAssociation ?a . ?a prov:agent ?this ; prov:hadRole ?role .
             BIND (prov:qualifiedAssociation AS ?takesPart) BIND (prov:agent AS ?agent) BIND (?this AS ?actor)
             BIND (prov:hadRole AS ?plays)
@@ -56,68 +65,117 @@ SECTIONS: dict[str, list[dict]] = {
             OPTIONAL {{ ?project prov:startedAtTime ?t BIND (prov:startedAtTime AS ?starts)
               {minus("?project ?starts ?t")} }} BIND (SUBSTR(STR(?t), 1, 4) AS ?start)
          }} ORDER BY DESC(?start) LIMIT 300""",
-         "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}hadRole", *DATES]},
-        {"id": "studies", "fr": "Études réalisées ou commandées", "en": "Studies produced or commissioned",
-         "speaker": "study",
-         "columns": ["study", "relation", "status", "year"], "query": P + f"""
+            "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}hadRole", *DATES],
+        },
+        {
+            "id": "studies",
+            "fr": "Études réalisées ou commandées",
+            "en": "Studies produced or commissioned",
+            "speaker": "study",
+            "columns": ["study", "relation", "status", "year"],
+            "query": P
+            + f"""
          SELECT DISTINCT ?study ?relation ?status ?year WHERE {{
             VALUES ?relation {{ pic:producedBy pic:commissionedBy }} ?study ?relation ?this .
             BIND (?this AS ?actor) {minus("?study ?relation ?actor")}
             OPTIONAL {{ ?study pic:studyStatus ?status BIND (pic:studyStatus AS ?stated)
               {minus("?study ?stated ?status")} }} {OWN_YEAR}
          }} ORDER BY DESC(?year) LIMIT 300""",
-         "claims": [f"{PIC}producedBy", f"{PIC}commissionedBy", f"{PIC}studyStatus", *DATES]},
-        {"id": "studies-used", "fr": "Études utilisées dans ses projets", "en": "Studies used in its projects",
-         "speaker": "project",
-         "columns": ["study", "project", "year"], "query": P + f"""SELECT DISTINCT ?study ?project ?year ?a WHERE {{
+            "claims": [f"{PIC}producedBy", f"{PIC}commissionedBy", f"{PIC}studyStatus", *DATES],
+        },
+        {
+            "id": "studies-used",
+            "fr": "Études utilisées dans ses projets",
+            "en": "Studies used in its projects",
+            "speaker": "project",
+            "columns": ["study", "project", "year"],
+            "query": P
+            + f"""SELECT DISTINCT ?study ?project ?year ?a WHERE {{
             ?project prov:qualifiedAssociation ?a ; prov:used ?study . ?a prov:agent ?this .
             BIND (prov:qualifiedAssociation AS ?takesPart) BIND (prov:agent AS ?agent) BIND (?this AS ?actor)
             BIND (prov:used AS ?uses)
             {minus("?project ?takesPart ?a")} {minus("?a ?agent ?actor")} {minus("?project ?uses ?study")}
             {OWN_YEAR}
          }} ORDER BY DESC(?year) LIMIT 300""",
-         "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}used", *DATES]},
-        {"id": "memberships", "fr": "Adhésions", "en": "Memberships", "columns": ["organisation", "role"],
-         "speaker": "m",
-         "query": P + f"""SELECT DISTINCT ?organisation ?role ?m WHERE {{
+            "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}used", *DATES],
+        },
+        {
+            "id": "memberships",
+            "fr": "Adhésions",
+            "en": "Memberships",
+            "columns": ["organisation", "role"],
+            "speaker": "m",
+            "query": P
+            + f"""SELECT DISTINCT ?organisation ?role ?m WHERE {{
             ?m org:member ?this ; org:organization ?organisation .
             BIND (org:member AS ?memberOf) BIND (org:organization AS ?in) BIND (?this AS ?member)
             {minus("?m ?memberOf ?member")} {minus("?m ?in ?organisation")}
             OPTIONAL {{ ?m org:role ?role BIND (org:role AS ?as) {minus("?m ?as ?role")} }} }}""",
-         "claims": MEMBERSHIP},
-        {"id": "members", "fr": "Membres", "en": "Members", "speaker": "m", "columns": ["member", "role"],
-         "query": P + f"""SELECT DISTINCT ?member ?role ?m WHERE {{
+            "claims": MEMBERSHIP,
+        },
+        {
+            "id": "members",
+            "fr": "Membres",
+            "en": "Members",
+            "speaker": "m",
+            "columns": ["member", "role"],
+            "query": P
+            + f"""SELECT DISTINCT ?member ?role ?m WHERE {{
             ?m org:organization ?this ; org:member ?member .
             BIND (org:member AS ?memberOf) BIND (org:organization AS ?in) BIND (?this AS ?organisation)
             {minus("?m ?memberOf ?member")} {minus("?m ?in ?organisation")}
             OPTIONAL {{ ?m org:role ?role BIND (org:role AS ?as) {minus("?m ?as ?role")} }}
          }} ORDER BY ?member LIMIT 300""",
-         "claims": MEMBERSHIP},
+            "claims": MEMBERSHIP,
+        },
     ],
     "project": [
-        {"id": "roles", "fr": "Rôles des acteurs", "en": "Actors' roles", "columns": ["actor", "role"],
-         "query": P + f"""SELECT DISTINCT ?actor ?role ?a WHERE {{
+        {
+            "id": "roles",
+            "fr": "Rôles des acteurs",
+            "en": "Actors' roles",
+            "columns": ["actor", "role"],
+            "query": P
+            + f"""SELECT DISTINCT ?actor ?role ?a WHERE {{
             ?this prov:qualifiedAssociation ?a . ?a prov:agent ?actor ; prov:hadRole ?role .
             BIND (?this AS ?project) BIND (prov:qualifiedAssociation AS ?takesPart) BIND (prov:agent AS ?agent)
             BIND (prov:hadRole AS ?plays)
             {minus("?project ?takesPart ?a")} {minus("?a ?agent ?actor")} {minus("?a ?plays ?role")}
          }} ORDER BY ?role""",
-         "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}hadRole"]},
-        {"id": "studies-used", "fr": "Études utilisées", "en": "Studies used", "columns": ["study", "year"],
-         "query": P + f"""SELECT DISTINCT ?study ?year WHERE {{
+            "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}hadRole"],
+        },
+        {
+            "id": "studies-used",
+            "fr": "Études utilisées",
+            "en": "Studies used",
+            "columns": ["study", "year"],
+            "query": P
+            + f"""SELECT DISTINCT ?study ?year WHERE {{
             ?this prov:used ?study . BIND (?this AS ?project) BIND (prov:used AS ?uses)
             {minus("?project ?uses ?study")} {OWN_YEAR} }} ORDER BY DESC(?year)""",
-         "claims": [f"{PROV}used", *DATES]},
-        {"id": "studies-produced", "fr": "Études produites", "en": "Studies produced", "columns": ["study", "year"],
-         "speaker": "study",
-         "query": P + f"""SELECT DISTINCT ?study ?year WHERE {{
+            "claims": [f"{PROV}used", *DATES],
+        },
+        {
+            "id": "studies-produced",
+            "fr": "Études produites",
+            "en": "Studies produced",
+            "columns": ["study", "year"],
+            "speaker": "study",
+            "query": P
+            + f"""SELECT DISTINCT ?study ?year WHERE {{
             ?study prov:wasGeneratedBy ?this . BIND (?this AS ?project) BIND (prov:wasGeneratedBy AS ?made)
             {minus("?study ?made ?project")} {OWN_YEAR} }} ORDER BY DESC(?year)""",
-         "claims": [f"{PROV}wasGeneratedBy", *DATES]},
+            "claims": [f"{PROV}wasGeneratedBy", *DATES],
+        },
     ],
     "study": [
-        {"id": "documents", "fr": "Documents", "en": "Documents", "columns": ["document", "file", "text", "size"],
-         "query": P + f"""SELECT ?document ?documentLabel ?file ?fileLabel ?text ?textLabel ?size WHERE {{
+        {
+            "id": "documents",
+            "fr": "Documents",
+            "en": "Documents",
+            "columns": ["document", "file", "text", "size"],
+            "query": P
+            + f"""SELECT ?document ?documentLabel ?file ?fileLabel ?text ?textLabel ?size WHERE {{
             ?this dcat:distribution ?document . ?document dcterms:title ?documentLabel ; dcat:downloadURL ?file ;
               dcat:mediaType ?media ; dcat:byteSize ?bytes .
             BIND (?this AS ?study) BIND (dcat:distribution AS ?has) BIND (dcterms:title AS ?titled)
@@ -126,40 +184,76 @@ SECTIONS: dict[str, list[dict]] = {
             BIND (IF(CONTAINS(?kind, "PDF"), "PDF", IF(CONTAINS(?kind, "WORD"), "DOCX", "ODT")) AS ?fileLabel)
             BIND (IRI(CONCAT(STR(?document), "/text")) AS ?text) BIND ("texte / text" AS ?textLabel)
             BIND (CONCAT(STR(ROUND(?bytes / 1000)), " ko") AS ?size) }} ORDER BY ?documentLabel""",
-         "claims": ["http://www.w3.org/ns/dcat#distribution", f"{DCTERMS}title"]},
-        {"id": "builds-on", "fr": "S'appuie sur", "en": "Builds on", "columns": ["study", "year"],
-         "query": P + f"""SELECT DISTINCT ?study ?year WHERE {{
+            "claims": ["http://www.w3.org/ns/dcat#distribution", f"{DCTERMS}title"],
+        },
+        {
+            "id": "builds-on",
+            "fr": "S'appuie sur",
+            "en": "Builds on",
+            "columns": ["study", "year"],
+            "query": P
+            + f"""SELECT DISTINCT ?study ?year WHERE {{
             ?this prov:wasDerivedFrom ?study . BIND (?this AS ?later) BIND (prov:wasDerivedFrom AS ?from)
             {minus("?later ?from ?study")} {OWN_YEAR} }} ORDER BY DESC(?year)""",
-         "claims": [f"{PROV}wasDerivedFrom", *DATES]},
-        {"id": "built-on-by", "fr": "Études qui s'appuient sur elle", "en": "Studies that build on it",
-         "speaker": "study",
-         "columns": ["study", "year"],
-         "query": P + f"""SELECT DISTINCT ?study ?year WHERE {{
+            "claims": [f"{PROV}wasDerivedFrom", *DATES],
+        },
+        {
+            "id": "built-on-by",
+            "fr": "Études qui s'appuient sur elle",
+            "en": "Studies that build on it",
+            "speaker": "study",
+            "columns": ["study", "year"],
+            "query": P
+            + f"""SELECT DISTINCT ?study ?year WHERE {{
             ?study prov:wasDerivedFrom ?this . BIND (?this AS ?earlier) BIND (prov:wasDerivedFrom AS ?from)
             {minus("?study ?from ?earlier")} {OWN_YEAR} }} ORDER BY DESC(?year) LIMIT 300""",
-         "claims": [f"{PROV}wasDerivedFrom", *DATES]},
-        {"id": "informs", "fr": "Projets et questions qu'elle éclaire", "en": "Projects and questions it informs",
-         "speaker": "target",
-         "columns": ["target"], "query": P + f"""SELECT DISTINCT ?target WHERE {{
+            "claims": [f"{PROV}wasDerivedFrom", *DATES],
+        },
+        {
+            "id": "informs",
+            "fr": "Projets et questions qu'elle éclaire",
+            "en": "Projects and questions it informs",
+            "speaker": "target",
+            "columns": ["target"],
+            "query": P
+            + f"""SELECT DISTINCT ?target WHERE {{
             {{ ?target prov:used ?this BIND (prov:used AS ?informed) }}
             UNION {{ ?target pic:informedByStudy ?this BIND (pic:informedByStudy AS ?informed) }}
             BIND (?this AS ?study) {minus("?target ?informed ?study")} }} LIMIT 300""",
-         "claims": [f"{PROV}used", f"{PIC}informedByStudy"]},
+            "claims": [f"{PROV}used", f"{PIC}informedByStudy"],
+        },
     ],
     "territory": [
-        {"id": "within", "fr": "Situé dans", "en": "Within", "columns": ["territory"],
-         "query": P + f"""SELECT DISTINCT ?territory WHERE {{ ?this pic:withinTerritory ?territory
+        {
+            "id": "within",
+            "fr": "Situé dans",
+            "en": "Within",
+            "columns": ["territory"],
+            "query": P
+            + f"""SELECT DISTINCT ?territory WHERE {{ ?this pic:withinTerritory ?territory
             BIND (?this AS ?part) BIND (pic:withinTerritory AS ?within) {minus("?part ?within ?territory")} }}""",
-         "claims": [f"{PIC}withinTerritory"]},
-        {"id": "contains", "fr": "Subdivisions", "en": "Subdivisions", "columns": ["territory"],
-         "query": P + f"""SELECT DISTINCT ?territory WHERE {{ ?territory igeo:subdivisionDirecteDe ?this
+            "claims": [f"{PIC}withinTerritory"],
+        },
+        {
+            "id": "contains",
+            "fr": "Subdivisions",
+            "en": "Subdivisions",
+            "columns": ["territory"],
+            "query": P
+            + f"""SELECT DISTINCT ?territory WHERE {{ ?territory igeo:subdivisionDirecteDe ?this
             BIND (?this AS ?whole) BIND (igeo:subdivisionDirecteDe AS ?of) {minus("?territory ?of ?whole")} }}
             ORDER BY ?territory LIMIT 200""",
-         "claims": ["http://rdf.insee.fr/def/geo#subdivisionDirecteDe"]},
-        {"id": "key-indicators", "fr": "Indicateurs clés (dernière valeur)", "en": "Key indicators (latest value)",
-         "columns": ["indicator", "year", "value", "unit"], "latest": "indicator", "given_by": "value",
-         "query": P + f"""SELECT ?indicator ?year ?value ?unit ?observation ?dataset WHERE {{
+            "claims": ["http://rdf.insee.fr/def/geo#subdivisionDirecteDe"],
+        },
+        {
+            "id": "key-indicators",
+            "fr": "Indicateurs clés (dernière valeur)",
+            "en": "Key indicators (latest value)",
+            "columns": ["indicator", "year", "value", "unit"],
+            "latest": "indicator",
+            "given_by": "value",
+            "query": P
+            + f"""SELECT ?indicator ?year ?value ?unit ?observation ?dataset WHERE {{
             ?observation pic:refArea ?this ; qb:dataSet ?dataset ; pic:refYear ?y ; pic:value ?v .
             ?dataset pic:measuresIndicator ?indicator . OPTIONAL {{ ?dataset pic:unit ?unit }}
             BIND (?this AS ?area) BIND (pic:refArea AS ?in) BIND (qb:dataSet AS ?of) BIND (pic:refYear AS ?when)
@@ -167,11 +261,21 @@ SECTIONS: dict[str, list[dict]] = {
             {minus("?observation ?in ?area")} {minus("?observation ?of ?dataset")} {minus("?observation ?when ?y")}
             {minus("?observation ?is ?v")} {minus("?dataset ?measures ?indicator")}
             BIND (STR(?y) AS ?year) BIND (STR(?v) AS ?value) }} LIMIT 5000""",
-         "claims": [f"{PIC}refArea", "http://purl.org/linked-data/cube#dataSet", f"{PIC}refYear", f"{PIC}value",
-                    f"{PIC}measuresIndicator"]},
-        {"id": "covering", "fr": "Acteurs, projets et études qui le couvrent",
-         "en": "Actors, projects and studies covering it", "columns": ["item", "kind"],
-         "query": P + f"""SELECT DISTINCT ?item ?kind ?part WHERE {{
+            "claims": [
+                f"{PIC}refArea",
+                "http://purl.org/linked-data/cube#dataSet",
+                f"{PIC}refYear",
+                f"{PIC}value",
+                f"{PIC}measuresIndicator",
+            ],
+        },
+        {
+            "id": "covering",
+            "fr": "Acteurs, projets et études qui le couvrent",
+            "en": "Actors, projects and studies covering it",
+            "columns": ["item", "kind"],
+            "query": P
+            + f"""SELECT DISTINCT ?item ?kind ?part WHERE {{
             {{ BIND (?this AS ?part) }} UNION {{ ?part pic:withinTerritory ?this
               BIND (?this AS ?whole) BIND (pic:withinTerritory AS ?within) {minus("?part ?within ?whole")} }}
             ?item ?covers ?part . VALUES ?covers {{ dcterms:spatial pic:territoryOfAction }}
@@ -179,16 +283,23 @@ SECTIONS: dict[str, list[dict]] = {
             ?item a ?class . VALUES (?class ?kind) {{ (foaf:Agent "actor") (org:Organization "actor")
               (pic:Project "project") (pic:Study "study") }}
          }} ORDER BY ?kind ?item LIMIT 300""",
-         "claims": [f"{DCTERMS}spatial", f"{PIC}territoryOfAction", f"{PIC}withinTerritory"]},
+            "claims": [f"{DCTERMS}spatial", f"{PIC}territoryOfAction", f"{PIC}withinTerritory"],
+        },
     ],
 }
 # A label as its entity's owner says it: a title another organisation gives a study is its claim.
-LABELS = P + f"""SELECT ?x ?label WHERE {{
+LABELS = (
+    P
+    + f"""SELECT ?x ?label WHERE {{
   ?x ?labelled ?label VALUES ?labelled {{ rdfs:label skos:prefLabel dcterms:title }}
   FILTER (lang(?label) IN ("fr", "en", "")) {minus("?x ?labelled ?label")}
 }}"""
-LABELLING = ["http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
-             f"{DCTERMS}title"]
+)
+LABELLING = [
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    f"{DCTERMS}title",
+]
 
 
 def about(query: str, iri: str) -> str:
@@ -196,8 +307,9 @@ def about(query: str, iri: str) -> str:
     return re.sub(r"\?this\b", str(NamedNode(iri)), query)
 
 
-def sections(view, kind: str, iri: str, lang: str, solutions, names: Names | None = None,
-             org: str | None = None) -> list[dict]:
+def sections(
+    view, kind: str, iri: str, lang: str, solutions, names: Names | None = None, org: str | None = None
+) -> list[dict]:
     """The kind's sections that have rows, each {id, title, columns, rows: [[{iri?, text}]]}; `org`, the
     reader's organisation, is whose an entity two organisations type is to them (`ownership.owners_from`)."""
     found = []
@@ -228,8 +340,9 @@ def sections(view, kind: str, iri: str, lang: str, solutions, names: Names | Non
             if cells not in table:  # rows that differ only by a node the section does not show
                 table.append(cells)
         if table:
-            out.append({"id": spec["id"], "title": spec.get(lang, spec["fr"]), "columns": spec["columns"],
-                        "rows": table})
+            out.append(
+                {"id": spec["id"], "title": spec.get(lang, spec["fr"]), "columns": spec["columns"], "rows": table}
+            )
     label_cells(view, out, lang, solutions, names, org)
     return out
 
@@ -239,8 +352,15 @@ def spoken_by(view, iri: str, found: list, solutions, names: Names | None, org: 
     what points here (`speaker`) is its speaker's word — aula's study "produced by" the museum is listed
     on the museum's page as aula's (fourth outside re-test, F8). The platform's entities (territories,
     themes) list what points at them unattributed: where one works is one's own business."""
-    nodes = sorted({r[spec["speaker"]].value for spec, rows in found if spec.get("speaker") for r in rows
-                    if isinstance(r[spec["speaker"]], NamedNode)})
+    nodes = sorted(
+        {
+            r[spec["speaker"]].value
+            for spec, rows in found
+            if spec.get("speaker")
+            for r in rows
+            if isinstance(r[spec["speaker"]], NamedNode)
+        }
+    )
     if not nodes:
         return {}
     owners = claims.owners_of(selecting(view, solutions), names or Names(), [iri, *nodes], org)
@@ -251,8 +371,9 @@ def spoken_by(view, iri: str, found: list, solutions, names: Names | None, org: 
     return {n: who for n, who in spoken.items() if who and not set(who) & page}
 
 
-def without_claims(view, text: str, predicates: list[str] | None, iri: str, solutions, names: Names | None,
-                   org: str | None) -> list:
+def without_claims(
+    view, text: str, predicates: list[str] | None, iri: str, solutions, names: Names | None, org: str | None
+) -> list:
     """The section's rows, asked again without other organisations' claims about the entities they name
     when there are some (`claims.claimed`, among `predicates`)."""
     rows = list(solutions(view, text))
@@ -265,8 +386,10 @@ def without_claims(view, text: str, predicates: list[str] | None, iri: str, solu
 
 def selecting(view, solutions):
     """`claims.claimed`'s `select`: a SELECT's rows on the reader's view, as plain values."""
+
     def select(query: str) -> list[tuple]:
         return [tuple(None if v is None else v.value for v in r) for r in solutions(view, query)]
+
     return select
 
 
@@ -295,8 +418,9 @@ def latest(rows, key: str) -> list:
     return [best[k] for k in sorted(best)]
 
 
-def label_cells(view, sections_: list[dict], lang: str, solutions, names: Names | None = None,
-                org: str | None = None) -> None:
+def label_cells(
+    view, sections_: list[dict], lang: str, solutions, names: Names | None = None, org: str | None = None
+) -> None:
     """Give every IRI cell without its own text the label in the reader's language (French, else any),
     as the entity's owner gives it: another organisation's title for it is its claim, not the entity's name."""
     cells = [cell for s in sections_ for row in s["rows"] for cell in row if cell.get("iri") and not cell["text"]]
@@ -305,18 +429,22 @@ def label_cells(view, sections_: list[dict], lang: str, solutions, names: Names 
         cell["text"] = labels.get(cell["iri"]) or cell["iri"].rsplit("/", 1)[-1]
 
 
-def owner_labels(view, iris: list[str], lang: str, solutions, names: Names | None = None,
-                 org: str | None = None) -> dict[str, str]:
+def owner_labels(
+    view, iris: list[str], lang: str, solutions, names: Names | None = None, org: str | None = None
+) -> dict[str, str]:
     """{IRI: its label in the reader's language (French, else any)} as each entity's owner gives it, for
     those that have one: a title another organisation writes for a study is its claim (`claims.claimed`)."""
     iris = sorted(set(iris))
     found: dict[str, dict[str, str]] = {}
     claimed = claims.claimed(selecting(view, solutions), names or Names(), LABELLING, org, iris) if iris else []
     for start in range(0, len(iris), 500):
-        chunk = [[NamedNode(i)] for i in iris[start:start + 500]]
-        own = {c for c in claimed if c[0].value in set(iris[start:start + 500])}
+        chunk = [[NamedNode(i)] for i in iris[start : start + 500]]
+        own = {c for c in claimed if c[0].value in set(iris[start : start + 500])}
         text = claims.excluding(bind_rows(LABELS, [Variable("x")], chunk), sorted(own, key=str))
         for r in solutions(view, text):
             found.setdefault(r["x"].value, {}).setdefault(r["label"].language or "", r["label"].value)
-    return {iri: labels.get(lang) or labels.get("fr") or next(iter(labels.values()))
-            for iri, labels in found.items() if labels}
+    return {
+        iri: labels.get(lang) or labels.get("fr") or next(iter(labels.values()))
+        for iri, labels in found.items()
+        if labels
+    }

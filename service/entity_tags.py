@@ -37,8 +37,8 @@ def listed(header: str) -> list[str]:
         end = rest.find('"', start + 1) if start >= 0 else -1
         if start < 0 or end < 0:
             break
-        tags.append(("W/" if weak else "") + rest[start:end + 1])
-        rest = rest[end + 1:]
+        tags.append(("W/" if weak else "") + rest[start : end + 1])
+        rest = rest[end + 1 :]
     return tags
 
 

@@ -53,8 +53,10 @@ def query_position(message: str) -> dict:
 
 def refusal(status: int):
     """A handler answering `status` with the exception's one-line message."""
+
     async def handler(request: Request, e: Exception):
         return JSONResponse(body(status, str(e)), status)
+
     return handler
 
 
@@ -65,8 +67,14 @@ def install(app: FastAPI) -> None:
         the middleware that adds them). The traceback still goes to the log. A full disk met outside the
         write path (a sign-in's session, a document's file) is a 507, as in it."""
         if is_disk_full(e):
-            response = JSONResponse(body(507, "the data directory's disk is full: nothing was written; free "
-                                              "some space, the service resumes by itself"), 507)
+            response = JSONResponse(
+                body(
+                    507,
+                    "the data directory's disk is full: nothing was written; free "
+                    "some space, the service resumes by itself",
+                ),
+                507,
+            )
         else:
             response = JSONResponse(body(500, "internal error: the service's log says what happened"), 500)
         for name, value in with_security_headers([]):
@@ -91,8 +99,17 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ValidationFailed)
     async def validation_failed(request: Request, e: ValidationFailed):
-        violations = [{"focus": v.focus, "path": v.path, "value": v.value, "message_fr": v.message_fr,
-                       "message_en": v.message_en, "component": v.component} for v in e.report.violations]
+        violations = [
+            {
+                "focus": v.focus,
+                "path": v.path,
+                "value": v.value,
+                "message_fr": v.message_fr,
+                "message_en": v.message_en,
+                "component": v.component,
+            }
+            for v in e.report.violations
+        ]
         return JSONResponse({"error": {"status": 422, "message": str(e), "violations": violations}}, 422)
 
     @app.exception_handler(ParameterError)

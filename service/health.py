@@ -16,8 +16,13 @@ from pic.graph.query_jobs import Job
 
 def checks(state) -> dict[str, dict]:
     """Each part's status ("ok" or "failing") and what an operator needs to know about it."""
-    return {"store": _store(state), "engines": _engines(state), "disk": _disk(state),
-            "search": _search(state), "last_write": _last_write(state)}
+    return {
+        "store": _store(state),
+        "engines": _engines(state),
+        "disk": _disk(state),
+        "search": _search(state),
+        "last_write": _last_write(state),
+    }
 
 
 def overall(parts: dict[str, dict]) -> str:
@@ -32,8 +37,10 @@ def _store(state) -> dict:
         return {"status": "failing", "error": str(e)[:300]}
     refused = getattr(state.writer.store, "write_error", None)
     if refused is not None:
-        return {"status": "failing", "error": f"writes fail: {refused[:300]}; they resume by themselves once "
-                                              "the disk has room"}
+        return {
+            "status": "failing",
+            "error": f"writes fail: {refused[:300]}; they resume by themselves once the disk has room",
+        }
     return {"status": "ok", "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
@@ -46,8 +53,11 @@ def _engines(state) -> dict:
         except Exception as e:
             return {"status": "failing", "error": str(e)[:300]}
         return {"status": "ok", "kind": "remote"}
-    running = {name: engine is not None and engine.process.poll() is None
-               for name, engine in engines.items() if engine is not None}
+    running = {
+        name: engine is not None and engine.process.poll() is None
+        for name, engine in engines.items()
+        if engine is not None
+    }
     # "loading": the store answers while the copies load (engine_replicas.py); a failed load is retried
     copies = {"copies": queries.copies, **({"error": queries.load_error} if queries.load_error else {})}
     behind = _behind(state, "follow")
@@ -62,11 +72,18 @@ def _disk(state) -> dict:
     usage = shutil.disk_usage(settings.data_dir)
     found = {"free_bytes": usage.free, "total_bytes": usage.total}
     if usage.free < settings.min_free_bytes:
-        return {"status": "failing", **found, "error": f"writes are refused below {settings.min_free_bytes:,} "
-                                                         "bytes free (PIC_MIN_FREE_BYTES): free some space"}
+        return {
+            "status": "failing",
+            **found,
+            "error": f"writes are refused below {settings.min_free_bytes:,} "
+            "bytes free (PIC_MIN_FREE_BYTES): free some space",
+        }
     if usage.free < settings.low_disk_bytes:
-        return {"status": "failing", **found, "error": f"less than {settings.low_disk_bytes:,} bytes free "
-                                                         "(PIC_LOW_DISK_BYTES)"}
+        return {
+            "status": "failing",
+            **found,
+            "error": f"less than {settings.low_disk_bytes:,} bytes free (PIC_LOW_DISK_BYTES)",
+        }
     return {"status": "ok", **found}
 
 
@@ -83,8 +100,12 @@ def _last_write(state) -> dict:
     last = getattr(state, "last_write", None)
     behind = state.writer.lagging()
     if behind:
-        return {"status": "failing", "at": last, "behind": behind,
-                "error": "the last writes are committed; what follows them failed and is repaired once it can"}
+        return {
+            "status": "failing",
+            "at": last,
+            "behind": behind,
+            "error": "the last writes are committed; what follows them failed and is repaired once it can",
+        }
     return {"status": "ok", "at": last}
 
 

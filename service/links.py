@@ -11,7 +11,7 @@ from pic.ontology.namespaces import ONTOLOGY_IRI, PIC
 def page_of(iri: str, base: str) -> str:
     """The link for an IRI, or "" when it must not be one (pages test for it and show text instead)."""
     if iri.startswith(base):
-        return "/id/" + quote(iri[len(base):])
+        return "/id/" + quote(iri[len(base) :])
     if iri.startswith(str(PIC)) or iri == ONTOLOGY_IRI:
         return "/ontology#" + quote(iri.rsplit("#", 1)[-1])
     return web_link(iri)

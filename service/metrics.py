@@ -20,19 +20,22 @@ WRITE_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300) 
 class Metrics:
     def __init__(self):
         self.registry = CollectorRegistry()
-        self.requests = Counter("pic_requests", "HTTP requests answered", ["route", "method", "status"],
-                                registry=self.registry)
-        self.latency = Histogram("pic_request_seconds", "Time to answer a request", ["route"],
-                                 registry=self.registry)
-        self.queries = Counter("pic_sparql_queries", "SPARQL queries by outcome", ["outcome"],
-                               registry=self.registry)
+        self.requests = Counter(
+            "pic_requests", "HTTP requests answered", ["route", "method", "status"], registry=self.registry
+        )
+        self.latency = Histogram("pic_request_seconds", "Time to answer a request", ["route"], registry=self.registry)
+        self.queries = Counter("pic_sparql_queries", "SPARQL queries by outcome", ["outcome"], registry=self.registry)
         self.writes = Counter("pic_writes", "Writes applied through the write path", registry=self.registry)
-        self.last_write = Gauge("pic_last_write_timestamp_seconds", "When the last write was applied",
-                                registry=self.registry)
+        self.last_write = Gauge(
+            "pic_last_write_timestamp_seconds", "When the last write was applied", registry=self.registry
+        )
         self.triples = Gauge("pic_store_triples", "Quads in the store", registry=self.registry)
-        self.write_seconds = Histogram("pic_write_seconds", "Time a write took: checks, validation, history, "
-                                       "store, then the engines' copies and the search index",
-                                       buckets=WRITE_BUCKETS, registry=self.registry)
+        self.write_seconds = Histogram(
+            "pic_write_seconds",
+            "Time a write took: checks, validation, history, store, then the engines' copies and the search index",
+            buckets=WRITE_BUCKETS,
+            registry=self.registry,
+        )
         self.runner = None  # the service's query runner, once it runs (read at each scrape)
         self.registry.register(EngineCollector(self))
 
@@ -55,12 +58,19 @@ class EngineCollector:
         runner = self.metrics.runner
         if not hasattr(runner, "restarts"):
             return
-        restarts = CounterMetricFamily("pic_engine_restarts", "Query engines reloaded with a new copy of the "
-                                       "store, by copy and reason (reload: a write the copy could not follow "
-                                       "by its delta; stuck: a query ran past its limit; stopped: the "
-                                       "process ended)", labels=["engine", "reason"])
-        timeouts = CounterMetricFamily("pic_engine_query_timeouts", "Queries stopped at the time limit "
-                                       "(PIC_QUERY_TIMEOUT), by copy", labels=["engine"])
+        restarts = CounterMetricFamily(
+            "pic_engine_restarts",
+            "Query engines reloaded with a new copy of the "
+            "store, by copy and reason (reload: a write the copy could not follow "
+            "by its delta; stuck: a query ran past its limit; stopped: the "
+            "process ended)",
+            labels=["engine", "reason"],
+        )
+        timeouts = CounterMetricFamily(
+            "pic_engine_query_timeouts",
+            "Queries stopped at the time limit (PIC_QUERY_TIMEOUT), by copy",
+            labels=["engine"],
+        )
         for engine in COPIES:
             for reason in RESTART_REASONS:
                 restarts.add_metric([engine, reason], runner.restarts[engine, reason])
@@ -68,10 +78,14 @@ class EngineCollector:
         writes, seconds = runner.lag()
         yield restarts
         yield timeouts
-        yield GaugeMetricFamily("pic_engine_lag_writes", "Writes in the store not yet applied to the "
-                                "engines' copies", value=writes)
-        yield GaugeMetricFamily("pic_engine_lag_seconds", "How long the oldest write not yet applied to "
-                                "the copies has waited (0 when they are up to date)", value=seconds)
+        yield GaugeMetricFamily(
+            "pic_engine_lag_writes", "Writes in the store not yet applied to the engines' copies", value=writes
+        )
+        yield GaugeMetricFamily(
+            "pic_engine_lag_seconds",
+            "How long the oldest write not yet applied to the copies has waited (0 when they are up to date)",
+            value=seconds,
+        )
 
 
 class MeasureRequests:

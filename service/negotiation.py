@@ -1,21 +1,48 @@
 """Which serialisation a client wants: the `format` parameter first, then the Accept header."""
 
 RESULT_MEDIA = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
 }
 GRAPH_MEDIA = {
-    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/n-triples": "nt",
-    "text/plain": "nt", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
+    "text/turtle": "ttl",
+    "application/x-turtle": "ttl",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
 }
 # What a negotiated page answers, for the OpenAPI schema: HTML, its JSON twin, the RDF serialisations.
-PAGE_RESPONSES = {200: {"content": {media: {} for media in (
-    "text/html", "application/json", "text/turtle", "application/n-triples", "application/ld+json",
-    "application/rdf+xml")}}}
-FORMAT_NAMES = {"json": ("json", None), "xml": ("xml", "rdfxml"), "csv": ("csv", None),
-                "tsv": ("tsv", None), "ttl": (None, "ttl"), "turtle": (None, "ttl"),
-                "nt": (None, "nt"), "jsonld": ("json", "jsonld"), "rdfxml": (None, "rdfxml")}
+PAGE_RESPONSES = {
+    200: {
+        "content": {
+            media: {}
+            for media in (
+                "text/html",
+                "application/json",
+                "text/turtle",
+                "application/n-triples",
+                "application/ld+json",
+                "application/rdf+xml",
+            )
+        }
+    }
+}
+FORMAT_NAMES = {
+    "json": ("json", None),
+    "xml": ("xml", "rdfxml"),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "ttl": (None, "ttl"),
+    "turtle": (None, "ttl"),
+    "nt": (None, "nt"),
+    "jsonld": ("json", "jsonld"),
+    "rdfxml": (None, "rdfxml"),
+}
 
 
 def accepted(header: str | None) -> list[str]:

@@ -45,8 +45,7 @@ class PooledStore:
         if default_graph is not None:  # a dataset asked for is cut to what the reader may read
             asked = [g.value for g in default_graph]
             readable = self.view.readable
-            job.default_graph = job.named_graphs = asked if readable is None else [g for g in asked
-                                                                                   if g in readable]
+            job.default_graph = job.named_graphs = asked if readable is None else [g for g in asked if g in readable]
         return CsvAnswer(self.run(job).body)
 
 

@@ -51,11 +51,15 @@ class RequestLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            log.info(json.dumps({
-                "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "method": scope["method"],
-                "route": getattr(scope.get("route"), "path", None) or "unmatched",
-                "status": status[0],
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-                "role": scope.get("state", {}).get("role"),
-            }))
+            log.info(
+                json.dumps(
+                    {
+                        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                        "method": scope["method"],
+                        "route": getattr(scope.get("route"), "path", None) or "unmatched",
+                        "status": status[0],
+                        "ms": round((time.perf_counter() - started) * 1000, 1),
+                        "role": scope.get("state", {}).get("role"),
+                    }
+                )
+            )

@@ -8,18 +8,20 @@ with the hashes of their inlined scripts and styles (`pic.viz.inline_policy`). A
 sets a Content-Security-Policy keeps it.
 """
 
-POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",  # files from this server only: no inline script, handler or javascript: URL
-    "style-src 'self'",  # stylesheets only: charts draw with SVG presentation attributes, not style=""
-    "img-src 'self' data:",  # vis-network's and Swagger UI's stylesheets draw icons as data: URIs
-    "font-src 'self'",
-    "connect-src 'self'",  # the workbench, search suggestions, annotations and /docs call this server only
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",  # no page frames another; nobody else may frame ours (clickjacking)
-])
+POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",  # files from this server only: no inline script, handler or javascript: URL
+        "style-src 'self'",  # stylesheets only: charts draw with SVG presentation attributes, not style=""
+        "img-src 'self' data:",  # vis-network's and Swagger UI's stylesheets draw icons as data: URIs
+        "font-src 'self'",
+        "connect-src 'self'",  # the workbench, search suggestions, annotations and /docs call this server only
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",  # no page frames another; nobody else may frame ours (clickjacking)
+    ]
+)
 # Chromium shows a PDF in its own viewer, which a document policy (object-src, default-src) may block.
 PDF_POLICY = "frame-ancestors 'none'"
 HEADERS = [

@@ -118,16 +118,26 @@ class Settings(BaseSettings):
             _ = parts.port  # a port that is no number raises here
         except ValueError:
             parts = None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in (
-                "", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        if (
+            parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username
+            or parts.password
+        ):
             raise ValueError("the public address is http(s)://host[:port], without a path: https://pic.example.org")
         return f"{parts.scheme}://{parts.netloc}"
 
     @model_validator(mode="after")
     def remote_needs_its_engine(self):
         if self.store == "remote" and not self.sparql_query_url:
-            raise ValueError("PIC_STORE=remote needs PIC_SPARQL_QUERY_URL (and PIC_SPARQL_UPDATE_URL, "
-                             "PIC_GRAPH_STORE_URL): the engine's endpoints")
+            raise ValueError(
+                "PIC_STORE=remote needs PIC_SPARQL_QUERY_URL (and PIC_SPARQL_UPDATE_URL, "
+                "PIC_GRAPH_STORE_URL): the engine's endpoints"
+            )
         return self
 
     @property

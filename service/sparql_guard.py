@@ -31,8 +31,7 @@ from pic.service.update_scope import Scope, scope_of
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ANY_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}", re.IGNORECASE)  # what rdflib would expand (both cases)
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")  # PN_LOCAL_ESC: the character itself in the IRI
-QUERY_FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "AskQuery": "ask",
-               "DescribeQuery": "describe"}
+QUERY_FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "AskQuery": "ask", "DescribeQuery": "describe"}
 
 
 class Unreadable(ValueError):
@@ -63,6 +62,7 @@ class Reading:
 
 def normalise(text: str) -> str:
     """The text with codepoint escapes expanded and every line ending written `\\n`."""
+
     def expand(m: re.Match) -> str:
         code = int(m.group(1) or m.group(2), 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
@@ -85,9 +85,12 @@ def read(text: str) -> Reading:
             update = UpdateUnit.parse_string(text, parse_all=True)[0]
         except ParseBaseException as update_error:
             error = max(query_error, update_error, key=lambda e: e.loc)
-            near = text[error.loc:error.loc + 30].split("\n")[0] or "the end of the text"
-            raise Unreadable(f"syntax error at line {error.lineno}, column {error.col}, near «{near}» "
-                             "(SPARQL 1.1)", error.lineno, error.col) from None
+            near = text[error.loc : error.loc + 30].split("\n")[0] or "the end of the text"
+            raise Unreadable(
+                f"syntax error at line {error.lineno}, column {error.col}, near «{near}» (SPARQL 1.1)",
+                error.lineno,
+                error.col,
+            ) from None
         except RecursionError:
             raise Unreadable("the text nests too deeply to be read") from None
         return _reading_of_update(text, update)
@@ -105,8 +108,14 @@ def _reading_of_query(text: str, parsed: ParseResults) -> Reading:
             default.append(resolve(clause["default"]))
         else:
             named.append(resolve(clause["named"]))
-    return Reading(text, QUERY_FORMS[query.name], tuple(_services(query, resolve)), tuple(default),
-                   tuple(named), depth=_depth(parsed))
+    return Reading(
+        text,
+        QUERY_FORMS[query.name],
+        tuple(_services(query, resolve)),
+        tuple(default),
+        tuple(named),
+        depth=_depth(parsed),
+    )
 
 
 def _reading_of_update(text: str, update: CompValue) -> Reading:
@@ -126,8 +135,9 @@ def _reading_of_update(text: str, update: CompValue) -> Reading:
                 default.append(resolve(clause["default"]))
             else:
                 named.append(resolve(clause["named"]))
-    return Reading(text, "update", tuple(services), tuple(default), tuple(named), loads, _depth(update),
-                   scope_of(operations))
+    return Reading(
+        text, "update", tuple(services), tuple(default), tuple(named), loads, _depth(update), scope_of(operations)
+    )
 
 
 def _field(node: CompValue, key: str):
@@ -194,7 +204,9 @@ def check(reading: Reading, allowlist: list[str], max_depth: int) -> None:
         raise Unreadable(f"the text nests {reading.depth} levels deep; the limit is {max_depth}")
     refused = [s for s in reading.services if s not in allowlist]
     if refused:
-        raise PermissionError(f"SERVICE {refused[0]} is not allowed on this endpoint"
-                              + ("" if allowlist else " (federated queries are off)"))
+        raise PermissionError(
+            f"SERVICE {refused[0]} is not allowed on this endpoint"
+            + ("" if allowlist else " (federated queries are off)")
+        )
     if reading.loads:
         raise PermissionError("LOAD is refused: nothing is fetched from the network; use the Graph Store")

@@ -6,8 +6,11 @@ from pic.graph.access import User, View, reading_view, today
 from pic.graph.names import Names
 from pic.ontology.namespaces import sparql_prefixes
 
-GROUPS = sparql_prefixes() + """
+GROUPS = (
+    sparql_prefixes()
+    + """
 SELECT DISTINCT ?actor ?group WHERE { ?m org:member ?actor ; org:organization ?group . ?group a pic:WorkingGroup }"""
+)
 
 
 class GraphNames:
@@ -49,7 +52,7 @@ class WorkingGroups:
         for row in self.store.query(GROUPS):
             actor, group = row["actor"].value, row["group"].value
             if actor.startswith(actors) and group.startswith(groups):
-                found.setdefault(actor[len(actors):], set()).add(group[len(groups):])
+                found.setdefault(actor[len(actors) :], set()).add(group[len(groups) :])
         self.by_org = {org: frozenset(g) for org, g in found.items()}
 
     def of(self, org: str) -> frozenset[str]:

@@ -47,8 +47,9 @@ def scope_of(operations) -> Scope:
     names = every = False
     for operation, resolve in operations:
         names = _operation(operation, resolve, reads, writes) or names
-        every = every or (operation.name in ("Clear", "Drop")
-                          and _is_keyword(dict.get(operation, "graphiri"), "NAMED", "ALL"))
+        every = every or (
+            operation.name in ("Clear", "Drop") and _is_keyword(dict.get(operation, "graphiri"), "NAMED", "ALL")
+        )
     default = IN_DEFAULT in reads or IN_DEFAULT in writes
     reads.discard(IN_DEFAULT)
     writes.discard(IN_DEFAULT)
@@ -152,7 +153,7 @@ def _triples(flat, graph: str | None, resolve, paths: bool) -> set[Pattern]:
         return {(None, None, None, graph)}
     found: set[Pattern] = set()
     for i in range(0, len(terms), 3):
-        s, p, o = terms[i:i + 3]
+        s, p, o = terms[i : i + 3]
         subject, object_ = _iri(s, resolve), _iri(o, resolve)
         if isinstance(p, Variable) or not paths:
             found.add((subject, _iri(p, resolve), object_, graph))

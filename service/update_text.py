@@ -119,19 +119,24 @@ def with_using(text: str, default_graphs: list[str], named_graphs: list[str]) ->
             raise ValueError(f"using-graph-uri / using-named-graph-uri: not an IRI: {iri!r} ({e})") from None
     ops = operations(text)
     if any(_has_dataset(op) for op in ops):
-        raise ValueError("using-graph-uri and using-named-graph-uri may not be given to an update with "
-                         "its own USING or WITH")
-    clauses = " ".join([*(f"USING <{g}>" for g in default_graphs),
-                        *(f"USING NAMED <{g}>" for g in named_graphs)]) + " "
+        raise ValueError(
+            "using-graph-uri and using-named-graph-uri may not be given to an update with its own USING or WITH"
+        )
+    clauses = " ".join([*(f"USING <{g}>" for g in default_graphs), *(f"USING NAMED <{g}>" for g in named_graphs)]) + " "
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in text order
     for op in ops:
         if where := _where_of_modify(op):
             edits.append((where.start, where.start, clauses))
         elif short := _delete_where(op):
             delete, where = short
-            block = text[where.start + len(where.text):_block_end(text, where.start + len(where.text))]
-            edits.append((delete.start, where.start + len(where.text) + len(block),
-                          f"DELETE {block.strip()} {clauses}WHERE {block.strip()}"))
+            block = text[where.start + len(where.text) : _block_end(text, where.start + len(where.text))]
+            edits.append(
+                (
+                    delete.start,
+                    where.start + len(where.text) + len(block),
+                    f"DELETE {block.strip()} {clauses}WHERE {block.strip()}",
+                )
+            )
     for start, end, replacement in reversed(edits):
         text = text[:start] + replacement + text[end:]
     return text
@@ -163,7 +168,7 @@ def without_silent_loads(text: str) -> str:
     parts: list[tuple[str, bool]] = []  # (text, whether it is an operation or only a prologue)
     for op in ops:
         load = _silent_load(op)
-        parts.append((text[op.start:load.start], False) if load else (text[op.start:op.end], True))
+        parts.append((text[op.start : load.start], False) if load else (text[op.start : op.end], True))
     out = ""
     for part, whole in parts:
         out += part + (" ;" if whole else " ")

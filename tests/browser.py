@@ -7,8 +7,15 @@ import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Runs in every document before its own scripts: each violation goes to the test as it happens (the
 # binding survives navigations) and stays in `window.__cspViolations` for a test that asks the page.
 LISTEN_FOR_VIOLATIONS = """

@@ -64,9 +64,10 @@ class OxigraphServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [oxigraph_binary(), "serve", "--location", str(location), "--bind",
-             f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until_up(self.url, self.process)
 
     def store(self) -> RemoteStore:
@@ -171,10 +172,20 @@ def live_server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("limits") / "data"
     LIVE_DATA[f"http://127.0.0.1:{port}"] = data_dir
     seed_demo(data_dir)
-    env = {**os.environ, "PIC_DATA_DIR": str(data_dir),
-           "PIC_QUERY_TIMEOUT": "2", "PIC_MAX_ROWS": "50", "PIC_ADMIN_TOKEN": "t", "PIC_WAIT_FOR_COPIES": "true"}
-    process = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PIC_DATA_DIR": str(data_dir),
+        "PIC_QUERY_TIMEOUT": "2",
+        "PIC_MAX_ROWS": "50",
+        "PIC_ADMIN_TOKEN": "t",
+        "PIC_WAIT_FOR_COPIES": "true",
+    }
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, seconds=90)
@@ -183,7 +194,6 @@ def live_server(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(10)
-
 
 
 PARTNERS = [("alice", "partner", "aula"), ("bruno", "partner", "cd62"), ("fanny", "facilitator", "euralens")]
@@ -224,14 +234,22 @@ def pic_server(data_dir: Path, users: list[tuple[str, str, str]], log: Path | No
     env = {**os.environ, "PIC_DATA_DIR": str(data_dir), "PIC_ADMIN_TOKEN": "t", "PIC_WAIT_FOR_COPIES": "true"}
     tokens = {}
     for name, role, org in users:
-        subprocess.run([pic, "user", "add", name, "--role", role, "--org", org, "--password", f"{name}-password"],
-                       env=env, check=True, capture_output=True)
-        tokens[name] = subprocess.run([pic, "user", "token", name], env=env, check=True, capture_output=True,
-                                      text=True).stdout.strip().split()[-1]
+        subprocess.run(
+            [pic, "user", "add", name, "--role", role, "--org", org, "--password", f"{name}-password"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        tokens[name] = (
+            subprocess.run([pic, "user", "token", name], env=env, check=True, capture_output=True, text=True)
+            .stdout.strip()
+            .split()[-1]
+        )
     port = free_port()
     with open(log, "w") if log else contextlib.nullcontext(subprocess.DEVNULL) as stderr:
-        process = subprocess.Popen([pic, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                                   stderr=stderr)
+        process = subprocess.Popen(
+            [pic, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=stderr
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, seconds=90)
@@ -260,8 +278,13 @@ def word_file(text: str) -> bytes:
 def pytest_terminal_summary(terminalreporter):
     """The W3C suites' counts (tests/test_w3c_conformance.py records them as properties: a worker's
     prints never reach the terminal), platform and bare engine side by side."""
-    lines = [value for reports in terminalreporter.stats.values() for r in reports
-             for name, value in getattr(r, "user_properties", ()) if name == "w3c"]
+    lines = [
+        value
+        for reports in terminalreporter.stats.values()
+        for r in reports
+        for name, value in getattr(r, "user_properties", ())
+        if name == "w3c"
+    ]
     if lines:
         terminalreporter.section("W3C conformance")
         for line in dict.fromkeys(lines):

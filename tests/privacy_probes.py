@@ -32,10 +32,18 @@ def hubs(s: Scenario) -> dict[str, tuple[str, ...]]:
     page must list for those who may read it: the owner's actor its studies and cooperations, a user
     the changes they made."""
     admin = tuple(sorted(s.by_admin))
-    return {"actor/aula": (PUBLIC_STUDY, "zqpubstudytx", "zqsecstudytx", "zqembargotx", "zqliftedtx", "zqcoopaix"),
-            "user/ana": tuple(c for c in s.changes if c not in admin), "user/admin": admin,
-            "territory/commune/62498": (), "theme/culture": (), "study-status/planned": (), f"group/{GROUP}": (),
-            f"graph/private/{ORG}/main": (), f"graph/private/{ORG}/provenance": (), "graph/provenance": ()}
+    return {
+        "actor/aula": (PUBLIC_STUDY, "zqpubstudytx", "zqsecstudytx", "zqembargotx", "zqliftedtx", "zqcoopaix"),
+        "user/ana": tuple(c for c in s.changes if c not in admin),
+        "user/admin": admin,
+        "territory/commune/62498": (),
+        "theme/culture": (),
+        "study-status/planned": (),
+        f"group/{GROUP}": (),
+        f"graph/private/{ORG}/main": (),
+        f"graph/private/{ORG}/provenance": (),
+        "graph/provenance": (),
+    }
 
 
 def absent_twin(path: str) -> tuple[str, str]:
@@ -61,8 +69,18 @@ def entity_pages(s: Scenario, route) -> list[Probe]:
                 shows = ()
             if not suffix and not params:
                 shows += tuple(s.history.get(path, ()))
-            out.append(Probe("id-pages", route, f"/id/{path}{suffix}", params, shows=shows, about=data,
-                             session=session, absent=absent_twin(path) if data else None))
+            out.append(
+                Probe(
+                    "id-pages",
+                    route,
+                    f"/id/{path}{suffix}",
+                    params,
+                    shows=shows,
+                    about=data,
+                    session=session,
+                    absent=absent_twin(path) if data else None,
+                )
+            )
     return out
 
 
@@ -70,8 +88,16 @@ def document_files(s: Scenario, route) -> list[Probe]:
     """The private document's file (its name is in Content-Disposition) and extracted text."""
     what = route[1].rsplit("/", 1)[-1]
     shows = {"file": "zqdocnametx", "text": "zqdoctexttx"}[what]
-    return [Probe("documents", route, f"/id/document/{s.document}/{what}", shows=(shows,),
-                  about="private-document", absent=(s.document, "0" * 16))]
+    return [
+        Probe(
+            "documents",
+            route,
+            f"/id/document/{s.document}/{what}",
+            shows=(shows,),
+            about="private-document",
+            absent=(s.document, "0" * 16),
+        )
+    ]
 
 
 def every_marker(s: Scenario, *variables: str) -> str:
@@ -85,9 +111,17 @@ def sparql(route, name: str, query: str, shows=(), params=(), headers=(), reveal
     common = {"shows": tuple(shows), "headers": tuple(headers), "echoes": False, "reveal": reveal, "note": name}
     if route[0] == "GET":
         return [Probe("sparql", route, "/sparql", (("query", query), *params), **common)]
-    return [Probe("sparql", route, "/sparql", form=(("query", query), *params), **common),
-            Probe("sparql", route, "/sparql", tuple(params), content=query.encode(),
-                  **{**common, "headers": (*headers, ("Content-Type", "application/sparql-query"))})]
+    return [
+        Probe("sparql", route, "/sparql", form=(("query", query), *params), **common),
+        Probe(
+            "sparql",
+            route,
+            "/sparql",
+            tuple(params),
+            content=query.encode(),
+            **{**common, "headers": (*headers, ("Content-Type", "application/sparql-query"))},
+        ),
+    ]
 
 
 def sparql_queries(s: Scenario, route) -> list[Probe]:
@@ -98,26 +132,46 @@ def sparql_queries(s: Scenario, route) -> list[Probe]:
     select = f"SELECT {spo} WHERE {{ {spo} {every('s', 'o')} }}"
     construct = f"CONSTRUCT {{ {spo} }} WHERE {{ {spo} {every('s', 'o')} }}"
     derived = "pic:cooperatesWith pic:informs pic:informsTransitively pic:informsViaDerivation"
-    out = [*q("select", select, shown),
-           *q("select graph", f"SELECT ?g {spo} WHERE {{ GRAPH ?g {{ {spo} {every('s', 'o')} }} }}", shown),
-           *q("construct", construct, shown),
-           *q("construct graph", f"CONSTRUCT {{ {spo} }} WHERE {{ GRAPH ?g {{ {spo} {every('s', 'o')} }} }}"),
-           *q("describe", f"DESCRIBE ?s WHERE {{ {spo} {every('s')} }}", ("zqsecstudytx", "zqpubstudytx")),
-           *q("derived", f"PREFIX pic: <{PIC}> SELECT ?a ?r ?b WHERE {{ ?a ?r ?b VALUES ?r {{ {derived} }} "
-                         f"{every('a', 'b')} }}", ("zqcoopaix", "zqcoopbix")),
-           *q("derived graph", f"PREFIX pic: <{PIC}> SELECT ?g ?a ?b WHERE {{ GRAPH ?g {{ ?a pic:cooperatesWith ?b "
-                               f"}} {every('a', 'b')} }}", ("zqcoopaix",)),
-           *q("provenance", f"PREFIX pic: <{PIC}> SELECT ?c ?p ?o WHERE {{ GRAPH ?g {{ ?c a pic:Change ; ?p ?o }} "
-                            f"{every('c', 'o')} }}", tuple(s.changes))]
+    out = [
+        *q("select", select, shown),
+        *q("select graph", f"SELECT ?g {spo} WHERE {{ GRAPH ?g {{ {spo} {every('s', 'o')} }} }}", shown),
+        *q("construct", construct, shown),
+        *q("construct graph", f"CONSTRUCT {{ {spo} }} WHERE {{ GRAPH ?g {{ {spo} {every('s', 'o')} }} }}"),
+        *q("describe", f"DESCRIBE ?s WHERE {{ {spo} {every('s')} }}", ("zqsecstudytx", "zqpubstudytx")),
+        *q(
+            "derived",
+            f"PREFIX pic: <{PIC}> SELECT ?a ?r ?b WHERE {{ ?a ?r ?b VALUES ?r {{ {derived} }} {every('a', 'b')} }}",
+            ("zqcoopaix", "zqcoopbix"),
+        ),
+        *q(
+            "derived graph",
+            f"PREFIX pic: <{PIC}> SELECT ?g ?a ?b WHERE {{ GRAPH ?g {{ ?a pic:cooperatesWith ?b "
+            f"}} {every('a', 'b')} }}",
+            ("zqcoopaix",),
+        ),
+        *q(
+            "provenance",
+            f"PREFIX pic: <{PIC}> SELECT ?c ?p ?o WHERE {{ GRAPH ?g {{ ?c a pic:Change ; ?p ?o }} {every('c', 'o')} }}",
+            tuple(s.changes),
+        ),
+    ]
     for data, markers in s.markers.items():  # a boolean answer: does the data exist?
         marker = markers[0]
-        out += q(f"ask {data}", f'ASK {{ {{ {spo} }} UNION {{ GRAPH ?g {{ {spo} }} }} '
-                                f'FILTER (CONTAINS(STR(?s), "{marker}") || CONTAINS(STR(?o), "{marker}")) }}',
-                 (marker,), headers=SPARQL_JSON, reveal=partial(ask_reveals, marker))
+        out += q(
+            f"ask {data}",
+            f"ASK {{ {{ {spo} }} UNION {{ GRAPH ?g {{ {spo} }} }} "
+            f'FILTER (CONTAINS(STR(?s), "{marker}") || CONTAINS(STR(?o), "{marker}")) }}',
+            (marker,),
+            headers=SPARQL_JSON,
+            reveal=partial(ask_reveals, marker),
+        )
     if route[0] == "GET":
         out += [p for fmt in ("xml", "csv", "tsv") for p in q(f"select {fmt}", select, shown, (("format", fmt),))]
-        out += [p for media in ("application/n-triples", "application/ld+json", "application/rdf+xml")
-                for p in q(f"construct as {media}", construct, shown, headers=(("Accept", media),))]
+        out += [
+            p
+            for media in ("application/n-triples", "application/ld+json", "application/rdf+xml")
+            for p in q(f"construct as {media}", construct, shown, headers=(("Accept", media),))
+        ]
         out += [Probe("sparql", route, "/sparql", note="service description")]
     for graph, (_, markers) in s.graphs().items():
         if route[0] == "GET" or graph.endswith(f"private/{ORG}/main"):
@@ -135,14 +189,16 @@ def dataset_spellings(s: Scenario, route, graph: str, markers) -> list[Probe]:
     spo, every, q = "?s ?p ?o", every_marker(s, "s", "o"), partial(sparql, route)
     select = f"SELECT {spo} WHERE {{ {spo} {every} }}"
     named = f"SELECT ?g {spo} WHERE {{ GRAPH ?g {{ {spo} {every} }} }}"
-    out = [*q("from", f"SELECT {spo} FROM <{graph}> WHERE {{ {spo} {every} }}", markers),
-           *q("from named", f"SELECT ?g {spo} FROM NAMED <{graph}> WHERE {{ GRAPH ?g {{ {spo} {every} }} }}", markers),
-           *q("graph iri", f"SELECT {spo} WHERE {{ GRAPH <{graph}> {{ {spo} {every} }} }}", markers),
-           *q("default-graph-uri", select, markers, (("default-graph-uri", graph),)),
-           *q("named-graph-uri", named, markers, (("named-graph-uri", graph),))]
+    out = [
+        *q("from", f"SELECT {spo} FROM <{graph}> WHERE {{ {spo} {every} }}", markers),
+        *q("from named", f"SELECT ?g {spo} FROM NAMED <{graph}> WHERE {{ GRAPH ?g {{ {spo} {every} }} }}", markers),
+        *q("graph iri", f"SELECT {spo} WHERE {{ GRAPH <{graph}> {{ {spo} {every} }} }}", markers),
+        *q("default-graph-uri", select, markers, (("default-graph-uri", graph),)),
+        *q("named-graph-uri", named, markers, (("named-graph-uri", graph),)),
+    ]
     if not graph.endswith(f"private/{ORG}/main") or route[0] != "GET":
         return out
-    folder, escaped = graph.rsplit("/", 1)[0] + "/", graph[len(GRAPH):].replace("/", "\\/")
+    folder, escaped = graph.rsplit("/", 1)[0] + "/", graph[len(GRAPH) :].replace("/", "\\/")
     spellings = {
         "prefixed from": f"PREFIX p: <{folder}> SELECT {spo} FROM p:main WHERE {{ {spo} {every} }}",
         "escaped prefixed from": f"PREFIX g: <{GRAPH}> SELECT {spo} FROM g:{escaped} WHERE {{ {spo} {every} }}",
@@ -153,7 +209,7 @@ def dataset_spellings(s: Scenario, route, graph: str, markers) -> list[Probe]:
         "from after an IRI with #": f"SELECT {spo} FROM <urn:x#> FROM <{graph}> WHERE {{ {spo} {every} }}",
         "unicode escape in from": f"SELECT {spo} FROM <\\u0068{graph[1:]}> WHERE {{ {spo} {every} }}",
         "prefixed from named": f"PREFIX p: <{folder}> SELECT ?g {spo} FROM NAMED p:main WHERE "
-                               f"{{ GRAPH ?g {{ {spo} {every} }} }}",
+        f"{{ GRAPH ?g {{ {spo} {every} }} }}",
         "prefixed graph": f"PREFIX p: <{folder}> SELECT {spo} WHERE {{ GRAPH p:main {{ {spo} {every} }} }}",
         "values graph": f"SELECT ?g {spo} WHERE {{ VALUES ?g {{ <{graph}> }} GRAPH ?g {{ {spo} {every} }} }}",
     }
@@ -165,36 +221,64 @@ def graph_store(s: Scenario, route) -> list[Probe]:
     out = []
     for graph, (data, markers) in s.graphs().items():
         media = (("Accept", "application/n-triples"),) if graph.endswith("main") else ()
-        out.append(Probe("graph-store", route, "/rdf-graphs", (("graph", graph),), media,
-                         shows=markers if route[0] == "GET" else (), about=data,
-                         absent=(graph, f"{GRAPH}private/zqabsentix/main") if data else None))
+        out.append(
+            Probe(
+                "graph-store",
+                route,
+                "/rdf-graphs",
+                (("graph", graph),),
+                media,
+                shows=markers if route[0] == "GET" else (),
+                about=data,
+                absent=(graph, f"{GRAPH}private/zqabsentix/main") if data else None,
+            )
+        )
     return out
 
 
 def graph_store_direct(s: Scenario, route) -> list[Probe]:
     """Each graph's path under /rdf-graphs/ (the protocol's direct identification names the graph by the
     request's own URL, so no private graph is ever reached that way: each answers as a missing one)."""
-    return [Probe("graph-store", route, "/rdf-graphs/" + graph.split("/graph/", 1)[-1],
-                  note="the graph's path as a direct Graph Store URL (another graph: none of its markers)")
-            for graph in s.graphs()]
+    return [
+        Probe(
+            "graph-store",
+            route,
+            "/rdf-graphs/" + graph.split("/graph/", 1)[-1],
+            note="the graph's path as a direct Graph Store URL (another graph: none of its markers)",
+        )
+        for graph in s.graphs()
+    ]
 
 
 def searched(s: Scenario) -> dict[str, str]:
     """Each text marker, and the id of the entity a search for it finds (a document's text is searched
     with its study; suggestions show the entity, not the text)."""
-    return {"zqpubstudytx": PUBLIC_STUDY, "zqsecstudytx": "zqsecstudyix", "zqcoopatx": "zqcoopaix",
-            "zqembargotx": "zqembargoix", "zqliftedtx": "zqliftedix", "zqpubnotetx": s.annotations["public"],
-            "zqsecnotetx": s.annotations["private-annotation"], "zqgroupnotetx": s.annotations["group-annotation"],
-            "zqdocnametx": s.document, "zqdoctexttx": "zqsecstudyix"}
+    return {
+        "zqpubstudytx": PUBLIC_STUDY,
+        "zqsecstudytx": "zqsecstudyix",
+        "zqcoopatx": "zqcoopaix",
+        "zqembargotx": "zqembargoix",
+        "zqliftedtx": "zqliftedix",
+        "zqpubnotetx": s.annotations["public"],
+        "zqsecnotetx": s.annotations["private-annotation"],
+        "zqgroupnotetx": s.annotations["group-annotation"],
+        "zqdocnametx": s.document,
+        "zqdoctexttx": "zqsecstudyix",
+    }
 
 
 def search(s: Scenario, route) -> list[Probe]:
     """Each text marker searched for, and all of them at once (with facets)."""
     suggest = route[1] == "/api/suggest"
-    out = [Probe("search", route, route[1], (("q", text),), shows=(hit,) if suggest else (text, hit))
-           for text, hit in searched(s).items()]  # the page repeats what was asked: the hit must not show
-    return out + [Probe("search", route, route[1], (("q", "zq"), *facet)) for facet in (
-        (), (("type", "study"),), (("territory", f"{BASE}territory/commune/62498"),)) if not suggest or not facet]
+    out = [
+        Probe("search", route, route[1], (("q", text),), shows=(hit,) if suggest else (text, hit))
+        for text, hit in searched(s).items()
+    ]  # the page repeats what was asked: the hit must not show
+    return out + [
+        Probe("search", route, route[1], (("q", "zq"), *facet))
+        for facet in ((), (("type", "study"),), (("territory", f"{BASE}territory/commune/62498"),))
+        if not suggest or not facet
+    ]
 
 
 def annotation_container(s: Scenario, route) -> list[Probe]:
@@ -204,14 +288,24 @@ def annotation_container(s: Scenario, route) -> list[Probe]:
     texts = ("zqpubnotetx", "zqsecnotetx", "zqgroupnotetx")
     if route[0] != "GET":
         return [Probe("annotations", route, "/annotations/", mine)]
-    prefer = "return=representation;include=\"http://www.w3.org/ns/{}\""
-    return [Probe("annotations", route, "/annotations/", params, headers, shows=shows) for params, headers, shows in (
-        ((), (), ()), ((("page", "0"),), (), ()), ((("page", "0"), ("iris", "1")), (), ()), (mine, (), texts),
-        ((*mine, ("page", "0")), (), texts), ((("target", f"{BASE}study/{PUBLIC_STUDY}"),), (), texts),
-        ((("org", ORG),), (), texts), ((("motivation", "commenting"),), (), ()), ((("hidden", "true"),), (), ()),
-        (mine, (("Prefer", prefer.format("ldp#PreferMinimalContainer")),), ()),
-        (mine, (("Prefer", prefer.format("oa#PreferContainedIRIs")),), tuple(s.annotations.values())),
-        (mine, (("Prefer", prefer.format("oa#PreferContainedDescriptions")),), texts))]
+    prefer = 'return=representation;include="http://www.w3.org/ns/{}"'
+    return [
+        Probe("annotations", route, "/annotations/", params, headers, shows=shows)
+        for params, headers, shows in (
+            ((), (), ()),
+            ((("page", "0"),), (), ()),
+            ((("page", "0"), ("iris", "1")), (), ()),
+            (mine, (), texts),
+            ((*mine, ("page", "0")), (), texts),
+            ((("target", f"{BASE}study/{PUBLIC_STUDY}"),), (), texts),
+            ((("org", ORG),), (), texts),
+            ((("motivation", "commenting"),), (), ()),
+            ((("hidden", "true"),), (), ()),
+            (mine, (("Prefer", prefer.format("ldp#PreferMinimalContainer")),), ()),
+            (mine, (("Prefer", prefer.format("oa#PreferContainedIRIs")),), tuple(s.annotations.values())),
+            (mine, (("Prefer", prefer.format("oa#PreferContainedDescriptions")),), texts),
+        )
+    ]
 
 
 def annotation_items(s: Scenario, route) -> list[Probe]:
@@ -220,15 +314,28 @@ def annotation_items(s: Scenario, route) -> list[Probe]:
     for data, key in s.annotations.items():
         text = next(m for m in s.markers[data] if m.endswith("notetx"))
         for headers in ((), (("Accept", "text/turtle"),)) if route[0] == "GET" else ((),):
-            out.append(Probe("annotations", route, f"/annotations/{key}", (), headers,
-                             shows=(text,) if route[0] == "GET" else (),
-                             about=data if route[0] != "OPTIONS" else None, absent=(key, "0" * 16)))
+            out.append(
+                Probe(
+                    "annotations",
+                    route,
+                    f"/annotations/{key}",
+                    (),
+                    headers,
+                    shows=(text,) if route[0] == "GET" else (),
+                    about=data if route[0] != "OPTIONS" else None,
+                    absent=(key, "0" * 16),
+                )
+            )
     return out
 
 
-MAP_SHOWS = {"cooperation": ("zqcoopaix", "zqcoopbix"), "knowledge-flows": ("zqcoopaix", "zqcoopbix"),
-             "actor-project": ("zqcoopaix", "zqsecprojix"), "citations": ("zqbasestudyix", "zqderivstudyix"),
-             "actor-territory": ("zqcoopaix",)}
+MAP_SHOWS = {
+    "cooperation": ("zqcoopaix", "zqcoopbix"),
+    "knowledge-flows": ("zqcoopaix", "zqcoopbix"),
+    "actor-project": ("zqcoopaix", "zqsecprojix"),
+    "citations": ("zqbasestudyix", "zqderivstudyix"),
+    "actor-territory": ("zqcoopaix",),
+}
 CHANGES_SHOW = {**MAP_SHOWS, "actor-territory": ()}  # actors' territories have no years: no change to show
 
 
@@ -238,14 +345,29 @@ def maps(s: Scenario, route) -> list[Probe]:
     if route[1] == "/maps":
         return [Probe("maps", route, "/maps")]
     if route[1] == "/maps/{kind}/changes":
-        return [Probe("maps", route, f"/maps/{kind}/changes", fmt, shows=CHANGES_SHOW[kind] if fmt else ())
-                for kind in MAP_KINDS for fmt in ((), (("format", "json"),))]
-    out = [Probe("maps", route, f"/maps/{kind}{'.' + fmt if fmt else ''}",
-                 shows=MAP_SHOWS[kind] if fmt == "json" else ())
-           for kind in MAP_KINDS for fmt in ("", *(f for f in MEDIA_TYPES if f != "png"))]
+        return [
+            Probe("maps", route, f"/maps/{kind}/changes", fmt, shows=CHANGES_SHOW[kind] if fmt else ())
+            for kind in MAP_KINDS
+            for fmt in ((), (("format", "json"),))
+        ]
+    out = [
+        Probe("maps", route, f"/maps/{kind}{'.' + fmt if fmt else ''}", shows=MAP_SHOWS[kind] if fmt == "json" else ())
+        for kind in MAP_KINDS
+        for fmt in ("", *(f for f in MEDIA_TYPES if f != "png"))
+    ]
     private = [(("ego", "actor/zqcoopaix"),), (("path_from", "actor/zqcoopaix"), ("path_to", "actor/aula"))]
-    return out + [Probe("maps", route, f"/maps/cooperation{fmt}", params, about="derived-private",
-                        absent=("zqcoopaix", "zqabsentix")) for fmt in ("", ".json") for params in private]
+    return out + [
+        Probe(
+            "maps",
+            route,
+            f"/maps/cooperation{fmt}",
+            params,
+            about="derived-private",
+            absent=("zqcoopaix", "zqabsentix"),
+        )
+        for fmt in ("", ".json")
+        for params in private
+    ]
 
 
 def pdf_text(r) -> str:
@@ -258,9 +380,16 @@ def reports(s: Scenario, route) -> list[Probe]:
         return [Probe("reports", route, "/reports")]
     year, observation = s.figure["year"], s.figure["observation"]
     planned = ("zqpubstudytx", "zqsecstudytx", "zqembargotx", "zqliftedtx")
-    return [Probe("reports", route, f"/reports/{year}{fmt}", shows=shows, reveal=pdf_text if fmt == ".pdf" else None)
-            for fmt, shows in (("", (*planned, observation)), (".html", (*planned, observation)),
-                               (".csv", (observation,)), (".ttl", (observation,)), (".pdf", planned))]
+    return [
+        Probe("reports", route, f"/reports/{year}{fmt}", shows=shows, reveal=pdf_text if fmt == ".pdf" else None)
+        for fmt, shows in (
+            ("", (*planned, observation)),
+            (".html", (*planned, observation)),
+            (".csv", (observation,)),
+            (".ttl", (observation,)),
+            (".pdf", planned),
+        )
+    ]
 
 
 def saved_query_runs(s: Scenario, route) -> list[Probe]:
@@ -278,12 +407,16 @@ def saved_query_runs(s: Scenario, route) -> list[Probe]:
         "cooperation-pairs": ((("theme", f"{BASE}theme/culture"),), ("zqcoopaix",)),
         "actors-of-territory": ((("territory", f"{BASE}territory/commune/62498"),), ("zqcoopaix",)),
         "studies-by-theme-territory-status-year": ((("theme", f"{BASE}theme/culture"),), ("zqsecstudyix",)),
-        "indicator-figures": ((("year", figure["year"]), ("indicator", figure["indicator"]),
-                               ("territory", figure["territory"])), (figure["observation"],)),
+        "indicator-figures": (
+            (("year", figure["year"]), ("indicator", figure["indicator"]), ("territory", figure["territory"])),
+            (figure["observation"],),
+        ),
     }
     out = [Probe("saved-queries", route, f"/api/queries/{name}", headers=SPARQL_JSON) for name in saved_queries()]
-    return out + [Probe("saved-queries", route, f"/api/queries/{name}", params, SPARQL_JSON, shows=shows,
-                        echoes=False) for name, (params, shows) in named.items()]
+    return out + [
+        Probe("saved-queries", route, f"/api/queries/{name}", params, SPARQL_JSON, shows=shows, echoes=False)
+        for name, (params, shows) in named.items()
+    ]
 
 
 CONTRIBUTED = ("study", "project", "actor", "observation")
@@ -294,17 +427,27 @@ def contributions(s: Scenario, route) -> list[Probe]:
     forms as a signed-in browser gets them: without a session they only say to sign in)."""
     path, form = route[1], not route[1].startswith("/api/")
     if path in ("/api/contribute/{kind}", "/contribute/{kind}"):
-        return [Probe("contributions", route, path.replace("{kind}", k), session=form) for k in
-                ("actor", "project", "study", "membership", "observation")]
+        return [
+            Probe("contributions", route, path.replace("{kind}", k), session=form)
+            for k in ("actor", "project", "study", "membership", "observation")
+        ]
     if path == "/contribute":
         return [Probe("contributions", route, path, session=session) for session in (False, True)]
     out = []
     for entity, data, shown in s.entities:
         kind, key = entity.split("/", 1)
         if kind in CONTRIBUTED and data != "embargoed-day-of":  # the admin's graph write is no contribution
-            out.append(Probe("contributions", route, path.replace("{kind}", kind).replace("{key:path}", key),
-                             shows=(shown,) if kind != "observation" and not form else (), about=data,
-                             absent=(key, "zqabsentix"), session=form))
+            out.append(
+                Probe(
+                    "contributions",
+                    route,
+                    path.replace("{kind}", kind).replace("{key:path}", key),
+                    shows=(shown,) if kind != "observation" and not form else (),
+                    about=data,
+                    absent=(key, "zqabsentix"),
+                    session=form,
+                )
+            )
     return out
 
 
@@ -316,31 +459,73 @@ def pages(s: Scenario, route) -> list[Probe]:
     path = route[1]
     variants = {"/": [(), (("format", "json"),)]}.get(path, [()])
     concrete = path.replace("{suffix}", "ttl")
-    return [Probe("pages", route, concrete, params, session=session) for params in variants
-            for session in ((False, True) if path in SIGNED_IN else (False,))]
+    return [
+        Probe("pages", route, concrete, params, session=session)
+        for params in variants
+        for session in ((False, True) if path in SIGNED_IN else (False,))
+    ]
 
 
-FAMILIES = ("id-pages", "documents", "sparql", "graph-store", "search", "annotations", "maps", "reports",
-            "saved-queries", "contributions", "pages")
+FAMILIES = (
+    "id-pages",
+    "documents",
+    "sparql",
+    "graph-store",
+    "search",
+    "annotations",
+    "maps",
+    "reports",
+    "saved-queries",
+    "contributions",
+    "pages",
+)
 PROBES = {
     ("GET", "/id/{path:path}"): entity_pages,
     ("GET", "/id/document/{document_id}/file"): document_files,
     ("GET", "/id/document/{document_id}/text"): document_files,
-    ("GET", "/sparql"): sparql_queries, ("POST", "/sparql"): sparql_queries,
-    ("GET", "/rdf-graphs"): graph_store, ("HEAD", "/rdf-graphs"): graph_store,
-    ("GET", "/rdf-graphs/{path:path}"): graph_store_direct, ("HEAD", "/rdf-graphs/{path:path}"): graph_store_direct,
-    ("GET", "/api/search"): search, ("GET", "/api/suggest"): search, ("GET", "/search"): search,
-    ("GET", "/annotations/"): annotation_container, ("HEAD", "/annotations/"): annotation_container,
+    ("GET", "/sparql"): sparql_queries,
+    ("POST", "/sparql"): sparql_queries,
+    ("GET", "/rdf-graphs"): graph_store,
+    ("HEAD", "/rdf-graphs"): graph_store,
+    ("GET", "/rdf-graphs/{path:path}"): graph_store_direct,
+    ("HEAD", "/rdf-graphs/{path:path}"): graph_store_direct,
+    ("GET", "/api/search"): search,
+    ("GET", "/api/suggest"): search,
+    ("GET", "/search"): search,
+    ("GET", "/annotations/"): annotation_container,
+    ("HEAD", "/annotations/"): annotation_container,
     ("OPTIONS", "/annotations/"): annotation_container,
-    ("GET", "/annotations/{key}"): annotation_items, ("HEAD", "/annotations/{key}"): annotation_items,
+    ("GET", "/annotations/{key}"): annotation_items,
+    ("HEAD", "/annotations/{key}"): annotation_items,
     ("OPTIONS", "/annotations/{key}"): annotation_items,
-    ("GET", "/maps"): maps, ("GET", "/maps/{name}"): maps, ("GET", "/maps/{kind}/changes"): maps,
-    ("GET", "/reports"): reports, ("GET", "/reports/{name}"): reports,
-    ("GET", "/api/queries"): saved_query_runs, ("GET", "/api/queries/{name}"): saved_query_runs,
-    ("GET", "/api/contribute/{kind}"): contributions, ("GET", "/api/contribute/{kind}/{key:path}"): contributions,
-    ("GET", "/contribute"): contributions, ("GET", "/contribute/{kind}"): contributions,
+    ("GET", "/maps"): maps,
+    ("GET", "/maps/{name}"): maps,
+    ("GET", "/maps/{kind}/changes"): maps,
+    ("GET", "/reports"): reports,
+    ("GET", "/reports/{name}"): reports,
+    ("GET", "/api/queries"): saved_query_runs,
+    ("GET", "/api/queries/{name}"): saved_query_runs,
+    ("GET", "/api/contribute/{kind}"): contributions,
+    ("GET", "/api/contribute/{kind}/{key:path}"): contributions,
+    ("GET", "/contribute"): contributions,
+    ("GET", "/contribute/{kind}"): contributions,
     ("GET", "/contribute/{kind}/{key:path}"): contributions,
-    **{("GET", p): pages for p in ("/", "/health", "/workbench", "/ontology", "/ontology.{suffix}", "/login",
-                                   "/account", "/api/me", "/import", "/moderation", "/openapi.json", "/docs",
-                                   "/metrics")},
+    **{
+        ("GET", p): pages
+        for p in (
+            "/",
+            "/health",
+            "/workbench",
+            "/ontology",
+            "/ontology.{suffix}",
+            "/login",
+            "/account",
+            "/api/me",
+            "/import",
+            "/moderation",
+            "/openapi.json",
+            "/docs",
+            "/metrics",
+        )
+    },
 }

@@ -75,18 +75,24 @@ class Scenario:
     def graphs(self) -> dict[str, tuple[str | None, tuple[str, ...]]]:
         """The named graphs of the target layout this scenario writes to: IRI -> (the kind of data whose
         readers may read the graph, the markers it holds — what those readers must find there)."""
-        org, before, day_of = f"private/{ORG}", f"private/{ORG}/until-{self.tomorrow}", \
-            f"private/{ORG}/until-{self.today}"
-        private_changes = self.changes_of("private", "derived-private", "private-annotation", "group-annotation",
-                                          "private-document")
+        org, before, day_of = (
+            f"private/{ORG}",
+            f"private/{ORG}/until-{self.tomorrow}",
+            f"private/{ORG}/until-{self.today}",
+        )
+        private_changes = self.changes_of(
+            "private", "derived-private", "private-annotation", "group-annotation", "private-document"
+        )
         layout = {
             f"partner/{ORG}": ("public", (PUBLIC_STUDY,)),
             f"annotations/{ORG}": ("public", ("zqpubnotetx",)),
             "provenance": ("public", self.changes_of("public")),
             "inferred": ("public", ()),
             "restricted/provenance": (None, ()),  # facilitators and admins: no change of this scenario
-            f"{org}/main": ("private", ("zqsecstudytx", "zqsecprojtx", "zqcoopatx", "zqdocnametx",
-                                        self.figure["observation"])),
+            f"{org}/main": (
+                "private",
+                ("zqsecstudytx", "zqsecprojtx", "zqcoopatx", "zqdocnametx", self.figure["observation"]),
+            ),
             f"{org}/inferred": ("private", ("zqcoopaix", "zqcoopbix")),  # cooperatesWith, informs
             f"{org}/provenance": ("private", private_changes),
             f"{org}/annotations": ("private-annotation", ("zqsecnotetx",)),
@@ -131,8 +137,9 @@ def build(url: str, tokens: dict[str, str]) -> Scenario:
     return s
 
 
-def contribute(ana: httpx.Client, kind: str, fields: dict, visibility: str = "public",
-               until: date | None = None) -> None:
+def contribute(
+    ana: httpx.Client, kind: str, fields: dict, visibility: str = "public", until: date | None = None
+) -> None:
     """One entity through the contribution API (`visibility`: public, private or embargo until a day)."""
     extra = {"visibility": visibility} | ({"embargo_until": until.isoformat()} if until else {})
     r = ana.post(f"/api/contribute/{kind}", json={**fields, **extra})
@@ -141,8 +148,17 @@ def contribute(ana: httpx.Client, kind: str, fields: dict, visibility: str = "pu
 
 def study(key: str, text: str, **more) -> dict:
     """A planned study of the owner's, its title and abstract carrying the text marker."""
-    return {"id": key, "title_fr": f"Étude {text}", "abstract_fr": f"Résumé de {text}.", "status": "planned",
-            "year": "2024", "producer": ORG, "themes": "culture", "territories": "commune/62498", **more}
+    return {
+        "id": key,
+        "title_fr": f"Étude {text}",
+        "abstract_fr": f"Résumé de {text}.",
+        "status": "planned",
+        "year": "2024",
+        "producer": ORG,
+        "themes": "culture",
+        "territories": "commune/62498",
+        **more,
+    }
 
 
 def contribute_entities(s: Scenario, ana: httpx.Client) -> None:
@@ -150,29 +166,65 @@ def contribute_entities(s: Scenario, ana: httpx.Client) -> None:
     public one (inference derives that they cooperate: the public actor's page must not say so to those
     who may not read the project) and a private study building on another (inference derives `informs`).
     The private graphs' names are markers too: that they exist is the organisation's business."""
+
     def entity(kind: str, key: str, text: str, data: str, fields: dict, **how) -> None:
         contribute(ana, kind, fields, **how)
         s.mark(data, key, text)
         s.entities.append((f"{kind}/{key}", data, text))
 
     entity("study", PUBLIC_STUDY, "zqpubstudytx", "public", study(PUBLIC_STUDY, "zqpubstudytx"))
-    entity("study", "zqsecstudyix", "zqsecstudytx", "private", study("zqsecstudyix", "zqsecstudytx"),
-           visibility="private")
+    entity(
+        "study", "zqsecstudyix", "zqsecstudytx", "private", study("zqsecstudyix", "zqsecstudytx"), visibility="private"
+    )
     for key, text in (("zqcoopaix", "zqcoopatx"), ("zqcoopbix", "zqcoopbtx")):
-        entity("actor", key, text, "derived-private",
-               {"id": key, "name_fr": f"Acteur {text}", "type": "association", "territory": "commune/62498"},
-               visibility="private")
-    entity("project", "zqsecprojix", "zqsecprojtx", "private",
-           {"id": "zqsecprojix", "title_fr": "Projet zqsecprojtx", "start": "2020-01-01", "themes": "culture",
-            "territories": "commune/62498", "participants": f"zqcoopaix:pilote;zqcoopbix:partenaire;{ORG}:expert"},
-           visibility="private")
-    entity("study", "zqbasestudyix", "zqbasestudytx", "private",
-           study("zqbasestudyix", "zqbasestudytx", producer="zqcoopaix"), visibility="private")
-    entity("study", "zqderivstudyix", "zqderivstudytx", "private",
-           study("zqderivstudyix", "zqderivstudytx", producer="zqcoopbix", builds_on="zqbasestudyix"),
-           visibility="private")
-    entity("study", "zqembargoix", "zqembargotx", "embargoed-before", study("zqembargoix", "zqembargotx"),
-           visibility="embargo", until=s.tomorrow)
+        entity(
+            "actor",
+            key,
+            text,
+            "derived-private",
+            {"id": key, "name_fr": f"Acteur {text}", "type": "association", "territory": "commune/62498"},
+            visibility="private",
+        )
+    entity(
+        "project",
+        "zqsecprojix",
+        "zqsecprojtx",
+        "private",
+        {
+            "id": "zqsecprojix",
+            "title_fr": "Projet zqsecprojtx",
+            "start": "2020-01-01",
+            "themes": "culture",
+            "territories": "commune/62498",
+            "participants": f"zqcoopaix:pilote;zqcoopbix:partenaire;{ORG}:expert",
+        },
+        visibility="private",
+    )
+    entity(
+        "study",
+        "zqbasestudyix",
+        "zqbasestudytx",
+        "private",
+        study("zqbasestudyix", "zqbasestudytx", producer="zqcoopaix"),
+        visibility="private",
+    )
+    entity(
+        "study",
+        "zqderivstudyix",
+        "zqderivstudytx",
+        "private",
+        study("zqderivstudyix", "zqderivstudytx", producer="zqcoopbix", builds_on="zqbasestudyix"),
+        visibility="private",
+    )
+    entity(
+        "study",
+        "zqembargoix",
+        "zqembargotx",
+        "embargoed-before",
+        study("zqembargoix", "zqembargotx"),
+        visibility="embargo",
+        until=s.tomorrow,
+    )
     private = f"graph/private/{ORG}/"
     s.mark("private", private + "main", private + "provenance")
     s.mark("derived-private", private + "inferred")
@@ -188,8 +240,12 @@ def lift_an_embargo_today(s: Scenario, admin: httpx.Client) -> None:
 <{iri}> a pic:Study ; dcterms:title "Étude zqliftedtx"@fr ; <http://www.w3.org/2000/01/rdf-schema#label>
   "Étude zqliftedtx"@fr ; pic:studyStatus <{BASE}study-status/planned> ; pic:producedBy <{BASE}actor/{ORG}> ;
   pic:expectedYear "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> ; dcterms:subject <{BASE}theme/culture> ."""
-    r = admin.put("/rdf-graphs", params={"graph": f"{GRAPH}private/{ORG}/until-{s.today}"}, content=turtle.encode(),
-                  headers={"Content-Type": "text/turtle"})
+    r = admin.put(
+        "/rdf-graphs",
+        params={"graph": f"{GRAPH}private/{ORG}/until-{s.today}"},
+        content=turtle.encode(),
+        headers={"Content-Type": "text/turtle"},
+    )
     assert r.status_code in (201, 204), r.text
     s.mark("embargoed-day-of", "zqliftedix", "zqliftedtx")
     s.entities.append(("study/zqliftedix", "embargoed-day-of", "zqliftedtx"))
@@ -198,12 +254,18 @@ def lift_an_embargo_today(s: Scenario, admin: httpx.Client) -> None:
 def annotate(s: Scenario, ana: httpx.Client) -> None:
     """A public, a group-shared and a private comment on the public study."""
     for data, text, extra in (
-            ("public", "zqpubnotetx", {}),
-            ("group-annotation", "zqgroupnotetx", {"pic:visibility": "group", "pic:group": f"{BASE}group/{GROUP}"}),
-            ("private-annotation", "zqsecnotetx", {"pic:visibility": "private"})):
-        note = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "commenting",
-                "body": {"type": "TextualBody", "value": f"Remarque {text}", "language": "fr"},
-                "target": f"{BASE}study/{PUBLIC_STUDY}", **extra}
+        ("public", "zqpubnotetx", {}),
+        ("group-annotation", "zqgroupnotetx", {"pic:visibility": "group", "pic:group": f"{BASE}group/{GROUP}"}),
+        ("private-annotation", "zqsecnotetx", {"pic:visibility": "private"}),
+    ):
+        note = {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "Annotation",
+            "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": f"Remarque {text}", "language": "fr"},
+            "target": f"{BASE}study/{PUBLIC_STUDY}",
+            **extra,
+        }
         r = ana.post("/annotations/", content=json.dumps(note), headers={"Content-Type": MEDIA})
         assert r.status_code == 201, r.text
         key = r.headers["location"].rsplit("/", 1)[-1]
@@ -225,8 +287,9 @@ def attach_document(s: Scenario, ana: httpx.Client) -> None:
     s.entities.append((f"document/{s.document}", "private-document", "zqdocnametx"))
 
 
-TERRITORIES = " ".join(f"<{BASE}territory/{t}>" for t in ("commune/62498", "epci/246200364", "departement/62",
-                                                              "region/32"))  # the report's
+TERRITORIES = " ".join(
+    f"<{BASE}territory/{t}>" for t in ("commune/62498", "epci/246200364", "departement/62", "region/32")
+)  # the report's
 FREE_SLOT = """PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX qb: <http://purl.org/linked-data/cube#>
 SELECT ?year ?dataset ?territory ?indicator WHERE {
   { SELECT DISTINCT ?year WHERE { ?q pic:answeredWithIndicator ?i . ?d pic:measuresIndicator ?i .
@@ -246,11 +309,15 @@ def add_report_figure(s: Scenario, ana: httpx.Client, admin: httpx.Client) -> No
     assert rows, "the demo has no report series with a gap to fill"
     slot = {k: v["value"] for k, v in rows[0].items()}
     dataset, code = slot["dataset"].rsplit("/", 1)[-1], slot["territory"].rsplit("/", 1)[-1]
-    territory = slot["territory"][len(f"{BASE}territory/"):]
+    territory = slot["territory"][len(f"{BASE}territory/") :]
     # into the demo's series: curated by the admin in aula's private graph (a partner writes figures into
     # its own organisation's series only, `write_checks.others_series`)
-    contribute(admin, "observation", {"dataset": dataset, "territory": territory, "year": slot["year"],
-                                      "value": "97531.5", "org": ORG}, visibility="private")
+    contribute(
+        admin,
+        "observation",
+        {"dataset": dataset, "territory": territory, "year": slot["year"], "value": "97531.5", "org": ORG},
+        visibility="private",
+    )
     observation = f"observation/{dataset}/{code}/{slot['year']}"
     s.figure = {**slot, "observation": observation}
     s.mark("private", observation)
@@ -270,8 +337,16 @@ def collect_changes(s: Scenario, admin: httpx.Client) -> None:
     for row in rows["results"]["bindings"]:
         change = row["change"]["value"].rsplit("/", 1)[-1]
         texts[change] = texts.get(change, "") + " " + row["text"]["value"]
-    order = ["private-document", "private-annotation", "group-annotation", "derived-private", "embargoed-before",
-             "private", "embargoed-day-of", "public"]
+    order = [
+        "private-document",
+        "private-annotation",
+        "group-annotation",
+        "derived-private",
+        "embargoed-before",
+        "private",
+        "embargoed-day-of",
+        "public",
+    ]
     found = []
     for change, text in sorted(texts.items()):
         named = next(((d, m) for d in order for m in s.markers[d] if m in text), None)
@@ -281,8 +356,9 @@ def collect_changes(s: Scenario, admin: httpx.Client) -> None:
             for entity, _, _ in s.entities:
                 if f"{BASE}{entity} " in f"{text} ":
                     s.history.setdefault(entity, []).append(change)
-    s.by_admin = {change for change, text in texts.items()
-                  if s.figure and f"{BASE}{s.figure['observation']}" in text} | set(s.changes_of("embargoed-day-of"))
+    s.by_admin = {
+        change for change, text in texts.items() if s.figure and f"{BASE}{s.figure['observation']}" in text
+    } | set(s.changes_of("embargoed-day-of"))
     for change, data, named in found:
         s.mark(data, change)
         s.entities.append((f"change/{change}", data, named))  # a change's page says what it wrote
@@ -325,23 +401,41 @@ class Probe:
     def label(self) -> str:
         text = self.path + ("?" + "&".join(f"{k}={v}" for k, v in self.params) if self.params else "")
         text += f" [{dict(self.headers)}]" if self.headers else ""
-        text += " <- " + (self.content or "&".join(f"{k}={v}" for k, v in self.form or ()).encode()).decode()[:120] \
-            if self.content or self.form else ""
+        text += (
+            " <- " + (self.content or "&".join(f"{k}={v}" for k, v in self.form or ()).encode()).decode()[:120]
+            if self.content or self.form
+            else ""
+        )
         note = f"{self.note}: " if self.note else ""
         return f"{note}{self.method} {' '.join(text.split())[:220]}" + (" (signed in)" if self.session else "")
 
     def request_text(self) -> str:
-        return " ".join([self.path, *(v for _, v in self.params), *(v for _, v in self.form or ()),
-                         (self.content or b"").decode(errors="replace")]).lower()
+        return " ".join(
+            [
+                self.path,
+                *(v for _, v in self.params),
+                *(v for _, v in self.form or ()),
+                (self.content or b"").decode(errors="replace"),
+            ]
+        ).lower()
 
     def swapped(self) -> "Probe":
         real, fake = self.absent
 
         def sub(pairs):
             return tuple((k, v.replace(real, fake)) for k, v in pairs) if pairs is not None else None
-        return Probe(self.family, self.route, self.path.replace(real, fake), sub(self.params), self.headers,
-                     self.content.replace(real.encode(), fake.encode()) if self.content else None, sub(self.form),
-                     reveal=self.reveal, session=self.session)
+
+        return Probe(
+            self.family,
+            self.route,
+            self.path.replace(real, fake),
+            sub(self.params),
+            self.headers,
+            self.content.replace(real.encode(), fake.encode()) if self.content else None,
+            sub(self.form),
+            reveal=self.reveal,
+            session=self.session,
+        )
 
 
 @dataclass
@@ -357,8 +451,14 @@ class Answer:
 
 
 def send(c: httpx.Client, p: Probe) -> Answer:
-    r = c.request(p.method, p.path, params=list(p.params), headers=dict(p.headers), content=p.content,
-                  data=dict(p.form) if p.form is not None else None)
+    r = c.request(
+        p.method,
+        p.path,
+        params=list(p.params),
+        headers=dict(p.headers),
+        content=p.content,
+        data=dict(p.form) if p.form is not None else None,
+    )
     body = p.reveal(r) if p.reveal and r.status_code < 400 else r.content.decode(errors="replace")
     return Answer(r.status_code, r.headers.get("content-type", ""), body, "\n".join(r.headers.values()))
 
@@ -376,19 +476,24 @@ def judge(s: Scenario, p: Probe, role: str, answer: Answer, absent: Answer | Non
         if role in readers:
             if p.about == data and answer.status >= 400:
                 problems.append(f"a reader gets {answer.status}: {answer.body[:120]!r}")
-            problems += [f"does not show {m!r} (status {answer.status})" for m in p.shows
-                         if m in s.markers[data] and m.lower() not in text]
+            problems += [
+                f"does not show {m!r} (status {answer.status})"
+                for m in p.shows
+                if m in s.markers[data] and m.lower() not in text
+            ]
             continue
         for m in s.markers[data]:
             if m.lower() in text and not (p.echoes and m.lower() in asked):
                 at = text.index(m.lower())
-                problems.append(f"shows {m!r}: …{' '.join(text[max(0, at - 80):at + 40].split())}…")
+                problems.append(f"shows {m!r}: …{' '.join(text[max(0, at - 80) : at + 40].split())}…")
         if p.about == data and absent is not None:
             real, fake = p.absent
             expected = absent.body.replace(fake, real)
             if (answer.status, answer.media, answer.body) != (absent.status, absent.media, expected):
-                problems.append(f"answers {answer.status} {answer.body[:100]!r} where something absent gets "
-                                f"{absent.status} {expected[:100]!r}")
+                problems.append(
+                    f"answers {answer.status} {answer.body[:100]!r} where something absent gets "
+                    f"{absent.status} {expected[:100]!r}"
+                )
     return found
 
 
@@ -429,7 +534,13 @@ def engine_ports(server_port: int) -> list[int]:
         except OSError:  # it ended meanwhile
             continue
         processes[pid] = (parent, line)
-    servers = {pid for pid, (_, line) in processes.items()
-               if "serve" in line and "--port" in line and str(server_port) in line}
-    return [int(arg.rsplit(":", 1)[1]) for parent, line in processes.values() if parent in servers
-            for arg in line if arg.startswith("127.0.0.1:")]
+    servers = {
+        pid for pid, (_, line) in processes.items() if "serve" in line and "--port" in line and str(server_port) in line
+    }
+    return [
+        int(arg.rsplit(":", 1)[1])
+        for parent, line in processes.values()
+        if parent in servers
+        for arg in line
+        if arg.startswith("127.0.0.1:")
+    ]

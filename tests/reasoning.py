@@ -19,8 +19,9 @@ def hermit_world(graphs: list[Graph]) -> owlready2.World:
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load(format="ntriples")
         with onto:
-            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0,
-                                           ignore_unsupported_datatypes=True)
+            owlready2.sync_reasoner_hermit(
+                world, infer_property_values=True, debug=0, ignore_unsupported_datatypes=True
+            )
     return world
 
 

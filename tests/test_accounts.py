@@ -68,29 +68,45 @@ def test_partners_write_only_their_own_graphs(app):
     mine, theirs = f"{ID}graph/partner/aula", f"{ID}graph/partner/cd62"
     doc = f'<{ID}actor/jardins-aula> {LABEL} "Jardins partagés (test)"@fr .'.encode()
     assert app.put("/rdf-graphs", params={"graph": mine}, content=doc, headers=NT).status_code == 401
-    assert app.put("/rdf-graphs", params={"graph": mine}, content=doc,
-                   headers={**NT, **bearer(app, "alice")}).status_code == 201
+    assert (
+        app.put("/rdf-graphs", params={"graph": mine}, content=doc, headers={**NT, **bearer(app, "alice")}).status_code
+        == 201
+    )
     refused = app.put("/rdf-graphs", params={"graph": theirs}, content=doc, headers={**NT, **bearer(app, "alice")})
     assert refused.status_code == 403
     for graph in (f"{ID}graph/territories", f"{ID}graph/inferred", f"{ID}graph/ontology"):
-        assert app.post("/rdf-graphs", params={"graph": graph}, content=doc,
-                        headers={**NT, **bearer(app, "alice")}).status_code == 403
-    assert app.post("/rdf-graphs", params={"graph": mine}, content=doc,
-                    headers={**NT, **bearer(app, "fanny")}).status_code == 204  # facilitators help partners
-    record = app.get("/sparql", params={"query": "ASK { GRAPH ?g { ?a <http://www.w3.org/ns/prov#wasAssociatedWith> "
-                                                 f"<{ID}user/alice> }} }}"})
+        assert (
+            app.post(
+                "/rdf-graphs", params={"graph": graph}, content=doc, headers={**NT, **bearer(app, "alice")}
+            ).status_code
+            == 403
+        )
+    assert (
+        app.post("/rdf-graphs", params={"graph": mine}, content=doc, headers={**NT, **bearer(app, "fanny")}).status_code
+        == 204
+    )  # facilitators help partners
+    record = app.get(
+        "/sparql",
+        params={"query": f"ASK {{ GRAPH ?g {{ ?a <http://www.w3.org/ns/prov#wasAssociatedWith> <{ID}user/alice> }} }}"},
+    )
     assert record.json()["boolean"]  # the write is attributed
 
 
 def test_private_data_is_read_only_by_its_organisation_and_facilitators(app):
     private = f"{ID}graph/private/aula/draft"
     doc = f'<{ID}study/brouillon-aula> {LABEL} "Brouillon AULA"@fr .'.encode()
-    assert app.put("/rdf-graphs", params={"graph": private}, content=doc,
-                   headers={**NT, **bearer(app, "alice")}).status_code == 201
+    assert (
+        app.put(
+            "/rdf-graphs", params={"graph": private}, content=doc, headers={**NT, **bearer(app, "alice")}
+        ).status_code
+        == 201
+    )
     query = {"query": "SELECT ?l WHERE { ?s ?p ?l FILTER (STR(?l) = 'Brouillon AULA') }"}
-    seen = {name: "Brouillon AULA" in app.get("/sparql", params=query, headers={**bearer(app, name),
-                                                                                 "Accept": "text/csv"}).text
-            for name in ("alice", "bruno", "fanny")}
+    seen = {
+        name: "Brouillon AULA"
+        in app.get("/sparql", params=query, headers={**bearer(app, name), "Accept": "text/csv"}).text
+        for name in ("alice", "bruno", "fanny")
+    }
     assert seen == {"alice": True, "bruno": False, "fanny": True}
     assert "Brouillon AULA" not in app.get("/sparql", params=query, headers={"Accept": "text/csv"}).text
     assert app.get("/id/study/brouillon-aula", headers=bearer(app, "bruno")).status_code == 404

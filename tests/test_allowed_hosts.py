@@ -12,8 +12,15 @@ from tests.conftest import PARTNERS, app_client
 
 DEFAULT = Settings.model_fields["allowed_hosts"].default
 EVIL = "evil.example"
-PATHS = ["/", "/annotations/", "/annotations", "/sparql", "/api/queries", "/no-such-page",
-         "/id/study/frequentation-habitants-louvre-lens"]
+PATHS = [
+    "/",
+    "/annotations/",
+    "/annotations",
+    "/sparql",
+    "/api/queries",
+    "/no-such-page",
+    "/id/study/frequentation-habitants-louvre-lens",
+]
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +64,7 @@ def test_redirects_stay_on_the_platform(local):
     r = local.get("/annotations", follow_redirects=False)
     assert r.status_code in (307, 308) and r.headers["location"] == "http://127.0.0.1:8000/annotations/"
     csrf = local.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-    r = local.post("/login", data={"name": "alice", "password": "alice-password", "csrf": csrf},
-                   follow_redirects=False)
+    r = local.post("/login", data={"name": "alice", "password": "alice-password", "csrf": csrf}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/"), r.headers.get("location")
 
 
@@ -66,7 +72,9 @@ def test_a_served_platform_refuses_other_host_names(live_server):
     """Over HTTP, as a browser or curl asks `pic serve` on 127.0.0.1:{port}."""
     port = live_server.rsplit(":", 1)[1]
     assert httpx.get(f"{live_server}/health", timeout=10).status_code == 200
-    assert httpx.get(f"{live_server}/annotations/", headers={"Host": f"localhost:{port}"}, timeout=10).json()[
-        "id"] == f"http://localhost:{port}/annotations/"
+    assert (
+        httpx.get(f"{live_server}/annotations/", headers={"Host": f"localhost:{port}"}, timeout=10).json()["id"]
+        == f"http://localhost:{port}/annotations/"
+    )
     r = httpx.get(f"{live_server}/annotations/", headers={"Host": EVIL}, timeout=10)
     assert r.status_code == 400 and EVIL not in r.text, r.text

@@ -92,8 +92,11 @@ USER = "annoprotocol"  # this module's partner on the shared live server; what i
 CREATOR = f"{ID}user/{USER}"
 PAGE = 20  # the server's page size
 # The W3C context, as published (copied with its provenance); the LDP terms the container uses.
-W3C_CONTEXT = json.loads((Path(__file__).resolve().parents[2] / "shared/conformance/w3c/web-annotation/anno.jsonld")
-                         .read_text(encoding="utf-8"))["@context"]
+W3C_CONTEXT = json.loads(
+    (Path(__file__).resolve().parents[2] / "shared/conformance/w3c/web-annotation/anno.jsonld").read_text(
+        encoding="utf-8"
+    )
+)["@context"]
 LDP_TERMS = {"ldp": LDP, "BasicContainer": "ldp:BasicContainer", "contains": {"@id": "ldp:contains", "@type": "@id"}}
 
 
@@ -113,8 +116,14 @@ class Site:
     made: list[str] = field(default_factory=list)
 
     def create(self, text: str = "Protocole : une remarque.", **extra) -> httpx.Response:
-        note = {"@context": ANNO, "type": "Annotation", "motivation": "commenting",
-                "body": {"type": "TextualBody", "value": text}, "target": STUDY, **extra}
+        note = {
+            "@context": ANNO,
+            "type": "Annotation",
+            "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": text},
+            "target": STUDY,
+            **extra,
+        }
         r = self.author.post("/annotations/", content=json.dumps(note), headers={"Content-Type": MEDIA})
         assert r.status_code == 201, r.text
         self.made.append(r.headers["location"])
@@ -125,12 +134,21 @@ class Site:
 def site(live_server):
     env = {**os.environ, "PIC_DATA_DIR": str(LIVE_DATA[live_server])}
     pic = str(Path(sys.executable).with_name("pic"))
-    subprocess.run([pic, "user", "add", USER, "--org", "aula", "--password", f"{USER}-password"], env=env,
-                   check=True, capture_output=True)
-    token = subprocess.run([pic, "user", "token", USER], env=env, check=True, capture_output=True,
-                           text=True).stdout.strip().split()[-1]
-    with (httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {token}"}, timeout=60) as author,
-          httpx.Client(base_url=live_server, timeout=60) as anonymous):
+    subprocess.run(
+        [pic, "user", "add", USER, "--org", "aula", "--password", f"{USER}-password"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    token = (
+        subprocess.run([pic, "user", "token", USER], env=env, check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .split()[-1]
+    )
+    with (
+        httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {token}"}, timeout=60) as author,
+        httpx.Client(base_url=live_server, timeout=60) as anonymous,
+    ):
         found = Site(live_server, author, anonymous)
         yield found
         for location in found.made:  # leave the shared server's annotations as they were
@@ -169,10 +187,12 @@ def varies_on_accept(response: httpx.Response) -> bool:
 
 def rdf_of(document: dict) -> Graph:
     """The JSON-LD as RDF, with the W3C context read from disk: never fetched."""
+
     def local(context):
         contexts = context if isinstance(context, list) else [context]
-        return [W3C_CONTEXT if c == ANNO else LDP_TERMS if c == "http://www.w3.org/ns/ldp.jsonld" else c
-                for c in contexts]
+        return [
+            W3C_CONTEXT if c == ANNO else LDP_TERMS if c == "http://www.w3.org/ns/ldp.jsonld" else c for c in contexts
+        ]
 
     graph = Graph()  # rdflib's JSON-LD processor (the server's is pyoxigraph's): two readings must agree
     to_rdf({**document, "@context": local(document["@context"])}, graph)
@@ -267,7 +287,8 @@ def container_responses(site: Site) -> dict[str, httpx.Response]:
     note = {"@context": ANNO, "type": "Annotation", "body": {"type": "TextualBody", "value": "x"}, "target": STUDY}
     created = site.create("Protocole : par POST.")
     return {
-        "GET": site.anonymous.get("/annotations/"), "HEAD": site.anonymous.head("/annotations/"),
+        "GET": site.anonymous.get("/annotations/"),
+        "HEAD": site.anonymous.head("/annotations/"),
         "OPTIONS": site.anonymous.options("/annotations/"),
         "GET minimal": site.anonymous.get("/annotations/", headers=prefer(MINIMAL)),
         "GET IRIs": site.anonymous.get("/annotations/", headers=prefer(IRIS)),
@@ -285,8 +306,22 @@ def answers(site, note):
     return container_responses(site)
 
 
-@pytest.mark.parametrize("kind", ["GET", "HEAD", "OPTIONS", "GET minimal", "GET IRIs", "GET Turtle", "POST 201",
-                                  "POST 401", "POST 415", "POST 400", "GET 400"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "GET",
+        "HEAD",
+        "OPTIONS",
+        "GET minimal",
+        "GET IRIs",
+        "GET Turtle",
+        "POST 201",
+        "POST 401",
+        "POST 415",
+        "POST 400",
+        "GET 400",
+    ],
+)
 def test_10_the_container_link_header_on_every_response(answers, kind):
     r = answers[kind]
     found = links(r)
@@ -378,8 +413,14 @@ def test_17_contained_iris_are_the_annotations_ids(site, crowded, note):
     assert all(isinstance(i, str) for i in listed), listed
     assert note.headers["location"] in listed  # a created annotation is found in its container
     assert all(site.anonymous.get(i).json()["id"] == i for i in listed[:3])
-    described = [a["id"] for page in every_page(site.anonymous, site.anonymous.get(
-        "/annotations/", params=crowded, headers=prefer(DESCRIPTIONS)).json()["first"]) for a in page["items"]]
+    described = [
+        a["id"]
+        for page in every_page(
+            site.anonymous,
+            site.anonymous.get("/annotations/", params=crowded, headers=prefer(DESCRIPTIONS)).json()["first"],
+        )
+        for a in page["items"]
+    ]
     assert listed == described
 
 
@@ -429,8 +470,9 @@ def test_19_20_a_page_on_its_own(site, crowded):
 def test_s1_containers_and_pages_in_turtle_are_their_json_ld(site, crowded, preference):
     headers = prefer(preference)
     body = site.anonymous.get("/annotations/", params=crowded, headers=headers).json()
-    turtle = turtle_of(site.anonymous.get("/annotations/", params=crowded, headers={**headers,
-                                                                                    "Accept": "text/turtle"}))
+    turtle = turtle_of(
+        site.anonymous.get("/annotations/", params=crowded, headers={**headers, "Accept": "text/turtle"})
+    )
     assert isomorphic(turtle, rdf_of(body))
     assert (URIRef(body["id"]), RDF.type, URIRef(f"{LDP}BasicContainer")) in turtle
     page = site.anonymous.get(body["first"]["next"])
@@ -481,8 +523,9 @@ def test_24_put_answers_200_with_the_new_state_as_asked(site, accept):
     created = site.create("Protocole : avant.")
     location, etag = created.headers["location"], created.headers["etag"]
     changed = {**created.json(), "body": {"type": "TextualBody", "value": "Protocole : après."}}
-    r = site.author.put(location, content=json.dumps(changed), headers={"Content-Type": MEDIA, "If-Match": etag,
-                                                                          "Accept": accept})
+    r = site.author.put(
+        location, content=json.dumps(changed), headers={"Content-Type": MEDIA, "If-Match": etag, "Accept": accept}
+    )
     assert r.status_code == 200, r.text
     now = site.anonymous.get(location)
     assert r.headers["etag"] != etag
@@ -495,17 +538,26 @@ def test_24_put_answers_200_with_the_new_state_as_asked(site, accept):
 
 
 def test_s5_canonical_and_via_once_set_do_not_change(site):
-    created = site.create("Protocole : identités.", canonical="urn:uuid:11111111-2222-4333-8444-555555555555",
-                          id="http://client.example/annotations/draft-8")
+    created = site.create(
+        "Protocole : identités.",
+        canonical="urn:uuid:11111111-2222-4333-8444-555555555555",
+        id="http://client.example/annotations/draft-8",
+    )
     location, etag = created.headers["location"], created.headers["etag"]
-    for change in ({"canonical": "urn:uuid:99999999-2222-4333-8444-555555555555"},
-                   {"via": "http://elsewhere.example/a/1"}):
-        r = site.author.put(location, content=json.dumps({**created.json(), **change}),
-                            headers={"Content-Type": MEDIA, "If-Match": etag})
+    for change in (
+        {"canonical": "urn:uuid:99999999-2222-4333-8444-555555555555"},
+        {"via": "http://elsewhere.example/a/1"},
+    ):
+        r = site.author.put(
+            location,
+            content=json.dumps({**created.json(), **change}),
+            headers={"Content-Type": MEDIA, "If-Match": etag},
+        )
         assert r.status_code == 409, r.text
         assert r.json()["error"]["field"] == next(iter(change))
-    same = site.author.put(location, content=json.dumps(created.json()), headers={"Content-Type": MEDIA,
-                                                                                 "If-Match": etag})
+    same = site.author.put(
+        location, content=json.dumps(created.json()), headers={"Content-Type": MEDIA, "If-Match": etag}
+    )
     assert same.status_code == 200, same.text
     assert same.json()["canonical"] == created.json()["canonical"] and same.json()["via"] == created.json()["via"]
 
@@ -529,12 +581,16 @@ def test_27_a_stale_if_match_is_refused(site):
     created = site.create("Protocole : concurrence.")
     location, old = created.headers["location"], created.headers["etag"]
     edit = {**created.json(), "body": {"type": "TextualBody", "value": "Protocole : modifiée."}}
-    assert site.author.put(location, content=json.dumps(edit), headers={"Content-Type": MEDIA, "If-Match": old}
-                           ).status_code == 200
+    assert (
+        site.author.put(
+            location, content=json.dumps(edit), headers={"Content-Type": MEDIA, "If-Match": old}
+        ).status_code
+        == 200
+    )
     stale = {"Content-Type": MEDIA, "If-Match": old}
     assert site.author.put(location, content=json.dumps(created.json()), headers=stale).status_code == 412
     assert site.author.delete(location, headers={"If-Match": old}).status_code == 412
-    assert site.author.delete(location, headers={"If-Match": f'W/{old}'}).status_code == 412  # If-Match is strong
+    assert site.author.delete(location, headers={"If-Match": f"W/{old}"}).status_code == 412  # If-Match is strong
     assert site.anonymous.get(location).json()["body"]["value"] == "Protocole : modifiée."
     current = site.anonymous.get(location).headers["etag"]
     assert site.author.delete(location, headers={"If-Match": f'"nope", {current}'}).status_code == 204

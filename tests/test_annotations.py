@@ -19,15 +19,32 @@ MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 OA = "http://www.w3.org/ns/oa#"
 STUDY = f"{ID}study/frequentation-habitants-louvre-lens"
-MOTIVATIONS = {"assessing", "bookmarking", "classifying", "commenting", "describing", "editing", "highlighting",
-               "identifying", "linking", "moderating", "questioning", "replying", "tagging"}
+MOTIVATIONS = {
+    "assessing",
+    "bookmarking",
+    "classifying",
+    "commenting",
+    "describing",
+    "editing",
+    "highlighting",
+    "identifying",
+    "linking",
+    "moderating",
+    "questioning",
+    "replying",
+    "tagging",
+}
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    users = [("alice", "partner", "aula"), ("carla", "partner", "ca-lens-lievin"),
-             ("bruno", "partner", "louvre-lens"), ("fanny", "facilitator", "euralens")]
+    users = [
+        ("alice", "partner", "aula"),
+        ("carla", "partner", "ca-lens-lievin"),
+        ("bruno", "partner", "louvre-lens"),
+        ("fanny", "facilitator", "euralens"),
+    ]
     with pic_server(tmp_path_factory.mktemp("annotations") / "data", users) as (url, tokens):
         yield url, tokens
     for c in OPEN.values():
@@ -47,9 +64,14 @@ def client(server, who=None) -> httpx.Client:
 
 
 def comment(text="Très utile pour le groupe habitat.", target=STUDY, **extra) -> dict:
-    return {"@context": CONTEXT, "type": "Annotation", "motivation": "commenting",
-            "body": {"type": "TextualBody", "value": text, "language": "fr", "format": "text/plain"},
-            "target": target, **extra}
+    return {
+        "@context": CONTEXT,
+        "type": "Annotation",
+        "motivation": "commenting",
+        "body": {"type": "TextualBody", "value": text, "language": "fr", "format": "text/plain"},
+        "target": target,
+        **extra,
+    }
 
 
 def post(c: httpx.Client, annotation: dict) -> httpx.Response:
@@ -77,8 +99,13 @@ def check_model(a: dict) -> None:
             assert target.startswith("http")
             continue
         assert target["type"] == "SpecificResource" and target["source"].startswith("http")
-        for selector in target.get("selector", []) if isinstance(target.get("selector"), list) else [
-                target["selector"]] if "selector" in target else []:
+        for selector in (
+            target.get("selector", [])
+            if isinstance(target.get("selector"), list)
+            else [target["selector"]]
+            if "selector" in target
+            else []
+        ):
             assert selector["type"] in ("TextQuoteSelector", "TextPositionSelector")
             if selector["type"] == "TextQuoteSelector":
                 assert isinstance(selector["exact"], str)
@@ -91,9 +118,13 @@ def test_a_client_conversation_over_the_protocol(server):
     options = anonymous.options("/annotations/")
     assert options.status_code == 204 and "POST" in options.headers["allow"]
     assert "application/ld+json" in options.headers["accept-post"]
-    passage = {"source": STUDY, "selector": [
-        {"type": "TextQuoteSelector", "exact": "1 500 foyers", "prefix": "une enquête auprès de ", "suffix": "."},
-        {"type": "TextPositionSelector", "start": 0, "end": 12}]}
+    passage = {
+        "source": STUDY,
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": "1 500 foyers", "prefix": "une enquête auprès de ", "suffix": "."},
+            {"type": "TextPositionSelector", "start": 0, "end": 12},
+        ],
+    }
     created = post(alice, comment(target=passage))
     assert created.status_code == 201, created.text
     assert created.headers["content-type"] == MEDIA
@@ -127,8 +158,12 @@ def test_a_client_conversation_over_the_protocol(server):
     assert alice.put(location, content=json.dumps(changed), headers={"Content-Type": MEDIA}).status_code == 428
     # the container and its pages
     for i in range(24):
-        assert post(alice, comment(f"Remarque numéro {i}", motivation="questioning" if i % 2 else "commenting")
-                    ).status_code == 201
+        assert (
+            post(
+                alice, comment(f"Remarque numéro {i}", motivation="questioning" if i % 2 else "commenting")
+            ).status_code
+            == 201
+        )
     r = anonymous.get("/annotations/", params={"creator": f"{ID}user/alice"})
     assert r.status_code == 200 and r.headers["content-type"] == MEDIA
     assert "ldp#BasicContainer" in r.headers["link"] and "constrainedBy" in r.headers["link"] and r.headers["etag"]
@@ -141,11 +176,17 @@ def test_a_client_conversation_over_the_protocol(server):
     second = anonymous.get(first["next"]).json()
     assert len(second["items"]) == 5 and second["prev"] and "next" not in second and second["startIndex"] == 20
     assert container["last"] == first["next"]
-    minimal = anonymous.get("/annotations/", params={"creator": f"{ID}user/alice"}, headers={
-        "Prefer": 'return=representation;include="http://www.w3.org/ns/ldp#PreferMinimalContainer"'})
+    minimal = anonymous.get(
+        "/annotations/",
+        params={"creator": f"{ID}user/alice"},
+        headers={"Prefer": 'return=representation;include="http://www.w3.org/ns/ldp#PreferMinimalContainer"'},
+    )
     assert isinstance(minimal.json()["first"], str) and minimal.headers["preference-applied"]
-    iris = anonymous.get("/annotations/", params={"creator": f"{ID}user/alice"}, headers={
-        "Prefer": 'return=representation;include="http://www.w3.org/ns/oa#PreferContainedIRIs"'}).json()
+    iris = anonymous.get(
+        "/annotations/",
+        params={"creator": f"{ID}user/alice"},
+        headers={"Prefer": 'return=representation;include="http://www.w3.org/ns/oa#PreferContainedIRIs"'},
+    ).json()
     assert all(isinstance(i, str) for i in iris["first"]["items"])
     assert anonymous.get("/annotations/", params={"motivation": "questioning"}).json()["total"] == 12
     assert anonymous.get("/annotations/", params={"org": "aula", "target": STUDY}).json()["total"] == 25
@@ -160,8 +201,10 @@ def test_only_the_author_changes_or_deletes(server):
     alice, bruno, fanny = client(server, "alice"), client(server, "bruno"), client(server, "fanny")
     created = post(alice, comment("Seule Alice peut me changer."))
     location, etag = created.headers["location"], created.headers["etag"]
-    edit = {"content": json.dumps(comment("Modifié par un autre")),
-            "headers": {"Content-Type": MEDIA, "If-Match": etag}}
+    edit = {
+        "content": json.dumps(comment("Modifié par un autre")),
+        "headers": {"Content-Type": MEDIA, "If-Match": etag},
+    }
     assert bruno.put(location, **edit).status_code == 403
     assert fanny.put(location, **edit).status_code == 403  # facilitators moderate, they do not rewrite
     assert bruno.delete(location).status_code == 403
@@ -179,10 +222,16 @@ def test_malformed_annotations_are_refused_with_their_field(server):
         (json.dumps({k: v for k, v in comment().items() if k != "target"}), "target"),
         (json.dumps({**comment(), "motivation": "shouting"}), "motivation"),
         (json.dumps(comment(target=f"{ID}study/does-not-exist")), "target"),
-        (json.dumps(comment(target={"source": STUDY, "selector": {"type": "TextQuoteSelector", "exact": "pas là"}})),
-         "target.selector[0].exact"),
-        (json.dumps(comment(target={"source": STUDY, "selector": {"type": "TextPositionSelector", "start": 5,
-                                                                    "end": 2}})), "target.selector[0]"),
+        (
+            json.dumps(comment(target={"source": STUDY, "selector": {"type": "TextQuoteSelector", "exact": "pas là"}})),
+            "target.selector[0].exact",
+        ),
+        (
+            json.dumps(
+                comment(target={"source": STUDY, "selector": {"type": "TextPositionSelector", "start": 5, "end": 2}})
+            ),
+            "target.selector[0]",
+        ),
         (json.dumps({**comment(), "body": {"type": "TextualBody"}}), "body.value"),
         (json.dumps({**comment(), "pic:visibility": "everyone"}), "pic:visibility"),
     ]
@@ -190,35 +239,55 @@ def test_malformed_annotations_are_refused_with_their_field(server):
         r = alice.post("/annotations/", content=text, headers={"Content-Type": MEDIA})
         assert r.status_code == 400, (field, r.text)
         assert r.json()["error"]["field"] == field, r.text
-    assert alice.post("/annotations/", content=json.dumps(comment()), headers={"Content-Type": "text/plain"}
-                      ).status_code == 415
+    assert (
+        alice.post("/annotations/", content=json.dumps(comment()), headers={"Content-Type": "text/plain"}).status_code
+        == 415
+    )
     assert client(server).get("/annotations/").json()["total"] == before
 
 
 def test_group_and_private_annotations_never_leak(server):
     alice, carla, bruno, fanny = (client(server, n) for n in ("alice", "carla", "bruno", "fanny"))
-    group = post(alice, comment("Note du groupe habitat zyxwgroupe", **{
-        "pic:visibility": "group", "pic:group": f"{ID}group/habitat-cadre-de-vie"}))
+    group = post(
+        alice,
+        comment(
+            "Note du groupe habitat zyxwgroupe",
+            **{"pic:visibility": "group", "pic:group": f"{ID}group/habitat-cadre-de-vie"},
+        ),
+    )
     assert group.status_code == 201, group.text
     private = post(alice, comment("Note interne zyxwprive", **{"pic:visibility": "private"}))
     assert private.status_code == 201
     refused = post(bruno, comment("x", **{"pic:visibility": "group", "pic:group": f"{ID}group/habitat-cadre-de-vie"}))
     assert refused.status_code == 403 and refused.json()["error"]["field"] == "pic:group"
-    for location, word, readers in ((group.headers["location"], "zyxwgroupe", ("alice", "carla", "fanny")),
-                                    (private.headers["location"], "zyxwprive", ("alice", "fanny"))):
+    for location, word, readers in (
+        (group.headers["location"], "zyxwgroupe", ("alice", "carla", "fanny")),
+        (private.headers["location"], "zyxwprive", ("alice", "fanny")),
+    ):
         iri = f"{ID}annotation/{location.rsplit('/', 1)[-1]}"
         for who in (None, "bruno", "carla", "alice", "fanny"):
             c = client(server, who)
             may = who in readers
             assert c.get(location).status_code == (200 if may else 404), (who, location)
-            listed = [a["id"] for a in c.get("/annotations/", params={"target": STUDY}).json().get(
-                "first", {}).get("items", [])] + [
-                a["id"] for p in (1, 2) for a in c.get("/annotations/", params={"target": STUDY, "page": p}).json()
-                .get("items", [])]
+            listed = [
+                a["id"]
+                for a in c.get("/annotations/", params={"target": STUDY}).json().get("first", {}).get("items", [])
+            ] + [
+                a["id"]
+                for p in (1, 2)
+                for a in c.get("/annotations/", params={"target": STUDY, "page": p}).json().get("items", [])
+            ]
             assert (location in listed) == may, (who, word)
             assert (c.get("/api/search", params={"q": word}).json()["total"] == 1) == may, (who, word)
-            rows = c.get("/sparql", params={"query": f"SELECT ?p WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"},
-                         headers={"Accept": "text/csv"}).text.strip().splitlines()
+            rows = (
+                c.get(
+                    "/sparql",
+                    params={"query": f"SELECT ?p WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"},
+                    headers={"Accept": "text/csv"},
+                )
+                .text.strip()
+                .splitlines()
+            )
             assert (len(rows) > 1) == may, (who, word)
     assert group.json()["pic:visibility"] == "group" and private.json()["pic:visibility"] == "private"
     # bodies stay out of every page for those who may not read them
@@ -269,13 +338,35 @@ def test_moderation_hides_flags_and_decides_links(server):
     assert edge not in flows()
 
     def link(target_project):
-        return post(alice, {"@context": CONTEXT, "type": "Annotation", "motivation": "linking", "target": study,
-                            "body": [{"type": "TextualBody", "value": "Ce diagnostic a servi au projet."},
-                                     {"type": "SpecificResource", "source": target_project, "purpose": "linking",
-                                      "pic:relation": "informs"}]})
+        return post(
+            alice,
+            {
+                "@context": CONTEXT,
+                "type": "Annotation",
+                "motivation": "linking",
+                "target": study,
+                "body": [
+                    {"type": "TextualBody", "value": "Ce diagnostic a servi au projet."},
+                    {
+                        "type": "SpecificResource",
+                        "source": target_project,
+                        "purpose": "linking",
+                        "pic:relation": "informs",
+                    },
+                ],
+            },
+        )
 
-    bad = post(alice, {"@context": CONTEXT, "type": "Annotation", "motivation": "linking", "target": study,
-                       "body": {"type": "SpecificResource", "source": f"{ID}actor/aula", "pic:relation": "informs"}})
+    bad = post(
+        alice,
+        {
+            "@context": CONTEXT,
+            "type": "Annotation",
+            "motivation": "linking",
+            "target": study,
+            "body": {"type": "SpecificResource", "source": f"{ID}actor/aula", "pic:relation": "informs"},
+        },
+    )
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "body"
     rejected = link(f"{ID}project/chaine-des-parcs").headers["location"].rsplit("/", 1)[-1]
     accepted = link(project).headers["location"].rsplit("/", 1)[-1]
@@ -288,10 +379,16 @@ def test_moderation_hides_flags_and_decides_links(server):
     assert r.status_code == 200 and "/link/" in r.json()["graph"]
     assert edge in flows()
     assert fanny.post(f"/annotations/{accepted}/accept", json={}).status_code == 409
-    provenance = anonymous.get("/sparql", params={"query": f"""SELECT ?g ?who WHERE {{ GRAPH ?g {{
+    provenance = anonymous.get(
+        "/sparql",
+        params={
+            "query": f"""SELECT ?g ?who WHERE {{ GRAPH ?g {{
         <{project}> <http://www.w3.org/ns/prov#used> <{study}> .
         ?g <http://www.w3.org/ns/prov#wasDerivedFrom> <{ID}annotation/{accepted}> ;
-           <http://www.w3.org/ns/prov#wasAttributedTo> ?who }} }}"""}, headers={"Accept": "text/csv"}).text
+           <http://www.w3.org/ns/prov#wasAttributedTo> ?who }} }}"""
+        },
+        headers={"Accept": "text/csv"},
+    ).text
     assert f"{ID}user/alice" in provenance
     assert accepted not in fanny.get("/moderation").text.split('id="proposals"')[1].split("</section>")[0]
 
@@ -312,14 +409,17 @@ def test_highlight_to_annotate_in_the_browser(server):
         page.goto(f"{url}/id/study/frequentation-habitants-louvre-lens")
         page.wait_for_selector("#annotations .annotation-list article, #annotations .annotation-list .note")
         passage = "distance, coût perçu"
-        page.evaluate("""passage => {
+        page.evaluate(
+            """passage => {
             const p = document.querySelector('p.abstract.annotatable');
             const node = p.firstChild, start = node.data.indexOf(passage);
             const range = document.createRange();
             range.setStart(node, start); range.setEnd(node, start + passage.length);
             const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
             p.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
-        }""", passage)
+        }""",
+            passage,
+        )
         payload = "<img src=x onerror=window.__xss=1>Les freins sont bien identifiés."
         page.fill(".annotation-form.passage textarea", payload)
         page.click(".annotation-form.passage button[type=submit]")
@@ -367,8 +467,11 @@ def test_lists_count_the_annotations_each_reader_may_read(server):
         c = client(server, who)
         page = c.get("/id/study/frequentation-habitants-louvre-lens").text
         targets = re.search(r'data-sources="([^"]+)"', page).group(1).split()
-        return sum(c.get("/annotations/", params={"target": t, "motivation": m}).json()["total"] for t in targets
-                   for m in ("commenting", "questioning", "assessing", "tagging", "linking", "highlighting"))
+        return sum(
+            c.get("/annotations/", params={"target": t, "motivation": m}).json()["total"]
+            for t in targets
+            for m in ("commenting", "questioning", "assessing", "tagging", "linking", "highlighting")
+        )
 
     assert shown(None) == readable(None) > 0
     assert shown("alice") == readable("alice") > shown("bruno")  # alice also reads her private note

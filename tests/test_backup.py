@@ -37,8 +37,13 @@ SELECT ?change ?file ?sum WHERE { GRAPH ?g { ?change a pic:Change
 
 
 def pic(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PIC, *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PIC_DATA_DIR": str(data_dir), **env})
+    return subprocess.run(
+        [PIC, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PIC_DATA_DIR": str(data_dir), **env},
+    )
 
 
 class Writes(threading.Thread):
@@ -53,8 +58,11 @@ class Writes(threading.Thread):
         with httpx.Client(base_url=self.url, timeout=60) as client:
             while not self.stop.is_set():
                 key = f"sauvegarde-{len(self.made) + len(self.failed)}"
-                r = client.post("/api/contribute/study", headers={"Authorization": f"Bearer {self.token}"},
-                                json={"id": key, "title_fr": f"Étude {key}", "status": "planned", "year": "2027"})
+                r = client.post(
+                    "/api/contribute/study",
+                    headers={"Authorization": f"Bearer {self.token}"},
+                    json={"id": key, "title_fr": f"Étude {key}", "status": "planned", "year": "2027"},
+                )
                 with self.progress:
                     (self.made if r.status_code == 201 else self.failed).append((key, r.status_code, r.text[:200]))
                     self.progress.notify_all()
@@ -189,8 +197,9 @@ def test_without_a_server_the_cli_copies_the_data_directory_itself(tmp_path):
     restore finds missing (a manifest that lies) is refused too."""
     source = tmp_path / "data"
     store = EmbeddedStore(source)
-    store.update('INSERT DATA { GRAPH <https://w3id.org/pic-euralens/id/graph/partner/aula> '
-                 '{ <urn:a> <urn:b> "sauvegarde" } }')
+    store.update(
+        'INSERT DATA { GRAPH <https://w3id.org/pic-euralens/id/graph/partner/aula> { <urn:a> <urn:b> "sauvegarde" } }'
+    )
     store.close()
     done = pic("backup", str(tmp_path / "backup"), data_dir=source)
     assert done.returncode == 0 and "from " in done.stderr, done.stderr
@@ -200,8 +209,11 @@ def test_without_a_server_the_cli_copies_the_data_directory_itself(tmp_path):
     assert [q.object for q in copy] == [Literal("sauvegarde")]
     del copy
     manifest = tmp_path / "backup" / "manifest.json"
-    manifest.write_text(manifest.read_text().replace('"quads": 1', '"quads": 2').replace(
-        'graph/partner/aula": 1', 'graph/partner/aula": 2'))
+    manifest.write_text(
+        manifest.read_text()
+        .replace('"quads": 1', '"quads": 2')
+        .replace('graph/partner/aula": 1', 'graph/partner/aula": 2')
+    )
     with pytest.raises(BackupError, match="does not hold what its manifest counts"):
         restore(tmp_path / "backup", tmp_path / "again")
     assert not (tmp_path / "again").exists()

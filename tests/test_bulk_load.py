@@ -44,6 +44,7 @@ def test_a_large_file_goes_through_the_bulk_path_validated(base_writer, tiny_fil
 def test_a_failure_inside_the_bulk_path_restores_the_store(base_writer, tiny_file, monkeypatch):
     base_writer.store.bulk_threshold = 1000
     before = snapshot(base_writer.store)
+
     def broken(self, change):
         raise RuntimeError("inference failed")
 
@@ -66,8 +67,9 @@ def test_a_killed_bulk_load_leaves_the_store_as_it_was(tmp_path, tiny_file):
     big = tmp_path / "big.ttl"
     with big.open("w", encoding="utf-8") as f:
         generate(Scale(1500, 40, 2, 15, 50, 40, 60), f)
-    child = subprocess.Popen([*pic, "load", str(big), "--graph", GRAPH.value], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [*pic, "load", str(big), "--graph", GRAPH.value], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     journal = data / "bulk-load.journal"
     deadline = time.monotonic() + 60
     while not journal.exists() and child.poll() is None and time.monotonic() < deadline:

@@ -21,9 +21,14 @@ def test_a_check_catches_what_it_is_written_for(base_writer):
 
     added = Store()
     g = NamedNode("https://w3id.org/pic-euralens/id/graph/partner/demo")
-    added.add(Quad(NamedNode("https://w3id.org/pic-euralens/id/actor/unmarked"),
-                   NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                   NamedNode("http://www.w3.org/ns/prov#Agent"), g))
+    added.add(
+        Quad(
+            NamedNode("https://w3id.org/pic-euralens/id/actor/unmarked"),
+            NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            NamedNode("http://www.w3.org/ns/prov#Agent"),
+            g,
+        )
+    )
     base_writer.write(added, [], User("admin", role="admin"), source="test", validate=False)
     failures = run_checks(base_writer.store)
     assert list(failures) == ["illustrative-data-is-marked"], failures

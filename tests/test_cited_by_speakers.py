@@ -17,18 +17,32 @@ PREFIXES = f"@prefix prov: <{PROV}> . @prefix pic: <{PIC}> . @prefix owl: <http:
 PROJECT, DEMO_STUDY = f"{ID}project/emploi-jeunes-culture", f"{ID}study/emplois-induits-louvre-lens"
 AULA_STUDY, AULA = f"{ID}study/aula-s1", f"{ID}actor/aula"
 # The finding's write, less the derived-only statements (refused: test below).
-SAID = PREFIXES + f"""<{AULA_STUDY}> prov:wasUsedBy <{PROJECT}> ; prov:hadDerivation <{DEMO_STUDY}> ;
+SAID = (
+    PREFIXES
+    + f"""<{AULA_STUDY}> prov:wasUsedBy <{PROJECT}> ; prov:hadDerivation <{DEMO_STUDY}> ;
   owl:sameAs <{DEMO_STUDY}> .
 <{AULA}> prov:contributed <{DEMO_STUDY}> ; prov:wasAssociateFor <{PROJECT}> ."""
-DERIVED = [f"<{AULA}> pic:cooperatesWith <{ID}actor/louvre-lens> .",
-           f"<{AULA}> pic:informs <{ID}actor/universite-artois> ."]
+)
+DERIVED = [
+    f"<{AULA}> pic:cooperatesWith <{ID}actor/louvre-lens> .",
+    f"<{AULA}> pic:informs <{ID}actor/universite-artois> .",
+]
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("cited-by-speakers") / "data") as c:
-        r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
-            "id": "aula-s1", "title_fr": "Étude AULA s1", "status": "published", "year": "2026", "producer": "aula"})
+        r = c.post(
+            "/api/contribute/study",
+            headers=bearer(c, "alice"),
+            json={
+                "id": "aula-s1",
+                "title_fr": "Étude AULA s1",
+                "status": "published",
+                "year": "2026",
+                "producer": "aula",
+            },
+        )
         assert r.status_code == 201, r.text
         r = post(c, "alice", "partner/aula", SAID)
         assert r.status_code in (201, 204), r.text
@@ -36,8 +50,12 @@ def app(tmp_path_factory):
 
 
 def post(c, who: str, graph: str, turtle: str):
-    return c.post("/rdf-graphs", params={"graph": f"{ID}graph/{graph}"}, content=turtle.encode(),
-                  headers={"Content-Type": "text/turtle", **bearer(c, who)})
+    return c.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/{graph}"},
+        content=turtle.encode(),
+        headers={"Content-Type": "text/turtle", **bearer(c, who)},
+    )
 
 
 def cited(app, path: str, reader: str | None) -> tuple[set, set]:
@@ -46,8 +64,12 @@ def cited(app, path: str, reader: str | None) -> tuple[set, set]:
     assert r.status_code == 200, r.text
     data = r.json()
     facts = {(g["predicate"], v["value"]) for g in data["incoming"] for v in g["values"]}
-    said = {(c["by"], g["predicate"], v["value"]) for c in data["incoming_claims"] for g in c["statements"]
-            for v in g["values"]}
+    said = {
+        (c["by"], g["predicate"], v["value"])
+        for c in data["incoming_claims"]
+        for g in c["statements"]
+        for v in g["values"]
+    }
     return facts, said
 
 
@@ -58,8 +80,11 @@ def test_inverse_and_symmetric_statements_pointing_at_anothers_entity_are_their_
     assert {("aula", f"{PROV}wasUsedBy", AULA_STUDY), ("aula", f"{PROV}wasAssociateFor", AULA)} <= said, said
     facts, said = cited(app, "study/emplois-induits-louvre-lens", reader)
     assert not {AULA, AULA_STUDY} & {v for _, v in facts}, facts
-    assert {("aula", f"{PROV}hadDerivation", AULA_STUDY), ("aula", f"{PROV}contributed", AULA),
-            ("aula", "http://www.w3.org/2002/07/owl#sameAs", AULA_STUDY)} <= said, said
+    assert {
+        ("aula", f"{PROV}hadDerivation", AULA_STUDY),
+        ("aula", f"{PROV}contributed", AULA),
+        ("aula", "http://www.w3.org/2002/07/owl#sameAs", AULA_STUDY),
+    } <= said, said
     page = app.get("/id/project/emploi-jeunes-culture", headers=bearer(app, reader) if reader else {}).text
     incoming = page.split('id="incoming"')[1].split("</section>")[0]
     rows = [row for row in incoming.split("<tr")[1:] if "/id/actor/aula" in row or "/id/study/aula-s1" in row]

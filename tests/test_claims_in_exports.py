@@ -15,8 +15,7 @@ app = scenario.app  # the same writes: aula's study, and cd62's claims about it
 CD62, AULA = NamedNode(f"{ID}graph/partner/cd62"), NamedNode(f"{ID}graph/partner/aula")
 SPATIAL, TITLED = NamedNode("http://purl.org/dc/terms/spatial"), NamedNode("http://purl.org/dc/terms/title")
 CLAIMED = {(TITLED, Literal(CLAIMED_TITLE, language="en")), (SPATIAL, NamedNode(ID + TERRITORY))}
-GRAPHS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".jsonld": RdfFormat.JSON_LD,
-          ".rdf": RdfFormat.RDF_XML}
+GRAPHS = {".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES, ".jsonld": RdfFormat.JSON_LD, ".rdf": RdfFormat.RDF_XML}
 
 
 def get(app, path: str, reader: str | None, accept: str | None = None):
@@ -39,10 +38,12 @@ def test_the_entitys_rdf_is_its_facts(app, reader, suffix):
 
 @pytest.mark.parametrize("reader", READERS)
 def test_every_statement_stays_available_in_the_graph_that_said_it(app, reader):
-    for path, accept, rdf_format in (("/id/study/etude-aula-sections.trig", None, RdfFormat.TRIG),
-                                     ("/id/study/etude-aula-sections", "application/trig", RdfFormat.TRIG),
-                                     ("/id/study/etude-aula-sections.nq", None, RdfFormat.N_QUADS),
-                                     ("/id/study/etude-aula-sections.graphs.jsonld", None, RdfFormat.JSON_LD)):
+    for path, accept, rdf_format in (
+        ("/id/study/etude-aula-sections.trig", None, RdfFormat.TRIG),
+        ("/id/study/etude-aula-sections", "application/trig", RdfFormat.TRIG),
+        ("/id/study/etude-aula-sections.nq", None, RdfFormat.N_QUADS),
+        ("/id/study/etude-aula-sections.graphs.jsonld", None, RdfFormat.JSON_LD),
+    ):
         r = get(app, path, reader, accept)
         quads = {(q.predicate, q.object, q.graph_name) for q in parse(r.content, rdf_format, base_iri=STUDY)}
         assert {(p, o, CD62) for p, o in CLAIMED} <= quads, (path, quads)

@@ -22,23 +22,46 @@ CLAIM = f"""@prefix prov: <{PROV}> .
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("claims-in-inference") / "data") as c:
-        for who, fields in (("alice", {"id": "projet-aula-infere", "title_fr": "Projet aula inféré",
-                                       "start": "2027-01-15", "participants": "aula:pilote"}),
-                            ("bruno", {"id": "projet-cd62-infere", "title_fr": "Projet cd62 inféré",
-                                       "start": "2027-02-01", "participants": "collectif-cite-9:partenaire"})):
+        for who, fields in (
+            (
+                "alice",
+                {
+                    "id": "projet-aula-infere",
+                    "title_fr": "Projet aula inféré",
+                    "start": "2027-01-15",
+                    "participants": "aula:pilote",
+                },
+            ),
+            (
+                "bruno",
+                {
+                    "id": "projet-cd62-infere",
+                    "title_fr": "Projet cd62 inféré",
+                    "start": "2027-02-01",
+                    "participants": "collectif-cite-9:partenaire",
+                },
+            ),
+        ):
             r = c.post("/api/contribute/project", headers=bearer(c, who), json=fields)
             assert r.status_code == 201, r.text
         # a curator's statement in cd62's graph about aula's project: cd62's claim, shown as cd62's
-        r = c.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=CLAIM.encode(),
-                   headers={"Content-Type": "text/turtle", **bearer(c, "fanny")})
+        r = c.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/cd62"},
+            content=CLAIM.encode(),
+            headers={"Content-Type": "text/turtle", **bearer(c, "fanny")},
+        )
         assert r.status_code in (201, 204), r.text
         assert [x["by"] for x in c.get("/id/project/projet-aula-infere?format=json").json()["claims"]] == ["cd62"]
         yield c
 
 
 def concluded(app, s: str, p: str, o: str) -> bool:
-    r = app.get("/sparql", params={"query": f"ASK {{ GRAPH <{ID}graph/inferred> {{ <{s}> <{p}> <{o}> }} }}"},
-                headers={"Accept": "application/sparql-results+json"})
+    r = app.get(
+        "/sparql",
+        params={"query": f"ASK {{ GRAPH <{ID}graph/inferred> {{ <{s}> <{p}> <{o}> }} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert r.status_code == 200, r.text
     return r.json()["boolean"]
 
@@ -57,19 +80,31 @@ def test_typing_an_entity_another_graph_described_first_takes_its_conclusions_ba
     `project/sans-type` before anyone typed it (a fact then: nobody else describes it); once aula types
     it, cd62's statement is a claim, and its conclusion goes."""
     project = f"{ID}project/sans-type"
-    said = (f"<{project}> <{PROV}qualifiedAssociation> <{project}-cd62> . <{project}-cd62> a <{PROV}Association> ;"
-            f" <{PROV}agent> <{COLLECTIF}> ; <{PROV}hadRole> <{ID}role/partenaire> .")
-    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=said.encode(),
-                 headers={"Content-Type": "text/turtle", **bearer(app, "bruno")})
+    said = (
+        f"<{project}> <{PROV}qualifiedAssociation> <{project}-cd62> . <{project}-cd62> a <{PROV}Association> ;"
+        f" <{PROV}agent> <{COLLECTIF}> ; <{PROV}hadRole> <{ID}role/partenaire> ."
+    )
+    r = app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/cd62"},
+        content=said.encode(),
+        headers={"Content-Type": "text/turtle", **bearer(app, "bruno")},
+    )
     assert r.status_code in (201, 204), r.text
     assert concluded(app, project, f"{PROV}wasAssociatedWith", COLLECTIF)
-    typed = (f'<{project}> a <{PIC}Project> ; <http://www.w3.org/2000/01/rdf-schema#label> "Typé par aula"@fr ;'
-             ' <http://purl.org/dc/terms/title> "Typé par aula"@fr ;'
-             f' <{PROV}startedAtTime> "2027-03-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> ;'
-             f' <{PROV}qualifiedAssociation> <{project}-aula> . <{project}-aula> a <{PROV}Association> ;'
-             f' <{PROV}agent> <{AULA}> ; <{PROV}hadRole> <{ID}role/pilote> .')
-    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=typed.encode(),
-                 headers={"Content-Type": "text/turtle", **bearer(app, "fanny")})
+    typed = (
+        f'<{project}> a <{PIC}Project> ; <http://www.w3.org/2000/01/rdf-schema#label> "Typé par aula"@fr ;'
+        ' <http://purl.org/dc/terms/title> "Typé par aula"@fr ;'
+        f' <{PROV}startedAtTime> "2027-03-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> ;'
+        f" <{PROV}qualifiedAssociation> <{project}-aula> . <{project}-aula> a <{PROV}Association> ;"
+        f" <{PROV}agent> <{AULA}> ; <{PROV}hadRole> <{ID}role/pilote> ."
+    )
+    r = app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/aula"},
+        content=typed.encode(),
+        headers={"Content-Type": "text/turtle", **bearer(app, "fanny")},
+    )
     assert r.status_code in (201, 204), r.text
     assert not concluded(app, project, f"{PROV}wasAssociatedWith", COLLECTIF)
     assert concluded(app, project, f"{PROV}wasAssociatedWith", AULA)

@@ -34,17 +34,47 @@ def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("claims-in-sections") / "data") as c:
         alice, bruno = bearer(c, "alice"), bearer(c, "bruno")
         for kind, who, body in (
-                ("study", alice, {"id": "etude-aula-sections", "title_fr": TITLE, "status": "published",
-                                  "year": "2026", "producer": "aula"}),
-                ("project", alice, {"id": "projet-aula-sections", "title_fr": "Projet aula des sections",
-                                    "start": "2027-01-15", "participants": "aula:pilote",
-                                    "studies_used": "etude-aula-sections"}),
-                ("project", bruno, {"id": "projet-cd62-sections", "title_fr": "Projet cd62 des sections",
-                                    "start": "2027-02-01", "participants": "departement-pas-de-calais:pilote"})):
+            (
+                "study",
+                alice,
+                {
+                    "id": "etude-aula-sections",
+                    "title_fr": TITLE,
+                    "status": "published",
+                    "year": "2026",
+                    "producer": "aula",
+                },
+            ),
+            (
+                "project",
+                alice,
+                {
+                    "id": "projet-aula-sections",
+                    "title_fr": "Projet aula des sections",
+                    "start": "2027-01-15",
+                    "participants": "aula:pilote",
+                    "studies_used": "etude-aula-sections",
+                },
+            ),
+            (
+                "project",
+                bruno,
+                {
+                    "id": "projet-cd62-sections",
+                    "title_fr": "Projet cd62 des sections",
+                    "start": "2027-02-01",
+                    "participants": "departement-pas-de-calais:pilote",
+                },
+            ),
+        ):
             r = c.post(f"/api/contribute/{kind}", headers=who, json=body)
             assert r.status_code == 201, r.text
-        r = c.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=CLAIMS.encode(),
-                   headers={"Content-Type": "text/turtle", **bearer(c, "fanny")})
+        r = c.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/cd62"},
+            content=CLAIMS.encode(),
+            headers={"Content-Type": "text/turtle", **bearer(c, "fanny")},
+        )
         assert r.status_code in (201, 204), r.text
         yield c
 
@@ -108,10 +138,16 @@ def test_statements_pointing_at_a_page_from_anothers_entity_say_whose_they_are(a
     data = page(app, "project/projet-cd62-sections", reader)
     plain = {v["value"] for g in data["incoming"] for v in g["values"]}
     assert not {STUDY, f"{ID}actor/aula"} & plain, data["incoming"]
-    said = {(c["by"], g["predicate"], v["value"]) for c in data["incoming_claims"] for g in c["statements"]
-            for v in g["values"]}
-    assert said == {("cd62", "http://www.w3.org/ns/prov#wasUsedBy", STUDY),
-                    ("cd62", "http://www.w3.org/ns/prov#contributed", f"{ID}actor/aula")}, said
+    said = {
+        (c["by"], g["predicate"], v["value"])
+        for c in data["incoming_claims"]
+        for g in c["statements"]
+        for v in g["values"]
+    }
+    assert said == {
+        ("cd62", "http://www.w3.org/ns/prov#wasUsedBy", STUDY),
+        ("cd62", "http://www.w3.org/ns/prov#contributed", f"{ID}actor/aula"),
+    }, said
     text = app.get("/id/project/projet-cd62-sections", headers=bearer(app, reader) if reader else {}).text
     incoming = text.split('id="incoming"')[1].split("</section>")[0]
     claimed = [row for row in incoming.split("<tr")[1:] if "etude-aula-sections" in row or "actor/aula" in row]

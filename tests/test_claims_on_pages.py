@@ -23,25 +23,51 @@ CLAIM = f"""@prefix pic: <{PIC}> . @prefix dcterms: <http://purl.org/dc/terms/> 
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("claims-on-pages") / "data", admin_token="admin-token") as c:
         alice = bearer(c, "alice")
-        r = c.post("/api/contribute/study", headers=alice, json={
-            "id": "etude-aula-revendiquee", "title_fr": TITLE, "status": "published", "year": "2026",
-            "producer": "aula", "commissioner": "euralens", "themes": "culture"})
+        r = c.post(
+            "/api/contribute/study",
+            headers=alice,
+            json={
+                "id": "etude-aula-revendiquee",
+                "title_fr": TITLE,
+                "status": "published",
+                "year": "2026",
+                "producer": "aula",
+                "commissioner": "euralens",
+                "themes": "culture",
+            },
+        )
         assert r.status_code == 201, r.text
-        r = c.post("/api/contribute/project", headers=alice, json={
-            "id": "projet-aula-friches", "title_fr": "Projet aula friches", "start": "2027-01-15",
-            "participants": "aula:pilote", "studies_used": "etude-aula-revendiquee"})
+        r = c.post(
+            "/api/contribute/project",
+            headers=alice,
+            json={
+                "id": "projet-aula-friches",
+                "title_fr": "Projet aula friches",
+                "start": "2027-01-15",
+                "participants": "aula:pilote",
+                "studies_used": "etude-aula-revendiquee",
+            },
+        )
         assert r.status_code == 201, r.text
         # a curator's statement in cd62's graph about aula's study (older data, a correction): cd62's claim
-        r = c.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=CLAIM.encode(),
-                   headers={"Content-Type": "text/turtle", **bearer(c, "fanny")})
+        r = c.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/cd62"},
+            content=CLAIM.encode(),
+            headers={"Content-Type": "text/turtle", **bearer(c, "fanny")},
+        )
         assert r.status_code in (201, 204), r.text
         claims = c.get("/id/study/etude-aula-revendiquee?format=json").json()["claims"]
         assert [x["by"] for x in claims] == ["cd62"], claims  # the page shows it as cd62's
         # a figure for the demo's (invented, illustrative) unemployment series in cd62's graph, curated by a
         # facilitator (a partner writes only its own series' figures: test_series_cells)
         csv = "dataset,territory,year,value\ntaux-chomage,epci/246200364,2031,9.4\n"
-        r = c.post("/api/import/observations", params={"org": "cd62"}, headers=bearer(c, "fanny"),
-                   files={"file": ("o.csv", csv.encode())})
+        r = c.post(
+            "/api/import/observations",
+            params={"org": "cd62"},
+            headers=bearer(c, "fanny"),
+            files={"file": ("o.csv", csv.encode())},
+        )
         assert r.status_code == 200, r.text
         yield c
 
@@ -72,8 +98,7 @@ def test_a_claimed_producer_sends_no_knowledge_flow(app):
 def test_the_claimed_producers_page_lists_no_study_and_the_owners_has_its_year(app):
     def studies(actor: str) -> list[dict]:
         page = app.get(f"/id/actor/{actor}?format=json").json()
-        return [r for s in page["sections"] if s["id"] == "studies" for r in s["rows"]
-                if r["study"]["iri"] == STUDY]
+        return [r for s in page["sections"] if s["id"] == "studies" for r in s["rows"] if r["study"]["iri"] == STUDY]
 
     assert studies("collectif-cite-9") == []
     assert [r["year"] for r in studies("aula")] == ["2026"], studies("aula")

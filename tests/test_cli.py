@@ -12,9 +12,12 @@ PIC = str(Path(sys.executable).with_name("pic"))
 
 
 def run(args, data_dir: Path, check=True):
-    result = subprocess.run([PIC, *args], capture_output=True, text=True,
-                            env={"PIC_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin",
-                                 "HOME": str(data_dir.parent)})
+    result = subprocess.run(
+        [PIC, *args],
+        capture_output=True,
+        text=True,
+        env={"PIC_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "HOME": str(data_dir.parent)},
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -40,8 +43,10 @@ def test_init_refuses_a_store_that_is_not_empty(demo_dir):
 
 
 def test_query_in_every_format(demo_dir):
-    q = ("SELECT ?code WHERE { <https://w3id.org/pic-euralens/id/territory/commune/62498> "
-         "<http://rdf.insee.fr/def/geo#codeINSEE> ?code }")
+    q = (
+        "SELECT ?code WHERE { <https://w3id.org/pic-euralens/id/territory/commune/62498> "
+        "<http://rdf.insee.fr/def/geo#codeINSEE> ?code }"
+    )
     assert "62498" in run(["query", q], demo_dir).stdout
     data = json.loads(run(["query", q, "--format", "json"], demo_dir).stdout)
     assert data["results"]["bindings"][0]["code"]["value"] == "62498"
@@ -64,8 +69,9 @@ def test_load_a_bad_turtle_file_names_line_and_column(demo_dir, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('<http://a> <http://b> "x" .\n<http://a> <http://b> "unterminated .\n')
     before = run(["stats"], demo_dir).stdout
-    result = run(["load", str(bad), "--graph", "https://w3id.org/pic-euralens/id/graph/partner/x"],
-                 demo_dir, check=False)
+    result = run(
+        ["load", str(bad), "--graph", "https://w3id.org/pic-euralens/id/graph/partner/x"], demo_dir, check=False
+    )
     assert result.returncode == 1
     assert "bad.ttl, line 2, column" in result.stderr, result.stderr
     assert run(["stats"], demo_dir).stdout == before
@@ -73,20 +79,25 @@ def test_load_a_bad_turtle_file_names_line_and_column(demo_dir, tmp_path):
 
 def test_load_and_validate_report_shape_violations(demo_dir, tmp_path):
     bad = tmp_path / "org.ttl"
-    bad.write_text('<https://w3id.org/pic-euralens/id/actor/x> a <http://www.w3.org/ns/org#FormalOrganization> ;'
-                   ' <http://www.w3.org/2000/01/rdf-schema#label> "X"@fr .\n')
+    bad.write_text(
+        "<https://w3id.org/pic-euralens/id/actor/x> a <http://www.w3.org/ns/org#FormalOrganization> ;"
+        ' <http://www.w3.org/2000/01/rdf-schema#label> "X"@fr .\n'
+    )
     result = run(["validate", str(bad)], demo_dir, check=False)
     assert result.returncode == 1 and "foaf/0.1/name" in result.stderr
-    result = run(["load", str(bad), "--graph", "https://w3id.org/pic-euralens/id/graph/partner/x"],
-                 demo_dir, check=False)
+    result = run(
+        ["load", str(bad), "--graph", "https://w3id.org/pic-euralens/id/graph/partner/x"], demo_dir, check=False
+    )
     assert result.returncode == 1 and "SHACL violation" in result.stderr
 
 
 def test_load_then_export_a_graph(demo_dir, tmp_path):
     good = tmp_path / "good.ttl"
-    good.write_text('<https://w3id.org/pic-euralens/id/actor/cli> a <http://www.w3.org/ns/org#FormalOrganization> ;'
-                    ' <http://www.w3.org/2000/01/rdf-schema#label> "CLI"@fr ;'
-                    ' <http://xmlns.com/foaf/0.1/name> "CLI" .\n')
+    good.write_text(
+        "<https://w3id.org/pic-euralens/id/actor/cli> a <http://www.w3.org/ns/org#FormalOrganization> ;"
+        ' <http://www.w3.org/2000/01/rdf-schema#label> "CLI"@fr ;'
+        ' <http://xmlns.com/foaf/0.1/name> "CLI" .\n'
+    )
     graph = "https://w3id.org/pic-euralens/id/graph/partner/cli"
     out = run(["load", str(good), "--graph", graph], demo_dir).stdout
     assert "Loaded 3 triples" in out
@@ -117,8 +128,11 @@ def test_map_writes_the_same_files_as_the_pages(demo_dir, tmp_path):
 
 
 def test_map_errors_are_one_line(demo_dir, tmp_path):
-    bad = run(["map", "cooperation", "--from", "2020", "--until", "2010", "--out", str(tmp_path / "m.svg")],
-              demo_dir, check=False)
+    bad = run(
+        ["map", "cooperation", "--from", "2020", "--until", "2010", "--out", str(tmp_path / "m.svg")],
+        demo_dir,
+        check=False,
+    )
     assert bad.returncode == 1 and bad.stderr.strip() == "Error: --until: Value error, 'until' is before 'from'"
     assert not (tmp_path / "m.svg").exists()
     unknown = run(["map", "cooperation", "--out", str(tmp_path / "m.doc")], demo_dir, check=False)

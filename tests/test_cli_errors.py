@@ -14,13 +14,16 @@ PIC = str(Path(sys.executable).with_name("pic"))
 def test_a_second_process_on_the_same_data_directory_gets_one_line(tmp_path):
     env = {**os.environ, "PIC_DATA_DIR": str(tmp_path / "data")}
     port = free_port()
-    first = subprocess.Popen([PIC, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        [PIC, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", first, seconds=90)
         (tmp_path / "x.ttl").write_text("<urn:a> <urn:b> <urn:c> .")
-        for args in (["serve", "--port", str(free_port())],
-                     ["load", str(tmp_path / "x.ttl"), "--graph", "https://w3id.org/pic-euralens/id/graph/partner/x"]):
+        for args in (
+            ["serve", "--port", str(free_port())],
+            ["load", str(tmp_path / "x.ttl"), "--graph", "https://w3id.org/pic-euralens/id/graph/partner/x"],
+        ):
             second = subprocess.run([PIC, *args], env=env, capture_output=True, text=True, timeout=60)
             assert second.returncode != 0
             lines = second.stderr.strip().splitlines()
@@ -33,7 +36,11 @@ def test_a_second_process_on_the_same_data_directory_gets_one_line(tmp_path):
 def test_an_empty_file_loads_nothing_and_records_nothing(tmp_path):
     env = {**os.environ, "PIC_DATA_DIR": str(tmp_path / "data")}
     (tmp_path / "empty.ttl").write_bytes(b"")
-    r = subprocess.run([PIC, "load", str(tmp_path / "empty.ttl"), "--graph",
-                        "https://w3id.org/pic-euralens/id/graph/partner/x"], env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [PIC, "load", str(tmp_path / "empty.ttl"), "--graph", "https://w3id.org/pic-euralens/id/graph/partner/x"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 1 and r.stderr.strip() == f"Error: {tmp_path / 'empty.ttl'} is empty: nothing was loaded"
     assert not (tmp_path / "data" / "history").exists() or not list((tmp_path / "data" / "history").iterdir())

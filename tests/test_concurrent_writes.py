@@ -14,8 +14,9 @@ def body(n: int) -> bytes:
 
 
 def contents(url: str) -> set[str]:
-    r = httpx.get(f"{url}/rdf-graphs", params={"graph": GRAPH}, headers={**ADMIN, "Accept": "application/n-triples"},
-                  timeout=60)
+    r = httpx.get(
+        f"{url}/rdf-graphs", params={"graph": GRAPH}, headers={**ADMIN, "Accept": "application/n-triples"}, timeout=60
+    )
     return set() if r.status_code == 404 else {line for line in r.text.splitlines() if line.strip()}
 
 
@@ -27,9 +28,18 @@ def test_parallel_puts_leave_exactly_one_body(live_server):
     with ThreadPoolExecutor(6) as pool:
         for round_ in range(5):
             bodies = range(round_ * 10, round_ * 10 + 6)
-            answers = list(pool.map(lambda n: httpx.put(
-                f"{live_server}/rdf-graphs", params={"graph": GRAPH}, content=body(n), timeout=60,
-                headers={**ADMIN, "Content-Type": "application/n-triples"}), bodies))
+            answers = list(
+                pool.map(
+                    lambda n: httpx.put(
+                        f"{live_server}/rdf-graphs",
+                        params={"graph": GRAPH},
+                        content=body(n),
+                        timeout=60,
+                        headers={**ADMIN, "Content-Type": "application/n-triples"},
+                    ),
+                    bodies,
+                )
+            )
             assert all(r.status_code in (201, 204) for r in answers), [r.text for r in answers]
             found = contents(live_server)
             assert any(found == expected(n) for n in bodies), f"round {round_}: {len(found)} triples, not one body"
@@ -39,8 +49,13 @@ def test_parallel_puts_and_deletes_end_in_a_serial_state(live_server):
     def act(n: int):
         if n % 3 == 0:
             return httpx.delete(f"{live_server}/rdf-graphs", params={"graph": GRAPH}, headers=ADMIN, timeout=60)
-        return httpx.put(f"{live_server}/rdf-graphs", params={"graph": GRAPH}, content=body(n), timeout=60,
-                         headers={**ADMIN, "Content-Type": "application/n-triples"})
+        return httpx.put(
+            f"{live_server}/rdf-graphs",
+            params={"graph": GRAPH},
+            content=body(n),
+            timeout=60,
+            headers={**ADMIN, "Content-Type": "application/n-triples"},
+        )
 
     with ThreadPoolExecutor(6) as pool:
         for round_ in range(4):

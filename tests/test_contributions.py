@@ -11,9 +11,17 @@ from pic.graph.access import User, embargo_lifted, may_read
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
-STUDY = {"id": "enquete-mobilite-lievin", "title_fr": "Enquête mobilité à Liévin", "title_en": "Mobility in Liévin",
-         "abstract_fr": "Une enquête auprès des ménages de Liévin.", "status": "published", "year": "2025",
-         "producer": "aula", "themes": "mobilite", "territories": "commune/62510"}
+STUDY = {
+    "id": "enquete-mobilite-lievin",
+    "title_fr": "Enquête mobilité à Liévin",
+    "title_en": "Mobility in Liévin",
+    "abstract_fr": "Une enquête auprès des ménages de Liévin.",
+    "status": "published",
+    "year": "2025",
+    "producer": "aula",
+    "themes": "mobilite",
+    "territories": "commune/62510",
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +65,14 @@ def test_a_partner_creates_a_study_that_gets_a_page_search_and_history(app):
 
 def test_every_problem_comes_back_with_its_field_and_nothing_is_written(app):
     before = count(app, "partner/aula")
-    bad = {"id": "Pas Un Id", "title_fr": "", "status": "finished", "year": "25", "producer": "nobody-here",
-           "colour": "red"}
+    bad = {
+        "id": "Pas Un Id",
+        "title_fr": "",
+        "status": "finished",
+        "year": "25",
+        "producer": "nobody-here",
+        "colour": "red",
+    }
     r = app.post("/api/contribute/study", json=bad, headers=bearer(app, "alice"))
     assert r.status_code == 422
     fields = {p["field"] for p in r.json()["error"]["problems"]}
@@ -69,8 +83,11 @@ def test_every_problem_comes_back_with_its_field_and_nothing_is_written(app):
     assert set(problems) == {"id", "title_fr", "status", "year", "producer"}, problems
     assert "a year (2024)" in problems["year"] and "nobody-here" in problems["producer"]
     # the shapes too: a published study has an issue date, mapped back to its field
-    r = app.post("/api/contribute/study", json={"id": "sans-date", "title_fr": "Sans date", "status": "published"},
-                 headers=bearer(app, "alice"))
+    r = app.post(
+        "/api/contribute/study",
+        json={"id": "sans-date", "title_fr": "Sans date", "status": "published"},
+        headers=bearer(app, "alice"),
+    )
     assert r.status_code == 422 and r.json()["error"]["problems"][0]["message"]
     assert count(app, "partner/aula") == before
 
@@ -84,8 +101,11 @@ def test_who_may_change_what(app):
     assert r.status_code == 403 and "aula" in r.json()["error"]["message"]
     assert app.delete(f"/api/contribute/study/{key}", headers=bearer(app, "bruno")).status_code == 403
     # the demo's studies belong to the platform's own graphs: a partner may not rewrite them
-    r = app.put("/api/contribute/study/livret-euralens-10", json={"title_fr": "X", "status": "published",
-                                                                  "year": "2017"}, headers=bearer(app, "alice"))
+    r = app.put(
+        "/api/contribute/study/livret-euralens-10",
+        json={"title_fr": "X", "status": "published", "year": "2017"},
+        headers=bearer(app, "alice"),
+    )
     assert r.status_code == 403
     assert "Titre de Bruno" not in app.get(f"/id/study/{key}").text
     # a facilitator curates partner graphs
@@ -96,11 +116,22 @@ def test_who_may_change_what(app):
 
 
 def test_private_and_embargoed_studies_stay_with_their_organisation(app):
-    secret = {"id": "brouillon-secret", "title_fr": "Brouillon secret zorglub", "status": "ongoing", "year": "2027",
-              "visibility": "private"}
+    secret = {
+        "id": "brouillon-secret",
+        "title_fr": "Brouillon secret zorglub",
+        "status": "ongoing",
+        "year": "2027",
+        "visibility": "private",
+    }
     assert app.post("/api/contribute/study", json=secret, headers=bearer(app, "alice")).status_code == 201
-    later = {"id": "etude-sous-embargo", "title_fr": "Étude sous embargo plouf", "status": "completed",
-             "year": "2026", "visibility": "embargo", "embargo_until": "2099-01-01"}
+    later = {
+        "id": "etude-sous-embargo",
+        "title_fr": "Étude sous embargo plouf",
+        "status": "completed",
+        "year": "2026",
+        "visibility": "embargo",
+        "embargo_until": "2099-01-01",
+    }
     assert app.post("/api/contribute/study", json=later, headers=bearer(app, "alice")).status_code == 201
     past = {**later, "id": "embargo-passe", "embargo_until": "2020-01-01"}
     r = app.post("/api/contribute/study", json=past, headers=bearer(app, "alice"))
@@ -111,8 +142,11 @@ def test_private_and_embargoed_studies_stay_with_their_organisation(app):
             assert app.get(f"/id/study/{slug}", headers=headers).status_code == 404
             assert app.get(f"/id/study/{slug}.ttl", headers=headers).status_code == 404
             assert app.get("/api/search", params={"q": word}, headers=headers).json()["total"] == 0
-            rows = app.get("/sparql", params={"query": f"SELECT * WHERE {{ GRAPH ?g {{ <{ID}study/{slug}> ?p ?o }} }}"},
-                           headers={**headers, "Accept": "text/csv"}).text
+            rows = app.get(
+                "/sparql",
+                params={"query": f"SELECT * WHERE {{ GRAPH ?g {{ <{ID}study/{slug}> ?p ?o }} }}"},
+                headers={**headers, "Accept": "text/csv"},
+            ).text
             assert len(rows.strip().splitlines()) == 1  # the header alone
             assert app.get(f"/api/contribute/study/{slug}", headers=headers).status_code == 404
         for who in ("alice", "fanny"):
@@ -140,28 +174,41 @@ def test_an_embargo_ends_on_its_publication_day(app):
     assert not may_read(anonymous, f"{ID}graph/private/aula/until-2099-01-01", names)
     assert not may_read(anonymous, f"{ID}graph/private/aula/main", names)
     # a study whose embargo has passed is everyone's, in pages and SPARQL
-    turtle = (f"@prefix pic: <https://w3id.org/pic-euralens/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> ."
-              f"<{ID}study/publiee-apres-embargo> a pic:Study ; dcterms:title \"Publiée après embargo\"@fr ;"
-              f" <http://www.w3.org/2000/01/rdf-schema#label> \"Publiée après embargo\"@fr ;"
-              f" pic:studyStatus <{ID}study-status/planned> ;"
-              f" pic:expectedYear \"2024\"^^<http://www.w3.org/2001/XMLSchema#gYear> .")
-    r = app.put("/rdf-graphs", params={"graph": graph}, content=turtle.encode(),
-                headers={"Content-Type": "text/turtle", "Authorization": "Bearer admin-token"})
+    turtle = (
+        f"@prefix pic: <https://w3id.org/pic-euralens/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> ."
+        f'<{ID}study/publiee-apres-embargo> a pic:Study ; dcterms:title "Publiée après embargo"@fr ;'
+        f' <http://www.w3.org/2000/01/rdf-schema#label> "Publiée après embargo"@fr ;'
+        f" pic:studyStatus <{ID}study-status/planned> ;"
+        f' pic:expectedYear "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .'
+    )
+    r = app.put(
+        "/rdf-graphs",
+        params={"graph": graph},
+        content=turtle.encode(),
+        headers={"Content-Type": "text/turtle", "Authorization": "Bearer admin-token"},
+    )
     assert r.status_code in (201, 204), r.text
     assert "Publiée après embargo" in app.get("/id/study/publiee-apres-embargo").text
 
 
 def test_projects_memberships_and_observations_through_the_api(app):
-    project = {"id": "ateliers-mobilite", "title_fr": "Ateliers mobilité", "start": "2025-01-15",
-               "participants": "aula:pilote;universite-artois:partenaire", "studies_used": "enquete-mobilite-lievin",
-               "themes": "mobilite"}
+    project = {
+        "id": "ateliers-mobilite",
+        "title_fr": "Ateliers mobilité",
+        "start": "2025-01-15",
+        "participants": "aula:pilote;universite-artois:partenaire",
+        "studies_used": "enquete-mobilite-lievin",
+        "themes": "mobilite",
+    }
     r = app.post("/api/contribute/project", json=project, headers=bearer(app, "alice"))
     assert r.status_code == 201, r.text
     page = app.get("/id/project/ateliers-mobilite").text
     roles = page.split('id="section-roles"')[1].split("</section>")[0]
     assert "Pilote" in roles and "/id/actor/universite-artois" in roles
-    assert "/id/project/ateliers-mobilite" in app.get("/id/study/enquete-mobilite-lievin").text.split(
-        'id="section-informs"')[1]
+    assert (
+        "/id/project/ateliers-mobilite"
+        in app.get("/id/study/enquete-mobilite-lievin").text.split('id="section-informs"')[1]
+    )
     twin = app.get("/id/project/ateliers-mobilite?format=json").json()
     roles = next(s for s in twin["sections"] if s["id"] == "roles")["rows"]
     assert {(r["actor"]["page"], r["role"]["label"]) for r in roles} >= {("/id/actor/aula", "Pilote")}
@@ -169,12 +216,18 @@ def test_projects_memberships_and_observations_through_the_api(app):
     assert any(r["study"]["iri"] == f"{ID}study/enquete-mobilite-lievin" for r in used["rows"])
     values = app.get("/api/contribute/project/ateliers-mobilite").json()["fields"]
     assert values["participants"] == "aula:pilote;universite-artois:partenaire"
-    r = app.post("/api/contribute/membership", json={"member": "aula", "organization": "euralens", "role": "membre",
-                                                      "since": "2015"}, headers=bearer(app, "alice"))
+    r = app.post(
+        "/api/contribute/membership",
+        json={"member": "aula", "organization": "euralens", "role": "membre", "since": "2015"},
+        headers=bearer(app, "alice"),
+    )
     assert r.status_code == 201, r.text
     assert "/id/actor/euralens" in app.get("/id/actor/aula").text.split('id="section-memberships"')[1]
-    r = app.post("/api/contribute/observation", json={"dataset": "x", "territory": "commune/62498", "year": "2024",
-                                                       "value": "12"}, headers=bearer(app, "alice"))
+    r = app.post(
+        "/api/contribute/observation",
+        json={"dataset": "x", "territory": "commune/62498", "year": "2024", "value": "12"},
+        headers=bearer(app, "alice"),
+    )
     assert r.status_code == 422 and r.json()["error"]["problems"][0]["field"] == "dataset"
     assert app.delete("/api/contribute/project/ateliers-mobilite", headers=bearer(app, "alice")).status_code == 204
     assert app.get("/id/project/ateliers-mobilite").status_code == 404
@@ -184,16 +237,32 @@ def test_the_form_shows_problems_next_to_their_field_then_saves(app):
     c = sign_in(app, "alice")
     form = c.get("/contribute/actor")
     assert form.status_code == 200 and 'name="name_fr"' in form.text and "Association" in form.text
-    r = c.post("/contribute/actor", data={"csrf": c.csrf, "id": "collectif-terrils", "name_fr": "",
-                                          "type": "association", "territory": "commune/99999"})
+    r = c.post(
+        "/contribute/actor",
+        data={
+            "csrf": c.csrf,
+            "id": "collectif-terrils",
+            "name_fr": "",
+            "type": "association",
+            "territory": "commune/99999",
+        },
+    )
     assert r.status_code == 422
     assert re.search(r'id="field-name_fr"[^>]*aria-invalid="true"', r.text)
     assert 'id="field-name_fr-problem"' in r.text and 'id="field-territory-problem"' in r.text
     assert 'value="collectif-terrils"' in r.text  # what was typed is kept
     assert c.post("/contribute/actor", data={"id": "x", "name_fr": "X", "type": "association"}).status_code == 403
-    r = c.post("/contribute/actor", data={"csrf": c.csrf, "id": "collectif-terrils", "name_fr": "Collectif des terrils",
-                                          "type": "association", "territory": "commune/62498"},
-               follow_redirects=False)
+    r = c.post(
+        "/contribute/actor",
+        data={
+            "csrf": c.csrf,
+            "id": "collectif-terrils",
+            "name_fr": "Collectif des terrils",
+            "type": "association",
+            "territory": "commune/62498",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/id/actor/collectif-terrils"
     page = c.get("/id/actor/collectif-terrils").text
     assert 'id="edit-link"' in page
@@ -205,21 +274,24 @@ def test_the_form_shows_problems_next_to_their_field_then_saves(app):
 
 def test_a_facilitator_reverts_a_change_from_the_history(app):
     c = sign_in(app, "alice")
-    c.post("/contribute/actor/collectif-terrils", data={"csrf": c.csrf, "name_fr": "Nom erroné",
-                                                        "type": "association"})
+    c.post("/contribute/actor/collectif-terrils", data={"csrf": c.csrf, "name_fr": "Nom erroné", "type": "association"})
     page = app.get("/id/actor/collectif-terrils").text
     assert "Nom erroné" in page
     # the search index follows each write (only the entities it touched are re-indexed)
     assert [h["iri"] for h in app.get("/api/search", params={"q": "nom errone"}).json()["hits"]] == [
-        f"{ID}actor/collectif-terrils"]
+        f"{ID}actor/collectif-terrils"
+    ]
     change = re.search(r'data-change="([^"]+)"', page).group(1)
     assert "/revert" not in page  # anonymous readers see the history, not the button
     assert c.post(f"/changes/{change}/revert", data={"csrf": c.csrf}).status_code == 403  # a partner
     f = sign_in(app, "fanny")
     page = f.get("/id/actor/collectif-terrils").text
     assert f'action="/changes/{change}/revert"' in page
-    r = f.post(f"/changes/{change}/revert", data={"csrf": f.csrf, "back": "/id/actor/collectif-terrils"},
-               follow_redirects=False)
+    r = f.post(
+        f"/changes/{change}/revert",
+        data={"csrf": f.csrf, "back": "/id/actor/collectif-terrils"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     page = app.get("/id/actor/collectif-terrils").text
     assert "Collectif des terrils" in page and "Nom erroné" not in page
@@ -234,20 +306,26 @@ def test_the_import_page_shows_each_problem_on_its_row(app):
     c = sign_in(app, "alice")
     assert 'enctype="multipart/form-data"' in c.get("/import").text
     before = count(app, "partner/aula")
-    bad = ("id,name_fr,type,territory\n"
-           "bon-acteur,Bon acteur,association,commune/62498\n"
-           "Mauvais Id,,association,commune/62498\n"
-           "autre,Autre,sorte-inconnue,commune/62498\n")
+    bad = (
+        "id,name_fr,type,territory\n"
+        "bon-acteur,Bon acteur,association,commune/62498\n"
+        "Mauvais Id,,association,commune/62498\n"
+        "autre,Autre,sorte-inconnue,commune/62498\n"
+    )
     r = c.post("/import", data={"csrf": c.csrf, "kind": "actors"}, files={"file": ("a.csv", bad, "text/csv")})
     assert r.status_code == 422
     assert 'data-row="3"' in r.text and 'data-row="4"' in r.text and 'data-row="2"' not in r.text
     assert "sorte-inconnue" in r.text.split('data-row="4"')[1].split("</tr>")[0]
     assert count(app, "partner/aula") == before
-    good = ("id,name_fr,type\nacteur-importe-1,Acteur importé 1,association\n"
-            "acteur-importe-2,Acteur importé 2,association\n")
+    good = (
+        "id,name_fr,type\nacteur-importe-1,Acteur importé 1,association\n"
+        "acteur-importe-2,Acteur importé 2,association\n"
+    )
     r = c.post("/import", data={"csrf": c.csrf, "kind": "actors"}, files={"file": ("a.csv", good, "text/csv")})
     assert r.status_code == 200 and 'id="import-summary"' in r.text
     history = app.get("/id/actor/acteur-importe-1").text.split('id="history"')[1]
     assert history.count("data-change=") == 1 and "spreadsheet import" in history and "alice" in history
-    assert 'data-change="' + re.search(r'data-change="([^"]+)"', history).group(1) in \
-        app.get("/id/actor/acteur-importe-2").text
+    assert (
+        'data-change="' + re.search(r'data-change="([^"]+)"', history).group(1)
+        in app.get("/id/actor/acteur-importe-2").text
+    )

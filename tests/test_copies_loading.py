@@ -30,8 +30,9 @@ def label(writer: Writer, actor: str, text: str, graph: NamedNode) -> None:
 
 def ask(workers, writer: Writer, user: User, query: str = LABELS) -> str:
     graphs = [g.value for g in writer.store.graphs()]
-    return workers.run(for_reader(Job(query, "tsv", max_rows=100_000), reading_view(user, graphs, writer.names))
-                       ).body.decode()
+    return workers.run(
+        for_reader(Job(query, "tsv", max_rows=100_000), reading_view(user, graphs, writer.names))
+    ).body.decode()
 
 
 def test_the_store_answers_while_the_copies_load_as_they_will_and_to_each_reader_what_they_may_read(tmp_path):
@@ -41,14 +42,26 @@ def test_the_store_answers_while_the_copies_load_as_they_will_and_to_each_reader
     label(writer, "secret", "Secret", writer.names.graph("private/newcomer/main"))
     workers = EngineReplicas(writer.store, tmp_path / "snapshots", timeout=60, wait=False)
     try:
-        early = {name: ask(workers, writer, user, query) for name, user, query in (
-            ("anonymous", ANONYMOUS, LABELS), ("anonymous named", ANONYMOUS, NAMED), ("member", MEMBER, LABELS))}
+        early = {
+            name: ask(workers, writer, user, query)
+            for name, user, query in (
+                ("anonymous", ANONYMOUS, LABELS),
+                ("anonymous named", ANONYMOUS, NAMED),
+                ("member", MEMBER, LABELS),
+            )
+        }
         assert workers.full is None, "the copies were loaded before the first query: nothing was measured"
         assert '"Shared"' in early["anonymous"] and "Secret" not in early["anonymous"] + early["anonymous named"]
         assert '"Secret"' in early["member"]
         assert workers.wait_loaded(60) and workers.copies == "ready" and workers.public is not None
-        assert early == {name: ask(workers, writer, user, query) for name, user, query in (
-            ("anonymous", ANONYMOUS, LABELS), ("anonymous named", ANONYMOUS, NAMED), ("member", MEMBER, LABELS))}
+        assert early == {
+            name: ask(workers, writer, user, query)
+            for name, user, query in (
+                ("anonymous", ANONYMOUS, LABELS),
+                ("anonymous named", ANONYMOUS, NAMED),
+                ("member", MEMBER, LABELS),
+            )
+        }
     finally:
         workers.close()
 
@@ -90,8 +103,12 @@ def test_a_private_put_returns_before_the_public_copy_and_anonymous_readers_neve
     with app_client(tmp_path / "data", admin_token="admin-token") as client:
         queries = client.app.state.queries
         assert queries.public is None  # no private graph yet
-        r = client.put("/rdf-graphs", params={"graph": graph}, content=body.encode(),
-                       headers={**bearer(client, "alice"), "Content-Type": "text/turtle"})
+        r = client.put(
+            "/rdf-graphs",
+            params={"graph": graph},
+            content=body.encode(),
+            headers={**bearer(client, "alice"), "Content-Type": "text/turtle"},
+        )
         assert r.status_code == 201, r.text
         assert queries.public is None, "the PUT waited for the public copy"
         assert client.get("/sparql", params=query).json()["boolean"] is False

@@ -3,7 +3,6 @@
 take it in the `X-CSRF-Token` header, the forms in their `csrf` field; requests with a bearer token need
 none. `/api/import/{kind}` and `/api/studies/{key}/documents` took the cookie alone."""
 
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -32,11 +31,14 @@ def signed_in(app, name: str) -> TestClient:
     """A browser signed in through the login form: the session cookie, and `csrf`, its token."""
     c = TestClient(app.app)
     csrf = c.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-    assert c.post("/login", data={"name": name, "password": f"{name}-password", "csrf": csrf},
-                  follow_redirects=False).status_code == 303
+    assert (
+        c.post(
+            "/login", data={"name": name, "password": f"{name}-password", "csrf": csrf}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     c.csrf = c.get("/account").text.split('name="csrf" value="')[1].split('"')[0]
     return c
-
 
 
 def refused(r) -> bool:
@@ -84,8 +86,7 @@ def body(kind: str) -> dict:
     return {"data": {"field": "value"}}
 
 
-@pytest.mark.parametrize("method, route", marked([r for r in write_routes() if r not in NOT_SESSION_WRITES],
-                                                 UNGUARDED))
+@pytest.mark.parametrize("method, route", marked([r for r in write_routes() if r not in NOT_SESSION_WRITES], UNGUARDED))
 def test_every_write_with_the_session_cookie_alone_is_refused(app, method, route):
     """An admin's session (who may do anything) without the token: only the token is missing."""
     c = signed_in(app, "ada")

@@ -31,8 +31,7 @@ def test_demo_file_is_what_the_builder_makes():
 
 
 def test_the_150_communes_have_their_insee_codes_and_epci():
-    rows = list(csv.DictReader(io.StringIO(read_bytes(
-        "reference/communes-pole-metropolitain-artois.csv").decode())))
+    rows = list(csv.DictReader(io.StringIO(read_bytes("reference/communes-pole-metropolitain-artois.csv").decode())))
     assert len(rows) == 150
     g = Graph().parse(data=read_bytes("territories.ttl"), format="turtle")
     lens = "https://w3id.org/pic-euralens/id/territory/commune/62498"
@@ -50,8 +49,7 @@ def test_the_150_communes_have_their_insee_codes_and_epci():
 def test_every_observation_is_marked_illustrative_and_every_year_is_covered():
     quads = list(parse(read_bytes("demo/demo.trig"), RdfFormat.TRIG))
     observations = {q.subject for q in quads if q.object.value == "http://purl.org/linked-data/cube#Observation"}
-    marked = {q.subject for q in quads if q.predicate.value.endswith("#illustrative")
-              and q.object.value == "true"}
+    marked = {q.subject for q in quads if q.predicate.value.endswith("#illustrative") and q.object.value == "true"}
     assert observations and observations <= marked
     years = {q.object.value for q in quads if q.predicate.value.endswith("#refYear")}
     assert years == {str(y) for y in range(2010, 2026)}

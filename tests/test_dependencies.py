@@ -25,7 +25,8 @@ def test_every_dependency_is_pinned_within_its_range():
         name = canonicalize_name(spec.name)
         assert name in lock, f"{spec.name} is not in requirements.lock: run `make lock`"
         assert spec.specifier.contains(lock[name], prereleases=True), (
-            f"requirements.lock pins {spec.name}=={lock[name]}, outside {spec.specifier}: run `make lock`")
+            f"requirements.lock pins {spec.name}=={lock[name]}, outside {spec.specifier}: run `make lock`"
+        )
 
 
 def test_make_installs_from_the_lock():

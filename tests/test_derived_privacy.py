@@ -24,9 +24,13 @@ ID = "https://w3id.org/pic-euralens/id/"
 PIC = "https://w3id.org/pic-euralens/ontology#"
 ALICE = User("alice", role="partner", org="aula")
 ADMIN = User("root", role="admin")
-ROLES = {"anonymous": ANONYMOUS, "another partner": User("bruno", role="partner", org="cd62"),
-         "owner partner": ALICE, "facilitator": User("fanny", role="facilitator", org="euralens"),
-         "admin": ADMIN}
+ROLES = {
+    "anonymous": ANONYMOUS,
+    "another partner": User("bruno", role="partner", org="cd62"),
+    "owner partner": ALICE,
+    "facilitator": User("fanny", role="facilitator", org="euralens"),
+    "admin": ADMIN,
+}
 LATER = "2099-01-01"
 PREFIXES = """@prefix pic: <https://w3id.org/pic-euralens/ontology#> .
 @prefix actor: <https://w3id.org/pic-euralens/id/actor/> .
@@ -44,7 +48,9 @@ PREFIXES = """@prefix pic: <https://w3id.org/pic-euralens/ontology#> .
 
 def project(slug: str, first: str, second: str) -> str:
     """A project associating two actors (described alongside), in Turtle."""
-    return PREFIXES + f"""
+    return (
+        PREFIXES
+        + f"""
 actor:{first} a org:FormalOrganization ; rdfs:label "{first}"@fr ; foaf:name "{first}" .
 actor:{second} a org:FormalOrganization ; rdfs:label "{second}"@fr ; foaf:name "{second}" .
 project:{slug} a pic:Project ; rdfs:label "{slug}"@fr ; dcterms:title "{slug}"@fr ;
@@ -53,6 +59,7 @@ project:{slug} a pic:Project ; rdfs:label "{slug}"@fr ; dcterms:title "{slug}"@f
 assoc:{slug}-1 a prov:Association ; prov:agent actor:{first} ; prov:hadRole role:pilote .
 assoc:{slug}-2 a prov:Association ; prov:agent actor:{second} ; prov:hadRole role:partenaire .
 """
+    )
 
 
 def write(writer, text: str, graph: str, user: User = ALICE):
@@ -62,8 +69,9 @@ def write(writer, text: str, graph: str, user: User = ALICE):
 
 def cooperating(writer, first: str, second: str) -> set[str]:
     """The graphs that say the two actors cooperate."""
-    rows = writer.store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{ID}actor/{first}> <{PIC}cooperatesWith> "
-                              f"<{ID}actor/{second}> }} }}")
+    rows = writer.store.query(
+        f"SELECT ?g WHERE {{ GRAPH ?g {{ <{ID}actor/{first}> <{PIC}cooperatesWith> <{ID}actor/{second}> }} }}"
+    )
     return {r["g"].value for r in rows}
 
 
@@ -132,18 +140,27 @@ def test_a_private_writes_record_stays_with_its_organisation(base_writer, names)
     result = write(base_writer, project("discret", "atelier-i", "atelier-j"), "private/aula/main")
     private = NamedNode(f"{ID}graph/private/aula/provenance")
     assert mentioning(base_writer, private, result.change), "the record is in the organisation's provenance"
-    assert any(q.object == NamedNode(f"{ID}graph/private/aula/main") for q in mentioning(base_writer, private,
-                                                                                        result.change))
+    assert any(
+        q.object == NamedNode(f"{ID}graph/private/aula/main") for q in mentioning(base_writer, private, result.change)
+    )
     public = names.provenance
-    for term in (result.change, NamedNode(f"{ID}graph/private/aula/main"), NamedNode(f"{ID}project/discret"),
-                 names.user("alice")):
+    for term in (
+        result.change,
+        NamedNode(f"{ID}graph/private/aula/main"),
+        NamedNode(f"{ID}project/discret"),
+        names.user("alice"),
+    ):
         assert mentioning(base_writer, public, term) == [], term
 
 
 def test_a_write_to_two_organisations_private_graphs_is_recorded_for_facilitators_only(base_writer, names):
     """And a conclusion that needs both organisations' private premises is drawn nowhere."""
-    both = parse_bytes(project("commun", "atelier-k", "atelier-l").encode(), RdfFormat.TURTLE,
-                       NamedNode(f"{ID}graph/private/aula/main"), "test.ttl").store
+    both = parse_bytes(
+        project("commun", "atelier-k", "atelier-l").encode(),
+        RdfFormat.TURTLE,
+        NamedNode(f"{ID}graph/private/aula/main"),
+        "test.ttl",
+    ).store
     moved = [q for q in both if q.subject == NamedNode(f"{ID}association/commun-2")]
     for q in moved:  # the second association is said by cd62, privately
         both.remove(q)
@@ -151,8 +168,11 @@ def test_a_write_to_two_organisations_private_graphs_is_recorded_for_facilitator
     result = base_writer.write(both, [], ADMIN, source="test")
     restricted = NamedNode(f"{ID}graph/restricted/provenance")
     assert mentioning(base_writer, restricted, result.change)
-    for graph in (names.provenance, NamedNode(f"{ID}graph/private/aula/provenance"),
-                  NamedNode(f"{ID}graph/private/cd62/provenance")):
+    for graph in (
+        names.provenance,
+        NamedNode(f"{ID}graph/private/aula/provenance"),
+        NamedNode(f"{ID}graph/private/cd62/provenance"),
+    ):
         assert mentioning(base_writer, graph, result.change) == [], graph
     assert cooperating(base_writer, "atelier-k", "atelier-l") == set()
     assert [may_read(user, restricted.value, names) for user in ROLES.values()] == [False, False, False, True, True]
@@ -177,11 +197,23 @@ def test_who_reads_each_derived_graph():
 
 def test_nobody_writes_a_derived_graph():
     names = Names()
-    derived = ["inferred", "provenance", "restricted/provenance", "private/aula/inferred", "private/aula/provenance",
-               f"private/aula/until-{LATER}/inferred", f"private/aula/until-{LATER}/provenance",
-               "private/cd62/inferred", "private/cd62/provenance"]
-    writable = [(graph, role) for graph in derived for role, user in ROLES.items()
-                if may_write(user, NamedNode(f"{ID}graph/{graph}"), names)]
+    derived = [
+        "inferred",
+        "provenance",
+        "restricted/provenance",
+        "private/aula/inferred",
+        "private/aula/provenance",
+        f"private/aula/until-{LATER}/inferred",
+        f"private/aula/until-{LATER}/provenance",
+        "private/cd62/inferred",
+        "private/cd62/provenance",
+    ]
+    writable = [
+        (graph, role)
+        for graph in derived
+        for role, user in ROLES.items()
+        if may_write(user, NamedNode(f"{ID}graph/{graph}"), names)
+    ]
     assert writable == []
     # while the premises stay writable by their owner
     assert may_write(ALICE, NamedNode(f"{ID}graph/private/aula/main"), names)
@@ -197,8 +229,13 @@ def app(tmp_path_factory):
 def test_through_the_service_anonymous_readers_learn_nothing_of_a_private_project(app):
     """The query copies route each derived quad by its graph: SPARQL and pages agree. (In the demo,
     terril-conseil cooperates with nobody.)"""
-    fields = {"id": "projet-confidentiel", "title_fr": "Projet confidentiel", "start": "2025-01-15",
-              "participants": "aula:pilote;terril-conseil:partenaire", "visibility": "private"}
+    fields = {
+        "id": "projet-confidentiel",
+        "title_fr": "Projet confidentiel",
+        "start": "2025-01-15",
+        "participants": "aula:pilote;terril-conseil:partenaire",
+        "visibility": "private",
+    }
     r = app.post("/api/contribute/project", json=fields, headers=bearer(app, "alice"))
     assert r.status_code == 201, r.text
     ask = {"query": f"ASK {{ ?a <{PIC}cooperatesWith> <{ID}actor/terril-conseil> }}"}
@@ -229,8 +266,10 @@ def test_where_a_changes_record_goes():
     assert record_of("partner/aula", "private/aula/main") == "private/aula/provenance"
     assert record_of(f"private/aula/until-{LATER}") == f"private/aula/until-{LATER}/provenance"
     assert record_of("private/aula/main", f"private/aula/until-{LATER}") == "private/aula/provenance"
-    assert record_of("private/aula/until-2030-01-01", f"private/aula/until-{LATER}") == \
-        f"private/aula/until-{LATER}/provenance"  # public once both are
+    assert (
+        record_of("private/aula/until-2030-01-01", f"private/aula/until-{LATER}")
+        == f"private/aula/until-{LATER}/provenance"
+    )  # public once both are
     assert record_of("annotations/aula/group/mobilite") == "private/aula/provenance"
     assert record_of("annotations/aula") == "provenance"
     for mixed in (("private/aula/main", "private/cd62/main"), ("hidden/aula",), ()):

@@ -18,8 +18,11 @@ from tests.conftest import app_client, bearer, word_file
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("document-full-disk") / "data") as c:
-        r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
-            "id": "etude-disque-plein", "title_fr": "Étude du disque plein", "status": "ongoing", "year": "2026"})
+        r = c.post(
+            "/api/contribute/study",
+            headers=bearer(c, "alice"),
+            json={"id": "etude-disque-plein", "title_fr": "Étude du disque plein", "status": "ongoing", "year": "2026"},
+        )
         assert r.status_code == 201, r.text
         yield c
 
@@ -43,8 +46,9 @@ def test_an_upload_the_full_disk_stops_leaves_nothing_behind(app, monkeypatch, f
     data = word_file(f"Un rapport que le disque plein arrête ({failing}).")
     sha = hashlib.sha256(data).hexdigest()
     disk_full_for(monkeypatch, folder, failing)
-    r = app.post("/api/studies/etude-disque-plein/documents", headers=bearer(app, "alice"),
-                 files={"file": ("plein.docx", data)})
+    r = app.post(
+        "/api/studies/etude-disque-plein/documents", headers=bearer(app, "alice"), files={"file": ("plein.docx", data)}
+    )
     assert r.status_code == 507, r.text
     message = r.json()["error"]["message"]
     assert "disk is full" in message and "bytes free" in message and "nothing was written" in message, message
@@ -55,8 +59,9 @@ def test_an_upload_the_full_disk_stops_leaves_nothing_behind(app, monkeypatch, f
     assert 'id="section-documents"' not in page, "no description was written either"
     # space is back: the same upload goes through
     monkeypatch.undo()
-    r = app.post("/api/studies/etude-disque-plein/documents", headers=bearer(app, "alice"),
-                 files={"file": ("plein.docx", data)})
+    r = app.post(
+        "/api/studies/etude-disque-plein/documents", headers=bearer(app, "alice"), files={"file": ("plein.docx", data)}
+    )
     assert r.status_code == 201, r.text
     assert {f"{sha}.docx", f"{sha}.txt"} <= {p.name for p in folder.iterdir()}
     assert 'id="section-documents"' in app.get("/id/study/etude-disque-plein").text

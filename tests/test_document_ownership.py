@@ -16,8 +16,11 @@ DATA = word_file("Diagnostic partagé des friches minières, version remise au c
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("document-ownership") / "data") as c:
         for who, key in (("alice", "etude-aula-friches"), ("bruno", "etude-cd62-friches")):
-            r = c.post("/api/contribute/study", headers=bearer(c, who), json={
-                "id": key, "title_fr": f"Étude {key}", "status": "published", "year": "2026"})
+            r = c.post(
+                "/api/contribute/study",
+                headers=bearer(c, who),
+                json={"id": key, "title_fr": f"Étude {key}", "status": "published", "year": "2026"},
+            )
             assert r.status_code == 201, r.text
         yield c
 
@@ -51,8 +54,9 @@ def test_the_same_file_uploaded_by_another_organisation_renames_nothing_of_the_f
     assert "copie-cd62.docx" in app.get(cd62["file"]).headers["content-disposition"]
     assert "copie-cd62.docx" in documents_section(app, "etude-cd62-friches")
     # cd62 removes its document: aula's stays, file and text included
-    gone = app.delete(f"/api/studies/etude-cd62-friches/documents/{cd62['document'].rsplit('/', 1)[-1]}",
-                      headers=bearer(app, "bruno"))
+    gone = app.delete(
+        f"/api/studies/etude-cd62-friches/documents/{cd62['document'].rsplit('/', 1)[-1]}", headers=bearer(app, "bruno")
+    )
     assert gone.status_code == 204, gone.text
     assert app.get(cd62["file"]).status_code == 404
     again = app.get(aula["file"])

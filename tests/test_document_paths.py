@@ -30,16 +30,26 @@ def app(tmp_path_factory):
     (outside / "secret.txt").write_text(f"Le mot {MARKER} ne doit jamais sortir.")
     (outside / "secret.pdf").write_bytes(f"%PDF-1.4 {MARKER}".encode())
     with app_client(root / "data", PARTNERS[:1]) as c:
-        r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
-            "id": "etude-chemins", "title_fr": "Étude des chemins", "status": "ongoing", "year": "2026"})
+        r = c.post(
+            "/api/contribute/study",
+            headers=bearer(c, "alice"),
+            json={"id": "etude-chemins", "title_fr": "Étude des chemins", "status": "ongoing", "year": "2026"},
+        )
         assert r.status_code == 201, r.text
         folder = c.app.state.settings.documents_dir
     folder.mkdir(parents=True, exist_ok=True)
     linked = hashlib.sha256(b"a link to elsewhere").hexdigest()
     for suffix in (".txt", ".pdf"):
         (folder / f"{linked}{suffix}").symlink_to(outside / f"secret{suffix}")
-    describe(root / "data", {"relative": "sha256:../../outside/secret", "absolute": f"sha256:{outside / 'secret'}",
-                             "linked": f"sha256:{linked}", "upper": f"sha256:{linked.upper()}"})
+    describe(
+        root / "data",
+        {
+            "relative": "sha256:../../outside/secret",
+            "absolute": f"sha256:{outside / 'secret'}",
+            "linked": f"sha256:{linked}",
+            "upper": f"sha256:{linked.upper()}",
+        },
+    )
     with app_client(root / "data", users=[]) as c:
         c.tokens = {"alice": c.app.state.accounts.new_token("alice", "tests")}
         yield c
@@ -53,19 +63,30 @@ def describe(data_dir, identifiers: dict[str, str]) -> None:
         document = NamedNode(f"{ID}document/{key}")
         quads += [
             Quad(NamedNode(STUDY), NamedNode(f"{DCAT}distribution"), document, graph),
-            Quad(document, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                 NamedNode(f"{DCAT}Distribution"), graph),
+            Quad(
+                document,
+                NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                NamedNode(f"{DCAT}Distribution"),
+                graph,
+            ),
             Quad(document, NamedNode(f"{DCTERMS}title"), Literal(f"{key}.pdf"), graph),
             Quad(document, NamedNode(f"{DCTERMS}identifier"), Literal(identifier), graph),
             Quad(document, NamedNode(f"{DCAT}downloadURL"), NamedNode(f"{document.value}/file"), graph),
-            Quad(document, NamedNode(f"{DCAT}mediaType"),
-                 NamedNode("https://www.iana.org/assignments/media-types/application/pdf"), graph),
+            Quad(
+                document,
+                NamedNode(f"{DCAT}mediaType"),
+                NamedNode("https://www.iana.org/assignments/media-types/application/pdf"),
+                graph,
+            ),
             Quad(document, NamedNode(f"{DCAT}byteSize"), Literal("42", datatype=NamedNode(f"{XSD}integer")), graph),
         ]
     store = EmbeddedStore(data_dir)
     try:
-        store.update("INSERT DATA { " + " ".join(
-            f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads) + " }")
+        store.update(
+            "INSERT DATA { "
+            + " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+            + " }"
+        )
     finally:
         store.close()
 

@@ -18,11 +18,23 @@ TITLE = NamedNode("http://purl.org/dc/terms/title")
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("document-removal") / "data") as c:
-        for key, visibility in (("etude-rendue", "public"), ("etude-voisine", "public"),
-                                ("etude-sous-embargo", "embargo")):
-            r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
-                "id": key, "title_fr": f"Étude {key}", "status": "ongoing", "year": "2026",
-                "visibility": visibility, "embargo_until": "2099-01-01"})
+        for key, visibility in (
+            ("etude-rendue", "public"),
+            ("etude-voisine", "public"),
+            ("etude-sous-embargo", "embargo"),
+        ):
+            r = c.post(
+                "/api/contribute/study",
+                headers=bearer(c, "alice"),
+                json={
+                    "id": key,
+                    "title_fr": f"Étude {key}",
+                    "status": "ongoing",
+                    "year": "2026",
+                    "visibility": visibility,
+                    "embargo_until": "2099-01-01",
+                },
+            )
             assert r.status_code == 201, r.text
         yield c
 
@@ -34,8 +46,13 @@ def upload(app, key: str, name: str, data: bytes) -> dict:
 
 
 def graph_store(app, method: str, graph: str, body: bytes = b"", who: str = "alice"):
-    return app.request(method, "/rdf-graphs", params={"graph": graph}, content=body,
-                       headers={"Content-Type": "text/turtle", "Accept": "text/turtle", **bearer(app, who)})
+    return app.request(
+        method,
+        "/rdf-graphs",
+        params={"graph": graph},
+        content=body,
+        headers={"Content-Type": "text/turtle", "Accept": "text/turtle", **bearer(app, who)},
+    )
 
 
 def documents_of(app, key: str) -> str:
@@ -54,8 +71,13 @@ def test_a_put_of_ones_graph_without_its_documents_keeps_them(app):
     assert read.status_code == 200, read.text
     # the graph edited offline: the documents' lines dropped, a title changed
     study = NamedNode(f"{ID}study/etude-rendue")
-    edited = [q for q in parse(read.content, RdfFormat.TURTLE) if q.predicate.value != DISTRIBUTION
-              and not q.subject.value.startswith(OURS) and (q.subject, q.predicate) != (study, TITLE)]
+    edited = [
+        q
+        for q in parse(read.content, RdfFormat.TURTLE)
+        if q.predicate.value != DISTRIBUTION
+        and not q.subject.value.startswith(OURS)
+        and (q.subject, q.predicate) != (study, TITLE)
+    ]
     edited.append(Quad(study, TITLE, Literal("Étude rendue, revue", language="fr")))
     r = graph_store(app, "PUT", PUBLIC, serialize(edited, format=RdfFormat.TURTLE))
     assert r.status_code == 204, r.text
@@ -90,10 +112,15 @@ def test_deleting_a_graph_waits_for_its_documents_which_their_api_removes(app):
     assert app.get(done["file"], headers=bearer(app, "alice")).status_code == 404
     assert not {f for f in files(app) if f.startswith(done["sha256"])}, "the file and its text are deleted"
     assert app.delete(url, headers=bearer(app, "alice")).status_code == 404
-    query = ("ASK { GRAPH ?g { ?change <http://purl.org/dc/terms/source> ?source } "
-             "FILTER (CONTAINS(STR(?g), 'until-2099-01-01/provenance') && CONTAINS(?source, 'removed from')) }")
-    changes = app.get("/sparql", params={"query": query},
-                      headers={**bearer(app, "alice"), "Accept": "application/sparql-results+json"})
+    query = (
+        "ASK { GRAPH ?g { ?change <http://purl.org/dc/terms/source> ?source } "
+        "FILTER (CONTAINS(STR(?g), 'until-2099-01-01/provenance') && CONTAINS(?source, 'removed from')) }"
+    )
+    changes = app.get(
+        "/sparql",
+        params={"query": query},
+        headers={**bearer(app, "alice"), "Accept": "application/sparql-results+json"},
+    )
     assert changes.json()["boolean"], "the removal is recorded like every write"
     assert graph_store(app, "DELETE", EMBARGO).status_code == 204
     assert graph_store(app, "GET", EMBARGO).status_code == 404
@@ -128,10 +155,13 @@ def sign_in(app, name: str) -> TestClient:
 
 def described_anywhere(app, document: str) -> bool:
     """In a graph that says things (the change records and conclusions only record or derive them)."""
-    ask = (f"ASK {{ GRAPH ?g {{ {{ <{document}> ?p ?o }} UNION {{ ?s ?q <{document}> }} }} "
-           "FILTER (!REGEX(STR(?g), '(provenance|inferred)$')) }")
-    r = app.get("/sparql", params={"query": ask},
-                headers={**bearer(app, "fanny"), "Accept": "application/sparql-results+json"})
+    ask = (
+        f"ASK {{ GRAPH ?g {{ {{ <{document}> ?p ?o }} UNION {{ ?s ?q <{document}> }} }} "
+        "FILTER (!REGEX(STR(?g), '(provenance|inferred)$')) }"
+    )
+    r = app.get(
+        "/sparql", params={"query": ask}, headers={**bearer(app, "fanny"), "Accept": "application/sparql-results+json"}
+    )
     return r.json()["boolean"]
 
 
@@ -141,8 +171,11 @@ def test_a_deleted_study_takes_its_documents_with_it(app, door):
     their files in the documents folder. They go in the same write, as the documents API removes them; a
     file another study still has stays."""
     key = f"etude-effacee-{door}"
-    r = app.post("/api/contribute/study", headers=bearer(app, "alice"), json={
-        "id": key, "title_fr": f"Étude effacée ({door})", "status": "ongoing", "year": "2026"})
+    r = app.post(
+        "/api/contribute/study",
+        headers=bearer(app, "alice"),
+        json={"id": key, "title_fr": f"Étude effacée ({door})", "status": "ongoing", "year": "2026"},
+    )
     assert r.status_code == 201, r.text
     own = upload(app, key, "propre.docx", word_file(f"Le compte rendu propre à l'étude effacée {door}."))
     shared_data = word_file(f"Un compte rendu partagé avec la voisine ({door}).")
@@ -151,8 +184,7 @@ def test_a_deleted_study_takes_its_documents_with_it(app, door):
     assert {f"{own['sha256']}.docx", f"{own['sha256']}.txt", f"{shared['sha256']}.docx"} <= files(app)
     if door == "form":
         browser = sign_in(app, "alice")
-        r = browser.post(f"/contribute/study/{key}", data={"csrf": browser.csrf, "delete": "1"},
-                         follow_redirects=False)
+        r = browser.post(f"/contribute/study/{key}", data={"csrf": browser.csrf, "delete": "1"}, follow_redirects=False)
         assert r.status_code == 303, r.text
     else:
         r = app.delete(f"/api/contribute/study/{key}", headers=bearer(app, "alice"))
@@ -165,8 +197,13 @@ def test_a_deleted_study_takes_its_documents_with_it(app, door):
     assert "partage.docx" in documents_of(app, "etude-voisine")
     assert app.get(shared["file"]).status_code == 200
     assert f"{shared['sha256']}.docx" in files(app)
-    query = ("SELECT ?source WHERE { GRAPH ?g { ?change <http://purl.org/dc/terms/source> ?source } "
-             f"FILTER (CONTAINS(?source, 'delete study {ID}study/{key}')) }}")
-    rows = app.get("/sparql", params={"query": query}, headers={**bearer(app, "fanny"),
-                                                                 "Accept": "application/sparql-results+json"})
+    query = (
+        "SELECT ?source WHERE { GRAPH ?g { ?change <http://purl.org/dc/terms/source> ?source } "
+        f"FILTER (CONTAINS(?source, 'delete study {ID}study/{key}')) }}"
+    )
+    rows = app.get(
+        "/sparql",
+        params={"query": query},
+        headers={**bearer(app, "fanny"), "Accept": "application/sparql-results+json"},
+    )
     assert len(rows.json()["results"]["bindings"]) == 1, "one write removed the study and its documents"

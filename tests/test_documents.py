@@ -17,19 +17,25 @@ ID = "https://w3id.org/pic-euralens/id/"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    with app_client(tmp_path_factory.mktemp("documents") / "data", PARTNERS[:2],
-                    max_document_bytes=200_000) as c:
+    with app_client(tmp_path_factory.mktemp("documents") / "data", PARTNERS[:2], max_document_bytes=200_000) as c:
         for key, visibility in (("etude-aula", "public"), ("etude-aula-privee", "private")):
-            r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
-                "id": key, "title_fr": f"Étude {key}", "status": "ongoing", "year": "2026",
-                "visibility": visibility})
+            r = c.post(
+                "/api/contribute/study",
+                headers=bearer(c, "alice"),
+                json={
+                    "id": key,
+                    "title_fr": f"Étude {key}",
+                    "status": "ongoing",
+                    "year": "2026",
+                    "visibility": visibility,
+                },
+            )
             assert r.status_code == 201, r.text
         yield c
 
 
 def files(app):
     return sorted(p.name for p in app.app.state.settings.documents_dir.iterdir())
-
 
 
 def odt_file(text: str) -> bytes:
@@ -56,8 +62,14 @@ def test_the_demo_studies_carry_fictional_documents(app):
     assert "distribution" in turtle
 
 
-@pytest.mark.parametrize("name, make", [("rapport.pdf", lambda t: pdf("emplois-induits-louvre-lens")),
-                                        ("rapport.docx", word_file), ("rapport.odt", odt_file)])
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("rapport.pdf", lambda t: pdf("emplois-induits-louvre-lens")),
+        ("rapport.docx", word_file),
+        ("rapport.odt", odt_file),
+    ],
+)
 def test_a_partner_uploads_a_document_found_by_its_text(app, name, make):
     data = make("Les terrils jumeaux de Loos-en-Gohelle accueillent randonneurs et grimpeurs.")
     r = app.post("/api/studies/etude-aula/documents", files={"file": (name, data)}, headers=bearer(app, "alice"))
@@ -75,8 +87,12 @@ def test_a_partner_uploads_a_document_found_by_its_text(app, name, make):
 
 def test_bad_files_are_refused_and_nothing_is_kept(app):
     before = files(app)
-    cases = [("faux.pdf", b"not a pdf at all", 415), ("vide.pdf", b"", 400),
-             ("casse.pdf", b"%PDF-1.4 broken", 400), ("gros.pdf", b"%PDF-" + b"0" * 200_001, 413)]
+    cases = [
+        ("faux.pdf", b"not a pdf at all", 415),
+        ("vide.pdf", b"", 400),
+        ("casse.pdf", b"%PDF-1.4 broken", 400),
+        ("gros.pdf", b"%PDF-" + b"0" * 200_001, 413),
+    ]
     for name, data, status in cases:
         r = app.post("/api/studies/etude-aula/documents", files={"file": (name, data)}, headers=bearer(app, "alice"))
         assert r.status_code == status, (name, r.text)
@@ -92,8 +108,9 @@ def test_bad_files_are_refused_and_nothing_is_kept(app):
 
 def test_a_private_studys_documents_stay_private(app):
     data = word_file("Le secret de la mine zorglubienne.")
-    r = app.post("/api/studies/etude-aula-privee/documents", files={"file": ("secret.docx", data)},
-                 headers=bearer(app, "alice"))
+    r = app.post(
+        "/api/studies/etude-aula-privee/documents", files={"file": ("secret.docx", data)}, headers=bearer(app, "alice")
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     for headers in ({}, bearer(app, "bruno")):
@@ -112,9 +129,12 @@ def test_the_study_page_form_uploads_a_document(app):
     assert 'id="document-upload"' in page
     assert 'id="document-upload"' not in app.get("/id/study/etude-aula").text
     session_csrf = page.split('id="document-upload"')[1].split('name="csrf" value="')[1].split('"')[0]
-    r = c.post("/studies/etude-aula/documents", data={"csrf": session_csrf},
-               files={"file": ("compte-rendu.docx", word_file("Compte rendu de l'atelier du 12 mars."))},
-               follow_redirects=False)
+    r = c.post(
+        "/studies/etude-aula/documents",
+        data={"csrf": session_csrf},
+        files={"file": ("compte-rendu.docx", word_file("Compte rendu de l'atelier du 12 mars."))},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"].startswith("/id/study/etude-aula")
     assert "compte-rendu.docx" in c.get("/id/study/etude-aula").text
     forged = c.post("/studies/etude-aula/documents", files={"file": ("x.docx", word_file("x"))})

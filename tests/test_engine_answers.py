@@ -18,10 +18,12 @@ def memory() -> Store:
     p = NamedNode("http://example.org/p")
     graph = NamedNode("http://example.org/g")
     for i in range(10):
-        store.add(Quad(NamedNode(f"http://example.org/s{i}"), p, Literal(f'line\n{i}\ttab "quoted"', language="fr"),
-                       graph))
-    store.add(Quad(BlankNode("b"), p, Literal("3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-                   graph))
+        store.add(
+            Quad(NamedNode(f"http://example.org/s{i}"), p, Literal(f'line\n{i}\ttab "quoted"', language="fr"), graph)
+        )
+    store.add(
+        Quad(BlankNode("b"), p, Literal("3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")), graph)
+    )
     return store
 
 

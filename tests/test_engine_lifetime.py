@@ -55,20 +55,32 @@ def test_kill_9_of_the_service_leaves_no_engine_running(tmp_path):
     for path in left:  # what a killed run leaves: a half-written snapshot, a bulk load's copy of its file
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"left by a killed run")
-    process = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, seconds=90)
         # A private graph makes a second engine (the public copy) start.
-        r = httpx.put(f"{url}/rdf-graphs", params={"graph": "https://w3id.org/pic-euralens/id/graph/private/x/main"},
-                      content=b"<urn:a> <urn:b> <urn:c> .", headers={"Content-Type": "application/n-triples"},
-                      timeout=60)
+        r = httpx.put(
+            f"{url}/rdf-graphs",
+            params={"graph": "https://w3id.org/pic-euralens/id/graph/private/x/main"},
+            content=b"<urn:a> <urn:b> <urn:c> .",
+            headers={"Content-Type": "application/n-triples"},
+            timeout=60,
+        )
         assert r.status_code in (401, 403, 201, 204)  # written or not, the engines are running
         assert httpx.get(f"{url}/sparql", params={"query": LIGHT}, timeout=30).status_code == 200
         assert not [p for p in left if p.exists()], "a start cleans what a dead run left"
-        r = httpx.post(f"{url}/sparql", content=LIGHT.encode(), timeout=30,  # starts a parser process too
-                       headers={"Content-Type": "application/sparql-query"})
+        r = httpx.post(
+            f"{url}/sparql",
+            content=LIGHT.encode(),
+            timeout=30,  # starts a parser process too
+            headers={"Content-Type": "application/sparql-query"},
+        )
         assert r.status_code == 200
         everything = descendants(process.pid)  # watchdogs, engines, the parser's fork server and workers
         engines = [p for p in everything if is_engine(p)]

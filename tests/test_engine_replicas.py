@@ -50,11 +50,14 @@ def from_snapshot(writer, tmp_path) -> bytes:
 
 def association(graph, project, actor, role="partenaire"):
     node = NamedNode(f"{project.value}-assoc-{actor}")
-    return [Quad(project, NamedNode(f"{PROV}qualifiedAssociation"), node, graph),
-            Quad(node, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                 NamedNode(f"{PROV}Association"), graph),
-            Quad(node, NamedNode(f"{PROV}agent"), NamedNode(f"{ID}actor/{actor}"), graph),
-            Quad(node, NamedNode(f"{PROV}hadRole"), NamedNode(f"{ID}role/{role}"), graph)]
+    return [
+        Quad(project, NamedNode(f"{PROV}qualifiedAssociation"), node, graph),
+        Quad(
+            node, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(f"{PROV}Association"), graph
+        ),
+        Quad(node, NamedNode(f"{PROV}agent"), NamedNode(f"{ID}actor/{actor}"), graph),
+        Quad(node, NamedNode(f"{PROV}hadRole"), NamedNode(f"{ID}role/{role}"), graph),
+    ]
 
 
 def test_replicas_follow_writes_by_deltas_and_match_a_full_snapshot(setup, tmp_path):
@@ -67,13 +70,25 @@ def test_replicas_follow_writes_by_deltas_and_match_a_full_snapshot(setup, tmp_p
     added.extend(association(graph, project, "louvre-lens"))  # (the demo's roles on it are the demo's claims)
     writer.write(added, [], ADMIN, source="test")
     label_of = "<http://www.w3.org/2000/01/rdf-schema#label>"
-    row = next(iter(writer.store.query(
-        f"SELECT ?g ?o WHERE {{ GRAPH ?g {{ <{ID}actor/aula> {label_of} ?o }} FILTER (lang(?o) = 'fr') }}")))
+    row = next(
+        iter(
+            writer.store.query(
+                f"SELECT ?g ?o WHERE {{ GRAPH ?g {{ <{ID}actor/aula> {label_of} ?o }} FILTER (lang(?o) = 'fr') }}"
+            )
+        )
+    )
     renamed = Store()
-    renamed.add(Quad(NamedNode(f"{ID}actor/aula"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                     Literal("AULA (renommée)", language="fr"), row["g"]))
-    removed = [Quad(NamedNode(f"{ID}actor/aula"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), row["o"],
-                    row["g"])]
+    renamed.add(
+        Quad(
+            NamedNode(f"{ID}actor/aula"),
+            NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("AULA (renommée)", language="fr"),
+            row["g"],
+        )
+    )
+    removed = [
+        Quad(NamedNode(f"{ID}actor/aula"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), row["o"], row["g"])
+    ]
     writer.write(renamed, removed, ADMIN, source="test")
     assert workers.full is engine  # two deltas, no new snapshot
     followed = everything(workers)
@@ -101,8 +116,14 @@ def test_a_change_with_blank_nodes_takes_a_full_snapshot(setup):
     writer, workers = setup
     engine = workers.full
     staged = Store()
-    staged.add(Quad(NamedNode(f"{ID}actor/aula"), NamedNode("http://purl.org/dc/terms/description"), BlankNode(),
-                    writer.names.partner("demo")))
+    staged.add(
+        Quad(
+            NamedNode(f"{ID}actor/aula"),
+            NamedNode("http://purl.org/dc/terms/description"),
+            BlankNode(),
+            writer.names.partner("demo"),
+        )
+    )
     writer.write(staged, [], ADMIN, source="test", validate=False)
     assert workers.wait_loaded(60) and workers.full is not engine
 
@@ -114,8 +135,12 @@ def test_a_write_undone_while_copies_load_is_not_brought_back(setup):
     in an emptied default graph)."""
     writer, workers = setup
     graph = writer.names.partner("demo")
-    kept = Quad(NamedNode(f"{ID}actor/aula"), NamedNode("http://purl.org/dc/terms/description"),
-                Literal("written while the copies load"), graph)
+    kept = Quad(
+        NamedNode(f"{ID}actor/aula"),
+        NamedNode("http://purl.org/dc/terms/description"),
+        Literal("written while the copies load"),
+        graph,
+    )
     blank = Quad(NamedNode(f"{ID}actor/aula"), NamedNode("http://purl.org/dc/terms/relation"), BlankNode(), graph)
     workers.follow(None)  # an unknown change: new copies load, the writes meanwhile are kept for them
     added = Store()
@@ -169,8 +194,9 @@ def test_anonymous_readers_are_answered_from_a_copy_without_the_graphs_they_may_
     seen = labels_seen(workers, anonymous)
     assert seen == labels_seen(workers, listed)
     assert '"Shared"' in seen and '"Secret"' not in seen
-    everywhere = for_reader(Job("SELECT ?g ?label WHERE { GRAPH ?g { ?s ?p ?label } }", "tsv"),
-                            reading_view(ANONYMOUS, graphs, names))
+    everywhere = for_reader(
+        Job("SELECT ?g ?label WHERE { GRAPH ?g { ?s ?p ?label } }", "tsv"), reading_view(ANONYMOUS, graphs, names)
+    )
     assert "Secret" not in workers.run(everywhere).body.decode()
     member = for_reader(Job(LABELS, "tsv"), reading_view(User("ana", role="partner", org="newcomer"), graphs, names))
     assert not member.public and '"Secret"' in labels_seen(workers, member)
@@ -216,8 +242,14 @@ def test_readers_views_are_kept_until_the_next_write(setup):
     before = graphs.view(ANONYMOUS)
     assert graphs.view(ANONYMOUS) is before  # no second pass over the names
     staged = Store()
-    staged.add(Quad(NamedNode(f"{ID}actor/secret"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                    Literal("Secret"), writer.names.graph("private/newcomer/main")))
+    staged.add(
+        Quad(
+            NamedNode(f"{ID}actor/secret"),
+            NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("Secret"),
+            writer.names.graph("private/newcomer/main"),
+        )
+    )
     writer.write(staged, [], ADMIN, source="test", validate=False)
     graphs.refresh()  # what the write path's listener does
     after = graphs.view(ANONYMOUS)

@@ -33,8 +33,9 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def pic(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([PIC, *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PIC_DATA_DIR": str(data_dir)})
+    return subprocess.run(
+        [PIC, *args], capture_output=True, text=True, timeout=300, env={**os.environ, "PIC_DATA_DIR": str(data_dir)}
+    )
 
 
 def by_graph(store) -> dict[str, set[Quad]]:
@@ -48,15 +49,23 @@ def annotation() -> Store:
     node, graph = NamedNode(f"{NAMES.base}annotation/export-check"), NAMES.annotations("aula")
     body = NamedNode(f"{NAMES.base}annotation/export-check/body")
     added = Store()
-    added.extend([Quad(node, RDF_TYPE, NamedNode(f"{OA}Annotation"), graph),
-                  Quad(node, NamedNode(f"{OA}motivatedBy"), NamedNode(f"{OA}commenting"), graph),
-                  Quad(node, NamedNode(f"{OA}hasTarget"), NamedNode(f"{NAMES.base}study/export-privee"), graph),
-                  Quad(node, NamedNode(f"{OA}hasBody"), body, graph),
-                  Quad(body, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#value"), Literal("À revoir"), graph),
-                  Quad(node, NamedNode(f"{DCTERMS}creator"), NAMES.user("alice"), graph),
-                  Quad(NAMES.user("alice"), RDF_TYPE, NamedNode("http://xmlns.com/foaf/0.1/Agent"), graph),
-                  Quad(node, NamedNode(f"{DCTERMS}created"),
-                       Literal("2026-01-05T10:00:00Z", datatype=NamedNode(f"{XSD}dateTime")), graph)])
+    added.extend(
+        [
+            Quad(node, RDF_TYPE, NamedNode(f"{OA}Annotation"), graph),
+            Quad(node, NamedNode(f"{OA}motivatedBy"), NamedNode(f"{OA}commenting"), graph),
+            Quad(node, NamedNode(f"{OA}hasTarget"), NamedNode(f"{NAMES.base}study/export-privee"), graph),
+            Quad(node, NamedNode(f"{OA}hasBody"), body, graph),
+            Quad(body, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#value"), Literal("À revoir"), graph),
+            Quad(node, NamedNode(f"{DCTERMS}creator"), NAMES.user("alice"), graph),
+            Quad(NAMES.user("alice"), RDF_TYPE, NamedNode("http://xmlns.com/foaf/0.1/Agent"), graph),
+            Quad(
+                node,
+                NamedNode(f"{DCTERMS}created"),
+                Literal("2026-01-05T10:00:00Z", datatype=NamedNode(f"{XSD}dateTime")),
+                graph,
+            ),
+        ]
+    )
     return added
 
 
@@ -67,8 +76,14 @@ def source(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("export") / "data"
     writer = Writer(EmbeddedStore(data), NAMES, data / "history")
     initialise(writer, demo=True, documents=data / "documents")
-    save(writer, "study", {"id": "export-privee", "title_fr": "Étude privée", "status": "planned", "year": "2027"},
-         ALICE, org="aula", visibility="private")
+    save(
+        writer,
+        "study",
+        {"id": "export-privee", "title_fr": "Étude privée", "status": "planned", "year": "2027"},
+        ALICE,
+        org="aula",
+        visibility="private",
+    )
     writer.write(annotation(), [], ALICE, source="test", api=ANNOTATIONS_API)
     writer.store.close()
     return data
@@ -90,19 +105,24 @@ def test_the_whole_store_exported_loads_into_a_fresh_directory_with_the_same_gra
         restricted, public = NAMES.restricted_provenance.value, NAMES.provenance.value
         for graph in sorted(set(was) | set(now)):
             if graph not in (restricted, public):
-                assert now.get(graph) == was.get(graph), f"{graph}: {len(now.get(graph, ()))} quads, " \
-                                                         f"{len(was.get(graph, ()))} in the source"
+                assert now.get(graph) == was.get(graph), (
+                    f"{graph}: {len(now.get(graph, ()))} quads, {len(was.get(graph, ()))} in the source"
+                )
         # The load is one change more, recorded where changes to several audiences' graphs go.
-        loads = {q.subject for q in now[restricted] - was.get(restricted, set())
-                 if q.predicate == RDF_TYPE and q.object.value.endswith("#Change")}
+        loads = {
+            q.subject
+            for q in now[restricted] - was.get(restricted, set())
+            if q.predicate == RDF_TYPE and q.object.value.endswith("#Change")
+        }
         assert len(loads) == 1
         extra = now[restricted] - was.get(restricted, set())
         assert all(q.subject in loads or q.subject.value.startswith(f"{NAMES.base}user/local-") for q in extra), extra
         # ... and, as it wrote public graphs, its public record (who, when, which graphs: issue 16, 9b).
         assert was[public] <= now[public]
         published = now[public] - was[public]
-        assert published and all(q.subject in loads or q.subject.value.startswith(f"{NAMES.base}user/local-")
-                                 for q in published), published
+        assert published and all(
+            q.subject in loads or q.subject.value.startswith(f"{NAMES.base}user/local-") for q in published
+        ), published
 
         # A change made in the source installation cannot be reverted here: its delta stayed there.
         writer = Writer(new, NAMES, target / "history")

@@ -35,8 +35,9 @@ ACTIVITIES = "SELECT (COUNT(?c) AS ?n) WHERE { GRAPH ?g { ?c a <http://www.w3.or
 
 
 def mount(disk: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)], capture_output=True,
-                          text=True)
+    return subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)], capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +46,10 @@ def mountable(tmp_path_factory) -> None:
     disk = tmp_path_factory.mktemp("mountable")
     mounted = mount(disk)
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip() or mounted.returncode}): the full-disk "
-                    "tests need root, as in CI")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({mounted.stderr.strip() or mounted.returncode}): the full-disk "
+            "tests need root, as in CI"
+        )
     subprocess.run(["umount", str(disk)], check=True)
 
 
@@ -71,11 +74,14 @@ def copied(demo: Path, disk: Path) -> tuple[Path, str]:
 def serving(data: Path, log: Path, **settings: str):
     """`pic serve` on `data`, its standard error in `log`; stopped by SIGTERM, as an operator does."""
     port = free_port()
-    env = {**os.environ, "PIC_DATA_DIR": str(data), "PIC_ADMIN_TOKEN": "t",
-           **{f"PIC_{k.upper()}": v for k, v in settings.items()}}
+    env = {
+        **os.environ,
+        "PIC_DATA_DIR": str(data),
+        "PIC_ADMIN_TOKEN": "t",
+        **{f"PIC_{k.upper()}": v for k, v in settings.items()},
+    }
     with log.open("w") as err:
-        process = subprocess.Popen([PIC, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                                   stderr=err)
+        process = subprocess.Popen([PIC, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=err)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, seconds=90)
@@ -203,8 +209,12 @@ def test_below_the_free_space_setting_writes_are_refused_before_anything_is_writ
         fill(small_disk, leave=8 << 20)
         r = client.post("/api/contribute/study", json=study(1), headers=alice)
         assert r.status_code == 507 and "PIC_MIN_FREE_BYTES" in r.json()["error"]["message"], r.text
-        r = client.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, headers={
-            **alice, "Content-Type": "application/n-triples"}, content=b"<urn:a> <urn:b> <urn:c> .")
+        r = client.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/aula"},
+            headers={**alice, "Content-Type": "application/n-triples"},
+            content=b"<urn:a> <urn:b> <urn:c> .",
+        )
         assert r.status_code == 507, r.text
         assert (history_files(data), next(iter(store.query(ACTIVITIES)))["n"].value) == before
         health = client.get("/health", headers=ADMIN).json()
@@ -221,7 +231,7 @@ def test_pic_load_on_a_full_disk_is_one_line_and_changes_nothing(small_disk, tmp
     env = {**os.environ, "PIC_DATA_DIR": str(data), "PIC_MIN_FREE_BYTES": "0"}
     graph = f"{ID}graph/partner/aula"
     seed, big = tmp_path / "seed.nt", tmp_path / "big.nt"
-    seed.write_text("<urn:x:seed> <urn:x:p> \"graine\" .\n")
+    seed.write_text('<urn:x:seed> <urn:x:p> "graine" .\n')
     big.write_text("".join(f'<urn:x:s{i}> <urn:x:p> "valeur {i} {"x" * 60}" .\n' for i in range(8_000)))
 
     def pic(*args: str) -> subprocess.CompletedProcess:

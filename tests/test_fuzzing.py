@@ -115,16 +115,21 @@ class Run:
     def untested(self, operations: set[str]) -> dict[str, str]:
         """The schema's operations the report has no test case for, or only a skipped one (with why)."""
         cases = {case.get("name"): case for case in self.junit.iter("testcase")}
-        return {op: "; ".join(s.text or "skipped" for s in cases[op].findall("skipped")) if op in cases else "absent"
-                for op in operations if op not in cases or cases[op].findall("skipped")}
+        return {
+            op: "; ".join(s.text or "skipped" for s in cases[op].findall("skipped")) if op in cases else "absent"
+            for op in operations
+            if op not in cases or cases[op].findall("skipped")
+        }
 
     def slowest(self, n: int = 5) -> str:
         times = sorted(((float(c.get("time")), c.get("name")) for c in self.junit.iter("testcase")), reverse=True)
         return ", ".join(f"{name} {seconds:.1f} s" for seconds, name in times[:n])
 
     def report(self, found: list[tuple[str, str]], what: str) -> str:
-        lines = [f"{len(found)} operation(s) with {what} as {self.identity} "
-                 f"(st run --seed {SEED} -n {MAX_EXAMPLES}, {self.seconds:.0f} s):"]
+        lines = [
+            f"{len(found)} operation(s) with {what} as {self.identity} "
+            f"(st run --seed {SEED} -n {MAX_EXAMPLES}, {self.seconds:.0f} s):"
+        ]
         lines += [f"\n=== {operation}\n{text.strip()[:3000]}" for operation, text in found]
         return "\n".join(lines)
 
@@ -180,11 +185,31 @@ def runs(server, tmp_path_factory) -> Callable[[str], Run]:
         junit, config = folder / "junit.xml", folder / "schemathesis.toml"
         config.write_text(CONFIG)
         st = str(Path(sys.executable).with_name("st"))
-        command = [st, "--config-file", str(config), "run", f"{url}/openapi.json",
-                   "--checks", "not_a_server_error,content_type_conformance",
-                   "--seed", str(SEED), "--max-examples", str(MAX_EXAMPLES), "--generation-database", "none",
-                   "--no-shrink", "--workers", "1", "--request-timeout", "30", "--no-color",
-                   "--report", "junit", "--report-junit-path", str(junit)]
+        command = [
+            st,
+            "--config-file",
+            str(config),
+            "run",
+            f"{url}/openapi.json",
+            "--checks",
+            "not_a_server_error,content_type_conformance",
+            "--seed",
+            str(SEED),
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--generation-database",
+            "none",
+            "--no-shrink",
+            "--workers",
+            "1",
+            "--request-timeout",
+            "30",
+            "--no-color",
+            "--report",
+            "junit",
+            "--report-junit-path",
+            str(junit),
+        ]
         user = IDENTITIES[identity]
         if user:
             command += ["--header", f"Authorization: Bearer {tokens[user]}"]
@@ -196,8 +221,11 @@ def runs(server, tmp_path_factory) -> Callable[[str], Run]:
             said = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else e.stdout or ""
             pytest.fail(f"st run as {identity} took more than {RUN_LIMIT} s:\n{said[-3000:]}")
         seconds = time.monotonic() - start
-        assert finished.returncode in (0, 1) and junit.exists(), (finished.returncode, finished.stdout[-3000:],
-                                                                  finished.stderr[-3000:])
+        assert finished.returncode in (0, 1) and junit.exists(), (
+            finished.returncode,
+            finished.stdout[-3000:],
+            finished.stderr[-3000:],
+        )
         server_log = log.read_bytes()[log_start:].decode(errors="replace")
         done[identity] = Run(identity, seconds, finished.stdout, ElementTree.parse(junit), server_log)
         return done[identity]
@@ -209,8 +237,10 @@ def runs(server, tmp_path_factory) -> Callable[[str], Run]:
 def test_no_server_error(runs, operations, identity):
     run = runs(identity)
     found = run.outcomes("failure", SERVER_ERRORS) + run.outcomes("error")
-    assert not found, (run.report(found, "server errors, crashes or timeouts")
-                       + f"\n\nServer tracebacks:\n{tracebacks(run.server_log)}\n\nSlowest: {run.slowest()}")
+    assert not found, (
+        run.report(found, "server errors, crashes or timeouts")
+        + f"\n\nServer tracebacks:\n{tracebacks(run.server_log)}\n\nSlowest: {run.slowest()}"
+    )
     assert len(operations) > 50 and not run.untested(operations), (run.untested(operations), run.output[-3000:])
 
 

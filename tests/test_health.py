@@ -13,8 +13,11 @@ def test_health_details_are_for_admins(tmp_path):
         assert admin["status"] == "ok"
         assert set(admin["checks"]) == {"store", "engines", "disk", "search", "last_write"}
         assert admin["checks"]["disk"]["free_bytes"] > 0
-        r = client.post("/api/contribute/study", headers=bearer(client, "alice"),
-                        json={"id": "health-check", "title_fr": "Santé", "status": "planned", "year": "2027"})
+        r = client.post(
+            "/api/contribute/study",
+            headers=bearer(client, "alice"),
+            json={"id": "health-check", "title_fr": "Santé", "status": "planned", "year": "2027"},
+        )
         assert r.status_code == 201, r.text
         admin = client.get("/health", headers={"Authorization": "Bearer admin-token"}).json()
         assert admin["checks"]["last_write"]["at"]

@@ -12,11 +12,17 @@ def test_each_change_names_the_organisations_whose_graphs_it_wrote(tmp_path):
         study = {"title_fr": "Étude de l'AULA", "status": "published", "year": "2025"}
         r = app.post("/api/contribute/study", headers=bearer(app, "alice"), json={"id": "etude-aula", **study})
         assert r.status_code == 201, r.text
-        r = app.put("/api/contribute/study/etude-aula", headers=bearer(app, "fanny"),
-                    json={**study, "title_fr": "Étude de l'AULA (revue)"})
+        r = app.put(
+            "/api/contribute/study/etude-aula",
+            headers=bearer(app, "fanny"),
+            json={**study, "title_fr": "Étude de l'AULA (revue)"},
+        )
         assert r.status_code == 200, r.text
         page = app.get("/id/study/etude-aula").text
-        rows = re.findall(r'<tr data-change="[^"]+"><td>[^<]*</td><td>([^<]*)</td><td class="history-in" '
-                          r'data-in="([^"]*)"', page)
+        rows = re.findall(
+            r'<tr data-change="[^"]+"><td>[^<]*</td><td>([^<]*)</td><td class="history-in" '
+            r'data-in="([^"]*)"',
+            page,
+        )
         assert sorted(rows) == [("alice", "aula"), ("fanny", "aula")], rows
         assert "Dans les graphes de" in page

@@ -23,16 +23,32 @@ def app(tmp_path_factory):
 
 
 def write(app, method: str, graph: str, body: str, who: str = "alice"):
-    return app.request(method, "/rdf-graphs", params={"graph": f"{ID}graph/{graph}"},
-                       content=(PREFIXES + body).encode(), headers={"Content-Type": "text/turtle", **bearer(app, who)})
+    return app.request(
+        method,
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/{graph}"},
+        content=(PREFIXES + body).encode(),
+        headers={"Content-Type": "text/turtle", **bearer(app, who)},
+    )
 
 
 def test_a_blank_node_pointing_at_an_entity_leaves_its_page_up(app):
-    r = write(app, "POST", "partner/aula", "[] rdfs:seeAlso <actor/ville-de-lens> .\n"
-                                           "<actor/aula> rdfs:seeAlso [ rdfs:seeAlso <study/cahier-label-2015> ] .")
+    r = write(
+        app,
+        "POST",
+        "partner/aula",
+        "[] rdfs:seeAlso <actor/ville-de-lens> .\n"
+        "<actor/aula> rdfs:seeAlso [ rdfs:seeAlso <study/cahier-label-2015> ] .",
+    )
     assert r.status_code in (201, 204, 400, 403), r.text
-    r = write(app, "POST", "partner/aula", "<project/louvre-lens-construction> prov:qualifiedAssociation "
-                                           "[ prov:agent <actor/aula> ; prov:hadRole <role/partenaire> ] .", "fanny")
+    r = write(
+        app,
+        "POST",
+        "partner/aula",
+        "<project/louvre-lens-construction> prov:qualifiedAssociation "
+        "[ prov:agent <actor/aula> ; prov:hadRole <role/partenaire> ] .",
+        "fanny",
+    )
     assert r.status_code in (201, 204), r.text  # a curator's role node without a name
     for path in ("actor/ville-de-lens", "study/cahier-label-2015", "project/louvre-lens-construction", "actor/aula"):
         for who in (None, "alice", "fanny"):
@@ -51,8 +67,10 @@ def test_an_embargo_graph_needs_a_real_day(app, day):
 
 
 def test_an_observation_is_named(app):
-    body = ("[] a qb:Observation ; qb:dataSet <dataset/frequentation-louvre-lens> ; "
-            'pic:refArea <territory/commune/62498> ; pic:refYear "2031"^^xsd:gYear ; pic:value "1"^^xsd:decimal .')
+    body = (
+        "[] a qb:Observation ; qb:dataSet <dataset/frequentation-louvre-lens> ; "
+        'pic:refArea <territory/commune/62498> ; pic:refYear "2031"^^xsd:gYear ; pic:value "1"^^xsd:decimal .'
+    )
     r = write(app, "POST", "partner/aula", body)
     assert r.status_code in (400, 403), r.text
     r = write(app, "POST", "private/aula/draft", body)

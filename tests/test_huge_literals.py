@@ -34,22 +34,37 @@ def test_the_limit_is_a_setting_that_every_way_in_obeys(tmp_path):
     long = "x" * 1001
     with app_client(tmp_path / "data", max_literal_chars=1000) as client:
         alice = bearer(client, "alice")
-        r = client.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, headers={
-            **alice, "Content-Type": "application/n-triples"}, content=f'<{ID}actor/aula> <urn:x:note> "{long}" .')
+        r = client.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/aula"},
+            headers={**alice, "Content-Type": "application/n-triples"},
+            content=f'<{ID}actor/aula> <urn:x:note> "{long}" .',
+        )
         assert r.status_code == 400 and "1,001 characters (the limit is 1,000)" in r.json()["error"]["message"], r.text
         study = {"id": "etude-longue", "title_fr": "Étude longue", "status": "planned", "year": "2027"}
         r = client.post("/api/contribute/study", headers=alice, json={**study, "abstract_fr": long})
         assert r.status_code == 422, r.text
-        assert r.json()["error"]["problems"] == [{"field": "abstract_fr", "message": "1,001 characters: the limit "
-                                                                                      "is 1,000"}]
-        r = client.post("/api/import/studies", headers=alice, files={"file": ("etudes.csv", (
-            f"id,title_fr,status,year\netude-longue,{long},planned,2027\n").encode())})
+        assert r.json()["error"]["problems"] == [
+            {"field": "abstract_fr", "message": "1,001 characters: the limit is 1,000"}
+        ]
+        r = client.post(
+            "/api/import/studies",
+            headers=alice,
+            files={"file": ("etudes.csv", (f"id,title_fr,status,year\netude-longue,{long},planned,2027\n").encode())},
+        )
         assert r.status_code == 422 and "the limit is 1,000" in r.text, r.text
-        annotation = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "commenting",
-                      "body": {"type": "TextualBody", "value": long},
-                      "target": f"{ID}study/frequentation-habitants-louvre-lens"}
-        r = client.post("/annotations/", json=annotation, headers={
-            **alice, "Content-Type": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'})
+        annotation = {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "Annotation",
+            "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": long},
+            "target": f"{ID}study/frequentation-habitants-louvre-lens",
+        }
+        r = client.post(
+            "/annotations/",
+            json=annotation,
+            headers={**alice, "Content-Type": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'},
+        )
         assert r.status_code == 400 and "the limit is 1,000" in r.text, r.text
         r = client.post("/api/contribute/study", headers=alice, json={**study, "abstract_fr": "x" * 1000})
         assert r.status_code == 201, r.text

@@ -48,8 +48,12 @@ def test_a_sheet_of_200000_rows_is_refused_at_the_row_limit(app, long_sheet):
 
 def test_a_csv_of_200000_rows_is_refused_at_the_row_limit(app):
     text = "id,title_fr,status\n" + "".join(f"etude-{i},Étude {i},planned\n" for i in range(200_000))
-    r = app.post("/api/import/studies", files={"file": ("long.csv", text.encode())}, headers=bearer(app, "alice"),
-                 params={"dry_run": "true"})
+    r = app.post(
+        "/api/import/studies",
+        files={"file": ("long.csv", text.encode())},
+        headers=bearer(app, "alice"),
+        params={"dry_run": "true"},
+    )
     assert r.status_code == 413 and "20000 rows" in r.json()["error"]["message"], r.text[:300]
 
 
@@ -79,23 +83,36 @@ def test_the_cells_of_wide_rows_count_up_to_their_last_one():
 
 def handmade_xlsx(sheet_data: str, shared: str | None = None) -> bytes:
     """The smallest XLSX package around a `<sheetData>` (and shared strings), as a crafted file would be."""
-    relations = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                 '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                 'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                 + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    'relationships/sharedStrings" Target="sharedStrings.xml"/>' if shared else "")
-                 + "</Relationships>")
+    relations = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        + (
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+            if shared
+            else ""
+        )
+        + "</Relationships>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                   'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                   'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", f'<workbook xmlns="{SHEET}" xmlns:r="http://schemas.openxmlformats.org/'
-                   'officeDocument/2006/relationships"><sheets><sheet name="a" sheetId="1" r:id="rId1"/>'
-                   "</sheets></workbook>")
+        z.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{SHEET}" xmlns:r="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships"><sheets><sheet name="a" sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>",
+        )
         z.writestr("xl/_rels/workbook.xml.rels", relations)
-        z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{SHEET}"><sheetData>{sheet_data}</sheetData>'
-                   "</worksheet>")
+        z.writestr(
+            "xl/worksheets/sheet1.xml", f'<worksheet xmlns="{SHEET}"><sheetData>{sheet_data}</sheetData></worksheet>'
+        )
         if shared:
             z.writestr("xl/sharedStrings.xml", f'<sst xmlns="{SHEET}">{shared}</sst>')
     return out.getvalue()
@@ -103,9 +120,13 @@ def handmade_xlsx(sheet_data: str, shared: str | None = None) -> bytes:
 
 def test_crafted_sheets_stop_at_their_first_excess():
     header = '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row>'
-    assert read_rows(handmade_xlsx(header + '<row r="3"><c r="B3" t="s"><v>1</v></c></row>',
-                                   "<si><t>a</t></si><si><r><t>b</t></r><r><t>c</t></r></si>"), "x.xlsx") == [
-        ["id"], [], ["", "bc"]]
+    assert read_rows(
+        handmade_xlsx(
+            header + '<row r="3"><c r="B3" t="s"><v>1</v></c></row>',
+            "<si><t>a</t></si><si><r><t>b</t></r><r><t>c</t></r></si>",
+        ),
+        "x.xlsx",
+    ) == [["id"], [], ["", "bc"]]
     far = handmade_xlsx(header + '<row r="900000000"><c r="A900000000"><v>1</v></c></row>')
     with pytest.raises(SheetTooLarge, match="more than 20000 rows"):  # the rows it skips are rows too
         read_rows(far, "far.xlsx")

@@ -22,8 +22,7 @@ COMPARED = {
     str(PIC.cooperatesWith): [str(PIC.cooperatesWith)],
     str(PIC.informs): [str(PIC.informs), str(PIC.informsViaDerivation)],
     str(PIC.informsViaDerivation): [str(PIC.informsViaDerivation)],
-    str(PIC.informsTransitively): [str(PIC.informsTransitively), str(PIC.informs),
-                                   str(PIC.informsViaDerivation)],
+    str(PIC.informsTransitively): [str(PIC.informsTransitively), str(PIC.informs), str(PIC.informsViaDerivation)],
     str(PIC.withinTerritory): [str(PIC.withinTerritory), str(IGEO.subdivisionDirecteDe)],
     PROV_ASSOCIATED: [PROV_ASSOCIATED],
 }
@@ -37,8 +36,7 @@ def reasoning_input() -> list[Graph]:
     schemes = Graph().parse(data=read_bytes("schemes.ttl"), format="turtle")
     quads = list(parse(read_bytes("demo/demo.trig"), RdfFormat.TRIG))
     left_out = {str(c) for c in LEFT_OUT}
-    skipped = {q.subject for q in quads if q.predicate.value == str(RDF.type)
-               and q.object.value in left_out}
+    skipped = {q.subject for q in quads if q.predicate.value == str(RDF.type) and q.object.value in left_out}
     kept = [q.triple for q in facts(quads) if q.subject not in skipped]
     abox = Graph().parse(data=serialize(kept, format=RdfFormat.N_TRIPLES), format="nt")
     return [tbox, territories, schemes, abox]
@@ -87,8 +85,7 @@ def test_rules_derive_what_hermit_derives(demo_writer, hermit, prop):
 
 @pytest.mark.parametrize("prop", sorted(COMPARED))
 def test_rules_derive_what_owlrl_derives(demo_writer, owlrl_graph, prop):
-    expected = no_loops((str(s), str(o)) for s, o in owlrl_graph.subject_objects(URIRef(prop))
-                        if isinstance(o, URIRef))
+    expected = no_loops((str(s), str(o)) for s, o in owlrl_graph.subject_objects(URIRef(prop)) if isinstance(o, URIRef))
     assert rule_pairs(demo_writer, prop) == expected
 
 
@@ -96,8 +93,6 @@ def test_inferred_graph_is_rebuilt_not_appended(demo_writer):
     before = demo_writer.store.count(demo_writer.names.inferred)
     demo_writer.refresh()
     assert demo_writer.store.count(demo_writer.names.inferred) == before
-
-
 
 
 def test_a_write_the_rules_do_not_read_keeps_the_inferences_without_deriving(base_writer, monkeypatch):
@@ -112,15 +107,29 @@ def test_a_write_the_rules_do_not_read_keeps_the_inferences_without_deriving(bas
     real = inference.derive
     monkeypatch.setattr(inference, "derive", lambda triples: calls.append(1) or real(triples))
     label = Store()
-    label.add(Quad(NamedNode(f"{ID}theme/culture"), NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
-                   Literal("un commentaire"), graph))
+    label.add(
+        Quad(
+            NamedNode(f"{ID}theme/culture"),
+            NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+            Literal("un commentaire"),
+            graph,
+        )
+    )
     base_writer.write(label, [], admin, source="test")
     assert calls == [] and {str(q) for q in base_writer.store.quads(base_writer.names.inferred)} == before
     inside = Store()  # territorial inclusion is read by the rules: the inferences are derived again
-    inside.add(Quad(NamedNode(f"{ID}territory/project/essai"), NamedNode(f"{PIC}withinTerritory"),
-                    NamedNode(f"{ID}territory/departement/62"), graph))
+    inside.add(
+        Quad(
+            NamedNode(f"{ID}territory/project/essai"),
+            NamedNode(f"{PIC}withinTerritory"),
+            NamedNode(f"{ID}territory/departement/62"),
+            graph,
+        )
+    )
     base_writer.write(inside, [], admin, source="test", validate=False)
     assert calls == [1]
-    inferred = {(q.subject.value, q.predicate.value, q.object.value)
-                for q in base_writer.store.quads(base_writer.names.inferred)}
+    inferred = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in base_writer.store.quads(base_writer.names.inferred)
+    }
     assert (f"{ID}territory/project/essai", f"{PIC}withinTerritory", f"{ID}territory/region/32") in inferred

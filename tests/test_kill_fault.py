@@ -35,19 +35,27 @@ ADMIN = {"Authorization": "Bearer t"}
 PREFIXES = """PREFIX pic: <https://w3id.org/pic-euralens/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
-STUDIES = PREFIXES + f"""SELECT ?s WHERE {{ GRAPH ?g {{ ?s a pic:Study }}
+STUDIES = (
+    PREFIXES
+    + f"""SELECT ?s WHERE {{ GRAPH ?g {{ ?s a pic:Study }}
   FILTER STRSTARTS(STR(?s), "{ID}study/kill-") }}"""
-TOUCHED = PREFIXES + f"""SELECT ?c ?s WHERE {{ GRAPH ?g {{ ?c a prov:Activity ; pic:touched ?s }}
+)
+TOUCHED = (
+    PREFIXES
+    + f"""SELECT ?c ?s WHERE {{ GRAPH ?g {{ ?c a prov:Activity ; pic:touched ?s }}
   FILTER STRSTARTS(STR(?s), "{ID}study/kill-") }}"""
+)
 DELTAS = PREFIXES + "SELECT ?c ?f ?sum WHERE { GRAPH ?g { ?c pic:deltaFile ?f ; pic:deltaChecksum ?sum } }"
 
 
 def turtle(key: str) -> bytes:
-    return (f'@prefix pic: <https://w3id.org/pic-euralens/ontology#> .\n<{ID}study/{key}> a pic:Study ;\n'
-            f'  <http://www.w3.org/2000/01/rdf-schema#label> "Étude tuée {key.replace("-", "")}"@fr ;\n'
-            f'  <http://purl.org/dc/terms/title> "Étude tuée {key.replace("-", "")}"@fr ;\n'
-            f'  pic:studyStatus <{ID}study-status/planned> ;\n'
-            f'  pic:expectedYear "2027"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n').encode()
+    return (
+        f"@prefix pic: <https://w3id.org/pic-euralens/ontology#> .\n<{ID}study/{key}> a pic:Study ;\n"
+        f'  <http://www.w3.org/2000/01/rdf-schema#label> "Étude tuée {key.replace("-", "")}"@fr ;\n'
+        f'  <http://purl.org/dc/terms/title> "Étude tuée {key.replace("-", "")}"@fr ;\n'
+        f"  pic:studyStatus <{ID}study-status/planned> ;\n"
+        f'  pic:expectedYear "2027"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n'
+    ).encode()
 
 
 class Writers:
@@ -87,14 +95,23 @@ class Writers:
 
     def _contribute(self) -> None:
         def contribute(client, key):
-            return client.post(f"{self.url}/api/contribute/study", headers=self._as("alice"), json={
-                "id": key, "title_fr": f"Étude tuée {key.replace('-', '')}", "status": "planned", "year": "2027"})
+            return client.post(
+                f"{self.url}/api/contribute/study",
+                headers=self._as("alice"),
+                json={"id": key, "title_fr": f"Étude tuée {key.replace('-', '')}", "status": "planned", "year": "2027"},
+            )
+
         self._loop(contribute)
 
     def _graph_store(self) -> None:
         def graph_store(client, key):
-            return client.post(f"{self.url}/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"},
-                               content=turtle(key), headers={**self._as("amina"), "Content-Type": "text/turtle"})
+            return client.post(
+                f"{self.url}/rdf-graphs",
+                params={"graph": f"{ID}graph/partner/aula"},
+                content=turtle(key),
+                headers={**self._as("amina"), "Content-Type": "text/turtle"},
+            )
+
         self._loop(graph_store)
 
     def _as(self, name: str) -> dict:
@@ -106,8 +123,7 @@ def start(data: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PIC_DATA_DIR": str(data), "PIC_ADMIN_TOKEN": "t"}
     with (data.parent / "serve.log").open("a") as log:
-        process = subprocess.Popen([PIC, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                                   stderr=log)
+        process = subprocess.Popen([PIC, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, seconds=90)
@@ -224,8 +240,9 @@ def check_search(url: str, data: Path, acknowledged: set[str]) -> None:
 
 def test_acknowledged_writes_survive_sigkill_and_no_process_outlives_the_server(tmp_path):
     data = tmp_path / "data"
-    subprocess.run([PIC, "init", "--demo"], env={**os.environ, "PIC_DATA_DIR": str(data)}, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [PIC, "init", "--demo"], env={**os.environ, "PIC_DATA_DIR": str(data)}, check=True, capture_output=True
+    )
     accounts = Accounts(data / "accounts.sqlite")
     tokens = {}
     for name in ("alice", "amina"):  # two partners of one organisation

@@ -12,13 +12,20 @@ def test_an_old_layout_is_migrated_once(base_writer, tmp_path):
     writer, names = base_writer, base_writer.names
     write(writer, project("secret-project", "secret-a", "secret-b"), "private/aula/main")
     # Make it look as the old layout did: every derived quad in the public graphs.
-    derived = [q for q in writer.store.quads() if names.is_derived(q.graph_name)
-               and q.graph_name not in (names.inferred, names.provenance)]
-    moved = [Quad(q.subject, q.predicate, q.object,
-                  names.inferred if names.is_inferred(q.graph_name) else names.provenance) for q in derived]
+    derived = [
+        q
+        for q in writer.store.quads()
+        if names.is_derived(q.graph_name) and q.graph_name not in (names.inferred, names.provenance)
+    ]
+    moved = [
+        Quad(q.subject, q.predicate, q.object, names.inferred if names.is_inferred(q.graph_name) else names.provenance)
+        for q in derived
+    ]
     from pic.graph.store import quads_to_update_data
-    writer.store.update(f"DELETE DATA {{ {quads_to_update_data(derived)} }} ;\n"
-                        f"INSERT DATA {{ {quads_to_update_data(moved)} }}")
+
+    writer.store.update(
+        f"DELETE DATA {{ {quads_to_update_data(derived)} }} ;\nINSERT DATA {{ {quads_to_update_data(moved)} }}"
+    )
     cooperation = NamedNode(f"{PIC}cooperatesWith")
     assert any(q.predicate == cooperation for q in writer.store.quads(names.inferred))
 

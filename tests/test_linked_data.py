@@ -16,13 +16,22 @@ ID = "https://w3id.org/pic-euralens/id/"
 TOKEN = "ld-admin"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 ENTITIES = {
-    "actor": "actor/louvre-lens", "project": "project/observatoire-habitat-minier",
-    "study": "study/etat-impacts-2021", "indicator": "indicator/taux-chomage",
-    "territory": "territory/epci/246200364", "theme": "theme/culture", "group": "group/impacts-louvre-lens",
-    "question": "question/creation-emplois", "observation": "observation/taux-chomage/246200364/2024",
+    "actor": "actor/louvre-lens",
+    "project": "project/observatoire-habitat-minier",
+    "study": "study/etat-impacts-2021",
+    "indicator": "indicator/taux-chomage",
+    "territory": "territory/epci/246200364",
+    "theme": "theme/culture",
+    "group": "group/impacts-louvre-lens",
+    "question": "question/creation-emplois",
+    "observation": "observation/taux-chomage/246200364/2024",
 }
-FORMATS = {"text/turtle": RdfFormat.TURTLE, "application/ld+json": RdfFormat.JSON_LD,
-           "application/n-triples": RdfFormat.N_TRIPLES, "application/rdf+xml": RdfFormat.RDF_XML}
+FORMATS = {
+    "text/turtle": RdfFormat.TURTLE,
+    "application/ld+json": RdfFormat.JSON_LD,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+}
 PRIVATE = f"{ID}graph/private/aula/draft"
 
 
@@ -31,8 +40,12 @@ def client(tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("ld") / "data", admin_token=TOKEN)
     with TestClient(create_app(settings)) as c:
         secret = f'<{ID}study/secret-draft> <http://www.w3.org/2000/01/rdf-schema#label> "Brouillon secret"@fr .'
-        r = c.put("/rdf-graphs", params={"graph": PRIVATE}, content=secret.encode(),
-                  headers={**ADMIN, "Content-Type": "application/n-triples"})
+        r = c.put(
+            "/rdf-graphs",
+            params={"graph": PRIVATE},
+            content=secret.encode(),
+            headers={**ADMIN, "Content-Type": "application/n-triples"},
+        )
         assert r.status_code == 201, r.text
         yield c
 
@@ -58,8 +71,15 @@ def test_content_negotiation_gives_the_stores_statements(client, kind, media):
     assert got and got <= said == in_store(client, ID + path)
 
 
-@pytest.mark.parametrize(("suffix", "media"), [(".ttl", "text/turtle"), (".jsonld", "application/ld+json"),
-                                                (".nt", "application/n-triples"), (".rdf", "application/rdf+xml")])
+@pytest.mark.parametrize(
+    ("suffix", "media"),
+    [
+        (".ttl", "text/turtle"),
+        (".jsonld", "application/ld+json"),
+        (".nt", "application/n-triples"),
+        (".rdf", "application/rdf+xml"),
+    ],
+)
 def test_suffixes_choose_the_format(client, suffix, media):
     r = client.get(f"/id/{ENTITIES['actor']}{suffix}")
     assert r.status_code == 200 and r.headers["content-type"].startswith(media)
@@ -94,8 +114,9 @@ def test_the_ontology_is_served_with_its_documentation(client):
 
     assert len(got) == len(expected) and ground(got) == ground(expected)
     assert any("cooperatesWith" in t for t in got)
-    assert ground({str(q.triple) for q in parse(client.get("/ontology.jsonld").content, RdfFormat.JSON_LD)}) \
-        == ground(got)
+    assert ground({str(q.triple) for q in parse(client.get("/ontology.jsonld").content, RdfFormat.JSON_LD)}) == ground(
+        got
+    )
     page = client.get("/ontology", headers={"Accept": "text/html"}).text
     assert 'id="cooperatesWith"' in page and "coopère avec" in page.lower()
     assert "cooperates with" in client.get("/ontology?lang=en").text.lower()

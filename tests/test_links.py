@@ -13,9 +13,18 @@ from pic.service.links import page_of
 from tests.conftest import app_client
 
 BASE = "https://w3id.org/pic-euralens/id/"
-HOSTILE = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "javascript://example.org/%0aalert(1)",
-           "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "java%09script:x", "urn:x:y",
-           "mailto:a@example.org", "https:/no-host", "file:///etc/passwd"]
+HOSTILE = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "javascript://example.org/%0aalert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "java%09script:x",
+    "urn:x:y",
+    "mailto:a@example.org",
+    "https:/no-host",
+    "file:///etc/passwd",
+]
 
 
 @pytest.mark.parametrize("iri", HOSTILE)
@@ -34,8 +43,14 @@ def test_an_entity_page_shows_a_hostile_iri_as_text(tmp_path):
         added = Store()
         subject = NamedNode(BASE + "actor/louvre-lens")
         for iri in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "vbscript:msgbox(1)"]:
-            added.add(Quad(subject, NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), NamedNode(iri),
-                           writer.names.partner("euralens")))
+            added.add(
+                Quad(
+                    subject,
+                    NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+                    NamedNode(iri),
+                    writer.names.partner("euralens"),
+                )
+            )
         writer.write(added, [], User("admin", "admin"), source="test", validate=False)
         page = client.get("/id/actor/louvre-lens", headers={"Accept": "text/html"}).text
         hrefs = re.findall(r'href="([^"]*)"', page)
@@ -53,11 +68,16 @@ def test_the_report_links_no_hostile_iri(tmp_path):
         added = Store()
         graph = writer.names.partner("euralens")
         from pyoxigraph import Literal
-        for p, o in ((NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(f"{pic}Study")),
-                     (NamedNode("http://purl.org/dc/terms/title"), Literal("Étude hostile", language="fr")),
-                     (NamedNode(f"{pic}studyStatus"), NamedNode(BASE + "study-status/planned")),
-                     (NamedNode(f"{pic}expectedYear"),
-                      Literal("2027", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#gYear")))):
+
+        for p, o in (
+            (NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(f"{pic}Study")),
+            (NamedNode("http://purl.org/dc/terms/title"), Literal("Étude hostile", language="fr")),
+            (NamedNode(f"{pic}studyStatus"), NamedNode(BASE + "study-status/planned")),
+            (
+                NamedNode(f"{pic}expectedYear"),
+                Literal("2027", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#gYear")),
+            ),
+        ):
             added.add(Quad(study, p, o, graph))
         writer.write(added, [], User("admin", "admin"), source="test", validate=False)
         page = client.get("/reports/2024", headers={"Accept": "text/html"}).text

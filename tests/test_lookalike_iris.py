@@ -12,12 +12,25 @@ from tests.conftest import app_client, bearer
 ID = "https://w3id.org/pic-euralens/id/"
 GRAPH = f"{ID}graph/partner/aula"
 REAL = "study/emplois-induits-louvre-lens"
-SPELLINGS = [f"{REAL}#frag", f"{REAL}?x=1", f"{REAL}/", "study/emplois%2Dinduits-louvre-lens",
-             "study/aula-s1%2F..%2Femplois-induits-louvre-lens", "study//emplois-induits-louvre-lens",
-             "study/emplois+induits", "study/étude-aula", f"{REAL}.html", f"{REAL}.ttl", f"{REAL}.",
-             f"{REAL}.graphs.jsonld"]
-OTHER_SPELLINGS = [f"https://W3ID.ORG/pic-euralens/id/{REAL}", f"https://w3id.org:443/pic-euralens/id/{REAL}",
-                   f"https://w3id.org/pic-euralens//id/{REAL}"]
+SPELLINGS = [
+    f"{REAL}#frag",
+    f"{REAL}?x=1",
+    f"{REAL}/",
+    "study/emplois%2Dinduits-louvre-lens",
+    "study/aula-s1%2F..%2Femplois-induits-louvre-lens",
+    "study//emplois-induits-louvre-lens",
+    "study/emplois+induits",
+    "study/étude-aula",
+    f"{REAL}.html",
+    f"{REAL}.ttl",
+    f"{REAL}.",
+    f"{REAL}.graphs.jsonld",
+]
+OTHER_SPELLINGS = [
+    f"https://W3ID.ORG/pic-euralens/id/{REAL}",
+    f"https://w3id.org:443/pic-euralens/id/{REAL}",
+    f"https://w3id.org/pic-euralens//id/{REAL}",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,17 +40,23 @@ def app(tmp_path_factory):
 
 
 def post(app, body: str, who: str = "alice"):
-    return app.post("/rdf-graphs", params={"graph": GRAPH}, content=body.encode(),
-                    headers={"Content-Type": "application/n-triples", **bearer(app, who)})
+    return app.post(
+        "/rdf-graphs",
+        params={"graph": GRAPH},
+        content=body.encode(),
+        headers={"Content-Type": "application/n-triples", **bearer(app, who)},
+    )
 
 
 @pytest.mark.parametrize("spelling", SPELLINGS)
 def test_a_look_alike_of_an_entitys_iri_is_refused(app, spelling):
-    typed = (f'<{ID}{spelling}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
-             f'<https://w3id.org/pic-euralens/ontology#Study> .\n')
+    typed = (
+        f"<{ID}{spelling}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        f"<https://w3id.org/pic-euralens/ontology#Study> .\n"
+    )
     r = post(app, typed)
     assert r.status_code == 400 and "plain segments" in r.json()["error"]["message"], r.text
-    linked = f'<{ID}actor/aula> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{ID}{spelling}> .\n'
+    linked = f"<{ID}actor/aula> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{ID}{spelling}> .\n"
     assert post(app, linked).status_code == 400  # as an object too
     hits = app.get("/api/search", params={"q": "emplois induits"}).json()
     assert not any(h["iri"] != f"{ID}{REAL}" and "emplois-induits" in h["iri"] for h in hits.get("results", []))

@@ -12,8 +12,13 @@ import pytest
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
-KINDS = {"citations": "study/", "cooperation": "actor/", "actor-project": "project/",
-         "actor-territory": "territory/", "knowledge-flows": "actor/"}
+KINDS = {
+    "citations": "study/",
+    "cooperation": "actor/",
+    "actor-project": "project/",
+    "actor-territory": "territory/",
+    "knowledge-flows": "actor/",
+}
 FORMATS = ("json", "csv", "gexf", "graphml")
 
 
@@ -32,11 +37,17 @@ def app(tmp_path_factory):
         for kind, prefix in KINDS.items():
             iri, node = next((i, n) for i, n in sorted(before[kind].items()) if i.startswith(ID + prefix))
             named.setdefault(iri, node["label"])
-        claims = "\n".join(f'<{iri}> <http://www.w3.org/2000/01/rdf-schema#label> "CLAIMLABEL cd62"@fr ; '
-                           f'<http://purl.org/dc/terms/title> "CLAIMTITLE cd62"@fr , "CLAIMTITLE cd62"@en .'
-                           for iri in named)
-        r = c.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=claims.encode(),
-                   headers={"Content-Type": "text/turtle", **bearer(c, "fanny")})
+        claims = "\n".join(
+            f'<{iri}> <http://www.w3.org/2000/01/rdf-schema#label> "CLAIMLABEL cd62"@fr ; '
+            f'<http://purl.org/dc/terms/title> "CLAIMTITLE cd62"@fr , "CLAIMTITLE cd62"@en .'
+            for iri in named
+        )
+        r = c.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/cd62"},
+            content=claims.encode(),
+            headers={"Content-Type": "text/turtle", **bearer(c, "fanny")},
+        )
         assert r.status_code in (201, 204), r.text
         c.named = named
         yield c
@@ -73,9 +84,13 @@ def test_a_claimed_actor_type_does_not_retype_a_node(app):
     """Fourth outside re-test, F6: a facilitator curating aula's graph wrote `org:classification
     actor-type/association` for the museum; the cooperation map then typed the museum as an association,
     and the actor-type filter let it through."""
-    body = (f"<{ID}actor/louvre-lens> <http://www.w3.org/ns/org#classification> <{ID}actor-type/association> .")
-    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=body.encode(),
-                 headers={"Content-Type": "text/turtle", **bearer(app, "fanny")})
+    body = f"<{ID}actor/louvre-lens> <http://www.w3.org/ns/org#classification> <{ID}actor-type/association> ."
+    r = app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/aula"},
+        content=body.encode(),
+        headers={"Content-Type": "text/turtle", **bearer(app, "fanny")},
+    )
     assert r.status_code in (201, 204), r.text
     nodes = {n["id"]: n for n in app.get("/maps/cooperation.json").json()["nodes"]}
     assert nodes[f"{ID}actor/louvre-lens"]["type"] == f"{ID}actor-type/culture", nodes[f"{ID}actor/louvre-lens"]

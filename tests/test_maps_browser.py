@@ -47,7 +47,8 @@ def test_the_cooperation_map_draws_filters_and_opens_a_node(live_server):
         page.goto(f"{live_server}/maps/cooperation")
         wait_for(page, READY)
         node = "https://w3id.org/pic-euralens/id/actor/louvre-lens"
-        x, y = page.evaluate("""(iri) => {
+        x, y = page.evaluate(
+            """(iri) => {
             const net = window.picMap.network;
             const id = window.picMap.nodes.get({ filter: (n) => n.iri === iri })[0].id;
             net.setOptions({ physics: false });  // where it is clicked, it stays
@@ -55,7 +56,9 @@ def test_the_cooperation_map_draws_filters_and_opens_a_node(live_server):
             const p = net.canvasToDOM(net.getPosition(id));
             if (net.getNodeAt(p) !== id) { throw new Error('another node covers ' + iri); }
             const box = document.querySelector('#map canvas').getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y]; }""", node)
+            return [box.left + p.x, box.top + p.y]; }""",
+            node,
+        )
         with page.expect_navigation():
             page.mouse.click(x, y)
         assert page.url == f"{live_server}/id/actor/louvre-lens"

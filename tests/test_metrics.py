@@ -18,14 +18,21 @@ def test_metrics_are_for_admins_and_count_what_happens(tmp_path):
         client.get("/id/actor/louvre-lens")
         client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
         client.get("/sparql", params={"query": "ASK {"})
-        r = client.post("/api/contribute/study", headers=bearer(client, "alice"),
-                        json={"id": "metrics-check", "title_fr": "Mesure", "status": "planned", "year": "2027"})
+        r = client.post(
+            "/api/contribute/study",
+            headers=bearer(client, "alice"),
+            json={"id": "metrics-check", "title_fr": "Mesure", "status": "planned", "year": "2027"},
+        )
         assert r.status_code == 201, r.text
         text = client.get("/metrics", headers=ADMIN).text
-        samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
-                   for family in text_string_to_metric_families(text) for s in family.samples}
-        assert samples[("pic_requests_total", (("method", "GET"), ("route", "/id/{path:path}"),
-                                               ("status", "200")))] == 1
+        samples = {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text)
+            for s in family.samples
+        }
+        assert (
+            samples[("pic_requests_total", (("method", "GET"), ("route", "/id/{path:path}"), ("status", "200")))] == 1
+        )
         assert samples[("pic_sparql_queries_total", (("outcome", "answered"),))] == 1
         assert samples[("pic_sparql_queries_total", (("outcome", "refused"),))] == 1
         assert samples[("pic_writes_total", ())] >= 1
@@ -41,8 +48,11 @@ BLANK = """INSERT DATA { GRAPH <https://w3id.org/pic-euralens/id/graph/partner/a
 
 def samples_of(client) -> dict:
     text = client.get("/metrics", headers=ADMIN).text
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def restarts(samples: dict, engine: str, reason: str) -> float:
@@ -75,9 +85,14 @@ def test_engine_restarts_timeouts_lag_and_write_latency_move(tmp_path):
         # A write waits while a reload holds the copies: they are behind by one write, for a while.
         queries = client.app.state.queries
         with queries._lock:
-            waiting = threading.Thread(target=client.post, args=("/api/contribute/study",), kwargs={
-                "headers": bearer(client, "alice"),
-                "json": {"id": "lag-check", "title_fr": "Retard", "status": "planned", "year": "2027"}})
+            waiting = threading.Thread(
+                target=client.post,
+                args=("/api/contribute/study",),
+                kwargs={
+                    "headers": bearer(client, "alice"),
+                    "json": {"id": "lag-check", "title_fr": "Retard", "status": "planned", "year": "2027"},
+                },
+            )
             waiting.start()
             deadline = time.monotonic() + 10
             while queries.lag()[0] == 0 and time.monotonic() < deadline:

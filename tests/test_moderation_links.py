@@ -15,10 +15,13 @@ ID = "https://w3id.org/pic-euralens/id/"
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 STUDY = f"{ID}study/frequentation-habitants-louvre-lens"
 # An entity of each class a link kind may name (`LINK_KINDS`), from the demo.
-ENTITIES = {"pic:Project": f"{ID}project/parcours-autour-du-louvre-lens",
-            "pic:EvaluationQuestion": f"{ID}question/creation-emplois",
-            "pic:Study": f"{ID}study/diagnostic-habitat-minier-renove",
-            "org:Organization": f"{ID}actor/louvre-lens", "foaf:Agent": f"{ID}actor/aula"}
+ENTITIES = {
+    "pic:Project": f"{ID}project/parcours-autour-du-louvre-lens",
+    "pic:EvaluationQuestion": f"{ID}question/creation-emplois",
+    "pic:Study": f"{ID}study/diagnostic-habitat-minier-renove",
+    "org:Organization": f"{ID}actor/louvre-lens",
+    "foaf:Agent": f"{ID}actor/aula",
+}
 CASES = [(relation, kind) for relation in RELATIONS for kind in LINK_KINDS[relation]]
 
 
@@ -35,18 +38,32 @@ def test_every_kind_the_form_offers_is_covered():
 @pytest.mark.parametrize(("relation", "kind"), CASES)
 def test_accepting_a_proposed_link_of_each_kind_works(app, relation, kind):
     entity = ENTITIES[kind]
-    r = app.post("/annotations/", headers={**bearer(app, "alice"), "Content-Type": MEDIA}, content=json.dumps({
-        "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "linking",
-        "target": STUDY, "body": [{"type": "TextualBody", "value": f"Lien {relation} proposé."},
-                                  {"type": "SpecificResource", "source": entity, "purpose": "linking",
-                                   "pic:relation": relation}]}))
+    r = app.post(
+        "/annotations/",
+        headers={**bearer(app, "alice"), "Content-Type": MEDIA},
+        content=json.dumps(
+            {
+                "@context": "http://www.w3.org/ns/anno.jsonld",
+                "type": "Annotation",
+                "motivation": "linking",
+                "target": STUDY,
+                "body": [
+                    {"type": "TextualBody", "value": f"Lien {relation} proposé."},
+                    {"type": "SpecificResource", "source": entity, "purpose": "linking", "pic:relation": relation},
+                ],
+            }
+        ),
+    )
     assert r.status_code == 201, r.text
     key = r.headers["location"].rsplit("/", 1)[-1]
     accepted = app.post(f"/annotations/{key}/accept", headers=bearer(app, "fanny"), json={})
     assert accepted.status_code == 200, (relation, kind, accepted.text)
     graph = accepted.json()["graph"]
-    rows = app.get("/sparql", headers={"Accept": "text/csv"}, params={
-        "query": f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"}).text
+    rows = app.get(
+        "/sparql",
+        headers={"Accept": "text/csv"},
+        params={"query": f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"},
+    ).text
     assert entity in rows and STUDY in rows, rows
     if relation == "used-by":  # the usage's association has its role, from the scheme
         assert f"{ID}role/utilisateur" in rows, rows

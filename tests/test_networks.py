@@ -70,25 +70,33 @@ def test_the_other_networks(store):
     assert set(edges(build(store, "citations"))) == {(f"{T}s2", f"{T}s1")}
     two_mode = build(store, "actor-project")
     assert {tuple(sorted(e)) for e in two_mode.edges} == {
-        (A, f"{T}p1"), (B, f"{T}p1"), (C, f"{T}p1"), (A, f"{T}p2"), (B, f"{T}p2")}
+        (A, f"{T}p1"),
+        (B, f"{T}p1"),
+        (C, f"{T}p1"),
+        (A, f"{T}p2"),
+        (B, f"{T}p2"),
+    }
     assert two_mode.nodes[f"{T}p1"]["kind"] == "project"
     assert undirected(two_mode)[(A, f"{T}p1")]["relations"] == "pilote"
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    ({"theme": "culture"}, {(A, B), (A, C), (B, C), (C, D)}),
-    ({"theme": "tourisme"}, {(A, B)}),
-    ({"territory": f"{T}epci"}, {(A, B), (A, C), (B, C)}),  # p1 is in a commune of that EPCI
-    ({"from": 2016, "until": 2016}, set()),
-    ({"from": 2019, "until": 2019}, {(A, B)}),
-    ({"until": 2014}, {(A, B), (A, C), (B, C), (C, D)}),
-    ({"relation": "study"}, {(C, D)}),
-    ({"min_weight": 2}, {(A, B)}),
-    ({"actor_type": "association"}, {(A, B)}),
-    ({"ego": D}, {(C, D)}),
-    ({"ego": D, "depth": 2}, {(A, B), (A, C), (B, C), (C, D)}),  # induced: ties among the neighbours too
-    ({"path_from": A, "path_to": D}, {(A, C), (C, D)}),
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"theme": "culture"}, {(A, B), (A, C), (B, C), (C, D)}),
+        ({"theme": "tourisme"}, {(A, B)}),
+        ({"territory": f"{T}epci"}, {(A, B), (A, C), (B, C)}),  # p1 is in a commune of that EPCI
+        ({"from": 2016, "until": 2016}, set()),
+        ({"from": 2019, "until": 2019}, {(A, B)}),
+        ({"until": 2014}, {(A, B), (A, C), (B, C), (C, D)}),
+        ({"relation": "study"}, {(C, D)}),
+        ({"min_weight": 2}, {(A, B)}),
+        ({"actor_type": "association"}, {(A, B)}),
+        ({"ego": D}, {(C, D)}),
+        ({"ego": D, "depth": 2}, {(A, B), (A, C), (B, C), (C, D)}),  # induced: ties among the neighbours too
+        ({"path_from": A, "path_to": D}, {(A, C), (C, D)}),
+    ],
+)
 def test_filters(store, filters, expected):
     assert set(undirected(build(store, "cooperation", **filters))) == expected
 

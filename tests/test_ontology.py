@@ -26,9 +26,21 @@ def pic_terms(g: Graph):
 
 
 def test_the_ontology_defines_the_classes_the_platform_needs(ontology):
-    needed = {"Project", "ProjectRole", "Study", "StudyStatus", "Indicator", "IndicatorDataSet",
-              "Theme", "ActorType", "WorkingGroup", "EvaluationQuestion", "ProjectTerritory",
-              "KnowledgeFlow", "Change"}
+    needed = {
+        "Project",
+        "ProjectRole",
+        "Study",
+        "StudyStatus",
+        "Indicator",
+        "IndicatorDataSet",
+        "Theme",
+        "ActorType",
+        "WorkingGroup",
+        "EvaluationQuestion",
+        "ProjectTerritory",
+        "KnowledgeFlow",
+        "Change",
+    }
     assert needed <= {str(t).removeprefix(str(PIC)) for t in pic_terms(ontology)}
 
 
@@ -40,7 +52,8 @@ def test_every_pic_term_has_labels_definition_and_a_standard_parent(ontology):
         assert {"fr", "en"} <= langs, term
         assert {d.language for d in ontology.objects(term, SKOS.definition)} >= {"fr", "en"}, term
         parents = set(ontology.transitive_objects(term, RDFS.subClassOf)) | set(
-            ontology.transitive_objects(term, RDFS.subPropertyOf))
+            ontology.transitive_objects(term, RDFS.subPropertyOf)
+        )
         assert any(not str(p).startswith(str(PIC)) for p in parents), f"{term} specialises nothing standard"
 
 

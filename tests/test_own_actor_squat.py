@@ -8,10 +8,12 @@ import pytest
 from tests.conftest import PARTNERS, app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
-FAKE = ('@prefix org: <http://www.w3.org/ns/org#> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .\n'
-        '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
-        '<{iri}> a org:FormalOrganization ; foaf:name "FAKE {name}" ; rdfs:label "FAKE {name}"@fr ; '
-        f'org:classification <{ID}actor-type/association> .')
+FAKE = (
+    "@prefix org: <http://www.w3.org/ns/org#> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    '<{iri}> a org:FormalOrganization ; foaf:name "FAKE {name}" ; rdfs:label "FAKE {name}"@fr ; '
+    f"org:classification <{ID}actor-type/association> ."
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +25,12 @@ def app(tmp_path_factory):
 
 def post(app, graph: str, key: str, who: str):
     headers = {"Authorization": "Bearer admin-token"} if who == "admin" else bearer(app, who)
-    return app.post("/rdf-graphs", params={"graph": f"{ID}graph/{graph}"},
-                    content=FAKE.format(iri=f"{ID}actor/{key}", name=key.upper()).encode(),
-                    headers={"Content-Type": "text/turtle", **headers})
+    return app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/{graph}"},
+        content=FAKE.format(iri=f"{ID}actor/{key}", name=key.upper()).encode(),
+        headers={"Content-Type": "text/turtle", **headers},
+    )
 
 
 def test_a_partner_may_not_describe_another_organisations_own_actor(app):
@@ -38,17 +43,23 @@ def test_a_partner_may_not_describe_another_organisations_own_actor(app):
     # an actor the demo describes in euralens' graph is refused as before
     assert post(app, "partner/aula", "atemis", "alice").status_code == 403
     # so the real organisation creates its actor, and nobody else's name for it is shown
-    r = app.post("/api/contribute/actor", headers=bearer(app, "bruno"), json={
-        "id": "cd62", "name_fr": "Conseil départemental du Pas-de-Calais", "type": "collectivite"})
+    r = app.post(
+        "/api/contribute/actor",
+        headers=bearer(app, "bruno"),
+        json={"id": "cd62", "name_fr": "Conseil départemental du Pas-de-Calais", "type": "collectivite"},
+    )
     assert r.status_code == 201, r.text
     page = app.get("/id/actor/cd62")
     assert "Conseil départemental du Pas-de-Calais" in page.text and "FAKE CD62" not in page.text
     assert app.get("/api/search", params={"q": "FAKE CD62"}).json()["total"] == 0
     # a facilitator still curates an organisation's actor in another graph; an organisation its own
     for graph, key, who in (("partner/euralens", "cd62", "fanny"), ("partner/aula", "aula", "alice")):
-        r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/{graph}"}, headers={
-            "Content-Type": "text/turtle", **bearer(app, who)},
-            content=f'<{ID}actor/{key}> <http://www.w3.org/2000/01/rdf-schema#comment> "note" .'.encode())
+        r = app.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/{graph}"},
+            headers={"Content-Type": "text/turtle", **bearer(app, who)},
+            content=f'<{ID}actor/{key}> <http://www.w3.org/2000/01/rdf-schema#comment> "note" .'.encode(),
+        )
         assert r.status_code in (201, 204), r.text
 
 
@@ -56,8 +67,11 @@ def test_an_older_description_by_another_organisation_blocks_no_form(app):
     """Written before the rule (here by an admin, whom it does not hold): the organisation's form still
     creates its actor in its own graph (it answered 409 "already exists")."""
     assert post(app, "partner/aula", "nord", "admin").status_code in (201, 204)
-    r = app.post("/api/contribute/actor", headers=bearer(app, "nina"), json={
-        "id": "nord", "name_fr": "Organisation Nord", "type": "association"})
+    r = app.post(
+        "/api/contribute/actor",
+        headers=bearer(app, "nina"),
+        json={"id": "nord", "name_fr": "Organisation Nord", "type": "association"},
+    )
     assert r.status_code == 201, r.text
     fields = app.get("/api/contribute/actor/nord", headers=bearer(app, "nina")).json()["fields"]
     r = app.put("/api/contribute/actor/nord", headers=bearer(app, "nina"), json={**fields, "name_en": "North"})
@@ -81,12 +95,16 @@ def test_an_organisation_takes_up_its_actor_from_the_curators_description(tmp_pa
         form = app.get("/api/contribute/actor/louvre-lens", headers=lea)
         assert form.status_code == 200, form.text
         fields = {k: v for k, v in form.json()["fields"].items() if v and k != "id"}
-        r = app.put("/api/contribute/actor/louvre-lens", headers=lea,
-                    json={**fields, "name_fr": "Louvre-Lens (par le musée)"})
+        r = app.put(
+            "/api/contribute/actor/louvre-lens", headers=lea, json={**fields, "name_fr": "Louvre-Lens (par le musée)"}
+        )
         assert r.status_code == 200, r.text
         again = app.get("/api/contribute/actor/louvre-lens", headers=lea).json()
         assert again["org"] == "louvre-lens" and again["fields"]["name_fr"] == "Louvre-Lens (par le musée)", again
         assert all(";" not in v for v in again["fields"].values()), again
-        r = app.put("/api/contribute/actor/louvre-lens", headers=lea, json={
-            k: v for k, v in again["fields"].items() if v and k != "id"})
+        r = app.put(
+            "/api/contribute/actor/louvre-lens",
+            headers=lea,
+            json={k: v for k, v in again["fields"].items() if v and k != "id"},
+        )
         assert r.status_code == 200, r.text

@@ -30,11 +30,22 @@ MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("ownership") / "data", admin_token="admin-token") as c:
-        for key, title, visibility in (("etude-aula-proprio", "Étude AULA propriétaire", "public"),
-                                       ("brouillon-aula-proprio", "Brouillon AULA", "private")):
-            r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
-                "id": key, "title_fr": title, "status": "ongoing", "year": "2026", "visibility": visibility,
-                "abstract_fr": "Une étude de l'AULA sur les jardins."})
+        for key, title, visibility in (
+            ("etude-aula-proprio", "Étude AULA propriétaire", "public"),
+            ("brouillon-aula-proprio", "Brouillon AULA", "private"),
+        ):
+            r = c.post(
+                "/api/contribute/study",
+                headers=bearer(c, "alice"),
+                json={
+                    "id": key,
+                    "title_fr": title,
+                    "status": "ongoing",
+                    "year": "2026",
+                    "visibility": visibility,
+                    "abstract_fr": "Une étude de l'AULA sur les jardins.",
+                },
+            )
             assert r.status_code == 201, r.text
         yield c
 
@@ -48,13 +59,20 @@ def auth(app, who: str) -> dict:
 
 
 def graph_store(app, method: str, graph: str, turtle: str, who: str):
-    return app.request(method, "/rdf-graphs", params={"graph": GRAPH + graph}, content=(PREFIXES + turtle).encode(),
-                       headers={"Content-Type": "text/turtle", **auth(app, who)})
+    return app.request(
+        method,
+        "/rdf-graphs",
+        params={"graph": GRAPH + graph},
+        content=(PREFIXES + turtle).encode(),
+        headers={"Content-Type": "text/turtle", **auth(app, who)},
+    )
 
 
 def study(iri: str, title: str, extra: str = "") -> str:
-    return (f'<{iri}> a pic:Study ; dcterms:title "{title}"@fr ; rdfs:label "{title}"@fr ; '
-            f'pic:studyStatus <{ID}study-status/planned> ; pic:expectedYear "2026"^^xsd:gYear {extra}.')
+    return (
+        f'<{iri}> a pic:Study ; dcterms:title "{title}"@fr ; rdfs:label "{title}"@fr ; '
+        f'pic:studyStatus <{ID}study-status/planned> ; pic:expectedYear "2026"^^xsd:gYear {extra}.'
+    )
 
 
 def test_a_partner_may_not_describe_another_organisations_entity(app):
@@ -62,11 +80,16 @@ def test_a_partner_may_not_describe_another_organisations_entity(app):
     assert r.status_code == 403, r.text
     message = r.json()["error"]["message"]
     assert AULA_STUDY in message and "belongs to aula" in message, message
-    assert graph_store(app, "PUT", "private/cd62/main", f'<{AULA_STUDY}> rdfs:label "Autre titre"@fr .',
-                       "bruno").status_code == 403
+    assert (
+        graph_store(
+            app, "PUT", "private/cd62/main", f'<{AULA_STUDY}> rdfs:label "Autre titre"@fr .', "bruno"
+        ).status_code
+        == 403
+    )
     # the platform's entities (communes, themes) and the demo's are not a partner's either
-    commune = graph_store(app, "POST", "partner/cd62", f'<{ID}territory/commune/62498> rdfs:label "Lens (cd62)"@fr .',
-                          "bruno")
+    commune = graph_store(
+        app, "POST", "partner/cd62", f'<{ID}territory/commune/62498> rdfs:label "Lens (cd62)"@fr .', "bruno"
+    )
     assert commune.status_code == 403 and "the platform" in commune.json()["error"]["message"]
     demo = graph_store(app, "POST", "partner/cd62", f'<{ID}study/livret-euralens-10> dcterms:title "X"@fr .', "bruno")
     assert demo.status_code == 403 and "euralens" in demo.json()["error"]["message"]
@@ -86,14 +109,24 @@ def test_the_spreadsheet_import_is_held_to_the_same_rule(app):
 
 
 def test_a_partner_links_its_own_entities_to_anyone_elses(app):
-    r = graph_store(app, "PUT", "partner/cd62",
-                    study(CD62_STUDY, "Étude cd62 qui s'appuie", f"; prov:wasDerivedFrom <{AULA_STUDY}> "), "bruno")
+    r = graph_store(
+        app,
+        "PUT",
+        "partner/cd62",
+        study(CD62_STUDY, "Étude cd62 qui s'appuie", f"; prov:wasDerivedFrom <{AULA_STUDY}> "),
+        "bruno",
+    )
     assert r.status_code in (201, 204), r.text
     more = graph_store(app, "POST", "partner/cd62", f'<{CD62_STUDY}> dcterms:title "cd62 study"@en .', "bruno")
     assert more.status_code == 204, more.text
     # a project of cd62 whose role node names aula's actor, using aula's study: the node is the project's
-    project = {"id": "projet-cd62-jardins", "title_fr": "Projet cd62 jardins", "start": "2025-01-15",
-               "participants": "aula:partenaire", "studies_used": "etude-aula-proprio"}
+    project = {
+        "id": "projet-cd62-jardins",
+        "title_fr": "Projet cd62 jardins",
+        "start": "2025-01-15",
+        "participants": "aula:partenaire",
+        "studies_used": "etude-aula-proprio",
+    }
     assert app.post("/api/contribute/project", json=project, headers=bearer(app, "bruno")).status_code == 201
     page = app.get("/id/study/etude-aula-proprio").text
     incoming = page.split('id="incoming"')[1].split("</section>")[0]
@@ -103,8 +136,10 @@ def test_a_partner_links_its_own_entities_to_anyone_elses(app):
 
 def test_an_entity_another_organisation_keeps_private_is_nobodys_to_the_writer(app):
     """Refusing would tell bruno that aula keeps that IRI privately: it answers as for a free one."""
-    answers = {key: graph_store(app, "POST", "partner/cd62", study(f"{ID}study/{key}", "Étude cd62"), "bruno")
-               for key in ("brouillon-aula-proprio", "etude-libre-cd62")}
+    answers = {
+        key: graph_store(app, "POST", "partner/cd62", study(f"{ID}study/{key}", "Étude cd62"), "bruno")
+        for key in ("brouillon-aula-proprio", "etude-libre-cd62")
+    }
     assert all(r.status_code in (201, 204) for r in answers.values()), [r.text for r in answers.values()]
 
 
@@ -119,8 +154,9 @@ def test_an_organisation_that_typed_an_entity_owns_it_to_its_members(app):
     theirs = app.get("/id/study/brouillon-aula-proprio?format=json").json()
     assert theirs["label"] == "Étude cd62" and theirs["claims"] == [] and "Brouillon" not in text(theirs)
     # each organisation still writes its own: neither is told about the other
-    again = graph_store(app, "POST", "partner/cd62", f'<{ID}study/brouillon-aula-proprio> rdfs:comment "cd62"@fr .',
-                        "bruno")
+    again = graph_store(
+        app, "POST", "partner/cd62", f'<{ID}study/brouillon-aula-proprio> rdfs:comment "cd62"@fr .', "bruno"
+    )
     assert again.status_code == 204, again.text
 
 
@@ -135,8 +171,11 @@ def edit_study(app, key: str, who: str, **changes):
     """Save the study's form as `who` reads it, with `changes`."""
     fields = app.get(f"/api/contribute/study/{key}", headers=bearer(app, who)).json()
     values = {**{k: v for k, v in fields["fields"].items() if v}, **changes}
-    return app.put(f"/api/contribute/study/{key}", headers=bearer(app, who), json={
-        **values, "visibility": fields["visibility"], "embargo_until": fields["embargo_until"]})
+    return app.put(
+        f"/api/contribute/study/{key}",
+        headers=bearer(app, who),
+        json={**values, "visibility": fields["visibility"], "embargo_until": fields["embargo_until"]},
+    )
 
 
 def test_an_id_typed_first_in_a_private_draft_takes_over_no_published_study(app):
@@ -146,12 +185,31 @@ def test_an_id_typed_first_in_a_private_draft_takes_over_no_published_study(app)
     the public typing wins for them and for anonymous readers, each organisation's members see their own,
     and each organisation goes on writing its own as facts."""
     bruno, alice = bearer(app, "bruno"), bearer(app, "alice")
-    assert app.post("/api/contribute/study", headers=bruno, json={
-        "id": "squat-jardins", "title_fr": "Brouillon cd62 squat", "status": "planned", "year": "2027",
-        "visibility": "private"}).status_code == 201
-    r = app.post("/api/contribute/study", headers=alice, json={
-        "id": "squat-jardins", "title_fr": "Étude AULA publiée", "status": "ongoing", "year": "2026",
-        "visibility": "public"})
+    assert (
+        app.post(
+            "/api/contribute/study",
+            headers=bruno,
+            json={
+                "id": "squat-jardins",
+                "title_fr": "Brouillon cd62 squat",
+                "status": "planned",
+                "year": "2027",
+                "visibility": "private",
+            },
+        ).status_code
+        == 201
+    )
+    r = app.post(
+        "/api/contribute/study",
+        headers=alice,
+        json={
+            "id": "squat-jardins",
+            "title_fr": "Étude AULA publiée",
+            "status": "ongoing",
+            "year": "2026",
+            "visibility": "public",
+        },
+    )
     assert r.status_code == 201, r.text  # refusing would tell aula that cd62 keeps that id
     for who in (None, "alice", "fanny", "admin"):
         page = seen_as(app, "squat-jardins", who)
@@ -186,19 +244,43 @@ def test_an_organisation_writes_its_own_typed_entity_as_facts_when_it_sees_the_o
     `study/squat-embargo` lifts, aula reads both typings — and still writes its own study (a 403 "belongs
     to cd62" before), as cd62 does its own."""
     bruno, alice = bearer(app, "bruno"), bearer(app, "alice")
-    assert app.post("/api/contribute/study", headers=bruno, json={
-        "id": "squat-embargo", "title_fr": "Étude cd62 sous embargo", "status": "planned", "year": "2027",
-        "visibility": "embargo", "embargo_until": "2099-01-01"}).status_code == 201
-    assert app.post("/api/contribute/study", headers=alice, json={
-        "id": "squat-embargo", "title_fr": "Étude AULA sur l'embargo", "status": "ongoing", "year": "2026",
-        "visibility": "public"}).status_code == 201
+    assert (
+        app.post(
+            "/api/contribute/study",
+            headers=bruno,
+            json={
+                "id": "squat-embargo",
+                "title_fr": "Étude cd62 sous embargo",
+                "status": "planned",
+                "year": "2027",
+                "visibility": "embargo",
+                "embargo_until": "2099-01-01",
+            },
+        ).status_code
+        == 201
+    )
+    assert (
+        app.post(
+            "/api/contribute/study",
+            headers=alice,
+            json={
+                "id": "squat-embargo",
+                "title_fr": "Étude AULA sur l'embargo",
+                "status": "ongoing",
+                "year": "2026",
+                "visibility": "public",
+            },
+        ).status_code
+        == 201
+    )
     monkeypatch.setattr(access, "today", lambda: date(2099, 1, 2))  # the embargo has lifted
     r = edit_study(app, "squat-embargo", "alice", abstract_fr="L'AULA complète")
     assert r.status_code == 200, r.text
     r = graph_store(app, "POST", "partner/aula", f'<{ID}study/squat-embargo> dcterms:title "AULA\'s"@en .', "alice")
     assert r.status_code == 204, r.text
-    r = graph_store(app, "POST", "private/cd62/until-2099-01-01",
-                    f'<{ID}study/squat-embargo> dcterms:title "cd62\'s"@en .', "bruno")
+    r = graph_store(
+        app, "POST", "private/cd62/until-2099-01-01", f'<{ID}study/squat-embargo> dcterms:title "cd62\'s"@en .', "bruno"
+    )
     assert r.status_code == 204, r.text
     mine = seen_as(app, "squat-embargo", "alice")
     assert mine["label"] == "Étude AULA sur l'embargo" and "L'AULA complète" in text(mine["statements"]), mine
@@ -214,8 +296,11 @@ def test_an_organisation_describes_its_own_actor_wherever_the_platform_put_it(ap
     assert page["claims"] == [] and "Agence d'urbanisme" in text(page["statements"])
     # and through its form too (the outside re-test got 403 "belongs to euralens")
     fields = app.get("/api/contribute/actor/aula", headers=bearer(app, "alice")).json()["fields"]
-    r = app.put("/api/contribute/actor/aula", headers=bearer(app, "alice"),
-                json={**{k: v for k, v in fields.items() if v}, "name_en": "Artois urban planning agency"})
+    r = app.put(
+        "/api/contribute/actor/aula",
+        headers=bearer(app, "alice"),
+        json={**{k: v for k, v in fields.items() if v}, "name_en": "Artois urban planning agency"},
+    )
     assert r.status_code == 200, r.text
     ask = f'ASK {{ GRAPH <{GRAPH}partner/aula> {{ <{ID}actor/aula> ?p "Artois urban planning agency"@en }} }}'
     assert app.get("/sparql", params={"query": ask}, headers=auth(app, "admin")).json()["boolean"]
@@ -227,46 +312,70 @@ QB = "@prefix qb: <http://purl.org/linked-data/cube#> . @prefix org: <http://www
 def test_a_partner_states_no_fact_between_two_other_organisations(app):
     """Outside test F3: a membership between two other organisations, or a project of two others, would be a
     fact about both on cd62's word alone."""
-    between = (f'<{ID}membership/cd62-pose> a org:Membership ; org:member <{ID}actor/collectif-cite-9> ; '
-               f'org:organization <{ID}actor/aula> ; org:role <{ID}role/membre> .')
+    between = (
+        f"<{ID}membership/cd62-pose> a org:Membership ; org:member <{ID}actor/collectif-cite-9> ; "
+        f"org:organization <{ID}actor/aula> ; org:role <{ID}role/membre> ."
+    )
     r = graph_store(app, "POST", "partner/cd62", QB + between, "bruno")
     assert r.status_code == 403 and "stated by one of them" in r.json()["error"]["message"], r.text
     ask = f"ASK {{ GRAPH <{GRAPH}partner/cd62> {{ <{ID}membership/cd62-pose> ?p ?o }} }}"
     assert not app.get("/sparql", params={"query": ask}, headers=auth(app, "admin")).json()["boolean"]
     # a party states it: aula's membership of the collective (aula is one side)
-    own = (f'<{ID}membership/aula-pose> a org:Membership ; org:member <{ID}actor/aula> ; '
-           f'org:organization <{ID}actor/collectif-cite-9> ; org:role <{ID}role/membre> .')
+    own = (
+        f"<{ID}membership/aula-pose> a org:Membership ; org:member <{ID}actor/aula> ; "
+        f"org:organization <{ID}actor/collectif-cite-9> ; org:role <{ID}role/membre> ."
+    )
     r = graph_store(app, "POST", "partner/aula", QB + own, "alice")
     assert r.status_code == 204, r.text
     # a project of cd62 naming two other organisations, and not cd62: they would cooperate on its word alone
-    project = {"id": "projet-cd62-des-autres", "title_fr": "Projet des autres", "start": "2025-01-15",
-               "participants": "aula:partenaire;collectif-cite-9:partenaire"}
+    project = {
+        "id": "projet-cd62-des-autres",
+        "title_fr": "Projet des autres",
+        "start": "2025-01-15",
+        "participants": "aula:partenaire;collectif-cite-9:partenaire",
+    }
     r = app.post("/api/contribute/project", json=project, headers=bearer(app, "bruno"))
     assert r.status_code == 403 and "only with its own organisation's actor" in r.text, r.text
     itself = {"id": "cd62", "name_fr": "Conseil départemental (cd62)", "type": "collectivite"}
     assert app.post("/api/contribute/actor", json=itself, headers=bearer(app, "bruno")).status_code == 201
-    assert app.post("/api/contribute/project", headers=bearer(app, "bruno"), json={
-        **project, "participants": "cd62:pilote;aula:partenaire;collectif-cite-9:partenaire"}).status_code == 201
+    assert (
+        app.post(
+            "/api/contribute/project",
+            headers=bearer(app, "bruno"),
+            json={**project, "participants": "cd62:pilote;aula:partenaire;collectif-cite-9:partenaire"},
+        ).status_code
+        == 201
+    )
     # judged in the state the write leaves: split over two writes, or swapped by a PUT (outside re-test)
-    half = f'<{ID}membership/cd62-moitie> org:organization <{ID}actor/collectif-cite-9> .'
+    half = f"<{ID}membership/cd62-moitie> org:organization <{ID}actor/collectif-cite-9> ."
     assert graph_store(app, "POST", "partner/cd62", QB + half, "bruno").status_code == 204
-    other_half = f'<{ID}membership/cd62-moitie> org:member <{ID}actor/aula> ; org:role <{ID}role/membre> .'
+    other_half = f"<{ID}membership/cd62-moitie> org:member <{ID}actor/aula> ; org:role <{ID}role/membre> ."
     r = graph_store(app, "POST", "partner/cd62", QB + other_half, "bruno")
     assert r.status_code == 403 and "stated by one of them" in r.text, r.text
     role = f"prov:hadRole <{ID}role/partenaire>"
-    roles = (f'<{ID}project/cd62-apres> a prov:Activity . '  # a role node comes with its project
-             f'<{ID}association/cd62-apres--aula--partenaire> a prov:Association ; '
-             f'prov:agent <{ID}actor/aula> ; {role} . '
-             f'<{ID}association/cd62-apres--collectif-cite-9--partenaire> a prov:Association ; '
-             f'prov:agent <{ID}actor/collectif-cite-9> ; {role} .')
+    roles = (
+        f"<{ID}project/cd62-apres> a prov:Activity . "  # a role node comes with its project
+        f"<{ID}association/cd62-apres--aula--partenaire> a prov:Association ; "
+        f"prov:agent <{ID}actor/aula> ; {role} . "
+        f"<{ID}association/cd62-apres--collectif-cite-9--partenaire> a prov:Association ; "
+        f"prov:agent <{ID}actor/collectif-cite-9> ; {role} ."
+    )
     assert graph_store(app, "POST", "partner/cd62", roles, "bruno").status_code == 204
-    later = (f'<{ID}project/cd62-apres> prov:qualifiedAssociation <{ID}association/cd62-apres--aula--partenaire> , '
-             f'<{ID}association/cd62-apres--collectif-cite-9--partenaire> .')
+    later = (
+        f"<{ID}project/cd62-apres> prov:qualifiedAssociation <{ID}association/cd62-apres--aula--partenaire> , "
+        f"<{ID}association/cd62-apres--collectif-cite-9--partenaire> ."
+    )
     r = graph_store(app, "POST", "partner/cd62", later, "bruno")
     assert r.status_code == 403 and "own organisation's actor" in r.text, r.text
     # a study co-signed by two other organisations is a cooperation tie between them
-    cosigned = {"id": "etude-cosignee", "title_fr": "Cosignée", "status": "published", "year": "2024",
-                "producer": "aula", "commissioner": "collectif-cite-9"}
+    cosigned = {
+        "id": "etude-cosignee",
+        "title_fr": "Cosignée",
+        "status": "published",
+        "year": "2024",
+        "producer": "aula",
+        "commissioner": "collectif-cite-9",
+    }
     r = app.post("/api/contribute/study", json=cosigned, headers=bearer(app, "bruno"))
     assert r.status_code == 403 and "co-signature" in r.text, r.text
     # and a facilitator curates as before
@@ -278,8 +387,12 @@ def test_a_figure_a_partner_adds_to_a_shared_series_is_reported_as_theirs(app):
     cd62, not lent to the series' publisher."""
     csv = "dataset,territory,year,value\ntaux-chomage,epci/246200364,2031,9.4\n"
     # curated by a facilitator in cd62's graph: a partner writes only its own series' figures (test_series_cells)
-    r = app.post("/api/import/observations", params={"org": "cd62"}, headers=bearer(app, "fanny"),
-                 files={"file": ("o.csv", csv.encode())})
+    r = app.post(
+        "/api/import/observations",
+        params={"org": "cd62"},
+        headers=bearer(app, "fanny"),
+        files={"file": ("o.csv", csv.encode())},
+    )
     assert r.status_code == 200, r.text
     report = app.get("/reports/2031.csv").text.splitlines()
     assert report[0].endswith(",given_by")
@@ -292,8 +405,10 @@ def test_a_figure_a_partner_adds_to_a_shared_series_is_reported_as_theirs(app):
 def test_no_write_blanks_a_figure_out_or_borrows_a_page_by_its_spelling(app):
     """Outside re-test: a second observation for a series cell emptied the report's headline figure (409
     now); `study/zz/../etude-aula-proprio` is stored as another entity but opens aula's page (400)."""
-    cell = (f'<{ID}observation/cd62-doublon> a qb:Observation ; qb:dataSet <{ID}dataset/frequentation-louvre-lens> ; '
-            f'pic:refArea <{ID}territory/commune/62498> ; pic:refYear "2024"^^xsd:gYear ; pic:value 1.0 .')
+    cell = (
+        f"<{ID}observation/cd62-doublon> a qb:Observation ; qb:dataSet <{ID}dataset/frequentation-louvre-lens> ; "
+        f'pic:refArea <{ID}territory/commune/62498> ; pic:refYear "2024"^^xsd:gYear ; pic:value 1.0 .'
+    )
     r = graph_store(app, "POST", "partner/cd62", QB + cell, "bruno")
     assert r.status_code == 409 and "already has a figure" in r.json()["error"]["message"], r.text
     assert "cd62-doublon" not in app.get("/reports/2024.csv").text
@@ -321,7 +436,8 @@ def test_what_another_organisation_says_is_shown_as_theirs(app):
     # search and autocomplete name the study by aula's title, and say whose words matched (outside test F1)
     hits = app.get("/api/search", params={"q": "titre selon le cd62"}).json()["hits"]
     assert [(h["iri"], h["title"], h.get("according_to")) for h in hits] == [
-        (AULA_STUDY, "Étude AULA propriétaire", "cd62")], hits
+        (AULA_STUDY, "Étude AULA propriétaire", "cd62")
+    ], hits
     suggested = app.get("/api/suggest", params={"q": "titre selon le"}).json()
     assert [(s["label"], s.get("according_to")) for s in suggested] == [("Étude AULA propriétaire", "cd62")]
     assert "selon cd62 :" in app.get("/search", params={"q": "titre selon le cd62"}).text
@@ -342,8 +458,17 @@ FORGED = f"""<{ID}annotation/forged> a oa:Annotation ; oa:motivatedBy oa:comment
   rdfs:label "alice"@fr ; <http://www.w3.org/ns/org#memberOf> <{ID}actor/aula> ."""
 
 
-@pytest.mark.parametrize("graph", ["annotations/cd62", "annotations/cd62/group/habitat", "private/cd62/annotations",
-                                   "hidden/cd62", "moderation", "partner/cd62/link/forged"])
+@pytest.mark.parametrize(
+    "graph",
+    [
+        "annotations/cd62",
+        "annotations/cd62/group/habitat",
+        "private/cd62/annotations",
+        "hidden/cd62",
+        "moderation",
+        "partner/cd62/link/forged",
+    ],
+)
 def test_graphs_an_api_owns_are_not_written_through_the_graph_store(app, graph):
     for who in ("bruno", "fanny", "admin"):
         for method in ("PUT", "POST", "DELETE"):
@@ -363,9 +488,14 @@ def test_loads_do_not_write_the_graphs_an_api_owns(app, tmp_path):
 
 
 def test_an_annotation_is_always_its_signed_in_authors(app):
-    note = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "commenting",
-            "creator": {"id": f"{ID}user/alice", "type": "Person", "name": "alice"},
-            "body": {"type": "TextualBody", "value": "Signé alice ?"}, "target": AULA_STUDY}
+    note = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "commenting",
+        "creator": {"id": f"{ID}user/alice", "type": "Person", "name": "alice"},
+        "body": {"type": "TextualBody", "value": "Signé alice ?"},
+        "target": AULA_STUDY,
+    }
     r = app.post("/annotations/", content=json.dumps(note), headers={"Content-Type": MEDIA, **bearer(app, "bruno")})
     assert r.status_code == 201, r.text
     assert r.json()["creator"]["id"] == f"{ID}user/bruno"
@@ -374,27 +504,39 @@ def test_an_annotation_is_always_its_signed_in_authors(app):
     assert app.delete(f"/annotations/{key}", headers=bearer(app, "bruno")).status_code == 204
 
 
-
 def test_documents_descriptions_are_written_by_uploading_only(app):
     for who in ("bruno", "admin"):
-        for turtle in (f"<{CD62_STUDY}> dcat:distribution <{ID}document/0123456789abcdef> .",
-                       f'<{ID}document/0123456789abcdef> dcterms:title "faux.pdf" .'):
+        for turtle in (
+            f"<{CD62_STUDY}> dcat:distribution <{ID}document/0123456789abcdef> .",
+            f'<{ID}document/0123456789abcdef> dcterms:title "faux.pdf" .',
+        ):
             r = graph_store(app, "POST", "partner/cd62", turtle, who)
             assert r.status_code == 403 and "uploading the document" in r.json()["error"]["message"], (who, r.text)
-    r = app.post("/api/studies/etude-aula-proprio/documents", headers=bearer(app, "alice"),
-                 files={"file": ("jardins.docx", word_file("Compte rendu des jardins partagés."))})
+    r = app.post(
+        "/api/studies/etude-aula-proprio/documents",
+        headers=bearer(app, "alice"),
+        files={"file": ("jardins.docx", word_file("Compte rendu des jardins partagés."))},
+    )
     assert r.status_code == 201, r.text
     # editing the study with its form keeps the documents the upload described
-    edit = {"title_fr": "Étude AULA propriétaire", "status": "ongoing", "year": "2026",
-            "abstract_fr": "Une étude de l'AULA sur les jardins, revue."}
+    edit = {
+        "title_fr": "Étude AULA propriétaire",
+        "status": "ongoing",
+        "year": "2026",
+        "abstract_fr": "Une étude de l'AULA sur les jardins, revue.",
+    }
     r = app.put("/api/contribute/study/etude-aula-proprio", json=edit, headers=bearer(app, "alice"))
     assert r.status_code == 200, r.text
     page = app.get("/id/study/etude-aula-proprio").text
     assert "revue" in page and "jardins.docx" in page.split('id="section-documents"')[1].split("</section>")[0]
     # a graph read and written back as it was: what the upload wrote is unchanged, so it may stay
     mine = app.get("/rdf-graphs", params={"graph": GRAPH + "partner/aula"}, headers={"Accept": "text/turtle"})
-    back = app.put("/rdf-graphs", params={"graph": GRAPH + "partner/aula"}, content=mine.content,
-                   headers={"Content-Type": "text/turtle", **bearer(app, "alice")})
+    back = app.put(
+        "/rdf-graphs",
+        params={"graph": GRAPH + "partner/aula"},
+        content=mine.content,
+        headers={"Content-Type": "text/turtle", **bearer(app, "alice")},
+    )
     assert back.status_code == 204, back.text
 
 
@@ -402,13 +544,24 @@ def test_the_edit_form_shows_the_owners_facts_only(app):
     """An outside test: aula, who cannot see cd62's private study, wrote a title for its IRI in aula's own
     graph; cd62's edit form then showed both titles, and saving it unchanged made aula's title cd62's."""
     bruno, alice = bearer(app, "bruno"), bearer(app, "alice")
-    r = app.post("/api/contribute/study", headers=bruno, json={
-        "id": "form-owner-check", "title_fr": "Étude de cd62", "status": "planned", "year": "2027",
-        "visibility": "private"})
+    r = app.post(
+        "/api/contribute/study",
+        headers=bruno,
+        json={
+            "id": "form-owner-check",
+            "title_fr": "Étude de cd62",
+            "status": "planned",
+            "year": "2027",
+            "visibility": "private",
+        },
+    )
     assert r.status_code == 201, r.text
-    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"},
-                 headers={**alice, "Content-Type": "text/turtle"},
-                 content=f'<{ID}study/form-owner-check> <http://purl.org/dc/terms/title> "Titre d\'aula"@fr .'.encode())
+    r = app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/aula"},
+        headers={**alice, "Content-Type": "text/turtle"},
+        content=f'<{ID}study/form-owner-check> <http://purl.org/dc/terms/title> "Titre d\'aula"@fr .'.encode(),
+    )
     assert r.status_code in (201, 204), r.text  # aula may not know the study exists
     fields = app.get("/api/contribute/study/form-owner-check", headers=bruno).json()["fields"]
     assert fields["title_fr"] == "Étude de cd62", fields
@@ -446,16 +599,25 @@ def test_a_draft_made_public_after_another_published_takes_nothing_over(app):
     typing had no record — and counted as the earliest: "OV2 AULA" became the fact on the page, cd62's
     study a claim and gone from the report. A typing whose public time a reader cannot read counts last."""
     alice, bruno = bearer(app, "alice"), bearer(app, "bruno")
-    r = app.post("/api/contribute/study", headers=alice, json={
-        "id": "ov2", "title_fr": "OV2 AULA", "status": "published", "year": "2024", "visibility": "private"})
+    r = app.post(
+        "/api/contribute/study",
+        headers=alice,
+        json={"id": "ov2", "title_fr": "OV2 AULA", "status": "published", "year": "2024", "visibility": "private"},
+    )
     assert r.status_code == 201, r.text
-    r = app.post("/api/contribute/study", headers=bruno, json={
-        "id": "ov2", "title_fr": "OV2 CD62", "status": "published", "year": "2024", "visibility": "public"})
+    r = app.post(
+        "/api/contribute/study",
+        headers=bruno,
+        json={"id": "ov2", "title_fr": "OV2 CD62", "status": "published", "year": "2024", "visibility": "public"},
+    )
     assert r.status_code == 201, r.text
     fields = app.get("/api/contribute/study/ov2", headers=alice).json()
     assert fields["visibility"] == "private", fields
-    r = app.put("/api/contribute/study/ov2", headers=alice, json={
-        **{k: v for k, v in fields["fields"].items() if v}, "visibility": "public"})
+    r = app.put(
+        "/api/contribute/study/ov2",
+        headers=alice,
+        json={**{k: v for k, v in fields["fields"].items() if v}, "visibility": "public"},
+    )
     # refused since the fifth outside re-test (a withdrawn study republished took over another's)
     assert r.status_code == 403 and "published by cd62" in r.text, r.text
     for graph, typed in (("partner/aula", False), ("private/aula/main", True)):  # the draft stays
@@ -474,12 +636,30 @@ def test_an_embargoed_typing_counts_from_its_day_not_its_write(app, monkeypatch)
     study published under that id. Before the day everyone but aula sees cd62's; from the day on, aula's
     earlier write made it aula's for everyone. A typing counts as public from the day it became public."""
     tomorrow = date.today() + timedelta(days=1)
-    r = app.post("/api/contribute/study", headers=bearer(app, "alice"), json={
-        "id": "emb-tomorrow", "title_fr": "EMB AULA", "status": "published", "year": "2024",
-        "visibility": "embargo", "embargo_until": tomorrow.isoformat()})
+    r = app.post(
+        "/api/contribute/study",
+        headers=bearer(app, "alice"),
+        json={
+            "id": "emb-tomorrow",
+            "title_fr": "EMB AULA",
+            "status": "published",
+            "year": "2024",
+            "visibility": "embargo",
+            "embargo_until": tomorrow.isoformat(),
+        },
+    )
     assert r.status_code == 201, r.text
-    r = app.post("/api/contribute/study", headers=bearer(app, "bruno"), json={
-        "id": "emb-tomorrow", "title_fr": "EMB CD62", "status": "published", "year": "2024", "visibility": "public"})
+    r = app.post(
+        "/api/contribute/study",
+        headers=bearer(app, "bruno"),
+        json={
+            "id": "emb-tomorrow",
+            "title_fr": "EMB CD62",
+            "status": "published",
+            "year": "2024",
+            "visibility": "public",
+        },
+    )
     assert r.status_code == 201, r.text
     for who in (None, "fanny", "bruno"):
         assert seen_as(app, "emb-tomorrow", who)["label"] == "EMB CD62", who
@@ -508,8 +688,9 @@ def test_a_typing_counts_from_when_the_reader_may_see_it_public():
     assert owners([aula, cd62], []) == {"aula", "cd62"}
     written_before = [(lifted, "2020-01-01T10:00:00.000Z"), (aula, "2020-02-01T10:00:00.000Z")]
     assert owners([aula, lifted], written_before) == {"aula"}
-    assert owners([aula, lifted], [(lifted, "2020-01-01T10:00:00.000Z"), (aula, "2020-04-01T10:00:00.000Z")]) \
-        == {"cd62"}
+    assert owners([aula, lifted], [(lifted, "2020-01-01T10:00:00.000Z"), (aula, "2020-04-01T10:00:00.000Z")]) == {
+        "cd62"
+    }
 
 
 def test_a_project_borrows_no_role_node_from_another_graph(app):
@@ -517,9 +698,16 @@ def test_a_project_borrows_no_role_node_from_another_graph(app):
     of euralens (`prov:qualifiedAssociation`, stated in euralens' graph): 204, and the maps showed a
     euralens–louvre-lens tie on aula's word. A project's role nodes are its own (`ownership.borrowed`)."""
     alice = bearer(app, "alice")
-    r = app.post("/api/contribute/project", headers=alice, json={
-        "id": "imp-p", "title_fr": "Projet AULA Louvre-Lens", "start": "2025-01-15",
-        "participants": "louvre-lens:partenaire"})
+    r = app.post(
+        "/api/contribute/project",
+        headers=alice,
+        json={
+            "id": "imp-p",
+            "title_fr": "Projet AULA Louvre-Lens",
+            "start": "2025-01-15",
+            "participants": "louvre-lens:partenaire",
+        },
+    )
     assert r.status_code == 201, r.text
     borrowed = f"<{ID}association/chaine-des-parcs--euralens--pilote>"
     for graph in ("partner/aula", "private/aula/main"):
@@ -528,12 +716,22 @@ def test_a_project_borrows_no_role_node_from_another_graph(app):
         message = r.json()["error"]["message"]
         assert "chaine-des-parcs--euralens--pilote" in message and "euralens" in message, message
     # with aula among the participants too: still another's node, whose agent aula cannot speak for
-    r = graph_store(app, "POST", "partner/aula", f"<{ID}project/projet-aula-avec-soi> a prov:Activity ; "
-                    f"prov:qualifiedAssociation {borrowed} .", "alice")
+    r = graph_store(
+        app,
+        "POST",
+        "partner/aula",
+        f"<{ID}project/projet-aula-avec-soi> a prov:Activity ; prov:qualifiedAssociation {borrowed} .",
+        "alice",
+    )
     assert r.status_code == 403, r.text
     # a role node nobody describes is written with the link to it
-    r = graph_store(app, "POST", "partner/aula",
-                    f"<{ID}project/imp-p> prov:qualifiedAssociation <{ID}association/imp-p-nulle-part> .", "alice")
+    r = graph_store(
+        app,
+        "POST",
+        "partner/aula",
+        f"<{ID}project/imp-p> prov:qualifiedAssociation <{ID}association/imp-p-nulle-part> .",
+        "alice",
+    )
     assert r.status_code == 403 and "association/imp-p-nulle-part" in r.json()["error"]["message"], r.text
     ask = f"ASK {{ GRAPH ?g {{ <{ID}project/imp-p> <http://www.w3.org/ns/prov#qualifiedAssociation> ?a "
     ask += f"FILTER (?a IN ({borrowed}, <{ID}association/imp-p-nulle-part>)) }} }}"
@@ -545,20 +743,41 @@ def test_a_role_nodes_agents_are_read_from_every_graph(app):
     """aula's own role node, to which a curator's statement in cd62's graph gives a second agent: the
     inference rules read both graphs, so the project would join louvre-lens and euralens on aula's word."""
     role = f"<{ID}association/aula-double--louvre-lens>"
-    r = graph_store(app, "POST", "partner/aula", f"<{ID}project/aula-double> a prov:Activity . {role} a "
-                    f"prov:Association ; prov:agent <{ID}actor/louvre-lens> ; prov:hadRole <{ID}role/partenaire> .",
-                    "alice")
+    r = graph_store(
+        app,
+        "POST",
+        "partner/aula",
+        f"<{ID}project/aula-double> a prov:Activity . {role} a "
+        f"prov:Association ; prov:agent <{ID}actor/louvre-lens> ; prov:hadRole <{ID}role/partenaire> .",
+        "alice",
+    )
     assert r.status_code in (201, 204), r.text
     r = graph_store(app, "POST", "partner/cd62", f"{role} prov:agent <{ID}actor/euralens> .", "fanny")
     assert r.status_code in (201, 204), r.text
-    r = graph_store(app, "POST", "partner/aula", f"<{ID}project/aula-double> a prov:Activity ; "
-                    f"prov:qualifiedAssociation {role} .", "alice")
+    r = graph_store(
+        app,
+        "POST",
+        "partner/aula",
+        f"<{ID}project/aula-double> a prov:Activity ; prov:qualifiedAssociation {role} .",
+        "alice",
+    )
     assert r.status_code == 403 and "own organisation's actor" in r.json()["error"]["message"], r.text
     # its own role node, described in another of aula's graphs, it links as before
-    r = graph_store(app, "POST", "private/aula/main", f"<{ID}project/imp-p> a prov:Activity . "
-                    f"<{ID}association/imp-p--louvre-lens--partenaire> a prov:Association ; "
-                    f"prov:agent <{ID}actor/louvre-lens> ; prov:hadRole <{ID}role/partenaire> .", "alice")
+    r = graph_store(
+        app,
+        "POST",
+        "private/aula/main",
+        f"<{ID}project/imp-p> a prov:Activity . "
+        f"<{ID}association/imp-p--louvre-lens--partenaire> a prov:Association ; "
+        f"prov:agent <{ID}actor/louvre-lens> ; prov:hadRole <{ID}role/partenaire> .",
+        "alice",
+    )
     assert r.status_code in (201, 204), r.text
-    r = graph_store(app, "POST", "partner/aula", f"<{ID}project/imp-p> prov:qualifiedAssociation "
-                    f"<{ID}association/imp-p--louvre-lens--partenaire> .", "alice")
+    r = graph_store(
+        app,
+        "POST",
+        "partner/aula",
+        f"<{ID}project/imp-p> prov:qualifiedAssociation <{ID}association/imp-p--louvre-lens--partenaire> .",
+        "alice",
+    )
     assert r.status_code in (201, 204), r.text

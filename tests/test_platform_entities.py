@@ -12,15 +12,27 @@ ID = "https://w3id.org/pic-euralens/id/"
 PREFIXES = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix pic: <https://w3id.org/pic-euralens/ontology#> .
 """
-SPACES = ["change/{change}", "user/p_cd62", "graph/partner/cd62", "report/2024", "annotation/demo-1",
-          "annotation/demo-4#body-1", "annotation/forged-2", "usage/forged", "%63hange/{change}"]
+SPACES = [
+    "change/{change}",
+    "user/p_cd62",
+    "graph/partner/cd62",
+    "report/2024",
+    "annotation/demo-1",
+    "annotation/demo-4#body-1",
+    "annotation/forged-2",
+    "usage/forged",
+    "%63hange/{change}",
+]
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("platform-entities") / "data", admin_token="admin-token") as c:
-        r = c.post("/api/contribute/study", headers=bearer(c, "alice"), json={
-            "id": "etude-aula-plateforme", "title_fr": "Étude AULA", "status": "ongoing", "year": "2026"})
+        r = c.post(
+            "/api/contribute/study",
+            headers=bearer(c, "alice"),
+            json={"id": "etude-aula-plateforme", "title_fr": "Étude AULA", "status": "ongoing", "year": "2026"},
+        )
         assert r.status_code == 201, r.text
         yield c
 
@@ -30,15 +42,26 @@ def auth(app, who: str) -> dict:
 
 
 def post(app, graph: str, turtle: str, who: str):
-    return app.post("/rdf-graphs", params={"graph": f"{ID}graph/{graph}"}, content=(PREFIXES + turtle).encode(),
-                    headers={"Content-Type": "text/turtle", **auth(app, who)})
+    return app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/{graph}"},
+        content=(PREFIXES + turtle).encode(),
+        headers={"Content-Type": "text/turtle", **auth(app, who)},
+    )
 
 
 def a_change(app) -> str:
     """The id of a real change record (the study created above)."""
-    rows = app.get("/sparql", headers=auth(app, "admin"), params={"query": (
-        "SELECT ?c WHERE { ?c <http://www.w3.org/ns/prov#startedAtTime> ?t "
-        f'FILTER STRSTARTS(STR(?c), "{ID}change/") }} LIMIT 1')}).json()["results"]["bindings"]
+    rows = app.get(
+        "/sparql",
+        headers=auth(app, "admin"),
+        params={
+            "query": (
+                "SELECT ?c WHERE { ?c <http://www.w3.org/ns/prov#startedAtTime> ?t "
+                f'FILTER STRSTARTS(STR(?c), "{ID}change/") }} LIMIT 1'
+            )
+        },
+    ).json()["results"]["bindings"]
     return rows[0]["c"]["value"].rsplit("/", 1)[-1]
 
 
@@ -55,8 +78,10 @@ def test_a_partner_or_facilitator_says_nothing_about_the_platforms_entities(app,
 
 
 def test_a_forged_change_record_is_refused_and_not_shown(app):
-    forged = (f'<{ID}change/forged-1> a prov:Activity ; prov:startedAtTime "2026-12-02T13:02:05Z"^^xsd:dateTime ; '
-              f'prov:wasAssociatedWith <{ID}user/p_cd62> ; rdfs:label "Suppression des études du cd62" .')
+    forged = (
+        f'<{ID}change/forged-1> a prov:Activity ; prov:startedAtTime "2026-12-02T13:02:05Z"^^xsd:dateTime ; '
+        f'prov:wasAssociatedWith <{ID}user/p_cd62> ; rdfs:label "Suppression des études du cd62" .'
+    )
     r = post(app, "partner/aula", forged, "alice")
     assert r.status_code == 403 and f"{ID}change/forged-1" in r.json()["error"]["message"], r.text
     assert "Suppression des études" not in app.get("/id/change/forged-1").text
@@ -77,16 +102,32 @@ def test_an_admin_repairs_them_through_the_graph_store(app):
 
 def test_the_apis_that_mint_them_still_write_them(app):
     """The annotation protocol writes `annotation/…` and its author's `user/…` description."""
-    note = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "commenting",
-            "body": {"type": "TextualBody", "value": "Une note"}, "target": f"{ID}study/etude-aula-plateforme"}
-    r = app.post("/annotations/", json=note, headers={
-        "Content-Type": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', **bearer(app, "bruno")})
+    note = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "commenting",
+        "body": {"type": "TextualBody", "value": "Une note"},
+        "target": f"{ID}study/etude-aula-plateforme",
+    }
+    r = app.post(
+        "/annotations/",
+        json=note,
+        headers={
+            "Content-Type": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+            **bearer(app, "bruno"),
+        },
+    )
     assert r.status_code == 201, r.text
 
 
-@pytest.mark.parametrize("term", ["pic:attributedX rdfs:subPropertyOf prov:wasAttributedTo",
-                                  'pic:Study rdfs:label "Rapport"@fr',
-                                  "<https://w3id.org/pic-euralens/ontology> rdfs:seeAlso <http://example.org/>"])
+@pytest.mark.parametrize(
+    "term",
+    [
+        "pic:attributedX rdfs:subPropertyOf prov:wasAttributedTo",
+        'pic:Study rdfs:label "Rapport"@fr',
+        "<https://w3id.org/pic-euralens/ontology> rdfs:seeAlso <http://example.org/>",
+    ],
+)
 def test_a_partner_says_nothing_about_the_ontologys_terms(app, term):
     """Seventh outside re-test: a partner's graph defined terms in the platform's namespace; SPARQL users
     reasoning over the union would have read them as the platform's vocabulary."""

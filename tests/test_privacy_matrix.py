@@ -69,23 +69,40 @@ EXEMPT = {
     ("GET", "/import/templates/{name}"): "spreadsheet headers built from the column specs, no graph data",
     ("POST", "/update"): "admins only (who read everything); any other role gets 401/403 before parsing",
     ("GET", "/admin/backup"): "admins only (who read everything): the whole data directory; any other role gets "
-                              "401/403 (tests/test_backup.py)",
+    "401/403 (tests/test_backup.py)",
     ("POST", "/login"): "an account's password check, nothing of the graph",
     ("POST", "/logout"): "ends a session, nothing of the graph",
     ("POST", "/account/tokens"): "mints the user's own token, nothing of the graph",
-    **{route: WRITE for route in [
-        ("PUT", "/rdf-graphs"), ("POST", "/rdf-graphs"), ("DELETE", "/rdf-graphs"),
-        ("PUT", "/rdf-graphs/{path:path}"), ("POST", "/rdf-graphs/{path:path}"), ("DELETE", "/rdf-graphs/{path:path}"),
-        ("POST", "/api/studies/{key}/documents"), ("POST", "/studies/{key}/documents"),
-        ("DELETE", "/api/studies/{key}/documents/{document_id}"),
-        ("POST", "/api/import/{kind}"), ("POST", "/import"),
-        ("POST", "/api/contribute/{kind}"), ("PUT", "/api/contribute/{kind}/{key:path}"),
-        ("DELETE", "/api/contribute/{kind}/{key:path}"), ("POST", "/contribute/{kind}"),
-        ("POST", "/contribute/{kind}/{key:path}"), ("POST", "/changes/{change_id}/revert"),
-        ("POST", "/annotations/"), ("PUT", "/annotations/{key}"), ("DELETE", "/annotations/{key}"),
-        ("POST", "/annotations/{key}/flag"), ("POST", "/annotations/{key}/hide"),
-        ("POST", "/annotations/{key}/restore"), ("POST", "/annotations/{key}/accept"),
-        ("POST", "/annotations/{key}/reject")]},
+    **{
+        route: WRITE
+        for route in [
+            ("PUT", "/rdf-graphs"),
+            ("POST", "/rdf-graphs"),
+            ("DELETE", "/rdf-graphs"),
+            ("PUT", "/rdf-graphs/{path:path}"),
+            ("POST", "/rdf-graphs/{path:path}"),
+            ("DELETE", "/rdf-graphs/{path:path}"),
+            ("POST", "/api/studies/{key}/documents"),
+            ("POST", "/studies/{key}/documents"),
+            ("DELETE", "/api/studies/{key}/documents/{document_id}"),
+            ("POST", "/api/import/{kind}"),
+            ("POST", "/import"),
+            ("POST", "/api/contribute/{kind}"),
+            ("PUT", "/api/contribute/{kind}/{key:path}"),
+            ("DELETE", "/api/contribute/{kind}/{key:path}"),
+            ("POST", "/contribute/{kind}"),
+            ("POST", "/contribute/{kind}/{key:path}"),
+            ("POST", "/changes/{change_id}/revert"),
+            ("POST", "/annotations/"),
+            ("PUT", "/annotations/{key}"),
+            ("DELETE", "/annotations/{key}"),
+            ("POST", "/annotations/{key}/flag"),
+            ("POST", "/annotations/{key}/hide"),
+            ("POST", "/annotations/{key}/restore"),
+            ("POST", "/annotations/{key}/accept"),
+            ("POST", "/annotations/{key}/reject"),
+        ]
+    },
 }
 
 
@@ -122,9 +139,14 @@ def answers(server, scenario, probes) -> dict:
     """Every probe as every role (and, for those who may not read what it names, its absent twin)."""
     url, tokens = server
     clients = {(role, False): client(url, tokens.get(user)) for role, user in ROLES.items()} | {
-        (role, True): browser(url, user) for role, user in ROLES.items()}
-    jobs = [(i, role, twin) for i, p in enumerate(probes) for role in p.roles
-            for twin in ((False, True) if p.absent and role not in readers_of(p) else (False,))]
+        (role, True): browser(url, user) for role, user in ROLES.items()
+    }
+    jobs = [
+        (i, role, twin)
+        for i, p in enumerate(probes)
+        for role in p.roles
+        for twin in ((False, True) if p.absent and role not in readers_of(p) else (False,))
+    ]
 
     def run(job):
         i, role, twin = job
@@ -135,8 +157,9 @@ def answers(server, scenario, probes) -> dict:
         done = dict(pool.map(run, jobs))
     for c in clients.values():
         c.close()
-    return {(i, role): (done[(i, role, False)], done.get((i, role, True)))
-            for i, p in enumerate(probes) for role in p.roles}
+    return {
+        (i, role): (done[(i, role, False)], done.get((i, role, True))) for i, p in enumerate(probes) for role in p.roles
+    }
 
 
 # -- the tests ---------------------------------------------------------------------------------------------
@@ -212,10 +235,14 @@ def refused_everywhere(clients, queries: dict[str, str]) -> list[str]:
     wrong = []
     for role, c in clients.items():
         for name, text in queries.items():
-            for form, r in (("GET", c.get("/sparql", params={"query": text})),
-                            ("POST form", c.post("/sparql", data={"query": text})),
-                            ("POST direct", c.post("/sparql", content=text.encode(),
-                                                   headers={"Content-Type": "application/sparql-query"}))):
+            for form, r in (
+                ("GET", c.get("/sparql", params={"query": text})),
+                ("POST form", c.post("/sparql", data={"query": text})),
+                (
+                    "POST direct",
+                    c.post("/sparql", content=text.encode(), headers={"Content-Type": "application/sparql-query"}),
+                ),
+            ):
                 if r.status_code != 400:
                     wrong.append(f"{name} ({form}, {role}): {r.status_code} {r.text[:120]!r}")
     return wrong
@@ -233,8 +260,11 @@ def test_the_engines_loopback_port_is_never_reached(server, clients):
     """The engines answer on 127.0.0.1 without authentication: a query must not make them its SERVICE."""
     ports = engine_ports(int(server[0].rsplit(":", 1)[1]))
     assert ports, "the query engines' ports were not found"
-    queries = {f"{name} ({port})": text for port in ports
-               for name, text in service_queries(f"http://127.0.0.1:{port}/query").items()}
+    queries = {
+        f"{name} ({port})": text
+        for port in ports
+        for name, text in service_queries(f"http://127.0.0.1:{port}/query").items()
+    }
     wrong = refused_everywhere(clients, queries)
     assert not wrong, f"{len(wrong)} queries to the engines' own port not refused:\n" + "\n".join(wrong)
 
@@ -244,8 +274,10 @@ def test_the_matrix_counts_its_cases(probes, answers, record_property, capsys):
     routes = {p.route for p in probes}
     cases = sum(len(p.roles) * len(READERS) for p in probes)
     record_property("privacy_cases", cases)
-    message = (f"privacy matrix: {cases} cases ({len(probes)} requests on {len(routes)} routes × {len(ROLES)} "
-               f"roles × {len(READERS)} kinds of data; {len(answers)} answers)")
+    message = (
+        f"privacy matrix: {cases} cases ({len(probes)} requests on {len(routes)} routes × {len(ROLES)} "
+        f"roles × {len(READERS)} kinds of data; {len(answers)} answers)"
+    )
     with capsys.disabled():
         print(f"\n{message}")
     assert cases > 10_000, message
@@ -259,4 +291,3 @@ def test_deep_nesting_is_refused_and_the_server_stays_up(clients):
     assert r.status_code == 400, (r.status_code, r.text[:200])
     light = c.get("/sparql", params={"query": LIGHT}, headers=dict(SPARQL_JSON))
     assert light.status_code == 200 and light.json()["boolean"] is True, light.text[:200]
-

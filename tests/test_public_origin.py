@@ -34,17 +34,28 @@ def made(tmp_path_factory):
         client = TestClient(c.app, base_url=SERVED, headers={"Host": f"127.0.0.1:{FORGED}"})
         client.tokens, answers = c.tokens, []
         alice = bearer(client, "alice")
-        r = client.post("/api/contribute/study", headers=alice, json={
-            "id": "etude-origine", "title_fr": "Étude de l'origine", "status": "ongoing", "year": "2026"})
+        r = client.post(
+            "/api/contribute/study",
+            headers=alice,
+            json={"id": "etude-origine", "title_fr": "Étude de l'origine", "status": "ongoing", "year": "2026"},
+        )
         assert r.status_code == 201, r.text
         answers.append(r)
-        r = client.post("/api/studies/etude-origine/documents", headers=alice,
-                        files={"file": ("origine.docx", word_file("Le texte de l'origine."))})
+        r = client.post(
+            "/api/studies/etude-origine/documents",
+            headers=alice,
+            files={"file": ("origine.docx", word_file("Le texte de l'origine."))},
+        )
         assert r.status_code == 201, r.text
         answers.append(r)
         document = r.json()["document"].rsplit("/", 1)[-1]
-        note = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "commenting",
-                "body": {"type": "TextualBody", "value": "Une note"}, "target": STUDY}
+        note = {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "Annotation",
+            "motivation": "commenting",
+            "body": {"type": "TextualBody", "value": "Une note"},
+            "target": STUDY,
+        }
         r = client.post("/annotations/", content=json.dumps(note), headers={"Content-Type": MEDIA, **alice})
         assert r.status_code == 201, r.text
         answers.append(r)
@@ -64,8 +75,11 @@ def get_paths(values: dict) -> set[str]:
         "/reports/{name}": ["/reports/2024", "/reports/2024.html", "/reports/2024.csv", "/reports/2024.ttl"],
         "/id/document/{document_id}/file": [f"/id/document/{values['document']}/file"],
         "/id/document/{document_id}/text": [f"/id/document/{values['document']}/text"],
-        "/id/{path:path}": ["/id/study/etude-origine", "/id/study/etude-origine?format=json",
-                            f"/id/annotation/{values['annotation']}"],
+        "/id/{path:path}": [
+            "/id/study/etude-origine",
+            "/id/study/etude-origine?format=json",
+            f"/id/annotation/{values['annotation']}",
+        ],
         "/ontology.{suffix}": ["/ontology.ttl"],
         "/import/templates/{name}": ["/import/templates/studies.csv"],
         "/api/contribute/{kind}": ["/api/contribute/study"],
@@ -73,8 +87,12 @@ def get_paths(values: dict) -> set[str]:
         "/contribute/{kind}": ["/contribute/study"],
         "/contribute/{kind}/{key:path}": ["/contribute/study/etude-origine"],
         "/annotations/{key}": [f"/annotations/{values['annotation']}"],
-        "/annotations/": ["/annotations/", "/annotations/?page=0", "/annotations/?iris=1",
-                          "/annotations/?page=0&iris=1"],
+        "/annotations/": [
+            "/annotations/",
+            "/annotations/?page=0",
+            "/annotations/?iris=1",
+            "/annotations/?page=0&iris=1",
+        ],
         "/vendor/docs/{name}": [f"/vendor/docs/{n}" for n in ASSETS],
         "/rdf-graphs/{path:path}": ["/rdf-graphs/absent.ttl"],
     }
@@ -119,8 +137,9 @@ def test_no_answer_names_the_port_a_forged_host_asked_for(made):
 def public(tmp_path_factory):
     """The app with `PIC_PUBLIC_URL=https://pic.example.org`, asked on 127.0.0.1:8000 (a proxy in front
     would pass any `Host`)."""
-    with app_client(tmp_path_factory.mktemp("public-origin") / "data", PARTNERS, allowed_hosts=DEFAULT,
-                    public_url=f"{PUBLIC}/") as c:
+    with app_client(
+        tmp_path_factory.mktemp("public-origin") / "data", PARTNERS, allowed_hosts=DEFAULT, public_url=f"{PUBLIC}/"
+    ) as c:
         client = TestClient(c.app, base_url=SERVED)
         client.tokens = c.tokens
         yield client
@@ -129,15 +148,23 @@ def public(tmp_path_factory):
 @pytest.mark.parametrize("host", [f"127.0.0.1:{FORGED}", "127.0.0.1:8000", "pic.example.org", "localhost"])
 def test_the_public_address_names_every_resource(public, host):
     headers = {"Host": host}
-    note = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "commenting",
-            "body": {"type": "TextualBody", "value": f"Une note par {host}"}, "target": STUDY}
-    r = public.post("/annotations/", content=json.dumps(note),
-                    headers={"Content-Type": MEDIA, **headers, **bearer(public, "alice")})
+    note = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "commenting",
+        "body": {"type": "TextualBody", "value": f"Une note par {host}"},
+        "target": STUDY,
+    }
+    r = public.post(
+        "/annotations/", content=json.dumps(note), headers={"Content-Type": MEDIA, **headers, **bearer(public, "alice")}
+    )
     assert r.status_code == 201, r.text
     assert r.headers["location"] == r.json()["id"] and r.json()["id"].startswith(f"{PUBLIC}/annotations/"), r.text
     assert public.get("/annotations/", headers=headers).json()["id"] == f"{PUBLIC}/annotations/"
-    assert public.get("/annotations", headers=headers, follow_redirects=False).headers["location"] == \
-        f"{PUBLIC}/annotations/"
+    assert (
+        public.get("/annotations", headers=headers, follow_redirects=False).headers["location"]
+        == f"{PUBLIC}/annotations/"
+    )
     queries = public.get("/api/queries", headers=headers).json()
     assert queries and all(q["url"].startswith(f"{PUBLIC}/api/queries/") for q in queries)
     assert f"{PUBLIC}/sparql" in public.get("/sparql", headers=headers).text

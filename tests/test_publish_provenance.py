@@ -29,20 +29,34 @@ def public_rows(app, query: str) -> list[dict]:
 
 def test_moving_a_draft_to_the_public_graph_is_recorded_in_public(app):
     bruno = bearer(app, "bruno")
-    r = app.post("/api/contribute/study", headers=bruno, json={
-        "id": "brouillon-publie-cd62", "title_fr": "Brouillon secret du cd62", "status": "planned",
-        "year": "2027", "visibility": "private"})
+    r = app.post(
+        "/api/contribute/study",
+        headers=bruno,
+        json={
+            "id": "brouillon-publie-cd62",
+            "title_fr": "Brouillon secret du cd62",
+            "status": "planned",
+            "year": "2027",
+            "visibility": "private",
+        },
+    )
     assert r.status_code == 201, r.text
     fields = app.get("/api/contribute/study/brouillon-publie-cd62", headers=bruno).json()["fields"]
-    r = app.put("/api/contribute/study/brouillon-publie-cd62", headers=bruno, json={
-        **{k: v for k, v in fields.items() if v}, "title_fr": "Étude publiée du cd62", "visibility": "public"})
+    r = app.put(
+        "/api/contribute/study/brouillon-publie-cd62",
+        headers=bruno,
+        json={**{k: v for k, v in fields.items() if v}, "title_fr": "Étude publiée du cd62", "visibility": "public"},
+    )
     assert r.status_code == 200, r.text
     provenance = f"{ID}graph/provenance"
-    rows = public_rows(app, f"""PREFIX prov: <http://www.w3.org/ns/prov#>
+    rows = public_rows(
+        app,
+        f"""PREFIX prov: <http://www.w3.org/ns/prov#>
         PREFIX pic: <https://w3id.org/pic-euralens/ontology#>
         SELECT ?change ?who ?when ?graph WHERE {{ GRAPH <{provenance}> {{
           ?change pic:touched <{STUDY}> ; prov:wasAssociatedWith ?who ; prov:startedAtTime ?when ;
-                  pic:changedGraph ?graph }} }}""")
+                  pic:changedGraph ?graph }} }}""",
+    )
     assert [(r["who"], r["graph"]) for r in rows] == [(f"{ID}user/bruno", f"{ID}graph/partner/cd62")], rows
     assert rows[0]["when"][:4].isdigit(), rows
     # nothing of the private side: no private graph, no removed count, no source, no delta, no draft title
@@ -51,6 +65,12 @@ def test_moving_a_draft_to_the_public_graph_is_recorded_in_public(app):
     for secret in ("private/cd62", "removedTriples", "deltaFile", "source", "Brouillon"):
         assert secret not in text, (secret, text)
     # cd62's members still read the full record in their private provenance
-    full = app.get("/sparql", headers={**bruno, "Accept": "text/csv"}, params={"query": f"""
-        SELECT ?g WHERE {{ GRAPH ?g {{ <{rows[0]['change']}> <http://purl.org/dc/terms/source> ?source }} }}"""})
+    full = app.get(
+        "/sparql",
+        headers={**bruno, "Accept": "text/csv"},
+        params={
+            "query": f"""
+        SELECT ?g WHERE {{ GRAPH ?g {{ <{rows[0]["change"]}> <http://purl.org/dc/terms/source> ?source }} }}"""
+        },
+    )
     assert f"{ID}graph/private/cd62/provenance" in full.text, full.text

@@ -16,12 +16,22 @@ DRAFT, TITLE = "brouillon-historique-cd62", "Brouillon confidentiel du cd62"
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("published-history") / "data") as c:
         bruno = bearer(c, "bruno")
-        r = c.post("/api/contribute/study", headers=bruno, json={
-            "id": DRAFT, "title_fr": TITLE, "status": "planned", "year": "2027", "visibility": "private"})
+        r = c.post(
+            "/api/contribute/study",
+            headers=bruno,
+            json={"id": DRAFT, "title_fr": TITLE, "status": "planned", "year": "2027", "visibility": "private"},
+        )
         assert r.status_code == 201, r.text
         fields = c.get(f"/api/contribute/study/{DRAFT}", headers=bruno).json()["fields"]
-        r = c.put(f"/api/contribute/study/{DRAFT}", headers=bruno, json={
-            **{k: v for k, v in fields.items() if v}, "title_fr": "Étude publiée du cd62", "visibility": "public"})
+        r = c.put(
+            f"/api/contribute/study/{DRAFT}",
+            headers=bruno,
+            json={
+                **{k: v for k, v in fields.items() if v},
+                "title_fr": "Étude publiée du cd62",
+                "visibility": "public",
+            },
+        )
         assert r.status_code == 200, r.text
         yield c
 

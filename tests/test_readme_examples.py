@@ -25,10 +25,17 @@ def partner_token(url: str) -> str:
     if url not in TOKENS:
         env = {**os.environ, "PIC_DATA_DIR": str(LIVE_DATA[url])}
         pic = str(Path(sys.executable).with_name("pic"))
-        subprocess.run([pic, "user", "add", "readme", "--org", "aula", "--password", "readme-password"], env=env,
-                       check=True, capture_output=True)
-        TOKENS[url] = subprocess.run([pic, "user", "token", "readme"], env=env, check=True, capture_output=True,
-                                     text=True).stdout.strip().split()[-1]
+        subprocess.run(
+            [pic, "user", "add", "readme", "--org", "aula", "--password", "readme-password"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        TOKENS[url] = (
+            subprocess.run([pic, "user", "token", "readme"], env=env, check=True, capture_output=True, text=True)
+            .stdout.strip()
+            .split()[-1]
+        )
     return TOKENS[url]
 
 
@@ -42,7 +49,14 @@ def test_readme_example_runs(live_server, name, lang, code):
     env = {**os.environ, "TOKEN": "t", "PARTNER_TOKEN": partner_token(live_server)}
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
-    expected = {"curl": "62498", "saved-query": "246200364", "sparqlwrapper": "cooperation pairs",
-                "rdflib": "150 communes", "pandas": "Lens", "maps-graphml": "actors; broker:",
-                "contribute": '"title_fr":"Enquête vélo 2026"', "annotate": '"type": "AnnotationPage"'}
+    expected = {
+        "curl": "62498",
+        "saved-query": "246200364",
+        "sparqlwrapper": "cooperation pairs",
+        "rdflib": "150 communes",
+        "pandas": "Lens",
+        "maps-graphml": "actors; broker:",
+        "contribute": '"title_fr":"Enquête vélo 2026"',
+        "annotate": '"type": "AnnotationPage"',
+    }
     assert expected[name] in result.stdout, result.stdout

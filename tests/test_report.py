@@ -62,7 +62,8 @@ def test_every_figure_links_its_observation_and_its_query_which_gives_it_back(li
     answers = {}
     for f in values:
         assert f["href"] == f["data-observation"] and f["data-observation"].startswith(
-            "https://w3id.org/pic-euralens/id/observation/")
+            "https://w3id.org/pic-euralens/id/observation/"
+        )
         query = f["data-query"]
         assert query.startswith(f"{live_server}/api/queries/indicator-figures?")
         if query not in answers:
@@ -82,12 +83,12 @@ def test_a_missing_value_is_shown_as_missing_never_as_zero_and_listed(live_serve
     for f in missing:  # the query agrees: nothing bound there
         rows = httpx.get(f["data-query"], timeout=30).json()["results"]["bindings"]
         assert f["data-column"] not in rows[0]
-    panel = report_html[report_html.index('id="missing"'):]
-    panel = panel[:panel.index("</ul>")]
+    panel = report_html[report_html.index('id="missing"') :]
+    panel = panel[: panel.index("</ul>")]
     assert "Part des entrées gratuites — Lens (2024)" in panel
     assert "Taux de chômage — CA d&#39;Hénin-Carvin (2024)" in panel
-    stale = report_html[report_html.index('id="stale"'):]
-    assert "Logements miniers rénovés — CA de Lens - Liévin (dernière année 2021)" in stale[:stale.index("</ul>")]
+    stale = report_html[report_html.index('id="stale"') :]
+    assert "Logements miniers rénovés — CA de Lens - Liévin (dernière année 2021)" in stale[: stale.index("</ul>")]
 
 
 def test_each_indicator_names_its_data_set_publisher_and_studies(report_html):
@@ -122,14 +123,19 @@ def test_years_page_csv_and_data_cube_slices(live_server, report_html):
     slices = {q.subject for q in quads if q.predicate.value == f"{QB}sliceStructure"}
     observations = {q.object for q in quads if q.predicate.value == f"{QB}observation"}
     assert len(slices) >= 5 and len(observations) == len(
-        [f for f in figures_of(report_html) if f.get("data-column") == "value" and "missing" not in f["class"]])
+        [f for f in figures_of(report_html) if f.get("data-column") == "value" and "missing" not in f["class"]]
+    )
     assert httpx.get(f"{live_server}/reports/1999", timeout=30).status_code == 404
 
 
 def test_pic_report_writes_html_and_pdf_with_the_same_figures(live_server, tmp_path, report_data_dir):
-    result = subprocess.run([PIC, "report", "2024", "--out-dir", str(tmp_path)], capture_output=True, text=True,
-                            env={"PIC_DATA_DIR": str(report_data_dir), "PATH": "/usr/bin:/bin",
-                                 "HOME": str(tmp_path)}, timeout=300)
+    result = subprocess.run(
+        [PIC, "report", "2024", "--out-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={"PIC_DATA_DIR": str(report_data_dir), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "etat-impacts-2024.html").read_text(encoding="utf-8")
     pdf = PdfReader(io.BytesIO((tmp_path / "etat-impacts-2024.pdf").read_bytes()))
@@ -143,6 +149,11 @@ def test_pic_report_writes_html_and_pdf_with_the_same_figures(live_server, tmp_p
 @pytest.fixture(scope="module")
 def report_data_dir(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("report") / "data"
-    subprocess.run([PIC, "init", "--demo"], env={"PIC_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"},
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [PIC, "init", "--demo"],
+        env={"PIC_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return data

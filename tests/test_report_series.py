@@ -23,11 +23,18 @@ def test_a_partners_own_series_replaces_no_figure(tmp_path):
     with app_client(tmp_path / "data") as app:
         before = lens_unemployment(app)
         alice = bearer(app, "alice")
-        r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=SERIES.encode(),
-                     headers={"Content-Type": "text/turtle", **alice})
+        r = app.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/aula"},
+            content=SERIES.encode(),
+            headers={"Content-Type": "text/turtle", **alice},
+        )
         assert r.status_code in (201, 204), r.text
-        r = app.post("/api/contribute/observation", headers=alice, json={
-            "dataset": "aula-ds", "territory": "commune/62498", "year": "2024", "value": "12.5"})
+        r = app.post(
+            "/api/contribute/observation",
+            headers=alice,
+            json={"dataset": "aula-ds", "territory": "commune/62498", "year": "2024", "value": "12.5"},
+        )
         assert r.status_code == 201, r.text
         after = lens_unemployment(app)
         assert (after["value"], after["dataset"]) == (before["value"], before["dataset"]), (before, after)

@@ -31,18 +31,31 @@ def test_undoing_a_delete_gives_back_nothing_another_organisation_has_published_
     and a facilitator's revert of aula's delete gave the study back to aula (cd62's became a claim)."""
     with app_client(tmp_path / "data", admin_token="t") as app:
         alice, bruno = bearer(app, "alice"), bearer(app, "bruno")
-        assert app.post("/api/contribute/study", headers=alice, json={
-            **STUDY, "id": "race-1", "title_fr": "Race AULA"}).status_code == 201
+        assert (
+            app.post(
+                "/api/contribute/study", headers=alice, json={**STUDY, "id": "race-1", "title_fr": "Race AULA"}
+            ).status_code
+            == 201
+        )
         assert app.delete("/api/contribute/study/race-1", headers=alice).status_code == 204
         page = app.get("/id/study/race-1")
         assert page.status_code == 404
-        ask = ('SELECT ?c WHERE { GRAPH ?g { ?c <http://purl.org/dc/terms/source> ?source '
-               'FILTER (CONTAINS(?source, "delete study")) } }')
-        rows = app.get("/sparql", params={"query": ask}, headers={"Authorization": "Bearer t",
-                                                                 "Accept": "application/sparql-results+json"})
+        ask = (
+            "SELECT ?c WHERE { GRAPH ?g { ?c <http://purl.org/dc/terms/source> ?source "
+            'FILTER (CONTAINS(?source, "delete study")) } }'
+        )
+        rows = app.get(
+            "/sparql",
+            params={"query": ask},
+            headers={"Authorization": "Bearer t", "Accept": "application/sparql-results+json"},
+        )
         deleted = rows.json()["results"]["bindings"][0]["c"]["value"].rsplit("/", 1)[-1]
-        assert app.post("/api/contribute/study", headers=bruno, json={
-            **STUDY, "id": "race-1", "title_fr": "Race CD62"}).status_code == 201
+        assert (
+            app.post(
+                "/api/contribute/study", headers=bruno, json={**STUDY, "id": "race-1", "title_fr": "Race CD62"}
+            ).status_code
+            == 201
+        )
         r = app.post(f"/changes/{deleted}/revert", headers=bearer(app, "fanny"))
         assert r.status_code == 409 and "aula" in r.json()["error"]["message"], r.text
         assert app.get("/id/study/race-1?format=json").json()["label"] == "Race CD62"
@@ -51,20 +64,29 @@ def test_undoing_a_delete_gives_back_nothing_another_organisation_has_published_
 def test_a_private_draft_of_a_series_takes_no_public_cell_of_anothers(tmp_path):
     """Sixth outside re-test, finding 1: aula's private draft of series `ds-q`, cd62's published `ds-q`;
     aula's public cell `observation/ds-q/62498/2025` became the public figure of cd62's series."""
-    series = ('<{ID}dataset/ds-q> a <http://purl.org/linked-data/cube#DataSet> , <{PIC}IndicatorDataSet> ; '
-              '<http://purl.org/linked-data/cube#structure> <{PIC}IndicatorStructure> ; '
-              '<http://www.w3.org/2000/01/rdf-schema#label> "S"@fr ; <{PIC}unit> "v" ; '
-              '<{PIC}measuresIndicator> <{ID}indicator/frequentation-louvre-lens> .')
-    cell = ('<{ID}observation/ds-q/62498/2025> a <http://purl.org/linked-data/cube#Observation> ; '
-            '<http://purl.org/linked-data/cube#dataSet> <{ID}dataset/ds-q> ; '
-            '<{PIC}refArea> <{ID}territory/commune/62498> ; '
-            '<{PIC}refYear> "2025"^^<http://www.w3.org/2001/XMLSchema#gYear> ; <{PIC}value> 1.0 .')
+    series = (
+        "<{ID}dataset/ds-q> a <http://purl.org/linked-data/cube#DataSet> , <{PIC}IndicatorDataSet> ; "
+        "<http://purl.org/linked-data/cube#structure> <{PIC}IndicatorStructure> ; "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "S"@fr ; <{PIC}unit> "v" ; '
+        "<{PIC}measuresIndicator> <{ID}indicator/frequentation-louvre-lens> ."
+    )
+    cell = (
+        "<{ID}observation/ds-q/62498/2025> a <http://purl.org/linked-data/cube#Observation> ; "
+        "<http://purl.org/linked-data/cube#dataSet> <{ID}dataset/ds-q> ; "
+        "<{PIC}refArea> <{ID}territory/commune/62498> ; "
+        '<{PIC}refYear> "2025"^^<http://www.w3.org/2001/XMLSchema#gYear> ; <{PIC}value> 1.0 .'
+    )
     ids = {"ID": "https://w3id.org/pic-euralens/id/", "PIC": "https://w3id.org/pic-euralens/ontology#"}
     with app_client(tmp_path / "data") as app:
+
         def post(who, graph, text):
-            return app.post("/rdf-graphs", params={"graph": f"{ids['ID']}graph/{graph}"},
-                            content=text.format(**ids).encode(), headers={"Content-Type": "text/turtle",
-                                                                           **bearer(app, who)})
+            return app.post(
+                "/rdf-graphs",
+                params={"graph": f"{ids['ID']}graph/{graph}"},
+                content=text.format(**ids).encode(),
+                headers={"Content-Type": "text/turtle", **bearer(app, who)},
+            )
+
         assert post("alice", "private/aula/main", series).status_code in (201, 204)
         assert post("bruno", "partner/cd62", series).status_code in (201, 204)
         r = post("alice", "partner/aula", cell)

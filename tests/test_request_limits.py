@@ -22,27 +22,37 @@ def raw_request(url: str, head: str, chunks: list[bytes]) -> str:
 
 
 def test_a_chunked_query_past_the_limit_is_refused(live_server):
-    head = ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n")
+    head = (
+        "POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n"
+    )
     status = raw_request(live_server, head, [b"#" * 65536] * 16)  # 1 MiB, ten times the limit
     assert " 413 " in status, status
 
 
 def test_a_declared_length_past_the_limit_is_refused_before_reading(live_server):
     with socket.create_connection(tuple(live_server.removeprefix("http://").split(":")), timeout=30) as s:
-        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                  b"Content-Length: 300000000\r\n\r\nquery=ASK")  # 300 MB announced, 9 bytes sent
+        s.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 300000000\r\n\r\nquery=ASK"
+        )  # 300 MB announced, 9 bytes sent
         assert b" 413 " in s.recv(4096).split(b"\r\n", 1)[0]
 
 
 def test_an_anonymous_update_is_refused_before_its_body(live_server):
-    head = ("POST /update HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-update\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n")
+    head = (
+        "POST /update HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-update\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n"
+    )
     status = raw_request(live_server, head, [b"#" * 65536] * 16)
     assert " 401 " in status or " 403 " in status, status
 
 
 def test_a_query_that_is_not_utf8_is_a_400(live_server):
-    r = httpx.post(f"{live_server}/sparql", content="ASK { ?s ?p \"é\" }".encode("latin-1"), timeout=30,
-                   headers={"Content-Type": "application/sparql-query"})
+    r = httpx.post(
+        f"{live_server}/sparql",
+        content='ASK { ?s ?p "é" }'.encode("latin-1"),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert r.status_code == 400 and "UTF-8" in r.json()["error"]["message"], r.text

@@ -18,16 +18,20 @@ SECRET = "secret-5e1b"  # in a query text, a path and a token: none may reach th
 
 def test_one_json_line_per_request_without_names_queries_or_tokens(tmp_path):
     pic = str(Path(sys.executable).with_name("pic"))
-    env = {**os.environ, "PIC_DATA_DIR": str(tmp_path / "data"), "PIC_DEMO": "false",
-           "PIC_ADMIN_TOKEN": f"admin-{SECRET}", "PIC_ACCESS_LOG": "json"}
+    env = {
+        **os.environ,
+        "PIC_DATA_DIR": str(tmp_path / "data"),
+        "PIC_DEMO": "false",
+        "PIC_ADMIN_TOKEN": f"admin-{SECRET}",
+        "PIC_ACCESS_LOG": "json",
+    }
     (tmp_path / "data").mkdir()
     accounts = Accounts(tmp_path / "data" / "accounts.sqlite")
     accounts.add("alice", "partner", "aula", "pw-alice")
     token = accounts.new_token("alice", "tests")
     port, log = free_port(), tmp_path / "stdout.log"
     with log.open("w") as out:
-        process = subprocess.Popen([pic, "serve", "--port", str(port)], env=env, stdout=out,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen([pic, "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, seconds=60)
@@ -49,7 +53,8 @@ def test_one_json_line_per_request_without_names_queries_or_tokens(tmp_path):
         ("GET", "/sparql", 200, "anonymous"),
         ("GET", "/id/{path:path}", 404, "partner"),
         ("GET", "/health", 200, "admin"),
-        ("GET", "/api/me", 401, None)], mine
+        ("GET", "/api/me", 401, None),
+    ], mine
     for line in mine:
         assert set(line) == {"time", "method", "route", "status", "ms", "role"}, line
         assert line["ms"] >= 0 and line["time"].endswith("Z")

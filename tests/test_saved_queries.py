@@ -32,11 +32,11 @@ def test_each_query_runs_on_the_demo_with_its_defaults(demo_writer, name):
 
 def test_a_parameter_changes_the_answer(demo_writer):
     everywhere = run(demo_writer, "actors-of-territory")
-    lens = run(demo_writer, "actors-of-territory",
-               {"territory": "https://w3id.org/pic-euralens/id/territory/commune/62498"})
+    lens = run(
+        demo_writer, "actors-of-territory", {"territory": "https://w3id.org/pic-euralens/id/territory/commune/62498"}
+    )
     assert 0 < len(lens) < len(everywhere)
-    assert all(r["where"] == NamedNode("https://w3id.org/pic-euralens/id/territory/commune/62498")
-               for r in lens)
+    assert all(r["where"] == NamedNode("https://w3id.org/pic-euralens/id/territory/commune/62498") for r in lens)
 
 
 def test_an_optional_theme_narrows_the_cooperation_pairs(demo_writer):
@@ -45,14 +45,17 @@ def test_an_optional_theme_narrows_the_cooperation_pairs(demo_writer):
     assert 0 < len(culture) < len(every)
 
 
-@pytest.mark.parametrize("name,params", [
-    ("actors-of-territory", {"territory": "x> } ; DROP ALL ; SELECT * WHERE { ?s ?p <y"}),
-    ("actors-of-territory", {"territory": "not an iri"}),
-    ("stale-indicators", {"since": "2025) || true || (1"}),
-    ("stale-indicators", {"since": "1850"}),
-    ("studies-by-theme-territory-status-year", {"status": "https://example.org/other"}),
-    ("planned-studies", {"unknown": "1"}),
-])
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("actors-of-territory", {"territory": "x> } ; DROP ALL ; SELECT * WHERE { ?s ?p <y"}),
+        ("actors-of-territory", {"territory": "not an iri"}),
+        ("stale-indicators", {"since": "2025) || true || (1"}),
+        ("stale-indicators", {"since": "1850"}),
+        ("studies-by-theme-territory-status-year", {"status": "https://example.org/other"}),
+        ("planned-studies", {"unknown": "1"}),
+    ],
+)
 def test_bad_parameters_are_refused_by_name(name, params):
     with pytest.raises(ParameterError) as e:
         saved_queries()[name].bindings(params)

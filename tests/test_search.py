@@ -26,8 +26,12 @@ def client(tmp_path_factory):
 
 
 def put(client, graph: str, ntriples: str):
-    r = client.put("/rdf-graphs", params={"graph": graph}, content=ntriples.encode(),
-                   headers={**ADMIN, "Content-Type": "application/n-triples"})
+    r = client.put(
+        "/rdf-graphs",
+        params={"graph": graph},
+        content=ntriples.encode(),
+        headers={**ADMIN, "Content-Type": "application/n-triples"},
+    )
     assert r.status_code in (201, 204), r.text
 
 

@@ -14,12 +14,23 @@ def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("section-speakers") / "data") as c:
         for who, study, producer in (("alice", "etude-aula-musee", "louvre-lens"), ("bruno", "etude-cd62", "cd62")):
             if who == "bruno":
-                r = c.post("/api/contribute/actor", headers=bearer(c, who), json={
-                    "id": "cd62", "name_fr": "Département du Pas-de-Calais", "type": "collectivite"})
+                r = c.post(
+                    "/api/contribute/actor",
+                    headers=bearer(c, who),
+                    json={"id": "cd62", "name_fr": "Département du Pas-de-Calais", "type": "collectivite"},
+                )
                 assert r.status_code == 201, r.text
-            r = c.post("/api/contribute/study", headers=bearer(c, who), json={
-                "id": study, "title_fr": f"Étude {study}", "status": "published", "year": "2025",
-                "producer": producer})
+            r = c.post(
+                "/api/contribute/study",
+                headers=bearer(c, who),
+                json={
+                    "id": study,
+                    "title_fr": f"Étude {study}",
+                    "status": "published",
+                    "year": "2025",
+                    "producer": producer,
+                },
+            )
             assert r.status_code == 201, r.text
         yield c
 

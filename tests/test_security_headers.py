@@ -14,14 +14,38 @@ from fastapi import routing
 from pic.viz.svg_attributes import without_style
 from tests.conftest import app_client, bearer
 
-PAGES = ["/id/actor/louvre-lens", "/id/study/frequentation-habitants-louvre-lens", "/id/indicator/taux-chomage",
-         "/id/territory/commune/62498", "/id/project/louvre-lens-construction", "/search?q=louvre",
-         "/maps/cooperation", "/maps/knowledge-flows?lang=en", "/maps/cooperation/changes", "/reports/2024",
-         "/workbench", "/contribute/study", "/contribute/actor/xss", "/import", "/docs"]
-MORE = ["/id/actor/louvre-lens.ttl", "/maps/cooperation.svg", "/maps/cooperation.png", "/maps/cooperation.csv",
-        "/reports/2024.csv", "/vendor/docs/swagger-ui-bundle.js", "/vendor/docs/swagger-ui.css",
-        "/vendor/vis-network.min.js", "/static/style.css", "/maps/static/report.css", "/no/such/page",
-        "/id/actor/no-such-actor", "/sparql?query=ASK%7B%7D"]
+PAGES = [
+    "/id/actor/louvre-lens",
+    "/id/study/frequentation-habitants-louvre-lens",
+    "/id/indicator/taux-chomage",
+    "/id/territory/commune/62498",
+    "/id/project/louvre-lens-construction",
+    "/search?q=louvre",
+    "/maps/cooperation",
+    "/maps/knowledge-flows?lang=en",
+    "/maps/cooperation/changes",
+    "/reports/2024",
+    "/workbench",
+    "/contribute/study",
+    "/contribute/actor/xss",
+    "/import",
+    "/docs",
+]
+MORE = [
+    "/id/actor/louvre-lens.ttl",
+    "/maps/cooperation.svg",
+    "/maps/cooperation.png",
+    "/maps/cooperation.csv",
+    "/reports/2024.csv",
+    "/vendor/docs/swagger-ui-bundle.js",
+    "/vendor/docs/swagger-ui.css",
+    "/vendor/vis-network.min.js",
+    "/static/style.css",
+    "/maps/static/report.css",
+    "/no/such/page",
+    "/id/actor/no-such-actor",
+    "/sparql?query=ASK%7B%7D",
+]
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +65,11 @@ def directives(policy: str) -> dict[str, list[str]]:
 
 def plain_get_paths(app) -> list[str]:
     """Every GET route of the application without a path parameter: a new page is checked without a list."""
-    return sorted(c.path for c in routing.iter_route_contexts(app.routes)
-                  if "GET" in (getattr(c.original_route, "methods", None) or ()) and "{" not in c.path)
+    return sorted(
+        c.path
+        for c in routing.iter_route_contexts(app.routes)
+        if "GET" in (getattr(c.original_route, "methods", None) or ()) and "{" not in c.path
+    )
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -55,8 +82,12 @@ def test_every_response_carries_the_security_headers(client):
         assert r.headers.get("referrer-policy") == "same-origin", path
         policy = directives(r.headers.get("content-security-policy", ""))
         assert policy.get("frame-ancestors") == ["'none'"], (path, policy)
-        assert not any(v in ("'unsafe-inline'", "'unsafe-eval'", "*", "https:", "http:", "data:")
-                       for name, values in policy.items() if name != "img-src" for v in values), (path, policy)
+        assert not any(
+            v in ("'unsafe-inline'", "'unsafe-eval'", "*", "https:", "http:", "data:")
+            for name, values in policy.items()
+            if name != "img-src"
+            for v in values
+        ), (path, policy)
         if r.headers.get("content-type", "").startswith(("text/html", "image/svg+xml")):
             assert policy["script-src"] == ["'self'"] and policy["style-src"] == ["'self'"], (path, policy)
             assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'none'"], (path, policy)
@@ -87,7 +118,8 @@ class Markup(HTMLParser):
             if name.startswith("on") or name == "style":
                 self.refused.append(f"<{tag} {name}=…>")
             if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
-                    ("javascript:", "data:text/html")):
+                ("javascript:", "data:text/html")
+            ):
                 self.refused.append(f"<{tag} {name}={value[:40]}>")
         if tag == "script" and "src" not in attrs and attrs.get("type") != "application/json":
             self.current = self.inline_scripts
@@ -132,19 +164,20 @@ def sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-@pytest.mark.parametrize("path", ["/maps/cooperation.html", "/maps/knowledge-flows.html?lang=en",
-                                  "/reports/2024.html"])
+@pytest.mark.parametrize("path", ["/maps/cooperation.html", "/maps/knowledge-flows.html?lang=en", "/reports/2024.html"])
 def test_a_standalone_file_allows_exactly_its_own_inline_scripts_and_styles(client, path):
     r = client.get(path)
     assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment"), r.text[:300]
     markup = read(r.text)
     assert markup.meta_policy, "a standalone file carries its policy in a <meta> tag"
     assert r.text.index("Content-Security-Policy") < min(
-        (r.text.find(t) for t in ("<script>", "<style>") if t in r.text), default=len(r.text))
+        (r.text.find(t) for t in ("<script>", "<style>") if t in r.text), default=len(r.text)
+    )
     policy = directives(markup.meta_policy)
     assert policy["default-src"] == ["'none'"] and policy["base-uri"] == ["'none'"]
     assert sorted(policy["script-src"]) == sorted(map(sha256, markup.inline_scripts)) or (
-        markup.inline_scripts == [] and policy["script-src"] == ["'none'"]), policy
+        markup.inline_scripts == [] and policy["script-src"] == ["'none'"]
+    ), policy
     assert sorted(policy["style-src"]) == sorted(map(sha256, markup.styles)), policy
     assert markup.refused == []
     if path.startswith("/maps"):
@@ -154,8 +187,8 @@ def test_a_standalone_file_allows_exactly_its_own_inline_scripts_and_styles(clie
 def test_drawings_carry_no_css_and_keep_their_colours(client):
     svg = client.get("/maps/cooperation.svg").text
     page = client.get("/id/indicator/taux-chomage").text
-    inline_chart = page[page.index("<svg"):page.index("</svg>") + 6]
-    for drawing in (svg[svg.index("<svg"):], inline_chart):
+    inline_chart = page[page.index("<svg") : page.index("</svg>") + 6]
+    for drawing in (svg[svg.index("<svg") :], inline_chart):
         root = ET.fromstring(drawing)
         elements = list(root.iter())
         assert not [e for e in elements if e.tag.endswith("}style") or "style" in e.attrib]
@@ -163,9 +196,11 @@ def test_drawings_carry_no_css_and_keep_their_colours(client):
 
 
 def test_matplotlib_css_becomes_presentation_attributes():
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><defs><style type="text/css">*{stroke-linecap: butt}</style>'
-           '</defs><g style="stroke-linecap: square"><path style="fill: #123456; stroke-width: 2"/></g>'
-           '<text style="font-size: 8px; text-anchor: end">a &lt;b&gt;</text></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><defs><style type="text/css">*{stroke-linecap: butt}</style>'
+        '</defs><g style="stroke-linecap: square"><path style="fill: #123456; stroke-width: 2"/></g>'
+        '<text style="font-size: 8px; text-anchor: end">a &lt;b&gt;</text></svg>'
+    )
     root = ET.fromstring(without_style(svg))
     g, text = root.findall("{http://www.w3.org/2000/svg}g")[0], root.find("{http://www.w3.org/2000/svg}text")
     path = g[0]

@@ -13,11 +13,14 @@ SERIES = f"{ID}dataset/frequentation-friches-aula"
 PREFIXES = """@prefix qb: <http://purl.org/linked-data/cube#> .
 @prefix pic: <https://w3id.org/pic-euralens/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-SERIES_TTL = PREFIXES + f"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+SERIES_TTL = (
+    PREFIXES
+    + f"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 <{SERIES}> a qb:DataSet , pic:IndicatorDataSet ; qb:structure pic:IndicatorStructure ;
   rdfs:label "Série : fréquentation des friches (aula)"@fr ; dcterms:publisher <{ID}actor/aula> ;
   pic:measuresIndicator <{ID}indicator/frequentation-louvre-lens> ; pic:unit "visiteurs" ."""
+)
 CELL = {"dataset": "frequentation-friches-aula", "territory": "commune/62498", "year": "2030"}
 KEY = "frequentation-friches-aula/62498/2030"
 
@@ -25,8 +28,12 @@ KEY = "frequentation-friches-aula/62498/2030"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("series-cells") / "data") as c:
-        r = c.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=SERIES_TTL.encode(),
-                   headers={"Content-Type": "text/turtle", **bearer(c, "alice")})
+        r = c.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/aula"},
+            content=SERIES_TTL.encode(),
+            headers={"Content-Type": "text/turtle", **bearer(c, "alice")},
+        )
         assert r.status_code in (201, 204), r.text
         yield c
 
@@ -42,8 +49,12 @@ def test_another_organisation_cannot_take_a_cell_of_a_series_and_the_owner_keeps
     # cd62 tries the cell of aula's series, by every door: the API, the form's route, the import, the Graph Store
     r = app.post("/api/contribute/observation", headers=bearer(app, "bruno"), json={**CELL, "value": "1"})
     refused(r)
-    r = app.post("/api/contribute/observation", params={"dry_run": "true"}, headers=bearer(app, "bruno"),
-                 json={**CELL, "value": "1"})
+    r = app.post(
+        "/api/contribute/observation",
+        params={"dry_run": "true"},
+        headers=bearer(app, "bruno"),
+        json={**CELL, "value": "1"},
+    )
     refused(r)
     csv = "dataset,territory,year,value\nfrequentation-friches-aula,commune/62498,2030,1\n"
     r = app.post("/api/import/observations", headers=bearer(app, "bruno"), files={"file": ("o.csv", csv.encode())})
@@ -51,10 +62,17 @@ def test_another_organisation_cannot_take_a_cell_of_a_series_and_the_owner_keeps
     problems = r.json()["problems"]
     assert [(p["row"], p["column"]) for p in problems] == [(2, "dataset")], problems
     assert SERIES in problems[0]["message"] and "aula" in problems[0]["message"], problems
-    turtle = PREFIXES + f"""<{ID}observation/cd62-dans-la-serie-aula> a qb:Observation ; qb:dataSet <{SERIES}> ;
+    turtle = (
+        PREFIXES
+        + f"""<{ID}observation/cd62-dans-la-serie-aula> a qb:Observation ; qb:dataSet <{SERIES}> ;
   pic:refArea <{ID}territory/commune/62498> ; pic:refYear "2030"^^xsd:gYear ; pic:value 1.0 ."""
-    r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/cd62"}, content=turtle.encode(),
-                 headers={"Content-Type": "text/turtle", **bearer(app, "bruno")})
+    )
+    r = app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/cd62"},
+        content=turtle.encode(),
+        headers={"Content-Type": "text/turtle", **bearer(app, "bruno")},
+    )
     refused(r)
     assert app.get(f"/id/observation/{KEY}").status_code == 404, "nothing of cd62's was written"
     # aula publishes its own value for the cell, then corrects it
@@ -74,6 +92,10 @@ def test_a_dry_run_answers_as_the_import_would(tmp_path):
     with app_client(tmp_path / "data") as app:
         rows = b"member,organization,role,since\ncollectif-cite-9,ville-de-lens,membre,\n"
         for dry in ("true", "false"):
-            r = app.post("/api/import/memberships", params={"dry_run": dry}, headers=bearer(app, "alice"),
-                         files={"file": ("m.csv", rows, "text/csv")})
+            r = app.post(
+                "/api/import/memberships",
+                params={"dry_run": dry},
+                headers=bearer(app, "alice"),
+                files={"file": ("m.csv", rows, "text/csv")},
+            )
             assert r.status_code == 403, (dry, r.text)

@@ -62,8 +62,12 @@ def test_health(client):
 def test_a_real_server_process_serves_the_platform(tmp_path):
     port = free_port()
     env = {**os.environ, "PIC_DATA_DIR": str(tmp_path / "data")}
-    process = subprocess.Popen([str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("pic")), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", process, seconds=60)
         r = httpx.get(f"http://127.0.0.1:{port}/", headers={"Accept": "application/json"})

@@ -37,56 +37,124 @@ CONTEXT = """
 :ind a pic:Indicator ; rdfs:label "Taux"@fr ; skos:prefLabel "Taux"@fr ; skos:definition "Un taux."@fr .
 :org a org:FormalOrganization ; rdfs:label "Org"@fr ; foaf:name "Org" .
 """
-OBS = (':o1 a qb:Observation ; qb:dataSet :ds ; pic:refArea :lens ; pic:refYear "2015"^^xsd:gYear ; '
-       'pic:value 12.5 .\n')
-STUDY = (':s a pic:Study ; rdfs:label "Étude"@fr ; dcterms:title "Étude"@fr ; '
-         'pic:studyStatus status:published ; dcterms:issued "2014"^^xsd:gYear ; pic:producedBy :org .\n')
-PROJECT = (':p a pic:Project ; rdfs:label "Projet"@fr ; dcterms:title "Projet"@fr ; '
-           'prov:startedAtTime "2015-01-01T00:00:00"^^xsd:dateTime ; prov:qualifiedAssociation :a .\n'
-           ':a a prov:Association ; prov:agent :org ; prov:hadRole <https://w3id.org/pic-euralens/id/role/pilote> .\n')
+OBS = ':o1 a qb:Observation ; qb:dataSet :ds ; pic:refArea :lens ; pic:refYear "2015"^^xsd:gYear ; pic:value 12.5 .\n'
+STUDY = (
+    ':s a pic:Study ; rdfs:label "Étude"@fr ; dcterms:title "Étude"@fr ; '
+    'pic:studyStatus status:published ; dcterms:issued "2014"^^xsd:gYear ; pic:producedBy :org .\n'
+)
+PROJECT = (
+    ':p a pic:Project ; rdfs:label "Projet"@fr ; dcterms:title "Projet"@fr ; '
+    'prov:startedAtTime "2015-01-01T00:00:00"^^xsd:dateTime ; prov:qualifiedAssociation :a .\n'
+    ":a a prov:Association ; prov:agent :org ; prov:hadRole <https://w3id.org/pic-euralens/id/role/pilote> .\n"
+)
 
 # name, data, expected (focus local name, component), a word of the French message
 BAD = [
-    ("organisation without a name", ':x a org:FormalOrganization ; rdfs:label "X"@fr .',
-     ("x", "MinCountConstraintComponent"), "nom"),
-    ("actor type that is a theme", ':x a org:FormalOrganization ; rdfs:label "X"@fr ; foaf:name "X" ; '
-     'org:classification theme:culture .', ("x", "ClassConstraintComponent"), "type d'acteur"),
-    ("year typed as integer", OBS.replace('"2015"^^xsd:gYear', '"2015"^^xsd:integer'),
-     ("o1", "DatatypeConstraintComponent"), "année"),
+    (
+        "organisation without a name",
+        ':x a org:FormalOrganization ; rdfs:label "X"@fr .',
+        ("x", "MinCountConstraintComponent"),
+        "nom",
+    ),
+    (
+        "actor type that is a theme",
+        ':x a org:FormalOrganization ; rdfs:label "X"@fr ; foaf:name "X" ; org:classification theme:culture .',
+        ("x", "ClassConstraintComponent"),
+        "type d'acteur",
+    ),
+    (
+        "year typed as integer",
+        OBS.replace('"2015"^^xsd:gYear', '"2015"^^xsd:integer'),
+        ("o1", "DatatypeConstraintComponent"),
+        "année",
+    ),
     ("year out of range", OBS.replace('"2015"', '"1850"'), ("o1", "PatternConstraintComponent"), "année"),
-    ("observation about a study", OBS.replace("pic:refArea :lens", "pic:refArea :s") + STUDY,
-     ("o1", "ClassConstraintComponent"), "territoire"),
-    ("observation without value", OBS.replace(" ; pic:value 12.5", ""),
-     ("o1", "MinCountConstraintComponent"), "valeur"),
-    ("two observations of one cell", OBS + OBS.replace(":o1", ":o2").replace("12.5", "13"),
-     ("o1", "SPARQLConstraintComponent"), "IC-12"),
-    ("label in German", STUDY.replace('rdfs:label "Étude"@fr', 'rdfs:label "Studie"@de'),
-     ("s", "LanguageInConstraintComponent"), "libellé"),
-    ("published without a date", STUDY.replace(' ; dcterms:issued "2014"^^xsd:gYear', ""),
-     ("s", "SPARQLConstraintComponent"), "publication"),
-    ("two statuses", STUDY.replace("status:published", "status:published , status:planned"),
-     ("s", "MaxCountConstraintComponent"), "statut"),
-    ("issue date as plain text", STUDY.replace('"2014"^^xsd:gYear', '"2014"'),
-     ("s", "OrConstraintComponent"), "date"),
-    ("two French titles", STUDY.replace('dcterms:title "Étude"@fr', 'dcterms:title "Étude"@fr , "Autre"@fr'),
-     ("s", "UniqueLangConstraintComponent"), "titre"),
-    ("membership with two members", ':m a org:Membership ; org:member :org , :org2 ; org:organization :org ; '
-     'org:role <https://w3id.org/pic-euralens/id/role/membre> .\n'
-     ':org2 a org:FormalOrganization ; rdfs:label "Org2"@fr ; foaf:name "Org2" .',
-     ("m", "MaxCountConstraintComponent"), "membre"),
-    ("project ending before it starts", PROJECT.replace(' ; prov:qualifiedAssociation',
-     ' ; prov:endedAtTime "2010-01-01T00:00:00"^^xsd:dateTime ; prov:qualifiedAssociation'),
-     ("p", "SPARQLConstraintComponent"), "fin"),
-    ("role that is not a role", PROJECT.replace("<https://w3id.org/pic-euralens/id/role/pilote>",
-     "theme:culture"), ("a", "ClassConstraintComponent"), "rôle"),
-    ("commune code of four digits", CONTEXT.replace('"62498"', '"6249"'),
-     ("lens", "PatternConstraintComponent"), "code INSEE"),
-    ("data set without structure", ':ds2 a qb:DataSet ; pic:measuresIndicator :ind ; pic:unit "%" .',
-     ("ds2", "MinCountConstraintComponent"), "IC-2"),
-    ("annotation with an unknown motivation", ':n a oa:Annotation ; oa:hasTarget :s ; '
-     'oa:motivatedBy :gossiping ; dcterms:creator :org ; '
-     'dcterms:created "2026-01-01T10:00:00Z"^^xsd:dateTime .', ("n", "InConstraintComponent"),
-     "motivation"),
+    (
+        "observation about a study",
+        OBS.replace("pic:refArea :lens", "pic:refArea :s") + STUDY,
+        ("o1", "ClassConstraintComponent"),
+        "territoire",
+    ),
+    (
+        "observation without value",
+        OBS.replace(" ; pic:value 12.5", ""),
+        ("o1", "MinCountConstraintComponent"),
+        "valeur",
+    ),
+    (
+        "two observations of one cell",
+        OBS + OBS.replace(":o1", ":o2").replace("12.5", "13"),
+        ("o1", "SPARQLConstraintComponent"),
+        "IC-12",
+    ),
+    (
+        "label in German",
+        STUDY.replace('rdfs:label "Étude"@fr', 'rdfs:label "Studie"@de'),
+        ("s", "LanguageInConstraintComponent"),
+        "libellé",
+    ),
+    (
+        "published without a date",
+        STUDY.replace(' ; dcterms:issued "2014"^^xsd:gYear', ""),
+        ("s", "SPARQLConstraintComponent"),
+        "publication",
+    ),
+    (
+        "two statuses",
+        STUDY.replace("status:published", "status:published , status:planned"),
+        ("s", "MaxCountConstraintComponent"),
+        "statut",
+    ),
+    ("issue date as plain text", STUDY.replace('"2014"^^xsd:gYear', '"2014"'), ("s", "OrConstraintComponent"), "date"),
+    (
+        "two French titles",
+        STUDY.replace('dcterms:title "Étude"@fr', 'dcterms:title "Étude"@fr , "Autre"@fr'),
+        ("s", "UniqueLangConstraintComponent"),
+        "titre",
+    ),
+    (
+        "membership with two members",
+        ":m a org:Membership ; org:member :org , :org2 ; org:organization :org ; "
+        "org:role <https://w3id.org/pic-euralens/id/role/membre> .\n"
+        ':org2 a org:FormalOrganization ; rdfs:label "Org2"@fr ; foaf:name "Org2" .',
+        ("m", "MaxCountConstraintComponent"),
+        "membre",
+    ),
+    (
+        "project ending before it starts",
+        PROJECT.replace(
+            " ; prov:qualifiedAssociation",
+            ' ; prov:endedAtTime "2010-01-01T00:00:00"^^xsd:dateTime ; prov:qualifiedAssociation',
+        ),
+        ("p", "SPARQLConstraintComponent"),
+        "fin",
+    ),
+    (
+        "role that is not a role",
+        PROJECT.replace("<https://w3id.org/pic-euralens/id/role/pilote>", "theme:culture"),
+        ("a", "ClassConstraintComponent"),
+        "rôle",
+    ),
+    (
+        "commune code of four digits",
+        CONTEXT.replace('"62498"', '"6249"'),
+        ("lens", "PatternConstraintComponent"),
+        "code INSEE",
+    ),
+    (
+        "data set without structure",
+        ':ds2 a qb:DataSet ; pic:measuresIndicator :ind ; pic:unit "%" .',
+        ("ds2", "MinCountConstraintComponent"),
+        "IC-2",
+    ),
+    (
+        "annotation with an unknown motivation",
+        ":n a oa:Annotation ; oa:hasTarget :s ; "
+        "oa:motivatedBy :gossiping ; dcterms:creator :org ; "
+        'dcterms:created "2026-01-01T10:00:00Z"^^xsd:dateTime .',
+        ("n", "InConstraintComponent"),
+        "motivation",
+    ),
 ]
 GOOD = [("observation", OBS), ("study", STUDY), ("project", PROJECT)]
 
@@ -127,8 +195,9 @@ def ours(validator, text: str):
 
 def pyshacl_results(shapes, ontology, text: str) -> set[tuple[str, str, str]]:
     data = Graph().parse(data=text, format="turtle").parse(data=SCHEMES, format="turtle")
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology,
-                                           inference="none", advanced=True, allow_warnings=True)
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True, allow_warnings=True
+    )
     found = set()
     for result in report.subjects(SH.focusNode, None):
         focus = str(report.value(result, SH.focusNode))
@@ -159,8 +228,9 @@ def test_good_data_conforms(validator, name, case):
     assert report.conforms, [v.describe() for v in report.violations]
 
 
-@pytest.mark.parametrize("name,case", [(b[0], b[1]) for b in BAD] + GOOD,
-                         ids=[b[0] for b in BAD] + [g[0] for g in GOOD])
+@pytest.mark.parametrize(
+    "name,case", [(b[0], b[1]) for b in BAD] + GOOD, ids=[b[0] for b in BAD] + [g[0] for g in GOOD]
+)
 def test_the_engine_agrees_with_pyshacl(validator, shapes, ontology, name, case):
     text = data_text(case)
     assert keys(ours(validator, text)) == pyshacl_results(shapes, ontology, text)
@@ -173,9 +243,13 @@ def test_a_study_without_author_is_only_a_warning(validator):
 
 
 def test_unsupported_shapes_are_refused_not_ignored(shapes):
-    extra = Graph().parse(data=PREFIXES + """@prefix sh: <http://www.w3.org/ns/shacl#> .
+    extra = Graph().parse(
+        data=PREFIXES
+        + """@prefix sh: <http://www.w3.org/ns/shacl#> .
         :shape a sh:NodeShape ; sh:targetClass pic:Study ;
-            sh:property [ sh:path dcterms:title ; sh:qualifiedMinCount 1 ] .""", format="turtle")
+            sh:property [ sh:path dcterms:title ; sh:qualifiedMinCount 1 ] .""",
+        format="turtle",
+    )
     with pytest.raises(ShapesError):
         ShapesValidator(extra)
 

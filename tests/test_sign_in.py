@@ -59,7 +59,10 @@ def test_a_forwarded_for_header_does_not_escape_the_address_limit(tmp_path):
         for i in range(21):  # the per-address limit is 4 x 5 failures
             page = c.get("/login")
             csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
-            r = c.post("/login", data={"name": f"nobody-{i}", "password": "wrong", "csrf": csrf},
-                       headers={"X-Forwarded-For": f"10.0.0.{i}"})
+            r = c.post(
+                "/login",
+                data={"name": f"nobody-{i}", "password": "wrong", "csrf": csrf},
+                headers={"X-Forwarded-For": f"10.0.0.{i}"},
+            )
             statuses.append(r.status_code)
         assert statuses[-1] == 429, statuses

@@ -59,32 +59,43 @@ def test_a_variable_endpoint_is_refused_even_with_an_allowlist():
 
 
 def test_an_allowed_endpoint_passes_and_strings_mentioning_service_are_not_calls():
-    text = (f'SELECT * WHERE {{ SERVICE <{ENDPOINT}> {{ ?s ?p ?o }} FILTER(?o = "SERVICE <http://b/>") }}\n'
-            "# SERVICE <http://c/>\n")
+    text = (
+        f'SELECT * WHERE {{ SERVICE <{ENDPOINT}> {{ ?s ?p ?o }} FILTER(?o = "SERVICE <http://b/>") }}\n'
+        "# SERVICE <http://c/>\n"
+    )
     reading = read(text)
     assert reading.services == (ENDPOINT,)
     check(reading, [ENDPOINT], 200)
 
 
-@pytest.mark.parametrize("text,form", [
-    ('SELECT ?add ?delete WHERE { ?s <http://ex/Insert> "INSERT DATA" }', "select"),
-    ("# INSERT DATA\nASK { ?s ?p ?o }", "ask"),
-    ("PREFIX ex: <http://ex/insert/> SELECT * WHERE { ?s ?p ex:drop }", "select"),
-    ("PREFIX a: <x:> INSERT DATA { <a> <b> <c> }", "update"),
-    ("delete where { ?s ?p ?o }", "update"),
-    ("WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "update"),
-    ("CONSTRUCT WHERE { ?s ?p ?o }", "construct"),
-    ("DESCRIBE <http://x/>", "describe"),
-])
+@pytest.mark.parametrize(
+    "text,form",
+    [
+        ('SELECT ?add ?delete WHERE { ?s <http://ex/Insert> "INSERT DATA" }', "select"),
+        ("# INSERT DATA\nASK { ?s ?p ?o }", "ask"),
+        ("PREFIX ex: <http://ex/insert/> SELECT * WHERE { ?s ?p ex:drop }", "select"),
+        ("PREFIX a: <x:> INSERT DATA { <a> <b> <c> }", "update"),
+        ("delete where { ?s ?p ?o }", "update"),
+        ("WITH <http://g/> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "update"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "construct"),
+        ("DESCRIBE <http://x/>", "describe"),
+    ],
+)
 def test_updates_are_told_from_queries(text, form):
     assert read(text).form == form
 
 
-@pytest.mark.parametrize("text", [
-    "LOAD <http://x/y>", "load<http://x/y>", "LOAD SILENT <http://x/y> INTO GRAPH <http://g/>",
-    "INSERT DATA { <a> <b> <c> } ; load <http://x/y>", "PREFIX p: <http://x/> LOAD p:y",
-    "\\u004cOAD <http://x/y>",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LOAD <http://x/y>",
+        "load<http://x/y>",
+        "LOAD SILENT <http://x/y> INTO GRAPH <http://g/>",
+        "INSERT DATA { <a> <b> <c> } ; load <http://x/y>",
+        "PREFIX p: <http://x/> LOAD p:y",
+        "\\u004cOAD <http://x/y>",
+    ],
+)
 def test_load_is_seen_in_every_spelling(text):
     reading = read(text)
     assert reading.loads
@@ -97,8 +108,9 @@ def test_a_string_mentioning_load_is_not_a_load():
 
 
 def test_dataset_clauses_are_resolved_iris():
-    reading = read("PREFIX : <http://x/> BASE <http://b/> SELECT * FROM :g FROM <rel> FROM NAMED <http://y/h> "
-                   "WHERE { ?s ?p ?o }")
+    reading = read(
+        "PREFIX : <http://x/> BASE <http://b/> SELECT * FROM :g FROM <rel> FROM NAMED <http://y/h> WHERE { ?s ?p ?o }"
+    )
     assert reading.default_graphs == ("http://x/g", "http://b/rel")
     assert reading.named_graphs == ("http://y/h",)
     escaped = read(r"PREFIX g: <http://x/graph/> SELECT * FROM g:private\/aula\/main WHERE { ?s ?p ?o }")
@@ -151,20 +163,40 @@ def test_no_spelling_of_service_or_load_reaches_a_local_listener(live_server):
     endpoint = f"http://127.0.0.1:{listener.port}/sparql"
     for spelling, template in SERVICE_SPELLINGS.items():
         text = template.replace("{e}", endpoint).replace("http://127.0.0.1:9/", f"http://127.0.0.1:{listener.port}/")
-        for r in (httpx.get(f"{live_server}/sparql", params={"query": text}, timeout=30),
-                  httpx.post(f"{live_server}/sparql", content=text.encode(), timeout=30,
-                             headers={"Content-Type": "application/sparql-query"})):
+        for r in (
+            httpx.get(f"{live_server}/sparql", params={"query": text}, timeout=30),
+            httpx.post(
+                f"{live_server}/sparql",
+                content=text.encode(),
+                timeout=30,
+                headers={"Content-Type": "application/sparql-query"},
+            ),
+        ):
             assert r.status_code == 400, (spelling, r.status_code, r.text)
-    for text in (f"LOAD<{endpoint}>", f"INSERT DATA {{ <a> <b> <c> }} ; LOAD <{endpoint}>",
-                 f"INSERT {{ GRAPH <urn:g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE<{endpoint}> {{ ?s ?p ?o }} }}",
-                 f"load silent <{endpoint}> ; LOAD <{endpoint}>"):
-        r = httpx.post(f"{live_server}/update", content=text.encode(), timeout=30,
-                       headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
+    for text in (
+        f"LOAD<{endpoint}>",
+        f"INSERT DATA {{ <a> <b> <c> }} ; LOAD <{endpoint}>",
+        f"INSERT {{ GRAPH <urn:g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE<{endpoint}> {{ ?s ?p ?o }} }}",
+        f"load silent <{endpoint}> ; LOAD <{endpoint}>",
+    ):
+        r = httpx.post(
+            f"{live_server}/update",
+            content=text.encode(),
+            timeout=30,
+            headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"},
+        )
         assert r.status_code == 400, (text, r.text)
-    for text in (f"load silent <{endpoint}>", f"LOAD SILENT <{endpoint}> INTO GRAPH <urn:g>",
-                 f"PREFIX e: <urn:e:> # a comment\nLoad  Silent\n<{endpoint}>"):  # a failed fetch, silent
-        r = httpx.post(f"{live_server}/update", content=text.encode(), timeout=30,
-                       headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
+    for text in (
+        f"load silent <{endpoint}>",
+        f"LOAD SILENT <{endpoint}> INTO GRAPH <urn:g>",
+        f"PREFIX e: <urn:e:> # a comment\nLoad  Silent\n<{endpoint}>",
+    ):  # a failed fetch, silent
+        r = httpx.post(
+            f"{live_server}/update",
+            content=text.encode(),
+            timeout=30,
+            headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"},
+        )
         assert r.status_code == 204, (text, r.text)
     listener.socket.close()
     assert listener.connections == 0
@@ -174,8 +206,12 @@ def test_deep_nesting_is_refused_before_any_engine_sees_it(live_server):
     for opening, closing in (("{", "}"), ("(", ")")):
         inner = "?s ?p ?o" if opening == "{" else "FILTER(" + "(" * 20_000 + "1" + ")" * 20_000 + ")"
         text = "SELECT * WHERE {" + (opening * 20_000 + inner + closing * 20_000 if opening == "{" else inner) + "}"
-        r = httpx.post(f"{live_server}/sparql", content=text.encode(), timeout=60,
-                       headers={"Content-Type": "application/sparql-query"})
+        r = httpx.post(
+            f"{live_server}/sparql",
+            content=text.encode(),
+            timeout=60,
+            headers={"Content-Type": "application/sparql-query"},
+        )
         assert r.status_code == 400, r.text[:300]
     r = httpx.get(f"{live_server}/sparql", params={"query": LIGHT}, timeout=30)
     assert r.status_code == 200 and r.json()["boolean"] is True

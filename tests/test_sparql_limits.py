@@ -45,8 +45,9 @@ def test_results_past_the_row_limit_are_cut_with_a_notice(live_server):
 
 
 def test_too_large_a_query_is_refused(live_server):
-    r = httpx.post(f"{live_server}/sparql", content="#" * 200_000, timeout=30,
-                   headers={"Content-Type": "application/sparql-query"})
+    r = httpx.post(
+        f"{live_server}/sparql", content="#" * 200_000, timeout=30, headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == 413
 
 
@@ -54,8 +55,10 @@ def test_sparqlwrapper_gets_correct_results(live_server):
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     sw = SPARQLWrapper(f"{live_server}/sparql")
-    sw.setQuery("SELECT ?code WHERE { <https://w3id.org/pic-euralens/id/territory/commune/62498> "
-                "<http://rdf.insee.fr/def/geo#codeINSEE> ?code }")
+    sw.setQuery(
+        "SELECT ?code WHERE { <https://w3id.org/pic-euralens/id/territory/commune/62498> "
+        "<http://rdf.insee.fr/def/geo#codeINSEE> ?code }"
+    )
     sw.setReturnFormat(JSON)
     result = sw.queryAndConvert()
     assert result["results"]["bindings"][0]["code"]["value"] == "62498"

@@ -17,7 +17,7 @@ ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 LENS = "https://w3id.org/pic-euralens/id/territory/commune/62498"
 CODE_QUERY = f"SELECT ?code WHERE {{ <{LENS}> <http://rdf.insee.fr/def/geo#codeINSEE> ?code }}"
 PRIVATE = "https://w3id.org/pic-euralens/id/graph/private/aula/draft"
-SECRET = "<https://w3id.org/pic-euralens/id/test/secret> <http://www.w3.org/2000/01/rdf-schema#label> \"secret\"@fr ."
+SECRET = '<https://w3id.org/pic-euralens/id/test/secret> <http://www.w3.org/2000/01/rdf-schema#label> "secret"@fr .'
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
@@ -26,15 +26,26 @@ def client(request, tmp_path_factory):
     server = None
     if request.param == "remote":
         server = OxigraphServer(tmp / "oxigraph")
-        settings = Settings(data_dir=tmp / "data", admin_token=TOKEN, store="remote",
-                            sparql_query_url=f"{server.url}/query", sparql_update_url=f"{server.url}/update",
-                            graph_store_url=f"{server.url}/store", query_timeout=5, max_rows=100)
+        settings = Settings(
+            data_dir=tmp / "data",
+            admin_token=TOKEN,
+            store="remote",
+            sparql_query_url=f"{server.url}/query",
+            sparql_update_url=f"{server.url}/update",
+            graph_store_url=f"{server.url}/store",
+            query_timeout=5,
+            max_rows=100,
+        )
     else:
         settings = Settings(data_dir=tmp / "data", admin_token=TOKEN, query_timeout=3, max_rows=100)
     with TestClient(create_app(settings)) as c:
         c.backend = request.param
-        r = c.put("/rdf-graphs", params={"graph": PRIVATE}, content=SECRET.encode(),
-                  headers={**ADMIN, "Content-Type": "application/n-triples"})
+        r = c.put(
+            "/rdf-graphs",
+            params={"graph": PRIVATE},
+            content=SECRET.encode(),
+            headers={**ADMIN, "Content-Type": "application/n-triples"},
+        )
         assert r.status_code == 201, r.text
         yield c
     if server:
@@ -48,11 +59,14 @@ def test_get_with_json_results(client):
     assert r.json()["results"]["bindings"][0]["code"]["value"] == "62498"
 
 
-@pytest.mark.parametrize("accept,check", [
-    ("application/sparql-results+xml", lambda body: "62498" in ET.fromstring(body).itertext()),
-    ("text/csv", lambda body: list(csv.reader(io.StringIO(body.decode())))[1] == ["62498"]),
-    ("text/tab-separated-values", lambda body: '"62498"' in body.decode()),
-])
+@pytest.mark.parametrize(
+    "accept,check",
+    [
+        ("application/sparql-results+xml", lambda body: "62498" in ET.fromstring(body).itertext()),
+        ("text/csv", lambda body: list(csv.reader(io.StringIO(body.decode())))[1] == ["62498"]),
+        ("text/tab-separated-values", lambda body: '"62498"' in body.decode()),
+    ],
+)
 def test_result_formats_by_accept(client, accept, check):
     r = client.get("/sparql", params={"query": CODE_QUERY}, headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(accept.split(";")[0])
@@ -67,10 +81,15 @@ def test_post_form_and_direct(client):
     assert client.post("/sparql", content=CODE_QUERY, headers={"Content-Type": "text/plain"}).status_code == 415
 
 
-@pytest.mark.parametrize("accept,fmt", [("text/turtle", RdfFormat.TURTLE),
-                                        ("application/n-triples", RdfFormat.N_TRIPLES),
-                                        ("application/ld+json", RdfFormat.JSON_LD),
-                                        ("application/rdf+xml", RdfFormat.RDF_XML)])
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [
+        ("text/turtle", RdfFormat.TURTLE),
+        ("application/n-triples", RdfFormat.N_TRIPLES),
+        ("application/ld+json", RdfFormat.JSON_LD),
+        ("application/rdf+xml", RdfFormat.RDF_XML),
+    ],
+)
 def test_construct_in_every_graph_format(client, accept, fmt):
     q = f"CONSTRUCT {{ <{LENS}> ?p ?o }} WHERE {{ <{LENS}> ?p ?o }}"
     r = client.get("/sparql", params={"query": q}, headers={"Accept": accept})
@@ -103,13 +122,16 @@ def test_an_update_sent_to_the_query_endpoint_is_refused_and_changes_nothing(cli
 def test_update_needs_the_admin_token(client):
     update = "INSERT DATA { GRAPH <https://w3id.org/pic-euralens/id/graph/partner/x> { <urn:a> <urn:b> <urn:c> } }"
     assert client.post("/update", data={"update": update}).status_code == 401
-    assert client.post("/update", data={"update": update},
-                       headers={"Authorization": "Bearer wrong"}).status_code == 401  # RFC 6750: invalid token
+    assert (
+        client.post("/update", data={"update": update}, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    )  # RFC 6750: invalid token
     if "partner-for-update" not in [u["name"] for u in client.app.state.accounts.users()]:
         client.app.state.accounts.add("partner-for-update", "partner", "x", "pw")
     partner = client.app.state.accounts.new_token("partner-for-update")
-    assert client.post("/update", data={"update": update},
-                       headers={"Authorization": f"Bearer {partner}"}).status_code == 403  # needs the admin role
+    assert (
+        client.post("/update", data={"update": update}, headers={"Authorization": f"Bearer {partner}"}).status_code
+        == 403
+    )  # needs the admin role
     r = client.post("/update", content=update, headers={**ADMIN, "Content-Type": "application/sparql-update"})
     assert r.status_code == 204, r.text
     assert client.get("/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"}).json()["boolean"]
@@ -123,18 +145,24 @@ def test_update_needs_the_admin_token(client):
     assert not client.get("/sparql", params=text).json()["boolean"]
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT ?l WHERE { ?s ?p ?l FILTER(STR(?l) = 'secret') }",
-    f"SELECT ?l FROM <{PRIVATE}> WHERE {{ ?s ?p ?l }}",
-    f"SELECT ?l FROM NAMED <{PRIVATE}> WHERE {{ GRAPH ?g {{ ?s ?p ?l }} }}",
-    "SELECT ?l WHERE { GRAPH ?g { ?s ?p ?l FILTER(STR(?l) = 'secret') } }",
-    f"SELECT ?l WHERE {{ GRAPH <{PRIVATE}> {{ ?s ?p ?l }} }}",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?l WHERE { ?s ?p ?l FILTER(STR(?l) = 'secret') }",
+        f"SELECT ?l FROM <{PRIVATE}> WHERE {{ ?s ?p ?l }}",
+        f"SELECT ?l FROM NAMED <{PRIVATE}> WHERE {{ GRAPH ?g {{ ?s ?p ?l }} }}",
+        "SELECT ?l WHERE { GRAPH ?g { ?s ?p ?l FILTER(STR(?l) = 'secret') } }",
+        f"SELECT ?l WHERE {{ GRAPH <{PRIVATE}> {{ ?s ?p ?l }} }}",
+    ],
+)
 def test_a_private_graph_never_reaches_anonymous_users(client, query):
     anonymous = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
     assert anonymous.status_code == 200 and "secret" not in anonymous.text
-    with_param = client.get("/sparql", params={"query": query, "default-graph-uri": PRIVATE,
-                                               "named-graph-uri": PRIVATE}, headers={"Accept": "text/csv"})
+    with_param = client.get(
+        "/sparql",
+        params={"query": query, "default-graph-uri": PRIVATE, "named-graph-uri": PRIVATE},
+        headers={"Accept": "text/csv"},
+    )
     assert "secret" not in with_param.text
     admin = client.get("/sparql", params={"query": query}, headers={**ADMIN, "Accept": "text/csv"})
     assert "secret" in admin.text
@@ -153,8 +181,10 @@ def test_cors_for_reads(client):
 
 def test_graph_store_read_write_delete(client):
     g = "https://w3id.org/pic-euralens/id/graph/partner/gsp"
-    doc = ('<https://w3id.org/pic-euralens/id/actor/gsp> a <http://www.w3.org/ns/org#FormalOrganization> ; '
-           '<http://www.w3.org/2000/01/rdf-schema#label> "GSP"@fr ; <http://xmlns.com/foaf/0.1/name> "GSP" .')
+    doc = (
+        "<https://w3id.org/pic-euralens/id/actor/gsp> a <http://www.w3.org/ns/org#FormalOrganization> ; "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "GSP"@fr ; <http://xmlns.com/foaf/0.1/name> "GSP" .'
+    )
     headers = {**ADMIN, "Content-Type": "text/turtle"}
     assert client.put("/rdf-graphs", params={"graph": g}, content=doc).status_code == 401
     assert client.put("/rdf-graphs", params={"graph": g}, content=doc, headers=headers).status_code == 201
@@ -199,8 +229,14 @@ def test_results_past_the_row_limit_are_cut_on_both_backends(client):
     assert r.headers["X-PIC-Truncated"] == "true"
 
 
-@pytest.mark.parametrize("update", ["LOAD <http://127.0.0.1:9/data.ttl>", "load<http://127.0.0.1:9/x>",
-                                    "INSERT DATA { <urn:a> <urn:b> 1 } ; LOAD SILENT <urn:x> ; LOAD <urn:y>"])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "load<http://127.0.0.1:9/x>",
+        "INSERT DATA { <urn:a> <urn:b> 1 } ; LOAD SILENT <urn:x> ; LOAD <urn:y>",
+    ],
+)
 def test_load_is_refused_even_for_admins(client, update):
     r = client.post("/update", data={"update": update}, headers=ADMIN)
     assert r.status_code == 400 and "LOAD" in r.json()["error"]["message"]
@@ -208,6 +244,5 @@ def test_load_is_refused_even_for_admins(client, update):
 
 def test_load_silent_fetches_nothing_and_succeeds_as_the_spec_says(client):
     """Nothing leaves the machine: a silent LOAD is a fetch that failed, which SILENT makes a success."""
-    r = client.post("/update", data={"update": "LOAD SILENT <http://127.0.0.1:9/x> INTO GRAPH <urn:g>"},
-                    headers=ADMIN)
+    r = client.post("/update", data={"update": "LOAD SILENT <http://127.0.0.1:9/x> INTO GRAPH <urn:g>"}, headers=ADMIN)
     assert r.status_code == 204, r.text

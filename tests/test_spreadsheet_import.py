@@ -24,8 +24,10 @@ GOOD = """id,title_fr,title_en,status,year,producer,themes,territories
 etude-import-a,Étude importée A,Imported study A,published,2023,euralens,culture,commune/62498
 etude-import-b,Étude importée B,,planned,2026,aula,tourisme;culture,epci/246200364
 """
-COUNT = ("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/pic-euralens/ontology#Study> "
-         "FILTER (CONTAINS(STR(?s), '/study/etude-')) }")
+COUNT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/pic-euralens/ontology#Study> "
+    "FILTER (CONTAINS(STR(?s), '/study/etude-')) }"
+)
 ID = "https://w3id.org/pic-euralens/id/"
 AULA_SERIES = f"""@prefix qb: <http://purl.org/linked-data/cube#> .
 @prefix pic: <https://w3id.org/pic-euralens/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -55,8 +57,15 @@ def test_every_problem_is_reported_with_row_and_column_and_nothing_is_written(cl
     r = upload(client, "studies", BAD.encode())
     assert r.status_code == 422 and not r.json()["written"]
     problems = {(p["row"], p["column"]) for p in r.json()["problems"]}
-    assert problems == {(3, "id"), (3, "year"), (4, "title_fr"), (4, "status"), (4, "producer"),
-                        (4, "themes"), (4, "territories")}
+    assert problems == {
+        (3, "id"),
+        (3, "year"),
+        (4, "title_fr"),
+        (4, "status"),
+        (4, "producer"),
+        (4, "themes"),
+        (4, "territories"),
+    }
     assert len(list(client.app.state.writer.store.quads())) == before
 
 
@@ -78,9 +87,14 @@ def test_a_dry_run_then_an_atomic_attributed_import(client):
     done = upload(client, "studies", GOOD.encode())
     assert done.status_code == 200 and done.json()["written"]
     assert studies(client) == 2
-    changes = client.get("/sparql", params={"query": """
+    changes = client.get(
+        "/sparql",
+        params={
+            "query": """
         SELECT ?change ?who WHERE { ?change <http://purl.org/dc/terms/source> ?source ;
-          <http://www.w3.org/ns/prov#wasAssociatedWith> ?who . FILTER (STRSTARTS(?source, "spreadsheet import")) }"""})
+          <http://www.w3.org/ns/prov#wasAssociatedWith> ?who . FILTER (STRSTARTS(?source, "spreadsheet import")) }"""
+        },
+    )
     rows = changes.json()["results"]["bindings"]
     assert len(rows) == 1 and rows[0]["who"]["value"].endswith("/user/alice")
     planned = client.get("/id/study/etude-import-b.ttl").text
@@ -98,8 +112,12 @@ def test_the_xlsx_template_round_trips(client):
     out = io.BytesIO()
     book.save(out)
     # a partner's figures go into its organisation's own series (test_series_cells): aula's, made here
-    r = client.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"},
-                    content=AULA_SERIES.encode(), headers={"Content-Type": "text/turtle"})
+    r = client.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/aula"},
+        content=AULA_SERIES.encode(),
+        headers={"Content-Type": "text/turtle"},
+    )
     assert r.status_code in (201, 204), r.text
     r = upload(client, "observations", out.getvalue(), name="obs.xlsx")
     assert r.status_code == 200, r.json()
@@ -123,10 +141,20 @@ def test_pic_import_csv(tmp_path):
     env = {"PIC_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     subprocess.run([PIC, "init", "--demo"], env=env, check=True, capture_output=True, timeout=300)
     (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")
-    bad = subprocess.run([PIC, "import-csv", str(tmp_path / "bad.csv"), "--kind", "studies", "--org", "aula"],
-                         env=env, capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [PIC, "import-csv", str(tmp_path / "bad.csv"), "--kind", "studies", "--org", "aula"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 1 and "row 3, column year" in bad.stderr and "7 problem(s)" in bad.stderr
     (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
-    good = subprocess.run([PIC, "import-csv", str(tmp_path / "good.csv"), "--kind", "studies", "--org", "aula"],
-                          env=env, capture_output=True, text=True, timeout=120)
+    good = subprocess.run(
+        [PIC, "import-csv", str(tmp_path / "good.csv"), "--kind", "studies", "--org", "aula"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert good.returncode == 0 and "2 row(s) imported" in good.stderr

@@ -27,18 +27,23 @@ def labels(result) -> set[str]:
 
 
 def test_default_graph_is_the_union(two_graphs):
-    q = ("SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
-         "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/pic-euralens/id/test/')) }")
+    q = (
+        "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/pic-euralens/id/test/')) }"
+    )
     assert labels(two_graphs.query(q)) == {"A", "B"}
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT ?l WHERE { ?s ?p ?l FILTER(isLiteral(?l)) }",
-    "SELECT ?l FROM <https://w3id.org/pic-euralens/id/graph/partner/two> WHERE { ?s ?p ?l FILTER(isLiteral(?l)) }",
-    "SELECT ?l WHERE { GRAPH ?g { ?s ?p ?l FILTER(isLiteral(?l)) } }",
-    "SELECT ?l WHERE { GRAPH <https://w3id.org/pic-euralens/id/graph/partner/two> { ?s ?p ?l } }",
-    "SELECT ?l FROM NAMED <https://w3id.org/pic-euralens/id/graph/partner/two> WHERE { GRAPH ?g { ?s ?p ?l } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?l WHERE { ?s ?p ?l FILTER(isLiteral(?l)) }",
+        "SELECT ?l FROM <https://w3id.org/pic-euralens/id/graph/partner/two> WHERE { ?s ?p ?l FILTER(isLiteral(?l)) }",
+        "SELECT ?l WHERE { GRAPH ?g { ?s ?p ?l FILTER(isLiteral(?l)) } }",
+        "SELECT ?l WHERE { GRAPH <https://w3id.org/pic-euralens/id/graph/partner/two> { ?s ?p ?l } }",
+        "SELECT ?l FROM NAMED <https://w3id.org/pic-euralens/id/graph/partner/two> WHERE { GRAPH ?g { ?s ?p ?l } }",
+    ],
+)
 def test_a_restricted_dataset_hides_other_graphs_whatever_the_query_says(two_graphs, query):
     visible = labels(two_graphs.query(query, default_graph=[G1]))
     assert "B" not in visible
@@ -53,7 +58,7 @@ def test_parameters_are_bound_as_terms(two_graphs):
 
 
 def test_ask_construct_and_counts(two_graphs):
-    ask = two_graphs.query("ASK { ?s ?p \"A\"@fr }")
+    ask = two_graphs.query('ASK { ?s ?p "A"@fr }')
     assert isinstance(ask, QueryBoolean) and bool(ask)
     triples = list(two_graphs.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }"))
     assert len(triples) >= 2

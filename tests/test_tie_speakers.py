@@ -16,17 +16,36 @@ MUSEUM, CD62, AULA = f"{ID}actor/louvre-lens", f"{ID}actor/cd62", f"{ID}actor/au
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("tie-speakers") / "data") as c:
-        r = c.post("/api/contribute/actor", headers=bearer(c, "bruno"), json={
-            "id": "cd62", "name_fr": "Département du Pas-de-Calais", "type": "collectivite"})
+        r = c.post(
+            "/api/contribute/actor",
+            headers=bearer(c, "bruno"),
+            json={"id": "cd62", "name_fr": "Département du Pas-de-Calais", "type": "collectivite"},
+        )
         assert r.status_code == 201, r.text
         alice = bearer(c, "alice")
-        r = c.post("/api/contribute/study", headers=alice, json={
-            "id": "etude-aula-musee", "title_fr": "Étude de l'AULA sur le musée", "status": "published",
-            "year": "2025", "producer": "louvre-lens"})
+        r = c.post(
+            "/api/contribute/study",
+            headers=alice,
+            json={
+                "id": "etude-aula-musee",
+                "title_fr": "Étude de l'AULA sur le musée",
+                "status": "published",
+                "year": "2025",
+                "producer": "louvre-lens",
+            },
+        )
         assert r.status_code == 201, r.text
-        r = c.post("/api/contribute/project", headers=alice, json={
-            "id": "projet-aula-cd62", "title_fr": "Projet de l'AULA avec le cd62", "start": "2025-02-01",
-            "participants": "aula:pilote;cd62:partenaire", "studies_used": "etude-aula-musee"})
+        r = c.post(
+            "/api/contribute/project",
+            headers=alice,
+            json={
+                "id": "projet-aula-cd62",
+                "title_fr": "Projet de l'AULA avec le cd62",
+                "start": "2025-02-01",
+                "participants": "aula:pilote;cd62:partenaire",
+                "studies_used": "etude-aula-musee",
+            },
+        )
         assert r.status_code == 201, r.text
         yield c
 
@@ -62,12 +81,20 @@ def test_a_tie_with_an_actor_a_partner_made_up_is_the_partners_word(app):
     newthing with cd62: allowed — aula links its own entities to anyone's — but the newthing–cd62 tie was
     drawn unattributed, as if newthing spoke for itself. An actor end speaks for itself alone."""
     alice = bearer(app, "alice")
-    r = app.post("/api/contribute/actor", headers=alice, json={"id": "newthing", "name_fr": "New thing",
-                                                               "type": "association"})
+    r = app.post(
+        "/api/contribute/actor", headers=alice, json={"id": "newthing", "name_fr": "New thing", "type": "association"}
+    )
     assert r.status_code == 201, r.text
-    r = app.post("/api/contribute/project", headers=alice, json={
-        "id": "projet-fantome", "title_fr": "PF", "start": "2022-01-01",
-        "participants": "newthing:pilote;cd62:financeur"})
+    r = app.post(
+        "/api/contribute/project",
+        headers=alice,
+        json={
+            "id": "projet-fantome",
+            "title_fr": "PF",
+            "start": "2022-01-01",
+            "participants": "newthing:pilote;cd62:financeur",
+        },
+    )
     assert r.status_code == 201, r.text
     coop = {tuple(sorted(pair)): e for pair, e in ties(app, "cooperation").items()}
     assert coop[(CD62, f"{ID}actor/newthing")]["said_by"] == "aula", coop[(CD62, f"{ID}actor/newthing")]
@@ -80,8 +107,14 @@ def test_every_kind_of_attribution_joins_no_two_others(app):
     """Sixth outside re-test, finding 4: `pic:decidedBy` (a sub-property of `prov:wasAttributedTo`, as
     `pic:producedBy`) attributed aula's study to two other organisations."""
     for predicate in ("decidedBy", "hiddenBy", "producedBy"):
-        text = (f'<{ID}study/s-{predicate}> <https://w3id.org/pic-euralens/ontology#{predicate}> '
-                f'<{ID}actor/cci-artois> , <{ID}actor/universite-artois> .')
-        r = app.post("/rdf-graphs", params={"graph": f"{ID}graph/partner/aula"}, content=text.encode(),
-                     headers={"Content-Type": "text/turtle", **bearer(app, "alice")})
+        text = (
+            f"<{ID}study/s-{predicate}> <https://w3id.org/pic-euralens/ontology#{predicate}> "
+            f"<{ID}actor/cci-artois> , <{ID}actor/universite-artois> ."
+        )
+        r = app.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/aula"},
+            content=text.encode(),
+            headers={"Content-Type": "text/turtle", **bearer(app, "alice")},
+        )
         assert r.status_code == 403, (predicate, r.text)

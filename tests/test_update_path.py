@@ -29,8 +29,12 @@ def client(request, tmp_path_factory):
     server, remote = None, {}
     if request.param == "remote":
         server = OxigraphServer(tmp / "oxigraph")
-        remote = {"store": "remote", "sparql_query_url": f"{server.url}/query",
-                  "sparql_update_url": f"{server.url}/update", "graph_store_url": f"{server.url}/store"}
+        remote = {
+            "store": "remote",
+            "sparql_query_url": f"{server.url}/query",
+            "sparql_update_url": f"{server.url}/update",
+            "graph_store_url": f"{server.url}/store",
+        }
     (tmp / "data").mkdir()  # (the remote backend's lifespan writes there before anything creates it)
     settings = Settings(data_dir=tmp / "data", admin_token=TOKEN, demo=False, **remote)
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
@@ -68,10 +72,12 @@ def test_an_update_is_one_change_with_its_delta_and_its_activity(client):
     r = update(client, PREFIXES + f'INSERT DATA {{ GRAPH <{target}> {{ <{subject}> rdfs:label "Enregistré"@fr }} }}')
     assert r.status_code == 204, r.text
     store = client.app.state.writer.store
-    rows = list(store.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX pic: <https://w3id.org/pic-euralens/ontology#>
+    rows = list(
+        store.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX pic: <https://w3id.org/pic-euralens/ontology#>
         SELECT ?record ?file WHERE {{ GRAPH ?record {{ ?change <http://purl.org/dc/terms/source> "SPARQL Update" ;
           prov:wasAssociatedWith <{NAMES.user("admin").value}> ; pic:changedGraph <{target}> ;
-          pic:touched <{subject}> ; pic:deltaFile ?file ; pic:addedTriples 1 }} }}"""))
+          pic:touched <{subject}> ; pic:deltaFile ?file ; pic:addedTriples 1 }} }}""")
+    )
     assert len(rows) == 1, rows
     # the public graph's audience reads its record, as for any other write to it
     assert rows[0]["record"] == NAMES.provenance
@@ -88,8 +94,10 @@ def test_a_failure_to_record_leaves_the_store_as_it_was(client):
     history.rename(aside)
     history.write_text("not a folder")
     try:
-        r = update(client, f"INSERT DATA {{ GRAPH <{graph('partner/upd-fault')}> {{ <{ID}test/unrecorded> "
-                           f"<{EX}p> <{ID}test/x> }} }}")
+        r = update(
+            client,
+            f"INSERT DATA {{ GRAPH <{graph('partner/upd-fault')}> {{ <{ID}test/unrecorded> <{EX}p> <{ID}test/x> }} }}",
+        )
     finally:
         history.unlink()
         aside.rename(history)
@@ -101,8 +109,11 @@ def test_search_finds_a_label_inserted_by_update_without_a_rebuild(client):
     index = client.app.state.search.path
     inode = index.stat().st_ino
     subject = f"{ID}test/searchable-{client.backend}"
-    r = update(client, PREFIXES + f'INSERT DATA {{ GRAPH <{graph("partner/upd-search")}> {{ <{subject}> '
-                                  f'rdfs:label "Zéphyrine Quennehen"@fr }} }}')
+    r = update(
+        client,
+        PREFIXES + f"INSERT DATA {{ GRAPH <{graph('partner/upd-search')}> {{ <{subject}> "
+        f'rdfs:label "Zéphyrine Quennehen"@fr }} }}',
+    )
     assert r.status_code == 204, r.text
     hits = client.get("/api/search", params={"q": "zephyrine quennehen"}).json()["hits"]
     assert [h["iri"] for h in hits] == [subject], hits
@@ -117,8 +128,11 @@ def test_the_query_copy_follows_an_update_by_its_delta(client):
         queries.wait_loaded()  # the copies load in the background after the start
     engine = getattr(queries, "full", None)
     subject = f"{ID}test/followed"
-    r = update(client, f"INSERT {{ GRAPH <{graph('partner/upd-copy')}> {{ <{subject}> <{EX}seen> ?now }} }} "
-                       "WHERE { BIND (NOW() AS ?now) }")
+    r = update(
+        client,
+        f"INSERT {{ GRAPH <{graph('partner/upd-copy')}> {{ <{subject}> <{EX}seen> ?now }} }} "
+        "WHERE { BIND (NOW() AS ?now) }",
+    )
     assert r.status_code == 204, r.text
     assert client.get("/sparql", params={"query": f"ASK {{ <{subject}> <{EX}seen> ?t }}"}).json()["boolean"]
     assert getattr(queries, "full", None) is engine  # the same engine process: no snapshot was loaded
@@ -129,7 +143,7 @@ SEED = """INSERT DATA {{ GRAPH <{a}> {{ <{s}> ex:p <{o}> ; ex:n 1 ; rdfs:label "
 GRAPH <{b}> {{ <{s}> ex:q "b" . <{u}> ex:p <{s}> . }} }}"""
 CASES = {
     "delete-insert-where": "DELETE {{ GRAPH <{a}> {{ ?s ex:p ?o }} }} INSERT {{ GRAPH <{b}> {{ ?o ex:back ?s }} }} "
-                           "WHERE {{ GRAPH <{a}> {{ ?s ex:p ?o }} }}",
+    "WHERE {{ GRAPH <{a}> {{ ?s ex:p ?o }} }}",
     "with": "WITH <{a}> DELETE {{ ?s ex:n ?n }} INSERT {{ ?s ex:n ?m }} WHERE {{ ?s ex:n ?n BIND (?n + 1 AS ?m) }}",
     "delete-where-any-graph": "DELETE WHERE {{ GRAPH ?g {{ <{s}> ?p ?o }} }}",
     "path": "INSERT {{ GRAPH <{b}> {{ ?x ex:reaches ?y }} }} WHERE {{ GRAPH <{a}> {{ ?x ex:p+ ?y }} }}",
@@ -139,8 +153,8 @@ CASES = {
     "move": "MOVE <{a}> TO <{c}>",
     "add": "ADD <{b}> TO <{a}>",
     # the first operation's PREFIX holds for the second one's USING
-    "operations-in-order": "INSERT DATA {{ GRAPH <{a}> {{ <{s}> ex:extra \"x\" }} }} ; "
-                           "INSERT {{ GRAPH <{b}> {{ ?s ex:copied ?o }} }} USING g:{short}a WHERE {{ ?s ex:extra ?o }}",
+    "operations-in-order": 'INSERT DATA {{ GRAPH <{a}> {{ <{s}> ex:extra "x" }} }} ; '
+    "INSERT {{ GRAPH <{b}> {{ ?s ex:copied ?o }} }} USING g:{short}a WHERE {{ ?s ex:extra ?o }}",
 }
 
 
@@ -174,25 +188,34 @@ def activities(store) -> int:
     return int(next(iter(rows))["n"].value)
 
 
-@pytest.mark.parametrize("text,status", [
-    # the shapes: a study needs a label, a title and a status
-    (f"INSERT {{ GRAPH <{graph('partner/upd-refused')}> {{ ?s a <https://w3id.org/pic-euralens/ontology#Study> }} }} "
-     f"WHERE {{ BIND (<{ID}study/untitled> AS ?s) }}", 422),
-    # derived graphs are the write path's, API-owned graphs their API's, whoever asks
-    (f"INSERT DATA {{ GRAPH <{graph('inferred')}> {{ <{ID}test/forged> <{EX}p> <{ID}test/x> }} }}", 403),
-    ("DELETE WHERE { GRAPH ?g { ?change <http://purl.org/dc/terms/source> ?source } }", 403),
-    (f"INSERT DATA {{ GRAPH <{graph('annotations/aula')}> {{ <{ID}test/note> <{EX}p> <{ID}test/x> }} }}", 403),
-    # every statement lives in a named graph here
-    (f"INSERT DATA {{ <{ID}test/nowhere> <{EX}p> <{ID}test/x> }}", 400),
-    # a change cannot name a blank node to remove it: only its whole graph goes (see below)
-    (f"DELETE WHERE {{ GRAPH <{graph('partner/upd-blank')}> {{ ?n <{EX}blank> ?x }} }}", 400),
-])
+@pytest.mark.parametrize(
+    "text,status",
+    [
+        # the shapes: a study needs a label, a title and a status
+        (
+            f"INSERT {{ GRAPH <{graph('partner/upd-refused')}> "
+            f"{{ ?s a <https://w3id.org/pic-euralens/ontology#Study> }} }} "
+            f"WHERE {{ BIND (<{ID}study/untitled> AS ?s) }}",
+            422,
+        ),
+        # derived graphs are the write path's, API-owned graphs their API's, whoever asks
+        (f"INSERT DATA {{ GRAPH <{graph('inferred')}> {{ <{ID}test/forged> <{EX}p> <{ID}test/x> }} }}", 403),
+        ("DELETE WHERE { GRAPH ?g { ?change <http://purl.org/dc/terms/source> ?source } }", 403),
+        (f"INSERT DATA {{ GRAPH <{graph('annotations/aula')}> {{ <{ID}test/note> <{EX}p> <{ID}test/x> }} }}", 403),
+        # every statement lives in a named graph here
+        (f"INSERT DATA {{ <{ID}test/nowhere> <{EX}p> <{ID}test/x> }}", 400),
+        # a change cannot name a blank node to remove it: only its whole graph goes (see below)
+        (f"DELETE WHERE {{ GRAPH <{graph('partner/upd-blank')}> {{ ?n <{EX}blank> ?x }} }}", 400),
+    ],
+)
 def test_a_refused_update_changes_nothing(client, text, status):
     # something recorded already, for the update that deletes records to find; a blank node to remove
     update(client, f"INSERT DATA {{ GRAPH <{graph('partner/upd-refused')}> {{ <{ID}test/r> <{EX}p> 1 }} }}")
     if not client.app.state.writer.store.query(f"ASK {{ ?n <{EX}blank> ?x }}"):
-        blank = (f"INSERT DATA {{ GRAPH <{graph('partner/upd-blank')}> {{ _:n <{EX}blank> <{ID}test/x> . "
-                 f"<{ID}test/y> <{EX}p> 1 }} }}")
+        blank = (
+            f"INSERT DATA {{ GRAPH <{graph('partner/upd-blank')}> {{ _:n <{EX}blank> <{ID}test/x> . "
+            f"<{ID}test/y> <{EX}p> 1 }} }}"
+        )
         assert update(client, blank).status_code == 204
     store = client.app.state.writer.store
     was = snapshot(store)
@@ -215,8 +238,13 @@ def test_a_graph_with_blank_nodes_is_dropped_replaced_and_deleted_whole(client):
     for method in ("PUT", "DELETE"):
         assert update(client, fill).status_code == 204
         body = f"<{ID}test/z> <{EX}p> 2 ." if method == "PUT" else None
-        r = client.request(method, "/rdf-graphs", params={"graph": target.value}, content=body,
-                           headers={**ADMIN, "Content-Type": "text/turtle"})
+        r = client.request(
+            method,
+            "/rdf-graphs",
+            params={"graph": target.value},
+            content=body,
+            headers={**ADMIN, "Content-Type": "text/turtle"},
+        )
         assert r.status_code in (200, 201, 204), (method, r.text)
         assert store.count(target) == (1 if method == "PUT" else 0), method
 
@@ -226,20 +254,21 @@ def test_an_update_that_changes_nothing_records_nothing(client):
     target = graph("partner/upd-nothing")
     assert update(client, f"INSERT DATA {{ GRAPH <{target}> {{ <{ID}test/same> <{EX}p> 1 }} }}").status_code == 204
     count, files = activities(store), sorted(history.iterdir())
-    for text in (f"INSERT DATA {{ GRAPH <{target}> {{ <{ID}test/same> <{EX}p> 1 }} }}",
-                 f"DELETE DATA {{ GRAPH <{target}> {{ <{ID}test/absent> <{EX}p> 1 }} }}",
-                 f"DELETE WHERE {{ GRAPH <{target}> {{ <{ID}test/absent> ?p ?o }} }}",
-                 "DROP SILENT GRAPH <urn:x-no-such-graph>"):
+    for text in (
+        f"INSERT DATA {{ GRAPH <{target}> {{ <{ID}test/same> <{EX}p> 1 }} }}",
+        f"DELETE DATA {{ GRAPH <{target}> {{ <{ID}test/absent> <{EX}p> 1 }} }}",
+        f"DELETE WHERE {{ GRAPH <{target}> {{ <{ID}test/absent> ?p ?o }} }}",
+        "DROP SILENT GRAPH <urn:x-no-such-graph>",
+    ):
         assert update(client, text).status_code == 204, text
     assert activities(store) == count
     assert sorted(history.iterdir()) == files
 
 
-
 TRIG = f"""@prefix ex: <{EX}> .
-<{graph('partner/t1')}> {{ ex:a ex:p ex:b . ex:b ex:p ex:c . ex:a ex:label "A"@fr . ex:a a ex:C . }}
-<{graph('partner/t2')}> {{ ex:a ex:q "2" . ex:d ex:p ex:a . ex:e ex:r 5 . }}
-<{graph('partner/t3')}> {{ ex:x ex:p ex:y . }}
+<{graph("partner/t1")}> {{ ex:a ex:p ex:b . ex:b ex:p ex:c . ex:a ex:label "A"@fr . ex:a a ex:C . }}
+<{graph("partner/t2")}> {{ ex:a ex:q "2" . ex:d ex:p ex:a . ex:e ex:r 5 . }}
+<{graph("partner/t3")}> {{ ex:x ex:p ex:y . }}
 """
 TRICKY = [  # what a parse could read too narrowly: graph names, zero-length paths, later operations
     "INSERT { GRAPH <%(t1)s> { ?s ex:reach ?o } } WHERE { GRAPH <%(t1)s> { ?s ex:p* ?o } }",
@@ -248,7 +277,7 @@ TRICKY = [  # what a parse could read too narrowly: graph names, zero-length pat
     "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { VALUES ?g { <%(t3)s> } GRAPH ?g { ?s ?p ?o } }",
     "INSERT { GRAPH <%(t3)s> { ex:count ex:n ?n } } WHERE { SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } }",
     "INSERT { GRAPH <%(t3)s> { ?s ex:lone true } } WHERE { GRAPH <%(t1)s> { ?s a ex:C } "
-    "FILTER NOT EXISTS { GRAPH <%(t2)s> { ?s ex:q \"3\" } } MINUS { GRAPH <%(t2)s> { ?s ex:r ?v } } }",
+    'FILTER NOT EXISTS { GRAPH <%(t2)s> { ?s ex:q "3" } } MINUS { GRAPH <%(t2)s> { ?s ex:r ?v } } }',
     "INSERT DATA { GRAPH <%(t1)s> { ex:k ex:p ex:l } } ; DELETE WHERE { GRAPH <%(t1)s> { ex:k ?p ?o } } ; "
     "INSERT { GRAPH <%(t3)s> { ?s ?p ?o } } WHERE { GRAPH <%(t1)s> { ?s ex:p ?o BIND (ex:p AS ?p) } }",
     "BASE <%(base)s> INSERT DATA { GRAPH <partner/t3> { <rel> <p> <o> } }",
@@ -265,8 +294,12 @@ def test_the_change_is_what_the_engine_does(store, text):
 
     store.update(f"INSERT DATA {{ {_trig_as_update(TRIG)} }}")
     before = set(store.quads())
-    text = f"PREFIX ex: <{EX}> " + text % {"t1": graph("partner/t1"), "t2": graph("partner/t2"),
-                                            "t3": graph("partner/t3"), "base": graph("")}
+    text = f"PREFIX ex: <{EX}> " + text % {
+        "t1": graph("partner/t1"),
+        "t2": graph("partner/t2"),
+        "t3": graph("partner/t3"),
+        "base": graph(""),
+    }
     engine = Store()
     engine.extend(before)
     engine.update(text)

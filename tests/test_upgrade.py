@@ -46,8 +46,12 @@ ADMIN = {"Authorization": "Bearer t"}
 
 
 def rows(url: str, query: str, headers: dict | None = None) -> list[dict]:
-    r = httpx.post(f"{url}/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json",
-                                                                     **(headers or {})}, timeout=30)
+    r = httpx.post(
+        f"{url}/sparql",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json", **(headers or {})},
+        timeout=30,
+    )
     assert r.status_code == 200, r.text
     return r.json()["results"]["bindings"]
 
@@ -58,13 +62,21 @@ def test_the_graph_layout_is_migrated(old):
     # Nothing of the private project is left in the public derived graphs (the old version put there the
     # cooperation its roles imply, and the records of its changes).
     marker = fixture["private_marker"]
-    leaks = rows(url, f"""SELECT ?g ?s ?o WHERE {{ VALUES ?g {{ <{NAMES.inferred.value}> <{NAMES.provenance.value}> }}
+    leaks = rows(
+        url,
+        f"""SELECT ?g ?s ?o WHERE {{ VALUES ?g {{ <{NAMES.inferred.value}> <{NAMES.provenance.value}> }}
       GRAPH ?g {{ ?s ?p ?o FILTER (CONTAINS(STR(?s), "confidenti") || CONTAINS(STR(?o), "confidenti")
-                                  || CONTAINS(STR(?o), "{marker}")) }} }}""", ADMIN)
+                                  || CONTAINS(STR(?o), "{marker}")) }} }}""",
+        ADMIN,
+    )
     assert not leaks, leaks
     assert [r["g"]["value"] for r in rows(url, COOPERATION, ADMIN)] == [NAMES.graph("private/aula/inferred").value]
-    private_changes = rows(url, f"""SELECT ?c WHERE {{ GRAPH <{NAMES.graph('private/aula/provenance').value}> {{
-      ?c <{PIC}touched> <{NAMES.base}{fixture['private_project']}> }} }}""", ADMIN)
+    private_changes = rows(
+        url,
+        f"""SELECT ?c WHERE {{ GRAPH <{NAMES.graph("private/aula/provenance").value}> {{
+      ?c <{PIC}touched> <{NAMES.base}{fixture["private_project"]}> }} }}""",
+        ADMIN,
+    )
     assert len(private_changes) == 1, private_changes
     assert "Traceback" not in log.read_text(), log.read_text()
 
@@ -82,8 +94,14 @@ def test_accounts_still_sign_in_and_tokens_still_work(old):
     url, fixture, _, _ = old
     with httpx.Client(base_url=url) as browser:
         browser.get("/login")
-        r = browser.post("/login", data={"name": "alice", "password": fixture["users"]["alice"]["password"],
-                                         "csrf": browser.cookies["pic_login_csrf"]})
+        r = browser.post(
+            "/login",
+            data={
+                "name": "alice",
+                "password": fixture["users"]["alice"]["password"],
+                "csrf": browser.cookies["pic_login_csrf"],
+            },
+        )
         assert r.status_code == 303, r.text
         assert browser.get("/api/me").json()["name"] == "alice"
     project = f"/api/contribute/project/{fixture['private_project'].removeprefix('project/')}"
@@ -106,8 +124,10 @@ def test_the_old_data_is_served_to_its_readers(old):
     text = httpx.get(f"{url}/id/{document}/text")
     assert text.status_code == 200 and fixture["document_text"] in text.text, text.text
     assert httpx.get(f"{url}/id/{document}/file").content.startswith(b"PK")  # the DOCX itself
-    found = lambda headers: httpx.get(f"{url}/api/search", params={"q": "confidentielle"},  # noqa: E731
-                                      headers=headers).json()["total"]
+
+    def found(headers):
+        return httpx.get(f"{url}/api/search", params={"q": "confidentielle"}, headers=headers).json()["total"]
+
     assert (found({}), found(alice)) == (0, 1)
     assert rows(url, COOPERATION) == []  # anonymous: the private project's conclusion is not theirs
     assert len(rows(url, COOPERATION, alice)) == 1
@@ -116,13 +136,22 @@ def test_the_old_data_is_served_to_its_readers(old):
 def test_a_write_after_the_upgrade(old):
     url, fixture, _, _ = old
     alice = token(fixture, "alice")
-    r = httpx.post(f"{url}/api/contribute/study", headers=alice, json={
-        "id": "etude-apres-mise-a-jour", "title_fr": "Étude après la mise à jour", "status": "planned",
-        "year": "2027", "producer": "aula", "visibility": "private"})
+    r = httpx.post(
+        f"{url}/api/contribute/study",
+        headers=alice,
+        json={
+            "id": "etude-apres-mise-a-jour",
+            "title_fr": "Étude après la mise à jour",
+            "status": "planned",
+            "year": "2027",
+            "producer": "aula",
+            "visibility": "private",
+        },
+    )
     assert r.status_code == 201, r.text
     assert httpx.get(f"{url}/id/study/etude-apres-mise-a-jour", headers=alice).status_code == 200
     assert httpx.get(f"{url}/id/study/etude-apres-mise-a-jour").status_code == 404
-    recorded = rows(url, f"""SELECT ?g WHERE {{ GRAPH ?g {{ <{r.json()['change']}> a <{PIC}Change> }} }}""", ADMIN)
+    recorded = rows(url, f"""SELECT ?g WHERE {{ GRAPH ?g {{ <{r.json()["change"]}> a <{PIC}Change> }} }}""", ADMIN)
     assert [x["g"]["value"] for x in recorded] == [NAMES.graph("private/aula/provenance").value]
 
 
@@ -131,11 +160,16 @@ def test_an_older_ontology_is_replaced_once(base_writer):
     writer, graph = base_writer, base_writer.names.ontology
     label = next(q for q in writer.store.quads(graph) if q.predicate.value.endswith("#label"))
     stale = Quad(NamedNode(f"{PIC}RetiredTerm"), label.predicate, label.object, graph)
-    writer.store.update(f"DELETE DATA {{ GRAPH {graph} {{ {label.subject} {label.predicate} {label.object} }} }} ;"
-                        f"INSERT DATA {{ GRAPH {graph} {{ {stale.subject} {stale.predicate} {stale.object} }} }}")
+    writer.store.update(
+        f"DELETE DATA {{ GRAPH {graph} {{ {label.subject} {label.predicate} {label.object} }} }} ;"
+        f"INSERT DATA {{ GRAPH {graph} {{ {stale.subject} {stale.predicate} {stale.object} }} }}"
+    )
     assert upgrade(writer) == [graph]
     assert canonical(list(writer.store.quads(graph))) == canonical(shipped(graph, ONTOLOGY_FILES))
-    sources = [r["s"].value for r in writer.store.query(
-        "SELECT ?s WHERE { GRAPH ?g { ?c <http://purl.org/dc/terms/source> ?s } }") if "upgrade" in r["s"].value]
+    sources = [
+        r["s"].value
+        for r in writer.store.query("SELECT ?s WHERE { GRAPH ?g { ?c <http://purl.org/dc/terms/source> ?s } }")
+        if "upgrade" in r["s"].value
+    ]
     assert sources == [f"upgrade: {graph.value} as this version ships it"]
     assert upgrade(writer) == []  # done once

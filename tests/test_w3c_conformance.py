@@ -47,16 +47,20 @@ def test_platform_passes_what_the_bare_engine_passes(results, suite, record_prop
     justified, pending = differences.listed("justified", suite), differences.listed("pending", suite)
     counts = ", ".join(f"platform {b} {len(suites.passed(results[b][suite]))}/{total}" for b in BACKENDS)
     seconds = ", ".join(str(round(results[t]["seconds"])) for t in suites.TARGETS)
-    report(f"W3C {suite}: {counts}, bare engine {len(bare)}/{total}; listed {len(justified)} justified, "
-           f"{len(pending)} pending; platform restarts {results['embedded']['restarts']}/"
-           f"{results['remote']['restarts']}; seconds (bare, embedded, remote) {seconds}", record_property)
+    report(
+        f"W3C {suite}: {counts}, bare engine {len(bare)}/{total}; listed {len(justified)} justified, "
+        f"{len(pending)} pending; platform restarts {results['embedded']['restarts']}/"
+        f"{results['remote']['restarts']}; seconds (bare, embedded, remote) {seconds}",
+        record_property,
+    )
     problems = []
     for backend in BACKENDS:
         outcomes = results[backend][suite]
         missing = sorted(bare - suites.passed(outcomes) - set(justified) - set(pending))
         problems += [f"{backend}: {test}: {outcomes[test]}" for test in missing]
-    stale = [t for t in {**justified, **pending} if all(results[b][suite].get(t) is None for b in BACKENDS)
-             or t not in bare]
+    stale = [
+        t for t in {**justified, **pending} if all(results[b][suite].get(t) is None for b in BACKENDS) or t not in bare
+    ]
     problems += [f"listed but passing on both backends, or failing on the bare engine: {t}" for t in sorted(stale)]
     assert not problems, f"{len(problems)} difference(s) from the bare engine:\n" + "\n".join(problems[:40])
     if suite in FLOOR and not pending:
@@ -66,13 +70,22 @@ def test_platform_passes_what_the_bare_engine_passes(results, suite, record_prop
 
 def test_every_annotation_document_meets_the_web_annotation_musts(results, record_property):
     pending = differences.listed("pending", "web-annotation")
-    counts = ", ".join(f"platform {b} {len(suites.passed(results[b]['web-annotation']))}/"
-                       f"{len(results[b]['web-annotation'])} documents" for b in BACKENDS)
+    counts = ", ".join(
+        f"platform {b} {len(suites.passed(results[b]['web-annotation']))}/{len(results[b]['web-annotation'])} documents"
+        for b in BACKENDS
+    )
     report(f"W3C web-annotation: {counts} meet every MUST; listed {len(pending)} pending", record_property)
-    problems = [f"{b}: {doc}: {why}" for b in BACKENDS for doc, why in results[b]["web-annotation"].items()
-                if why and doc not in pending]
-    problems += [f"listed but passing on both backends: {doc}" for doc in pending
-                 if all(results[b]["web-annotation"].get(doc) is None for b in BACKENDS)]
+    problems = [
+        f"{b}: {doc}: {why}"
+        for b in BACKENDS
+        for doc, why in results[b]["web-annotation"].items()
+        if why and doc not in pending
+    ]
+    problems += [
+        f"listed but passing on both backends: {doc}"
+        for doc in pending
+        if all(results[b]["web-annotation"].get(doc) is None for b in BACKENDS)
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -95,8 +108,10 @@ def test_results_are_compared_as_the_specifications_say():
     ex, integer = NamedNode("http://example.org/x"), NamedNode("http://www.w3.org/2001/XMLSchema#integer")
     a, b = BlankNode("a"), BlankNode("b")
     rows = Solutions(["s", "n"], [{"s": a, "n": Literal("01", datatype=integer)}, {"s": b, "n": Literal("2")}])
-    renamed = Solutions(["n", "s"], [{"s": BlankNode("z"), "n": Literal("2")},
-                                     {"s": BlankNode("y"), "n": Literal("1", datatype=integer)}])
+    renamed = Solutions(
+        ["n", "s"],
+        [{"s": BlankNode("z"), "n": Literal("2")}, {"s": BlankNode("y"), "n": Literal("1", datatype=integer)}],
+    )
     assert compare(rows, renamed) is None
     same_node = Solutions(["s", "n"], [{"s": a, "n": Literal("1", datatype=integer)}, {"s": a, "n": Literal("2")}])
     assert compare(rows, same_node) is not None  # two blank nodes are not one
@@ -104,8 +119,12 @@ def test_results_are_compared_as_the_specifications_say():
     assert compare(rows, renamed, order=["n"]) is not None  # ORDER BY: the sequence counts
     assert compare(Boolean(True), Boolean(False)) is not None
     cycle = Triples([Triple(a, ex, b), Triple(b, ex, a)])
-    assert compare(cycle, Triples([Triple(BlankNode("q"), ex, BlankNode("r")),
-                                   Triple(BlankNode("r"), ex, BlankNode("q"))])) is None
+    assert (
+        compare(
+            cycle, Triples([Triple(BlankNode("q"), ex, BlankNode("r")), Triple(BlankNode("r"), ex, BlankNode("q"))])
+        )
+        is None
+    )
     assert compare(cycle, Triples([Triple(a, ex, a), Triple(b, ex, b)])) is not None  # not isomorphic
 
 

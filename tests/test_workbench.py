@@ -46,8 +46,10 @@ def test_a_saved_query_with_parameters_and_a_syntax_error_at_its_line(live_serve
 
 def test_the_permalink_of_a_free_query_reopens_and_runs_it(live_server):
     with offline_page(live_server) as (page, blocked):
-        query = "SELECT ?code WHERE { <https://w3id.org/pic-euralens/id/territory/commune/62498> " \
-                "<http://rdf.insee.fr/def/geo#codeINSEE> ?code }"
+        query = (
+            "SELECT ?code WHERE { <https://w3id.org/pic-euralens/id/territory/commune/62498> "
+            "<http://rdf.insee.fr/def/geo#codeINSEE> ?code }"
+        )
         page.goto(f"{live_server}/workbench?query=" + quote(query))
         page.wait_for_selector("#results table tbody tr")
         assert page.inner_text("#results table tbody").strip() == "62498"

@@ -26,8 +26,10 @@ BOUNDARY = "limits"
 FIRST_BYTES = {  # the media type each route reads, and the start of a body of that type
     "form": ("application/x-www-form-urlencoded", b"csrf=x&field="),
     "json": ("application/json", b'{"field": "'),
-    "multipart": (f"multipart/form-data; boundary={BOUNDARY}",
-                  f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'.encode()),
+    "multipart": (
+        f"multipart/form-data; boundary={BOUNDARY}",
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'.encode(),
+    ),
     "turtle": ("text/turtle", b"# "),
     "update": ("application/sparql-update", b"# "),
     "annotation": ("application/ld+json", b'{"field": "'),
@@ -45,8 +47,11 @@ SAMPLES = {
     ("DELETE", "/rdf-graphs/{path:path}"): ("/rdf-graphs/nobody.ttl", "turtle", 404),
     ("POST", "/api/studies/{key}/documents"): ("/api/studies/nope/documents", "multipart", 413),
     ("POST", "/studies/{key}/documents"): ("/studies/nope/documents", "multipart", 413),
-    ("DELETE", "/api/studies/{key}/documents/{document_id}"): ("/api/studies/nope/documents/0123456789abcdef",
-                                                                "json", 404),
+    ("DELETE", "/api/studies/{key}/documents/{document_id}"): (
+        "/api/studies/nope/documents/0123456789abcdef",
+        "json",
+        404,
+    ),
     ("POST", "/login"): ("/login", "form", 413),
     ("POST", "/logout"): ("/logout", "form", 413),
     ("POST", "/account/tokens"): ("/account/tokens", "form", 413),
@@ -81,22 +86,36 @@ def write_routes() -> list[tuple[str, str]]:
 
 
 def marked(routes, known: dict[tuple[str, str], str]):
-    return [pytest.param(*r, id=" ".join(r), marks=pytest.mark.xfail(reason=known[r], strict=True))
-            if r in known else pytest.param(*r, id=" ".join(r)) for r in routes]
+    return [
+        pytest.param(*r, id=" ".join(r), marks=pytest.mark.xfail(reason=known[r], strict=True))
+        if r in known
+        else pytest.param(*r, id=" ".join(r))
+        for r in routes
+    ]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A `pic serve` of its own with small limits, and an admin's session cookie."""
     pic = str(Path(sys.executable).with_name("pic"))
-    env = {**os.environ, "PIC_DATA_DIR": str(tmp_path_factory.mktemp("write-limits") / "data"),
-           "PIC_ADMIN_TOKEN": "t", "PIC_MAX_UPLOAD_BYTES": "300000", "PIC_MAX_DOCUMENT_BYTES": "100000",
-           "PIC_MAX_FORM_BYTES": "20000"}
-    subprocess.run([pic, "user", "add", "ada", "--role", "admin", "--password", "ada-password"], env=env,
-                   check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "PIC_DATA_DIR": str(tmp_path_factory.mktemp("write-limits") / "data"),
+        "PIC_ADMIN_TOKEN": "t",
+        "PIC_MAX_UPLOAD_BYTES": "300000",
+        "PIC_MAX_DOCUMENT_BYTES": "100000",
+        "PIC_MAX_FORM_BYTES": "20000",
+    }
+    subprocess.run(
+        [pic, "user", "add", "ada", "--role", "admin", "--password", "ada-password"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     url = f"http://127.0.0.1:{free_port()}"
-    process = subprocess.Popen([pic, "serve", "--port", url.rsplit(":", 1)[1]], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [pic, "serve", "--port", url.rsplit(":", 1)[1]], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_until_up(f"{url}/health", process, seconds=120)
         with httpx.Client(base_url=url, timeout=60) as c:
@@ -109,14 +128,17 @@ def server(tmp_path_factory):
         process.wait(10)
 
 
-def answer(url: str, method: str, target: str, kind: str, headers: dict[str, str],
-           total: int = 5 * 2**20, wait: float = 10.0) -> str:
+def answer(
+    url: str, method: str, target: str, kind: str, headers: dict[str, str], total: int = 5 * 2**20, wait: float = 10.0
+) -> str:
     """The status line the server answers with while a chunked body of `total` bytes, which never ends,
     is being sent; "" if it waits for the end of the body."""
     media, first = FIRST_BYTES[kind]
     host, port = url.removeprefix("http://").split(":")
-    head = (f"{method} {target} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {media}\r\n"
-            "Transfer-Encoding: chunked\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n")
+    head = (
+        f"{method} {target} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {media}\r\n"
+        "Transfer-Encoding: chunked\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    )
     with socket.create_connection((host, int(port)), timeout=wait) as s:
         s.sendall(head.encode())
         sent, chunk = 0, first
@@ -137,8 +159,7 @@ def test_every_write_route_is_here():
     assert not missing, f"say in SAMPLES how to reach these routes: {missing}"
 
 
-@pytest.mark.parametrize("method, route", marked([r for r in write_routes() if r not in ANONYMOUS_READS],
-                                                 READ_FIRST))
+@pytest.mark.parametrize("method, route", marked([r for r in write_routes() if r not in ANONYMOUS_READS], READ_FIRST))
 def test_an_anonymous_body_is_refused_before_it_is_read(server, method, route):
     url, _ = server
     target, kind, _ = SAMPLES[(method, route)]

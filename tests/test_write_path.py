@@ -24,7 +24,9 @@ PREFIXES = """@prefix pic: <https://w3id.org/pic-euralens/ontology#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-GOOD = PREFIXES + """
+GOOD = (
+    PREFIXES
+    + """
 actor:atelier-test a org:FormalOrganization ; rdfs:label "Atelier test"@fr , "Test workshop"@en ;
     foaf:name "Atelier test" ; pic:territoryOfAction commune:62498 .
 project:test a pic:Project ; rdfs:label "Projet test"@fr ; dcterms:title "Projet test"@fr ;
@@ -34,11 +36,13 @@ assoc:test-1 a prov:Association ; prov:agent actor:atelier-test ; prov:hadRole r
 assoc:test-2 a prov:Association ; prov:agent actor:other ; prov:hadRole role:partenaire .
 actor:other a org:FormalOrganization ; rdfs:label "Autre"@fr ; foaf:name "Autre" .
 """
+)
 
 
 def staged(text: str, graph: str = "partner/atelier"):
-    return parse_bytes(text.encode(), RdfFormat.TURTLE,
-                       NamedNode(f"https://w3id.org/pic-euralens/id/graph/{graph}"), "test.ttl")
+    return parse_bytes(
+        text.encode(), RdfFormat.TURTLE, NamedNode(f"https://w3id.org/pic-euralens/id/graph/{graph}"), "test.ttl"
+    )
 
 
 def test_a_valid_file_is_written_recorded_and_inferred(base_writer, names):
@@ -47,11 +51,13 @@ def test_a_valid_file_is_written_recorded_and_inferred(base_writer, names):
     assert result.added == len(parse_bytes(GOOD.encode(), RdfFormat.TURTLE, names.ontology).store)
     assert store.count(names.partner("atelier")) == result.added
     # provenance: who, when, which graph, how many
-    rows = list(store.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#>
+    rows = list(
+        store.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#>
         PREFIX pic: <https://w3id.org/pic-euralens/ontology#>
         SELECT ?who ?n ?g ?file WHERE {{ GRAPH {names.provenance} {{
             {result.change} prov:wasAssociatedWith ?who ; pic:addedTriples ?n ;
-            pic:changedGraph ?g ; pic:deltaFile ?file ; prov:startedAtTime ?t }} }}"""))
+            pic:changedGraph ?g ; pic:deltaFile ?file ; prov:startedAtTime ?t }} }}""")
+    )
     assert len(rows) == 1, rows
     assert rows[0]["who"] == names.user("alice")
     assert int(rows[0]["n"].value) == result.added
@@ -79,8 +85,7 @@ def test_malformed_turtle_names_line_and_column_and_changes_nothing(base_writer)
 
 def test_a_shape_violation_names_focus_node_and_path_and_changes_nothing(base_writer):
     before = snapshot(base_writer.store)
-    bad = GOOD.replace('prov:startedAtTime "2020-01-01T00:00:00"^^xsd:dateTime ;',
-                       'prov:startedAtTime "2020" ;')
+    bad = GOOD.replace('prov:startedAtTime "2020-01-01T00:00:00"^^xsd:dateTime ;', 'prov:startedAtTime "2020" ;')
     with pytest.raises(ValidationFailed) as e:
         base_writer.load(staged(bad), ADMIN)
     [v] = e.value.report.violations
@@ -112,14 +117,21 @@ def test_validation_sees_the_entity_as_it_will_be_after_the_change(base_writer):
 def test_a_change_can_remove_triples_and_is_recorded(base_writer, names):
     base_writer.load(staged(GOOD), ADMIN)
     g = names.partner("atelier")
-    old = Quad(NamedNode("https://w3id.org/pic-euralens/id/actor/other"),
-               NamedNode("http://xmlns.com/foaf/0.1/name"), _literal("Autre"), g)
+    old = Quad(
+        NamedNode("https://w3id.org/pic-euralens/id/actor/other"),
+        NamedNode("http://xmlns.com/foaf/0.1/name"),
+        _literal("Autre"),
+        g,
+    )
     new = staged(PREFIXES + 'actor:other foaf:name "Autre nom" .\n')
     result = base_writer.write(new.store, [old], ADMIN, source="edit")
     assert result.removed == 1
-    names_now = {r["n"].value for r in base_writer.store.query(
-        "SELECT ?n WHERE { <https://w3id.org/pic-euralens/id/actor/other> "
-        "<http://xmlns.com/foaf/0.1/name> ?n }")}
+    names_now = {
+        r["n"].value
+        for r in base_writer.store.query(
+            "SELECT ?n WHERE { <https://w3id.org/pic-euralens/id/actor/other> <http://xmlns.com/foaf/0.1/name> ?n }"
+        )
+    }
     assert names_now == {"Autre nom"}
 
 
@@ -175,12 +187,18 @@ def test_every_rdf_format_loads_through_the_write_path(base_writer, names, tmp_p
     assert base_writer.store.count(graph) == len(triples)
 
 
-@pytest.mark.parametrize("fmt,text,line", [
-    ("jsonld", '{"@id": "https://w3id.org/pic-euralens/id/test/a",\n "http://ex/p": [}', 2),
-    ("rdfxml", '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description>\n'
-               '</rdf:RDF>', 3),
-    ("nt", '<http://a> <http://b> <http://c> .\n<http://a> <http://b> .\n', 2),
-])
+@pytest.mark.parametrize(
+    "fmt,text,line",
+    [
+        ("jsonld", '{"@id": "https://w3id.org/pic-euralens/id/test/a",\n "http://ex/p": [}', 2),
+        (
+            "rdfxml",
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description>\n</rdf:RDF>',
+            3,
+        ),
+        ("nt", "<http://a> <http://b> <http://c> .\n<http://a> <http://b> .\n", 2),
+    ],
+)
 def test_bad_files_in_other_formats_say_where(base_writer, names, tmp_path, fmt, text, line):
     path = tmp_path / f"bad.{fmt}"
     path.write_text(text)

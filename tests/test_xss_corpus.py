@@ -26,25 +26,35 @@ from tests.conftest import pic_server
 
 ID = "https://w3id.org/pic-euralens/id/"
 SHOWN = "Zarbi <script>window.__xss=1</script>"  # how every page must show the start of the text
-P = (SHOWN + "<img src=x onerror=window.__xss=2>\"'><svg onload=window.__xss=3>"
-     "<svg><script>window.__xss=4</script></svg>'\"><details open ontoggle=window.__xss=5>"
-     "<a href=\"javascript:window.__xss=6\">j</a><iframe src=\"javascript:window.__xss=7\"></iframe>"
-     "</textarea></title></script><script>window.__xss=8</script><!--<img src=x onerror=window.__xss=9>-->"
-     "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=10>"
-     "`${window.__xss=11}` javascript:window.__xss=12 data:text/html,<script>window.__xss=13</script> Zarbi")
+P = (
+    SHOWN + "<img src=x onerror=window.__xss=2>\"'><svg onload=window.__xss=3>"
+    "<svg><script>window.__xss=4</script></svg>'\"><details open ontoggle=window.__xss=5>"
+    '<a href="javascript:window.__xss=6">j</a><iframe src="javascript:window.__xss=7"></iframe>'
+    "</textarea></title></script><script>window.__xss=8</script><!--<img src=x onerror=window.__xss=9>-->"
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=10>"
+    "`${window.__xss=11}` javascript:window.__xss=12 data:text/html,<script>window.__xss=13</script> Zarbi"
+)
 FILE_P = "Zarbi <img src=x onerror=window.__xss=20>'><svg onload=window.__xss=21>"  # no `/` in a file name
 SHORT_P = "Zarbi <img src=x onerror=window.__xss=22>\"'><svg onload=window.__xss=23>"  # 100 characters at most
 # The CSV import reads `""` in a quoted cell as the end of the cell (its sniffed dialect has no doublequote),
 # so the CSV cells carry the corpus with single quotes only; the XLSX cells carry it whole.
 CSV_P = P.replace('"', "'")
 B64 = "PHNjcmlwdD53aW5kb3cuX194c3M9MzA8L3NjcmlwdD4="  # <script>window.__xss=30</script>
-IRIS = ["javascript:window.__xss=31", f"data:text/html;base64,{B64}", "vbscript:msgbox(32)",
-        "javascript:window.__xss=33//https://example.org/"]
+IRIS = [
+    "javascript:window.__xss=31",
+    f"data:text/html;base64,{B64}",
+    "vbscript:msgbox(32)",
+    "javascript:window.__xss=33//https://example.org/",
+]
 # What a payload that became markup would have made.
-PAYLOAD_ELEMENTS = ("img[src=x], [onerror], [onload], [ontoggle], iframe, mglyph, a[href^='javascript:' i], "
-                    "[src^='javascript:' i], [href^='data:' i], [src^='data:text' i], [href^='vbscript:' i]")
-RAN_SCRIPTS = ("Array.from(document.querySelectorAll('script')).filter(s => s.type !== 'application/json'"
-               " && s.textContent.includes('__xss')).length")
+PAYLOAD_ELEMENTS = (
+    "img[src=x], [onerror], [onload], [ontoggle], iframe, mglyph, a[href^='javascript:' i], "
+    "[src^='javascript:' i], [href^='data:' i], [src^='data:text' i], [href^='vbscript:' i]"
+)
+RAN_SCRIPTS = (
+    "Array.from(document.querySelectorAll('script')).filter(s => s.type !== 'application/json'"
+    " && s.textContent.includes('__xss')).length"
+)
 USERS = [("mallory", "partner", "xss"), ("trudy", "partner", "autre"), ("felix", "facilitator", "euralens")]
 ROLES = (None, "mallory", "trudy", "felix")  # None: anonymous
 EVERYONE, WRITER = set(ROLES), {"mallory", "felix"}  # who reads public data; who reads mallory's private data
@@ -78,20 +88,61 @@ def write_entities(mallory: httpx.Client) -> None:
 <{ID}actor/xss-gs> a org:FormalOrganization ; rdfs:label {json.dumps(P)}@fr ;
   <http://xmlns.com/foaf/0.1/name> {json.dumps(P)} ; org:classification <{ID}actor-type/association> ;
   rdfs:seeAlso {" , ".join(f"<{iri}>" for iri in IRIS)} ; <http://xmlns.com/foaf/0.1/homepage> <{IRIS[0]}> ."""
-    ok(mallory.put("/rdf-graphs", params={"graph": f"{ID}graph/partner/xss"}, content=turtle.encode(),
-                   headers={"Content-Type": "text/turtle"}))
-    ok(mallory.post("/api/contribute/actor", json={"id": "xss-acteur", "name_fr": P, "name_en": P,
-                                                   "type": "association", "territory": "commune/62498"}))
-    ok(mallory.post("/api/contribute/actor", json={"id": "xss-prive", "name_fr": P, "type": "association",
-                                                   "visibility": "private"}))
-    ok(mallory.post("/api/contribute/project", json={
-        "id": "xss-projet", "title_fr": P, "title_en": P, "start": "2024-01-01", "themes": "culture",
-        "participants": "xss-acteur:pilote;louvre-lens:partenaire", "territories": "commune/62498"}))
-    ok(mallory.post("/api/contribute/study", json={
-        "id": "xss-etude", "title_fr": P, "title_en": P, "abstract_fr": P, "status": "published", "year": "2025",
-        "producer": "xss-acteur", "themes": "culture", "territories": "commune/62498"}))
-    ok(mallory.post("/api/contribute/membership", json={"member": "xss-acteur", "organization": "louvre-lens",
-                                                        "role": "membre"}))
+    ok(
+        mallory.put(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/xss"},
+            content=turtle.encode(),
+            headers={"Content-Type": "text/turtle"},
+        )
+    )
+    ok(
+        mallory.post(
+            "/api/contribute/actor",
+            json={"id": "xss-acteur", "name_fr": P, "name_en": P, "type": "association", "territory": "commune/62498"},
+        )
+    )
+    ok(
+        mallory.post(
+            "/api/contribute/actor",
+            json={"id": "xss-prive", "name_fr": P, "type": "association", "visibility": "private"},
+        )
+    )
+    ok(
+        mallory.post(
+            "/api/contribute/project",
+            json={
+                "id": "xss-projet",
+                "title_fr": P,
+                "title_en": P,
+                "start": "2024-01-01",
+                "themes": "culture",
+                "participants": "xss-acteur:pilote;louvre-lens:partenaire",
+                "territories": "commune/62498",
+            },
+        )
+    )
+    ok(
+        mallory.post(
+            "/api/contribute/study",
+            json={
+                "id": "xss-etude",
+                "title_fr": P,
+                "title_en": P,
+                "abstract_fr": P,
+                "status": "published",
+                "year": "2025",
+                "producer": "xss-acteur",
+                "themes": "culture",
+                "territories": "commune/62498",
+            },
+        )
+    )
+    ok(
+        mallory.post(
+            "/api/contribute/membership", json={"member": "xss-acteur", "organization": "louvre-lens", "role": "membre"}
+        )
+    )
     document = docx.Document()
     document.add_paragraph(P)
     path = Path(os.environ.get("TMPDIR", "/tmp")) / "xss-corpus.docx"
@@ -104,20 +155,43 @@ def write_entities(mallory: httpx.Client) -> None:
 def write_annotations(mallory: httpx.Client, felix: httpx.Client) -> None:
     def annotate(who, body, motivation="commenting", **extra) -> tuple[str, str]:
         """The new annotation's key and IRI."""
-        location = ok(who.post("/annotations/", json={
-            "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": motivation,
-            "body": body, **extra})).headers["location"]
+        location = ok(
+            who.post(
+                "/annotations/",
+                json={
+                    "@context": "http://www.w3.org/ns/anno.jsonld",
+                    "type": "Annotation",
+                    "motivation": motivation,
+                    "body": body,
+                    **extra,
+                },
+            )
+        ).headers["location"]
         return location.rsplit("/", 1)[-1], ok(who.get(location)).json()["id"]
 
     study = f"{ID}study/xss-etude"
     quoted = {"source": study, "selector": {"type": "TextQuoteSelector", "exact": "<img src=x onerror=window.__xss=2>"}}
-    comment, comment_iri = annotate(mallory, [{"type": "TextualBody", "value": P},
-                                 {"type": "TextualBody", "value": SHORT_P, "purpose": "tagging"}], target=quoted)
+    comment, comment_iri = annotate(
+        mallory,
+        [{"type": "TextualBody", "value": P}, {"type": "TextualBody", "value": SHORT_P, "purpose": "tagging"}],
+        target=quoted,
+    )
     annotate(mallory, {"type": "TextualBody", "value": P}, "replying", target=comment_iri)
     annotate(mallory, {"type": "TextualBody", "value": P}, target=study, **{"pic:visibility": "private"})
-    annotate(mallory, [{"type": "TextualBody", "value": P},
-                       {"type": "SpecificResource", "source": f"{ID}project/xss-projet", "purpose": "linking",
-                        "pic:relation": "informs"}], "linking", target=study)
+    annotate(
+        mallory,
+        [
+            {"type": "TextualBody", "value": P},
+            {
+                "type": "SpecificResource",
+                "source": f"{ID}project/xss-projet",
+                "purpose": "linking",
+                "pic:relation": "informs",
+            },
+        ],
+        "linking",
+        target=study,
+    )
     ok(mallory.post(f"/annotations/{comment}/flag", json={"reason": P}))
     hidden, _ = annotate(mallory, {"type": "TextualBody", "value": P}, target=study)
     ok(felix.post(f"/annotations/{hidden}/hide", json={"reason": P}))
@@ -142,17 +216,33 @@ def sheet_xlsx(rows) -> bytes:
 
 # (path, who must see the text there); every role visits every page.
 PAGES = [
-    ("/", EVERYONE), ("/id/actor/xss-acteur", EVERYONE), ("/id/actor/xss-acteur?lang=en", EVERYONE),
-    ("/id/actor/xss-gs", EVERYONE), ("/id/actor/xss-prive", WRITER), ("/id/project/xss-projet", EVERYONE),
-    ("/id/study/xss-etude", EVERYONE), ("/id/actor/xss-csv", EVERYONE), ("/id/actor/xss-xlsx", EVERYONE),
-    ("/id/actor/louvre-lens", EVERYONE), ("/id/territory/commune/62498", EVERYONE),
-    ("/search?q=zarbi", EVERYONE), ("/search?q=" + quote(P[:200]), set()), ("/maps/actor-project", EVERYONE),
-    (f"/maps/cooperation?ego={ID}actor/xss-acteur", EVERYONE), ("/maps/cooperation/changes?after=2024", EVERYONE),
-    ("/reports/2025", EVERYONE), ("/contribute", {"mallory"}), ("/contribute/study/xss-etude", WRITER),
-    ("/moderation", {"felix"}), ("/account", set()),
+    ("/", EVERYONE),
+    ("/id/actor/xss-acteur", EVERYONE),
+    ("/id/actor/xss-acteur?lang=en", EVERYONE),
+    ("/id/actor/xss-gs", EVERYONE),
+    ("/id/actor/xss-prive", WRITER),
+    ("/id/project/xss-projet", EVERYONE),
+    ("/id/study/xss-etude", EVERYONE),
+    ("/id/actor/xss-csv", EVERYONE),
+    ("/id/actor/xss-xlsx", EVERYONE),
+    ("/id/actor/louvre-lens", EVERYONE),
+    ("/id/territory/commune/62498", EVERYONE),
+    ("/search?q=zarbi", EVERYONE),
+    ("/search?q=" + quote(P[:200]), set()),
+    ("/maps/actor-project", EVERYONE),
+    (f"/maps/cooperation?ego={ID}actor/xss-acteur", EVERYONE),
+    ("/maps/cooperation/changes?after=2024", EVERYONE),
+    ("/reports/2025", EVERYONE),
+    ("/contribute", {"mallory"}),
+    ("/contribute/study/xss-etude", WRITER),
+    ("/moderation", {"felix"}),
+    ("/account", set()),
 ]
-ONLY_FOR = {"/id/actor/xss-prive": WRITER, "/moderation": {"felix"},
-            "/account": {"mallory", "trudy", "felix"}}  # the others get 404 or 403 there
+ONLY_FOR = {
+    "/id/actor/xss-prive": WRITER,
+    "/moderation": {"felix"},
+    "/account": {"mallory", "trudy", "felix"},
+}  # the others get 404 or 403 there
 
 
 def check(page, where: str, shows_text: bool) -> None:
@@ -198,9 +288,12 @@ def test_the_corpus_is_inert_for_every_role_on_every_page(server):
 def workbench(page, url: str, role) -> None:
     """The results table of a query whose answers are the payloads, literals and IRIs."""
     page.goto(f"{url}/workbench")
-    page.fill("#query", "SELECT ?s ?text ?iri WHERE { { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?text "
-                        "FILTER CONTAINS(?text, 'Zarbi') } UNION { ?s <http://www.w3.org/2000/01/rdf-schema#seeAlso>"
-                        " ?iri FILTER (!isLiteral(?iri) && !STRSTARTS(STR(?iri), 'http')) } }")
+    page.fill(
+        "#query",
+        "SELECT ?s ?text ?iri WHERE { { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?text "
+        "FILTER CONTAINS(?text, 'Zarbi') } UNION { ?s <http://www.w3.org/2000/01/rdf-schema#seeAlso>"
+        " ?iri FILTER (!isLiteral(?iri) && !STRSTARTS(STR(?iri), 'http')) } }",
+    )
     page.click("#run")
     page.wait_for_selector("#results table td", timeout=15_000)
     check(page, f"the workbench as {role}", True)
@@ -214,8 +307,9 @@ def test_forms_give_the_payload_back_as_text_when_they_refuse_it(server):
         sign_in(page, server, "mallory")
         for kind in ("actor", "project", "study", "membership", "observation"):
             page.goto(f"{server}/contribute/{kind}")
-            fields = page.locator("form.contribute input:not([type=hidden]):not([type=radio]):not([type=date]),"
-                                  " form.contribute textarea")
+            fields = page.locator(
+                "form.contribute input:not([type=hidden]):not([type=radio]):not([type=date]), form.contribute textarea"
+            )
             for i in range(fields.count()):
                 fields.nth(i).fill(P)
             page.click("form.contribute button[type=submit] >> nth=0")
@@ -223,7 +317,8 @@ def test_forms_give_the_payload_back_as_text_when_they_refuse_it(server):
             check(page, f"the {kind} form sent back", False)
             assert page.locator("[aria-invalid=true]").count() > 0, kind
             assert P in page.locator("form.contribute input, form.contribute textarea").evaluate_all(
-                "fields => fields.map(f => f.value)"), kind
+                "fields => fields.map(f => f.value)"
+            ), kind
         page.goto(f"{server}/import")
         sheet = Path(os.environ.get("TMPDIR", "/tmp")) / f"{FILE_P}.csv"
         sheet.write_bytes(sheet_csv([["xss-refuse", CSV_P], [CSV_P, CSV_P]], kind=CSV_P))
@@ -245,8 +340,12 @@ def test_downloaded_maps_and_report_are_inert(server, tmp_path):
     with offline_page(server) as (page, blocked):
         sign_in(page, server, "felix")
         ego = f"ego={ID}actor/xss-acteur"
-        for path, name in ((f"/maps/cooperation.html?{ego}", "map.html"), ("/maps/actor-project.html", "map2.html"),
-                           (f"/maps/cooperation.svg?{ego}", "map.svg"), ("/reports/2025.html", "report.html")):
+        for path, name in (
+            (f"/maps/cooperation.html?{ego}", "map.html"),
+            ("/maps/actor-project.html", "map2.html"),
+            (f"/maps/cooperation.svg?{ego}", "map.svg"),
+            ("/reports/2025.html", "report.html"),
+        ):
             response = page.request.get(server + path)
             assert response.ok, (path, response.status)
             file = tmp_path / name

@@ -44,4 +44,4 @@ def series_svg(series: dict[str, dict[int, float]], unit: str, year: int, index_
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = out.getvalue()
-    return without_style(svg[svg.index("<svg"):])  # inline in the page: no XML prologue, no CSS
+    return without_style(svg[svg.index("<svg") :])  # inline in the page: no XML prologue, no CSS

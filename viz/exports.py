@@ -21,8 +21,18 @@ MEDIA_TYPES = {
     "png": "image/png",
     "html": "text/html; charset=utf-8",
 }
-CSV_COLUMNS = ["iri", "label", "label_en", "kind", "type", "degree", "weighted_degree", "betweenness",
-               "pagerank", "community"]
+CSV_COLUMNS = [
+    "iri",
+    "label",
+    "label_en",
+    "kind",
+    "type",
+    "degree",
+    "weighted_degree",
+    "betweenness",
+    "pagerank",
+    "community",
+]
 
 
 def gexf(graph: nx.Graph) -> bytes:
@@ -57,8 +67,15 @@ def plain(graph: nx.Graph) -> nx.Graph:
     return copy
 
 
-def drawing(graph: nx.Graph, fmt: str, colour_by: str = "type", size_by: str = "weighted_degree",
-            lang: str = "fr", title: str = "", small: bool = False) -> bytes:
+def drawing(
+    graph: nx.Graph,
+    fmt: str,
+    colour_by: str = "type",
+    size_by: str = "weighted_degree",
+    lang: str = "fr",
+    title: str = "",
+    small: bool = False,
+) -> bytes:
     """The map as SVG or PNG: nodes at their map positions, the most central ones labelled, a legend.
     `small`: a thumbnail for entity pages (no legend, laid out once: half the drawing time)."""
     fig = Figure(figsize=(6, 4) if small else (11, 8.5), dpi=120, layout=None)
@@ -75,18 +92,32 @@ def drawing(graph: nx.Graph, fmt: str, colour_by: str = "type", size_by: str = "
             (x1, y1), (x2, y2) = pos[u], pos[v]
             ax.plot([x1, x2], [y1, y2], color="#9aa3ad", linewidth=0.4 + 2.6 * w / top, alpha=0.6, zorder=1)
         nodes = list(graph)
-        ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=[size[n] ** 2 / 2 for n in nodes],
-                   c=[colour[n] for n in nodes], edgecolors="#444", linewidths=0.5, zorder=2)
+        ax.scatter(
+            [pos[n][0] for n in nodes],
+            [pos[n][1] for n in nodes],
+            s=[size[n] ** 2 / 2 for n in nodes],
+            c=[colour[n] for n in nodes],
+            edgecolors="#444",
+            linewidths=0.5,
+            zorder=2,
+        )
         ranked = sorted(nodes, key=lambda n: -graph.nodes[n].get(size_by, 0))[:25]
         for n in ranked:
-            ax.annotate(node_label(graph.nodes[n], lang)[:40], pos[n], fontsize=7, zorder=3,
-                        xytext=(4, 4), textcoords="offset points")
+            ax.annotate(
+                node_label(graph.nodes[n], lang)[:40],
+                pos[n],
+                fontsize=7,
+                zorder=3,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
         if not small:
             handles = [ax.scatter([], [], s=40, c=item["colour"], label=item["label"]) for item in legend[:16]]
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     out = io.BytesIO()
-    fig.savefig(out, format=fmt, bbox_inches=None if small else "tight",
-                metadata={"Date": None} if fmt == "svg" else None)
+    fig.savefig(
+        out, format=fmt, bbox_inches=None if small else "tight", metadata={"Date": None} if fmt == "svg" else None
+    )
     if fmt == "svg":  # no CSS: the pages that inline it allow no inline style
         svg = out.getvalue().decode()
         start = svg.index("<svg")

@@ -11,8 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pyoxigraph import NamedNode
 
 METRICS = ("degree", "weighted_degree", "betweenness", "pagerank")
-SHORT_FORMS = {"theme": "theme/", "territory": "territory/", "actor_type": "actor-type/",
-               "ego": "", "path_from": "", "path_to": ""}
+SHORT_FORMS = {
+    "theme": "theme/",
+    "territory": "territory/",
+    "actor_type": "actor-type/",
+    "ego": "",
+    "path_from": "",
+    "path_to": "",
+}
 
 
 class Filters(BaseModel):
@@ -21,13 +27,15 @@ class Filters(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
     theme: str | None = Field(None, description="Theme IRI, or its short name (culture, tourisme, …)")
-    territory: str | None = Field(None, description="Territory IRI or short form (commune/62498); "
-                                                    "sub-territories are included")
+    territory: str | None = Field(
+        None, description="Territory IRI or short form (commune/62498); sub-territories are included"
+    )
     year_from: int | None = Field(None, alias="from", ge=1900, le=2100, description="First year")
     year_until: int | None = Field(None, alias="until", ge=1900, le=2100, description="Last year")
     actor_type: str | None = Field(None, description="Actor type IRI or short name (association, …)")
-    relation: str | None = Field(None, max_length=40, description="Only ties of this relation "
-                                                                  "(project, study, usage, derivation, a role …)")
+    relation: str | None = Field(
+        None, max_length=40, description="Only ties of this relation (project, study, usage, derivation, a role …)"
+    )
     min_weight: int = Field(1, ge=1, le=10_000, description="Smallest number of projects/studies behind a tie")
     ego: str | None = Field(None, description="Show only this actor's neighbourhood (IRI or actor/…)")
     depth: int = Field(1, ge=1, le=2, description="Depth of the ego network")
@@ -35,9 +43,11 @@ class Filters(BaseModel):
     path_to: str | None = Field(None, description="… to this one")
     colour: Literal["type", "community"] = Field("type", description="Colour nodes by actor type or community")
     size: Literal["degree", "weighted_degree", "betweenness", "pagerank"] = Field(
-        "weighted_degree", description="Size nodes by this metric")
+        "weighted_degree", description="Size nodes by this metric"
+    )
     cluster: Literal["type", "community"] | None = Field(
-        None, description="Collapse each actor type or community into one node (double-click opens it)")
+        None, description="Collapse each actor type or community into one node (double-click opens it)"
+    )
 
     def expanded(self, base: str) -> "Filters":
         """The same filters with short forms turned into IRIs under `base`, each checked as an IRI."""

@@ -22,11 +22,13 @@ def source_hash(text: str) -> str:
 
 def meta_policy(scripts: list[str], styles: list[str]) -> str:
     """A policy for a `<meta http-equiv="Content-Security-Policy">` tag (frame-ancestors is ignored there)."""
-    return "; ".join([
-        "default-src 'none'",
-        "script-src " + (" ".join(map(source_hash, scripts)) or "'none'"),
-        "style-src " + (" ".join(map(source_hash, styles)) or "'none'"),
-        "img-src data:",  # vis-network's stylesheet draws its buttons as data: URIs
-        "base-uri 'none'",
-        "form-action 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + (" ".join(map(source_hash, scripts)) or "'none'"),
+            "style-src " + (" ".join(map(source_hash, styles)) or "'none'"),
+            "img-src data:",  # vis-network's stylesheet draws its buttons as data: URIs
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )

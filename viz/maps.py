@@ -9,9 +9,15 @@ from pic.viz.metrics import add_metrics_and_positions
 from pic.viz.networks import query_text
 
 
-def network(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-            period: tuple[int | None, int | None] | None = None, claimed: list | None = None,
-            names=None) -> nx.Graph:
+def network(
+    store,
+    kind: str,
+    filters: Filters,
+    dataset: list[str] | None = None,
+    period: tuple[int | None, int | None] | None = None,
+    claimed: list | None = None,
+    names=None,
+) -> nx.Graph:
     """The filtered network of one kind with its metrics and positions; `claimed`: the statements left
     out (`networks.claimed_statements`); `names`: the deployment's (`networks.sayers`)."""
     graph = networks.build(store, kind, filters, dataset, period, claimed, names)
@@ -22,34 +28,58 @@ def network(store, kind: str, filters: Filters, dataset: list[str] | None = None
 def choices(store, graph: nx.Graph, info: dict, filters: Filters, dataset: list[str] | None, lang: str) -> dict:
     """What the filters form offers: themes and actor types (SKOS), territories, the map's actors and
     relations, and the years of the time axis."""
+
     def label(fr, en):
         return (en if lang == "en" and en else fr) or ""
 
     concepts = {"theme": [], "actor-type": []}
     for scheme, concept, fr, en in networks.run(store, query_text("choices.rq"), dataset):
         concepts[scheme].append({"iri": concept, "label": label(fr, en)})
-    territories = [{"iri": iri, "label": label(d.get("labelFr"), d.get("labelEn")) or iri}
-                   for iri, d in info.items() if d["kind"] == "territory"]
-    actors = [{"iri": n, "label": label(d["label"], d["label_en"])}
-              for n, d in graph.nodes(data=True) if d["kind"] == "actor"]
+    territories = [
+        {"iri": iri, "label": label(d.get("labelFr"), d.get("labelEn")) or iri}
+        for iri, d in info.items()
+        if d["kind"] == "territory"
+    ]
+    actors = [
+        {"iri": n, "label": label(d["label"], d["label_en"])} for n, d in graph.nodes(data=True) if d["kind"] == "actor"
+    ]
     relations = {r for *_, rel in graph.edges(data="relations") for r in rel.split()}
     if filters.relation:
         relations.add(filters.relation)
-    return {"themes": sorted(concepts["theme"], key=lambda c: c["label"]),
-            "actor_types": sorted(concepts["actor-type"], key=lambda c: c["label"]),
-            "territories": sorted(territories, key=lambda c: c["label"]),
-            "actors": sorted(actors, key=lambda c: c["label"]),
-            "relations": sorted(relations), "years": networks.time_axis()}
+    return {
+        "themes": sorted(concepts["theme"], key=lambda c: c["label"]),
+        "actor_types": sorted(concepts["actor-type"], key=lambda c: c["label"]),
+        "territories": sorted(territories, key=lambda c: c["label"]),
+        "actors": sorted(actors, key=lambda c: c["label"]),
+        "relations": sorted(relations),
+        "years": networks.time_axis(),
+    }
 
 
-def page(store, kind: str, filters: Filters, lang: str, link, context: dict,
-         dataset: list[str] | None = None, claimed: list | None = None, names=None) -> tuple[str, nx.Graph]:
+def page(
+    store,
+    kind: str,
+    filters: Filters,
+    lang: str,
+    link,
+    context: dict,
+    dataset: list[str] | None = None,
+    claimed: list | None = None,
+    names=None,
+) -> tuple[str, nx.Graph]:
     """The service's map page (filters form filled from the graph) and the network it shows."""
     rows, info = networks.fetch(store, kind, filters, dataset, claimed=claimed, names=names)
     graph = networks.build_from(rows, info, kind, filters)
     add_metrics_and_positions(graph)
-    html = render.page(graph, kind, filters, lang, link=link, standalone=False,
-                       context={"choices": choices(store, graph, info, filters, dataset, lang), **context})
+    html = render.page(
+        graph,
+        kind,
+        filters,
+        lang,
+        link=link,
+        standalone=False,
+        context={"choices": choices(store, graph, info, filters, dataset, lang), **context},
+    )
     return html, graph
 
 

@@ -28,8 +28,7 @@ def seeded():
 def to_igraph(graph: nx.Graph) -> tuple[igraph.Graph, list]:
     nodes = list(graph)
     index = {n: i for i, n in enumerate(nodes)}
-    g = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in graph.edges],
-                     directed=graph.is_directed())
+    g = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in graph.edges], directed=graph.is_directed())
     g.es["weight"] = [w for _, _, w in graph.edges(data="weight", default=1)]
     return g, nodes
 

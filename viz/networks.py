@@ -31,14 +31,32 @@ from pic.viz.filters import Filters
 FOAF = "http://xmlns.com/foaf/0.1/"
 PROV, DCTERMS = "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/"
 # What the evidence queries and the filters read of an entity: the statements that may be claims.
-EVIDENCE = [f"{PROV}wasAttributedTo", f"{PIC}producedBy", f"{PIC}commissionedBy", f"{PROV}qualifiedAssociation",
-            f"{PROV}agent", f"{PROV}hadRole", f"{PROV}startedAtTime", f"{PROV}endedAtTime", f"{DCTERMS}issued",
-            f"{PIC}expectedYear", f"{PROV}used", f"{PROV}wasDerivedFrom", f"{DCTERMS}subject", f"{DCTERMS}spatial",
-            f"{PIC}territoryOfAction", f"{PIC}hasJurisdiction"]
+EVIDENCE = [
+    f"{PROV}wasAttributedTo",
+    f"{PIC}producedBy",
+    f"{PIC}commissionedBy",
+    f"{PROV}qualifiedAssociation",
+    f"{PROV}agent",
+    f"{PROV}hadRole",
+    f"{PROV}startedAtTime",
+    f"{PROV}endedAtTime",
+    f"{DCTERMS}issued",
+    f"{PIC}expectedYear",
+    f"{PROV}used",
+    f"{PROV}wasDerivedFrom",
+    f"{DCTERMS}subject",
+    f"{DCTERMS}spatial",
+    f"{PIC}territoryOfAction",
+    f"{PIC}hasJurisdiction",
+]
 # What names a node (`nodes.rq`): a label another organisation gives an entity is its claim, as a tie is.
 # What a node shows: its names and its actor type (a claimed type put the museum among "associations").
-LABELS = ["http://www.w3.org/2000/01/rdf-schema#label", f"{DCTERMS}title", "http://www.w3.org/2004/02/skos/core#prefLabel",
-          "http://www.w3.org/ns/org#classification"]
+LABELS = [
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    f"{DCTERMS}title",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/ns/org#classification",
+]
 FIRST_YEAR = 2010  # the time axis starts before the museum opened (2012)
 
 
@@ -52,13 +70,14 @@ class Kind:
 
 KINDS = {
     "cooperation": Kind("cooperation.rq", False, {"fr": "Coopérations", "en": "Cooperation"}),
-    "knowledge-flows": Kind("knowledge-flows.rq", True,
-                            {"fr": "Flux de connaissance", "en": "Knowledge flows"}),
-    "actor-project": Kind("actor-project.rq", False, {"fr": "Acteurs et projets", "en": "Actors and projects"},
-                          two_mode=True),
+    "knowledge-flows": Kind("knowledge-flows.rq", True, {"fr": "Flux de connaissance", "en": "Knowledge flows"}),
+    "actor-project": Kind(
+        "actor-project.rq", False, {"fr": "Acteurs et projets", "en": "Actors and projects"}, two_mode=True
+    ),
     "citations": Kind("citations.rq", True, {"fr": "Filiation des études", "en": "Study citations"}),
-    "actor-territory": Kind("actor-territory.rq", False,
-                            {"fr": "Acteurs et territoires", "en": "Actors and territories"}, two_mode=True),
+    "actor-territory": Kind(
+        "actor-territory.rq", False, {"fr": "Acteurs et territoires", "en": "Actors and territories"}, two_mode=True
+    ),
 }
 
 
@@ -81,31 +100,48 @@ def evidence_query(kind: str, wrapper: str) -> str:
     return query_text(wrapper).replace("{ EVIDENCE }", "{\n" + evidence + "\n}")
 
 
-def claimed_statements(store, dataset: list[str] | None = None, names: Names | None = None,
-                       org: str | None = None) -> list:
+def claimed_statements(
+    store, dataset: list[str] | None = None, names: Names | None = None, org: str | None = None
+) -> list:
     """The statements the maps leave out: another organisation's claims about the evidence and the
     nodes' labels (`claimed`), as a reader of organisation `org` sees whose each entity is."""
     return claims.claimed(lambda text: run(store, text, dataset), names or Names(), EVIDENCE + LABELS, org)
 
 
-def ties(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-         period: tuple[int | None, int | None] | None = None, claimed: list | None = None,
-         names: Names | None = None) -> list[tuple]:
+def ties(
+    store,
+    kind: str,
+    filters: Filters,
+    dataset: list[str] | None = None,
+    period: tuple[int | None, int | None] | None = None,
+    claimed: list | None = None,
+    names: Names | None = None,
+) -> list[tuple]:
     """(a, b, weight, evidence, relations, first year, last year, said by) for every tie that passes the
     filters; `claimed`: the statements left out (`claimed_statements`, asked here when not given); `said
     by`: whose word alone the tie rests on, when that is none of its ends' (`sayers`), else ""."""
     first, last = period if period is not None else (filters.year_from, filters.year_until)
-    values = {"from": first, "until": last, "only": filters.relation, "theme": filters.theme,
-              "territory": filters.territory}
-    terms = {Variable(k): (NamedNode(v) if k in ("theme", "territory") else Literal(v))
-             for k, v in values.items() if v is not None}
+    values = {
+        "from": first,
+        "until": last,
+        "only": filters.relation,
+        "theme": filters.theme,
+        "territory": filters.territory,
+    }
+    terms = {
+        Variable(k): (NamedNode(v) if k in ("theme", "territory") else Literal(v))
+        for k, v in values.items()
+        if v is not None
+    }
     if claimed is None:
         claimed = claimed_statements(store, dataset)
     text = claims.excluding(evidence_query(kind, "ties.rq"), claimed)
     rows = run(store, bind(text, terms), dataset)
     said = sayers(store, rows, dataset, names or Names())
-    return [(a, b, int(weight), evidence, relations, _int(start), _int(end), said.get((a, b), ""))
-            for a, b, weight, evidence, relations, start, end in rows]
+    return [
+        (a, b, int(weight), evidence, relations, _int(start), _int(end), said.get((a, b), ""))
+        for a, b, weight, evidence, relations, start, end in rows
+    ]
 
 
 def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) -> dict[tuple[str, str], str]:
@@ -118,7 +154,7 @@ def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) ->
     entities = sorted({e for row in rows for e in (*row[3].split(), row[0], row[1])})
     speakers: dict[str, set[str]] = {}
     for start in range(0, len(entities), 500):
-        text = bind_rows(ownership.TYPED_IN, [Variable("s")], [[NamedNode(e)] for e in entities[start:start + 500]])
+        text = bind_rows(ownership.TYPED_IN, [Variable("s")], [[NamedNode(e)] for e in entities[start : start + 500]])
         for entity, graph in run(store, text, dataset):
             who = ownership.speaker(names, NamedNode(graph))
             if who:
@@ -134,15 +170,20 @@ def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) ->
     return out
 
 
-def nodes(store, dataset: list[str] | None = None, only: list[str] | None = None,
-          claimed: list | None = None) -> dict[str, dict]:
+def nodes(
+    store, dataset: list[str] | None = None, only: list[str] | None = None, claimed: list | None = None
+) -> dict[str, dict]:
     """Labels (fr, en), kind and actor type of every actor, project, study and territory (or of `only`
     these nodes: an entity page's small network needs a dozen, not the whole graph's), each label as the
     node's owner gives it: `claimed` (`claimed_statements`; asked here when not given, as a reader of no
     organisation sees whose each entity is) leaves out the titles other organisations give it — cd62's
     `rdfs:label` for the demo's study named no node of the citation map (issue 16, outside re-test #3)."""
-    kinds = {f"{FOAF}Agent": "actor", f"{PIC}Project": "project", f"{PIC}Study": "study",
-             f"{IGEO}PaysOuTerritoire": "territory"}
+    kinds = {
+        f"{FOAF}Agent": "actor",
+        f"{PIC}Project": "project",
+        f"{PIC}Study": "study",
+        f"{IGEO}PaysOuTerritoire": "territory",
+    }
     keys = ("labelFr", "labelEn", "kind", "type", "typeFr", "typeEn")
     out: dict[str, dict] = {}
     if claimed is None:
@@ -164,23 +205,34 @@ def run(store, text: str, dataset: list[str] | None) -> list[tuple]:
     Why CSV: the maps only need values, and the engine writing CSV for Python's csv module to read is
     several times faster than reading 50,000 rows of term objects one attribute at a time.
     """
-    result = store.query(text) if dataset is None else store.query(
-        text, default_graph=[NamedNode(g) for g in dataset])
+    result = store.query(text) if dataset is None else store.query(text, default_graph=[NamedNode(g) for g in dataset])
     lines = csv.reader(io.StringIO(result.serialize(format=QueryResultsFormat.CSV).decode()))
     next(lines)  # the header
     return [tuple(value or None for value in row) for row in lines]
 
 
-def build(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-          period: tuple[int | None, int | None] | None = None, claimed: list | None = None,
-          names: Names | None = None) -> nx.Graph:
+def build(
+    store,
+    kind: str,
+    filters: Filters,
+    dataset: list[str] | None = None,
+    period: tuple[int | None, int | None] | None = None,
+    claimed: list | None = None,
+    names: Names | None = None,
+) -> nx.Graph:
     """The network of one kind, filtered; `period` overrides the filters' years (the time axis)."""
     return build_from(*fetch(store, kind, filters, dataset, period, claimed, names), kind, filters)
 
 
-def fetch(store, kind: str, filters: Filters, dataset: list[str] | None = None,
-          period: tuple[int | None, int | None] | None = None, claimed: list | None = None,
-          names: Names | None = None) -> tuple[list[tuple], dict[str, dict]]:
+def fetch(
+    store,
+    kind: str,
+    filters: Filters,
+    dataset: list[str] | None = None,
+    period: tuple[int | None, int | None] | None = None,
+    claimed: list | None = None,
+    names: Names | None = None,
+) -> tuple[list[tuple], dict[str, dict]]:
     """The ties and the node descriptions, queried at once (two cores: the engine answers both), leaving
     out the same claims (asked once here when not given); `names`: the deployment's (its curators)."""
     if claimed is None:
@@ -197,8 +249,9 @@ def build_from(rows: list[tuple], info: dict[str, dict], kind: str, filters: Fil
     graph = aggregate([row for row in rows if row[2] >= filters.min_weight], info, spec.directed)
     graph.graph.update({"kind": kind, "directed": spec.directed})
     if filters.actor_type:
-        graph.remove_nodes_from([n for n, d in list(graph.nodes(data=True))
-                                 if d["kind"] == "actor" and d.get("type") != filters.actor_type])
+        graph.remove_nodes_from(
+            [n for n, d in list(graph.nodes(data=True)) if d["kind"] == "actor" and d.get("type") != filters.actor_type]
+        )
     if filters.ego:
         graph = ego_network(graph, filters.ego, filters.depth)
     if filters.path_from and filters.path_to:
@@ -209,13 +262,25 @@ def build_from(rows: list[tuple], info: dict[str, dict], kind: str, filters: Fil
 def aggregate(rows: list[tuple], info: dict[str, dict], directed: bool) -> nx.Graph:
     """The graph of the engine's ties, nodes labelled and typed, in a stable order (same map each time)."""
     graph = nx.DiGraph() if directed else nx.Graph()
-    graph.add_nodes_from((node, node_attributes(node, info.get(node)))
-                         for node in sorted({n for row in rows for n in row[:2]}))
+    graph.add_nodes_from(
+        (node, node_attributes(node, info.get(node))) for node in sorted({n for row in rows for n in row[:2]})
+    )
     graph.add_edges_from(
-        (a, b, {"weight": weight, "evidence": " ".join(sorted(set(evidence.split()))),
-                "relations": " ".join(sorted(set(relations.split()))), "years": years(first, last),
-                "first_year": first or 0, "last_year": last or 0, "said_by": said})
-        for a, b, weight, evidence, relations, first, last, said in sorted(rows, key=itemgetter(0, 1)))
+        (
+            a,
+            b,
+            {
+                "weight": weight,
+                "evidence": " ".join(sorted(set(evidence.split()))),
+                "relations": " ".join(sorted(set(relations.split()))),
+                "years": years(first, last),
+                "first_year": first or 0,
+                "last_year": last or 0,
+                "said_by": said,
+            },
+        )
+        for a, b, weight, evidence, relations, first, last, said in sorted(rows, key=itemgetter(0, 1))
+    )
     return graph
 
 
@@ -228,10 +293,14 @@ def years(first: int | None, last: int | None) -> str:
 def node_attributes(node: str, d: dict | None) -> dict:
     d = d or {"kind": "actor"}
     fallback = node.rsplit("/", 1)[-1]
-    return {"label": d.get("labelFr") or d.get("labelEn") or fallback,
-            "label_en": d.get("labelEn") or d.get("labelFr") or fallback,
-            "kind": d["kind"], "type": d.get("type", ""), "type_label": d.get("typeFr", ""),
-            "type_label_en": d.get("typeEn", d.get("typeFr", ""))}
+    return {
+        "label": d.get("labelFr") or d.get("labelEn") or fallback,
+        "label_en": d.get("labelEn") or d.get("labelFr") or fallback,
+        "kind": d["kind"],
+        "type": d.get("type", ""),
+        "type_label": d.get("typeFr", ""),
+        "type_label_en": d.get("typeEn", d.get("typeFr", "")),
+    }
 
 
 def ego_network(graph: nx.Graph, ego: str, depth: int) -> nx.Graph:
@@ -261,10 +330,15 @@ def time_axis() -> list[int]:
 
 def changes(before: nx.Graph, after: nx.Graph) -> dict:
     """What changed between two networks: new and lost ties, newcomers and those who left."""
+
     def pairs(g):
         return {tuple(e) if g.is_directed() else tuple(sorted(e)) for e in g.edges}
 
     old, new = pairs(before), pairs(after)
-    return {"new_ties": sorted(new - old), "lost_ties": sorted(old - new),
-            "newcomers": sorted(set(after) - set(before)), "left": sorted(set(before) - set(after)),
-            "kept_ties": len(old & new)}
+    return {
+        "new_ties": sorted(new - old),
+        "lost_ties": sorted(old - new),
+        "newcomers": sorted(set(after) - set(before)),
+        "left": sorted(set(before) - set(after)),
+        "kept_ties": len(old & new),
+    }

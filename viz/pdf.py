@@ -6,8 +6,16 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+]
 
 
 class PdfUnavailable(RuntimeError):
@@ -25,8 +33,12 @@ def html_to_pdf(html: str, timeout: float = 120) -> bytes:
     with tempfile.TemporaryDirectory(prefix="pic-pdf-") as tmp:
         page, pdf = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
         page.write_text(html, encoding="utf-8")
-        result = subprocess.run([chromium(), *FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={pdf}",
-                                 page.as_uri()], capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            [chromium(), *FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={pdf}", page.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if not pdf.exists() or pdf.stat().st_size == 0:
             raise PdfUnavailable(f"Chromium did not print the PDF: {result.stderr.strip()[-500:]}")
         return pdf.read_bytes()

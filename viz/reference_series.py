@@ -22,6 +22,8 @@ def reference_series(select, names: Names, measured: dict[str, set[str]], org: s
     chosen = {}
     for indicator, sets in measured.items():
         ordered = sorted(sets)
-        chosen[indicator] = next((d for d in ordered if owners.get(d, set()) & owners.get(indicator, set())),
-                                 next((d for d in ordered if owners.get(d, set()) & trusted), ordered[0]))
+        chosen[indicator] = next(
+            (d for d in ordered if owners.get(d, set()) & owners.get(indicator, set())),
+            next((d for d in ordered if owners.get(d, set()) & trusted), ordered[0]),
+        )
     return chosen

@@ -21,45 +21,130 @@ from pic.viz.networks import KINDS
 
 VIS_VERSION = "vis-9.1.2"
 TABLE_ROWS = 300  # the page's metrics table; the CSV export has every node
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-           "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
+PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+]
 KIND_COLOURS = {"project": "#8fa8c8", "study": "#e6b85c", "territory": "#9ccf8f", "actor": "#c0c0c0"}
 TEXT = {
-    "fr": {"maps": "Cartes", "filters": "Filtres", "apply": "Afficher", "theme": "Thème",
-           "territory": "Territoire (et ses sous-territoires)", "from": "De", "until": "À",
-           "actor_type": "Type d'acteur", "relation": "Relation", "min_weight": "Poids minimal",
-           "ego": "Réseau personnel de", "depth": "Profondeur", "path_from": "Chemin de", "path_to": "à",
-           "colour": "Couleur", "size": "Taille", "type": "type d'acteur", "community": "communauté",
-           "legend": "Légende", "metrics": "Indicateurs de réseau", "node": "Nœud",
-           "degree": "Degré", "weighted_degree": "Degré pondéré", "betweenness": "Intermédiarité",
-           "pagerank": "PageRank", "community_col": "Communauté", "download": "Télécharger",
-           "nodes": "nœuds", "edges": "liens", "year": "Année", "all_years": "toutes les années",
-           "changes": "Ce qui a changé", "empty": "Aucun lien ne correspond à ces filtres.",
-           "estimated": "intermédiarité estimée sur un échantillon de sources",
-           "weight": "poids", "evidence": "projets / études", "said_by": "selon", "years": "années", "any": "— tous —",
-           "switch": "English", "project": "projet", "study": "étude", "actor": "acteur",
-           "territory_kind": "territoire", "illustrative": "Données de démonstration : les liens "
-           "inventés sont marqués « illustratifs » dans le graphe.", "community_n": "Communauté",
-           "more_rows": "autres nœuds dans l'export CSV", "cluster": "Regrouper par", "no_cluster": "— non —",
-           "open_cluster": "double-clic pour ouvrir le groupe"},
-    "en": {"maps": "Maps", "filters": "Filters", "apply": "Show", "theme": "Theme",
-           "territory": "Territory (and its sub-territories)", "from": "From", "until": "Until",
-           "actor_type": "Actor type", "relation": "Relation", "min_weight": "Minimum weight",
-           "ego": "Ego network of", "depth": "Depth", "path_from": "Path from", "path_to": "to",
-           "colour": "Colour", "size": "Size", "type": "actor type", "community": "community",
-           "legend": "Legend", "metrics": "Network metrics", "node": "Node",
-           "degree": "Degree", "weighted_degree": "Weighted degree", "betweenness": "Betweenness",
-           "pagerank": "PageRank", "community_col": "Community", "download": "Download",
-           "nodes": "nodes", "edges": "ties", "year": "Year", "all_years": "all years",
-           "changes": "What changed", "empty": "No tie matches these filters.",
-           "estimated": "betweenness estimated from a sample of sources",
-           "weight": "weight", "evidence": "projects / studies", "said_by": "according to",
-           "years": "years", "any": "— any —",
-           "switch": "Français", "project": "project", "study": "study", "actor": "actor",
-           "territory_kind": "territory", "illustrative": "Demo data: invented ties are marked "
-           "'illustrative' in the graph.", "community_n": "Community",
-           "more_rows": "more nodes in the CSV export", "cluster": "Cluster by", "no_cluster": "— no —",
-           "open_cluster": "double-click to open the group"},
+    "fr": {
+        "maps": "Cartes",
+        "filters": "Filtres",
+        "apply": "Afficher",
+        "theme": "Thème",
+        "territory": "Territoire (et ses sous-territoires)",
+        "from": "De",
+        "until": "À",
+        "actor_type": "Type d'acteur",
+        "relation": "Relation",
+        "min_weight": "Poids minimal",
+        "ego": "Réseau personnel de",
+        "depth": "Profondeur",
+        "path_from": "Chemin de",
+        "path_to": "à",
+        "colour": "Couleur",
+        "size": "Taille",
+        "type": "type d'acteur",
+        "community": "communauté",
+        "legend": "Légende",
+        "metrics": "Indicateurs de réseau",
+        "node": "Nœud",
+        "degree": "Degré",
+        "weighted_degree": "Degré pondéré",
+        "betweenness": "Intermédiarité",
+        "pagerank": "PageRank",
+        "community_col": "Communauté",
+        "download": "Télécharger",
+        "nodes": "nœuds",
+        "edges": "liens",
+        "year": "Année",
+        "all_years": "toutes les années",
+        "changes": "Ce qui a changé",
+        "empty": "Aucun lien ne correspond à ces filtres.",
+        "estimated": "intermédiarité estimée sur un échantillon de sources",
+        "weight": "poids",
+        "evidence": "projets / études",
+        "said_by": "selon",
+        "years": "années",
+        "any": "— tous —",
+        "switch": "English",
+        "project": "projet",
+        "study": "étude",
+        "actor": "acteur",
+        "territory_kind": "territoire",
+        "illustrative": "Données de démonstration : les liens inventés sont marqués « illustratifs » dans le graphe.",
+        "community_n": "Communauté",
+        "more_rows": "autres nœuds dans l'export CSV",
+        "cluster": "Regrouper par",
+        "no_cluster": "— non —",
+        "open_cluster": "double-clic pour ouvrir le groupe",
+    },
+    "en": {
+        "maps": "Maps",
+        "filters": "Filters",
+        "apply": "Show",
+        "theme": "Theme",
+        "territory": "Territory (and its sub-territories)",
+        "from": "From",
+        "until": "Until",
+        "actor_type": "Actor type",
+        "relation": "Relation",
+        "min_weight": "Minimum weight",
+        "ego": "Ego network of",
+        "depth": "Depth",
+        "path_from": "Path from",
+        "path_to": "to",
+        "colour": "Colour",
+        "size": "Size",
+        "type": "actor type",
+        "community": "community",
+        "legend": "Legend",
+        "metrics": "Network metrics",
+        "node": "Node",
+        "degree": "Degree",
+        "weighted_degree": "Weighted degree",
+        "betweenness": "Betweenness",
+        "pagerank": "PageRank",
+        "community_col": "Community",
+        "download": "Download",
+        "nodes": "nodes",
+        "edges": "ties",
+        "year": "Year",
+        "all_years": "all years",
+        "changes": "What changed",
+        "empty": "No tie matches these filters.",
+        "estimated": "betweenness estimated from a sample of sources",
+        "weight": "weight",
+        "evidence": "projects / studies",
+        "said_by": "according to",
+        "years": "years",
+        "any": "— any —",
+        "switch": "Français",
+        "project": "project",
+        "study": "study",
+        "actor": "actor",
+        "territory_kind": "territory",
+        "illustrative": "Demo data: invented ties are marked 'illustrative' in the graph.",
+        "community_n": "Community",
+        "more_rows": "more nodes in the CSV export",
+        "cluster": "Cluster by",
+        "no_cluster": "— no —",
+        "open_cluster": "double-click to open the group",
+    },
 }
 ENV = Environment(loader=PackageLoader("pic.viz", "templates"), autoescape=select_autoescape(["html"]))
 
@@ -123,23 +208,50 @@ def vis_data(graph: nx.Graph, filters: Filters, lang: str, link) -> dict:
     for n, d in graph.nodes(data=True):
         tip = [node_label(d, lang), d["type_label_en" if lang == "en" else "type_label"] or t.get(d["kind"], "")]
         tip += [f"{t[m]}: {format_metric(d.get(m, 0))}" for m in METRICS]
-        nodes.append(Node(number[n], "dot", node_label(d, lang), title="\n".join(x for x in tip if x),
-                          color=colour[n], size=size[n], x=d.get("x", 0), y=d.get("y", 0), iri=n, url=link(n),
-                          physics=False, cluster="/".join(map(str, keys[n])), clusterName=names[keys[n]]).options)
+        nodes.append(
+            Node(
+                number[n],
+                "dot",
+                node_label(d, lang),
+                title="\n".join(x for x in tip if x),
+                color=colour[n],
+                size=size[n],
+                x=d.get("x", 0),
+                y=d.get("y", 0),
+                iri=n,
+                url=link(n),
+                physics=False,
+                cluster="/".join(map(str, keys[n])),
+                clusterName=names[keys[n]],
+            ).options
+        )
     directed = graph.is_directed()
-    edges = [Edge(number[u], number[v], directed, value=d["weight"], years=d["years"],
-                  **({"saidBy": d["said_by"]} if d.get("said_by") else {})).options
-             for u, v, d in graph.edges(data=True)]
+    edges = [
+        Edge(
+            number[u],
+            number[v],
+            directed,
+            value=d["weight"],
+            years=d["years"],
+            **({"saidBy": d["said_by"]} if d.get("said_by") else {}),
+        ).options
+        for u, v, d in graph.edges(data=True)
+    ]
     net = Network(directed=directed, cdn_resources="in_line")
     net.toggle_physics(False)
     options = json.loads(net.get_network_data()[-1])
     options["interaction"] = {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(edges) > 5000}
     options["nodes"] = {"font": {"size": 14}, "borderWidth": 1, "scaling": {"label": {"drawThreshold": 9}}}
-    options["edges"] = {"color": {"inherit": "both", "opacity": 0.55}, "scaling": {"min": 1, "max": 8},
-                        "smooth": False}
+    options["edges"] = {"color": {"inherit": "both", "opacity": 0.55}, "scaling": {"min": 1, "max": 8}, "smooth": False}
     words = {"weight": t["weight"], "years": t["years"], "open": t["open_cluster"], "saidBy": t["said_by"]}
-    return {"nodes": nodes, "edges": edges, "options": options, "legend": legend, "words": words,
-            "clusterBy": filters.cluster}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "options": options,
+        "legend": legend,
+        "words": words,
+        "clusterBy": filters.cluster,
+    }
 
 
 def format_metric(value) -> str:
@@ -147,30 +259,58 @@ def format_metric(value) -> str:
 
 
 def metrics_rows(graph: nx.Graph, lang: str, link) -> list[dict]:
-    rows = [{"iri": n, "url": link(n), "label": node_label(d, lang), "degree": d.get("degree", 0),
-             "weighted_degree": d.get("weighted_degree", 0), "betweenness": d.get("betweenness", 0.0),
-             "pagerank": d.get("pagerank", 0.0), "community": d.get("community", 0) + 1}
-            for n, d in graph.nodes(data=True)]
+    rows = [
+        {
+            "iri": n,
+            "url": link(n),
+            "label": node_label(d, lang),
+            "degree": d.get("degree", 0),
+            "weighted_degree": d.get("weighted_degree", 0),
+            "betweenness": d.get("betweenness", 0.0),
+            "pagerank": d.get("pagerank", 0.0),
+            "community": d.get("community", 0) + 1,
+        }
+        for n, d in graph.nodes(data=True)
+    ]
     return sorted(rows, key=lambda r: (-r["weighted_degree"], r["label"]))
 
 
-def page(graph: nx.Graph, kind: str, filters: Filters, lang: str, *, link, standalone: bool,
-         context: dict | None = None) -> str:
+def page(
+    graph: nx.Graph, kind: str, filters: Filters, lang: str, *, link, standalone: bool, context: dict | None = None
+) -> str:
     """The map page: the service's (filters form, exports) or a standalone file (script inlined)."""
     data = vis_data(graph, filters, lang, link)
     legend = data.pop("legend")
     rows = metrics_rows(graph, lang, link)
     inline = {}
     if standalone:  # one file that works offline: scripts and styles inlined, allowed by their hashes
-        inline = {"vis_js": as_parsed(vis_network_js().decode()), "map_js": as_parsed(own_file("map.js")),
-                  "vis_css": as_parsed(vis_network_css().decode()), "map_css": as_parsed(own_file("map.css"))}
-        inline["policy"] = meta_policy(scripts=[inline["vis_js"], inline["map_js"]],
-                                       styles=[inline["vis_css"], inline["map_css"]])
+        inline = {
+            "vis_js": as_parsed(vis_network_js().decode()),
+            "map_js": as_parsed(own_file("map.js")),
+            "vis_css": as_parsed(vis_network_css().decode()),
+            "map_css": as_parsed(own_file("map.css")),
+        }
+        inline["policy"] = meta_policy(
+            scripts=[inline["vis_js"], inline["map_js"]], styles=[inline["vis_css"], inline["map_css"]]
+        )
     return ENV.get_template("map.html").render(
-        t=TEXT[lang], lang=lang, kind=kind, kinds=KINDS, title=KINDS[kind].title[lang], filters=filters,
-        data=data, legend=legend, rows=rows[:TABLE_ROWS], hidden_rows=max(0, len(rows) - TABLE_ROWS), metrics=METRICS,
-        standalone=standalone, estimated=graph.graph.get("betweenness_estimated", False),
-        counts={"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}, **inline, **(context or {}))
+        t=TEXT[lang],
+        lang=lang,
+        kind=kind,
+        kinds=KINDS,
+        title=KINDS[kind].title[lang],
+        filters=filters,
+        data=data,
+        legend=legend,
+        rows=rows[:TABLE_ROWS],
+        hidden_rows=max(0, len(rows) - TABLE_ROWS),
+        metrics=METRICS,
+        standalone=standalone,
+        estimated=graph.graph.get("betweenness_estimated", False),
+        counts={"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()},
+        **inline,
+        **(context or {}),
+    )
 
 
 def own_file(name: str) -> str:

@@ -31,54 +31,118 @@ from pic.viz.networks import query_text, run
 from pic.viz.reference_series import reference_series
 
 # The museum's commune, its agglomeration, the département and the région: the comparison the brief asks.
-REPORT_TERRITORIES = ["territory/commune/62498", "territory/epci/246200364", "territory/departement/62",
-                      "territory/region/32"]
+REPORT_TERRITORIES = [
+    "territory/commune/62498",
+    "territory/epci/246200364",
+    "territory/departement/62",
+    "territory/region/32",
+]
 # The knowledge-gap matrix: the Pôle métropolitain de l'Artois, its three agglomerations, and above.
-GAP_TERRITORIES = ["territory/project/pole-metropolitain-artois", "territory/epci/246200364",
-                   "territory/epci/246200299", "territory/epci/200072460", "territory/departement/62",
-                   "territory/region/32"]
+GAP_TERRITORIES = [
+    "territory/project/pole-metropolitain-artois",
+    "territory/epci/246200364",
+    "territory/epci/246200299",
+    "territory/epci/200072460",
+    "territory/departement/62",
+    "territory/region/32",
+]
 BASELINE = 2012
 DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 PLANNED = ("study-status/planned", "study-status/ongoing")
 GIVEN = "givenBy"  # a figure's key: the organisation that gave it, when not the series' own (`given_by`)
 TEXT = {
-    "fr": {"title": "État annuel des impacts du Louvre-Lens sur le territoire", "questions": "Questions clés",
-           "indicator": "Indicateur", "territory": "Territoire", "value": "Valeur", "previous": "Année précédente",
-           "change_previous": "Évolution sur un an", "baseline": "2012", "change_baseline": "Depuis 2012",
-           "missing": "manquant", "illustrative": "illustratif",
-           "given_by": "chiffre donné par", "query": "requête", "source": "Source",
-           "studies": "Études", "no_studies": "Aucune étude liée.", "cooperation": "Coopération et connaissance",
-           "new_projects": "Projets lancés dans l'année", "published": "Études publiées dans l'année",
-           "planned": "Études prévues ou en cours", "network": "Réseau de coopération de l'année",
-           "new_ties": "nouveaux liens", "lost_ties": "liens perdus", "newcomers": "nouveaux venus",
-           "annotations": "Annotations de l'année", "no_annotations": "Aucune annotation enregistrée cette année.",
-           "gaps": "Lacunes de connaissance", "gaps_intro": "Études et indicateurs par thème et territoire "
-           "(études / indicateurs) ; une case vide est une lacune.", "theme": "Thème",
-           "quality": "Qualité des données", "missing_title": "Observations manquantes",
-           "stale_title": "Séries sans observation pour l'année", "last_year": "dernière année",
-           "none": "Aucune.", "sources": "Sources des chiffres", "generated": "Produit le",
-           "index": "indice (base 100 en {base})", "points": "points", "demo": "Données de démonstration : "
-           "les valeurs marquées « illustratif » sont inventées et ne doivent pas être citées.",
-           "years": "États annuels", "downloads": "Télécharger", "nothing": "Aucun.",
-           "documented_by": "Chiffres produits par"},
-    "en": {"title": "Annual report of the Louvre-Lens museum's impacts on the territory",
-           "questions": "Key questions", "indicator": "Indicator", "territory": "Territory", "value": "Value",
-           "previous": "Previous year", "change_previous": "One-year change", "baseline": "2012",
-           "change_baseline": "Since 2012", "missing": "missing", "illustrative": "illustrative",
-           "given_by": "figure given by",
-           "query": "query", "source": "Source", "studies": "Studies", "no_studies": "No linked study.",
-           "cooperation": "Cooperation and knowledge", "new_projects": "Projects started this year",
-           "published": "Studies published this year", "planned": "Studies planned or ongoing",
-           "network": "The year's cooperation network", "new_ties": "new ties", "lost_ties": "lost ties",
-           "newcomers": "newcomers", "annotations": "The year's annotations",
-           "no_annotations": "No annotation recorded this year.", "gaps": "Knowledge gaps",
-           "gaps_intro": "Studies and indicators per theme and territory (studies / indicators); an empty "
-           "cell is a gap.", "theme": "Theme", "quality": "Data quality", "missing_title": "Missing observations",
-           "stale_title": "Series with no observation for the year", "last_year": "last year",
-           "none": "None.", "sources": "Sources of the figures", "generated": "Produced on",
-           "index": "index (base 100 in {base})", "points": "points", "demo": "Demo data: values marked "
-           "'illustrative' are invented and must not be quoted.", "years": "Annual reports",
-           "downloads": "Download", "nothing": "None.", "documented_by": "Figures produced by"},
+    "fr": {
+        "title": "État annuel des impacts du Louvre-Lens sur le territoire",
+        "questions": "Questions clés",
+        "indicator": "Indicateur",
+        "territory": "Territoire",
+        "value": "Valeur",
+        "previous": "Année précédente",
+        "change_previous": "Évolution sur un an",
+        "baseline": "2012",
+        "change_baseline": "Depuis 2012",
+        "missing": "manquant",
+        "illustrative": "illustratif",
+        "given_by": "chiffre donné par",
+        "query": "requête",
+        "source": "Source",
+        "studies": "Études",
+        "no_studies": "Aucune étude liée.",
+        "cooperation": "Coopération et connaissance",
+        "new_projects": "Projets lancés dans l'année",
+        "published": "Études publiées dans l'année",
+        "planned": "Études prévues ou en cours",
+        "network": "Réseau de coopération de l'année",
+        "new_ties": "nouveaux liens",
+        "lost_ties": "liens perdus",
+        "newcomers": "nouveaux venus",
+        "annotations": "Annotations de l'année",
+        "no_annotations": "Aucune annotation enregistrée cette année.",
+        "gaps": "Lacunes de connaissance",
+        "gaps_intro": "Études et indicateurs par thème et territoire "
+        "(études / indicateurs) ; une case vide est une lacune.",
+        "theme": "Thème",
+        "quality": "Qualité des données",
+        "missing_title": "Observations manquantes",
+        "stale_title": "Séries sans observation pour l'année",
+        "last_year": "dernière année",
+        "none": "Aucune.",
+        "sources": "Sources des chiffres",
+        "generated": "Produit le",
+        "index": "indice (base 100 en {base})",
+        "points": "points",
+        "demo": "Données de démonstration : "
+        "les valeurs marquées « illustratif » sont inventées et ne doivent pas être citées.",
+        "years": "États annuels",
+        "downloads": "Télécharger",
+        "nothing": "Aucun.",
+        "documented_by": "Chiffres produits par",
+    },
+    "en": {
+        "title": "Annual report of the Louvre-Lens museum's impacts on the territory",
+        "questions": "Key questions",
+        "indicator": "Indicator",
+        "territory": "Territory",
+        "value": "Value",
+        "previous": "Previous year",
+        "change_previous": "One-year change",
+        "baseline": "2012",
+        "change_baseline": "Since 2012",
+        "missing": "missing",
+        "illustrative": "illustrative",
+        "given_by": "figure given by",
+        "query": "query",
+        "source": "Source",
+        "studies": "Studies",
+        "no_studies": "No linked study.",
+        "cooperation": "Cooperation and knowledge",
+        "new_projects": "Projects started this year",
+        "published": "Studies published this year",
+        "planned": "Studies planned or ongoing",
+        "network": "The year's cooperation network",
+        "new_ties": "new ties",
+        "lost_ties": "lost ties",
+        "newcomers": "newcomers",
+        "annotations": "The year's annotations",
+        "no_annotations": "No annotation recorded this year.",
+        "gaps": "Knowledge gaps",
+        "gaps_intro": "Studies and indicators per theme and territory (studies / indicators); an empty cell is a gap.",
+        "theme": "Theme",
+        "quality": "Data quality",
+        "missing_title": "Missing observations",
+        "stale_title": "Series with no observation for the year",
+        "last_year": "last year",
+        "none": "None.",
+        "sources": "Sources of the figures",
+        "generated": "Produced on",
+        "index": "index (base 100 in {base})",
+        "points": "points",
+        "demo": "Demo data: values marked 'illustrative' are invented and must not be quoted.",
+        "years": "Annual reports",
+        "downloads": "Download",
+        "nothing": "None.",
+        "documented_by": "Figures produced by",
+    },
 }
 ENV = Environment(loader=PackageLoader("pic.viz", "templates"), autoescape=select_autoescape(["html"]))
 
@@ -99,8 +163,9 @@ ENV.filters["number"] = number
 ENV.filters["href"] = web_link  # a partner's IRI becomes a link only if it is http(s)
 
 
-def figure_query(base_url: str, year: int, indicator: str | None = None, territory: str | None = None,
-                 workbench: bool = False) -> str:
+def figure_query(
+    base_url: str, year: int, indicator: str | None = None, territory: str | None = None, workbench: bool = False
+) -> str:
     """The link to the query behind a figure: the saved-query API, or the workbench that opens it."""
     params = {"year": str(year)}
     if indicator:
@@ -112,26 +177,59 @@ def figure_query(base_url: str, year: int, indicator: str | None = None, territo
     return f"{base_url}/api/queries/indicator-figures?" + urlencode(params)
 
 
-def figures(store, year: int, pairs: list[tuple[str, str]], dataset: list[str] | None = None,
-            reference: dict[str, str] | None = None) -> dict[tuple[str, str], dict]:
+def figures(
+    store,
+    year: int,
+    pairs: list[tuple[str, str]],
+    dataset: list[str] | None = None,
+    reference: dict[str, str] | None = None,
+) -> dict[tuple[str, str], dict]:
     """The figures of the year for these (indicator, territory) series: one run of `indicator-figures`,
     the same query a figure's link runs with one pair bound; of an indicator's series, its `reference`
     one (`reference_series`)."""
     q = saved_queries()["indicator-figures"]
     if not pairs:
         return {}
-    columns = ["indicator", "territory", "year", "value", "observation", "previousValue", "previousObservation",
-               "baselineValue", "baselineObservation", "changeSincePrevious", "changeSinceBaseline",
-               "changeUnit", "unit", "dataset", "publisher", "illustrative"]
+    columns = [
+        "indicator",
+        "territory",
+        "year",
+        "value",
+        "observation",
+        "previousValue",
+        "previousObservation",
+        "baselineValue",
+        "baselineObservation",
+        "changeSincePrevious",
+        "changeSinceBaseline",
+        "changeUnit",
+        "unit",
+        "dataset",
+        "publisher",
+        "illustrative",
+    ]
     year_term = q.bindings({"year": str(year)})[Variable("year")]
-    text = bind_rows(q.text, [Variable("year"), Variable("indicator"), Variable("territory")],
-                     [[year_term, NamedNode(i), NamedNode(t)] for i, t in pairs])
-    return {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in run(store, text, dataset)
-            if r[13] == (reference or {}).get(r[0], r[13])}
+    text = bind_rows(
+        q.text,
+        [Variable("year"), Variable("indicator"), Variable("territory")],
+        [[year_term, NamedNode(i), NamedNode(t)] for i, t in pairs],
+    )
+    return {
+        (r[0], r[1]): dict(zip(columns, r, strict=True))
+        for r in run(store, text, dataset)
+        if r[13] == (reference or {}).get(r[0], r[13])
+    }
 
 
-def build(store, year: int, base: str, base_url: str, lang: str = "fr", dataset: list[str] | None = None,
-          org: str | None = None) -> dict:
+def build(
+    store,
+    year: int,
+    base: str,
+    base_url: str,
+    lang: str = "fr",
+    dataset: list[str] | None = None,
+    org: str | None = None,
+) -> dict:
     """Everything the report shows for one year, as plain data (rendered to HTML, CSV and RDF); `org`, the
     reader's organisation, is whose a study two organisations type is to them (`ownership.first_typed`)."""
     with ThreadPoolExecutor(max_workers=1) as pool:  # the one scan of every observation runs meanwhile
@@ -153,17 +251,44 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan,
     for r in rows:
         measured[r[0]].add(r[6])
     reference = reference_series(lambda text: run(store, text, dataset), Names(base), measured, org)
-    indicators = {r[0]: dict(zip(["indicator", "labelFr", "labelEn", "definitionFr", "definitionEn", "unit",
-                                  "dataset", "publisher", "publisherFr", "illustrative"], r, strict=True))
-                  for r in rows if r[6] == reference[r[0]]}
-    studies = {r[0]: dict(zip(["study", "titleFr", "titleEn", "status", "year", "producerFr", "illustrative"], r,
-                              strict=True)) for r in owners_words(store, run(store, query_text("report-studies.rq"),
-                                                                             dataset), base, dataset, org)}
+    indicators = {
+        r[0]: dict(
+            zip(
+                [
+                    "indicator",
+                    "labelFr",
+                    "labelEn",
+                    "definitionFr",
+                    "definitionEn",
+                    "unit",
+                    "dataset",
+                    "publisher",
+                    "publisherFr",
+                    "illustrative",
+                ],
+                r,
+                strict=True,
+            )
+        )
+        for r in rows
+        if r[6] == reference[r[0]]
+    }
+    studies = {
+        r[0]: dict(zip(["study", "titleFr", "titleEn", "status", "year", "producerFr", "illustrative"], r, strict=True))
+        for r in owners_words(store, run(store, query_text("report-studies.rq"), dataset), base, dataset, org)
+    }
     questions: dict[str, dict] = {}
     for question, notation, fr, en, indicator, study in run(store, query_text("report-questions.rq"), dataset):
-        q = questions.setdefault(question, {"iri": question, "notation": notation or "",
-                                            "wording": (en if lang == "en" and en else fr),
-                                            "indicators": [], "studies": []})
+        q = questions.setdefault(
+            question,
+            {
+                "iri": question,
+                "notation": notation or "",
+                "wording": (en if lang == "en" and en else fr),
+                "indicators": [],
+                "studies": [],
+            },
+        )
         if indicator and indicator not in q["indicators"]:
             q["indicators"].append(indicator)
         if study and study in studies and study not in [s["study"] for s in q["studies"]]:
@@ -177,21 +302,33 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan,
     given_by(store, by_series, base, dataset)
     series = defaultdict(lambda: defaultdict(dict))
     if used:
-        text = bind_rows(bind_rows(query_text("report-series.rq"), [Variable("indicator")],
-                                   [[NamedNode(i)] for i in used]),
-                         [Variable("territory")], [[NamedNode(x)] for x in report_territories])
+        text = bind_rows(
+            bind_rows(query_text("report-series.rq"), [Variable("indicator")], [[NamedNode(i)] for i in used]),
+            [Variable("territory")],
+            [[NamedNode(x)] for x in report_territories],
+        )
         for indicator, territory, y, value, measured_by in run(store, text, dataset):
             if int(y) <= year and measured_by == reference.get(indicator, measured_by):
                 series[indicator][territory][int(y)] = float(value)
     for q in questions.values():
-        q["indicators"] = [{**indicator_section(i, indicators.get(i, {}), by_series, series[i], report_territories,
-                                                year, lang, label, base_url), "studies": documented[i]}
-                           for i in q["indicators"]]
+        q["indicators"] = [
+            {
+                **indicator_section(
+                    i, indicators.get(i, {}), by_series, series[i], report_territories, year, lang, label, base_url
+                ),
+                "studies": documented[i],
+            }
+            for i in q["indicators"]
+        ]
     return {
-        "year": year, "lang": lang, "t": t, "generated": datetime.date.today().isoformat(),
+        "year": year,
+        "lang": lang,
+        "t": t,
+        "generated": datetime.date.today().isoformat(),
         "questions": sorted(questions.values(), key=lambda q: (q["notation"], q["wording"])),
-        "cooperation": cooperation(store, year, lang, studies, info, dataset,
-                                   networks.claimed_statements(store, dataset, Names(base), org)),
+        "cooperation": cooperation(
+            store, year, lang, studies, info, dataset, networks.claimed_statements(store, dataset, Names(base), org)
+        ),
         "annotations": annotations(store, year, dataset),
         "gaps": gaps(store, base, label, dataset),
         "quality": quality(scan.result(), year, by_series, report_territories, indicators, label, lang),
@@ -226,7 +363,7 @@ def givers(store, observations: list[str], base: str, dataset) -> tuple[dict[str
     said: dict[str, str] = {}
     marked: set[str] = set()
     for start in range(0, len(observations), 500):
-        text = bind_rows(SAID_IN, [Variable("o")], [[NamedNode(o)] for o in observations[start:start + 500]])
+        text = bind_rows(SAID_IN, [Variable("o")], [[NamedNode(o)] for o in observations[start : start + 500]])
         for o, g, h, illustrative in run(store, text, dataset):
             who = ownership.speaker(names, NamedNode(g))
             if who and who != (ownership.speaker(names, NamedNode(h)) if h else None):
@@ -255,42 +392,66 @@ def owners_words(store, rows: list[tuple], base: str, dataset, org: str | None =
     return kept
 
 
-def indicator_section(iri: str, d: dict, by_series: dict, series: dict, territories: list[str], year: int,
-                      lang: str, label, base_url: str) -> dict:
+def indicator_section(
+    iri: str, d: dict, by_series: dict, series: dict, territories: list[str], year: int, lang: str, label, base_url: str
+) -> dict:
     t = TEXT[lang]
     rows = []
     for territory in territories:
         f = by_series.get((iri, territory))
         if f is None:
             continue  # no series for this territory: nothing to compare
-        rows.append({**f, "territory_label": label(territory), "year": year,
-                     "api": figure_query(base_url, year, iri, territory),
-                     "workbench": figure_query(base_url, year, iri, territory, workbench=True)})
+        rows.append(
+            {
+                **f,
+                "territory_label": label(territory),
+                "year": year,
+                "api": figure_query(base_url, year, iri, territory),
+                "workbench": figure_query(base_url, year, iri, territory, workbench=True),
+            }
+        )
     chart = None
     if series:
-        chart = charts.series_svg({label(x): series[x] for x in territories if x in series}, d.get("unit") or "",
-                                  year, t["index"])
-    return {"iri": iri, "label": (d.get("labelEn") if lang == "en" else None) or d.get("labelFr") or iri,
-            "definition": (d.get("definitionEn") if lang == "en" else None) or d.get("definitionFr") or "",
-            "unit": d.get("unit") or "", "dataset": d.get("dataset"), "publisher": d.get("publisher"),
-            "publisher_label": d.get("publisherFr") or "", "illustrative": d.get("illustrative") == "true",
-            "rows": rows, "chart": chart}
+        chart = charts.series_svg(
+            {label(x): series[x] for x in territories if x in series}, d.get("unit") or "", year, t["index"]
+        )
+    return {
+        "iri": iri,
+        "label": (d.get("labelEn") if lang == "en" else None) or d.get("labelFr") or iri,
+        "definition": (d.get("definitionEn") if lang == "en" else None) or d.get("definitionFr") or "",
+        "unit": d.get("unit") or "",
+        "dataset": d.get("dataset"),
+        "publisher": d.get("publisher"),
+        "publisher_label": d.get("publisherFr") or "",
+        "illustrative": d.get("illustrative") == "true",
+        "rows": rows,
+        "chart": chart,
+    }
 
 
-def cooperation(store, year: int, lang: str, studies: dict, info: dict, dataset, claimed: list | None = None
-                ) -> dict:
+def cooperation(store, year: int, lang: str, studies: dict, info: dict, dataset, claimed: list | None = None) -> dict:
     """The year's projects and studies, and its cooperation network as the map draws it (`claimed`: the
     other organisations' claims it leaves out, `networks.claimed_statements`)."""
+
     def title(d, fr="titleFr", en="titleEn"):
         return (d.get(en) if lang == "en" else None) or d.get(fr)
 
-    projects = [{"iri": r[0], "title": r[2] if lang == "en" and r[2] else r[1], "illustrative": r[4] == "true"}
-                for r in run(store, query_text("report-projects.rq"), dataset) if r[3] and int(r[3]) == year]
-    published = [{"iri": s["study"], "title": title(s), "illustrative": s["illustrative"] == "true"}
-                 for s in studies.values() if s["year"] and int(s["year"]) == year
-                 and not (s["status"] or "").endswith(PLANNED)]
-    planned = [{"iri": s["study"], "title": title(s), "year": s["year"], "illustrative": s["illustrative"] == "true"}
-               for s in studies.values() if (s["status"] or "").endswith(PLANNED)]
+    projects = [
+        {"iri": r[0], "title": r[2] if lang == "en" and r[2] else r[1], "illustrative": r[4] == "true"}
+        for r in run(store, query_text("report-projects.rq"), dataset)
+        if r[3] and int(r[3]) == year
+    ]
+    published = [
+        {"iri": s["study"], "title": title(s), "illustrative": s["illustrative"] == "true"}
+        for s in studies.values()
+        if s["year"] and int(s["year"]) == year and not (s["status"] or "").endswith(PLANNED)
+    ]
+    planned = [
+        {"iri": s["study"], "title": title(s), "year": s["year"], "illustrative": s["illustrative"] == "true"}
+        for s in studies.values()
+        if (s["status"] or "").endswith(PLANNED)
+    ]
+
     def network(y):
         rows = networks.ties(store, "cooperation", Filters(), dataset, period=(y, y), claimed=claimed)
         return networks.build_from(rows, info, "cooperation", Filters())
@@ -300,13 +461,17 @@ def cooperation(store, year: int, lang: str, studies: dict, info: dict, dataset,
     diff = networks.changes(before, now)
     labels = {**dict(before.nodes(data="label")), **dict(now.nodes(data="label"))}
     svg = exports.drawing(now, "svg", lang=lang, title="").decode() if now.number_of_nodes() else None
-    return {"projects": sorted(projects, key=lambda p: p["title"]),
-            "published": sorted(published, key=lambda p: p["title"]),
-            "planned": sorted(planned, key=lambda p: (p["year"] or "", p["title"])),
-            "network_svg": svg[svg.index("<svg"):] if svg else None,
-            "nodes": now.number_of_nodes(), "ties": now.number_of_edges(),
-            "new_ties": [(labels[a], labels[b]) for a, b in diff["new_ties"]],
-            "lost_ties": len(diff["lost_ties"]), "newcomers": [labels[n] for n in diff["newcomers"]]}
+    return {
+        "projects": sorted(projects, key=lambda p: p["title"]),
+        "published": sorted(published, key=lambda p: p["title"]),
+        "planned": sorted(planned, key=lambda p: (p["year"] or "", p["title"])),
+        "network_svg": svg[svg.index("<svg") :] if svg else None,
+        "nodes": now.number_of_nodes(),
+        "ties": now.number_of_edges(),
+        "new_ties": [(labels[a], labels[b]) for a, b in diff["new_ties"]],
+        "lost_ties": len(diff["lost_ties"]),
+        "newcomers": [labels[n] for n in diff["newcomers"]],
+    }
 
 
 def annotations(store, year: int, dataset) -> list[dict]:
@@ -319,14 +484,17 @@ def gaps(store, base: str, label, dataset) -> dict:
     text = bind_rows(query_text("report-coverage.rq"), [Variable("territory")], [[NamedNode(x)] for x in territories])
     cells = {(theme, territory): (int(s), int(i)) for theme, territory, s, i in run(store, text, dataset)}
     themes = sorted({iri for iri, d in networks_themes(store, dataset).items()}, key=lambda x: label(x))
-    return {"themes": [{"iri": th, "label": label(th)} for th in themes],
-            "territories": [{"iri": x, "label": label(x)} for x in territories],
-            "cells": {f"{th} {x}": cells.get((th, x), (0, 0)) for th in themes for x in territories}}
+    return {
+        "themes": [{"iri": th, "label": label(th)} for th in themes],
+        "territories": [{"iri": x, "label": label(x)} for x in territories],
+        "cells": {f"{th} {x}": cells.get((th, x), (0, 0)) for th in themes for x in territories},
+    }
 
 
 def networks_themes(store, dataset) -> dict:
-    return {concept: fr for scheme, concept, fr, _ in run(store, query_text("choices.rq"), dataset)
-            if scheme == "theme"}
+    return {
+        concept: fr for scheme, concept, fr, _ in run(store, query_text("choices.rq"), dataset) if scheme == "theme"
+    }
 
 
 def quality_rows(store, year: int, dataset) -> list[tuple]:
@@ -335,27 +503,37 @@ def quality_rows(store, year: int, dataset) -> list[tuple]:
     return run(store, bind(q.text, q.bindings({"year": str(year)})), dataset)
 
 
-def quality(rows: list[tuple], year: int, by_series: dict, territories: list[str], indicators: dict, label,
-            lang: str) -> dict:
-    missing = [{"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3]}
-               for r in rows if r[4] == "missing"]
-    stale = [{"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3], "last": r[5]}
-             for r in rows if r[4] == "stopped"]
+def quality(
+    rows: list[tuple], year: int, by_series: dict, territories: list[str], indicators: dict, label, lang: str
+) -> dict:
+    missing = [
+        {"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3]}
+        for r in rows
+        if r[4] == "missing"
+    ]
+    stale = [
+        {"indicator": r[0], "label": r[1], "territory": r[2], "territory_label": r[3], "last": r[5]}
+        for r in rows
+        if r[4] == "stopped"
+    ]
     # Report territories whose series exist but have no value this year are missing too.
     shown = {(m["indicator"], m["territory"]) for m in missing}
     for (indicator, territory), f in sorted(by_series.items()):
         if territory in territories and f["value"] is None and (indicator, territory) not in shown:
             name = indicators.get(indicator, {}).get("labelFr") or indicator
-            missing.append({"indicator": indicator, "label": name, "territory": territory,
-                            "territory_label": label(territory)})
+            missing.append(
+                {"indicator": indicator, "label": name, "territory": territory, "territory_label": label(territory)}
+            )
     return {"missing": missing, "stale": stale}
 
 
 def years_with_data(store, dataset=None) -> list[int]:
     """The years the report can be made for: those with observations of the evaluation questions' indicators."""
-    text = ("PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX qb: <http://purl.org/linked-data/cube#>\n"
-            "SELECT DISTINCT ?year WHERE { ?q pic:answeredWithIndicator ?i . ?d pic:measuresIndicator ?i . "
-            "?o qb:dataSet ?d ; pic:refYear ?year } ORDER BY ?year")
+    text = (
+        "PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX qb: <http://purl.org/linked-data/cube#>\n"
+        "SELECT DISTINCT ?year WHERE { ?q pic:answeredWithIndicator ?i . ?d pic:measuresIndicator ?i . "
+        "?o qb:dataSet ?d ; pic:refYear ?year } ORDER BY ?year"
+    )
     return [int(y[:4]) for (y,) in run(store, text, dataset)]
 
 
@@ -366,40 +544,80 @@ def html(report: dict, standalone: bool = True) -> str:
     if standalone:
         css = as_parsed(resources.files("pic.viz").joinpath("static", "report.css").read_text(encoding="utf-8"))
         inline = {"css": css, "policy": meta_policy(scripts=[], styles=[css])}
-    return ENV.get_template("report.html").render(r=report, t=report["t"], lang=report["lang"],
-                                                  standalone=standalone, **inline)
+    return ENV.get_template("report.html").render(
+        r=report, t=report["t"], lang=report["lang"], standalone=standalone, **inline
+    )
 
 
 def figures_csv(report: dict) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["question", "indicator", "territory", "year", "value", "unit", "previous_value",
-                     "change_since_previous", "baseline_value", "change_since_baseline", "change_unit",
-                     "illustrative", "observation", "dataset", "publisher", "query", "given_by"])
+    writer.writerow(
+        [
+            "question",
+            "indicator",
+            "territory",
+            "year",
+            "value",
+            "unit",
+            "previous_value",
+            "change_since_previous",
+            "baseline_value",
+            "change_since_baseline",
+            "change_unit",
+            "illustrative",
+            "observation",
+            "dataset",
+            "publisher",
+            "query",
+            "given_by",
+        ]
+    )
     for q in report["questions"]:
         for ind in q["indicators"]:
             for f in ind["rows"]:
-                writer.writerow([q["notation"], ind["iri"], f["territory"], report["year"], f["value"] or "",
-                                 ind["unit"], f["previousValue"] or "", f["changeSincePrevious"] or "",
-                                 f["baselineValue"] or "", f["changeSinceBaseline"] or "", f["changeUnit"] or "",
-                                 f["illustrative"] or "false", f["observation"] or "", f["dataset"] or "",
-                                 f["publisher"] or "", f["api"], f.get("givenBy") or ""])
+                writer.writerow(
+                    [
+                        q["notation"],
+                        ind["iri"],
+                        f["territory"],
+                        report["year"],
+                        f["value"] or "",
+                        ind["unit"],
+                        f["previousValue"] or "",
+                        f["changeSincePrevious"] or "",
+                        f["baselineValue"] or "",
+                        f["changeSinceBaseline"] or "",
+                        f["changeUnit"] or "",
+                        f["illustrative"] or "false",
+                        f["observation"] or "",
+                        f["dataset"] or "",
+                        f["publisher"] or "",
+                        f["api"],
+                        f.get("givenBy") or "",
+                    ]
+                )
     return out.getvalue().encode()
 
 
 def data_cube_slices(report: dict, base: str) -> bytes:
     """The report's figures as Data Cube slices (one per data set, the year fixed): Turtle."""
     year = report["year"]
-    lines = ["@prefix qb: <http://purl.org/linked-data/cube#> .",
-             "@prefix pic: <https://w3id.org/pic-euralens/ontology#> .",
-             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-             "@prefix dcterms: <http://purl.org/dc/terms/> .",
-             "@prefix prov: <http://www.w3.org/ns/prov#> .",
-             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", ""]
+    lines = [
+        "@prefix qb: <http://purl.org/linked-data/cube#> .",
+        "@prefix pic: <https://w3id.org/pic-euralens/ontology#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "",
+    ]
     report_iri = NamedNode(f"{base}report/{year}")
-    lines.append(f'{report_iri} rdfs:label {Literal(TEXT["fr"]["title"] + f" {year}", language="fr")} , '
-                 f'{Literal(TEXT["en"]["title"] + f" {year}", language="en")} ; dcterms:issued '
-                 f'"{report["generated"]}"^^xsd:date .')
+    lines.append(
+        f"{report_iri} rdfs:label {Literal(TEXT['fr']['title'] + f' {year}', language='fr')} , "
+        f"{Literal(TEXT['en']['title'] + f' {year}', language='en')} ; dcterms:issued "
+        f'"{report["generated"]}"^^xsd:date .'
+    )
     slices = defaultdict(list)
     for q in report["questions"]:
         for ind in q["indicators"]:
@@ -411,15 +629,22 @@ def data_cube_slices(report: dict, base: str) -> bytes:
         observations = " , ".join(str(NamedNode(f["observation"])) for f in rows)
         lines.append(f"{report_iri} dcterms:hasPart {slice_iri} .")
         lines.append(f"{NamedNode(ds)} qb:slice {slice_iri} .")
-        lines.append(f'{slice_iri} a qb:Slice ; qb:sliceStructure pic:YearSlice ; '
-                     f'pic:refYear "{year}"^^xsd:gYear ; qb:observation {observations} .')
+        lines.append(
+            f"{slice_iri} a qb:Slice ; qb:sliceStructure pic:YearSlice ; "
+            f'pic:refYear "{year}"^^xsd:gYear ; qb:observation {observations} .'
+        )
         for f in rows:
             obs, area = NamedNode(f["observation"]), NamedNode(f["territory"])
             value = Literal(f["value"], datatype=DECIMAL)
             ill = " ; pic:illustrative true" if f["illustrative"] == "true" else ""
             # a partner's figure in another's series: who gave it (`given_by`), as the HTML and CSV say
-            given = (f" ; prov:wasAttributedTo {NamedNode(f'{base}actor/{f[GIVEN]}')}"
-                     if f.get(GIVEN) not in (None, ownership.PLATFORM) else "")
-            lines.append(f'{obs} a qb:Observation ; qb:dataSet {NamedNode(ds)} ; pic:refArea {area} ; '
-                         f'pic:refYear "{year}"^^xsd:gYear ; pic:value {value}{ill}{given} .')
+            given = (
+                f" ; prov:wasAttributedTo {NamedNode(f'{base}actor/{f[GIVEN]}')}"
+                if f.get(GIVEN) not in (None, ownership.PLATFORM)
+                else ""
+            )
+            lines.append(
+                f"{obs} a qb:Observation ; qb:dataSet {NamedNode(ds)} ; pic:refArea {area} ; "
+                f'pic:refYear "{year}"^^xsd:gYear ; pic:value {value}{ill}{given} .'
+            )
     return ("\n".join(lines) + "\n").encode()

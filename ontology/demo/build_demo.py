@@ -64,16 +64,22 @@ class Builder:
         self.sourced = Graph()
         self.invented = Graph()
         self.invented.add((INVENTED, PIC.illustrative, Literal(True)))
-        self.invented.add((INVENTED, RDFS.label, Literal(
-            "Données inventées pour la démonstration (acteurs, liens, valeurs)", lang="fr")))
-        self.invented.add((INVENTED, RDFS.label, Literal(
-            "Data invented for the demonstration (actors, links, values)", lang="en")))
+        self.invented.add(
+            (
+                INVENTED,
+                RDFS.label,
+                Literal("Données inventées pour la démonstration (acteurs, liens, valeurs)", lang="fr"),
+            )
+        )
+        self.invented.add(
+            (INVENTED, RDFS.label, Literal("Data invented for the demonstration (actors, links, values)", lang="en"))
+        )
 
     def graph_for(self, source):
         return self.sourced if source else self.invented
 
     def labelled(self, g, node, cls, fr, en=None):
-        for c in (cls if isinstance(cls, list) else [cls]):
+        for c in cls if isinstance(cls, list) else [cls]:
             g.add((node, RDF.type, c))
         g.add((node, RDFS.label, Literal(fr, lang="fr")))
         g.add((node, RDFS.label, Literal(en or fr, lang="en")))
@@ -101,8 +107,13 @@ def add_actors(b: Builder) -> None:
         b.mark(g, node, source)
     g = b.sourced
     # The Bassin minier as a project territory (no member list: INSEE counts 336 communes).
-    b.labelled(g, BASSIN, [PIC.ProjectTerritory], "Bassin minier du Nord et du Pas-de-Calais",
-               "Nord-Pas-de-Calais mining basin")
+    b.labelled(
+        g,
+        BASSIN,
+        [PIC.ProjectTerritory],
+        "Bassin minier du Nord et du Pas-de-Calais",
+        "Nord-Pas-de-Calais mining basin",
+    )
     g.add((BASSIN, PIC.withinTerritory, REG32))
     g.add((BASSIN, DCTERMS.source, URIRef("https://www.insee.fr/fr/statistiques/4214601")))
     # Euralens joined the Pôle métropolitain on 1 January 2022 (ORG unit).
@@ -111,15 +122,21 @@ def add_actors(b: Builder) -> None:
 
     # The PIC itself, a unit of Euralens, and its members.
     pic = actor("plateforme-intelligence-collective")
-    b.labelled(g, pic, [ORG.OrganizationalUnit, PROV.Organization],
-               "Plateforme d'Intelligence Collective Euralens", "Euralens Collective Intelligence Platform")
+    b.labelled(
+        g,
+        pic,
+        [ORG.OrganizationalUnit, PROV.Organization],
+        "Plateforme d'Intelligence Collective Euralens",
+        "Euralens Collective Intelligence Platform",
+    )
     g.add((pic, FOAF.name, Literal("PIC Euralens")))
     g.add((pic, ORG.unitOf, actor("euralens")))
     g.add((pic, ORG.classification, ACTOR_TYPES["association"]))
     g.add((pic, PIC.territoryOfAction, POLE))
     g.add((pic, DCTERMS.source, URIRef(PIC_URL)))
     for slug, role in [("euralens", "animateur"), ("mission-bassin-minier", "animateur")] + [
-            (m, "membre") for m in PIC_MEMBERS]:
+        (m, "membre") for m in PIC_MEMBERS
+    ]:
         add_membership(g, slug, "plateforme-intelligence-collective", role, PIC_URL)
 
     person = ID["person/christian-du-tertre"]
@@ -127,10 +144,11 @@ def add_actors(b: Builder) -> None:
     g.add((person, FOAF.name, Literal("Christian du Tertre")))
     g.add((person, DCTERMS.source, URIRef(PIC_URL)))
     add_membership(g, "christian-du-tertre", "atemis", "expert", PIC_URL, person=True)
-    add_membership(g, "christian-du-tertre", "plateforme-intelligence-collective", "expert", PIC_URL,
-                   person=True)
-    for slug, fr in [("camille-lefebvre", "Camille Lefebvre (personne fictive)"),
-                     ("yanis-benali", "Yanis Benali (personne fictive)")]:
+    add_membership(g, "christian-du-tertre", "plateforme-intelligence-collective", "expert", PIC_URL, person=True)
+    for slug, fr in [
+        ("camille-lefebvre", "Camille Lefebvre (personne fictive)"),
+        ("yanis-benali", "Yanis Benali (personne fictive)"),
+    ]:
         node = ID[f"person/{slug}"]
         b.labelled(b.invented, node, [FOAF.Person, PROV.Person], fr)
         b.invented.add((node, FOAF.name, Literal(fr)))
@@ -203,8 +221,7 @@ def issued_literal(date: str) -> Literal:
 def add_studies(b: Builder) -> None:
     inv = b.invented
     for slug, fr, en, status, date, prod, comm, themes, places, source, indicators in STUDIES:
-        node, _, _ = add_study(b, b.sourced, slug, fr, en, status, date, prod, comm, themes, places,
-                               source)
+        node, _, _ = add_study(b, b.sourced, slug, fr, en, status, date, prod, comm, themes, places, source)
         for p in prod:
             b.sourced.add((node, PIC.producedBy, actor(p)))
         for c in comm:
@@ -215,10 +232,13 @@ def add_studies(b: Builder) -> None:
         slug, fr, en, status, date, prod, comm, themes, places, indicators, builds_on = template
         years = range(2018, 2025) if "{y}" in slug else [None]
         for y in years:
+
             def fill(s, y=y):
                 return s.format(y=y, y1=(y or 0) + 1) if y else s
-            node, _, _ = add_study(b, inv, fill(slug), fill(fr), fill(en), status, fill(date), prod,
-                                   comm, themes, places, None)
+
+            node, _, _ = add_study(
+                b, inv, fill(slug), fill(fr), fill(en), status, fill(date), prod, comm, themes, places, None
+            )
             for p in prod:
                 inv.add((node, PIC.producedBy, actor(p)))
             for c in comm:
@@ -241,7 +261,7 @@ def add_indicators(b: Builder) -> None:
     scheme = ID["scheme/indicators"]
     b.labelled(g, scheme, [SKOS.ConceptScheme], "Indicateurs de la PIC", "PIC indicators")
     g.add((scheme, PIC.illustrative, Literal(True)))
-    for (slug, fr, en, unit, theme, dfr, den, places, (start, drift), first, gaps) in INDICATORS:
+    for slug, fr, en, unit, theme, dfr, den, places, (start, drift), first, gaps in INDICATORS:
         node = indicator(slug)
         b.labelled(g, node, [PIC.Indicator, SKOS.Concept], fr, en)
         g.add((node, SKOS.prefLabel, Literal(fr, lang="fr")))
@@ -258,8 +278,7 @@ def add_indicators(b: Builder) -> None:
         g.add((ds, PIC.unit, Literal(unit)))
         g.add((ds, PIC.illustrative, Literal(True)))
         g.add((ds, DCTERMS.publisher, actor("plateforme-intelligence-collective")))
-        g.add((ds, DCTERMS.description, Literal(
-            "Valeurs inventées pour la démonstration : ne pas citer.", lang="fr")))
+        g.add((ds, DCTERMS.description, Literal("Valeurs inventées pour la démonstration : ne pas citer.", lang="fr")))
         percent = unit == "%"
         last = STALE_UNTIL.get(slug, 2025)
         if slug in PER_COMMUNE:
@@ -284,8 +303,13 @@ def add_indicators(b: Builder) -> None:
 def add_questions_and_groups(b: Builder) -> None:
     g, inv = b.sourced, b.invented
     scheme = ID["scheme/evaluation-questions"]
-    b.labelled(g, scheme, [SKOS.ConceptScheme], "Questions clés de l'état annuel des impacts",
-               "Key questions of the annual impact report")
+    b.labelled(
+        g,
+        scheme,
+        [SKOS.ConceptScheme],
+        "Questions clés de l'état annuel des impacts",
+        "Key questions of the annual impact report",
+    )
     for i, (slug, fr, en, indicators, studies) in enumerate(QUESTIONS, 1):
         node = ID[f"question/{slug}"]
         b.labelled(g, node, [PIC.EvaluationQuestion, SKOS.Concept], fr, en)
@@ -318,10 +342,17 @@ def add_questions_and_groups(b: Builder) -> None:
     inv.add((study("cooperation-acteurs-pic"), PIC.followedBy, ID["group/recherche-action"]))
 
 
-PREFIXES = {"pic": str(PIC), "prov": str(PROV), "org": str(ORG), "skos": str(SKOS),
-            "dcterms": str(DCTERMS), "qb": str(QB), "foaf": str(FOAF),
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "xsd": "http://www.w3.org/2001/XMLSchema#"}
+PREFIXES = {
+    "pic": str(PIC),
+    "prov": str(PROV),
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "qb": str(QB),
+    "foaf": str(FOAF),
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 
 
 def add_annotations(b: Builder) -> None:

@@ -7,19 +7,33 @@ from pathlib import Path
 
 from pic.ontology.demo.facts import ABSTRACTS, INVENTED_STUDIES
 
-WARNING = ("Document fictif, généré pour la démonstration de la plateforme PIC Euralens. "
-           "Les chiffres et constats qu'il contient sont inventés.")
+WARNING = (
+    "Document fictif, généré pour la démonstration de la plateforme PIC Euralens. "
+    "Les chiffres et constats qu'il contient sont inventés."
+)
 SECTIONS = [
-    ("Contexte", "Depuis l'ouverture du Louvre-Lens en décembre 2012, les partenaires de la Plateforme "
-                 "d'Intelligence Collective suivent ensemble les transformations du territoire. {abstract}"),
-    ("Méthode", "L'étude croise des données publiques, des entretiens avec les acteurs du territoire et une "
-                "enquête de terrain. Les valeurs présentées ici sont illustratives."),
-    ("Premiers constats", "Les résultats attendus porteront sur l'évolution depuis 2012, à l'échelle des "
-                          "communes de la communauté d'agglomération de Lens-Liévin et du Pôle métropolitain "
-                          "de l'Artois. Ce paragraphe peut être surligné et annoté par les partenaires."),
+    (
+        "Contexte",
+        "Depuis l'ouverture du Louvre-Lens en décembre 2012, les partenaires de la Plateforme "
+        "d'Intelligence Collective suivent ensemble les transformations du territoire. {abstract}",
+    ),
+    (
+        "Méthode",
+        "L'étude croise des données publiques, des entretiens avec les acteurs du territoire et une "
+        "enquête de terrain. Les valeurs présentées ici sont illustratives.",
+    ),
+    (
+        "Premiers constats",
+        "Les résultats attendus porteront sur l'évolution depuis 2012, à l'échelle des "
+        "communes de la communauté d'agglomération de Lens-Liévin et du Pôle métropolitain "
+        "de l'Artois. Ce paragraphe peut être surligné et annoté par les partenaires.",
+    ),
 ]
-DOCUMENTS = [("frequentation-habitants-louvre-lens", "pdf"), ("emplois-induits-louvre-lens", "pdf"),
-             ("diagnostic-habitat-minier-renove", "docx")]
+DOCUMENTS = [
+    ("frequentation-habitants-louvre-lens", "pdf"),
+    ("emplois-induits-louvre-lens", "pdf"),
+    ("diagnostic-habitat-minier-renove", "docx"),
+]
 
 
 def title_of(slug: str) -> str:

@@ -26,9 +26,12 @@ def secure(request: Request) -> bool:
 def login_page(request: Request, error: str | None = None):
     lang = language(request)
     token = secrets.token_urlsafe(24)
-    response = templates.TemplateResponse(request, "login.html", {"t": STRINGS[lang], "lang": lang,
-                                                                  "csrf": token, "error": error},
-                                          status_code=401 if error else 200)
+    response = templates.TemplateResponse(
+        request,
+        "login.html",
+        {"t": STRINGS[lang], "lang": lang, "csrf": token, "error": error},
+        status_code=401 if error else 200,
+    )
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure(request), max_age=3600)
     return response
 
@@ -57,8 +60,11 @@ def sign_in(request: Request, name: str, password: str):
     address = request.client.host if request.client else "unknown"
     wait = throttle.wait(name, address)
     if wait > 0:
-        raise HttpError(429, f"too many failed sign-ins: try again in {int(wait) + 1} s",
-                        headers={"Retry-After": str(int(wait) + 1)})
+        raise HttpError(
+            429,
+            f"too many failed sign-ins: try again in {int(wait) + 1} s",
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
     done = request.app.state.accounts.login(name, password)
     if done is None:
         throttle.failed(name, address)
@@ -66,8 +72,9 @@ def sign_in(request: Request, name: str, password: str):
     throttle.succeeded(name)
     session_id, _ = done
     response = RedirectResponse("/account", status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=secure(request),
-                        max_age=8 * 3600)
+    response.set_cookie(
+        SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=secure(request), max_age=8 * 3600
+    )
     response.delete_cookie(LOGIN_CSRF)
     return response
 
@@ -88,12 +95,19 @@ def account(request: Request, token: str | None = None):
     if session is None:
         return RedirectResponse("/login", status_code=303)
     lang = language(request)
-    return templates.TemplateResponse(request, "account.html", {
-        "t": STRINGS[lang], "lang": lang, "user": session.user, "csrf": session.csrf, "token": token})
+    return templates.TemplateResponse(
+        request,
+        "account.html",
+        {"t": STRINGS[lang], "lang": lang, "user": session.user, "csrf": session.csrf, "token": token},
+    )
 
 
-@router.post("/account/tokens", response_class=HTMLResponse, summary="Nouveau jeton d'API / New API token",
-             openapi_extra=form_openapi(("label", "csrf")))
+@router.post(
+    "/account/tokens",
+    response_class=HTMLResponse,
+    summary="Nouveau jeton d'API / New API token",
+    openapi_extra=form_openapi(("label", "csrf")),
+)
 async def new_token(request: Request):
     session = form_session(request)  # before the body is read
     fields = await form_fields(request)

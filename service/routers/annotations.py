@@ -31,23 +31,42 @@ from pic.service.negotiation import accepted
 
 router = APIRouter(tags=["Annotations"])
 # What the annotation routes answer, for the OpenAPI schema (the protocol's JSON-LD profile, or Turtle).
-ANNOTATION_MEDIA = {200: {"content": {media: {} for media in (
-    'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"', "application/ld+json", "text/turtle")}}}
+ANNOTATION_MEDIA = {
+    200: {
+        "content": {
+            media: {}
+            for media in (
+                'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+                "application/ld+json",
+                "text/turtle",
+            )
+        }
+    }
+}
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 PAGE = 20
 LDP, OA = "http://www.w3.org/ns/ldp#", "http://www.w3.org/ns/oa#"
 # A container is an LDP basic container, and so an LDP resource (LDP 4.2.1.4), bound by the protocol.
-CONTAINER_LINKS = (f'<{LDP}BasicContainer>; rel="type", <{LDP}Resource>; rel="type", '
-                   f'<http://www.w3.org/TR/annotation-protocol/>; rel="{LDP}constrainedBy"')
+CONTAINER_LINKS = (
+    f'<{LDP}BasicContainer>; rel="type", <{LDP}Resource>; rel="type", '
+    f'<http://www.w3.org/TR/annotation-protocol/>; rel="{LDP}constrainedBy"'
+)
 RESOURCE_LINKS = f'<{LDP}Resource>; rel="type", <http://www.w3.org/ns/oa#Annotation>; rel="type"'
-CONTAINER_HEADERS = {"Link": CONTAINER_LINKS, "Allow": "GET, HEAD, OPTIONS, POST", "Vary": "Accept, Prefer",
-                     "Accept-Post": f"{MEDIA}, application/ld+json, application/json"}
+CONTAINER_HEADERS = {
+    "Link": CONTAINER_LINKS,
+    "Allow": "GET, HEAD, OPTIONS, POST",
+    "Vary": "Accept, Prefer",
+    "Accept-Post": f"{MEDIA}, application/ld+json, application/json",
+}
 RESOURCE_HEADERS = {"Link": RESOURCE_LINKS, "Allow": "GET, HEAD, OPTIONS, PUT, DELETE", "Vary": "Accept"}
 
 
 def notes(request: Request) -> Annotations:
-    return Annotations(request.app.state.writer, request.app.state.settings.documents_dir,
-                       f"{str(request.base_url).rstrip('/')}/annotations/")
+    return Annotations(
+        request.app.state.writer,
+        request.app.state.settings.documents_dir,
+        f"{str(request.base_url).rstrip('/')}/annotations/",
+    )
 
 
 def reader_graphs(request: Request, user, hidden: bool = False) -> list[str] | None:
@@ -75,9 +94,17 @@ def jsonld(body: dict, status: int = 200, headers: dict | None = None, etag: str
 
 
 def wants_turtle(request: Request) -> bool:
-    return next((m for m in accepted(request.headers.get("accept")) if m in ("text/turtle", MEDIA.split(";")[0],
-                                                                           "application/json", "*/*")),
-                None) == "text/turtle"
+    return (
+        next(
+            (
+                m
+                for m in accepted(request.headers.get("accept"))
+                if m in ("text/turtle", MEDIA.split(";")[0], "application/json", "*/*")
+            ),
+            None,
+        )
+        == "text/turtle"
+    )
 
 
 def tags(etag: str) -> list[str]:
@@ -100,11 +127,13 @@ def represent(request: Request, body: dict, etag: str, headers: dict, status: in
 def container_links(handler):
     """Every answer of the container carries its Link header (protocol §4.1), refusals included; a page
     (`?page=`) is no container."""
+
     def add(e: HttpError, kwargs: dict) -> None:
         if kwargs.get("page") is None:
             e.headers = {"Link": CONTAINER_LINKS, **e.headers}
 
     if inspect.iscoroutinefunction(handler):
+
         async def wrapped(*args, **kwargs):
             try:
                 return await handler(*args, **kwargs)
@@ -112,12 +141,14 @@ def container_links(handler):
                 add(e, kwargs)
                 raise
     else:  # stays synchronous: FastAPI runs it in its thread pool, off the event loop
+
         def wrapped(*args, **kwargs):
             try:
                 return handler(*args, **kwargs)
             except HttpError as e:
                 add(e, kwargs)
                 raise
+
     return functools.wraps(handler)(wrapped)
 
 
@@ -144,14 +175,14 @@ def filters_of(request: Request) -> dict:
     q = dict(request.query_params)
     for name in ("target", "creator"):
         if q.get(name):
-            checked_iri(q[name], 400, f"{name}: an IRI (e.g. https://w3id.org/pic-euralens/id/user/alice)",
-                        field=name)
+            checked_iri(q[name], 400, f"{name}: an IRI (e.g. https://w3id.org/pic-euralens/id/user/alice)", field=name)
     if q.get("target"):  # an annotation may be named by its protocol IRI or its canonical one
         q["target"] = notes(request).canonical(q["target"])
     if q.get("motivation") and q["motivation"] not in MOTIVATIONS:
         raise HttpError(400, f"motivation: one of {', '.join(MOTIVATIONS)}", field="motivation")
     return {k: q[k] for k in ("target", "creator", "motivation", "org") if q.get(k)} | (
-        {"hidden": True} if q.get("hidden") == "true" else {})
+        {"hidden": True} if q.get("hidden") == "true" else {}
+    )
 
 
 # -- the container -------------------------------------------------------------------------------------
@@ -174,12 +205,19 @@ def listing_of(request: Request) -> tuple:
 def container_body(request: Request, minimal: bool, as_iris: bool) -> dict:
     store, readable, filters, query, base_url = listing_of(request)
     total, _ = store.listing(readable, filters, 0, 0)
-    body = {"@context": [*CONTEXT, "http://www.w3.org/ns/ldp.jsonld"], "id": container_iri(base_url, query, as_iris),
-            "type": ["BasicContainer", "AnnotationCollection"], "label": "Annotations PIC Euralens",
-            "total": total}
+    body = {
+        "@context": [*CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+        "id": container_iri(base_url, query, as_iris),
+        "type": ["BasicContainer", "AnnotationCollection"],
+        "label": "Annotations PIC Euralens",
+        "total": total,
+    }
     if total:
-        body["first"] = (container_iri(base_url, query, as_iris, 0) if minimal else
-                         page_body(store, readable, filters, 0, as_iris, base_url, query, embedded=True))
+        body["first"] = (
+            container_iri(base_url, query, as_iris, 0)
+            if minimal
+            else page_body(store, readable, filters, 0, as_iris, base_url, query, embedded=True)
+        )
         body["last"] = container_iri(base_url, query, as_iris, max(0, (total - 1) // PAGE))
     return body
 
@@ -188,8 +226,9 @@ def container_body(request: Request, minimal: bool, as_iris: bool) -> dict:
 @container_links
 def container_options(request: Request):
     """The container's methods and links; its ETag is that of its default representation."""
-    return Response(status_code=204, headers={**CONTAINER_HEADERS,
-                                              "ETag": tag_of(container_body(request, False, False))})
+    return Response(
+        status_code=204, headers={**CONTAINER_HEADERS, "ETag": tag_of(container_body(request, False, False))}
+    )
 
 
 @router.head("/annotations/", include_in_schema=False)
@@ -220,21 +259,29 @@ def annotation_page(request: Request, page: int, as_iris: bool) -> Response:
     return represent(request, body, tag_of(body), {"Allow": "GET, HEAD, OPTIONS", "Vary": "Accept"})
 
 
-def page_body(store: Annotations, readable, filters, page: int, as_iris: bool, base_url: str, query: dict,
-              embedded: bool = False) -> dict | None:
+def page_body(
+    store: Annotations, readable, filters, page: int, as_iris: bool, base_url: str, query: dict, embedded: bool = False
+) -> dict | None:
     total, items = store.listing(readable, filters, page * PAGE, PAGE)
     if page < 0 or (page > 0 and page * PAGE >= total):
         return None
     body: dict = {} if embedded else {"@context": CONTEXT}
-    body |= {"id": container_iri(base_url, query, as_iris, page), "type": "AnnotationPage", "startIndex": page * PAGE,
-             "partOf": {"id": container_iri(base_url, query, as_iris), "total": total}}
+    body |= {
+        "id": container_iri(base_url, query, as_iris, page),
+        "type": "AnnotationPage",
+        "startIndex": page * PAGE,
+        "partOf": {"id": container_iri(base_url, query, as_iris), "total": total},
+    }
     if (page + 1) * PAGE < total:
         body["next"] = container_iri(base_url, query, as_iris, page + 1)
     if page > 0:
         body["prev"] = container_iri(base_url, query, as_iris, page - 1)
     # the IRIs are the annotations' ids, so that a client finds in its container the annotation it made
-    body["items"] = [store.public_iri(i) for i in items] if as_iris else [
-        {k: v for k, v in store.json(store.get(i, readable)).items() if k != "@context"} for i in items]
+    body["items"] = (
+        [store.public_iri(i) for i in items]
+        if as_iris
+        else [{k: v for k, v in store.json(store.get(i, readable)).items() if k != "@context"} for i in items]
+    )
     return body
 
 
@@ -251,8 +298,7 @@ async def create(request: Request):
         stored = await run_in_threadpool(store.create, data, user, readable)
     except AnnotationError as e:
         raise failed(e) from None
-    return jsonld(store.json(stored), 201, {**CONTAINER_HEADERS, "Location": url_of(request, stored.iri)},
-                  stored.etag)
+    return jsonld(store.json(stored), 201, {**CONTAINER_HEADERS, "Location": url_of(request, stored.iri)}, stored.etag)
 
 
 # -- one annotation ------------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ from pic.service.deps import UserDep
 router = APIRouter()
 
 
-@router.get("/admin/backup", summary="Sauvegarde / Backup (admins)",
-            responses={200: {"content": {"application/x-tar": {}}}})
+@router.get(
+    "/admin/backup", summary="Sauvegarde / Backup (admins)", responses={200: {"content": {"application/x-tar": {}}}}
+)
 def take_backup(request: Request, user: UserDep) -> StreamingResponse:
     """The whole data directory as a tar file — the store, the accounts and search databases, the history, the
     documents — with `manifest.json` (quads per graph, the SHA-256 of every file, versions), copied at one
@@ -29,5 +30,8 @@ def take_backup(request: Request, user: UserDep) -> StreamingResponse:
     state = request.app.state
     staged = backup.stage(state.writer, state.settings.data_dir)
     name = f"pic-backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.tar"
-    return StreamingResponse(backup.tar_stream(staged), media_type="application/x-tar",
-                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return StreamingResponse(
+        backup.tar_stream(staged),
+        media_type="application/x-tar",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -24,11 +24,14 @@ from pic.service.pages import page_link, reader, templates
 
 router = APIRouter(tags=["Contributions"])
 SELECTS = ("actor-type/", "study-status/", "role/", "theme/", "dataset/")  # short lists: a select
-OPTIONS = sparql_prefixes() + """
+OPTIONS = (
+    sparql_prefixes()
+    + """
 SELECT ?s ?label WHERE {
   ?s rdfs:label|skos:prefLabel|dcterms:title ?label .
   FILTER (STRSTARTS(STR(?s), ?prefix) && lang(?label) = ?lang)
 } ORDER BY ?label LIMIT 3000"""
+)
 MINE = """SELECT DISTINCT ?s ?label ?g WHERE {
   GRAPH ?g { ?s a ?class OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } }
   FILTER (STRSTARTS(STR(?g), ?partner) || STRSTARTS(STR(?g), ?private))
@@ -44,8 +47,16 @@ def columns(kind: str) -> list:
 
 def problems_body(e: contributions.Problems) -> JSONResponse:
     message = str(e) if e.status != 422 else f"{len(e.items)} problem(s): {e}"
-    return JSONResponse({"error": {"status": e.status, "message": message,
-                                   "problems": [{"field": f, "message": m} for f, m in e.items]}}, e.status)
+    return JSONResponse(
+        {
+            "error": {
+                "status": e.status,
+                "message": message,
+                "problems": [{"field": f, "message": m} for f, m in e.items],
+            }
+        },
+        e.status,
+    )
 
 
 def organisation(user: User, asked: str | None) -> str | None:
@@ -58,9 +69,17 @@ def organisation(user: User, asked: str | None) -> str | None:
 async def save(request: Request, user: User, kind: str, values: dict, key: str | None):
     meta = {k: values.pop(k, None) for k in META}
     return await run_in_threadpool(
-        contributions.save, request.app.state.writer, kind, values, user,
-        org=organisation(user, meta["org"]), visibility=meta["visibility"] or None,
-        until=meta["embargo_until"], key=key, dry_run=str(meta["dry_run"]).lower() in ("1", "true", "on"))
+        contributions.save,
+        request.app.state.writer,
+        kind,
+        values,
+        user,
+        org=organisation(user, meta["org"]),
+        visibility=meta["visibility"] or None,
+        until=meta["embargo_until"],
+        key=key,
+        dry_run=str(meta["dry_run"]).lower() in ("1", "true", "on"),
+    )
 
 
 # -- JSON API ---------------------------------------------------------------------------------------
@@ -79,16 +98,24 @@ async def api_save(request: Request, kind: str, key: str | None):
     return JSONResponse({"dry_run": True, "problems": []}) if result is None else result
 
 
-
 @router.get("/api/contribute/{kind}", summary="Champs d'un formulaire / A form's fields")
 def fields(kind: str):
-    return {"kind": kind, "fields": [{"name": c.name, "required": c.required, "check": c.check,
-                                      "description": c.description} for c in columns(kind)],
-            "visibility": ["public", "private", "embargo"]}
+    return {
+        "kind": kind,
+        "fields": [
+            {"name": c.name, "required": c.required, "check": c.check, "description": c.description}
+            for c in columns(kind)
+        ],
+        "visibility": ["public", "private", "embargo"],
+    }
 
 
-@router.post("/api/contribute/{kind}", status_code=201, summary="Créer / Create",
-             openapi_extra=json_openapi("the fields, and `visibility`, `embargo_until`, `org`, `dry_run`"))
+@router.post(
+    "/api/contribute/{kind}",
+    status_code=201,
+    summary="Créer / Create",
+    openapi_extra=json_openapi("the fields, and `visibility`, `embargo_until`, `org`, `dry_run`"),
+)
 async def create(request: Request, kind: str):
     """Fields as JSON (`{"id": …, "title_fr": …}`, plus `visibility`, `embargo_until`, `org`, `dry_run`);
     201 with `Location` (the entity's page), or 422 with every problem by field. With the session cookie
@@ -97,9 +124,11 @@ async def create(request: Request, kind: str):
     if isinstance(result, Response):
         return result
     iri = touched(result, request)
-    return JSONResponse({"iri": iri, "change": result.change.value, "warnings": [w.message_en for w in
-                                                                                  result.warnings]},
-                        201, headers={"Location": page(request, iri)})
+    return JSONResponse(
+        {"iri": iri, "change": result.change.value, "warnings": [w.message_en for w in result.warnings]},
+        201,
+        headers={"Location": page(request, iri)},
+    )
 
 
 @router.get("/api/contribute/{kind}/{key:path}", summary="Valeurs actuelles / Current values")
@@ -109,12 +138,21 @@ def current(request: Request, kind: str, key: str):
     owned = readable_owned(request, writer, kind, key, user)
     graph = next(iter(owned))
     visibility, until = contributions.visibility_of(writer.names, graph)
-    return {"kind": kind, "key": key, "fields": contributions.fields_of(writer.names, kind, owned, user.org),
-            "visibility": visibility, "embargo_until": until, "org": writer.names.owner_of(graph)}
+    return {
+        "kind": kind,
+        "key": key,
+        "fields": contributions.fields_of(writer.names, kind, owned, user.org),
+        "visibility": visibility,
+        "embargo_until": until,
+        "org": writer.names.owner_of(graph),
+    }
 
 
-@router.put("/api/contribute/{kind}/{key:path}", summary="Remplacer / Replace",
-            openapi_extra=json_openapi("the fields, as for POST"))
+@router.put(
+    "/api/contribute/{kind}/{key:path}",
+    summary="Remplacer / Replace",
+    openapi_extra=json_openapi("the fields, as for POST"),
+)
 async def replace(request: Request, kind: str, key: str):
     result = await api_save(request, kind, key)
     if isinstance(result, Response):
@@ -129,8 +167,9 @@ async def remove(request: Request, kind: str, key: str):
     check_write_csrf(request)
     columns(kind)
     try:
-        await run_in_threadpool(contributions.delete, request.app.state.writer, kind, key, user,
-                                request.app.state.settings.documents_dir)
+        await run_in_threadpool(
+            contributions.delete, request.app.state.writer, kind, key, user, request.app.state.settings.documents_dir
+        )
     except contributions.Problems as e:
         return problems_body(e)
     return Response(status_code=204)
@@ -157,15 +196,19 @@ def readable_owned(request: Request, writer, kind: str, key: str, user: User) ->
 def touched(result, request: Request) -> str:
     """The entity a one-entity change created (first subject of the change that is not a role node)."""
     writer = request.app.state.writer
-    rows = writer.store.query(bind(  # the record is in the provenance graph of the change's audience
-        "SELECT ?s ?g WHERE { GRAPH ?g { ?c <https://w3id.org/pic-euralens/ontology#touched> ?s } } ORDER BY ?s",
-        {Variable("c"): result.change}))
-    return next(r["s"].value for r in rows
-                if writer.names.is_provenance(r["g"]) and "/association/" not in r["s"].value)
+    rows = writer.store.query(
+        bind(  # the record is in the provenance graph of the change's audience
+            "SELECT ?s ?g WHERE { GRAPH ?g { ?c <https://w3id.org/pic-euralens/ontology#touched> ?s } } ORDER BY ?s",
+            {Variable("c"): result.change},
+        )
+    )
+    return next(
+        r["s"].value for r in rows if writer.names.is_provenance(r["g"]) and "/association/" not in r["s"].value
+    )
 
 
 def page(request: Request, iri: str) -> str:
-    return "/id/" + iri[len(request.app.state.settings.base_iri):]
+    return "/id/" + iri[len(request.app.state.settings.base_iri) :]
 
 
 # -- forms -----------------------------------------------------------------------------------------
@@ -176,22 +219,51 @@ def contribute_home(request: Request):
     if session and session.user.org:
         view, _ = reader(request)
         names = request.app.state.settings.names
-        rows = solutions(view, bind(MINE, {Variable("partner"): Literal(names.partner(session.user.org).value),
-                                           Variable("private"): Literal(names.graph(
-                                               f"private/{session.user.org}/").value)}))
+        rows = solutions(
+            view,
+            bind(
+                MINE,
+                {
+                    Variable("partner"): Literal(names.partner(session.user.org).value),
+                    Variable("private"): Literal(names.graph(f"private/{session.user.org}/").value),
+                },
+            ),
+        )
         seen = set()
         for r in rows:
             iri = r["s"].value
-            kind = next((k for k, plural in contributions.SINGULAR.items()
-                         if iri.startswith(names.base + KINDS[plural]["prefix"])), None)
+            kind = next(
+                (
+                    k
+                    for k, plural in contributions.SINGULAR.items()
+                    if iri.startswith(names.base + KINDS[plural]["prefix"])
+                ),
+                None,
+            )
             if kind and iri not in seen:
                 seen.add(iri)
-                key = iri[len(names.base + KINDS[contributions.SINGULAR[kind]]["prefix"]):]
-                mine.append({"kind": kind, "key": key, "iri": iri, "label": r["label"].value if r["label"] else key,
-                             "visibility": contributions.visibility_of(names, r["g"])})
-    return templates.TemplateResponse(request, "contribute.html", {
-        "t": STRINGS[lang], "lang": lang, "user": session.user if session else None,
-        "kinds": list(contributions.SINGULAR), "mine": mine, "link": page_link(request)})
+                key = iri[len(names.base + KINDS[contributions.SINGULAR[kind]]["prefix"]) :]
+                mine.append(
+                    {
+                        "kind": kind,
+                        "key": key,
+                        "iri": iri,
+                        "label": r["label"].value if r["label"] else key,
+                        "visibility": contributions.visibility_of(names, r["g"]),
+                    }
+                )
+    return templates.TemplateResponse(
+        request,
+        "contribute.html",
+        {
+            "t": STRINGS[lang],
+            "lang": lang,
+            "user": session.user if session else None,
+            "kinds": list(contributions.SINGULAR),
+            "mine": mine,
+            "link": page_link(request),
+        },
+    )
 
 
 @router.get("/contribute/{kind}", response_class=HTMLResponse, summary="Nouveau / New")
@@ -207,8 +279,7 @@ def edit_form(request: Request, kind: str, key: str):
     user = session.user if session else current_user(request)
     owned = readable_owned(request, writer, kind, key, user)
     visibility, until = contributions.visibility_of(writer.names, next(iter(owned)))
-    return form(request, kind, key, contributions.fields_of(writer.names, kind, owned, user.org), {}, visibility,
-                until)
+    return form(request, kind, key, contributions.fields_of(writer.names, kind, owned, user.org), {}, visibility, until)
 
 
 @router.post("/contribute/{kind}", response_class=HTMLResponse, summary="Enregistrer / Save")
@@ -230,8 +301,14 @@ async def post_form(request: Request, kind: str, key: str | None):
     visibility, until = values.get("visibility", "public"), values.get("embargo_until")
     if values.pop("delete", None) and key:
         try:
-            await run_in_threadpool(contributions.delete, request.app.state.writer, kind, key, user,
-                                    request.app.state.settings.documents_dir)
+            await run_in_threadpool(
+                contributions.delete,
+                request.app.state.writer,
+                kind,
+                key,
+                user,
+                request.app.state.settings.documents_dir,
+            )
         except contributions.Problems as e:
             return form(request, kind, key, values, by_field(e), visibility, until, status=e.status)
         return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)
@@ -252,23 +329,55 @@ def by_field(e: contributions.Problems) -> dict:
     return out
 
 
-def form(request: Request, kind: str, key: str | None, values: dict, problems: dict, visibility: str,
-         until: str | None, *, status: int = 200, checked: bool = False):
+def form(
+    request: Request,
+    kind: str,
+    key: str | None,
+    values: dict,
+    problems: dict,
+    visibility: str,
+    until: str | None,
+    *,
+    status: int = 200,
+    checked: bool = False,
+):
     cols = columns(kind)
     session, lang = current_session(request), language(request)
     view, _ = reader(request)
     options = {}
     for c in cols:
         if c.target and c.target not in options:
-            rows = solutions(view, bind(OPTIONS, {Variable("prefix"): Literal(request.app.state.settings.base_iri
-                                                                                + c.target),
-                                                  Variable("lang"): Literal(lang)}))
+            rows = solutions(
+                view,
+                bind(
+                    OPTIONS,
+                    {
+                        Variable("prefix"): Literal(request.app.state.settings.base_iri + c.target),
+                        Variable("lang"): Literal(lang),
+                    },
+                ),
+            )
             prefix = len(request.app.state.settings.base_iri + c.target)
             options[c.target] = [(r["s"].value[prefix:], r["label"].value) for r in rows]
-    return templates.TemplateResponse(request, "contribute-form.html", {
-        "t": STRINGS[lang], "lang": lang, "kind": kind, "key": key, "columns": cols, "values": values,
-        "problems": problems, "options": options, "selects": SELECTS, "visibility": visibility,
-        "until": until or "", "user": session.user if session else None,
-        "csrf": session.csrf if session else "", "checked": checked,
-        "action": f"/contribute/{kind}" + (f"/{quote(key)}" if key else "")},
-        status_code=422 if problems and status == 422 else status)
+    return templates.TemplateResponse(
+        request,
+        "contribute-form.html",
+        {
+            "t": STRINGS[lang],
+            "lang": lang,
+            "kind": kind,
+            "key": key,
+            "columns": cols,
+            "values": values,
+            "problems": problems,
+            "options": options,
+            "selects": SELECTS,
+            "visibility": visibility,
+            "until": until or "",
+            "user": session.user if session else None,
+            "csrf": session.csrf if session else "",
+            "checked": checked,
+            "action": f"/contribute/{kind}" + (f"/{quote(key)}" if key else ""),
+        },
+        status_code=422 if problems and status == 422 else status,
+    )

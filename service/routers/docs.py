@@ -16,14 +16,18 @@ from pic.service.errors import HttpError
 from pic.service.pages import templates
 
 router = APIRouter(include_in_schema=False)
-ASSETS = {"swagger-ui-bundle.js": "text/javascript; charset=utf-8", "swagger-ui.css": "text/css; charset=utf-8",
-          "favicon.png": "image/png"}
+ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "favicon.png": "image/png",
+}
 
 
 @router.get("/docs")
 def swagger_ui(request: Request):
-    return templates.TemplateResponse(request, "docs.html", {
-        "title": request.app.title, "openapi_url": request.app.openapi_url})
+    return templates.TemplateResponse(
+        request, "docs.html", {"title": request.app.title, "openapi_url": request.app.openapi_url}
+    )
 
 
 @router.get("/vendor/docs/{name}")

@@ -24,8 +24,16 @@ async def receive(request: Request, key: str, user, filename: str | None, data: 
     settings = request.app.state.settings
     study = NamedNode(checked_iri(f"{settings.base_iri}study/{key}", 404, f"no study {key!r}"))
     try:
-        return await run_in_threadpool(attach, request.app.state.writer, settings.documents_dir, study,
-                                       filename or "document", data, user, settings.max_document_bytes)
+        return await run_in_threadpool(
+            attach,
+            request.app.state.writer,
+            settings.documents_dir,
+            study,
+            filename or "document",
+            data,
+            user,
+            settings.max_document_bytes,
+        )
     except DocumentError as e:
         raise HttpError(415 if "is a PDF" in str(e) else 400, str(e), field="file") from None
     except LookupError as e:
@@ -34,8 +42,12 @@ async def receive(request: Request, key: str, user, filename: str | None, data: 
         raise HttpError(403, f"only the study's organisation may add its documents ({e})") from None
 
 
-@router.post("/api/studies/{key}/documents", status_code=201, summary="Déposer un document / Upload a document",
-             openapi_extra=upload_openapi())
+@router.post(
+    "/api/studies/{key}/documents",
+    status_code=201,
+    summary="Déposer un document / Upload a document",
+    openapi_extra=upload_openapi(),
+)
 async def upload(request: Request, key: str):
     """A PDF, DOCX or ODT file for the study, as the multipart field `file` (size-limited); 201 with the
     document's IRI and checksum. With the session cookie instead of a token, the session's CSRF token
@@ -45,14 +57,27 @@ async def upload(request: Request, key: str):
     check_write_csrf(request)  # both before the body is read
     filename, data, _ = await limited_upload(request, request.app.state.settings.max_document_bytes)
     done = await receive(request, key, user, filename, data)
-    page = "/id/" + done.document.value[len(request.app.state.settings.base_iri):]
-    return JSONResponse({"document": done.document.value, "sha256": done.sha256, "media_type": done.media_type,
-                         "bytes": done.size, "text_characters": done.text_chars, "file": f"{page}/file",
-                         "text": f"{page}/text"}, 201, headers={"Location": page})
+    page = "/id/" + done.document.value[len(request.app.state.settings.base_iri) :]
+    return JSONResponse(
+        {
+            "document": done.document.value,
+            "sha256": done.sha256,
+            "media_type": done.media_type,
+            "bytes": done.size,
+            "text_characters": done.text_chars,
+            "file": f"{page}/file",
+            "text": f"{page}/text",
+        },
+        201,
+        headers={"Location": page},
+    )
 
 
-@router.post("/studies/{key}/documents", summary="Déposer un document (formulaire) / Upload a document (form)",
-             openapi_extra=upload_openapi(("csrf",)))
+@router.post(
+    "/studies/{key}/documents",
+    summary="Déposer un document (formulaire) / Upload a document (form)",
+    openapi_extra=upload_openapi(("csrf",)),
+)
 async def upload_form(request: Request, key: str):
     user = form_session(request).user  # before the body is read
     require_writer(user)
@@ -62,8 +87,9 @@ async def upload_form(request: Request, key: str):
     return RedirectResponse(f"/id/study/{key}#section-documents", status_code=303)
 
 
-@router.delete("/api/studies/{key}/documents/{document_id}", status_code=204,
-               summary="Retirer un document / Remove a document")
+@router.delete(
+    "/api/studies/{key}/documents/{document_id}", status_code=204, summary="Retirer un document / Remove a document"
+)
 async def remove(request: Request, key: str, document_id: str):
     """Remove the document from the study (its organisation, facilitators for public graphs, admins):
     the study's `dcat:distribution` and the document's description go, through the write path, and its
@@ -88,8 +114,9 @@ async def remove(request: Request, key: str, document_id: str):
 def readable_checksum(request: Request, document_id: str) -> tuple[str, str]:
     """(checksum, file name) of a document the reader may read; 404 otherwise."""
     view, _ = reader(request)
-    iri = checked_iri(f"{request.app.state.settings.base_iri}document/{document_id}", 404,
-                      f"no document {document_id!r}")
+    iri = checked_iri(
+        f"{request.app.state.settings.base_iri}document/{document_id}", 404, f"no document {document_id!r}"
+    )
     found = described(lambda query: solutions(view, query), iri)
     if found is None:
         raise HttpError(404, f"no document {document_id}")

@@ -31,8 +31,12 @@ from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted
 
 router = APIRouter(tags=["Graph Store"])
-SERIALISATIONS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
-                  "rdfxml": RdfFormat.RDF_XML}
+SERIALISATIONS = {
+    "ttl": RdfFormat.TURTLE,
+    "nt": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
 MAX_PARTS = 20  # RDF documents in one multipart POST
 
 
@@ -48,8 +52,11 @@ def target(request: Request, settings, store, user, must_exist: bool, writing: b
         if iri is not None:
             raise HttpError(400, "name one graph: ?default or ?graph=<IRI>, not both")
         if settings.union_default_graph:
-            raise HttpError(400, "the default graph is the union of the graphs the reader may read here "
-                                 "(PIC_UNION_DEFAULT_GRAPH=true); name a graph with ?graph=")
+            raise HttpError(
+                400,
+                "the default graph is the union of the graphs the reader may read here "
+                "(PIC_UNION_DEFAULT_GRAPH=true); name a graph with ?graph=",
+            )
         iri = settings.names.default_graph.value
     if not iri:
         raise HttpError(400, "name the graph with ?graph=<IRI>")
@@ -71,8 +78,12 @@ def _read(request: Request, settings: SettingsDep, store: StoreDep, user: UserDe
     key = next((GRAPH_MEDIA[m] for m in accepted(request.headers.get("accept")) if m in GRAPH_MEDIA), "ttl")
     buffer = io.BytesIO()
     store.dump(buffer, SERIALISATIONS[key], graph)
-    media = {"ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples",
-             "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}[key]
+    media = {
+        "ttl": "text/turtle; charset=utf-8",
+        "nt": "application/n-triples",
+        "jsonld": "application/ld+json",
+        "rdfxml": "application/rdf+xml",
+    }[key]
     body = b"" if head else buffer.getvalue()
     return Response(body, media_type=media, headers={"Vary": "Accept", "Content-Length": str(len(buffer.getvalue()))})
 
@@ -107,8 +118,11 @@ def _parsed(data: bytes, fmt: RdfFormat, graph: NamedNode, source: str, settings
     staged = parse_bytes(data, fmt, graph, source, base_iri=graph.value, max_literal_chars=settings.max_literal_chars)
     other = next((g for g in staged.store.named_graphs() if g != graph), None)
     if other is not None:
-        raise HttpError(400, f"{source} names the graph {other.value}: a Graph Store body is the content of the "
-                             f"one graph the request names ({graph.value}); send it without naming a graph")
+        raise HttpError(
+            400,
+            f"{source} names the graph {other.value}: a Graph Store body is the content of the "
+            f"one graph the request names ({graph.value}); send it without naming a graph",
+        )
     return staged.store
 
 
@@ -131,8 +145,9 @@ async def _staged(request: Request, settings, graph: NamedNode) -> Store:
     return merged
 
 
-async def _write(request: Request, settings, store, writer, user, replace: bool,
-                 new: NamedNode | None = None) -> Response:
+async def _write(
+    request: Request, settings, store, writer, user, replace: bool, new: NamedNode | None = None
+) -> Response:
     """A PUT or POST to the graph the request names, or to `new`, a graph it creates (201, `Location`)."""
     require_writer(user)
     check_write_csrf(request)  # a browser's session cookie alone is not enough
@@ -142,8 +157,7 @@ async def _write(request: Request, settings, store, writer, user, replace: bool,
         graph = new
         check_write(user, {graph}, settings.names)
     staged = await _staged(request, settings, graph)
-    existed = await run_in_threadpool(apply, writer, graph, staged, user, replace,
-                                      f"Graph Store {request.method}")
+    existed = await run_in_threadpool(apply, writer, graph, staged, user, replace, f"Graph Store {request.method}")
     if new is not None:
         return Response(status_code=201, headers={"Location": new.value})
     return Response(status_code=204 if existed else 201)
@@ -174,11 +188,17 @@ def apply(writer, graph: NamedNode, added: Store, user, replace: bool, source: s
 
 def documents_first(kept: set[Quad], base: str) -> str:
     """The 409 of a DELETE: which documents the graph's studies have, and how to remove them."""
-    routes = sorted(f"/api/studies/{q.subject.value.removeprefix(base + 'study/')}/documents/"
-                    f"{q.object.value.removeprefix(base + 'document/')}" for q in kept if q.predicate == DISTRIBUTION)
+    routes = sorted(
+        f"/api/studies/{q.subject.value.removeprefix(base + 'study/')}/documents/"
+        f"{q.object.value.removeprefix(base + 'document/')}"
+        for q in kept
+        if q.predicate == DISTRIBUTION
+    )
     more = f" and {len(routes) - 3} more" if len(routes) > 3 else ""
-    return (f"the graph's studies have {len(routes)} document(s), which only the documents API removes: "
-            f"DELETE {', '.join(routes[:3])}{more} first, then the graph")
+    return (
+        f"the graph's studies have {len(routes)} document(s), which only the documents API removes: "
+        f"DELETE {', '.join(routes[:3])}{more} first, then the graph"
+    )
 
 
 @router.put("/rdf-graphs", summary="Replace a named graph (its owner, admins)")
@@ -199,8 +219,7 @@ async def post_graph(request: Request, settings: SettingsDep, store: StoreDep, w
 
 @router.delete("/rdf-graphs", summary="Delete a named graph (its owner, admins)", status_code=204)
 @router.delete(DIRECT, include_in_schema=False, status_code=204)
-async def delete_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep,
-                       user: UserDep):
+async def delete_graph(request: Request, settings: SettingsDep, store: StoreDep, writer: WriterDep, user: UserDep):
     require_writer(user)
     check_write_csrf(request)
     graph = target(request, settings, store, user, must_exist=True, writing=True)

@@ -35,6 +35,5 @@ async def revert_change(request: Request, change_id: str):
     except CannotRevert as e:
         raise HttpError(404 if isinstance(e, UnknownChange) else 409, str(e)) from None
     if back.startswith("/id/") and local_path(back):
-        return RedirectResponse(f"{back}?reverted={result.change.value.rsplit('/', 1)[-1]}#history",
-                                status_code=303)
+        return RedirectResponse(f"{back}?reverted={result.change.value.rsplit('/', 1)[-1]}#history", status_code=303)
     return JSONResponse({"change": result.change.value, "added": result.added, "removed": result.removed})

@@ -2,7 +2,6 @@
 for each kind of user. Everything is read through the reader's view: a private study is neither
 counted nor listed for those who may not read it."""
 
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -18,12 +17,17 @@ from pic.service.pages import page_link, reader, templates
 
 router = APIRouter()
 
-COUNTS = sparql_prefixes() + """
+COUNTS = (
+    sparql_prefixes()
+    + """
 SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {
   VALUES ?kind { org:Organization pic:Project pic:Study pic:Indicator qb:Observation igeo:Commune }
   ?s a/rdfs:subClassOf* ?kind
 } GROUP BY ?kind"""
-STUDIES = sparql_prefixes() + """
+)
+STUDIES = (
+    sparql_prefixes()
+    + """
 SELECT ?study (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?ill) AS ?illustrative) WHERE {
   ?study a pic:Study ; pic:studyStatus ?status ; dcterms:title ?t .
   FILTER (lang(?t) = ?lang)
@@ -31,8 +35,15 @@ SELECT ?study (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?ill) AS ?ill
   OPTIONAL { ?study pic:illustrative ?ill }
   VALUES ?status { %s }
 } GROUP BY ?study ORDER BY DESC(STR(?date)) LIMIT 8"""
-KIND_KEYS = {"Organization": "organisations", "Project": "projects", "Study": "studies",
-             "Indicator": "indicators", "Observation": "observations", "Commune": "communes"}
+)
+KIND_KEYS = {
+    "Organization": "organisations",
+    "Project": "projects",
+    "Study": "studies",
+    "Indicator": "indicators",
+    "Observation": "observations",
+    "Commune": "communes",
+}
 
 
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -44,10 +55,16 @@ def summary(view, lang: str, link) -> dict:
 
     def studies(statuses: str) -> list[dict]:
         rows = solutions(view, bind(STUDIES % statuses, {Variable("lang"): Literal(lang)}))
-        return [{"iri": r["study"].value, "page": link(r["study"].value), "title": r["title"].value,
-                 "date": r["date"].value if r["date"] else None,
-                 "illustrative": bool(r["illustrative"] and r["illustrative"].value == "true")}
-                for r in rows]
+        return [
+            {
+                "iri": r["study"].value,
+                "page": link(r["study"].value),
+                "title": r["title"].value,
+                "date": r["date"].value if r["date"] else None,
+                "illustrative": bool(r["illustrative"] and r["illustrative"].value == "true"),
+            }
+            for r in rows
+        ]
 
     base = "<https://w3id.org/pic-euralens/id/study-status/"
     latest, planned = studies(f"{base}published>"), studies(f"{base}planned> {base}ongoing>")
@@ -57,8 +74,9 @@ def summary(view, lang: str, link) -> dict:
     return {"counts": counts, "graphs": graphs, "latest": latest, "planned": planned}
 
 
-@router.get("/", response_class=HTMLResponse, summary="Accueil / Home",
-            responses={200: {"content": {"application/json": {}}}})
+@router.get(
+    "/", response_class=HTMLResponse, summary="Accueil / Home", responses={200: {"content": {"application/json": {}}}}
+)
 def home(request: Request, format: str | None = None):
     """Counts, named graphs, latest and planned studies; JSON with `Accept: application/json`."""
     view, lang = reader(request)
@@ -66,7 +84,8 @@ def home(request: Request, format: str | None = None):
     if format == "json" or "application/json" in request.headers.get("accept", ""):
         return JSONResponse(data)
     response = templates.TemplateResponse(
-        request, "home.html", {"t": STRINGS[lang], "lang": lang, "user": current_user(request), **data})
+        request, "home.html", {"t": STRINGS[lang], "lang": lang, "user": current_user(request), **data}
+    )
     if "lang" in request.query_params:
         response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response
@@ -83,8 +102,11 @@ def health(request: Request) -> JSONResponse:
     return JSONResponse(body, 200 if status == "ok" else 503)
 
 
-@router.get("/metrics", summary="Métriques Prometheus / Prometheus metrics (admins)",
-            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+@router.get(
+    "/metrics",
+    summary="Métriques Prometheus / Prometheus metrics (admins)",
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+)
 def metrics(request: Request) -> Response:
     """Requests and latency by route, SPARQL queries by outcome, writes, the store's size (admin token):
     counts and timings of writes would tell anyone of private activity."""

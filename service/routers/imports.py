@@ -14,25 +14,38 @@ from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
 
 router = APIRouter(tags=["Import"])
-MEDIA = {"csv": "text/csv; charset=utf-8",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-@router.get("/import/templates/{name}", summary="Modèle de tableur / Spreadsheet template",
-            responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument."
-                                                          "spreadsheetml.sheet": {}}}})
+@router.get(
+    "/import/templates/{name}",
+    summary="Modèle de tableur / Spreadsheet template",
+    responses={
+        200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
+    },
+)
 def get_template(name: str):
     kind, _, fmt = name.partition(".")
     if kind not in KINDS or fmt not in MEDIA:
         raise HttpError(404, f"templates: {', '.join(f'{k}.csv, {k}.xlsx' for k in KINDS)}")
-    return Response(template(kind, fmt), media_type=MEDIA[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="pic-{kind}.{fmt}"'})
+    return Response(
+        template(kind, fmt),
+        media_type=MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="pic-{kind}.{fmt}"'},
+    )
 
 
-@router.post("/api/import/{kind}", summary="Importer un tableur / Import a spreadsheet",
-             openapi_extra=upload_openapi(("dry_run",)))
-async def import_file(request: Request, kind: str, dry_run: bool = False,
-                      org: str | None = Query(None, description="Admins and facilitators: the organisation")):
+@router.post(
+    "/api/import/{kind}",
+    summary="Importer un tableur / Import a spreadsheet",
+    openapi_extra=upload_openapi(("dry_run",)),
+)
+async def import_file(
+    request: Request,
+    kind: str,
+    dry_run: bool = False,
+    org: str | None = Query(None, description="Admins and facilitators: the organisation"),
+):
     """A CSV or XLSX file as the multipart field `file`: all the problems (row, column, message) and
     nothing written, or one atomic, attributed change. With the session cookie instead of a token, the
     session's CSRF token comes along in the `X-CSRF-Token` header. `dry_run` is read from the query
@@ -44,8 +57,13 @@ async def import_file(request: Request, kind: str, dry_run: bool = False,
     filename, data, fields = await limited_upload(request, request.app.state.settings.max_upload_bytes)
     dry_run = dry_run or str(fields.get("dry_run", "")).lower() in ("1", "true", "on", "yes")
     result = await checked_import(request, kind, data, filename, target, user, dry_run)
-    body = {"kind": kind, "rows": result.rows, "dry_run": dry_run, "written": not dry_run and not result.problems,
-            "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems]}
+    body = {
+        "kind": kind,
+        "rows": result.rows,
+        "dry_run": dry_run,
+        "written": not dry_run and not result.problems,
+        "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems],
+    }
     return JSONResponse(body, status_code=422 if result.problems else 200)
 
 
@@ -67,8 +85,17 @@ def limits(request: Request) -> SheetLimits:
 
 async def checked_import(request: Request, kind: str, data: bytes, filename: str | None, org: str, user, dry_run):
     try:
-        return await run_in_threadpool(run_import, request.app.state.writer, kind, data,
-                                       filename or "upload.csv", org, user, dry_run=dry_run, limits=limits(request))
+        return await run_in_threadpool(
+            run_import,
+            request.app.state.writer,
+            kind,
+            data,
+            filename or "upload.csv",
+            org,
+            user,
+            dry_run=dry_run,
+            limits=limits(request),
+        )
     except SheetTooLarge as e:
         raise HttpError(413, str(e), field="file") from None
     except (UnicodeDecodeError, ValueError) as e:
@@ -80,8 +107,12 @@ def import_page(request: Request):
     return import_view(request)
 
 
-@router.post("/import", response_class=HTMLResponse, summary="Importer un tableur / Import a spreadsheet (form)",
-             openapi_extra=upload_openapi(("kind", "csrf", "dry_run", "org")))
+@router.post(
+    "/import",
+    response_class=HTMLResponse,
+    summary="Importer un tableur / Import a spreadsheet (form)",
+    openapi_extra=upload_openapi(("kind", "csrf", "dry_run", "org")),
+)
 async def import_form(request: Request):
     """The sheet shown back with each problem next to its row and cell; nothing written unless all is well."""
     user = form_session(request).user  # before the body is read
@@ -101,7 +132,21 @@ def import_view(request: Request, *, kind: str = "studies", rows=None, result=No
     for p in result.problems if result else ():
         problems.setdefault(p.row, []).append(p)
     header = [h.strip().lower() for h in rows[0]] if rows else []
-    return templates.TemplateResponse(request, "import.html", {
-        "t": STRINGS[lang], "lang": lang, "kinds": list(KINDS), "kind": kind, "user": session.user if session else None,
-        "csrf": session.csrf if session else "", "rows": rows or [], "header": header, "problems": problems,
-        "result": result, "dry_run": dry_run}, status_code=422 if problems else 200)
+    return templates.TemplateResponse(
+        request,
+        "import.html",
+        {
+            "t": STRINGS[lang],
+            "lang": lang,
+            "kinds": list(KINDS),
+            "kind": kind,
+            "user": session.user if session else None,
+            "csrf": session.csrf if session else "",
+            "rows": rows or [],
+            "header": header,
+            "problems": problems,
+            "result": result,
+            "dry_run": dry_run,
+        },
+        status_code=422 if problems else 200,
+    )

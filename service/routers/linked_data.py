@@ -39,7 +39,9 @@ SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
 # An entity's statements with the graph that said each (`entities.EXPORTS`), longest suffix first.
 DATASET_SUFFIXES = {".graphs.jsonld": "graphs.jsonld", ".trig": "trig", ".nq": "nq"}
 DATASET_MEDIA = {"application/trig": "trig", "application/n-quads": "nq"}
-SERIES = sparql_prefixes() + """
+SERIES = (
+    sparql_prefixes()
+    + """
 SELECT ?territory ?label ?year ?value WHERE {
   ?dataset pic:measuresIndicator ?indicator .
   ?observation qb:dataSet ?dataset ; pic:refArea ?territory ; pic:refYear ?observedYear ; pic:value ?value .
@@ -47,7 +49,10 @@ SELECT ?territory ?label ?year ?value WHERE {
   OPTIONAL { ?territory rdfs:label ?label FILTER (lang(?label) = "fr") }
   BIND (xsd:integer(STR(?observedYear)) AS ?year)
 } ORDER BY ?territory ?year"""
-TERMS = sparql_prefixes() + """
+)
+TERMS = (
+    sparql_prefixes()
+    + """
 SELECT ?term ?kind ?labelFr ?labelEn ?definitionFr ?definitionEn WHERE {
   VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty }
   ?term a ?kind . FILTER (STRSTARTS(STR(?term), STR(pic:)))
@@ -56,6 +61,7 @@ SELECT ?term ?kind ?labelFr ?labelEn ?definitionFr ?definitionEn WHERE {
   OPTIONAL { ?term skos:definition ?definitionFr FILTER (lang(?definitionFr) = "fr") }
   OPTIONAL { ?term skos:definition ?definitionEn FILTER (lang(?definitionEn) = "en") }
 } ORDER BY ?kind ?term"""
+)
 
 
 def wanted(request: Request, path: str) -> tuple[str, str]:
@@ -84,8 +90,9 @@ def rdf(answer) -> Response:
 def not_found(request: Request, lang: str, iri: str, fmt: str):
     if fmt != "html":
         raise HttpError(404, f"the graph says nothing about {iri}")
-    response = templates.TemplateResponse(request, "not_found.html", {"t": STRINGS[lang], "lang": lang, "iri": iri},
-                                          status_code=404)
+    response = templates.TemplateResponse(
+        request, "not_found.html", {"t": STRINGS[lang], "lang": lang, "iri": iri}, status_code=404
+    )
     response.headers["Vary"] = "Accept"
     return response
 
@@ -112,8 +119,9 @@ def entity(request: Request, path: str):
     if data is None:
         return not_found(request, lang, iri, fmt)
     link = page_link(request)
-    sections = entity_sections.sections(store, data["kind"], iri, lang, entities.solutions,
-                                        request.app.state.settings.names, current_user(request).org)
+    sections = entity_sections.sections(
+        store, data["kind"], iri, lang, entities.solutions, request.app.state.settings.names, current_user(request).org
+    )
     entity_sections.count_annotations(sections, lambda iris: entities.annotation_counts(store, iris))
     if fmt == "json":
         return JSONResponse(twin(data, link, sections), headers={"Vary": "Accept"})
@@ -123,18 +131,39 @@ def entity(request: Request, path: str):
         picture = ego_picture(store, iri, lang, request.app.state.settings.names, current_user(request).org)
     elif data["kind"] == "indicator":
         picture = indicator_chart(store, iri, lang)
-    response = templates.TemplateResponse(request, "entity.html", {
-        "t": STRINGS[lang], "lang": lang, "e": data, "link": link, "picture": picture,
-        "formats": {"Turtle": f"/id/{path}.ttl", "JSON-LD": f"/id/{path}.jsonld", "N-Triples": f"/id/{path}.nt",
-                    "RDF/XML": f"/id/{path}.rdf", "JSON": f"/id/{path}?format=json",
-                    "TriG": f"/id/{path}.trig"},
-        "map": f"/maps/cooperation?ego={quote(iri)}" if data["kind"] == "actor" else None,
-        "sections": sections, "history": history, "edit": edit_link(request, iri),
-        "abstract": [v for g in data["statements"] if g["predicate"].endswith("/abstract") for v in g["values"]],
-        "session": current_session(request), "reverted": request.query_params.get("reverted"),
-        "texts": document_texts(request, sections), "annotator": annotator(request),
-        "annotation_strings": {**STRINGS[lang]["annotations"], "motivations": STRINGS[lang]["motivations"],
-                               "relations": STRINGS[lang]["moderation"]["relations"]}})
+    response = templates.TemplateResponse(
+        request,
+        "entity.html",
+        {
+            "t": STRINGS[lang],
+            "lang": lang,
+            "e": data,
+            "link": link,
+            "picture": picture,
+            "formats": {
+                "Turtle": f"/id/{path}.ttl",
+                "JSON-LD": f"/id/{path}.jsonld",
+                "N-Triples": f"/id/{path}.nt",
+                "RDF/XML": f"/id/{path}.rdf",
+                "JSON": f"/id/{path}?format=json",
+                "TriG": f"/id/{path}.trig",
+            },
+            "map": f"/maps/cooperation?ego={quote(iri)}" if data["kind"] == "actor" else None,
+            "sections": sections,
+            "history": history,
+            "edit": edit_link(request, iri),
+            "abstract": [v for g in data["statements"] if g["predicate"].endswith("/abstract") for v in g["values"]],
+            "session": current_session(request),
+            "reverted": request.query_params.get("reverted"),
+            "texts": document_texts(request, sections),
+            "annotator": annotator(request),
+            "annotation_strings": {
+                **STRINGS[lang]["annotations"],
+                "motivations": STRINGS[lang]["motivations"],
+                "relations": STRINGS[lang]["moderation"]["relations"],
+            },
+        },
+    )
     response.headers["Vary"] = "Accept"
     return response
 
@@ -150,8 +179,13 @@ def document_texts(request: Request, sections: list[dict]) -> list[dict]:
             iri = row[0]["iri"]  # the section came through the reader's view
             found = described(store.query, iri)
             if found:
-                out.append({"iri": iri, "title": row[0]["text"],
-                            "text": text_of(request.app.state.settings.documents_dir, found[0])})
+                out.append(
+                    {
+                        "iri": iri,
+                        "title": row[0]["text"],
+                        "text": text_of(request.app.state.settings.documents_dir, found[0]),
+                    }
+                )
     return out
 
 
@@ -177,30 +211,71 @@ def edit_link(request: Request, iri: str) -> str | None:
         if iri.startswith(prefix):
             owned = contributions.owned(request.app.state.writer.store, names, NamedNode(iri))
             if any(names.owner_of(g) and may_write(user, g, names) for g in owned):
-                return f"/contribute/{kind}/{iri[len(prefix):]}"
+                return f"/contribute/{kind}/{iri[len(prefix) :]}"
     return None
 
 
 def twin(data: dict, link, sections: list[dict]) -> dict:
     def values(groups):
-        return [{"predicate": g["predicate"], "label": g["label"],
-                 "values": [{"value": v.value, "label": v.label, "type": v.kind, "language": v.language,
-                             **({"page": link(v.value)} if v.kind == "iri" else {})} for v in g["values"]]}
-                for g in groups]
-    return {"iri": data["iri"], "kind": data["kind"], "label": data["label"], "illustrative": data["illustrative"],
-            "statements": values(data["statements"]), "incoming": values(data["incoming"]),
-            "claims": [{"by": c["by"], "statements": values(c["statements"])} for c in data["claims"]],
-            "incoming_claims": [{"by": c["by"], "statements": values(c["statements"])}
-                                for c in data["incoming_claims"]],
-            "sections": [{"id": s["id"], "title": s["title"], "rows": [
-                {**{c: ({"iri": cell["iri"], "label": cell["text"], "page": link(cell["iri"]),
-                         "annotations": cell.get("annotations", 0),
-                         **({"said_by": cell["said_by"]} if cell.get("said_by") else {})}
-                        if cell.get("iri") else cell["text"])
-                    for c, cell in zip(s["columns"], row, strict=True)},
-                 **{f"{c}_given_by": cell["given_by"] for c, cell in zip(s["columns"], row, strict=True)
-                    if cell.get("given_by")}}
-                for row in s["rows"]]} for s in sections]}
+        return [
+            {
+                "predicate": g["predicate"],
+                "label": g["label"],
+                "values": [
+                    {
+                        "value": v.value,
+                        "label": v.label,
+                        "type": v.kind,
+                        "language": v.language,
+                        **({"page": link(v.value)} if v.kind == "iri" else {}),
+                    }
+                    for v in g["values"]
+                ],
+            }
+            for g in groups
+        ]
+
+    return {
+        "iri": data["iri"],
+        "kind": data["kind"],
+        "label": data["label"],
+        "illustrative": data["illustrative"],
+        "statements": values(data["statements"]),
+        "incoming": values(data["incoming"]),
+        "claims": [{"by": c["by"], "statements": values(c["statements"])} for c in data["claims"]],
+        "incoming_claims": [{"by": c["by"], "statements": values(c["statements"])} for c in data["incoming_claims"]],
+        "sections": [
+            {
+                "id": s["id"],
+                "title": s["title"],
+                "rows": [
+                    {
+                        **{
+                            c: (
+                                {
+                                    "iri": cell["iri"],
+                                    "label": cell["text"],
+                                    "page": link(cell["iri"]),
+                                    "annotations": cell.get("annotations", 0),
+                                    **({"said_by": cell["said_by"]} if cell.get("said_by") else {}),
+                                }
+                                if cell.get("iri")
+                                else cell["text"]
+                            )
+                            for c, cell in zip(s["columns"], row, strict=True)
+                        },
+                        **{
+                            f"{c}_given_by": cell["given_by"]
+                            for c, cell in zip(s["columns"], row, strict=True)
+                            if cell.get("given_by")
+                        },
+                    }
+                    for row in s["rows"]
+                ],
+            }
+            for s in sections
+        ],
+    }
 
 
 def ego_picture(store, iri: str, lang: str, names=None, org: str | None = None) -> str | None:
@@ -216,7 +291,7 @@ def ego_picture(store, iri: str, lang: str, names=None, org: str | None = None) 
     graph = networks.build_from(rows, networks.nodes(store, None, sorted(neighbours), claimed), "cooperation", filters)
     add_metrics_and_positions(graph)
     svg = exports.drawing(graph, "svg", lang=lang, small=True).decode()
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def indicator_chart(store, iri: str, lang: str) -> str | None:
@@ -256,12 +331,21 @@ def ontology(request: Request, fmt: str | None = None):
         return rdf(store.run(job))
     terms = []
     for term, kind, lfr, len_, dfr, den in run(store, TERMS, None):
-        terms.append({"iri": term, "id": term.rsplit("#", 1)[-1], "kind": kind.rsplit("#", 1)[-1],
-                      "label": (len_ if lang == "en" and len_ else lfr) or term.rsplit("#", 1)[-1],
-                      "label_fr": lfr, "label_en": len_, "definition": (den if lang == "en" and den else dfr) or ""})
+        terms.append(
+            {
+                "iri": term,
+                "id": term.rsplit("#", 1)[-1],
+                "kind": kind.rsplit("#", 1)[-1],
+                "label": (len_ if lang == "en" and len_ else lfr) or term.rsplit("#", 1)[-1],
+                "label_fr": lfr,
+                "label_en": len_,
+                "definition": (den if lang == "en" and den else dfr) or "",
+            }
+        )
     if fmt == "json":
         return JSONResponse({"iri": ONTOLOGY_IRI, "terms": terms}, headers={"Vary": "Accept"})
-    response = templates.TemplateResponse(request, "ontology.html", {
-        "t": STRINGS[lang], "lang": lang, "terms": terms, "iri": ONTOLOGY_IRI})
+    response = templates.TemplateResponse(
+        request, "ontology.html", {"t": STRINGS[lang], "lang": lang, "terms": terms, "iri": ONTOLOGY_IRI}
+    )
     response.headers["Vary"] = "Accept"
     return response

@@ -22,8 +22,11 @@ from pic.viz.filters import Filters
 from pic.viz.networks import KINDS, UnknownNode
 
 router = APIRouter(tags=["Maps"])
-OWN_FILES = {"map.js": "text/javascript; charset=utf-8", "map.css": "text/css; charset=utf-8",
-             "report.css": "text/css; charset=utf-8"}  # the report's page links its stylesheet here
+OWN_FILES = {
+    "map.js": "text/javascript; charset=utf-8",
+    "map.css": "text/css; charset=utf-8",
+    "report.css": "text/css; charset=utf-8",
+}  # the report's page links its stylesheet here
 
 
 def read_filters(request: Request, ignore: tuple[str, ...] = ()) -> Filters:
@@ -46,8 +49,7 @@ def claimed(request: Request, store) -> list:
 
 def build(request: Request, store, kind: str, filters: Filters, period=None, claims: list | None = None):
     try:
-        return maps.network(store, kind, filters, period=period, claimed=claims,
-                            names=request.app.state.settings.names)
+        return maps.network(store, kind, filters, period=period, claimed=claims, names=request.app.state.settings.names)
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
 
@@ -55,32 +57,43 @@ def build(request: Request, store, kind: str, filters: Filters, period=None, cla
 @router.get("/maps", response_class=HTMLResponse, summary="Cartes / Maps")
 def index(request: Request):
     lang = language(request)
-    return templates.TemplateResponse(request, "maps.html", {
-        "t": STRINGS[lang], "lang": lang, "kinds": KINDS, "m": render.TEXT[lang]})
+    return templates.TemplateResponse(
+        request, "maps.html", {"t": STRINGS[lang], "lang": lang, "kinds": KINDS, "m": render.TEXT[lang]}
+    )
 
 
 @router.get("/maps/static/{name}", include_in_schema=False)
 def own_file(name: str):
     if name not in OWN_FILES:
         raise HttpError(404, f"no such file: {name}")
-    return Response(render.own_file(name), media_type=OWN_FILES[name],
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        render.own_file(name), media_type=OWN_FILES[name], headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 @router.get("/vendor/vis-network.min.js", include_in_schema=False)
 def vis_js():
-    return Response(render.vis_network_js(), media_type="text/javascript; charset=utf-8",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        render.vis_network_js(),
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 @router.get("/vendor/vis-network.css", include_in_schema=False)
 def vis_css():
-    return Response(render.vis_network_css(), media_type="text/css; charset=utf-8",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        render.vis_network_css(),
+        media_type="text/css; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
-@router.get("/maps/{kind}/changes", summary="Ce qui a changé / What changed between two years",
-            responses={200: {"content": {"text/html": {}}}})
+@router.get(
+    "/maps/{kind}/changes",
+    summary="Ce qui a changé / What changed between two years",
+    responses={200: {"content": {"text/html": {}}}},
+)
 def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
     """New and lost ties, newcomers and those who left, between the networks of two years.
     `Accept: application/json` (or `/changes?format=json`) gives the JSON twin."""
@@ -92,20 +105,39 @@ def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
     old = build(request, store, kind, filters, period=(before, before), claims=claims)
     new = build(request, store, kind, filters, period=(after, after), claims=claims)
     diff = networks.changes(old, new)
-    labels = {**dict(old.nodes(data="label_en" if lang == "en" else "label")),
-              **dict(new.nodes(data="label_en" if lang == "en" else "label"))}
+    labels = {
+        **dict(old.nodes(data="label_en" if lang == "en" else "label")),
+        **dict(new.nodes(data="label_en" if lang == "en" else "label")),
+    }
     if request.query_params.get("format") == "json" or "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"kind": kind, "before": before, "after": after, **diff,
-                             "labels": {n: labels[n] for n in labels}})
+        return JSONResponse(
+            {"kind": kind, "before": before, "after": after, **diff, "labels": {n: labels[n] for n in labels}}
+        )
     link = page_link(request)
-    return templates.TemplateResponse(request, "map-changes.html", {
-        "t": STRINGS[lang], "lang": lang, "m": render.TEXT[lang], "kind": kind, "title": KINDS[kind].title[lang],
-        "before": before, "after": after, "diff": diff, "label": labels.__getitem__, "link": link,
-        "sizes": {"before": old.number_of_edges(), "after": new.number_of_edges()}})
+    return templates.TemplateResponse(
+        request,
+        "map-changes.html",
+        {
+            "t": STRINGS[lang],
+            "lang": lang,
+            "m": render.TEXT[lang],
+            "kind": kind,
+            "title": KINDS[kind].title[lang],
+            "before": before,
+            "after": after,
+            "diff": diff,
+            "label": labels.__getitem__,
+            "link": link,
+            "sizes": {"before": old.number_of_edges(), "after": new.number_of_edges()},
+        },
+    )
 
 
-@router.get("/maps/{name}", summary="Carte d'un réseau / Network map",
-            responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}})
+@router.get(
+    "/maps/{name}",
+    summary="Carte d'un réseau / Network map",
+    responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}},
+)
 def map_page(request: Request, name: str):
     """`/maps/cooperation`, `/maps/knowledge-flows`, `/maps/actor-project`, `/maps/citations`,
     `/maps/actor-territory`; add `.gexf`, `.graphml`, `.json`, `.csv`, `.svg`, `.png` or `.html` for a file.
@@ -124,14 +156,24 @@ def map_page(request: Request, name: str):
         graph = build(request, store, kind, filters, claims=claims)
         body = maps.output(graph, fmt, kind, filters, lang, link)
         disposition = "inline" if fmt in ("svg", "png") else "attachment"
-        return Response(body, media_type=MEDIA_TYPES[fmt],
-                        headers={"Content-Disposition": f'{disposition}; filename="{kind}.{fmt}"'})
+        return Response(
+            body,
+            media_type=MEDIA_TYPES[fmt],
+            headers={"Content-Disposition": f'{disposition}; filename="{kind}.{fmt}"'},
+        )
     query = filters.query_string()
     switch = {**{k: str(v) for k, v in query.items()}, "lang": "en" if lang == "fr" else "fr"}
     try:
-        html, _ = maps.page(store, kind, filters, lang, link, {
-            "export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch)}, claimed=claims,
-            names=request.app.state.settings.names)
+        html, _ = maps.page(
+            store,
+            kind,
+            filters,
+            lang,
+            link,
+            {"export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch)},
+            claimed=claims,
+            names=request.app.state.settings.names,
+        )
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
     response = HTMLResponse(html)

@@ -18,12 +18,18 @@ from pic.service.pages import page_link, templates
 from pic.service.routers.annotations import fetch, notes, reader_graphs
 
 router = APIRouter(tags=["Moderation"])
-FLAGGED = sparql_prefixes() + """
+FLAGGED = (
+    sparql_prefixes()
+    + """
 SELECT ?a (COUNT(DISTINCT ?flag) AS ?flags) (SAMPLE(?why) AS ?reason) WHERE {
   ?flag oa:motivatedBy oa:moderating ; oa:hasTarget ?a . OPTIONAL { ?flag oa:hasBody/rdf:value ?why }
 } GROUP BY ?a ORDER BY DESC(?flags)"""
-PROPOSALS = sparql_prefixes() + """
+)
+PROPOSALS = (
+    sparql_prefixes()
+    + """
 SELECT DISTINCT ?a WHERE { GRAPH ?g { ?a oa:motivatedBy oa:linking ; oa:hasBody/pic:relation ?relation } }"""
+)
 HIDDEN = sparql_prefixes() + "SELECT ?a WHERE { GRAPH ?g { ?a pic:hiddenBy ?who } }"
 
 
@@ -53,8 +59,12 @@ def done(request: Request, values: dict, body: dict):
 async def flag(request: Request, key: str):
     user, values = await moderator(request)
     store, stored = fetch(request, key, user)
-    data = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "moderating",
-            "target": stored.iri}
+    data = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "moderating",
+        "target": stored.iri,
+    }
     if str(values.get("reason", "")).strip():
         data["body"] = {"type": "TextualBody", "value": str(values["reason"])[:2000], "purpose": "moderating"}
     try:
@@ -106,8 +116,13 @@ def queue(request: Request):
     for row in store.query(FLAGGED, None):
         stored = store.get(row["a"].value, None)
         if stored and store.names.kind_of(stored.graph) != "hidden":
-            items["flagged"].append({**card(store, stored), "flags": int(row["flags"].value),
-                                     "reason": row["reason"].value if row["reason"] else ""})
+            items["flagged"].append(
+                {
+                    **card(store, stored),
+                    "flags": int(row["flags"].value),
+                    "reason": row["reason"].value if row["reason"] else "",
+                }
+            )
     for row in store.query(HIDDEN, None):
         stored = store.get(row["a"].value, None)
         if stored:
@@ -118,9 +133,17 @@ def queue(request: Request):
             stored = store.get(row["a"].value, None)
             if stored and store.names.kind_of(stored.graph) != "hidden":
                 items["proposals"].append(card(store, stored))
-    return templates.TemplateResponse(request, "moderation.html", {
-        "t": STRINGS[lang], "lang": lang, "items": items, "csrf": session.csrf if session else "",
-        "link": page_link(request)})
+    return templates.TemplateResponse(
+        request,
+        "moderation.html",
+        {
+            "t": STRINGS[lang],
+            "lang": lang,
+            "items": items,
+            "csrf": session.csrf if session else "",
+            "link": page_link(request),
+        },
+    )
 
 
 def card(store, stored) -> dict:
@@ -128,12 +151,25 @@ def card(store, stored) -> dict:
     bodies = data.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
     target = data["target"] if isinstance(data["target"], dict) else {"source": data["target"]}
-    return {"key": stored.iri.rsplit("/", 1)[-1], "iri": stored.iri, "motivation": data["motivation"],
-            "author": data.get("creator", {}).get("name", ""), "created": data.get("created", ""),
-            "text": " ".join(b.get("value", "") for b in bodies if isinstance(b, dict)),
-            "target": target.get("source"), "quote": next((s.get("exact") for s in (
-                target.get("selector") if isinstance(target.get("selector"), list) else [target.get("selector")])
-                if s and s.get("exact")), ""),
-            "links": [(b.get("pic:relation"), b.get("source")) for b in bodies
-                      if isinstance(b, dict) and b.get("pic:relation")]}
-
+    return {
+        "key": stored.iri.rsplit("/", 1)[-1],
+        "iri": stored.iri,
+        "motivation": data["motivation"],
+        "author": data.get("creator", {}).get("name", ""),
+        "created": data.get("created", ""),
+        "text": " ".join(b.get("value", "") for b in bodies if isinstance(b, dict)),
+        "target": target.get("source"),
+        "quote": next(
+            (
+                s.get("exact")
+                for s in (
+                    target.get("selector") if isinstance(target.get("selector"), list) else [target.get("selector")]
+                )
+                if s and s.get("exact")
+            ),
+            "",
+        ),
+        "links": [
+            (b.get("pic:relation"), b.get("source")) for b in bodies if isinstance(b, dict) and b.get("pic:relation")
+        ],
+    }

@@ -16,19 +16,29 @@ from pic.viz import report
 from pic.viz.pdf import PdfUnavailable, html_to_pdf
 
 router = APIRouter(tags=["Report"])
-FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
-           "ttl": "text/turtle; charset=utf-8"}
+FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "ttl": "text/turtle; charset=utf-8",
+}
 
 
 @router.get("/reports", response_class=HTMLResponse, summary="États annuels / Annual reports")
 def years(request: Request):
     store, lang = reader(request)
-    return templates.TemplateResponse(request, "reports.html", {
-        "t": STRINGS[lang], "lang": lang, "r": report.TEXT[lang], "years": report.years_with_data(store)})
+    return templates.TemplateResponse(
+        request,
+        "reports.html",
+        {"t": STRINGS[lang], "lang": lang, "r": report.TEXT[lang], "years": report.years_with_data(store)},
+    )
 
 
-@router.get("/reports/{name}", summary="État annuel des impacts / Annual impact report",
-            responses={200: {"content": {media: {} for media in FORMATS.values()}}})
+@router.get(
+    "/reports/{name}",
+    summary="État annuel des impacts / Annual impact report",
+    responses={200: {"content": {media: {} for media in FORMATS.values()}}},
+)
 def annual_report(request: Request, name: str):
     """`/reports/2024` (HTML page), `/reports/2024.html` (standalone file), `.pdf`, `.csv`, `.ttl`."""
     year_text, _, fmt = name.partition(".")
@@ -44,8 +54,11 @@ def annual_report(request: Request, name: str):
     base_url = str(request.base_url).rstrip("/")
     data = report.build(store, year, settings.base_iri, base_url, lang, org=current_user(request).org)
     if fmt == "csv":
-        return Response(report.figures_csv(data), media_type=FORMATS["csv"],
-                        headers={"Content-Disposition": f'attachment; filename="etat-impacts-{year}.csv"'})
+        return Response(
+            report.figures_csv(data),
+            media_type=FORMATS["csv"],
+            headers={"Content-Disposition": f'attachment; filename="etat-impacts-{year}.csv"'},
+        )
     if fmt == "ttl":
         return Response(report.data_cube_slices(data, settings.base_iri), media_type=FORMATS["ttl"])
     standalone = fmt in ("html", "pdf")
@@ -55,7 +68,10 @@ def annual_report(request: Request, name: str):
             body = html_to_pdf(html)
         except PdfUnavailable as e:
             raise HttpError(503, str(e)) from None
-        return Response(body, media_type=FORMATS["pdf"],
-                        headers={"Content-Disposition": f'inline; filename="etat-impacts-{year}.pdf"'})
+        return Response(
+            body,
+            media_type=FORMATS["pdf"],
+            headers={"Content-Disposition": f'inline; filename="etat-impacts-{year}.pdf"'},
+        )
     headers = {"Content-Disposition": f'attachment; filename="etat-impacts-{year}.html"'} if fmt else {}
     return HTMLResponse(html, headers=headers)

@@ -14,18 +14,38 @@ from pic.service.auth import current_user
 from pic.service.errors import HttpError
 from pic.service.routers.sparql import answer_response, formats
 
-OPENAPI_TYPES = {"iri": ("string", "uri"), "string": ("string", None), "lang": ("string", None),
-                 "integer": ("integer", None), "decimal": ("number", None), "year": ("integer", None),
-                 "date": ("string", "date"), "boolean": ("boolean", None)}
+OPENAPI_TYPES = {
+    "iri": ("string", "uri"),
+    "string": ("string", None),
+    "lang": ("string", None),
+    "integer": ("integer", None),
+    "decimal": ("number", None),
+    "year": ("integer", None),
+    "date": ("string", "date"),
+    "boolean": ("boolean", None),
+}
 
 
 def describe(q: SavedQuery, request: Request) -> dict:
-    return {"name": q.name, "title": q.title, "description": q.description,
-            "url": f"{request.base_url}api/queries/{q.name}",  # url_for scans every route: 0.6 ms a query
-            "parameters": [{"name": p.name, "type": p.type, "default": p.default,
-                            "values": list(p.values) or None, "min": p.minimum, "max": p.maximum,
-                            "label": p.label} for p in q.parameters],
-            "query": q.text}
+    return {
+        "name": q.name,
+        "title": q.title,
+        "description": q.description,
+        "url": f"{request.base_url}api/queries/{q.name}",  # url_for scans every route: 0.6 ms a query
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default,
+                "values": list(p.values) or None,
+                "min": p.minimum,
+                "max": p.maximum,
+                "label": p.label,
+            }
+            for p in q.parameters
+        ],
+        "query": q.text,
+    }
 
 
 async def list_queries(request: Request) -> list[dict]:
@@ -39,8 +59,9 @@ async def run_saved(q: SavedQuery, request: Request):
     params = {k: v for k, v in request.query_params.items() if k != "format"}
     text = bind(q.text, q.bindings(params))
     result_format, graph_format = formats(request, request.query_params.get("format"))
-    job = for_reader(Job(text, result_format, graph_format, max_rows=settings.max_rows),
-                     request.app.state.graphs.view(user))
+    job = for_reader(
+        Job(text, result_format, graph_format, max_rows=settings.max_rows), request.app.state.graphs.view(user)
+    )
     return answer_response(await request.app.state.queries.run_async(job))
 
 
@@ -59,11 +80,18 @@ def _openapi_parameters(q: SavedQuery) -> list[dict]:
             schema["minimum"] = p.minimum
         if p.maximum is not None:
             schema["maximum"] = p.maximum
-        out.append({"name": p.name, "in": "query", "required": False, "schema": schema,
-                    "description": p.label or p.type})
-    out.append({"name": "format", "in": "query", "required": False,
-                "schema": {"type": "string", "enum": ["json", "xml", "csv", "tsv"]},
-                "description": "Result format (otherwise the Accept header decides)"})
+        out.append(
+            {"name": p.name, "in": "query", "required": False, "schema": schema, "description": p.label or p.type}
+        )
+    out.append(
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": ["json", "xml", "csv", "tsv"]},
+            "description": "Result format (otherwise the Accept header decides)",
+        }
+    )
     return out
 
 
@@ -77,11 +105,17 @@ async def run_named(request: Request):
 
 def operation(q: SavedQuery) -> dict:
     """The OpenAPI operation of one saved query, with its parameters."""
-    return {"tags": ["Saved queries"], "summary": f"{q.title['fr']} / {q.title['en']}",
-            "description": f"{q.description['fr']}\n\n{q.description['en']}",
-            "operationId": f"saved_query_{q.name}", "parameters": _openapi_parameters(q),
-            "responses": {"200": {"description": "SPARQL results (JSON, XML, CSV or TSV)"},
-                          "400": {"description": "A parameter is not valid (the field is named)"}}}
+    return {
+        "tags": ["Saved queries"],
+        "summary": f"{q.title['fr']} / {q.title['en']}",
+        "description": f"{q.description['fr']}\n\n{q.description['en']}",
+        "operationId": f"saved_query_{q.name}",
+        "parameters": _openapi_parameters(q),
+        "responses": {
+            "200": {"description": "SPARQL results (JSON, XML, CSV or TSV)"},
+            "400": {"description": "A parameter is not valid (the field is named)"},
+        },
+    }
 
 
 def install(app: FastAPI) -> None:

@@ -25,8 +25,14 @@ def run_search(request: Request, q: str, facets: dict, limit: int, offset: int) 
     user = current_user(request)
     readable = request.app.state.graphs.view(user).readable
     index = request.app.state.search
-    result = index.search(q, readable, {k: v for k, v in facets.items() if v}, limit, offset,
-                          owned=lambda described: owner_graphs(request, user, described))
+    result = index.search(
+        q,
+        readable,
+        {k: v for k, v in facets.items() if v},
+        limit,
+        offset,
+        owned=lambda described: owner_graphs(request, user, described),
+    )
     base = request.app.state.settings.base_iri
     attribute(request, user, readable, result["hits"])
     for hit in result["hits"]:
@@ -45,8 +51,11 @@ def owner_graphs(request: Request, user, described: dict[str, list[tuple[str, bo
         return ownership.speaker(names, NamedNode(graph))
 
     contested = {iri for iri, pairs in described.items() if len({speaker(g) for g, t in pairs if t} - {None}) > 1}
-    asked = ownership.owners(request.app.state.writer.store, names, user,
-                             {NamedNode(i) for i in contested}) if contested else {}
+    asked = (
+        ownership.owners(request.app.state.writer.store, names, user, {NamedNode(i) for i in contested})
+        if contested
+        else {}
+    )
     kept = {}
     for iri, pairs in described.items():
         if iri in contested:
@@ -75,9 +84,16 @@ def attribute(request: Request, user, readable, hits: list[dict]) -> None:
 
 
 @router.get("/api/search", summary="Recherche / Search")
-def api_search(request: Request, q: str = Query(..., min_length=1, max_length=200),
-               type: str | None = None, theme: str | None = None, territory: str | None = None,
-               year: str | None = None, limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
+def api_search(
+    request: Request,
+    q: str = Query(..., min_length=1, max_length=200),
+    type: str | None = None,
+    theme: str | None = None,
+    territory: str | None = None,
+    year: str | None = None,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+):
     """Hits ranked (exact titles first), with the facet counts of all hits."""
     return run_search(request, q, {"type": type, "theme": theme, "territory": territory, "year": year}, limit, offset)
 
@@ -85,29 +101,64 @@ def api_search(request: Request, q: str = Query(..., min_length=1, max_length=20
 @router.get("/api/suggest", summary="Autocomplétion / Autocomplete")
 def suggest(request: Request, q: str = Query(..., min_length=1, max_length=200)):
     hits = run_search(request, q, {}, 8, 0)["hits"]
-    return [{"iri": h["iri"], "label": h["title"], "type": h["type"], "page": h["page"],
-             **({"according_to": h["according_to"]} if "according_to" in h else {})} for h in hits]
+    return [
+        {
+            "iri": h["iri"],
+            "label": h["title"],
+            "type": h["type"],
+            "page": h["page"],
+            **({"according_to": h["according_to"]} if "according_to" in h else {}),
+        }
+        for h in hits
+    ]
 
 
 @router.get("/search", response_class=HTMLResponse, summary="Page de recherche / Search page")
-def search_page(request: Request, q: str = Query("", max_length=200), type: str | None = None,
-                theme: str | None = None, territory: str | None = None, year: str | None = None,
-                offset: int = Query(0, ge=0)):
+def search_page(
+    request: Request,
+    q: str = Query("", max_length=200),
+    type: str | None = None,
+    theme: str | None = None,
+    territory: str | None = None,
+    year: str | None = None,
+    offset: int = Query(0, ge=0),
+):
     lang = language(request)
     chosen = {"type": type, "theme": theme, "territory": territory, "year": year}
     result = run_search(request, q, chosen, 20, offset) if q.strip() else {"total": 0, "hits": [], "facets": {}}
-    names = request.app.state.search.labels(
-        [v for f in ("theme", "territory") for v in result["facets"].get(f, {})])
+    names = request.app.state.search.labels([v for f in ("theme", "territory") for v in result["facets"].get(f, {})])
     facets = []
     for f in FACETS:
         values = sorted(result["facets"].get(f, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-        facets.append({"name": f, "values": [
-            {"value": v, "count": n, "label": names.get(v, STRINGS[lang]["kinds"].get(v, v)),
-             "href": "/search?" + urlencode({k: x for k, x in {**chosen, "q": q, f: v, "lang": lang}.items() if x}),
-             "chosen": chosen[f] == v} for v, n in values]})
+        facets.append(
+            {
+                "name": f,
+                "values": [
+                    {
+                        "value": v,
+                        "count": n,
+                        "label": names.get(v, STRINGS[lang]["kinds"].get(v, v)),
+                        "href": "/search?"
+                        + urlencode({k: x for k, x in {**chosen, "q": q, f: v, "lang": lang}.items() if x}),
+                        "chosen": chosen[f] == v,
+                    }
+                    for v, n in values
+                ],
+            }
+        )
     view, _ = reader(request)
     counts = annotation_counts(view, [h["iri"] for h in result["hits"] if h["type"] != "annotation"])
-    return templates.TemplateResponse(request, "search.html", {
-        "t": STRINGS[lang], "lang": lang, "q": q, "result": result, "facets": facets, "chosen": chosen,
-        "counts": counts,
-        "clear": "/search?" + urlencode({"q": q, "lang": lang})})
+    return templates.TemplateResponse(
+        request,
+        "search.html",
+        {
+            "t": STRINGS[lang],
+            "lang": lang,
+            "q": q,
+            "result": result,
+            "facets": facets,
+            "chosen": chosen,
+            "counts": counts,
+            "clear": "/search?" + urlencode({"q": q, "lang": lang}),
+        },
+    )

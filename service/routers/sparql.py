@@ -31,8 +31,7 @@ GraphList = Annotated[list[str], Query()]
 
 
 def answer_response(answer: Answer) -> Response:
-    headers = {"X-PIC-Rows": str(answer.rows), "X-PIC-Elapsed-Ms": f"{answer.seconds * 1000:.1f}",
-               "Vary": "Accept"}
+    headers = {"X-PIC-Rows": str(answer.rows), "X-PIC-Elapsed-Ms": f"{answer.seconds * 1000:.1f}", "Vary": "Accept"}
     if answer.truncated:
         headers["X-PIC-Truncated"] = "true"
     return Response(answer.body, media_type=answer.media_type, headers=headers)
@@ -61,8 +60,9 @@ async def checked_reading(request: Request, text: str, settings) -> Reading:
     return reading
 
 
-async def query_job(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
-                    fmt: str | None, user, settings) -> Job:
+async def query_job(
+    request: Request, text: str, default_graphs: list[str], named_graphs: list[str], fmt: str | None, user, settings
+) -> Job:
     """The job for a query request, checked (size, parse, update, SERVICE, format) and with its dataset:
     the protocol's graph parameters, else the query's FROM clauses, cut to what the user may read."""
     reading = await checked_reading(request, text, settings)
@@ -85,8 +85,9 @@ async def query_job(request: Request, text: str, default_graphs: list[str], name
     elif settings.union_default_graph:
         for_reader(job, request.app.state.graphs.view(user))
     else:
-        job.default_graph, job.named_graphs = standard_dataset(request.app.state.graphs.view(user).readable,
-                                                               all_graphs, settings.names)
+        job.default_graph, job.named_graphs = standard_dataset(
+            request.app.state.graphs.view(user).readable, all_graphs, settings.names
+        )
     return job
 
 
@@ -96,8 +97,11 @@ def standard_dataset(readable: list[str] | None, all_graphs: list[str], names) -
     data and asks `GRAPH ?g` finds its own graphs, as on any SPARQL store. FROM NAMED and
     `named-graph-uri` still name the records."""
     default = names.default_graph.value
-    named = [g for g in (all_graphs if readable is None else readable)
-             if g != default and not names.is_provenance(NamedNode(g))]
+    named = [
+        g
+        for g in (all_graphs if readable is None else readable)
+        if g != default and not names.is_provenance(NamedNode(g))
+    ]
     return [default], named
 
 
@@ -120,21 +124,29 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
 """
 # What each mode makes the default graph (PIC_UNION_DEFAULT_GRAPH), said in the service description.
 DATASETS = {
-    True: ("sd:UnionDefaultGraph", "",
-           "Graphe par défaut : union des graphes nommés que le lecteur peut lire.",
-           "Default graph: the union of the named graphs the reader may read."),
-    False: ("", "sd:defaultGraph [ a sd:Graph ] ;",
-            "Jeu de données standard : le graphe par défaut est le graphe {name} (écrit par /update sans GRAPH "
-            "et par le Graph Store avec ?default) ; GRAPH ?g parcourt les graphes nommés que le lecteur peut lire, "
-            "sauf les registres des modifications (…/provenance), que FROM NAMED ou named-graph-uri nomment.",
-            "Standard dataset: the default graph is graph {name} (written by /update without GRAPH and by "
-            "the Graph Store with ?default); GRAPH ?g ranges over the named graphs the reader may read but "
-            "the change records (…/provenance), which FROM NAMED or named-graph-uri name."),
+    True: (
+        "sd:UnionDefaultGraph",
+        "",
+        "Graphe par défaut : union des graphes nommés que le lecteur peut lire.",
+        "Default graph: the union of the named graphs the reader may read.",
+    ),
+    False: (
+        "",
+        "sd:defaultGraph [ a sd:Graph ] ;",
+        "Jeu de données standard : le graphe par défaut est le graphe {name} (écrit par /update sans GRAPH "
+        "et par le Graph Store avec ?default) ; GRAPH ?g parcourt les graphes nommés que le lecteur peut lire, "
+        "sauf les registres des modifications (…/provenance), que FROM NAMED ou named-graph-uri nomment.",
+        "Standard dataset: the default graph is graph {name} (written by /update without GRAPH and by "
+        "the Graph Store with ?default); GRAPH ?g ranges over the named graphs the reader may read but "
+        "the change records (…/provenance), which FROM NAMED or named-graph-uri name.",
+    ),
 }
-DESCRIPTION_MEDIA = {"ttl": ("text/turtle; charset=utf-8", RdfFormat.TURTLE),
-                     "nt": ("application/n-triples", RdfFormat.N_TRIPLES),
-                     "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
-                     "rdfxml": ("application/rdf+xml", RdfFormat.RDF_XML)}
+DESCRIPTION_MEDIA = {
+    "ttl": ("text/turtle; charset=utf-8", RdfFormat.TURTLE),
+    "nt": ("application/n-triples", RdfFormat.N_TRIPLES),
+    "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
+    "rdfxml": ("application/rdf+xml", RdfFormat.RDF_XML),
+}
 
 
 def service_description(request: Request, settings) -> str:
@@ -142,9 +154,14 @@ def service_description(request: Request, settings) -> str:
     features = ", ".join(f for f in (union, "sd:BasicFederatedQuery" * bool(settings.service_allowlist)) if f)
     name = settings.names.default_graph.value
     return SERVICE_DESCRIPTION.format(
-        endpoint=str(request.url_for("sparql_get")), timeout=settings.query_timeout, rows=settings.max_rows,
-        features=f"sd:feature {features} ;" if features else "", default_graph=default_graph,
-        dataset_fr=fr.format(name=name), dataset_en=en.format(name=name))
+        endpoint=str(request.url_for("sparql_get")),
+        timeout=settings.query_timeout,
+        rows=settings.max_rows,
+        features=f"sd:feature {features} ;" if features else "",
+        default_graph=default_graph,
+        dataset_fr=fr.format(name=name),
+        dataset_en=en.format(name=name),
+    )
 
 
 def described(request: Request, settings) -> Response:
@@ -158,24 +175,44 @@ def described(request: Request, settings) -> Response:
     return Response(serialize(triples, format=rdf_format), media_type=media, headers={"Vary": "Accept"})
 
 
-@router.get("/sparql", summary="SPARQL query (GET), or the service description without `query`",
-            responses={200: {"content": {media: {} for media in (
-                "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
-                "application/rdf+xml")}}})
-async def sparql_get(request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep,
-                     query: str | None = None,
-                     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
-                     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
-                     format: str | None = None):
+@router.get(
+    "/sparql",
+    summary="SPARQL query (GET), or the service description without `query`",
+    responses={
+        200: {
+            "content": {
+                media: {}
+                for media in (
+                    "application/sparql-results+json",
+                    "application/sparql-results+xml",
+                    "text/csv",
+                    "text/tab-separated-values",
+                    "text/turtle",
+                    "application/n-triples",
+                    "application/ld+json",
+                    "application/rdf+xml",
+                )
+            }
+        }
+    },
+)
+async def sparql_get(
+    request: Request,
+    user: UserDep,
+    settings: SettingsDep,
+    queries: QueriesDep,
+    query: str | None = None,
+    default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
+    named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
+    format: str | None = None,
+):
     """Run `query`; results as SPARQL JSON, XML, CSV or TSV (SELECT, ASK) or as Turtle, N-Triples,
     JSON-LD or RDF/XML (CONSTRUCT, DESCRIBE), chosen by `Accept` or by `format`."""
     strict_query_string(request)
     if "update" in request.query_params:
         raise HttpError(400, "an update is sent by POST to /update, never by GET", field="update")
     if len(request.query_params.getlist("query")) > 1:
-        raise HttpError(400, f"one `query` parameter, not {len(request.query_params.getlist('query'))}",
-                        field="query")
+        raise HttpError(400, f"one `query` parameter, not {len(request.query_params.getlist('query'))}", field="query")
     if query is None:
         return described(request, settings)
     job = await query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings)
@@ -185,15 +222,18 @@ async def sparql_get(request: Request, user: UserDep, settings: SettingsDep, que
 @router.post("/sparql", summary="SPARQL query (POST, form-encoded or direct)")
 async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep):
     """POST with `application/x-www-form-urlencoded` (`query=…`) or `application/sparql-query`."""
-    text, defaults, named, fmt = await read_request(request, "query", "application/sparql-query",
-                                                    settings.max_query_bytes)
+    text, defaults, named, fmt = await read_request(
+        request, "query", "application/sparql-query", settings.max_query_bytes
+    )
     job = await query_job(request, text, defaults, named, fmt, user, settings)
     return answer_response(await queries.run_async(job))
 
 
 # The protocol's dataset parameters of a query and of an update.
-DATASET_PARAMETERS = {"query": ("default-graph-uri", "named-graph-uri"),
-                      "update": ("using-graph-uri", "using-named-graph-uri")}
+DATASET_PARAMETERS = {
+    "query": ("default-graph-uri", "named-graph-uri"),
+    "update": ("using-graph-uri", "using-named-graph-uri"),
+}
 
 
 async def read_request(request: Request, field: str, direct_type: str, limit: int):
@@ -212,8 +252,11 @@ async def read_request(request: Request, field: str, direct_type: str, limit: in
         if len(texts) > 1:
             raise HttpError(400, f"one `{field}` parameter, not {len(texts)}", field=field)
         if other in form:
-            raise HttpError(400, f"a request to this endpoint carries a {field}, not a{'n' * (other == 'update')} "
-                                 f"{other}", field=other)
+            raise HttpError(
+                400,
+                f"a request to this endpoint carries a {field}, not a{'n' * (other == 'update')} {other}",
+                field=other,
+            )
         text = texts[0] if texts else None
         defaults, named = defaults + form.get(keys[0], []), named + form.get(keys[1], [])
         fmt = (form.get("format") or [None])[0] or params.get("format")
@@ -228,8 +271,7 @@ async def read_request(request: Request, field: str, direct_type: str, limit: in
 
 
 @router.post("/update", summary="SPARQL update (admins)", status_code=204)
-async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, writer: WriterDep,
-                        queries: QueriesDep):
+async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, writer: WriterDep, queries: QueriesDep):
     """Apply a SPARQL 1.1 update; needs the admin token. Its exact change goes through the one write
     path like any other: graphs the admin role may write (no derived graph, no API-owned graph), the
     SHACL shapes (422), one transaction with its PROV activity and its delta in the history (the text
@@ -239,8 +281,9 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
     graphs the admin may write. Relative IRIs resolve against this endpoint's IRI."""
     require_admin(user)
     check_write_csrf(request)  # a browser's session cookie alone is not enough
-    text, using, using_named, _ = await read_request(request, "update", "application/sparql-update",
-                                                     settings.max_query_bytes)
+    text, using, using_named, _ = await read_request(
+        request, "update", "application/sparql-update", settings.max_query_bytes
+    )
     try:
         text = without_silent_loads(with_using(text, using, using_named))
     except ValueError as e:
@@ -249,10 +292,14 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
     if not reading.is_update:
         raise HttpError(400, "this is a query, not an update: send it to /sparql")
     if settings.union_default_graph and reading.scope.default_graph:
-        raise HttpError(400, "this update reads or writes the default graph, which is the union of the graphs "
-                             "here (PIC_UNION_DEFAULT_GRAPH=true) and which no update changes: name the graphs "
-                             "with GRAPH <…>, WITH <…> or USING <…>")
+        raise HttpError(
+            400,
+            "this update reads or writes the default graph, which is the union of the graphs "
+            "here (PIC_UNION_DEFAULT_GRAPH=true) and which no update changes: name the graphs "
+            "with GRAPH <…>, WITH <…> or USING <…>",
+        )
     default = None if settings.union_default_graph else settings.names.default_graph
-    await run_in_threadpool(apply_update, writer, user, reading.text, reading.scope, default,
-                            str(request.url_for("sparql_update")))
+    await run_in_threadpool(
+        apply_update, writer, user, reading.text, reading.scope, default, str(request.url_for("sparql_update"))
+    )
     return Response(status_code=204)

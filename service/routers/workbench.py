@@ -15,12 +15,15 @@ from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
 
 router = APIRouter(tags=["Workbench"])
-DEFAULT_QUERY = sparql_prefixes() + """
+DEFAULT_QUERY = (
+    sparql_prefixes()
+    + """
 SELECT ?study ?title ?status WHERE {
   ?study a pic:Study ; dcterms:title ?title ; pic:studyStatus ?status .
   FILTER (lang(?title) = "fr")
 } LIMIT 20
 """
+)
 
 
 def script_json(value) -> str:
@@ -33,16 +36,31 @@ def script_json(value) -> str:
 def workbench(request: Request, query: str | None = None, saved: str | None = None):
     """The page reopens what its permalink says: `?query=…` (free text) or `?saved=name&param=…`."""
     lang = language(request)
-    library = [{"name": q.name, "title": q.title.get(lang, q.title["fr"]),
-                "description": q.description.get(lang, q.description["fr"]), "text": q.text,
-                "parameters": [{"name": p.name, "type": p.type, "default": p.default or "",
-                                "values": list(p.values), "label": p.label} for p in q.parameters]}
-               for q in saved_queries().values()]
+    library = [
+        {
+            "name": q.name,
+            "title": q.title.get(lang, q.title["fr"]),
+            "description": q.description.get(lang, q.description["fr"]),
+            "text": q.text,
+            "parameters": [
+                {"name": p.name, "type": p.type, "default": p.default or "", "values": list(p.values), "label": p.label}
+                for p in q.parameters
+            ],
+        }
+        for q in saved_queries().values()
+    ]
     params = {k: v for k, v in request.query_params.items() if k not in ("query", "saved", "lang")}
-    state = {"query": query or "", "saved": saved if saved in saved_queries() else "", "params": params,
-             "defaultQuery": DEFAULT_QUERY, "library": library, "strings": STRINGS[lang]["workbench"]}
-    response = templates.TemplateResponse(request, "workbench.html", {
-        "t": STRINGS[lang], "lang": lang, "state": script_json(state)})
+    state = {
+        "query": query or "",
+        "saved": saved if saved in saved_queries() else "",
+        "params": params,
+        "defaultQuery": DEFAULT_QUERY,
+        "library": library,
+        "strings": STRINGS[lang]["workbench"],
+    }
+    response = templates.TemplateResponse(
+        request, "workbench.html", {"t": STRINGS[lang], "lang": lang, "state": script_json(state)}
+    )
     if "lang" in request.query_params:
         response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response

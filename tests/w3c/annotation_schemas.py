@@ -20,10 +20,15 @@ import jsonschema_rs
 from tests.w3c.manifests import conformance_dir
 
 BASE = "https://w3c-annotation-tests.invalid/definitions/"
-LISTS = {"annotation": ("annotations/annotationMusts.test", "annotations/annotationOptionals.test",
-                        "annotations/annotationsAgentOptionals.test"),
-         "collection": ("collections/collectionMusts.test", "collections/collectionOptionals.test"),
-         "page": ("collections/pages/pageMusts.test", "collections/pages/pageOptionals.test")}
+LISTS = {
+    "annotation": (
+        "annotations/annotationMusts.test",
+        "annotations/annotationOptionals.test",
+        "annotations/annotationsAgentOptionals.test",
+    ),
+    "collection": ("collections/collectionMusts.test", "collections/collectionOptionals.test"),
+    "page": ("collections/pages/pageMusts.test", "collections/pages/pageOptionals.test"),
+}
 
 
 def suite_dir() -> Path:
@@ -59,8 +64,9 @@ def assertions(kind: str) -> tuple[Assertion, ...]:
         for name in json.loads((suite_dir() / listing).read_text())["assertions"]:
             schema = json.loads((suite_dir() / name).read_text())
             schema["id"] = BASE + Path(name).name
-            validator = jsonschema_rs.Draft4Validator(schema, registry=registry(), base_uri=schema["id"],
-                                                      validate_formats=True)  # (a `$ref` hides its sibling `id`)
+            validator = jsonschema_rs.Draft4Validator(
+                schema, registry=registry(), base_uri=schema["id"], validate_formats=True
+            )  # (a `$ref` hides its sibling `id`)
             found[name] = Assertion(name, schema.get("onUnexpectedResult") == "failAndContinue", validator)
     assert found, f"no assertion listed for {kind}"
     return tuple(found.values())

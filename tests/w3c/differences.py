@@ -30,8 +30,12 @@ def read() -> list[Listed]:
     data = tomllib.loads(FILE.read_text(encoding="utf-8"))
     unknown = set(data) - set(KINDS)
     assert not unknown, f"{FILE.name}: unknown sections {unknown}; use {KINDS}"
-    return [Listed(kind, group["suite"], test, group["reason"])
-            for kind in KINDS for group in data.get(kind, []) for test in group["tests"]]
+    return [
+        Listed(kind, group["suite"], test, group["reason"])
+        for kind in KINDS
+        for group in data.get(kind, [])
+        for test in group["tests"]
+    ]
 
 
 def listed(kind: str, suite: str) -> dict[str, str]:

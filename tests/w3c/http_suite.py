@@ -24,8 +24,12 @@ from tests.w3c.targets import Target, message
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 STATUS = {"OK": 200, "Created": 201, "NoContent": 204, "NotFound": 404, "BadRequest": 400}
-RESULT_MEDIA = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values")
+RESULT_MEDIA = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
 
 
 @dataclass
@@ -73,19 +77,33 @@ def request(g: Graph, node) -> Request:
     expected_body = g.value(resp, HT.body)
     location = g.value(resp, MF.expectedLocation)
     return Request(
-        method=str(g.value(node, HT.methodName)), path=str(g.value(node, HT.absolutePath)), headers=headers,
-        body=data, statuses=statuses, expected_format=str(g.value(resp, MF.expectedFormat) or "") or None,
-        expected_boolean=None if boolean is None else boolean.toPython(), expected_media=media,
+        method=str(g.value(node, HT.methodName)),
+        path=str(g.value(node, HT.absolutePath)),
+        headers=headers,
+        body=data,
+        statuses=statuses,
+        expected_format=str(g.value(resp, MF.expectedFormat) or "") or None,
+        expected_boolean=None if boolean is None else boolean.toPython(),
+        expected_media=media,
         expected_body=None if expected_body is None else str(g.value(expected_body, CNT.chars)),
-        location_variable=None if location is None else str(location), raw_body=raw)
+        location_variable=None if location is None else str(location),
+        raw_body=raw,
+    )
 
 
 def is_update(req: Request) -> bool:
     query = parse_qs(req.path.partition("?")[2])
-    form = parse_qs(req.raw_body or "") if req.headers.get("content-type", "").startswith(
-        "application/x-www-form-urlencoded") or "content-type" not in req.headers else {}
-    return (req.headers.get("content-type", "").startswith("application/sparql-update") or "update" in form
-            or any(k in query for k in ("update", "using-graph-uri", "using-named-graph-uri")))
+    form = (
+        parse_qs(req.raw_body or "")
+        if req.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+        or "content-type" not in req.headers
+        else {}
+    )
+    return (
+        req.headers.get("content-type", "").startswith("application/sparql-update")
+        or "update" in form
+        or any(k in query for k in ("update", "using-graph-uri", "using-named-graph-uri"))
+    )
 
 
 def endpoint(target: Target, req: Request) -> tuple[str, dict]:
@@ -119,8 +137,9 @@ def check(req: Request, r) -> str | None:
         kind = {"boolean": Boolean, "tabular": Solutions, "RDF": Triples}.get(req.expected_format or "")
         if kind and not (isinstance(answer, kind) and (kind is Triples or media in RESULT_MEDIA)):
             return f"{req.method} {req.path[:80]}: {media} is not a {req.expected_format} result"
-        if req.expected_boolean is not None and not (isinstance(answer, Boolean)
-                                                     and answer.value == req.expected_boolean):
+        if req.expected_boolean is not None and not (
+            isinstance(answer, Boolean) and answer.value == req.expected_boolean
+        ):
             return f"{req.method} {req.path[:80]}: expected {req.expected_boolean}, got {answer}"
         if req.expected_body is not None:
             expected = Triples([q.triple for q in parse(req.expected_body.encode(), RdfFormat.TURTLE)])

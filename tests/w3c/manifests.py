@@ -30,7 +30,8 @@ def conformance_dir() -> Path:
     found = REPOSITORY.parent / "shared" / "conformance" / "w3c"
     assert (found / "rdf-tests").is_dir() and (found / "sparql-core-tests.txt").is_file(), (
         f"the W3C test suites are not at {found}: put the shared folder (../shared/conformance/w3c, "
-        "see its PROVENANCE.md) next to the repository")
+        "see its PROVENANCE.md) next to the repository"
+    )
     return found
 
 
@@ -118,10 +119,18 @@ def read_test(g: Graph, node: URIRef, manifest: Path) -> W3CTest:
     elif result is not None:
         result_data = dataset(g, result, UT)
     return W3CTest(
-        id=f"{group_of(manifest)}#{str(node).rsplit('#', 1)[-1]}", kind=kinds[0],
-        name=str(g.value(node, MF.name) or ""), approved=(node, DAWGT.approval, DAWGT.Approved) in g,
+        id=f"{group_of(manifest)}#{str(node).rsplit('#', 1)[-1]}",
+        kind=kinds[0],
+        name=str(g.value(node, MF.name) or ""),
+        approved=(node, DAWGT.approval, DAWGT.Approved) in g,
         requires=tuple(sorted(str(r).rsplit("#", 1)[-1] for r in g.objects(node, MF.requires))),
-        node=node, manifest=manifest, query=query, data=data, result=result_file, result_data=result_data)
+        node=node,
+        manifest=manifest,
+        query=query,
+        data=data,
+        result=result_file,
+        result_data=result_data,
+    )
 
 
 def dataset(g: Graph, node: Node, ns: Namespace) -> tuple[GraphFile, ...]:
@@ -151,8 +160,15 @@ def core_ids() -> list[str]:
 
 
 def core_tests() -> list[W3CTest]:
-    by_id = {t.id: t for top in ("sparql11/manifest-sparql11-query.ttl", "sparql11/manifest-sparql11-results.ttl",
-                                 "sparql10/manifest-evaluation.ttl") for t in all_tests(top)}
+    by_id = {
+        t.id: t
+        for top in (
+            "sparql11/manifest-sparql11-query.ttl",
+            "sparql11/manifest-sparql11-results.ttl",
+            "sparql10/manifest-evaluation.ttl",
+        )
+        for t in all_tests(top)
+    }
     missing = [i for i in core_ids() if i not in by_id]
     assert not missing, f"tests of sparql-core-tests.txt not in the manifests: {missing[:5]}"
     return [by_id[i] for i in core_ids()]

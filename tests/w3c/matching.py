@@ -18,9 +18,24 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from tests.w3c.results import Boolean, Result, Solutions, Triples
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                              "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt",
-                              "unsignedShort", "unsignedByte")}
+INTEGERS = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 BLANK = "_"
 STEPS = 200_000
 
@@ -123,9 +138,19 @@ def _extend(row, candidate, forward: dict, backward: dict) -> list | None:
 
 
 def show(rows) -> str:
-    return "[" + ", ".join("(" + " ".join("·" if k is None else str(k[-1] if k[0] == "iri" else k[1])
-                                         for k in (r if isinstance(r, tuple) else (r,))) + ")"
-                           for r in rows) + "]"
+    return (
+        "["
+        + ", ".join(
+            "("
+            + " ".join(
+                "·" if k is None else str(k[-1] if k[0] == "iri" else k[1])
+                for k in (r if isinstance(r, tuple) else (r,))
+            )
+            + ")"
+            for r in rows
+        )
+        + "]"
+    )
 
 
 def rows_of(solutions: Solutions, variables: list[str]) -> list[tuple]:

@@ -18,8 +18,12 @@ from tests.w3c.matching import compare
 from tests.w3c.results import Triples, Unreadable, read_answer, read_expected
 from tests.w3c.targets import Target, message
 
-ACCEPT = {".srx": "application/sparql-results+xml", ".srj": "application/sparql-results+json",
-          ".tsv": "text/tab-separated-values", ".csv": "text/csv"}
+ACCEPT = {
+    ".srx": "application/sparql-results+xml",
+    ".srj": "application/sparql-results+json",
+    ".tsv": "text/tab-separated-values",
+    ".csv": "text/csv",
+}
 WRAPPERS = ("Project", "Distinct", "Reduced", "Slice", "ToMultiSet")
 
 
@@ -74,8 +78,11 @@ def run_one(target: Target, test: W3CTest) -> str | None:
     loaded = target.load(dataset(test))
     if loaded:
         return loaded
-    accept = "application/n-triples" if isinstance(expected, Triples) else ACCEPT.get(
-        test.result.suffix, "application/sparql-results+json")
+    accept = (
+        "application/n-triples"
+        if isinstance(expected, Triples)
+        else ACCEPT.get(test.result.suffix, "application/sparql-results+json")
+    )
     r = target.query(text_of(test), accept)
     if r.status_code != 200:
         return f"query answered {r.status_code}: {message(r)}"
@@ -84,5 +91,3 @@ def run_one(target: Target, test: W3CTest) -> str | None:
     except Unreadable as e:
         return str(e)
     return compare(expected, answer, order)
-
-

@@ -25,9 +25,11 @@ from tests.w3c.manifests import public_iri
 
 RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RESULTS_MEDIA = {"application/sparql-results+json": QueryResultsFormat.JSON,
-                 "application/sparql-results+xml": QueryResultsFormat.XML,
-                 "text/tab-separated-values": QueryResultsFormat.TSV}
+RESULTS_MEDIA = {
+    "application/sparql-results+json": QueryResultsFormat.JSON,
+    "application/sparql-results+xml": QueryResultsFormat.XML,
+    "text/tab-separated-values": QueryResultsFormat.TSV,
+}
 
 
 @dataclass
@@ -64,8 +66,7 @@ def from_query_results(parsed) -> Solutions | Boolean:
 def read_csv(data: str) -> Solutions:
     lines = list(csv.reader(io.StringIO(data)))
     variables = lines[0] if lines else []
-    return Solutions(variables, [{v: x for v, x in zip(variables, line, strict=True) if x != ""}
-                                 for line in lines[1:]])
+    return Solutions(variables, [{v: x for v, x in zip(variables, line, strict=True) if x != ""} for line in lines[1:]])
 
 
 def read_expected(path: Path) -> Result:
@@ -120,4 +121,3 @@ def result_set(triples: list[Triple]) -> Solutions | Boolean | None:
         indexed.append((int(index[0].value) if index else 0, row))
     indexed.sort(key=lambda pair: pair[0])
     return Solutions(variables, [row for _, row in indexed])
-

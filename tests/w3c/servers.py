@@ -39,31 +39,48 @@ class Platform:
     def __init__(self, tmp: Path, backend: str):
         self.tmp, self.backend, self.starts = tmp, backend, 0
         self.process = self.engine = None
-        self.target = Target(f"platform {backend}", "", "", "", {"Authorization": f"Bearer {ADMIN_TOKEN}"},
-                             platform=True)
+        self.target = Target(
+            f"platform {backend}", "", "", "", {"Authorization": f"Bearer {ADMIN_TOKEN}"}, platform=True
+        )
         self.target.restart = self.restart
 
     def start(self) -> None:
         self.starts += 1
         data = self.tmp / f"platform-{self.backend}-{self.starts}"
         data.mkdir(parents=True)
-        env = {**os.environ, "PIC_DATA_DIR": str(data), "PIC_ADMIN_TOKEN": ADMIN_TOKEN, "PIC_DEMO": "false",
-               "PIC_UNION_DEFAULT_GRAPH": "false", "PIC_QUERY_TIMEOUT": "10"}
+        env = {
+            **os.environ,
+            "PIC_DATA_DIR": str(data),
+            "PIC_ADMIN_TOKEN": ADMIN_TOKEN,
+            "PIC_DEMO": "false",
+            "PIC_UNION_DEFAULT_GRAPH": "false",
+            "PIC_QUERY_TIMEOUT": "10",
+        }
         if self.backend == "remote":
             self.engine = OxigraphServer(data / "engine")
-            env |= {"PIC_STORE": "remote", "PIC_SPARQL_QUERY_URL": f"{self.engine.url}/query",
-                    "PIC_SPARQL_UPDATE_URL": f"{self.engine.url}/update",
-                    "PIC_GRAPH_STORE_URL": f"{self.engine.url}/store"}
+            env |= {
+                "PIC_STORE": "remote",
+                "PIC_SPARQL_QUERY_URL": f"{self.engine.url}/query",
+                "PIC_SPARQL_UPDATE_URL": f"{self.engine.url}/update",
+                "PIC_GRAPH_STORE_URL": f"{self.engine.url}/store",
+            }
         name, role, org = PARTNER  # the partner who annotates
-        subprocess.run([PIC, "user", "add", name, "--role", role, "--org", org, "--password", "w3c-password"],
-                       env=env, check=True, capture_output=True)
-        self.target.partner_token = subprocess.run(
-            [PIC, "user", "token", name], env=env, check=True, capture_output=True, text=True
-        ).stdout.strip().split()[-1]
+        subprocess.run(
+            [PIC, "user", "add", name, "--role", role, "--org", org, "--password", "w3c-password"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        self.target.partner_token = (
+            subprocess.run([PIC, "user", "token", name], env=env, check=True, capture_output=True, text=True)
+            .stdout.strip()
+            .split()[-1]
+        )
         url = f"http://127.0.0.1:{free_port()}"
         with open(data / "stderr.log", "w") as log:
-            self.process = subprocess.Popen([PIC, "serve", "--port", url.rsplit(":", 1)[1]], env=env,
-                                            stdout=subprocess.DEVNULL, stderr=log)
+            self.process = subprocess.Popen(
+                [PIC, "serve", "--port", url.rsplit(":", 1)[1]], env=env, stdout=subprocess.DEVNULL, stderr=log
+            )
         wait_until_up(f"{url}/health", self.process, seconds=90)
         t = self.target
         t.url, t.query_url, t.update_url, t.gsp_url = url, f"{url}/sparql", f"{url}/update", f"{url}/rdf-graphs"

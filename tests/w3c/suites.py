@@ -32,13 +32,17 @@ def tests_of(suite: str) -> list:
         return syntax_suite.syntax_tests(all_tests("sparql11/manifest-sparql11-query.ttl") + all_tests(update))
     if suite == "protocol":
         return http_suite.protocol_tests(all_tests("sparql11/protocol/manifest.ttl"), "ProtocolTest")
-    return http_suite.protocol_tests(all_tests("sparql11/graph-store-protocol/manifest.ttl"),
-                                     "GraphStoreProtocolTest")
+    return http_suite.protocol_tests(all_tests("sparql11/graph-store-protocol/manifest.ttl"), "GraphStoreProtocolTest")
 
 
 DATASETS = {"query-evaluation": query_suite.dataset}  # suites whose tests only read: the files they load
-RUN_ONE = {"query-evaluation": query_suite.run_one, "update-evaluation": update_suite.run_one,
-           "syntax": syntax_suite.run_one, "protocol": http_suite.run_one, "graph-store": http_suite.run_one}
+RUN_ONE = {
+    "query-evaluation": query_suite.run_one,
+    "update-evaluation": update_suite.run_one,
+    "syntax": syntax_suite.run_one,
+    "protocol": http_suite.run_one,
+    "graph-store": http_suite.run_one,
+}
 
 
 def prepare() -> None:

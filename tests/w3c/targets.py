@@ -40,8 +40,7 @@ def message(response: httpx.Response) -> str:
 
 
 class Target:
-    def __init__(self, name: str, query_url: str, update_url: str, gsp_url: str, admin: dict,
-                 platform: bool = False):
+    def __init__(self, name: str, query_url: str, update_url: str, gsp_url: str, admin: dict, platform: bool = False):
         self.name, self.platform = name, platform
         self.url = query_url.rsplit("/", 1)[0]
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
@@ -67,8 +66,12 @@ class Target:
         self.dataset = None
         for file in files:
             params = {"graph": file.graph} if file.graph else {"default": ""}
-            r = self.client.post(self.gsp_url, params=params, content=ntriples(file.path),
-                                 headers={**self.admin, "Content-Type": "application/n-triples"})
+            r = self.client.post(
+                self.gsp_url,
+                params=params,
+                content=ntriples(file.path),
+                headers={**self.admin, "Content-Type": "application/n-triples"},
+            )
             if r.status_code < 300 and file.graph and self.loaded is not None:
                 self.loaded.add(file.graph)
             self.dirty = self.dirty or r.status_code < 300
@@ -79,19 +82,27 @@ class Target:
         return None
 
     def query(self, text: str, accept: str = JSON, **params) -> httpx.Response:
-        return self.client.post(self.query_url, params=params, content=text.encode(),
-                                headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        return self.client.post(
+            self.query_url,
+            params=params,
+            content=text.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        )
 
     def update(self, text: str) -> httpx.Response:
-        r = self.client.post(self.update_url, content=text.encode(),
-                             headers={**self.admin, "Content-Type": "application/sparql-update"})
+        r = self.client.post(
+            self.update_url, content=text.encode(), headers={**self.admin, "Content-Type": "application/sparql-update"}
+        )
         self.dirty = self.dirty or r.status_code < 400  # (a refused update changes nothing)
         self.loaded = self.dataset = None
         return r
 
     def rows(self, text: str) -> list[dict]:
-        r = self.client.post(self.query_url, content=text.encode(),
-                             headers={**self.admin, "Content-Type": "application/sparql-query", "Accept": JSON})
+        r = self.client.post(
+            self.query_url,
+            content=text.encode(),
+            headers={**self.admin, "Content-Type": "application/sparql-query", "Accept": JSON},
+        )
         r.raise_for_status()
         return r.json()["results"]["bindings"]
 
