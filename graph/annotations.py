@@ -129,6 +129,8 @@ class Annotations:
         if filters.get("org"):
             where.append("GRAPH ?g { ?a dcterms:creator/org:memberOf ?organisation }")
             values[Variable("organisation")] = NamedNode(f"{self.names.base}actor/{filters['org']}")
+        # the API mints annotation/{id}: an `oa:Annotation` typed elsewhere before the write rule is none of its
+        where.append(f'FILTER (STRSTARTS(STR(?a), "{self.names.base}annotation/"))')
         if not filters.get("hidden"):
             where.append(f'FILTER (!STRSTARTS(STR(?g), "{self.names.base}graph/hidden/"))')
         text = P + f"SELECT DISTINCT ?a ?created WHERE {{ {' '.join(where)} }} ORDER BY ?created ?a"

@@ -70,6 +70,11 @@ EXTRACT = f"""SELECT ?s ?p ?o ?g WHERE {{
 SUBJECTS = f"""{{ VALUES ?p {{ {" ".join(f"<{p}>" for p in INPUT_PREDICATES)} }} ?s ?p ?o }}
   UNION {{ ?p <{SUB_PROPERTY}>+ <{PROV}wasAttributedTo> . ?s ?p ?o }} UNION {{ ?s <{PROV}wasAttributedTo> ?o }}"""
 CONCLUSIONS = NamedNode("urn:pic:inference:conclusions")
+# The ties between actors, and what the workspace knows of who says what (`inference_facts.speakers`).
+TIES = ("pic:cooperatesWith", "pic:informs", "pic:informsViaDerivation")
+SAID_BY, SPEAKS_AS, TRUSTED = (
+    t.value for t in (inference_facts.SAID_BY, inference_facts.SPEAKS_AS, inference_facts.TRUSTED)
+)
 ATTRIBUTION = NamedNode(f"{PROV}wasAttributedTo")
 INPUT = {NamedNode(p) for p in INPUT_PREDICATES}
 
@@ -163,12 +168,31 @@ def rule_parts(text: str) -> tuple[str, str]:
 @cache
 def _workspace_update() -> str:
     """All rules as one update over the workspace: conclusions go to the default graph (so later
-    rules see them) and to CONCLUSIONS (so they can be told from the input)."""
+    rules see them) and to CONCLUSIONS (so they can be told from the input). A rule concluding a tie
+    between two actors concludes it only where it rests on someone's word who may say it (`spoken`)."""
     parts = []
     for _, text in rules():
         template, where = rule_parts(text)
+        if any(tie in template for tie in TIES):
+            where += spoken(template, where)
         parts.append(f"INSERT {{ {template} GRAPH {CONCLUSIONS} {{ {template} }} }} WHERE {{ {where} }}")
     return sparql_prefixes() + " ;\n".join(parts)
+
+
+def spoken(template: str, where: str) -> str:
+    """The condition a tie rule's premises meet: the entities it rests on (the rule's variables but the
+    tie's two ends and the properties it reads) are said by nobody (`inference_facts.speakers`), or one
+    of them by the curators, the platform or one of the two ends' own organisations (`actor/{org}`).
+    Else it is a third organisation's word about two others: aula's own study "produced by" louvre-lens,
+    used by aula's own project with cci-artois, made `louvre-lens pic:informs cci-artois` a public
+    conclusion shown on louvre-lens's page (eighth outside re-test, finding 1). The maps keep such a tie
+    and say whose word it is (`viz/networks.sayers`); the inferred graphs do not state it."""
+    ends = list(dict.fromkeys(re.findall(r"\?(\w+)", template)))
+    properties = set(re.findall(r"\?\w+\s+\?(\w+)\s+[?<\w]", where))
+    evidence = [v for v in dict.fromkeys(re.findall(r"\?(\w+)", where)) if v not in ends and v not in properties]
+    said = " UNION ".join(f"{{ ?{v} <{SAID_BY}> ?speaker }}" for v in evidence)
+    trusted = " UNION ".join([f"{{ ?speaker a <{TRUSTED}> }}", *(f"{{ ?{v} <{SPEAKS_AS}> ?speaker }}" for v in ends)])
+    return f"\n  FILTER (NOT EXISTS {{ {said} }} || EXISTS {{ {{ {said} }} {{ {trusted} }} }})"
 
 
 def derive(input_triples: Iterable[Triple]) -> list[Triple]:

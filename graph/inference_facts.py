@@ -13,6 +13,7 @@ organisation's private and embargoed premises as its members see it (its own typ
 """
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
 
@@ -21,6 +22,7 @@ from pic.graph.access import ANONYMOUS, User, may_read
 from pic.graph.names import Names
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SAID_BY, SPEAKS_AS, TRUSTED = (NamedNode(f"urn:pic:inference:{n}") for n in ("saidBy", "speaksAs", "Trusted"))
 SUB_PROPERTY = NamedNode("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
 # The graphs that type each subject the rules read something of (bound: the source graphs).
 TYPED = """SELECT DISTINCT ?s ?class ?g WHERE {{
@@ -81,7 +83,29 @@ def facts(
             or not isinstance(t.subject, NamedNode)
             or said in owners.get(t.subject, {said})
         }
+        out[graph] |= speakers(out[graph], owners, names)
     return out
+
+
+def org_node(org: str) -> NamedNode:
+    return NamedNode(f"urn:pic:inference:org:{quote(org, safe='')}")
+
+
+def speakers(triples: set[Triple], owners: dict[NamedNode, set[str]], names: Names) -> set[Triple]:
+    """What the rules' workspace is told of who says what, for the ties between actors
+    (`inference.spoken`): each premise entity's owners as the audience sees them (`SAID_BY`), the
+    organisation an `actor/{org}` is (`SPEAKS_AS`), and who speaks for all: the curators and the
+    platform (`TRUSTED`). They are no premise of any rule and never leave the workspace."""
+    found = {Triple(org_node(who), RDF_TYPE, TRUSTED) for who in (*names.curators, ownership.PLATFORM)}
+    for t in triples:
+        for node in (t.subject, t.object):
+            if not isinstance(node, NamedNode):
+                continue
+            found |= {Triple(node, SAID_BY, org_node(who)) for who in owners.get(node, ())}
+            org = ownership.own_actor(names, node)
+            if org:
+                found.add(Triple(node, SPEAKS_AS, org_node(org)))
+    return found
 
 
 def _owners(

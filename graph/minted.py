@@ -53,18 +53,32 @@ def parents(names: Names, subject: NamedNode) -> list[NamedNode]:
     return []
 
 
-def parent_owners(names: Names, subjects, known: dict[NamedNode, set[str]]) -> dict[NamedNode, dict]:
+def parent_owners(
+    names: Names, subjects, known: dict[NamedNode, set[str]], typed_by: dict[NamedNode, set[str]] | None = None
+) -> dict[NamedNode, dict]:
     """{minted subject: {parent: its owners}} for the parents someone owns (`known`: owners of the
-    parents, as the writer or reader sees them). A role node has one: its longest owned project."""
+    parents, as the writer or reader sees them). A role node has one: its longest owned project — for an
+    older one (`association/{project}-{actor}`, several candidate projects), among the projects whose
+    owners already type it (`typed_by`) if any: cd62 typed `association/cd62-proj-louvre-lens` for its
+    `cd62-proj`, aula then made project `cd62-proj-louvre` and wrote the node as its own (eighth outside
+    re-test, finding 3)."""
     found = {}
     for subject in subjects:
         owned = {p: known[p] for p in parents(names, subject) if known.get(p)}
         if owned and f"{names.base}association/" in subject.value:
+            held = {p: o for p, o in owned.items() if o & (typed_by or {}).get(subject, set())}
+            owned = held or owned
             longest = max(owned, key=lambda p: len(p.value))
             owned = {longest: owned[longest]}
         if owned:
             found[subject] = owned
     return found
+
+
+def older_role_node(names: Names, subject: NamedNode) -> bool:
+    """An `association/{project}-{actor}` IRI of before the forms minted `--` names: ambiguous."""
+    prefix = f"{names.base}association/"
+    return subject.value.startswith(prefix) and "--" not in subject.value[len(prefix) :]
 
 
 def owns_parent(org: str, owned: dict | None) -> bool:

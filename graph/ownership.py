@@ -272,7 +272,24 @@ def minted_parents(store, names: Names, user: User, subjects: set[NamedNode]) ->
     asked = {p for s in subjects for p in minted.parents(names, s)}
     if not asked:
         return {}
-    return minted.parent_owners(names, subjects, owners(store, names, user, asked))
+    return minted.parent_owners(
+        names,
+        subjects,
+        owners(store, names, user, asked),
+        typed_by(store, names, user, {s for s in subjects if minted.older_role_node(names, s)}),
+    )
+
+
+def typed_by(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[NamedNode, set[str]]:
+    """{subject: the organisations whose graphs `user` may read type it}."""
+    found: dict[NamedNode, set[str]] = {}
+    if subjects:
+        text = bind_rows(TYPED_IN, [Variable("s")], [[s] for s in sorted(subjects, key=lambda n: n.value)])
+        for row in seen_by(store, user, names).query(text):
+            who = speaker(names, row["g"])
+            if who:
+                found.setdefault(row["s"], set()).add(who)
+    return found
 
 
 def is_document_description(quad: Quad, names: Names) -> bool:

@@ -108,3 +108,61 @@ def test_typing_an_entity_another_graph_described_first_takes_its_conclusions_ba
     assert r.status_code in (201, 204), r.text
     assert not concluded(app, project, f"{PROV}wasAssociatedWith", COLLECTIF)
     assert concluded(app, project, f"{PROV}wasAssociatedWith", AULA)
+
+
+def test_a_third_organisations_word_makes_no_public_tie_between_two_others(app):
+    """Eighth outside re-test, finding 1: aula's own study "produced by" louvre-lens, used by aula's own
+    project with cci-artois, made `louvre-lens pic:informs cci-artois` a public conclusion shown on
+    louvre-lens's page as its fact. The tie rests on neither end's word: no inferred graph states it (the
+    maps show it, "selon aula"). Made of the ends' own words, a tie is still concluded."""
+    museum, cci, lab = f"{ID}actor/louvre-lens", f"{ID}actor/cci-artois", f"{ID}actor/universite-artois"
+    for kind, fields in (
+        (
+            "study",
+            {"id": "aula-s1", "title_fr": "Étude S1", "status": "published", "year": "2024", "producer": "louvre-lens"},
+        ),
+        (
+            "project",
+            {
+                "id": "aula-p2",
+                "title_fr": "Projet P2",
+                "start": "2023-01-01",
+                "participants": "cci-artois:partenaire",
+                "studies_used": "aula-s1",
+            },
+        ),
+        (
+            "study",
+            {
+                "id": "aula-s2",
+                "title_fr": "Étude S2",
+                "status": "published",
+                "year": "2024",
+                "producer": "universite-artois",
+                "builds_on": "aula-s1",
+            },
+        ),
+    ):
+        r = app.post(f"/api/contribute/{kind}", headers=bearer(app, "alice"), json=fields)
+        assert r.status_code == 201, r.text
+    for p in ("informs", "informsTransitively"):
+        assert not concluded(app, museum, f"{PIC}{p}", cci), p
+    for p in ("informs", "informsViaDerivation"):
+        assert not concluded(app, museum, f"{PIC}{p}", lab), p
+    page = app.get("/id/actor/louvre-lens.ttl").text
+    assert "cci-artois" not in page and "universite-artois" not in page.split("informs")[-1], page
+    # aula's own project with aula in it: a tie of aula's, on aula's word
+    r = app.post(
+        "/api/contribute/project",
+        headers=bearer(app, "alice"),
+        json={
+            "id": "aula-p4",
+            "title_fr": "Projet P4",
+            "start": "2023-01-01",
+            "participants": "aula:pilote;cci-artois:partenaire",
+            "studies_used": "aula-s1",
+        },
+    )
+    assert r.status_code == 201, r.text
+    assert concluded(app, f"{ID}actor/aula", f"{PIC}cooperatesWith", cci)
+    assert concluded(app, cci, f"{PIC}cooperatesWith", f"{ID}actor/aula")

@@ -162,6 +162,40 @@ def test_a_shorter_projects_owner_may_not_take_a_longer_projects_role_node(app):
     assert "association/chaine-des-parcs--louvre-lens" in page, page
 
 
+def test_a_longer_projects_owner_may_not_take_an_older_role_node_already_typed(app):
+    """Eighth outside re-test, finding 3: cd62 typed the older-style `association/cd62-p-musee-louvre-lens`
+    for its project `cd62-p`; aula then made project `cd62-p-musee` — a longer candidate — and wrote the
+    node as its own (204), while pages showed it as cd62's. A role node stays with the candidate project
+    whose owner already types it."""
+    node = f"{ID}association/cd62-p-musee-louvre-lens"
+    role = (
+        f"<{node}> a <http://www.w3.org/ns/prov#Association> ; <http://www.w3.org/ns/prov#agent> "
+        f"<{ID}actor/louvre-lens> ; <http://www.w3.org/ns/prov#hadRole> <{ID}role/partenaire> ."
+    )
+    r = app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/cd62"},
+        headers={"Content-Type": "text/turtle", **bearer(app, "bruno")},
+        content=(f"<{ID}project/cd62-p> <http://www.w3.org/ns/prov#qualifiedAssociation> <{node}> .\n{role}").encode(),
+    )
+    assert r.status_code in (201, 204), r.text
+    r = app.post(
+        "/api/contribute/project",
+        headers=bearer(app, "alice"),
+        json={"id": "cd62-p-musee", "title_fr": "Projet d'aula", "start": "2026-01-15", "participants": "aula:pilote"},
+    )
+    assert r.status_code == 201, r.text
+    r = app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/aula"},
+        headers={"Content-Type": "text/turtle", **bearer(app, "alice")},
+        content=role.replace("louvre-lens", "cci-artois")
+        .replace("cd62-p-musee-cci-artois", "cd62-p-musee-louvre-lens")
+        .encode(),
+    )
+    assert r.status_code == 403 and "belongs to cd62" in r.text, r.text
+
+
 def test_either_party_states_a_membership(tmp_path):
     """Fourth outside re-test, F9: once aula stated `membership/aula--mel`, mel's own form answered 409
     "already exists" and its edit 403 "belongs to aula", though a membership is either party's. Mel states it

@@ -134,3 +134,61 @@ def test_a_partner_says_nothing_about_the_ontologys_terms(app, term):
     for who, graph in (("alice", "partner/aula"), ("fanny", "partner/aula")):
         r = post(app, graph, f"{term} .", who)
         assert r.status_code == 403 and "platform's ontology" in r.json()["error"]["message"], (who, r.text)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "https://w3id.org/pic-euralens/ontology/0.1.0",
+        "https://w3id.org/pic-euralens/ontology/",
+        "https://w3id.org/pic-euralens/ontology%23Study",
+        "https://W3ID.org/pic-euralens/ontology#Study",
+    ],
+)
+def test_a_look_alike_of_the_ontology_is_the_ontology(app, subject):
+    """Eighth outside re-test, finding 4: its version IRI and other spellings were accepted."""
+    r = post(app, "partner/aula", f'<{subject}> rdfs:label "x" .', "alice")
+    assert r.status_code == 403 and "platform's ontology" in r.json()["error"]["message"], r.text
+
+
+def test_an_annotation_is_written_through_its_api_only(app):
+    """Eighth outside re-test, finding 2: an `oa:Annotation` typed through the Graph Store, outside
+    `annotation/`, with another organisation's user as creator, was listed by the annotation container,
+    its `creator` and `org` filters, as that user's."""
+    forged = (
+        "@prefix oa: <http://www.w3.org/ns/oa#> . @prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "<http://example.org/fake2> a oa:Annotation ; oa:motivatedBy oa:commenting ; "
+        f"dcterms:creator <{ID}user/p_cd62> ; "
+        '  dcterms:created "2026-12-02T10:00:00Z"^^xsd:dateTime ; oa:hasTarget '
+        f"<{ID}study/etude-aula-plateforme> ; oa:hasBody <http://example.org/fake2#b> .\n"
+        '<http://example.org/fake2#b> a oa:TextualBody ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> "oui" .\n'
+    )
+    for who in ("alice", "fanny"):
+        r = post(app, "partner/aula", forged, who)
+        assert r.status_code == 403 and "annotation API" in r.json()["error"]["message"], (who, r.text)
+    # one written before the rule (an admin's repair here) is no annotation of the protocol's
+    person = (
+        f"<{ID}user/p_cd62> a <http://xmlns.com/foaf/0.1/Person> ; "
+        '<http://xmlns.com/foaf/0.1/name> "Bruno" ; rdfs:label "Bruno"@fr .'
+    )
+    r = post(app, "partner/aula", forged + person, "admin")
+    assert r.status_code in (201, 204), r.text
+    listed = app.get("/annotations/", params={"target": f"{ID}study/etude-aula-plateforme", "page": 0})
+    assert listed.status_code == 200 and "fake2" not in listed.text, listed.text
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        "partner/aula/LINK/x",
+        "partner/aula/moderation",
+        "private/aula/Annotations",
+        "private/aula/main/annotations",
+        "private/aula/x/provenance",
+        "private/aula/until-2030-01-01/annotations",
+    ],
+)
+def test_an_organisations_graph_is_not_named_like_the_platforms(app, graph):
+    """Eighth outside re-test, finding 4: names imitating the platform's graphs misled SPARQL users."""
+    r = post(app, graph, f'<{ID}study/etude-aula-plateforme> rdfs:comment "x" .', "alice")
+    assert r.status_code == 403 and "platform's own graphs" in r.text, r.text
