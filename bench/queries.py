@@ -27,7 +27,7 @@ from pyoxigraph import RdfFormat, Store
 
 from bench.generate import ensure
 from bench.results import save
-from pic.graph.store import bind
+from pic.graph.store.interface import bind
 from pic.queries.registry import saved_queries
 
 HERE = Path(__file__).resolve().parent
@@ -188,7 +188,7 @@ def ratio_of_working(memory: dict, over_http: dict, floor: float = 0.005) -> flo
 
 
 def dumped(data_dir: Path) -> Path:
-    from pic.graph.embedded_store import EmbeddedStore
+    from pic.graph.store.embedded import EmbeddedStore
 
     disk = EmbeddedStore(data_dir)
     dump = data_dir / "bench-dump.nq"

@@ -35,10 +35,10 @@ def measure(mode: str, file: Path, data_dir: Path) -> dict:
         seconds, triples, steps = time.perf_counter() - started, len(store), {}
     else:
         from pic.graph.access import User
-        from pic.graph.bootstrap import initialise
-        from pic.graph.embedded_store import EmbeddedStore
+        from pic.graph.installation.bootstrap import initialise
         from pic.graph.names import Names
-        from pic.graph.write_path import Writer
+        from pic.graph.store.embedded import EmbeddedStore
+        from pic.graph.writes.path import Writer
 
         writer = Writer(EmbeddedStore(data_dir), Names(), data_dir / "history")
         initialise(writer, demo=False)  # the ontology the data refers to; not timed

@@ -1,7 +1,7 @@
-"""Who may read and who may write which named graph (ARCHITECTURE.md §8).
+"""Who may read and who may write which named graph (docs/architecture.md §3, §6).
 
 The reading rules are here, in the graph layer, because the query runner applies them too: it keeps a
-copy of what anonymous readers may read (see engine_replicas.py).
+copy of what anonymous readers may read (see graph/engine/copies.py).
 """
 
 import re
@@ -94,7 +94,7 @@ class NotAllowed(PermissionError):
     """The user may not write that graph."""
 
 
-# The APIs that own graphs (ARCHITECTURE.md §8: "graphs an API owns are written only through that API").
+# The APIs that own graphs (docs/architecture.md §3: "graphs an API owns are written only through that API").
 # Their code passes its name to the write path (`Writer.write(…, api=…)`); the Graph Store, `pic load`,
 # imports, forms and reverts pass none, so they write none of these graphs, whoever the user is.
 ANNOTATIONS_API, MODERATION_API, DOCUMENTS_API = "annotations", "moderation", "documents"

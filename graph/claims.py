@@ -15,16 +15,16 @@ each query names, after a triple pattern that could match a claim, a block
 (empty, so the query reads as it is, until `excluding` lists the claims there). The owners are those
 `ownership.owners_from` names to the reader (as the entity page does), from the graphs the reader may
 read. What a graph the moderation API owns says is no claim: an accepted link (`partner/{org}/link/…`,
-`graph/moderation.py`) was decided by a facilitator, whoever proposed it and whoever owns its subject.
+`graph/annotations/moderation.py`) was decided by a facilitator, whoever proposed it and whoever owns its subject.
 A claim whose object is a blank node cannot be named in a query and stays in (forms, imports and the
 demo name every node; a partner's write about another's entity is refused since issue 16).
 """
 
 from pyoxigraph import Literal, NamedNode, Variable
 
-from pic.graph import ownership
 from pic.graph.names import Names
-from pic.graph.store import bind_rows
+from pic.graph.store.interface import bind_rows
+from pic.graph.writes import ownership
 
 MARKER = "# claimed statements"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

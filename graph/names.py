@@ -1,4 +1,4 @@
-"""Named graphs and IRIs minted by the platform (ARCHITECTURE.md §3 and §5).
+"""Named graphs and IRIs minted by the platform (docs/architecture.md §3).
 
 Derived graphs — written by the write path, never by a user — are as private as their least public
 premise, so there is one per audience: `inferred` and `provenance` for everyone, `private/{org}/inferred`

@@ -6,7 +6,7 @@ write touched are re-indexed after it (the write path's listeners), and `pic rei
 each entity remembers the named graphs it comes from, so a search only returns what the reader may read.
 
 The facets count an entity's facts: its theme, place or year in another organisation's graph is that
-organisation's claim (`graph/ownership.py`), counted for no facet and matched by no facet filter. The
+organisation's claim (`graph/writes/ownership.py`), counted for no facet and matched by no facet filter. The
 index keeps which graphs state each entity's type (`typing`), and the caller says, from those, whose
 graphs speak for the entity (`search(…, owned=…)`).
 """
@@ -16,7 +16,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
-from pic.graph.sqlite_db import transaction
+from pic.graph.store.sqlite_db import transaction
 from pic.ontology.namespaces import sparql_prefixes
 
 TEXTS = (
@@ -139,7 +139,7 @@ class SearchIndex:
         `base`, or of `subjects`."""
         from pyoxigraph import Literal, NamedNode, Variable
 
-        from pic.graph.store import bind, bind_rows
+        from pic.graph.store.interface import bind, bind_rows
 
         def ask(query: str):
             text = bind(query, {Variable("base"): Literal(base)})

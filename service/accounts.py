@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pic.graph.access import User
-from pic.graph.sqlite_db import transaction
+from pic.graph.store.sqlite_db import transaction
 
 ROLES = ("partner", "facilitator", "admin")
 SESSION_SECONDS = 8 * 3600
@@ -116,7 +116,7 @@ class Accounts:
 
     def organisations(self) -> set[str]:
         """The organisations users belong to (disabled ones' included: an organisation stays one): their
-        actors `actor/{org}` are theirs alone (`graph/minted.py`), even before anything describes them."""
+        actors `actor/{org}` are theirs alone (`graph/writes/minted.py`), even before anything describes them."""
         with self.connect() as db:
             return {org for (org,) in db.execute("SELECT DISTINCT org FROM user WHERE org IS NOT NULL")}
 

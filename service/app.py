@@ -8,14 +8,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from pic.graph.bootstrap import initialise, is_empty
-from pic.graph.documents import document_texts
-from pic.graph.history import remove_orphans, remove_unrecorded
-from pic.graph.layout import migrate
+from pic.graph.contributions.documents import document_texts
+from pic.graph.installation.bootstrap import initialise, is_empty
+from pic.graph.installation.layout import migrate
+from pic.graph.installation.shipped_graphs import upgrade as upgrade_shipped
 from pic.graph.search_index import SearchIndex
-from pic.graph.shipped_graphs import upgrade as upgrade_shipped
-from pic.graph.store import open_store
-from pic.graph.write_path import Writer
+from pic.graph.store.interface import open_store
+from pic.graph.writes.history import remove_orphans, remove_unrecorded
+from pic.graph.writes.path import Writer
 from pic.service import errors
 from pic.service.accounts import Accounts
 from pic.service.allowed_hosts import AllowedHosts
@@ -53,10 +53,10 @@ from pic.service.throttle import Throttle
 def query_runner(settings: Settings, store):
     """Local engines over in-memory copies of the store (embedded), or the remote engine itself."""
     if settings.store == "remote":
-        from pic.graph.remote_queries import RemoteQueries
+        from pic.graph.engine.remote_queries import RemoteQueries
 
         return RemoteQueries(settings.sparql_query_url, settings.query_timeout)
-    from pic.graph.engine_replicas import EngineReplicas
+    from pic.graph.engine.copies import EngineReplicas
 
     return EngineReplicas(
         store, settings.data_dir / "snapshots", settings.query_timeout, settings.names, wait=settings.wait_for_copies
@@ -105,8 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.last_write = None
         app.state.search = index
         app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite", keep_open=True)
-        writer.organisations = app.state.accounts.organisations  # whose actors are their own (graph/minted.py)
-        app.state.settings, app.state.writer, app.state.queries = settings, writer, queries
+        writer.organisations = app.state.accounts.organisations  # whose actors are their own (graph/writes/minted.py)
+        app.state.settings, app.state.writer, app.state.query_runner = settings, writer, queries
         app.state.graphs, app.state.groups = graphs, groups
         app.state.parser = ParserPool(settings.parser_processes, settings.parse_timeout)
         app.state.sign_in_throttle = Throttle(

@@ -1,4 +1,4 @@
-"""Who is asking (ARCHITECTURE.md §8); what they may read is `graph/access.py`.
+"""Who is asking (docs/architecture.md §6); what they may read is `graph/access.py`.
 
 A request is anonymous unless it carries `Authorization: Bearer <token>` (the admin token setting, or a
 user's API token) or the session cookie of a browser login (`service/accounts.py`).

@@ -25,11 +25,11 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from pic.graph.access import NotAllowed
-from pic.graph.bootstrap import initialise, is_empty
-from pic.graph.disk_space import DiskFull, is_disk_full
-from pic.graph.parsing import RdfParseError, parse_file
-from pic.graph.store import open_store
-from pic.graph.write_path import ValidationFailed
+from pic.graph.installation.bootstrap import initialise, is_empty
+from pic.graph.store.disk_space import DiskFull, is_disk_full
+from pic.graph.store.interface import open_store
+from pic.graph.store.parsing import RdfParseError, parse_file
+from pic.graph.writes.path import ValidationFailed
 from pic.service.cli_backup import backup, restore
 from pic.service.cli_common import CliError, err, local_user, open_writer, out  # noqa: E402
 from pic.service.cli_users import users  # noqa: E402
@@ -81,7 +81,7 @@ def load(
     validate: Annotated[bool, typer.Option(help="--no-validate: trusted admin bulk load.")] = True,
 ):
     """Load an RDF file into a named graph through the write path; a whole-store dump into an empty store."""
-    from pic.graph import dump_load
+    from pic.graph.installation import dump_load
 
     settings = Settings()
     writer = open_writer(settings)
@@ -202,7 +202,7 @@ def export(
     output: Annotated[Path | None, typer.Option("--out", "-o")] = None,
 ):
     """Write the store (or one graph) as RDF, to a file or standard output."""
-    from pic.graph.parsing import rdf_format
+    from pic.graph.store.parsing import rdf_format
 
     fmt = rdf_format(format)
     g = _graph(graph)
@@ -370,7 +370,7 @@ def annual_report(
 @app.command()
 def reindex():
     """Rebuild the search index from the store (the server also keeps it up to date after each write)."""
-    from pic.graph.documents import document_texts
+    from pic.graph.contributions.documents import document_texts
     from pic.graph.search_index import SearchIndex
 
     settings = Settings()
@@ -389,7 +389,8 @@ def import_csv(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report every problem; write nothing.")] = False,
 ):
     """Import a CSV or XLSX file of the kind's template (`/import/templates/KIND.csv`) as one change."""
-    from pic.graph.spreadsheet_import import KINDS, run_import
+    from pic.graph.contributions.kinds import KINDS
+    from pic.graph.contributions.spreadsheet import run_import
 
     if kind not in KINDS:
         raise CliError(f"--kind: use one of {', '.join(KINDS)}")

@@ -1,4 +1,4 @@
-"""`pic backup DEST` and `pic restore SRC` (registered in cli.py); what they copy is `graph/backup.py`.
+"""`pic backup DEST` and `pic restore SRC` (registered in cli.py); what they copy is `graph/installation/backup.py`.
 
 `pic backup` copies the data directory itself when no process holds the store; while `pic serve` does
 (the RocksDB lock), it asks that server for the backup (`GET /admin/backup`, with PIC_ADMIN_TOKEN) and
@@ -17,8 +17,8 @@ from typing import Annotated
 import httpx
 import typer
 
-from pic.graph import backup as backups
-from pic.graph.store import open_store
+from pic.graph.installation import backup as backups
+from pic.graph.store.interface import open_store
 from pic.service.cli_common import CliError, err
 from pic.service.settings import Settings
 
@@ -47,7 +47,7 @@ def backup(
         manifest = _from_server(url, settings.admin_token, dest)
         source = f"by the server at {url}"
     else:
-        from pic.graph.write_path import Writer
+        from pic.graph.writes.path import Writer
 
         try:
             manifest = backups.take(Writer(store, settings.names, settings.history_dir), settings.data_dir, dest)

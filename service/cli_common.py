@@ -5,8 +5,8 @@ import getpass
 from rich.console import Console
 
 from pic.graph.access import User
-from pic.graph.disk_space import is_disk_full
-from pic.graph.write_path import Writer
+from pic.graph.store.disk_space import is_disk_full
+from pic.graph.writes.path import Writer
 from pic.service.settings import Settings
 
 err = Console(stderr=True)
@@ -22,7 +22,7 @@ def local_user() -> User:
 
 
 def open_writer(settings: Settings) -> Writer:
-    from pic.graph.store import open_store
+    from pic.graph.store.interface import open_store
 
     try:
         store = open_store(settings)

@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from pic.graph.access import User
-from pic.graph.store import KnowledgeStore
-from pic.graph.write_path import Writer
+from pic.graph.store.interface import KnowledgeStore
+from pic.graph.writes.path import Writer
 from pic.service.auth import current_user
 from pic.service.settings import Settings
 
@@ -29,7 +29,7 @@ async def get_store(request: Request) -> KnowledgeStore:
 
 
 async def get_queries(request: Request):
-    return request.app.state.queries
+    return request.app.state.query_runner
 
 
 async def get_user(request: Request) -> User:

@@ -2,7 +2,7 @@
 labels in the reader's language, its kind, and for some kinds a picture (an actor's ego network, an
 indicator's series). Read through the query runner, on the graphs the reader may read.
 
-A graph describes its owner's things (ARCHITECTURE.md §8, `graph/ownership.py`): the entity's facts are
+A graph describes its owner's things (docs/architecture.md §6, `graph/writes/ownership.py`): the entity's facts are
 what its owner's graphs (and the inferences) say; what another organisation's graph says about it is a
 claim of that organisation, shown apart as theirs ("selon cd62 : …"), never merged into the facts, the
 page's title or its abstract. So are the statements that point at it: that Q's graph says P's actor
@@ -26,10 +26,10 @@ from pyoxigraph import (
 from pyoxigraph import serialize as rdf_serialize
 
 from pic.graph import claims as claiming
-from pic.graph import derived_predicates, ownership
+from pic.graph.engine.jobs import Job
 from pic.graph.names import PROVENANCE_PATH, Names
-from pic.graph.query_jobs import Job
-from pic.graph.store import bind, bind_rows
+from pic.graph.store.interface import bind, bind_rows
+from pic.graph.writes import derived_predicates, ownership
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.entity_sections import owner_labels, selecting
 
@@ -105,7 +105,7 @@ class Statement:
 
 
 def solutions(view, text: str):
-    """`view`: the reader's view of the graph (`service.pages.PooledStore`)."""
+    """`view`: the reader's view of the graph (`service.pages.ReadersStore`)."""
     return parse_query_results(view.run(Job(text, "json", max_rows=5000)).body, QueryResultsFormat.JSON)
 
 

@@ -18,9 +18,10 @@ import re
 
 from pyoxigraph import NamedNode, Variable
 
-from pic.graph import claims, ownership
+from pic.graph import claims
 from pic.graph.names import Names
-from pic.graph.store import bind_rows
+from pic.graph.store.interface import bind_rows
+from pic.graph.writes import ownership
 from pic.ontology.namespaces import PIC, sparql_prefixes
 from pic.viz import report
 

@@ -12,13 +12,13 @@ from fastapi.responses import JSONResponse
 from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
-from pic.graph.backup import BackupError
-from pic.graph.disk_space import DiskFull, is_disk_full
-from pic.graph.parsing import RdfParseError
-from pic.graph.query_jobs import QueryFailed, QueryTimeout
-from pic.graph.store import BlankNodeRemoval
-from pic.graph.write_checks import CellTaken, UnsafeIri
-from pic.graph.write_path import ValidationFailed
+from pic.graph.engine.jobs import QueryFailed, QueryTimeout
+from pic.graph.installation.backup import BackupError
+from pic.graph.store.disk_space import DiskFull, is_disk_full
+from pic.graph.store.interface import BlankNodeRemoval
+from pic.graph.store.parsing import RdfParseError
+from pic.graph.writes.checks import CellTaken, UnsafeIri
+from pic.graph.writes.path import ValidationFailed
 from pic.queries.registry import ParameterError
 from pic.service.security_headers import with_security_headers
 

@@ -11,7 +11,7 @@ store until repaired (`Writer.behind`, service/recovery.py).
 import shutil
 import time
 
-from pic.graph.query_jobs import Job
+from pic.graph.engine.jobs import Job
 
 
 def checks(state) -> dict[str, dict]:
@@ -45,7 +45,7 @@ def _store(state) -> dict:
 
 
 def _engines(state) -> dict:
-    queries = state.queries
+    queries = state.query_runner
     engines = {name: getattr(queries, name, None) for name in ("full", "public")}
     if not hasattr(queries, "copies"):  # a remote engine: ask it
         try:
@@ -58,7 +58,7 @@ def _engines(state) -> dict:
         for name, engine in engines.items()
         if engine is not None
     }
-    # "loading": the store answers while the copies load (engine_replicas.py); a failed load is retried
+    # "loading": the store answers while the copies load (graph/engine/copies.py); a failed load is retried
     copies = {"copies": queries.copies, **({"error": queries.load_error} if queries.load_error else {})}
     behind = _behind(state, "follow")
     if behind:

@@ -12,7 +12,7 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-COPIES = ("full", "public")  # graph/engine_replicas.py: every graph; what anonymous readers may read
+COPIES = ("full", "public")  # graph/engine/copies.py: every graph; what anonymous readers may read
 RESTART_REASONS = ("reload", "stuck", "stopped")
 WRITE_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)  # a load may take minutes
 
@@ -45,7 +45,7 @@ class Metrics:
 
 
 class EngineCollector:
-    """The engines' figures, read from the query runner (graph/engine_replicas.py counts them; the graph
+    """The engines' figures, read from the query runner (graph/engine/copies.py counts them; the graph
     package knows nothing of Prometheus) at each scrape. A remote engine (PIC_STORE=remote) has none."""
 
     def __init__(self, metrics: Metrics):

@@ -8,7 +8,7 @@ from fastapi.templating import Jinja2Templates
 from pyoxigraph import QueryResultsFormat
 
 from pic.graph.access import View
-from pic.graph.query_jobs import Answer, Job, for_reader
+from pic.graph.engine.jobs import Answer, Job, for_reader
 from pic.service.auth import current_user
 from pic.service.i18n import language
 from pic.service.links import page_of
@@ -28,17 +28,17 @@ class CsvAnswer:
         return self.body
 
 
-class PooledStore:
-    """The reader's view: the `query` the map and report builders call, and `run` for other jobs, both
+class ReadersStore:
+    """The store as one reader reads it: the `query` the map and report builders call, and `run` for other jobs, both
     answered by the local engines (or the remote engine) on the graphs the reader may read."""
 
-    def __init__(self, queries, view: View):
-        self.queries, self.view = queries, view
+    def __init__(self, runner, view: View):
+        self.runner, self.view = runner, view
 
     def run(self, job: Job) -> Answer:
         if job.default_graph is None:
             for_reader(job, self.view)
-        return self.queries.run(job)
+        return self.runner.run(job)
 
     def query(self, text: str, default_graph=None) -> CsvAnswer:
         job = Job(text, "csv", max_rows=MAX_ROWS)
@@ -49,10 +49,10 @@ class PooledStore:
         return CsvAnswer(self.run(job).body)
 
 
-def reader(request: Request) -> tuple[PooledStore, str]:
+def reader(request: Request) -> tuple[ReadersStore, str]:
     """The reader's view of the graph and their language."""
     state = request.app.state
-    return PooledStore(state.queries, state.graphs.view(current_user(request))), language(request)
+    return ReadersStore(state.query_runner, state.graphs.view(current_user(request))), language(request)
 
 
 def page_link(request: Request):

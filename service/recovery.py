@@ -10,7 +10,7 @@ and, when something is to repair and the disk has room again, calls `Writer.catc
 import logging
 import threading
 
-from pic.graph.disk_space import free_bytes
+from pic.graph.store.disk_space import free_bytes
 
 EVERY = 2.0  # seconds between looks; a look with nothing to repair reads two attributes
 log = logging.getLogger(__name__)

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     wait_for_copies: bool = False
     """Embedded store: answer only once the query engines' in-memory copies are loaded (15-25 s at 1.1M
     triples). False: answer at once, from the on-disk store (3-4x slower, and a query past the time limit
-    gets its 503 but runs on in a thread) until the copies are loaded (graph/engine_replicas.py)."""
+    gets its 503 but runs on in a thread) until the copies are loaded (graph/engine/copies.py)."""
     max_rows: PositiveInt = 10_000
     """Rows (or triples) a query returns at most; more are cut, with an X-PIC-Truncated header."""
     max_query_bytes: PositiveInt = 100_000

@@ -1,7 +1,7 @@
 """Which statements a SPARQL Update can read and which it can change, read off its parse tree.
 
 `/update` works out an update's exact change by running it on a scratch store holding only what it can
-read or change (graph/update_change.py). This module says what that is, as quad patterns: each position
+read or change (graph/writes/update_change.py). This module says what that is, as quad patterns: each position
 an IRI or None for "any" (a variable, a blank node, a literal, a property path's ends), the graph None
 for "any named graph". The default graph is not in the patterns: it is always copied whole (nothing
 lives there on this platform). It runs with the rest of the reading (`sparql_guard.read`), in the

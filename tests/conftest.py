@@ -19,12 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pic.graph.bootstrap import initialise
-from pic.graph.embedded_store import EmbeddedStore
-from pic.graph.local_engine import engine_binary
+from pic.graph.engine.local import engine_binary
+from pic.graph.installation.bootstrap import initialise
 from pic.graph.names import Names
-from pic.graph.remote_store import RemoteStore
-from pic.graph.write_path import Writer
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.store.remote import RemoteStore
+from pic.graph.writes.path import Writer
 
 BACKENDS = ("embedded", "remote")
 # The in-process TestClient sends `Host: testserver`: a name the tests' platform answers to, besides the

@@ -311,7 +311,7 @@ def add_report_figure(s: Scenario, ana: httpx.Client, admin: httpx.Client) -> No
     dataset, code = slot["dataset"].rsplit("/", 1)[-1], slot["territory"].rsplit("/", 1)[-1]
     territory = slot["territory"][len(f"{BASE}territory/") :]
     # into the demo's series: curated by the admin in aula's private graph (a partner writes figures into
-    # its own organisation's series only, `write_checks.others_series`)
+    # its own organisation's series only, `writes.checks.others_series`)
     contribute(
         admin,
         "observation",

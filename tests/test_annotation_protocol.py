@@ -598,6 +598,6 @@ def test_27_a_stale_if_match_is_refused(site):
 
 def test_the_shipped_context_is_the_w3c_one():
     """The server reads the W3C context from its own copy (never from the network): the published one."""
-    from pic.graph.annotation_rdf import ANNO_CONTEXT_FILE
+    from pic.graph.annotations.rdf import ANNO_CONTEXT_FILE
 
     assert json.loads(ANNO_CONTEXT_FILE.read_text(encoding="utf-8"))["@context"] == W3C_CONTEXT

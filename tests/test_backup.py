@@ -22,10 +22,10 @@ import httpx
 import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, parse
 
-from pic.graph.backup import BackupError, restore
-from pic.graph.embedded_store import EmbeddedStore
+from pic.graph.installation.backup import BackupError, restore
 from pic.graph.names import Names
-from pic.graph.write_path import Writer
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.writes.path import Writer
 from pic.service.accounts import Accounts
 from tests.conftest import pic_server
 

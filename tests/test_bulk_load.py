@@ -12,8 +12,8 @@ from pyoxigraph import NamedNode
 
 from bench.generate import SCALES, Scale, generate
 from pic.graph.access import User
-from pic.graph.embedded_store import EmbeddedStore
-from pic.graph.parsing import RdfParseError, parse_file
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.store.parsing import RdfParseError, parse_file
 from tests.conftest import snapshot
 
 ADMIN = User("bulk-admin", role="admin")

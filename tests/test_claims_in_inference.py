@@ -2,7 +2,7 @@
 says of aula's project — that collectif-cite-9 took part in it — is cd62's claim, and the public
 `inferred` graph drew `pic:cooperatesWith` between aula and collectif-cite-9 from it, on cd62's word
 alone. Now the rules read the owners' statements, the accepted links and the platform's only
-(`graph/inference_facts.py`), as the maps do; cd62's statements about its own project still conclude."""
+(`graph/reasoning/inference_facts.py`), as the maps do; cd62's statements about its own project still conclude."""
 
 import pytest
 

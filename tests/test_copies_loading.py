@@ -5,12 +5,12 @@ thread, anonymous readers meanwhile answered by the full copy over the graphs th
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from pic.graph.access import ANONYMOUS, User, reading_view
-from pic.graph.bootstrap import initialise
-from pic.graph.embedded_store import EmbeddedStore
-from pic.graph.engine_replicas import EngineReplicas
+from pic.graph.engine.copies import EngineReplicas
+from pic.graph.engine.jobs import Job, for_reader
+from pic.graph.installation.bootstrap import initialise
 from pic.graph.names import Names
-from pic.graph.query_jobs import Job, for_reader
-from pic.graph.write_path import Writer
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.writes.path import Writer
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
@@ -101,7 +101,7 @@ def test_a_private_put_returns_before_the_public_copy_and_anonymous_readers_neve
     initialise(Writer(store, Names(), tmp_path / "data" / "history"), demo=False)  # not the demo: faster
     store.close()
     with app_client(tmp_path / "data", admin_token="admin-token") as client:
-        queries = client.app.state.queries
+        queries = client.app.state.query_runner
         assert queries.public is None  # no private graph yet
         r = client.put(
             "/rdf-graphs",

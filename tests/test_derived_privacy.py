@@ -13,11 +13,11 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
 from pic.graph import access
 from pic.graph.access import ANONYMOUS, User, may_read, may_write
-from pic.graph.bootstrap import initialise
-from pic.graph.embedded_store import EmbeddedStore
+from pic.graph.installation.bootstrap import initialise
 from pic.graph.names import Names
-from pic.graph.parsing import parse_bytes
-from pic.graph.write_path import Writer
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.store.parsing import parse_bytes
+from pic.graph.writes.path import Writer
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"

@@ -9,8 +9,8 @@ import hashlib
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from pic.graph.documents import document_texts
-from pic.graph.embedded_store import EmbeddedStore
+from pic.graph.contributions.documents import document_texts
+from pic.graph.store.embedded import EmbeddedStore
 from tests.conftest import PARTNERS, app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"

@@ -6,8 +6,8 @@ import re
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, parse, parse_query_results, serialize
 
-from pic.graph.local_engine import LocalEngine, engine_binary
-from pic.graph.query_jobs import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryFailed, execute
+from pic.graph.engine.jobs import GRAPH_FORMATS, RESULT_FORMATS, Job, QueryFailed, execute
+from pic.graph.engine.local import LocalEngine, engine_binary
 
 QUERY = "SELECT ?s ?o ?missing WHERE { ?s ?p ?o FILTER (isIRI(?s)) } ORDER BY ?s"
 

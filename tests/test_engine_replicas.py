@@ -10,12 +10,12 @@ import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
 from pic.graph.access import ANONYMOUS, User, reading_view
-from pic.graph.bootstrap import initialise
-from pic.graph.embedded_store import EmbeddedStore
-from pic.graph.engine_replicas import EngineReplicas
+from pic.graph.engine.copies import EngineReplicas
+from pic.graph.engine.jobs import Job, QueryTimeout, for_reader
+from pic.graph.installation.bootstrap import initialise
 from pic.graph.names import Names
-from pic.graph.query_jobs import Job, QueryTimeout, for_reader
-from pic.graph.write_path import Writer
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.writes.path import Writer
 
 ID = "https://w3id.org/pic-euralens/id/"
 ADMIN = User("admin", role="admin")

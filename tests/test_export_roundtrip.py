@@ -18,12 +18,12 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from pic.graph.access import ANNOTATIONS_API, User
-from pic.graph.bootstrap import initialise
-from pic.graph.contributions import save
-from pic.graph.embedded_store import EmbeddedStore
+from pic.graph.contributions.forms import save
+from pic.graph.installation.bootstrap import initialise
 from pic.graph.names import Names
-from pic.graph.revert import CannotRevert, revert
-from pic.graph.write_path import Writer
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.writes.path import Writer
+from pic.graph.writes.revert import CannotRevert, revert
 
 PIC = str(Path(sys.executable).with_name("pic"))
 NAMES = Names()

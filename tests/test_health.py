@@ -22,7 +22,7 @@ def test_health_details_are_for_admins(tmp_path):
         admin = client.get("/health", headers={"Authorization": "Bearer admin-token"}).json()
         assert admin["checks"]["last_write"]["at"]
 
-        engine = client.app.state.queries.full
+        engine = client.app.state.query_runner.full
         engine.process.kill()
         engine.process.wait(10)
         down = client.get("/health")

@@ -4,8 +4,8 @@ defect 6: 16 MiB literals were accepted, then broke the entity page and the expo
 import pytest
 from pyoxigraph import NamedNode, RdfFormat
 
-from pic.graph import parsing
-from pic.graph.parsing import RdfParseError, parse_bytes
+from pic.graph.store import parsing
+from pic.graph.store.parsing import RdfParseError, parse_bytes
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from pic.graph.spreadsheet_rows import SheetLimits, SheetTooLarge, bounded, read_rows
+from pic.graph.contributions.spreadsheet_rows import SheetLimits, SheetTooLarge, bounded, read_rows
 from tests.conftest import PARTNERS, app_client, bearer
 
 SHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -5,12 +5,12 @@ the rules (seconds per audience at the regional scale). Checked against the rule
 import pytest
 from pyoxigraph import NamedNode, Quad, Store, Triple
 
-from pic.graph import inference
 from pic.graph.access import User
-from pic.graph.bootstrap import initialise
-from pic.graph.embedded_store import EmbeddedStore
+from pic.graph.installation.bootstrap import initialise
 from pic.graph.names import Names
-from pic.graph.write_path import Writer
+from pic.graph.reasoning import inference
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.writes.path import Writer
 
 ID = "https://w3id.org/pic-euralens/id/"
 PIC = "https://w3id.org/pic-euralens/ontology#"

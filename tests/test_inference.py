@@ -1,7 +1,7 @@
 """The SPARQL rules derive what a real reasoner derives from the ontology's axioms, on the demo data.
 
 HermiT (owlready2) is the reference; owlrl (OWL 2 RL) cross-checks. Observations, data sets and the
-provenance graph stay out of the reasoners (ARCHITECTURE.md §7). Reflexive pairs, which the OWL chains
+provenance graph stay out of the reasoners (docs/architecture.md §7). Reflexive pairs, which the OWL chains
 entail (x cooperatesWith x), are left out on both sides: the rules do not materialise them.
 """
 
@@ -44,7 +44,7 @@ def reasoning_input() -> list[Graph]:
 
 def facts(quads: list) -> list:
     """The statements of the demo that are facts: one about an entity another graph types is that graph's
-    organisation's claim, and the rules read none (`graph/inference_facts.py`); the demo has no change
+    organisation's claim, and the rules read none (`graph/reasoning/inference_facts.py`); the demo has no change
     records, so every graph that types an entity owns it (each demo graph is one organisation's)."""
     typing: dict = {}
     for q in quads:
@@ -77,7 +77,7 @@ def rule_pairs(writer, prop: str) -> set[tuple[str, str]]:
     """The rules' conclusions from the store's public premises as the write path reads them (facts only),
     without who says what: the rules against the axioms. Which of their ties the inferred graph states is
     `test_the_inferred_graph_states_the_ties_their_ends_speak_for`."""
-    from pic.graph import inference, inference_facts
+    from pic.graph.reasoning import inference, inference_facts
 
     sources = writer.sources(())
     premises = inference.facts_only(
@@ -132,8 +132,8 @@ def test_inferred_graph_is_rebuilt_not_appended(demo_writer):
 def test_a_write_the_rules_do_not_read_keeps_the_inferences_without_deriving(base_writer, monkeypatch):
     from pyoxigraph import Literal, NamedNode, Quad, Store
 
-    from pic.graph import inference
     from pic.graph.access import User
+    from pic.graph.reasoning import inference
 
     admin, graph = User("admin", role="admin"), base_writer.names.partner("demo")
     before = {str(q) for q in base_writer.store.quads(base_writer.names.inferred)}

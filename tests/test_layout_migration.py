@@ -4,7 +4,7 @@ is brought to it at start: private conclusions leave `graph/inferred`, private c
 
 from pyoxigraph import NamedNode, Quad
 
-from pic.graph.layout import layout_file, migrate
+from pic.graph.installation.layout import layout_file, migrate
 from tests.test_derived_privacy import PIC, project, write
 
 
@@ -21,7 +21,7 @@ def test_an_old_layout_is_migrated_once(base_writer, tmp_path):
         Quad(q.subject, q.predicate, q.object, names.inferred if names.is_inferred(q.graph_name) else names.provenance)
         for q in derived
     ]
-    from pic.graph.store import quads_to_update_data
+    from pic.graph.store.interface import quads_to_update_data
 
     writer.store.update(
         f"DELETE DATA {{ {quads_to_update_data(derived)} }} ;\nINSERT DATA {{ {quads_to_update_data(moved)} }}"

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, RdfFormat, Variable, parse
 
-from pic.graph.store import bind
+from pic.graph.store.interface import bind
 from pic.service.app import create_app
 from pic.service.settings import Settings
 from tests.browser import offline_page

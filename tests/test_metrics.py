@@ -83,7 +83,7 @@ def test_engine_restarts_timeouts_lag_and_write_latency_move(tmp_path):
         after = samples_of(client)
         assert after[("pic_engine_query_timeouts_total", (("engine", "public"),))] == 1
         # A write waits while a reload holds the copies: they are behind by one write, for a while.
-        queries = client.app.state.queries
+        queries = client.app.state.query_runner
         with queries._lock:
             waiting = threading.Thread(
                 target=client.post,

@@ -1,14 +1,14 @@
 """Every kind of link the proposal form offers can be accepted (issue 16, outside re-test finding 9a):
 accepting a `used-by` link answered 422 — its usage's qualified association had no `prov:hadRole`, which
 the shapes ask of every association, and the project-role scheme had no role for a user. The kinds are
-read from the code (`annotation_model.RELATIONS`, `annotations.LINK_KINDS`), so a new kind is tried too."""
+read from the code (`annotations.model.RELATIONS`, `annotations.LINK_KINDS`), so a new kind is tried too."""
 
 import json
 
 import pytest
 
-from pic.graph.annotation_model import RELATIONS
-from pic.graph.annotations import LINK_KINDS
+from pic.graph.annotations.model import RELATIONS
+from pic.graph.annotations.storage import LINK_KINDS
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"

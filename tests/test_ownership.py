@@ -1,4 +1,4 @@
-"""A graph describes its owner's things (ARCHITECTURE.md §8, issue 16 finding 3): a partner's graph says
+"""A graph describes its owner's things (docs/architecture.md §4, issue 16 finding 3): a partner's graph says
 things about its organisation's entities and links them to any other, never about another's; what one
 organisation's graph says about another's entity is shown as theirs; the graphs and statements an API
 owns (annotations, moderation and accepted links, documents' descriptions) are written through it only."""
@@ -9,9 +9,11 @@ from datetime import date, timedelta
 import pytest
 from pyoxigraph import NamedNode
 
-from pic.graph import access, engine_replicas, ownership
+from pic.graph import access
 from pic.graph.access import NotAllowed, User
+from pic.graph.engine import copies as engine_replicas
 from pic.graph.names import Names
+from pic.graph.writes import ownership
 from pic.service import state
 from tests.conftest import app_client, bearer, word_file
 

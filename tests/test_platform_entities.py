@@ -2,7 +2,7 @@
 partner's or a facilitator's graph said anything about a change record, an account, a graph, a report or
 an annotation — no organisation types them — and the change page showed it as fact; a forged change
 record was rendered as a real change. Only the write path and the APIs that mint them write them
-(`graph/platform_entities.py`); an admin may still repair one through the Graph Store."""
+(`graph/writes/platform_entities.py`); an admin may still repair one through the Graph Store."""
 
 import pytest
 

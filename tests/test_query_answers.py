@@ -6,7 +6,7 @@ import io
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, parse_query_results
 
-from pic.graph.query_jobs import RESULT_FORMATS, Job, execute
+from pic.graph.engine.jobs import RESULT_FORMATS, Job, execute
 
 QUERY = "SELECT ?s ?o ?missing WHERE { ?s ?p ?o } ORDER BY ?s"
 

@@ -11,7 +11,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, parse
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from pic.graph.shacl_engine import ShapesError, ShapesValidator, stage_for_validation
+from pic.graph.reasoning.shacl import ShapesError, ShapesValidator, stage_for_validation
 from pic.ontology import read_bytes
 
 PREFIXES = """@prefix pic: <https://w3id.org/pic-euralens/ontology#> .

@@ -6,7 +6,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, QueryBoolean, RdfFormat, Variable, parse
 
 from pic.graph.access import User
-from pic.graph.parsing import parse_bytes
+from pic.graph.store.parsing import parse_bytes
 
 G1 = NamedNode("https://w3id.org/pic-euralens/id/graph/partner/one")
 G2 = NamedNode("https://w3id.org/pic-euralens/id/graph/partner/two")

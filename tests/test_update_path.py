@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from pic.graph.names import Names
-from pic.graph.update_change import update_change
+from pic.graph.writes.update_change import update_change
 from pic.service.app import create_app
 from pic.service.settings import Settings
 from pic.service.sparql_guard import read
@@ -123,7 +123,7 @@ def test_search_finds_a_label_inserted_by_update_without_a_rebuild(client):
 def test_the_query_copy_follows_an_update_by_its_delta(client):
     """Embedded: the same engine process answers (no snapshot loaded). Remote: the engine is the store, and
     the answer comes from it at once."""
-    queries = client.app.state.queries
+    queries = client.app.state.query_runner
     if client.backend == "embedded":
         queries.wait_loaded()  # the copies load in the background after the start
     engine = getattr(queries, "full", None)

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
+from pic.graph.installation.shipped_graphs import canonical, shipped, upgrade
 from pic.graph.names import Names
-from pic.graph.shipped_graphs import canonical, shipped, upgrade
 from pic.ontology import ONTOLOGY_FILES, TERRITORY_FILES
 from tests.conftest import pic_server
 

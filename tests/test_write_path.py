@@ -6,8 +6,8 @@ import pytest
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from pic.graph.access import NotAllowed, User
-from pic.graph.parsing import RdfParseError, parse_bytes
-from pic.graph.write_path import ValidationFailed
+from pic.graph.store.parsing import RdfParseError, parse_bytes
+from pic.graph.writes.path import ValidationFailed
 from tests.conftest import snapshot
 
 ADMIN = User("alice", role="admin")
@@ -174,7 +174,7 @@ def _broken_inference(self, change):
 def test_every_rdf_format_loads_through_the_write_path(base_writer, names, tmp_path, fmt):
     from pyoxigraph import serialize
 
-    from pic.graph.parsing import FORMATS
+    from pic.graph.store.parsing import FORMATS
 
     rdf = FORMATS[fmt]
     graph = names.partner("atelier")

@@ -22,9 +22,10 @@ from operator import itemgetter
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Variable
 
-from pic.graph import claims, ownership
+from pic.graph import claims
 from pic.graph.names import Names
-from pic.graph.store import bind, bind_rows
+from pic.graph.store.interface import bind, bind_rows
+from pic.graph.writes import ownership
 from pic.ontology.namespaces import IGEO, PIC, sparql_prefixes
 from pic.viz.filters import Filters
 

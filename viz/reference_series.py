@@ -8,8 +8,9 @@ or the platform publish, else the first by IRI; the others stay on their own pag
 each figure (`indicator-figures` lists every series).
 """
 
-from pic.graph import claims, ownership
+from pic.graph import claims
 from pic.graph.names import Names
+from pic.graph.writes import ownership
 
 
 def reference_series(select, names: Names, measured: dict[str, set[str]], org: str | None = None) -> dict[str, str]:

@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyoxigraph import Literal, NamedNode, Variable
 
-from pic.graph import ownership
 from pic.graph.names import Names
-from pic.graph.store import bind, bind_rows
+from pic.graph.store.interface import bind, bind_rows
 from pic.graph.web_links import web_link
+from pic.graph.writes import ownership
 from pic.queries.registry import saved_queries
 from pic.viz import charts, exports, networks
 from pic.viz.filters import Filters

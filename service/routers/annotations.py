@@ -20,9 +20,9 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from pic.graph.annotation_model import CONTEXT, MOTIVATIONS, AnnotationError
-from pic.graph.annotation_rdf import turtle
-from pic.graph.annotations import Annotations, Stored
+from pic.graph.annotations.model import CONTEXT, MOTIVATIONS, AnnotationError
+from pic.graph.annotations.rdf import turtle
+from pic.graph.annotations.storage import Annotations, Stored
 from pic.service.auth import check_csrf, current_user, require_writer
 from pic.service.bodies import limited_json
 from pic.service.entity_tags import matches_strongly, matches_weakly, tag_of, variant

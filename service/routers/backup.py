@@ -3,7 +3,7 @@
 Why the service takes it, not the CLI beside it: `pic serve` holds the store's RocksDB lock, so another
 process cannot open it for writing, and pyoxigraph's read-only open is undefined while another process
 writes. Only the process that writes can copy the store, its history and its search index at one point:
-under the writer's lock (`graph/backup.py`). `pic backup DEST` asks for it when the store is in use, and
+under the writer's lock (`graph/installation/backup.py`). `pic backup DEST` asks for it when the store is in use, and
 unpacks the stream into DEST; any HTTP client with the admin token can fetch it too.
 """
 
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from pic.graph import backup
+from pic.graph.installation import backup
 from pic.service.auth import require_admin
 from pic.service.deps import UserDep
 

@@ -1,6 +1,6 @@
 """Partners' contributions: forms (`/contribute…`, session cookie + CSRF token) and the JSON API
 (`/api/contribute/{kind}…`, token, or session with its CSRF token in `X-CSRF-Token`) over
-`graph/contributions.py`. Problems come back next to their field — in the form, and as
+`graph/contributions/forms.py`. Problems come back next to their field — in the form, and as
 `problems: [{field, message}]` with 422 in JSON."""
 
 from urllib.parse import quote
@@ -10,10 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pyoxigraph import Literal, Variable
 
-from pic.graph import contributions, ownership
 from pic.graph.access import User, may_read
-from pic.graph.spreadsheet_import import KINDS
-from pic.graph.store import bind
+from pic.graph.contributions import forms as contributions
+from pic.graph.contributions.kinds import KINDS
+from pic.graph.store.interface import bind
+from pic.graph.writes import ownership
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import json_openapi, limited_fields, limited_object

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Red
 from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
-from pic.graph.documents import DocumentError, attach, described, detach, file_of, stored_text
+from pic.graph.contributions.documents import DocumentError, attach, described, detach, file_of, stored_text
 from pic.service.auth import check_csrf, check_write_csrf, current_user, form_session, require_writer
 from pic.service.bodies import limited_upload, upload_openapi
 from pic.service.entities import solutions

@@ -20,10 +20,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from pic.graph.access import check_write, may_read
-from pic.graph.documents import attached_documents
-from pic.graph.ownership import DISTRIBUTION, is_document_description
-from pic.graph.parsing import parse_bytes
-from pic.graph.write_checks import DOT_SEGMENT
+from pic.graph.contributions.documents import attached_documents
+from pic.graph.store.parsing import parse_bytes
+from pic.graph.writes.checks import DOT_SEGMENT
+from pic.graph.writes.ownership import DISTRIBUTION, is_document_description
 from pic.service.auth import check_write_csrf, require_writer
 from pic.service.bodies import limited_body, limited_multipart
 from pic.service.deps import SettingsDep, StoreDep, UserDep, WriterDep

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from pic.graph.revert import CannotRevert, UnknownChange, revert
+from pic.graph.writes.revert import CannotRevert, UnknownChange, revert
 from pic.service.auth import check_write_csrf, current_user, require_writer
 from pic.service.bodies import limited_fields
 from pic.service.errors import HttpError

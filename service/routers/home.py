@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pyoxigraph import Literal, Variable
 
-from pic.graph.store import bind
+from pic.graph.store.interface import bind
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import current_user, require_admin
 from pic.service.entities import annotation_counts, solutions

@@ -5,8 +5,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from pic.graph.spreadsheet_import import KINDS, run_import, template
-from pic.graph.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
+from pic.graph.contributions.kinds import KINDS
+from pic.graph.contributions.spreadsheet import run_import, template
+from pic.graph.contributions.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import limited_upload, upload_openapi
 from pic.service.errors import HttpError

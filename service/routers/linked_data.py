@@ -15,13 +15,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pyoxigraph import NamedNode, Variable
 
-from pic.graph import contributions
 from pic.graph.access import may_write
-from pic.graph.contributions import SINGULAR
-from pic.graph.documents import described, text_of
-from pic.graph.query_jobs import Job
-from pic.graph.spreadsheet_import import KINDS
-from pic.graph.store import bind
+from pic.graph.contributions import forms as contributions
+from pic.graph.contributions.documents import described, text_of
+from pic.graph.contributions.forms import SINGULAR
+from pic.graph.contributions.kinds import KINDS
+from pic.graph.engine.jobs import Job
+from pic.graph.store.interface import bind
 from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes
 from pic.service import entities, entity_sections
 from pic.service.auth import current_session, current_user

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from pic.graph.annotation_model import AnnotationError
-from pic.graph.moderation import ModerationError, decide, decision, hide, restore
+from pic.graph.annotations.model import AnnotationError
+from pic.graph.annotations.moderation import ModerationError, decide, decision, hide, restore
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import check_write_csrf, current_session, current_user, require_writer
 from pic.service.bodies import limited_fields, limited_object, media_type

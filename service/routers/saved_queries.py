@@ -7,8 +7,8 @@ bound as RDF terms (a VALUES block of pyoxigraph terms), never pasted into the q
 from fastapi import APIRouter, FastAPI, Request
 from starlette.routing import Route
 
-from pic.graph.query_jobs import Job, for_reader
-from pic.graph.store import bind
+from pic.graph.engine.jobs import Job, for_reader
+from pic.graph.store.interface import bind
 from pic.queries.registry import SavedQuery, saved_queries
 from pic.service.auth import current_user
 from pic.service.errors import HttpError
@@ -62,7 +62,7 @@ async def run_saved(q: SavedQuery, request: Request):
     job = for_reader(
         Job(text, result_format, graph_format, max_rows=settings.max_rows), request.app.state.graphs.view(user)
     )
-    return answer_response(await request.app.state.queries.run_async(job))
+    return answer_response(await request.app.state.query_runner.run_async(job))
 
 
 def _openapi_parameters(q: SavedQuery) -> list[dict]:

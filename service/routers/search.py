@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pyoxigraph import NamedNode
 
-from pic.graph import ownership
+from pic.graph.writes import ownership
 from pic.service.auth import current_user
 from pic.service.entities import annotation_counts
 from pic.service.i18n import STRINGS, language

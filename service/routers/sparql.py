@@ -1,6 +1,6 @@
 """SPARQL 1.1 Protocol: `/sparql` (query) and `/update` (update, admins only).
 
-Queries run on local engines with a time limit and a row limit (graph/engine_replicas.py). Their
+Queries run on local engines with a time limit and a row limit (graph/engine/copies.py). Their
 dataset, when neither the protocol's parameters nor FROM / FROM NAMED name one:
 - with PIC_UNION_DEFAULT_GRAPH on (the platform's mode), the default graph is the union of the graphs
   the user may read, which are also its named graphs;
@@ -16,8 +16,8 @@ from fastapi import APIRouter, Query, Request, Response
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 from starlette.concurrency import run_in_threadpool
 
-from pic.graph.query_jobs import Answer, Job, for_reader
-from pic.graph.update_change import apply_update
+from pic.graph.engine.jobs import Answer, Job, for_reader
+from pic.graph.writes.update_change import apply_update
 from pic.service.auth import check_write_csrf, require_admin
 from pic.service.bodies import limited_body, limited_form, strict_query_string, utf8
 from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep

@@ -1,0 +1,1 @@
+"""What partners bring: the forms, the spreadsheet import, a study's documents."""
