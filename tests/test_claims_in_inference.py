@@ -166,3 +166,49 @@ def test_a_third_organisations_word_makes_no_public_tie_between_two_others(app):
     assert r.status_code == 201, r.text
     assert concluded(app, f"{ID}actor/aula", f"{PIC}cooperatesWith", cci)
     assert concluded(app, cci, f"{PIC}cooperatesWith", f"{ID}actor/aula")
+
+
+def test_every_entity_a_tie_rests_on_is_an_ends_or_the_curators_word(app):
+    """Ninth outside re-test, finding 1: one of the two entities being an end's or the curators' was
+    enough. (A) the curators' INSEE study used by aula's project with the sous-préfecture made INSEE inform
+    the sous-préfecture; (B) aula's own study, produced by aula, used by cd62's project with the Mission
+    Bassin Minier made aula inform the mission — each on a third organisation's word. The maps keep both,
+    "selon aula" and "selon cd62"."""
+    insee, prefecture = f"{ID}actor/insee-hauts-de-france", f"{ID}actor/sous-prefecture-lens"
+    mission = f"{ID}actor/mission-bassin-minier"
+    for who, kind, fields in (
+        (
+            "alice",
+            "project",
+            {
+                "id": "a9-pr2",
+                "title_fr": "Projet A9",
+                "start": "2024-01-01",
+                "participants": "sous-prefecture-lens:partenaire",
+                "studies_used": "insee-analyses-hdf-137",
+            },
+        ),
+        (
+            "alice",
+            "study",
+            {"id": "a9-own", "title_fr": "Étude d'aula", "status": "published", "year": "2024", "producer": "aula"},
+        ),
+        (
+            "bruno",
+            "project",
+            {
+                "id": "cd-pr1",
+                "title_fr": "Projet du cd62",
+                "start": "2024-01-01",
+                "participants": "mission-bassin-minier:partenaire",
+                "studies_used": "a9-own",
+            },
+        ),
+    ):
+        r = app.post(f"/api/contribute/{kind}", headers=bearer(app, who), json=fields)
+        assert r.status_code == 201, r.text
+    assert not concluded(app, insee, f"{PIC}informs", prefecture)
+    assert not concluded(app, AULA, f"{PIC}informs", mission)
+    edges = app.get("/maps/knowledge-flows.json").json()
+    said = {(e["source"], e["target"]): e["said_by"] for e in edges.get("edges", edges.get("links", []))}
+    assert said[(insee, prefecture)] == "aula" and said[(AULA, mission)] == "cd62", said

@@ -186,9 +186,29 @@ def test_an_annotation_is_written_through_its_api_only(app):
         "private/aula/main/annotations",
         "private/aula/x/provenance",
         "private/aula/until-2030-01-01/annotations",
+        # ninth re-test, F4: a trailing '/', a Cyrillic і, public graphs named like private ones
+        "partner/aula/",
+        "partner/aula/l\u0456nk/x",
+        "partner/aula/main",
+        "partner/aula/until-2030-01-01",
     ],
 )
 def test_an_organisations_graph_is_not_named_like_the_platforms(app, graph):
     """Eighth outside re-test, finding 4: names imitating the platform's graphs misled SPARQL users."""
     r = post(app, graph, f'<{ID}study/etude-aula-plateforme> rdfs:comment "x" .', "alice")
-    assert r.status_code == 403 and "platform's own graphs" in r.text, r.text
+    assert r.status_code == 403 and "no name for an organisation's graph" in r.text, r.text
+
+
+@pytest.mark.parametrize("who", ["alice", "fanny"])
+def test_nobody_makes_an_account_a_member_of_anything(app, who):
+    """Ninth outside re-test, F2: cd62's `membership/cd62-x org:member user/alice ; org:organization actor/cd62`
+    counted alice's annotations as cd62's in two public saved queries."""
+    for body in (
+        f"<{ID}membership/aula-x> <http://www.w3.org/ns/org#member> <{ID}user/p_cd62> ; "
+        f"<http://www.w3.org/ns/org#organization> <{ID}actor/aula> .",
+        f"_:m <http://www.w3.org/ns/org#member> <{ID}user/p_cd62> ; "
+        f"<http://www.w3.org/ns/org#organization> <{ID}actor/aula> .",
+        f"<{ID}actor/aula> <http://www.w3.org/ns/org#hasMember> <{ID}user/p_cd62> .",
+    ):
+        r = post(app, "partner/aula", body, who)
+        assert r.status_code == 403 and "platform's word" in r.json()["error"]["message"], (body, r.text)

@@ -146,9 +146,10 @@ def ties(
 
 
 def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) -> dict[tuple[str, str], str]:
-    """{(a, b): the organisations whose entities alone make the tie} for the ties that rest on none of
-    their ends' word: a tie between two organisations made of a third's study "produced by" the one and
-    used by its project with the other (second outside re-test, finding 8). An actor end speaks for itself
+    """{(a, b): the organisations whose word the tie rests on beside its ends'} for the ties one of whose
+    entities is said by neither end (nor a curator): a tie between two organisations made of a third's
+    study "produced by" the one and used by its project with the other (second outside re-test, finding
+    8), or of a curators' study used by a third's project (ninth re-test, finding 1). An actor end speaks for itself
     (`actor/{org}`) — not through whoever made it up (fifth re-test, finding 6) —, another end (a project
     of a two-mode map) through its owner; the curators (`Names.curators`) and the platform speak for all.
     Such a tie stays on the map — each link is allowed — and says whose it is."""
@@ -163,10 +164,16 @@ def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) ->
     trusted = names.curators | {ownership.PLATFORM}
     out = {}
     for a, b, _, evidence, *_ in rows:
-        said = set().union(*(speakers.get(e, set()) for e in evidence.split()))
         ends = {ownership.own_actor(names, NamedNode(n)) for n in (a, b)}  # an actor speaks for itself alone
         ends |= {who for n in (a, b) if not ownership.own_actor(names, NamedNode(n)) for who in speakers.get(n, ())}
-        if said and not said & (ends | trusted):
+        # each entity it rests on: one none of whose speakers is an end or a curator is a third's word
+        said = {
+            who
+            for e in evidence.split()
+            if not speakers.get(e, set()) & (ends | trusted)
+            for who in speakers.get(e, ())
+        }
+        if said:
             out[(a, b)] = " ".join(sorted(said))
     return out
 

@@ -29,6 +29,12 @@ from pic.ontology.namespaces import ONTOLOGY_IRI
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 ANNOTATION = NamedNode("http://www.w3.org/ns/oa#Annotation")
+# Statements that make an account a member of something: cd62's `membership/cd62-x org:member user/aula1 ;
+# org:organization actor/cd62` counted aula1's annotations as cd62's in two saved queries (ninth re-test, F2).
+MEMBERSHIP = {NamedNode(f"http://www.w3.org/ns/org#{p}") for p in ("member", "hasMember", "headOf")} | {
+    NamedNode("http://xmlns.com/foaf/0.1/member")
+}
+PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 RESERVED = {"link", "links", "annotations", "moderation", "hidden", "inferred", "provenance", "restricted"}
 
 # {IRI space under the base: the APIs that write what is said about its entities}.
@@ -61,13 +67,19 @@ def ontology_term(iri: str) -> bool:
 def reserved_segment(names: Names, graph) -> str | None:
     """The segment of an organisation's graph name (`partner/{org}/…`, `private/{org}/…`) that only the
     platform's graphs use, in any case: `partner/aula/LINK/x` or `private/aula/main/annotations` looked
-    like an accepted link's or the annotation API's graph to SPARQL users (eighth outside re-test)."""
+    like an accepted link's or the annotation API's graph to SPARQL users (eighth outside re-test); one
+    that is no plain ASCII segment; a public graph named like a private one (`partner/aula/main`)."""
     prefix = names.graph("").value
     if not isinstance(graph, NamedNode) or not graph.value.startswith(prefix):
         return None
     parts = graph.value[len(prefix) :].split("/")
     if parts[0] not in ("partner", "private"):
         return None
+    odd = next((p for p in parts[1:] if not PLAIN_SEGMENT.fullmatch(p)), None)
+    if odd is not None:  # `partner/aula/` and `partner/aula/lіnk/x` (a Cyrillic і): ninth re-test, F4
+        return odd or "an empty segment"
+    if parts[0] == "partner" and parts[2:3] and re.match(r"(main|until-)", parts[2], re.IGNORECASE):
+        return parts[2]  # the names of private and embargoed graphs, public here: ninth re-test, F4
     return next((p for p in parts[2:] if p.lower() in RESERVED), None)
 
 
@@ -89,8 +101,14 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
         reserved = reserved_segment(names, q.graph_name) if owning_api(q.graph_name, names) is None else None
         if reserved:
             raise NotAllowed(
-                f"{q.graph_name.value}: {reserved!r} names the platform's own graphs (accepted links, annotations, "
-                "moderation, inferences, change records); an organisation's graph is named otherwise"
+                f"{q.graph_name.value}: {reserved!r} is no name for an organisation's graph: the platform's own "
+                "graphs (accepted links, annotations, moderation, inferences, change records) and the private ones "
+                "(`private/{org}/main`, `…/until-YYYY-MM-DD`) are named so; plain ASCII segments otherwise"
+            )
+        if q.predicate in MEMBERSHIP and space_of(names, q.object) == "user/" and api not in SPACES["user/"]:
+            raise NotAllowed(
+                f"{q.object.value}: whose member an account is, is the platform's word (its organisation), "
+                "never stated in an organisation's graph"
             )
         space = space_of(names, q.subject)
         if space is not None and api not in SPACES[space]:
