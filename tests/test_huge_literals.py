@@ -68,3 +68,35 @@ def test_the_limit_is_a_setting_that_every_way_in_obeys(tmp_path):
         assert r.status_code == 400 and "the limit is 1,000" in r.text, r.text
         r = client.post("/api/contribute/study", headers=alice, json={**study, "abstract_fr": "x" * 1000})
         assert r.status_code == 201, r.text
+
+
+def billion_laughs(levels: int) -> bytes:
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(levels)
+    )
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{entities}]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"><rdf:Description rdf:about="urn:a">'
+        f"<rdfs:comment>&{chr(97 + levels)};</rdfs:comment></rdf:Description></rdf:RDF>"
+    ).encode()
+
+
+def test_rdf_xml_entities_that_explode_are_refused_before_the_parser_expands_them(tmp_path):
+    """Ninth outside re-test, finding 3: 676 bytes of nested entities (10^9 characters expanded) took
+    the server to 3 GB before the literal limit refused them; one level more would have killed it."""
+    bomb = billion_laughs(8)
+    assert len(bomb) < 1000
+    with pytest.raises(RdfParseError, match="billion laughs"):
+        parse_bytes(bomb, RdfFormat.RDF_XML, GRAPH)
+    path = tmp_path / "bomb.rdf"
+    path.write_bytes(bomb)
+    with pytest.raises(RdfParseError, match="billion laughs"):
+        parsing.parse_file(path, GRAPH)
+    # entities that name namespaces, as ontology editors write them, are still read
+    plain = (
+        b'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY owl "http://www.w3.org/2002/07/owl#">]>'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="urn:a">'
+        b'<rdf:type rdf:resource="&owl;Class"/></rdf:Description></rdf:RDF>'
+    )
+    assert len(parse_bytes(plain, RdfFormat.RDF_XML, GRAPH)) == 1
