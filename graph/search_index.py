@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
+from pic.graph.store.atomic_file import part_of
 from pic.graph.store.sqlite_db import transaction
 from pic.ontology.namespaces import sparql_prefixes
 
@@ -104,7 +105,7 @@ class SearchIndex:
         only found by those who may read that graph. `documents`: (study, graph, text) of the studies'
         files, searched as part of their study."""
         texts, facets, typing = self._read(store, base, documents, None)
-        tmp = self.path.with_name(self.path.name + ".part")
+        tmp = part_of(self.path)  # a database, built through SQLite (not `atomic_file`), then swapped in
         for path in (tmp, *journals(tmp)):
             path.unlink(missing_ok=True)
         with transaction(tmp) as db:

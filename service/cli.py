@@ -17,7 +17,6 @@ from pyoxigraph import (
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
-    RdfFormat,
     serialize,
 )
 from rich.console import Console
@@ -26,7 +25,9 @@ from rich.table import Table
 
 from pic.graph.access import NotAllowed
 from pic.graph.installation.bootstrap import initialise, is_empty
+from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full
+from pic.graph.store.formats import BY_NAME, TURTLE
 from pic.graph.store.interface import open_store
 from pic.graph.store.parsing import RdfParseError, parse_file
 from pic.graph.writes.path import ValidationFailed
@@ -177,16 +178,10 @@ def render(result, fmt: str) -> str:
         if fmt not in formats:
             raise CliError(f"format {fmt!r} does not apply to SELECT results; use table, json, csv, tsv, xml")
         return result.serialize(format=formats[fmt]).decode()
-    formats = {
-        "turtle": RdfFormat.TURTLE,
-        "table": RdfFormat.TURTLE,
-        "nt": RdfFormat.N_TRIPLES,
-        "jsonld": RdfFormat.JSON_LD,
-        "rdfxml": RdfFormat.RDF_XML,
-    }
-    if fmt not in formats:
+    chosen = TURTLE if fmt == "table" else BY_NAME.get(fmt)
+    if chosen is None or chosen.dataset:
         raise CliError(f"format {fmt!r} does not apply to graph results; use turtle, nt, jsonld, rdfxml")
-    return serialize(list(result), format=formats[fmt]).decode()
+    return serialize(list(result), format=chosen.rdf_format).decode()
 
 
 def _cell(term) -> str:
@@ -212,10 +207,8 @@ def export(
     if output is None:
         writer.store.dump(sys.stdout.buffer, fmt, g)
         return
-    tmp = output.with_name(output.name + ".part")
-    with tmp.open("wb") as f:
+    with atomic_file(output) as f:
         writer.store.dump(f, fmt, g)
-    tmp.replace(output)
     err.print(f"Wrote {output}")
 
 
@@ -310,9 +303,8 @@ def network_map(
         body = maps.output(graph, fmt, kind, filters, lang, link=lambda iri: iri)
     except (UnknownNode, ValueError) as e:
         raise CliError(str(e)) from None
-    tmp = out_file.with_name(out_file.name + ".part")
-    tmp.write_bytes(body)
-    tmp.replace(out_file)
+    with atomic_file(out_file) as f:
+        f.write(body)
     err.print(f"Wrote {out_file}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} ties")
 
 
@@ -361,9 +353,8 @@ def annual_report(
             body = files[fmt]()
         except PdfUnavailable as e:
             raise CliError(str(e)) from None
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(body)
-        tmp.replace(target)
+        with atomic_file(target) as f:
+            f.write(body)
         err.print(f"Wrote {target}")
 
 

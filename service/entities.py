@@ -18,7 +18,6 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     QueryResultsFormat,
-    RdfFormat,
     Triple,
     Variable,
     parse_query_results,
@@ -28,6 +27,7 @@ from pyoxigraph import serialize as rdf_serialize
 from pic.graph import claims as claiming
 from pic.graph.engine.jobs import Job
 from pic.graph.names import PROVENANCE_PATH, Names
+from pic.graph.store.formats import BY_KEY, SERIALISATIONS
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.writes import derived_predicates, ownership
 from pic.ontology.namespaces import sparql_prefixes
@@ -82,14 +82,8 @@ OF_OBJECT = (
 )
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 # The RDF of a page: its facts as a graph, or every statement in the graph that said it (a dataset).
-EXPORTS = {
-    "ttl": (RdfFormat.TURTLE, "text/turtle; charset=utf-8", False),
-    "nt": (RdfFormat.N_TRIPLES, "application/n-triples", False),
-    "jsonld": (RdfFormat.JSON_LD, "application/ld+json", False),
-    "rdfxml": (RdfFormat.RDF_XML, "application/rdf+xml", False),
-    "trig": (RdfFormat.TRIG, "application/trig", True),
-    "nq": (RdfFormat.N_QUADS, "application/n-quads", True),
-    "graphs.jsonld": (RdfFormat.JSON_LD, "application/ld+json", True),
+EXPORTS = {s.key: (s.rdf_format, s.media_type, s.dataset) for s in SERIALISATIONS} | {
+    "graphs.jsonld": (BY_KEY["jsonld"].rdf_format, BY_KEY["jsonld"].media_type, True)
 }
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 

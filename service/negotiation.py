@@ -1,5 +1,7 @@
 """Which serialisation a client wants: the `format` parameter first, then the Accept header."""
 
+from pic.graph.store.formats import GRAPHS
+
 RESULT_MEDIA = {
     "application/sparql-results+json": "json",
     "application/json": "json",
@@ -8,14 +10,7 @@ RESULT_MEDIA = {
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-GRAPH_MEDIA = {
-    "text/turtle": "ttl",
-    "application/x-turtle": "ttl",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-}
+GRAPH_MEDIA = {media: s.key for s in GRAPHS for media in s.accepted}
 # What a negotiated page answers, for the OpenAPI schema: HTML, its JSON twin, the RDF serialisations.
 PAGE_RESPONSES = {
     200: {
@@ -24,10 +19,7 @@ PAGE_RESPONSES = {
             for media in (
                 "text/html",
                 "application/json",
-                "text/turtle",
-                "application/n-triples",
-                "application/ld+json",
-                "application/rdf+xml",
+                *(s.accepted[0] for s in GRAPHS),
             )
         }
     }

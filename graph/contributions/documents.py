@@ -21,7 +21,6 @@ The kind of file is read from its bytes, not trusted from its name or the client
 
 import hashlib
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import DOCUMENTS_API, User
+from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full, refusal
 from pic.graph.store.interface import bind
 from pic.graph.writes.visible import seen_by
@@ -114,14 +114,12 @@ def store_file(directory: Path, sha: str, suffix: str, data: bytes) -> Path:
     that fails (a full disk: ENOSPC) leaves no `.part` behind — nothing else would ever remove it — and a
     full disk is refused as every write is (`disk_space.DiskFull`: 507, nothing was written)."""
     target = directory / f"{sha}{suffix}"
-    tmp = target.with_suffix(target.suffix + ".part")
     try:
         directory.mkdir(parents=True, exist_ok=True)
         if not target.exists():
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            with atomic_file(target) as f:
+                f.write(data)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         if is_disk_full(e) and not isinstance(e, DiskFull):
             raise refusal(directory) from e
         raise

@@ -38,6 +38,7 @@ from pic.graph.engine.disk_answers import DiskAnswers
 from pic.graph.engine.jobs import Answer, Job, QueryTimeout
 from pic.graph.engine.local import GRACE, EngineStuck, LocalEngine, engine_binary
 from pic.graph.names import Names
+from pic.graph.store.atomic_file import atomic_file, part_of
 from pic.graph.store.interface import quads_to_update_data
 
 log = logging.getLogger(__name__)
@@ -122,10 +123,8 @@ class EngineReplicas:
 
     def _rebuild(self, reason: str | None = "reload") -> None:
         path = self.snapshot_dir / "snapshot.nq"
-        part = path.with_suffix(".part")
-        with part.open("wb") as f:
+        with atomic_file(path) as f:
             self.store.dump(f, RdfFormat.N_QUADS)
-        part.replace(path)
         excluded = {g.value for g in self.store.graphs() if not self._is_public(g.value)}
         with ThreadPoolExecutor(2) as pool:  # two processes load at once (7 s each at 1.1M triples)
             loading = [pool.submit(self._engine, path), pool.submit(self._engine, path, excluded) if excluded else None]
@@ -167,10 +166,8 @@ class EngineReplicas:
         path = self.snapshot_dir / f"snapshot-{number}.nq"
         loaded: dict[str, LocalEngine] = {}
         try:
-            part = path.with_suffix(".part")
-            with part.open("wb") as f:
+            with atomic_file(path) as f:
                 self.store.dump(f, RdfFormat.N_QUADS)  # RocksDB reads one consistent state of the store
-            part.replace(path)
             without = {g.value for g in self.store.graphs() if not self._is_public(g.value)}
             wanted = [name for name, needed in (("full", which == "all"), ("public", bool(without))) if needed]
             with ThreadPoolExecutor(2) as pool:  # two processes load at once (7 s each at 1.1M triples)
@@ -199,7 +196,7 @@ class EngineReplicas:
             for engine in loaded.values():  # thrown away: outdated, closed, or the other one failed
                 engine.close()
             path.unlink(missing_ok=True)
-            path.with_suffix(".part").unlink(missing_ok=True)
+            part_of(path).unlink(missing_ok=True)
             with self._lock:
                 if number == self._load_number:
                     self._idle.set()

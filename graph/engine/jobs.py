@@ -15,13 +15,13 @@ from pyoxigraph import (
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
-    RdfFormat,
     Store,
     parse_query_results,
     serialize,
 )
 
 from pic.graph.access import View
+from pic.graph.store.formats import GRAPHS
 
 RESULT_FORMATS = {
     "json": (QueryResultsFormat.JSON, "application/sparql-results+json"),
@@ -29,12 +29,7 @@ RESULT_FORMATS = {
     "csv": (QueryResultsFormat.CSV, "text/csv; charset=utf-8"),
     "tsv": (QueryResultsFormat.TSV, "text/tab-separated-values; charset=utf-8"),
 }
-GRAPH_FORMATS = {
-    "ttl": (RdfFormat.TURTLE, "text/turtle; charset=utf-8"),
-    "nt": (RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (RdfFormat.JSON_LD, "application/ld+json"),
-    "rdfxml": (RdfFormat.RDF_XML, "application/rdf+xml"),
-}
+GRAPH_FORMATS = {s.key: (s.rdf_format, s.media_type) for s in GRAPHS}
 
 
 class QueryTimeout(RuntimeError):
@@ -94,39 +89,51 @@ class Answer:
     extra: dict = field(default_factory=dict)
 
 
-class _RowLimitReached(Exception):
-    """Raised from inside the engine's serialiser to stop it once the row limit is passed."""
+class RowLimitReached(Exception):
+    """Raised by a `LineLimit` once it has the lines it needs: the rest of the answer is not read."""
 
 
-class _TsvRows:
-    """A file-like sink for the engine's TSV writer that stops it after `limit` rows.
+class LineLimit:
+    """An answer as it arrives, stopped once it has one line more than it may keep (`keep`: the rows, and
+    TSV's header line). SPARQL TSV and N-Triples escape newlines inside terms, so one line is one row or
+    one triple. A file-like sink for the engine's serialiser (`write`), and the stream of a local engine's
+    reply (`add`): the one row limit of every answer."""
 
-    SPARQL TSV escapes newlines inside terms, so one line is one row (after the header line).
-    """
+    def __init__(self, keep: int | None = None):
+        self.keep, self.lines, self.chunks = keep, 0, []
 
-    def __init__(self, limit: int):
-        self.limit, self.lines, self.chunks = limit, 0, []
-
-    def write(self, chunk) -> int:
-        chunk = bytes(chunk)
+    def add(self, chunk: bytes, stop: bool = True) -> None:
         self.chunks.append(chunk)
         self.lines += chunk.count(b"\n")
-        if self.lines > self.limit + 1:
-            raise _RowLimitReached
+        if stop and self.keep is not None and self.lines > self.keep:
+            raise RowLimitReached
+
+    def write(self, chunk) -> int:
+        self.add(bytes(chunk))
         return len(chunk)
 
     def flush(self) -> None:
         pass
 
-    def rows(self) -> tuple[bytes, int, bool]:
-        """The TSV document cut at the limit, its row count, and whether rows were cut."""
-        text = b"".join(self.chunks)
-        if self.lines <= self.limit + 1:  # the whole document (header line included): nothing to cut
-            return text, self.lines - 1, False
-        lines = text.split(b"\n")[:-1]  # the document ends with a newline
-        truncated = len(lines) > self.limit + 1
-        lines = lines[: self.limit + 1]
-        return b"\n".join(lines) + b"\n", len(lines) - 1, truncated
+    def text(self) -> bytes:
+        return b"".join(self.chunks)
+
+    def cut(self) -> tuple[bytes, bool]:
+        """The document cut after the lines it may keep, and whether lines were cut."""
+        text = self.text()
+        if self.keep is None or self.lines <= self.keep:  # None: nothing came (an empty graph)
+            return text, False
+        return b"\n".join(text.split(b"\n")[: self.keep]) + b"\n", True
+
+
+def from_tsv(body: bytes, fmt: QueryResultsFormat) -> bytes:
+    """SPARQL results written as TSV (how the engines answer: counted and cut at C speed) in the format
+    asked for."""
+    return (
+        body
+        if fmt == QueryResultsFormat.TSV
+        else parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt)
+    )
 
 
 def execute(store: Store, job: Job) -> Answer:
@@ -159,14 +166,13 @@ def answer(result, job: Job, started: float) -> Answer:
         # Python cost more than many queries themselves. The conversion costs ~4 µs a row (1.2 ms for
         # 320 rows); counting the rows of a JSON document instead means scanning its strings, slower still
         # in Python. Asked for TSV, the rows are the answer.
-        sink = _TsvRows(job.max_rows)
-        with contextlib.suppress(_RowLimitReached):
+        sink = LineLimit(job.max_rows + 1)  # the header line, and the rows
+        with contextlib.suppress(RowLimitReached):
             result.serialize(sink, QueryResultsFormat.TSV)
-        body, rows, truncated = sink.rows()
+        body, truncated = sink.cut()
         fmt, media = RESULT_FORMATS[job.result_format]
-        if fmt != QueryResultsFormat.TSV:
-            body = parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt)
-        return Answer(body, media, "solutions", rows, truncated, time.perf_counter() - started)
+        rows = max(body.count(b"\n") - 1, 0)
+        return Answer(from_tsv(body, fmt), media, "solutions", rows, truncated, time.perf_counter() - started)
     triples = list(itertools.islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]

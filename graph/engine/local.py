@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 
 from pic.graph.engine.http_client import EngineHttp, Reply
 from pic.graph.engine.jobs import (
@@ -30,10 +30,14 @@ from pic.graph.engine.jobs import (
     RESULT_FORMATS,
     Answer,
     Job,
+    LineLimit,
     QueryFailed,
     QueryTimeout,
+    RowLimitReached,
     dataset_params,
+    from_tsv,
 )
+from pic.graph.store.formats import BY_KEY
 
 ACCEPT = "text/tab-separated-values, application/n-triples"
 CANCELLED = b"The SPARQL operation has been cancelled"  # what the engine writes when its time limit stops a query
@@ -45,35 +49,19 @@ class EngineStuck(QueryTimeout):
     three-way join counted over the union of graphs ran on): only stopping its process ends the query."""
 
 
-class _RowLimitReached(Exception):
-    """Raised by the sink once it has the rows it needs: the rest of the answer is not read."""
-
-
-class _Lines:
-    """The answer as it arrives, stopped once it has one line more than it may keep."""
+class _Lines(LineLimit):
+    """A local engine's reply as it arrives, cut at the job's row limit once its first chunk says what it
+    is: TSV has a header line, N-Triples none; an error is read whole."""
 
     def __init__(self, max_rows: int):
-        self.max_rows, self.keep, self.lines, self.chunks = max_rows, None, 0, []
-        self.reply: Reply | None = None
+        super().__init__()
+        self.max_rows, self.reply = max_rows, None
 
     def __call__(self, reply: Reply, chunk: bytes) -> None:
-        if self.keep is None:  # TSV has a header line; N-Triples has none
+        if self.keep is None:
             self.reply = reply
             self.keep = self.max_rows + (0 if "n-triples" in reply.media_type else 1)
-        self.chunks.append(chunk)
-        self.lines += chunk.count(b"\n")
-        if reply.status < 400 and self.lines > self.keep:
-            raise _RowLimitReached
-
-    def text(self) -> bytes:
-        return b"".join(self.chunks)
-
-    def cut(self) -> tuple[bytes, bool]:
-        """The document cut after the lines it may keep, and whether lines were cut."""
-        text = self.text()
-        if self.keep is None or self.lines <= self.keep:  # None: nothing came (an empty graph)
-            return text, False
-        return b"\n".join(text.split(b"\n")[: self.keep]) + b"\n", True
+        self.add(chunk, stop=reply.status < 400)
 
 
 def engine_binary() -> str:
@@ -119,13 +107,9 @@ def engine_answer(job: Job, reply: Reply, lines: _Lines, started: float, limit: 
         return Answer(serialize(triples, format=fmt), media, "graph", len(triples), truncated, seconds)
     fmt, media = RESULT_FORMATS[job.result_format]
     if body in (b"true", b"false"):
-        return Answer(
-            parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt), media, "boolean", 1, False, seconds
-        )
+        return Answer(from_tsv(body, fmt), media, "boolean", 1, False, seconds)
     rows = max(body.count(b"\n") - 1, 0)
-    if fmt != QueryResultsFormat.TSV:
-        body = parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt)
-    return Answer(body, media, "solutions", rows, truncated, seconds)
+    return Answer(from_tsv(body, fmt), media, "solutions", rows, truncated, seconds)
 
 
 class LocalEngine:
@@ -174,7 +158,7 @@ class LocalEngine:
 
     def load(self, path: Path) -> None:
         """Add an N-Quads file (a snapshot of the store) to the copy."""
-        self._write("/store", path, "application/n-quads")
+        self._write("/store", path, BY_KEY["nq"].media_type)
 
     def update(self, sparql: str) -> None:
         self._write("/update", sparql.encode(), "application/sparql-update")
@@ -190,7 +174,7 @@ class LocalEngine:
         with self._in_use():
             try:
                 reply = self.http.post(*query_request(job), lines, limit + GRACE)
-            except _RowLimitReached:
+            except RowLimitReached:
                 reply = lines.reply
             except TimeoutError:
                 raise EngineStuck(f"the query ran past the {limit:g} s limit and was stopped") from None
@@ -201,7 +185,7 @@ class LocalEngine:
         with self._in_use():
             try:
                 reply = await self.http.post_async(*query_request(job), lines, limit + GRACE)
-            except _RowLimitReached:
+            except RowLimitReached:
                 reply = lines.reply
             except TimeoutError:
                 raise EngineStuck(f"the query ran past the {limit:g} s limit and was stopped") from None

@@ -13,23 +13,9 @@ from xml.parsers import expat
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
-FORMATS = {
-    "turtle": RdfFormat.TURTLE,
-    "ttl": RdfFormat.TURTLE,
-    "trig": RdfFormat.TRIG,
-    "nt": RdfFormat.N_TRIPLES,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "n-triples": RdfFormat.N_TRIPLES,
-    "nq": RdfFormat.N_QUADS,
-    "nquads": RdfFormat.N_QUADS,
-    "n-quads": RdfFormat.N_QUADS,
-    "jsonld": RdfFormat.JSON_LD,
-    "json-ld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-    "rdf": RdfFormat.RDF_XML,
-    "xml": RdfFormat.RDF_XML,
-    "owl": RdfFormat.RDF_XML,
-}
+from pic.graph.store.formats import BY_NAME
+
+FORMATS = {name: s.rdf_format for name, s in BY_NAME.items()}
 Progress = Callable[[int, int], None]
 
 

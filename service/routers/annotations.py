@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from pic.graph.annotations.model import CONTEXT, MOTIVATIONS, AnnotationError
 from pic.graph.annotations.rdf import turtle
 from pic.graph.annotations.storage import Annotations, Stored
+from pic.graph.store.formats import BY_KEY, TURTLE
 from pic.service.auth import check_csrf, current_user, require_writer
 from pic.service.bodies import limited_json
 from pic.service.entity_tags import matches_strongly, matches_weakly, tag_of, variant
@@ -30,6 +31,7 @@ from pic.service.errors import HttpError, checked_iri
 from pic.service.negotiation import accepted
 
 router = APIRouter(tags=["Annotations"])
+TURTLE_MEDIA, JSON_LD = TURTLE.accepted[0], BY_KEY["jsonld"].media_type  # the protocol's Turtle has no charset
 # What the annotation routes answer, for the OpenAPI schema (the protocol's JSON-LD profile, or Turtle).
 ANNOTATION_MEDIA = {
     200: {
@@ -37,8 +39,8 @@ ANNOTATION_MEDIA = {
             media: {}
             for media in (
                 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
-                "application/ld+json",
-                "text/turtle",
+                JSON_LD,
+                TURTLE_MEDIA,
             )
         }
     }
@@ -99,11 +101,11 @@ def wants_turtle(request: Request) -> bool:
             (
                 m
                 for m in accepted(request.headers.get("accept"))
-                if m in ("text/turtle", MEDIA.split(";")[0], "application/json", "*/*")
+                if m in (TURTLE_MEDIA, JSON_LD, "application/json", "*/*")
             ),
             None,
         )
-        == "text/turtle"
+        == TURTLE_MEDIA
     )
 
 
@@ -120,7 +122,7 @@ def represent(request: Request, body: dict, etag: str, headers: dict, status: in
     if request.method in ("GET", "HEAD") and matches_weakly(request.headers.get("if-none-match", ""), [etag]):
         return Response(status_code=304, headers={**headers, "ETag": etag})
     if as_turtle:
-        return Response(turtle(body), status, media_type="text/turtle", headers={**headers, "ETag": etag})
+        return Response(turtle(body), status, media_type=TURTLE_MEDIA, headers={**headers, "ETag": etag})
     return jsonld(body, status, headers, etag)
 
 
@@ -162,7 +164,7 @@ def url_of(request: Request, iri: str) -> str:
 
 async def body_of(request: Request):
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media not in ("application/ld+json", "application/json"):
+    if media not in (JSON_LD, "application/json"):
         raise HttpError(415, f"send the annotation as {MEDIA}", field="content-type")
     return await limited_json(request, request.app.state.settings.max_form_bytes, "JSON-LD")
 

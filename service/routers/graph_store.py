@@ -21,6 +21,7 @@ from starlette.datastructures import UploadFile
 
 from pic.graph.access import check_write, may_read
 from pic.graph.contributions.documents import attached_documents
+from pic.graph.store.formats import BY_KEY
 from pic.graph.store.parsing import parse_bytes
 from pic.graph.writes.checks import DOT_SEGMENT
 from pic.graph.writes.ownership import DISTRIBUTION, is_document_description
@@ -31,12 +32,6 @@ from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted
 
 router = APIRouter(tags=["Graph Store"])
-SERIALISATIONS = {
-    "ttl": RdfFormat.TURTLE,
-    "nt": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
 MAX_PARTS = 20  # RDF documents in one multipart POST
 
 
@@ -77,13 +72,8 @@ def _read(request: Request, settings: SettingsDep, store: StoreDep, user: UserDe
     graph = target(request, settings, store, user, must_exist=True)
     key = next((GRAPH_MEDIA[m] for m in accepted(request.headers.get("accept")) if m in GRAPH_MEDIA), "ttl")
     buffer = io.BytesIO()
-    store.dump(buffer, SERIALISATIONS[key], graph)
-    media = {
-        "ttl": "text/turtle; charset=utf-8",
-        "nt": "application/n-triples",
-        "jsonld": "application/ld+json",
-        "rdfxml": "application/rdf+xml",
-    }[key]
+    store.dump(buffer, BY_KEY[key].rdf_format, graph)
+    media = BY_KEY[key].media_type
     body = b"" if head else buffer.getvalue()
     return Response(body, media_type=media, headers={"Vary": "Accept", "Content-Length": str(len(buffer.getvalue()))})
 

@@ -21,6 +21,7 @@ from pic.graph.contributions.documents import described, text_of
 from pic.graph.contributions.forms import SINGULAR
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.engine.jobs import Job
+from pic.graph.store.formats import SERIALISATIONS
 from pic.graph.store.interface import bind
 from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes
 from pic.service import entities, entity_sections
@@ -38,7 +39,7 @@ router = APIRouter(tags=["Linked data"])
 SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
 # An entity's statements with the graph that said each (`entities.EXPORTS`), longest suffix first.
 DATASET_SUFFIXES = {".graphs.jsonld": "graphs.jsonld", ".trig": "trig", ".nq": "nq"}
-DATASET_MEDIA = {"application/trig": "trig", "application/n-quads": "nq"}
+DATASET_MEDIA = {media: s.key for s in SERIALISATIONS if s.dataset for media in s.accepted}
 SERIES = (
     sparql_prefixes()
     + """

@@ -8,6 +8,7 @@ links point at this server, so every figure can be recomputed here by anyone.
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from pic.graph.store.formats import TURTLE
 from pic.service.auth import current_user
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS
@@ -20,7 +21,7 @@ FORMATS = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
-    "ttl": "text/turtle; charset=utf-8",
+    "ttl": TURTLE.media_type,
 }
 
 

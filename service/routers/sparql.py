@@ -17,6 +17,7 @@ from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 from starlette.concurrency import run_in_threadpool
 
 from pic.graph.engine.jobs import Answer, Job, for_reader
+from pic.graph.store.formats import BY_KEY, GRAPHS
 from pic.graph.writes.update_change import apply_update
 from pic.service.auth import check_write_csrf, require_admin
 from pic.service.bodies import limited_body, limited_form, strict_query_string, utf8
@@ -141,12 +142,6 @@ DATASETS = {
         "the change records (…/provenance), which FROM NAMED or named-graph-uri name.",
     ),
 }
-DESCRIPTION_MEDIA = {
-    "ttl": ("text/turtle; charset=utf-8", RdfFormat.TURTLE),
-    "nt": ("application/n-triples", RdfFormat.N_TRIPLES),
-    "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
-    "rdfxml": ("application/rdf+xml", RdfFormat.RDF_XML),
-}
 
 
 def service_description(request: Request, settings) -> str:
@@ -167,7 +162,7 @@ def service_description(request: Request, settings) -> str:
 def described(request: Request, settings) -> Response:
     """The service description in the RDF format `Accept` asks for (Turtle by default)."""
     key = next((GRAPH_MEDIA[m] for m in accepted(request.headers.get("accept")) if m in GRAPH_MEDIA), "ttl")
-    media, rdf_format = DESCRIPTION_MEDIA[key]
+    media, rdf_format = BY_KEY[key].media_type, BY_KEY[key].rdf_format
     text = service_description(request, settings)
     if key == "ttl":
         return Response(text, media_type=media, headers={"Vary": "Accept"})
@@ -187,10 +182,7 @@ def described(request: Request, settings) -> Response:
                     "application/sparql-results+xml",
                     "text/csv",
                     "text/tab-separated-values",
-                    "text/turtle",
-                    "application/n-triples",
-                    "application/ld+json",
-                    "application/rdf+xml",
+                    *(s.accepted[0] for s in GRAPHS),
                 )
             }
         }

@@ -1,0 +1,58 @@
+"""The RDF serialisations the platform reads and writes, in one table: the key a URL or a command names it
+by, pyoxigraph's format, the media type answered, the media types and file names accepted for it, and
+whether it holds named graphs. Parsing, the Graph Store, SPARQL's DESCRIBE and CONSTRUCT answers, the
+service description, entity pages and reports all read it (there were five copies, issue 19)."""
+
+from dataclasses import dataclass
+
+from pyoxigraph import RdfFormat
+
+
+@dataclass(frozen=True)
+class Serialisation:
+    key: str
+    rdf_format: RdfFormat
+    media_type: str  # what the platform answers with
+    accepted: tuple[str, ...]  # the media types a client may send or ask for
+    names: tuple[str, ...]  # file extensions and format names (`pic load --format`, `?format=`)
+    dataset: bool  # holds named graphs
+
+
+SERIALISATIONS = (
+    Serialisation(
+        "ttl",
+        RdfFormat.TURTLE,
+        "text/turtle; charset=utf-8",
+        ("text/turtle", "application/x-turtle"),
+        ("ttl", "turtle"),
+        False,
+    ),
+    Serialisation(
+        "nt",
+        RdfFormat.N_TRIPLES,
+        "application/n-triples",
+        ("application/n-triples", "text/plain"),
+        ("nt", "ntriples", "n-triples"),
+        False,
+    ),
+    Serialisation(
+        "jsonld", RdfFormat.JSON_LD, "application/ld+json", ("application/ld+json",), ("jsonld", "json-ld"), False
+    ),
+    Serialisation(
+        "rdfxml",
+        RdfFormat.RDF_XML,
+        "application/rdf+xml",
+        ("application/rdf+xml",),
+        ("rdfxml", "rdf", "xml", "owl"),
+        False,
+    ),
+    Serialisation("trig", RdfFormat.TRIG, "application/trig", ("application/trig",), ("trig",), True),
+    Serialisation(
+        "nq", RdfFormat.N_QUADS, "application/n-quads", ("application/n-quads",), ("nq", "nquads", "n-quads"), True
+    ),
+)
+BY_KEY = {s.key: s for s in SERIALISATIONS}
+GRAPHS = tuple(s for s in SERIALISATIONS if not s.dataset)  # what a graph or a DESCRIBE is answered in
+BY_NAME = {name: s for s in SERIALISATIONS for name in s.names}
+BY_MEDIA = {media: s for s in SERIALISATIONS for media in s.accepted}
+TURTLE = BY_KEY["ttl"]
