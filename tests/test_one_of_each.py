@@ -54,6 +54,30 @@ def test_one_row_limit_and_one_tsv_conversion():
     assert tsv == ["graph/engine/jobs.py"], tsv
 
 
+CATALOGUES = [ROOT / "service" / "locale", ROOT / "viz" / "locale"]
+
+
+def read(path: Path) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id}
+
+
+@pytest.mark.parametrize("domain", sorted(p.name for folder in CATALOGUES for p in folder.glob("fr/LC_MESSAGES/*.po")))
+def test_every_key_has_its_words_in_both_languages(domain):
+    """The UI's words are gettext catalogues, one per language (three mirrored dictionaries before)."""
+    folder = next(f for f in CATALOGUES if (f / "fr" / "LC_MESSAGES" / domain).exists())
+    fr, en = (read(folder / lang / "LC_MESSAGES" / domain) for lang in ("fr", "en"))
+    assert set(fr) == set(en), (sorted(set(fr) - set(en)), sorted(set(en) - set(fr)))
+    assert not [k for k in fr if not fr[k] or not en[k]], "a key without its words"
+
+
+def test_no_module_keeps_its_own_words_in_both_languages():
+    found = [name for name, text in sources() if re.search(r"^\s*[\"']fr[\"']: \{$", text, re.M)]
+    assert not found, found
+
+
 @pytest.mark.parametrize(
     "module,table", [("pic.service.i18n", "STRINGS"), ("pic.viz.report", "TEXT"), ("pic.viz.render", "TEXT")]
 )

@@ -24,6 +24,7 @@ from pic.graph.web_links import web_link
 from pic.graph.writes import ownership
 from pic.queries.registry import saved_queries
 from pic.viz import charts, exports, networks
+from pic.viz.catalogues import strings
 from pic.viz.filters import Filters
 from pic.viz.inline_policy import as_parsed, meta_policy
 from pic.viz.metrics import add_metrics_and_positions
@@ -50,100 +51,7 @@ BASELINE = 2012
 DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 PLANNED = ("study-status/planned", "study-status/ongoing")
 GIVEN = "givenBy"  # a figure's key: the organisation that gave it, when not the series' own (`given_by`)
-TEXT = {
-    "fr": {
-        "title": "État annuel des impacts du Louvre-Lens sur le territoire",
-        "questions": "Questions clés",
-        "indicator": "Indicateur",
-        "territory": "Territoire",
-        "value": "Valeur",
-        "previous": "Année précédente",
-        "change_previous": "Évolution sur un an",
-        "baseline": "2012",
-        "change_baseline": "Depuis 2012",
-        "missing": "manquant",
-        "illustrative": "illustratif",
-        "given_by": "chiffre donné par",
-        "query": "requête",
-        "source": "Source",
-        "studies": "Études",
-        "no_studies": "Aucune étude liée.",
-        "cooperation": "Coopération et connaissance",
-        "new_projects": "Projets lancés dans l'année",
-        "published": "Études publiées dans l'année",
-        "planned": "Études prévues ou en cours",
-        "network": "Réseau de coopération de l'année",
-        "new_ties": "nouveaux liens",
-        "lost_ties": "liens perdus",
-        "newcomers": "nouveaux venus",
-        "annotations": "Annotations de l'année",
-        "no_annotations": "Aucune annotation enregistrée cette année.",
-        "gaps": "Lacunes de connaissance",
-        "gaps_intro": "Études et indicateurs par thème et territoire "
-        "(études / indicateurs) ; une case vide est une lacune.",
-        "theme": "Thème",
-        "quality": "Qualité des données",
-        "missing_title": "Observations manquantes",
-        "stale_title": "Séries sans observation pour l'année",
-        "last_year": "dernière année",
-        "none": "Aucune.",
-        "sources": "Sources des chiffres",
-        "generated": "Produit le",
-        "index": "indice (base 100 en {base})",
-        "points": "points",
-        "demo": "Données de démonstration : "
-        "les valeurs marquées « illustratif » sont inventées et ne doivent pas être citées.",
-        "years": "États annuels",
-        "downloads": "Télécharger",
-        "nothing": "Aucun.",
-        "documented_by": "Chiffres produits par",
-    },
-    "en": {
-        "title": "Annual report of the Louvre-Lens museum's impacts on the territory",
-        "questions": "Key questions",
-        "indicator": "Indicator",
-        "territory": "Territory",
-        "value": "Value",
-        "previous": "Previous year",
-        "change_previous": "One-year change",
-        "baseline": "2012",
-        "change_baseline": "Since 2012",
-        "missing": "missing",
-        "illustrative": "illustrative",
-        "given_by": "figure given by",
-        "query": "query",
-        "source": "Source",
-        "studies": "Studies",
-        "no_studies": "No linked study.",
-        "cooperation": "Cooperation and knowledge",
-        "new_projects": "Projects started this year",
-        "published": "Studies published this year",
-        "planned": "Studies planned or ongoing",
-        "network": "The year's cooperation network",
-        "new_ties": "new ties",
-        "lost_ties": "lost ties",
-        "newcomers": "newcomers",
-        "annotations": "The year's annotations",
-        "no_annotations": "No annotation recorded this year.",
-        "gaps": "Knowledge gaps",
-        "gaps_intro": "Studies and indicators per theme and territory (studies / indicators); an empty cell is a gap.",
-        "theme": "Theme",
-        "quality": "Data quality",
-        "missing_title": "Missing observations",
-        "stale_title": "Series with no observation for the year",
-        "last_year": "last year",
-        "none": "None.",
-        "sources": "Sources of the figures",
-        "generated": "Produced on",
-        "index": "index (base 100 in {base})",
-        "points": "points",
-        "demo": "Demo data: values marked 'illustrative' are invented and must not be quoted.",
-        "years": "Annual reports",
-        "downloads": "Download",
-        "nothing": "None.",
-        "documented_by": "Figures produced by",
-    },
-}
+TEXT = strings("pic.viz", "report")  # {language: {key: words}}, from the gettext catalogues
 ENV = Environment(loader=PackageLoader("pic.viz", "templates"), autoescape=select_autoescape(["html"]))
 
 
