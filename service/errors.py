@@ -1,18 +1,23 @@
-"""One JSON error shape for every error: {"error": {"status", "message", and where: line, column, field}}.
+"""One JSON error shape for every error: {"error": {"status", "message", and where: line, column, field,
+`problems` (each with its field and message) when there are several}} — FastAPI's own errors included.
 
-Exception types map to statuses here and only here: bad input 400/413/415/422, not allowed 401/403,
-missing 404, a query past its limit 503, a full disk 507 (nothing was written: `disk_space.py`). Anything
-else is our fault: FastAPI's 500, logged.
+Exception types map to statuses here and only here (the graph layer's carry none: `graph/errors.py`): bad
+input 400/413/415/422, not allowed 401/403, missing 404, already there 409, a query past its limit 503, a
+broken query engine 502, a full disk 507 (nothing was written: `disk_space.py`). Anything else is our
+fault: a 500, logged.
 """
 
 import re
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pyoxigraph import NamedNode
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pic.graph.access import NotAllowed
-from pic.graph.engine.jobs import QueryFailed, QueryTimeout
+from pic.graph.engine.jobs import EngineFailed, QueryFailed, QueryTimeout
+from pic.graph.errors import AlreadyThere, InvalidFields, Malformed, NotPublic, NotTheirs, Problems, Unknown
 from pic.graph.installation.backup import BackupError
 from pic.graph.store.disk_space import DiskFull, is_disk_full
 from pic.graph.store.interface import BlankNodeRemoval
@@ -43,6 +48,23 @@ def checked_iri(value: str, status: int, message: str, field: str | None = None)
 
 def body(status: int, message: str, **where) -> dict:
     return {"error": {"status": status, "message": message, **{k: v for k, v in where.items() if v is not None}}}
+
+
+# The graph layer's kinds of problem (`graph/errors.py`), and the status each one answers.
+STATUS = {InvalidFields: 422, NotPublic: 422, Malformed: 400, Unknown: 404, AlreadyThere: 409, NotTheirs: 403}
+
+
+def status_of(e: Problems) -> int:
+    return next(STATUS[kind] for kind in type(e).__mro__ if kind in STATUS)
+
+
+def problems(e: Problems) -> dict:
+    """The one error shape for a graph-layer problem: each item with its field, under `problems`; a single
+    item's field also as the error's `field`."""
+    status = status_of(e)
+    message = f"{len(e.items)} problem(s): {e}" if status == 422 else str(e)
+    field = e.items[0][0] if len(e.items) == 1 else None
+    return body(status, message, field=field, problems=[{"field": f, "message": m} for f, m in e.items])
 
 
 def query_position(message: str) -> dict:
@@ -99,18 +121,43 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ValidationFailed)
     async def validation_failed(request: Request, e: ValidationFailed):
-        violations = [
+        found = [
             {
-                "focus": v.focus,
-                "path": v.path,
-                "value": v.value,
+                "field": v.path,
+                "message": v.message_en,
                 "message_fr": v.message_fr,
-                "message_en": v.message_en,
+                "focus": v.focus,
+                "value": v.value,
                 "component": v.component,
             }
             for v in e.report.violations
         ]
-        return JSONResponse({"error": {"status": 422, "message": str(e), "violations": violations}}, 422)
+        return JSONResponse(body(422, str(e), problems=found), 422)
+
+    @app.exception_handler(Problems)
+    async def graph_problems(request: Request, e: Problems):
+        return JSONResponse(problems(e), status_of(e))
+
+    @app.exception_handler(EngineFailed)
+    async def engine_failed(request: Request, e: EngineFailed):
+        """The query engine broke, not the query: the client may try again (issue 19: a remote engine's
+        500 was answered 400, as the client's fault)."""
+        return JSONResponse(body(502, str(e)), 502, headers={"Retry-After": "30"})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def framework_error(request: Request, e: StarletteHTTPException):
+        """FastAPI's own refusals (an unknown path, a method a route has not) in the one shape, not
+        `{"detail": …}`."""
+        return JSONResponse(body(e.status_code, str(e.detail)), e.status_code, headers=getattr(e, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, e: RequestValidationError):
+        found = [
+            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body") or None, "message": err.get("msg")}
+            for err in e.errors()
+        ]
+        message = "; ".join(f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in found)
+        return JSONResponse(body(422, message or "invalid request", problems=found), 422)
 
     @app.exception_handler(ParameterError)
     async def parameter_error(request: Request, e: ParameterError):

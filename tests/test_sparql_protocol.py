@@ -195,7 +195,7 @@ def test_graph_store_read_write_delete(client):
     assert bad.status_code == 400 and bad.json()["error"]["line"] == 1
     second_name = b'<https://w3id.org/pic-euralens/id/actor/gsp> <http://xmlns.com/foaf/0.1/name> "Other" .'
     invalid = client.post("/rdf-graphs", params={"graph": g}, headers=headers, content=second_name)
-    assert invalid.status_code == 422 and invalid.json()["error"]["violations"]
+    assert invalid.status_code == 422 and invalid.json()["error"]["problems"]
     assert client.put("/rdf-graphs", params={"graph": g}, content=doc, headers=headers).status_code == 204
     assert client.delete("/rdf-graphs", params={"graph": g}, headers=ADMIN).status_code == 204
     assert client.get("/rdf-graphs", params={"graph": g}).status_code == 404

@@ -17,6 +17,8 @@ from datetime import datetime
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from pic.graph.errors import Malformed
+
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PIC = "https://w3id.org/pic-euralens/ontology#"
 # Our extensions; the two that name things are IRIs when the JSON-LD is read as RDF (the Turtle).
@@ -53,12 +55,12 @@ def t(ns: str, local: str) -> NamedNode:
     return NamedNode(ns + local)
 
 
-class AnnotationError(ValueError):
+class AnnotationError(Malformed):
     """A malformed annotation: `field` says where (`target.selector[0].exact`, `body[1].source`, …)."""
 
-    def __init__(self, field: str, message: str, status: int = 400):
-        self.field, self.status = field, status
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, message: str):
+        super().__init__([(field, message)])
+        self.field = field
 
 
 @dataclass

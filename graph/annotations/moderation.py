@@ -12,6 +12,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 from pic.graph.access import MODERATION_API, User
 from pic.graph.annotations.model import DCTERMS, OA, PIC, TYPE, stamp
 from pic.graph.annotations.storage import Annotations, Stored
+from pic.graph.errors import AlreadyThere, Malformed
 from pic.graph.store.interface import bind
 from pic.graph.writes.history import now
 from pic.ontology.namespaces import sparql_prefixes
@@ -21,12 +22,11 @@ RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 DECISION = sparql_prefixes() + "SELECT ?status WHERE { GRAPH ?moderation { ?a pic:proposalStatus ?status } }"
 
 
-class ModerationError(ValueError):
-    """The action does not apply (status 409) or the annotation is unknown (404)."""
+class ModerationError(AlreadyThere):
+    """The action does not apply to the annotation as it is (already hidden, already decided…)."""
 
-    def __init__(self, message: str, status: int = 409):
-        self.status = status
-        super().__init__(message)
+    def __init__(self, message: str):
+        super().__init__([(None, message)])
 
 
 def hide(notes: Annotations, stored: Stored, user: User, reason: str) -> None:
@@ -36,7 +36,7 @@ def hide(notes: Annotations, stored: Stored, user: User, reason: str) -> None:
     if names.kind_of(stored.graph) == "private":
         raise ModerationError("a private annotation is moderated by its own organisation")
     if not reason.strip():
-        raise ModerationError("say why the annotation is hidden", 400)
+        raise Malformed([("reason", "say why the annotation is hidden")])
     hidden = names.graph(f"hidden/{names.owner_of(stored.graph)}")
     node = NamedNode(stored.iri)
     staged = Store()

@@ -15,6 +15,7 @@ from pic.graph.annotations import model
 from pic.graph.annotations.model import AnnotationError
 from pic.graph.contributions.documents import described, text_of
 from pic.graph.contributions.kinds import term
+from pic.graph.errors import AlreadyThere, NotPublic, NotTheirs
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.writes.history import now
 from pic.graph.writes.visible import seen_by
@@ -172,9 +173,9 @@ class Annotations:
         canonical, via = model.identities(data, copy_id=False)
         canonical = None if canonical == stored.iri else canonical
         if old_canonical and canonical not in (None, old_canonical):
-            raise AnnotationError("canonical", f"stays {old_canonical}: it was set when the annotation was made", 409)
+            raise AlreadyThere([("canonical", f"stays {old_canonical}: it was set when the annotation was made")])
         if old_via and via and sorted(set(via)) != old_via:
-            raise AnnotationError("via", f"stays {', '.join(old_via)}: it was set when the annotation was made", 409)
+            raise AlreadyThere([("via", f"stays {', '.join(old_via)}: it was set when the annotation was made")])
         return old_canonical or canonical, old_via or sorted(set(via))
 
     def delete(self, stored: Stored, user: User) -> None:
@@ -189,7 +190,7 @@ class Annotations:
 
     def must_be_author(self, stored: Stored, user: User) -> None:
         if stored.creator != self.names.user(user.name).value:
-            raise AnnotationError("creator", "only its author may change or delete an annotation", 403)
+            raise NotTheirs([("creator", "only its author may change or delete an annotation")])
 
     def creator_quads(self, user: User, graph: NamedNode) -> list[Quad]:
         person = self.names.user(user.name)
@@ -209,9 +210,7 @@ class Annotations:
         """Parse, then check what the model cannot: targets exist, quotes are in their text, the group
         is the author's, replies answer annotations, links join the right kinds."""
         if not user.org:
-            raise AnnotationError(
-                "creator", "annotations belong to an organisation: sign in as one of its members", 403
-            )
+            raise NotTheirs([("creator", "annotations belong to an organisation: sign in as one of its members")])
         parsed = model.parse(self.canonical(data), node, self.names.user(user.name), created, modified)
         if parsed.motivation == "moderating":
             parsed.visibility, parsed.group = "private", None  # a flag is for the moderators
@@ -247,8 +246,8 @@ class Annotations:
         seen = self.kinds(iris, public)
         for where, iri in parsed.sources:
             if iri not in seen:
-                raise AnnotationError(
-                    where, f'{iri} is not public: an annotation about it stays private (pic:visibility "private")', 422
+                raise NotPublic(
+                    [(where, f'{iri} is not public: an annotation about it stays private (pic:visibility "private")')]
                 )
 
     def graph_for(self, parsed: model.Parsed, user: User) -> NamedNode:
@@ -257,7 +256,7 @@ class Annotations:
         if parsed.visibility == "group":
             slug = parsed.group.removeprefix(f"{self.names.base}group/")
             if slug == parsed.group or (slug not in user.groups and user.role not in ("facilitator", "admin")):
-                raise AnnotationError("pic:group", "share with a working group your organisation belongs to", 403)
+                raise NotTheirs([("pic:group", "share with a working group your organisation belongs to")])
             return self.names.graph(f"annotations/{user.org}/group/{slug}")
         return self.names.annotations(user.org)
 

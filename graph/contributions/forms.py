@@ -9,7 +9,6 @@ path. Visibility is the graph the entity lives in: `partner/{org}` (public), `pr
 day, public from it on — `embargo_lifted` is what every reader's check asks).
 """
 
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from pic.graph.access import EMBARGO, NotAllowed, User, may_write
 from pic.graph.contributions.documents import DISTRIBUTION, forget_files, going_with
 from pic.graph.contributions.kinds import KINDS, RDF_TYPE, term
 from pic.graph.contributions.spreadsheet import FINISHED, Plan, plan, shape_problems
+from pic.graph.errors import AlreadyThere, InvalidFields, NotTheirs, Unknown
 from pic.graph.names import Names
 from pic.graph.store.interface import bind
 from pic.graph.writes import minted
@@ -43,17 +43,6 @@ OWNED = """SELECT ?g ?s ?p ?o WHERE {
 }"""
 
 
-@dataclass
-class Problems(Exception):
-    """What is wrong with a contribution: `status` 422 (fields), 404, 409 or 403; (field, message)."""
-
-    status: int
-    items: list[tuple[str | None, str]] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "; ".join(f"{f}: {m}" if f else m for f, m in self.items)
-
-
 def target_graph(names: Names, org: str, visibility: str, until: str | None) -> NamedNode:
     if visibility == "public":
         return names.partner(org)
@@ -63,13 +52,13 @@ def target_graph(names: Names, org: str, visibility: str, until: str | None) -> 
         try:
             day = date.fromisoformat(until or "")
         except ValueError:
-            raise Problems(
-                422, [("embargo_until", "an embargo needs its publication day, written 2027-03-31")]
+            raise InvalidFields(
+                [("embargo_until", "an embargo needs its publication day, written 2027-03-31")]
             ) from None
         if day <= date.today():
-            raise Problems(422, [("embargo_until", "the publication day of an embargo is in the future")])
+            raise InvalidFields([("embargo_until", "the publication day of an embargo is in the future")])
         return names.graph(f"private/{org}/until-{day.isoformat()}")
-    raise Problems(422, [("visibility", "visibility is public, private or embargo")])
+    raise InvalidFields([("visibility", "visibility is public, private or embargo")])
 
 
 def visibility_of(names: Names, graph: NamedNode) -> tuple[str, str | None]:
@@ -84,7 +73,7 @@ def subject_iri(names: Names, kind: str, key: str) -> NamedNode:
     try:
         return NamedNode(names.base + KINDS[SINGULAR[kind]]["prefix"] + key)
     except ValueError:  # a key no IRI can have names nothing
-        raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")]) from None
+        raise Unknown([(None, f"nothing is known about {kind} {key!r}")]) from None
 
 
 def owned(store, names: Names, subject: NamedNode) -> dict[NamedNode, list[Quad]]:
@@ -161,7 +150,7 @@ def save(
     creating it with its id is, deliberately, creating a new entity in the writer's own graph, as for a
     free id — refusing (409) would tell that another organisation keeps that entity privately."""
     if kind not in SINGULAR:
-        raise Problems(404, [(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
+        raise Unknown([(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
     names, spec = writer.names, KINDS[SINGULAR[kind]]
     seen = seen_by(writer.store, user, names)
     current = (
@@ -175,11 +164,11 @@ def save(
     # an organisation's first edit of its own actor, which only the curators described, is its own description
     first_own = itself is not None and itself == user.org and bool(owned(seen, names, subject_iri(names, kind, key)))
     if key and not current and not first_own:
-        raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
+        raise Unknown([(None, f"nothing is known about {kind} {key!r}")])
     # an organisation edits its own actor in its own graph, wherever the platform described it
     org = org or (user.org if itself and itself == user.org else None) or organisation_of(names, current) or user.org
     if not org:
-        raise Problems(422, [("org", "say which organisation this belongs to")])
+        raise InvalidFields([("org", "say which organisation this belongs to")])
     kept = next((g for g in sorted(current, key=str) if names.owner_of(g) == org), None) if key else None
     # an edit naming no visibility leaves the entity where it is
     graph = kept if visibility is None and kept is not None else target_graph(names, org, visibility or "public", until)
@@ -188,22 +177,22 @@ def save(
         values["id"] = key
     unknown = [k for k in values if k not in {c.name for c in spec["columns"]}]
     if unknown:
-        raise Problems(
-            422, [(k, f"unknown field; the fields are {', '.join(c.name for c in spec['columns'])}") for k in unknown]
+        raise InvalidFields(
+            [(k, f"unknown field; the fields are {', '.join(c.name for c in spec['columns'])}") for k in unknown]
         )
     result = plan(
         SINGULAR[kind], [list(values), list(values.values())], names.base, graph, seen, writer.max_literal_chars
     )
     if result.problems:
-        raise Problems(422, [(p.column, p.message) for p in result.problems])
+        raise InvalidFields([(p.column, p.message) for p in result.problems])
     subject = NamedNode(next(iter(result.focus_rows)))
     if key is None:
         current = owners_graphs(writer.store, names, user, subject, owned(seen, names, subject))
         if current and not shared_by_parties(current, user, names, subject):
-            raise Problems(409, [("id", f"{subject.value} already exists: edit it instead")])
+            raise AlreadyThere([("id", f"{subject.value} already exists: edit it instead")])
         current = {}  # a party's own statement of a membership the other states: nothing of theirs goes
     elif subject != subject_iri(names, kind, key):
-        raise Problems(422, [(None, "these fields name another entity than the one being edited")])
+        raise InvalidFields([(None, "these fields name another entity than the one being edited")])
     # the form replaces what its fields say; the rest (what the documents API wrote, an English abstract
     # the form had no field for, `pic:illustrative`, other types) stays
     # the organisation's statements: a facilitator's save replaces no other graph's (the form showed the
@@ -224,12 +213,12 @@ def delete(writer, kind: str, key: str, user: User, documents: Path | None = Non
     A study's documents go with it, in the same write, as `DELETE /api/studies/{key}/documents/{id}`
     removes them (`documents.going_with`), and their files from `documents` once no graph names them."""
     if kind not in SINGULAR:
-        raise Problems(404, [(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
+        raise Unknown([(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
     subject = subject_iri(writer.names, kind, key)
     with writer.lock:  # as `documents.detach`: no upload of the same file between the write and the unlink
         current = owned(seen_by(writer.store, user, writer.names), writer.names, subject)
         if not current:
-            raise Problems(404, [(None, f"nothing is known about {kind} {key!r}")])
+            raise Unknown([(None, f"nothing is known about {kind} {key!r}")])
         removed = mine(current, user, writer.names)
         links = [q for q in removed if q.subject == subject and q.predicate == DISTRIBUTION]
         removed = list(dict.fromkeys([*removed, *going_with(writer.store, links)]))
@@ -300,7 +289,7 @@ def mine(current: dict[NamedNode, list[Quad]], user: User, names: Names) -> list
     writable = {g: quads for g, quads in current.items() if may_write(user, g, names)}
     if current and not writable:
         owner = organisation_of(names, current) or "the platform"
-        raise Problems(403, [(None, f"this entity belongs to {owner}: {user.org or user.name} may not change it")])
+        raise NotTheirs([(None, f"this entity belongs to {owner}: {user.org or user.name} may not change it")])
     return [q for quads in writable.values() for q in quads]
 
 
@@ -314,11 +303,11 @@ def write(writer, result: Plan, removed: list[Quad], user: User, source: str, dr
             return None
         return writer.write(result.staged, removed, user, source=source)
     except NotAllowed as e:  # e.g. a role node or observation another organisation already describes
-        raise Problems(403, [(None, str(e))]) from None
+        raise NotTheirs([(None, str(e))]) from None
     except ValidationFailed as e:
         result.problems.clear()
         shape_problems(result, e.report.violations)
-        raise Problems(422, [(p.column, p.message) for p in result.problems]) from None
+        raise InvalidFields([(p.column, p.message) for p in result.problems]) from None
 
 
 def fields_of(names: Names, kind: str, current: dict[NamedNode, list[Quad]], org: str | None = None) -> dict[str, str]:

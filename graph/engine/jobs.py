@@ -40,6 +40,10 @@ class QueryFailed(ValueError):
     """The engine refused the query (syntax, evaluation error): carries its message."""
 
 
+class EngineFailed(RuntimeError):
+    """The engine broke, not the query: it answered an error of its own, or an answer that is no answer."""
+
+
 @dataclass
 class Job:
     query: str

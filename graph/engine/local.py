@@ -29,6 +29,7 @@ from pic.graph.engine.jobs import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     Answer,
+    EngineFailed,
     Job,
     LineLimit,
     QueryFailed,
@@ -94,12 +95,12 @@ def engine_answer(job: Job, reply: Reply, lines: _Lines, started: float, limit: 
         message = lines.text().decode("utf-8", "replace").strip()
         if reply.status < 500:
             raise QueryFailed(message)
-        raise RuntimeError(f"the query engine failed ({reply.status}): {message}")
+        raise EngineFailed(f"the query engine failed ({reply.status}): {message}")
     body, truncated = lines.cut()
     if not truncated and body and not body.endswith(b"\n") and body not in (b"true", b"false"):
         if body.endswith(CANCELLED):
             raise QueryTimeout(f"the query ran past the {limit:g} s limit and was stopped")
-        raise RuntimeError("the query engine's answer ended early")
+        raise EngineFailed("the query engine's answer ended early")
     seconds = time.perf_counter() - started
     if "n-triples" in reply.media_type:
         triples = [q.triple for q in parse(body, RdfFormat.N_TRIPLES)]

@@ -13,7 +13,7 @@ import time
 import httpx
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-from pic.graph.engine.jobs import Answer, Job, QueryFailed, QueryTimeout, answer, dataset_params
+from pic.graph.engine.jobs import Answer, EngineFailed, Job, QueryFailed, QueryTimeout, answer, dataset_params
 
 
 class RemoteQueries:
@@ -34,6 +34,8 @@ class RemoteQueries:
             )
         except httpx.TimeoutException:
             raise QueryTimeout(f"the remote engine did not answer within {self.timeout:g} s") from None
+        if r.status_code >= 500:
+            raise EngineFailed(f"the remote engine failed ({r.status_code}): {r.text[:2000]}")
         if r.status_code >= 400:
             raise QueryFailed(r.text[:2000])
         try:
@@ -43,7 +45,7 @@ class RemoteQueries:
                 result = parse_query_results(r.content, QueryResultsFormat.JSON)
             return answer(result, job, started)
         except (SyntaxError, ValueError) as e:
-            raise QueryFailed(f"the engine's answer is not valid: {e}") from None
+            raise EngineFailed(f"the remote engine's answer is not valid: {e}") from None
 
     async def run_async(self, job: Job, timeout: float | None = None) -> Answer:
         return await asyncio.to_thread(self.run, job, timeout)

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from pic.graph.annotations.model import CONTEXT, MOTIVATIONS, AnnotationError
+from pic.graph.annotations.model import CONTEXT, MOTIVATIONS
 from pic.graph.annotations.rdf import turtle
 from pic.graph.annotations.storage import Annotations, Stored
 from pic.graph.store.formats import BY_KEY, TURTLE
@@ -169,10 +169,6 @@ async def body_of(request: Request):
     return await limited_json(request, request.app.state.settings.max_form_bytes, "JSON-LD")
 
 
-def failed(e: AnnotationError) -> HttpError:
-    return HttpError(e.status, str(e), field=e.field)
-
-
 def filters_of(request: Request) -> dict:
     q = dict(request.query_params)
     for name in ("target", "creator"):
@@ -296,10 +292,7 @@ async def create(request: Request):
     data = await body_of(request)
     store = notes(request)
     readable = reader_graphs(request, user)
-    try:
-        stored = await run_in_threadpool(store.create, data, user, readable)
-    except AnnotationError as e:
-        raise failed(e) from None
+    stored = await run_in_threadpool(store.create, data, user, readable)
     return jsonld(store.json(stored), 201, {**CONTAINER_HEADERS, "Location": url_of(request, stored.iri)}, stored.etag)
 
 
@@ -336,10 +329,7 @@ async def update(request: Request, key: str):
     data = await body_of(request)
     if isinstance(data, dict) and store.canonical(data.get("id")) not in (None, stored.iri):
         raise HttpError(400, "the body's id is not this annotation's", field="id")
-    try:
-        new = await run_in_threadpool(store.replace, stored, data, user, reader_graphs(request, user))
-    except AnnotationError as e:
-        raise failed(e) from None
+    new = await run_in_threadpool(store.replace, stored, data, user, reader_graphs(request, user))
     return represent(request, store.json(new), new.etag, RESOURCE_HEADERS)
 
 
@@ -350,8 +340,5 @@ async def delete(request: Request, key: str):
     match = request.headers.get("if-match")
     if match and not matches_strongly(match, tags(stored.etag)):
         raise HttpError(412, "the annotation changed since you read it", field="If-Match")
-    try:
-        await run_in_threadpool(store.delete, stored, user)
-    except AnnotationError as e:
-        raise failed(e) from None
+    await run_in_threadpool(store.delete, stored, user)
     return Response(status_code=204)

@@ -19,7 +19,7 @@ from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import json_openapi, limited_fields, limited_object
 from pic.service.entities import solutions
-from pic.service.errors import HttpError
+from pic.service.errors import HttpError, problems, status_of
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import page_link, reader, templates
 
@@ -47,17 +47,7 @@ def columns(kind: str) -> list:
 
 
 def problems_body(e: contributions.Problems) -> JSONResponse:
-    message = str(e) if e.status != 422 else f"{len(e.items)} problem(s): {e}"
-    return JSONResponse(
-        {
-            "error": {
-                "status": e.status,
-                "message": message,
-                "problems": [{"field": f, "message": m} for f, m in e.items],
-            }
-        },
-        e.status,
-    )
+    return JSONResponse(problems(e), status_of(e))
 
 
 def organisation(user: User, asked: str | None) -> str | None:
@@ -311,13 +301,13 @@ async def post_form(request: Request, kind: str, key: str | None):
                 request.app.state.settings.documents_dir,
             )
         except contributions.Problems as e:
-            return form(request, kind, key, values, by_field(e), visibility, until, status=e.status)
+            return form(request, kind, key, values, by_field(e), visibility, until, status=status_of(e))
         return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)
     shown = {k: v for k, v in values.items() if k not in META}
     try:
         result = await save(request, user, kind, dict(values), key)
     except contributions.Problems as e:
-        return form(request, kind, key, shown, by_field(e), visibility, until, status=e.status)
+        return form(request, kind, key, shown, by_field(e), visibility, until, status=status_of(e))
     if result is None:
         return form(request, kind, key, shown, {}, visibility, until, checked=True)
     return RedirectResponse(page(request, touched(result, request)), status_code=303)

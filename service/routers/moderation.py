@@ -6,8 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from pic.graph.annotations.model import AnnotationError
-from pic.graph.annotations.moderation import ModerationError, decide, decision, hide, restore
+from pic.graph.annotations.moderation import decide, decision, hide, restore
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import check_write_csrf, current_session, current_user, require_writer
 from pic.service.bodies import limited_fields, limited_object, media_type
@@ -67,20 +66,14 @@ async def flag(request: Request, key: str):
     }
     if str(values.get("reason", "")).strip():
         data["body"] = {"type": "TextualBody", "value": str(values["reason"])[:2000], "purpose": "moderating"}
-    try:
-        await run_in_threadpool(store.create, data, user, reader_graphs(request, user, hidden=True))
-    except AnnotationError as e:
-        raise HttpError(e.status, str(e), field=e.field) from None
+    await run_in_threadpool(store.create, data, user, reader_graphs(request, user, hidden=True))
     return done(request, values, {"flagged": stored.iri})
 
 
 async def facilitate(request: Request, key: str, action):
     user, values = await moderator(request, ("facilitator", "admin"))
     store, stored = fetch(request, key, user)
-    try:
-        result = await run_in_threadpool(action, store, stored, user, values)
-    except ModerationError as e:
-        raise HttpError(e.status, str(e), field="reason" if e.status == 400 else None) from None
+    result = await run_in_threadpool(action, store, stored, user, values)
     return done(request, values, {"annotation": stored.iri, **(result or {})})
 
 
