@@ -211,4 +211,4 @@ def test_every_entity_a_tie_rests_on_is_an_ends_or_the_curators_word(app):
     assert not concluded(app, AULA, f"{PIC}informs", mission)
     edges = app.get("/maps/knowledge-flows.json").json()
     said = {(e["source"], e["target"]): e["said_by"] for e in edges.get("edges", edges.get("links", []))}
-    assert said[(insee, prefecture)] == "aula" and said[(AULA, mission)] == "cd62", said
+    assert said[(insee, prefecture)] == "aula" and "cd62" in said[(AULA, mission)].split(), said

@@ -141,7 +141,7 @@ def ties(
     said = sayers(store, rows, dataset, names or Names())
     return [
         (a, b, int(weight), evidence, relations, _int(start), _int(end), said.get((a, b), ""))
-        for a, b, weight, evidence, relations, start, end in rows
+        for a, b, weight, evidence, relations, start, end, _ in rows
     ]
 
 
@@ -153,7 +153,7 @@ def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) ->
     (`actor/{org}`) — not through whoever made it up (fifth re-test, finding 6) —, another end (a project
     of a two-mode map) through its owner; the curators (`Names.curators`) and the platform speak for all.
     Such a tie stays on the map — each link is allowed — and says whose it is."""
-    entities = sorted({e for row in rows for e in (*row[3].split(), row[0], row[1])})
+    entities = sorted({e for row in rows for e in (*row[3].split(), *(row[7] or "").split(), row[0], row[1])})
     speakers: dict[str, set[str]] = {}
     for start in range(0, len(entities), 500):
         text = bind_rows(ownership.TYPED_IN, [Variable("s")], [[NamedNode(e)] for e in entities[start : start + 500]])
@@ -163,13 +163,13 @@ def sayers(store, rows: list[tuple], dataset: list[str] | None, names: Names) ->
                 speakers.setdefault(entity, set()).add(who)
     trusted = names.curators | {ownership.PLATFORM}
     out = {}
-    for a, b, _, evidence, *_ in rows:
+    for a, b, _, evidence, _, _, _, vias in rows:
         ends = {ownership.own_actor(names, NamedNode(n)) for n in (a, b)}  # an actor speaks for itself alone
         ends |= {who for n in (a, b) if not ownership.own_actor(names, NamedNode(n)) for who in speakers.get(n, ())}
         # each entity it rests on: one none of whose speakers is an end or a curator is a third's word
         said = {
             who
-            for e in evidence.split()
+            for e in (*evidence.split(), *(vias or "").split())
             if not speakers.get(e, set()) & (ends | trusted)
             for who in speakers.get(e, ())
         }

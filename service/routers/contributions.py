@@ -13,6 +13,7 @@ from pyoxigraph import Literal, Variable
 from pic.graph.access import User, may_read
 from pic.graph.contributions import forms as contributions
 from pic.graph.contributions.kinds import KINDS
+from pic.graph.errors import Problems
 from pic.graph.store.interface import bind
 from pic.graph.writes import ownership
 from pic.ontology.namespaces import sparql_prefixes
@@ -46,7 +47,7 @@ def columns(kind: str) -> list:
     return KINDS[contributions.SINGULAR[kind]]["columns"]
 
 
-def problems_body(e: contributions.Problems) -> JSONResponse:
+def problems_body(e: Problems) -> JSONResponse:
     return JSONResponse(problems(e), status_of(e))
 
 
@@ -84,7 +85,7 @@ async def api_save(request: Request, kind: str, key: str | None):
     values = await limited_object(request, request.app.state.settings.max_form_bytes)
     try:
         result = await save(request, user, kind, values, key)
-    except contributions.Problems as e:
+    except Problems as e:
         return problems_body(e)
     return JSONResponse({"dry_run": True, "problems": []}) if result is None else result
 
@@ -161,7 +162,7 @@ async def remove(request: Request, kind: str, key: str):
         await run_in_threadpool(
             contributions.delete, request.app.state.writer, kind, key, user, request.app.state.settings.documents_dir
         )
-    except contributions.Problems as e:
+    except Problems as e:
         return problems_body(e)
     return Response(status_code=204)
 
@@ -170,7 +171,7 @@ def readable_owned(request: Request, writer, kind: str, key: str, user: User) ->
     """What the organisation graphs say of the entity, if the user may read it (404 otherwise)."""
     try:
         subject = contributions.subject_iri(writer.names, kind, key)
-    except contributions.Problems:
+    except Problems:
         raise HttpError(404, f"no {kind} {key!r} contributed by a partner") from None
     owned = contributions.owned(writer.store, writer.names, subject)
     owned = {g: q for g, q in owned.items() if writer.names.owner_of(g) and may_read(user, g.value, writer.names)}
@@ -300,20 +301,20 @@ async def post_form(request: Request, kind: str, key: str | None):
                 user,
                 request.app.state.settings.documents_dir,
             )
-        except contributions.Problems as e:
+        except Problems as e:
             return form(request, kind, key, values, by_field(e), visibility, until, status=status_of(e))
         return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)
     shown = {k: v for k, v in values.items() if k not in META}
     try:
         result = await save(request, user, kind, dict(values), key)
-    except contributions.Problems as e:
+    except Problems as e:
         return form(request, kind, key, shown, by_field(e), visibility, until, status=status_of(e))
     if result is None:
         return form(request, kind, key, shown, {}, visibility, until, checked=True)
     return RedirectResponse(page(request, touched(result, request)), status_code=303)
 
 
-def by_field(e: contributions.Problems) -> dict:
+def by_field(e: Problems) -> dict:
     out: dict[str, list[str]] = {}
     for f, m in e.items:
         out.setdefault(f or "", []).append(m)
