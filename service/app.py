@@ -8,14 +8,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from pic.graph.contributions.documents import document_texts
 from pic.graph.installation.bootstrap import initialise, is_empty
 from pic.graph.installation.layout import migrate
 from pic.graph.installation.shipped_graphs import upgrade as upgrade_shipped
-from pic.graph.search_index import SearchIndex
-from pic.graph.store.interface import open_store
+from pic.graph.settings import Settings
+from pic.graph.writes.factory import open_writer
 from pic.graph.writes.history import remove_orphans, remove_unrecorded
-from pic.graph.writes.path import Writer
 from pic.service import errors
 from pic.service.accounts import Accounts
 from pic.service.allowed_hosts import AllowedHosts
@@ -45,7 +43,6 @@ from pic.service.routers import (
     workbench,
 )
 from pic.service.security_headers import SecurityHeaders
-from pic.service.settings import Settings
 from pic.service.state import GraphNames, WorkingGroups
 from pic.service.throttle import Throttle
 
@@ -68,13 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        writer = Writer(
-            open_store(settings),
-            settings.names,
-            settings.history_dir,
-            min_free_bytes=settings.min_free_bytes,
-            max_literal_chars=settings.max_literal_chars,
-        )
+        writer = open_writer(settings)
+        followers, writer.listeners = writer.listeners, []  # a first start's writes are indexed at once, below
         remove_orphans(settings.history_dir)  # a killed bulk load's copy of its file
         remove_unrecorded(settings.history_dir, writer.store)  # a killed write's delta
         if settings.demo and is_empty(writer):
@@ -82,28 +74,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrate(writer, settings.data_dir)  # a store from before the private derived graphs
         upgrade_shipped(writer)  # an older version's ontology and territories
         graphs, groups = GraphNames(writer.store, settings.names), WorkingGroups(writer.store, settings.base_iri)
-        index = SearchIndex(settings.data_dir / "search.sqlite")
-
-        def reindex(written) -> None:
-            documents = document_texts(writer.store, settings.documents_dir)
-            if written is None:
-                index.rebuild(writer.store, settings.base_iri, documents)
-            else:
-                index.update(writer.store, settings.base_iri, written.subjects, documents)
-
-        reindex(None)
+        writer.reindex(None)
         queries = query_runner(settings, writer.store)  # after the index: its copies load while we answer
 
         def wrote(_) -> None:
             app.state.last_write = datetime.now(UTC).isoformat(timespec="seconds")
             metrics.wrote()
 
-        # The graph names first: a reader's view lists the graphs they may read before a copy holds a new one.
-        writer.listeners += [lambda _: graphs.refresh(), queries.follow, lambda _: groups.refresh(), reindex, wrote]
+        # The graph names first: a reader's view lists the graphs they may read before a copy holds a new one;
+        # then what follows every write, the CLI's too (`graph/writes/factory.py`: the search index).
+        writer.listeners = [lambda _: graphs.refresh(), queries.follow, lambda _: groups.refresh(), *followers, wrote]
         writer.timers.append(metrics.write_seconds.observe)
         metrics.runner = queries
         app.state.last_write = None
-        app.state.search = index
+        app.state.search = writer.search
         app.state.accounts = Accounts(settings.data_dir / "accounts.sqlite", keep_open=True)
         writer.organisations = app.state.accounts.organisations  # whose actors are their own (graph/writes/minted.py)
         app.state.settings, app.state.writer, app.state.query_runner = settings, writer, queries

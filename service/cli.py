@@ -25,6 +25,7 @@ from rich.table import Table
 
 from pic.graph.access import NotAllowed
 from pic.graph.installation.bootstrap import initialise, is_empty
+from pic.graph.settings import Settings
 from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full
 from pic.graph.store.formats import BY_NAME, TURTLE
@@ -34,7 +35,6 @@ from pic.graph.writes.path import ValidationFailed
 from pic.service.cli_backup import backup, restore
 from pic.service.cli_common import CliError, err, local_user, open_writer, out  # noqa: E402
 from pic.service.cli_users import users  # noqa: E402
-from pic.service.settings import Settings
 
 app = typer.Typer(
     help="PIC Euralens: knowledge graph of actors, projects, studies, indicators and territories.",

@@ -18,9 +18,9 @@ import httpx
 import typer
 
 from pic.graph.installation import backup as backups
+from pic.graph.settings import Settings
 from pic.graph.store.interface import open_store
 from pic.service.cli_common import CliError, err
-from pic.service.settings import Settings
 
 READ_TIMEOUT = 3600.0  # seconds without a byte from the server before `pic backup` gives up
 

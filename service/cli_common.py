@@ -5,9 +5,9 @@ import getpass
 from rich.console import Console
 
 from pic.graph.access import User
+from pic.graph.settings import Settings
 from pic.graph.store.disk_space import is_disk_full
 from pic.graph.writes.path import Writer
-from pic.service.settings import Settings
 
 err = Console(stderr=True)
 out = Console()
@@ -22,20 +22,15 @@ def local_user() -> User:
 
 
 def open_writer(settings: Settings) -> Writer:
-    from pic.graph.store.interface import open_store
+    """The data folder's writer (`graph/writes/factory.py`: the same as the service's, with the search
+    index following each write), or one clear line when the store cannot be opened."""
+    from pic.graph.writes import factory
 
     try:
-        store = open_store(settings)
+        return factory.open_writer(settings)
     except OSError as e:
         if is_disk_full(e):
             raise CliError(
                 f"cannot open the store in {settings.data_dir}: its disk is full ({e}); free some space and try again"
             ) from None
         raise CliError(f"cannot open the store in {settings.data_dir}: {e} (is `pic serve` running on it?)") from None
-    return Writer(
-        store,
-        settings.names,
-        settings.history_dir,
-        min_free_bytes=settings.min_free_bytes,
-        max_literal_chars=settings.max_literal_chars,
-    )

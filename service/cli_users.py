@@ -6,8 +6,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from pic.graph.settings import Settings
 from pic.service.cli_common import CliError, err, out
-from pic.service.settings import Settings
 
 users = typer.Typer(help="Accounts: users of partner organisations, their roles and API tokens.", no_args_is_help=True)
 

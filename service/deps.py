@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from pic.graph.access import User
+from pic.graph.settings import Settings
 from pic.graph.store.interface import KnowledgeStore
 from pic.graph.writes.path import Writer
 from pic.service.auth import current_user
-from pic.service.settings import Settings
 
 
 async def get_settings(request: Request) -> Settings:

@@ -148,8 +148,8 @@ def seed_demo(data_dir: Path) -> None:
     if not TEMPLATE:
         from fastapi.testclient import TestClient
 
+        from pic.graph.settings import Settings
         from pic.service.app import create_app
-        from pic.service.settings import Settings
 
         folder = Path(tempfile.mkdtemp(prefix="pic-demo-"))
         atexit.register(shutil.rmtree, folder, True)
@@ -205,8 +205,8 @@ def app_client(data_dir: Path, users=PARTNERS, **settings):
     yields a TestClient whose `tokens` maps each name to an API token."""
     from fastapi.testclient import TestClient
 
+    from pic.graph.settings import Settings
     from pic.service.app import create_app
-    from pic.service.settings import Settings
 
     if not DATA_SHAPING & settings.keys():
         seed_demo(data_dir)

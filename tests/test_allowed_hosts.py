@@ -7,7 +7,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from pic.service.settings import Settings
+from pic.graph.settings import Settings
 from tests.conftest import PARTNERS, app_client
 
 DEFAULT = Settings.model_fields["allowed_hosts"].default

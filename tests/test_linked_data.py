@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, RdfFormat, Variable, parse
 
+from pic.graph.settings import Settings
 from pic.graph.store.interface import bind
 from pic.service.app import create_app
-from pic.service.settings import Settings
 from tests.browser import offline_page
 
 ID = "https://w3id.org/pic-euralens/id/"

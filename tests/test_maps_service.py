@@ -8,8 +8,8 @@ import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
+from pic.graph.settings import Settings
 from pic.service.app import create_app
-from pic.service.settings import Settings
 
 TOKEN = "maps-admin-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}

@@ -13,9 +13,9 @@ import pytest
 from fastapi import routing
 from fastapi.testclient import TestClient
 
+from pic.graph.settings import Settings
 from pic.service.routers.docs import ASSETS
 from pic.service.routers.maps import OWN_FILES
-from pic.service.settings import Settings
 from tests.conftest import PARTNERS, app_client, bearer, word_file
 
 DEFAULT = Settings.model_fields["allowed_hosts"].default

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from pic.graph.settings import Settings
 from pic.service.app import create_app
-from pic.service.settings import Settings
 from tests.browser import offline_page, wait_for
 
 ID = "https://w3id.org/pic-euralens/id/"

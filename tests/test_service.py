@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from pic.graph.settings import Settings
 from pic.service.app import create_app
-from pic.service.settings import Settings
 from tests.conftest import free_port, wait_until_up
 
 

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import RdfFormat, parse
 
+from pic.graph.settings import Settings
 from pic.service.app import create_app
-from pic.service.settings import Settings
 from tests.conftest import OxigraphServer
 
 TOKEN = "test-admin-token"

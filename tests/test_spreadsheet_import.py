@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
+from pic.graph.settings import Settings
 from pic.service.app import create_app
-from pic.service.settings import Settings
 
 PIC = str(Path(sys.executable).with_name("pic"))
 BAD = """id,title_fr,status,year,producer,themes,territories

@@ -5,8 +5,8 @@ read, beside the named graphs the reader may read; and the protocol details the 
 import pytest
 from fastapi.testclient import TestClient
 
+from pic.graph.settings import Settings
 from pic.service.app import create_app
-from pic.service.settings import Settings
 from tests.conftest import OxigraphServer
 
 TOKEN = "standard-admin"

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from pic.graph.names import Names
+from pic.graph.settings import Settings
 from pic.graph.writes.update_change import update_change
 from pic.service.app import create_app
-from pic.service.settings import Settings
 from pic.service.sparql_guard import read
 from tests.conftest import OxigraphServer, snapshot
 

@@ -205,7 +205,10 @@ def save(
     for q in unchanged:  # the history records what changed, not what was written again
         result.staged.remove(q)
     removed = [q for q in removed if q not in set(unchanged)]
-    return write(writer, result, removed, user, f"contribution: {kind} {subject.value}", dry_run)
+    done = write(writer, result, removed, user, f"contribution: {kind} {subject.value}", dry_run)
+    if done is not None:
+        done.entity = subject  # what the form wrote, for its answer's Location (no second query)
+    return done
 
 
 def delete(writer, kind: str, key: str, user: User, documents: Path | None = None) -> WriteResult:

@@ -92,6 +92,7 @@ class WriteResult:
     removed: int
     warnings: list[Violation] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    entity: NamedNode | None = None  # the one entity a form's change is about (`contributions.forms.save`)
 
 
 class Writer:
@@ -107,7 +108,7 @@ class Writer:
         max_literal_chars: int | None = None,
     ):
         self.store, self.names, self.history_dir = store, names, Path(history_dir)
-        # Settings (service/settings.py): a write is refused (DiskFull) below this much free space, and a
+        # Settings (graph/settings.py): a write is refused (DiskFull) below this much free space, and a
         # file read by `load_file` may not hold a longer literal (None: parsing.MAX_LITERAL_CHARS).
         self.min_free_bytes, self.max_literal_chars = min_free_bytes, max_literal_chars
         # One write at a time: validation sees the state it writes over, inferences are computed from it,
@@ -122,6 +123,7 @@ class Writer:
         # the platform's organisations beside those with graphs (the service's accounts'): their actors
         # `actor/{org}` are their own (`minted.refuse_others_actor`)
         self.organisations = set
+        self.search = self.reindex = None  # the full-text index and its follower (`factory.open_writer`)
 
     @cached_property
     def validator(self) -> ShapesValidator:

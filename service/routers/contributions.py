@@ -186,17 +186,8 @@ def readable_owned(request: Request, writer, kind: str, key: str, user: User) ->
 
 
 def touched(result, request: Request) -> str:
-    """The entity a one-entity change created (first subject of the change that is not a role node)."""
-    writer = request.app.state.writer
-    rows = writer.store.query(
-        bind(  # the record is in the provenance graph of the change's audience
-            "SELECT ?s ?g WHERE { GRAPH ?g { ?c <https://w3id.org/pic-euralens/ontology#touched> ?s } } ORDER BY ?s",
-            {Variable("c"): result.change},
-        )
-    )
-    return next(
-        r["s"].value for r in rows if writer.names.is_provenance(r["g"]) and "/association/" not in r["s"].value
-    )
+    """The entity a form's change is about (`forms.save` says it)."""
+    return result.entity.value
 
 
 def page(request: Request, iri: str) -> str:
