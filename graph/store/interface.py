@@ -14,6 +14,8 @@ from typing import IO, Protocol
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
+from pic.graph.settings import Settings
+
 
 @dataclass
 class FileSource:
@@ -203,7 +205,7 @@ def known_types(query, pairs: list[tuple[str, str]], chunk: int) -> set[tuple[st
     return found
 
 
-def open_store(settings) -> KnowledgeStore:
+def open_store(settings: Settings) -> KnowledgeStore:
     """The store a deployment's settings ask for."""
     if settings.store == "remote":
         from pic.graph.store.remote import RemoteStore
