@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             initialise(writer, demo=True, documents=settings.documents_dir)
         migrate(writer, settings.data_dir)  # a store from before the private derived graphs
         upgrade_shipped(writer)  # an older version's ontology and territories
-        graphs, groups = GraphNames(writer.store, settings.names), WorkingGroups(writer.store, settings.base_iri)
+        graphs, groups = GraphNames(writer.store, settings.names), WorkingGroups(writer.store, settings.names)
         writer.reindex(None)
         queries = query_runner(settings, writer.store)  # after the index: its copies load while we answer
 

@@ -41,7 +41,7 @@ def _identified(request: Request) -> User:
     admin_token = request.app.state.settings.admin_token
     if scheme.lower() != "bearer" or not token:
         raise HttpError(401, "use Authorization: Bearer <token>", {"WWW-Authenticate": "Bearer"})
-    if admin_token and hmac.compare_digest(token.strip(), admin_token):
+    if admin_token and hmac.compare_digest(token.strip().encode(), admin_token.encode()):  # bytes: any token
         return User("admin", role="admin")
     user = request.app.state.accounts.by_token(token.strip())
     if user is None:

@@ -16,6 +16,7 @@ from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from pic.graph.store.parsing import MAX_JSON_DEPTH, json_depth
 from pic.service.errors import HttpError
 
 FORM_FRAMING = 64 * 1024
@@ -87,6 +88,10 @@ async def limited_json(request: Request, limit: int, what: str = "JSON"):
         json.dumps(data, ensure_ascii=False).encode("utf-8")  # a "\ud800" escape names no character
     except ValueError as e:  # UnicodeDecodeError and UnicodeEncodeError included
         raise HttpError(400, f"not {what}: {e}", field="body") from None
+    except RecursionError:  # 50,000 nested objects: a 500 before (tenth outside re-test, finding 6)
+        raise HttpError(400, f"not {what}: nested too deep", field="body") from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise HttpError(400, f"not {what}: nested deeper than {MAX_JSON_DEPTH} levels", field="body")
     return data
 
 

@@ -9,7 +9,8 @@ from pic.ontology.namespaces import sparql_prefixes
 GROUPS = (
     sparql_prefixes()
     + """
-SELECT DISTINCT ?actor ?group WHERE { ?m org:member ?actor ; org:organization ?group . ?group a pic:WorkingGroup }"""
+SELECT DISTINCT ?actor ?group ?said ?owner WHERE {
+  GRAPH ?owner { ?group a pic:WorkingGroup } GRAPH ?said { ?m org:member ?actor ; org:organization ?group } }"""
 )
 
 
@@ -40,10 +41,12 @@ class GraphNames:
 
 
 class WorkingGroups:
-    """Organisation slug → slugs of the working groups its actor is a member of."""
+    """Organisation slug → slugs of the working groups its actor is a member of, as the group's owner (the
+    organisation whose graph types it) or the curators say: cd62 wrote in its own graph that its actor
+    was a member of the demo's group, and read the group's annotations (tenth outside re-test, finding 2)."""
 
-    def __init__(self, store, base: str):
-        self.store, self.base = store, base
+    def __init__(self, store, names):
+        self.store, self.names, self.base = store, names, names.base
         self.refresh()
 
     def refresh(self) -> None:
@@ -51,6 +54,9 @@ class WorkingGroups:
         actors, groups = f"{self.base}actor/", f"{self.base}group/"
         for row in self.store.query(GROUPS):
             actor, group = row["actor"].value, row["group"].value
+            said, owner = self.names.owner_of(row["said"]), self.names.owner_of(row["owner"])
+            if not said or said not in {owner, *self.names.curators}:
+                continue
             if actor.startswith(actors) and group.startswith(groups):
                 found.setdefault(actor[len(actors) :], set()).add(group[len(groups) :])
         self.by_org = {org: frozenset(g) for org, g in found.items()}

@@ -477,3 +477,29 @@ def test_lists_count_the_annotations_each_reader_may_read(server):
     assert shown("alice") == readable("alice") > shown("bruno")  # alice also reads her private note
     home = client(server).get("/").text
     assert f"✎ {readable(None)}" in home.split('href="/id/study/frequentation-habitants-louvre-lens"')[1][:300]
+
+
+def test_a_partner_does_not_join_another_organisations_working_group_by_saying_so(server):
+    """Tenth outside re-test, finding 2: louvre-lens wrote in its own graph that its actor was a member of
+    the demo's group `habitat-cadre-de-vie`, and read the group's annotations. Who belongs to a group is
+    its owner's word (the graph that types it) or the curators'."""
+    alice, bruno = client(server, "alice"), client(server, "bruno")
+    group = f"{ID}group/habitat-cadre-de-vie"
+    note = post(alice, comment("Note du groupe zyxwadhesion", **{"pic:visibility": "group", "pic:group": group}))
+    assert note.status_code == 201, note.text
+    said = (
+        "@prefix org: <http://www.w3.org/ns/org#> .\n"
+        f"<{ID}actor/louvre-lens-wgm> a org:Membership ; org:member <{ID}actor/louvre-lens> ; "
+        f"org:organization <{group}> ; org:role <{ID}role/membre> ."
+    )
+    r = bruno.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/louvre-lens"},
+        content=said.encode(),
+        headers={"Content-Type": "text/turtle"},
+    )
+    assert r.status_code in (201, 204), r.text
+    assert bruno.get(note.headers["location"]).status_code == 404
+    assert bruno.get("/api/search", params={"q": "zyxwadhesion"}).json()["total"] == 0
+    refused = post(bruno, comment("x", **{"pic:visibility": "group", "pic:group": group}))
+    assert refused.status_code == 403, refused.text

@@ -28,16 +28,39 @@ def app(tmp_path_factory):
 
 
 def disk_full_for(monkeypatch, folder: Path, suffix: str) -> None:
-    """Writes of `*{suffix}.part` files in `folder` stop half-way with ENOSPC; every other write is left alone."""
-    real = Path.write_bytes
+    """Writes of `*{suffix}.part` files in `folder` (opened by `graph/store/atomic_file.py`, or written
+    whole) stop half-way with ENOSPC; every other write is left alone."""
+    real_write, real_open = Path.write_bytes, Path.open
+
+    def failing(path: Path) -> bool:
+        return path.parent == folder and path.name.endswith(f"{suffix}.part")
+
+    class HalfFull:
+        def __init__(self, f):
+            self.f = f
+
+        def write(self, data):
+            self.f.write(bytes(data)[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device", self.f.name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
 
     def write_bytes(self, data):
-        if self.parent == folder and self.name.endswith(f"{suffix}.part"):
-            real(self, data[: len(data) // 2])
+        if failing(self):
+            real_write(self, data[: len(data) // 2])
             raise OSError(errno.ENOSPC, "No space left on device", str(self))
-        return real(self, data)
+        return real_write(self, data)
+
+    def open_(self, mode="r", *args, **kwargs):
+        f = real_open(self, mode, *args, **kwargs)
+        return HalfFull(f) if "w" in mode and failing(self) else f
 
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    monkeypatch.setattr(Path, "open", open_)
 
 
 @pytest.mark.parametrize("failing", [".docx", ".txt"])

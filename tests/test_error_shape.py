@@ -67,6 +67,15 @@ CASES = {
         "/login", data={"name": "alice", "password": "wrong"}, headers=JSON
     ),
     "a bad bearer token (401)": lambda app: app.get("/api/me", headers={"Authorization": "Bearer nope", **JSON}),
+    # tenth outside re-test, findings 5 and 6: a non-ASCII token, JSON nested 50,000 deep (500 before)
+    "a non-ASCII bearer token (401)": lambda app: app.get(
+        "/api/me", headers={"Authorization": "Bearer \u00e9".encode("latin-1"), **JSON}
+    ),
+    "JSON nested too deep (400)": lambda app: app.post(
+        "/api/contribute/study",
+        content=b'{"a":' * 50000 + b"1" + b"}" * 50000,
+        headers={**bearer(app, "alice"), "Content-Type": "application/json", **JSON},
+    ),
 }
 
 

@@ -100,3 +100,17 @@ def test_rdf_xml_entities_that_explode_are_refused_before_the_parser_expands_the
         b'<rdf:type rdf:resource="&owl;Class"/></rdf:Description></rdf:RDF>'
     )
     assert len(parse_bytes(plain, RdfFormat.RDF_XML, GRAPH)) == 1
+
+
+def test_json_ld_nested_too_deep_is_refused_before_the_parser_reads_it(tmp_path):
+    """Tenth outside re-test, finding 1: 5,000 nested objects (400 KB) overflowed the JSON-LD parser's
+    stack and killed the server for everyone."""
+    deep = ('{"@id": "urn:a", "urn:p": ' * 5000 + "1" + "}" * 5000).encode()
+    with pytest.raises(RdfParseError, match="nested deeper"):
+        parse_bytes(deep, RdfFormat.JSON_LD, GRAPH)
+    path = tmp_path / "deep.jsonld"
+    path.write_bytes(deep)
+    with pytest.raises(RdfParseError, match="nested deeper"):
+        parsing.parse_file(path, GRAPH)
+    plain = b'{"@id": "urn:a", "urn:p": {"@id": "urn:b", "urn:q": "x"}}'
+    assert len(parse_bytes(plain, RdfFormat.JSON_LD, GRAPH)) == 2

@@ -27,7 +27,7 @@ CASES = [(relation, kind) for relation in RELATIONS for kind in LINK_KINDS[relat
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    with app_client(tmp_path_factory.mktemp("moderation-links") / "data") as c:
+    with app_client(tmp_path_factory.mktemp("moderation-links") / "data", admin_token="admin-token") as c:
         yield c
 
 
@@ -69,3 +69,14 @@ def test_accepting_a_proposed_link_of_each_kind_works(app, relation, kind):
         assert f"{ID}role/utilisateur" in rows, rows
         label = app.get("/id/role/utilisateur?format=json").json()
         assert "Utilisateur" in json.dumps(label, ensure_ascii=False), label
+
+
+def test_no_account_informs_another_in_the_inferred_graphs(app):
+    """Tenth outside re-test, finding 4: once a facilitator accepted a `used-by` link, the public inferred
+    graph said `user/fac pic:informs user/aula` — an account is no actor, and no conclusion names one."""
+    ask = (
+        "ASK { GRAPH ?g { ?s ?p ?o } FILTER (CONTAINS(STR(?g), '/inferred') && "
+        "(CONTAINS(STR(?s), '/id/user/') || CONTAINS(STR(?o), '/id/user/'))) }"
+    )
+    r = app.get("/sparql", params={"query": ask}, headers={"Authorization": "Bearer admin-token"})
+    assert r.status_code == 200 and r.json()["boolean"] is False, r.text
