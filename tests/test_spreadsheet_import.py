@@ -84,6 +84,10 @@ def test_a_dry_run_then_an_atomic_attributed_import(client):
     dry = client.post("/api/import/studies", data={"dry_run": "true"}, files={"file": ("f.csv", GOOD.encode())})
     assert dry.status_code == 200 and dry.json()["dry_run"] and not dry.json()["written"], dry.text
     assert studies(client) == 0
+    # a field the import does not take is refused, not dropped (tenth re-test: `visibility=private` published)
+    asked = client.post("/api/import/studies", data={"visibility": "private"}, files={"file": ("f.csv", GOOD.encode())})
+    assert asked.status_code == 422 and asked.json()["error"]["field"] == "visibility", asked.text
+    assert studies(client) == 0
     done = upload(client, "studies", GOOD.encode())
     assert done.status_code == 200 and done.json()["written"]
     assert studies(client) == 2
