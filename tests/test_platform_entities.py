@@ -191,6 +191,11 @@ def test_an_annotation_is_written_through_its_api_only(app):
         "partner/aula/l\u0456nk/x",
         "partner/aula/main",
         "partner/aula/until-2030-01-01",
+        # tenth re-test: public named private, an embargo's day in another case or nested
+        "partner/aula/private",
+        "private/aula/Until-2020-01-01",
+        "private/aula/main/until-2020-01-01",
+        "private/aula/until-2020-01-01/until-2099-01-01",
     ],
 )
 def test_an_organisations_graph_is_not_named_like_the_platforms(app, graph):

@@ -78,8 +78,15 @@ def reserved_segment(names: Names, graph) -> str | None:
     odd = next((p for p in parts[1:] if not PLAIN_SEGMENT.fullmatch(p)), None)
     if odd is not None:  # `partner/aula/` and `partner/aula/lіnk/x` (a Cyrillic і): ninth re-test, F4
         return odd or "an empty segment"
-    if parts[0] == "partner" and parts[2:3] and re.match(r"(main|until-)", parts[2], re.IGNORECASE):
-        return parts[2]  # the names of private and embargoed graphs, public here: ninth re-test, F4
+    if parts[0] == "partner" and parts[2:3] and re.match(r"(main|until-|private)", parts[2], re.IGNORECASE):
+        return parts[2]  # the names of private and embargoed graphs, public here: ninth and tenth re-tests
+    # an embargo's day is the segment after the organisation, in lower case: `Until-2020-01-01` stayed
+    # private though it read as lifted, a nested `until-2099-…` was public (tenth re-test)
+    odd_day = next(
+        (p for i, p in enumerate(parts[2:], 2) if p.lower().startswith("until-") and (i != 2 or p != p.lower())), None
+    )
+    if parts[0] == "private" and odd_day:
+        return odd_day
     return next((p for p in parts[2:] if p.lower() in RESERVED), None)
 
 
