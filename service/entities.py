@@ -220,7 +220,8 @@ def pointing(
             if o == NamedNode(iri)
         }
     of_object = speaks_of_object(view, predicates)
-    facts, said = [], {}
+    facts: list = []
+    said: dict[str, list] = {}
     for r in rows:
         who = ownership.speaker(names, r["g"])
         own = who in (owners or set()) or r["p"].value not in of_object

@@ -62,4 +62,6 @@ def turtle(document: dict) -> bytes:
     """The JSON-LD document as Turtle (statements grouped by subject)."""
     quads = parse(json.dumps(with_local_contexts(document)), format=RdfFormat.JSON_LD)
     triples = sorted((q.triple for q in quads), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    text = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    assert text is not None  # no output given: the bytes are returned
+    return text

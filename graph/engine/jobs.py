@@ -104,7 +104,8 @@ class LineLimit:
     reply (`add`): the one row limit of every answer."""
 
     def __init__(self, keep: int | None = None):
-        self.keep, self.lines, self.chunks = keep, 0, []
+        self.keep, self.lines = keep, 0
+        self.chunks: list[bytes] = []
 
     def add(self, chunk: bytes, stop: bool = True) -> None:
         self.chunks.append(chunk)

@@ -185,9 +185,7 @@ def refuse_misnamed(names: Names, quads) -> None:
 
 def organisations(store, names: Names) -> set[str]:
     """The organisations whose graphs (`partner/{org}`, `private/{org}/…`) the store holds."""
-    return {
-        names.owner_of(g) for g in store.graphs() if names.kind_of(g) in ("partner", "private") and names.owner_of(g)
-    }
+    return {org for g in store.graphs() if names.kind_of(g) in ("partner", "private") and (org := names.owner_of(g))}
 
 
 def refuse_others_actor(names: Names, subjects: dict[NamedNode, str], known_orgs: set[str]) -> None:

@@ -93,11 +93,11 @@ def owners_from(
     (`Names.curators`) alone: what a partner wrote of it before `org` joined, or before the rule, is that
     partner's claim."""
     itself = own_actor(names, subject)
-    speakers = {speaker(names, g) for g, _ in described} - {None}
+    speakers = {s for g, _ in described if (s := speaker(names, g)) is not None}
     if itself in speakers:  # it describes itself: what others wrote before is theirs (re-test 4, F5)
         return {itself} | (speakers & ({PLATFORM} | names.curators))
     typing = {g for g, t in described if t and speaker(names, g)}
-    typed = {speaker(names, g) for g in typing}
+    typed = {s for g in typing if (s := speaker(names, g))}  # all of them: `typing` has a speaker's
     if len(typed) > 1:
         typed = first_typed(typing, names, subject, earliest, reader)
     found = typed or speakers
@@ -115,7 +115,7 @@ def first_typed(
     to `partner/{org}`, an embargo lifting: `public_since`); (c) else the earliest among them all (all the
     reader may read). `earliest` gives each graph's first record the reader may read (`earliest_typing`);
     a typing without one counts last, never first. Without `earliest`, all of them."""
-    typed = {speaker(names, g) for g in typing}
+    typed = {s for g in typing if (s := speaker(names, g))}  # all of them: `owners_from` kept those with one
     if reader is not None and reader in typed:
         return {reader}
     if earliest is None:
@@ -125,9 +125,9 @@ def first_typed(
     if public:
         times = {g: max(t, public_since(names, g) or t) for g, t in times.items()}
     if not times:  # nobody's time is known to this reader: none of them is first
-        return {speaker(names, g) for g in public or typing}
+        return {s for g in public or typing if (s := speaker(names, g))}
     first = min(times.values())
-    return {speaker(names, g) for g, t in times.items() if t == first}
+    return {s for g, t in times.items() if t == first and (s := speaker(names, g))}
 
 
 def public_since(names: Names, graph: NamedNode) -> datetime | None:
@@ -324,14 +324,14 @@ def check(
     derived_predicates.check(user, new)
     if user.role != "partner":
         return  # facilitators and admins curate any partner graph
-    checked = [
+    stated = [
         (q, names.owner_of(q.graph_name))
         for q in new
         if not (api == DOCUMENTS_API and is_document_description(q, names))
     ]  # the upload checked the study is theirs
     checked = [
         (q, org)
-        for q, org in checked
+        for q, org in stated
         if org and names.kind_of(q.graph_name) in ("partner", "private") and owning_api(q.graph_name, names) is None
     ]
     subjects = {q.subject: org for q, org in reversed(checked) if isinstance(q.subject, NamedNode)}

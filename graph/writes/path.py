@@ -17,9 +17,11 @@ import logging
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
@@ -51,6 +53,9 @@ from pic.graph.writes import ownership
 from pic.graph.writes.history import now, record_change
 from pic.graph.writes.visible import seen_by
 from pic.ontology import read_bytes
+
+if TYPE_CHECKING:
+    from pic.graph.search_index import SearchIndex
 
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
 MAX_INCREMENTAL = 50_000  # past this many quads, listeners start over from the store
@@ -123,7 +128,9 @@ class Writer:
         # the platform's organisations beside those with graphs (the service's accounts'): their actors
         # `actor/{org}` are their own (`minted.refuse_others_actor`)
         self.organisations = set
-        self.search = self.reindex = None  # the full-text index and its follower (`factory.open_writer`)
+        # the full-text index and its follower (`factory.open_writer`)
+        self.search: SearchIndex | None = None
+        self.reindex: Callable[[WriteResult | None], None] | None = None
 
     @cached_property
     def validator(self) -> ShapesValidator:

@@ -14,6 +14,7 @@ never reach anyone else.
 import functools
 import inspect
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -33,7 +34,7 @@ from pic.service.negotiation import accepted
 router = APIRouter(tags=["Annotations"])
 TURTLE_MEDIA, JSON_LD = TURTLE.accepted[0], BY_KEY["jsonld"].media_type  # the protocol's Turtle has no charset
 # What the annotation routes answer, for the OpenAPI schema (the protocol's JSON-LD profile, or Turtle).
-ANNOTATION_MEDIA = {
+ANNOTATION_MEDIA: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
             media: {}
