@@ -28,6 +28,7 @@ from pic.graph.store.interface import (
     Change,
     Infer,
     IsInferred,
+    all_inferred,
     bind,
     emptied_graphs,
     known_types,
@@ -127,7 +128,7 @@ class RemoteStore:
             self.update(
                 replacement_update(change, quads, existing=existing, emptied=emptied_graphs(change.removed, self.count))
             )
-            return len(change.added)
+            return len(change.staged)
         # Large: each request is one transaction on the engine; a later failure is compensated.
         if change.removed:
             self.update(f"DELETE DATA {{ {quads_to_update_data(change.removed)} }}")
@@ -142,12 +143,12 @@ class RemoteStore:
                 record = change.record(added)
                 self.update(f"INSERT DATA {{ {quads_to_update_data(record)} }}")
             else:
-                added = len(change.added)
+                added = len(change.staged)
                 record = change.record(added)
                 body = io.BytesIO()
-                serialize(list(change.added) + record, body, RdfFormat.N_QUADS)
+                serialize(list(change.staged) + record, body, RdfFormat.N_QUADS)
                 self._post(body.getvalue(), RdfFormat.N_QUADS, None)
-            quads = infer(None)
+            quads = all_inferred(infer)
             replacing = True
             self._replace_inferred(quads, inferred)
         except BaseException:
@@ -158,7 +159,7 @@ class RemoteStore:
             if change.removed:
                 self.update(f"INSERT DATA {{ {quads_to_update_data(change.removed)} }}")
             if replacing:  # some inferred graphs may be the new ones: derived again from the data as it was
-                self._replace_inferred(infer(None), inferred)
+                self._replace_inferred(all_inferred(infer), inferred)
             raise
         return added
 
