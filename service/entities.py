@@ -29,6 +29,7 @@ from pic.graph.engine.jobs import Job
 from pic.graph.names import PROVENANCE_PATH, Names
 from pic.graph.store.formats import BY_KEY, SERIALISATIONS
 from pic.graph.store.interface import bind, bind_rows
+from pic.graph.store.interface import solutions as select_rows
 from pic.graph.writes import derived_predicates, ownership
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.entity_sections import owner_labels, selecting
@@ -130,8 +131,11 @@ def export(view, iri: str, fmt: str, names: Names, org: str | None) -> tuple[byt
     rdf_format, media, dataset = EXPORTS[fmt]
     subject = NamedNode(iri)
     rows = list(
-        parse_query_results(
-            view.run(Job(bind(SAID, {Variable("s"): subject}), "json", max_rows=100_000)).body, QueryResultsFormat.JSON
+        select_rows(
+            parse_query_results(
+                view.run(Job(bind(SAID, {Variable("s"): subject}), "json", max_rows=100_000)).body,
+                QueryResultsFormat.JSON,
+            )
         )
     )
     if not rows:

@@ -38,6 +38,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from pic.graph.installation.layout import LAYOUT, layout_file
+from pic.graph.store.interface import solutions
 
 FORMAT = 1  # of the backup itself: what `restore` knows how to read
 MANIFEST = "manifest.json"
@@ -138,8 +139,9 @@ def count_quads(store_dir: Path) -> dict[str, int]:
     """Quads per named graph ("" for the default graph), read from a copy no process writes."""
     store = Store.read_only(str(store_dir))
     try:
-        counts = {row["g"].value: int(row["n"].value) for row in store.query(COUNTS)}
-        default = sum(1 for _ in store.query("SELECT * WHERE { ?s ?p ?o }", use_default_graph_as_union=False))
+        counts = {row["g"].value: int(row["n"].value) for row in solutions(store.query(COUNTS))}
+        rows = solutions(store.query("SELECT * WHERE { ?s ?p ?o }", use_default_graph_as_union=False))
+        default = sum(1 for _ in rows)
         if default:
             counts[""] = default
         return dict(sorted(counts.items()))

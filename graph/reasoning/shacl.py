@@ -19,6 +19,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.collection import Collection
 
+from pic.graph.store.interface import solutions
 from pic.ontology.namespaces import SH
 
 # An equivalent, set-at-a-time form of a SPARQL constraint, used instead of sh:select when present.
@@ -274,7 +275,7 @@ class ShapesValidator:
             if check.classes not in subclasses:
                 subclasses[check.classes] = _subclasses(staging, check.classes)
             query = check.query.replace(FOCUS_TYPES, subclasses[check.classes], 1)
-            for row in staging.query(query, use_default_graph_as_union=True):
+            for row in solutions(staging.query(query, use_default_graph_as_union=True)):
                 value = _get(row, "value")
                 if check.class_iri and isinstance(value, NamedNode) and known is not None:
                     pending.append((check, row["this"], value))
@@ -293,9 +294,11 @@ class ShapesValidator:
 def _subclasses(staging: Store, classes: tuple[str, ...]) -> str:
     """The proper subclasses of the target classes, from the ontology in CONTEXT."""
     values = " ".join(classes)
-    rows = staging.query(
-        f"SELECT DISTINCT ?c WHERE {{ VALUES ?target {{ {values} }} GRAPH <{CONTEXT.value}> "
-        f"{{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?target }} }}"
+    rows = solutions(
+        staging.query(
+            f"SELECT DISTINCT ?c WHERE {{ VALUES ?target {{ {values} }} GRAPH <{CONTEXT.value}> "
+            f"{{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?target }} }}"
+        )
     )
     return " ".join(str(r["c"]) for r in rows) + " "
 

@@ -29,6 +29,7 @@ from pic.graph.store.interface import (
     emptied_graphs,
     known_types,
     replacement_update,
+    solutions,
 )
 
 BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction (tests lower it)
@@ -75,7 +76,7 @@ class EmbeddedStore:
         """Counted by the engine, not by iterating quads in Python."""
         if graph is None:
             return len(self._store)
-        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        rows = solutions(self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
         return int(next(iter(rows))["n"].value)
 
     def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+)
 
 from pic.graph.settings import Settings
 
@@ -201,6 +211,12 @@ def replacement_update(
             f"INSERT DATA {{ {quads_to_update_data(wanted)} }}",
         ]
     )
+
+
+def solutions(result: QuerySolutions | QueryBoolean | QueryTriples) -> QuerySolutions:
+    """A SELECT query's rows (pyoxigraph types `query` and `parse_query_results` for every query form)."""
+    assert isinstance(result, QuerySolutions), "a SELECT query answers rows"
+    return result
 
 
 def has_blank_nodes(triples) -> bool:
