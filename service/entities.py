@@ -27,7 +27,7 @@ from pyoxigraph import serialize as rdf_serialize
 from pic.graph import claims as claiming
 from pic.graph.engine.jobs import Job
 from pic.graph.names import PROVENANCE_PATH, Names
-from pic.graph.store.formats import BY_KEY, SERIALISATIONS
+from pic.graph.store.formats import BY_KEY, SERIALISATIONS, serialized
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.store.interface import solutions as select_rows
 from pic.graph.writes import derived_predicates, ownership
@@ -142,10 +142,10 @@ def export(view, iri: str, fmt: str, names: Names, org: str | None) -> tuple[byt
         return None
     if dataset:
         said = sorted({Quad(subject, r["p"], r["o"], r["g"]) for r in rows}, key=str)
-        return rdf_serialize(said, format=rdf_format), media
+        return serialized(rdf_serialize(said, format=rdf_format)), media
     owners = owners_of(view, rows, names, iri, org)
     facts = sorted({Triple(subject, r["p"], r["o"]) for r in rows if is_fact(names, r["g"], owners)}, key=str)
-    return rdf_serialize(facts, format=rdf_format), media
+    return serialized(rdf_serialize(facts, format=rdf_format)), media
 
 
 def describe(view, iri: str, lang: str, names: Names | None = None, org: str | None = None) -> dict | None:

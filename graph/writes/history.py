@@ -52,7 +52,7 @@ def now() -> datetime:
 def _write(path: Path, quads) -> str:
     digest = hashlib.sha256()
     with gzip.open(path, "wb", compresslevel=1) as f:
-        serialize(quads, f, RdfFormat.N_QUADS)
+        serialize(quads, f, RdfFormat.N_QUADS)  # type: ignore[arg-type]  # stubs: IO[bytes]; a GzipFile is a binary file
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
