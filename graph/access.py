@@ -47,7 +47,7 @@ def embargo_lifted(graph_rest: str, day: date | None = None) -> bool:
     """`graph_rest` is what follows `private/{org}/`: true once an embargo's day has come, for the
     embargoed graph `until-YYYY-MM-DD` and for what lies under it (`until-YYYY-MM-DD/inferred`)."""
     m = EMBARGO.match(graph_rest)
-    return bool(m) and m.group(1) <= (day or today()).isoformat()
+    return m is not None and m.group(1) <= (day or today()).isoformat()
 
 
 def may_read(user: User, graph: str, names: Names) -> bool:
@@ -64,6 +64,7 @@ def may_read(user: User, graph: str, names: Names) -> bool:
         return True
     if kind in ("hidden", "restricted"):
         return False
+    assert node is not None  # its kind is "other" otherwise
     own = user.org is not None and names.owner_of(node) == user.org
     if kind == "annotations":
         group = names.group_of(node)
@@ -100,7 +101,10 @@ class NotAllowed(PermissionError):
 ANNOTATIONS_API, MODERATION_API, DOCUMENTS_API = "annotations", "moderation", "documents"
 # The API-owned graphs each API writes: moderation also moves annotations to `hidden/` and back.
 # (Documents' descriptions are statements in the study's graph, not graphs: `ownership.py`.)
-WRITES_THROUGH = {ANNOTATIONS_API: {ANNOTATIONS_API}, MODERATION_API: {ANNOTATIONS_API, MODERATION_API}}
+WRITES_THROUGH: dict[str | None, set[str]] = {
+    ANNOTATIONS_API: {ANNOTATIONS_API},
+    MODERATION_API: {ANNOTATIONS_API, MODERATION_API},
+}
 DOORS = {
     ANNOTATIONS_API: "the annotation protocol (/annotations/)",
     MODERATION_API: "moderation (/annotations/{id}/hide, /restore, /accept, /reject)",
