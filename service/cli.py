@@ -166,9 +166,9 @@ def render(result, fmt: str) -> str:
             table = Table(*[v.value for v in result.variables])
             for row in result:
                 table.add_row(*[_cell(row[v]) for v in result.variables])
-            buffer = Console(file=io.StringIO(), width=200)
-            buffer.print(table)
-            return buffer.file.getvalue()
+            text = io.StringIO()
+            Console(file=text, width=200).print(table)
+            return text.getvalue()
         formats = {
             "json": QueryResultsFormat.JSON,
             "csv": QueryResultsFormat.CSV,

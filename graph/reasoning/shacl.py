@@ -13,6 +13,7 @@ already in the store) are looked up in the store in one batched query.
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 from rdflib import RDF, Graph, URIRef
@@ -117,7 +118,7 @@ def _path(g: Graph, node) -> str:
 
 
 def _messages(g: Graph, node) -> tuple[str, str]:
-    by_lang = {m.language: str(m) for m in g.objects(node, SH.message)}
+    by_lang = {cast(RdfLiteral, m).language: str(m) for m in g.objects(node, SH.message)}  # messages are literals
     fr = by_lang.get("fr") or by_lang.get("en") or "Contrainte non respectée."
     return fr, by_lang.get("en") or fr
 

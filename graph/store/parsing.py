@@ -7,8 +7,8 @@ leave half a file behind. Parsing uses pyoxigraph's Rust parsers (about 9x faste
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BufferedIOBase
 from pathlib import Path
-from typing import BinaryIO
 from xml.parsers import expat
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
@@ -59,7 +59,7 @@ class Staged:
 class _CountingReader:
     """Wraps a binary file and reports bytes read, so long parses can show progress."""
 
-    def __init__(self, f: BinaryIO, total: int, progress: Progress | None):
+    def __init__(self, f: BufferedIOBase, total: int, progress: Progress | None):
         self._f, self._total, self._progress, self.done = f, total, progress, 0
 
     def read(self, n: int = -1) -> bytes:
