@@ -270,7 +270,7 @@ class ShapesValidator:
         `known(pairs)` answers which (value, class) pairs the store already knows, for sh:class.
         """
         report = ValidationReport()
-        pending: list[tuple[_Check, object, object]] = []
+        pending: list[tuple[_Check, object, NamedNode]] = []
         subclasses: dict[tuple[str, ...], str] = {}  # 134 checks target 17 sets of classes
         for check in self.checks:
             if check.classes not in subclasses:
@@ -282,8 +282,9 @@ class ShapesValidator:
                     pending.append((check, row["this"], value))
                     continue
                 _add(report, check, row["this"], value, _get(row, "path"))
-        if pending:
-            pairs = sorted({(v.value, c.class_iri) for c, _, v in pending})
+        if pending:  # only with `known`, for checks with their class
+            assert known is not None
+            pairs = sorted({(v.value, c.class_iri) for c, _, v in pending if c.class_iri})
             found = known(pairs)
             for check, focus, value in pending:
                 if (value.value, check.class_iri) not in found:
@@ -329,8 +330,10 @@ def _term(t) -> str | None:
 
 def _add(report: ValidationReport, check: _Check, focus, value, path) -> None:
     shown_path = check.path if check.path is not None else _term(path)
+    focus_text = _term(focus)
+    assert focus_text is not None  # every check's query binds ?this
     v = Violation(
-        _term(focus),
+        focus_text,
         str(shown_path) if shown_path else None,
         _term(value),
         check.component,
