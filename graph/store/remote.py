@@ -182,6 +182,7 @@ class RemoteStore:
 
     def _send(self, method: str, body, fmt: RdfFormat, graph: NamedNode | None) -> None:
         params = {"graph": graph.value} if graph is not None else {}
+        assert self.gsp_url is not None  # the bulk path, the only one sending, is taken with a Graph Store URL
         r = self.http.request(
             method, self.gsp_url, params=params, content=body, headers={"Content-Type": fmt.media_type}
         )
