@@ -145,7 +145,7 @@ def card(store, stored) -> dict:
     data = store.json(stored)
     bodies = data.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
-    target = data["target"] if isinstance(data["target"], dict) else {"source": data["target"]}
+    target: dict[str, Any] = data["target"] if isinstance(data["target"], dict) else {"source": data["target"]}
     return {
         "key": stored.iri.rsplit("/", 1)[-1],
         "iri": stored.iri,
