@@ -246,7 +246,7 @@ def attached_documents(quads: list[Quad], names) -> list[Quad]:
     return [
         q
         for q in quads
-        if q.predicate == DISTRIBUTION or (q.subject in named and q.subject.value.startswith(f"{names.base}document/"))
+        if q.predicate == DISTRIBUTION or (q.subject in named and q.subject.value.startswith(f"{names.base}document/"))  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
     ]
 
 

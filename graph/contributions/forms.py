@@ -122,7 +122,7 @@ def organisation_of(names: Names, graphs: dict[NamedNode, list[Quad]]) -> str | 
     typing = [
         g
         for g, quads in graphs.items()
-        if any(q.predicate == RDF_TYPE and "/association/" not in q.subject.value for q in quads)
+        if any(q.predicate == RDF_TYPE and "/association/" not in q.subject.value for q in quads)  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
     ]
     return next(
         (names.owner_of(g) for g in sorted(typing, key=str) + sorted(graphs, key=str) if names.owner_of(g)), None
@@ -328,11 +328,11 @@ def fields_of(names: Names, kind: str, current: dict[NamedNode, list[Quad]], org
 def field_values(names: Names, kind: str, current: dict[NamedNode, list[Quad]]) -> dict[str, str]:
     spec = KINDS[SINGULAR[kind]]
     quads = [q for quads in current.values() for q in quads]
-    subject = next((q.subject for q in quads if q.subject.value.startswith(names.base + spec["prefix"])), None)
+    subject = next((q.subject for q in quads if q.subject.value.startswith(names.base + spec["prefix"])), None)  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
     values: dict[str, str] = {}
     for c in spec["columns"]:
         if c.check == "id" and subject is not None:
-            values[c.name] = subject.value[len(names.base + spec["prefix"]) :]
+            values[c.name] = subject.value[len(names.base + spec["prefix"]) :]  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
             continue
         if c.check == "participants":
             values[c.name] = participants(quads, names.base)

@@ -95,7 +95,7 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
             )
         if q.predicate == RDF_TYPE and q.object == ANNOTATION and api not in (ANNOTATIONS_API, MODERATION_API):
             raise NotAllowed(
-                f"{q.subject.value}: an annotation is written through the annotation API "
+                f"{q.subject.value}: an annotation is written through the annotation API "  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
                 "(/annotations/), which names its author; never typed in an organisation's graph"
             )
         reserved = reserved_segment(names, q.graph_name) if owning_api(q.graph_name, names) is None else None
@@ -113,6 +113,6 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
         space = space_of(names, q.subject)
         if space is not None and api not in SPACES[space]:
             raise NotAllowed(
-                f"{q.subject.value}: the platform's {space}… entities are written by the platform "
+                f"{q.subject.value}: the platform's {space}… entities are written by the platform "  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
                 "itself (its records and the APIs that make them), never in an organisation's graph"
             )

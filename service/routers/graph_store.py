@@ -179,7 +179,7 @@ def apply(writer, graph: NamedNode, added: Store, user, replace: bool, source: s
 def documents_first(kept: set[Quad], base: str) -> str:
     """The 409 of a DELETE: which documents the graph's studies have, and how to remove them."""
     routes = sorted(
-        f"/api/studies/{q.subject.value.removeprefix(base + 'study/')}/documents/"
+        f"/api/studies/{q.subject.value.removeprefix(base + 'study/')}/documents/"  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
         f"{q.object.value.removeprefix(base + 'document/')}"
         for q in kept
         if q.predicate == DISTRIBUTION

@@ -146,6 +146,7 @@ def card(store, stored) -> dict:
     bodies = data.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
     target: dict[str, Any] = data["target"] if isinstance(data["target"], dict) else {"source": data["target"]}
+    selector = target.get("selector")
     return {
         "key": stored.iri.rsplit("/", 1)[-1],
         "iri": stored.iri,
@@ -155,13 +156,7 @@ def card(store, stored) -> dict:
         "text": " ".join(b.get("value", "") for b in bodies if isinstance(b, dict)),
         "target": target.get("source"),
         "quote": next(
-            (
-                s.get("exact")
-                for s in (
-                    target.get("selector") if isinstance(target.get("selector"), list) else [target.get("selector")]
-                )
-                if s and s.get("exact")
-            ),
+            (s.get("exact") for s in (selector if isinstance(selector, list) else [selector]) if s and s.get("exact")),
             "",
         ),
         "links": [
