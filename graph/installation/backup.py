@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import Store
 
@@ -119,7 +120,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
 
 
 def write_manifest(folder: Path, base_iri: str, left: dict[str, str]) -> dict:
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "versions": {"pic": _version("pic-euralens"), "layout": LAYOUT, "pyoxigraph": _version("pyoxigraph")},

@@ -265,7 +265,7 @@ class Reasoner:
 
         def placed(graph: NamedNode, key, conclude, *args) -> list[Quad]:
             """`conclude(*args)` as quads of `graph` (building 70k quads takes a quarter of a second)."""
-            return recall((graph, public, key), lambda: [Quad(*t, graph) for t in conclude(*args)])
+            return recall((graph, public, key), lambda: [Quad(*t, graph) for t in conclude(*args)])  # type: ignore[call-arg]  # pyoxigraph stubs: Triple.__iter__ gives Any, not its three terms
 
         def embargoed(extra: frozenset) -> frozenset:
             return derived(extra) - everyone
@@ -275,7 +275,7 @@ class Reasoner:
 
         everyone = derived()
         out = list(placed(self.names.inferred, (), lambda: everyone))
-        by_org: dict[str, list[tuple[NamedNode, frozenset]]] = {}
+        by_org: dict[str | None, list[tuple[NamedNode, frozenset]]] = {}  # an inferred graph's organisation
         for graph in sorted(inputs, key=lambda g: g.value):
             by_org.setdefault(self.names.owner_of(graph), []).append((graph, frozenset(inputs[graph])))
         for org, groups in by_org.items():

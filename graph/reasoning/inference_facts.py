@@ -60,7 +60,8 @@ def facts(
     audience = {g: target(g) for g in premises}
     public = {g for g, into in audience.items() if into == names.inferred}
     orgs = {names.owner_of(into) for g, into in audience.items() if into is not None and g not in public}
-    views = {None: (public, ANONYMOUS)}
+    views: dict[str | None, tuple[set[NamedNode], User]] = {None: (public, ANONYMOUS)}
+    org: str | None
     for org in sorted(o for o in orgs if o):
         own = {g for g, into in audience.items() if into is not None and names.owner_of(into) == org}
         views[org] = (public | own, User(f"inference-{org}", role="partner", org=org))

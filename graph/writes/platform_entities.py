@@ -105,7 +105,12 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
                 "graphs (accepted links, annotations, moderation, inferences, change records) and the private ones "
                 "(`private/{org}/main`, `…/until-YYYY-MM-DD`) are named so; plain ASCII segments otherwise"
             )
-        if q.predicate in MEMBERSHIP and space_of(names, q.object) == "user/" and api not in SPACES["user/"]:
+        if (
+            q.predicate in MEMBERSHIP
+            and isinstance(q.object, NamedNode)
+            and space_of(names, q.object) == "user/"
+            and api not in SPACES["user/"]
+        ):
             raise NotAllowed(
                 f"{q.object.value}: whose member an account is, is the platform's word (its organisation), "
                 "never stated in an organisation's graph"
