@@ -162,7 +162,12 @@ def save(
     )
     itself = own_actor(names, subject_iri(names, kind, key)) if key else None
     # an organisation's first edit of its own actor, which only the curators described, is its own description
-    first_own = itself is not None and itself == user.org and bool(owned(seen, names, subject_iri(names, kind, key)))
+    first_own = (
+        key is not None
+        and itself is not None
+        and itself == user.org
+        and bool(owned(seen, names, subject_iri(names, kind, key)))
+    )
     if key and not current and not first_own:
         raise Unknown([(None, f"nothing is known about {kind} {key!r}")])
     # an organisation edits its own actor in its own graph, wherever the platform described it
@@ -185,6 +190,7 @@ def save(
     )
     if result.problems:
         raise InvalidFields([(p.column, p.message) for p in result.problems])
+    assert result.staged is not None  # a plan without problems has its staged quads
     subject = NamedNode(next(iter(result.focus_rows)))
     if key is None:
         current = owners_graphs(writer.store, names, user, subject, owned(seen, names, subject))

@@ -37,7 +37,14 @@ from pic.graph.reasoning.shacl import (
     stage_for_validation,
 )
 from pic.graph.store.disk_space import DiskFull, check_free, is_disk_full, refusal
-from pic.graph.store.interface import Change, FileSource, KnowledgeStore, known_types, quads_to_update_data
+from pic.graph.store.interface import (
+    Change,
+    FileSource,
+    KnowledgeStore,
+    all_inferred,
+    known_types,
+    quads_to_update_data,
+)
 from pic.graph.store.parsing import (
     Progress,
     RdfParseError,
@@ -267,7 +274,11 @@ class Writer:
         detail: str | None = None,
     ) -> WriteResult:
         started, clock = now(), time.perf_counter()
-        graphs = {file.graph} if file else {q.graph_name for q in removed} | set(added.named_graphs())
+        if file:
+            graphs = {file.graph}
+        else:
+            assert added is not None  # a write that loads no file has its staged quads
+            graphs = {q.graph_name for q in removed} | set(added.named_graphs())
         files: list[Path] = []
         made: list[NamedNode] = []
         records: list[Quad] = []
@@ -284,7 +295,7 @@ class Writer:
                 validated,
                 started,
                 count=count,
-                copy_of=file and self._keep(file),
+                copy_of=self._keep(file) if file else None,
                 detail=detail,
             )
             files.extend(delta.files)
@@ -304,9 +315,9 @@ class Writer:
                 raise refusal(self.history_dir) from e
             raise
         written = None
-        if change.inferred_change is not None and len(added) + len(removed) <= MAX_INCREMENTAL:
-            gone, new = change.inferred_change
-            written = Written([*added, *records, *new], [*removed, *gone])
+        if change.inferred_change is not None and len(change.staged) + len(removed) <= MAX_INCREMENTAL:
+            gone, new = change.inferred_change  # a change with its staged quads (the stores know no file's)
+            written = Written([*change.staged, *records, *new], [*removed, *gone])
         self._tell(written)
         return WriteResult(
             made[0],
@@ -394,7 +405,7 @@ class Writer:
 
     def refresh(self) -> None:
         """Recompute the inferred graphs from scratch (after an out-of-band change)."""
-        quads = self._infer(None)
+        quads = all_inferred(self._infer)
         stale = [g for g in self.store.graphs() if self.names.is_inferred(g)]
         self.store.update(
             " ;\n".join(
