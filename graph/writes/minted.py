@@ -81,7 +81,7 @@ def older_role_node(names: Names, subject: NamedNode) -> bool:
     return subject.value.startswith(prefix) and "--" not in subject.value[len(prefix) :]
 
 
-def owns_parent(org: str, owned: dict | None) -> bool:
+def owns_parent(org: str | None, owned: dict | None) -> bool:
     """Whether `org` owns one of a minted IRI's parents (`owned`: {parent: its owners}, `parent_owners`)."""
     return any(org in owners for owners in (owned or {}).values())
 

@@ -254,8 +254,8 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
     text = bind_rows(TYPED_IN, [Variable("s")], [[s] for s in sorted({s for s, _ in typed}, key=str)])
     public: dict[NamedNode, set[str]] = {}
     for row in store.query(text):
-        if names.owner_of(row["g"]) and may_read(ANONYMOUS, row["g"].value, names):
-            public.setdefault(row["s"], set()).add(names.owner_of(row["g"]))
+        if (owner := names.owner_of(row["g"])) and may_read(ANONYMOUS, row["g"].value, names):
+            public.setdefault(row["s"], set()).add(owner)
     for subject, graph in typed:
         org, publishers = names.owner_of(graph), public.get(subject, set())
         party = minted.owns_parent(org, parented.get(subject))  # a membership is either party's
