@@ -117,8 +117,8 @@ def joins(
         key=str,
     )
     for row in select(seen, PARENTS, "a", touched):  # the projects whose role's agent the write changes
-        if org_of(names, row["g"]) in writers:
-            nodes.add((row["n"], org_of(names, row["g"])))
+        if (writer_org := org_of(names, row["g"])) in writers:
+            nodes.add((row["n"], writer_org))
     direct: dict = {}  # (node, org): {(target, predicate, graph)}
     roles: dict = {}  # (node, org): {(role node, graph)}
     agents: dict = {}  # role node: {(agent, graph)}

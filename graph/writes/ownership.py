@@ -46,7 +46,7 @@ has removed them (`documents.attached_documents`): the Graph Store never drops w
 
 from datetime import UTC, date, datetime, time
 
-from pyoxigraph import NamedNode, Quad, Variable
+from pyoxigraph import BlankNode, NamedNode, Quad, Variable
 
 from pic.graph.access import ANONYMOUS, DOCUMENTS_API, EMBARGO, MODERATION_API, NotAllowed, User, may_read, owning_api
 from pic.graph.names import Names
@@ -154,7 +154,7 @@ def instant(lexical: str) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def own_actor(names: Names, subject: NamedNode | None) -> str | None:
+def own_actor(names: Names, subject: NamedNode | BlankNode | None) -> str | None:
     """The organisation an `actor/{org}` IRI names."""
     prefix = f"{names.base}actor/"
     if subject is None or not subject.value.startswith(prefix):
