@@ -5,12 +5,13 @@ copy of what anonymous readers may read (see graph/engine/copies.py).
 """
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
 from pyoxigraph import NamedNode
 
-from pic.graph.names import DERIVED_KINDS, Names
+from pic.graph.names import DERIVED_KINDS, GraphName, Names
 
 ROLES = ("anonymous", "partner", "facilitator", "admin")
 # Kinds written by the write path itself, never by a user (an organisation's and an embargo's derived
@@ -111,7 +112,7 @@ DOORS = {
 }
 
 
-def owning_api(graph: NamedNode, names: Names) -> str | None:
+def owning_api(graph: GraphName, names: Names) -> str | None:
     """The API a graph belongs to: annotations (`annotations/{org}…`, `private/{org}/annotations`),
     moderation (`hidden/{org}`, `moderation`, the accepted links `partner/{org}/link/…`), or None."""
     prefix = names.graph("").value
@@ -125,13 +126,13 @@ def owning_api(graph: NamedNode, names: Names) -> str | None:
     return None
 
 
-def through_other_api(graph: NamedNode, names: Names, api: str | None) -> str | None:
+def through_other_api(graph: GraphName, names: Names, api: str | None) -> str | None:
     """The API that owns `graph` when it is not one `api` writes (None: writing it is up to the role)."""
     owner = owning_api(graph, names)
     return owner if owner is not None and owner not in WRITES_THROUGH.get(api, set()) else None
 
 
-def may_write(user: User, graph: NamedNode, names: Names, api: str | None = None) -> bool:
+def may_write(user: User, graph: GraphName, names: Names, api: str | None = None) -> bool:
     """Whether `user` may write `graph` through `api` (None: directly, as the Graph Store and loads do)."""
     if names.is_derived(graph) or through_other_api(graph, names, api):
         return False
@@ -147,7 +148,7 @@ def may_write(user: User, graph: NamedNode, names: Names, api: str | None = None
     return user.role in ("partner", "facilitator") and user.org is not None and names.owner_of(graph) == user.org
 
 
-def check_write(user: User, graphs: set[NamedNode], names: Names, api: str | None = None) -> None:
+def check_write(user: User, graphs: AbstractSet[GraphName], names: Names, api: str | None = None) -> None:
     """Decided from the graphs' IRIs alone (a graph's existence is never looked at)."""
     for graph in sorted(graphs, key=lambda g: g.value):
         owner = through_other_api(graph, names, api)

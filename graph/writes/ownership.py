@@ -49,7 +49,7 @@ from datetime import UTC, date, datetime, time
 from pyoxigraph import BlankNode, NamedNode, Quad, Variable
 
 from pic.graph.access import ANONYMOUS, DOCUMENTS_API, EMBARGO, MODERATION_API, NotAllowed, User, may_read, owning_api
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import derived_predicates, joining, minted, platform_entities
 from pic.graph.writes.visible import seen_by
@@ -66,7 +66,7 @@ DESCRIBED = f"""SELECT DISTINCT ?s ?g ?typed WHERE {{ GRAPH ?g {{ ?s ?p ?o }} BI
 BATCH = 500
 
 
-def speaker(names: Names, graph: NamedNode) -> str | None:
+def speaker(names: Names, graph: GraphName) -> str | None:
     """Who states what a graph holds: its organisation, `PLATFORM` for the platform's graphs, None for a
     derived graph (conclusions and records are nobody's statement) and for a link a facilitator
     accepted (`partner/{org}/link/…`, written by moderation alone: a decision, no organisation's claim)."""
@@ -130,7 +130,7 @@ def first_typed(
     return {s for g, t in times.items() if t == first and (s := speaker(names, g))}
 
 
-def public_since(names: Names, graph: NamedNode) -> datetime | None:
+def public_since(names: Names, graph: GraphName) -> datetime | None:
     """When an embargoed graph (`private/{org}/until-YYYY-MM-DD`) became public: its day's start, local
     time, as `access.embargo_lifted` reads the day — a study written under embargo before another
     organisation published the same id is public only after it, and takes nothing over. None for other
@@ -223,7 +223,7 @@ def refuse_minted_in_public(store, names: Names, checked: list[tuple[Quad, str]]
         minted.refuse_orphans(names, public, seen, [q for q in new if becomes_public(names, q.graph_name)])
 
 
-def becomes_public(names: Names, graph: NamedNode) -> bool:
+def becomes_public(names: Names, graph: GraphName) -> bool:
     """Public now, or on an embargo's day (a cell in a future embargo graph got round the rule above:
     seventh outside re-test, finding 2)."""
     return may_read(ANONYMOUS, graph.value, names) or public_since(names, graph) is not None

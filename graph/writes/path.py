@@ -18,6 +18,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +28,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
 
 from pic.graph.access import ANONYMOUS, User, check_write, may_read
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names
 from pic.graph.reasoning import inference
 from pic.graph.reasoning.shacl import (
     CONTEXT,
@@ -257,7 +258,7 @@ class Writer:
         write_checks.check(self.store, self.names, user, quads, removed)
         ownership.check(self.store, self.names, user, quads, removed, api, self.organisations())
 
-    def _check_role(self, user: User, graphs: set[NamedNode], validate: bool, api: str | None = None) -> None:
+    def _check_role(self, user: User, graphs: AbstractSet[GraphName], validate: bool, api: str | None = None) -> None:
         if not validate and user.role != "admin":
             raise PermissionError("only an admin may write without validation")
         check_write(user, graphs, self.names, api)
