@@ -10,11 +10,20 @@ admins) for a change whose readers have nothing else in common.
 import re
 from dataclasses import dataclass
 
-from pyoxigraph import BlankNode, NamedNode
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode
 
 from pic.ontology.namespaces import DEFAULT_BASE
 
 GraphName = NamedNode | BlankNode  # a graph's name in a quad or a store: an IRI, or a blank node (TriG allows one)
+
+
+def named(graph: NamedNode | BlankNode | DefaultGraph) -> GraphName:
+    """A written quad's graph, where the code reads its name: never the default graph, which the write path
+    maps to a named graph or refuses (`parsing._map_default_graph`, `update_change._refuse`)."""
+    assert not isinstance(graph, DefaultGraph), "a write's statements are in named graphs"
+    return graph
+
+
 DERIVED_KINDS = ("inferred", "provenance", "restricted")  # whole kinds only the write path writes
 EMBARGO_SEGMENT = re.compile(r"^until-\d{4}-\d{2}-\d{2}$")
 # After `{base}graph/`: an organisation's or an embargo's derived graphs. The same text is an XPath regex

@@ -25,6 +25,7 @@ from pyoxigraph import (
     Store,
 )
 
+from pic.graph.names import GraphName, named
 from pic.graph.settings import Settings
 
 
@@ -157,11 +158,11 @@ class BlankNodeRemoval(ValueError):
     """A change removes some, not all, of a graph's statements with blank nodes: no update can name them."""
 
 
-def emptied_graphs(removed: list[Quad], count) -> set[NamedNode]:
+def emptied_graphs(removed: list[Quad], count) -> set[GraphName]:
     """The graphs a change empties whose statements include blank nodes: DELETE DATA cannot name a blank
     node, so those graphs are dropped whole instead (a Graph Store PUT or DELETE, an update's DROP).
     `count(graph)` is the graph's size in the store, read under the writer's lock."""
-    blank = {q.graph_name for q in removed if has_blank_nodes([q])}
+    blank = {named(q.graph_name) for q in removed if has_blank_nodes([q])}
     if not blank:
         return set()
     sizes = Counter(q.graph_name for q in removed)
@@ -179,7 +180,7 @@ def replacement_update(
     quads: list[Quad] | None,
     current: set[Quad] | None = None,
     existing: Iterable[NamedNode] = (),
-    emptied: AbstractSet[NamedNode] = frozenset(),
+    emptied: AbstractSet[GraphName] = frozenset(),
 ) -> str:
     """One SPARQL update: the change, its record, and the new inferred quads — as the difference with
     the `current` inferred quads when they are given (rewriting 70k inferred triples took 11 s of every
@@ -202,7 +203,7 @@ def replacement_update(
             f"{first}DELETE DATA {{ {quads_to_update_data([*removed, *gone])} }} ;\n"
             f"INSERT DATA {{ {quads_to_update_data([*change.staged, *record, *new])} }}"
         )
-    drops = sorted({*existing, *(q.graph_name for q in current or ())}, key=lambda g: g.value)
+    drops = sorted({*existing, *(named(q.graph_name) for q in current or ())}, key=lambda g: g.value)
     return first + ";\n".join(
         [
             f"DELETE DATA {{ {quads_to_update_data(removed)} }}",

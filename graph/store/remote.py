@@ -24,6 +24,7 @@ from pyoxigraph import (
 )
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
+from pic.graph.names import GraphName, named
 from pic.graph.store.interface import (
     Change,
     Infer,
@@ -166,9 +167,9 @@ class RemoteStore:
     def _replace_inferred(self, quads: list[Quad], inferred: IsInferred) -> None:
         """Each inferred graph replaced by one PUT (a transaction of its own: a graph is never seen
         empty in between), then those with no conclusions left dropped."""
-        by_graph: dict[NamedNode, list] = {}
+        by_graph: dict[GraphName, list] = {}
         for q in quads:
-            by_graph.setdefault(q.graph_name, []).append(q.triple)
+            by_graph.setdefault(named(q.graph_name), []).append(q.triple)
         stale = [g for g in self.graphs() if inferred(g) and g not in by_graph]
         for graph, triples in sorted(by_graph.items(), key=lambda item: item[0].value):
             body = io.BytesIO()
@@ -177,10 +178,10 @@ class RemoteStore:
         if stale:
             self.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in stale))
 
-    def _post(self, body, fmt: RdfFormat, graph: NamedNode | None) -> None:
+    def _post(self, body, fmt: RdfFormat, graph: GraphName | None) -> None:
         self._send("POST", body, fmt, graph)
 
-    def _send(self, method: str, body, fmt: RdfFormat, graph: NamedNode | None) -> None:
+    def _send(self, method: str, body, fmt: RdfFormat, graph: GraphName | None) -> None:
         params = {"graph": graph.value} if graph is not None else {}
         assert self.gsp_url is not None  # the bulk path, the only one sending, is taken with a Graph Store URL
         r = self.http.request(

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pyoxigraph import NamedNode, Quad, Variable
 
 from pic.graph.access import NotAllowed, User, owning_api
-from pic.graph.names import Names
+from pic.graph.names import Names, named
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import platform_entities
 from pic.graph.writes.ownership import owners
@@ -188,14 +188,15 @@ def others_series(store, names: Names, user: User, quads: list[Quad]) -> dict[Na
         return {}
     joined = {}
     for q in quads:
-        org = names.owner_of(q.graph_name)
+        graph = named(q.graph_name)
+        org = names.owner_of(graph)
         if (
             q.predicate == QB_DATASET
             and isinstance(q.subject, NamedNode)
             and isinstance(q.object, NamedNode)
             and org
-            and names.kind_of(q.graph_name) in ("partner", "private")
-            and owning_api(q.graph_name, names) is None
+            and names.kind_of(graph) in ("partner", "private")
+            and owning_api(graph, names) is None
         ):
             joined[q.subject] = (q.object, org)
     known = owners(store, names, user, {series for series, _ in joined.values()})

@@ -17,6 +17,7 @@ and entities (`public_record`), without its private side.
 import gzip
 import hashlib
 import uuid
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from pic.graph.access import User
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names
 
 PROV = "http://www.w3.org/ns/prov#"
 PIC = "https://w3id.org/pic-euralens/ontology#"
@@ -65,7 +66,7 @@ def record_change(
     user: User,
     added,
     removed: list[Quad],
-    graphs: set[NamedNode],
+    graphs: AbstractSet[GraphName],
     source: str,
     validated: bool,
     started: datetime,
@@ -144,7 +145,7 @@ def public_record(
     agent: NamedNode,
     user: User,
     started: datetime,
-    graphs: set[NamedNode],
+    graphs: AbstractSet[GraphName],
     added,
     removed: list[Quad],
     g: NamedNode,

@@ -49,7 +49,7 @@ from datetime import UTC, date, datetime, time
 from pyoxigraph import BlankNode, NamedNode, Quad, Variable
 
 from pic.graph.access import ANONYMOUS, DOCUMENTS_API, EMBARGO, MODERATION_API, NotAllowed, User, may_read, owning_api
-from pic.graph.names import GraphName, Names
+from pic.graph.names import GraphName, Names, named
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import derived_predicates, joining, minted, platform_entities
 from pic.graph.writes.visible import seen_by
@@ -215,12 +215,14 @@ def refuse_minted_in_public(store, names: Names, checked: list[tuple[Quad, str]]
     public = {
         q.subject: org
         for q, org in reversed(checked)
-        if isinstance(q.subject, NamedNode) and becomes_public(names, q.graph_name) and minted.parents(names, q.subject)
+        if isinstance(q.subject, NamedNode)
+        and becomes_public(names, named(q.graph_name))
+        and minted.parents(names, q.subject)
     }
     if public:
         seen = minted_parents(store, names, ANONYMOUS, set(public))
         minted.refuse_squats(public, seen)
-        minted.refuse_orphans(names, public, seen, [q for q in new if becomes_public(names, q.graph_name)])
+        minted.refuse_orphans(names, public, seen, [q for q in new if becomes_public(names, named(q.graph_name))])
 
 
 def becomes_public(names: Names, graph: GraphName) -> bool:
@@ -241,11 +243,11 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
     is its own to describe wherever the curators put it, and a minted IRI its parents' owners' (`parented`)."""
     typed = sorted(
         {
-            (q.subject, q.graph_name)
+            (q.subject, named(q.graph_name))
             for q in new
             if q.predicate == RDF_TYPE
             and isinstance(q.subject, NamedNode)
-            and may_read(ANONYMOUS, q.graph_name.value, names)
+            and may_read(ANONYMOUS, named(q.graph_name).value, names)
         },
         key=str,
     )
@@ -354,7 +356,7 @@ def check(
     refuse_taking_published(store, names, [q for q, _ in checked], parented)
     joining.refuse_borrowed(checked, known)
     kept = set(added)
-    dropped = [(q, joining.org_of(names, q.graph_name)) for q in removed if q not in kept]
+    dropped = [(q, joining.org_of(names, named(q.graph_name))) for q in removed if q not in kept]
     joined = joining.joins(store, names, user, checked, [(q, org) for q, org in dropped if org])
     others = {t for targets in joined.values() for t in targets} - set(known)
     known.update(owners(store, names, user, others))

@@ -28,7 +28,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
 
 from pic.graph.access import ANONYMOUS, User, check_write, may_read
-from pic.graph.names import GraphName, Names
+from pic.graph.names import GraphName, Names, named
 from pic.graph.reasoning import inference
 from pic.graph.reasoning.shacl import (
     CONTEXT,
@@ -252,7 +252,7 @@ class Writer:
     ) -> None:
         """The permission step, also for dry runs: the user may write every graph touched (through
         `api`), and a graph describes its owner's things (`ownership.check`); raises NotAllowed."""
-        graphs = {q.graph_name for q in removed} | set(added.named_graphs())
+        graphs = {named(q.graph_name) for q in removed} | set(added.named_graphs())
         self._check_role(user, graphs, validate, api)
         quads = list(added)
         write_checks.check(self.store, self.names, user, quads, removed)
@@ -275,11 +275,12 @@ class Writer:
         detail: str | None = None,
     ) -> WriteResult:
         started, clock = now(), time.perf_counter()
+        graphs: set[GraphName]
         if file:
             graphs = {file.graph}
         else:
             assert added is not None  # a write that loads no file has its staged quads
-            graphs = {q.graph_name for q in removed} | set(added.named_graphs())
+            graphs = {named(q.graph_name) for q in removed} | set(added.named_graphs())
         files: list[Path] = []
         made: list[NamedNode] = []
         records: list[Quad] = []

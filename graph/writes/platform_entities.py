@@ -24,7 +24,7 @@ from urllib.parse import unquote
 from pyoxigraph import NamedNode, Quad
 
 from pic.graph.access import ANNOTATIONS_API, MODERATION_API, NotAllowed, User, owning_api
-from pic.graph.names import Names
+from pic.graph.names import Names, named
 from pic.ontology.namespaces import ONTOLOGY_IRI
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -98,10 +98,11 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
                 f"{q.subject.value}: an annotation is written through the annotation API "  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
                 "(/annotations/), which names its author; never typed in an organisation's graph"
             )
-        reserved = reserved_segment(names, q.graph_name) if owning_api(q.graph_name, names) is None else None
+        graph = named(q.graph_name)
+        reserved = reserved_segment(names, graph) if owning_api(graph, names) is None else None
         if reserved:
             raise NotAllowed(
-                f"{q.graph_name.value}: {reserved!r} is no name for an organisation's graph: the platform's own "
+                f"{graph.value}: {reserved!r} is no name for an organisation's graph: the platform's own "
                 "graphs (accepted links, annotations, moderation, inferences, change records) and the private ones "
                 "(`private/{org}/main`, `…/until-YYYY-MM-DD`) are named so; plain ASCII segments otherwise"
             )
