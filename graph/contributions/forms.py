@@ -11,6 +11,7 @@ day, public from it on — `embargo_lifted` is what every reader's check asks).
 
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from pyoxigraph import NamedNode, Quad, Store, Variable
 
@@ -367,7 +368,7 @@ def participants(quads: list[Quad], base: str) -> str:
     agents, roles = {}, {}
     for q in quads:
         if q.predicate.value == "http://www.w3.org/ns/prov#agent":
-            agents[q.subject] = q.object.value[len(base + "actor/") :]
+            agents[q.subject] = cast(NamedNode, q.object).value[len(base + "actor/") :]  # an actor's IRI
         elif q.predicate.value == "http://www.w3.org/ns/prov#hadRole":
-            roles[q.subject] = q.object.value[len(base + "role/") :]
+            roles[q.subject] = cast(NamedNode, q.object).value[len(base + "role/") :]  # a role's IRI
     return ";".join(sorted(f"{a}:{roles.get(node, '')}" for node, a in agents.items()))
