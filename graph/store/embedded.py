@@ -20,6 +20,7 @@ from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
+from pic.graph.names import GraphName
 from pic.graph.store.interface import (
     Change,
     Infer,
@@ -63,7 +64,7 @@ class EmbeddedStore:
             )
         return self._store.query(sparql, use_default_graph_as_union=union)
 
-    def graphs(self) -> list[NamedNode]:
+    def graphs(self) -> list[GraphName]:
         """Named graphs holding at least one quad (pyoxigraph keeps emptied graphs' names)."""
         names = (
             g

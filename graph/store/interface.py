@@ -7,7 +7,7 @@ both cases (QuerySolutions, QueryBoolean, QueryTriples), so callers never care w
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +80,7 @@ def all_inferred(infer: Infer) -> list[Quad]:
 
 # Which graphs hold inferences (`Names.is_inferred`): those the store replaces, and drops once the
 # rules no longer conclude anything there.
-IsInferred = Callable[[NamedNode], bool]
+IsInferred = Callable[[GraphName], bool]
 
 
 class KnowledgeStore(Protocol):
@@ -105,7 +105,7 @@ class KnowledgeStore(Protocol):
         """Remove and add the quads, write the record and replace the inferred graphs, atomically.
         Returns the number of triples added."""
 
-    def graphs(self) -> list[NamedNode]: ...
+    def graphs(self) -> Sequence[GraphName]: ...
 
     def count(self, graph: NamedNode | None = None) -> int: ...
 
