@@ -44,6 +44,7 @@ keeps the documents' descriptions and its DELETE waits (409) until `DELETE /api/
 has removed them (`documents.attached_documents`): the Graph Store never drops what only an API writes back.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from pyoxigraph import BlankNode, NamedNode, Quad, Variable
@@ -76,7 +77,7 @@ def speaker(names: Names, graph: GraphName) -> str | None:
 
 
 def owners_from(
-    described: list[tuple[NamedNode, bool]],
+    described: Sequence[tuple[GraphName, bool]],
     names: Names,
     subject: NamedNode | None = None,
     earliest=None,
@@ -105,7 +106,7 @@ def owners_from(
 
 
 def first_typed(
-    typing: set[NamedNode], names: Names, subject: NamedNode | None, earliest, reader: str | None
+    typing: set[GraphName], names: Names, subject: NamedNode | None, earliest, reader: str | None
 ) -> set[str]:
     """Who owns an entity several organisations' graphs type, as a reader of organisation `reader` sees
     it: (a) its own organisation, when it is one of them — B typing `study/foo` in its private draft must
@@ -173,7 +174,7 @@ def earliest_typing(select):
     organisation published meanwhile (issue 16, outside re-test). Where no typing is recorded (the demo, a
     bulk load past `history.MAX_TOUCHED` entities), none comes first: all of them own it."""
 
-    def earliest(subject: NamedNode, graphs: set[NamedNode]) -> dict[NamedNode, datetime]:
+    def earliest(subject: NamedNode, graphs: set[GraphName]) -> dict[GraphName, datetime]:
         ordered = sorted(graphs, key=lambda g: g.value)
         rows = select(bind_rows(FIRST_RECORD, [Variable("s"), Variable("g")], [[subject, g] for g in ordered]))
         first = {NamedNode(g): instant(when) for g, when in rows if when}

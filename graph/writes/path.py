@@ -384,7 +384,7 @@ class Writer:
         premises = inference.facts_only(self.store, self.names, sources, premises, self._inferred_for, added, removed)
         return self.reasoner.conclusions(premises, self._inferred_for)
 
-    def _inferred_for(self, graph: NamedNode) -> NamedNode | None:
+    def _inferred_for(self, graph: GraphName) -> NamedNode | None:
         """The inferred graph of a premise graph's audience: the public one for what anonymous readers
         may read today (an embargo that has ended included)."""
         if may_read(ANONYMOUS, graph.value, self.names):
