@@ -5,12 +5,13 @@ copy of what anonymous readers may read (see graph/engine/copies.py).
 """
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
 from pyoxigraph import NamedNode
 
-from pic.graph.names import DERIVED_KINDS, Names
+from pic.graph.names import DERIVED_KINDS, GraphName, Names
 
 ROLES = ("anonymous", "partner", "facilitator", "admin")
 # Kinds written by the write path itself, never by a user (an organisation's and an embargo's derived
@@ -47,7 +48,7 @@ def embargo_lifted(graph_rest: str, day: date | None = None) -> bool:
     """`graph_rest` is what follows `private/{org}/`: true once an embargo's day has come, for the
     embargoed graph `until-YYYY-MM-DD` and for what lies under it (`until-YYYY-MM-DD/inferred`)."""
     m = EMBARGO.match(graph_rest)
-    return bool(m) and m.group(1) <= (day or today()).isoformat()
+    return m is not None and m.group(1) <= (day or today()).isoformat()
 
 
 def may_read(user: User, graph: str, names: Names) -> bool:
@@ -64,6 +65,7 @@ def may_read(user: User, graph: str, names: Names) -> bool:
         return True
     if kind in ("hidden", "restricted"):
         return False
+    assert node is not None  # its kind is "other" otherwise
     own = user.org is not None and names.owner_of(node) == user.org
     if kind == "annotations":
         group = names.group_of(node)
@@ -100,14 +102,17 @@ class NotAllowed(PermissionError):
 ANNOTATIONS_API, MODERATION_API, DOCUMENTS_API = "annotations", "moderation", "documents"
 # The API-owned graphs each API writes: moderation also moves annotations to `hidden/` and back.
 # (Documents' descriptions are statements in the study's graph, not graphs: `ownership.py`.)
-WRITES_THROUGH = {ANNOTATIONS_API: {ANNOTATIONS_API}, MODERATION_API: {ANNOTATIONS_API, MODERATION_API}}
+WRITES_THROUGH: dict[str | None, set[str]] = {
+    ANNOTATIONS_API: {ANNOTATIONS_API},
+    MODERATION_API: {ANNOTATIONS_API, MODERATION_API},
+}
 DOORS = {
     ANNOTATIONS_API: "the annotation protocol (/annotations/)",
     MODERATION_API: "moderation (/annotations/{id}/hide, /restore, /accept, /reject)",
 }
 
 
-def owning_api(graph: NamedNode, names: Names) -> str | None:
+def owning_api(graph: GraphName, names: Names) -> str | None:
     """The API a graph belongs to: annotations (`annotations/{org}…`, `private/{org}/annotations`),
     moderation (`hidden/{org}`, `moderation`, the accepted links `partner/{org}/link/…`), or None."""
     prefix = names.graph("").value
@@ -121,13 +126,13 @@ def owning_api(graph: NamedNode, names: Names) -> str | None:
     return None
 
 
-def through_other_api(graph: NamedNode, names: Names, api: str | None) -> str | None:
+def through_other_api(graph: GraphName, names: Names, api: str | None) -> str | None:
     """The API that owns `graph` when it is not one `api` writes (None: writing it is up to the role)."""
     owner = owning_api(graph, names)
     return owner if owner is not None and owner not in WRITES_THROUGH.get(api, set()) else None
 
 
-def may_write(user: User, graph: NamedNode, names: Names, api: str | None = None) -> bool:
+def may_write(user: User, graph: GraphName, names: Names, api: str | None = None) -> bool:
     """Whether `user` may write `graph` through `api` (None: directly, as the Graph Store and loads do)."""
     if names.is_derived(graph) or through_other_api(graph, names, api):
         return False
@@ -143,7 +148,7 @@ def may_write(user: User, graph: NamedNode, names: Names, api: str | None = None
     return user.role in ("partner", "facilitator") and user.org is not None and names.owner_of(graph) == user.org
 
 
-def check_write(user: User, graphs: set[NamedNode], names: Names, api: str | None = None) -> None:
+def check_write(user: User, graphs: AbstractSet[GraphName], names: Names, api: str | None = None) -> None:
     """Decided from the graphs' IRIs alone (a graph's existence is never looked at)."""
     for graph in sorted(graphs, key=lambda g: g.value):
         owner = through_other_api(graph, names, api)

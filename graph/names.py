@@ -10,9 +10,19 @@ admins) for a change whose readers have nothing else in common.
 import re
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode
 
 from pic.ontology.namespaces import DEFAULT_BASE
+
+GraphName = NamedNode | BlankNode  # a graph's name in a quad or a store: an IRI, or a blank node (TriG allows one)
+
+
+def named(graph: NamedNode | BlankNode | DefaultGraph) -> GraphName:
+    """A written quad's graph, where the code reads its name: never the default graph, which the write path
+    maps to a named graph or refuses (`parsing._map_default_graph`, `update_change._refuse`)."""
+    assert not isinstance(graph, DefaultGraph), "a write's statements are in named graphs"
+    return graph
+
 
 DERIVED_KINDS = ("inferred", "provenance", "restricted")  # whole kinds only the write path writes
 EMBARGO_SEGMENT = re.compile(r"^until-\d{4}-\d{2}-\d{2}$")
@@ -92,13 +102,13 @@ class Names:
     def user(self, name: str) -> NamedNode:
         return NamedNode(f"{self.base}user/{name}")
 
-    def kind_of(self, graph: NamedNode) -> str:
+    def kind_of(self, graph: GraphName) -> str:
         """'ontology', 'territories', 'partner', 'annotations', 'private', 'hidden', 'inferred',
         'provenance', 'restricted', … or 'other'."""
         rest = self._rest(graph)
         return "other" if rest is None else rest.split("/", 1)[0]
 
-    def owner_of(self, graph: NamedNode) -> str | None:
+    def owner_of(self, graph: GraphName) -> str | None:
         """The organisation slug of a partner, annotation, private or hidden graph: the segment after the
         kind (`partner/{org}`, `annotations/{org}/group/{group}`, `private/{org}/…`, `hidden/{org}`)."""
         rest = graph.value[len(f"{self.base}graph/") :]
@@ -107,26 +117,26 @@ class Names:
             return parts[1]
         return None
 
-    def group_of(self, graph: NamedNode) -> str | None:
+    def group_of(self, graph: GraphName) -> str | None:
         """The working group an annotation graph is shared with (`annotations/{org}/group/{group}`)."""
         parts = graph.value[len(f"{self.base}graph/") :].split("/")
         return parts[3] if len(parts) == 4 and parts[0] == "annotations" and parts[2] == "group" else None
 
     # -- derived graphs ------------------------------------------------------------------------
-    def is_derived(self, graph: NamedNode) -> bool:
+    def is_derived(self, graph: GraphName) -> bool:
         """Written by the write path alone: inferences and change records of every audience."""
         rest = self._rest(graph)
         return rest is not None and (rest.split("/", 1)[0] in DERIVED_KINDS or bool(_PRIVATE_DERIVED.match(rest)))
 
-    def is_inferred(self, graph: NamedNode) -> bool:
+    def is_inferred(self, graph: GraphName) -> bool:
         rest = self._rest(graph)
         return rest is not None and bool(_INFERRED.match(rest))
 
-    def is_provenance(self, graph: NamedNode) -> bool:
+    def is_provenance(self, graph: GraphName) -> bool:
         rest = self._rest(graph)
         return rest is not None and bool(_PROVENANCE.match(rest))
 
-    def audience_of(self, graph: NamedNode) -> str:
+    def audience_of(self, graph: GraphName) -> str:
         """Who reads what derives from the graph, as the path of its derived graphs: '' for everyone,
         `private/{org}` (also for a graph shared with a working group: the organisation's members are
         the readers the group's members all share), `private/{org}/until-YYYY-MM-DD` for an embargo, or
@@ -146,7 +156,7 @@ class Names:
             return f"private/{owner}" if owner else RESTRICTED
         return ""
 
-    def inferred_for(self, graph: NamedNode) -> NamedNode | None:
+    def inferred_for(self, graph: GraphName) -> NamedNode | None:
         """Where the conclusions a premise graph leads to go (beyond those public premises lead to):
         `inferred`, `private/{org}/inferred` or `private/{org}/until-…/inferred`; None for a graph that
         plays no part in the rules (derived, hidden, shared with a working group)."""
@@ -174,7 +184,7 @@ class Names:
             return self.graph(f"private/{owners.pop()}/provenance")
         return self.graph(f"{max(audiences)}/provenance")  # embargoes only: public from the last day
 
-    def _rest(self, graph: NamedNode) -> str | None:
+    def _rest(self, graph: GraphName) -> str | None:
         """What follows `{base}graph/`, or None for a graph the platform did not name."""
         prefix = f"{self.base}graph/"
         return graph.value[len(prefix) :] if graph.value.startswith(prefix) else None

@@ -14,6 +14,7 @@ graphs speak for the entity (`search(…, owned=…)`).
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from pic.graph.store.atomic_file import part_of
@@ -98,7 +99,7 @@ class SearchIndex:
     def connect(self):
         return transaction(self.path)
 
-    def rebuild(self, store, base: str, documents: list[tuple[str, str, str]] = ()) -> int:
+    def rebuild(self, store, base: str, documents: Sequence[tuple[str, str, str]] = ()) -> int:
         """Index every entity under `base` from the store; the new file replaces the old one at once.
 
         One document per entity and named graph: text a private graph says about a public entity is
@@ -120,16 +121,16 @@ class SearchIndex:
             tmp.replace(self.path)
         return len({iri for iri, _ in texts})
 
-    def update(self, store, base: str, subjects: set[str], documents: list[tuple[str, str, str]] = ()) -> None:
+    def update(self, store, base: str, subjects: set[str], documents: Sequence[tuple[str, str, str]] = ()) -> None:
         """Re-index only these entities (what one write touched), in one transaction on the live index."""
         if not self.path.exists():
             self.rebuild(store, base, documents)
             return
-        subjects = sorted(s for s in subjects if s.startswith(base))
-        texts, facets, typing = self._read(store, base, [d for d in documents if d[0] in subjects], subjects)
+        ordered = sorted(s for s in subjects if s.startswith(base))
+        texts, facets, typing = self._read(store, base, [d for d in documents if d[0] in ordered], ordered)
         with self._lock, self.connect() as db:
-            for start in range(0, len(subjects), 500):
-                chunk = subjects[start : start + 500]
+            for start in range(0, len(ordered), 500):
+                chunk = ordered[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for table in ("entity", "title_key", "facet", "typing"):
                     db.execute(f"DELETE FROM {table} WHERE iri IN ({marks})", chunk)
@@ -242,7 +243,8 @@ class SearchIndex:
     @staticmethod
     def _facets(db, iris: list[str], graphs: str, graph_params: list, owned) -> dict[str, set[tuple[str, str]]]:
         """{entity: {(facet, value)}} from the graphs the reader may read that speak for its owners."""
-        rows, described = [], {}
+        rows: list[tuple[str, str, str, str]] = []
+        described: dict[str, dict[str, bool]] = {}
         for i in range(0, len(iris), 500):
             chunk = iris[i : i + 500]
             marks = ",".join("?" * len(chunk))

@@ -3,7 +3,7 @@
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -113,6 +113,7 @@ class Settings(BaseSettings):
         """`http(s)://host[:port]`, nothing after it: links are built on it by appending their path."""
         if not value:
             return None
+        parts: SplitResult | None
         parts = urlsplit(value.strip())
         try:
             _ = parts.port  # a port that is no number raises here

@@ -157,7 +157,9 @@ class Accounts:
                 "INSERT INTO session VALUES (?, ?, ?, ?)",
                 (secret_hash(session_id), name, csrf, time.time() + SESSION_SECONDS),
             )
-            return session_id, Session(self._user(db, name), csrf)
+            user = self._user(db, name)
+            assert user is not None  # the password of this enabled user matched, in this transaction
+            return session_id, Session(user, csrf)
 
     def session(self, session_id: str) -> Session | None:
         with self.connect() as db:

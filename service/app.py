@@ -52,6 +52,7 @@ def query_runner(settings: Settings, store):
     if settings.store == "remote":
         from pic.graph.engine.remote_queries import RemoteQueries
 
+        assert settings.sparql_query_url is not None  # `Settings.remote_needs_its_engine`
         return RemoteQueries(settings.sparql_query_url, settings.query_timeout)
     from pic.graph.engine.copies import EngineReplicas
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrate(writer, settings.data_dir)  # a store from before the private derived graphs
         upgrade_shipped(writer)  # an older version's ontology and territories
         graphs, groups = GraphNames(writer.store, settings.names), WorkingGroups(writer.store, settings.names)
+        assert writer.reindex is not None  # `open_writer` set it
         writer.reindex(None)
         queries = query_runner(settings, writer.store)  # after the index: its copies load while we answer
 

@@ -8,7 +8,7 @@ before its code runs, so the writing routes read theirs here instead.
 """
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qsl
 
@@ -32,7 +32,7 @@ def media_type(request: Request) -> str:
 
 async def limited_stream(
     request: Request, limit: int, too_long: str | None = None, field: str | None = None
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """The body's chunks; a 413 (`too_long`, or a message saying the limit) as soon as they pass
     `limit` bytes, or before any is read when the declared Content-Length does."""
     refusal = HttpError(413, too_long or f"the request body is longer than {limit} bytes", field=field)

@@ -28,7 +28,7 @@ from pic.graph.installation.bootstrap import initialise, is_empty
 from pic.graph.settings import Settings
 from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full
-from pic.graph.store.formats import BY_NAME, TURTLE
+from pic.graph.store.formats import BY_NAME, TURTLE, serialized
 from pic.graph.store.interface import open_store
 from pic.graph.store.parsing import RdfParseError, parse_file
 from pic.graph.writes.path import ValidationFailed
@@ -166,9 +166,9 @@ def render(result, fmt: str) -> str:
             table = Table(*[v.value for v in result.variables])
             for row in result:
                 table.add_row(*[_cell(row[v]) for v in result.variables])
-            buffer = Console(file=io.StringIO(), width=200)
-            buffer.print(table)
-            return buffer.file.getvalue()
+            text = io.StringIO()
+            Console(file=text, width=200).print(table)
+            return text.getvalue()
         formats = {
             "json": QueryResultsFormat.JSON,
             "csv": QueryResultsFormat.CSV,
@@ -177,11 +177,11 @@ def render(result, fmt: str) -> str:
         }
         if fmt not in formats:
             raise CliError(f"format {fmt!r} does not apply to SELECT results; use table, json, csv, tsv, xml")
-        return result.serialize(format=formats[fmt]).decode()
+        return serialized(result.serialize(format=formats[fmt])).decode()
     chosen = TURTLE if fmt == "table" else BY_NAME.get(fmt)
     if chosen is None or chosen.dataset:
         raise CliError(f"format {fmt!r} does not apply to graph results; use turtle, nt, jsonld, rdfxml")
-    return serialize(list(result), format=chosen.rdf_format).decode()
+    return serialized(serialize(list(result), format=chosen.rdf_format)).decode()
 
 
 def _cell(term) -> str:

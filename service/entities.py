@@ -27,8 +27,9 @@ from pyoxigraph import serialize as rdf_serialize
 from pic.graph import claims as claiming
 from pic.graph.engine.jobs import Job
 from pic.graph.names import PROVENANCE_PATH, Names
-from pic.graph.store.formats import BY_KEY, SERIALISATIONS
+from pic.graph.store.formats import BY_KEY, SERIALISATIONS, serialized
 from pic.graph.store.interface import bind, bind_rows
+from pic.graph.store.interface import solutions as select_rows
 from pic.graph.writes import derived_predicates, ownership
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.entity_sections import owner_labels, selecting
@@ -130,18 +131,21 @@ def export(view, iri: str, fmt: str, names: Names, org: str | None) -> tuple[byt
     rdf_format, media, dataset = EXPORTS[fmt]
     subject = NamedNode(iri)
     rows = list(
-        parse_query_results(
-            view.run(Job(bind(SAID, {Variable("s"): subject}), "json", max_rows=100_000)).body, QueryResultsFormat.JSON
+        select_rows(
+            parse_query_results(
+                view.run(Job(bind(SAID, {Variable("s"): subject}), "json", max_rows=100_000)).body,
+                QueryResultsFormat.JSON,
+            )
         )
     )
     if not rows:
         return None
     if dataset:
         said = sorted({Quad(subject, r["p"], r["o"], r["g"]) for r in rows}, key=str)
-        return rdf_serialize(said, format=rdf_format), media
+        return serialized(rdf_serialize(said, format=rdf_format)), media
     owners = owners_of(view, rows, names, iri, org)
     facts = sorted({Triple(subject, r["p"], r["o"]) for r in rows if is_fact(names, r["g"], owners)}, key=str)
-    return rdf_serialize(facts, format=rdf_format), media
+    return serialized(rdf_serialize(facts, format=rdf_format)), media
 
 
 def describe(view, iri: str, lang: str, names: Names | None = None, org: str | None = None) -> dict | None:
@@ -220,7 +224,8 @@ def pointing(
             if o == NamedNode(iri)
         }
     of_object = speaks_of_object(view, predicates)
-    facts, said = [], {}
+    facts: list = []
+    said: dict[str, list] = {}
     for r in rows:
         who = ownership.speaker(names, r["g"])
         own = who in (owners or set()) or r["p"].value not in of_object

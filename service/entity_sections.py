@@ -15,6 +15,7 @@ left out of an actor's lists. A section whose query has `MINUS` blocks for claim
 """
 
 import re
+from typing import Any
 
 from pyoxigraph import NamedNode, Variable
 
@@ -323,7 +324,7 @@ def sections(
         given = givers(view, rows, names) if spec.get("given_by") else {}
         table = []
         for r in rows:
-            cells = []
+            cells: list[dict[str, Any]] = []
             for c in spec["columns"]:
                 value, own = r[c], r[f"{c}Label"] if f"?{c}Label" in spec["query"] else None
                 if value is None:
@@ -411,7 +412,7 @@ def count_annotations(sections_: list[dict], counts) -> None:
 
 def latest(rows, key: str) -> list:
     """One row per `key`, the one with the latest year."""
-    best: dict[str, object] = {}
+    best: dict[str, Any] = {}
     for r in rows:
         k = r[key].value
         if k not in best or r["year"].value > best[k]["year"].value:

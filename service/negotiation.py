@@ -1,5 +1,7 @@
 """Which serialisation a client wants: the `format` parameter first, then the Accept header."""
 
+from typing import Any
+
 from pic.graph.store.formats import GRAPHS
 
 RESULT_MEDIA = {
@@ -12,7 +14,7 @@ RESULT_MEDIA = {
 }
 GRAPH_MEDIA = {media: s.key for s in GRAPHS for media in s.accepted}
 # What a negotiated page answers, for the OpenAPI schema: HTML, its JSON twin, the RDF serialisations.
-PAGE_RESPONSES = {
+PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
             media: {}

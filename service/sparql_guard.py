@@ -120,7 +120,8 @@ def _reading_of_query(text: str, parsed: ParseResults) -> Reading:
 
 def _reading_of_update(text: str, update: CompValue) -> Reading:
     services, default, named, loads, operations = [], [], [], False, []
-    prologues, declared = _field(update, "prologue") or [], []
+    prologues = _field(update, "prologue") or []
+    declared: list = []
     for i, operation in enumerate(_field(update, "request") or []):
         # Each operation has its own prologue: PREFIX and BASE may come between operations, and hold
         # for the rest of the request.

@@ -22,6 +22,7 @@ def strings(package: str, domain: str) -> dict[str, dict]:
         for message in catalog:
             if not message.id:  # the catalogue's header
                 continue
+            assert isinstance(message.id, str)  # no plural messages in these catalogues
             *groups, key = message.id.split(".")
             node = tree
             for group in groups:

@@ -40,7 +40,7 @@ def series_svg(series: dict[str, dict[int, float]], unit: str, year: int, index_
     ax.grid(axis="y", color="#e5e5e5")
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # stubs: Locator's takes no keywords; the axis's AutoLocator does
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = out.getvalue()

@@ -26,27 +26,29 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
-    theme: str | None = Field(None, description="Theme IRI, or its short name (culture, tourisme, …)")
+    theme: str | None = Field(default=None, description="Theme IRI, or its short name (culture, tourisme, …)")
     territory: str | None = Field(
-        None, description="Territory IRI or short form (commune/62498); sub-territories are included"
+        default=None, description="Territory IRI or short form (commune/62498); sub-territories are included"
     )
-    year_from: int | None = Field(None, alias="from", ge=1900, le=2100, description="First year")
-    year_until: int | None = Field(None, alias="until", ge=1900, le=2100, description="Last year")
-    actor_type: str | None = Field(None, description="Actor type IRI or short name (association, …)")
+    year_from: int | None = Field(default=None, alias="from", ge=1900, le=2100, description="First year")
+    year_until: int | None = Field(default=None, alias="until", ge=1900, le=2100, description="Last year")
+    actor_type: str | None = Field(default=None, description="Actor type IRI or short name (association, …)")
     relation: str | None = Field(
-        None, max_length=40, description="Only ties of this relation (project, study, usage, derivation, a role …)"
+        default=None,
+        max_length=40,
+        description="Only ties of this relation (project, study, usage, derivation, a role …)",
     )
-    min_weight: int = Field(1, ge=1, le=10_000, description="Smallest number of projects/studies behind a tie")
-    ego: str | None = Field(None, description="Show only this actor's neighbourhood (IRI or actor/…)")
-    depth: int = Field(1, ge=1, le=2, description="Depth of the ego network")
-    path_from: str | None = Field(None, description="Show the shortest path from this actor …")
-    path_to: str | None = Field(None, description="… to this one")
-    colour: Literal["type", "community"] = Field("type", description="Colour nodes by actor type or community")
+    min_weight: int = Field(default=1, ge=1, le=10_000, description="Smallest number of projects/studies behind a tie")
+    ego: str | None = Field(default=None, description="Show only this actor's neighbourhood (IRI or actor/…)")
+    depth: int = Field(default=1, ge=1, le=2, description="Depth of the ego network")
+    path_from: str | None = Field(default=None, description="Show the shortest path from this actor …")
+    path_to: str | None = Field(default=None, description="… to this one")
+    colour: Literal["type", "community"] = Field(default="type", description="Colour nodes by actor type or community")
     size: Literal["degree", "weighted_degree", "betweenness", "pagerank"] = Field(
-        "weighted_degree", description="Size nodes by this metric"
+        default="weighted_degree", description="Size nodes by this metric"
     )
     cluster: Literal["type", "community"] | None = Field(
-        None, description="Collapse each actor type or community into one node (double-click opens it)"
+        default=None, description="Collapse each actor type or community into one node (double-click opens it)"
     )
 
     def expanded(self, base: str) -> "Filters":

@@ -32,7 +32,7 @@ def choices(store, graph: nx.Graph, info: dict, filters: Filters, dataset: list[
     def label(fr, en):
         return (en if lang == "en" and en else fr) or ""
 
-    concepts = {"theme": [], "actor-type": []}
+    concepts: dict[str, list[dict[str, str]]] = {"theme": [], "actor-type": []}
     for scheme, concept, fr, en in networks.run(store, query_text("choices.rq"), dataset):
         concepts[scheme].append({"iri": concept, "label": label(fr, en)})
     territories = [

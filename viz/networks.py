@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from operator import itemgetter
+from typing import cast
 
 import networkx as nx
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Variable
@@ -130,7 +131,7 @@ def ties(
         "territory": filters.territory,
     }
     terms = {
-        Variable(k): (NamedNode(v) if k in ("theme", "territory") else Literal(v))
+        Variable(k): (NamedNode(cast(str, v)) if k in ("theme", "territory") else Literal(v))
         for k, v in values.items()
         if v is not None
     }

@@ -208,7 +208,7 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan,
             documented[indicator].append(studies[study])
     by_series = figures(store, year, [(i, x) for i in used for x in report_territories], dataset, reference)
     given_by(store, by_series, base, dataset)
-    series = defaultdict(lambda: defaultdict(dict))
+    series: defaultdict[str, defaultdict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
     if used:
         text = bind_rows(
             bind_rows(query_text("report-series.rq"), [Variable("indicator")], [[NamedNode(i)] for i in used]),
@@ -289,7 +289,7 @@ def owners_words(store, rows: list[tuple], base: str, dataset, org: str | None =
     by_entity: dict[str, list[tuple]] = defaultdict(list)
     for row in rows:
         by_entity[row[0]].append(row)
-    kept = []
+    kept: list[tuple] = []
     for entity, said in by_entity.items():
         graphs = {NamedNode(r[-1]) for r in said}
         if len({ownership.speaker(names, g) for g in graphs}) > 1:

@@ -14,10 +14,13 @@ used-by).
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from pic.graph.errors import Malformed
+
+Term = NamedNode | BlankNode | Literal  # a stored annotation's object (`Stored.triples`)
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PIC = "https://w3id.org/pic-euralens/ontology#"
@@ -110,7 +113,7 @@ def identity_triples(node: NamedNode, canonical: str | None, via: list[str]) -> 
     ]
 
 
-def stored_identities(node: str, triples: list[tuple[str, str, object]]) -> tuple[str | None, list[str]]:
+def stored_identities(node: str, triples: list[tuple[str, str, Term]]) -> tuple[str | None, list[str]]:
     """(canonical, via) of a stored annotation, as its client gave them."""
     canonical = next((o.value for s, p, o in triples if s == node and p == f"{OA}canonical"), None)
     return canonical, sorted(o.value for s, p, o in triples if s == node and p == f"{OA}via")
@@ -276,7 +279,7 @@ def quads(parsed: Parsed, graph: NamedNode) -> list[Quad]:
 
 
 # -- back to JSON-LD ----------------------------------------------------------------------------------
-def to_json(node: str, triples: list[tuple[str, str, object]], extra: dict | None = None) -> dict:
+def to_json(node: str, triples: list[tuple[str, str, Term]], extra: dict | None = None) -> dict:
     """The annotation as compacted JSON-LD from its stored triples (subject, predicate IRI, object term)."""
     by: dict[str, dict[str, list]] = {}
     for s, p_, o in triples:
@@ -290,7 +293,12 @@ def to_json(node: str, triples: list[tuple[str, str, object]], extra: dict | Non
         return term.value.rsplit("#", 1)[-1]
 
     me = by.get(node, {})
-    out = {"@context": CONTEXT, "id": node, "type": "Annotation", "motivation": local(one(node, f"{OA}motivatedBy"))}
+    out: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": node,
+        "type": "Annotation",
+        "motivation": local(one(node, f"{OA}motivatedBy")),
+    }
     creator = one(node, f"{DCTERMS}creator")
     if creator is not None:
         who = {"id": creator.value, "type": "Person"}

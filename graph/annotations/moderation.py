@@ -7,6 +7,8 @@ relation is attributed by construction, the knowledge-flow network reads it like
 it is dropping one graph. Every decision is recorded in `graph/moderation`, which everyone may read.
 """
 
+import typing
+
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import MODERATION_API, User
@@ -64,6 +66,7 @@ def restore(notes: Annotations, stored: Stored, user: User) -> None:
         raise ModerationError("this annotation is not hidden")
     record = {p: o for s, p, o in stored.triples if s == stored.iri and p.startswith(f"{PIC}hidden")}
     home = record[f"{PIC}hiddenFrom"]
+    assert isinstance(home, NamedNode)  # `hide` records the graph it came from
     back = Store()
     back.extend(
         [
@@ -84,6 +87,10 @@ def decision(notes: Annotations, iri: str) -> str | None:
     return rows[0]["status"].value if rows else None
 
 
+@typing.overload
+def decide(notes: Annotations, stored: Stored, user: User, accept: typing.Literal[True]) -> NamedNode: ...
+@typing.overload
+def decide(notes: Annotations, stored: Stored, user: User, accept: bool) -> NamedNode | None: ...
 def decide(notes: Annotations, stored: Stored, user: User, accept: bool) -> NamedNode | None:
     """Accept (the link's triples in their own graph) or reject a linking annotation; once only."""
     names = notes.names
@@ -107,6 +114,7 @@ def decide(notes: Annotations, stored: Stored, user: User, accept: bool) -> Name
     if accept:
         graph = names.graph(f"partner/{names.owner_of(stored.graph)}/link/{key}")
         staged.extend(Quad(s, p, o, graph) for s, p, o in link_triples(stored, relation, names.base, key))
+        assert stored.creator is not None  # every annotation is written with its creator (`creator_quads`)
         staged.extend(
             [
                 Quad(graph, NamedNode(f"{PROV}wasDerivedFrom"), node, graph),

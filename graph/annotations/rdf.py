@@ -15,6 +15,8 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse, serialize
 
+from pic.graph.store.formats import serialized
+
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNO_CONTEXT_FILE = Path(__file__).with_name("contexts") / "anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
@@ -62,4 +64,4 @@ def turtle(document: dict) -> bytes:
     """The JSON-LD document as Turtle (statements grouped by subject)."""
     quads = parse(json.dumps(with_local_contexts(document)), format=RdfFormat.JSON_LD)
     triples = sorted((q.triple for q in quads), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    return serialized(serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES))

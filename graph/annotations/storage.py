@@ -7,6 +7,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
@@ -44,7 +45,7 @@ LINK_KINDS = {
 class Stored:
     iri: str
     graph: NamedNode
-    triples: list[tuple[str, str, object]]
+    triples: list[tuple[str, str, model.Term]]
 
     @property
     def etag(self) -> str:
@@ -100,7 +101,7 @@ class Annotations:
             if self.names.group_of(stored.graph)
             else "public"
         )
-        extra = {"pic:visibility": visibility}
+        extra: dict[str, Any] = {"pic:visibility": visibility}
         if visibility == "group":
             extra["pic:group"] = f"{self.names.base}group/{self.names.group_of(stored.graph)}"
         if self.names.kind_of(stored.graph) == "hidden":
@@ -146,7 +147,9 @@ class Annotations:
         staged = Store()
         staged.extend(model.quads(parsed, graph) + self.creator_quads(user, graph))
         self.writer.write(staged, [], user, source=f"annotation {node.value}", api=ANNOTATIONS_API)
-        return self.get(node.value, None)
+        written = self.get(node.value, None)
+        assert written is not None  # just written
+        return written
 
     def replace(self, stored: Stored, data, user: User, readable: list[str] | None) -> Stored:
         self.must_be_author(stored, user)
@@ -163,7 +166,9 @@ class Annotations:
             staged.remove(q)
         removed = [q for q in removed if q not in set(unchanged)]
         self.writer.write(staged, removed, user, source=f"annotation {stored.iri} (edit)", api=ANNOTATIONS_API)
-        return self.get(stored.iri, None)
+        written = self.get(stored.iri, None)
+        assert written is not None  # just written
+        return written
 
     def kept_identities(self, stored: Stored, data) -> tuple[str | None, list[str]]:
         """`canonical` and `via` after an edit: set once, they stay (an edit omitting them keeps them; one
@@ -186,7 +191,7 @@ class Annotations:
 
     def shared_creator(self, quad: Quad, stored: Stored) -> bool:
         """The author's description is shared by their other annotations in the graph: it stays."""
-        return quad.subject.value == stored.creator
+        return quad.subject.value == stored.creator  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
 
     def must_be_author(self, stored: Stored, user: User) -> None:
         if stored.creator != self.names.user(user.name).value:
@@ -254,6 +259,7 @@ class Annotations:
         if parsed.visibility == "private":
             return self.names.graph(f"private/{user.org}/annotations")
         if parsed.visibility == "group":
+            assert parsed.group is not None  # `model.parse` refuses a group annotation without its group
             slug = parsed.group.removeprefix(f"{self.names.base}group/")
             if slug == parsed.group or (slug not in user.groups and user.role not in ("facilitator", "admin")):
                 raise NotTheirs([("pic:group", "share with a working group your organisation belongs to")])

@@ -25,6 +25,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
@@ -220,7 +221,8 @@ def going_with(store, distributions: list[Quad]) -> list[Quad]:
         removed.append(link)
         here = {Variable("study"): link.subject, Variable("document"): link.object, Variable("g"): link.graph_name}
         if not list(store.query(bind(OTHER_STUDIES, here))):
-            removed += [Quad(link.object, r["p"], r["o"], link.graph_name) for r in store.query(bind(FACTS, here))]
+            document = cast(NamedNode, link.object)  # the callers' distribution links name their document
+            removed += [Quad(document, r["p"], r["o"], link.graph_name) for r in store.query(bind(FACTS, here))]
     return list(dict.fromkeys(removed))
 
 
@@ -228,7 +230,11 @@ def forget_files(store, directory: Path, removed: list[Quad]) -> None:
     """After a write that removed these statements: delete the file and text of each checksum they
     named that no graph names any more (a file two studies share stays until both let it go). Run it
     under `writer.lock`, with the write: `attach` keeps a file it stores only if its write succeeds."""
-    checksums = {q.object.value.removeprefix("sha256:") for q in removed if q.predicate == IDENTIFIER}
+    checksums = {
+        cast(Literal, q.object).value.removeprefix("sha256:")  # a document's identifier: its checksum, a literal
+        for q in removed
+        if q.predicate == IDENTIFIER
+    }
     for sha in checksums:
         if not list(store.query(bind(NAMED, {Variable("id"): Literal(f"sha256:{sha}")}))):
             for suffix in (".txt", *SUFFIX.values()):
@@ -246,7 +252,7 @@ def attached_documents(quads: list[Quad], names) -> list[Quad]:
     return [
         q
         for q in quads
-        if q.predicate == DISTRIBUTION or (q.subject in named and q.subject.value.startswith(f"{names.base}document/"))
+        if q.predicate == DISTRIBUTION or (q.subject in named and q.subject.value.startswith(f"{names.base}document/"))  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
     ]
 
 

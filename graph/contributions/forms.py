@@ -11,6 +11,7 @@ day, public from it on — `embargo_lifted` is what every reader's check asks).
 
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from pyoxigraph import NamedNode, Quad, Store, Variable
 
@@ -122,7 +123,7 @@ def organisation_of(names: Names, graphs: dict[NamedNode, list[Quad]]) -> str | 
     typing = [
         g
         for g, quads in graphs.items()
-        if any(q.predicate == RDF_TYPE and "/association/" not in q.subject.value for q in quads)
+        if any(q.predicate == RDF_TYPE and "/association/" not in q.subject.value for q in quads)  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
     ]
     return next(
         (names.owner_of(g) for g in sorted(typing, key=str) + sorted(graphs, key=str) if names.owner_of(g)), None
@@ -162,7 +163,12 @@ def save(
     )
     itself = own_actor(names, subject_iri(names, kind, key)) if key else None
     # an organisation's first edit of its own actor, which only the curators described, is its own description
-    first_own = itself is not None and itself == user.org and bool(owned(seen, names, subject_iri(names, kind, key)))
+    first_own = (
+        key is not None
+        and itself is not None
+        and itself == user.org
+        and bool(owned(seen, names, subject_iri(names, kind, key)))
+    )
     if key and not current and not first_own:
         raise Unknown([(None, f"nothing is known about {kind} {key!r}")])
     # an organisation edits its own actor in its own graph, wherever the platform described it
@@ -185,6 +191,7 @@ def save(
     )
     if result.problems:
         raise InvalidFields([(p.column, p.message) for p in result.problems])
+    assert result.staged is not None  # a plan without problems has its staged quads
     subject = NamedNode(next(iter(result.focus_rows)))
     if key is None:
         current = owners_graphs(writer.store, names, user, subject, owned(seen, names, subject))
@@ -319,7 +326,7 @@ def fields_of(names: Names, kind: str, current: dict[NamedNode, list[Quad]], org
     both joined, "A;B", and the form could not be saved back)."""
     values = field_values(names, kind, current)
     own = {g: q for g, q in current.items() if org and names.owner_of(g) == org}
-    if own and own_actor(names, next(iter(q for quads in own.values() for q in quads)).subject) == org:
+    if own and own_actor(names, next(iter(q for quads in own.values() for q in quads)).subject) == org:  # type: ignore[arg-type]  # pyoxigraph 0.5 stubs: a subject is never a Triple
         mine = field_values(names, kind, own)
         values = {k: mine.get(k) or v for k, v in values.items()}
     return values
@@ -328,11 +335,11 @@ def fields_of(names: Names, kind: str, current: dict[NamedNode, list[Quad]], org
 def field_values(names: Names, kind: str, current: dict[NamedNode, list[Quad]]) -> dict[str, str]:
     spec = KINDS[SINGULAR[kind]]
     quads = [q for quads in current.values() for q in quads]
-    subject = next((q.subject for q in quads if q.subject.value.startswith(names.base + spec["prefix"])), None)
+    subject = next((q.subject for q in quads if q.subject.value.startswith(names.base + spec["prefix"])), None)  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
     values: dict[str, str] = {}
     for c in spec["columns"]:
         if c.check == "id" and subject is not None:
-            values[c.name] = subject.value[len(names.base + spec["prefix"]) :]
+            values[c.name] = subject.value[len(names.base + spec["prefix"]) :]  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
             continue
         if c.check == "participants":
             values[c.name] = participants(quads, names.base)
@@ -361,7 +368,7 @@ def participants(quads: list[Quad], base: str) -> str:
     agents, roles = {}, {}
     for q in quads:
         if q.predicate.value == "http://www.w3.org/ns/prov#agent":
-            agents[q.subject] = q.object.value[len(base + "actor/") :]
+            agents[q.subject] = cast(NamedNode, q.object).value[len(base + "actor/") :]  # an actor's IRI
         elif q.predicate.value == "http://www.w3.org/ns/prov#hadRole":
-            roles[q.subject] = q.object.value[len(base + "role/") :]
+            roles[q.subject] = cast(NamedNode, q.object).value[len(base + "role/") :]  # a role's IRI
     return ";".join(sorted(f"{a}:{roles.get(node, '')}" for node, a in agents.items()))

@@ -9,6 +9,7 @@ one change in the history.
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -48,6 +49,7 @@ def template(kind: str, fmt: str = "csv") -> bytes:
 
         book = Workbook()
         sheet = book.active
+        assert sheet is not None  # a new workbook has its one sheet
         sheet.title = kind
         sheet.append([c.name for c in columns])
         for cell, c in zip(sheet[1], columns, strict=True):
@@ -57,9 +59,9 @@ def template(kind: str, fmt: str = "csv") -> bytes:
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([c.name for c in columns])
-    return out.getvalue().encode("utf-8")
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerow([c.name for c in columns])
+    return text.getvalue().encode("utf-8")
 
 
 def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store, max_chars: int | None = None) -> Plan:
@@ -84,7 +86,9 @@ def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store, m
             result.problems.append(Problem(1, c.name, f"the column {c.name!r} is required"))
     if result.problems:
         return result
-    staged, references, seen = Store(), {}, {}
+    staged = Store()
+    references: dict[str, list[tuple[int, str]]] = {}
+    seen: dict[str, int] = {}
     max_chars = max_chars or MAX_LITERAL_CHARS
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cells):
@@ -143,6 +147,7 @@ def finish_row(kind: str, row: dict, subject: NamedNode, graph: NamedNode, stage
             staged.add(Quad(subject, term("rdfs:label"), Literal(row[f"title_{lang}"], language=lang), graph))
     if kind == "studies" and row.get("status") in ("planned", "ongoing"):
         for q in list(staged.quads_for_pattern(subject, term("dcterms:issued"), None, graph)):
+            assert isinstance(q.object, Literal)  # `issued` writes a literal
             staged.remove(q)
             staged.add(
                 Quad(subject, term("pic:expectedYear"), Literal(q.object.value[:4], datatype=term("xsd:gYear")), graph)
@@ -155,6 +160,7 @@ ISSUED = {4: "xsd:gYear", 7: "xsd:gYearMonth", 10: "xsd:date"}
 def issued(subject, p, value: str, graph) -> tuple[str | None, list[Quad]]:
     """A publication date written 2024, 2024-03 or 2024-03-31 (the demo's studies carry all three: their
     edit form answered 422 to its own values, fifth outside re-test, finding 9)."""
+    ok: object
     try:
         ok = re.match(r"^(19|20)\d{2}(-\d{2}(-\d{2})?)?$", value) and (
             len(value) == 4 or date.fromisoformat(value if len(value) == 10 else f"{value}-01")
@@ -181,13 +187,35 @@ def subject_of(kind: str, spec: dict, row: dict, base: str) -> NamedNode | None:
     return NamedNode(base + spec["prefix"] + slug) if SLUG.match(slug) else None
 
 
-def cell(c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str, references: dict, number: int):
+def cell(
+    c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str, references: dict, number: int
+) -> Iterator[tuple[str | None, list[Quad]]]:
     """(problem or None, quads) for one cell."""
     p = term(c.predicate) if c.predicate else None
     if c.check == "id":
         if not SLUG.match(value):
             yield "an id is lower-case letters, digits and '-' (at most 80)", []
         return
+    if c.check == "participants":
+        for part in [v.strip() for v in value.split(";") if v.strip()]:
+            actor, _, role = part.partition(":")
+            if not (SLUG.match(actor) and SLUG.match(role)):
+                yield f"{part!r}: write actor:role, e.g. euralens:pilote", []
+                continue
+            association = NamedNode(f"{subject.value.replace('/project/', '/association/')}--{actor}--{role}")
+            for iri in (base + "actor/" + actor, base + "role/" + role):
+                references.setdefault(iri, []).append((number, c.name))
+            yield (
+                None,
+                [
+                    Quad(subject, term("prov:qualifiedAssociation"), association, graph),
+                    Quad(association, RDF_TYPE, term("prov:Association"), graph),
+                    Quad(association, term("prov:agent"), NamedNode(base + "actor/" + actor), graph),
+                    Quad(association, term("prov:hadRole"), NamedNode(base + "role/" + role), graph),
+                ],
+            )
+        return
+    assert p is not None  # every other column has a predicate (KINDS)
     if c.check == "text":
         yield None, [Quad(subject, p, Literal(value, language=c.lang) if c.lang else Literal(value), graph)]
     elif c.check == "year":
@@ -210,6 +238,7 @@ def cell(c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str,
             yield None, [Quad(subject, p, Literal(number_text, datatype=term("xsd:decimal")), graph)]
     elif c.check in ("ref", "refs"):
         for part in [value] if c.check == "ref" else [v.strip() for v in value.split(";") if v.strip()]:
+            assert c.target is not None  # every reference column has its target (KINDS)
             ok = TERRITORY.match(part) if c.target == "territory/" else SLUG.match(part)
             if not ok:
                 yield f"{part!r} is not a short name of {c.target.rstrip('/')}", []
@@ -217,24 +246,6 @@ def cell(c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str,
             iri = base + c.target + part
             references.setdefault(iri, []).append((number, c.name))
             yield None, [Quad(subject, p, NamedNode(iri), graph)]
-    elif c.check == "participants":
-        for part in [v.strip() for v in value.split(";") if v.strip()]:
-            actor, _, role = part.partition(":")
-            if not (SLUG.match(actor) and SLUG.match(role)):
-                yield f"{part!r}: write actor:role, e.g. euralens:pilote", []
-                continue
-            association = NamedNode(f"{subject.value.replace('/project/', '/association/')}--{actor}--{role}")
-            for iri in (base + "actor/" + actor, base + "role/" + role):
-                references.setdefault(iri, []).append((number, c.name))
-            yield (
-                None,
-                [
-                    Quad(subject, term("prov:qualifiedAssociation"), association, graph),
-                    Quad(association, RDF_TYPE, term("prov:Association"), graph),
-                    Quad(association, term("prov:agent"), NamedNode(base + "actor/" + actor), graph),
-                    Quad(association, term("prov:hadRole"), NamedNode(base + "role/" + role), graph),
-                ],
-            )
 
 
 def existing(store, iris: list[str]) -> set[str]:

@@ -21,7 +21,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError, fromstring, iterparse
@@ -89,7 +89,7 @@ def too_many_cells(limits: SheetLimits) -> SheetTooLarge:
     )
 
 
-def xlsx_rows(data: bytes, filename: str, limits: SheetLimits) -> Iterator[list[str]]:
+def xlsx_rows(data: bytes, filename: str, limits: SheetLimits) -> Generator[list[str], None, None]:
     """The first sheet's rows (an empty list for a row the file skips). What is not an XLSX file, or not
     one this reader understands, is a ValueError naming the file."""
     try:
@@ -137,7 +137,7 @@ def parts(archive: zipfile.ZipFile) -> tuple[str, str | None]:
     return resolve(folder, relations[first][1]), strings
 
 
-def relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+def relationships(archive: zipfile.ZipFile, part: str) -> dict[str | None, tuple[str, str]]:
     """{Id: (Type, Target)} of a relationships part."""
     return {
         r.get("Id"): (r.get("Type", ""), r.get("Target", ""))
@@ -176,7 +176,10 @@ def shared_strings(archive: zipfile.ZipFile, part: str, limits: SheetLimits) -> 
 def sheet_rows(source, strings: list[str], limits: SheetLimits) -> Iterator[list[str]]:
     """A worksheet's rows, cell by cell: each cell's element is dropped once read, so a row is never
     held as XML, and the cells are counted as they come (a row of a million cells stops at the limit)."""
-    cells, number, row, row_element, data = 0, 0, [], None, None
+    cells, number = 0, 0
+    row: list[str] = []
+    row_element: Element | None = None
+    data: Element | None = None  # the sheetData element, once it starts
     for event, element in iterparse(source, events=("start", "end")):
         if event == "start":
             if element.tag == f"{MAIN}sheetData":
@@ -201,6 +204,7 @@ def sheet_rows(source, strings: list[str], limits: SheetLimits) -> Iterator[list
         elif element.tag == f"{MAIN}row" and row_element is not None:
             yield row
             row_element = None
+            assert data is not None  # a row is read inside the sheet's data
             data.clear()  # the rows read: let them go
         elif element.tag == f"{MAIN}sheetData":
             return

@@ -27,6 +27,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -131,9 +132,9 @@ class EngineReplicas:
             try:
                 full, public = (f.result() if f else None for f in loading)
             except BaseException:
-                for f in loading:  # the one that loaded is not left running
-                    if f and f.exception() is None:
-                        f.result().close()
+                for future in loading:  # the one that loaded is not left running
+                    if future and future.exception() is None:
+                        future.result().close()
                 raise
         path.unlink()
         old = [self.full, self.public]
@@ -179,8 +180,9 @@ class EngineReplicas:
                     if future.exception() is None:
                         loaded[name] = future.result()
                 for future in futures.values():
-                    if future.exception() is not None:
-                        raise future.exception()
+                    error = future.exception()
+                    if error is not None:
+                        raise error
             with self._lock:
                 if number == self._load_number and not self._closed:
                     self._swap(which, loaded, without, reason)
@@ -212,7 +214,7 @@ class EngineReplicas:
         full, public = loaded.get("full", self.full), loaded.get("public")
         for removed, added in self._pending or []:
             if "full" in loaded:
-                full.update(delta_update(removed, added))
+                loaded["full"].update(delta_update(removed, added))
             if public is not None:
                 kept = delta_update(
                     [q for q in removed if _graph_of(q) not in excluded],
@@ -222,10 +224,11 @@ class EngineReplicas:
                     public.update(kept)
         if public is not None and excluded - without:  # graphs that became private during the load
             public.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in sorted(excluded - without)))
-        for graph in sorted(without - excluded) if public is not None else ():  # an embargo lifted meanwhile
-            quads = list(self.store.quads(NamedNode(graph)))
-            if quads:
-                public.update(delta_update([], quads))
+        if public is not None:
+            for graph in sorted(without - excluded):  # an embargo lifted meanwhile
+                quads = list(self.store.quads(NamedNode(graph)))
+                if quads:
+                    public.update(delta_update([], quads))
         old = [self.public, *([self.full] if "full" in loaded else [])]
         self.full, self.public, self.excluded, self.checked = full, public, excluded, today()
         self._pending, self._current, self.load_error = None, True, None
@@ -265,7 +268,7 @@ class EngineReplicas:
         """Wait for the loads under way (tests; a benchmark asks `/health`)."""
         return self._idle.wait(seconds)
 
-    def _engine(self, snapshot: Path, without: set[str] = frozenset()) -> LocalEngine:
+    def _engine(self, snapshot: Path, without: AbstractSet[str] = frozenset()) -> LocalEngine:
         engine = LocalEngine(self.binary, self.timeout, self.snapshot_dir / "engine.log")
         try:
             engine.load(snapshot)
@@ -317,6 +320,7 @@ class EngineReplicas:
             if self._pending is not None:
                 self._pending.append((written.removed, written.added))
             if self._current:
+                assert self.full is not None  # current copies are loaded copies
                 self.full.update(delta_update(written.removed, written.added))
             graphs = {_graph_of(q) for q in written.added}
             private = {g for g in graphs - self.excluded if not self._is_public(g)}

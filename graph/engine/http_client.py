@@ -131,6 +131,7 @@ class EngineHttp:
                 sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 response.feed(sock.recv(CHUNK), sink)
         self._keep(sock, response)
+        assert response.reply is not None  # done: the headers came first
         return response.reply
 
     async def post_async(self, target: str, body: bytes | Path, headers: dict[str, str], sink, timeout: float) -> Reply:
@@ -164,6 +165,7 @@ class EngineHttp:
             while not response.done:
                 response.feed(await loop.sock_recv(sock, CHUNK), sink)
         self._keep(sock, response)
+        assert response.reply is not None  # done: the headers came first
         return response.reply
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ import contextlib
 import itertools
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyoxigraph import (
     NamedNode,
@@ -21,7 +22,7 @@ from pyoxigraph import (
 )
 
 from pic.graph.access import View
-from pic.graph.store.formats import GRAPHS
+from pic.graph.store.formats import GRAPHS, serialized
 
 RESULT_FORMATS = {
     "json": (QueryResultsFormat.JSON, "application/sparql-results+json"),
@@ -104,7 +105,8 @@ class LineLimit:
     reply (`add`): the one row limit of every answer."""
 
     def __init__(self, keep: int | None = None):
-        self.keep, self.lines, self.chunks = keep, 0, []
+        self.keep, self.lines = keep, 0
+        self.chunks: list[bytes] = []
 
     def add(self, chunk: bytes, stop: bool = True) -> None:
         self.chunks.append(chunk)
@@ -136,14 +138,14 @@ def from_tsv(body: bytes, fmt: QueryResultsFormat) -> bytes:
     return (
         body
         if fmt == QueryResultsFormat.TSV
-        else parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt)
+        else serialized(parse_query_results(body, QueryResultsFormat.TSV).serialize(format=fmt))
     )
 
 
 def execute(store: Store, job: Job) -> Answer:
     """Run one job on a store and serialise its answer (in-process: the CLI, tests)."""
     started = time.perf_counter()
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if job.default_graph is not None:
         kwargs["default_graph"] = [NamedNode(g) for g in job.default_graph]
         kwargs["named_graphs"] = [
@@ -163,7 +165,9 @@ def answer(result, job: Job, started: float) -> Answer:
     """Serialise a pyoxigraph query result in the job's format, cut at its row limit."""
     if isinstance(result, QueryBoolean):
         fmt, media = RESULT_FORMATS[job.result_format]
-        return Answer(result.serialize(format=fmt), media, "boolean", 1, False, time.perf_counter() - started)
+        return Answer(
+            serialized(result.serialize(format=fmt)), media, "boolean", 1, False, time.perf_counter() - started
+        )
     if isinstance(result, QuerySolutions):
         # The engine writes the rows as TSV (lossless, one row per line, so they can be counted and cut
         # at C speed) and converts them to the format asked for: building the document term by term in
@@ -172,7 +176,7 @@ def answer(result, job: Job, started: float) -> Answer:
         # in Python. Asked for TSV, the rows are the answer.
         sink = LineLimit(job.max_rows + 1)  # the header line, and the rows
         with contextlib.suppress(RowLimitReached):
-            result.serialize(sink, QueryResultsFormat.TSV)
+            result.serialize(sink, QueryResultsFormat.TSV)  # type: ignore[arg-type]  # stubs: IO[bytes]; any write() does
         body, truncated = sink.cut()
         fmt, media = RESULT_FORMATS[job.result_format]
         rows = max(body.count(b"\n") - 1, 0)
@@ -180,7 +184,12 @@ def answer(result, job: Job, started: float) -> Answer:
     triples = list(itertools.islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    fmt, media = GRAPH_FORMATS[job.graph_format]
+    graph_fmt, media = GRAPH_FORMATS[job.graph_format]
     return Answer(
-        serialize(triples, format=fmt), media, "graph", len(triples), truncated, time.perf_counter() - started
+        serialized(serialize(triples, format=graph_fmt)),
+        media,
+        "graph",
+        len(triples),
+        truncated,
+        time.perf_counter() - started,
     )

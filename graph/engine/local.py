@@ -38,7 +38,7 @@ from pic.graph.engine.jobs import (
     dataset_params,
     from_tsv,
 )
-from pic.graph.store.formats import BY_KEY
+from pic.graph.store.formats import BY_KEY, serialized
 
 ACCEPT = "text/tab-separated-values, application/n-triples"
 CANCELLED = b"The SPARQL operation has been cancelled"  # what the engine writes when its time limit stops a query
@@ -56,7 +56,8 @@ class _Lines(LineLimit):
 
     def __init__(self, max_rows: int):
         super().__init__()
-        self.max_rows, self.reply = max_rows, None
+        self.max_rows = max_rows
+        self.reply: Reply | None = None
 
     def __call__(self, reply: Reply, chunk: bytes) -> None:
         if self.keep is None:
@@ -104,8 +105,10 @@ def engine_answer(job: Job, reply: Reply, lines: _Lines, started: float, limit: 
     seconds = time.perf_counter() - started
     if "n-triples" in reply.media_type:
         triples = [q.triple for q in parse(body, RdfFormat.N_TRIPLES)]
-        fmt, media = GRAPH_FORMATS[job.graph_format]
-        return Answer(serialize(triples, format=fmt), media, "graph", len(triples), truncated, seconds)
+        graph_fmt, graph_media = GRAPH_FORMATS[job.graph_format]
+        return Answer(
+            serialized(serialize(triples, format=graph_fmt)), graph_media, "graph", len(triples), truncated, seconds
+        )
     fmt, media = RESULT_FORMATS[job.result_format]
     if body in (b"true", b"false"):
         return Answer(from_tsv(body, fmt), media, "boolean", 1, False, seconds)
@@ -137,7 +140,7 @@ class LocalEngine:
             stdout=log_file,
             stderr=log_file,
         )
-        if log:
+        if not isinstance(log_file, int):  # a log file was opened (`log`)
             log_file.close()
         self.http = EngineHttp(self.port, max_idle=timeout / 2)
         self._users, self._retired, self._lock = 0, False, threading.Lock()
@@ -176,6 +179,7 @@ class LocalEngine:
             try:
                 reply = self.http.post(*query_request(job), lines, limit + GRACE)
             except RowLimitReached:
+                assert lines.reply is not None  # the reply's headers came before its rows
                 reply = lines.reply
             except TimeoutError:
                 raise EngineStuck(f"the query ran past the {limit:g} s limit and was stopped") from None
@@ -187,6 +191,7 @@ class LocalEngine:
             try:
                 reply = await self.http.post_async(*query_request(job), lines, limit + GRACE)
             except RowLimitReached:
+                assert lines.reply is not None  # the reply's headers came before its rows
                 reply = lines.reply
             except TimeoutError:
                 raise EngineStuck(f"the query ran past the {limit:g} s limit and was stopped") from None

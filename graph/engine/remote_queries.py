@@ -9,9 +9,10 @@ not parse, and is reported as an error rather than passed on as a result.
 
 import asyncio
 import time
+from collections.abc import Iterator
 
 import httpx
-from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple, parse, parse_query_results
 
 from pic.graph.engine.jobs import Answer, EngineFailed, Job, QueryFailed, QueryTimeout, answer, dataset_params
 
@@ -27,7 +28,7 @@ class RemoteQueries:
         try:
             r = self.http.post(
                 self.query_url,
-                params=dataset_params(job),
+                params=dataset_params(job),  # type: ignore[arg-type]  # httpx's stubs: an invariant list of its value types
                 content=job.query.encode(),
                 headers={"Content-Type": "application/sparql-query", "Accept": accept},
                 timeout=self.timeout if timeout is None else timeout,
@@ -39,6 +40,7 @@ class RemoteQueries:
         if r.status_code >= 400:
             raise QueryFailed(r.text[:2000])
         try:
+            result: Iterator[Triple] | QuerySolutions | QueryBoolean
             if "n-triples" in r.headers.get("content-type", ""):
                 result = iter([q.triple for q in parse(r.content, RdfFormat.N_TRIPLES)])
             else:

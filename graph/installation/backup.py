@@ -34,10 +34,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import Store
 
 from pic.graph.installation.layout import LAYOUT, layout_file
+from pic.graph.store.interface import solutions
 
 FORMAT = 1  # of the backup itself: what `restore` knows how to read
 MANIFEST = "manifest.json"
@@ -118,7 +120,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
 
 
 def write_manifest(folder: Path, base_iri: str, left: dict[str, str]) -> dict:
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "versions": {"pic": _version("pic-euralens"), "layout": LAYOUT, "pyoxigraph": _version("pyoxigraph")},
@@ -138,8 +140,9 @@ def count_quads(store_dir: Path) -> dict[str, int]:
     """Quads per named graph ("" for the default graph), read from a copy no process writes."""
     store = Store.read_only(str(store_dir))
     try:
-        counts = {row["g"].value: int(row["n"].value) for row in store.query(COUNTS)}
-        default = sum(1 for _ in store.query("SELECT * WHERE { ?s ?p ?o }", use_default_graph_as_union=False))
+        counts = {row["g"].value: int(row["n"].value) for row in solutions(store.query(COUNTS))}
+        rows = solutions(store.query("SELECT * WHERE { ?s ?p ?o }", use_default_graph_as_union=False))
+        default = sum(1 for _ in rows)
         if default:
             counts[""] = default
         return dict(sorted(counts.items()))

@@ -19,7 +19,7 @@ def initialise(
     """Load what a new deployment needs; each file is one validated, recorded write. With the demo and
     a `documents` folder, the demo studies' fictional documents too."""
     names = writer.names
-    plan = [(f, names.ontology) for f in ONTOLOGY_FILES]
+    plan: list[tuple[str, NamedNode | None]] = [(f, names.ontology) for f in ONTOLOGY_FILES]
     plan += [(f, names.territories) for f in TERRITORY_FILES]
     if demo:
         plan += [(f, None) for f in DEMO_FILES]

@@ -35,7 +35,7 @@ from importlib import resources
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names, named
 from pic.graph.reasoning import inference_facts
 from pic.ontology.namespaces import sparql_prefixes
 
@@ -134,11 +134,11 @@ def facts_only(
     store,
     names: Names,
     sources: list[NamedNode],
-    found: dict[NamedNode, set[Triple]],
-    target: Callable[[NamedNode], NamedNode | None],
+    found: dict[GraphName, set[Triple]],
+    target: Callable[[GraphName], NamedNode | None],
     added: Store | None = None,
     removed: Iterable[Quad] = (),
-) -> dict[NamedNode, set[Triple]]:
+) -> dict[GraphName, set[Triple]]:
     """The premises less other organisations' claims, each audience's as it sees whose each entity is
     (`inference_facts.py`; issue 16, outside re-test finding 4b)."""
     removed = list(removed)
@@ -213,22 +213,22 @@ def derive(input_triples: Iterable[Triple]) -> list[Triple]:
 
 def premises(
     store, sources: list[NamedNode], added: Store | None = None, removed: Iterable[Quad] = ()
-) -> dict[NamedNode, set[Triple]]:
+) -> dict[GraphName, set[Triple]]:
     """The triples the rules read, per graph: from the store's `sources` graphs, with a pending change
     applied (what it removes first, so that a quad removed and written again stays)."""
-    found: dict[NamedNode, set[Triple]] = {}
+    found: dict[GraphName, set[Triple]] = {}
     if sources:
         for s, p, o, g in store.query(EXTRACT, default_graph=sources):
             found.setdefault(g, set()).add(Triple(s, p, o))
     for q in removed:
-        found.get(q.graph_name, set()).discard(q.triple)
+        found.get(named(q.graph_name), set()).discard(q.triple)
     if added is not None:
         wanted = {NamedNode(p) for p in INPUT_PREDICATES} | {NamedNode(f"{PROV}wasAttributedTo")}
         wanted |= {t.subject for triples in found.values() for t in triples if t.predicate.value == SUB_PROPERTY}
         wanted |= {q.subject for q in added.quads_for_pattern(None, NamedNode(SUB_PROPERTY), None, None)}
         for p in wanted:
             for q in added.quads_for_pattern(None, p, None, None):
-                found.setdefault(q.graph_name, set()).add(q.triple)
+                found.setdefault(named(q.graph_name), set()).add(q.triple)
     return found
 
 
@@ -242,7 +242,7 @@ class Reasoner:
         self._memo: dict[tuple, object] = {}
 
     def conclusions(
-        self, premises: dict[NamedNode, set[Triple]], target: Callable[[NamedNode], NamedNode | None]
+        self, premises: dict[GraphName, set[Triple]], target: Callable[[GraphName], NamedNode | None]
     ) -> list[Quad]:
         """Every inferred quad. `target(graph)` is the inferred graph a premise graph's audience reads
         (`names.inferred` for a public one), None for a graph that plays no part."""
@@ -265,7 +265,7 @@ class Reasoner:
 
         def placed(graph: NamedNode, key, conclude, *args) -> list[Quad]:
             """`conclude(*args)` as quads of `graph` (building 70k quads takes a quarter of a second)."""
-            return recall((graph, public, key), lambda: [Quad(*t, graph) for t in conclude(*args)])
+            return recall((graph, public, key), lambda: [Quad(*t, graph) for t in conclude(*args)])  # type: ignore[call-arg]  # pyoxigraph stubs: Triple.__iter__ gives Any, not its three terms
 
         def embargoed(extra: frozenset) -> frozenset:
             return derived(extra) - everyone
@@ -275,7 +275,7 @@ class Reasoner:
 
         everyone = derived()
         out = list(placed(self.names.inferred, (), lambda: everyone))
-        by_org: dict[str, list[tuple[NamedNode, frozenset]]] = {}
+        by_org: dict[str | None, list[tuple[NamedNode, frozenset]]] = {}  # an inferred graph's organisation
         for graph in sorted(inputs, key=lambda g: g.value):
             by_org.setdefault(self.names.owner_of(graph), []).append((graph, frozenset(inputs[graph])))
         for org, groups in by_org.items():

@@ -13,12 +13,13 @@ organisation's private and embargoed premises as its members see it (its own typ
 """
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
 
 from pic.graph.access import ANONYMOUS, User, may_read
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names
 from pic.graph.writes import ownership
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -48,19 +49,20 @@ def typings(store, sources: list[NamedNode], extract: str, added=None, removed=(
 
 
 def facts(
-    premises: dict[NamedNode, set[Triple]],
+    premises: dict[GraphName, set[Triple]],
     typed: dict[NamedNode, set],
     names: Names,
-    target: Callable[[NamedNode], NamedNode | None],
+    target: Callable[[GraphName], NamedNode | None],
     records: Callable[[User], Callable],
-) -> dict[NamedNode, set[Triple]]:
+) -> dict[GraphName, set[Triple]]:
     """The premises less the claims, each audience's as its readers see whose each entity is. `target`:
     a premise graph's inferred graph (`names.inferred` for a public one); `records(user)`: the
     `earliest` of `ownership.owners_from` over the change records `user` may read."""
     audience = {g: target(g) for g in premises}
     public = {g for g, into in audience.items() if into == names.inferred}
     orgs = {names.owner_of(into) for g, into in audience.items() if into is not None and g not in public}
-    views = {None: (public, ANONYMOUS)}
+    views: dict[str | None, tuple[set[GraphName], User]] = {None: (public, ANONYMOUS)}
+    org: str | None
     for org in sorted(o for o in orgs if o):
         own = {g for g, into in audience.items() if into is not None and names.owner_of(into) == org}
         views[org] = (public | own, User(f"inference-{org}", role="partner", org=org))
@@ -115,11 +117,11 @@ def speakers(triples: set[Triple], owners: dict[NamedNode, set[str]], names: Nam
 
 
 def _owners(
-    premises, typed, names: Names, graphs: set[NamedNode], org: str | None, earliest
+    premises, typed, names: Names, graphs: AbstractSet[GraphName], org: str | None, earliest
 ) -> dict[NamedNode, set[str]]:
     """The owners of the premises' subjects as a reader of `org` (None: anonymous) sees them, from
     `graphs` (what that audience reads of the premises) and the typings in those graphs or public ones."""
-    described: dict[NamedNode, list] = {}
+    described: dict[NamedNode, list[tuple[GraphName, bool]]] = {}
     for graph in graphs:
         for t in premises.get(graph, ()):
             if isinstance(t.subject, NamedNode):
@@ -133,7 +135,7 @@ def _owners(
     return result
 
 
-def _readable(names: Names, graph: NamedNode, org: str | None) -> bool:
+def _readable(names: Names, graph: GraphName, org: str | None) -> bool:
     """A graph the audience reads: a public one, or (for an organisation's) one of its own."""
     if may_read(ANONYMOUS, graph.value, names):
         return True

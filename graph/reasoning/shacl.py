@@ -13,12 +13,14 @@ already in the store) are looked up in the store in one batched query.
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 from rdflib import RDF, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.collection import Collection
 
+from pic.graph.store.interface import solutions
 from pic.ontology.namespaces import SH
 
 # An equivalent, set-at-a-time form of a SPARQL constraint, used instead of sh:select when present.
@@ -116,7 +118,7 @@ def _path(g: Graph, node) -> str:
 
 
 def _messages(g: Graph, node) -> tuple[str, str]:
-    by_lang = {m.language: str(m) for m in g.objects(node, SH.message)}
+    by_lang = {cast(RdfLiteral, m).language: str(m) for m in g.objects(node, SH.message)}  # messages are literals
     fr = by_lang.get("fr") or by_lang.get("en") or "Contrainte non respectée."
     return fr, by_lang.get("en") or fr
 
@@ -268,20 +270,21 @@ class ShapesValidator:
         `known(pairs)` answers which (value, class) pairs the store already knows, for sh:class.
         """
         report = ValidationReport()
-        pending: list[tuple[_Check, object, object]] = []
+        pending: list[tuple[_Check, object, NamedNode]] = []
         subclasses: dict[tuple[str, ...], str] = {}  # 134 checks target 17 sets of classes
         for check in self.checks:
             if check.classes not in subclasses:
                 subclasses[check.classes] = _subclasses(staging, check.classes)
             query = check.query.replace(FOCUS_TYPES, subclasses[check.classes], 1)
-            for row in staging.query(query, use_default_graph_as_union=True):
+            for row in solutions(staging.query(query, use_default_graph_as_union=True)):
                 value = _get(row, "value")
                 if check.class_iri and isinstance(value, NamedNode) and known is not None:
                     pending.append((check, row["this"], value))
                     continue
                 _add(report, check, row["this"], value, _get(row, "path"))
-        if pending:
-            pairs = sorted({(v.value, c.class_iri) for c, _, v in pending})
+        if pending:  # only with `known`, for checks with their class
+            assert known is not None
+            pairs = sorted({(v.value, c.class_iri) for c, _, v in pending if c.class_iri})
             found = known(pairs)
             for check, focus, value in pending:
                 if (value.value, check.class_iri) not in found:
@@ -293,9 +296,11 @@ class ShapesValidator:
 def _subclasses(staging: Store, classes: tuple[str, ...]) -> str:
     """The proper subclasses of the target classes, from the ontology in CONTEXT."""
     values = " ".join(classes)
-    rows = staging.query(
-        f"SELECT DISTINCT ?c WHERE {{ VALUES ?target {{ {values} }} GRAPH <{CONTEXT.value}> "
-        f"{{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?target }} }}"
+    rows = solutions(
+        staging.query(
+            f"SELECT DISTINCT ?c WHERE {{ VALUES ?target {{ {values} }} GRAPH <{CONTEXT.value}> "
+            f"{{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?target }} }}"
+        )
     )
     return " ".join(str(r["c"]) for r in rows) + " "
 
@@ -325,8 +330,10 @@ def _term(t) -> str | None:
 
 def _add(report: ValidationReport, check: _Check, focus, value, path) -> None:
     shown_path = check.path if check.path is not None else _term(path)
+    focus_text = _term(focus)
+    assert focus_text is not None  # every check's query binds ?this
     v = Violation(
-        _term(focus),
+        focus_text,
         str(shown_path) if shown_path else None,
         _term(value),
         check.component,

@@ -25,6 +25,7 @@ class DiskFull(OSError):
         super().__init__(errno.ENOSPC, message)
 
     def __str__(self) -> str:
+        assert self.strerror is not None  # set by __init__
         return self.strerror
 
 

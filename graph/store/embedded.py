@@ -20,7 +20,18 @@ from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
-from pic.graph.store.interface import Change, Infer, IsInferred, bind, emptied_graphs, known_types, replacement_update
+from pic.graph.names import GraphName
+from pic.graph.store.interface import (
+    Change,
+    Infer,
+    IsInferred,
+    all_inferred,
+    bind,
+    emptied_graphs,
+    known_types,
+    replacement_update,
+    solutions,
+)
 
 BULK_THRESHOLD = 20_000  # quads; below it a change is one transaction (tests lower it)
 REOPEN_WAIT = 10.0  # seconds a reopening waits for readers still iterating the old store (they hold its lock)
@@ -53,7 +64,7 @@ class EmbeddedStore:
             )
         return self._store.query(sparql, use_default_graph_as_union=union)
 
-    def graphs(self) -> list[NamedNode]:
+    def graphs(self) -> list[GraphName]:
         """Named graphs holding at least one quad (pyoxigraph keeps emptied graphs' names)."""
         names = (
             g
@@ -66,7 +77,7 @@ class EmbeddedStore:
         """Counted by the engine, not by iterating quads in Python."""
         if graph is None:
             return len(self._store)
-        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        rows = solutions(self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
         return int(next(iter(rows))["n"].value)
 
     def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
@@ -113,7 +124,7 @@ class EmbeddedStore:
                 raise
             if quads is not None:
                 self._inferred = set(quads)
-            return len(change.added)
+            return len(change.staged)
         self._inferred = None
         return self._apply_bulk(change, inferred, infer)
 
@@ -131,10 +142,10 @@ class EmbeddedStore:
                 self._store.bulk_load(path=str(change.file.path), format=change.file.format, to_graph=change.file.graph)
                 added = self.count(change.file.graph) - before
             else:
-                self._store.bulk_extend(change.added)
-                added = len(change.added)
+                self._store.bulk_extend(change.staged)
+                added = len(change.staged)
             self._store.extend(change.record(added))
-            quads = infer(None)
+            quads = all_inferred(infer)
             for graph in self.graphs():  # those no longer concluded in too
                 if inferred(graph):
                     self._store.clear_graph(graph)

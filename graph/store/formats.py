@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from pyoxigraph import RdfFormat
 
 
+def serialized(data: bytes | None) -> bytes:
+    """What pyoxigraph's `serialize` returns given no output: the bytes (its stubs say `bytes | None`)."""
+    assert data is not None, "serialize without an output returns the bytes"
+    return data
+
+
 @dataclass(frozen=True)
 class Serialisation:
     key: str

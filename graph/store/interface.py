@@ -7,13 +7,25 @@ both cases (QuerySolutions, QueryBoolean, QueryTriples), so callers never care w
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+)
 
+from pic.graph.names import GraphName, named
 from pic.graph.settings import Settings
 
 
@@ -46,14 +58,29 @@ class Change:
             return 1 << 62  # a file loaded directly always takes the bulk path
         return len(self.added) + len(self.removed)
 
+    @property
+    def staged(self) -> Store:
+        """`added`, in a change that is not a file loaded directly (every change below the bulk threshold)."""
+        assert self.added is not None, "a file loaded directly has no staged quads"
+        return self.added
+
 
 # The store calls infer(change) before a transactional write (the change is not in the store yet) and
 # infer(None) after a bulk write; it returns every inferred quad, in every inferred graph (one per
 # audience, see inference.py), or None (only for a change) when the change cannot alter them.
 Infer = Callable[["Change | None"], list[Quad] | None]
+
+
+def all_inferred(infer: Infer) -> list[Quad]:
+    """`infer(None)`, after a bulk write: every inferred quad (None only ever answers a change)."""
+    quads = infer(None)
+    assert quads is not None, "infer(None) gives every inferred quad"
+    return quads
+
+
 # Which graphs hold inferences (`Names.is_inferred`): those the store replaces, and drops once the
 # rules no longer conclude anything there.
-IsInferred = Callable[[NamedNode], bool]
+IsInferred = Callable[[GraphName], bool]
 
 
 class KnowledgeStore(Protocol):
@@ -78,7 +105,7 @@ class KnowledgeStore(Protocol):
         """Remove and add the quads, write the record and replace the inferred graphs, atomically.
         Returns the number of triples added."""
 
-    def graphs(self) -> list[NamedNode]: ...
+    def graphs(self) -> Sequence[GraphName]: ...
 
     def count(self, graph: NamedNode | None = None) -> int: ...
 
@@ -131,11 +158,11 @@ class BlankNodeRemoval(ValueError):
     """A change removes some, not all, of a graph's statements with blank nodes: no update can name them."""
 
 
-def emptied_graphs(removed: list[Quad], count) -> set[NamedNode]:
+def emptied_graphs(removed: list[Quad], count) -> set[GraphName]:
     """The graphs a change empties whose statements include blank nodes: DELETE DATA cannot name a blank
     node, so those graphs are dropped whole instead (a Graph Store PUT or DELETE, an update's DROP).
     `count(graph)` is the graph's size in the store, read under the writer's lock."""
-    blank = {q.graph_name for q in removed if has_blank_nodes([q])}
+    blank = {named(q.graph_name) for q in removed if has_blank_nodes([q])}
     if not blank:
         return set()
     sizes = Counter(q.graph_name for q in removed)
@@ -153,20 +180,20 @@ def replacement_update(
     quads: list[Quad] | None,
     current: set[Quad] | None = None,
     existing: Iterable[NamedNode] = (),
-    emptied: set[NamedNode] = frozenset(),
+    emptied: AbstractSet[GraphName] = frozenset(),
 ) -> str:
     """One SPARQL update: the change, its record, and the new inferred quads — as the difference with
     the `current` inferred quads when they are given (rewriting 70k inferred triples took 11 s of every
     write on the regional store; the difference is a handful), else by dropping the `existing` inferred
     graphs and filling them again. The `emptied` graphs (`emptied_graphs`) are dropped first, whole."""
-    record = change.record(len(change.added))
+    record = change.record(len(change.staged))
     first = "".join(f"DROP SILENT GRAPH {g} ;\n" for g in sorted(emptied, key=lambda g: g.value))
     removed = [q for q in change.removed if q.graph_name not in emptied]
     if quads is None:  # the inferences do not change
         change.inferred_change = ([], [])
         return (
             f"{first}DELETE DATA {{ {quads_to_update_data(removed)} }} ;\n"
-            f"INSERT DATA {{ {quads_to_update_data([*change.added, *record])} }}"
+            f"INSERT DATA {{ {quads_to_update_data([*change.staged, *record])} }}"
         )
     wanted = set(quads)
     if current is not None and not has_blank_nodes(wanted) and not has_blank_nodes(current):
@@ -174,17 +201,23 @@ def replacement_update(
         change.inferred_change = (gone, new)
         return (
             f"{first}DELETE DATA {{ {quads_to_update_data([*removed, *gone])} }} ;\n"
-            f"INSERT DATA {{ {quads_to_update_data([*change.added, *record, *new])} }}"
+            f"INSERT DATA {{ {quads_to_update_data([*change.staged, *record, *new])} }}"
         )
-    drops = sorted({*existing, *(q.graph_name for q in current or ())}, key=lambda g: g.value)
+    drops = sorted({*existing, *(named(q.graph_name) for q in current or ())}, key=lambda g: g.value)
     return first + ";\n".join(
         [
             f"DELETE DATA {{ {quads_to_update_data(removed)} }}",
-            f"INSERT DATA {{ {quads_to_update_data(change.added)}\n{quads_to_update_data(record)} }}",
+            f"INSERT DATA {{ {quads_to_update_data(change.staged)}\n{quads_to_update_data(record)} }}",
             *(f"DROP SILENT GRAPH {g}" for g in drops),
             f"INSERT DATA {{ {quads_to_update_data(wanted)} }}",
         ]
     )
+
+
+def solutions(result: QuerySolutions | QueryBoolean | QueryTriples) -> QuerySolutions:
+    """A SELECT query's rows (pyoxigraph types `query` and `parse_query_results` for every query form)."""
+    assert isinstance(result, QuerySolutions), "a SELECT query answers rows"
+    return result
 
 
 def has_blank_nodes(triples) -> bool:
@@ -194,7 +227,7 @@ def has_blank_nodes(triples) -> bool:
 
 def known_types(query, pairs: list[tuple[str, str]], chunk: int) -> set[tuple[str, str]]:
     """Which (resource, class) pairs hold, subclasses included, asked `chunk` pairs at a time."""
-    found = set()
+    found: set[tuple[str, str]] = set()
     for start in range(0, len(pairs), chunk):
         values = " ".join(f"(<{v}> <{c}>)" for v, c in pairs[start : start + chunk])
         rows = query(

@@ -8,13 +8,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BufferedIOBase
 from pathlib import Path
-from typing import BinaryIO
 from xml.parsers import expat
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
 from pic.graph.store.formats import BY_NAME
+from pic.graph.store.interface import solutions
 
 FORMATS = {name: s.rdf_format for name, s in BY_NAME.items()}
 Progress = Callable[[int, int], None]
@@ -59,7 +60,7 @@ class Staged:
 class _CountingReader:
     """Wraps a binary file and reports bytes read, so long parses can show progress."""
 
-    def __init__(self, f: BinaryIO, total: int, progress: Progress | None):
+    def __init__(self, f: BufferedIOBase, total: int, progress: Progress | None):
         self._f, self._total, self._progress, self.done = f, total, progress, 0
 
     def read(self, n: int = -1) -> bytes:
@@ -252,7 +253,7 @@ def refuse_huge_literals(staging: Store, source: str, limit: int | None = None) 
     (`Settings.max_literal_chars`); None: `MAX_LITERAL_CHARS`. The write path asks it again of what
     forms, imports and APIs build, which are not parsed here (`Writer.write`)."""
     limit = limit or MAX_LITERAL_CHARS
-    for row in staging.query(HUGE.format(limit=int(limit))):
+    for row in solutions(staging.query(HUGE.format(limit=int(limit)))):
         raise RdfParseError(
             f"a literal of {int(row['n'].value):,} characters (the limit is {limit:,}) in the "
             f"statement {row['s']} {row['p']} …",

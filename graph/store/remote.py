@@ -24,10 +24,12 @@ from pyoxigraph import (
 )
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
+from pic.graph.names import GraphName, named
 from pic.graph.store.interface import (
     Change,
     Infer,
     IsInferred,
+    all_inferred,
     bind,
     emptied_graphs,
     known_types,
@@ -127,7 +129,7 @@ class RemoteStore:
             self.update(
                 replacement_update(change, quads, existing=existing, emptied=emptied_graphs(change.removed, self.count))
             )
-            return len(change.added)
+            return len(change.staged)
         # Large: each request is one transaction on the engine; a later failure is compensated.
         if change.removed:
             self.update(f"DELETE DATA {{ {quads_to_update_data(change.removed)} }}")
@@ -142,12 +144,12 @@ class RemoteStore:
                 record = change.record(added)
                 self.update(f"INSERT DATA {{ {quads_to_update_data(record)} }}")
             else:
-                added = len(change.added)
+                added = len(change.staged)
                 record = change.record(added)
                 body = io.BytesIO()
-                serialize(list(change.added) + record, body, RdfFormat.N_QUADS)
+                serialize(list(change.staged) + record, body, RdfFormat.N_QUADS)
                 self._post(body.getvalue(), RdfFormat.N_QUADS, None)
-            quads = infer(None)
+            quads = all_inferred(infer)
             replacing = True
             self._replace_inferred(quads, inferred)
         except BaseException:
@@ -158,16 +160,16 @@ class RemoteStore:
             if change.removed:
                 self.update(f"INSERT DATA {{ {quads_to_update_data(change.removed)} }}")
             if replacing:  # some inferred graphs may be the new ones: derived again from the data as it was
-                self._replace_inferred(infer(None), inferred)
+                self._replace_inferred(all_inferred(infer), inferred)
             raise
         return added
 
     def _replace_inferred(self, quads: list[Quad], inferred: IsInferred) -> None:
         """Each inferred graph replaced by one PUT (a transaction of its own: a graph is never seen
         empty in between), then those with no conclusions left dropped."""
-        by_graph: dict[NamedNode, list] = {}
+        by_graph: dict[GraphName, list] = {}
         for q in quads:
-            by_graph.setdefault(q.graph_name, []).append(q.triple)
+            by_graph.setdefault(named(q.graph_name), []).append(q.triple)
         stale = [g for g in self.graphs() if inferred(g) and g not in by_graph]
         for graph, triples in sorted(by_graph.items(), key=lambda item: item[0].value):
             body = io.BytesIO()
@@ -176,11 +178,12 @@ class RemoteStore:
         if stale:
             self.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in stale))
 
-    def _post(self, body, fmt: RdfFormat, graph: NamedNode | None) -> None:
+    def _post(self, body, fmt: RdfFormat, graph: GraphName | None) -> None:
         self._send("POST", body, fmt, graph)
 
-    def _send(self, method: str, body, fmt: RdfFormat, graph: NamedNode | None) -> None:
+    def _send(self, method: str, body, fmt: RdfFormat, graph: GraphName | None) -> None:
         params = {"graph": graph.value} if graph is not None else {}
+        assert self.gsp_url is not None  # the bulk path, the only one sending, is taken with a Graph Store URL
         r = self.http.request(
             method, self.gsp_url, params=params, content=body, headers={"Content-Type": fmt.media_type}
         )

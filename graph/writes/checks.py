@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pyoxigraph import NamedNode, Quad, Variable
 
 from pic.graph.access import NotAllowed, User, owning_api
-from pic.graph.names import Names
+from pic.graph.names import Names, named
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import platform_entities
 from pic.graph.writes.ownership import owners
@@ -90,7 +90,7 @@ def check(store, names: Names, user: User, added: list[Quad], removed: list[Quad
     if stray is not None and user.role != "admin":  # seventh re-test: a name that is no cell escaped the cell checks
         # (an admin's bulk load names its observations its own way)
         raise UnsafeIri(
-            f"{stray.subject.value}: an observation of {stray.object} is named by its series' cell, "
+            f"{stray.subject.value}: an observation of {stray.object} is named by its series' cell, "  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
             f"{names.base}observation/{{series}}/{{area}}/{{year}}, as the forms and imports name it"
         )
 
@@ -188,14 +188,15 @@ def others_series(store, names: Names, user: User, quads: list[Quad]) -> dict[Na
         return {}
     joined = {}
     for q in quads:
-        org = names.owner_of(q.graph_name)
+        graph = named(q.graph_name)
+        org = names.owner_of(graph)
         if (
             q.predicate == QB_DATASET
             and isinstance(q.subject, NamedNode)
             and isinstance(q.object, NamedNode)
             and org
-            and names.kind_of(q.graph_name) in ("partner", "private")
-            and owning_api(q.graph_name, names) is None
+            and names.kind_of(graph) in ("partner", "private")
+            and owning_api(graph, names) is None
         ):
             joined[q.subject] = (q.object, org)
     known = owners(store, names, user, {series for series, _ in joined.values()})

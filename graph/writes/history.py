@@ -17,6 +17,7 @@ and entities (`public_record`), without its private side.
 import gzip
 import hashlib
 import uuid
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from pic.graph.access import User
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names
 
 PROV = "http://www.w3.org/ns/prov#"
 PIC = "https://w3id.org/pic-euralens/ontology#"
@@ -52,7 +53,7 @@ def now() -> datetime:
 def _write(path: Path, quads) -> str:
     digest = hashlib.sha256()
     with gzip.open(path, "wb", compresslevel=1) as f:
-        serialize(quads, f, RdfFormat.N_QUADS)
+        serialize(quads, f, RdfFormat.N_QUADS)  # type: ignore[arg-type]  # stubs: IO[bytes]; a GzipFile is a binary file
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
@@ -65,7 +66,7 @@ def record_change(
     user: User,
     added,
     removed: list[Quad],
-    graphs: set[NamedNode],
+    graphs: AbstractSet[GraphName],
     source: str,
     validated: bool,
     started: datetime,
@@ -144,7 +145,7 @@ def public_record(
     agent: NamedNode,
     user: User,
     started: datetime,
-    graphs: set[NamedNode],
+    graphs: AbstractSet[GraphName],
     added,
     removed: list[Quad],
     g: NamedNode,

@@ -22,7 +22,7 @@ refusal would tell what they say, and to the writer what they describe is nobody
 from pyoxigraph import NamedNode, Quad, Variable
 
 from pic.graph.access import NotAllowed, User, owning_api
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes.visible import seen_by
 
@@ -68,7 +68,7 @@ PARENTS = f"SELECT ?n ?g WHERE {{ GRAPH ?g {{ ?n {PROV_QUALIFIED} ?a }} }}"
 BATCH = 500
 
 
-def org_of(names: Names, graph: NamedNode) -> str | None:
+def org_of(names: Names, graph: GraphName) -> str | None:
     """The organisation whose word a graph is, for these rules: its partner and private graphs, less the
     graphs an API owns (an accepted link is moderation's decision)."""
     if names.kind_of(graph) not in ("partner", "private") or owning_api(graph, names) is not None:
@@ -117,8 +117,8 @@ def joins(
         key=str,
     )
     for row in select(seen, PARENTS, "a", touched):  # the projects whose role's agent the write changes
-        if org_of(names, row["g"]) in writers:
-            nodes.add((row["n"], org_of(names, row["g"])))
+        if (writer_org := org_of(names, row["g"])) in writers:
+            nodes.add((row["n"], writer_org))
     direct: dict = {}  # (node, org): {(target, predicate, graph)}
     roles: dict = {}  # (node, org): {(role node, graph)}
     agents: dict = {}  # role node: {(agent, graph)}

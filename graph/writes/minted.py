@@ -81,7 +81,7 @@ def older_role_node(names: Names, subject: NamedNode) -> bool:
     return subject.value.startswith(prefix) and "--" not in subject.value[len(prefix) :]
 
 
-def owns_parent(org: str, owned: dict | None) -> bool:
+def owns_parent(org: str | None, owned: dict | None) -> bool:
     """Whether `org` owns one of a minted IRI's parents (`owned`: {parent: its owners}, `parent_owners`)."""
     return any(org in owners for owners in (owned or {}).values())
 
@@ -185,9 +185,7 @@ def refuse_misnamed(names: Names, quads) -> None:
 
 def organisations(store, names: Names) -> set[str]:
     """The organisations whose graphs (`partner/{org}`, `private/{org}/…`) the store holds."""
-    return {
-        names.owner_of(g) for g in store.graphs() if names.kind_of(g) in ("partner", "private") and names.owner_of(g)
-    }
+    return {org for g in store.graphs() if names.kind_of(g) in ("partner", "private") and (org := names.owner_of(g))}
 
 
 def refuse_others_actor(names: Names, subjects: dict[NamedNode, str], known_orgs: set[str]) -> None:

@@ -44,12 +44,13 @@ keeps the documents' descriptions and its DELETE waits (409) until `DELETE /api/
 has removed them (`documents.attached_documents`): the Graph Store never drops what only an API writes back.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
-from pyoxigraph import NamedNode, Quad, Variable
+from pyoxigraph import BlankNode, NamedNode, Quad, Variable
 
 from pic.graph.access import ANONYMOUS, DOCUMENTS_API, EMBARGO, MODERATION_API, NotAllowed, User, may_read, owning_api
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names, named
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import derived_predicates, joining, minted, platform_entities
 from pic.graph.writes.visible import seen_by
@@ -66,7 +67,7 @@ DESCRIBED = f"""SELECT DISTINCT ?s ?g ?typed WHERE {{ GRAPH ?g {{ ?s ?p ?o }} BI
 BATCH = 500
 
 
-def speaker(names: Names, graph: NamedNode) -> str | None:
+def speaker(names: Names, graph: GraphName) -> str | None:
     """Who states what a graph holds: its organisation, `PLATFORM` for the platform's graphs, None for a
     derived graph (conclusions and records are nobody's statement) and for a link a facilitator
     accepted (`partner/{org}/link/…`, written by moderation alone: a decision, no organisation's claim)."""
@@ -76,7 +77,7 @@ def speaker(names: Names, graph: NamedNode) -> str | None:
 
 
 def owners_from(
-    described: list[tuple[NamedNode, bool]],
+    described: Sequence[tuple[GraphName, bool]],
     names: Names,
     subject: NamedNode | None = None,
     earliest=None,
@@ -93,11 +94,11 @@ def owners_from(
     (`Names.curators`) alone: what a partner wrote of it before `org` joined, or before the rule, is that
     partner's claim."""
     itself = own_actor(names, subject)
-    speakers = {speaker(names, g) for g, _ in described} - {None}
+    speakers = {s for g, _ in described if (s := speaker(names, g)) is not None}
     if itself in speakers:  # it describes itself: what others wrote before is theirs (re-test 4, F5)
         return {itself} | (speakers & ({PLATFORM} | names.curators))
     typing = {g for g, t in described if t and speaker(names, g)}
-    typed = {speaker(names, g) for g in typing}
+    typed = {s for g in typing if (s := speaker(names, g))}  # all of them: `typing` has a speaker's
     if len(typed) > 1:
         typed = first_typed(typing, names, subject, earliest, reader)
     found = typed or speakers
@@ -105,7 +106,7 @@ def owners_from(
 
 
 def first_typed(
-    typing: set[NamedNode], names: Names, subject: NamedNode | None, earliest, reader: str | None
+    typing: set[GraphName], names: Names, subject: NamedNode | None, earliest, reader: str | None
 ) -> set[str]:
     """Who owns an entity several organisations' graphs type, as a reader of organisation `reader` sees
     it: (a) its own organisation, when it is one of them — B typing `study/foo` in its private draft must
@@ -115,7 +116,7 @@ def first_typed(
     to `partner/{org}`, an embargo lifting: `public_since`); (c) else the earliest among them all (all the
     reader may read). `earliest` gives each graph's first record the reader may read (`earliest_typing`);
     a typing without one counts last, never first. Without `earliest`, all of them."""
-    typed = {speaker(names, g) for g in typing}
+    typed = {s for g in typing if (s := speaker(names, g))}  # all of them: `owners_from` kept those with one
     if reader is not None and reader in typed:
         return {reader}
     if earliest is None:
@@ -125,12 +126,12 @@ def first_typed(
     if public:
         times = {g: max(t, public_since(names, g) or t) for g, t in times.items()}
     if not times:  # nobody's time is known to this reader: none of them is first
-        return {speaker(names, g) for g in public or typing}
+        return {s for g in public or typing if (s := speaker(names, g))}
     first = min(times.values())
-    return {speaker(names, g) for g, t in times.items() if t == first}
+    return {s for g, t in times.items() if t == first and (s := speaker(names, g))}
 
 
-def public_since(names: Names, graph: NamedNode) -> datetime | None:
+def public_since(names: Names, graph: GraphName) -> datetime | None:
     """When an embargoed graph (`private/{org}/until-YYYY-MM-DD`) became public: its day's start, local
     time, as `access.embargo_lifted` reads the day — a study written under embargo before another
     organisation published the same id is public only after it, and takes nothing over. None for other
@@ -154,7 +155,7 @@ def instant(lexical: str) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def own_actor(names: Names, subject: NamedNode | None) -> str | None:
+def own_actor(names: Names, subject: NamedNode | BlankNode | None) -> str | None:
     """The organisation an `actor/{org}` IRI names."""
     prefix = f"{names.base}actor/"
     if subject is None or not subject.value.startswith(prefix):
@@ -173,7 +174,7 @@ def earliest_typing(select):
     organisation published meanwhile (issue 16, outside re-test). Where no typing is recorded (the demo, a
     bulk load past `history.MAX_TOUCHED` entities), none comes first: all of them own it."""
 
-    def earliest(subject: NamedNode, graphs: set[NamedNode]) -> dict[NamedNode, datetime]:
+    def earliest(subject: NamedNode, graphs: set[GraphName]) -> dict[GraphName, datetime]:
         ordered = sorted(graphs, key=lambda g: g.value)
         rows = select(bind_rows(FIRST_RECORD, [Variable("s"), Variable("g")], [[subject, g] for g in ordered]))
         first = {NamedNode(g): instant(when) for g, when in rows if when}
@@ -215,15 +216,17 @@ def refuse_minted_in_public(store, names: Names, checked: list[tuple[Quad, str]]
     public = {
         q.subject: org
         for q, org in reversed(checked)
-        if isinstance(q.subject, NamedNode) and becomes_public(names, q.graph_name) and minted.parents(names, q.subject)
+        if isinstance(q.subject, NamedNode)
+        and becomes_public(names, named(q.graph_name))
+        and minted.parents(names, q.subject)
     }
     if public:
         seen = minted_parents(store, names, ANONYMOUS, set(public))
         minted.refuse_squats(public, seen)
-        minted.refuse_orphans(names, public, seen, [q for q in new if becomes_public(names, q.graph_name)])
+        minted.refuse_orphans(names, public, seen, [q for q in new if becomes_public(names, named(q.graph_name))])
 
 
-def becomes_public(names: Names, graph: NamedNode) -> bool:
+def becomes_public(names: Names, graph: GraphName) -> bool:
     """Public now, or on an embargo's day (a cell in a future embargo graph got round the rule above:
     seventh outside re-test, finding 2)."""
     return may_read(ANONYMOUS, graph.value, names) or public_since(names, graph) is not None
@@ -241,11 +244,11 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
     is its own to describe wherever the curators put it, and a minted IRI its parents' owners' (`parented`)."""
     typed = sorted(
         {
-            (q.subject, q.graph_name)
+            (q.subject, named(q.graph_name))
             for q in new
             if q.predicate == RDF_TYPE
             and isinstance(q.subject, NamedNode)
-            and may_read(ANONYMOUS, q.graph_name.value, names)
+            and may_read(ANONYMOUS, named(q.graph_name).value, names)
         },
         key=str,
     )
@@ -254,8 +257,8 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
     text = bind_rows(TYPED_IN, [Variable("s")], [[s] for s in sorted({s for s, _ in typed}, key=str)])
     public: dict[NamedNode, set[str]] = {}
     for row in store.query(text):
-        if names.owner_of(row["g"]) and may_read(ANONYMOUS, row["g"].value, names):
-            public.setdefault(row["s"], set()).add(names.owner_of(row["g"]))
+        if (owner := names.owner_of(row["g"])) and may_read(ANONYMOUS, row["g"].value, names):
+            public.setdefault(row["s"], set()).add(owner)
     for subject, graph in typed:
         org, publishers = names.owner_of(graph), public.get(subject, set())
         party = minted.owns_parent(org, parented.get(subject))  # a membership is either party's
@@ -324,14 +327,14 @@ def check(
     derived_predicates.check(user, new)
     if user.role != "partner":
         return  # facilitators and admins curate any partner graph
-    checked = [
+    stated = [
         (q, names.owner_of(q.graph_name))
         for q in new
         if not (api == DOCUMENTS_API and is_document_description(q, names))
     ]  # the upload checked the study is theirs
     checked = [
         (q, org)
-        for q, org in checked
+        for q, org in stated
         if org and names.kind_of(q.graph_name) in ("partner", "private") and owning_api(q.graph_name, names) is None
     ]
     subjects = {q.subject: org for q, org in reversed(checked) if isinstance(q.subject, NamedNode)}
@@ -354,7 +357,7 @@ def check(
     refuse_taking_published(store, names, [q for q, _ in checked], parented)
     joining.refuse_borrowed(checked, known)
     kept = set(added)
-    dropped = [(q, joining.org_of(names, q.graph_name)) for q in removed if q not in kept]
+    dropped = [(q, joining.org_of(names, named(q.graph_name))) for q in removed if q not in kept]
     joined = joining.joins(store, names, user, checked, [(q, org) for q, org in dropped if org])
     others = {t for targets in joined.values() for t in targets} - set(known)
     known.update(owners(store, names, user, others))

@@ -17,15 +17,18 @@ import logging
 import shutil
 import threading
 import time
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
 
 from pic.graph.access import ANONYMOUS, User, check_write, may_read
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names, named
 from pic.graph.reasoning import inference
 from pic.graph.reasoning.shacl import (
     CONTEXT,
@@ -35,7 +38,14 @@ from pic.graph.reasoning.shacl import (
     stage_for_validation,
 )
 from pic.graph.store.disk_space import DiskFull, check_free, is_disk_full, refusal
-from pic.graph.store.interface import Change, FileSource, KnowledgeStore, known_types, quads_to_update_data
+from pic.graph.store.interface import (
+    Change,
+    FileSource,
+    KnowledgeStore,
+    all_inferred,
+    known_types,
+    quads_to_update_data,
+)
 from pic.graph.store.parsing import (
     Progress,
     RdfParseError,
@@ -51,6 +61,9 @@ from pic.graph.writes import ownership
 from pic.graph.writes.history import now, record_change
 from pic.graph.writes.visible import seen_by
 from pic.ontology import read_bytes
+
+if TYPE_CHECKING:
+    from pic.graph.search_index import SearchIndex
 
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
 MAX_INCREMENTAL = 50_000  # past this many quads, listeners start over from the store
@@ -123,7 +136,9 @@ class Writer:
         # the platform's organisations beside those with graphs (the service's accounts'): their actors
         # `actor/{org}` are their own (`minted.refuse_others_actor`)
         self.organisations = set
-        self.search = self.reindex = None  # the full-text index and its follower (`factory.open_writer`)
+        # the full-text index and its follower (`factory.open_writer`)
+        self.search: SearchIndex | None = None
+        self.reindex: Callable[[WriteResult | None], None] | None = None
 
     @cached_property
     def validator(self) -> ShapesValidator:
@@ -237,13 +252,13 @@ class Writer:
     ) -> None:
         """The permission step, also for dry runs: the user may write every graph touched (through
         `api`), and a graph describes its owner's things (`ownership.check`); raises NotAllowed."""
-        graphs = {q.graph_name for q in removed} | set(added.named_graphs())
+        graphs = {named(q.graph_name) for q in removed} | set(added.named_graphs())
         self._check_role(user, graphs, validate, api)
         quads = list(added)
         write_checks.check(self.store, self.names, user, quads, removed)
         ownership.check(self.store, self.names, user, quads, removed, api, self.organisations())
 
-    def _check_role(self, user: User, graphs: set[NamedNode], validate: bool, api: str | None = None) -> None:
+    def _check_role(self, user: User, graphs: AbstractSet[GraphName], validate: bool, api: str | None = None) -> None:
         if not validate and user.role != "admin":
             raise PermissionError("only an admin may write without validation")
         check_write(user, graphs, self.names, api)
@@ -260,7 +275,12 @@ class Writer:
         detail: str | None = None,
     ) -> WriteResult:
         started, clock = now(), time.perf_counter()
-        graphs = {file.graph} if file else {q.graph_name for q in removed} | set(added.named_graphs())
+        graphs: set[GraphName]
+        if file:
+            graphs = {file.graph}
+        else:
+            assert added is not None  # a write that loads no file has its staged quads
+            graphs = {named(q.graph_name) for q in removed} | set(added.named_graphs())
         files: list[Path] = []
         made: list[NamedNode] = []
         records: list[Quad] = []
@@ -277,7 +297,7 @@ class Writer:
                 validated,
                 started,
                 count=count,
-                copy_of=file and self._keep(file),
+                copy_of=self._keep(file) if file else None,
                 detail=detail,
             )
             files.extend(delta.files)
@@ -297,9 +317,9 @@ class Writer:
                 raise refusal(self.history_dir) from e
             raise
         written = None
-        if change.inferred_change is not None and len(added) + len(removed) <= MAX_INCREMENTAL:
-            gone, new = change.inferred_change
-            written = Written([*added, *records, *new], [*removed, *gone])
+        if change.inferred_change is not None and len(change.staged) + len(removed) <= MAX_INCREMENTAL:
+            gone, new = change.inferred_change  # a change with its staged quads (the stores know no file's)
+            written = Written([*change.staged, *records, *new], [*removed, *gone])
         self._tell(written)
         return WriteResult(
             made[0],
@@ -364,7 +384,7 @@ class Writer:
         premises = inference.facts_only(self.store, self.names, sources, premises, self._inferred_for, added, removed)
         return self.reasoner.conclusions(premises, self._inferred_for)
 
-    def _inferred_for(self, graph: NamedNode) -> NamedNode | None:
+    def _inferred_for(self, graph: GraphName) -> NamedNode | None:
         """The inferred graph of a premise graph's audience: the public one for what anonymous readers
         may read today (an embargo that has ended included)."""
         if may_read(ANONYMOUS, graph.value, self.names):
@@ -387,7 +407,7 @@ class Writer:
 
     def refresh(self) -> None:
         """Recompute the inferred graphs from scratch (after an out-of-band change)."""
-        quads = self._infer(None)
+        quads = all_inferred(self._infer)
         stale = [g for g in self.store.graphs() if self.names.is_inferred(g)]
         self.store.update(
             " ;\n".join(

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 from pyoxigraph import NamedNode, Quad
 
 from pic.graph.access import ANNOTATIONS_API, MODERATION_API, NotAllowed, User, owning_api
-from pic.graph.names import Names
+from pic.graph.names import Names, named
 from pic.ontology.namespaces import ONTOLOGY_IRI
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -102,17 +102,23 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
             )
         if q.predicate == RDF_TYPE and q.object == ANNOTATION and api not in (ANNOTATIONS_API, MODERATION_API):
             raise NotAllowed(
-                f"{q.subject.value}: an annotation is written through the annotation API "
+                f"{q.subject.value}: an annotation is written through the annotation API "  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
                 "(/annotations/), which names its author; never typed in an organisation's graph"
             )
-        reserved = reserved_segment(names, q.graph_name) if owning_api(q.graph_name, names) is None else None
+        graph = named(q.graph_name)
+        reserved = reserved_segment(names, graph) if owning_api(graph, names) is None else None
         if reserved:
             raise NotAllowed(
-                f"{q.graph_name.value}: {reserved!r} is no name for an organisation's graph: the platform's own "
+                f"{graph.value}: {reserved!r} is no name for an organisation's graph: the platform's own "
                 "graphs (accepted links, annotations, moderation, inferences, change records) and the private ones "
                 "(`private/{org}/main`, `…/until-YYYY-MM-DD`) are named so; plain ASCII segments otherwise"
             )
-        if q.predicate in MEMBERSHIP and space_of(names, q.object) == "user/" and api not in SPACES["user/"]:
+        if (
+            q.predicate in MEMBERSHIP
+            and isinstance(q.object, NamedNode)
+            and space_of(names, q.object) == "user/"
+            and api not in SPACES["user/"]
+        ):
             raise NotAllowed(
                 f"{q.object.value}: whose member an account is, is the platform's word (its organisation), "
                 "never stated in an organisation's graph"
@@ -120,6 +126,6 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
         space = space_of(names, q.subject)
         if space is not None and api not in SPACES[space]:
             raise NotAllowed(
-                f"{q.subject.value}: the platform's {space}… entities are written by the platform "
+                f"{q.subject.value}: the platform's {space}… entities are written by the platform "  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
                 "itself (its records and the APIs that make them), never in an organisation's graph"
             )

@@ -36,6 +36,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import may_write
 from pic.graph.engine.jobs import QueryFailed
+from pic.graph.names import GraphName
 from pic.graph.store.interface import bind_rows
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def apply_update(writer, user, text: str, scope, default: NamedNode | None = Non
     spared = None
     if scope.every_graph:  # DROP/CLEAR ALL or NAMED: the graphs the user may write
 
-        def spared(graph: NamedNode) -> bool:
+        def spared(graph: GraphName) -> bool:
             return not may_write(user, graph, writer.names)
 
     with writer.lock:
@@ -87,7 +88,7 @@ def update_change(
     *,
     default: NamedNode | None = None,
     base_iri: str | None = None,
-    spared: Callable[[NamedNode], bool] | None = None,
+    spared: Callable[[GraphName], bool] | None = None,
 ) -> tuple[Store, list[Quad]]:
     """(added, removed): what `text` does to `store`, worked out on a scratch copy of what it can read
     (`reads`, and what it can change, `writes`: (s, p, o, graph) IRI patterns, None for any) and compared

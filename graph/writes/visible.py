@@ -15,6 +15,7 @@ what they say is no sign that an entity exists.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from pyoxigraph import NamedNode
 
@@ -27,7 +28,7 @@ class Seen:
     """`query` as the store's, over `graphs` only: their union is the default graph, and `GRAPH ?g`
     ranges over them."""
 
-    store: object
+    store: Any  # the store's `query` (a `KnowledgeStore`, a pyoxigraph `Store`)
     graphs: list[NamedNode]
 
     def query(self, sparql: str):

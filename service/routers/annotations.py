@@ -14,6 +14,8 @@ never reach anyone else.
 import functools
 import inspect
 import json
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -33,7 +35,7 @@ from pic.service.negotiation import accepted
 router = APIRouter(tags=["Annotations"])
 TURTLE_MEDIA, JSON_LD = TURTLE.accepted[0], BY_KEY["jsonld"].media_type  # the protocol's Turtle has no charset
 # What the annotation routes answer, for the OpenAPI schema (the protocol's JSON-LD profile, or Turtle).
-ANNOTATION_MEDIA = {
+ANNOTATION_MEDIA: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
             media: {}
@@ -134,23 +136,27 @@ def container_links(handler):
         if kwargs.get("page") is None:
             e.headers = {"Link": CONTAINER_LINKS, **e.headers}
 
+    wrapped: Callable[..., Any]
     if inspect.iscoroutinefunction(handler):
 
-        async def wrapped(*args, **kwargs):
+        async def awaited(*args, **kwargs):
             try:
                 return await handler(*args, **kwargs)
             except HttpError as e:
                 add(e, kwargs)
                 raise
+
+        wrapped = awaited
     else:  # stays synchronous: FastAPI runs it in its thread pool, off the event loop
 
-        def wrapped(*args, **kwargs):
+        def called(*args, **kwargs):
             try:
                 return handler(*args, **kwargs)
             except HttpError as e:
                 add(e, kwargs)
                 raise
 
+        wrapped = called
     return functools.wraps(handler)(wrapped)
 
 

@@ -13,6 +13,7 @@ the write path's to check: a partner's graph describes its organisation's entiti
 
 import io
 import uuid
+from typing import cast
 
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
@@ -179,8 +180,8 @@ def apply(writer, graph: NamedNode, added: Store, user, replace: bool, source: s
 def documents_first(kept: set[Quad], base: str) -> str:
     """The 409 of a DELETE: which documents the graph's studies have, and how to remove them."""
     routes = sorted(
-        f"/api/studies/{q.subject.value.removeprefix(base + 'study/')}/documents/"
-        f"{q.object.value.removeprefix(base + 'document/')}"
+        f"/api/studies/{q.subject.value.removeprefix(base + 'study/')}/documents/"  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
+        f"{cast(NamedNode, q.object).value.removeprefix(base + 'document/')}"
         for q in kept
         if q.predicate == DISTRIBUTION
     )

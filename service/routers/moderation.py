@@ -2,6 +2,8 @@
 facilitators hide it (kept, with who and why) or restore it, and accept or reject proposed links, from
 the queue page `/moderation` (session + CSRF) or the JSON API (bearer token)."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -58,7 +60,7 @@ def done(request: Request, values: dict, body: dict):
 async def flag(request: Request, key: str):
     user, values = await moderator(request)
     store, stored = fetch(request, key, user)
-    data = {
+    data: dict[str, Any] = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "type": "Annotation",
         "motivation": "moderating",
@@ -105,7 +107,7 @@ def queue(request: Request):
     if user.role not in ("facilitator", "admin"):
         raise HttpError(403 if user.role != "anonymous" else 401, "the moderation queue is for facilitators")
     store = notes(request)
-    items = {"flagged": [], "hidden": [], "proposals": []}
+    items: dict[str, list[dict]] = {"flagged": [], "hidden": [], "proposals": []}
     for row in store.query(FLAGGED, None):
         stored = store.get(row["a"].value, None)
         if stored and store.names.kind_of(stored.graph) != "hidden":
@@ -143,7 +145,8 @@ def card(store, stored) -> dict:
     data = store.json(stored)
     bodies = data.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
-    target = data["target"] if isinstance(data["target"], dict) else {"source": data["target"]}
+    target: dict[str, Any] = data["target"] if isinstance(data["target"], dict) else {"source": data["target"]}
+    selector = target.get("selector")
     return {
         "key": stored.iri.rsplit("/", 1)[-1],
         "iri": stored.iri,
@@ -153,13 +156,7 @@ def card(store, stored) -> dict:
         "text": " ".join(b.get("value", "") for b in bodies if isinstance(b, dict)),
         "target": target.get("source"),
         "quote": next(
-            (
-                s.get("exact")
-                for s in (
-                    target.get("selector") if isinstance(target.get("selector"), list) else [target.get("selector")]
-                )
-                if s and s.get("exact")
-            ),
+            (s.get("exact") for s in (selector if isinstance(selector, list) else [selector]) if s and s.get("exact")),
             "",
         ),
         "links": [

@@ -4,6 +4,8 @@ Each query gets its own documented path in the OpenAPI schema, with its paramete
 bound as RDF terms (a VALUES block of pyoxigraph terms), never pasted into the query text.
 """
 
+from typing import Any
+
 from fastapi import APIRouter, FastAPI, Request
 from starlette.routing import Route
 
@@ -69,7 +71,7 @@ def _openapi_parameters(q: SavedQuery) -> list[dict]:
     out = []
     for p in q.parameters:
         kind, fmt = OPENAPI_TYPES[p.type]
-        schema = {"type": kind}
+        schema: dict[str, Any] = {"type": kind}
         if fmt:
             schema["format"] = fmt
         if p.default:
@@ -137,6 +139,7 @@ def install(app: FastAPI) -> None:
             schema = generated()
             for q in saved_queries().values():
                 schema["paths"][f"/api/queries/{q.name}"] = {"get": operation(q)}
+        assert app.openapi_schema is not None  # FastAPI's `openapi` keeps what it made
         return app.openapi_schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema

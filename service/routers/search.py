@@ -4,6 +4,7 @@ French-aware full text over labels, names, titles and abstracts (`graph/search_i
 theme, territory and year, and only what the reader may read.
 """
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -125,7 +126,9 @@ def search_page(
 ):
     lang = language(request)
     chosen = {"type": type, "theme": theme, "territory": territory, "year": year}
-    result = run_search(request, q, chosen, 20, offset) if q.strip() else {"total": 0, "hits": [], "facets": {}}
+    result: dict[str, Any] = (
+        run_search(request, q, chosen, 20, offset) if q.strip() else {"total": 0, "hits": [], "facets": {}}
+    )
     names = request.app.state.search.labels([v for f in ("theme", "territory") for v in result["facets"].get(f, {})])
     facets = []
     for f in FACETS:

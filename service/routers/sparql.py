@@ -251,7 +251,7 @@ async def read_request(request: Request, field: str, direct_type: str, limit: in
             )
         text = texts[0] if texts else None
         defaults, named = defaults + form.get(keys[0], []), named + form.get(keys[1], [])
-        fmt = (form.get("format") or [None])[0] or params.get("format")
+        fmt = next(iter(form.get("format") or []), None) or params.get("format")
     elif content_type == direct_type:
         text = utf8(await limited_body(request, limit), field).removeprefix("\ufeff")  # (a BOM is no text)
         fmt = params.get("format")
@@ -283,6 +283,7 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
     reading = await checked_reading(request, text, settings)
     if not reading.is_update:
         raise HttpError(400, "this is a query, not an update: send it to /sparql")
+    assert reading.scope is not None  # an update's reading has its scope (`sparql_guard`)
     if settings.union_default_graph and reading.scope.default_graph:
         raise HttpError(
             400,
