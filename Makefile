@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 
-.PHONY: setup serve test lint format lock bench java chromium
+.PHONY: setup serve test lint format lock typecheck bench java chromium
 
 setup: $(STAMP) java
 
@@ -33,7 +33,7 @@ serve: setup
 # machine being busy), each test file on one worker: a file's module fixtures (servers, stores) are built
 # once. Files go out in collection order, the slow ones first (tests/conftest.py), so that no worker runs a
 # minutes-long file alone at the end.
-test: setup chromium
+test: setup chromium typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
@@ -43,6 +43,12 @@ lint: setup
 
 format: setup
 	$(BIN)/ruff format .
+
+# mypy reads the packages by their import names, `pic.<folder>`: a tree of links gives them those names.
+typecheck: setup
+	rm -rf .mypy-root && mkdir -p .mypy-root/pic && touch .mypy-root/pic/__init__.py
+	for d in ontology graph queries service viz; do ln -s ../../$$d .mypy-root/pic/$$d; done
+	cd .mypy-root && MYPYPATH=. ../$(BIN)/mypy --config-file ../pyproject.toml -p pic.graph -p pic.service -p pic.viz
 
 lock: setup
 	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links \

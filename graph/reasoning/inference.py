@@ -224,8 +224,18 @@ def premises(
         found.get(named(q.graph_name), set()).discard(q.triple)
     if added is not None:
         wanted = {NamedNode(p) for p in INPUT_PREDICATES} | {NamedNode(f"{PROV}wasAttributedTo")}
-        wanted |= {t.subject for triples in found.values() for t in triples if t.predicate.value == SUB_PROPERTY}
-        wanted |= {q.subject for q in added.quads_for_pattern(None, NamedNode(SUB_PROPERTY), None, None)}
+        # a blank node declared a sub-property names no predicate to look for (and pyoxigraph refuses it as one)
+        wanted |= {
+            t.subject
+            for triples in found.values()
+            for t in triples
+            if t.predicate.value == SUB_PROPERTY and isinstance(t.subject, NamedNode)
+        }
+        wanted |= {
+            q.subject
+            for q in added.quads_for_pattern(None, NamedNode(SUB_PROPERTY), None, None)
+            if isinstance(q.subject, NamedNode)
+        }
         for p in wanted:
             for q in added.quads_for_pattern(None, p, None, None):
                 found.setdefault(named(q.graph_name), set()).add(q.triple)

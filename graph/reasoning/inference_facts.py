@@ -83,7 +83,7 @@ def facts(
         out[graph] = {
             t
             for t in triples
-            if not (t.subject.value.startswith(accounts) or t.object.value.startswith(accounts))
+            if not any(isinstance(n, NamedNode) and n.value.startswith(accounts) for n in (t.subject, t.object))
             and (
                 said in (None, ownership.PLATFORM)
                 or t.predicate == SUB_PROPERTY

@@ -177,7 +177,7 @@ class EmbeddedStore:
         return True
 
     def _restore(self) -> None:
-        self._store = None
+        self._store = None  # type: ignore[assignment]  # reopened below: the lock goes with the last reference
         gc.collect()  # the RocksDB lock is released when the last reference goes
         self._recover()
         self._open()
@@ -220,5 +220,5 @@ class EmbeddedStore:
                     "every committed write",
                     e,
                 )
-        self._store = None
+        self._store = None  # type: ignore[assignment]  # closed: the RocksDB lock goes with the last reference
         gc.collect()

@@ -284,7 +284,11 @@ def page_body(
     body["items"] = (
         [store.public_iri(i) for i in items]
         if as_iris
-        else [{k: v for k, v in store.json(store.get(i, readable)).items() if k != "@context"} for i in items]
+        else [  # one deleted since the listing is left out (a 500 before)
+            {k: v for k, v in store.json(stored).items() if k != "@context"}
+            for i in items
+            if (stored := store.get(i, readable)) is not None
+        ]
     )
     return body
 
