@@ -212,3 +212,49 @@ def test_every_entity_a_tie_rests_on_is_an_ends_or_the_curators_word(app):
     edges = app.get("/maps/knowledge-flows.json").json()
     said = {(e["source"], e["target"]): e["said_by"] for e in edges.get("edges", edges.get("links", []))}
     assert said[(insee, prefecture)] == "aula" and "cd62" in said[(AULA, mission)].split(), said
+
+
+def test_a_chain_of_flows_rests_on_its_two_ends_word(app):
+    """Tenth outside re-test, finding 3: aula's study co-signed by cd62, used by aula's project with the
+    museum, made `cd62 pic:informsTransitively louvre-lens` public — two hops each on the word of one of
+    their ends (aula), the chain on aula's word alone, a third organisation's to cd62 and the museum. Each
+    hop of a chain now rests on the chain's two ends' word (or the curators', or nobody's): the hops stay,
+    the chain does not."""
+    cd62, museum = f"{ID}actor/cd62", f"{ID}actor/louvre-lens"
+    study = f"{ID}study/aula-cosignee"
+    r = app.post(
+        "/api/contribute/study",
+        headers=bearer(app, "alice"),
+        json={
+            "id": "aula-cosignee",
+            "title_fr": "Étude cosignée",
+            "status": "published",
+            "year": "2024",
+            "producer": "aula",
+        },
+    )
+    assert r.status_code == 201, r.text
+    r = app.post(
+        "/rdf-graphs",
+        params={"graph": f"{ID}graph/partner/aula"},
+        content=f"<{study}> <{PROV}wasAttributedTo> <{cd62}> .".encode(),
+        headers={"Content-Type": "text/turtle", **bearer(app, "alice")},
+    )
+    assert r.status_code in (201, 204), r.text
+    r = app.post(
+        "/api/contribute/project",
+        headers=bearer(app, "alice"),
+        json={
+            "id": "aula-chaine",
+            "title_fr": "Projet chaîne",
+            "start": "2024-01-01",
+            "participants": "aula:pilote;louvre-lens:partenaire",
+            "studies_used": "aula-cosignee",
+        },
+    )
+    assert r.status_code == 201, r.text
+    assert concluded(app, cd62, f"{PIC}informs", AULA), "a hop on an end's word"
+    assert concluded(app, AULA, f"{PIC}informs", museum), "a hop on an end's word"
+    assert concluded(app, cd62, f"{PIC}informsTransitively", AULA)
+    assert not concluded(app, cd62, f"{PIC}informs", museum)
+    assert not concluded(app, cd62, f"{PIC}informsTransitively", museum), "the chain rests on aula's word"

@@ -167,3 +167,51 @@ def test_a_write_the_rules_do_not_read_keeps_the_inferences_without_deriving(bas
         for q in base_writer.store.quads(base_writer.names.inferred)
     }
     assert (f"{ID}territory/project/essai", f"{PIC}withinTerritory", f"{ID}territory/region/32") in inferred
+
+
+def test_a_chain_of_flows_rests_on_its_two_ends_word():
+    """`05-informs-transitively.rq` with who says what (tenth outside re-test, finding 3): a hop of a chain
+    rests on the chain's ends' word or nobody's; a hop on a middle organisation's word breaks the chain
+    (the hop itself, a tie of that organisation's, stays)."""
+    from pyoxigraph import NamedNode, Triple
+
+    from pic.graph.reasoning import inference
+    from pic.graph.reasoning.inference_facts import SAID_BY, SPEAKS_AS, org_node
+
+    prov, RDFS = "http://www.w3.org/ns/prov#", "http://www.w3.org/2000/01/rdf-schema#"
+    node = {k: NamedNode(f"{ID}{k}") for k in ("a", "b", "c", "d", "s1", "p1", "s2", "p2", "s3", "p3")}
+    used = NamedNode(f"{prov}used")
+
+    def flow(study, activity, source, target):
+        return [
+            Triple(node[study], NamedNode(f"{PIC}producedBy"), node[source]),
+            Triple(node[activity], used, node[study]),
+            Triple(node[activity], NamedNode(f"{prov}wasAssociatedWith"), node[target]),
+        ]
+
+    def said(entity, org):
+        return Triple(node[entity], SAID_BY, org_node(org))
+
+    premises = [*flow("s1", "p1", "a", "b"), *flow("s2", "p2", "b", "c"), *flow("s3", "p3", "c", "d")]
+    premises += [Triple(node[x], SPEAKS_AS, org_node(x)) for x in "abcd"]
+    premises.append(
+        Triple(NamedNode(f"{PIC}producedBy"), NamedNode(f"{RDFS}subPropertyOf"), NamedNode(f"{prov}wasAttributedTo"))
+    )
+
+    def chains(words):
+        return {
+            (t.subject.value[len(ID) :], t.object.value[len(ID) :])
+            for t in inference.derive([*premises, *words])
+            if t.predicate.value == f"{PIC}informsTransitively"
+        }
+
+    hops = {("a", "b"), ("b", "c"), ("c", "d")}
+    assert chains([]) == hops | {("a", "c"), ("b", "d"), ("a", "d")}  # nobody's word: the closure
+    ends = [said("s1", "a"), said("p1", "a"), said("s3", "d"), said("p3", "d")]
+    assert chains(ends) == hops | {("a", "c"), ("b", "d"), ("a", "d")}  # a → d on a's and d's word
+    middle = [said("s2", "b"), said("p2", "b")]  # b → c on b's word: only a chain from b takes it
+    assert chains(middle) == hops | {("b", "d")}
+    last = [said("s1", "b"), said("p1", "b")]  # a → b on b's word: no chain from a goes on past b
+    assert chains(last) == hops | {("b", "d")}
+    first = [said("s1", "a"), said("p1", "a")]
+    assert chains(first) == hops | {("a", "c"), ("b", "d"), ("a", "d")}

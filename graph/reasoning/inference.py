@@ -78,6 +78,8 @@ TIES = {"pic:informs", "pic:informsViaDerivation"}
 SAID_BY, SPEAKS_AS, TRUSTED = (
     t.value for t in (inference_facts.SAID_BY, inference_facts.SPEAKS_AS, inference_facts.TRUSTED)
 )
+# A tie as a hop of a chain of flows, by whose word it rests on (`hops`); workspace only, as SAID_BY.
+HOP_FROM, HOP_TO, HOP_NEUTRAL = (f"urn:pic:inference:{n}" for n in ("hopOnSourceWord", "hopOnTargetWord", "hop"))
 ATTRIBUTION = NamedNode(f"{PROV}wasAttributedTo")
 INPUT = {NamedNode(p) for p in INPUT_PREDICATES}
 
@@ -177,12 +179,27 @@ def _workspace_update() -> str:
     for _, text in rules():
         template, where = rule_parts(text)
         if set(re.findall(r"pic:\w+", template)) & TIES:
+            parts += hops(template, where)
             where += spoken(template, where)
         parts.append(f"INSERT {{ {template} GRAPH {CONCLUSIONS} {{ {template} }} }} WHERE {{ {where} }}")
     return sparql_prefixes() + " ;\n".join(parts)
 
 
-def spoken(template: str, where: str) -> str:
+def hops(template: str, where: str) -> list[str]:
+    """Updates marking a tie as a hop a chain of flows may take (`05-informs-transitively.rq`), by whose
+    word it rests on: its source's (a chain's first hop), its target's (a last hop), or nobody's (any
+    hop). A chain states a flow between its two ends, so each hop must rest on their word, as a tie
+    between two actors does (`spoken`): two hops each on aula's word, cd62 → aula → louvre-lens, made
+    `cd62 informsTransitively louvre-lens` public on aula's word (tenth outside re-test, finding 3). The
+    marks stay in the workspace, as the speakers do."""
+    source, target = list(dict.fromkeys(re.findall(r"\?(\w+)", template)))[:2]
+    return [
+        f"INSERT {{ ?{source} <{mark}> ?{target} }} WHERE {{ {where}{spoken(template, where, voices)} }}"
+        for mark, voices in ((HOP_FROM, [source]), (HOP_TO, [target]), (HOP_NEUTRAL, []))
+    ]
+
+
+def spoken(template: str, where: str, voices: list[str] | None = None) -> str:
     """The condition a tie rule's premises meet: each entity it rests on (the rule's variables but the
     tie's two ends and the properties it reads) is said by nobody (`inference_facts.speakers`), or by the
     curators, the platform or one of the two ends' own organisations (`actor/{org}`). Else the tie is
@@ -191,11 +208,13 @@ def spoken(template: str, where: str) -> str:
     conclusion shown on louvre-lens's page (eighth outside re-test, finding 1) — and so did a curators'
     study used by aula's project with another organisation, one of the two entities being enough before
     (ninth re-test, finding 1). The maps keep such a tie and say whose word it is (`viz/networks.sayers`);
-    the inferred graphs do not state it."""
+    the inferred graphs do not state it. `voices`: the ends whose word counts (both when not given)."""
     ends = list(dict.fromkeys(re.findall(r"\?(\w+)", template)))
     properties = set(re.findall(r"\?\w+\s+\?(\w+)\s+[?<\w]", where))
     evidence = [v for v in dict.fromkeys(re.findall(r"\?(\w+)", where)) if v not in ends and v not in properties]
-    trusted = " UNION ".join([f"{{ ?speaker a <{TRUSTED}> }}", *(f"{{ ?{v} <{SPEAKS_AS}> ?speaker }}" for v in ends)])
+    speaking = ends if voices is None else voices
+    voiced = (f"{{ ?{v} <{SPEAKS_AS}> ?speaker }}" for v in speaking)
+    trusted = " UNION ".join([f"{{ ?speaker a <{TRUSTED}> }}", *voiced])
     return "".join(
         f"\n  FILTER NOT EXISTS {{ ?{v} <{SAID_BY}> ?someone "
         f"FILTER NOT EXISTS {{ ?{v} <{SAID_BY}> ?speaker {{ {trusted} }} }} }}"
