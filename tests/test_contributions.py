@@ -329,3 +329,16 @@ def test_the_import_page_shows_each_problem_on_its_row(app):
         'data-change="' + re.search(r'data-change="([^"]+)"', history).group(1)
         in app.get("/id/actor/acteur-importe-2").text
     )
+
+
+def test_a_study_signed_by_two_producers_goes_through_the_form_and_back(app):
+    """Outside re-test (low): a study co-produced by aula and the university could not be entered through
+    the form — one producer only. The field takes several, as `themes` does, and gives them back."""
+    study = {**STUDY, "id": "etude-cosignee-univ", "producer": "aula;universite-artois"}
+    r = app.post("/api/contribute/study", json=study, headers=bearer(app, "alice"))
+    assert r.status_code == 201, r.text
+    values = app.get("/api/contribute/study/etude-cosignee-univ").json()["fields"]
+    assert sorted(values["producer"].split(";")) == ["aula", "universite-artois"], values
+    page = app.get("/id/study/etude-cosignee-univ?format=json").json()
+    producers = [v["value"] for s in page["statements"] if s["predicate"].endswith("#producedBy") for v in s["values"]]
+    assert sorted(producers) == [f"{ID}actor/aula", f"{ID}actor/universite-artois"], page

@@ -215,3 +215,65 @@ def test_a_chain_of_flows_rests_on_its_two_ends_word():
     assert chains(last) == hops | {("b", "d")}
     first = [said("s1", "a"), said("p1", "a")]
     assert chains(first) == hops | {("a", "c"), ("b", "d"), ("a", "d")}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_chains_match_a_plain_reading_of_the_rule(seed):
+    """The chain rule against a plain reading of it, on random flows whose studies and projects are said by
+    nobody, an end or a third organisation: a chain of two hops or more x → … → z holds when its first hop
+    rests on x's word (or nobody's), its last on z's, each between on nobody's."""
+    import random
+
+    from pyoxigraph import NamedNode, Triple
+
+    from pic.graph.reasoning import inference
+    from pic.graph.reasoning.inference_facts import SAID_BY, SPEAKS_AS, org_node
+
+    rng = random.Random(seed)
+    prov = "http://www.w3.org/ns/prov#"
+    actors = [f"a{i}" for i in range(6)]
+    premises = [
+        Triple(
+            NamedNode(f"{PIC}producedBy"),
+            NamedNode("http://www.w3.org/2000/01/rdf-schema#subPropertyOf"),
+            NamedNode(f"{prov}wasAttributedTo"),
+        )
+    ]
+    premises += [Triple(NamedNode(f"{ID}{a}"), SPEAKS_AS, org_node(a)) for a in actors]
+    said: dict[str, str | None] = {}
+    flows = []  # (source, target, study, project)
+    for i in range(10):
+        x, y = rng.sample(actors, 2)
+        study, project = f"s{i}", f"p{i}"
+        premises += [
+            Triple(NamedNode(f"{ID}{study}"), NamedNode(f"{PIC}producedBy"), NamedNode(f"{ID}{x}")),
+            Triple(NamedNode(f"{ID}{project}"), NamedNode(f"{prov}used"), NamedNode(f"{ID}{study}")),
+            Triple(NamedNode(f"{ID}{project}"), NamedNode(f"{prov}wasAssociatedWith"), NamedNode(f"{ID}{y}")),
+        ]
+        for entity in (study, project):
+            said[entity] = rng.choice([None, x, y, "tiers"])
+            if said[entity]:
+                premises.append(Triple(NamedNode(f"{ID}{entity}"), SAID_BY, org_node(said[entity])))
+        flows.append((x, y, study, project))
+
+    def rests_on(flow, voices):
+        return all(said[e] is None or said[e] in voices for e in flow[2:])
+
+    expected = {(x, y) for x, y, *_ in flows if rests_on((x, y, *_), {x, y})}
+    for x in actors:
+        firsts = {f[1] for f in flows if f[0] == x and rests_on(f, {x})}
+        reached, todo = set(firsts), list(firsts)  # over hops on nobody's word
+        while todo:
+            a = todo.pop()
+            for f in flows:
+                if f[0] == a and f[1] not in reached and rests_on(f, set()):
+                    reached.add(f[1])
+                    todo.append(f[1])
+        expected |= {(x, f[1]) for f in flows if f[0] in reached and rests_on(f, {f[1]})}
+    expected = {(x, z) for x, z in expected if x != z}
+    ours = {
+        (t.subject.value[len(ID) :], t.object.value[len(ID) :])
+        for t in inference.derive(premises)
+        if t.predicate.value == f"{PIC}informsTransitively"
+    }
+    assert ours == expected
