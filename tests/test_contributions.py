@@ -342,3 +342,39 @@ def test_a_study_signed_by_two_producers_goes_through_the_form_and_back(app):
     page = app.get("/id/study/etude-cosignee-univ?format=json").json()
     producers = [v["value"] for s in page["statements"] if s["predicate"].endswith("#producedBy") for v in s["values"]]
     assert sorted(producers) == [f"{ID}actor/aula", f"{ID}actor/universite-artois"], page
+
+
+def test_a_public_row_names_no_study_the_public_cannot_read(app):
+    """Outside re-test (low): a public project could name its organisation's private study (`studies_used`),
+    and the study's name — its IRI, its words — showed on public pages and in SPARQL before the study was
+    published. A form or import row going to a public graph names only what everyone may read; a private
+    project still may."""
+    secret = {"id": "brouillon-fermeture", "title_fr": "Brouillon", "status": "ongoing", "year": "2027"}
+    r = app.post("/api/contribute/study", json={**secret, "visibility": "private"}, headers=bearer(app, "alice"))
+    assert r.status_code == 201, r.text
+    project = {
+        "id": "projet-public-x",
+        "title_fr": "Projet public",
+        "start": "2024-01-01",
+        "participants": "aula:pilote",
+    }
+    r = app.post(
+        "/api/contribute/project", json={**project, "studies_used": "brouillon-fermeture"}, headers=bearer(app, "alice")
+    )
+    assert r.status_code == 422, r.text
+    problem = r.json()["error"]["problems"][0]
+    assert problem["field"] == "studies_used" and "not public" in problem["message"], problem
+    assert app.get("/id/project/projet-public-x").status_code == 404
+    rows = (
+        b"id,title_fr,start,participants,studies_used\n"
+        + b"projet-public-y,Projet Y,2024-01-01,aula:pilote,brouillon-fermeture\n"
+    )
+    r = app.post("/api/import/projects", headers=bearer(app, "alice"), files={"file": ("p.csv", rows, "text/csv")})
+    assert r.status_code == 422, r.text
+    assert [(p["row"], p["column"]) for p in r.json()["problems"]] == [(2, "studies_used")], r.text
+    r = app.post(
+        "/api/contribute/project",
+        json={**project, "id": "projet-prive-x", "studies_used": "brouillon-fermeture", "visibility": "private"},
+        headers=bearer(app, "alice"),
+    )
+    assert r.status_code == 201, r.text

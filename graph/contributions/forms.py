@@ -25,7 +25,7 @@ from pic.graph.store.interface import bind
 from pic.graph.writes import minted
 from pic.graph.writes.ownership import is_document_description, minted_parents, own_actor
 from pic.graph.writes.path import ValidationFailed, WriteResult
-from pic.graph.writes.visible import seen_by
+from pic.graph.writes.visible import seen_by, seen_by_all
 
 LABEL, TITLE = term("rdfs:label"), term("dcterms:title")
 AGENT, HAD_ROLE = NamedNode("http://www.w3.org/ns/prov#agent"), NamedNode("http://www.w3.org/ns/prov#hadRole")
@@ -187,7 +187,13 @@ def save(
             [(k, f"unknown field; the fields are {', '.join(c.name for c in spec['columns'])}") for k in unknown]
         )
     result = plan(
-        SINGULAR[kind], [list(values), list(values.values())], names.base, graph, seen, writer.max_literal_chars
+        SINGULAR[kind],
+        [list(values), list(values.values())],
+        names.base,
+        graph,
+        seen,
+        writer.max_literal_chars,
+        seen_by_all(writer.store, names, graph),
     )
     if result.problems:
         raise InvalidFields([(p.column, p.message) for p in result.problems])

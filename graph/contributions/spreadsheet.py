@@ -21,7 +21,7 @@ from pic.graph.contributions.spreadsheet_rows import DEFAULT_LIMITS, SheetLimits
 from pic.graph.store.interface import bind_rows
 from pic.graph.store.parsing import MAX_LITERAL_CHARS
 from pic.graph.writes import checks as write_checks
-from pic.graph.writes.visible import seen_by
+from pic.graph.writes.visible import Seen, seen_by, seen_by_all
 
 
 @dataclass
@@ -64,12 +64,22 @@ def template(kind: str, fmt: str = "csv") -> bytes:
     return text.getvalue().encode("utf-8")
 
 
-def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store, max_chars: int | None = None) -> Plan:
+def plan(
+    kind: str,
+    rows: list[list[str]],
+    base: str,
+    graph: NamedNode,
+    store,
+    max_chars: int | None = None,
+    public: Seen | None = None,
+) -> Plan:
     """Check every cell and build the triples; references are looked up in `store` in one query.
 
     `store` is the store as the writing user reads it (`visible.seen_by`): a reference to what only
     graphs they may not read describe is unknown, as if it did not exist — accepting it would tell
-    that it does. `max_chars`: the longest cell (`Settings.max_literal_chars`; None: the default)."""
+    that it does. `max_chars`: the longest cell (`Settings.max_literal_chars`; None: the default).
+    `public`: the store as everyone reads it when `graph` is public (`visible.seen_by_all`): a row there
+    names only what everyone may read."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     spec, result = KINDS[kind], Plan(kind)
@@ -125,10 +135,19 @@ def plan(kind: str, rows: list[list[str]], base: str, graph: NamedNode, store, m
         result.problems.append(Problem(2, None, "no row under the header holds a value: nothing was written"))
         return result
     known = existing(store, list(references))
+    shown = known if public is None else existing(public, sorted(known))
     for iri, where in references.items():
         if iri not in known:
-            for number, column in where:
-                result.problems.append(Problem(number, column, f"the graph does not know {iri}"))
+            problem = f"the graph does not know {iri}"
+        elif iri not in shown:
+            problem = (
+                f"{iri} is not public: a public entry naming it would show it to everyone; "
+                "make this one private too, or link it once it is published"
+            )
+        else:
+            continue
+        for number, column in where:
+            result.problems.append(Problem(number, column, problem))
     result.staged = staged
     return result
 
@@ -294,6 +313,7 @@ def run_import(
         graph,
         seen_by(writer.store, user, writer.names),
         writer.max_literal_chars,
+        seen_by_all(writer.store, writer.names, graph),
     )
     if result.problems or result.staged is None:
         return result
