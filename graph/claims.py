@@ -25,10 +25,12 @@ from pyoxigraph import Literal, NamedNode, Variable
 from pic.graph.names import Names
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import ownership
+from pic.ontology.namespaces import expand
 
 MARKER = "# claimed statements"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-ATTRIBUTED = "http://www.w3.org/ns/prov#wasAttributedTo"
+RDF_TYPE = expand("rdf:type")
+ATTRIBUTED = expand("prov:wasAttributedTo")
+SUB_PROPERTY = expand("rdfs:subPropertyOf")
 BATCH = 500
 
 
@@ -36,7 +38,7 @@ def predicates_pattern(predicates: list[str]) -> str:
     """The predicates looked at, sub-properties of `prov:wasAttributedTo` included when it is one."""
     values = f"{{ VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }} }}"
     if ATTRIBUTED in predicates:
-        values += f" UNION {{ ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>+ <{ATTRIBUTED}> }}"
+        values += f" UNION {{ ?p <{SUB_PROPERTY}>+ <{ATTRIBUTED}> }}"
     return values
 
 

@@ -14,7 +14,7 @@ from importlib import resources
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, XSD
 
-from pic.ontology.namespaces import GEO, ID, IGEO, PIC
+from pic.ontology.namespaces import DCAT, GEO, ID, IGEO, PIC
 
 SOURCE = ID["source/decoupage-administratif-2026"]
 ARRONDISSEMENTS = {"622": "Béthune", "627": "Lens"}
@@ -41,7 +41,7 @@ def build(rows: list[dict]) -> Graph:
     g.bind("geo", GEO)
     g.bind("dcterms", DCTERMS)
     g.bind("org", ORG)
-    g.add((SOURCE, RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset")))
+    g.add((SOURCE, RDF.type, DCAT.Dataset))
     g.add(
         (SOURCE, DCTERMS.title, Literal("Découpage administratif, Code officiel géographique édition 2026", lang="fr"))
     )

@@ -1,4 +1,7 @@
-"""Namespaces and IRI patterns shared by every layer.
+"""Namespaces and IRI patterns shared by every layer: the one table of namespaces (`PREFIXES`), which no
+other module retypes (`tests/test_one_of_each.py`). Code builds IRIs from it (`expand("prov:agent")`,
+`PREFIXES["prov"]`), SPARQL and Turtle texts take their prefix lines from it (`sparql_prefixes("pic",
+"prov")`, `turtle_prefixes(…)`).
 
 The instance base is a setting (`PIC_BASE_IRI`); the constants here are the defaults that the shipped
 reference and demo data use.
@@ -9,6 +12,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKO
 
 PIC = Namespace("https://w3id.org/pic-euralens/ontology#")
 ONTOLOGY_IRI = "https://w3id.org/pic-euralens/ontology"
+SHAPES_IRI = "https://w3id.org/pic-euralens/shapes"
 DEFAULT_BASE = "https://w3id.org/pic-euralens/id/"
 ID = Namespace(DEFAULT_BASE)
 
@@ -38,9 +42,33 @@ PREFIXES = {
     "geo": str(GEO),
     "oa": str(OA),
     "sh": str(SH),
+    "picsh": f"{SHAPES_IRI}#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "ldp": "http://www.w3.org/ns/ldp#",
+    "as": "http://www.w3.org/ns/activitystreams#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "formats": "http://www.w3.org/ns/formats/",
+    "cc": "http://creativecommons.org/ns#",
 }
 
 
-def sparql_prefixes() -> str:
-    """The PREFIX block that saved queries, rules and checks may rely on."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+def prefixes(*names: str) -> dict[str, str]:
+    """{prefix: namespace} for the prefixes named, in their order; the whole table when none is."""
+    return {p: PREFIXES[p] for p in names} if names else dict(PREFIXES)
+
+
+def expand(curie: str) -> str:
+    """The IRI a CURIE abbreviates: `expand("rdf:type")`; `expand("prov:")` is the namespace itself."""
+    prefix, local = curie.split(":", 1)
+    return PREFIXES[prefix] + local
+
+
+def sparql_prefixes(*names: str) -> str:
+    """The PREFIX block of a SPARQL text, one line a prefix: those named, or every one (the block that
+    saved queries, rules and checks may rely on)."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes(*names).items())
+
+
+def turtle_prefixes(*names: str) -> str:
+    """The same block in Turtle's own spelling (`@prefix p: <…> .`), for Turtle the platform writes."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes(*names).items())

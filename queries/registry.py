@@ -22,7 +22,9 @@ from importlib import resources
 
 from pyoxigraph import Literal, NamedNode, Variable
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from pic.ontology.namespaces import PREFIXES
+
+XSD = PREFIXES["xsd"]
 TYPES = {"iri", "string", "integer", "decimal", "year", "date", "boolean", "lang"}
 
 

@@ -32,6 +32,7 @@ from pic.graph.store.formats import BY_NAME, TURTLE, serialized
 from pic.graph.store.interface import open_store
 from pic.graph.store.parsing import RdfParseError, parse_file
 from pic.graph.writes.path import ValidationFailed
+from pic.ontology.namespaces import sparql_prefixes
 from pic.service.cli_backup import backup, restore
 from pic.service.cli_common import CliError, err, local_user, open_writer, out  # noqa: E402
 from pic.service.cli_users import users  # noqa: E402
@@ -222,11 +223,10 @@ def stats():
     out.print(table)
     kinds = Table("kind", "count")
     q = (
-        "PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX org: <http://www.w3.org/ns/org#> "
-        "PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX igeo: <http://rdf.insee.fr/def/geo#> "
-        "SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES ?kind { org:Organization pic:Project "
+        sparql_prefixes("pic", "org", "qb", "igeo", "rdfs")
+        + "SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES ?kind { org:Organization pic:Project "
         "pic:Study pic:Indicator qb:Observation igeo:Commune pic:WorkingGroup pic:EvaluationQuestion } "
-        "?s a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?kind } GROUP BY ?kind ORDER BY ?kind"
+        "?s a/rdfs:subClassOf* ?kind } GROUP BY ?kind ORDER BY ?kind"
     )
     for row in writer.store.query(q):
         kinds.add_row(row["kind"].value.rsplit("#", 1)[-1], row["n"].value)

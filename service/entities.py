@@ -31,21 +31,21 @@ from pic.graph.store.formats import BY_KEY, SERIALISATIONS, serialized
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.store.interface import solutions as select_rows
 from pic.graph.writes import derived_predicates, ownership
-from pic.ontology.namespaces import sparql_prefixes
+from pic.ontology.namespaces import expand, sparql_prefixes
 from pic.service.entity_sections import owner_labels, selecting
 
 KINDS = {  # class → kind, most specific first
-    "http://www.w3.org/ns/org#OrganizationalUnit": "group",
-    "https://w3id.org/pic-euralens/ontology#WorkingGroup": "group",
-    "http://xmlns.com/foaf/0.1/Agent": "actor",
-    "https://w3id.org/pic-euralens/ontology#Project": "project",
-    "https://w3id.org/pic-euralens/ontology#Study": "study",
-    "https://w3id.org/pic-euralens/ontology#Indicator": "indicator",
-    "https://w3id.org/pic-euralens/ontology#EvaluationQuestion": "question",
-    "https://w3id.org/pic-euralens/ontology#Theme": "theme",
-    "http://rdf.insee.fr/def/geo#PaysOuTerritoire": "territory",
-    "http://purl.org/linked-data/cube#Observation": "observation",
-    "http://www.w3.org/ns/oa#Annotation": "annotation",
+    expand("org:OrganizationalUnit"): "group",
+    expand("pic:WorkingGroup"): "group",
+    expand("foaf:Agent"): "actor",
+    expand("pic:Project"): "project",
+    expand("pic:Study"): "study",
+    expand("pic:Indicator"): "indicator",
+    expand("pic:EvaluationQuestion"): "question",
+    expand("pic:Theme"): "theme",
+    expand("igeo:PaysOuTerritoire"): "territory",
+    expand("qb:Observation"): "observation",
+    expand("oa:Annotation"): "annotation",
 }
 LABELS = "rdfs:label|skos:prefLabel|dcterms:title"
 OUT = (
@@ -81,12 +81,12 @@ OF_OBJECT = (
     + """SELECT DISTINCT ?p WHERE {
   { ?p owl:inverseOf ?q } UNION { ?p a owl:SymmetricProperty } }"""
 )
-SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+SAME_AS = expand("owl:sameAs")
 # The RDF of a page: its facts as a graph, or every statement in the graph that said it (a dataset).
 EXPORTS = {s.key: (s.rdf_format, s.media_type, s.dataset) for s in SERIALISATIONS} | {
     "graphs.jsonld": (BY_KEY["jsonld"].rdf_format, BY_KEY["jsonld"].media_type, True)
 }
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = expand("rdf:type")
 
 
 @dataclass
@@ -177,9 +177,9 @@ def describe(view, iri: str, lang: str, names: Names | None = None, org: str | N
         pick(
             out,
             (
-                "http://www.w3.org/2000/01/rdf-schema#label",
-                "http://www.w3.org/2004/02/skos/core#prefLabel",
-                "http://purl.org/dc/terms/title",
+                expand("rdfs:label"),
+                expand("skos:prefLabel"),
+                expand("dcterms:title"),
             ),
             lang,
         )

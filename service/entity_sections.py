@@ -23,22 +23,22 @@ from pic.graph import claims
 from pic.graph.names import Names
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import ownership
-from pic.ontology.namespaces import PIC, sparql_prefixes
+from pic.ontology.namespaces import PIC, PREFIXES, expand, sparql_prefixes
 from pic.viz import report
 
 P = sparql_prefixes()
-PROV = "http://www.w3.org/ns/prov#"
+PROV = PREFIXES["prov"]
 # A study's year as its owner says it (the caller lists other organisations' claims in the MINUS block).
 OWN_YEAR = """OPTIONAL { ?study ?dated ?y VALUES ?dated { dcterms:issued pic:expectedYear }
               MINUS { VALUES (?study ?dated ?y) {
                 # claimed statements
               } } } BIND (STR(?y) AS ?year)"""
-DCTERMS = "http://purl.org/dc/terms/"
+DCTERMS = PREFIXES["dcterms"]
 DATES = [f"{DCTERMS}issued", f"{PIC}expectedYear", f"{PROV}startedAtTime"]
 MEMBERSHIP = [
-    "http://www.w3.org/ns/org#member",
-    "http://www.w3.org/ns/org#organization",
-    "http://www.w3.org/ns/org#role",
+    expand("org:member"),
+    expand("org:organization"),
+    expand("org:role"),
 ]
 
 M = claims.MARKER
@@ -186,7 +186,7 @@ SECTIONS: dict[str, list[dict]] = {
             BIND (IF(CONTAINS(?kind, "PDF"), "PDF", IF(CONTAINS(?kind, "WORD"), "DOCX", "ODT")) AS ?fileLabel)
             BIND (IRI(CONCAT(STR(?document), "/text")) AS ?text) BIND ("texte / text" AS ?textLabel)
             BIND (CONCAT(STR(ROUND(?bytes / 1000)), " ko") AS ?size) }} ORDER BY ?documentLabel""",
-            "claims": ["http://www.w3.org/ns/dcat#distribution", f"{DCTERMS}title"],
+            "claims": [expand("dcat:distribution"), f"{DCTERMS}title"],
         },
         {
             "id": "builds-on",
@@ -245,7 +245,7 @@ SECTIONS: dict[str, list[dict]] = {
             + f"""SELECT DISTINCT ?territory WHERE {{ ?territory igeo:subdivisionDirecteDe ?this
             BIND (?this AS ?whole) BIND (igeo:subdivisionDirecteDe AS ?of) {minus("?territory ?of ?whole")} }}
             ORDER BY ?territory LIMIT 200""",
-            "claims": ["http://rdf.insee.fr/def/geo#subdivisionDirecteDe"],
+            "claims": [expand("igeo:subdivisionDirecteDe")],
         },
         {
             "id": "key-indicators",
@@ -265,7 +265,7 @@ SECTIONS: dict[str, list[dict]] = {
             BIND (STR(?y) AS ?year) BIND (STR(?v) AS ?value) }} LIMIT 5000""",
             "claims": [
                 f"{PIC}refArea",
-                "http://purl.org/linked-data/cube#dataSet",
+                expand("qb:dataSet"),
                 f"{PIC}refYear",
                 f"{PIC}value",
                 f"{PIC}measuresIndicator",
@@ -298,8 +298,8 @@ LABELS = (
 }}"""
 )
 LABELLING = [
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    expand("rdfs:label"),
+    expand("skos:prefLabel"),
     f"{DCTERMS}title",
 ]
 

@@ -27,11 +27,11 @@ from pic.graph import claims
 from pic.graph.names import Names
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.writes import ownership
-from pic.ontology.namespaces import IGEO, PIC, sparql_prefixes
+from pic.ontology.namespaces import IGEO, PIC, PREFIXES, expand, sparql_prefixes
 from pic.viz.filters import Filters
 
-FOAF = "http://xmlns.com/foaf/0.1/"
-PROV, DCTERMS = "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/"
+FOAF = PREFIXES["foaf"]
+PROV, DCTERMS = PREFIXES["prov"], PREFIXES["dcterms"]
 # What the evidence queries and the filters read of an entity: the statements that may be claims.
 EVIDENCE = [
     f"{PROV}wasAttributedTo",
@@ -54,10 +54,10 @@ EVIDENCE = [
 # What names a node (`nodes.rq`): a label another organisation gives an entity is its claim, as a tie is.
 # What a node shows: its names and its actor type (a claimed type put the museum among "associations").
 LABELS = [
-    "http://www.w3.org/2000/01/rdf-schema#label",
+    expand("rdfs:label"),
     f"{DCTERMS}title",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/ns/org#classification",
+    expand("skos:prefLabel"),
+    expand("org:classification"),
 ]
 FIRST_YEAR = 2010  # the time axis starts before the museum opened (2012)
 

@@ -22,6 +22,7 @@ from pic.graph.names import Names
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.web_links import web_link
 from pic.graph.writes import ownership
+from pic.ontology.namespaces import expand, sparql_prefixes, turtle_prefixes
 from pic.queries.registry import saved_queries
 from pic.viz import charts, exports, networks
 from pic.viz.catalogues import strings
@@ -48,7 +49,7 @@ GAP_TERRITORIES = [
     "territory/region/32",
 ]
 BASELINE = 2012
-DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+DECIMAL = NamedNode(expand("xsd:decimal"))
 PLANNED = ("study-status/planned", "study-status/ongoing")
 GIVEN = "givenBy"  # a figure's key: the organisation that gave it, when not the series' own (`given_by`)
 TEXT = strings("pic.viz", "report")  # {language: {key: words}}, from the gettext catalogues
@@ -246,9 +247,12 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan,
 
 # The graph each observation is said in, the graph that states its data set, and whether the observation
 # itself is marked illustrative.
-SAID_IN = """PREFIX qb: <http://purl.org/linked-data/cube#> PREFIX pic: <https://w3id.org/pic-euralens/ontology#>
+SAID_IN = (
+    sparql_prefixes("qb", "pic")
+    + """
 SELECT ?o ?g ?h ?illustrative WHERE { GRAPH ?g { ?o qb:dataSet ?d } OPTIONAL { GRAPH ?h { ?d a qb:DataSet } }
   OPTIONAL { ?o pic:illustrative ?illustrative } }"""
+)
 
 
 def given_by(store, by_series: dict, base: str, dataset) -> None:
@@ -438,8 +442,8 @@ def quality(
 def years_with_data(store, dataset=None) -> list[int]:
     """The years the report can be made for: those with observations of the evaluation questions' indicators."""
     text = (
-        "PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX qb: <http://purl.org/linked-data/cube#>\n"
-        "SELECT DISTINCT ?year WHERE { ?q pic:answeredWithIndicator ?i . ?d pic:measuresIndicator ?i . "
+        sparql_prefixes("pic", "qb")
+        + "SELECT DISTINCT ?year WHERE { ?q pic:answeredWithIndicator ?i . ?d pic:measuresIndicator ?i . "
         "?o qb:dataSet ?d ; pic:refYear ?year } ORDER BY ?year"
     )
     return [int(y[:4]) for (y,) in run(store, text, dataset)]
@@ -512,12 +516,7 @@ def data_cube_slices(report: dict, base: str) -> bytes:
     """The report's figures as Data Cube slices (one per data set, the year fixed): Turtle."""
     year = report["year"]
     lines = [
-        "@prefix qb: <http://purl.org/linked-data/cube#> .",
-        "@prefix pic: <https://w3id.org/pic-euralens/ontology#> .",
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-        "@prefix dcterms: <http://purl.org/dc/terms/> .",
-        "@prefix prov: <http://www.w3.org/ns/prov#> .",
-        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        *turtle_prefixes("qb", "pic", "rdfs", "dcterms", "prov", "xsd").splitlines(),
         "",
     ]
     report_iri = NamedNode(f"{base}report/{year}")

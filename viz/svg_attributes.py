@@ -8,13 +8,15 @@ every chart would be a violation. Presentation attributes are not styles, so no 
 
 import xml.etree.ElementTree as ET
 
+from pic.ontology.namespaces import PREFIXES
+
 SVG = "http://www.w3.org/2000/svg"
 NAMESPACES = {
     "": SVG,
     "xlink": "http://www.w3.org/1999/xlink",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "cc": "http://creativecommons.org/ns#",
+    "rdf": PREFIXES["rdf"],
+    "dc": PREFIXES["dc"],
+    "cc": PREFIXES["cc"],
 }
 PRESENTATION = {  # the CSS properties that SVG 1.1 also takes as attributes (those matplotlib writes and more)
     "alignment-baseline",

@@ -19,20 +19,16 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from pic.graph.errors import Malformed
+from pic.ontology.namespaces import PREFIXES
 
 Term = NamedNode | BlankNode | Literal  # a stored annotation's object (`Stored.triples`)
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-PIC = "https://w3id.org/pic-euralens/ontology#"
+PIC = PREFIXES["pic"]
 # Our extensions; the two that name things are IRIs when the JSON-LD is read as RDF (the Turtle).
 CONTEXT = [ANNO_CONTEXT, {"pic": PIC, "pic:organisation": {"@type": "@id"}, "pic:group": {"@type": "@id"}}]
-OA, RDF, DCTERMS, XSD = (
-    "http://www.w3.org/ns/oa#",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "http://purl.org/dc/terms/",
-    "http://www.w3.org/2001/XMLSchema#",
-)
-FOAF, ORG, DC = "http://xmlns.com/foaf/0.1/", "http://www.w3.org/ns/org#", "http://purl.org/dc/elements/1.1/"
+OA, RDF, DCTERMS, XSD = PREFIXES["oa"], PREFIXES["rdf"], PREFIXES["dcterms"], PREFIXES["xsd"]
+FOAF, ORG, DC = PREFIXES["foaf"], PREFIXES["org"], PREFIXES["dc"]
 MOTIVATIONS = (
     "assessing",
     "bookmarking",

@@ -17,10 +17,10 @@ from pic.graph.annotations.storage import Annotations, Stored
 from pic.graph.errors import AlreadyThere, Malformed
 from pic.graph.store.interface import bind
 from pic.graph.writes.history import now
-from pic.ontology.namespaces import sparql_prefixes
+from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
 
-PROV = "http://www.w3.org/ns/prov#"
-RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+PROV = PREFIXES["prov"]
+RDFS_LABEL = NamedNode(expand("rdfs:label"))
 DECISION = sparql_prefixes() + "SELECT ?status WHERE { GRAPH ?moderation { ?a pic:proposalStatus ?status } }"
 
 

@@ -16,11 +16,13 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, parse, serialize
 
 from pic.graph.store.formats import serialized
+from pic.ontology.namespaces import prefixes
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNO_CONTEXT_FILE = Path(__file__).with_name("contexts") / "anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
-LDP = "http://www.w3.org/ns/ldp#"
+PREFIXES = prefixes("oa", "as", "ldp", "rdf", "rdfs", "xsd", "dcterms", "dc", "foaf", "pic")
+LDP = PREFIXES["ldp"]
 LDP_TERMS = {
     "ldp": LDP,
     "Container": "ldp:Container",
@@ -28,18 +30,6 @@ LDP_TERMS = {
     "Resource": "ldp:Resource",
     "contains": {"@id": "ldp:contains", "@type": "@id"},
     "constrainedBy": {"@id": "ldp:constrainedBy", "@type": "@id"},
-}
-PREFIXES = {
-    "oa": "http://www.w3.org/ns/oa#",
-    "as": "http://www.w3.org/ns/activitystreams#",
-    "ldp": LDP,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "pic": "https://w3id.org/pic-euralens/ontology#",
 }
 
 

@@ -20,7 +20,7 @@ from pic.graph.errors import AlreadyThere, NotPublic, NotTheirs
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.writes.history import now
 from pic.graph.writes.visible import seen_by
-from pic.ontology.namespaces import sparql_prefixes
+from pic.ontology.namespaces import expand, sparql_prefixes
 
 P = sparql_prefixes()
 # The annotation, its own nodes (`#body-1`, `#target-1`, …) and its author; never what it points at.
@@ -204,7 +204,7 @@ class Annotations:
             Quad(person, NamedNode(f"{model.FOAF}name"), Literal(user.name), graph),
             Quad(
                 person,
-                NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                NamedNode(expand("rdfs:label")),
                 Literal(user.name, language="fr"),
                 graph,
             ),

@@ -34,30 +34,40 @@ from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full, refusal
 from pic.graph.store.interface import bind
 from pic.graph.writes.visible import seen_by
+from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 SUFFIX = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
-DCAT, DCTERMS = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-STUDY_GRAPH = """SELECT ?g WHERE { GRAPH ?g { ?study a <https://w3id.org/pic-euralens/ontology#Study> } }"""
-FILE = """SELECT ?id ?title WHERE {
-  ?document <http://purl.org/dc/terms/identifier> ?id OPTIONAL { ?document <http://purl.org/dc/terms/title> ?title }
+DCAT, DCTERMS = PREFIXES["dcat"], PREFIXES["dcterms"]
+RDF_TYPE = NamedNode(expand("rdf:type"))
+XSD = PREFIXES["xsd"]
+STUDY_GRAPH = sparql_prefixes("pic") + """SELECT ?g WHERE { GRAPH ?g { ?study a pic:Study } }"""
+FILE = (
+    sparql_prefixes("dcterms")
+    + """SELECT ?id ?title WHERE {
+  ?document dcterms:identifier ?id OPTIONAL { ?document dcterms:title ?title }
 }"""
-DOCUMENTS = """PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dcterms: <http://purl.org/dc/terms/>
+)
+DOCUMENTS = (
+    sparql_prefixes("dcat", "dcterms")
+    + """
 SELECT ?study ?g ?document ?id WHERE {
   GRAPH ?g { ?study dcat:distribution ?document . ?document dcterms:identifier ?id }
 }"""
+)
 
 
 DISTRIBUTION, IDENTIFIER = NamedNode(f"{DCAT}distribution"), NamedNode(f"{DCTERMS}identifier")
-LINKED = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?study <http://www.w3.org/ns/dcat#distribution> ?document } }"
-OTHER_STUDIES = """SELECT ?other WHERE {
-  GRAPH ?g { ?other <http://www.w3.org/ns/dcat#distribution> ?document } FILTER (?other != ?study) } LIMIT 1"""
+LINKED = sparql_prefixes("dcat") + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?study dcat:distribution ?document } }"
+OTHER_STUDIES = (
+    sparql_prefixes("dcat")
+    + """SELECT ?other WHERE {
+  GRAPH ?g { ?other dcat:distribution ?document } FILTER (?other != ?study) } LIMIT 1"""
+)
 FACTS = "SELECT ?p ?o WHERE { GRAPH ?g { ?document ?p ?o } }"
-NAMED = "SELECT ?document WHERE { GRAPH ?g { ?document <http://purl.org/dc/terms/identifier> ?id } } LIMIT 1"
+NAMED = sparql_prefixes("dcterms") + "SELECT ?document WHERE { GRAPH ?g { ?document dcterms:identifier ?id } } LIMIT 1"
 
 
 class DocumentError(ValueError):
@@ -152,7 +162,7 @@ def attach(
     quads.extend(
         [
             Quad(study, NamedNode(f"{DCAT}distribution"), document, graph),
-            Quad(document, RDF_TYPE, NamedNode("http://xmlns.com/foaf/0.1/Document"), graph),
+            Quad(document, RDF_TYPE, NamedNode(expand("foaf:Document")), graph),
             Quad(document, RDF_TYPE, NamedNode(f"{DCAT}Distribution"), graph),
             Quad(document, NamedNode(f"{DCTERMS}title"), Literal(title), graph),
             Quad(

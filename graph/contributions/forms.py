@@ -26,9 +26,10 @@ from pic.graph.writes import minted
 from pic.graph.writes.ownership import is_document_description, minted_parents, own_actor
 from pic.graph.writes.path import ValidationFailed, WriteResult
 from pic.graph.writes.visible import seen_by, seen_by_all
+from pic.ontology.namespaces import expand, sparql_prefixes
 
 LABEL, TITLE = term("rdfs:label"), term("dcterms:title")
-AGENT, HAD_ROLE = NamedNode("http://www.w3.org/ns/prov#agent"), NamedNode("http://www.w3.org/ns/prov#hadRole")
+AGENT, HAD_ROLE = NamedNode(expand("prov:agent")), NamedNode(expand("prov:hadRole"))
 SINGULAR = {
     "actor": "actors",
     "project": "projects",
@@ -36,12 +37,15 @@ SINGULAR = {
     "membership": "memberships",
     "observation": "observations",
 }
-OWNED = """SELECT ?g ?s ?p ?o WHERE {
+OWNED = (
+    sparql_prefixes("prov")
+    + """SELECT ?g ?s ?p ?o WHERE {
   GRAPH ?g {
     { ?subject ?p ?o BIND (?subject AS ?s) }
-    UNION { ?subject <http://www.w3.org/ns/prov#qualifiedAssociation> ?s . ?s ?p ?o }
+    UNION { ?subject prov:qualifiedAssociation ?s . ?s ?p ?o }
   }
 }"""
+)
 
 
 def target_graph(names: Names, org: str, visibility: str, until: str | None) -> NamedNode:
@@ -373,8 +377,8 @@ def text(c, term, base: str) -> str:
 def participants(quads: list[Quad], base: str) -> str:
     agents, roles = {}, {}
     for q in quads:
-        if q.predicate.value == "http://www.w3.org/ns/prov#agent":
+        if q.predicate == AGENT:
             agents[q.subject] = cast(NamedNode, q.object).value[len(base + "actor/") :]  # an actor's IRI
-        elif q.predicate.value == "http://www.w3.org/ns/prov#hadRole":
+        elif q.predicate == HAD_ROLE:
             roles[q.subject] = cast(NamedNode, q.object).value[len(base + "role/") :]  # a role's IRI
     return ";".join(sorted(f"{a}:{roles.get(node, '')}" for node, a in agents.items()))

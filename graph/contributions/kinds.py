@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
-from pic.ontology.namespaces import PREFIXES
+from pic.ontology.namespaces import PREFIXES, expand
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = NamedNode(expand("rdf:type"))
 SLUG = re.compile(r"^(?!.*--)[a-z0-9][a-z0-9-]{0,79}$")  # no `--`: it parts a minted IRI (`minted.py`)
 TERRITORY = re.compile(r"^(commune|epci|departement|region|arrondissement|project)/[a-z0-9-]{1,60}$")
 

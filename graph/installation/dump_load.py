@@ -30,9 +30,13 @@ from pic.graph.installation.bootstrap import is_empty
 from pic.graph.store.interface import bind
 from pic.graph.store.parsing import Progress, Staged, parse_file, rdf_format
 from pic.graph.writes.path import ValidationFailed, Writer, WriteResult
+from pic.ontology.namespaces import sparql_prefixes
 
-DESCRIBED = """ASK { GRAPH ?g { ?s ?p ?o }
-  FILTER (?p = <http://www.w3.org/ns/dcat#distribution> || STRSTARTS(STR(?s), ?prefix)) }"""
+DESCRIBED = (
+    sparql_prefixes("dcat")
+    + """ASK { GRAPH ?g { ?s ?p ?o }
+  FILTER (?p = dcat:distribution || STRSTARTS(STR(?s), ?prefix)) }"""
+)
 
 
 class DumpError(ValueError):

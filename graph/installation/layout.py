@@ -13,12 +13,16 @@ from pyoxigraph import NamedNode, Quad, Variable
 
 from pic.graph.access import ANONYMOUS, may_read
 from pic.graph.store.interface import bind, quads_to_update_data
+from pic.ontology.namespaces import sparql_prefixes
 
 LAYOUT = 2  # 1: everything derived was public; 2: derived data as private as its premises
-CHANGES = """SELECT ?change ?graph WHERE {
-  GRAPH ?provenance { ?change a <https://w3id.org/pic-euralens/ontology#Change> .
-    OPTIONAL { ?change <https://w3id.org/pic-euralens/ontology#changedGraph> ?graph } }
+CHANGES = (
+    sparql_prefixes("pic")
+    + """SELECT ?change ?graph WHERE {
+  GRAPH ?provenance { ?change a pic:Change .
+    OPTIONAL { ?change pic:changedGraph ?graph } }
 }"""
+)
 ACTIVITY = "SELECT ?p ?o WHERE { GRAPH ?provenance { ?change ?p ?o } }"
 
 

@@ -37,13 +37,13 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
 from pic.graph.names import GraphName, Names, named
 from pic.graph.reasoning import inference_facts
-from pic.ontology.namespaces import sparql_prefixes
+from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
 
 _RULE = re.compile(
     r"^\s*CONSTRUCT\s*\{(?P<template>[^{}]*)\}\s*WHERE\s*\{(?P<where>.*)\}\s*$", re.DOTALL | re.IGNORECASE
 )
-PROV = "http://www.w3.org/ns/prov#"
-SUB_PROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
+PROV = PREFIXES["prov"]
+SUB_PROPERTY = expand("rdfs:subPropertyOf")
 # What the rules read; a new rule that reads another predicate must be added here (a test checks
 # that every IRI a rule's WHERE clause uses is covered).
 INPUT_PREDICATES = (
@@ -52,8 +52,8 @@ INPUT_PREDICATES = (
     f"{PROV}wasAssociatedWith",
     f"{PROV}used",
     f"{PROV}wasDerivedFrom",
-    "http://rdf.insee.fr/def/geo#subdivisionDirecteDe",
-    "https://w3id.org/pic-euralens/ontology#withinTerritory",
+    expand("igeo:subdivisionDirecteDe"),
+    expand("pic:withinTerritory"),
     SUB_PROPERTY,
 )
 # The predicates whose triples can change a conclusion (attributions' sub-properties are asked of the store).

@@ -21,14 +21,15 @@ from pyoxigraph import NamedNode, Triple
 from pic.graph.access import ANONYMOUS, User, may_read
 from pic.graph.names import GraphName, Names
 from pic.graph.writes import ownership
+from pic.ontology.namespaces import expand
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = NamedNode(expand("rdf:type"))
 SAID_BY, SPEAKS_AS, TRUSTED = (NamedNode(f"urn:pic:inference:{n}") for n in ("saidBy", "speaksAs", "Trusted"))
-SUB_PROPERTY = NamedNode("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
+SUB_PROPERTY = NamedNode(expand("rdfs:subPropertyOf"))
 # The graphs that type each subject the rules read something of (bound: the source graphs).
 TYPED = """SELECT DISTINCT ?s ?class ?g WHERE {{
   {{ SELECT DISTINCT ?s WHERE {{ {subjects} }} }}
-  GRAPH ?g {{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ?class }} FILTER (isIRI(?s)) }}"""
+  GRAPH ?g {{ ?s a ?class }} FILTER (isIRI(?s)) }}"""
 
 
 def typings(store, sources: list[NamedNode], extract: str, added=None, removed=()) -> dict[NamedNode, set]:

@@ -21,10 +21,10 @@ from rdflib import Literal as RdfLiteral
 from rdflib.collection import Collection
 
 from pic.graph.store.interface import solutions
-from pic.ontology.namespaces import SH
+from pic.ontology.namespaces import PREFIXES, SH, expand
 
 # An equivalent, set-at-a-time form of a SPARQL constraint, used instead of sh:select when present.
-ENGINE_SELECT = URIRef("https://w3id.org/pic-euralens/shapes#engineSelect")
+ENGINE_SELECT = URIRef(expand("picsh:engineSelect"))
 CONTEXT = NamedNode("urn:pic:staging:context")
 DATA = NamedNode("urn:pic:staging:data")  # where default-graph data goes for validation
 SUPPORTED = {
@@ -48,7 +48,8 @@ SUPPORTED = {
     SH.description,
 }
 NUMERIC = {"integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger"}
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = PREFIXES["xsd"]
+SUB_CLASS = expand("rdfs:subClassOf")
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ class ShapesValidator:
         if cls is not None:
             query = (
                 f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value . "
-                f"FILTER NOT EXISTS {{ ?value a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }} }}"
+                f"FILTER NOT EXISTS {{ ?value a/<{SUB_CLASS}>* <{cls}> }} }}"
             )
             self.checks.append(
                 _Check("ClassConstraintComponent", query, shown_path, severity, messages, class_iri=str(cls))
@@ -299,7 +300,7 @@ def _subclasses(staging: Store, classes: tuple[str, ...]) -> str:
     rows = solutions(
         staging.query(
             f"SELECT DISTINCT ?c WHERE {{ VALUES ?target {{ {values} }} GRAPH <{CONTEXT.value}> "
-            f"{{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?target }} }}"
+            f"{{ ?c <{SUB_CLASS}>+ ?target }} }}"
         )
     )
     return " ".join(str(r["c"]) for r in rows) + " "

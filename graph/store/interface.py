@@ -27,6 +27,7 @@ from pyoxigraph import (
 
 from pic.graph.names import GraphName, named
 from pic.graph.settings import Settings
+from pic.ontology.namespaces import sparql_prefixes
 
 
 @dataclass
@@ -231,8 +232,8 @@ def known_types(query, pairs: list[tuple[str, str]], chunk: int) -> set[tuple[st
     for start in range(0, len(pairs), chunk):
         values = " ".join(f"(<{v}> <{c}>)" for v, c in pairs[start : start + chunk])
         rows = query(
-            "SELECT ?v ?c WHERE { VALUES (?v ?c) { " + values + " } "
-            "?v a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }"
+            sparql_prefixes("rdfs") + "SELECT ?v ?c WHERE { VALUES (?v ?c) { " + values + " } "
+            "?v a/rdfs:subClassOf* ?c }"
         )
         found.update((row["v"].value, row["c"].value) for row in rows)
     return found

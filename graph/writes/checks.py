@@ -32,9 +32,10 @@ from pic.graph.store.interface import bind_rows
 from pic.graph.writes import platform_entities
 from pic.graph.writes.ownership import owners
 from pic.graph.writes.visible import seen_by
+from pic.ontology.namespaces import PREFIXES, expand
 
-QB_DATASET = NamedNode("http://purl.org/linked-data/cube#dataSet")
-PIC = "https://w3id.org/pic-euralens/ontology#"
+QB_DATASET = NamedNode(expand("qb:dataSet"))
+PIC = PREFIXES["pic"]
 REF_AREA, REF_YEAR = NamedNode(f"{PIC}refArea"), NamedNode(f"{PIC}refYear")
 # `.` and `..` segments, percent-encoded or not (a browser decodes `%2E` before it resolves them).
 DOT_SEGMENT = re.compile(r"(^|/)(\.|%2e){1,2}(/|$)", re.IGNORECASE)

@@ -26,15 +26,17 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from pic.graph.access import User
 from pic.graph.names import GraphName, Names
+from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
+from pic.ontology.namespaces import SHAPES_IRI as SHAPES
 
-PROV = "http://www.w3.org/ns/prov#"
-PIC = "https://w3id.org/pic-euralens/ontology#"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCTERMS_SOURCE = NamedNode("http://purl.org/dc/terms/source")
-DCTERMS_DESCRIPTION = NamedNode("http://purl.org/dc/terms/description")
-SHAPES_IRI = NamedNode("https://w3id.org/pic-euralens/shapes")
+PROV = PREFIXES["prov"]
+PIC = PREFIXES["pic"]
+RDF_TYPE = NamedNode(expand("rdf:type"))
+RDFS_LABEL = NamedNode(expand("rdfs:label"))
+XSD = PREFIXES["xsd"]
+DCTERMS_SOURCE = NamedNode(expand("dcterms:source"))
+DCTERMS_DESCRIPTION = NamedNode(expand("dcterms:description"))
+SHAPES_IRI = NamedNode(SHAPES)
 MAX_TOUCHED = 500  # entities listed on the activity; past that, the delta file tells
 MAX_DETAIL = 10_000  # characters of a change's `detail` kept on its activity
 
@@ -199,7 +201,7 @@ def remove_orphans(history_dir: Path) -> list[Path]:
     return orphans
 
 
-DELTA_FILES = "SELECT DISTINCT ?f WHERE { GRAPH ?g { ?c <https://w3id.org/pic-euralens/ontology#deltaFile> ?f } }"
+DELTA_FILES = sparql_prefixes("pic") + "SELECT DISTINCT ?f WHERE { GRAPH ?g { ?c pic:deltaFile ?f } }"
 
 
 def remove_unrecorded(history_dir: Path, store) -> list[Path]:

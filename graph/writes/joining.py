@@ -25,10 +25,11 @@ from pic.graph.access import NotAllowed, User, owning_api
 from pic.graph.names import GraphName, Names
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes.visible import seen_by
+from pic.ontology.namespaces import PREFIXES
 
-ORG = "http://www.w3.org/ns/org#"
-PROV = "http://www.w3.org/ns/prov#"
-PIC = "https://w3id.org/pic-euralens/ontology#"
+ORG = PREFIXES["org"]
+PROV = PREFIXES["prov"]
+PIC = PREFIXES["pic"]
 ORG_MEMBER, ORG_ORGANIZATION = NamedNode(f"{ORG}member"), NamedNode(f"{ORG}organization")
 PROV_ASSOCIATED = NamedNode(f"{PROV}wasAssociatedWith")
 PROV_QUALIFIED = NamedNode(f"{PROV}qualifiedAssociation")

@@ -30,6 +30,7 @@ from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
 from pic.graph.names import Names
+from pic.ontology.namespaces import PREFIXES, expand
 
 
 def parents(names: Names, subject: NamedNode) -> list[NamedNode]:
@@ -120,13 +121,13 @@ def refuse_orphans(names: Names, subjects: dict[NamedNode, str], parented: dict[
         )
 
 
-PROV, QB, ORG = "http://www.w3.org/ns/prov#", "http://purl.org/linked-data/cube#", "http://www.w3.org/ns/org#"
+PROV, QB, ORG = PREFIXES["prov"], PREFIXES["qb"], PREFIXES["org"]
 NAMED_BY = {  # what a minted IRI's name says, statement by statement: (kind, predicate) → (part, what it names)
     ("membership", f"{ORG}member"): (0, "actor/"),
     ("membership", f"{ORG}organization"): (1, "actor/"),
     ("observation", f"{QB}dataSet"): (0, "dataset/"),
-    ("observation", "https://w3id.org/pic-euralens/ontology#refArea"): (1, "territory/"),
-    ("observation", "https://w3id.org/pic-euralens/ontology#refYear"): (2, ""),
+    ("observation", expand("pic:refArea")): (1, "territory/"),
+    ("observation", expand("pic:refYear")): (2, ""),
     ("association", f"{PROV}agent"): (1, "actor/"),
     ("association", f"{PROV}hadRole"): (2, "role/"),
 }

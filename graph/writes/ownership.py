@@ -54,14 +54,18 @@ from pic.graph.names import GraphName, Names, named
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import derived_predicates, joining, minted, platform_entities
 from pic.graph.writes.visible import seen_by
+from pic.ontology.namespaces import expand, sparql_prefixes
 
-DISTRIBUTION = NamedNode("http://www.w3.org/ns/dcat#distribution")
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DISTRIBUTION = NamedNode(expand("dcat:distribution"))
+RDF_TYPE = NamedNode(expand("rdf:type"))
 PLATFORM = "the platform"  # who speaks in the platform's own graphs (ontology, territories, moderation)
 # When each graph's records first list the subject: the change that put it there.
-FIRST_RECORD = """PREFIX pic: <https://w3id.org/pic-euralens/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+FIRST_RECORD = (
+    sparql_prefixes("pic", "prov")
+    + """
 SELECT ?g (MIN(?t) AS ?first) WHERE {
   GRAPH ?record { ?change pic:touched ?s ; pic:changedGraph ?g ; prov:startedAtTime ?t } } GROUP BY ?g"""
+)
 # The graphs that describe each subject, and whether they state its type.
 DESCRIBED = f"""SELECT DISTINCT ?s ?g ?typed WHERE {{ GRAPH ?g {{ ?s ?p ?o }} BIND (?p = {RDF_TYPE} AS ?typed) }}"""
 BATCH = 500

@@ -25,14 +25,14 @@ from pyoxigraph import NamedNode, Quad
 
 from pic.graph.access import ANNOTATIONS_API, MODERATION_API, NotAllowed, User, owning_api
 from pic.graph.names import Names, named
-from pic.ontology.namespaces import ONTOLOGY_IRI
+from pic.ontology.namespaces import ONTOLOGY_IRI, expand
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-ANNOTATION = NamedNode("http://www.w3.org/ns/oa#Annotation")
+RDF_TYPE = NamedNode(expand("rdf:type"))
+ANNOTATION = NamedNode(expand("oa:Annotation"))
 # Statements that make an account a member of something: cd62's `membership/cd62-x org:member user/aula1 ;
 # org:organization actor/cd62` counted aula1's annotations as cd62's in two saved queries (ninth re-test, F2).
-MEMBERSHIP = {NamedNode(f"http://www.w3.org/ns/org#{p}") for p in ("member", "hasMember", "headOf")} | {
-    NamedNode("http://xmlns.com/foaf/0.1/member")
+MEMBERSHIP = {NamedNode(expand(f"org:{p}")) for p in ("member", "hasMember", "headOf")} | {
+    NamedNode(expand("foaf:member"))
 }
 PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 RESERVED = {"link", "links", "annotations", "moderation", "hidden", "inferred", "provenance", "restricted"}

@@ -15,10 +15,14 @@ from pic.graph.access import NotAllowed, User
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.writes import ownership
 from pic.graph.writes.path import WriteResult
+from pic.ontology.namespaces import sparql_prefixes
 
 # In every provenance graph (one per audience): the change's IRI says nothing of which.
-DELTAS = """PREFIX pic: <https://w3id.org/pic-euralens/ontology#>
+DELTAS = (
+    sparql_prefixes("pic")
+    + """
 SELECT ?file ?provenance WHERE { GRAPH ?provenance { ?change pic:deltaFile ?file } }"""
+)
 
 
 class CannotRevert(ValueError):

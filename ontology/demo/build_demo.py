@@ -56,7 +56,7 @@ from pic.ontology.demo.facts import (
     project,
     study,
 )
-from pic.ontology.namespaces import ID, OA, PIC, QB
+from pic.ontology.namespaces import ID, OA, PIC, QB, prefixes
 
 
 class Builder:
@@ -342,17 +342,7 @@ def add_questions_and_groups(b: Builder) -> None:
     inv.add((study("cooperation-acteurs-pic"), PIC.followedBy, ID["group/recherche-action"]))
 
 
-PREFIXES = {
-    "pic": str(PIC),
-    "prov": str(PROV),
-    "org": str(ORG),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "qb": str(QB),
-    "foaf": str(FOAF),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+PREFIXES = prefixes("pic", "prov", "org", "skos", "dcterms", "qb", "foaf", "rdfs", "xsd")
 
 
 def add_annotations(b: Builder) -> None:

@@ -26,6 +26,7 @@ from pic.graph.annotations.model import CONTEXT, MOTIVATIONS
 from pic.graph.annotations.rdf import turtle
 from pic.graph.annotations.storage import Annotations, Stored
 from pic.graph.store.formats import BY_KEY, TURTLE
+from pic.ontology.namespaces import DEFAULT_BASE, PREFIXES
 from pic.service.auth import check_csrf, current_user, require_writer
 from pic.service.bodies import limited_json
 from pic.service.entity_tags import matches_strongly, matches_weakly, tag_of, variant
@@ -49,13 +50,13 @@ ANNOTATION_MEDIA: dict[int | str, dict[str, Any]] = {
 }
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 PAGE = 20
-LDP, OA = "http://www.w3.org/ns/ldp#", "http://www.w3.org/ns/oa#"
+LDP, OA = PREFIXES["ldp"], PREFIXES["oa"]
 # A container is an LDP basic container, and so an LDP resource (LDP 4.2.1.4), bound by the protocol.
 CONTAINER_LINKS = (
     f'<{LDP}BasicContainer>; rel="type", <{LDP}Resource>; rel="type", '
     f'<http://www.w3.org/TR/annotation-protocol/>; rel="{LDP}constrainedBy"'
 )
-RESOURCE_LINKS = f'<{LDP}Resource>; rel="type", <http://www.w3.org/ns/oa#Annotation>; rel="type"'
+RESOURCE_LINKS = f'<{LDP}Resource>; rel="type", <{OA}Annotation>; rel="type"'
 CONTAINER_HEADERS = {
     "Link": CONTAINER_LINKS,
     "Allow": "GET, HEAD, OPTIONS, POST",
@@ -179,7 +180,7 @@ def filters_of(request: Request) -> dict:
     q = dict(request.query_params)
     for name in ("target", "creator"):
         if q.get(name):
-            checked_iri(q[name], 400, f"{name}: an IRI (e.g. https://w3id.org/pic-euralens/id/user/alice)", field=name)
+            checked_iri(q[name], 400, f"{name}: an IRI (e.g. {DEFAULT_BASE}user/alice)", field=name)
     if q.get("target"):  # an annotation may be named by its protocol IRI or its canonical one
         q["target"] = notes(request).canonical(q["target"])
     if q.get("motivation") and q["motivation"] not in MOTIVATIONS:

@@ -34,10 +34,13 @@ SELECT ?s ?label WHERE {
   FILTER (STRSTARTS(STR(?s), ?prefix) && lang(?label) = ?lang)
 } ORDER BY ?label LIMIT 3000"""
 )
-MINE = """SELECT DISTINCT ?s ?label ?g WHERE {
-  GRAPH ?g { ?s a ?class OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } }
+MINE = (
+    sparql_prefixes("rdfs")
+    + """SELECT DISTINCT ?s ?label ?g WHERE {
+  GRAPH ?g { ?s a ?class OPTIONAL { ?s rdfs:label ?label } }
   FILTER (STRSTARTS(STR(?g), ?partner) || STRSTARTS(STR(?g), ?private))
 } ORDER BY ?s LIMIT 2000"""
+)
 META = ("visibility", "embargo_until", "org", "csrf", "dry_run")
 
 

@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pyoxigraph import Literal, Variable
 
 from pic.graph.store.interface import bind
-from pic.ontology.namespaces import sparql_prefixes
+from pic.ontology.namespaces import DEFAULT_BASE, sparql_prefixes
 from pic.service.auth import current_user, require_admin
 from pic.service.entities import annotation_counts, solutions
 from pic.service.health import checks, overall
@@ -66,7 +66,7 @@ def summary(view, lang: str, link) -> dict:
             for r in rows
         ]
 
-    base = "<https://w3id.org/pic-euralens/id/study-status/"
+    base = f"<{DEFAULT_BASE}study-status/"
     latest, planned = studies(f"{base}published>"), studies(f"{base}planned> {base}ongoing>")
     annotated = annotation_counts(view, [s["iri"] for s in latest + planned])
     for s in latest + planned:

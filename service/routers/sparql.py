@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from pic.graph.engine.jobs import Answer, Job, for_reader
 from pic.graph.store.formats import BY_KEY, GRAPHS
 from pic.graph.writes.update_change import apply_update
+from pic.ontology.namespaces import PREFIXES, turtle_prefixes
 from pic.service.auth import check_write_csrf, require_admin
 from pic.service.bodies import limited_body, limited_form, strict_query_string, utf8
 from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
@@ -106,23 +107,24 @@ def standard_dataset(readable: list[str] | None, all_graphs: list[str], names) -
     return [default], named
 
 
-SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-[] a sd:Service ;
+SERVICE_DESCRIPTION = (
+    turtle_prefixes("sd", "rdfs")
+    + """[] a sd:Service ;
     sd:endpoint <{endpoint}> ;
     sd:supportedLanguage sd:SPARQL11Query ;
     {features}
-    sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON> ,
-        <http://www.w3.org/ns/formats/SPARQL_Results_XML> , <http://www.w3.org/ns/formats/SPARQL_Results_CSV> ,
-        <http://www.w3.org/ns/formats/SPARQL_Results_TSV> , <http://www.w3.org/ns/formats/Turtle> ,
-        <http://www.w3.org/ns/formats/N-Triples> , <http://www.w3.org/ns/formats/JSON-LD> ,
-        <http://www.w3.org/ns/formats/RDF_XML> ;
+    sd:resultFormat <{formats}SPARQL_Results_JSON> ,
+        <{formats}SPARQL_Results_XML> , <{formats}SPARQL_Results_CSV> ,
+        <{formats}SPARQL_Results_TSV> , <{formats}Turtle> ,
+        <{formats}N-Triples> , <{formats}JSON-LD> ,
+        <{formats}RDF_XML> ;
     sd:defaultDataset [ a sd:Dataset ; {default_graph}
         rdfs:comment "{dataset_fr}"@fr , "{dataset_en}"@en ] ;
     rdfs:label "Point d'accès SPARQL de la PIC Euralens"@fr , "PIC Euralens SPARQL endpoint"@en ;
     rdfs:comment "Limites : {timeout:g} s, {rows} lignes. Mises à jour (/update) : administrateurs."@fr ,
         "Limits: {timeout:g} s, {rows} rows. Updates (/update): admins."@en .
 """
+)
 # What each mode makes the default graph (PIC_UNION_DEFAULT_GRAPH), said in the service description.
 DATASETS = {
     True: (
@@ -150,6 +152,7 @@ def service_description(request: Request, settings) -> str:
     name = settings.names.default_graph.value
     return SERVICE_DESCRIPTION.format(
         endpoint=str(request.url_for("sparql_get")),
+        formats=PREFIXES["formats"],
         timeout=settings.query_timeout,
         rows=settings.max_rows,
         features=f"sd:feature {features} ;" if features else "",
