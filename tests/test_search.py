@@ -116,3 +116,29 @@ def test_the_search_box_on_every_page_autocompletes(live_server):
         page.wait_for_url("**/search?q=louvre+lens*")
         assert page.locator("ol.hits li").count() > 5 and page.locator("aside.facets li").count() > 3
         assert blocked == [], blocked
+
+
+def test_a_long_abstract_gets_its_snippet_from_its_first_match():
+    """Eleventh outside re-test, finding 2: FTS5's `snippet()` scored every window of every hit's whole
+    text — a 200,000-character abstract of one repeated word held a server thread two minutes, and a
+    15-million one for good. The snippet is now the words around the first match in the text's first
+    `WINDOW` characters, found in one pass (the figures: `bench/`, not here)."""
+    from pic.graph.search_index import WINDOW, snippet
+
+    long = "Une étude des ménages de Liévin. " + "qzxa " * 40_000
+    assert snippet(long, "menages").startswith("Une étude des [ménages] de Liévin.")
+    assert snippet(long, "qzx").count("[") == 1 and "[qzxa]" in snippet(long, "qzx")
+    assert snippet(long, "lievin etude") == snippet(long, "lievin etude")
+    far = "début " * (WINDOW // 6 + 10) + "zorglub"
+    assert snippet(far[:WINDOW], "zorglub").startswith("début début")  # no match in the window: its beginning
+    assert snippet("", "x") == "" and snippet("abc", "") == ""
+
+
+def test_a_hit_in_a_long_abstract_is_found_with_its_snippet(client):
+    study = f"{ID}study/tres-longue"
+    body = "Les friches minières de Loos-en-Gohelle. " + "terril " * 30_000
+    abstract = f'<{study}> <http://purl.org/dc/terms/abstract> "{body}"@fr .'
+    put(client, f"{ID}graph/partner/aula", f'<{study}> {LABEL} "Étude très longue"@fr .\n{abstract}')
+    hits = client.get("/api/search", params={"q": "terril"}).json()["hits"]
+    hit = next(h for h in hits if h["iri"] == study)
+    assert "[terril]" in hit["snippet"] and len(hit["snippet"]) < 200, hit["snippet"]
