@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     """endpoints SERVICE may call (JSON list)"""
     max_query_depth: PositiveInt = 200
     """deepest nesting of a query's parse tree (~100 nested groups, ~40 nested brackets; 400 beyond)"""
+    max_path_length: PositiveInt = 100
+    """most IRIs one property path may name, `^<p>/<q>/<r>` naming 3 (400 beyond): the engine's time and stack grow
+    with a path's length, which the nesting limit does not see"""
     parse_timeout: PositiveFloat = 5.0
     """seconds and worker processes for reading `/sparql` and `/update` texts with the SPARQL parser (400 past the
     time)"""

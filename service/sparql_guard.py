@@ -31,6 +31,7 @@ from pic.service.update_scope import Scope, scope_of
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ANY_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}", re.IGNORECASE)  # what rdflib would expand (both cases)
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")  # PN_LOCAL_ESC: the character itself in the IRI
+_NAMED_IRI = {"pname", "InversePath"}  # a prefixed name; `^<p>` in `!(…)`, whose IRI rdflib does not keep
 QUERY_FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "AskQuery": "ask", "DescribeQuery": "describe"}
 
 
@@ -53,6 +54,7 @@ class Reading:
     named_graphs: tuple[str, ...] = ()  # FROM NAMED or USING NAMED
     loads: bool = False  # an update with LOAD (would fetch a document from the network)
     depth: int = 0  # nesting of the parse tree
+    path_length: int = 0  # most IRIs one property path names (`<p>|<q>/<r>`: 3)
     scope: Scope | None = None  # an update's: what it can read and change (update_scope.py)
 
     @property
@@ -115,6 +117,7 @@ def _reading_of_query(text: str, parsed: ParseResults) -> Reading:
         tuple(default),
         tuple(named),
         depth=_depth(parsed),
+        path_length=_path_length(parsed),
     )
 
 
@@ -137,7 +140,15 @@ def _reading_of_update(text: str, update: CompValue) -> Reading:
             else:
                 named.append(resolve(clause["named"]))
     return Reading(
-        text, "update", tuple(services), tuple(default), tuple(named), loads, _depth(update), scope_of(operations)
+        text,
+        "update",
+        tuple(services),
+        tuple(default),
+        tuple(named),
+        loads,
+        depth=_depth(update),
+        path_length=_path_length(update),
+        scope=scope_of(operations),
     )
 
 
@@ -199,10 +210,45 @@ def _depth(node) -> int:
     return deepest
 
 
-def check(reading: Reading, allowlist: list[str], max_depth: int) -> None:
-    """Refuse what no reader may ask: a SERVICE not in the allow-list, LOAD, too deep a nesting."""
+def _path_length(node) -> int:
+    """How many IRIs the longest property path names. The parser keeps `<p>|<q>|…` flat, so the nesting
+    limit does not see it, but the engine reads a path recursively: 3,000 alternatives overflow its stack,
+    and 500 steps run for 20 s."""
+    longest, stack = 0, [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, CompValue) and current.name == "PathAlternative":
+            longest = max(longest, _iris_in(current))  # a path inside it names fewer: not walked
+        elif isinstance(current, CompValue):
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple, ParseResults)):
+            stack.extend(current)
+    return longest
+
+
+def _iris_in(path: CompValue) -> int:
+    """The IRIs (and `a`) a property path names, however they are grouped or negated."""
+    count, stack = 0, [path]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, URIRef) or (isinstance(current, CompValue) and current.name in _NAMED_IRI):
+            count += 1
+        elif isinstance(current, CompValue):
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple, ParseResults)):
+            stack.extend(current)
+    return count
+
+
+def check(reading: Reading, allowlist: list[str], max_depth: int, max_path_length: int) -> None:
+    """Refuse what no reader may ask: a SERVICE not in the allow-list, LOAD, too deep a nesting, too
+    long a property path."""
     if reading.depth > max_depth:
         raise Unreadable(f"the text nests {reading.depth} levels deep; the limit is {max_depth}")
+    if reading.path_length > max_path_length:
+        raise Unreadable(
+            f"a property path names {reading.path_length} IRIs; the limit is {max_path_length} (PIC_MAX_PATH_LENGTH)"
+        )
     refused = [s for s in reading.services if s not in allowlist]
     if refused:
         raise PermissionError(

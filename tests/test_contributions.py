@@ -378,3 +378,50 @@ def test_a_public_row_names_no_study_the_public_cannot_read(app):
         headers=bearer(app, "alice"),
     )
     assert r.status_code == 201, r.text
+
+
+def test_a_json_list_or_object_as_a_field_is_refused_and_a_number_is_its_text(app):
+    """Issue 16, 6a: `{"title_fr": ["a", "b"]}` was stored as the text "['a', 'b']"."""
+    for value in (["a", "b"], {"fr": "a"}, True):
+        study = {**STUDY, "id": "enquete-liste", "title_fr": value}
+        r = app.post("/api/contribute/study", json=study, headers=bearer(app, "alice"))
+        assert r.status_code == 422, (value, r.text)
+        assert r.json()["error"]["problems"] == [{"field": "title_fr", "message": "a text is expected"}], r.text
+    for meta in ({"visibility": ["private"]}, {"org": ["aula"]}, {"embargo_until": {"day": 1}}):
+        r = app.post(
+            "/api/contribute/study", json={**STUDY, "id": "enquete-liste", **meta}, headers=bearer(app, "alice")
+        )
+        assert r.status_code == 422 and r.json()["error"]["problems"][0]["field"] == next(iter(meta)), r.text
+    assert app.get("/api/contribute/study/enquete-liste").status_code == 404
+    r = app.post(
+        "/api/contribute/study",
+        json={**STUDY, "id": "enquete-nombre", "year": 2024, "dry_run": True},
+        headers=bearer(app, "alice"),
+    )
+    assert r.status_code == 200 and r.json() == {"dry_run": True, "problems": []}, r.text
+
+
+def test_an_embargo_day_without_the_embargo_is_refused(app):
+    """Issue 16, 6b: `embargo_until` without `"visibility": "embargo"` published the study at once."""
+    later = date(date.today().year + 2, 1, 1).isoformat()
+    for visibility in ({}, {"visibility": "public"}, {"visibility": "private"}):
+        study = {**STUDY, "id": "enquete-embargo-seul", "embargo_until": later, **visibility}
+        r = app.post("/api/contribute/study", json=study, headers=bearer(app, "alice"))
+        assert r.status_code == 422, r.text
+        assert [p["field"] for p in r.json()["error"]["problems"]] == ["embargo_until"], r.text
+    assert app.get("/api/contribute/study/enquete-embargo-seul").status_code == 404
+    study = {**STUDY, "id": "enquete-embargo-seul", "embargo_until": later, "visibility": "embargo", "dry_run": "true"}
+    assert app.post("/api/contribute/study", json=study, headers=bearer(app, "alice")).status_code == 200
+
+
+def test_a_partner_naming_another_organisation_is_refused(app):
+    """Issue 16, 6c: bruno (cd62) sending `"org": "aula"` was written to cd62 without a word."""
+    study = {**STUDY, "id": "enquete-autre-org", "org": "aula"}
+    r = app.post("/api/contribute/study", json=study, headers=bearer(app, "bruno"))
+    assert r.status_code == 403, r.text
+    assert r.json()["error"]["problems"][0]["field"] == "org" and "own organisation" in r.text
+    assert app.get("/api/contribute/study/enquete-autre-org").status_code == 404
+    own = {**study, "org": "cd62", "dry_run": "true"}
+    assert app.post("/api/contribute/study", json=own, headers=bearer(app, "bruno")).status_code == 200
+    named = {**study, "dry_run": "true"}  # a facilitator names the organisation
+    assert app.post("/api/contribute/study", json=named, headers=bearer(app, "fanny")).status_code == 200

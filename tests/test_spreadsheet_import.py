@@ -105,6 +105,20 @@ def test_a_dry_run_then_an_atomic_attributed_import(client):
     assert "expectedYear" in planned and "graph/partner/aula" not in planned
 
 
+def test_query_parameters_the_import_does_not_take_are_refused_not_dropped(client):
+    """Issue 16, 6d: `?visibility=private` and a partner's `?org=` of another organisation were dropped
+    and the rows written to the partner's public graph."""
+    before = studies(client)
+    asked = upload(client, "studies", GOOD.encode(), visibility="private")
+    assert asked.status_code == 422, asked.text
+    assert asked.json()["error"]["field"] == "visibility" and "dry_run" in asked.json()["error"]["message"]
+    other = upload(client, "studies", GOOD.encode(), org="cd62")  # alice is aula's
+    assert other.status_code == 403 and other.json()["error"]["field"] == "org", other.text
+    own = upload(client, "studies", GOOD.encode(), org="aula", dry_run="true")
+    assert own.status_code == 200 and own.json()["dry_run"], own.text
+    assert studies(client) == before
+
+
 def test_the_xlsx_template_round_trips(client):
     template = client.get("/import/templates/observations.xlsx")
     assert template.status_code == 200

@@ -134,10 +134,21 @@ def organisation_of(names: Names, graphs: dict[NamedNode, list[Quad]]) -> str | 
     )
 
 
+def texts(fields: dict) -> dict[str, str]:
+    """The fields as texts, a number as its digits (`"year": 2024` from a JSON client). A JSON list, object
+    or true/false is refused: `["a", "b"]` was stored as the text "['a', 'b']" (issue 16, 6a)."""
+    wrong = [
+        k for k, v in fields.items() if v is not None and (isinstance(v, bool) or not isinstance(v, (str, int, float)))
+    ]
+    if wrong:
+        raise InvalidFields([(k, "a text is expected") for k in wrong])
+    return {k: str(v).strip() for k, v in fields.items() if v is not None}
+
+
 def save(
     writer,
     kind: str,
-    fields: dict[str, str],
+    fields: dict,
     user: User,
     *,
     org: str | None,
@@ -182,7 +193,7 @@ def save(
     kept = next((g for g in sorted(current, key=str) if names.owner_of(g) == org), None) if key else None
     # an edit naming no visibility leaves the entity where it is
     graph = kept if visibility is None and kept is not None else target_graph(names, org, visibility or "public", until)
-    values = {k: str(v).strip() for k, v in fields.items() if v is not None}
+    values = texts(fields)
     if key and "id" in {c.name for c in spec["columns"]}:
         values["id"] = key
     unknown = [k for k in values if k not in {c.name for c in spec["columns"]}]

@@ -13,7 +13,7 @@ from pyoxigraph import Literal, Variable
 from pic.graph.access import User, may_read
 from pic.graph.contributions import forms as contributions
 from pic.graph.contributions.kinds import KINDS
-from pic.graph.errors import Problems
+from pic.graph.errors import InvalidFields, NotTheirs, Problems
 from pic.graph.store.interface import bind
 from pic.graph.writes import ownership
 from pic.ontology.namespaces import sparql_prefixes
@@ -57,8 +57,29 @@ def problems_body(e: Problems) -> JSONResponse:
 def organisation(user: User, asked: str | None) -> str | None:
     """Partners write for their organisation; facilitators and admins say which, or keep the owner's
     (None: `contributions.save` keeps an edited entity in its graph; before, a facilitator's edit moved
-    the demo's study into the facilitator's own organisation's graph)."""
-    return (asked or None) if user.role in ("admin", "facilitator") else user.org
+    the demo's study into the facilitator's own organisation's graph). A partner naming another
+    organisation is refused: it was dropped, and the entity written to their own (issue 16, 6c)."""
+    if user.role in ("admin", "facilitator"):
+        return asked or None
+    if asked and asked != user.org:
+        raise NotTheirs([("org", f"a partner writes for their own organisation only ({user.org})")])
+    return user.org
+
+
+def check_meta(values: dict) -> None:
+    """The JSON API's `visibility`, `embargo_until` and `org`: texts, and a day only with an embargo — a
+    day given without `"visibility": "embargo"` published the entity at once (issue 16, 6b). (The form
+    sends the day's field whatever is chosen: it is read only with an embargo.)"""
+    texts = ("visibility", "embargo_until", "org")
+    wrong: list[tuple[str | None, str]] = [
+        (k, "a text is expected") for k in texts if values.get(k) is not None and not isinstance(values[k], str)
+    ]
+    if not isinstance(values.get("dry_run") or False, (str, bool)):
+        wrong.append(("dry_run", "true or false is expected"))
+    if wrong:
+        raise InvalidFields(wrong)
+    if values.get("embargo_until") and values.get("visibility") != "embargo":
+        raise InvalidFields([("embargo_until", 'a publication day goes with "visibility": "embargo"; give both')])
 
 
 async def save(request: Request, user: User, kind: str, values: dict, key: str | None):
@@ -87,6 +108,7 @@ async def api_save(request: Request, kind: str, key: str | None):
     columns(kind)
     values = await limited_object(request, request.app.state.settings.max_form_bytes)
     try:
+        check_meta(values)
         result = await save(request, user, kind, values, key)
     except Problems as e:
         return problems_body(e)

@@ -15,6 +15,7 @@ from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
 
 router = APIRouter(tags=["Import"])
+QUERY_PARAMETERS = {"dry_run", "org"}
 MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -53,8 +54,9 @@ async def import_file(
     string or a multipart field: either one asking for it makes it a dry run (the field was ignored, and a
     user who asked for a check had the rows written — seventh outside re-test)."""
     user = current_user(request)
+    known_parameters(request)
     target = receiving(user, kind, org)
-    check_write_csrf(request)  # both before the body is read
+    check_write_csrf(request)  # all before the body is read
     filename, data, fields = await limited_upload(request, request.app.state.settings.max_upload_bytes)
     unknown = sorted(set(fields) - {"dry_run", "csrf"})
     if unknown:  # `visibility=private` was dropped and the rows published (tenth outside re-test)
@@ -76,11 +78,27 @@ async def import_file(
     return JSONResponse(body, status_code=422 if result.problems else 200)
 
 
+def known_parameters(request: Request) -> None:
+    """422 on a query parameter the import does not take: `?visibility=private` was dropped and the rows
+    published (issue 16, 6d), as the multipart field was before."""
+    unknown = sorted(set(request.query_params) - QUERY_PARAMETERS)
+    if unknown:
+        raise HttpError(
+            422,
+            f"unknown parameter {', '.join(unknown)}: an import takes `dry_run` and, for admins and facilitators, "
+            "`org`; its rows go to the organisation's public graph",
+            field=unknown[0],
+        )
+
+
 def receiving(user, kind: str, org: str | None) -> str:
-    """The organisation whose graph receives the rows: a partner's own; admins and facilitators name it."""
+    """The organisation whose graph receives the rows: a partner's own (naming another is refused: it was
+    dropped, and the rows written to their own — issue 16, 6d); admins and facilitators name it."""
     require_writer(user)
     if kind not in KINDS:
         raise HttpError(404, f"no import of {kind!r}: {', '.join(KINDS)}")
+    if org and user.role not in ("admin", "facilitator") and org != user.org:
+        raise HttpError(403, f"a partner imports for their own organisation only ({user.org})", field="org")
     target = org if org and user.role in ("admin", "facilitator") else user.org
     if not target:
         raise HttpError(400, "say which organisation's graph receives the rows: org=…", field="org")
