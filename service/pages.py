@@ -1,16 +1,14 @@
 """What the page routers share: the templates, the reader's view of the graph (query runner restricted
-to the graphs the reader may read), and where an IRI leads on this site."""
+to the graphs the reader may read; endpoints get it as `deps.ReaderDep`), and where an IRI leads on this
+site."""
 
 from importlib import resources
 
-from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import QueryResultsFormat
 
 from pic.graph.access import View
 from pic.graph.engine.jobs import Answer, Job, for_reader
-from pic.service.auth import current_user
-from pic.service.i18n import language
 from pic.service.links import page_of
 
 templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
@@ -49,13 +47,6 @@ class ReadersStore:
         return CsvAnswer(self.run(job).body)
 
 
-def reader(request: Request) -> tuple[ReadersStore, str]:
-    """The reader's view of the graph and their language."""
-    state = request.app.state
-    return ReadersStore(state.query_runner, state.graphs.view(current_user(request))), language(request)
-
-
-def page_link(request: Request):
+def page_link(base: str):
     """Where an IRI leads on this site (its entity page under the base)."""
-    base = request.app.state.settings.base_iri
     return lambda iri: page_of(iri, base)

@@ -64,3 +64,28 @@ def test_the_graph_layer_speaks_no_http():
                 if any(isinstance(a, ast.Constant) and type(a.value) is int and 100 <= a.value < 600 for a in given):
                     wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}: raised with a status")
     assert not wrong, wrong
+
+
+def reads_app_state(path: Path) -> list[str]:
+    """Where a module reads the application's state (`request.app.state…`, `app.state…`), read with `ast`."""
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and node.attr == "state"
+        and (
+            (isinstance(node.value, ast.Attribute) and node.value.attr == "app")
+            or (isinstance(node.value, ast.Name) and node.value.id == "app")
+        )
+    ]
+
+
+def test_routers_and_pages_take_state_from_dependencies():
+    """One way into state and settings: an endpoint names what it needs in its signature (`service/deps.py`:
+    `SettingsDep`, `WriterDep`, `GraphsDep`…) and hands it to its helpers, so a test can override it and a
+    reader sees it at once. The app (`service/app.py`), the dependencies themselves, the current user
+    (`service/auth.py`) and middleware may read `app.state`; routers and the pages' helpers do not."""
+    modules = sorted((ROOT / "service" / "routers").glob("*.py")) + [ROOT / "service" / "pages.py"]
+    assert len(modules) > 10, "no router found"
+    wrong = [place for path in modules for place in reads_app_state(path)]
+    assert not wrong, wrong

@@ -14,15 +14,18 @@ from pic.graph.access import User, may_read
 from pic.graph.contributions import forms as contributions
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.errors import Problems
+from pic.graph.settings import Settings
 from pic.graph.store.interface import bind
 from pic.graph.writes import ownership
+from pic.graph.writes.path import Writer
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import json_openapi, limited_fields, limited_object
+from pic.service.deps import ReaderDep, SettingsDep, WriterDep
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, problems, status_of
 from pic.service.i18n import STRINGS, language
-from pic.service.pages import page_link, reader, templates
+from pic.service.pages import ReadersStore, page_link, templates
 
 router = APIRouter(tags=["Contributions"])
 SELECTS = ("actor-type/", "study-status/", "role/", "theme/", "dataset/")  # short lists: a select
@@ -58,11 +61,11 @@ def organisation(user: User, asked: str | None) -> str | None:
     return (asked or None) if user.role in ("admin", "facilitator") else user.org
 
 
-async def save(request: Request, user: User, kind: str, values: dict, key: str | None):
+async def save(writer: Writer, user: User, kind: str, values: dict, key: str | None):
     meta = {k: values.pop(k, None) for k in META}
     return await run_in_threadpool(
         contributions.save,
-        request.app.state.writer,
+        writer,
         kind,
         values,
         user,
@@ -75,16 +78,16 @@ async def save(request: Request, user: User, kind: str, values: dict, key: str |
 
 
 # -- JSON API ---------------------------------------------------------------------------------------
-async def api_save(request: Request, kind: str, key: str | None):
+async def api_save(request: Request, settings: Settings, writer: Writer, kind: str, key: str | None):
     """The write's result, or the response to send instead (problems, or a dry run's all-clear). Who
     writes is checked before the body is read, and the body read with its limit."""
     user = current_user(request)
     require_writer(user)
     check_write_csrf(request)
     columns(kind)
-    values = await limited_object(request, request.app.state.settings.max_form_bytes)
+    values = await limited_object(request, settings.max_form_bytes)
     try:
-        result = await save(request, user, kind, values, key)
+        result = await save(writer, user, kind, values, key)
     except Problems as e:
         return problems_body(e)
     return JSONResponse({"dry_run": True, "problems": []}) if result is None else result
@@ -108,26 +111,26 @@ def fields(kind: str):
     summary="Créer / Create",
     openapi_extra=json_openapi("the fields, and `visibility`, `embargo_until`, `org`, `dry_run`"),
 )
-async def create(request: Request, kind: str):
+async def create(request: Request, settings: SettingsDep, writer: WriterDep, kind: str):
     """Fields as JSON (`{"id": …, "title_fr": …}`, plus `visibility`, `embargo_until`, `org`, `dry_run`);
     201 with `Location` (the entity's page), or 422 with every problem by field. With the session cookie
     instead of a token, the session's CSRF token comes along (`X-CSRF-Token` header)."""
-    result = await api_save(request, kind, None)
+    result = await api_save(request, settings, writer, kind, None)
     if isinstance(result, Response):
         return result
-    iri = touched(result, request)
+    iri = touched(result)
     return JSONResponse(
         {"iri": iri, "change": result.change.value, "warnings": [w.message_en for w in result.warnings]},
         201,
-        headers={"Location": page(request, iri)},
+        headers={"Location": page(settings, iri)},
     )
 
 
 @router.get("/api/contribute/{kind}/{key:path}", summary="Valeurs actuelles / Current values")
-def current(request: Request, kind: str, key: str):
+def current(request: Request, writer: WriterDep, kind: str, key: str):
     columns(kind)
-    writer, user = request.app.state.writer, current_user(request)
-    owned = readable_owned(request, writer, kind, key, user)
+    user = current_user(request)
+    owned = readable_owned(writer, kind, key, user)
     graph = next(iter(owned))
     visibility, until = contributions.visibility_of(writer.names, graph)
     return {
@@ -145,29 +148,27 @@ def current(request: Request, kind: str, key: str):
     summary="Remplacer / Replace",
     openapi_extra=json_openapi("the fields, as for POST"),
 )
-async def replace(request: Request, kind: str, key: str):
-    result = await api_save(request, kind, key)
+async def replace(request: Request, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
+    result = await api_save(request, settings, writer, kind, key)
     if isinstance(result, Response):
         return result
     return {"change": result.change.value, "added": result.added, "removed": result.removed}
 
 
 @router.delete("/api/contribute/{kind}/{key:path}", status_code=204, summary="Supprimer / Delete")
-async def remove(request: Request, kind: str, key: str):
+async def remove(request: Request, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
     user = current_user(request)
     require_writer(user)
     check_write_csrf(request)
     columns(kind)
     try:
-        await run_in_threadpool(
-            contributions.delete, request.app.state.writer, kind, key, user, request.app.state.settings.documents_dir
-        )
+        await run_in_threadpool(contributions.delete, writer, kind, key, user, settings.documents_dir)
     except Problems as e:
         return problems_body(e)
     return Response(status_code=204)
 
 
-def readable_owned(request: Request, writer, kind: str, key: str, user: User) -> dict:
+def readable_owned(writer: Writer, kind: str, key: str, user: User) -> dict:
     """What the organisation graphs say of the entity, if the user may read it (404 otherwise)."""
     try:
         subject = contributions.subject_iri(writer.names, kind, key)
@@ -185,23 +186,22 @@ def readable_owned(request: Request, writer, kind: str, key: str, user: User) ->
     return owned
 
 
-def touched(result, request: Request) -> str:
+def touched(result) -> str:
     """The entity a form's change is about (`forms.save` says it)."""
     return result.entity.value
 
 
-def page(request: Request, iri: str) -> str:
-    return "/id/" + iri[len(request.app.state.settings.base_iri) :]
+def page(settings: Settings, iri: str) -> str:
+    return "/id/" + iri[len(settings.base_iri) :]
 
 
 # -- forms -----------------------------------------------------------------------------------------
 @router.get("/contribute", response_class=HTMLResponse, summary="Contribuer / Contribute")
-def contribute_home(request: Request):
+def contribute_home(request: Request, view: ReaderDep, settings: SettingsDep):
     session, lang = current_session(request), language(request)
     mine = []
     if session and session.user.org:
-        view, _ = reader(request)
-        names = request.app.state.settings.names
+        names = settings.names
         rows = solutions(
             view,
             bind(
@@ -244,65 +244,76 @@ def contribute_home(request: Request):
             "user": session.user if session else None,
             "kinds": list(contributions.SINGULAR),
             "mine": mine,
-            "link": page_link(request),
+            "link": page_link(settings.base_iri),
         },
     )
 
 
 @router.get("/contribute/{kind}", response_class=HTMLResponse, summary="Nouveau / New")
-def new_form(request: Request, kind: str):
-    return form(request, kind, None, {}, {}, "public", None)
+def new_form(request: Request, view: ReaderDep, settings: SettingsDep, kind: str):
+    return form(request, view, settings, kind, None, {}, {}, "public", None)
 
 
 @router.get("/contribute/{kind}/{key:path}", response_class=HTMLResponse, summary="Modifier / Edit")
-def edit_form(request: Request, kind: str, key: str):
+def edit_form(request: Request, view: ReaderDep, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
     columns(kind)
-    writer = request.app.state.writer
     session = current_session(request)
     user = session.user if session else current_user(request)
-    owned = readable_owned(request, writer, kind, key, user)
+    owned = readable_owned(writer, kind, key, user)
     visibility, until = contributions.visibility_of(writer.names, next(iter(owned)))
-    return form(request, kind, key, contributions.fields_of(writer.names, kind, owned, user.org), {}, visibility, until)
+    return form(
+        request,
+        view,
+        settings,
+        kind,
+        key,
+        contributions.fields_of(writer.names, kind, owned, user.org),
+        {},
+        visibility,
+        until,
+    )
 
 
 @router.post("/contribute/{kind}", response_class=HTMLResponse, summary="Enregistrer / Save")
-async def post_new(request: Request, kind: str):
-    return await post_form(request, kind, None)
+async def post_new(request: Request, view: ReaderDep, settings: SettingsDep, writer: WriterDep, kind: str):
+    return await post_form(request, view, settings, writer, kind, None)
 
 
 @router.post("/contribute/{kind}/{key:path}", response_class=HTMLResponse, summary="Enregistrer / Save")
-async def post_edit(request: Request, kind: str, key: str):
-    return await post_form(request, kind, key)
+async def post_edit(request: Request, view: ReaderDep, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
+    return await post_form(request, view, settings, writer, kind, key)
 
 
-async def post_form(request: Request, kind: str, key: str | None):
+async def post_form(
+    request: Request, view: ReadersStore, settings: Settings, writer: Writer, kind: str, key: str | None
+):
     columns(kind)
     user = form_session(request).user  # before the body is read
     require_writer(user)
-    values = await limited_fields(request, request.app.state.settings.max_form_bytes)
+    values = await limited_fields(request, settings.max_form_bytes)
     check_csrf(request, values.get("csrf"))
     visibility, until = values.get("visibility", "public"), values.get("embargo_until")
     if values.pop("delete", None) and key:
         try:
             await run_in_threadpool(
                 contributions.delete,
-                request.app.state.writer,
+                writer,
                 kind,
                 key,
                 user,
-                request.app.state.settings.documents_dir,
+                settings.documents_dir,
             )
         except Problems as e:
-            return form(request, kind, key, values, by_field(e), visibility, until, status=status_of(e))
+            return form(request, view, settings, kind, key, values, by_field(e), visibility, until, status=status_of(e))
         return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)
     shown = {k: v for k, v in values.items() if k not in META}
     try:
-        result = await save(request, user, kind, dict(values), key)
+        result = await save(writer, user, kind, dict(values), key)
     except Problems as e:
-        return form(request, kind, key, shown, by_field(e), visibility, until, status=status_of(e))
+        return form(request, view, settings, kind, key, shown, by_field(e), visibility, until, status=status_of(e))
     if result is None:
-        return form(request, kind, key, shown, {}, visibility, until, checked=True)
-    return RedirectResponse(page(request, touched(result, request)), status_code=303)
+        return form(request, view, settings, kind, key, shown, {}, visibility, until, checked=True)
+    return RedirectResponse(page(settings, touched(result)), status_code=303)
 
 
 def by_field(e: Problems) -> dict:
@@ -314,6 +325,8 @@ def by_field(e: Problems) -> dict:
 
 def form(
     request: Request,
+    view: ReadersStore,
+    settings: Settings,
     kind: str,
     key: str | None,
     values: dict,
@@ -326,7 +339,6 @@ def form(
 ):
     cols = columns(kind)
     session, lang = current_session(request), language(request)
-    view, _ = reader(request)
     options = {}
     for c in cols:
         if c.target and c.target not in options:
@@ -335,12 +347,12 @@ def form(
                 bind(
                     OPTIONS,
                     {
-                        Variable("prefix"): Literal(request.app.state.settings.base_iri + c.target),
+                        Variable("prefix"): Literal(settings.base_iri + c.target),
                         Variable("lang"): Literal(lang),
                     },
                 ),
             )
-            prefix = len(request.app.state.settings.base_iri + c.target)
+            prefix = len(settings.base_iri + c.target)
             options[c.target] = [(r["s"].value[prefix:], r["label"].value) for r in rows]
     return templates.TemplateResponse(
         request,
