@@ -2,6 +2,7 @@
 to the graphs the reader may read; endpoints get it as `deps.ReaderDep`), and where an IRI leads on this
 site."""
 
+import re
 from importlib import resources
 
 from fastapi.templating import Jinja2Templates
@@ -45,6 +46,12 @@ class ReadersStore:
             readable = self.view.readable
             job.default_graph = job.named_graphs = asked if readable is None else [g for g in asked if g in readable]
         return CsvAnswer(self.run(job).body)
+
+
+def limited(query: str, **rows: int) -> str:
+    """The query with each `LIMIT $name` made the number `rows` names: the row caps of pages are settings
+    (`page_rows`, `form_choices`…), formatted in as integers — never a user's text."""
+    return re.sub(r"LIMIT \$(\w+)", lambda m: f"LIMIT {int(rows[m.group(1)])}", query)
 
 
 def page_link(base: str):

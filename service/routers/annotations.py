@@ -52,7 +52,6 @@ ANNOTATION_MEDIA: dict[int | str, dict[str, Any]] = {
     }
 }
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
-PAGE = 20
 LDP, OA = "http://www.w3.org/ns/ldp#", "http://www.w3.org/ns/oa#"
 # A container is an LDP basic container, and so an LDP resource (LDP 4.2.1.4), bound by the protocol.
 CONTAINER_LINKS = (
@@ -234,9 +233,11 @@ def container_body(request: Request, notes: Notes, minimal: bool, as_iris: bool)
         body["first"] = (
             container_iri(base_url, query, as_iris, 0)
             if minimal
-            else page_body(store, readable, filters, 0, as_iris, base_url, query, embedded=True)
+            else page_body(
+                store, readable, filters, 0, notes.settings.annotations_page, as_iris, base_url, query, embedded=True
+            )
         )
-        body["last"] = container_iri(base_url, query, as_iris, max(0, (total - 1) // PAGE))
+        body["last"] = container_iri(base_url, query, as_iris, max(0, (total - 1) // notes.settings.annotations_page))
     return body
 
 
@@ -271,26 +272,34 @@ def container(request: Request, notes: NotesDep, page: int | None = None, iris: 
 
 def annotation_page(request: Request, notes: Notes, page: int, as_iris: bool) -> Response:
     store, readable, filters, query, base_url = listing_of(request, notes)
-    body = page_body(store, readable, filters, page, as_iris, base_url, query)
+    body = page_body(store, readable, filters, page, notes.settings.annotations_page, as_iris, base_url, query)
     if body is None:
         raise HttpError(404, f"no page {page}")
     return represent(request, body, tag_of(body), {"Allow": "GET, HEAD, OPTIONS", "Vary": "Accept"})
 
 
 def page_body(
-    store: Annotations, readable, filters, page: int, as_iris: bool, base_url: str, query: dict, embedded: bool = False
+    store: Annotations,
+    readable,
+    filters,
+    page: int,
+    size: int,
+    as_iris: bool,
+    base_url: str,
+    query: dict,
+    embedded: bool = False,
 ) -> dict | None:
-    total, items = store.listing(readable, filters, page * PAGE, PAGE)
-    if page < 0 or (page > 0 and page * PAGE >= total):
+    total, items = store.listing(readable, filters, page * size, size)
+    if page < 0 or (page > 0 and page * size >= total):
         return None
     body: dict = {} if embedded else {"@context": CONTEXT}
     body |= {
         "id": container_iri(base_url, query, as_iris, page),
         "type": "AnnotationPage",
-        "startIndex": page * PAGE,
+        "startIndex": page * size,
         "partOf": {"id": container_iri(base_url, query, as_iris), "total": total},
     }
-    if (page + 1) * PAGE < total:
+    if (page + 1) * size < total:
         body["next"] = container_iri(base_url, query, as_iris, page + 1)
     if page > 0:
         body["prev"] = container_iri(base_url, query, as_iris, page - 1)

@@ -25,7 +25,7 @@ from pic.service.deps import ReaderDep, SettingsDep, WriterDep
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, problems, status_of
 from pic.service.i18n import STRINGS, language
-from pic.service.pages import ReadersStore, page_link, templates
+from pic.service.pages import ReadersStore, limited, page_link, templates
 
 router = APIRouter(tags=["Contributions"])
 SELECTS = ("actor-type/", "study-status/", "role/", "theme/", "dataset/")  # short lists: a select
@@ -35,12 +35,12 @@ OPTIONS = (
 SELECT ?s ?label WHERE {
   ?s rdfs:label|skos:prefLabel|dcterms:title ?label .
   FILTER (STRSTARTS(STR(?s), ?prefix) && lang(?label) = ?lang)
-} ORDER BY ?label LIMIT 3000"""
+} ORDER BY ?label LIMIT $choices"""
 )
 MINE = """SELECT DISTINCT ?s ?label ?g WHERE {
   GRAPH ?g { ?s a ?class OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } }
   FILTER (STRSTARTS(STR(?g), ?partner) || STRSTARTS(STR(?g), ?private))
-} ORDER BY ?s LIMIT 2000"""
+} ORDER BY ?s LIMIT $choices"""
 META = ("visibility", "embargo_until", "org", "csrf", "dry_run")
 
 
@@ -205,7 +205,7 @@ def contribute_home(request: Request, view: ReaderDep, settings: SettingsDep):
         rows = solutions(
             view,
             bind(
-                MINE,
+                limited(MINE, choices=settings.form_choices),
                 {
                     Variable("partner"): Literal(names.partner(session.user.org).value),
                     Variable("private"): Literal(names.graph(f"private/{session.user.org}/").value),
@@ -345,7 +345,7 @@ def form(
             rows = solutions(
                 view,
                 bind(
-                    OPTIONS,
+                    limited(OPTIONS, choices=settings.form_choices),
                     {
                         Variable("prefix"): Literal(settings.base_iri + c.target),
                         Variable("lang"): Literal(lang),

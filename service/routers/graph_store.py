@@ -33,7 +33,6 @@ from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted
 
 router = APIRouter(tags=["Graph Store"])
-MAX_PARTS = 20  # RDF documents in one multipart POST
 
 
 def target(request: Request, settings, store, user, must_exist: bool, writing: bool = False) -> NamedNode:
@@ -127,7 +126,7 @@ async def _staged(request: Request, settings, graph: NamedNode) -> Store:
         fmt = _format(media, "")
         return _parsed(await limited_body(request, settings.max_upload_bytes), fmt, graph, "request body", settings)
     merged = Store()
-    async with limited_multipart(request, settings.max_upload_bytes, max_files=MAX_PARTS) as form:
+    async with limited_multipart(request, settings.max_upload_bytes, max_files=settings.max_upload_files) as form:
         for name, part in form.multi_items():
             if not isinstance(part, UploadFile):
                 raise HttpError(415, f"the form's field {name!r} is not a file part with a media type", field=name)

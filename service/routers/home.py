@@ -14,7 +14,7 @@ from pic.service.deps import LastWriteDep, MetricsDep, QueriesDep, ReaderDep, Se
 from pic.service.entities import annotation_counts, solutions
 from pic.service.health import checks, overall
 from pic.service.i18n import STRINGS, language
-from pic.service.pages import page_link, templates
+from pic.service.pages import limited, page_link, templates
 
 router = APIRouter()
 
@@ -35,7 +35,7 @@ SELECT ?study (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?ill) AS ?ill
   OPTIONAL { ?study dcterms:issued|pic:expectedYear ?d }
   OPTIONAL { ?study pic:illustrative ?ill }
   VALUES ?status { %s }
-} GROUP BY ?study ORDER BY DESC(STR(?date)) LIMIT 8"""
+} GROUP BY ?study ORDER BY DESC(STR(?date)) LIMIT $studies"""
 )
 KIND_KEYS = {
     "Organization": "organisations",
@@ -50,12 +50,16 @@ KIND_KEYS = {
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
-def summary(view, lang: str, link) -> dict:
+def summary(view, lang: str, link, studies_listed: int) -> dict:
+    """What the graph holds as the reader reads it, and its latest and planned studies (`studies_listed`
+    of each, the `home_studies` setting)."""
     counts = {KIND_KEYS[r["kind"].value.rsplit("#", 1)[-1]]: int(r["n"].value) for r in solutions(view, COUNTS)}
     graphs = [{"graph": r["g"].value, "triples": int(r["n"].value)} for r in solutions(view, GRAPH_SIZES)]
 
     def studies(statuses: str) -> list[dict]:
-        rows = solutions(view, bind(STUDIES % statuses, {Variable("lang"): Literal(lang)}))
+        rows = solutions(
+            view, bind(limited(STUDIES % statuses, studies=studies_listed), {Variable("lang"): Literal(lang)})
+        )
         return [
             {
                 "iri": r["study"].value,
@@ -81,7 +85,7 @@ def summary(view, lang: str, link) -> dict:
 def home(request: Request, view: ReaderDep, settings: SettingsDep, format: str | None = None):
     """Counts, named graphs, latest and planned studies; JSON with `Accept: application/json`."""
     lang = language(request)
-    data = summary(view, lang, page_link(settings.base_iri))
+    data = summary(view, lang, page_link(settings.base_iri), settings.home_studies)
     if format == "json" or "application/json" in request.headers.get("accept", ""):
         return JSONResponse(data)
     response = templates.TemplateResponse(

@@ -117,17 +117,26 @@ def entity(request: Request, store: ReaderDep, settings: SettingsDep, full_store
         if found is None:
             return not_found(request, lang, iri, fmt)
         return Response(found[0], media_type=found[1], headers={"Vary": "Accept"})
-    data = entities.describe(store, iri, lang, settings.names, current_user(request).org)
+    data = entities.describe(
+        store, iri, lang, settings.names, current_user(request).org, statements=settings.page_statements
+    )
     if data is None:
         return not_found(request, lang, iri, fmt)
     link = page_link(settings.base_iri)
     sections = entity_sections.sections(
-        store, data["kind"], iri, lang, entities.solutions, settings.names, current_user(request).org
+        store,
+        data["kind"],
+        iri,
+        lang,
+        entities.solutions,
+        settings.names,
+        current_user(request).org,
+        caps={"rows": settings.page_rows, "observations": settings.page_observations},
     )
     entity_sections.count_annotations(sections, lambda iris: entities.annotation_counts(store, iris))
     if fmt == "json":
         return JSONResponse(twin(data, link, sections), headers={"Vary": "Accept"})
-    history = entities.history(store, iri, settings.names)
+    history = entities.history(store, iri, settings.names, settings.page_changes)
     picture = None
     if data["kind"] == "actor":
         picture = ego_picture(store, iri, lang, settings.names, current_user(request).org)
