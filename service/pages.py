@@ -8,7 +8,7 @@ from importlib import resources
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import QueryResultsFormat
 
-from pic.graph.access import View
+from pic.graph.access import View, cut_to
 from pic.graph.engine.jobs import Answer, Job, for_reader
 from pic.service.links import page_of
 
@@ -42,9 +42,7 @@ class ReadersStore:
     def query(self, text: str, default_graph=None) -> CsvAnswer:
         job = Job(text, "csv", max_rows=MAX_ROWS)
         if default_graph is not None:  # a dataset asked for is cut to what the reader may read
-            asked = [g.value for g in default_graph]
-            readable = self.view.readable
-            job.default_graph = job.named_graphs = asked if readable is None else [g for g in asked if g in readable]
+            job.default_graph = job.named_graphs = cut_to(self.view, [g.value for g in default_graph])
         return CsvAnswer(self.run(job).body)
 
 

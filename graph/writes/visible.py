@@ -19,7 +19,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from pic.graph.access import User, may_read
+from pic.graph.access import User, readable_by
 from pic.graph.names import Names
 
 
@@ -36,7 +36,7 @@ class Seen:
 
 
 def seen_by(store, user: User, names: Names) -> Seen:
-    """The user graphs of `store` that `user` may read (`access.may_read` decides)."""
-    graphs = [g for g in store.graphs() if not names.is_derived(g) and may_read(user, g.value, names)]
+    """The user graphs of `store` that `user` may read (`access.readable_by` decides)."""
+    graphs = readable_by(user, [g for g in store.graphs() if not names.is_derived(g)], names)
     # never an empty list: to a remote engine, no dataset at all means every graph
     return Seen(store, graphs or [names.graph("none")])

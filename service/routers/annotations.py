@@ -23,6 +23,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from pic.graph.access import annotation_graphs
 from pic.graph.annotations.model import CONTEXT, MOTIVATIONS
 from pic.graph.annotations.rdf import turtle
 from pic.graph.annotations.storage import Annotations, Stored
@@ -79,11 +80,8 @@ class Notes:
     settings: Settings
 
     def readable(self, user, hidden: bool = False) -> list[str] | None:
-        names = self.settings.names
-        readable = self.graphs.view(user).readable
-        if hidden or user.role not in ("facilitator", "admin"):
-            return readable
-        return [g for g in self.graphs.names if not g.startswith(f"{names.base}graph/hidden/")]
+        """The graphs read for `user` (`access.annotation_graphs`: hidden ones only when asked)."""
+        return annotation_graphs(user, self.graphs.view(user), self.graphs.names, self.settings.names, hidden)
 
 
 async def notes_of(request: Request, writer: WriterDep, settings: SettingsDep, graphs: GraphsDep) -> Notes:

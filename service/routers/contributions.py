@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pyoxigraph import Literal, Variable
 
-from pic.graph.access import User, may_read
+from pic.graph.access import User, readable_by
 from pic.graph.contributions import forms as contributions
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.errors import Problems
@@ -175,7 +175,7 @@ def readable_owned(writer: Writer, kind: str, key: str, user: User) -> dict:
     except Problems:
         raise HttpError(404, f"no {kind} {key!r} contributed by a partner") from None
     owned = contributions.owned(writer.store, writer.names, subject)
-    owned = {g: q for g, q in owned.items() if writer.names.owner_of(g) and may_read(user, g.value, writer.names)}
+    owned = {g: owned[g] for g in readable_by(user, owned, writer.names) if writer.names.owner_of(g)}
     # The form shows the owner's facts only: what another organisation's graph says of the entity is
     # theirs, and saving the form unchanged would otherwise make it the owner's (an outside test did).
     theirs = ownership.owners(writer.store, writer.names, user, {subject}).get(subject, set())

@@ -20,7 +20,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from pic.graph.access import check_write, may_read
+from pic.graph.access import check_write, readable_by
 from pic.graph.contributions.documents import attached_documents
 from pic.graph.store.formats import BY_KEY
 from pic.graph.store.parsing import parse_bytes
@@ -63,7 +63,7 @@ def target(request: Request, settings, store, user, must_exist: bool, writing: b
         check_write(user, {graph}, settings.names)
     if "default" in request.query_params:  # the default graph always exists, if empty
         return graph
-    if must_exist and (graph not in store.graphs() or not may_read(user, iri, settings.names)):
+    if must_exist and (graph not in store.graphs() or not readable_by(user, [graph], settings.names)):
         raise HttpError(404, f"no graph {iri}")
     return graph
 

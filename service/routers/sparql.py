@@ -13,9 +13,10 @@ Graphs named by the parameters or by FROM are cut to those the user may read.
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pyoxigraph import NamedNode, RdfFormat, parse, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 from starlette.concurrency import run_in_threadpool
 
+from pic.graph.access import cut_to, standard_dataset
 from pic.graph.engine.jobs import Answer, Job, for_reader
 from pic.graph.store.formats import BY_KEY, GRAPHS
 from pic.graph.writes.update_change import apply_update
@@ -87,31 +88,14 @@ async def query_job(
     job = Job(base + reading.text, result_format, graph_format, max_rows=settings.max_rows)
     if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
         default_graphs, named_graphs = list(reading.default_graphs), list(reading.named_graphs)
+    view = graphs.view(user)
     if default_graphs or named_graphs:
-        readable = graphs.view(user).readable
-        if readable is not None:
-            default_graphs = [g for g in default_graphs if g in readable]
-            named_graphs = [g for g in named_graphs if g in readable]
-        job.default_graph, job.named_graphs = default_graphs, named_graphs
+        job.default_graph, job.named_graphs = cut_to(view, default_graphs), cut_to(view, named_graphs)
     elif settings.union_default_graph:
-        for_reader(job, graphs.view(user))
+        for_reader(job, view)
     else:
-        job.default_graph, job.named_graphs = standard_dataset(graphs.view(user).readable, all_graphs, settings.names)
+        job.default_graph, job.named_graphs = standard_dataset(view, all_graphs, settings.names)
     return job
-
-
-def standard_dataset(readable: list[str] | None, all_graphs: list[str], names) -> tuple[list[str], list[str]]:
-    """The standard mode's dataset: its default graph, and as named graphs those the reader may read
-    but the records of changes (`…/provenance`), which every write adds to: a client that loads its
-    data and asks `GRAPH ?g` finds its own graphs, as on any SPARQL store. FROM NAMED and
-    `named-graph-uri` still name the records."""
-    default = names.default_graph.value
-    named = [
-        g
-        for g in (all_graphs if readable is None else readable)
-        if g != default and not names.is_provenance(NamedNode(g))
-    ]
-    return [default], named
 
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
