@@ -5,6 +5,7 @@ copy of what anonymous readers may read (see graph/engine/copies.py).
 """
 
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
@@ -90,6 +91,47 @@ def reading_view(user: User, all_graphs: list[str], names: Names) -> View:
     return View(
         readable, user.role == "anonymous" or len(readable) == sum(may_read(ANONYMOUS, g, names) for g in all_graphs)
     )
+
+
+def is_public(graph: str, names: Names) -> bool:
+    """Whether anonymous readers read `graph` today (an embargo whose day has come included): the query
+    runner's public copy holds these graphs, and the public inferences and records come from them."""
+    return may_read(ANONYMOUS, graph, names)
+
+
+def readable_by(user: User, graphs: Iterable[NamedNode], names: Names) -> list[NamedNode]:
+    """Those of `graphs` that `user` may read, in their order (what a write may look up, the change
+    records a reader's history comes from, an entity's graphs shown in its form)."""
+    return [g for g in graphs if may_read(user, g.value, names)]
+
+
+def cut_to(view: View, graphs: list[str]) -> list[str]:
+    """The graphs a request names (the SPARQL protocol's parameters, a query's FROM, a map's dataset) cut
+    to those the reader may read: a graph they may not read is left out, never an error that would tell
+    it exists."""
+    return list(graphs) if view.readable is None else [g for g in graphs if g in view.readable]
+
+
+def annotation_graphs(
+    user: User, view: View, all_graphs: list[str], names: Names, hidden: bool = False
+) -> list[str] | None:
+    """The graphs the annotation routes read for `user` (`view` is theirs): what they may read — but
+    facilitators and admins, who read every graph, see hidden annotations (`hidden/{org}`) only when they
+    ask for them (`hidden`: a listing's `?hidden=true`, one annotation by its IRI, moderation), so that a
+    hidden annotation stays out of their listings and of what they write beside."""
+    if hidden or user.role not in ("facilitator", "admin"):
+        return view.readable
+    return [g for g in all_graphs if not g.startswith(f"{names.base}graph/hidden/")]
+
+
+def standard_dataset(view: View, all_graphs: list[str], names: Names) -> tuple[list[str], list[str]]:
+    """The SPARQL standard mode's dataset (PIC_UNION_DEFAULT_GRAPH off): its default graph, and as named
+    graphs those the reader may read but the records of changes (`…/provenance`), which every write adds
+    to: a client that loads its data and asks `GRAPH ?g` finds its own graphs, as on any SPARQL store.
+    FROM NAMED and `named-graph-uri` still name the records (`cut_to`)."""
+    default = names.default_graph.value
+    readable = all_graphs if view.readable is None else view.readable
+    return [default], [g for g in readable if g != default and not names.is_provenance(NamedNode(g))]
 
 
 class NotAllowed(PermissionError):

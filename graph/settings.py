@@ -109,6 +109,24 @@ class Settings(BaseSettings):
     """rows under the header a spreadsheet import reads (413 beyond, the rest unread)"""
     max_import_cells: PositiveInt = 1_000_000
     """cells a spreadsheet import reads, a row's empty cells before its last one included (413 beyond)"""
+    max_upload_files: PositiveInt = 20
+    """RDF documents one multipart Graph Store POST may carry (400 beyond)"""
+    page_rows: PositiveInt = 300
+    """rows each list of an entity page shows (an actor's projects and studies, a project's actors, a territory's
+    subdivisions…)"""
+    page_statements: PositiveInt = 2000
+    """statements an entity page shows of its entity, and a quarter as many of other entities pointing at it"""
+    page_changes: PositiveInt = 50
+    """changes an entity page's history lists, newest first"""
+    page_observations: PositiveInt = 5000
+    """observations of a territory its page's key indicators are chosen from (the latest value of each)"""
+    home_studies: PositiveInt = 8
+    """latest and planned studies the home page lists, each"""
+    form_choices: PositiveInt = 3000
+    """choices a contribution form's field offers (the entities it may point at, by label), and entries the
+    `/contribute` page lists of the partner's own"""
+    annotations_page: PositiveInt = 20
+    """annotations on each page of the annotation container (`/annotations/?page=`)"""
 
     @field_validator("public_url")
     @classmethod

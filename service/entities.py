@@ -33,6 +33,7 @@ from pic.graph.store.interface import solutions as select_rows
 from pic.graph.writes import derived_predicates, ownership
 from pic.ontology.namespaces import expand, sparql_prefixes
 from pic.service.entity_sections import owner_labels, selecting
+from pic.service.pages import limited
 
 KINDS = {  # class → kind, most specific first
     expand("org:OrganizationalUnit"): "group",
@@ -57,7 +58,7 @@ SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
   OPTIONAL {{ ?p rdfs:label ?pEn FILTER (lang(?pEn) = "en") }}
   OPTIONAL {{ ?o {LABELS} ?oFr FILTER (lang(?oFr) = "fr") }}
   OPTIONAL {{ ?o {LABELS} ?oEn FILTER (lang(?oEn) = "en") }}
-}} LIMIT 2000"""
+}} LIMIT $statements"""
 )
 IN = (
     sparql_prefixes()
@@ -69,7 +70,7 @@ SELECT ?p ?o ?g ?pFr ?pEn ?oFr ?oEn WHERE {{
   OPTIONAL {{ ?p rdfs:label ?pEn FILTER (lang(?pEn) = "en") }}
   OPTIONAL {{ ?o {LABELS} ?oFr FILTER (lang(?oFr) = "fr") }}
   OPTIONAL {{ ?o {LABELS} ?oEn FILTER (lang(?oEn) = "en") }}
-}} LIMIT 500"""
+}} LIMIT $statements"""
 )
 CLASSES = sparql_prefixes() + "SELECT DISTINCT ?class WHERE { ?s a/rdfs:subClassOf* ?class }"
 SAID = "SELECT ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -148,12 +149,15 @@ def export(view, iri: str, fmt: str, names: Names, org: str | None) -> tuple[byt
     return serialized(rdf_serialize(facts, format=rdf_format)), media
 
 
-def describe(view, iri: str, lang: str, names: Names | None = None, org: str | None = None) -> dict | None:
+def describe(
+    view, iri: str, lang: str, names: Names | None = None, org: str | None = None, *, statements: int
+) -> dict | None:
     """The entity's statements, labelled — its owner's as `statements`, each other organisation's as
     its `claims` — or None when nothing is said about it. `org`: the reader's organisation, whose own
-    entity it is to them when two organisations type it (`ownership.first_typed`)."""
+    entity it is to them when two organisations type it (`ownership.first_typed`). At most `statements`
+    of it, and a quarter as many pointing at it (`page_statements`)."""
     subject = {Variable("s"): NamedNode(iri)}
-    rows = list(solutions(view, bind(OUT, subject)))
+    rows = list(solutions(view, bind(limited(OUT, statements=statements), subject)))
     if not rows:
         return None
     names = names or Names()
@@ -163,7 +167,7 @@ def describe(view, iri: str, lang: str, names: Names | None = None, org: str | N
     for r in rows:
         who = ownership.speaker(names, r["g"])
         (out if who is None or who in owners else claims.setdefault(who, [])).append(statement(r, lang))
-    incoming, said_of_it = pointing(view, iri, lang, names, org, owners)
+    incoming, said_of_it = pointing(view, iri, lang, names, org, owners, statements=statements // 4)
     relabel(
         [*out, *incoming, *(s for said in (*claims.values(), *said_of_it.values()) for s in said)],
         view,
@@ -202,7 +206,7 @@ def describe(view, iri: str, lang: str, names: Names | None = None, org: str | N
 
 
 def pointing(
-    view, iri: str, lang: str, names: Names, org: str | None, owners: set[str] | None = None
+    view, iri: str, lang: str, names: Names, org: str | None, owners: set[str] | None = None, *, statements: int
 ) -> tuple[list, dict[str, list]]:
     """The statements whose object is the entity: facts, and {organisation: statements} that are that
     organisation's word (its `incoming_claims`, "selon …"). A statement pointing here is its speaker's
@@ -213,7 +217,7 @@ def pointing(
     (`prov:wasDerivedFrom`) is one's own business. An inverse, a symmetric or a derived-only predicate
     (`speaks_of_object`) says something of the entity: `study/aula-s1 prov:wasUsedBy project/X` is
     `project/X prov:used study/aula-s1`, aula's word about X (issue 16, outside re-test #3, finding 4)."""
-    rows = list(solutions(view, bind(IN, {Variable("s"): NamedNode(iri)})))
+    rows = list(solutions(view, bind(limited(IN, statements=statements), {Variable("s"): NamedNode(iri)})))
     subjects = sorted({r["o"].value for r in rows if isinstance(r["o"], NamedNode)})
     predicates = sorted({r["p"].value for r in rows})
     claimed = set()
@@ -311,7 +315,7 @@ SELECT ?change ?who ?when ?source ?added ?removed WHERE {{
     OPTIONAL {{ ?change dcterms:source ?source ; pic:addedTriples ?added ; pic:removedTriples ?removed }}
   }}
   FILTER (STRSTARTS(STR(?provenance), ?graphs) && REGEX(STRAFTER(STR(?provenance), ?graphs), "{PROVENANCE_PATH}"))
-}} ORDER BY DESC(?when) LIMIT 50"""
+}} ORDER BY DESC(?when) LIMIT $changes"""
 )
 
 
@@ -322,13 +326,17 @@ CHANGED_GRAPHS = (
 )
 
 
-def history(view, iri: str, names: Names) -> list[dict]:
+def history(view, iri: str, names: Names, changes: int) -> list[dict]:
     """The changes that touched the entity, newest first (who, when, by which door, how many triples).
     A draft made public left a public record of who and when only (`history.public_record`): anonymous
     readers see that change without its door and counts (None), which its organisation's record, where
     the reader may read it too, gives. `in`: the organisations whose graphs the change wrote."""
     rows = solutions(
-        view, bind(HISTORY, {Variable("s"): NamedNode(iri), Variable("graphs"): Literal(names.graph("").value)})
+        view,
+        bind(
+            limited(HISTORY, changes=changes),
+            {Variable("s"): NamedNode(iri), Variable("graphs"): Literal(names.graph("").value)},
+        ),
     )
     found: dict[str, dict] = {}
     for r in rows:

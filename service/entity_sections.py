@@ -24,6 +24,7 @@ from pic.graph.names import Names
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import ownership
 from pic.ontology.namespaces import PIC, PREFIXES, expand, sparql_prefixes
+from pic.service.pages import limited
 from pic.viz import report
 
 P = sparql_prefixes()
@@ -66,7 +67,7 @@ SECTIONS: dict[str, list[dict]] = {
             {minus("?project ?takesPart ?a")} {minus("?a ?agent ?actor")} {minus("?a ?plays ?role")}
             OPTIONAL {{ ?project prov:startedAtTime ?t BIND (prov:startedAtTime AS ?starts)
               {minus("?project ?starts ?t")} }} BIND (SUBSTR(STR(?t), 1, 4) AS ?start)
-         }} ORDER BY DESC(?start) LIMIT 300""",
+         }} ORDER BY DESC(?start) LIMIT $rows""",
             "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}hadRole", *DATES],
         },
         {
@@ -82,7 +83,7 @@ SECTIONS: dict[str, list[dict]] = {
             BIND (?this AS ?actor) {minus("?study ?relation ?actor")}
             OPTIONAL {{ ?study pic:studyStatus ?status BIND (pic:studyStatus AS ?stated)
               {minus("?study ?stated ?status")} }} {OWN_YEAR}
-         }} ORDER BY DESC(?year) LIMIT 300""",
+         }} ORDER BY DESC(?year) LIMIT $rows""",
             "claims": [f"{PIC}producedBy", f"{PIC}commissionedBy", f"{PIC}studyStatus", *DATES],
         },
         {
@@ -98,7 +99,7 @@ SECTIONS: dict[str, list[dict]] = {
             BIND (prov:used AS ?uses)
             {minus("?project ?takesPart ?a")} {minus("?a ?agent ?actor")} {minus("?project ?uses ?study")}
             {OWN_YEAR}
-         }} ORDER BY DESC(?year) LIMIT 300""",
+         }} ORDER BY DESC(?year) LIMIT $rows""",
             "claims": [f"{PROV}qualifiedAssociation", f"{PROV}agent", f"{PROV}used", *DATES],
         },
         {
@@ -127,7 +128,7 @@ SECTIONS: dict[str, list[dict]] = {
             BIND (org:member AS ?memberOf) BIND (org:organization AS ?in) BIND (?this AS ?organisation)
             {minus("?m ?memberOf ?member")} {minus("?m ?in ?organisation")}
             OPTIONAL {{ ?m org:role ?role BIND (org:role AS ?as) {minus("?m ?as ?role")} }}
-         }} ORDER BY ?member LIMIT 300""",
+         }} ORDER BY ?member LIMIT $rows""",
             "claims": MEMBERSHIP,
         },
     ],
@@ -208,7 +209,7 @@ SECTIONS: dict[str, list[dict]] = {
             "query": P
             + f"""SELECT DISTINCT ?study ?year WHERE {{
             ?study prov:wasDerivedFrom ?this . BIND (?this AS ?earlier) BIND (prov:wasDerivedFrom AS ?from)
-            {minus("?study ?from ?earlier")} {OWN_YEAR} }} ORDER BY DESC(?year) LIMIT 300""",
+            {minus("?study ?from ?earlier")} {OWN_YEAR} }} ORDER BY DESC(?year) LIMIT $rows""",
             "claims": [f"{PROV}wasDerivedFrom", *DATES],
         },
         {
@@ -221,7 +222,7 @@ SECTIONS: dict[str, list[dict]] = {
             + f"""SELECT DISTINCT ?target WHERE {{
             {{ ?target prov:used ?this BIND (prov:used AS ?informed) }}
             UNION {{ ?target pic:informedByStudy ?this BIND (pic:informedByStudy AS ?informed) }}
-            BIND (?this AS ?study) {minus("?target ?informed ?study")} }} LIMIT 300""",
+            BIND (?this AS ?study) {minus("?target ?informed ?study")} }} LIMIT $rows""",
             "claims": [f"{PROV}used", f"{PIC}informedByStudy"],
         },
     ],
@@ -244,7 +245,7 @@ SECTIONS: dict[str, list[dict]] = {
             "query": P
             + f"""SELECT DISTINCT ?territory WHERE {{ ?territory igeo:subdivisionDirecteDe ?this
             BIND (?this AS ?whole) BIND (igeo:subdivisionDirecteDe AS ?of) {minus("?territory ?of ?whole")} }}
-            ORDER BY ?territory LIMIT 200""",
+            ORDER BY ?territory LIMIT $rows""",
             "claims": [expand("igeo:subdivisionDirecteDe")],
         },
         {
@@ -262,7 +263,7 @@ SECTIONS: dict[str, list[dict]] = {
             BIND (pic:value AS ?is) BIND (pic:measuresIndicator AS ?measures)
             {minus("?observation ?in ?area")} {minus("?observation ?of ?dataset")} {minus("?observation ?when ?y")}
             {minus("?observation ?is ?v")} {minus("?dataset ?measures ?indicator")}
-            BIND (STR(?y) AS ?year) BIND (STR(?v) AS ?value) }} LIMIT 5000""",
+            BIND (STR(?y) AS ?year) BIND (STR(?v) AS ?value) }} LIMIT $observations""",
             "claims": [
                 f"{PIC}refArea",
                 expand("qb:dataSet"),
@@ -284,7 +285,7 @@ SECTIONS: dict[str, list[dict]] = {
             {minus("?item ?covers ?part")}
             ?item a ?class . VALUES (?class ?kind) {{ (foaf:Agent "actor") (org:Organization "actor")
               (pic:Project "project") (pic:Study "study") }}
-         }} ORDER BY ?kind ?item LIMIT 300""",
+         }} ORDER BY ?kind ?item LIMIT $rows""",
             "claims": [f"{DCTERMS}spatial", f"{PIC}territoryOfAction", f"{PIC}withinTerritory"],
         },
     ],
@@ -310,13 +311,24 @@ def about(query: str, iri: str) -> str:
 
 
 def sections(
-    view, kind: str, iri: str, lang: str, solutions, names: Names | None = None, org: str | None = None
+    view,
+    kind: str,
+    iri: str,
+    lang: str,
+    solutions,
+    names: Names | None = None,
+    org: str | None = None,
+    *,
+    caps: dict[str, int],
 ) -> list[dict]:
     """The kind's sections that have rows, each {id, title, columns, rows: [[{iri?, text}]]}; `org`, the
-    reader's organisation, is whose an entity two organisations type is to them (`ownership.owners_from`)."""
+    reader's organisation, is whose an entity two organisations type is to them (`ownership.owners_from`).
+    `caps`: each list's rows (`rows`) and the observations key indicators are chosen from (`observations`),
+    from the settings."""
     found = []
     for spec in SECTIONS.get(kind, []):
-        rows = without_claims(view, about(spec["query"], iri), spec.get("claims"), iri, solutions, names, org)
+        query = limited(about(spec["query"], iri), **caps)
+        rows = without_claims(view, query, spec.get("claims"), iri, solutions, names, org)
         found.append((spec, latest(rows, spec["latest"]) if spec.get("latest") else rows))
     speakers = spoken_by(view, iri, found, solutions, names, org)
     out = []

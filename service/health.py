@@ -14,14 +14,15 @@ import time
 from pic.graph.engine.jobs import Job
 
 
-def checks(state) -> dict[str, dict]:
-    """Each part's status ("ok" or "failing") and what an operator needs to know about it."""
+def checks(writer, queries, search, settings, last_write: str | None) -> dict[str, dict]:
+    """Each part's status ("ok" or "failing") and what an operator needs to know about it: the writer and
+    its store, the query runner, the search index, the settings (disk thresholds), when the last write was."""
     return {
-        "store": _store(state),
-        "engines": _engines(state),
-        "disk": _disk(state),
-        "search": _search(state),
-        "last_write": _last_write(state),
+        "store": _store(writer),
+        "engines": _engines(writer, queries),
+        "disk": _disk(settings),
+        "search": _search(writer, search),
+        "last_write": _last_write(writer, last_write),
     }
 
 
@@ -29,13 +30,13 @@ def overall(parts: dict[str, dict]) -> str:
     return "ok" if all(p["status"] == "ok" for p in parts.values()) else "degraded"
 
 
-def _store(state) -> dict:
+def _store(writer) -> dict:
     started = time.perf_counter()
     try:
-        state.writer.store.query("ASK { ?s ?p ?o }")
+        writer.store.query("ASK { ?s ?p ?o }")
     except Exception as e:  # any failure of the store is what this check reports
         return {"status": "failing", "error": str(e)[:300]}
-    refused = getattr(state.writer.store, "write_error", None)
+    refused = getattr(writer.store, "write_error", None)
     if refused is not None:
         return {
             "status": "failing",
@@ -44,8 +45,7 @@ def _store(state) -> dict:
     return {"status": "ok", "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
-def _engines(state) -> dict:
-    queries = state.query_runner
+def _engines(writer, queries) -> dict:
     engines = {name: getattr(queries, name, None) for name in ("full", "public")}
     if not hasattr(queries, "copies"):  # a remote engine: ask it
         try:
@@ -60,15 +60,14 @@ def _engines(state) -> dict:
     }
     # "loading": the store answers while the copies load (graph/engine/copies.py); a failed load is retried
     copies = {"copies": queries.copies, **({"error": queries.load_error} if queries.load_error else {})}
-    behind = _behind(state, "follow")
+    behind = _behind(writer, "follow")
     if behind:
         return {"status": "failing", "running": running, **copies, "error": behind}
     ok = all(running.values()) and not queries.load_error
     return {"status": "ok" if ok else "failing", "running": running, **copies}
 
 
-def _disk(state) -> dict:
-    settings = state.settings
+def _disk(settings) -> dict:
     usage = shutil.disk_usage(settings.data_dir)
     found = {"free_bytes": usage.free, "total_bytes": usage.total}
     if usage.free < settings.min_free_bytes:
@@ -87,18 +86,17 @@ def _disk(state) -> dict:
     return {"status": "ok", **found}
 
 
-def _search(state) -> dict:
+def _search(writer, search) -> dict:
     try:
-        state.search.search("santé", None, limit=1)
+        search.search("santé", None, limit=1)
     except Exception as e:
         return {"status": "failing", "error": str(e)[:300]}
-    behind = _behind(state, "reindex")
+    behind = _behind(writer, "reindex")
     return {"status": "failing", "error": behind} if behind else {"status": "ok"}
 
 
-def _last_write(state) -> dict:
-    last = getattr(state, "last_write", None)
-    behind = state.writer.lagging()
+def _last_write(writer, last: str | None) -> dict:
+    behind = writer.lagging()
     if behind:
         return {
             "status": "failing",
@@ -109,7 +107,7 @@ def _last_write(state) -> dict:
     return {"status": "ok", "at": last}
 
 
-def _behind(state, listener: str) -> str | None:
+def _behind(writer, listener: str) -> str | None:
     """Why a follower of the writes (by name) is behind the store, if it is."""
-    error = state.writer.lagging().get(listener)
+    error = writer.lagging().get(listener)
     return None if error is None else f"behind the store since a write ({error}); repaired once it can"

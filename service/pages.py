@@ -1,16 +1,15 @@
 """What the page routers share: the templates, the reader's view of the graph (query runner restricted
-to the graphs the reader may read), and where an IRI leads on this site."""
+to the graphs the reader may read; endpoints get it as `deps.ReaderDep`), and where an IRI leads on this
+site."""
 
+import re
 from importlib import resources
 
-from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import QueryResultsFormat
 
-from pic.graph.access import View
+from pic.graph.access import View, cut_to
 from pic.graph.engine.jobs import Answer, Job, for_reader
-from pic.service.auth import current_user
-from pic.service.i18n import language
 from pic.service.links import page_of
 
 templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
@@ -43,19 +42,16 @@ class ReadersStore:
     def query(self, text: str, default_graph=None) -> CsvAnswer:
         job = Job(text, "csv", max_rows=MAX_ROWS)
         if default_graph is not None:  # a dataset asked for is cut to what the reader may read
-            asked = [g.value for g in default_graph]
-            readable = self.view.readable
-            job.default_graph = job.named_graphs = asked if readable is None else [g for g in asked if g in readable]
+            job.default_graph = job.named_graphs = cut_to(self.view, [g.value for g in default_graph])
         return CsvAnswer(self.run(job).body)
 
 
-def reader(request: Request) -> tuple[ReadersStore, str]:
-    """The reader's view of the graph and their language."""
-    state = request.app.state
-    return ReadersStore(state.query_runner, state.graphs.view(current_user(request))), language(request)
+def limited(query: str, **rows: int) -> str:
+    """The query with each `LIMIT $name` made the number `rows` names: the row caps of pages are settings
+    (`page_rows`, `form_choices`…), formatted in as integers — never a user's text."""
+    return re.sub(r"LIMIT \$(\w+)", lambda m: f"LIMIT {int(rows[m.group(1)])}", query)
 
 
-def page_link(request: Request):
+def page_link(base: str):
     """Where an IRI leads on this site (its entity page under the base)."""
-    base = request.app.state.settings.base_iri
     return lambda iri: page_of(iri, base)

@@ -64,3 +64,69 @@ def test_the_graph_layer_speaks_no_http():
                 if any(isinstance(a, ast.Constant) and type(a.value) is int and 100 <= a.value < 600 for a in given):
                     wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}: raised with a status")
     assert not wrong, wrong
+
+
+def reads_app_state(path: Path) -> list[str]:
+    """Where a module reads the application's state (`request.app.state…`, `app.state…`), read with `ast`."""
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and node.attr == "state"
+        and (
+            (isinstance(node.value, ast.Attribute) and node.value.attr == "app")
+            or (isinstance(node.value, ast.Name) and node.value.id == "app")
+        )
+    ]
+
+
+def test_routers_and_pages_take_state_from_dependencies():
+    """One way into state and settings: an endpoint names what it needs in its signature (`service/deps.py`:
+    `SettingsDep`, `WriterDep`, `GraphsDep`…) and hands it to its helpers, so a test can override it and a
+    reader sees it at once. The app (`service/app.py`), the dependencies themselves, the current user
+    (`service/auth.py`) and middleware may read `app.state`; routers and the pages' helpers do not."""
+    modules = sorted((ROOT / "service" / "routers").glob("*.py")) + [ROOT / "service" / "pages.py"]
+    assert len(modules) > 10, "no router found"
+    wrong = [place for path in modules for place in reads_app_state(path)]
+    assert not wrong, wrong
+
+
+def filters_graphs(node: ast.AST) -> bool:
+    """`g in readable` (a reader's list), `may_read(…)`, or a test of a graph's name against hidden ones."""
+    if isinstance(node, ast.Compare) and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops):
+        return any(
+            (isinstance(n, ast.Name) and n.id == "readable") or (isinstance(n, ast.Attribute) and n.attr == "readable")
+            for c in node.comparators
+            for n in ast.walk(c)
+        )
+    if isinstance(node, ast.Name | ast.Attribute) and getattr(node, "id", getattr(node, "attr", None)) == "may_read":
+        return True
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and "graph/hidden/" in node.value
+
+
+def test_one_place_decides_who_reads_which_graph():
+    """`graph/access.py` holds every reading rule (docs/architecture.md §6): `may_read` is called there
+    alone, and the rest asks it by the rule's plain name (`is_public`, `readable_by`, `cut_to`,
+    `annotation_graphs`, `standard_dataset`). And no router or page helper filters graphs itself, as far
+    as a simple check can say: no comprehension of theirs tests a graph against what a reader may read."""
+    calls = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for layer in ("graph", "service", "viz", "queries")
+        for path in (ROOT / layer).rglob("*.py")
+        if path != ROOT / "graph" / "access.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if (isinstance(node, ast.Name) and node.id == "may_read")
+        or (isinstance(node, ast.Attribute) and node.attr == "may_read")
+        or (isinstance(node, ast.alias) and node.name == "may_read")
+    ]
+    assert not calls, calls
+    pages = [*(ROOT / "service" / "routers").glob("*.py"), ROOT / "service" / "pages.py", ROOT / "service" / "state.py"]
+    filters = [
+        f"{path.relative_to(ROOT)}:{test.lineno}"
+        for path in pages
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.comprehension)
+        for test in node.ifs
+        if any(filters_graphs(part) for part in ast.walk(test))
+    ]
+    assert not filters, filters

@@ -6,7 +6,7 @@ graphs they may read, and the engine answers a named list 1.5-4x slower than the
 heavy queries (central-actors 38 ms as a union, 167 ms over the six public graphs of the regional store).
 Most readers are anonymous researchers, so while some graph is not public a second copy holds only what
 anonymous readers may read, and answers them from its union. It decides graph by graph as writes arrive
-(`access.may_read` for an anonymous user), so a private graph written a moment ago never reaches it, and
+(`access.is_public`), so a private graph written a moment ago never reaches it, and
 an embargoed graph joins it on its day.
 
 The copies follow each write by its delta (one SPARQL update of what it added and removed, inferences
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, NamedNode, RdfFormat
 
-from pic.graph.access import ANONYMOUS, may_read, today
+from pic.graph.access import is_public, today
 from pic.graph.engine.disk_answers import DiskAnswers
 from pic.graph.engine.jobs import Answer, Job, QueryTimeout
 from pic.graph.engine.local import GRACE, EngineStuck, LocalEngine, engine_binary
@@ -436,7 +436,7 @@ class EngineReplicas:
                     self._load_later("all", "stopped")
 
     def _is_public(self, graph: str) -> bool:
-        return may_read(ANONYMOUS, graph, self.names)
+        return is_public(graph, self.names)
 
     def close(self) -> None:
         with self._lock:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, Variable
 
-from pic.graph.access import ANONYMOUS, may_read
+from pic.graph.access import is_public
 from pic.graph.store.interface import bind, quads_to_update_data
 from pic.ontology.namespaces import sparql_prefixes
 
@@ -53,7 +53,7 @@ def migrate(writer, data_dir: Path) -> bool:
             rows = writer.store.query(bind(ACTIVITY, {Variable("provenance"): public, Variable("change"): change}))
             old = [Quad(change, r["p"], r["o"], public) for r in rows]
             moves.append((old, [Quad(q.subject, q.predicate, q.object, target) for q in old]))
-        if not moves and all(may_read(ANONYMOUS, g.value, names) for g in writer.store.graphs()):
+        if not moves and all(is_public(g.value, names) for g in writer.store.graphs()):
             # every graph public, so the two layouts are the same store (a store `pic init` and `pic load`
             # wrote): recomputing every inference took 25-85 s at the first start of a regional store
             marker.write_text(f"{LAYOUT}\n")

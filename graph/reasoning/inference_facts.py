@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
 
-from pic.graph.access import ANONYMOUS, User, may_read
+from pic.graph.access import ANONYMOUS, User, is_public, readable_by
 from pic.graph.names import GraphName, Names
 from pic.graph.writes import ownership
 from pic.ontology.namespaces import expand
@@ -138,7 +138,7 @@ def _owners(
 
 def _readable(names: Names, graph: GraphName, org: str | None) -> bool:
     """A graph the audience reads: a public one, or (for an organisation's) one of its own."""
-    if may_read(ANONYMOUS, graph.value, names):
+    if is_public(graph.value, names):
         return True
     return org is not None and names.owner_of(graph) == org and not names.is_derived(graph)
 
@@ -148,7 +148,7 @@ def record_reader(store, names: Names) -> Callable[[User], Callable]:
     graphs = [g for g in store.graphs() if names.is_provenance(g)]
 
     def records(user: User):
-        readable = [g for g in graphs if may_read(user, g.value, names)] or [names.graph("none")]
+        readable = readable_by(user, graphs, names) or [names.graph("none")]
         return ownership.earliest_typing(
             lambda text: [
                 (row["g"].value, row["first"].value if row["first"] else None)

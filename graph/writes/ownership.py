@@ -49,7 +49,17 @@ from datetime import UTC, date, datetime, time
 
 from pyoxigraph import BlankNode, NamedNode, Quad, Variable
 
-from pic.graph.access import ANONYMOUS, DOCUMENTS_API, EMBARGO, MODERATION_API, NotAllowed, User, may_read, owning_api
+from pic.graph.access import (
+    ANONYMOUS,
+    DOCUMENTS_API,
+    EMBARGO,
+    MODERATION_API,
+    NotAllowed,
+    User,
+    is_public,
+    owning_api,
+    readable_by,
+)
 from pic.graph.names import GraphName, Names, named
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import derived_predicates, joining, minted, platform_entities
@@ -125,7 +135,7 @@ def first_typed(
         return {reader}
     if earliest is None:
         return typed
-    public = {g for g in typing if may_read(ANONYMOUS, g.value, names)}
+    public = {g for g in typing if is_public(g.value, names)}
     times = earliest(subject, public or typing)
     if public:
         times = {g: max(t, public_since(names, g) or t) for g, t in times.items()}
@@ -191,7 +201,7 @@ def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[Na
     """The owners of each subject, as the graphs `user` may read say, to `user` (`first_typed`: its own
     organisation first — so a writer writes its own typed entities as facts); a subject nobody owns is absent."""
     seen = seen_by(store, user, names)
-    records = [g for g in store.graphs() if names.is_provenance(g) and may_read(user, g.value, names)]
+    records = readable_by(user, [g for g in store.graphs() if names.is_provenance(g)], names)
     earliest = earliest_typing(
         lambda text: [
             (row["g"].value, row["first"].value if row["first"] else None)
@@ -233,7 +243,7 @@ def refuse_minted_in_public(store, names: Names, checked: list[tuple[Quad, str]]
 def becomes_public(names: Names, graph: GraphName) -> bool:
     """Public now, or on an embargo's day (a cell in a future embargo graph got round the rule above:
     seventh outside re-test, finding 2)."""
-    return may_read(ANONYMOUS, graph.value, names) or public_since(names, graph) is not None
+    return is_public(graph.value, names) or public_since(names, graph) is not None
 
 
 TYPED_IN = "SELECT ?s ?g WHERE { GRAPH ?g { ?s a ?class } }"  # the graphs that state what each ?s is
@@ -252,7 +262,7 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
             for q in new
             if q.predicate == RDF_TYPE
             and isinstance(q.subject, NamedNode)
-            and may_read(ANONYMOUS, named(q.graph_name).value, names)
+            and is_public(named(q.graph_name).value, names)
         },
         key=str,
     )
@@ -261,7 +271,7 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
     text = bind_rows(TYPED_IN, [Variable("s")], [[s] for s in sorted({s for s, _ in typed}, key=str)])
     public: dict[NamedNode, set[str]] = {}
     for row in store.query(text):
-        if (owner := names.owner_of(row["g"])) and may_read(ANONYMOUS, row["g"].value, names):
+        if (owner := names.owner_of(row["g"])) and is_public(row["g"].value, names):
             public.setdefault(row["s"], set()).add(owner)
     for subject, graph in typed:
         org, publishers = names.owner_of(graph), public.get(subject, set())

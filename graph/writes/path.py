@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
 
-from pic.graph.access import ANONYMOUS, User, check_write, may_read
+from pic.graph.access import User, check_write, is_public
 from pic.graph.names import GraphName, Names, named
 from pic.graph.reasoning import inference
 from pic.graph.reasoning.shacl import (
@@ -387,7 +387,7 @@ class Writer:
     def _inferred_for(self, graph: GraphName) -> NamedNode | None:
         """The inferred graph of a premise graph's audience: the public one for what anonymous readers
         may read today (an embargo that has ended included)."""
-        if may_read(ANONYMOUS, graph.value, self.names):
+        if is_public(graph.value, self.names):
             return self.names.inferred
         return self.names.inferred_for(graph)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from pic.graph.access import ANONYMOUS, User, may_read
+from pic.graph.access import ANONYMOUS, User, is_public, readable_by
 from pic.graph.names import Names
 
 
@@ -36,8 +36,8 @@ class Seen:
 
 
 def seen_by(store, user: User, names: Names) -> Seen:
-    """The user graphs of `store` that `user` may read (`access.may_read` decides)."""
-    graphs = [g for g in store.graphs() if not names.is_derived(g) and may_read(user, g.value, names)]
+    """The user graphs of `store` that `user` may read (`access.readable_by` decides)."""
+    graphs = readable_by(user, [g for g in store.graphs() if not names.is_derived(g)], names)
     # never an empty list: to a remote engine, no dataset at all means every graph
     return Seen(store, graphs or [names.graph("none")])
 
@@ -46,4 +46,4 @@ def seen_by_all(store, names: Names, graph: NamedNode) -> Seen | None:
     """The store as anonymous readers read it when `graph`, where a write goes, is theirs to read; else
     None. A public statement naming an entity only private graphs describe (a public project "using"
     its organisation's draft study) would show its name to everyone before it is published."""
-    return seen_by(store, ANONYMOUS, names) if may_read(ANONYMOUS, graph.value, names) else None
+    return seen_by(store, ANONYMOUS, names) if is_public(graph.value, names) else None

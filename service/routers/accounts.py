@@ -8,22 +8,26 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from pic.graph.settings import Settings
+from pic.service.accounts import Accounts
 from pic.service.auth import SESSION_COOKIE, check_csrf, current_session, current_user, form_session
 from pic.service.bodies import form_openapi, limited_fields
+from pic.service.deps import AccountsDep, SettingsDep, ThrottleDep
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
+from pic.service.throttle import Throttle
 
 router = APIRouter(tags=["Accounts"])
 LOGIN_CSRF = "pic_login_csrf"
 
 
-def secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.app.state.settings.cookie_secure
+def secure(request: Request, settings: Settings) -> bool:
+    return request.url.scheme == "https" or settings.cookie_secure
 
 
 @router.get("/login", response_class=HTMLResponse, summary="Connexion / Sign in")
-def login_page(request: Request, error: str | None = None):
+def login_page(request: Request, settings: SettingsDep, error: str | None = None):
     lang = language(request)
     token = secrets.token_urlsafe(24)
     response = templates.TemplateResponse(
@@ -32,31 +36,32 @@ def login_page(request: Request, error: str | None = None):
         {"t": STRINGS[lang], "lang": lang, "csrf": token, "error": error},
         status_code=401 if error else 200,
     )
-    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure(request), max_age=3600)
+    response.set_cookie(
+        LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure(request, settings), max_age=3600
+    )
     return response
 
 
-async def form_fields(request: Request) -> dict[str, str]:
-    return await limited_fields(request, request.app.state.settings.max_form_bytes)
+async def form_fields(request: Request, settings: Settings) -> dict[str, str]:
+    return await limited_fields(request, settings.max_form_bytes)
 
 
 @router.post("/login", summary="Connexion / Sign in", openapi_extra=form_openapi(("name", "password", "csrf")))
-async def login(request: Request):
+async def login(request: Request, settings: SettingsDep, accounts: AccountsDep, throttle: ThrottleDep):
     """The sign-in form (`name`, `password`, and the CSRF token of the login page's cookie)."""
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected:  # no login page was shown to this browser: refused before the body is read
         raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
-    fields = await form_fields(request)
+    fields = await form_fields(request, settings)
     if not hmac.compare_digest(fields.get("csrf", "").encode(), expected.encode()):
         raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
     name, password = fields.get("name"), fields.get("password")
     if name is None or password is None:
         raise HttpError(422, "send the name and the password", field="password" if name is not None else "name")
-    return await run_in_threadpool(sign_in, request, name, password)
+    return await run_in_threadpool(sign_in, request, settings, accounts, throttle, name, password)
 
 
-def sign_in(request: Request, name: str, password: str):
-    throttle = request.app.state.sign_in_throttle
+def sign_in(request: Request, settings: Settings, accounts: Accounts, throttle: Throttle, name: str, password: str):
     address = request.client.host if request.client else "unknown"
     wait = throttle.wait(name, address)
     if wait > 0:
@@ -65,25 +70,25 @@ def sign_in(request: Request, name: str, password: str):
             f"too many failed sign-ins: try again in {int(wait) + 1} s",
             headers={"Retry-After": str(int(wait) + 1)},
         )
-    done = request.app.state.accounts.login(name, password)
+    done = accounts.login(name, password)
     if done is None:
         throttle.failed(name, address)
-        return login_page(request, error="bad")
+        return login_page(request, settings, error="bad")
     throttle.succeeded(name)
     session_id, _ = done
     response = RedirectResponse("/account", status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=secure(request), max_age=8 * 3600
+        SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=secure(request, settings), max_age=8 * 3600
     )
     response.delete_cookie(LOGIN_CSRF)
     return response
 
 
 @router.post("/logout", summary="Déconnexion / Sign out", openapi_extra=form_openapi(("csrf",)))
-async def logout(request: Request):
+async def logout(request: Request, settings: SettingsDep, accounts: AccountsDep):
     form_session(request)  # before the body is read
-    check_csrf(request, (await form_fields(request)).get("csrf"))
-    request.app.state.accounts.logout(request.cookies[SESSION_COOKIE])
+    check_csrf(request, (await form_fields(request, settings)).get("csrf"))
+    accounts.logout(request.cookies[SESSION_COOKIE])
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -108,11 +113,11 @@ def account(request: Request, token: str | None = None):
     summary="Nouveau jeton d'API / New API token",
     openapi_extra=form_openapi(("label", "csrf")),
 )
-async def new_token(request: Request):
+async def new_token(request: Request, settings: SettingsDep, accounts: AccountsDep):
     session = form_session(request)  # before the body is read
-    fields = await form_fields(request)
+    fields = await form_fields(request, settings)
     check_csrf(request, fields.get("csrf"))
-    token = request.app.state.accounts.new_token(session.user.name, fields.get("label", "")[:100])
+    token = accounts.new_token(session.user.name, fields.get("label", "")[:100])
     return account(request, token=token)
 
 

@@ -15,23 +15,28 @@ import functools
 import inspect
 import json
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from pic.graph.access import annotation_graphs
 from pic.graph.annotations.model import CONTEXT, MOTIVATIONS
 from pic.graph.annotations.rdf import turtle
 from pic.graph.annotations.storage import Annotations, Stored
+from pic.graph.settings import Settings
 from pic.graph.store.formats import BY_KEY, TURTLE
 from pic.ontology.namespaces import DEFAULT_BASE, PREFIXES
 from pic.service.auth import check_csrf, current_user, require_writer
 from pic.service.bodies import limited_json
+from pic.service.deps import GraphsDep, SettingsDep, WriterDep
 from pic.service.entity_tags import matches_strongly, matches_weakly, tag_of, variant
 from pic.service.errors import HttpError, checked_iri
 from pic.service.negotiation import accepted
+from pic.service.state import GraphNames
 
 router = APIRouter(tags=["Annotations"])
 TURTLE_MEDIA, JSON_LD = TURTLE.accepted[0], BY_KEY["jsonld"].media_type  # the protocol's Turtle has no charset
@@ -49,7 +54,6 @@ ANNOTATION_MEDIA: dict[int | str, dict[str, Any]] = {
     }
 }
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
-PAGE = 20
 LDP, OA = PREFIXES["ldp"], PREFIXES["oa"]
 # A container is an LDP basic container, and so an LDP resource (LDP 4.2.1.4), bound by the protocol.
 CONTAINER_LINKS = (
@@ -66,20 +70,27 @@ CONTAINER_HEADERS = {
 RESOURCE_HEADERS = {"Link": RESOURCE_LINKS, "Allow": "GET, HEAD, OPTIONS, PUT, DELETE", "Vary": "Accept"}
 
 
-def notes(request: Request) -> Annotations:
-    return Annotations(
-        request.app.state.writer,
-        request.app.state.settings.documents_dir,
-        f"{str(request.base_url).rstrip('/')}/annotations/",
-    )
+@dataclass(frozen=True)
+class Notes:
+    """What the annotation and moderation routes use of the app, in one dependency (`NotesDep`): the
+    annotations in the store (their protocol IRIs on this request's address), the graph names and
+    readers' views, the settings."""
+
+    store: Annotations
+    graphs: GraphNames
+    settings: Settings
+
+    def readable(self, user, hidden: bool = False) -> list[str] | None:
+        """The graphs read for `user` (`access.annotation_graphs`: hidden ones only when asked)."""
+        return annotation_graphs(user, self.graphs.view(user), self.graphs.names, self.settings.names, hidden)
 
 
-def reader_graphs(request: Request, user, hidden: bool = False) -> list[str] | None:
-    names = request.app.state.settings.names
-    readable = request.app.state.graphs.view(user).readable
-    if hidden or user.role not in ("facilitator", "admin"):
-        return readable
-    return [g for g in request.app.state.graphs.names if not g.startswith(f"{names.base}graph/hidden/")]
+async def notes_of(request: Request, writer: WriterDep, settings: SettingsDep, graphs: GraphsDep) -> Notes:
+    public = f"{str(request.base_url).rstrip('/')}/annotations/"
+    return Notes(Annotations(writer, settings.documents_dir, public), graphs, settings)
+
+
+NotesDep = Annotated[Notes, Depends(notes_of)]
 
 
 def writer_of(request: Request):
@@ -161,28 +172,28 @@ def container_links(handler):
     return functools.wraps(handler)(wrapped)
 
 
-def annotation_iri(request: Request, key: str) -> str:
-    return checked_iri(f"{request.app.state.settings.base_iri}annotation/{key}", 404, f"no annotation {key!r}")
+def annotation_iri(settings: Settings, key: str) -> str:
+    return checked_iri(f"{settings.base_iri}annotation/{key}", 404, f"no annotation {key!r}")
 
 
 def url_of(request: Request, iri: str) -> str:
     return f"{str(request.base_url).rstrip('/')}/annotations/{iri.rsplit('/', 1)[-1]}"
 
 
-async def body_of(request: Request):
+async def body_of(request: Request, settings: Settings):
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in (JSON_LD, "application/json"):
         raise HttpError(415, f"send the annotation as {MEDIA}", field="content-type")
-    return await limited_json(request, request.app.state.settings.max_form_bytes, "JSON-LD")
+    return await limited_json(request, settings.max_form_bytes, "JSON-LD")
 
 
-def filters_of(request: Request) -> dict:
+def filters_of(request: Request, notes: Notes) -> dict:
     q = dict(request.query_params)
     for name in ("target", "creator"):
         if q.get(name):
             checked_iri(q[name], 400, f"{name}: an IRI (e.g. {DEFAULT_BASE}user/alice)", field=name)
     if q.get("target"):  # an annotation may be named by its protocol IRI or its canonical one
-        q["target"] = notes(request).canonical(q["target"])
+        q["target"] = notes.store.canonical(q["target"])
     if q.get("motivation") and q["motivation"] not in MOTIVATIONS:
         raise HttpError(400, f"motivation: one of {', '.join(MOTIVATIONS)}", field="motivation")
     return {k: q[k] for k in ("target", "creator", "motivation", "org") if q.get(k)} | (
@@ -198,17 +209,17 @@ def container_iri(base_url: str, query: dict, as_iris: bool, page: int | None = 
     return base_url + (f"?{urlencode(params)}" if params else "")
 
 
-def listing_of(request: Request) -> tuple:
+def listing_of(request: Request, notes: Notes) -> tuple:
     """(store, the reader's graphs, filters, the query string they make, the container's URL)."""
     user = current_user(request)
-    filters = filters_of(request)
-    readable = reader_graphs(request, user, filters.get("hidden", False))
+    filters = filters_of(request, notes)
+    readable = notes.readable(user, filters.get("hidden", False))
     query = {k: v for k, v in filters.items() if k != "hidden"} | ({"hidden": "true"} if filters.get("hidden") else {})
-    return notes(request), readable, filters, query, f"{str(request.base_url).rstrip('/')}/annotations/"
+    return notes.store, readable, filters, query, f"{str(request.base_url).rstrip('/')}/annotations/"
 
 
-def container_body(request: Request, minimal: bool, as_iris: bool) -> dict:
-    store, readable, filters, query, base_url = listing_of(request)
+def container_body(request: Request, notes: Notes, minimal: bool, as_iris: bool) -> dict:
+    store, readable, filters, query, base_url = listing_of(request, notes)
     total, _ = store.listing(readable, filters, 0, 0)
     body = {
         "@context": [*CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
@@ -221,63 +232,73 @@ def container_body(request: Request, minimal: bool, as_iris: bool) -> dict:
         body["first"] = (
             container_iri(base_url, query, as_iris, 0)
             if minimal
-            else page_body(store, readable, filters, 0, as_iris, base_url, query, embedded=True)
+            else page_body(
+                store, readable, filters, 0, notes.settings.annotations_page, as_iris, base_url, query, embedded=True
+            )
         )
-        body["last"] = container_iri(base_url, query, as_iris, max(0, (total - 1) // PAGE))
+        body["last"] = container_iri(base_url, query, as_iris, max(0, (total - 1) // notes.settings.annotations_page))
     return body
 
 
 @router.options("/annotations/", summary="Conteneur d'annotations / Annotation container (options)")
 @container_links
-def container_options(request: Request):
+def container_options(request: Request, notes: NotesDep):
     """The container's methods and links; its ETag is that of its default representation."""
     return Response(
-        status_code=204, headers={**CONTAINER_HEADERS, "ETag": tag_of(container_body(request, False, False))}
+        status_code=204, headers={**CONTAINER_HEADERS, "ETag": tag_of(container_body(request, notes, False, False))}
     )
 
 
 @router.head("/annotations/", include_in_schema=False)
 @router.get("/annotations/", summary="Conteneur d'annotations / Annotation container", responses=ANNOTATION_MEDIA)
 @container_links
-def container(request: Request, page: int | None = None, iris: int = 0):
+def container(request: Request, notes: NotesDep, page: int | None = None, iris: int = 0):
     """The container (LDP basic container and annotation collection), or one of its pages (`?page=0`).
     `Prefer` asks for the minimal container (`ldp#PreferMinimalContainer`: links to the pages only), the
     annotations' IRIs (`oa#PreferContainedIRIs`, the listing `?iris=1`) or their descriptions (the
     default); `Accept: text/turtle` for Turtle."""
     if page is not None:
-        return annotation_page(request, page, bool(iris))
+        return annotation_page(request, notes, page, bool(iris))
     prefer = request.headers.get("prefer", "")
     minimal = f"{LDP}PreferMinimalContainer" in prefer
     as_iris = f"{OA}PreferContainedIRIs" in prefer or (bool(iris) and f"{OA}PreferContainedDescriptions" not in prefer)
-    body = container_body(request, minimal, as_iris)
+    body = container_body(request, notes, minimal, as_iris)
     headers = {**CONTAINER_HEADERS, "Content-Location": body["id"]}
     if prefer:
         headers["Preference-Applied"] = "return=representation"
     return represent(request, body, tag_of(body), headers)
 
 
-def annotation_page(request: Request, page: int, as_iris: bool) -> Response:
-    store, readable, filters, query, base_url = listing_of(request)
-    body = page_body(store, readable, filters, page, as_iris, base_url, query)
+def annotation_page(request: Request, notes: Notes, page: int, as_iris: bool) -> Response:
+    store, readable, filters, query, base_url = listing_of(request, notes)
+    body = page_body(store, readable, filters, page, notes.settings.annotations_page, as_iris, base_url, query)
     if body is None:
         raise HttpError(404, f"no page {page}")
     return represent(request, body, tag_of(body), {"Allow": "GET, HEAD, OPTIONS", "Vary": "Accept"})
 
 
 def page_body(
-    store: Annotations, readable, filters, page: int, as_iris: bool, base_url: str, query: dict, embedded: bool = False
+    store: Annotations,
+    readable,
+    filters,
+    page: int,
+    size: int,
+    as_iris: bool,
+    base_url: str,
+    query: dict,
+    embedded: bool = False,
 ) -> dict | None:
-    total, items = store.listing(readable, filters, page * PAGE, PAGE)
-    if page < 0 or (page > 0 and page * PAGE >= total):
+    total, items = store.listing(readable, filters, page * size, size)
+    if page < 0 or (page > 0 and page * size >= total):
         return None
     body: dict = {} if embedded else {"@context": CONTEXT}
     body |= {
         "id": container_iri(base_url, query, as_iris, page),
         "type": "AnnotationPage",
-        "startIndex": page * PAGE,
+        "startIndex": page * size,
         "partOf": {"id": container_iri(base_url, query, as_iris), "total": total},
     }
-    if (page + 1) * PAGE < total:
+    if (page + 1) * size < total:
         body["next"] = container_iri(base_url, query, as_iris, page + 1)
     if page > 0:
         body["prev"] = container_iri(base_url, query, as_iris, page - 1)
@@ -296,21 +317,21 @@ def page_body(
 
 @router.post("/annotations/", status_code=201, summary="Créer une annotation / Create an annotation")
 @container_links
-async def create(request: Request):
+async def create(request: Request, notes: NotesDep):
     """201 with the annotation as stored, `Location` its IRI. The server names it; a client's `id` is kept
     as `via`, its `canonical` unchanged."""
     user = writer_of(request)
-    data = await body_of(request)
-    store = notes(request)
-    readable = reader_graphs(request, user)
+    data = await body_of(request, notes.settings)
+    store = notes.store
+    readable = notes.readable(user)
     stored = await run_in_threadpool(store.create, data, user, readable)
     return jsonld(store.json(stored), 201, {**CONTAINER_HEADERS, "Location": url_of(request, stored.iri)}, stored.etag)
 
 
 # -- one annotation ------------------------------------------------------------------------------------
-def fetch(request: Request, key: str, user) -> tuple[Annotations, Stored]:
-    store = notes(request)
-    stored = store.get(annotation_iri(request, key), reader_graphs(request, user, hidden=True))
+def fetch(notes: Notes, key: str, user) -> tuple[Annotations, Stored]:
+    store = notes.store
+    stored = store.get(annotation_iri(notes.settings, key), notes.readable(user, hidden=True))
     if stored is None:
         raise HttpError(404, f"no annotation {key}")
     return store, stored
@@ -323,31 +344,31 @@ def annotation_options(key: str):
 
 @router.head("/annotations/{key}", include_in_schema=False)
 @router.get("/annotations/{key}", summary="Lire une annotation / Read an annotation", responses=ANNOTATION_MEDIA)
-def read(request: Request, key: str):
-    store, stored = fetch(request, key, current_user(request))
+def read(request: Request, notes: NotesDep, key: str):
+    store, stored = fetch(notes, key, current_user(request))
     return represent(request, store.json(stored), stored.etag, RESOURCE_HEADERS)
 
 
 @router.put("/annotations/{key}", summary="Modifier une annotation / Update an annotation")
-async def update(request: Request, key: str):
+async def update(request: Request, notes: NotesDep, key: str):
     user = writer_of(request)
-    store, stored = fetch(request, key, user)
+    store, stored = fetch(notes, key, user)
     match = request.headers.get("if-match")
     if not match:
         raise HttpError(428, "send If-Match with the ETag you last read", field="If-Match")
     if not matches_strongly(match, tags(stored.etag)):
         raise HttpError(412, "the annotation changed since you read it: read it again", field="If-Match")
-    data = await body_of(request)
+    data = await body_of(request, notes.settings)
     if isinstance(data, dict) and store.canonical(data.get("id")) not in (None, stored.iri):
         raise HttpError(400, "the body's id is not this annotation's", field="id")
-    new = await run_in_threadpool(store.replace, stored, data, user, reader_graphs(request, user))
+    new = await run_in_threadpool(store.replace, stored, data, user, notes.readable(user))
     return represent(request, store.json(new), new.etag, RESOURCE_HEADERS)
 
 
 @router.delete("/annotations/{key}", status_code=204, summary="Supprimer une annotation / Delete an annotation")
-async def delete(request: Request, key: str):
+async def delete(request: Request, notes: NotesDep, key: str):
     user = writer_of(request)
-    store, stored = fetch(request, key, user)
+    store, stored = fetch(notes, key, user)
     match = request.headers.get("if-match")
     if match and not matches_strongly(match, tags(stored.etag)):
         raise HttpError(412, "the annotation changed since you read it", field="If-Match")

@@ -9,12 +9,12 @@ unpacks the stream into DEST; any HTTP client with the admin token can fetch it 
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from pic.graph.installation import backup
 from pic.service.auth import require_admin
-from pic.service.deps import UserDep
+from pic.service.deps import SettingsDep, UserDep, WriterDep
 
 router = APIRouter()
 
@@ -22,13 +22,12 @@ router = APIRouter()
 @router.get(
     "/admin/backup", summary="Sauvegarde / Backup (admins)", responses={200: {"content": {"application/x-tar": {}}}}
 )
-def take_backup(request: Request, user: UserDep) -> StreamingResponse:
+def take_backup(user: UserDep, writer: WriterDep, settings: SettingsDep) -> StreamingResponse:
     """The whole data directory as a tar file — the store, the accounts and search databases, the history, the
     documents — with `manifest.json` (quads per graph, the SHA-256 of every file, versions), copied at one
     point while writes go on (they wait ~0.1 s). Restore it with `pic restore`, after `tar -xf`."""
     require_admin(user)
-    state = request.app.state
-    staged = backup.stage(state.writer, state.settings.data_dir)
+    staged = backup.stage(writer, settings.data_dir)
     name = f"pic-backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.tar"
     return StreamingResponse(
         backup.tar_stream(staged),

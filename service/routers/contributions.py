@@ -10,19 +10,22 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pyoxigraph import Literal, Variable
 
-from pic.graph.access import User, may_read
+from pic.graph.access import User, readable_by
 from pic.graph.contributions import forms as contributions
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.errors import InvalidFields, NotTheirs, Problems
+from pic.graph.settings import Settings
 from pic.graph.store.interface import bind
 from pic.graph.writes import ownership
+from pic.graph.writes.path import Writer
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import json_openapi, limited_fields, limited_object
+from pic.service.deps import ReaderDep, SettingsDep, WriterDep
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, problems, status_of
 from pic.service.i18n import STRINGS, language
-from pic.service.pages import page_link, reader, templates
+from pic.service.pages import ReadersStore, limited, page_link, templates
 
 router = APIRouter(tags=["Contributions"])
 SELECTS = ("actor-type/", "study-status/", "role/", "theme/", "dataset/")  # short lists: a select
@@ -32,14 +35,14 @@ OPTIONS = (
 SELECT ?s ?label WHERE {
   ?s rdfs:label|skos:prefLabel|dcterms:title ?label .
   FILTER (STRSTARTS(STR(?s), ?prefix) && lang(?label) = ?lang)
-} ORDER BY ?label LIMIT 3000"""
+} ORDER BY ?label LIMIT $choices"""
 )
 MINE = (
     sparql_prefixes("rdfs")
     + """SELECT DISTINCT ?s ?label ?g WHERE {
   GRAPH ?g { ?s a ?class OPTIONAL { ?s rdfs:label ?label } }
   FILTER (STRSTARTS(STR(?g), ?partner) || STRSTARTS(STR(?g), ?private))
-} ORDER BY ?s LIMIT 2000"""
+} ORDER BY ?s LIMIT $choices"""
 )
 META = ("visibility", "embargo_until", "org", "csrf", "dry_run")
 
@@ -82,11 +85,11 @@ def check_meta(values: dict) -> None:
         raise InvalidFields([("embargo_until", 'a publication day goes with "visibility": "embargo"; give both')])
 
 
-async def save(request: Request, user: User, kind: str, values: dict, key: str | None):
+async def save(writer: Writer, user: User, kind: str, values: dict, key: str | None):
     meta = {k: values.pop(k, None) for k in META}
     return await run_in_threadpool(
         contributions.save,
-        request.app.state.writer,
+        writer,
         kind,
         values,
         user,
@@ -99,17 +102,17 @@ async def save(request: Request, user: User, kind: str, values: dict, key: str |
 
 
 # -- JSON API ---------------------------------------------------------------------------------------
-async def api_save(request: Request, kind: str, key: str | None):
+async def api_save(request: Request, settings: Settings, writer: Writer, kind: str, key: str | None):
     """The write's result, or the response to send instead (problems, or a dry run's all-clear). Who
     writes is checked before the body is read, and the body read with its limit."""
     user = current_user(request)
     require_writer(user)
     check_write_csrf(request)
     columns(kind)
-    values = await limited_object(request, request.app.state.settings.max_form_bytes)
+    values = await limited_object(request, settings.max_form_bytes)
     try:
         check_meta(values)
-        result = await save(request, user, kind, values, key)
+        result = await save(writer, user, kind, values, key)
     except Problems as e:
         return problems_body(e)
     return JSONResponse({"dry_run": True, "problems": []}) if result is None else result
@@ -133,26 +136,26 @@ def fields(kind: str):
     summary="Créer / Create",
     openapi_extra=json_openapi("the fields, and `visibility`, `embargo_until`, `org`, `dry_run`"),
 )
-async def create(request: Request, kind: str):
+async def create(request: Request, settings: SettingsDep, writer: WriterDep, kind: str):
     """Fields as JSON (`{"id": …, "title_fr": …}`, plus `visibility`, `embargo_until`, `org`, `dry_run`);
     201 with `Location` (the entity's page), or 422 with every problem by field. With the session cookie
     instead of a token, the session's CSRF token comes along (`X-CSRF-Token` header)."""
-    result = await api_save(request, kind, None)
+    result = await api_save(request, settings, writer, kind, None)
     if isinstance(result, Response):
         return result
-    iri = touched(result, request)
+    iri = touched(result)
     return JSONResponse(
         {"iri": iri, "change": result.change.value, "warnings": [w.message_en for w in result.warnings]},
         201,
-        headers={"Location": page(request, iri)},
+        headers={"Location": page(settings, iri)},
     )
 
 
 @router.get("/api/contribute/{kind}/{key:path}", summary="Valeurs actuelles / Current values")
-def current(request: Request, kind: str, key: str):
+def current(request: Request, writer: WriterDep, kind: str, key: str):
     columns(kind)
-    writer, user = request.app.state.writer, current_user(request)
-    owned = readable_owned(request, writer, kind, key, user)
+    user = current_user(request)
+    owned = readable_owned(writer, kind, key, user)
     graph = next(iter(owned))
     visibility, until = contributions.visibility_of(writer.names, graph)
     return {
@@ -170,36 +173,34 @@ def current(request: Request, kind: str, key: str):
     summary="Remplacer / Replace",
     openapi_extra=json_openapi("the fields, as for POST"),
 )
-async def replace(request: Request, kind: str, key: str):
-    result = await api_save(request, kind, key)
+async def replace(request: Request, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
+    result = await api_save(request, settings, writer, kind, key)
     if isinstance(result, Response):
         return result
     return {"change": result.change.value, "added": result.added, "removed": result.removed}
 
 
 @router.delete("/api/contribute/{kind}/{key:path}", status_code=204, summary="Supprimer / Delete")
-async def remove(request: Request, kind: str, key: str):
+async def remove(request: Request, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
     user = current_user(request)
     require_writer(user)
     check_write_csrf(request)
     columns(kind)
     try:
-        await run_in_threadpool(
-            contributions.delete, request.app.state.writer, kind, key, user, request.app.state.settings.documents_dir
-        )
+        await run_in_threadpool(contributions.delete, writer, kind, key, user, settings.documents_dir)
     except Problems as e:
         return problems_body(e)
     return Response(status_code=204)
 
 
-def readable_owned(request: Request, writer, kind: str, key: str, user: User) -> dict:
+def readable_owned(writer: Writer, kind: str, key: str, user: User) -> dict:
     """What the organisation graphs say of the entity, if the user may read it (404 otherwise)."""
     try:
         subject = contributions.subject_iri(writer.names, kind, key)
     except Problems:
         raise HttpError(404, f"no {kind} {key!r} contributed by a partner") from None
     owned = contributions.owned(writer.store, writer.names, subject)
-    owned = {g: q for g, q in owned.items() if writer.names.owner_of(g) and may_read(user, g.value, writer.names)}
+    owned = {g: owned[g] for g in readable_by(user, owned, writer.names) if writer.names.owner_of(g)}
     # The form shows the owner's facts only: what another organisation's graph says of the entity is
     # theirs, and saving the form unchanged would otherwise make it the owner's (an outside test did).
     theirs = ownership.owners(writer.store, writer.names, user, {subject}).get(subject, set())
@@ -210,27 +211,26 @@ def readable_owned(request: Request, writer, kind: str, key: str, user: User) ->
     return owned
 
 
-def touched(result, request: Request) -> str:
+def touched(result) -> str:
     """The entity a form's change is about (`forms.save` says it)."""
     return result.entity.value
 
 
-def page(request: Request, iri: str) -> str:
-    return "/id/" + iri[len(request.app.state.settings.base_iri) :]
+def page(settings: Settings, iri: str) -> str:
+    return "/id/" + iri[len(settings.base_iri) :]
 
 
 # -- forms -----------------------------------------------------------------------------------------
 @router.get("/contribute", response_class=HTMLResponse, summary="Contribuer / Contribute")
-def contribute_home(request: Request):
+def contribute_home(request: Request, view: ReaderDep, settings: SettingsDep):
     session, lang = current_session(request), language(request)
     mine = []
     if session and session.user.org:
-        view, _ = reader(request)
-        names = request.app.state.settings.names
+        names = settings.names
         rows = solutions(
             view,
             bind(
-                MINE,
+                limited(MINE, choices=settings.form_choices),
                 {
                     Variable("partner"): Literal(names.partner(session.user.org).value),
                     Variable("private"): Literal(names.graph(f"private/{session.user.org}/").value),
@@ -269,65 +269,76 @@ def contribute_home(request: Request):
             "user": session.user if session else None,
             "kinds": list(contributions.SINGULAR),
             "mine": mine,
-            "link": page_link(request),
+            "link": page_link(settings.base_iri),
         },
     )
 
 
 @router.get("/contribute/{kind}", response_class=HTMLResponse, summary="Nouveau / New")
-def new_form(request: Request, kind: str):
-    return form(request, kind, None, {}, {}, "public", None)
+def new_form(request: Request, view: ReaderDep, settings: SettingsDep, kind: str):
+    return form(request, view, settings, kind, None, {}, {}, "public", None)
 
 
 @router.get("/contribute/{kind}/{key:path}", response_class=HTMLResponse, summary="Modifier / Edit")
-def edit_form(request: Request, kind: str, key: str):
+def edit_form(request: Request, view: ReaderDep, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
     columns(kind)
-    writer = request.app.state.writer
     session = current_session(request)
     user = session.user if session else current_user(request)
-    owned = readable_owned(request, writer, kind, key, user)
+    owned = readable_owned(writer, kind, key, user)
     visibility, until = contributions.visibility_of(writer.names, next(iter(owned)))
-    return form(request, kind, key, contributions.fields_of(writer.names, kind, owned, user.org), {}, visibility, until)
+    return form(
+        request,
+        view,
+        settings,
+        kind,
+        key,
+        contributions.fields_of(writer.names, kind, owned, user.org),
+        {},
+        visibility,
+        until,
+    )
 
 
 @router.post("/contribute/{kind}", response_class=HTMLResponse, summary="Enregistrer / Save")
-async def post_new(request: Request, kind: str):
-    return await post_form(request, kind, None)
+async def post_new(request: Request, view: ReaderDep, settings: SettingsDep, writer: WriterDep, kind: str):
+    return await post_form(request, view, settings, writer, kind, None)
 
 
 @router.post("/contribute/{kind}/{key:path}", response_class=HTMLResponse, summary="Enregistrer / Save")
-async def post_edit(request: Request, kind: str, key: str):
-    return await post_form(request, kind, key)
+async def post_edit(request: Request, view: ReaderDep, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
+    return await post_form(request, view, settings, writer, kind, key)
 
 
-async def post_form(request: Request, kind: str, key: str | None):
+async def post_form(
+    request: Request, view: ReadersStore, settings: Settings, writer: Writer, kind: str, key: str | None
+):
     columns(kind)
     user = form_session(request).user  # before the body is read
     require_writer(user)
-    values = await limited_fields(request, request.app.state.settings.max_form_bytes)
+    values = await limited_fields(request, settings.max_form_bytes)
     check_csrf(request, values.get("csrf"))
     visibility, until = values.get("visibility", "public"), values.get("embargo_until")
     if values.pop("delete", None) and key:
         try:
             await run_in_threadpool(
                 contributions.delete,
-                request.app.state.writer,
+                writer,
                 kind,
                 key,
                 user,
-                request.app.state.settings.documents_dir,
+                settings.documents_dir,
             )
         except Problems as e:
-            return form(request, kind, key, values, by_field(e), visibility, until, status=status_of(e))
+            return form(request, view, settings, kind, key, values, by_field(e), visibility, until, status=status_of(e))
         return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)
     shown = {k: v for k, v in values.items() if k not in META}
     try:
-        result = await save(request, user, kind, dict(values), key)
+        result = await save(writer, user, kind, dict(values), key)
     except Problems as e:
-        return form(request, kind, key, shown, by_field(e), visibility, until, status=status_of(e))
+        return form(request, view, settings, kind, key, shown, by_field(e), visibility, until, status=status_of(e))
     if result is None:
-        return form(request, kind, key, shown, {}, visibility, until, checked=True)
-    return RedirectResponse(page(request, touched(result, request)), status_code=303)
+        return form(request, view, settings, kind, key, shown, {}, visibility, until, checked=True)
+    return RedirectResponse(page(settings, touched(result)), status_code=303)
 
 
 def by_field(e: Problems) -> dict:
@@ -339,6 +350,8 @@ def by_field(e: Problems) -> dict:
 
 def form(
     request: Request,
+    view: ReadersStore,
+    settings: Settings,
     kind: str,
     key: str | None,
     values: dict,
@@ -351,21 +364,20 @@ def form(
 ):
     cols = columns(kind)
     session, lang = current_session(request), language(request)
-    view, _ = reader(request)
     options = {}
     for c in cols:
         if c.target and c.target not in options:
             rows = solutions(
                 view,
                 bind(
-                    OPTIONS,
+                    limited(OPTIONS, choices=settings.form_choices),
                     {
-                        Variable("prefix"): Literal(request.app.state.settings.base_iri + c.target),
+                        Variable("prefix"): Literal(settings.base_iri + c.target),
                         Variable("lang"): Literal(lang),
                     },
                 ),
             )
-            prefix = len(request.app.state.settings.base_iri + c.target)
+            prefix = len(settings.base_iri + c.target)
             options[c.target] = [(r["s"].value[prefix:], r["label"].value) for r in rows]
     return templates.TemplateResponse(
         request,

@@ -11,22 +11,24 @@ from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
 from pic.graph.contributions.documents import DocumentError, attach, described, detach, file_of, stored_text
+from pic.graph.settings import Settings
+from pic.graph.writes.path import Writer
 from pic.service.auth import check_csrf, check_write_csrf, current_user, form_session, require_writer
 from pic.service.bodies import limited_upload, upload_openapi
+from pic.service.deps import ReaderDep, SettingsDep, WriterDep
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, checked_iri
-from pic.service.pages import reader
+from pic.service.pages import ReadersStore
 
 router = APIRouter(tags=["Documents"])
 
 
-async def receive(request: Request, key: str, user, filename: str | None, data: bytes):
-    settings = request.app.state.settings
+async def receive(settings: Settings, writer: Writer, key: str, user, filename: str | None, data: bytes):
     study = NamedNode(checked_iri(f"{settings.base_iri}study/{key}", 404, f"no study {key!r}"))
     try:
         return await run_in_threadpool(
             attach,
-            request.app.state.writer,
+            writer,
             settings.documents_dir,
             study,
             filename or "document",
@@ -48,16 +50,16 @@ async def receive(request: Request, key: str, user, filename: str | None, data: 
     summary="Déposer un document / Upload a document",
     openapi_extra=upload_openapi(),
 )
-async def upload(request: Request, key: str):
+async def upload(request: Request, settings: SettingsDep, writer: WriterDep, key: str):
     """A PDF, DOCX or ODT file for the study, as the multipart field `file` (size-limited); 201 with the
     document's IRI and checksum. With the session cookie instead of a token, the session's CSRF token
     comes along in the `X-CSRF-Token` header."""
     user = current_user(request)
     require_writer(user)
     check_write_csrf(request)  # both before the body is read
-    filename, data, _ = await limited_upload(request, request.app.state.settings.max_document_bytes)
-    done = await receive(request, key, user, filename, data)
-    page = "/id/" + done.document.value[len(request.app.state.settings.base_iri) :]
+    filename, data, _ = await limited_upload(request, settings.max_document_bytes)
+    done = await receive(settings, writer, key, user, filename, data)
+    page = "/id/" + done.document.value[len(settings.base_iri) :]
     return JSONResponse(
         {
             "document": done.document.value,
@@ -78,19 +80,19 @@ async def upload(request: Request, key: str):
     summary="Déposer un document (formulaire) / Upload a document (form)",
     openapi_extra=upload_openapi(("csrf",)),
 )
-async def upload_form(request: Request, key: str):
+async def upload_form(request: Request, settings: SettingsDep, writer: WriterDep, key: str):
     user = form_session(request).user  # before the body is read
     require_writer(user)
-    filename, data, fields = await limited_upload(request, request.app.state.settings.max_document_bytes)
+    filename, data, fields = await limited_upload(request, settings.max_document_bytes)
     check_csrf(request, fields.get("csrf"))
-    await receive(request, key, user, filename, data)
+    await receive(settings, writer, key, user, filename, data)
     return RedirectResponse(f"/id/study/{key}#section-documents", status_code=303)
 
 
 @router.delete(
     "/api/studies/{key}/documents/{document_id}", status_code=204, summary="Retirer un document / Remove a document"
 )
-async def remove(request: Request, key: str, document_id: str):
+async def remove(request: Request, settings: SettingsDep, writer: WriterDep, key: str, document_id: str):
     """Remove the document from the study (its organisation, facilitators for public graphs, admins):
     the study's `dcat:distribution` and the document's description go, through the write path, and its
     file once no other study has it. The Graph Store keeps documents' descriptions and does not delete a
@@ -98,12 +100,11 @@ async def remove(request: Request, key: str, document_id: str):
     user = current_user(request)
     require_writer(user)
     check_write_csrf(request)
-    settings = request.app.state.settings
     missing = f"study {key!r} has no document {document_id!r}"
     study = NamedNode(checked_iri(f"{settings.base_iri}study/{key}", 404, missing))
     document = NamedNode(checked_iri(f"{settings.base_iri}document/{document_id}", 404, missing))
     try:
-        await run_in_threadpool(detach, request.app.state.writer, settings.documents_dir, study, document, user)
+        await run_in_threadpool(detach, writer, settings.documents_dir, study, document, user)
     except LookupError:
         raise HttpError(404, missing) from None
     except NotAllowed as e:
@@ -111,12 +112,9 @@ async def remove(request: Request, key: str, document_id: str):
     return Response(status_code=204)
 
 
-def readable_checksum(request: Request, document_id: str) -> tuple[str, str]:
+def readable_checksum(view: ReadersStore, settings: Settings, document_id: str) -> tuple[str, str]:
     """(checksum, file name) of a document the reader may read; 404 otherwise."""
-    view, _ = reader(request)
-    iri = checked_iri(
-        f"{request.app.state.settings.base_iri}document/{document_id}", 404, f"no document {document_id!r}"
-    )
+    iri = checked_iri(f"{settings.base_iri}document/{document_id}", 404, f"no document {document_id!r}")
     found = described(lambda query: solutions(view, query), iri)
     if found is None:
         raise HttpError(404, f"no document {document_id}")
@@ -124,9 +122,9 @@ def readable_checksum(request: Request, document_id: str) -> tuple[str, str]:
 
 
 @router.get("/id/document/{document_id}/file", summary="Télécharger un document / Download a document")
-def download(request: Request, document_id: str):
-    sha, title = readable_checksum(request, document_id)
-    found = file_of(request.app.state.settings.documents_dir, sha)
+def download(view: ReaderDep, settings: SettingsDep, document_id: str):
+    sha, title = readable_checksum(view, settings, document_id)
+    found = file_of(settings.documents_dir, sha)
     if found is None:
         raise HttpError(404, "the document's file is missing from this deployment")
     path, media = found
@@ -135,9 +133,9 @@ def download(request: Request, document_id: str):
 
 
 @router.get("/id/document/{document_id}/text", summary="Texte d'un document / A document's text")
-def text(request: Request, document_id: str):
-    sha, _ = readable_checksum(request, document_id)
-    found = stored_text(request.app.state.settings.documents_dir, sha)
+def text(view: ReaderDep, settings: SettingsDep, document_id: str):
+    sha, _ = readable_checksum(view, settings, document_id)
+    found = stored_text(settings.documents_dir, sha)
     if found is None:
         raise HttpError(404, "the document's text is missing from this deployment")
     return PlainTextResponse(found, headers={"ETag": f'"{sha}"'})

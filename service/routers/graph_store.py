@@ -20,7 +20,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from pic.graph.access import check_write, may_read
+from pic.graph.access import check_write, readable_by
 from pic.graph.contributions.documents import attached_documents
 from pic.graph.store.formats import BY_KEY
 from pic.graph.store.parsing import parse_bytes
@@ -33,7 +33,6 @@ from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted
 
 router = APIRouter(tags=["Graph Store"])
-MAX_PARTS = 20  # RDF documents in one multipart POST
 
 
 def target(request: Request, settings, store, user, must_exist: bool, writing: bool = False) -> NamedNode:
@@ -64,7 +63,7 @@ def target(request: Request, settings, store, user, must_exist: bool, writing: b
         check_write(user, {graph}, settings.names)
     if "default" in request.query_params:  # the default graph always exists, if empty
         return graph
-    if must_exist and (graph not in store.graphs() or not may_read(user, iri, settings.names)):
+    if must_exist and (graph not in store.graphs() or not readable_by(user, [graph], settings.names)):
         raise HttpError(404, f"no graph {iri}")
     return graph
 
@@ -127,7 +126,7 @@ async def _staged(request: Request, settings, graph: NamedNode) -> Store:
         fmt = _format(media, "")
         return _parsed(await limited_body(request, settings.max_upload_bytes), fmt, graph, "request body", settings)
     merged = Store()
-    async with limited_multipart(request, settings.max_upload_bytes, max_files=MAX_PARTS) as form:
+    async with limited_multipart(request, settings.max_upload_bytes, max_files=settings.max_upload_files) as form:
         for name, part in form.multi_items():
             if not isinstance(part, UploadFile):
                 raise HttpError(415, f"the form's field {name!r} is not a file part with a media type", field=name)

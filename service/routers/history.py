@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pic.graph.writes.revert import CannotRevert, UnknownChange, revert
 from pic.service.auth import check_write_csrf, current_user, require_writer
 from pic.service.bodies import limited_fields
+from pic.service.deps import SettingsDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.links import local_path
 
@@ -15,17 +16,16 @@ router = APIRouter(tags=["History"])
 
 
 @router.post("/changes/{change_id}/revert", summary="Annuler un changement / Revert a change")
-async def revert_change(request: Request, change_id: str):
+async def revert_change(request: Request, settings: SettingsDep, writer: WriterDep, change_id: str):
     """Form fields (optional): `csrf` (needed with a session cookie), `back` (the entity page to return to).
     Who asks is checked before the body is read, and the body with its limit."""
     user = current_user(request)
     require_writer(user)
     if user.role not in ("facilitator", "admin"):
         raise HttpError(403, "reverting a change needs the facilitator role")
-    fields = await limited_fields(request, request.app.state.settings.max_form_bytes)
+    fields = await limited_fields(request, settings.max_form_bytes)
     check_write_csrf(request, fields.get("csrf"))
     back = fields.get("back", "")
-    writer = request.app.state.writer
     try:
         change = writer.names.change(change_id)
     except ValueError:  # characters no IRI may hold: it names no change

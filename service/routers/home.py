@@ -10,10 +10,11 @@ from pyoxigraph import Literal, Variable
 from pic.graph.store.interface import bind
 from pic.ontology.namespaces import DEFAULT_BASE, sparql_prefixes
 from pic.service.auth import current_user, require_admin
+from pic.service.deps import LastWriteDep, MetricsDep, QueriesDep, ReaderDep, SearchDep, SettingsDep, WriterDep
 from pic.service.entities import annotation_counts, solutions
 from pic.service.health import checks, overall
-from pic.service.i18n import STRINGS
-from pic.service.pages import page_link, reader, templates
+from pic.service.i18n import STRINGS, language
+from pic.service.pages import limited, page_link, templates
 
 router = APIRouter()
 
@@ -34,7 +35,7 @@ SELECT ?study (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?ill) AS ?ill
   OPTIONAL { ?study dcterms:issued|pic:expectedYear ?d }
   OPTIONAL { ?study pic:illustrative ?ill }
   VALUES ?status { %s }
-} GROUP BY ?study ORDER BY DESC(STR(?date)) LIMIT 8"""
+} GROUP BY ?study ORDER BY DESC(STR(?date)) LIMIT $studies"""
 )
 KIND_KEYS = {
     "Organization": "organisations",
@@ -49,12 +50,16 @@ KIND_KEYS = {
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
-def summary(view, lang: str, link) -> dict:
+def summary(view, lang: str, link, studies_listed: int) -> dict:
+    """What the graph holds as the reader reads it, and its latest and planned studies (`studies_listed`
+    of each, the `home_studies` setting)."""
     counts = {KIND_KEYS[r["kind"].value.rsplit("#", 1)[-1]]: int(r["n"].value) for r in solutions(view, COUNTS)}
     graphs = [{"graph": r["g"].value, "triples": int(r["n"].value)} for r in solutions(view, GRAPH_SIZES)]
 
     def studies(statuses: str) -> list[dict]:
-        rows = solutions(view, bind(STUDIES % statuses, {Variable("lang"): Literal(lang)}))
+        rows = solutions(
+            view, bind(limited(STUDIES % statuses, studies=studies_listed), {Variable("lang"): Literal(lang)})
+        )
         return [
             {
                 "iri": r["study"].value,
@@ -77,10 +82,10 @@ def summary(view, lang: str, link) -> dict:
 @router.get(
     "/", response_class=HTMLResponse, summary="Accueil / Home", responses={200: {"content": {"application/json": {}}}}
 )
-def home(request: Request, format: str | None = None):
+def home(request: Request, view: ReaderDep, settings: SettingsDep, format: str | None = None):
     """Counts, named graphs, latest and planned studies; JSON with `Accept: application/json`."""
-    view, lang = reader(request)
-    data = summary(view, lang, page_link(request))
+    lang = language(request)
+    data = summary(view, lang, page_link(settings.base_iri), settings.home_studies)
     if format == "json" or "application/json" in request.headers.get("accept", ""):
         return JSONResponse(data)
     response = templates.TemplateResponse(
@@ -92,11 +97,18 @@ def home(request: Request, format: str | None = None):
 
 
 @router.get("/health", summary="État du service / Health")
-def health(request: Request) -> JSONResponse:
+def health(
+    request: Request,
+    writer: WriterDep,
+    queries: QueriesDep,
+    search: SearchDep,
+    settings: SettingsDep,
+    last_write: LastWriteDep,
+) -> JSONResponse:
     """`{"status": "ok"}` or `"degraded"` (then 503) for anyone; with an admin token, each part's state
     (store, engines, disk, search index, last write). Details stay with admins: timings and the time of
     the last write would tell anyone of private activity."""
-    parts = checks(request.app.state)
+    parts = checks(writer, queries, search, settings, last_write)
     status = overall(parts)
     body = {"status": status, **({"checks": parts} if current_user(request).role == "admin" else {})}
     return JSONResponse(body, 200 if status == "ok" else 503)
@@ -107,10 +119,9 @@ def health(request: Request) -> JSONResponse:
     summary="Métriques Prometheus / Prometheus metrics (admins)",
     responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
 )
-def metrics(request: Request) -> Response:
+def metrics(request: Request, writer: WriterDep, measured: MetricsDep) -> Response:
     """Requests and latency by route, SPARQL queries by outcome, writes, the store's size (admin token):
     counts and timings of writes would tell anyone of private activity."""
     require_admin(current_user(request))
-    state = request.app.state
-    state.metrics.triples.set(state.writer.store.count())
-    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    measured.triples.set(writer.store.count())
+    return Response(generate_latest(measured.registry), media_type=CONTENT_TYPE_LATEST)

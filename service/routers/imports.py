@@ -8,8 +8,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.contributions.spreadsheet import run_import, template
 from pic.graph.contributions.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
+from pic.graph.settings import Settings
+from pic.graph.writes.path import Writer
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import limited_upload, upload_openapi
+from pic.service.deps import SettingsDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
@@ -44,6 +47,8 @@ def get_template(name: str):
 )
 async def import_file(
     request: Request,
+    settings: SettingsDep,
+    writer: WriterDep,
     kind: str,
     dry_run: bool = False,
     org: str | None = Query(None, description="Admins and facilitators: the organisation"),
@@ -57,7 +62,7 @@ async def import_file(
     known_parameters(request)
     target = receiving(user, kind, org)
     check_write_csrf(request)  # all before the body is read
-    filename, data, fields = await limited_upload(request, request.app.state.settings.max_upload_bytes)
+    filename, data, fields = await limited_upload(request, settings.max_upload_bytes)
     unknown = sorted(set(fields) - {"dry_run", "csrf"})
     if unknown:  # `visibility=private` was dropped and the rows published (tenth outside re-test)
         raise HttpError(
@@ -67,7 +72,7 @@ async def import_file(
             field=unknown[0],
         )
     dry_run = dry_run or str(fields.get("dry_run", "")).lower() in ("1", "true", "on", "yes")
-    result = await checked_import(request, kind, data, filename, target, user, dry_run)
+    result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run)
     body = {
         "kind": kind,
         "rows": result.rows,
@@ -105,23 +110,24 @@ def receiving(user, kind: str, org: str | None) -> str:
     return target
 
 
-def limits(request: Request) -> SheetLimits:
-    settings = request.app.state.settings
+def limits(settings: Settings) -> SheetLimits:
     return SheetLimits(settings.max_import_rows, settings.max_import_cells, settings.max_upload_bytes)
 
 
-async def checked_import(request: Request, kind: str, data: bytes, filename: str | None, org: str, user, dry_run):
+async def checked_import(
+    settings: Settings, writer: Writer, kind: str, data: bytes, filename: str | None, org: str, user, dry_run
+):
     try:
         return await run_in_threadpool(
             run_import,
-            request.app.state.writer,
+            writer,
             kind,
             data,
             filename or "upload.csv",
             org,
             user,
             dry_run=dry_run,
-            limits=limits(request),
+            limits=limits(settings),
         )
     except SheetTooLarge as e:
         raise HttpError(413, str(e), field="file") from None
@@ -140,16 +146,16 @@ def import_page(request: Request):
     summary="Importer un tableur / Import a spreadsheet (form)",
     openapi_extra=upload_openapi(("kind", "csrf", "dry_run", "org")),
 )
-async def import_form(request: Request):
+async def import_form(request: Request, settings: SettingsDep, writer: WriterDep):
     """The sheet shown back with each problem next to its row and cell; nothing written unless all is well."""
     user = form_session(request).user  # before the body is read
     require_writer(user)
-    filename, data, fields = await limited_upload(request, request.app.state.settings.max_upload_bytes)
+    filename, data, fields = await limited_upload(request, settings.max_upload_bytes)
     check_csrf(request, fields.get("csrf"))
     kind, dry_run = fields.get("kind", ""), bool(fields.get("dry_run"))
     target = receiving(user, kind, fields.get("org", ""))
-    result = await checked_import(request, kind, data, filename, target, user, dry_run)
-    rows = read_rows(data, filename or "upload.csv", limits(request))
+    result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run)
+    rows = read_rows(data, filename or "upload.csv", limits(settings))
     return import_view(request, kind=kind, rows=rows, result=result, dry_run=dry_run)
 
 

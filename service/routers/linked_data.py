@@ -21,15 +21,17 @@ from pic.graph.contributions.documents import described, text_of
 from pic.graph.contributions.forms import SINGULAR
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.engine.jobs import Job
+from pic.graph.settings import Settings
 from pic.graph.store.formats import SERIALISATIONS
 from pic.graph.store.interface import bind
 from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes
 from pic.service import entities, entity_sections
 from pic.service.auth import current_session, current_user
+from pic.service.deps import ReaderDep, SettingsDep, StoreDep
 from pic.service.errors import HttpError
-from pic.service.i18n import STRINGS
+from pic.service.i18n import STRINGS, language
 from pic.service.negotiation import GRAPH_MEDIA, PAGE_RESPONSES, accepted
-from pic.service.pages import page_link, reader, templates
+from pic.service.pages import page_link, templates
 from pic.viz import charts, exports, networks
 from pic.viz.filters import Filters
 from pic.viz.metrics import add_metrics_and_positions
@@ -99,37 +101,45 @@ def not_found(request: Request, lang: str, iri: str, fmt: str):
 
 
 @router.get("/id/{path:path}", summary="Entité / Entity (content negotiation)", responses=PAGE_RESPONSES)
-def entity(request: Request, path: str):
+def entity(request: Request, store: ReaderDep, settings: SettingsDep, full_store: StoreDep, path: str):
     """HTML page, JSON twin, or the entity's facts as Turtle, JSON-LD, N-Triples, RDF/XML — or every
     statement about it in the graph that said it, claims with their speakers: TriG, N-Quads, JSON-LD
     with named graphs (`.graphs.jsonld`)."""
     path, fmt = wanted(request, path)
-    store, lang = reader(request)
-    base = request.app.state.settings.base_iri
-    iri = base + path
+    lang = language(request)
+    iri = settings.base_iri + path
     try:
         NamedNode(iri)
     except ValueError:
         raise HttpError(404, f"not an IRI: {iri}") from None
     if fmt not in ("html", "json"):
-        found = entities.export(store, iri, fmt, request.app.state.settings.names, current_user(request).org)
+        found = entities.export(store, iri, fmt, settings.names, current_user(request).org)
         if found is None:
             return not_found(request, lang, iri, fmt)
         return Response(found[0], media_type=found[1], headers={"Vary": "Accept"})
-    data = entities.describe(store, iri, lang, request.app.state.settings.names, current_user(request).org)
+    data = entities.describe(
+        store, iri, lang, settings.names, current_user(request).org, statements=settings.page_statements
+    )
     if data is None:
         return not_found(request, lang, iri, fmt)
-    link = page_link(request)
+    link = page_link(settings.base_iri)
     sections = entity_sections.sections(
-        store, data["kind"], iri, lang, entities.solutions, request.app.state.settings.names, current_user(request).org
+        store,
+        data["kind"],
+        iri,
+        lang,
+        entities.solutions,
+        settings.names,
+        current_user(request).org,
+        caps={"rows": settings.page_rows, "observations": settings.page_observations},
     )
     entity_sections.count_annotations(sections, lambda iris: entities.annotation_counts(store, iris))
     if fmt == "json":
         return JSONResponse(twin(data, link, sections), headers={"Vary": "Accept"})
-    history = entities.history(store, iri, request.app.state.settings.names)
+    history = entities.history(store, iri, settings.names, settings.page_changes)
     picture = None
     if data["kind"] == "actor":
-        picture = ego_picture(store, iri, lang, request.app.state.settings.names, current_user(request).org)
+        picture = ego_picture(store, iri, lang, settings.names, current_user(request).org)
     elif data["kind"] == "indicator":
         picture = indicator_chart(store, iri, lang)
     response = templates.TemplateResponse(
@@ -152,12 +162,12 @@ def entity(request: Request, path: str):
             "map": f"/maps/cooperation?ego={quote(iri)}" if data["kind"] == "actor" else None,
             "sections": sections,
             "history": history,
-            "edit": edit_link(request, iri),
+            "edit": edit_link(request, full_store, settings, iri),
             "abstract": [v for g in data["statements"] if g["predicate"].endswith("/abstract") for v in g["values"]],
             "session": current_session(request),
             "reverted": request.query_params.get("reverted"),
-            "texts": document_texts(request, sections),
-            "annotator": annotator(request),
+            "texts": document_texts(full_store, settings, sections),
+            "annotator": annotator(request, settings),
             "annotation_strings": {
                 **STRINGS[lang]["annotations"],
                 "motivations": STRINGS[lang]["motivations"],
@@ -169,9 +179,8 @@ def entity(request: Request, path: str):
     return response
 
 
-def document_texts(request: Request, sections: list[dict]) -> list[dict]:
+def document_texts(store, settings: Settings, sections: list[dict]) -> list[dict]:
     """The extracted text of each document shown on the page, to read and annotate in place."""
-    store = request.app.state.writer.store
     out = []
     for section in sections:
         if section["id"] != "documents":
@@ -184,33 +193,33 @@ def document_texts(request: Request, sections: list[dict]) -> list[dict]:
                     {
                         "iri": iri,
                         "title": row[0]["text"],
-                        "text": text_of(request.app.state.settings.documents_dir, found[0]),
+                        "text": text_of(settings.documents_dir, found[0]),
                     }
                 )
     return out
 
 
-def annotator(request: Request) -> dict | None:
+def annotator(request: Request, settings: Settings) -> dict | None:
     """The signed-in browser user who may annotate here (writes carry the session's CSRF token)."""
     session = current_session(request)
     if session is None or not session.user.org:
         return None
     user = current_user(request)
-    base = request.app.state.settings.base_iri
+    base = settings.base_iri
     groups = " ".join(f"{base}group/{g}" for g in sorted(user.groups))
     return {"name": user.name, "csrf": session.csrf, "groups": groups}
 
 
-def edit_link(request: Request, iri: str) -> str | None:
+def edit_link(request: Request, store, settings: Settings, iri: str) -> str | None:
     """The contribution form of an entity the reader may change (its organisation's, or as curator)."""
     user = current_user(request)
     if user.role == "anonymous":
         return None
-    names = request.app.state.settings.names
+    names = settings.names
     for kind, plural in SINGULAR.items():
         prefix = names.base + KINDS[plural]["prefix"]
         if iri.startswith(prefix):
-            owned = contributions.owned(request.app.state.writer.store, names, NamedNode(iri))
+            owned = contributions.owned(store, names, NamedNode(iri))
             if any(names.owner_of(g) and may_write(user, g, names) for g in owned):
                 return f"/contribute/{kind}/{iri[len(prefix) :]}"
     return None
@@ -311,21 +320,21 @@ def indicator_chart(store, iri: str, lang: str) -> str | None:
 
 
 @router.get("/ontology.{suffix}", summary="L'ontologie en RDF / The ontology as RDF", responses=PAGE_RESPONSES)
-def ontology_file(request: Request, suffix: str):
+def ontology_file(request: Request, store: ReaderDep, settings: SettingsDep, suffix: str):
     if f".{suffix}" not in SUFFIXES:
         raise HttpError(404, f"no ontology format {suffix!r}: {', '.join(SUFFIXES)}")
-    return ontology(request, SUFFIXES[f".{suffix}"])
+    return ontology(request, store, settings, SUFFIXES[f".{suffix}"])
 
 
 @router.get("/ontology", summary="Ontologie PIC / PIC ontology (content negotiation)", responses=PAGE_RESPONSES)
-def ontology(request: Request, fmt: str | None = None):
+def ontology(request: Request, store: ReaderDep, settings: SettingsDep, fmt: str | None = None):
     """The ontology's documentation page (classes and properties, French and English), or its RDF."""
     if fmt is None:
         _, fmt = wanted(request, "")
     if fmt not in ("html", "json", *SUFFIXES.values()):
         raise HttpError(400, f"fmt: one of html, json, {', '.join(SUFFIXES.values())}", field="fmt")
-    store, lang = reader(request)
-    names = request.app.state.settings.names
+    lang = language(request)
+    names = settings.names
     if fmt not in ("html", "json"):
         job = Job("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph_format=fmt, max_rows=1_000_000)
         job.default_graph = job.named_graphs = [names.ontology.value]

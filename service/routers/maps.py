@@ -12,10 +12,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
+from pic.graph.settings import Settings
 from pic.service.auth import current_user
+from pic.service.deps import ReaderDep, SettingsDep
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
-from pic.service.pages import page_link, reader, templates
+from pic.service.pages import page_link, templates
 from pic.viz import maps, networks, render
 from pic.viz.exports import MEDIA_TYPES
 from pic.viz.filters import Filters
@@ -29,10 +31,10 @@ OWN_FILES = {
 }  # the report's page links its stylesheet here
 
 
-def read_filters(request: Request, ignore: tuple[str, ...] = ()) -> Filters:
+def read_filters(request: Request, settings: Settings, ignore: tuple[str, ...] = ()) -> Filters:
     params = {k: v for k, v in request.query_params.items() if k not in ("lang", *ignore) and v != ""}
     try:
-        return Filters.model_validate(params).expanded(request.app.state.settings.base_iri)
+        return Filters.model_validate(params).expanded(settings.base_iri)
     except ValidationError as e:
         first = e.errors()[0]
         field = ".".join(str(x) for x in first["loc"]) or None
@@ -41,15 +43,15 @@ def read_filters(request: Request, ignore: tuple[str, ...] = ()) -> Filters:
         raise HttpError(400, str(e), field=str(e).split(":", 1)[0]) from None
 
 
-def claimed(request: Request, store) -> list:
+def claimed(request: Request, settings: Settings, store) -> list:
     """What the reader's map leaves out: other organisations' claims about its evidence, as the reader
     sees whose each entity is (`networks.claimed_statements`)."""
-    return networks.claimed_statements(store, None, request.app.state.settings.names, current_user(request).org)
+    return networks.claimed_statements(store, None, settings.names, current_user(request).org)
 
 
-def build(request: Request, store, kind: str, filters: Filters, period=None, claims: list | None = None):
+def build(settings: Settings, store, kind: str, filters: Filters, period=None, claims: list | None = None):
     try:
-        return maps.network(store, kind, filters, period=period, claimed=claims, names=request.app.state.settings.names)
+        return maps.network(store, kind, filters, period=period, claimed=claims, names=settings.names)
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
 
@@ -94,16 +96,18 @@ def vis_css():
     summary="Ce qui a changé / What changed between two years",
     responses={200: {"content": {"text/html": {}}}},
 )
-def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
+def changes(
+    request: Request, store: ReaderDep, settings: SettingsDep, kind: str, before: int = 2012, after: int = 2024
+):
     """New and lost ties, newcomers and those who left, between the networks of two years.
     `Accept: application/json` (or `/changes?format=json`) gives the JSON twin."""
     if kind not in KINDS:
         raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
-    filters = read_filters(request, ignore=("before", "after", "format"))
-    store, lang = reader(request)
-    claims = claimed(request, store)
-    old = build(request, store, kind, filters, period=(before, before), claims=claims)
-    new = build(request, store, kind, filters, period=(after, after), claims=claims)
+    filters = read_filters(request, settings, ignore=("before", "after", "format"))
+    lang = language(request)
+    claims = claimed(request, settings, store)
+    old = build(settings, store, kind, filters, period=(before, before), claims=claims)
+    new = build(settings, store, kind, filters, period=(after, after), claims=claims)
     diff = networks.changes(old, new)
     labels = {
         **dict(old.nodes(data="label_en" if lang == "en" else "label")),
@@ -113,7 +117,7 @@ def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
         return JSONResponse(
             {"kind": kind, "before": before, "after": after, **diff, "labels": {n: labels[n] for n in labels}}
         )
-    link = page_link(request)
+    link = page_link(settings.base_iri)
     return templates.TemplateResponse(
         request,
         "map-changes.html",
@@ -138,7 +142,7 @@ def changes(request: Request, kind: str, before: int = 2012, after: int = 2024):
     summary="Carte d'un réseau / Network map",
     responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}},
 )
-def map_page(request: Request, name: str):
+def map_page(request: Request, store: ReaderDep, settings: SettingsDep, name: str):
     """`/maps/cooperation`, `/maps/knowledge-flows`, `/maps/actor-project`, `/maps/citations`,
     `/maps/actor-territory`; add `.gexf`, `.graphml`, `.json`, `.csv`, `.svg`, `.png` or `.html` for a file.
     Filters: theme, territory, from, until, actor_type, relation, min_weight, ego, depth, path_from,
@@ -148,12 +152,12 @@ def map_page(request: Request, name: str):
         raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
     if fmt and fmt not in MEDIA_TYPES:
         raise HttpError(404, f"no export format {fmt!r}: {', '.join(MEDIA_TYPES)}")
-    filters = read_filters(request)
-    store, lang = reader(request)
-    link = page_link(request)
-    claims = claimed(request, store)
+    filters = read_filters(request, settings)
+    lang = language(request)
+    link = page_link(settings.base_iri)
+    claims = claimed(request, settings, store)
     if fmt:
-        graph = build(request, store, kind, filters, claims=claims)
+        graph = build(settings, store, kind, filters, claims=claims)
         body = maps.output(graph, fmt, kind, filters, lang, link)
         disposition = "inline" if fmt in ("svg", "png") else "attachment"
         return Response(
@@ -172,7 +176,7 @@ def map_page(request: Request, name: str):
             link,
             {"export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch)},
             claimed=claims,
-            names=request.app.state.settings.names,
+            names=settings.names,
         )
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None

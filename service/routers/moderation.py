@@ -16,7 +16,7 @@ from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.links import local_path
 from pic.service.pages import page_link, templates
-from pic.service.routers.annotations import fetch, notes, reader_graphs
+from pic.service.routers.annotations import Notes, NotesDep, fetch
 
 router = APIRouter(tags=["Moderation"])
 FLAGGED = (
@@ -34,14 +34,14 @@ SELECT DISTINCT ?a WHERE { GRAPH ?g { ?a oa:motivatedBy oa:linking ; oa:hasBody/
 HIDDEN = sparql_prefixes() + "SELECT ?a WHERE { GRAPH ?g { ?a pic:hiddenBy ?who } }"
 
 
-async def moderator(request: Request, roles: tuple[str, ...] | None = None):
+async def moderator(request: Request, notes: Notes, roles: tuple[str, ...] | None = None):
     """Who asks, and what they send: permission first (the role, when `roles` says one), then the body
     (a form, or a JSON object) read with its limit, then the CSRF token of a session-cookie request."""
     user = current_user(request)
     require_writer(user)
     if roles and user.role not in roles:
         raise HttpError(403, "moderation needs the facilitator role")
-    limit = request.app.state.settings.max_form_bytes
+    limit = notes.settings.max_form_bytes
     if media_type(request) == "application/json":
         values = await limited_object(request, limit)
     else:
@@ -57,9 +57,9 @@ def done(request: Request, values: dict, body: dict):
 
 
 @router.post("/annotations/{key}/flag", summary="Signaler une annotation / Flag an annotation")
-async def flag(request: Request, key: str):
-    user, values = await moderator(request)
-    store, stored = fetch(request, key, user)
+async def flag(request: Request, notes: NotesDep, key: str):
+    user, values = await moderator(request, notes)
+    store, stored = fetch(notes, key, user)
     data: dict[str, Any] = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "type": "Annotation",
@@ -68,45 +68,45 @@ async def flag(request: Request, key: str):
     }
     if str(values.get("reason", "")).strip():
         data["body"] = {"type": "TextualBody", "value": str(values["reason"])[:2000], "purpose": "moderating"}
-    await run_in_threadpool(store.create, data, user, reader_graphs(request, user, hidden=True))
+    await run_in_threadpool(store.create, data, user, notes.readable(user, hidden=True))
     return done(request, values, {"flagged": stored.iri})
 
 
-async def facilitate(request: Request, key: str, action):
-    user, values = await moderator(request, ("facilitator", "admin"))
-    store, stored = fetch(request, key, user)
+async def facilitate(request: Request, notes: Notes, key: str, action):
+    user, values = await moderator(request, notes, ("facilitator", "admin"))
+    store, stored = fetch(notes, key, user)
     result = await run_in_threadpool(action, store, stored, user, values)
     return done(request, values, {"annotation": stored.iri, **(result or {})})
 
 
 @router.post("/annotations/{key}/hide", summary="Masquer / Hide (facilitators)")
-async def hide_annotation(request: Request, key: str):
-    return await facilitate(request, key, lambda s, a, u, v: hide(s, a, u, str(v.get("reason", ""))))
+async def hide_annotation(request: Request, notes: NotesDep, key: str):
+    return await facilitate(request, notes, key, lambda s, a, u, v: hide(s, a, u, str(v.get("reason", ""))))
 
 
 @router.post("/annotations/{key}/restore", summary="Rétablir / Restore (facilitators)")
-async def restore_annotation(request: Request, key: str):
-    return await facilitate(request, key, lambda s, a, u, v: restore(s, a, u))
+async def restore_annotation(request: Request, notes: NotesDep, key: str):
+    return await facilitate(request, notes, key, lambda s, a, u, v: restore(s, a, u))
 
 
 @router.post("/annotations/{key}/accept", summary="Accepter un lien / Accept a link (facilitators)")
-async def accept(request: Request, key: str):
-    return await facilitate(request, key, lambda s, a, u, v: {"graph": decide(s, a, u, True).value})
+async def accept(request: Request, notes: NotesDep, key: str):
+    return await facilitate(request, notes, key, lambda s, a, u, v: {"graph": decide(s, a, u, True).value})
 
 
 @router.post("/annotations/{key}/reject", summary="Refuser un lien / Reject a link (facilitators)")
-async def reject(request: Request, key: str):
-    return await facilitate(request, key, lambda s, a, u, v: decide(s, a, u, False) and None)
+async def reject(request: Request, notes: NotesDep, key: str):
+    return await facilitate(request, notes, key, lambda s, a, u, v: decide(s, a, u, False) and None)
 
 
 @router.get("/moderation", response_class=HTMLResponse, summary="File de modération / Moderation queue")
-def queue(request: Request):
+def queue(request: Request, notes: NotesDep):
     """Flagged annotations, hidden ones, and the links waiting for a decision."""
     session, lang = current_session(request), language(request)
     user = session.user if session else current_user(request)
     if user.role not in ("facilitator", "admin"):
         raise HttpError(403 if user.role != "anonymous" else 401, "the moderation queue is for facilitators")
-    store = notes(request)
+    store = notes.store
     items: dict[str, list[dict]] = {"flagged": [], "hidden": [], "proposals": []}
     for row in store.query(FLAGGED, None):
         stored = store.get(row["a"].value, None)
@@ -136,7 +136,7 @@ def queue(request: Request):
             "lang": lang,
             "items": items,
             "csrf": session.csrf if session else "",
-            "link": page_link(request),
+            "link": page_link(notes.settings.base_iri),
         },
     )
 

@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from pic.graph.store.formats import TURTLE
 from pic.service.auth import current_user
+from pic.service.deps import ReaderDep, SettingsDep
 from pic.service.errors import HttpError
-from pic.service.i18n import STRINGS
-from pic.service.pages import reader, templates
+from pic.service.i18n import STRINGS, language
+from pic.service.pages import templates
 from pic.viz import report
 from pic.viz.pdf import PdfUnavailable, html_to_pdf
 
@@ -26,8 +27,8 @@ FORMATS = {
 
 
 @router.get("/reports", response_class=HTMLResponse, summary="États annuels / Annual reports")
-def years(request: Request):
-    store, lang = reader(request)
+def years(request: Request, store: ReaderDep):
+    lang = language(request)
     return templates.TemplateResponse(
         request,
         "reports.html",
@@ -40,18 +41,17 @@ def years(request: Request):
     summary="État annuel des impacts / Annual impact report",
     responses={200: {"content": {media: {} for media in FORMATS.values()}}},
 )
-def annual_report(request: Request, name: str):
+def annual_report(request: Request, store: ReaderDep, settings: SettingsDep, name: str):
     """`/reports/2024` (HTML page), `/reports/2024.html` (standalone file), `.pdf`, `.csv`, `.ttl`."""
     year_text, _, fmt = name.partition(".")
     if not (year_text.isdigit() and len(year_text) == 4):
         raise HttpError(404, f"no report {name!r}: use /reports/YEAR", field="year")
     if fmt and fmt not in FORMATS:
         raise HttpError(404, f"no report format {fmt!r}: {', '.join(FORMATS)}")
-    store, lang = reader(request)
+    lang = language(request)
     year = int(year_text)
     if year not in report.years_with_data(store):
         raise HttpError(404, f"no observation for {year}: see /reports for the years with data", field="year")
-    settings = request.app.state.settings
     base_url = str(request.base_url).rstrip("/")
     data = report.build(store, year, settings.base_iri, base_url, lang, org=current_user(request).org)
     if fmt == "csv":

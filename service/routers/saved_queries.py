@@ -12,7 +12,7 @@ from starlette.routing import Route
 from pic.graph.engine.jobs import Job, for_reader
 from pic.graph.store.interface import bind
 from pic.queries.registry import SavedQuery, saved_queries
-from pic.service.auth import current_user
+from pic.service import deps
 from pic.service.errors import HttpError
 from pic.service.routers.sparql import answer_response, formats
 
@@ -56,15 +56,15 @@ async def list_queries(request: Request) -> list[dict]:
 
 
 async def run_saved(q: SavedQuery, request: Request):
-    user = current_user(request)
-    settings = request.app.state.settings
+    """A plain Starlette route (see `install`) has no dependency injection: it asks `service/deps.py`
+    for what an endpoint would name in its signature."""
+    user = await deps.get_user(request)
+    settings, view = await deps.get_settings(request), await deps.get_view(user, await deps.get_graphs(request))
     params = {k: v for k, v in request.query_params.items() if k != "format"}
     text = bind(q.text, q.bindings(params))
     result_format, graph_format = formats(request, request.query_params.get("format"))
-    job = for_reader(
-        Job(text, result_format, graph_format, max_rows=settings.max_rows), request.app.state.graphs.view(user)
-    )
-    return answer_response(await request.app.state.query_runner.run_async(job))
+    job = for_reader(Job(text, result_format, graph_format, max_rows=settings.max_rows), view)
+    return answer_response(await (await deps.get_queries(request)).run_async(job))
 
 
 def _openapi_parameters(q: SavedQuery) -> list[dict]:

@@ -4,59 +4,77 @@ French-aware full text over labels, names, titles and abstracts (`graph/search_i
 theme, territory and year, and only what the reader may read.
 """
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from pyoxigraph import NamedNode
 
+from pic.graph.access import User
+from pic.graph.search_index import SearchIndex
+from pic.graph.settings import Settings
 from pic.graph.writes import ownership
-from pic.service.auth import current_user
+from pic.graph.writes.path import Writer
+from pic.service.deps import ReaderDep, SearchDep, SettingsDep, UserDep, ViewDep, WriterDep
 from pic.service.entities import annotation_counts
 from pic.service.i18n import STRINGS, language
 from pic.service.links import page_of
-from pic.service.pages import reader, templates
+from pic.service.pages import templates
 
 router = APIRouter(tags=["Search"])
 FACETS = ("type", "theme", "territory", "year")
 
 
-def run_search(request: Request, q: str, facets: dict, limit: int, offset: int) -> dict:
-    user = current_user(request)
-    readable = request.app.state.graphs.view(user).readable
-    index = request.app.state.search
-    result = index.search(
+@dataclass(frozen=True)
+class Searching:
+    """What a search uses of the app, in one dependency (`SearchingDep`): the index, the writer's store
+    (whose each entity is), the settings (the base of pages), and who asks with what they may read."""
+
+    index: SearchIndex
+    writer: Writer
+    settings: Settings
+    user: User
+    readable: list[str] | None
+
+
+async def searching(index: SearchDep, writer: WriterDep, settings: SettingsDep, user: UserDep, view: ViewDep):
+    return Searching(index, writer, settings, user, view.readable)
+
+
+SearchingDep = Annotated[Searching, Depends(searching)]
+
+
+def run_search(searched: Searching, q: str, facets: dict, limit: int, offset: int) -> dict:
+    user, readable = searched.user, searched.readable
+    result = searched.index.search(
         q,
         readable,
         {k: v for k, v in facets.items() if v},
         limit,
         offset,
-        owned=lambda described: owner_graphs(request, user, described),
+        owned=lambda described: owner_graphs(searched.writer, user, described),
     )
-    base = request.app.state.settings.base_iri
-    attribute(request, user, readable, result["hits"])
+    base = searched.settings.base_iri
+    attribute(searched, result["hits"])
     for hit in result["hits"]:
         hit["page"] = page_of(hit["iri"], base)
     return result
 
 
-def owner_graphs(request: Request, user, described: dict[str, list[tuple[str, bool]]]) -> dict[str, set[str]]:
+def owner_graphs(writer: Writer, user, described: dict[str, list[tuple[str, bool]]]) -> dict[str, set[str]]:
     """The graphs that speak for each entity's owners, from {entity: [(graph, states its type)]}: only
     their themes, places and years count in the facets — another organisation's are its claims
     (`ownership.py`), as on the entity's page. An entity two organisations type is asked of the store
     (`ownership.owners`: which typed it first, as the reader sees)."""
-    names = request.app.state.writer.names
+    names = writer.names
 
     def speaker(graph: str) -> str | None:
         return ownership.speaker(names, NamedNode(graph))
 
     contested = {iri for iri, pairs in described.items() if len({speaker(g) for g, t in pairs if t} - {None}) > 1}
-    asked = (
-        ownership.owners(request.app.state.writer.store, names, user, {NamedNode(i) for i in contested})
-        if contested
-        else {}
-    )
+    asked = ownership.owners(writer.store, names, user, {NamedNode(i) for i in contested}) if contested else {}
     kept = {}
     for iri, pairs in described.items():
         if iri in contested:
@@ -67,13 +85,13 @@ def owner_graphs(request: Request, user, described: dict[str, list[tuple[str, bo
     return kept
 
 
-def attribute(request: Request, user, readable, hits: list[dict]) -> None:
+def attribute(searched: Searching, hits: list[dict]) -> None:
     """A hit is named by its owner's title; one found only in what another organisation says about it
     (`ownership.py`: a claim) says whose words matched (`according_to`), as the entity page does."""
-    writer = request.app.state.writer
+    writer = searched.writer
     names = writer.names
-    found = ownership.owners(writer.store, names, user, {NamedNode(h["iri"]) for h in hits})
-    titles = request.app.state.search.titles([h["iri"] for h in hits], readable)
+    found = ownership.owners(writer.store, names, searched.user, {NamedNode(h["iri"]) for h in hits})
+    titles = searched.index.titles([h["iri"] for h in hits], searched.readable)
     for hit in hits:
         owners = found.get(NamedNode(hit["iri"]), set())
         said = ownership.speaker(names, NamedNode(hit.pop("graph")))
@@ -86,7 +104,7 @@ def attribute(request: Request, user, readable, hits: list[dict]) -> None:
 
 @router.get("/api/search", summary="Recherche / Search")
 def api_search(
-    request: Request,
+    searched: SearchingDep,
     q: str = Query(..., min_length=1, max_length=200),
     type: str | None = None,
     theme: str | None = None,
@@ -96,12 +114,12 @@ def api_search(
     offset: int = Query(0, ge=0),
 ):
     """Hits ranked (exact titles first), with the facet counts of all hits."""
-    return run_search(request, q, {"type": type, "theme": theme, "territory": territory, "year": year}, limit, offset)
+    return run_search(searched, q, {"type": type, "theme": theme, "territory": territory, "year": year}, limit, offset)
 
 
 @router.get("/api/suggest", summary="Autocomplétion / Autocomplete")
-def suggest(request: Request, q: str = Query(..., min_length=1, max_length=200)):
-    hits = run_search(request, q, {}, 8, 0)["hits"]
+def suggest(searched: SearchingDep, q: str = Query(..., min_length=1, max_length=200)):
+    hits = run_search(searched, q, {}, 8, 0)["hits"]
     return [
         {
             "iri": h["iri"],
@@ -117,6 +135,8 @@ def suggest(request: Request, q: str = Query(..., min_length=1, max_length=200))
 @router.get("/search", response_class=HTMLResponse, summary="Page de recherche / Search page")
 def search_page(
     request: Request,
+    searched: SearchingDep,
+    view: ReaderDep,
     q: str = Query("", max_length=200),
     type: str | None = None,
     theme: str | None = None,
@@ -127,9 +147,9 @@ def search_page(
     lang = language(request)
     chosen = {"type": type, "theme": theme, "territory": territory, "year": year}
     result: dict[str, Any] = (
-        run_search(request, q, chosen, 20, offset) if q.strip() else {"total": 0, "hits": [], "facets": {}}
+        run_search(searched, q, chosen, 20, offset) if q.strip() else {"total": 0, "hits": [], "facets": {}}
     )
-    names = request.app.state.search.labels([v for f in ("theme", "territory") for v in result["facets"].get(f, {})])
+    names = searched.index.labels([v for f in ("theme", "territory") for v in result["facets"].get(f, {})])
     facets = []
     for f in FACETS:
         values = sorted(result["facets"].get(f, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:15]
@@ -149,7 +169,6 @@ def search_page(
                 ],
             }
         )
-    view, _ = reader(request)
     counts = annotation_counts(view, [h["iri"] for h in result["hits"] if h["type"] != "annotation"])
     return templates.TemplateResponse(
         request,

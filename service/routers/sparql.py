@@ -13,19 +13,22 @@ Graphs named by the parameters or by FROM are cut to those the user may read.
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pyoxigraph import NamedNode, RdfFormat, parse, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 from starlette.concurrency import run_in_threadpool
 
+from pic.graph.access import cut_to, standard_dataset
 from pic.graph.engine.jobs import Answer, Job, for_reader
 from pic.graph.store.formats import BY_KEY, GRAPHS
 from pic.graph.writes.update_change import apply_update
 from pic.ontology.namespaces import PREFIXES, turtle_prefixes
 from pic.service.auth import check_write_csrf, require_admin
 from pic.service.bodies import limited_body, limited_form, strict_query_string, utf8
-from pic.service.deps import QueriesDep, SettingsDep, UserDep, WriterDep
+from pic.service.deps import GraphsDep, ParserDep, QueriesDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted, choose
+from pic.service.parser_pool import ParserPool
 from pic.service.sparql_guard import Reading, Unreadable, check
+from pic.service.state import GraphNames
 from pic.service.update_text import with_using, without_silent_loads
 
 router = APIRouter(tags=["SPARQL"])
@@ -47,13 +50,13 @@ def formats(request: Request, fmt: str | None) -> tuple[str, str]:
         raise HttpError(406, str(e)) from None
 
 
-async def checked_reading(request: Request, text: str, settings) -> Reading:
+async def checked_reading(parser: ParserPool, text: str, settings) -> Reading:
     """What the text asks for, read by the SPARQL parser (off the event loop, bounded in size and time)
     and checked: SERVICE only to allowed endpoints, no LOAD, no deeper nesting or longer path than the limits."""
     if len(text.encode()) > settings.max_query_bytes:
         raise HttpError(413, f"the request is longer than {settings.max_query_bytes} bytes")
     try:
-        reading = await request.app.state.parser.read_async(text)
+        reading = await parser.read_async(text)
         check(reading, settings.service_allowlist, settings.max_query_depth, settings.max_path_length)
     except Unreadable as e:
         raise HttpError(400, e.message, line=e.line, column=e.column) from None
@@ -63,48 +66,37 @@ async def checked_reading(request: Request, text: str, settings) -> Reading:
 
 
 async def query_job(
-    request: Request, text: str, default_graphs: list[str], named_graphs: list[str], fmt: str | None, user, settings
+    request: Request,
+    text: str,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    fmt: str | None,
+    user,
+    settings,
+    graphs: GraphNames,
+    parser: ParserPool,
 ) -> Job:
     """The job for a query request, checked (size, parse, update, SERVICE, format) and with its dataset:
     the protocol's graph parameters, else the query's FROM clauses, cut to what the user may read."""
-    reading = await checked_reading(request, text, settings)
+    reading = await checked_reading(parser, text, settings)
     if reading.is_update:
         raise HttpError(400, "this is a SPARQL update: send it to /update (admins only)")
     result_format, graph_format = formats(request, fmt)
-    all_graphs = request.app.state.graphs.names
+    all_graphs = graphs.names
     # Relative IRIs resolve against this endpoint's URL (the engine would take its own address); the
     # query's own BASE, after this one, still wins.
     base = f"BASE <{request.url_for('sparql_get')}> "
     job = Job(base + reading.text, result_format, graph_format, max_rows=settings.max_rows)
     if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
         default_graphs, named_graphs = list(reading.default_graphs), list(reading.named_graphs)
+    view = graphs.view(user)
     if default_graphs or named_graphs:
-        readable = request.app.state.graphs.view(user).readable
-        if readable is not None:
-            default_graphs = [g for g in default_graphs if g in readable]
-            named_graphs = [g for g in named_graphs if g in readable]
-        job.default_graph, job.named_graphs = default_graphs, named_graphs
+        job.default_graph, job.named_graphs = cut_to(view, default_graphs), cut_to(view, named_graphs)
     elif settings.union_default_graph:
-        for_reader(job, request.app.state.graphs.view(user))
+        for_reader(job, view)
     else:
-        job.default_graph, job.named_graphs = standard_dataset(
-            request.app.state.graphs.view(user).readable, all_graphs, settings.names
-        )
+        job.default_graph, job.named_graphs = standard_dataset(view, all_graphs, settings.names)
     return job
-
-
-def standard_dataset(readable: list[str] | None, all_graphs: list[str], names) -> tuple[list[str], list[str]]:
-    """The standard mode's dataset: its default graph, and as named graphs those the reader may read
-    but the records of changes (`…/provenance`), which every write adds to: a client that loads its
-    data and asks `GRAPH ?g` finds its own graphs, as on any SPARQL store. FROM NAMED and
-    `named-graph-uri` still name the records."""
-    default = names.default_graph.value
-    named = [
-        g
-        for g in (all_graphs if readable is None else readable)
-        if g != default and not names.is_provenance(NamedNode(g))
-    ]
-    return [default], named
 
 
 SERVICE_DESCRIPTION = (
@@ -196,6 +188,8 @@ async def sparql_get(
     user: UserDep,
     settings: SettingsDep,
     queries: QueriesDep,
+    graphs: GraphsDep,
+    parser: ParserDep,
     query: str | None = None,
     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
@@ -210,17 +204,19 @@ async def sparql_get(
         raise HttpError(400, f"one `query` parameter, not {len(request.query_params.getlist('query'))}", field="query")
     if query is None:
         return described(request, settings)
-    job = await query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings)
+    job = await query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings, graphs, parser)
     return answer_response(await queries.run_async(job))
 
 
 @router.post("/sparql", summary="SPARQL query (POST, form-encoded or direct)")
-async def sparql_post(request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep):
+async def sparql_post(
+    request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep, graphs: GraphsDep, parser: ParserDep
+):
     """POST with `application/x-www-form-urlencoded` (`query=…`) or `application/sparql-query`."""
     text, defaults, named, fmt = await read_request(
         request, "query", "application/sparql-query", settings.max_query_bytes
     )
-    job = await query_job(request, text, defaults, named, fmt, user, settings)
+    job = await query_job(request, text, defaults, named, fmt, user, settings, graphs, parser)
     return answer_response(await queries.run_async(job))
 
 
@@ -266,7 +262,7 @@ async def read_request(request: Request, field: str, direct_type: str, limit: in
 
 
 @router.post("/update", summary="SPARQL update (admins)", status_code=204)
-async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, writer: WriterDep, queries: QueriesDep):
+async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, writer: WriterDep, parser: ParserDep):
     """Apply a SPARQL 1.1 update; needs the admin token. Its exact change goes through the one write
     path like any other: graphs the admin role may write (no derived graph, no API-owned graph), the
     SHACL shapes (422), one transaction with its PROV activity and its delta in the history (the text
@@ -283,7 +279,7 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
         text = without_silent_loads(with_using(text, using, using_named))
     except ValueError as e:
         raise HttpError(400, str(e)) from None
-    reading = await checked_reading(request, text, settings)
+    reading = await checked_reading(parser, text, settings)
     if not reading.is_update:
         raise HttpError(400, "this is a query, not an update: send it to /sparql")
     assert reading.scope is not None  # an update's reading has its scope (`sparql_guard`)
