@@ -92,9 +92,11 @@ def test_inverse_and_symmetric_statements_pointing_at_anothers_entity_are_their_
 
 
 def test_the_demos_own_statements_and_the_rules_conclusions_stay_facts(app):
-    """The demo's graph says louvre-lens's actor is associated with its project (a role node) and the
-    rules conclude who cooperates: facts on louvre-lens's page, no "selon"."""
-    facts, said = cited(app, "actor/louvre-lens", None)
+    """The demo's graphs say the CA de Lens-Liévin's actor is associated with projects (role nodes), and
+    the rules conclude who cooperates where the curators' graph (`partner/euralens`) gives the project:
+    facts on its page, no "selon". (The museum's projects are the demo's invention: its cooperation is
+    no conclusion, and the maps say "selon demo".)"""
+    facts, said = cited(app, "actor/ca-lens-lievin", None)
     assert any(p == f"{PIC}cooperatesWith" for p, _ in facts), facts
     assert not said, said
 

@@ -10,7 +10,7 @@ from tests.test_derived_privacy import PIC, project, write
 
 def test_an_old_layout_is_migrated_once(base_writer, tmp_path):
     writer, names = base_writer, base_writer.names
-    write(writer, project("secret-project", "secret-a", "secret-b"), "private/aula/main")
+    write(writer, project("secret-project", "aula", "secret-b"), "private/aula/main")
     # Make it look as the old layout did: every derived quad in the public graphs.
     derived = [
         q

@@ -39,7 +39,7 @@ actor:other a org:FormalOrganization ; rdfs:label "Autre"@fr ; foaf:name "Autre"
 )
 
 
-def staged(text: str, graph: str = "partner/atelier"):
+def staged(text: str, graph: str = "partner/atelier-test"):
     return parse_bytes(
         text.encode(), RdfFormat.TURTLE, NamedNode(f"https://w3id.org/pic-euralens/id/graph/{graph}"), "test.ttl"
     )
@@ -49,7 +49,7 @@ def test_a_valid_file_is_written_recorded_and_inferred(base_writer, names):
     result = base_writer.load(staged(GOOD), ADMIN)
     store = base_writer.store
     assert result.added == len(parse_bytes(GOOD.encode(), RdfFormat.TURTLE, names.ontology).store)
-    assert store.count(names.partner("atelier")) == result.added
+    assert store.count(names.partner("atelier-test")) == result.added
     # provenance: who, when, which graph, how many
     rows = list(
         store.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -61,7 +61,7 @@ def test_a_valid_file_is_written_recorded_and_inferred(base_writer, names):
     assert len(rows) == 1, rows
     assert rows[0]["who"] == names.user("alice")
     assert int(rows[0]["n"].value) == result.added
-    assert rows[0]["g"] == names.partner("atelier")
+    assert rows[0]["g"] == names.partner("atelier-test")
     # the delta file holds exactly the added quads
     delta = base_writer.history_dir / rows[0]["file"].value.removeprefix("history/")
     with gzip.open(delta, "rb") as f:
@@ -116,7 +116,7 @@ def test_validation_sees_the_entity_as_it_will_be_after_the_change(base_writer):
 
 def test_a_change_can_remove_triples_and_is_recorded(base_writer, names):
     base_writer.load(staged(GOOD), ADMIN)
-    g = names.partner("atelier")
+    g = names.partner("atelier-test")
     old = Quad(
         NamedNode("https://w3id.org/pic-euralens/id/actor/other"),
         NamedNode("http://xmlns.com/foaf/0.1/name"),
@@ -142,8 +142,8 @@ def _literal(value):
 
 
 def test_partners_write_only_their_own_graph(base_writer):
-    partner = User("bob", role="partner", org="atelier")
-    base_writer.load(staged(GOOD, "partner/atelier"), partner)
+    partner = User("bob", role="partner", org="atelier-test")
+    base_writer.load(staged(GOOD, "partner/atelier-test"), partner)
     before = snapshot(base_writer.store)
     with pytest.raises(NotAllowed):
         base_writer.load(staged(GOOD, "partner/someone-else"), partner)
@@ -152,7 +152,7 @@ def test_partners_write_only_their_own_graph(base_writer):
     with pytest.raises(NotAllowed):  # derived graphs are never written by hand, even by admins
         base_writer.load(staged(GOOD, "inferred"), ADMIN)
     with pytest.raises(PermissionError):
-        base_writer.load(staged(GOOD, "partner/atelier"), partner, validate=False)
+        base_writer.load(staged(GOOD, "partner/atelier-test"), partner, validate=False)
     assert snapshot(base_writer.store) == before
 
 
@@ -177,7 +177,7 @@ def test_every_rdf_format_loads_through_the_write_path(base_writer, names, tmp_p
     from pic.graph.store.parsing import FORMATS
 
     rdf = FORMATS[fmt]
-    graph = names.partner("atelier")
+    graph = names.partner("atelier-test")
     triples = [q.triple for q in parse(GOOD.encode(), RdfFormat.TURTLE)]
     quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     path = tmp_path / f"data.{fmt}"
@@ -204,6 +204,6 @@ def test_bad_files_in_other_formats_say_where(base_writer, names, tmp_path, fmt,
     path.write_text(text)
     before = snapshot(base_writer.store)
     with pytest.raises(RdfParseError) as e:
-        base_writer.load_file(path, names.partner("atelier"), ADMIN)
+        base_writer.load_file(path, names.partner("atelier-test"), ADMIN)
     assert e.value.line == line, str(e.value)
     assert snapshot(base_writer.store) == before
