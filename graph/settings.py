@@ -64,9 +64,10 @@ class Settings(BaseSettings):
     """Largest RDF document or spreadsheet accepted (413 beyond)."""
     max_document_bytes: PositiveInt = 20_000_000
     """Largest study document (PDF, DOCX, ODT) accepted (413 beyond)."""
-    max_literal_chars: PositiveInt = 16 * 1024 * 1024
+    max_literal_chars: PositiveInt = 1_000_000
     """longest literal a write may hold, wherever it comes from: a file (`pic load`, the Graph Store), a form field or
-    spreadsheet cell (422 on its field), an annotation (400)"""
+    spreadsheet cell (422 on its field), an annotation (400). Past ~1.4 million characters a value may no longer be
+    read back through the engine (its answers carry a term in 8 MiB): raise it with care"""
     min_free_bytes: NonNegativeInt = 64 * 1024 * 1024
     """free space the data directory's disk keeps: below it writes are refused (507) before anything is written; `0`:
     no check before (a write the full disk stops is refused as cleanly)"""

@@ -240,15 +240,21 @@ def refuse_quoted_triples(staging: Store, source: str) -> None:
         raise RdfParseError("quoted triples (<< … >>, RDF 1.2) are not accepted: send RDF 1.1", source)
 
 
-MAX_LITERAL_CHARS = 16 * 1024 * 1024  # the default of `Settings.max_literal_chars` (PIC_MAX_LITERAL_CHARS)
+# The default of `Settings.max_literal_chars` (PIC_MAX_LITERAL_CHARS). Every read must carry what a write
+# took: the engine's answers hold one term in at most 16 MiB as pyoxigraph parses them (its buffer
+# doubles, so 8 MiB in practice), and SPARQL JSON or TSV writes a control character in 6 bytes. At 16 Mi
+# characters a 9-million-character abstract was accepted and its page answered 500 (eleventh outside
+# re-test, finding 2b); a million characters, 6 MB at worst, is read back everywhere
+# (tests/test_huge_literals.py) and is some 300 pages of text — a document's text is its file.
+MAX_LITERAL_CHARS = 1_000_000
 HUGE = """SELECT ?s ?p (STRLEN(?o) AS ?n) WHERE {{
   GRAPH ?g {{ ?s ?p ?o }} FILTER (isLiteral(?o) && STRLEN(?o) > {limit})
 }} LIMIT 1"""
 
 
 def refuse_huge_literals(staging: Store, source: str, limit: int | None = None) -> None:
-    """A literal past 16 Mi characters was accepted, then broke the entity page (500) and the export → load
-    round trip (MemoryError): refused here, with the statement that holds it. Asked of the engine, which
+    """A literal past the limit would break the entity page (500) and the export → load round trip
+    (MemoryError): refused here, with the statement that holds it. Asked of the engine, which
     scans the staged quads without bringing them into Python. `limit`: the deployment's
     (`Settings.max_literal_chars`); None: `MAX_LITERAL_CHARS`. The write path asks it again of what
     forms, imports and APIs build, which are not parsed here (`Writer.write`)."""
