@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     max_path_length: PositiveInt = 100
     """most IRIs one property path may name, `^<p>/<q>/<r>` naming 3 (400 beyond): the engine's time and stack grow
     with a path's length, which the nesting limit does not see"""
+    max_chain_length: PositiveInt = 1000
+    """most operands one chain of an operator may have, `a || b || c` or `{…} UNION {…}` having 3 (400 beyond): the
+    engine reads a chain recursively, and its stack overflowed between 5,000 and 8,000 operands, which the nesting
+    limit does not see"""
     parse_timeout: PositiveFloat = 5.0
     """seconds and worker processes for reading `/sparql` and `/update` texts with the SPARQL parser (400 past the
     time)"""

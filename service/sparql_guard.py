@@ -32,6 +32,8 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ANY_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}", re.IGNORECASE)  # what rdflib would expand (both cases)
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")  # PN_LOCAL_ESC: the character itself in the IRI
 _NAMED_IRI = {"pname", "InversePath"}  # a prefixed name; `^<p>` in `!(…)`, whose IRI rdflib does not keep
+# Binary operators the parser keeps as one node with its operands in `expr` and `other`.
+_CHAINS = {"ConditionalOrExpression", "ConditionalAndExpression", "AdditiveExpression", "MultiplicativeExpression"}
 QUERY_FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "AskQuery": "ask", "DescribeQuery": "describe"}
 
 
@@ -55,6 +57,7 @@ class Reading:
     loads: bool = False  # an update with LOAD (would fetch a document from the network)
     depth: int = 0  # nesting of the parse tree
     path_length: int = 0  # most IRIs one property path names (`<p>|<q>/<r>`: 3)
+    chain_length: int = 0  # most operands one operator chain or UNION has (`1 + 2 - 3`: 3)
     scope: Scope | None = None  # an update's: what it can read and change (update_scope.py)
 
     @property
@@ -118,6 +121,7 @@ def _reading_of_query(text: str, parsed: ParseResults) -> Reading:
         tuple(named),
         depth=_depth(parsed),
         path_length=_path_length(parsed),
+        chain_length=_chain_length(parsed),
     )
 
 
@@ -148,6 +152,7 @@ def _reading_of_update(text: str, update: CompValue) -> Reading:
         loads,
         depth=_depth(update),
         path_length=_path_length(update),
+        chain_length=_chain_length(update),
         scope=scope_of(operations),
     )
 
@@ -240,14 +245,41 @@ def _iris_in(path: CompValue) -> int:
     return count
 
 
-def check(reading: Reading, allowlist: list[str], max_depth: int, max_path_length: int) -> None:
+def _chain_length(node) -> int:
+    """How many operands the longest chain of one operator has (`a || b || c`, `1 + 2 - 3`, `{…} UNION {…}`).
+    The parser keeps a chain flat, so the nesting limit does not see it, but the engine reads it
+    recursively: its answering thread's stack overflowed between 5,000 and 8,000 operands (6,000 and
+    10,000 UNION branches), killing the engine — and a query retried on the embedded store would take
+    the service with it (eleventh outside re-test)."""
+    longest, stack = 0, [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, CompValue):
+            if current.name in _CHAINS:
+                longest = max(longest, 1 + len(_field(current, "other") or []))
+            elif current.name == "GroupOrUnionGraphPattern":
+                longest = max(longest, len(_field(current, "graph") or []))
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple, ParseResults)):
+            stack.extend(current)
+    return longest
+
+
+def check(
+    reading: Reading, allowlist: list[str], max_depth: int, max_path_length: int, max_chain_length: int = 1000
+) -> None:
     """Refuse what no reader may ask: a SERVICE not in the allow-list, LOAD, too deep a nesting, too
-    long a property path."""
+    long a property path or operator chain."""
     if reading.depth > max_depth:
         raise Unreadable(f"the text nests {reading.depth} levels deep; the limit is {max_depth}")
     if reading.path_length > max_path_length:
         raise Unreadable(
             f"a property path names {reading.path_length} IRIs; the limit is {max_path_length} (PIC_MAX_PATH_LENGTH)"
+        )
+    if reading.chain_length > max_chain_length:
+        raise Unreadable(
+            f"an operator chain or UNION has {reading.chain_length} operands; the limit is {max_chain_length} "
+            "(PIC_MAX_CHAIN_LENGTH): use IN (…) or VALUES for a list"
         )
     refused = [s for s in reading.services if s not in allowlist]
     if refused:

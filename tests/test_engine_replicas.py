@@ -11,7 +11,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
 from pic.graph.access import ANONYMOUS, User, reading_view
 from pic.graph.engine.copies import EngineReplicas
-from pic.graph.engine.jobs import Job, QueryTimeout, for_reader
+from pic.graph.engine.jobs import EngineFailed, Job, QueryTimeout, for_reader
 from pic.graph.installation.bootstrap import initialise
 from pic.graph.names import Names
 from pic.graph.store.embedded import EmbeddedStore
@@ -266,6 +266,21 @@ def test_an_engine_that_stopped_is_reloaded_and_the_query_answered(setup):
     engine.process.wait(10)
     assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body  # by the store while the copy reloads
     assert workers.full is not engine
+    assert workers.wait_loaded(60) and workers.copies == "ready" and workers.full is not None
+
+
+def test_a_query_that_stops_the_engine_is_refused_not_run_again(setup):
+    """Eleventh outside re-test: 8,000 additions in one BIND overflow the engine's stack. Run again on a
+    new copy, it would stop that one too, and on the embedded store the service itself; so the job is
+    refused (`EngineFailed`: 502) while the copy reloads, and the next query is answered. (The SPARQL
+    endpoint refuses such a chain before any engine sees it: PIC_MAX_CHAIN_LENGTH.)"""
+    _, workers = setup
+    engine = workers.full
+    killer = "SELECT ?x WHERE { BIND(" + "+".join(["1"] * 20_000) + " AS ?x) }"
+    with pytest.raises(EngineFailed, match="stopped while answering this query"):
+        workers.run(Job(killer))
+    assert engine.process.poll() is not None and workers.full is not engine
+    assert b"true" in workers.run(Job("ASK { ?s ?p ?o }")).body
     assert workers.wait_loaded(60) and workers.copies == "ready" and workers.full is not None
 
 

@@ -24,6 +24,7 @@ first private graph's PUT 16-19 s, as its request built the public copy). Until 
 
 import asyncio
 import logging
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -36,7 +37,7 @@ from pyoxigraph import BlankNode, NamedNode, RdfFormat
 
 from pic.graph.access import is_public, today
 from pic.graph.engine.disk_answers import DiskAnswers
-from pic.graph.engine.jobs import Answer, Job, QueryTimeout
+from pic.graph.engine.jobs import Answer, EngineFailed, Job, QueryTimeout
 from pic.graph.engine.local import GRACE, EngineStuck, LocalEngine, engine_binary
 from pic.graph.names import Names
 from pic.graph.store.atomic_file import atomic_file, part_of
@@ -372,6 +373,7 @@ class EngineReplicas:
         if engine is None:
             return self.disk.run(job, timeout)
         copy = "public" if engine is self.public else "full"  # before a reload may swap them
+        alive = engine.process.poll() is None
         try:
             return engine.run(sent, timeout)
         except EngineStuck:
@@ -382,9 +384,13 @@ class EngineReplicas:
             self._timed_out(copy)
             raise
         except ConnectionError:
+            self._refuse_if_killed_by(engine, alive)
             self._replace_if_gone(engine)
             engine, sent = self._for(job)
-            return self.disk.run(job, timeout) if engine is None else engine.run(sent, timeout)
+            try:
+                return self.disk.run(job, timeout) if engine is None else engine.run(sent, timeout)
+            except ConnectionError:
+                raise EngineFailed("the query engine closed the connection twice without answering") from None
 
     async def run_async(self, job: Job, timeout: float | None = None) -> Answer:
         """Run a job from the event loop: the engine is read over a socket the loop watches."""
@@ -394,6 +400,7 @@ class EngineReplicas:
         if engine is None:
             return await self.disk.run_async(job, timeout)
         copy = "public" if engine is self.public else "full"
+        alive = engine.process.poll() is None
         try:
             return await engine.run_async(sent, timeout)
         except EngineStuck:
@@ -404,9 +411,30 @@ class EngineReplicas:
             self._timed_out(copy)
             raise
         except ConnectionError:
+            await asyncio.to_thread(self._refuse_if_killed_by, engine, alive)
             await asyncio.to_thread(self._replace_if_gone, engine)
             engine, sent = self._for(job)
-            return await (self.disk.run_async(job, timeout) if engine is None else engine.run_async(sent, timeout))
+            try:
+                return await (self.disk.run_async(job, timeout) if engine is None else engine.run_async(sent, timeout))
+            except ConnectionError:
+                raise EngineFailed("the query engine closed the connection twice without answering") from None
+
+    def _refuse_if_killed_by(self, engine: LocalEngine, alive: bool) -> None:
+        """An engine alive when the job was sent, still a current copy, that ended while answering it: the
+        query may be what stopped it (a chain of operators too long for its stack, eleventh outside
+        re-test), and would stop the next copy too — or the service, answered from the embedded store in
+        its own process. The copy is reloaded and the job refused (502), not run again."""
+        if not alive or engine not in (self.full, self.public):
+            return
+        try:
+            engine.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return  # it is running: the connection broke for another reason
+        self._replace_if_gone(engine)
+        raise EngineFailed(
+            f"the query engine stopped while answering this query (exit code {engine.process.returncode}); "
+            "it is being reloaded, and the query is not run again"
+        )
 
     def _timed_out(self, copy: str) -> None:
         with self._counting:

@@ -52,12 +52,19 @@ def formats(request: Request, fmt: str | None) -> tuple[str, str]:
 
 async def checked_reading(parser: ParserPool, text: str, settings) -> Reading:
     """What the text asks for, read by the SPARQL parser (off the event loop, bounded in size and time)
-    and checked: SERVICE only to allowed endpoints, no LOAD, no deeper nesting or longer path than the limits."""
+    and checked: SERVICE only to allowed endpoints, no LOAD, no deeper nesting, longer path or
+    longer operator chain than the limits."""
     if len(text.encode()) > settings.max_query_bytes:
         raise HttpError(413, f"the request is longer than {settings.max_query_bytes} bytes")
     try:
         reading = await parser.read_async(text)
-        check(reading, settings.service_allowlist, settings.max_query_depth, settings.max_path_length)
+        check(
+            reading,
+            settings.service_allowlist,
+            settings.max_query_depth,
+            settings.max_path_length,
+            settings.max_chain_length,
+        )
     except Unreadable as e:
         raise HttpError(400, e.message, line=e.line, column=e.column) from None
     except PermissionError as e:
