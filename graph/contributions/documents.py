@@ -30,6 +30,7 @@ from typing import cast
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import DOCUMENTS_API, User
+from pic.graph.names import named
 from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full, refusal
 from pic.graph.store.interface import bind
@@ -219,7 +220,11 @@ def going_with(store, distributions: list[Quad]) -> list[Quad]:
     removed = []
     for link in distributions:
         removed.append(link)
-        here = {Variable("study"): link.subject, Variable("document"): link.object, Variable("g"): link.graph_name}
+        here = {
+            Variable("study"): link.subject,
+            Variable("document"): link.object,
+            Variable("g"): named(link.graph_name),
+        }
         if not list(store.query(bind(OTHER_STUDIES, here))):
             document = cast(NamedNode, link.object)  # the callers' distribution links name their document
             removed += [Quad(document, r["p"], r["o"], link.graph_name) for r in store.query(bind(FACTS, here))]
