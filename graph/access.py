@@ -29,7 +29,7 @@ class User:
     org: str | None = None
     groups: frozenset[str] = frozenset()  # working groups its organisation belongs to (slugs)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
 
