@@ -33,7 +33,7 @@ from pic.graph.access import DOCUMENTS_API, User
 from pic.graph.names import named
 from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full, refusal
-from pic.graph.store.interface import bind
+from pic.graph.store.interface import bind, solutions
 from pic.graph.writes.visible import seen_by
 
 PDF = "application/pdf"
@@ -141,7 +141,7 @@ def attach(
     kind = media_type(data)
     text = extract_text(data, kind)
     seen = seen_by(writer.store, user, writer.names)
-    graphs = [r["g"] for r in seen.query(bind(STUDY_GRAPH, {Variable("study"): study}))]
+    graphs = [r["g"] for r in solutions(seen.query(bind(STUDY_GRAPH, {Variable("study"): study})))]
     graphs = [g for g in graphs if not writer.names.is_derived(g)]
     if not graphs:
         raise LookupError(f"no study {study.value}")
@@ -202,7 +202,7 @@ def detach(writer, directory: Path, study: NamedNode, document: NamedNode, user:
     with writer.lock:
         seen = seen_by(writer.store, user, writer.names)
         found = {Variable("study"): study, Variable("document"): document}
-        graphs = [r["g"] for r in seen.query(bind(LINKED, found)) if not writer.names.is_derived(r["g"])]
+        graphs = [r["g"] for r in solutions(seen.query(bind(LINKED, found))) if not writer.names.is_derived(r["g"])]
         if not graphs:
             raise LookupError(f"study {study.value} has no document {document.value}")
         removed = going_with(writer.store, [Quad(study, DISTRIBUTION, document, g) for g in graphs])

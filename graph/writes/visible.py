@@ -17,10 +17,9 @@ what they say is no sign that an entity exists.
 from dataclasses import dataclass
 from typing import Any
 
-from pyoxigraph import NamedNode
-
 from pic.graph.access import User, may_read
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names
+from pic.graph.store.interface import KnowledgeStore, QueryResult
 
 
 @dataclass(frozen=True)
@@ -29,13 +28,14 @@ class Seen:
     ranges over them."""
 
     store: Any  # the store's `query` (a `KnowledgeStore`, a pyoxigraph `Store`)
-    graphs: list[NamedNode]
+    graphs: list[GraphName]
 
-    def query(self, sparql: str):
-        return self.store.query(sparql, default_graph=self.graphs, named_graphs=self.graphs)
+    def query(self, sparql: str) -> QueryResult:
+        result: QueryResult = self.store.query(sparql, default_graph=self.graphs, named_graphs=self.graphs)
+        return result
 
 
-def seen_by(store, user: User, names: Names) -> Seen:
+def seen_by(store: KnowledgeStore, user: User, names: Names) -> Seen:
     """The user graphs of `store` that `user` may read (`access.may_read` decides)."""
     graphs = [g for g in store.graphs() if not names.is_derived(g) and may_read(user, g.value, names)]
     # never an empty list: to a remote engine, no dataset at all means every graph
