@@ -30,9 +30,10 @@ from typing import cast
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import DOCUMENTS_API, User
+from pic.graph.names import named
 from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full, refusal
-from pic.graph.store.interface import bind
+from pic.graph.store.interface import bind, solutions
 from pic.graph.writes.visible import seen_by
 from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
 
@@ -150,7 +151,7 @@ def attach(
     kind = media_type(data)
     text = extract_text(data, kind)
     seen = seen_by(writer.store, user, writer.names)
-    graphs = [r["g"] for r in seen.query(bind(STUDY_GRAPH, {Variable("study"): study}))]
+    graphs = [r["g"] for r in solutions(seen.query(bind(STUDY_GRAPH, {Variable("study"): study})))]
     graphs = [g for g in graphs if not writer.names.is_derived(g)]
     if not graphs:
         raise LookupError(f"no study {study.value}")
@@ -211,7 +212,7 @@ def detach(writer, directory: Path, study: NamedNode, document: NamedNode, user:
     with writer.lock:
         seen = seen_by(writer.store, user, writer.names)
         found = {Variable("study"): study, Variable("document"): document}
-        graphs = [r["g"] for r in seen.query(bind(LINKED, found)) if not writer.names.is_derived(r["g"])]
+        graphs = [r["g"] for r in solutions(seen.query(bind(LINKED, found))) if not writer.names.is_derived(r["g"])]
         if not graphs:
             raise LookupError(f"study {study.value} has no document {document.value}")
         removed = going_with(writer.store, [Quad(study, DISTRIBUTION, document, g) for g in graphs])
@@ -229,7 +230,11 @@ def going_with(store, distributions: list[Quad]) -> list[Quad]:
     removed = []
     for link in distributions:
         removed.append(link)
-        here = {Variable("study"): link.subject, Variable("document"): link.object, Variable("g"): link.graph_name}
+        here = {
+            Variable("study"): link.subject,
+            Variable("document"): link.object,
+            Variable("g"): named(link.graph_name),
+        }
         if not list(store.query(bind(OTHER_STUDIES, here))):
             document = cast(NamedNode, link.object)  # the callers' distribution links name their document
             removed += [Quad(document, r["p"], r["o"], link.graph_name) for r in store.query(bind(FACTS, here))]

@@ -61,7 +61,7 @@ from pic.graph.access import (
     readable_by,
 )
 from pic.graph.names import GraphName, Names, named
-from pic.graph.store.interface import bind_rows
+from pic.graph.store.interface import bind_rows, solutions
 from pic.graph.writes import derived_predicates, joining, minted, platform_entities
 from pic.graph.writes.visible import seen_by
 from pic.ontology.namespaces import expand, sparql_prefixes
@@ -212,7 +212,7 @@ def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[Na
     ordered = sorted(subjects, key=lambda n: n.value)
     for start in range(0, len(ordered), BATCH):
         text = bind_rows(DESCRIBED, [Variable("s")], [[s] for s in ordered[start : start + BATCH]])
-        for row in seen.query(text):
+        for row in solutions(seen.query(text)):
             found.setdefault(row["s"], []).append((row["g"], row["typed"].value == "true"))
     result = {s: owners_from(pairs, names, s, earliest, user.org) for s, pairs in found.items()}
     parented = minted_parents(store, names, user, set(found))
@@ -302,7 +302,7 @@ def typed_by(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[
     found: dict[NamedNode, set[str]] = {}
     if subjects:
         text = bind_rows(TYPED_IN, [Variable("s")], [[s] for s in sorted(subjects, key=lambda n: n.value)])
-        for row in seen_by(store, user, names).query(text):
+        for row in solutions(seen_by(store, user, names).query(text)):
             who = speaker(names, row["g"])
             if who:
                 found.setdefault(row["s"], set()).add(who)

@@ -45,6 +45,7 @@ from pic.graph.store.interface import (
     all_inferred,
     known_types,
     quads_to_update_data,
+    solutions,
 )
 from pic.graph.store.parsing import (
     Progress,
@@ -458,8 +459,10 @@ class Writer:
             ordered = sorted(subjects, key=lambda n: n.value)
             for start in range(0, len(ordered), 500):
                 values = " ".join(str(s) for s in ordered[start : start + 500])
-                rows = self.store.query(
-                    f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH {graph} {{ ?s ?p ?o }} }}"
+                rows = solutions(
+                    self.store.query(
+                        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH {graph} {{ ?s ?p ?o }} }}"
+                    )
                 )
                 found.extend(Quad(r["s"], r["p"], r["o"], graph) for r in rows)
         return found

@@ -12,6 +12,7 @@ from pathlib import Path
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, Variable, parse
 
 from pic.graph.access import NotAllowed, User
+from pic.graph.names import named
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.writes import ownership
 from pic.graph.writes.path import WriteResult
@@ -105,7 +106,7 @@ def present(store, quads: list[Quad]) -> set[Quad]:
     found: set[Quad] = set()
     names = [Variable(v) for v in ("g", "s", "p", "o")]
     for start in range(0, len(quads), 500):
-        rows = [[q.graph_name, q.subject, q.predicate, q.object] for q in quads[start : start + 500]]
+        rows = [[named(q.graph_name), q.subject, q.predicate, q.object] for q in quads[start : start + 500]]
         text = bind_rows("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", names, rows)
         found.update(Quad(r["s"], r["p"], r["o"], r["g"]) for r in store.query(text))
     return found
