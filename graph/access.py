@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from pyoxigraph import BlankNode, NamedNode
 
+from pic.graph.errors import NotTheirs
 from pic.graph.names import DERIVED_KINDS, GraphName, Names
 
 ROLES = ("anonymous", "partner", "facilitator", "admin")
@@ -203,3 +204,15 @@ def check_write(user: User, graphs: AbstractSet[GraphName], names: Names, api: s
     refused = sorted(g.value for g in graphs if not may_write(user, g, names, api))
     if refused:
         raise NotAllowed(f"{user.name} ({user.role}) may not write {', '.join(refused)}")
+
+
+def writes_for(user: User, asked: str | None) -> str | None:
+    """The organisation a contribution or an import goes to: a partner's own — naming another is refused
+    (it was dropped, and the rows written to their own: issue 16, 6c and 6d); admins and facilitators name
+    it, or None, and an edited entity stays in its owner's graph (before, a facilitator's edit moved the
+    demo's study into the facilitator's own organisation's graph)."""
+    if user.role in ("admin", "facilitator"):
+        return asked or None
+    if asked and asked != user.org:
+        raise NotTheirs([("org", f"a partner writes for their own organisation only ({user.org})")])
+    return user.org

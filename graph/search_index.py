@@ -75,11 +75,14 @@ CREATE INDEX title_key_key ON title_key (key, iri);
 """
 
 
+def folded(text: str) -> str:
+    """Case and accents aside: "Liévin" and "lievin" agree."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
 def key(text: str) -> str:
-    """Case- and accent-insensitive form, for exact-title matches: "Liévin" and "lievin" agree."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", letters))
+    """The words of `text`, folded, for exact-title matches."""
+    return " ".join(re.findall(r"\w+", folded(text)))
 
 
 # A hit's snippet is looked for in the first characters of its text: FTS5's own `snippet()` scores every
@@ -95,14 +98,14 @@ def snippet(body: str, text: str) -> str:
     words = [key(w) for w in re.findall(r"\w+", text)]
     if not words or not body:
         return ""
-    folded, origin = [], []  # the folded body, and for each of its characters the body's position
+    letters: list[str] = []  # the folded body
+    origin: list[int] = []  # for each of its characters, the position in the body
     for i, c in enumerate(body):
-        for f in unicodedata.normalize("NFKD", c.casefold()):
-            if not unicodedata.combining(f):
-                folded.append(f)
-                origin.append(i)
+        for f in folded(c):
+            letters.append(f)
+            origin.append(i)
     pattern = "|".join(re.escape(w) + (r"\w*" if n == len(words) - 1 else r"\b") for n, w in enumerate(words))
-    m = re.search(rf"\b(?:{pattern})", "".join(folded))
+    m = re.search(rf"\b(?:{pattern})", "".join(letters))
     if m is None:
         return body[: 2 * AROUND] + ("…" if len(body) > 2 * AROUND else "")
     start, end = origin[m.start()], origin[m.end() - 1] + 1

@@ -258,36 +258,3 @@ def test_a_chain_of_flows_rests_on_its_two_ends_word(app):
     assert concluded(app, cd62, f"{PIC}informsTransitively", AULA)
     assert not concluded(app, cd62, f"{PIC}informs", museum)
     assert not concluded(app, cd62, f"{PIC}informsTransitively", museum), "the chain rests on aula's word"
-
-
-def test_a_cooperation_between_two_others_rests_on_their_word(app):
-    """Eleventh outside re-test, finding 3: cd62's own project naming aula and the museum beside cd62 made
-    `aula pic:cooperatesWith louvre-lens` a public fact on aula's page, on cd62's word alone. A cooperation
-    is a tie between two actors like a flow: concluded on the word of one of them, the curators' or the
-    platform's; cd62's ties with each are its own."""
-    museum, lab = f"{ID}actor/sous-prefecture-lens", f"{ID}actor/universite-artois"
-    assert not concluded(app, lab, f"{PIC}cooperatesWith", museum)
-    r = app.post(
-        "/api/contribute/actor",
-        headers=bearer(app, "bruno"),
-        json={"id": "cd62", "name_fr": "Conseil départemental du Pas-de-Calais", "type": "collectivite"},
-    )
-    assert r.status_code in (201, 409), r.text
-    r = app.post(
-        "/api/contribute/project",
-        headers=bearer(app, "bruno"),
-        json={
-            "id": "cd62-trois",
-            "title_fr": "Projet à trois",
-            "start": "2024-01-01",
-            "participants": "cd62:pilote;universite-artois:partenaire;sous-prefecture-lens:partenaire",
-        },
-    )
-    assert r.status_code == 201, r.text
-    assert concluded(app, f"{ID}actor/cd62", f"{PIC}cooperatesWith", lab)
-    assert concluded(app, museum, f"{PIC}cooperatesWith", f"{ID}actor/cd62")
-    assert not concluded(app, lab, f"{PIC}cooperatesWith", museum)
-    assert not concluded(app, museum, f"{PIC}cooperatesWith", lab)
-    page = app.get("/id/actor/universite-artois?format=json").json()
-    facts = [v["value"] for s in page["statements"] if s["predicate"].endswith("cooperatesWith") for v in s["values"]]
-    assert museum not in facts, facts

@@ -32,7 +32,7 @@ def app(tmp_path_factory):
                     "status": "ongoing",
                     "year": "2026",
                     "visibility": visibility,
-                    "embargo_until": "2099-01-01",
+                    **({"embargo_until": "2099-01-01"} if visibility == "embargo" else {}),
                 },
             )
             assert r.status_code == 201, r.text

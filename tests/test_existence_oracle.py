@@ -218,11 +218,12 @@ def test_references_to_private_entities_are_unknown(app, kind, field, secret, ab
     }
     same(answers[secret], answers[absent], secret_key=secret.split(":")[0], absent_key=absent.split(":")[0])
     assert answers[secret].status_code == 422
-    # aula refers to its own
-    r = app.post(
-        f"/api/contribute/{kind}", headers=bearer(app, "alice"), json={**values, field: secret, "dry_run": "true"}
-    )
+    # aula refers to its own, from a private entry (a public one would show it to everyone: 422 "not public")
+    own = {**values, field: secret, "dry_run": "true"}
+    r = app.post(f"/api/contribute/{kind}", headers=bearer(app, "alice"), json={**own, "visibility": "private"})
     assert r.status_code == 200, r.text
+    r = app.post(f"/api/contribute/{kind}", headers=bearer(app, "alice"), json=own)
+    assert r.status_code == 422 and "not public" in r.text, r.text
 
 
 @pytest.mark.parametrize(

@@ -70,13 +70,11 @@ EXTRACT = f"""SELECT ?s ?p ?o ?g WHERE {{
 SUBJECTS = f"""{{ VALUES ?p {{ {" ".join(f"<{p}>" for p in INPUT_PREDICATES)} }} ?s ?p ?o }}
   UNION {{ ?p <{SUB_PROPERTY}>+ <{PROV}wasAttributedTo> . ?s ?p ?o }} UNION {{ ?s <{PROV}wasAttributedTo> ?o }}"""
 CONCLUSIONS = NamedNode("urn:pic:inference:conclusions")
-# The knowledge flows the rules draw across two entities (a study and the project that uses it, a study
-# and the one derived from it), which chains follow (`hops`); and the ties between actors that rest on
-# someone's word (`spoken`, with what the workspace knows of who says what: `inference_facts.speakers`).
-# A cooperation rests on one project and is no more a fact on a third organisation's word than a flow:
-# cd62's project naming aula and the museum beside cd62 made them cooperate (eleventh re-test, finding 3).
-FLOWS = {"pic:informs", "pic:informsViaDerivation"}
-TIES = FLOWS | {"pic:cooperatesWith"}
+# The ties between actors the rules draw across two entities (a study and the project that uses it, a
+# study and the one derived from it), and what the workspace knows of who says what
+# (`inference_facts.speakers`). A cooperation rests on one project, whose word the write path already
+# holds to its own actor (`writes/joining.py`); `informsTransitively` follows the informs kept.
+TIES = {"pic:informs", "pic:informsViaDerivation"}
 SAID_BY, SPEAKS_AS, TRUSTED = (
     t.value for t in (inference_facts.SAID_BY, inference_facts.SPEAKS_AS, inference_facts.TRUSTED)
 )
@@ -180,10 +178,8 @@ def _workspace_update() -> str:
     parts = []
     for _, text in rules():
         template, where = rule_parts(text)
-        said = set(re.findall(r"pic:\w+", template))
-        if said & FLOWS:
+        if set(re.findall(r"pic:\w+", template)) & TIES:
             parts += hops(template, where)
-        if said & TIES:
             where += spoken(template, where)
         parts.append(f"INSERT {{ {template} GRAPH {CONCLUSIONS} {{ {template} }} }} WHERE {{ {where} }}")
     return sparql_prefixes() + " ;\n".join(parts)

@@ -10,10 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pyoxigraph import Literal, Variable
 
-from pic.graph.access import User, readable_by
+from pic.graph.access import User, readable_by, writes_for
 from pic.graph.contributions import forms as contributions
 from pic.graph.contributions.kinds import KINDS
-from pic.graph.errors import InvalidFields, NotTheirs, Problems
+from pic.graph.errors import InvalidFields, Problems
 from pic.graph.settings import Settings
 from pic.graph.store.interface import bind
 from pic.graph.writes import ownership
@@ -57,18 +57,6 @@ def problems_body(e: Problems) -> JSONResponse:
     return JSONResponse(problems(e), status_of(e))
 
 
-def organisation(user: User, asked: str | None) -> str | None:
-    """Partners write for their organisation; facilitators and admins say which, or keep the owner's
-    (None: `contributions.save` keeps an edited entity in its graph; before, a facilitator's edit moved
-    the demo's study into the facilitator's own organisation's graph). A partner naming another
-    organisation is refused: it was dropped, and the entity written to their own (issue 16, 6c)."""
-    if user.role in ("admin", "facilitator"):
-        return asked or None
-    if asked and asked != user.org:
-        raise NotTheirs([("org", f"a partner writes for their own organisation only ({user.org})")])
-    return user.org
-
-
 def check_meta(values: dict) -> None:
     """The JSON API's `visibility`, `embargo_until` and `org`: texts, and a day only with an embargo — a
     day given without `"visibility": "embargo"` published the entity at once (issue 16, 6b). (The form
@@ -93,7 +81,7 @@ async def save(writer: Writer, user: User, kind: str, values: dict, key: str | N
         kind,
         values,
         user,
-        org=organisation(user, meta["org"]),
+        org=writes_for(user, meta["org"]),
         visibility=meta["visibility"] or None,
         until=meta["embargo_until"],
         key=key,

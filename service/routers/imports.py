@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from pic.graph.access import writes_for
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.contributions.spreadsheet import run_import, template
 from pic.graph.contributions.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
@@ -97,14 +98,11 @@ def known_parameters(request: Request) -> None:
 
 
 def receiving(user, kind: str, org: str | None) -> str:
-    """The organisation whose graph receives the rows: a partner's own (naming another is refused: it was
-    dropped, and the rows written to their own — issue 16, 6d); admins and facilitators name it."""
+    """The organisation whose graph receives the rows (`access.writes_for`): an import names one."""
     require_writer(user)
     if kind not in KINDS:
         raise HttpError(404, f"no import of {kind!r}: {', '.join(KINDS)}")
-    if org and user.role not in ("admin", "facilitator") and org != user.org:
-        raise HttpError(403, f"a partner imports for their own organisation only ({user.org})", field="org")
-    target = org if org and user.role in ("admin", "facilitator") else user.org
+    target = writes_for(user, org)
     if not target:
         raise HttpError(400, "say which organisation's graph receives the rows: org=…", field="org")
     return target
