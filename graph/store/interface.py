@@ -134,6 +134,12 @@ class KnowledgeStore(Protocol):
     def close(self) -> None: ...
 
 
+class Queryable(Protocol):
+    """What a SELECT is asked of: a store, or a reader's view of one (`visible.Seen`)."""
+
+    def query(self, sparql: str, /) -> QueryResult: ...
+
+
 def quads_to_update_data(quads: Iterable[Quad]) -> str:
     """`GRAPH <g> { s p o . }` lines for INSERT DATA / DELETE DATA, terms serialised by pyoxigraph."""
     lines = []
