@@ -143,7 +143,7 @@ def retyped(store: KnowledgeStore, quads: list[Quad]) -> bool:
 def facts_only(
     store: KnowledgeStore,
     names: Names,
-    sources: list[NamedNode],
+    sources: list[GraphName],
     found: dict[GraphName, set[Triple]],
     target: Callable[[GraphName], NamedNode | None],
     added: Store | None = None,
@@ -242,7 +242,7 @@ def derive(input_triples: Iterable[Triple]) -> list[Triple]:
 
 
 def premises(
-    store: KnowledgeStore, sources: list[NamedNode], added: Store | None = None, removed: Iterable[Quad] = ()
+    store: KnowledgeStore, sources: list[GraphName], added: Store | None = None, removed: Iterable[Quad] = ()
 ) -> dict[GraphName, set[Triple]]:
     """The triples the rules read, per graph: from the store's `sources` graphs, with a pending change
     applied (what it removes first, so that a quad removed and written again stays)."""

@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode, Quad, Store, Triple
 from pic.graph.access import ANONYMOUS, User, is_public, readable_by
 from pic.graph.names import GraphName, Names, named
 from pic.graph.store.interface import KnowledgeStore, Term, solutions
-from pic.graph.writes import ownership
+from pic.graph.writes import ownership  # which imports this module: its types are quoted below
 from pic.ontology.namespaces import expand
 
 RDF_TYPE = NamedNode(expand("rdf:type"))
@@ -37,7 +37,7 @@ Typings = dict[NamedNode, set[Typing]]
 
 def typings(
     store: KnowledgeStore,
-    sources: list[NamedNode],
+    sources: list[GraphName],
     extract: str,
     added: Store | None = None,
     removed: Iterable[Quad] = (),
@@ -64,7 +64,7 @@ def facts(
     typed: Typings,
     names: Names,
     target: Callable[[GraphName], NamedNode | None],
-    records: Callable[[User], ownership.Earliest],
+    records: "Callable[[User], ownership.Earliest]",
 ) -> dict[GraphName, set[Triple]]:
     """The premises less the claims, each audience's as its readers see whose each entity is. `target`:
     a premise graph's inferred graph (`names.inferred` for a public one); `records(user)`: the
@@ -133,7 +133,7 @@ def _owners(
     names: Names,
     graphs: AbstractSet[GraphName],
     org: str | None,
-    earliest: ownership.Earliest,
+    earliest: "ownership.Earliest",
 ) -> dict[NamedNode, set[str]]:
     """The owners of the premises' subjects as a reader of `org` (None: anonymous) sees them, from
     `graphs` (what that audience reads of the premises) and the typings in those graphs or public ones."""
@@ -158,11 +158,11 @@ def _readable(names: Names, graph: GraphName, org: str | None) -> bool:
     return org is not None and names.owner_of(graph) == org and not names.is_derived(graph)
 
 
-def record_reader(store: KnowledgeStore, names: Names) -> Callable[[User], ownership.Earliest]:
+def record_reader(store: KnowledgeStore, names: Names) -> "Callable[[User], ownership.Earliest]":
     """`records` for `facts`: each audience's `earliest`, over the change records its readers may read."""
     graphs = ownership.record_graphs(store, names)
 
-    def records(user: User) -> ownership.Earliest:
+    def records(user: User) -> "ownership.Earliest":
         readable = readable_by(user, graphs, names) or [names.graph("none")]
         return ownership.earliest_typing(
             lambda text: [

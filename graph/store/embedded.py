@@ -14,7 +14,7 @@ import gc
 import logging
 import shutil
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -61,8 +61,8 @@ class EmbeddedStore:
         sparql: str,
         *,
         union: bool = True,
-        default_graph: list[NamedNode] | None = None,
-        named_graphs: list[NamedNode] | None = None,
+        default_graph: Sequence[GraphName] | None = None,
+        named_graphs: Sequence[GraphName] | None = None,
         substitutions: Mapping[Variable, Term] | None = None,
     ) -> QueryResult:
         sparql = bind(sparql, substitutions)

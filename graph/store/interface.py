@@ -106,8 +106,8 @@ class KnowledgeStore(Protocol):
         sparql: str,
         *,
         union: bool = True,
-        default_graph: list[NamedNode] | None = None,
-        named_graphs: list[NamedNode] | None = None,
+        default_graph: Sequence[GraphName] | None = None,
+        named_graphs: Sequence[GraphName] | None = None,
         substitutions: Mapping[Variable, Term] | None = None,
     ) -> QueryResult:
         """SELECT/ASK/CONSTRUCT/DESCRIBE; the default graph is the union of all graphs unless

@@ -9,7 +9,7 @@ one update (small) or one N-Quads POST (large).
 """
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO
 
 import httpx
@@ -70,8 +70,8 @@ class RemoteStore:
         sparql: str,
         *,
         union: bool = True,
-        default_graph: list[NamedNode] | None = None,
-        named_graphs: list[NamedNode] | None = None,
+        default_graph: Sequence[GraphName] | None = None,
+        named_graphs: Sequence[GraphName] | None = None,
         substitutions: Mapping[Variable, Term] | None = None,
     ) -> QueryResult:
         sparql = bind(sparql, substitutions)

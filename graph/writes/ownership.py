@@ -82,8 +82,9 @@ DESCRIBED = f"""SELECT DISTINCT ?s ?g ?typed WHERE {{ GRAPH ?g {{ ?s ?p ?o }} BI
 BATCH = 500
 # When a subject was first typed in each of the given graphs, as a reader sees the records (`earliest_typing`).
 Earliest = Callable[[NamedNode, set[GraphName]], dict[GraphName, datetime]]
-# A SELECT over the change records a reader may read, its rows as (?g, ?first) lexical values.
-RecordRows = Callable[[str], list[tuple[str, str | None]]]
+# A SELECT over what a reader may read, its rows as plain values (IRIs and lexical forms, None where
+# unbound): how `earliest_typing` reads the change records, and `claims` the graphs.
+Select = Callable[[str], Sequence[tuple[str | None, ...]]]
 
 
 def speaker(names: Names, graph: GraphName) -> str | None:
@@ -184,7 +185,7 @@ def own_actor(names: Names, subject: NamedNode | BlankNode | None) -> str | None
     return key if key and "/" not in key else None
 
 
-def earliest_typing(select: RecordRows) -> Earliest:
+def earliest_typing(select: Select) -> Earliest:
     """`earliest` for `owners_from`, reading the change records (`pic:touched`) through `select`, which
     runs a SELECT over the records the reader may read and gives its rows as (?g, ?first) lexical values:
     {typing graph: when the first record the reader may read lists the subject in it}. A typing graph no
@@ -197,10 +198,16 @@ def earliest_typing(select: RecordRows) -> Earliest:
     def earliest(subject: NamedNode, graphs: set[GraphName]) -> dict[GraphName, datetime]:
         ordered = sorted(graphs, key=lambda g: g.value)
         rows = select(bind_rows(FIRST_RECORD, [Variable("s"), Variable("g")], [[subject, g] for g in ordered]))
-        first = {NamedNode(g): instant(when) for g, when in rows if when}
+        first = {NamedNode(bound(g)): instant(when) for g, when in rows if when}
         return {g: t for g, t in first.items() if t is not None and g in graphs}
 
     return earliest
+
+
+def bound(value: str | None) -> str:
+    """A plain value of a row's variable its query always binds (?g, ?s): never None."""
+    assert value is not None, "the query binds this variable in every row"
+    return value
 
 
 def record_graphs(store: KnowledgeStore, names: Names) -> list[NamedNode]:
