@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
-from pyoxigraph import NamedNode
+from pyoxigraph import BlankNode, NamedNode
 
 from pic.graph.errors import NotTheirs
 from pic.graph.names import DERIVED_KINDS, GraphName, Names
@@ -31,7 +32,7 @@ class User:
     org: str | None = None
     groups: frozenset[str] = frozenset()  # working groups its organisation belongs to (slugs)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
 
@@ -100,7 +101,10 @@ def is_public(graph: str, names: Names) -> bool:
     return may_read(ANONYMOUS, graph, names)
 
 
-def readable_by(user: User, graphs: Iterable[NamedNode], names: Names) -> list[NamedNode]:
+Graph = TypeVar("Graph", bound=NamedNode | BlankNode)
+
+
+def readable_by(user: User, graphs: Iterable[Graph], names: Names) -> list[Graph]:
     """Those of `graphs` that `user` may read, in their order (what a write may look up, the change
     records a reader's history comes from, an entity's graphs shown in its form)."""
     return [g for g in graphs if may_read(user, g.value, names)]

@@ -20,11 +20,14 @@ A claim whose object is a blank node cannot be named in a query and stays in (fo
 demo name every node; a partner's write about another's entity is refused since issue 16).
 """
 
+from collections.abc import Sequence
+
 from pyoxigraph import Literal, NamedNode, Variable
 
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names
 from pic.graph.store.interface import bind_rows
 from pic.graph.writes import ownership
+from pic.graph.writes.ownership import Select, bound
 from pic.ontology.namespaces import expand
 
 MARKER = "# claimed statements"
@@ -32,6 +35,8 @@ RDF_TYPE = expand("rdf:type")
 ATTRIBUTED = expand("prov:wasAttributedTo")
 SUB_PROPERTY = expand("rdfs:subPropertyOf")
 BATCH = 500
+Claim = tuple[NamedNode, NamedNode, NamedNode | Literal]  # (subject, predicate, object) as terms
+Row = tuple[str | None, ...]  # a row of plain values, as `select` gives them
 
 
 def predicates_pattern(predicates: list[str]) -> str:
@@ -58,20 +63,21 @@ def statements_query(predicates: list[str]) -> str:
 
 
 def claimed(
-    select, names: Names, predicates: list[str], org: str | None = None, subjects: list[str] | None = None
-) -> list[tuple]:
+    select: Select, names: Names, predicates: list[str], org: str | None = None, subjects: list[str] | None = None
+) -> list[Claim]:
     """The (subject, predicate, object) statements, as terms, that only organisations other than the
     subject's owners make, among `predicates` (of `subjects`, or of every subject). `select(text)` runs a
     SELECT on what the reader may read and gives its rows as plain values (`networks.run`); `org` is the
     reader's organisation (whose an entity two organisations type is to them: `ownership.owners_from`)."""
-    found = {row[0] for row in _each(select, candidates_query(predicates), subjects)}
+    found = {bound(row[0]) for row in _each(select, candidates_query(predicates), subjects)}
     if not found:
         return []
-    said: dict[str, list[tuple]] = {}
+    said: dict[str, list[tuple[str, NamedNode | Literal, NamedNode]]] = {}
     for s, p, o, g, iri, datatype, language in _each(select, statements_query(predicates), sorted(found)):
-        said.setdefault(s, []).append((p, term(o, iri, datatype, language), NamedNode(g)))
+        # ?o is always bound: no value is the empty literal (CSV rows cannot tell it from unbound, `networks.run`)
+        said.setdefault(bound(s), []).append((bound(p), term(o or "", iri, datatype, language), NamedNode(bound(g))))
     earliest = ownership.earliest_typing(select)
-    claims = []
+    claims: list[Claim] = []
     for s, rows in sorted(said.items()):
         described = [(g, p == RDF_TYPE) for p, _, g in rows]
         owners = ownership.owners_from(described, names, NamedNode(s), earliest, reader=org)
@@ -80,28 +86,28 @@ def claimed(
     return claims
 
 
-def owners_of(select, names: Names, subjects: list[str], org: str | None = None) -> dict[str, set[str]]:
+def owners_of(select: Select, names: Names, subjects: list[str], org: str | None = None) -> dict[str, set[str]]:
     """{subject: its owners} from what `select` reads (as `claimed`'s), to a reader of `org`."""
-    described: dict[str, list] = {}
+    described: dict[str, list[tuple[GraphName, bool]]] = {}
     for s, g, typed in _each(select, ownership.DESCRIBED, sorted(set(subjects))):
-        described.setdefault(s, []).append((NamedNode(g), typed == "true"))
+        described.setdefault(bound(s), []).append((NamedNode(bound(g)), typed == "true"))
     earliest = ownership.earliest_typing(select)
     return {
         s: ownership.owners_from(pairs, names, NamedNode(s), earliest, reader=org) for s, pairs in described.items()
     }
 
 
-def _each(select, text: str, subjects: list[str] | None) -> list[tuple]:
+def _each(select: Select, text: str, subjects: list[str] | None) -> Sequence[Row]:
     """The rows of `text` for every subject (None), or for `subjects` bound as ?s, a batch at a time."""
     if subjects is None:
         return select(text)
-    rows = []
+    rows: list[Row] = []
     for start in range(0, len(subjects), BATCH):
         rows += select(bind_rows(text, [Variable("s")], [[NamedNode(s)] for s in subjects[start : start + BATCH]]))
     return rows
 
 
-def term(value: str, iri: str | None, datatype: str | None, language: str | None):
+def term(value: str, iri: str | None, datatype: str | None, language: str | None) -> NamedNode | Literal:
     """An object written back from its plain value and what the query said of it."""
     if iri == "true":
         return NamedNode(value)
@@ -110,7 +116,7 @@ def term(value: str, iri: str | None, datatype: str | None, language: str | None
     return Literal(value, datatype=NamedNode(datatype)) if datatype else Literal(value)
 
 
-def excluding(text: str, claims: list[tuple]) -> str:
+def excluding(text: str, claims: Sequence[Claim]) -> str:
     """The query with the claims listed in each of its `MINUS { VALUES (?s ?p ?o) { … } }` blocks: the
     solutions a claim would make are taken out. The terms are written by pyoxigraph (no text of a
     statement can change the query)."""

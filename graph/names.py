@@ -8,6 +8,7 @@ admins) for a change whose readers have nothing else in common.
 """
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode
@@ -65,7 +66,7 @@ class Names:
         engine's own default graph). Queries see it as their default graph and never in `GRAPH ?g`."""
         return self.graph("default")
 
-    def is_validated(self, graph) -> bool:
+    def is_validated(self, graph: NamedNode | BlankNode | DefaultGraph) -> bool:
         """Whether the SHACL shapes check what a graph says: the platform's graphs (`{base}graph/…`),
         whose entities the shapes describe, but the standard dataset's default graph; a graph named
         outside the base, like that default graph, is a plain SPARQL graph an admin fills with any
@@ -165,7 +166,7 @@ class Names:
             return None
         return self.graph(f"{audience}/inferred" if audience else "inferred")
 
-    def provenance_for(self, graphs) -> NamedNode:
+    def provenance_for(self, graphs: Collection[GraphName]) -> NamedNode:
         """Where the record of a change to these graphs goes: the narrowest audience they share.
         Public graphs add nothing; one organisation's graphs give its `private/{org}/provenance` (or an
         embargo's, the latest day when all are embargoes); anything else — several organisations, a

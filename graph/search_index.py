@@ -12,14 +12,22 @@ graphs speak for the entity (`search(…, owned=…)`).
 """
 
 import re
+import sqlite3
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from pic.graph.store.atomic_file import part_of
 from pic.graph.store.sqlite_db import transaction
 from pic.ontology.namespaces import sparql_prefixes
+
+if TYPE_CHECKING:
+    from pyoxigraph import QuerySolution
+
+    from pic.graph.store.interface import KnowledgeStore
 
 TEXTS = (
     sparql_prefixes()
@@ -126,15 +134,49 @@ def journals(path: Path) -> list[Path]:
     return [path.with_name(path.name + "-journal")]
 
 
+class Hit(TypedDict):
+    iri: str
+    title: str  # the first of `titles` (French first)
+    titles: list[str]
+    snippet: str
+    type: str | None
+    exact: bool  # the text is one of its titles
+    graph: str
+    page: NotRequired[str]  # added by the service (routers/search.py), with `according_to`
+    according_to: NotRequired[str]  # whose words matched, when not its owners
+
+
+class Found(TypedDict):
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]  # {facet: {value: hits}}
+
+
+class Suggestion(TypedDict):
+    iri: str
+    label: str
+    type: str | None
+
+
+# {entity: {"title": [...], "body": [...]}} by (entity, graph); facet rows (entity, graph, facet, value);
+# typing rows (entity, graph typing it).
+Texts = dict[tuple[str, str], dict[str, list[str]]]
+FacetRow = tuple[str, str, str, str]
+TypingRow = tuple[str, str]
+
+# `owned(described)`: given {entity: [(graph, states its type)]}, {entity: the graphs that speak for its owners}.
+Owned = Callable[[dict[str, list[tuple[str, bool]]]], Mapping[str, Collection[str]]]
+
+
 class SearchIndex:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = threading.Lock()
 
-    def connect(self):
+    def connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self.path)
 
-    def rebuild(self, store, base: str, documents: Sequence[tuple[str, str, str]] = ()) -> int:
+    def rebuild(self, store: "KnowledgeStore", base: str, documents: Sequence[tuple[str, str, str]] = ()) -> int:
         """Index every entity under `base` from the store; the new file replaces the old one at once.
 
         One document per entity and named graph: text a private graph says about a public entity is
@@ -156,7 +198,9 @@ class SearchIndex:
             tmp.replace(self.path)
         return len({iri for iri, _ in texts})
 
-    def update(self, store, base: str, subjects: set[str], documents: Sequence[tuple[str, str, str]] = ()) -> None:
+    def update(
+        self, store: "KnowledgeStore", base: str, subjects: set[str], documents: Sequence[tuple[str, str, str]] = ()
+    ) -> None:
         """Re-index only these entities (what one write touched), in one transaction on the live index."""
         if not self.path.exists():
             self.rebuild(store, base, documents)
@@ -171,24 +215,26 @@ class SearchIndex:
                     db.execute(f"DELETE FROM {table} WHERE iri IN ({marks})", chunk)
             self._insert(db, texts, facets, typing)
 
-    def _read(self, store, base: str, documents, subjects: list[str] | None):
+    def _read(
+        self, store: "KnowledgeStore", base: str, documents: Sequence[tuple[str, str, str]], subjects: list[str] | None
+    ) -> tuple[Texts, list[FacetRow], list[TypingRow]]:
         """(texts by (entity, graph), facet rows, (entity, graph typing it) rows) of every entity under
         `base`, or of `subjects`."""
         from pyoxigraph import Literal, NamedNode, Variable
 
-        from pic.graph.store.interface import bind, bind_rows
+        from pic.graph.store.interface import bind, bind_rows, solutions
 
-        def ask(query: str):
+        def ask(query: str) -> "Iterable[QuerySolution]":
             text = bind(query, {Variable("base"): Literal(base)})
             if subjects is None:
-                return store.query(text)
-            rows = []
+                return solutions(store.query(text))
+            rows: list[QuerySolution] = []
             for start in range(0, len(subjects), 500):
                 chunk = [[NamedNode(s)] for s in subjects[start : start + 500]]
-                rows.extend(store.query(bind_rows(text, [Variable("s")], chunk)))
+                rows.extend(solutions(store.query(bind_rows(text, [Variable("s")], chunk))))
             return rows
 
-        texts: dict[tuple[str, str], dict] = {}
+        texts: Texts = {}
         for row in ask(TEXTS):
             entry = texts.setdefault((row["s"].value, row["g"].value), {"title": [], "body": []})
             field = "title" if row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in TITLES else "body"
@@ -207,7 +253,7 @@ class SearchIndex:
         return texts, facets, typing
 
     @staticmethod
-    def _insert(db, texts: dict, facets: list, typing: list) -> None:
+    def _insert(db: sqlite3.Connection, texts: Texts, facets: list[FacetRow], typing: list[TypingRow]) -> None:
         db.executemany(
             "INSERT INTO entity VALUES (?, ?, ?, ?)",
             [(iri, g, " | ".join(e["title"]), " ".join(e["body"])) for (iri, g), e in texts.items()],
@@ -223,11 +269,11 @@ class SearchIndex:
         self,
         text: str,
         readable: list[str] | None,
-        filters: dict | None = None,
+        filters: dict[str, str] | None = None,
         limit: int = 20,
         offset: int = 0,
-        owned=None,
-    ) -> dict:
+        owned: Owned | None = None,
+    ) -> Found:
         """Ranked hits (exact titles first, then BM25 with titles weighing ten times the rest) and the
         facet counts of all the hits, from the graphs the reader may read (None: all). `owned(described)`,
         given {entity: [(graph, states its type)]}, gives {entity: the graphs that speak for its owners}:
@@ -247,7 +293,7 @@ class SearchIndex:
         )
         params = [key(text), *graph_params, query, *graph_params]
         with self.connect() as db:
-            best: dict[str, tuple] = {}
+            best: dict[str, tuple[str, str, str, float, int, str]] = {}
             for row in db.execute(sql, params):
                 if row[0] not in best or (-row[4], row[3]) < (-best[row[0]][4], best[row[0]][3]):
                     best[row[0]] = row
@@ -266,7 +312,7 @@ class SearchIndex:
                 counts.setdefault(facet, {})
                 counts[facet][value] = counts[facet].get(value, 0) + 1
         kinds = {iri: value for iri, found in facets.items() for facet, value in sorted(found) if facet == "type"}
-        hits = [
+        hits: list[Hit] = [
             {
                 "iri": r[0],
                 "title": r[1].split(" | ")[0],
@@ -281,7 +327,9 @@ class SearchIndex:
         return {"total": len(rows), "hits": hits, "facets": counts}
 
     @staticmethod
-    def _facets(db, iris: list[str], graphs: str, graph_params: list, owned) -> dict[str, set[tuple[str, str]]]:
+    def _facets(
+        db: sqlite3.Connection, iris: list[str], graphs: str, graph_params: list[str], owned: Owned | None
+    ) -> dict[str, set[tuple[str, str]]]:
         """{entity: {(facet, value)}} from the graphs the reader may read that speak for its owners."""
         rows: list[tuple[str, str, str, str]] = []
         described: dict[str, dict[str, bool]] = {}
@@ -334,7 +382,7 @@ class SearchIndex:
                     found.setdefault(iri, []).append((graph, title.split(" | ")[0]))
         return found
 
-    def suggest(self, text: str, readable: list[str] | None, limit: int = 8) -> list[dict]:
+    def suggest(self, text: str, readable: list[str] | None, limit: int = 8) -> list[Suggestion]:
         return [
             {"iri": h["iri"], "label": h["title"], "type": h["type"]}
             for h in self.search(text, readable, limit=limit)["hits"]

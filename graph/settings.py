@@ -159,7 +159,7 @@ class Settings(BaseSettings):
         return f"{parts.scheme}://{parts.netloc}"
 
     @model_validator(mode="after")
-    def remote_needs_its_engine(self):
+    def remote_needs_its_engine(self) -> "Settings":
         if self.store == "remote" and not self.sparql_query_url:
             raise ValueError(
                 "PIC_STORE=remote needs PIC_SPARQL_QUERY_URL (and PIC_SPARQL_UPDATE_URL, "
@@ -193,7 +193,7 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def shown(value) -> str:
+def shown(value: object) -> str:
     """A default as the settings table writes it."""
     if value is None:
         return "—"

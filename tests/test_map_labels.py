@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
+PIC = "https://w3id.org/pic-euralens/ontology#"
 KINDS = {
     "citations": "study/",
     "cooperation": "actor/",
@@ -96,3 +97,21 @@ def test_a_claimed_actor_type_does_not_retype_a_node(app):
     assert nodes[f"{ID}actor/louvre-lens"]["type"] == f"{ID}actor-type/culture", nodes[f"{ID}actor/louvre-lens"]
     filtered = app.get("/maps/cooperation.json", params={"actor_type": f"{ID}actor-type/association"}).json()
     assert f"{ID}actor/louvre-lens" not in {n["id"] for n in filtered["nodes"]}
+
+
+def test_an_empty_label_leaves_the_maps_claims_standing():
+    """The maps read rows as CSV, where an empty literal and an unbound value are both empty
+    (`networks.run`): a study labelled "" by its owner, which another graph titles, made `claims.claimed`
+    build `Literal(None)` — a TypeError, and no claim of any map could be worked out."""
+    from pyoxigraph import Literal, NamedNode, Quad, Store
+
+    from pic.graph.names import Names
+    from pic.viz.networks import claimed_statements
+
+    names, store = Names(), Store()
+    study, title = NamedNode(f"{ID}study/vide"), NamedNode("http://purl.org/dc/terms/title")
+    aula = names.partner("aula")
+    store.add(Quad(study, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(f"{PIC}Study"), aula))
+    store.add(Quad(study, NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), Literal("", language="fr"), aula))
+    store.add(Quad(study, title, Literal("Titre de cd62", language="fr"), names.partner("cd62")))
+    assert claimed_statements(store, None, names) == [(study, title, Literal("Titre de cd62", language="fr"))]

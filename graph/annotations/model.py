@@ -22,6 +22,10 @@ from pic.graph.errors import Malformed
 from pic.ontology.namespaces import PREFIXES
 
 Term = NamedNode | BlankNode | Literal  # a stored annotation's object (`Stored.triples`)
+Statement = tuple[NamedNode, NamedNode, Term]  # a triple an annotation is written as, before its graph
+# A JSON object as `json.loads` reads it and `to_json` writes it: its values are whatever JSON holds, each
+# checked where it is read (`json` itself types them `Any`).
+JsonObject = dict[str, Any]
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PIC = PREFIXES["pic"]
@@ -72,10 +76,10 @@ class Parsed:
     sources: list[tuple[str, str]] = field(default_factory=list)  # (field, IRI) that must exist
     quotes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, source IRI, exact text)
     links: list[tuple[str, str]] = field(default_factory=list)  # (relation, entity IRI) proposed
-    triples: list[tuple] = field(default_factory=list)  # (subject, predicate, object) without graph
+    triples: list[Statement] = field(default_factory=list)  # (subject, predicate, object) without graph
 
 
-def iri(value, where: str) -> NamedNode:
+def iri(value: object, where: str) -> NamedNode:
     if not isinstance(value, str) or not value.startswith(("http://", "https://", "urn:")):
         raise AnnotationError(where, "an IRI (http… or urn:…) is expected")
     try:
@@ -84,11 +88,11 @@ def iri(value, where: str) -> NamedNode:
         raise AnnotationError(where, "not a valid IRI") from None
 
 
-def as_list(value) -> list:
+def as_list(value: object) -> list[object]:
     return value if isinstance(value, list) else [value]
 
 
-def identities(data, copy_id: bool) -> tuple[str | None, list[str]]:
+def identities(data: object, copy_id: bool) -> tuple[str | None, list[str]]:
     """The annotation's other IRIs (Data Model §3.3.7), kept exactly as the client sent them (Protocol
     §5.1): its `canonical` (one IRI) and `via` (the IRIs it came from), to which a creation adds the
     client's own `id` — the server gives the annotation an id of its own."""
@@ -103,10 +107,9 @@ def identities(data, copy_id: bool) -> tuple[str | None, list[str]]:
     return canonical, via
 
 
-def identity_triples(node: NamedNode, canonical: str | None, via: list[str]) -> list[tuple]:
-    return ([(node, t(OA, "canonical"), NamedNode(canonical))] if canonical else []) + [
-        (node, t(OA, "via"), NamedNode(v)) for v in via
-    ]
+def identity_triples(node: NamedNode, canonical: str | None, via: list[str]) -> list[Statement]:
+    triples: list[Statement] = [(node, t(OA, "canonical"), NamedNode(canonical))] if canonical else []
+    return triples + [(node, t(OA, "via"), NamedNode(v)) for v in via]
 
 
 def stored_identities(node: str, triples: list[tuple[str, str, Term]]) -> tuple[str | None, list[str]]:
@@ -115,7 +118,7 @@ def stored_identities(node: str, triples: list[tuple[str, str, Term]]) -> tuple[
     return canonical, sorted(o.value for s, p, o in triples if s == node and p == f"{OA}via")
 
 
-def parse(data, node: NamedNode, creator: NamedNode, created: datetime, modified: datetime | None) -> Parsed:
+def parse(data: object, node: NamedNode, creator: NamedNode, created: datetime, modified: datetime | None) -> Parsed:
     """Check a client's annotation and turn it into triples about `node`; raises AnnotationError.
 
     The creator is `creator`, the signed-in user, always: a `creator` in the client's JSON is not read,
@@ -160,7 +163,7 @@ def parse(data, node: NamedNode, creator: NamedNode, created: datetime, modified
     return p
 
 
-def read_target(p: Parsed, node: NamedNode, target, i: int, where: str) -> None:
+def read_target(p: Parsed, node: NamedNode, target: object, i: int, where: str) -> None:
     if isinstance(target, str):
         source = iri(target, where)
         p.sources.append((where, source.value))
@@ -184,7 +187,9 @@ def read_target(p: Parsed, node: NamedNode, target, i: int, where: str) -> None:
         read_selector(p, resource, source, selector, i, j, f"{where}.selector[{j - 1}]")
 
 
-def read_selector(p: Parsed, resource: NamedNode, source: NamedNode, selector, i: int, j: int, where: str) -> None:
+def read_selector(
+    p: Parsed, resource: NamedNode, source: NamedNode, selector: object, i: int, j: int, where: str
+) -> None:
     if not isinstance(selector, dict):
         raise AnnotationError(where, "a selector is an object")
     node = NamedNode(f"{resource.value.rsplit('#', 1)[0]}#selector-{i}-{j}")
@@ -217,7 +222,7 @@ def read_selector(p: Parsed, resource: NamedNode, source: NamedNode, selector, i
         raise AnnotationError(f"{where}.type", "TextQuoteSelector or TextPositionSelector")
 
 
-def read_body(p: Parsed, node: NamedNode, body, i: int, where: str) -> None:
+def read_body(p: Parsed, node: NamedNode, body: object, i: int, where: str) -> None:
     if isinstance(body, str):
         target = iri(body, where)
         p.sources.append((where, target.value))
@@ -258,7 +263,7 @@ def read_body(p: Parsed, node: NamedNode, body, i: int, where: str) -> None:
         raise AnnotationError(f"{where}.type", "TextualBody or SpecificResource")
 
 
-def text(value, where: str) -> str:
+def text(value: object, where: str) -> str:
     if not isinstance(value, str):
         raise AnnotationError(where, "text is expected")
     if len(value) > MAX_TEXT:
@@ -275,17 +280,22 @@ def quads(parsed: Parsed, graph: NamedNode) -> list[Quad]:
 
 
 # -- back to JSON-LD ----------------------------------------------------------------------------------
-def to_json(node: str, triples: list[tuple[str, str, Term]], extra: dict | None = None) -> dict:
+# The stored triples by subject, then predicate IRI: each node's properties, as `to_json` reads them.
+Described = dict[str, dict[str, list[Term]]]
+
+
+def to_json(node: str, triples: list[tuple[str, str, Term]], extra: JsonObject | None = None) -> JsonObject:
     """The annotation as compacted JSON-LD from its stored triples (subject, predicate IRI, object term)."""
-    by: dict[str, dict[str, list]] = {}
+    by: Described = {}
     for s, p_, o in triples:
         by.setdefault(s, {}).setdefault(p_, []).append(o)
 
-    def one(s, p_):
+    def one(s: str, p_: str) -> Term | None:
         values = by.get(s, {}).get(p_, [])
         return values[0] if values else None
 
-    def local(term) -> str:
+    def local(term: Term | None) -> str:
+        assert term is not None  # every stored annotation has its motivation (`parse`)
         return term.value.rsplit("#", 1)[-1]
 
     me = by.get(node, {})
@@ -321,10 +331,10 @@ def to_json(node: str, triples: list[tuple[str, str, Term]], extra: dict | None 
     return out
 
 
-def body_json(s: str, by: dict) -> dict:
+def body_json(s: str, by: Described) -> JsonObject:
     props = by[s]
     kind = props.get(f"{RDF}type", [None])[0]
-    out: dict = {"id": s}
+    out: JsonObject = {"id": s}
     if kind is not None and kind.value.endswith("TextualBody"):
         # Shown without its id (the model makes it optional): the W3C suite's schemas take an object with
         # an id and no `source` for an External Web Resource, which may not have a purpose (3.3.5).
@@ -342,14 +352,14 @@ def body_json(s: str, by: dict) -> dict:
     return out
 
 
-def target_json(s: str, by: dict) -> dict:
+def target_json(s: str, by: Described) -> JsonObject:
     props = by[s]
-    out = {"id": s, "type": "SpecificResource", "source": props[f"{OA}hasSource"][0].value}
-    selectors = []
+    out: JsonObject = {"id": s, "type": "SpecificResource", "source": props[f"{OA}hasSource"][0].value}
+    selectors: list[JsonObject] = []
     for node in sorted(props.get(f"{OA}hasSelector", []), key=lambda n: n.value):
         sel = by.get(node.value, {})
         kind = sel[f"{RDF}type"][0].value.rsplit("#", 1)[-1]
-        item = {"type": kind}
+        item: JsonObject = {"type": kind}
         if kind == "TextQuoteSelector":
             for part in ("exact", "prefix", "suffix"):
                 if f"{OA}{part}" in sel:

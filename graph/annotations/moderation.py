@@ -12,7 +12,7 @@ import typing
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import MODERATION_API, User
-from pic.graph.annotations.model import DCTERMS, OA, PIC, TYPE, stamp
+from pic.graph.annotations.model import DCTERMS, OA, PIC, TYPE, Statement, stamp
 from pic.graph.annotations.storage import Annotations, Stored
 from pic.graph.errors import AlreadyThere, Malformed
 from pic.graph.store.interface import bind
@@ -80,8 +80,9 @@ def restore(notes: Annotations, stored: Stored, user: User) -> None:
 
 def decision(notes: Annotations, iri: str) -> str | None:
     rows = list(
-        notes.writer.store.query(
-            bind(DECISION, {Variable("a"): NamedNode(iri), Variable("moderation"): notes.names.graph("moderation")})
+        notes.query(
+            bind(DECISION, {Variable("a"): NamedNode(iri), Variable("moderation"): notes.names.graph("moderation")}),
+            None,
         )
     )
     return rows[0]["status"].value if rows else None
@@ -129,13 +130,15 @@ def decide(notes: Annotations, stored: Stored, user: User, accept: bool) -> Name
     return graph
 
 
-def link_triples(stored: Stored, relation: str, base: str, key: str) -> list[tuple]:
+def link_triples(stored: Stored, relation: str, base: str, key: str) -> list[Statement]:
     """The relation the annotation proposes, as the graph says it elsewhere (what the maps read). A use
     (`used-by`) is an activity of its own whose association, like every qualified association
     (`shapes.ttl`), has its role: `role/utilisateur` (`schemes.ttl`)."""
     study = next(o for s, p, o in stored.triples if s == stored.iri and p == f"{OA}hasTarget")
     study = next((o for s, p, o in stored.triples if s == study.value and p == f"{OA}hasSource"), study)
     entity = next(o for s, p, o in stored.triples if p == f"{OA}hasSource" and "#body-" in s)
+    # targets and sources are IRIs (`model.iri`): they are the subjects of the link's triples
+    assert isinstance(study, NamedNode) and isinstance(entity, NamedNode)
     if relation == "informs":
         return [(entity, NamedNode(f"{PROV}used"), study)]
     if relation == "builds-on":  # the annotated study builds on the linked one

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse, serialize
 
+from pic.graph.annotations.model import JsonObject
 from pic.graph.store.formats import serialized
 from pic.ontology.namespaces import prefixes
 
@@ -34,11 +35,12 @@ LDP_TERMS = {
 
 
 @cache
-def anno_context() -> dict:
-    return json.loads(ANNO_CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+def anno_context() -> JsonObject:
+    context: JsonObject = json.loads(ANNO_CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+    return context
 
 
-def with_local_contexts(document: dict) -> dict:
+def with_local_contexts(document: JsonObject) -> JsonObject:
     """The document with each context it names by URL replaced by the local copy; a URL we hold no copy
     of is our own mistake (the router writes the contexts), not something to fetch."""
     local = {ANNO_CONTEXT: anno_context(), LDP_CONTEXT: LDP_TERMS}
@@ -50,7 +52,7 @@ def with_local_contexts(document: dict) -> dict:
     return {**document, "@context": [local.get(c, c) if isinstance(c, str) else c for c in contexts]}
 
 
-def turtle(document: dict) -> bytes:
+def turtle(document: JsonObject) -> bytes:
     """The JSON-LD document as Turtle (statements grouped by subject)."""
     quads = parse(json.dumps(with_local_contexts(document)), format=RdfFormat.JSON_LD)
     triples = sorted((q.triple for q in quads), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

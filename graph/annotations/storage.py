@@ -5,11 +5,13 @@ reader may read. The model itself (JSON-LD ⇄ RDF) is in `annotations.model`.""
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
 
-from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store, Variable
 
 from pic.graph.access import ANNOTATIONS_API, ANONYMOUS, User
 from pic.graph.annotations import model
@@ -17,10 +19,13 @@ from pic.graph.annotations.model import AnnotationError
 from pic.graph.contributions.documents import described, text_of
 from pic.graph.contributions.kinds import term
 from pic.graph.errors import AlreadyThere, NotPublic, NotTheirs
-from pic.graph.store.interface import bind, bind_rows
+from pic.graph.store.interface import Term, bind, bind_rows, solutions
 from pic.graph.writes.history import now
 from pic.graph.writes.visible import seen_by
 from pic.ontology.namespaces import expand, sparql_prefixes
+
+if TYPE_CHECKING:  # the write path's module imports most of graph/
+    from pic.graph.writes.path import Writer
 
 P = sparql_prefixes()
 # The annotation, its own nodes (`#body-1`, `#target-1`, …) and its author; never what it points at.
@@ -66,12 +71,16 @@ class Annotations:
     which the JSON-LD gives as `canonical` unless the client gave a `canonical` of its own (kept
     unchanged, as the protocol asks); clients may use either IRI to point at an annotation."""
 
-    def __init__(self, writer, documents_dir, public: str | None = None):
+    def __init__(self, writer: "Writer", documents_dir: Path, public: str | None = None):
         self.writer, self.names, self.documents = writer, writer.names, documents_dir
         self.stored_prefix = f"{writer.names.base}annotation/"
         self.public = public or self.stored_prefix
 
-    def canonical(self, data):
+    @overload
+    def canonical(self, data: str) -> str: ...
+    @overload
+    def canonical(self, data: object) -> object: ...
+    def canonical(self, data: object) -> object:
         """The client's JSON with protocol IRIs of annotations replaced by their canonical IRIs."""
         return swap(data, self.public, self.stored_prefix)
 
@@ -80,11 +89,12 @@ class Annotations:
         return swap(iri, self.stored_prefix, self.public)
 
     # -- reading -----------------------------------------------------------------------------------
-    def query(self, text: str, readable: list[str] | None):
+    def query(self, text: str, readable: list[str] | None) -> QuerySolutions:
+        """A SELECT's rows over the graphs the reader may read (every graph: None)."""
         if readable is None:
-            return self.writer.store.query(text)
+            return solutions(self.writer.store.query(text))
         graphs = [NamedNode(g) for g in readable]
-        return self.writer.store.query(text, default_graph=graphs, named_graphs=graphs)
+        return solutions(self.writer.store.query(text, default_graph=graphs, named_graphs=graphs))
 
     def get(self, iri: str, readable: list[str] | None) -> Stored | None:
         rows = list(self.query(bind(DESCRIPTION, {Variable("a"): NamedNode(iri)}), readable))
@@ -93,7 +103,7 @@ class Annotations:
         graph = rows[0]["g"]
         return Stored(iri, graph, [(r["s"].value, r["p"].value, r["o"]) for r in rows if r["g"] == graph])
 
-    def json(self, stored: Stored) -> dict:
+    def json(self, stored: Stored) -> model.JsonObject:
         visibility = (
             "private"
             if self.names.kind_of(stored.graph) == "private"
@@ -113,21 +123,25 @@ class Annotations:
             out["via"] = via if len(via) > 1 else via[0]
         return out
 
-    def listing(self, readable: list[str] | None, filters: dict, offset: int, limit: int) -> tuple[int, list[str]]:
-        """(total, IRIs of the page) of the annotations matching the filters, oldest first."""
-        where, values = ["GRAPH ?g { ?a a oa:Annotation ; dcterms:created ?created }"], {}
+    def listing(
+        self, readable: list[str] | None, filters: Mapping[str, str | bool], offset: int, limit: int
+    ) -> tuple[int, list[str]]:
+        """(total, IRIs of the page) of the annotations matching the filters (IRIs and names, `hidden` a
+        flag), oldest first."""
+        where = ["GRAPH ?g { ?a a oa:Annotation ; dcterms:created ?created }"]
+        values: dict[Variable, Term] = {}
         if filters.get("target"):
             where.append(
                 "GRAPH ?g { ?a oa:hasTarget ?t OPTIONAL { ?t oa:hasSource ?src } } "
                 "FILTER (?t = ?target || ?src = ?target)"
             )
-            values[Variable("target")] = NamedNode(filters["target"])
+            values[Variable("target")] = NamedNode(str(filters["target"]))
         if filters.get("creator"):
             where.append("GRAPH ?g { ?a dcterms:creator ?creator }")
-            values[Variable("creator")] = NamedNode(filters["creator"])
+            values[Variable("creator")] = NamedNode(str(filters["creator"]))
         if filters.get("motivation"):
             where.append("GRAPH ?g { ?a oa:motivatedBy ?motivation }")
-            values[Variable("motivation")] = NamedNode(model.OA + filters["motivation"])
+            values[Variable("motivation")] = NamedNode(f"{model.OA}{filters['motivation']}")
         if filters.get("org"):
             where.append("GRAPH ?g { ?a dcterms:creator/org:memberOf ?organisation }")
             values[Variable("organisation")] = NamedNode(f"{self.names.base}actor/{filters['org']}")
@@ -140,7 +154,7 @@ class Annotations:
         return len(rows), [r["a"].value for r in rows[offset : offset + limit]]
 
     # -- writing -----------------------------------------------------------------------------------
-    def create(self, data, user: User, readable: list[str] | None) -> Stored:
+    def create(self, data: object, user: User, readable: list[str] | None) -> Stored:
         node = NamedNode(f"{self.names.base}annotation/{uuid.uuid4().hex[:16]}")
         parsed, graph = self.checked(data, node, user, readable, now(), None)
         parsed.triples += model.identity_triples(node, *model.identities(data, copy_id=True))
@@ -151,7 +165,7 @@ class Annotations:
         assert written is not None  # just written
         return written
 
-    def replace(self, stored: Stored, data, user: User, readable: list[str] | None) -> Stored:
+    def replace(self, stored: Stored, data: object, user: User, readable: list[str] | None) -> Stored:
         self.must_be_author(stored, user)
         created = next(o.value for s, p, o in stored.triples if p == f"{model.DCTERMS}created")
         parsed, graph = self.checked(
@@ -170,7 +184,7 @@ class Annotations:
         assert written is not None  # just written
         return written
 
-    def kept_identities(self, stored: Stored, data) -> tuple[str | None, list[str]]:
+    def kept_identities(self, stored: Stored, data: object) -> tuple[str | None, list[str]]:
         """`canonical` and `via` after an edit: set once, they stay (an edit omitting them keeps them; one
         changing them is refused, 409, as the protocol advises); the store's own IRI, which the JSON-LD
         shows as `canonical` when the client gave none, sets nothing."""
@@ -211,7 +225,15 @@ class Annotations:
             Quad(person, NamedNode(f"{model.ORG}memberOf"), NamedNode(f"{self.names.base}actor/{user.org}"), graph),
         ]
 
-    def checked(self, data, node: NamedNode, user: User, readable, created, modified):
+    def checked(
+        self,
+        data: object,
+        node: NamedNode,
+        user: User,
+        readable: list[str] | None,
+        created: datetime,
+        modified: datetime | None,
+    ) -> tuple[model.Parsed, NamedNode]:
         """Parse, then check what the model cannot: targets exist, quotes are in their text, the group
         is the author's, replies answer annotations, links join the right kinds."""
         if not user.org:
@@ -264,9 +286,10 @@ class Annotations:
             if slug == parsed.group or (slug not in user.groups and user.role not in ("facilitator", "admin")):
                 raise NotTheirs([("pic:group", "share with a working group your organisation belongs to")])
             return self.names.graph(f"annotations/{user.org}/group/{slug}")
+        assert user.org is not None  # `checked` refuses an author without an organisation
         return self.names.annotations(user.org)
 
-    def kinds(self, iris: list[str], readable) -> dict[str, set[str]]:
+    def kinds(self, iris: list[str], readable: list[str] | None) -> dict[str, set[str]]:
         """Classes (with superclasses) of the IRIs the reader may read; an absent IRI is unknown."""
         if not iris:
             return {}
@@ -280,7 +303,7 @@ class Annotations:
             found.setdefault(row["s"].value, set()).add(row["class"].value)
         return found
 
-    def text_of(self, source: str, readable) -> str | None:
+    def text_of(self, source: str, readable: list[str] | None) -> str | None:
         """The text a quote selects from: a document's extracted text or a study's abstracts."""
         if source.startswith(f"{self.names.base}document/"):
             found = described(lambda query: self.query(query, readable), source)
@@ -289,7 +312,13 @@ class Annotations:
         return "\n".join(r["text"].value for r in rows) if rows else None
 
 
-def swap(value, old: str, new: str):
+@overload
+def swap(value: str, old: str, new: str) -> str: ...
+@overload
+def swap(value: model.JsonObject, old: str, new: str) -> model.JsonObject: ...
+@overload
+def swap(value: object, old: str, new: str) -> object: ...
+def swap(value: object, old: str, new: str) -> object:
     """Every string (at any depth) that starts with `old` starts with `new` instead."""
     if isinstance(value, str):
         return new + value[len(old) :] if value.startswith(old) else value

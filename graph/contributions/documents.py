@@ -25,16 +25,20 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import DOCUMENTS_API, User
+from pic.graph.names import Names, named
 from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full, refusal
-from pic.graph.store.interface import bind
+from pic.graph.store.interface import KnowledgeStore, Query, Term, bind, solutions
 from pic.graph.writes.visible import seen_by
 from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
+
+if TYPE_CHECKING:  # the write path's module imports most of graph/
+    from pic.graph.writes.path import Writer
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -138,7 +142,7 @@ def store_file(directory: Path, sha: str, suffix: str, data: bytes) -> Path:
 
 
 def attach(
-    writer, directory: Path, study: NamedNode, filename: str, data: bytes, user: User, max_bytes: int
+    writer: "Writer", directory: Path, study: NamedNode, filename: str, data: bytes, user: User, max_bytes: int
 ) -> Attached:
     """Keep the file and describe it in the study's graph, through the one write path. The study is
     looked up in what `user` may read: another organisation's private study is "no study" (404), as one
@@ -150,7 +154,7 @@ def attach(
     kind = media_type(data)
     text = extract_text(data, kind)
     seen = seen_by(writer.store, user, writer.names)
-    graphs = [r["g"] for r in seen.query(bind(STUDY_GRAPH, {Variable("study"): study}))]
+    graphs = [r["g"] for r in solutions(seen.query(bind(STUDY_GRAPH, {Variable("study"): study})))]
     graphs = [g for g in graphs if not writer.names.is_derived(g)]
     if not graphs:
         raise LookupError(f"no study {study.value}")
@@ -202,7 +206,7 @@ def document_id(sha: str, org: str | None) -> str:
     return f"{org}-{sha[:16]}" if org else sha[:16]
 
 
-def detach(writer, directory: Path, study: NamedNode, document: NamedNode, user: User) -> None:
+def detach(writer: "Writer", directory: Path, study: NamedNode, document: NamedNode, user: User) -> None:
     """Remove a document from a study, through the one write path: the study's `dcat:distribution`,
     and the document's description in that graph unless another study there has it too. The study and
     its document are looked up in what `user` may read (else LookupError: 404, as for `attach`); the
@@ -211,7 +215,7 @@ def detach(writer, directory: Path, study: NamedNode, document: NamedNode, user:
     with writer.lock:
         seen = seen_by(writer.store, user, writer.names)
         found = {Variable("study"): study, Variable("document"): document}
-        graphs = [r["g"] for r in seen.query(bind(LINKED, found)) if not writer.names.is_derived(r["g"])]
+        graphs = [r["g"] for r in solutions(seen.query(bind(LINKED, found))) if not writer.names.is_derived(r["g"])]
         if not graphs:
             raise LookupError(f"study {study.value} has no document {document.value}")
         removed = going_with(writer.store, [Quad(study, DISTRIBUTION, document, g) for g in graphs])
@@ -221,7 +225,7 @@ def detach(writer, directory: Path, study: NamedNode, document: NamedNode, user:
         forget_files(writer.store, directory, removed)
 
 
-def going_with(store, distributions: list[Quad]) -> list[Quad]:
+def going_with(store: KnowledgeStore, distributions: list[Quad]) -> list[Quad]:
     """The statements a write removes with these `dcat:distribution` quads (study, document, graph): they
     themselves, and each document's description in its graph unless another study there has it too.
     Shared by `detach` and the deletion of a study (`contributions.delete`): a deleted study's documents
@@ -229,14 +233,20 @@ def going_with(store, distributions: list[Quad]) -> list[Quad]:
     removed = []
     for link in distributions:
         removed.append(link)
-        here = {Variable("study"): link.subject, Variable("document"): link.object, Variable("g"): link.graph_name}
-        if not list(store.query(bind(OTHER_STUDIES, here))):
+        here: dict[Variable, Term] = {
+            Variable("study"): link.subject,
+            Variable("document"): link.object,
+            Variable("g"): named(link.graph_name),
+        }
+        if not list(solutions(store.query(bind(OTHER_STUDIES, here)))):
             document = cast(NamedNode, link.object)  # the callers' distribution links name their document
-            removed += [Quad(document, r["p"], r["o"], link.graph_name) for r in store.query(bind(FACTS, here))]
+            removed += [
+                Quad(document, r["p"], r["o"], link.graph_name) for r in solutions(store.query(bind(FACTS, here)))
+            ]
     return list(dict.fromkeys(removed))
 
 
-def forget_files(store, directory: Path, removed: list[Quad]) -> None:
+def forget_files(store: KnowledgeStore, directory: Path, removed: list[Quad]) -> None:
     """After a write that removed these statements: delete the file and text of each checksum they
     named that no graph names any more (a file two studies share stays until both let it go). Run it
     under `writer.lock`, with the write: `attach` keeps a file it stores only if its write succeeds."""
@@ -246,14 +256,14 @@ def forget_files(store, directory: Path, removed: list[Quad]) -> None:
         if q.predicate == IDENTIFIER
     }
     for sha in checksums:
-        if not list(store.query(bind(NAMED, {Variable("id"): Literal(f"sha256:{sha}")}))):
+        if not list(solutions(store.query(bind(NAMED, {Variable("id"): Literal(f"sha256:{sha}")})))):
             for suffix in (".txt", *SUFFIX.values()):
                 path = stored(directory, sha, suffix)
                 if path is not None:
                     path.unlink()
 
 
-def attached_documents(quads: list[Quad], names) -> list[Quad]:
+def attached_documents(quads: list[Quad], names: Names) -> list[Quad]:
     """Of a graph's statements, the descriptions of the documents its studies have: each study's
     `dcat:distribution` and the facts of the documents they name. They are the documents API's
     (`ownership.is_document_description`): a Graph Store PUT keeps them, a DELETE waits for them.
@@ -266,10 +276,10 @@ def attached_documents(quads: list[Quad], names) -> list[Quad]:
     ]
 
 
-def described(rows_of, document: str) -> tuple[str, str | None] | None:
+def described(rows_of: Query, document: str) -> tuple[str, str | None] | None:
     """(checksum, file name) of a document, asked through `rows_of` — the caller's view of the graph,
     so a document the reader may not read is None."""
-    rows = list(rows_of(bind(FILE, {Variable("document"): NamedNode(document)})))
+    rows = list(solutions(rows_of(bind(FILE, {Variable("document"): NamedNode(document)}))))
     if not rows:
         return None
     return rows[0]["id"].value.removeprefix("sha256:"), rows[0]["title"].value if rows[0]["title"] else None
@@ -308,10 +318,10 @@ def text_of(directory: Path, sha: str) -> str:
     return stored_text(directory, sha) or ""
 
 
-def document_texts(store, directory: Path) -> list[tuple[str, str, str]]:
+def document_texts(store: KnowledgeStore, directory: Path) -> list[tuple[str, str, str]]:
     """(study IRI, graph, extracted text) of every document, for the search index."""
     out = []
-    for row in store.query(DOCUMENTS):
+    for row in solutions(store.query(DOCUMENTS)):
         sha = row["id"].value.removeprefix("sha256:")
         text = text_of(directory, sha)
         if text:

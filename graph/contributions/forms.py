@@ -9,22 +9,23 @@ path. Visibility is the graph the entity lives in: `partner/{org}` (public), `pr
 day, public from it on — `embargo_lifted` is what every reader's check asks).
 """
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import cast
 
-from pyoxigraph import NamedNode, Quad, Store, Variable
+from pyoxigraph import NamedNode, Quad, Store, Triple, Variable
 
 from pic.graph.access import EMBARGO, NotAllowed, User, may_write
 from pic.graph.contributions.documents import DISTRIBUTION, forget_files, going_with
-from pic.graph.contributions.kinds import KINDS, RDF_TYPE, term
+from pic.graph.contributions.kinds import KINDS, RDF_TYPE, Column, term
 from pic.graph.contributions.spreadsheet import FINISHED, Plan, plan, shape_problems
 from pic.graph.errors import AlreadyThere, InvalidFields, NotTheirs, Unknown
-from pic.graph.names import Names
-from pic.graph.store.interface import bind
+from pic.graph.names import Names, named
+from pic.graph.store.interface import KnowledgeStore, Queryable, Term, bind, solutions
 from pic.graph.writes import minted
 from pic.graph.writes.ownership import is_document_description, minted_parents, own_actor
-from pic.graph.writes.path import ValidationFailed, WriteResult
+from pic.graph.writes.path import ValidationFailed, Writer, WriteResult
 from pic.graph.writes.visible import seen_by, seen_by_all
 from pic.ontology.namespaces import expand, sparql_prefixes
 
@@ -37,6 +38,7 @@ SINGULAR = {
     "membership": "memberships",
     "observation": "observations",
 }
+Role = tuple[Term | None, Term | None]  # a role node's (agent, role), as `keep_role_nodes` matches them
 OWNED = (
     sparql_prefixes("prov")
     + """SELECT ?g ?s ?p ?o WHERE {
@@ -81,10 +83,10 @@ def subject_iri(names: Names, kind: str, key: str) -> NamedNode:
         raise Unknown([(None, f"nothing is known about {kind} {key!r}")]) from None
 
 
-def owned(store, names: Names, subject: NamedNode) -> dict[NamedNode, list[Quad]]:
+def owned(store: Queryable, names: Names, subject: NamedNode) -> dict[NamedNode, list[Quad]]:
     """The subject's statements (and its projects' role nodes) per user graph."""
     found: dict[NamedNode, list[Quad]] = {}
-    for row in store.query(bind(OWNED, {Variable("subject"): subject})):
+    for row in solutions(store.query(bind(OWNED, {Variable("subject"): subject}))):
         graph = row["g"]
         if names.is_derived(graph):
             continue
@@ -103,7 +105,7 @@ def shared_by_parties(current: dict[NamedNode, list[Quad]], user: User, names: N
 
 
 def owners_graphs(
-    store, names: Names, user: User, subject: NamedNode, current: dict[NamedNode, list[Quad]]
+    store: KnowledgeStore, names: Names, user: User, subject: NamedNode, current: dict[NamedNode, list[Quad]]
 ) -> dict[NamedNode, list[Quad]]:
     """The graphs of `current` that are the entity's, for a partner's form: its own actor's description
     is in its own graphs, and a minted IRI's (an observation, a membership, a role node) in its parents'
@@ -134,7 +136,7 @@ def organisation_of(names: Names, graphs: dict[NamedNode, list[Quad]]) -> str | 
     )
 
 
-def texts(fields: dict) -> dict[str, str]:
+def texts(fields: Mapping[str, object]) -> dict[str, str]:
     """The fields as texts, a number as its digits (`"year": 2024` from a JSON client). A JSON list, object
     or true/false is refused: `["a", "b"]` was stored as the text "['a', 'b']" (issue 16, 6a)."""
     wrong = [
@@ -146,9 +148,9 @@ def texts(fields: dict) -> dict[str, str]:
 
 
 def save(
-    writer,
+    writer: Writer,
     kind: str,
-    fields: dict,
+    fields: Mapping[str, object],
     user: User,
     *,
     org: str | None,
@@ -225,7 +227,7 @@ def save(
     # the form had no field for, `pic:illustrative`, other types) stays
     # the organisation's statements: a facilitator's save replaces no other graph's (the form showed the
     # owner's only; sixth outside re-test, finding 3: the demo's role nodes of euralens's project went)
-    yours = [q for q in mine(current, user, names) if names.owner_of(q.graph_name) == org]
+    yours = [q for q in mine(current, user, names) if names.owner_of(named(q.graph_name)) == org]
     context = [*yours, *result.staged]
     removed = [q for q in yours if managed(q, SINGULAR[kind], subject, names, context)]
     removed = keep_role_nodes(result.staged, removed, subject)
@@ -239,7 +241,7 @@ def save(
     return done
 
 
-def delete(writer, kind: str, key: str, user: User, documents: Path | None = None) -> WriteResult:
+def delete(writer: Writer, kind: str, key: str, user: User, documents: Path | None = None) -> WriteResult:
     """Delete what the user may write of an entity; one the user may not read is unknown to them (404).
     A study's documents go with it, in the same write, as `DELETE /api/studies/{key}/documents/{id}`
     removes them (`documents.going_with`), and their files from `documents` once no graph names them."""
@@ -293,14 +295,14 @@ def keep_role_nodes(staged: Store, removed: list[Quad], subject: NamedNode) -> l
     `staged` without the node the form minted (sixth outside re-test, findings 3 and 5: a facilitator's
     unchanged save removed the demo's role nodes, an owner's a comment on its own)."""
 
-    def roles(quads) -> dict[NamedNode, tuple]:
-        found: dict[NamedNode, dict] = {}
+    def roles(quads: Iterable[Quad]) -> dict[Term, Role]:
+        found: dict[Term, dict[NamedNode, Term]] = {}
         for q in quads:
             if q.subject != subject and q.predicate in (AGENT, HAD_ROLE):
                 found.setdefault(q.subject, {})[q.predicate] = q.object
         return {node: (said.get(AGENT), said.get(HAD_ROLE)) for node, said in found.items()}
 
-    old: dict[tuple, list[NamedNode]] = {}
+    old: dict[Role, list[Term]] = {}
     graphs = {q.graph_name for q in staged}  # where the entity goes: a node left elsewhere would stay there
     for node, pair in roles([q for q in removed if q.graph_name in graphs]).items():
         old.setdefault(pair, []).append(node)
@@ -324,7 +326,10 @@ def mine(current: dict[NamedNode, list[Quad]], user: User, names: Names) -> list
     return [q for quads in writable.values() for q in quads]
 
 
-def write(writer, result: Plan, removed: list[Quad], user: User, source: str, dry_run: bool):
+def write(
+    writer: Writer, result: Plan, removed: list[Quad], user: User, source: str, dry_run: bool
+) -> WriteResult | None:
+    assert result.staged is not None  # `save` writes a plan without problems, which has its staged quads
     try:
         if dry_run:
             writer.check_permission(result.staged, removed, user)
@@ -379,7 +384,8 @@ def field_values(names: Names, kind: str, current: dict[NamedNode, list[Quad]]) 
     return values
 
 
-def text(c, term, base: str) -> str:
+def text(c: Column, term: Term, base: str) -> str:
+    assert not isinstance(term, Triple)  # parsing refuses RDF 1.2 triples: no object is one
     if isinstance(term, NamedNode):
         return term.value[len(base + (c.target or "")) :]
     return term.value[:10] if c.check == "date" else term.value

@@ -4,6 +4,7 @@ forms (`forms.py`) read it; the service lists it (templates, form pages, entity 
 
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 from pyoxigraph import NamedNode
 
@@ -30,7 +31,15 @@ class Column:
     description: str = ""
 
 
-KINDS: dict[str, dict] = {
+class Kind(TypedDict):
+    """One kind of contribution: its IRIs' prefix under the base, its classes (CURIEs) and its columns."""
+
+    prefix: str
+    classes: list[str]
+    columns: list[Column]
+
+
+KINDS: dict[str, Kind] = {
     "actors": {
         "prefix": "actor/",
         "classes": ["org:FormalOrganization"],

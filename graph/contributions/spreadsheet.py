@@ -9,19 +9,24 @@ one change in the history.
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import User
-from pic.graph.contributions.kinds import KINDS, RDF_TYPE, SLUG, TERRITORY, Column, term
+from pic.graph.contributions.kinds import KINDS, RDF_TYPE, SLUG, TERRITORY, Column, Kind, term
 from pic.graph.contributions.spreadsheet_rows import DEFAULT_LIMITS, SheetLimits, read_rows
-from pic.graph.store.interface import bind_rows
+from pic.graph.reasoning.shacl import Violation
+from pic.graph.store.interface import Queryable, bind_rows, solutions
 from pic.graph.store.parsing import MAX_LITERAL_CHARS
 from pic.graph.writes import checks as write_checks
 from pic.graph.writes.visible import Seen, seen_by, seen_by_all
+
+if TYPE_CHECKING:  # the write path's module imports most of graph/
+    from pic.graph.writes.path import Writer
 
 
 @dataclass
@@ -69,7 +74,7 @@ def plan(
     rows: list[list[str]],
     base: str,
     graph: NamedNode,
-    store,
+    store: Queryable,
     max_chars: int | None = None,
     public: Seen | None = None,
 ) -> Plan:
@@ -112,8 +117,8 @@ def plan(
             result.problems.append(Problem(number, "id", f"same entity as row {seen[subject.value]}"))
         seen[subject.value] = number
         result.focus_rows[subject.value] = number
-        for c in spec["classes"]:
-            staged.add(Quad(subject, RDF_TYPE, term(c), graph))
+        for cls in spec["classes"]:
+            staged.add(Quad(subject, RDF_TYPE, term(cls), graph))
         for c in spec["columns"]:
             value = row.get(c.name, "")
             if not value:
@@ -156,7 +161,7 @@ FINISHED = {"actors": ["foaf:name"], "studies": ["pic:expectedYear"]}
 """What `finish_row` writes of an entity beyond its cells (and a label in each title's language)."""
 
 
-def finish_row(kind: str, row: dict, subject: NamedNode, graph: NamedNode, staged: Store) -> None:
+def finish_row(kind: str, row: Mapping[str, str], subject: NamedNode, graph: NamedNode, staged: Store) -> None:
     """What the shapes expect beyond the cells: an actor's foaf:name; titles as labels; a planned or
     ongoing study's year as its expected year rather than an issue date."""
     if kind == "actors" and row.get("name_fr"):
@@ -176,7 +181,7 @@ def finish_row(kind: str, row: dict, subject: NamedNode, graph: NamedNode, stage
 ISSUED = {4: "xsd:gYear", 7: "xsd:gYearMonth", 10: "xsd:date"}
 
 
-def issued(subject, p, value: str, graph) -> tuple[str | None, list[Quad]]:
+def issued(subject: NamedNode, p: NamedNode, value: str, graph: NamedNode) -> tuple[str | None, list[Quad]]:
     """A publication date written 2024, 2024-03 or 2024-03-31 (the demo's studies carry all three: their
     edit form answered 422 to its own values, fifth outside re-test, finding 9)."""
     ok: object
@@ -191,7 +196,7 @@ def issued(subject, p, value: str, graph) -> tuple[str | None, list[Quad]]:
     return None, [Quad(subject, p, Literal(value, datatype=term(ISSUED[len(value)])), graph)]
 
 
-def subject_of(kind: str, spec: dict, row: dict, base: str) -> NamedNode | None:
+def subject_of(kind: str, spec: Kind, row: Mapping[str, str], base: str) -> NamedNode | None:
     if kind == "memberships":
         member, organization = row.get("member", ""), row.get("organization", "")
         if not (SLUG.match(member) and SLUG.match(organization)):
@@ -207,7 +212,13 @@ def subject_of(kind: str, spec: dict, row: dict, base: str) -> NamedNode | None:
 
 
 def cell(
-    c: Column, value: str, subject: NamedNode, graph: NamedNode, base: str, references: dict, number: int
+    c: Column,
+    value: str,
+    subject: NamedNode,
+    graph: NamedNode,
+    base: str,
+    references: dict[str, list[tuple[int, str]]],
+    number: int,
 ) -> Iterator[tuple[str | None, list[Quad]]]:
     """(problem or None, quads) for one cell."""
     p = term(c.predicate) if c.predicate else None
@@ -267,15 +278,15 @@ def cell(
             yield None, [Quad(subject, p, NamedNode(iri), graph)]
 
 
-def existing(store, iris: list[str]) -> set[str]:
+def existing(store: Queryable, iris: list[str]) -> set[str]:
     """The IRIs `store` (the user's view, `visible.seen_by`) says something about."""
     if not iris:
         return set()
     text = bind_rows("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", [Variable("s")], [[NamedNode(i)] for i in iris])
-    return {row["s"].value for row in store.query(text)}
+    return {row["s"].value for row in solutions(store.query(text))}
 
 
-def shape_problems(result: Plan, violations) -> None:
+def shape_problems(result: Plan, violations: Iterable[Violation]) -> None:
     """SHACL violations as row and column problems: the focus node's row, the path's column."""
     by_predicate = {term(c.predicate).value: c.name for c in KINDS[result.kind]["columns"] if c.predicate}
     for v in violations:
@@ -293,7 +304,7 @@ def shape_problems(result: Plan, violations) -> None:
 
 
 def run_import(
-    writer,
+    writer: "Writer",
     kind: str,
     data: bytes,
     filename: str,

@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from typing import IO
 from xml.etree.ElementTree import Element, ParseError, fromstring, iterparse
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -180,7 +181,7 @@ def shared_strings(archive: zipfile.ZipFile, part: str, limits: SheetLimits) -> 
     return strings
 
 
-def sheet_rows(source, strings: list[str], limits: SheetLimits) -> Iterator[list[str]]:
+def sheet_rows(source: IO[bytes], strings: list[str], limits: SheetLimits) -> Iterator[list[str]]:
     """A worksheet's rows, cell by cell: each cell's element is dropped once read, so a row is never
     held as XML, and the cells are counted as they come (a row of a million cells stops at the limit)."""
     cells, number = 0, 0

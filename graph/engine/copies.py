@@ -32,8 +32,9 @@ from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pyoxigraph import BlankNode, NamedNode, RdfFormat
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat
 
 from pic.graph.access import is_public, today
 from pic.graph.engine.disk_answers import DiskAnswers
@@ -41,14 +42,17 @@ from pic.graph.engine.jobs import Answer, EngineFailed, Job, QueryTimeout
 from pic.graph.engine.local import GRACE, EngineStuck, LocalEngine, engine_binary
 from pic.graph.names import Names
 from pic.graph.store.atomic_file import atomic_file, part_of
-from pic.graph.store.interface import quads_to_update_data
+from pic.graph.store.interface import KnowledgeStore, quads_to_update_data
+
+if TYPE_CHECKING:  # the write path's module imports most of graph/
+    from pic.graph.writes.path import Written
 
 log = logging.getLogger(__name__)
 MAX_DELTA = 200_000  # quads in one write past which loading a snapshot is cheaper than an update
 RETRY = 30.0  # seconds before a failed load of the copies is tried again (the store answers meanwhile)
 
 
-def _graph_of(quad) -> str:
+def _graph_of(quad: Quad) -> str:
     return getattr(quad.graph_name, "value", "")  # the default graph has no name
 
 
@@ -57,7 +61,7 @@ def _as_sent(job: Job) -> Job:
     return replace(job, default_graph=None, named_graphs=None)
 
 
-def delta_update(removed: list, added: list) -> str:
+def delta_update(removed: list[Quad], added: list[Quad]) -> str:
     parts = []
     if removed:
         parts.append(f"DELETE DATA {{ {quads_to_update_data(removed)} }}")
@@ -72,7 +76,7 @@ class EngineReplicas:
 
     def __init__(
         self,
-        store,
+        store: KnowledgeStore,
         snapshot_dir: Path,
         timeout: float = 30.0,
         names: Names | None = None,
@@ -99,7 +103,7 @@ class EngineReplicas:
         self._counting = threading.Lock()
         self.disk = DiskAnswers(store, timeout)  # answers while no copy holds every write
         self._current = False  # `full` holds every write (False: the store answers)
-        self._pending: list[tuple[list, list]] | None = None  # writes that came while copies load
+        self._pending: list[tuple[list[Quad], list[Quad]]] | None = None  # writes that came while copies load
         self._load_number = 0  # of the newest load: an older one's engines are thrown away
         self._loading: list[LocalEngine] = []  # engines being loaded (stopped by `close`)
         self._idle = threading.Event()  # no load running
@@ -280,7 +284,7 @@ class EngineReplicas:
             raise
         return engine
 
-    def follow(self, written) -> None:
+    def follow(self, written: "Written | None") -> None:
         """After a write: its delta (a `writes.path.Written`, inferences included), or a new snapshot when
         the write does not say what it did or holds blank nodes (a copy would give them new labels,
         and a later delta could not name them)."""
@@ -305,7 +309,7 @@ class EngineReplicas:
             waiting = [*self._arrived, *self._replaying]
         return len(waiting), (time.monotonic() - min(waiting)) if waiting else 0.0
 
-    def _follow(self, written) -> None:
+    def _follow(self, written: "Written | None") -> None:
         if (
             written is None
             or len(written.added) + len(written.removed) > MAX_DELTA

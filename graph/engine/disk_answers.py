@@ -19,6 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pyoxigraph import NamedNode
 
 from pic.graph.engine.jobs import NO_GRAPH, Answer, Job, QueryFailed, QueryTimeout, answer
+from pic.graph.store.interface import KnowledgeStore
 
 THREADS = 2  # the machine's cores are busy loading the copies meanwhile
 
@@ -28,7 +29,7 @@ def _graphs(iris: list[str]) -> list[NamedNode]:
     return [NamedNode(g) for g in iris or [NO_GRAPH]]
 
 
-def answer_on_disk(store, job: Job) -> Answer:
+def answer_on_disk(store: KnowledgeStore, job: Job) -> Answer:
     """The job's answer from `store` (an `EmbeddedStore`), in the job's format, cut at its row limit."""
     started = time.perf_counter()
     try:
@@ -47,7 +48,7 @@ def answer_on_disk(store, job: Job) -> Answer:
 class DiskAnswers:
     """`run` and `run_async` as the engines have them, answered by the store in a few threads."""
 
-    def __init__(self, store, timeout: float):
+    def __init__(self, store: KnowledgeStore, timeout: float):
         self.store, self.timeout = store, timeout
         self._pool = ThreadPoolExecutor(THREADS, thread_name_prefix="disk-query")
 

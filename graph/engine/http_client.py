@@ -14,7 +14,7 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,10 @@ CHUNK = 65536
 class Reply:
     status: int
     media_type: str
+
+
+# What receives an answer's body, a piece at a time, with the reply's status and media type.
+Sink = Callable[[Reply, bytes], None]
 
 
 def _request(target: str, body: bytes | Path, headers: dict[str, str]) -> Iterator[bytes]:
@@ -45,10 +49,11 @@ def _request(target: str, body: bytes | Path, headers: dict[str, str]) -> Iterat
 class _Response:
     """The parser's callbacks: the status and media type, the body pieces as they come, the end."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parser = httptools.HttpResponseParser(self)
         self.reply: Reply | None = None
-        self.media, self.pieces, self.done, self.keep_alive = "", [], False, False
+        self.pieces: list[bytes] = []
+        self.media, self.done, self.keep_alive = "", False, False
 
     def on_header(self, name: bytes, value: bytes) -> None:
         if name.lower() == b"content-type":
@@ -64,13 +69,14 @@ class _Response:
         self.done = True
         self.keep_alive = self.parser.should_keep_alive()  # only known here: the parser resets after
 
-    def feed(self, data: bytes, sink) -> None:
+    def feed(self, data: bytes, sink: Sink) -> None:
         """Parse what came; the sink gets the body pieces outside the parser (its exceptions stay its own)."""
         if not data:
             raise _Stale if self.reply is None else ConnectionError("the query engine closed the connection")
         self.parser.feed_data(data)
         pieces, self.pieces = self.pieces, []
         for piece in pieces:
+            assert self.reply is not None  # the parser calls on_headers_complete before on_body
             sink(self.reply, piece)
 
 
@@ -104,7 +110,7 @@ class EngineHttp:
         else:
             sock.close()
 
-    def post(self, target: str, body: bytes | Path, headers: dict[str, str], sink, timeout: float) -> Reply:
+    def post(self, target: str, body: bytes | Path, headers: dict[str, str], sink: Sink, timeout: float) -> Reply:
         """Send a request from a thread; the answer's body goes to `sink(reply, piece)`. TimeoutError past
         `timeout` seconds; whatever the sink raises stops the reading and is raised."""
         deadline = time.monotonic() + timeout
@@ -121,7 +127,9 @@ class EngineHttp:
         except _Stale as e:
             raise ConnectionError("the query engine closed the connection without answering") from e
 
-    def _exchange(self, sock, target, body, headers, sink, deadline) -> Reply:
+    def _exchange(
+        self, sock: socket.socket, target: str, body: bytes | Path, headers: dict[str, str], sink: Sink, deadline: float
+    ) -> Reply:
         response = _Response()
         with _dropped_on_failure(sock, response):
             sock.settimeout(max(deadline - time.monotonic(), 0.001))
@@ -134,7 +142,9 @@ class EngineHttp:
         assert response.reply is not None  # done: the headers came first
         return response.reply
 
-    async def post_async(self, target: str, body: bytes | Path, headers: dict[str, str], sink, timeout: float) -> Reply:
+    async def post_async(
+        self, target: str, body: bytes | Path, headers: dict[str, str], sink: Sink, timeout: float
+    ) -> Reply:
         """The same from the event loop (TimeoutError past `timeout`)."""
         loop = asyncio.get_running_loop()
         async with asyncio.timeout(timeout):
@@ -156,7 +166,15 @@ class EngineHttp:
                 sock.close()
                 raise
 
-    async def _exchange_async(self, loop, sock, target, body, headers, sink) -> Reply:
+    async def _exchange_async(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        sock: socket.socket,
+        target: str,
+        body: bytes | Path,
+        headers: dict[str, str],
+        sink: Sink,
+    ) -> Reply:
         response = _Response()
         with _dropped_on_failure(sock, response):
             sock.setblocking(False)
@@ -176,7 +194,7 @@ class EngineHttp:
 
 
 @contextlib.contextmanager
-def _dropped_on_failure(sock: socket.socket, response: _Response):
+def _dropped_on_failure(sock: socket.socket, response: _Response) -> Iterator[None]:
     """Whatever stops an exchange (an error, a timeout, a cancelled request, a sink that has read enough)
     closes its connection; one that ended before the answer began was stale: the caller retries."""
     try:

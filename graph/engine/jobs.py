@@ -23,6 +23,7 @@ from pyoxigraph import (
 
 from pic.graph.access import View
 from pic.graph.store.formats import GRAPHS, serialized
+from pic.graph.store.interface import QueryResult
 
 RESULT_FORMATS = {
     "json": (QueryResultsFormat.JSON, "application/sparql-results+json"),
@@ -91,7 +92,7 @@ class Answer:
     rows: int
     truncated: bool
     seconds: float
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
 
 
 class RowLimitReached(Exception):
@@ -114,7 +115,7 @@ class LineLimit:
         if stop and self.keep is not None and self.lines > self.keep:
             raise RowLimitReached
 
-    def write(self, chunk) -> int:
+    def write(self, chunk: bytes | bytearray | memoryview) -> int:
         self.add(bytes(chunk))
         return len(chunk)
 
@@ -161,7 +162,7 @@ def execute(store: Store, job: Job) -> Answer:
         raise QueryFailed(str(e)) from None
 
 
-def answer(result, job: Job, started: float) -> Answer:
+def answer(result: QueryResult, job: Job, started: float) -> Answer:
     """Serialise a pyoxigraph query result in the job's format, cut at its row limit."""
     if isinstance(result, QueryBoolean):
         fmt, media = RESULT_FORMATS[job.result_format]

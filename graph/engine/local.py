@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -75,7 +76,8 @@ def engine_binary() -> str:
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def query_request(job: Job) -> tuple[str, bytes, dict[str, str]]:
@@ -198,7 +200,7 @@ class LocalEngine:
         return engine_answer(job, reply, lines, started, limit)
 
     @contextlib.contextmanager
-    def _in_use(self):
+    def _in_use(self) -> Iterator[None]:
         with self._lock:
             self._users += 1
         try:

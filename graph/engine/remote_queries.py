@@ -10,11 +10,15 @@ not parse, and is reported as an error rather than passed on as a result.
 import asyncio
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple, parse, parse_query_results
 
 from pic.graph.engine.jobs import Answer, EngineFailed, Job, QueryFailed, QueryTimeout, answer, dataset_params
+
+if TYPE_CHECKING:  # the write path's module imports most of graph/
+    from pic.graph.writes.path import Written
 
 
 class RemoteQueries:
@@ -55,7 +59,7 @@ class RemoteQueries:
     def snapshot(self) -> None:
         """Nothing to refresh: the engine is the store."""
 
-    def follow(self, written) -> None:
+    def follow(self, written: "Written | None") -> None:
         """Nothing to follow: the engine is the store."""
 
     def close(self) -> None:

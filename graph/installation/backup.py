@@ -34,12 +34,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Store
 
 from pic.graph.installation.layout import LAYOUT, layout_file
 from pic.graph.store.interface import solutions
+
+if TYPE_CHECKING:  # the write path's module imports most of graph/
+    from pic.graph.writes.path import Writer
+
+# A backup's manifest.json, as written and as read back (JSON: checked key by key where it is read).
+Manifest = dict[str, Any]
 
 FORMAT = 1  # of the backup itself: what `restore` knows how to read
 MANIFEST = "manifest.json"
@@ -60,7 +66,7 @@ class BackupError(ValueError):
 
 
 # -- taking ---------------------------------------------------------------------------------------
-def stage(writer, data_dir: Path) -> Path:
+def stage(writer: "Writer", data_dir: Path) -> Path:
     """Copy everything under the writer's lock into a new folder of the data directory; returns it with
     its manifest written. Call `remove_staged` (or move it away) when done."""
     data_dir = Path(data_dir)
@@ -90,7 +96,7 @@ def stage(writer, data_dir: Path) -> Path:
     return staging
 
 
-def take(writer, data_dir: Path, target: Path) -> dict:
+def take(writer: "Writer", data_dir: Path, target: Path) -> Manifest:
     """Write a backup into `target` (new, or an empty folder); returns its manifest."""
     target = Path(target)
     refuse_non_empty(target, "the backup's folder")
@@ -119,8 +125,8 @@ def copy_sqlite(source: Path, target: Path) -> None:
         dst.close()
 
 
-def write_manifest(folder: Path, base_iri: str, left: dict[str, str]) -> dict:
-    manifest: dict[str, Any] = {
+def write_manifest(folder: Path, base_iri: str, left: dict[str, str]) -> Manifest:
+    manifest: Manifest = {
         "format": FORMAT,
         "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "versions": {"pic": _version("pic-euralens"), "layout": LAYOUT, "pyoxigraph": _version("pyoxigraph")},
@@ -188,12 +194,12 @@ def remove_staged(folder: Path) -> None:
 
 
 # -- checking and restoring ---------------------------------------------------------------------------
-def read_manifest(folder: Path) -> dict:
+def read_manifest(folder: Path) -> Manifest:
     path = Path(folder) / MANIFEST
     if not path.is_file():
         raise BackupError(f"{folder} is not a backup: it has no {MANIFEST}")
     try:
-        manifest = json.loads(path.read_text())
+        manifest: Manifest = json.loads(path.read_text())
         files, graphs = manifest["files"], manifest["graphs"]
     except (ValueError, KeyError, TypeError) as e:
         raise BackupError(f"{path} is damaged ({e}): use another backup") from None
@@ -207,7 +213,7 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
-def verify(folder: Path) -> dict:
+def verify(folder: Path) -> Manifest:
     """The manifest, once every file it lists is there with its checksum and nothing else is."""
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -225,7 +231,7 @@ def verify(folder: Path) -> dict:
     return manifest
 
 
-def restore(source: Path, data_dir: Path) -> dict:
+def restore(source: Path, data_dir: Path) -> Manifest:
     """Copy a verified backup into `data_dir` (new or empty); returns its manifest. The files are copied
     beside the target first and renamed into place once the copy's store holds what the manifest counts,
     so a failed restore leaves no half data directory."""

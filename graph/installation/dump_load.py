@@ -22,12 +22,13 @@ living installation through the ordinary write path.
 import time
 from pathlib import Path
 
-from pyoxigraph import Literal, Store, Variable
+from pyoxigraph import Literal, NamedNode, Store, Variable
 
 from pic.graph.access import NotAllowed, User, owning_api
 from pic.graph.contributions.documents import DOCUMENTS, stored
 from pic.graph.installation.bootstrap import is_empty
-from pic.graph.store.interface import bind
+from pic.graph.names import Names
+from pic.graph.store.interface import KnowledgeStore, bind, solutions
 from pic.graph.store.parsing import Progress, Staged, parse_file, rdf_format
 from pic.graph.writes.path import ValidationFailed, Writer, WriteResult
 from pic.ontology.namespaces import sparql_prefixes
@@ -46,7 +47,7 @@ class DumpError(ValueError):
 def load(
     writer: Writer,
     path: Path,
-    graph,
+    graph: NamedNode | None,
     user: User,
     *,
     fmt: str | None = None,
@@ -70,7 +71,7 @@ def load(
     return result
 
 
-def platform_graphs(store: Store, names) -> list[str]:
+def platform_graphs(store: Store, names: Names) -> list[str]:
     """The graphs of a parsed file that only the platform writes (derived or owned by an API), plus
     "documents' descriptions" when it holds some: what makes it a dump."""
     found = sorted(g.value for g in store.named_graphs() if names.is_derived(g) or owning_api(g, names))
@@ -107,8 +108,8 @@ def load_dump(writer: Writer, staged: Staged, user: User, reserved: list[str], *
     return result
 
 
-def missing_documents(store, directory: Path) -> list[str]:
+def missing_documents(store: KnowledgeStore, directory: Path) -> list[str]:
     """Checksums of the documents the store describes whose file is not in `directory` (after a dump's
     load: to copy from the source installation's `documents/` folder)."""
-    checksums = {row["id"].value.removeprefix("sha256:") for row in store.query(DOCUMENTS)}
+    checksums = {row["id"].value.removeprefix("sha256:") for row in solutions(store.query(DOCUMENTS))}
     return sorted(sha for sha in checksums if stored(directory, sha, ".txt") is None)

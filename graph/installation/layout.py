@@ -8,12 +8,16 @@ A file in the data directory says the layout is done, so a start after it does n
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode, Quad, Variable
 
 from pic.graph.access import is_public
-from pic.graph.store.interface import bind, quads_to_update_data
+from pic.graph.store.interface import bind, quads_to_update_data, solutions
 from pic.ontology.namespaces import sparql_prefixes
+
+if TYPE_CHECKING:  # the write path's module imports most of graph/
+    from pic.graph.writes.path import Writer
 
 LAYOUT = 2  # 1: everything derived was public; 2: derived data as private as its premises
 CHANGES = (
@@ -32,7 +36,7 @@ def layout_file(data_dir: Path) -> Path:
     return Path(data_dir) / "graph-layout"
 
 
-def migrate(writer, data_dir: Path) -> bool:
+def migrate(writer: "Writer", data_dir: Path) -> bool:
     """Migrate if needed; True when something was done. Run before the service answers anyone."""
     marker = layout_file(data_dir)
     if marker.exists() and marker.read_text().strip() == str(LAYOUT):
@@ -40,7 +44,7 @@ def migrate(writer, data_dir: Path) -> bool:
     with writer.lock:
         names, public = writer.names, writer.names.provenance
         changed: dict[NamedNode, set[NamedNode]] = {}
-        for row in writer.store.query(bind(CHANGES, {Variable("provenance"): public})):
+        for row in solutions(writer.store.query(bind(CHANGES, {Variable("provenance"): public}))):
             graphs = changed.setdefault(row["change"], set())
             if row["graph"] is not None:
                 graphs.add(row["graph"])
@@ -50,7 +54,9 @@ def migrate(writer, data_dir: Path) -> bool:
             target = names.provenance_for(graphs) if graphs else names.restricted_provenance
             if target == public:
                 continue
-            rows = writer.store.query(bind(ACTIVITY, {Variable("provenance"): public, Variable("change"): change}))
+            rows = solutions(
+                writer.store.query(bind(ACTIVITY, {Variable("provenance"): public, Variable("change"): change}))
+            )
             old = [Quad(change, r["p"], r["o"], public) for r in rows]
             moves.append((old, [Quad(q.subject, q.predicate, q.object, target) for q in old]))
         if not moves and all(is_public(g.value, names) for g in writer.store.graphs()):

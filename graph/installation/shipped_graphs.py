@@ -20,6 +20,7 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfF
 from pic.graph.installation.bootstrap import INIT_USER
 from pic.graph.store.interface import quads_to_update_data
 from pic.graph.writes.history import now, record_change
+from pic.graph.writes.path import Writer
 from pic.ontology import ONTOLOGY_FILES, TERRITORY_FILES, read_bytes
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def canonical(quads: list[Quad]) -> set[Quad]:
     return set(dataset)
 
 
-def upgrade(writer) -> list[NamedNode]:
+def upgrade(writer: Writer) -> list[NamedNode]:
     """Replace each shipped graph the store holds in another version; the graphs replaced. A store without
     them (not initialised yet) is left alone. Run before the service answers anyone."""
     names, replaced = writer.names, []

@@ -29,14 +29,17 @@ write to one organisation's private graphs derives again that organisation's con
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
 from pic.graph.names import GraphName, Names, named
 from pic.graph.reasoning import inference_facts
+from pic.graph.store.interface import KnowledgeStore, solutions
 from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
 
 _RULE = re.compile(
@@ -84,9 +87,12 @@ SAID_BY, SPEAKS_AS, TRUSTED = (
 HOP_FROM, HOP_TO, HOP_NEUTRAL = (f"urn:pic:inference:{n}" for n in ("hopOnSourceWord", "hopOnTargetWord", "hop"))
 ATTRIBUTION = NamedNode(f"{PROV}wasAttributedTo")
 INPUT = {NamedNode(p) for p in INPUT_PREDICATES}
+Conclusions = frozenset[Triple]  # what the rules derive from a set of premises
+Key = TypeVar("Key", bound=Hashable)
+Value = TypeVar("Value")
 
 
-def attribution_predicates(store, predicates: set[NamedNode]) -> set[NamedNode]:
+def attribution_predicates(store: KnowledgeStore, predicates: set[NamedNode]) -> set[NamedNode]:
     """Which of `predicates` are `prov:wasAttributedTo` or one of its sub-properties (a study's producer)."""
     found = {p for p in predicates if p == ATTRIBUTION}
     asked = predicates - found - INPUT
@@ -94,19 +100,21 @@ def attribution_predicates(store, predicates: set[NamedNode]) -> set[NamedNode]:
         values = " ".join(str(p) for p in asked)
         found |= {
             row["p"]
-            for row in store.query(f"SELECT ?p WHERE {{ VALUES ?p {{ {values} }} ?p <{SUB_PROPERTY}>+ {ATTRIBUTION} }}")
+            for row in solutions(
+                store.query(f"SELECT ?p WHERE {{ VALUES ?p {{ {values} }} ?p <{SUB_PROPERTY}>+ {ATTRIBUTION} }}")
+            )
         }
     return found
 
 
-def inert(store, quads: list[Quad], attributions: set[NamedNode]) -> bool:
+def inert(store: KnowledgeStore, quads: list[Quad], attributions: set[NamedNode]) -> bool:
     """True when the triples of a change that the rules read are all attributions (`attributions`) of
     entities that no other triple the rules read mentions, in the store or in the change: a new study
     with its producer, the commonest partner's write. The rules read an attribution only joined through
     its study to a usage (`prov:used`, 03) or a derivation (`prov:wasDerivedFrom`, 04), so such a change
     leaves every conclusion as it was, and the rules (seconds at the regional scale, per audience) need
     not run. `tests/test_inference.py` checks it against the rules themselves."""
-    subjects = set()
+    subjects: set[NamedNode] = set()
     for q in quads:
         if q.predicate in INPUT:
             return False
@@ -123,7 +131,7 @@ def inert(store, quads: list[Quad], attributions: set[NamedNode]) -> bool:
     )
 
 
-def retyped(store, quads: list[Quad]) -> bool:
+def retyped(store: KnowledgeStore, quads: list[Quad]) -> bool:
     """Whether a change types (or stops typing) a subject the rules read something of: whose it is may
     change, and with it which statements about it are facts (`inference_facts.py`)."""
     typing = inference_facts.RDF_TYPE
@@ -135,9 +143,9 @@ def retyped(store, quads: list[Quad]) -> bool:
 
 
 def facts_only(
-    store,
+    store: KnowledgeStore,
     names: Names,
-    sources: list[NamedNode],
+    sources: list[GraphName],
     found: dict[GraphName, set[Triple]],
     target: Callable[[GraphName], NamedNode | None],
     added: Store | None = None,
@@ -238,13 +246,13 @@ def derive(input_triples: Iterable[Triple]) -> list[Triple]:
 
 
 def premises(
-    store, sources: list[NamedNode], added: Store | None = None, removed: Iterable[Quad] = ()
+    store: KnowledgeStore, sources: list[GraphName], added: Store | None = None, removed: Iterable[Quad] = ()
 ) -> dict[GraphName, set[Triple]]:
     """The triples the rules read, per graph: from the store's `sources` graphs, with a pending change
     applied (what it removes first, so that a quad removed and written again stays)."""
     found: dict[GraphName, set[Triple]] = {}
     if sources:
-        for s, p, o, g in store.query(EXTRACT, default_graph=sources):
+        for s, p, o, g in solutions(store.query(EXTRACT, default_graph=sources)):
             found.setdefault(g, set()).add(Triple(s, p, o))
     for q in removed:
         found.get(named(q.graph_name), set()).discard(q.triple)
@@ -268,6 +276,14 @@ def premises(
     return found
 
 
+@dataclass
+class _Memo:
+    """One call's derivations, by (public premises, extra ones), and their quads, by (graph, public, key)."""
+
+    derived: dict[tuple[Conclusions, Conclusions], Conclusions] = field(default_factory=dict)
+    placed: dict[tuple[NamedNode, Conclusions, Hashable], list[Quad]] = field(default_factory=dict)
+
+
 class Reasoner:
     """Draws the conclusions of each audience (see the module's docstring) and remembers the last
     derivations by their input: the rules take seconds on the regional store, and most writes change
@@ -275,7 +291,7 @@ class Reasoner:
 
     def __init__(self, names: Names):
         self.names = names
-        self._memo: dict[tuple, object] = {}
+        self._memo = _Memo()
 
     def conclusions(
         self, premises: dict[GraphName, set[Triple]], target: Callable[[GraphName], NamedNode | None]
@@ -288,30 +304,32 @@ class Reasoner:
             if into is not None and triples:
                 inputs.setdefault(into, set()).update(triples)
         public = frozenset(inputs.pop(self.names.inferred, ()))
-        memo, self._memo = self._memo, {}  # what this call uses is kept, the rest forgotten
+        memo, self._memo = self._memo, _Memo()  # what this call uses is kept, the rest forgotten
 
-        def recall(key: tuple, compute):
-            if key not in self._memo:
-                self._memo[key] = memo[key] if key in memo else compute()
-            return self._memo[key]
-
-        def derived(extra: frozenset = frozenset()) -> frozenset:
+        def derived(extra: Conclusions = frozenset()) -> Conclusions:
             """The conclusions of the public premises and `extra` (the rules run on a miss)."""
-            return recall((public, extra), lambda: frozenset(derive([*public, *extra])))
+            return _recall(
+                self._memo.derived, memo.derived, (public, extra), lambda: frozenset(derive([*public, *extra]))
+            )
 
-        def placed(graph: NamedNode, key, conclude, *args) -> list[Quad]:
+        def placed(graph: NamedNode, key: Hashable, conclude: Callable[..., Conclusions], *args: object) -> list[Quad]:
             """`conclude(*args)` as quads of `graph` (building 70k quads takes a quarter of a second)."""
-            return recall((graph, public, key), lambda: [Quad(*t, graph) for t in conclude(*args)])  # type: ignore[call-arg]  # pyoxigraph stubs: Triple.__iter__ gives Any, not its three terms
+            return _recall(
+                self._memo.placed,
+                memo.placed,
+                (graph, public, key),
+                lambda: [Quad(t.subject, t.predicate, t.object, graph) for t in conclude(*args)],
+            )
 
-        def embargoed(extra: frozenset) -> frozenset:
+        def embargoed(extra: Conclusions) -> Conclusions:
             return derived(extra) - everyone
 
-        def private(every: frozenset, embargoes: list) -> frozenset:
+        def private(every: Conclusions, embargoes: list[tuple[NamedNode, Conclusions]]) -> Conclusions:
             return derived(every).difference(everyone, *(derived(extra) for _, extra in embargoes))
 
         everyone = derived()
         out = list(placed(self.names.inferred, (), lambda: everyone))
-        by_org: dict[str | None, list[tuple[NamedNode, frozenset]]] = {}  # an inferred graph's organisation
+        by_org: dict[str | None, list[tuple[NamedNode, Conclusions]]] = {}  # an inferred graph's organisation
         for graph in sorted(inputs, key=lambda g: g.value):
             by_org.setdefault(self.names.owner_of(graph), []).append((graph, frozenset(inputs[graph])))
         for org, groups in by_org.items():
@@ -320,6 +338,13 @@ class Reasoner:
             for graph, extra in embargoes:  # an embargo: its own premises alone
                 out += placed(graph, extra, embargoed, extra)
             if len(groups) > len(embargoes) or len(embargoes) > 1:  # else the embargo's are all there are
-                every = frozenset().union(*(extra for _, extra in groups))
+                every = Conclusions().union(*(extra for _, extra in groups))
                 out += placed(own, tuple(groups), private, every, embargoes)
         return out
+
+
+def _recall(kept: dict[Key, Value], before: dict[Key, Value], key: Key, compute: Callable[[], Value]) -> Value:
+    """`kept[key]`, from the last call's `before` or computed: a memo that forgets what a call did not use."""
+    if key not in kept:
+        kept[key] = before[key] if key in before else compute()
+    return kept[key]

@@ -12,15 +12,16 @@ reads (`inference.py`): the public premises as anonymous readers see whose each 
 organisation's private and embargoed premises as its members see it (its own typing first).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from urllib.parse import quote
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import NamedNode, Quad, Store, Triple
 
 from pic.graph.access import ANONYMOUS, User, is_public, readable_by
-from pic.graph.names import GraphName, Names
-from pic.graph.writes import ownership
+from pic.graph.names import GraphName, Names, named
+from pic.graph.store.interface import KnowledgeStore, Term, solutions
+from pic.graph.writes import ownership  # which imports this module: its types are quoted below
 from pic.ontology.namespaces import expand
 
 RDF_TYPE = NamedNode(expand("rdf:type"))
@@ -30,31 +31,40 @@ SUB_PROPERTY = NamedNode(expand("rdfs:subPropertyOf"))
 TYPED = """SELECT DISTINCT ?s ?class ?g WHERE {{
   {{ SELECT DISTINCT ?s WHERE {{ {subjects} }} }}
   GRAPH ?g {{ ?s a ?class }} FILTER (isIRI(?s)) }}"""
+Typing = tuple[Term, GraphName]  # (class, the graph that states it) of a subject
+Typings = dict[NamedNode, set[Typing]]
 
 
-def typings(store, sources: list[NamedNode], extract: str, added=None, removed=()) -> dict[NamedNode, set]:
+def typings(
+    store: KnowledgeStore,
+    sources: list[GraphName],
+    extract: str,
+    added: Store | None = None,
+    removed: Iterable[Quad] = (),
+) -> Typings:
     """{subject: {(class, graph)}} for the subjects of the premises (`extract`: the pattern that binds
     them as ?s), from the store's `sources`, with the pending change applied."""
-    found: dict[NamedNode, set] = {}
+    found: Typings = {}
     if sources:
-        for row in store.query(TYPED.format(subjects=extract), default_graph=sources, named_graphs=sources):
+        text = TYPED.format(subjects=extract)
+        for row in solutions(store.query(text, default_graph=sources, named_graphs=sources)):
             found.setdefault(row["s"], set()).add((row["class"], row["g"]))
     for q in removed:
-        if q.predicate == RDF_TYPE:
-            found.get(q.subject, set()).discard((q.object, q.graph_name))
+        if q.predicate == RDF_TYPE and isinstance(q.subject, NamedNode):  # only IRIs are typed subjects
+            found.get(q.subject, set()).discard((q.object, named(q.graph_name)))
     if added is not None:
         for q in added.quads_for_pattern(None, RDF_TYPE, None, None):
             if isinstance(q.subject, NamedNode):
-                found.setdefault(q.subject, set()).add((q.object, q.graph_name))
+                found.setdefault(q.subject, set()).add((q.object, named(q.graph_name)))
     return found
 
 
 def facts(
     premises: dict[GraphName, set[Triple]],
-    typed: dict[NamedNode, set],
+    typed: Typings,
     names: Names,
     target: Callable[[GraphName], NamedNode | None],
-    records: Callable[[User], Callable],
+    records: "Callable[[User], ownership.Earliest]",
 ) -> dict[GraphName, set[Triple]]:
     """The premises less the claims, each audience's as its readers see whose each entity is. `target`:
     a premise graph's inferred graph (`names.inferred` for a public one); `records(user)`: the
@@ -118,7 +128,12 @@ def speakers(triples: set[Triple], owners: dict[NamedNode, set[str]], names: Nam
 
 
 def _owners(
-    premises, typed, names: Names, graphs: AbstractSet[GraphName], org: str | None, earliest
+    premises: dict[GraphName, set[Triple]],
+    typed: Typings,
+    names: Names,
+    graphs: AbstractSet[GraphName],
+    org: str | None,
+    earliest: "ownership.Earliest",
 ) -> dict[NamedNode, set[str]]:
     """The owners of the premises' subjects as a reader of `org` (None: anonymous) sees them, from
     `graphs` (what that audience reads of the premises) and the typings in those graphs or public ones."""
@@ -143,16 +158,16 @@ def _readable(names: Names, graph: GraphName, org: str | None) -> bool:
     return org is not None and names.owner_of(graph) == org and not names.is_derived(graph)
 
 
-def record_reader(store, names: Names) -> Callable[[User], Callable]:
+def record_reader(store: KnowledgeStore, names: Names) -> "Callable[[User], ownership.Earliest]":
     """`records` for `facts`: each audience's `earliest`, over the change records its readers may read."""
-    graphs = [g for g in store.graphs() if names.is_provenance(g)]
+    graphs = ownership.record_graphs(store, names)
 
-    def records(user: User):
+    def records(user: User) -> "ownership.Earliest":
         readable = readable_by(user, graphs, names) or [names.graph("none")]
         return ownership.earliest_typing(
             lambda text: [
                 (row["g"].value, row["first"].value if row["first"] else None)
-                for row in store.query(text, named_graphs=readable)
+                for row in solutions(store.query(text, named_graphs=readable))
             ]
         )
 

@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolution, Store
 from rdflib import RDF, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.collection import Collection
+from rdflib.term import Node
 
-from pic.graph.store.interface import solutions
+from pic.graph.store.interface import Term, solutions
 from pic.ontology.namespaces import PREFIXES, SH, expand
 
 # An equivalent, set-at-a-time form of a SPARQL constraint, used instead of sh:select when present.
@@ -96,7 +97,7 @@ class ShapesError(ValueError):
     """The shapes graph uses a feature this engine does not implement."""
 
 
-def _n3(term) -> str:
+def _n3(term: Node | None) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, RdfLiteral):
@@ -104,7 +105,9 @@ def _n3(term) -> str:
     raise ShapesError(f"unsupported term in shapes: {term!r}")
 
 
-def _path(g: Graph, node) -> str:
+def _path(g: Graph, node: Node | None) -> str:
+    if node is None:  # a property shape without sh:path
+        raise ShapesError(f"unsupported path {node!r}")
     if isinstance(node, URIRef):
         return f"<{node}>"
     alt = g.value(node, SH.alternativePath)
@@ -118,7 +121,7 @@ def _path(g: Graph, node) -> str:
     raise ShapesError(f"unsupported path {node!r}")
 
 
-def _messages(g: Graph, node) -> tuple[str, str]:
+def _messages(g: Graph, node: Node) -> tuple[str, str]:
     by_lang = {cast(RdfLiteral, m).language: str(m) for m in g.objects(node, SH.message)}  # messages are literals
     fr = by_lang.get("fr") or by_lang.get("en") or "Contrainte non respectée."
     return fr, by_lang.get("en") or fr
@@ -135,9 +138,8 @@ def _focus(classes: list[str]) -> str:
     )
 
 
-def _value_condition(g: Graph, ps, comp: URIRef) -> tuple[str, str]:
-    """The FILTER that is true for a value node violating component `comp`, and its name."""
-    val = g.value(ps, comp)
+def _value_condition(g: Graph, ps: Node, comp: URIRef, val: Node) -> tuple[str, str]:
+    """The FILTER that is true for a value node violating component `comp` (its value `val`), and its name."""
     if comp == SH.datatype:
         dt = str(val)
         local = dt.removeprefix(XSD)
@@ -179,7 +181,7 @@ def _value_condition(g: Graph, ps, comp: URIRef) -> tuple[str, str]:
     raise ShapesError(f"unsupported component {comp}")
 
 
-def _sparql_constraint(g: Graph, shape, constraint, classes: list[str], severity: str) -> _Check:
+def _sparql_constraint(g: Graph, shape: Node, constraint: Node, classes: list[str], severity: str) -> _Check:
     select = str(g.value(constraint, ENGINE_SELECT) or g.value(constraint, SH.select))
     prefixes = ""
     for decl_owner in g.objects(constraint, SH.prefixes):
@@ -211,7 +213,7 @@ class ShapesValidator:
             for check in self.checks[first:]:  # this shape's checks select its focus nodes
                 check.classes = tuple(classes)
 
-    def _compile_property(self, g: Graph, ps, classes: list[str]) -> None:
+    def _compile_property(self, g: Graph, ps: Node, classes: list[str]) -> None:
         unknown = {p for p in g.predicates(ps) if p not in SUPPORTED}
         if unknown:
             raise ShapesError(f"unsupported SHACL features {sorted(map(str, unknown))}")
@@ -228,7 +230,7 @@ class ShapesValidator:
             optional = f"OPTIONAL {{ ?this {path} ?value }}" if op == "<" else f"?this {path} ?value ."
             query = (
                 f"SELECT ?this WHERE {{ {focus} {optional} }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?value) {op} {int(n)})"
+                f"HAVING (COUNT(DISTINCT ?value) {op} {int(str(n))})"
             )
             self.checks.append(_Check(f"{name}ConstraintComponent", query, shown_path, severity, messages))
         if g.value(ps, SH.uniqueLang) == RdfLiteral(True):
@@ -248,9 +250,10 @@ class ShapesValidator:
             SH.languageIn,
             SH["or"],
         ):
-            if g.value(ps, comp) is None:
+            val = g.value(ps, comp)
+            if val is None:
                 continue
-            condition, name = _value_condition(g, ps, comp)
+            condition, name = _value_condition(g, ps, comp, val)
             query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value . FILTER({condition}) }}"
             self.checks.append(_Check(name, query, shown_path, severity, messages))
         cls = g.value(ps, SH["class"])
@@ -271,7 +274,7 @@ class ShapesValidator:
         `known(pairs)` answers which (value, class) pairs the store already knows, for sh:class.
         """
         report = ValidationReport()
-        pending: list[tuple[_Check, object, NamedNode]] = []
+        pending: list[tuple[_Check, Term, NamedNode]] = []
         subclasses: dict[tuple[str, ...], str] = {}  # 134 checks target 17 sets of classes
         for check in self.checks:
             if check.classes not in subclasses:
@@ -306,18 +309,19 @@ def _subclasses(staging: Store, classes: tuple[str, ...]) -> str:
     return " ".join(str(r["c"]) for r in rows) + " "
 
 
-def _get(row, name):
+def _get(row: QuerySolution, name: str) -> Term | None:
     try:
-        return row[name]
+        value: Term | None = row[name]  # pyoxigraph types a row's terms Any
     except (KeyError, IndexError):
         return None
+    return value
 
 
-def _severity(term) -> str:
+def _severity(term: Node) -> str:
     return str(term).removeprefix(str(SH))
 
 
-def _term(t) -> str | None:
+def _term(t: Term | None) -> str | None:
     if t is None:
         return None
     if isinstance(t, NamedNode):
@@ -329,7 +333,7 @@ def _term(t) -> str | None:
     return str(t)
 
 
-def _add(report: ValidationReport, check: _Check, focus, value, path) -> None:
+def _add(report: ValidationReport, check: _Check, focus: Term, value: Term | None, path: Term | None) -> None:
     shown_path = check.path if check.path is not None else _term(path)
     focus_text = _term(focus)
     assert focus_text is not None  # every check's query binds ?this
@@ -344,7 +348,7 @@ def _add(report: ValidationReport, check: _Check, focus, value, path) -> None:
     (report.violations if check.severity == "Violation" else report.warnings).append(v)
 
 
-def stage_for_validation(data_quads: Iterable, context_quads: Iterable) -> Store:
+def stage_for_validation(data_quads: Iterable[Quad], context_quads: Iterable[Quad]) -> Store:
     """A staging store with the data in its own graphs and the ontology in CONTEXT."""
     staging = Store()
     staging.bulk_extend(

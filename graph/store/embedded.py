@@ -14,17 +14,19 @@ import gc
 import logging
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Variable
 
 from pic.graph.names import GraphName
 from pic.graph.store.interface import (
     Change,
     Infer,
     IsInferred,
+    QueryResult,
+    Term,
     all_inferred,
     bind,
     emptied_graphs,
@@ -54,13 +56,21 @@ class EmbeddedStore:
         self._store = Store(str(self.path))
 
     # -- reading -------------------------------------------------------------------------------
-    def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None, substitutions=None):
+    def query(
+        self,
+        sparql: str,
+        *,
+        union: bool = True,
+        default_graph: Sequence[GraphName] | None = None,
+        named_graphs: Sequence[GraphName] | None = None,
+        substitutions: Mapping[Variable, Term] | None = None,
+    ) -> QueryResult:
         sparql = bind(sparql, substitutions)
         if default_graph is not None:
-            return self._store.query(
+            return self._store.query(  # (copies: pyoxigraph's lists also take blank nodes)
                 sparql,
-                default_graph=default_graph,
-                named_graphs=named_graphs if named_graphs is not None else default_graph,
+                default_graph=[*default_graph],
+                named_graphs=[*(named_graphs if named_graphs is not None else default_graph)],
             )
         return self._store.query(sparql, use_default_graph_as_union=union)
 

@@ -6,7 +6,7 @@ leave half a file behind. Parsing uses pyoxigraph's Rust parsers (about 9x faste
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import BufferedIOBase
 from pathlib import Path
@@ -70,7 +70,7 @@ class _CountingReader:
             self._progress(self.done, self._total)
         return chunk
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: bytearray | memoryview) -> int | None:
         n = self._f.readinto(buffer)
         self.done += n or 0
         if self._progress:
@@ -134,7 +134,7 @@ def parse_bytes(
 MAX_JSON_DEPTH = 100  # JSON-LD nests a few levels (a context, a graph, an entity, a value): a hundred is plenty
 
 
-def json_depth(document) -> int:
+def json_depth(document: object) -> int:
     """How deep a parsed JSON document nests, counted without recursion."""
     deepest, stack = 0, [(document, 1)]
     while stack:
@@ -194,7 +194,7 @@ def refuse_entity_bombs(rdf: RdfFormat, source: str, data: bytes | None = None, 
             ) from None
 
 
-def _with_xml_position(error: RdfParseError, rdf: RdfFormat, read) -> RdfParseError:
+def _with_xml_position(error: RdfParseError, rdf: RdfFormat, read: Callable[[], bytes]) -> RdfParseError:
     """pyoxigraph's RDF/XML errors carry no position; expat finds where the XML breaks."""
     if error.line is not None or rdf != RdfFormat.RDF_XML:
         return error
@@ -207,7 +207,7 @@ def _with_xml_position(error: RdfParseError, rdf: RdfFormat, read) -> RdfParseEr
 
 
 def parse_stream(
-    data,
+    data: bytes | _CountingReader,
     rdf: RdfFormat,
     graph: NamedNode | None,
     source: str,
@@ -218,11 +218,13 @@ def parse_stream(
     staging = Store()
     try:
         if rdf.supports_datasets:
-            staging.bulk_extend(_map_default_graph(parse(data, rdf, base_iri=base_iri), graph, source))
+            # pyoxigraph reads any object with `read`; its stubs ask for IO[bytes]
+            quads = parse(data, rdf, base_iri=base_iri)  # type: ignore[arg-type]
+            staging.bulk_extend(_map_default_graph(quads, graph, source))
         else:
             if graph is None:
                 raise RdfParseError("a graph is needed for a triple format", source)
-            staging.bulk_load(data, rdf, base_iri=base_iri, to_graph=graph)
+            staging.bulk_load(data, rdf, base_iri=base_iri, to_graph=graph)  # type: ignore[arg-type]  # as above
     except SyntaxError as e:
         raise as_parse_error(e, source) from None
     refuse_huge_literals(staging, source, max_literal_chars)
@@ -275,7 +277,7 @@ def as_parse_error(error: SyntaxError, source: str) -> RdfParseError:
     return RdfParseError(message, source, line, column)
 
 
-def _map_default_graph(quads, graph: NamedNode | None, source: str):
+def _map_default_graph(quads: Iterable[Quad], graph: NamedNode | None, source: str) -> Iterator[Quad]:
     for q in quads:
         if isinstance(q.graph_name, DefaultGraph):
             if graph is None:

@@ -9,7 +9,7 @@ one update (small) or one N-Quads POST (large).
 """
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO
 
 import httpx
@@ -18,6 +18,8 @@ from pyoxigraph import (
     Quad,
     QueryResultsFormat,
     RdfFormat,
+    Triple,
+    Variable,
     parse,
     parse_query_results,
     serialize,
@@ -29,12 +31,15 @@ from pic.graph.store.interface import (
     Change,
     Infer,
     IsInferred,
+    QueryResult,
+    Term,
     all_inferred,
     bind,
     emptied_graphs,
     known_types,
     quads_to_update_data,
     replacement_update,
+    solutions,
 )
 
 BULK_THRESHOLD = 20_000
@@ -60,7 +65,15 @@ class RemoteStore:
         return sw
 
     # -- reading -------------------------------------------------------------------------------
-    def query(self, sparql: str, *, union: bool = True, default_graph=None, named_graphs=None, substitutions=None):
+    def query(
+        self,
+        sparql: str,
+        *,
+        union: bool = True,
+        default_graph: Sequence[GraphName] | None = None,
+        named_graphs: Sequence[GraphName] | None = None,
+        substitutions: Mapping[Variable, Term] | None = None,
+    ) -> QueryResult:
         sparql = bind(sparql, substitutions)
         sw = self._wrapper(self.query_url)
         sw.setQuery(sparql)
@@ -82,7 +95,7 @@ class RemoteStore:
         return parse_query_results(raw, QueryResultsFormat.JSON)
 
     def graphs(self) -> list[NamedNode]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = solutions(self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
         return sorted((r["g"] for r in rows), key=lambda g: g.value)
 
     def count(self, graph: NamedNode | None = None) -> int:
@@ -90,7 +103,7 @@ class RemoteStore:
             q = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
         else:
             q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-        return int(next(iter(self.query(q)))["n"].value)
+        return int(next(iter(solutions(self.query(q))))["n"].value)
 
     def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
         buffer = io.BytesIO()
@@ -99,10 +112,10 @@ class RemoteStore:
 
     def dump(self, out: IO[bytes], fmt: RdfFormat, graph: NamedNode | None = None) -> None:
         if graph is None:
-            rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            rows = solutions(self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
             quads = [Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         else:
-            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+            rows = solutions(self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
             quads = [Quad(r["s"], r["p"], r["o"], graph) for r in rows]
         if fmt.supports_datasets:
             serialize(quads, out, fmt)
@@ -167,7 +180,7 @@ class RemoteStore:
     def _replace_inferred(self, quads: list[Quad], inferred: IsInferred) -> None:
         """Each inferred graph replaced by one PUT (a transaction of its own: a graph is never seen
         empty in between), then those with no conclusions left dropped."""
-        by_graph: dict[GraphName, list] = {}
+        by_graph: dict[GraphName, list[Triple]] = {}
         for q in quads:
             by_graph.setdefault(named(q.graph_name), []).append(q.triple)
         stale = [g for g in self.graphs() if inferred(g) and g not in by_graph]
@@ -178,10 +191,10 @@ class RemoteStore:
         if stale:
             self.update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in stale))
 
-    def _post(self, body, fmt: RdfFormat, graph: GraphName | None) -> None:
+    def _post(self, body: bytes | IO[bytes], fmt: RdfFormat, graph: GraphName | None) -> None:
         self._send("POST", body, fmt, graph)
 
-    def _send(self, method: str, body, fmt: RdfFormat, graph: GraphName | None) -> None:
+    def _send(self, method: str, body: bytes | IO[bytes], fmt: RdfFormat, graph: GraphName | None) -> None:
         params = {"graph": graph.value} if graph is not None else {}
         assert self.gsp_url is not None  # the bulk path, the only one sending, is taken with a Graph Store URL
         r = self.http.request(

@@ -28,11 +28,14 @@ from pyoxigraph import NamedNode, Quad, Variable
 
 from pic.graph.access import NotAllowed, User, owning_api
 from pic.graph.names import Names, named
-from pic.graph.store.interface import bind_rows
+from pic.graph.store.interface import KnowledgeStore, Term, bind_rows, solutions
 from pic.graph.writes import platform_entities
 from pic.graph.writes.ownership import owners
 from pic.graph.writes.visible import seen_by
 from pic.ontology.namespaces import PREFIXES, expand
+
+# An observation's cell: its (data set, area, year).
+Cell = tuple[Term, Term, Term]
 
 QB_DATASET = NamedNode(expand("qb:dataSet"))
 PIC = PREFIXES["pic"]
@@ -57,7 +60,7 @@ class CellTaken(ValueError):
     """A series cell that already has its observation (409)."""
 
 
-def check(store, names: Names, user: User, added: list[Quad], removed: list[Quad]) -> None:
+def check(store: KnowledgeStore, names: Names, user: User, added: list[Quad], removed: list[Quad]) -> None:
     unchanged = set(removed)
     new = [q for q in added if q not in unchanged]
     host = urlsplit(names.base).netloc.lower()  # only IRIs naming it may be the base spelt otherwise
@@ -96,7 +99,7 @@ def check(store, names: Names, user: User, added: list[Quad], removed: list[Quad
         )
 
 
-def minted_observation(names: Names, subject) -> bool:
+def minted_observation(names: Names, subject: object) -> bool:
     """Whether an IRI is an observation's as the platform mints it: `observation/{series}/{code}/{year}`."""
     prefix = f"{names.base}observation/"
     return (
@@ -157,13 +160,15 @@ def real_day(text: str) -> bool:
         return False
 
 
-def taken_cells(store, names: Names, user: User, cells: dict, removed: list[Quad]) -> None:
+def taken_cells(
+    store: KnowledgeStore, names: Names, user: User, cells: dict[NamedNode, Cell], removed: list[Quad]
+) -> None:
     """Refuse (CellTaken) an observation whose cell another observation of the series already has, less
     those the write removes (a correction replaces its own observation)."""
     gone = {q.subject for q in removed if q.predicate == QB_DATASET}
     rows = [[o, d, area, year] for o, (d, area, year) in sorted(cells.items(), key=lambda i: i[0].value)]
     text = bind_rows(TAKEN, [Variable("o"), Variable("d"), Variable("area"), Variable("year")], rows)
-    for row in seen_by(store, user, names).query(text):
+    for row in solutions(seen_by(store, user, names).query(text)):
         if row["taken"] not in gone:
             raise CellTaken(
                 f"{row['o'].value}: this series already has a figure for that area and year "
@@ -171,16 +176,16 @@ def taken_cells(store, names: Names, user: User, cells: dict, removed: list[Quad
             )
 
 
-def observation_cells(quads: list[Quad]) -> dict[NamedNode, tuple]:
+def observation_cells(quads: list[Quad]) -> dict[NamedNode, Cell]:
     """(data set, area, year) of each observation the quads state whole."""
-    parts: dict = {}
+    parts: dict[NamedNode, dict[NamedNode, Term]] = {}
     for q in quads:
         if q.predicate in (QB_DATASET, REF_AREA, REF_YEAR) and isinstance(q.subject, NamedNode):
             parts.setdefault(q.subject, {})[q.predicate] = q.object
     return {o: (p[QB_DATASET], p[REF_AREA], p[REF_YEAR]) for o, p in parts.items() if len(p) == 3}
 
 
-def others_series(store, names: Names, user: User, quads: list[Quad]) -> dict[NamedNode, str]:
+def others_series(store: KnowledgeStore, names: Names, user: User, quads: list[Quad]) -> dict[NamedNode, str]:
     """{observation: why it is refused} for each observation these quads put into a series another
     organisation owns, written by a partner into its organisation's graphs (the import reports them by
     row, the write path refuses the first). Whose a series is, is asked as `ownership.owners` asks it: of

@@ -8,7 +8,7 @@ from pic.graph.contributions.documents import document_texts
 from pic.graph.search_index import SearchIndex
 from pic.graph.settings import Settings
 from pic.graph.store.interface import open_store
-from pic.graph.writes.path import Writer
+from pic.graph.writes.path import Writer, Written
 
 
 def open_writer(settings: Settings) -> Writer:
@@ -21,7 +21,7 @@ def open_writer(settings: Settings) -> Writer:
     )
     index = SearchIndex(settings.data_dir / "search.sqlite")
 
-    def reindex(written) -> None:
+    def reindex(written: Written | None) -> None:
         """What a write touched, indexed again (None: everything, from the store)."""
         documents = document_texts(writer.store, settings.documents_dir)
         if written is None:

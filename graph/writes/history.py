@@ -17,6 +17,7 @@ and entities (`public_record`), without its private side.
 import gzip
 import hashlib
 import uuid
+from collections.abc import Collection, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from pic.graph.access import User
 from pic.graph.names import GraphName, Names
+from pic.graph.store.interface import KnowledgeStore, solutions
 from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
 from pic.ontology.namespaces import SHAPES_IRI as SHAPES
 
@@ -52,7 +54,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _write(path: Path, quads) -> str:
+def _write(path: Path, quads: Iterable[Quad]) -> str:
     digest = hashlib.sha256()
     with gzip.open(path, "wb", compresslevel=1) as f:
         serialize(quads, f, RdfFormat.N_QUADS)  # type: ignore[arg-type]  # stubs: IO[bytes]; a GzipFile is a binary file
@@ -66,7 +68,7 @@ def record_change(
     history_dir: Path,
     names: Names,
     user: User,
-    added,
+    added: Collection[Quad] | None,  # None: a file loaded directly (its copy is kept whole)
     removed: list[Quad],
     graphs: AbstractSet[GraphName],
     source: str,
@@ -148,7 +150,7 @@ def public_record(
     user: User,
     started: datetime,
     graphs: AbstractSet[GraphName],
-    added,
+    added: Collection[Quad] | None,  # None: a file loaded directly (its copy is kept whole)
     removed: list[Quad],
     g: NamedNode,
 ) -> list[Quad]:
@@ -204,14 +206,14 @@ def remove_orphans(history_dir: Path) -> list[Path]:
 DELTA_FILES = sparql_prefixes("pic") + "SELECT DISTINCT ?f WHERE { GRAPH ?g { ?c pic:deltaFile ?f } }"
 
 
-def remove_unrecorded(history_dir: Path, store) -> list[Path]:
+def remove_unrecorded(history_dir: Path, store: KnowledgeStore) -> list[Path]:
     """Delta files of changes the store does not have: a write's delta is written before its transaction,
     so a server killed between the two (or a write the disk stopped) leaves one that no activity names —
     replaying the history would replay a change that never happened. Call before writes start."""
     history_dir = Path(history_dir)
     if not history_dir.exists():
         return []
-    named = {row["f"].value for row in store.query(DELTA_FILES)}
+    named = {row["f"].value for row in solutions(store.query(DELTA_FILES))}
     deltas = [p for p in history_dir.iterdir() if p.is_file() and (".added." in p.name or ".removed." in p.name)]
     orphans = sorted(p for p in deltas if f"history/{p.name}" not in named)
     for orphan in orphans:

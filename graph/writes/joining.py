@@ -19,13 +19,18 @@ Another organisation's private graphs are left out, as for every lookup of a wri
 refusal would tell what they say, and to the writer what they describe is nobody's.
 """
 
-from pyoxigraph import NamedNode, Quad, Variable
+from collections.abc import Iterator
+
+from pyoxigraph import NamedNode, Quad, QuerySolution, Variable
 
 from pic.graph.access import NotAllowed, User, owning_api
 from pic.graph.names import GraphName, Names
-from pic.graph.store.interface import bind_rows
-from pic.graph.writes.visible import seen_by
+from pic.graph.store.interface import KnowledgeStore, bind_rows, solutions
+from pic.graph.writes.visible import Seen, seen_by
 from pic.ontology.namespaces import PREFIXES
+
+# {(node, organisation): {target: predicate}}: what each node a write touches joins (`joins`).
+Joined = dict[tuple[object, str], dict[NamedNode, NamedNode]]
 
 ORG = PREFIXES["org"]
 PROV = PREFIXES["prov"]
@@ -97,13 +102,17 @@ def refuse_borrowed(checked: list[tuple[Quad, str]], known: dict[NamedNode, set[
         )
 
 
-def term(node) -> str:
+def term(node: object) -> str:
     return node.value if isinstance(node, NamedNode) else str(node)
 
 
 def joins(
-    store, names: Names, user: User, checked: list[tuple[Quad, str]], removed: list[tuple[Quad, str | None]]
-) -> dict[tuple[object, str], dict[NamedNode, NamedNode]]:
+    store: KnowledgeStore,
+    names: Names,
+    user: User,
+    checked: list[tuple[Quad, str]],
+    removed: list[tuple[Quad, str | None]],
+) -> Joined:
     """What each node a write touches joins once the write is applied — a membership's parties, a
     project's agents (direct, or through its role nodes), a study's attributions — {(node, organisation):
     {target: predicate}}: the statements of the organisation's graphs (its role nodes' agents from every
@@ -120,9 +129,9 @@ def joins(
     for row in select(seen, PARENTS, "a", touched):  # the projects whose role's agent the write changes
         if (writer_org := org_of(names, row["g"])) in writers:
             nodes.add((row["n"], writer_org))
-    direct: dict = {}  # (node, org): {(target, predicate, graph)}
-    roles: dict = {}  # (node, org): {(role node, graph)}
-    agents: dict = {}  # role node: {(agent, graph)}
+    direct: dict[tuple[object, str | None], set[tuple[object, NamedNode, object]]] = {}  # {(target, predicate, graph)}
+    roles: dict[tuple[object, str | None], set[tuple[object, object]]] = {}  # (node, org): {(role node, graph)}
+    agents: dict[object, set[tuple[object, object]]] = {}  # role node: {(agent, graph)}
     named = sorted({n for n, _ in nodes if isinstance(n, NamedNode)}, key=str)
     for row in select(seen, STATED, "n", named):
         key = (row["n"], org_of(names, row["g"]))
@@ -145,23 +154,25 @@ def joins(
                 change(roles.setdefault((q.subject, org), set()), (q.object, q.graph_name))
             elif q.predicate in JOINING and org:
                 change(direct.setdefault((q.subject, org), set()), (q.object, q.predicate, q.graph_name))
-    found: dict[tuple[object, str], dict[NamedNode, NamedNode]] = {}
+    found: Joined = {}
     for key in sorted(nodes, key=str):
-        targets = {o: p for o, p, _ in direct.get(key, ())}
-        targets.update({o: PROV_ASSOCIATED for role, _ in roles.get(key, ()) for o, _ in agents.get(role, ())})
-        targets = {t: p for t, p in targets.items() if isinstance(t, NamedNode)}
+        linked_to = {o: p for o, p, _ in direct.get(key, ())}
+        linked_to.update({o: PROV_ASSOCIATED for role, _ in roles.get(key, ()) for o, _ in agents.get(role, ())})
+        targets = {t: p for t, p in linked_to.items() if isinstance(t, NamedNode)}
         if targets:
             found[key] = targets
     return found
 
 
-def select(seen, text: str, variable: str, terms: list[NamedNode]):
+def select(seen: Seen, text: str, variable: str, terms: list[NamedNode]) -> Iterator[QuerySolution]:
     """The rows of `text` with `?variable` bound to each of `terms` in turn, a batch at a time."""
     for start in range(0, len(terms), BATCH):
-        yield from seen.query(bind_rows(text, [Variable(variable)], [[t] for t in terms[start : start + BATCH]]))
+        yield from solutions(
+            seen.query(bind_rows(text, [Variable(variable)], [[t] for t in terms[start : start + BATCH]]))
+        )
 
 
-def refuse_joins(names: Names, joined: dict, known: dict[NamedNode, set[str]]) -> None:
+def refuse_joins(names: Names, joined: Joined, known: dict[NamedNode, set[str]]) -> None:
     """Raise NotAllowed when a node joins two other organisations' entities without its organisation's
     own actor among them (`joined` from `joins`; `known`: their owners, as the writer sees them)."""
     for (node, org), targets in sorted(joined.items(), key=lambda i: str(i[0][0])):

@@ -26,11 +26,17 @@ service tells the write path which organisations it has (`Writer.organisations`,
 graphs `partner/{org}` and `private/{org}/…` name the others (`organisations`).
 """
 
-from pyoxigraph import NamedNode
+from collections.abc import Iterable
+
+from pyoxigraph import NamedNode, Quad, Triple
 
 from pic.graph.access import NotAllowed
-from pic.graph.names import Names
+from pic.graph.names import Names, named
+from pic.graph.store.interface import KnowledgeStore
 from pic.ontology.namespaces import PREFIXES, expand
+
+# {parent: its owners} of a minted IRI (`parent_owners`).
+ParentOwners = dict[NamedNode, set[str]]
 
 
 def parents(names: Names, subject: NamedNode) -> list[NamedNode]:
@@ -55,15 +61,18 @@ def parents(names: Names, subject: NamedNode) -> list[NamedNode]:
 
 
 def parent_owners(
-    names: Names, subjects, known: dict[NamedNode, set[str]], typed_by: dict[NamedNode, set[str]] | None = None
-) -> dict[NamedNode, dict]:
+    names: Names,
+    subjects: Iterable[NamedNode],
+    known: dict[NamedNode, set[str]],
+    typed_by: dict[NamedNode, set[str]] | None = None,
+) -> dict[NamedNode, ParentOwners]:
     """{minted subject: {parent: its owners}} for the parents someone owns (`known`: owners of the
     parents, as the writer or reader sees them). A role node has one: its longest owned project — for an
     older one (`association/{project}-{actor}`, several candidate projects), among the projects whose
     owners already type it (`typed_by`) if any: cd62 typed `association/cd62-proj-louvre-lens` for its
     `cd62-proj`, aula then made project `cd62-proj-louvre` and wrote the node as its own (eighth outside
     re-test, finding 3)."""
-    found = {}
+    found: dict[NamedNode, ParentOwners] = {}
     for subject in subjects:
         owned = {p: known[p] for p in parents(names, subject) if known.get(p)}
         if owned and f"{names.base}association/" in subject.value:
@@ -82,12 +91,12 @@ def older_role_node(names: Names, subject: NamedNode) -> bool:
     return subject.value.startswith(prefix) and "--" not in subject.value[len(prefix) :]
 
 
-def owns_parent(org: str | None, owned: dict | None) -> bool:
+def owns_parent(org: str | None, owned: ParentOwners | None) -> bool:
     """Whether `org` owns one of a minted IRI's parents (`owned`: {parent: its owners}, `parent_owners`)."""
     return any(org in owners for owners in (owned or {}).values())
 
 
-def refuse_squats(subjects: dict[NamedNode, str], parented: dict[NamedNode, dict]) -> None:
+def refuse_squats(subjects: dict[NamedNode, str], parented: dict[NamedNode, ParentOwners]) -> None:
     """Raise NotAllowed when a partner's write describes a minted IRI none of whose parents its
     organisation owns. `subjects`: {subject: the organisation whose graph the write describes it in}."""
     for subject in sorted(subjects, key=lambda n: n.value):
@@ -104,13 +113,15 @@ def refuse_squats(subjects: dict[NamedNode, str], parented: dict[NamedNode, dict
         )
 
 
-def refuse_orphans(names: Names, subjects: dict[NamedNode, str], parented: dict[NamedNode, dict], new) -> None:
+def refuse_orphans(
+    names: Names, subjects: dict[NamedNode, str], parented: dict[NamedNode, ParentOwners], new: Iterable[Quad]
+) -> None:
     """Raise NotAllowed when a partner's write describes a minted IRI whose parents nobody describes yet,
     unless the same write describes one of them in the writer's graphs (a form's new project and its role
     nodes). Fifth outside re-test, findings 1 and 3: aula typed `association/zzz-nouveau--cd62` before
     cd62 made project `zzz-nouveau`, and cd62's form then got 403 "belongs to aula"; the same with a
     series' cell and a membership of actors to come."""
-    described = {(q.subject, names.owner_of(q.graph_name)) for q in new}
+    described = {(q.subject, names.owner_of(named(q.graph_name))) for q in new}
     for subject in sorted(subjects, key=lambda n: n.value):
         org, among = subjects[subject], parents(names, subject)
         if not among or subject in parented or any((p, org) in described for p in among):
@@ -154,7 +165,7 @@ def names_match(names: Names, prefix: str, part: str, value: str) -> bool:
     return value == f"{names.base}{prefix}{part}"
 
 
-def refuse_misnamed(names: Names, quads) -> None:
+def refuse_misnamed(names: Names, quads: Iterable[Quad]) -> None:
     """Raise NotAllowed when a write says of a minted IRI other than its name says: aula's
     `membership/aula--mel` whose organisation was ville-de-lens took mel's membership, and ville-de-lens's
     page listed it (sixth outside re-test, findings 2 and 8); a role node `association/p--mel--pilote`
@@ -169,7 +180,8 @@ def refuse_misnamed(names: Names, quads) -> None:
             continue
         part, prefix = said
         wrong_length = len(parts) > PARTS[kind] or (kind != "association" and len(parts) < PARTS[kind])
-        if wrong_length or not names_match(names, prefix, parts[part], q.object.value):
+        said_value = str(q.object) if isinstance(q.object, Triple) else q.object.value  # (parsing refuses triples)
+        if wrong_length or not names_match(names, prefix, parts[part], said_value):
             rest = q.subject.value[len(names.base) + len(kind) + 1 :]
             expected = (
                 f"{names.base}{prefix}{parts[part]}"
@@ -180,11 +192,11 @@ def refuse_misnamed(names: Names, quads) -> None:
             )
             raise NotAllowed(
                 f"{q.subject.value}: its name says {rest!r}, so its "
-                f"{q.predicate.value.rsplit('#', 1)[-1]} is {expected}, not {q.object.value!r}"
+                f"{q.predicate.value.rsplit('#', 1)[-1]} is {expected}, not {said_value!r}"
             )
 
 
-def organisations(store, names: Names) -> set[str]:
+def organisations(store: KnowledgeStore, names: Names) -> set[str]:
     """The organisations whose graphs (`partner/{org}`, `private/{org}/…`) the store holds."""
     return {org for g in store.graphs() if names.kind_of(g) in ("partner", "private") and (org := names.owner_of(g))}
 

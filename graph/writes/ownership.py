@@ -44,7 +44,7 @@ keeps the documents' descriptions and its DELETE waits (409) until `DELETE /api/
 has removed them (`documents.attached_documents`): the Graph Store never drops what only an API writes back.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 
 from pyoxigraph import BlankNode, NamedNode, Quad, Variable
@@ -61,8 +61,9 @@ from pic.graph.access import (
     readable_by,
 )
 from pic.graph.names import GraphName, Names, named
-from pic.graph.store.interface import bind_rows
+from pic.graph.store.interface import KnowledgeStore, bind_rows, solutions
 from pic.graph.writes import derived_predicates, joining, minted, platform_entities
+from pic.graph.writes.minted import ParentOwners
 from pic.graph.writes.visible import seen_by
 from pic.ontology.namespaces import expand, sparql_prefixes
 
@@ -79,6 +80,11 @@ SELECT ?g (MIN(?t) AS ?first) WHERE {
 # The graphs that describe each subject, and whether they state its type.
 DESCRIBED = f"""SELECT DISTINCT ?s ?g ?typed WHERE {{ GRAPH ?g {{ ?s ?p ?o }} BIND (?p = {RDF_TYPE} AS ?typed) }}"""
 BATCH = 500
+# When a subject was first typed in each of the given graphs, as a reader sees the records (`earliest_typing`).
+Earliest = Callable[[NamedNode, set[GraphName]], dict[GraphName, datetime]]
+# A SELECT over what a reader may read, its rows as plain values (IRIs and lexical forms, None where
+# unbound): how `earliest_typing` reads the change records, and `claims` the graphs.
+Select = Callable[[str], Sequence[tuple[str | None, ...]]]
 
 
 def speaker(names: Names, graph: GraphName) -> str | None:
@@ -94,7 +100,7 @@ def owners_from(
     described: Sequence[tuple[GraphName, bool]],
     names: Names,
     subject: NamedNode | None = None,
-    earliest=None,
+    earliest: Earliest | None = None,
     reader: str | None = None,
 ) -> set[str]:
     """The owners of an entity from (graph, states its type) pairs: who types it, else who describes it.
@@ -120,7 +126,7 @@ def owners_from(
 
 
 def first_typed(
-    typing: set[GraphName], names: Names, subject: NamedNode | None, earliest, reader: str | None
+    typing: set[GraphName], names: Names, subject: NamedNode | None, earliest: Earliest | None, reader: str | None
 ) -> set[str]:
     """Who owns an entity several organisations' graphs type, as a reader of organisation `reader` sees
     it: (a) its own organisation, when it is one of them — B typing `study/foo` in its private draft must
@@ -135,6 +141,7 @@ def first_typed(
         return {reader}
     if earliest is None:
         return typed
+    assert subject is not None, "the time of a typing is asked of a subject"
     public = {g for g in typing if is_public(g.value, names)}
     times = earliest(subject, public or typing)
     if public:
@@ -178,7 +185,7 @@ def own_actor(names: Names, subject: NamedNode | BlankNode | None) -> str | None
     return key if key and "/" not in key else None
 
 
-def earliest_typing(select):
+def earliest_typing(select: Select) -> Earliest:
     """`earliest` for `owners_from`, reading the change records (`pic:touched`) through `select`, which
     runs a SELECT over the records the reader may read and gives its rows as (?g, ?first) lexical values:
     {typing graph: when the first record the reader may read lists the subject in it}. A typing graph no
@@ -191,28 +198,39 @@ def earliest_typing(select):
     def earliest(subject: NamedNode, graphs: set[GraphName]) -> dict[GraphName, datetime]:
         ordered = sorted(graphs, key=lambda g: g.value)
         rows = select(bind_rows(FIRST_RECORD, [Variable("s"), Variable("g")], [[subject, g] for g in ordered]))
-        first = {NamedNode(g): instant(when) for g, when in rows if when}
+        first = {NamedNode(bound(g)): instant(when) for g, when in rows if when}
         return {g: t for g, t in first.items() if t is not None and g in graphs}
 
     return earliest
 
 
-def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[NamedNode, set[str]]:
+def bound(value: str | None) -> str:
+    """A plain value of a row's variable its query always binds (?g, ?s): never None."""
+    assert value is not None, "the query binds this variable in every row"
+    return value
+
+
+def record_graphs(store: KnowledgeStore, names: Names) -> list[NamedNode]:
+    """The store's change-record graphs (the write path names each by an IRI)."""
+    return [g for g in store.graphs() if isinstance(g, NamedNode) and names.is_provenance(g)]
+
+
+def owners(store: KnowledgeStore, names: Names, user: User, subjects: set[NamedNode]) -> dict[NamedNode, set[str]]:
     """The owners of each subject, as the graphs `user` may read say, to `user` (`first_typed`: its own
     organisation first — so a writer writes its own typed entities as facts); a subject nobody owns is absent."""
     seen = seen_by(store, user, names)
-    records = readable_by(user, [g for g in store.graphs() if names.is_provenance(g)], names)
+    records = readable_by(user, record_graphs(store, names), names)
     earliest = earliest_typing(
         lambda text: [
             (row["g"].value, row["first"].value if row["first"] else None)
-            for row in store.query(text, named_graphs=records or [names.graph("none")])
+            for row in solutions(store.query(text, named_graphs=records or [names.graph("none")]))
         ]
     )
     found: dict[NamedNode, list[tuple[NamedNode, bool]]] = {}
     ordered = sorted(subjects, key=lambda n: n.value)
     for start in range(0, len(ordered), BATCH):
         text = bind_rows(DESCRIBED, [Variable("s")], [[s] for s in ordered[start : start + BATCH]])
-        for row in seen.query(text):
+        for row in solutions(seen.query(text)):
             found.setdefault(row["s"], []).append((row["g"], row["typed"].value == "true"))
     result = {s: owners_from(pairs, names, s, earliest, user.org) for s, pairs in found.items()}
     parented = minted_parents(store, names, user, set(found))
@@ -223,7 +241,9 @@ def owners(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[Na
     return {s: o for s, o in result.items() if o}
 
 
-def refuse_minted_in_public(store, names: Names, checked: list[tuple[Quad, str]], new: list[Quad]) -> None:
+def refuse_minted_in_public(
+    store: KnowledgeStore, names: Names, checked: list[tuple[Quad, str]], new: list[Quad]
+) -> None:
     """The minted IRIs a write puts in public graphs, judged as everyone reads them: aula's private draft of
     series `ds-q` made it aula's to aula, and aula's public cell of cd62's published `ds-q` the public fact
     (sixth outside re-test, finding 1; the same with a project's role node)."""
@@ -249,7 +269,9 @@ def becomes_public(names: Names, graph: GraphName) -> bool:
 TYPED_IN = "SELECT ?s ?g WHERE { GRAPH ?g { ?s a ?class } }"  # the graphs that state what each ?s is
 
 
-def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict[NamedNode, dict]) -> None:
+def refuse_taking_published(
+    store: KnowledgeStore, names: Names, new: list[Quad], parented: dict[NamedNode, ParentOwners]
+) -> None:
     """Raise NotAllowed when a partner's write types, in a public graph of its organisation, an entity
     another organisation's public graph types and none of its own public graphs does now. Fifth outside
     re-test, finding 2: aula published study `race-5`, made it private, cd62 published its own `race-5`
@@ -270,7 +292,7 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
         return
     text = bind_rows(TYPED_IN, [Variable("s")], [[s] for s in sorted({s for s, _ in typed}, key=str)])
     public: dict[NamedNode, set[str]] = {}
-    for row in store.query(text):
+    for row in solutions(store.query(text)):
         if (owner := names.owner_of(row["g"])) and is_public(row["g"].value, names):
             public.setdefault(row["s"], set()).add(owner)
     for subject, graph in typed:
@@ -284,7 +306,9 @@ def refuse_taking_published(store, names: Names, new: list[Quad], parented: dict
             )
 
 
-def minted_parents(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[NamedNode, dict]:
+def minted_parents(
+    store: KnowledgeStore, names: Names, user: User, subjects: set[NamedNode]
+) -> dict[NamedNode, ParentOwners]:
     """{minted subject: {parent: its owners}}, as `user` sees them (`minted.parent_owners`)."""
     asked = {p for s in subjects for p in minted.parents(names, s)}
     if not asked:
@@ -297,12 +321,12 @@ def minted_parents(store, names: Names, user: User, subjects: set[NamedNode]) ->
     )
 
 
-def typed_by(store, names: Names, user: User, subjects: set[NamedNode]) -> dict[NamedNode, set[str]]:
+def typed_by(store: KnowledgeStore, names: Names, user: User, subjects: set[NamedNode]) -> dict[NamedNode, set[str]]:
     """{subject: the organisations whose graphs `user` may read type it}."""
     found: dict[NamedNode, set[str]] = {}
     if subjects:
         text = bind_rows(TYPED_IN, [Variable("s")], [[s] for s in sorted(subjects, key=lambda n: n.value)])
-        for row in seen_by(store, user, names).query(text):
+        for row in solutions(seen_by(store, user, names).query(text)):
             who = speaker(names, row["g"])
             if who:
                 found.setdefault(row["s"], set()).add(who)
@@ -317,10 +341,10 @@ def is_document_description(quad: Quad, names: Names) -> bool:
 
 
 def check(
-    store,
+    store: KnowledgeStore,
     names: Names,
     user: User,
-    added,
+    added: Iterable[Quad],
     removed: list[Quad],
     api: str | None = None,
     organisations: set[str] | None = None,
@@ -334,7 +358,7 @@ def check(
         forged = next((q for q in new if is_document_description(q, names)), None)
         if forged is not None:
             raise NotAllowed(
-                f"{forged.subject.value} {forged.predicate.value}: a document's description is "
+                f"{forged.subject.value} {forged.predicate.value}: a document's description is "  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
                 "written by uploading the document (POST /api/studies/{key}/documents)"
             )
     platform_entities.check(names, user, new, api)
@@ -342,14 +366,16 @@ def check(
     if user.role != "partner":
         return  # facilitators and admins curate any partner graph
     stated = [
-        (q, names.owner_of(q.graph_name))
+        (q, names.owner_of(named(q.graph_name)))
         for q in new
         if not (api == DOCUMENTS_API and is_document_description(q, names))
     ]  # the upload checked the study is theirs
     checked = [
         (q, org)
         for q, org in stated
-        if org and names.kind_of(q.graph_name) in ("partner", "private") and owning_api(q.graph_name, names) is None
+        if org
+        and names.kind_of(named(q.graph_name)) in ("partner", "private")
+        and owning_api(named(q.graph_name), names) is None
     ]
     subjects = {q.subject: org for q, org in reversed(checked) if isinstance(q.subject, NamedNode)}
     targets = {q.object for q, _ in checked if q.predicate in joining.LINKS and isinstance(q.object, NamedNode)}

@@ -17,12 +17,12 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
@@ -45,6 +45,7 @@ from pic.graph.store.interface import (
     all_inferred,
     known_types,
     quads_to_update_data,
+    solutions,
 )
 from pic.graph.store.parsing import (
     Progress,
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
 CONTEXT_FILES = ("pic.ttl", "structure.ttl", "schemes.ttl")
 MAX_INCREMENTAL = 50_000  # past this many quads, listeners start over from the store
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ValidationFailed(ValueError):
@@ -95,6 +97,12 @@ class Written:
     @property
     def subjects(self) -> set[str]:
         return {q.subject.value for q in _chain(self.added, self.removed) if isinstance(q.subject, NamedNode)}
+
+
+# Told what each write did (`Written`; None: start over from the store), as the replicas and the search index are.
+Listener = Callable[[Written | None], None]
+# Which (value IRI, class IRI) pairs the store knows, for `sh:class` (`ShapesValidator.validate`).
+KnownTypes = Callable[[list[tuple[str, str]]], set[tuple[str, str]]]
 
 
 @dataclass
@@ -129,16 +137,20 @@ class Writer:
         self.lock = threading.RLock()
         # called after every successful write with what it did (a `Written`; None when unknown or large,
         # e.g. a file loaded directly), to refresh what derives from the store (replicas, search index)
-        self.listeners: list = []
-        self.behind: dict = {}  # listener → why it failed after a commit; it starts over (None) next time
+        self.listeners: list[Listener] = []
+        self.behind: dict[
+            Listener, str
+        ] = {}  # listener → why it failed after a commit; it starts over (None) next time
         self.reasoner = inference.Reasoner(names)
-        self.timers: list = []  # called with each write's seconds, checks to listeners (the write latency metric)
+        self.timers: list[
+            Callable[[float], object]
+        ] = []  # called with each write's seconds, checks to listeners (the write latency metric)
         # the platform's organisations beside those with graphs (the service's accounts'): their actors
         # `actor/{org}` are their own (`minted.refuse_others_actor`)
-        self.organisations = set
+        self.organisations: Callable[[], set[str]] = set
         # the full-text index and its follower (`factory.open_writer`)
         self.search: SearchIndex | None = None
-        self.reindex: Callable[[WriteResult | None], None] | None = None
+        self.reindex: Listener | None = None
 
     @cached_property
     def validator(self) -> ShapesValidator:
@@ -330,7 +342,7 @@ class Writer:
         )
 
     # -- after the commit ----------------------------------------------------------------------
-    def _tell(self, written: Written | None, listeners: list | None = None) -> None:
+    def _tell(self, written: Written | None, listeners: list[Listener] | None = None) -> None:
         """Tell the listeners what was written. The write is committed whatever they do: one that fails
         (the search index on a full disk) is logged, and next time — the next write, or `catch_up` — it is
         told None, to start over from the store, until it succeeds. Its failure used to fail the write
@@ -376,7 +388,7 @@ class Writer:
     def _infer(self, change: Change | None) -> list[Quad] | None:
         """Every inferred quad after the change, or None when the change cannot alter them (it holds none
         of the triples the rules read: a title, an annotation, an observation — most partners' writes)."""
-        if change is not None and change.added is not None and not self._feeds_rules(change):
+        if change is not None and change.added is not None and not self._feeds_rules(change.added, change.removed):
             return None
         added = change.added if change else None
         sources, removed = self.sources(added.named_graphs() if added else ()), change.removed if change else ()
@@ -391,16 +403,16 @@ class Writer:
             return self.names.inferred
         return self.names.inferred_for(graph)
 
-    def _feeds_rules(self, change: Change) -> bool:
-        predicates = {q.predicate for q in _chain(change.added, change.removed)}
+    def _feeds_rules(self, added: Store, removed: list[Quad]) -> bool:
+        predicates = {q.predicate for q in _chain(added, removed)}
         if not predicates:
             return False
         attributions = inference.attribution_predicates(self.store, predicates)
         if not (predicates & inference.READ or attributions):  # a typing may make a statement a claim, or a fact
-            return inference.retyped(self.store, list(_chain(change.added, change.removed)))
-        return not inference.inert(self.store, list(_chain(change.added, change.removed)), attributions)
+            return inference.retyped(self.store, list(_chain(added, removed)))
+        return not inference.inert(self.store, list(_chain(added, removed)), attributions)
 
-    def sources(self, extra=()) -> list[NamedNode]:
+    def sources(self, extra: Iterable[GraphName] = ()) -> list[GraphName]:
         """Every user graph: what the rules read (not the inferred and provenance graphs)."""
         graphs = {g for g in [*self.store.graphs(), *extra] if not self.names.is_derived(g)}
         return sorted(graphs, key=lambda g: g.value)
@@ -440,7 +452,7 @@ class Writer:
             staging.remove(q)
         return self.validator.validate(staging, known=known)
 
-    def _types_seen_by(self, user: User | None):
+    def _types_seen_by(self, user: User | None) -> KnownTypes:
         if user is None or user.role in ("admin", "facilitator"):  # they read every graph
             return self.store.describe_types
         return lambda pairs: known_types(seen_by(self.store, user, self.names).query, pairs, chunk=500)
@@ -448,7 +460,7 @@ class Writer:
     def _existing(self, added: Store, removed: list[Quad]) -> list[Quad]:
         """Quads the store already holds about the subjects being written, in the same graphs."""
         found: list[Quad] = []
-        by_graph: dict[NamedNode, set] = {}
+        by_graph: dict[NamedNode, set[NamedNode]] = {}
         for q in _chain(added, removed):
             if isinstance(q.subject, NamedNode):
                 by_graph.setdefault(q.graph_name, set()).add(q.subject)
@@ -458,8 +470,10 @@ class Writer:
             ordered = sorted(subjects, key=lambda n: n.value)
             for start in range(0, len(ordered), 500):
                 values = " ".join(str(s) for s in ordered[start : start + 500])
-                rows = self.store.query(
-                    f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH {graph} {{ ?s ?p ?o }} }}"
+                rows = solutions(
+                    self.store.query(
+                        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH {graph} {{ ?s ?p ?o }} }}"
+                    )
                 )
                 found.extend(Quad(r["s"], r["p"], r["o"], graph) for r in rows)
         return found
@@ -468,7 +482,7 @@ class Writer:
         return bool(self.store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
 
 
-def _name(listener) -> str:
+def _name(listener: Listener) -> str:
     return getattr(listener, "__name__", None) or repr(listener)
 
 
@@ -479,6 +493,6 @@ def _validated(added: Store, names: Names) -> Store:
     return kept
 
 
-def _chain(*parts):
+def _chain(*parts: Iterable[T]) -> Iterator[T]:
     for part in parts:
         yield from part

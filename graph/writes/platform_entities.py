@@ -24,7 +24,7 @@ from urllib.parse import unquote
 from pyoxigraph import NamedNode, Quad
 
 from pic.graph.access import ANNOTATIONS_API, MODERATION_API, NotAllowed, User, owning_api
-from pic.graph.names import Names, named
+from pic.graph.names import GraphName, Names, named
 from pic.ontology.namespaces import ONTOLOGY_IRI, expand
 
 RDF_TYPE = NamedNode(expand("rdf:type"))
@@ -48,7 +48,7 @@ SPACES = {
 }
 
 
-def space_of(names: Names, term) -> str | None:
+def space_of(names: Names, term: object) -> str | None:
     """The platform's IRI space `term` is in, if any (read as a browser reads it: `%63hange/` opens
     the page of `change/`)."""
     if not isinstance(term, NamedNode) or not term.value.startswith(names.base):
@@ -64,7 +64,7 @@ def ontology_term(iri: str) -> bool:
     return re.sub("/{2,}", "/", seen[2:]).startswith(ONTOLOGY_IRI.split(":", 1)[1][2:])
 
 
-def reserved_segment(names: Names, graph) -> str | None:
+def reserved_segment(names: Names, graph: GraphName) -> str | None:
     """The segment of an organisation's graph name (`partner/{org}/…`, `private/{org}/…`) that only the
     platform's graphs use, in any case: `partner/aula/LINK/x` or `private/aula/main/annotations` looked
     like an accepted link's or the annotation API's graph to SPARQL users (eighth outside re-test); one

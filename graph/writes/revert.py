@@ -12,9 +12,10 @@ from pathlib import Path
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, Variable, parse
 
 from pic.graph.access import NotAllowed, User
-from pic.graph.store.interface import bind, bind_rows
+from pic.graph.names import named
+from pic.graph.store.interface import KnowledgeStore, bind, bind_rows, solutions
 from pic.graph.writes import ownership
-from pic.graph.writes.path import WriteResult
+from pic.graph.writes.path import Writer, WriteResult
 from pic.ontology.namespaces import sparql_prefixes
 
 # In every provenance graph (one per audience): the change's IRI says nothing of which.
@@ -33,11 +34,11 @@ class UnknownChange(CannotRevert):
     """No such change in the history."""
 
 
-def delta(writer, change: NamedNode) -> tuple[list[Quad], list[Quad]]:
+def delta(writer: Writer, change: NamedNode) -> tuple[list[Quad], list[Quad]]:
     """(added, removed) quads of a recorded change."""
     rows = [
         r
-        for r in writer.store.query(bind(DELTAS, {Variable("change"): change}))
+        for r in solutions(writer.store.query(bind(DELTAS, {Variable("change"): change})))
         if writer.names.is_provenance(r["provenance"])
     ]
     if not rows:
@@ -54,11 +55,11 @@ def delta(writer, change: NamedNode) -> tuple[list[Quad], list[Quad]]:
                 "history: the change was loaded from another installation's dump; edit the data instead"
             )
         with gzip.open(writer.history_dir / name, "rb") as f:
-            parts[kind].extend(parse(f, RdfFormat.N_QUADS))
+            parts[kind].extend(parse(f, RdfFormat.N_QUADS))  # type: ignore[arg-type]  # stubs: IO[bytes]; a GzipFile is a binary file
     return parts["added"], parts["removed"]
 
 
-def revert(writer, change: NamedNode, user: User) -> WriteResult:
+def revert(writer: Writer, change: NamedNode, user: User) -> WriteResult:
     added, removed = delta(writer, change)
     kept = set(added) & set(removed)  # rewritten unchanged: not part of what the change did
     added, removed = [q for q in added if q not in kept], [q for q in removed if q not in kept]
@@ -74,14 +75,14 @@ def revert(writer, change: NamedNode, user: User) -> WriteResult:
     return writer.write(back, still_there, user, source=f"revert of {change.value}")
 
 
-def refuse_restoring_others(writer, back: Store) -> None:
+def refuse_restoring_others(writer: Writer, back: Store) -> None:
     """Raise CannotRevert when what a revert puts back into an organisation's graphs is what that
     organisation may not write now: undoing aula's delete of study `race-1`, after cd62 published its own
     `race-1`, gave it back to aula (fifth outside re-test, finding 4). Each organisation's share is held
     to the rules of a write of its own (`ownership.check`, as one of its partners)."""
     shares: dict[str, list[Quad]] = {}
     for q in back:
-        org = writer.names.owner_of(q.graph_name)
+        org = writer.names.owner_of(named(q.graph_name))
         if org:
             shares.setdefault(org, []).append(q)
     for org, quads in sorted(shares.items()):
@@ -100,12 +101,12 @@ def refuse_restoring_others(writer, back: Store) -> None:
             ) from None
 
 
-def present(store, quads: list[Quad]) -> set[Quad]:
+def present(store: KnowledgeStore, quads: list[Quad]) -> set[Quad]:
     """Which of these quads the store holds now, asked 500 at a time."""
     found: set[Quad] = set()
     names = [Variable(v) for v in ("g", "s", "p", "o")]
     for start in range(0, len(quads), 500):
-        rows = [[q.graph_name, q.subject, q.predicate, q.object] for q in quads[start : start + 500]]
+        rows = [[named(q.graph_name), q.subject, q.predicate, q.object] for q in quads[start : start + 500]]
         text = bind_rows("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", names, rows)
-        found.update(Quad(r["s"], r["p"], r["o"], r["g"]) for r in store.query(text))
+        found.update(Quad(r["s"], r["p"], r["o"], r["g"]) for r in solutions(store.query(text)))
     return found

@@ -30,14 +30,19 @@ node; a DROP can). An update that changes nothing records nothing.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Protocol
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Variable
 
-from pic.graph.access import may_write
+from pic.graph.access import User, may_write
 from pic.graph.engine.jobs import QueryFailed
 from pic.graph.names import GraphName
-from pic.graph.store.interface import bind_rows
+from pic.graph.store.interface import KnowledgeStore, Query, bind_rows, solutions
+
+if TYPE_CHECKING:  # the write path's module imports most of graph/
+    from pic.graph.writes.path import Writer, WriteResult
 
 log = logging.getLogger(__name__)
 SOURCE = "SPARQL Update"  # the activity's dcterms:source
@@ -46,18 +51,39 @@ DEFAULT_GRAPH = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 EVERYTHING = (None, None, None, None)
 POSITIONS = [Variable(v) for v in ("s", "p", "o", "g")]
 BATCH = 500
+Pattern = tuple[str | None, str | None, str | None, str | None]  # (s, p, o, graph) IRIs, None for any
+
+
+class UpdateScope(Protocol):
+    """What an update can read and change, as the service parses it (`service.update_scope.Scope`)."""
+
+    @property
+    def reads(self) -> AbstractSet[Pattern]: ...
+    @property
+    def writes(self) -> AbstractSet[Pattern]: ...
+    @property
+    def graph_names(self) -> bool: ...
+    @property
+    def every_graph(self) -> bool: ...
 
 
 class UpdateRefused(QueryFailed):
     """The update's effect is not a change the write path can make (400)."""
 
 
-def apply_update(writer, user, text: str, scope, default: NamedNode | None = None, base_iri: str | None = None):
+def apply_update(
+    writer: "Writer",
+    user: User,
+    text: str,
+    scope: UpdateScope,
+    default: NamedNode | None = None,
+    base_iri: str | None = None,
+) -> "WriteResult | None":
     """Work out the update's change and write it, under the writer's lock (nothing writes in between).
     `scope` is what the update can read and change (`update_scope.Scope`); `default` the named graph
     that stands for the default graph (the standard mode), None for the store's own; `base_iri` what
     relative IRIs resolve against. Returns the WriteResult, or None when the update changes nothing."""
-    spared = None
+    spared: Callable[[GraphName], bool] | None = None
     if scope.every_graph:  # DROP/CLEAR ALL or NAMED: the graphs the user may write
 
         def spared(graph: GraphName) -> bool:
@@ -80,10 +106,10 @@ def apply_update(writer, user, text: str, scope, default: NamedNode | None = Non
 
 
 def update_change(
-    store,
+    store: KnowledgeStore,
     text: str,
-    reads,
-    writes,
+    reads: AbstractSet[Pattern],
+    writes: AbstractSet[Pattern],
     graph_names: bool = False,
     *,
     default: NamedNode | None = None,
@@ -101,7 +127,9 @@ def update_change(
     writes, reads = _pruned(writes), _pruned({*reads, *writes})
     scratch = Store()
     if default is None:
-        default_quads = {Quad(r["s"], r["p"], r["o"], DefaultGraph()) for r in store.query(DEFAULT_GRAPH, union=False)}
+        default_quads = {
+            Quad(r["s"], r["p"], r["o"], DefaultGraph()) for r in solutions(store.query(DEFAULT_GRAPH, union=False))
+        }
     else:
         default_quads = {Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in store.quads(default)}
     before = _named(_matching(store.query, writes), default) | default_quads
@@ -159,7 +187,7 @@ def _refuse(added: set[Quad], removed: set[Quad]) -> None:
         )
 
 
-def _pruned(patterns) -> set:
+def _pruned(patterns: Iterable[Pattern]) -> set[Pattern]:
     """The patterns less those a whole graph's pattern (or everything) already covers."""
     patterns = set(patterns)
     if EVERYTHING in patterns:
@@ -168,7 +196,7 @@ def _pruned(patterns) -> set:
     return {q for q in patterns if q[3] not in whole or q[:3] == (None, None, None)}
 
 
-def _matching(query, patterns) -> set[Quad]:
+def _matching(query: Query, patterns: Iterable[Pattern]) -> set[Quad]:
     """Every named-graph quad matching one of the patterns, asked 500 patterns of a shape at a time."""
     shapes: dict[tuple[bool, ...], list[list[NamedNode]]] = {}
     for pattern in patterns:
@@ -179,7 +207,7 @@ def _matching(query, patterns) -> set[Quad]:
         names = [v for v, bound in zip(POSITIONS, shape, strict=True) if bound]
         for start in range(0, len(rows) if names else 1, BATCH):
             text = bind_rows(MATCHING, names, rows[start : start + BATCH]) if names else MATCHING
-            found.update(Quad(r["s"], r["p"], r["o"], r["g"]) for r in query(text))
+            found.update(Quad(r["s"], r["p"], r["o"], r["g"]) for r in solutions(query(text)))
     return found
 
 

@@ -20,7 +20,8 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from pic.graph.access import ANONYMOUS, User, is_public, readable_by
-from pic.graph.names import Names
+from pic.graph.names import GraphName, Names
+from pic.graph.store.interface import KnowledgeStore, QueryResult
 
 
 @dataclass(frozen=True)
@@ -29,20 +30,21 @@ class Seen:
     ranges over them."""
 
     store: Any  # the store's `query` (a `KnowledgeStore`, a pyoxigraph `Store`)
-    graphs: list[NamedNode]
+    graphs: list[GraphName]
 
-    def query(self, sparql: str):
-        return self.store.query(sparql, default_graph=self.graphs, named_graphs=self.graphs)
+    def query(self, sparql: str) -> QueryResult:
+        result: QueryResult = self.store.query(sparql, default_graph=self.graphs, named_graphs=self.graphs)
+        return result
 
 
-def seen_by(store, user: User, names: Names) -> Seen:
+def seen_by(store: KnowledgeStore, user: User, names: Names) -> Seen:
     """The user graphs of `store` that `user` may read (`access.readable_by` decides)."""
-    graphs = readable_by(user, [g for g in store.graphs() if not names.is_derived(g)], names)
+    graphs: list[GraphName] = list(readable_by(user, [g for g in store.graphs() if not names.is_derived(g)], names))
     # never an empty list: to a remote engine, no dataset at all means every graph
     return Seen(store, graphs or [names.graph("none")])
 
 
-def seen_by_all(store, names: Names, graph: NamedNode) -> Seen | None:
+def seen_by_all(store: KnowledgeStore, names: Names, graph: NamedNode) -> Seen | None:
     """The store as anonymous readers read it when `graph`, where a write goes, is theirs to read; else
     None. A public statement naming an entity only private graphs describe (a public project "using"
     its organisation's draft study) would show its name to everyone before it is published."""

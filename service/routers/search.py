@@ -48,13 +48,16 @@ SearchingDep = Annotated[Searching, Depends(searching)]
 
 def run_search(searched: Searching, q: str, facets: dict, limit: int, offset: int) -> dict:
     user, readable = searched.user, searched.readable
-    result = searched.index.search(
-        q,
-        readable,
-        {k: v for k, v in facets.items() if v},
-        limit,
-        offset,
-        owned=lambda described: owner_graphs(searched.writer, user, described),
+    # the service adds to each hit (its page, whose words matched) and takes its graph away: a plain dict
+    result: dict[str, Any] = dict(
+        searched.index.search(
+            q,
+            readable,
+            {k: v for k, v in facets.items() if v},
+            limit,
+            offset,
+            owned=lambda described: owner_graphs(searched.writer, user, described),
+        )
     )
     base = searched.settings.base_iri
     attribute(searched, result["hits"])
