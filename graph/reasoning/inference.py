@@ -38,7 +38,7 @@ from typing import TypeVar
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Triple
 
 from pic.graph.names import GraphName, Names, named
-from pic.graph.reasoning import inference_facts
+from pic.graph.reasoning import inference_facts, workspace
 from pic.graph.store.interface import KnowledgeStore, solutions
 from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
 
@@ -80,11 +80,9 @@ CONCLUSIONS = NamedNode("urn:pic:inference:conclusions")
 # cd62's project naming aula and the museum beside cd62 made them cooperate (eleventh re-test, finding 3).
 FLOWS = {"pic:informs", "pic:informsViaDerivation"}
 TIES = FLOWS | {"pic:cooperatesWith"}
-SAID_BY, SPEAKS_AS, TRUSTED = (
-    t.value for t in (inference_facts.SAID_BY, inference_facts.SPEAKS_AS, inference_facts.TRUSTED)
-)
+SAID_BY, SPEAKS_AS, TRUSTED = (t.value for t in (workspace.SAID_BY, workspace.SPEAKS_AS, workspace.TRUSTED))
 # A tie as a hop of a chain of flows, by whose word it rests on (`hops`); workspace only, as SAID_BY.
-HOP_FROM, HOP_TO, HOP_NEUTRAL = (f"urn:pic:inference:{n}" for n in ("hopOnSourceWord", "hopOnTargetWord", "hop"))
+HOP_FROM, HOP_TO, HOP_NEUTRAL = workspace.HOP_FROM, workspace.HOP_TO, workspace.HOP_NEUTRAL
 ATTRIBUTION = NamedNode(f"{PROV}wasAttributedTo")
 INPUT = {NamedNode(p) for p in INPUT_PREDICATES}
 Conclusions = frozenset[Triple]  # what the rules derive from a set of premises

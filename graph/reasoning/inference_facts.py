@@ -20,12 +20,12 @@ from pyoxigraph import NamedNode, Quad, Store, Triple
 
 from pic.graph.access import ANONYMOUS, User, is_public, readable_by
 from pic.graph.names import GraphName, Names, named
+from pic.graph.reasoning.workspace import SAID_BY, SPEAKS_AS, TRUSTED
 from pic.graph.store.interface import KnowledgeStore, Term, solutions
 from pic.graph.writes import ownership  # which imports this module: its types are quoted below
 from pic.ontology.namespaces import expand
 
 RDF_TYPE = NamedNode(expand("rdf:type"))
-SAID_BY, SPEAKS_AS, TRUSTED = (NamedNode(f"urn:pic:inference:{n}") for n in ("saidBy", "speaksAs", "Trusted"))
 SUB_PROPERTY = NamedNode(expand("rdfs:subPropertyOf"))
 # The graphs that type each subject the rules read something of (bound: the source graphs).
 TYPED = """SELECT DISTINCT ?s ?class ?g WHERE {{
