@@ -63,3 +63,18 @@ def test_the_service_needs_its_dependencies_and_only_those():
         name = canonicalize_name(spec.name)
         module = IMPORTED_AS.get(name, name.replace("-", "_"))
         assert module not in app, f"{spec.name} is a test dependency the service imports"
+
+
+def test_the_pre_commit_hooks_run_what_make_test_checks_first():
+    """Issue 19, item 7: the same as `make test`'s first steps — ruff's two checks and mypy — as local
+    hooks (the usual hook repositories are fetched from the internet)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {h["id"]: h["entry"] for r in config["repos"] if r["repo"] == "local" for h in r["hooks"]}
+    assert [r["repo"] for r in config["repos"]] == ["local"]
+    assert hooks["ruff-check"].startswith(".venv/bin/ruff check") and "--fix" not in hooks["ruff-check"]
+    assert hooks["ruff-format"].startswith(".venv/bin/ruff format --check")
+    assert hooks["mypy"] == "make typecheck"
+    make = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test: .*typecheck", make, re.M) and "$(BIN)/ruff format --check ." in make
