@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     """most operands one chain of an operator may have, `a || b || c` or `{…} UNION {…}` having 3 (400 beyond): the
     engine reads a chain recursively, and its stack overflowed between 5,000 and 8,000 operands, which the nesting
     limit does not see"""
+    max_group_size: PositiveInt = 200
+    """most triple patterns one basic graph pattern may have (`?s <p> ?a, ?b` having 2), parts one group may have
+    (OPTIONAL, MINUS, FILTER, …) or resources one DESCRIBE may name (400 beyond): a join of 500 patterns ran past
+    the time limit, and larger ones aborted the engine"""
     parse_timeout: PositiveFloat = 5.0
     """seconds and worker processes for reading `/sparql` and `/update` texts with the SPARQL parser (400 past the
     time)"""

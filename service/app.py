@@ -1,5 +1,6 @@
 """Assemble the FastAPI application: settings, store, query runner, routers. Nothing else lives here."""
 
+import threading
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -8,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from pic.graph.engine.local import ENGINE_STACK_BYTES
 from pic.graph.installation.bootstrap import initialise, is_empty
 from pic.graph.installation.layout import migrate
 from pic.graph.installation.shipped_graphs import upgrade as upgrade_shipped
@@ -63,6 +65,10 @@ def query_runner(settings: Settings, store):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    # The embedded store answers in this process's worker threads while the engine's copies load, and
+    # runs every SPARQL Update: a query whose tree the engine reads deeper than a thread's stack would
+    # abort the whole service. The threads started from now on get the engine's own stack.
+    threading.stack_size(ENGINE_STACK_BYTES)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

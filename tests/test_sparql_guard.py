@@ -171,6 +171,33 @@ def test_an_operator_chain_longer_than_the_limit_is_refused(kind):
         check(reading, [], 200, 100, 10)
 
 
+GROUPS = {
+    "object list": "SELECT * WHERE { ?s <urn:p> " + ", ".join(f"?o{i}" for i in range(11)) + " }",
+    "predicate list": "SELECT * WHERE { ?s " + " ; ".join(f"<urn:p{i}> ?o" for i in range(11)) + " }",
+    "join": "SELECT * WHERE { " + " . ".join(f"?s <urn:p> ?o{i}" for i in range(11)) + " }",
+    "minus": "SELECT * WHERE { ?s ?p ?o " + " ".join("MINUS { ?s <urn:q> ?o }" for _ in range(10)) + " }",
+    "describe": "DESCRIBE " + " ".join(f"<urn:x{i}>" for i in range(11)),
+    "update": "DELETE { ?s ?p ?o } WHERE { " + " . ".join(f"?s <urn:p> ?o{i}" for i in range(11)) + " }",
+}
+
+
+@pytest.mark.parametrize("kind", GROUPS)
+def test_a_group_larger_than_the_limit_is_refused(kind):
+    """Twelfth outside re-test: 2,200 objects of one pattern, a join of 2,000 patterns, 1,000 MINUS or a
+    DESCRIBE of 3,000 resources aborted the engine, and a join of 500 ran past its time limit."""
+    reading = read(GROUPS[kind])
+    assert reading.group_size == 11
+    check(reading, [], 200, 100, 1000, 11)
+    with pytest.raises(Unreadable, match="has 11 triple patterns or parts .* the limit is 10 .PIC_MAX_GROUP_SIZE."):
+        check(reading, [], 200, 100, 1000, 10)
+
+
+def test_data_and_templates_are_no_group():
+    """What an update inserts or a CONSTRUCT builds is data, not patterns the engine joins."""
+    data = " ".join(f"<urn:s{i}> <urn:p> <urn:o> ." for i in range(300))
+    assert read(f"INSERT DATA {{ {data} }}").group_size == 0
+
+
 # -- on a live server ---------------------------------------------------------------------------------
 class Listener:
     """A TCP listener on 127.0.0.1 that records every connection: no request may ever reach it."""

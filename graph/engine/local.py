@@ -13,6 +13,7 @@ line, so they are counted and cut at the row limit as they arrive, then written 
 
 import contextlib
 import math
+import os
 import shutil
 import socket
 import subprocess
@@ -44,6 +45,12 @@ from pic.graph.store.formats import BY_KEY, serialized
 ACCEPT = "text/tab-separated-values, application/n-triples"
 CANCELLED = b"The SPARQL operation has been cancelled"  # what the engine writes when its time limit stops a query
 GRACE = 2.0  # seconds past the limit before the client gives up on an engine that did not stop itself
+# The stack of each of the engine's answering threads (Rust's RUST_MIN_STACK; 2 MiB by default). The engine
+# reads a query's tree recursively: with 2 MiB, 8,000 additions in one BIND, 2,200 objects of one triple
+# pattern, a join of 2,000 patterns or 1,000 MINUS overflowed it and the process aborted (eleventh and
+# twelfth outside re-tests); with 256 MiB none of them does within the longest query text taken
+# (PIC_MAX_QUERY_BYTES). Address space only: a thread's memory grows as deep as its query goes.
+ENGINE_STACK_BYTES = 256 * 1024 * 1024
 
 
 class EngineStuck(QueryTimeout):
@@ -141,6 +148,7 @@ class LocalEngine:
             stdin=subprocess.PIPE,
             stdout=log_file,
             stderr=log_file,
+            env={**os.environ, "RUST_MIN_STACK": str(ENGINE_STACK_BYTES)},
         )
         if not isinstance(log_file, int):  # a log file was opened (`log`)
             log_file.close()

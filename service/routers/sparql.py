@@ -64,6 +64,7 @@ async def checked_reading(parser: ParserPool, text: str, settings) -> Reading:
             settings.max_query_depth,
             settings.max_path_length,
             settings.max_chain_length,
+            settings.max_group_size,
         )
     except Unreadable as e:
         raise HttpError(400, e.message, line=e.line, column=e.column) from None
