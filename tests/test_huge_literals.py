@@ -149,3 +149,68 @@ def test_json_ld_nested_too_deep_is_refused_before_the_parser_reads_it(tmp_path)
         parsing.parse_file(path, GRAPH)
     plain = b'{"@id": "urn:a", "urn:p": {"@id": "urn:b", "urn:q": "x"}}'
     assert len(parse_bytes(plain, RdfFormat.JSON_LD, GRAPH)) == 2
+
+
+def test_an_iri_past_the_limit_is_refused_on_every_way_in(tmp_path):
+    """Twelfth outside re-test, finding H1: IRIs had no limit. A partner's 17-million-character study IRI
+    made every query meeting it answer 500, and, recorded in the provenance graph, kept the engine's copies
+    from loading again. The Graph Store and a SPARQL Update that computes one both refuse it (400), and the
+    message does not echo it whole."""
+    long = f"{ID}study/" + "i" * parsing.MAX_IRI_CHARS
+    users = [("alice", "partner", "aula"), ("fanny", "facilitator", "euralens"), ("root", "admin", "euralens")]
+    with app_client(tmp_path / "data", users=users) as client:
+        alice = bearer(client, "alice")
+        r = client.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/aula"},
+            headers={**alice, "Content-Type": "application/n-triples"},
+            content=f'<{long}> <http://purl.org/dc/terms/title> "t"@fr .',
+        )
+        assert r.status_code == 400, r.text[:300]
+        message = r.json()["error"]["message"]
+        assert f"an IRI of {len(long):,} characters (the limit is 4,096)" in message and len(message) < 600, message
+        update = (
+            f"INSERT {{ GRAPH <{ID}graph/partner/aula> {{ ?iri <http://purl.org/dc/terms/title> 't'@fr }} }} "
+            f"WHERE {{ BIND (IRI(CONCAT('{ID}study/', REPLACE(STR(1000000), '.', 'ii'))) AS ?short) "
+            f"BIND (IRI(CONCAT(STR(?short), STRBEFORE('{'i' * 5000}!', '!'))) AS ?iri) }}"
+        )
+        r = client.post(
+            "/update",
+            content=update.encode(),
+            headers={**bearer(client, "root"), "Content-Type": "application/sparql-update"},
+        )
+        assert r.status_code == 400 and "an IRI of" in r.json()["error"]["message"], r.text[:300]
+        ask = f"ASK {{ ?s ?p ?o FILTER (isIRI(?s) && STRLEN(STR(?s)) > {parsing.MAX_IRI_CHARS}) }}"
+        r = client.get("/sparql", params={"query": ask}, headers=bearer(client, "fanny"))
+        assert r.status_code == 200 and r.json()["boolean"] is False, r.text
+
+
+def test_a_long_title_leaves_the_maps_and_the_report_standing(tmp_path):
+    """Twelfth outside re-test, M1: a 140,000-character title, from the plain study form, made every map
+    and the annual report answer 500 (the csv module's field limit, 131,072, read the maps' rows)."""
+    with app_client(tmp_path / "data") as client:
+        study = {"id": "titre-long", "title_fr": "M" * 140_000, "status": "published", "year": "2024"}
+        r = client.post("/api/contribute/study", headers=bearer(client, "alice"), json={**study, "producer": "aula"})
+        assert r.status_code == 201, r.text[:300]
+        for path in ("/reports/2024", "/reports/2024.csv", "/maps/citations", "/maps/cooperation.json"):
+            r = client.get(path)
+            assert r.status_code == 200, (path, r.text[:300])
+
+
+def test_a_query_that_builds_a_huge_value_is_a_400(tmp_path):
+    """Twelfth outside re-test, M2: an anonymous query CONCATenating a value of 20 MB answered 500 in every
+    format but TSV; it is the query's doing, so a 400 that says what to do."""
+    a = "x" * 10_000
+    query = (
+        f'SELECT ?c {{ BIND("{a}" AS ?a) BIND(CONCAT({",".join(["?a"] * 100)}) AS ?b) '
+        f"BIND(CONCAT({','.join(['?b'] * 20)}) AS ?c) }}"
+    )
+    with app_client(tmp_path / "data") as client:
+        r = client.post(
+            "/sparql",
+            content=query.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        )
+        assert r.status_code == 400 and "too long to be written in this format" in r.text, r.text[:300]
+        r = client.get("/sparql", params={"query": "ASK {}"})
+        assert r.status_code == 200 and r.json()["boolean"] is True

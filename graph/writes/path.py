@@ -55,7 +55,7 @@ from pic.graph.store.parsing import (
     has_statements,
     parse_file,
     rdf_format,
-    refuse_huge_literals,
+    refuse_huge_terms,
 )
 from pic.graph.writes import checks as write_checks
 from pic.graph.writes import ownership
@@ -227,7 +227,7 @@ class Writer:
         What forms, imports and APIs build was not parsed: its literals are checked here (400 past
         `max_literal_chars`). `detail`: what the change was asked as (a SPARQL Update's text), kept on
         its record for facilitators and admins (`history.record_change`)."""
-        refuse_huge_literals(added, source, self.max_literal_chars)
+        refuse_huge_terms(added, source, self.max_literal_chars)
         with self.lock:
             return self._checked_write(added, removed, user, source, validate, api, detail)
 
