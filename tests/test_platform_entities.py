@@ -121,6 +121,25 @@ def test_the_apis_that_mint_them_still_write_them(app):
 
 
 @pytest.mark.parametrize(
+    "statement",
+    [
+        "<https://example.org/cosign> rdfs:subPropertyOf pic:producedBy",
+        "<https://example.org/Etude> rdfs:subClassOf pic:Study",
+        "<https://example.org/by> owl:equivalentProperty prov:wasAttributedTo",
+        "<https://example.org/made> owl:inverseOf pic:producedBy",
+    ],
+)
+def test_a_partner_makes_no_vocabulary(app, statement):
+    """Twelfth outside re-test, L1: cd62's own sub-property of `pic:producedBy` made its study co-signed
+    by aula and the museum, which `pic:producedBy` itself is refused for; the platform reads sub-properties
+    from every graph."""
+    prefixes = "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+    for who in ("alice", "fanny"):
+        r = post(app, "partner/aula", f"{prefixes}{statement} .", who)
+        assert r.status_code == 403 and "makes vocabulary" in r.json()["error"]["message"], (who, r.text)
+
+
+@pytest.mark.parametrize(
     "term",
     [
         "pic:attributedX rdfs:subPropertyOf prov:wasAttributedTo",

@@ -15,7 +15,8 @@ the documents API's for every role, admins included (`ownership.is_document_desc
 The platform's ontology is its terms' only description: a partner's `pic:attributedX rdfs:subPropertyOf
 prov:wasAttributedTo` in its own graph was accepted, and a SPARQL user reasoning over the union would have
 taken it as the platform's vocabulary (seventh outside re-test). So a statement about a term of the
-ontology (`ontology/pic.ttl`) is refused to partners and facilitators as well.
+ontology (`ontology/pic.ttl`) is refused to partners and facilitators as well, and so is a statement that
+makes vocabulary of another term (`VOCABULARY`: a sub-property of `pic:producedBy` in cd62's own namespace).
 """
 
 import re
@@ -33,6 +34,20 @@ ANNOTATION = NamedNode(expand("oa:Annotation"))
 # org:organization actor/cd62` counted aula1's annotations as cd62's in two saved queries (ninth re-test, F2).
 MEMBERSHIP = {NamedNode(expand(f"org:{p}")) for p in ("member", "hasMember", "headOf")} | {
     NamedNode(expand("foaf:member"))
+}
+# Statements that make vocabulary: what another property or class means. The platform reads sub-properties
+# from every graph (a sub-property of `prov:wasAttributedTo` attributes), so cd62's `ex:cosign
+# rdfs:subPropertyOf pic:producedBy` made its study co-signed by aula and the museum, a tie the co-signature
+# rule refuses when written with `pic:producedBy` (twelfth outside re-test, L1).
+VOCABULARY = {
+    NamedNode(expand(t))
+    for t in (
+        "rdfs:subPropertyOf",
+        "rdfs:subClassOf",
+        "owl:equivalentProperty",
+        "owl:equivalentClass",
+        "owl:inverseOf",
+    )
 }
 PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 RESERVED = {"link", "links", "annotations", "moderation", "hidden", "inferred", "provenance", "restricted"}
@@ -99,6 +114,11 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
             raise NotAllowed(
                 f"{q.subject.value}: a term of the platform's ontology is described by the "
                 "ontology alone (ontology/pic.ttl); propose a change through an annotation"
+            )
+        if q.predicate in VOCABULARY:
+            raise NotAllowed(
+                f"{q.subject}: {q.predicate.value} makes vocabulary, which the platform's ontology alone does "
+                "(ontology/pic.ttl): use its properties and classes, or propose one through an annotation"
             )
         if q.predicate == RDF_TYPE and q.object == ANNOTATION and api not in (ANNOTATIONS_API, MODERATION_API):
             raise NotAllowed(
