@@ -121,6 +121,22 @@ def test_the_apis_that_mint_them_still_write_them(app):
 
 
 @pytest.mark.parametrize(
+    "record",
+    [
+        "<https://example.org/fake1> a pic:Change",
+        "<https://example.org/fake1> pic:touched <https://w3id.org/pic-euralens/id/actor/aula>",
+        '<https://example.org/fake1> pic:deltaFile "history/x.nq.gz"',
+    ],
+)
+def test_a_partner_forges_no_change_record(app, record):
+    """Twelfth outside re-test, L2: cd62's own `ex:fake1 a pic:Change ; pic:touched actor/aula` showed on
+    aula's page as a change to it, with no "selon cd62"."""
+    for who in ("alice", "fanny"):
+        r = post(app, "partner/aula", f"{record} .", who)
+        assert r.status_code == 403 and "change record" in r.json()["error"]["message"], (who, r.text)
+
+
+@pytest.mark.parametrize(
     "statement",
     [
         "<https://example.org/cosign> rdfs:subPropertyOf pic:producedBy",

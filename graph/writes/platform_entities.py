@@ -49,6 +49,13 @@ VOCABULARY = {
         "owl:inverseOf",
     )
 }
+# What a change record says (`history.record_change`): only the write path writes it. cd62's own
+# `ex:fake1 a pic:Change ; pic:touched actor/aula` showed on aula's page as a change to it (twelfth re-test, L2).
+CHANGE = NamedNode(expand("pic:Change"))
+RECORDS = {
+    NamedNode(expand(f"pic:{p}"))
+    for p in ("touched", "changedGraph", "deltaFile", "deltaChecksum", "addedTriples", "removedTriples")
+}
 PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 RESERVED = {"link", "links", "annotations", "moderation", "hidden", "inferred", "provenance", "restricted"}
 
@@ -119,6 +126,11 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
             raise NotAllowed(
                 f"{q.subject}: {q.predicate.value} makes vocabulary, which the platform's ontology alone does "
                 "(ontology/pic.ttl): use its properties and classes, or propose one through an annotation"
+            )
+        if q.predicate in RECORDS or (q.predicate == RDF_TYPE and q.object == CHANGE):
+            raise NotAllowed(
+                f"{q.subject}: {q.predicate.value} {q.object} is a change record's, which the write path alone "
+                "writes (every write is recorded: who, when, what)"
             )
         if q.predicate == RDF_TYPE and q.object == ANNOTATION and api not in (ANNOTATIONS_API, MODERATION_API):
             raise NotAllowed(
