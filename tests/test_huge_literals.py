@@ -214,3 +214,21 @@ def test_a_query_that_builds_a_huge_value_is_a_400(tmp_path):
         assert r.status_code == 400 and "too long to be written in this format" in r.text, r.text[:300]
         r = client.get("/sparql", params={"query": "ASK {}"})
         assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    "statement, message",
+    [
+        ('<urn:a> <urn:b> "x"^^<urn:' + "d" * 5000 + "> .", "an IRI of 5,004 characters"),
+        ('<urn:a> <urn:b> "x"@en-' + "-".join(["abcdefgh"] * 10) + " .", "a language tag of 92 characters"),
+        ("<urn:a> <urn:b> <urn:" + "i" * 5000 + "> .", "an IRI of 5,004 characters"),
+        ("<urn:" + "i" * 5000 + "> <urn:b> <urn:c> .", "an IRI of 5,004 characters"),
+    ],
+    ids=["datatype", "language tag", "object", "subject"],
+)
+def test_every_term_of_a_statement_is_held_to_its_limit(statement, message):
+    """Thirteenth outside re-test: a datatype's IRI (1,000,000 characters) and a 9,002-character language
+    tag got past the IRI limit, which looked at subjects, predicates, objects and graphs only."""
+    with pytest.raises(RdfParseError, match=message):
+        parse_bytes(statement.encode(), RdfFormat.N_TRIPLES, GRAPH)
+    assert len(parse_bytes(b'<urn:a> <urn:b> "ok"@fr-BE .', RdfFormat.N_TRIPLES, GRAPH)) == 1
