@@ -1,7 +1,9 @@
 """HTML to PDF with Debian's Chromium, headless: the browser that renders the report on screen prints it,
 so the PDF has the same figures, fonts and charts. Nothing is fetched: the report is self-contained."""
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -33,12 +35,21 @@ def html_to_pdf(html: str, timeout: float = 120) -> bytes:
     with tempfile.TemporaryDirectory(prefix="pic-pdf-") as tmp:
         page, pdf = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
         page.write_text(html, encoding="utf-8")
-        result = subprocess.run(
+        # In a session of its own: past the time limit the whole browser goes, its renderers included — a
+        # report that took longer left ten of them behind and answered 500 (thirteenth outside re-test).
+        browser = subprocess.Popen(
             [chromium(), *FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={pdf}", page.as_uri()],
-            capture_output=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
+            start_new_session=True,
         )
+        try:
+            _, errors = browser.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(browser.pid, signal.SIGKILL)
+            browser.communicate()
+            raise PdfUnavailable(f"Chromium did not print the report within {timeout:g} s") from None
         if not pdf.exists() or pdf.stat().st_size == 0:
-            raise PdfUnavailable(f"Chromium did not print the PDF: {result.stderr.strip()[-500:]}")
+            raise PdfUnavailable(f"Chromium did not print the PDF: {errors.strip()[-500:]}")
         return pdf.read_bytes()
