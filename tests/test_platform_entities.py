@@ -143,6 +143,9 @@ def test_a_partner_forges_no_change_record(app, record):
         "<https://example.org/Etude> rdfs:subClassOf pic:Study",
         "<https://example.org/by> owl:equivalentProperty prov:wasAttributedTo",
         "<https://example.org/made> owl:inverseOf pic:producedBy",
+        "<https://example.org/x-p> owl:propertyChainAxiom (pic:informs pic:informs)",
+        "<https://example.org/x-p> rdfs:domain pic:Study",
+        "<https://example.org/x-p> rdfs:range pic:Study",
     ],
 )
 def test_a_partner_makes_no_vocabulary(app, statement):

@@ -47,6 +47,9 @@ VOCABULARY = {
         "owl:equivalentProperty",
         "owl:equivalentClass",
         "owl:inverseOf",
+        "owl:propertyChainAxiom",
+        "rdfs:domain",
+        "rdfs:range",
     )
 }
 # What a change record says (`history.record_change`): only the write path writes it. cd62's own
