@@ -18,6 +18,7 @@ separate processes, bounded in time.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyparsing import ParseBaseException, ParseResults
@@ -122,8 +123,8 @@ def _reading_of_query(text: str, parsed: ParseResults) -> Reading:
         tuple(named),
         depth=_depth(parsed),
         path_length=_path_length(parsed),
-        chain_length=_chain_length(parsed),
-        group_size=_group_size(parsed),
+        chain_length=_largest(parsed, _chain_operands),
+        group_size=_largest(parsed, _group_parts),
     )
 
 
@@ -154,8 +155,8 @@ def _reading_of_update(text: str, update: CompValue) -> Reading:
         loads,
         depth=_depth(update),
         path_length=_path_length(update),
-        chain_length=_chain_length(update),
-        group_size=_group_size(update),
+        chain_length=_largest(update, _chain_operands),
+        group_size=_largest(update, _group_parts),
         scope=scope_of(operations),
     )
 
@@ -248,46 +249,45 @@ def _iris_in(path: CompValue) -> int:
     return count
 
 
-def _chain_length(node) -> int:
-    """How many operands the longest chain of one operator has (`a || b || c`, `1 + 2 - 3`, `{…} UNION {…}`).
-    The parser keeps a chain flat, so the nesting limit does not see it, but the engine reads it
-    recursively: its answering thread's stack overflowed between 5,000 and 8,000 operands (6,000 and
-    10,000 UNION branches), killing the engine — and a query retried on the embedded store would take
-    the service with it (eleventh outside re-test)."""
-    longest, stack = 0, [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, CompValue):
-            if current.name in _CHAINS:
-                longest = max(longest, 1 + len(_field(current, "other") or []))
-            elif current.name == "GroupOrUnionGraphPattern":
-                longest = max(longest, len(_field(current, "graph") or []))
-            stack.extend(current.values())
-        elif isinstance(current, (list, tuple, ParseResults)):
-            stack.extend(current)
-    return longest
-
-
-def _group_size(node) -> int:
-    """The most triple patterns one basic graph pattern has (`?s <p> ?a, ?b` has 2), parts one group has
-    (OPTIONAL, MINUS, FILTER, …) or resources one DESCRIBE names. With a default stack the engine aborted
-    on 2,200 objects of one pattern, a join of 2,000 patterns, 1,000 MINUS or a DESCRIBE of 3,000; it no
-    longer does (`local.ENGINE_STACK_BYTES`), but a join of 500 patterns still ran past its time limit,
-    and on the embedded store — while the engine reloads — nothing stops a query (twelfth outside re-test)."""
+def _largest(node, measure: Callable[[CompValue], int]) -> int:
+    """The largest `measure` of any node of the parse tree, walked without recursion."""
     largest, stack = 0, [node]
     while stack:
         current = stack.pop()
         if isinstance(current, CompValue):
-            if current.name == "TriplesBlock":
-                largest = max(largest, sum(len(t) // 3 for t in _field(current, "triples") or []))
-            elif current.name == "GroupGraphPatternSub":
-                largest = max(largest, len(_field(current, "part") or []))
-            elif current.name == "DescribeQuery":
-                largest = max(largest, len(_field(current, "var") or []))
+            largest = max(largest, measure(current))
             stack.extend(current.values())
         elif isinstance(current, (list, tuple, ParseResults)):
             stack.extend(current)
     return largest
+
+
+def _chain_operands(node: CompValue) -> int:
+    """How many operands a chain of one operator has (`a || b || c`, `1 + 2 - 3`, `{…} UNION {…}`).
+    The parser keeps a chain flat, so the nesting limit does not see it, but the engine reads it
+    recursively: its answering thread's stack overflowed between 5,000 and 8,000 operands (6,000 and
+    10,000 UNION branches), killing the engine — and a query retried on the embedded store would take
+    the service with it (eleventh outside re-test)."""
+    if node.name in _CHAINS:
+        return 1 + len(_field(node, "other") or [])
+    if node.name == "GroupOrUnionGraphPattern":
+        return len(_field(node, "graph") or [])
+    return 0
+
+
+def _group_parts(node: CompValue) -> int:
+    """The triple patterns of a basic graph pattern (`?s <p> ?a, ?b` has 2), the parts of a group
+    (OPTIONAL, MINUS, FILTER, …) or the resources a DESCRIBE names. With a default stack the engine aborted
+    on 2,200 objects of one pattern, a join of 2,000 patterns, 1,000 MINUS or a DESCRIBE of 3,000; it no
+    longer does (`local.ENGINE_STACK_BYTES`), but a join of 500 patterns still ran past its time limit,
+    and on the embedded store — while the engine reloads — nothing stops a query (twelfth outside re-test)."""
+    if node.name == "TriplesBlock":
+        return sum(len(t) // 3 for t in _field(node, "triples") or [])
+    if node.name == "GroupGraphPatternSub":
+        return len(_field(node, "part") or [])
+    if node.name == "DescribeQuery":
+        return len(_field(node, "var") or [])
+    return 0
 
 
 def check(

@@ -31,7 +31,10 @@ from pic.ontology.namespaces import IGEO, PIC, PREFIXES, expand, sparql_prefixes
 from pic.viz.filters import Filters
 
 FOAF = PREFIXES["foaf"]
-FIELD_LIMIT = 64 * 1024 * 1024  # more than any term the engine's answers carry (8 MiB)
+# The csv module's default field limit (131,072 characters) is below what a write may hold: one study's
+# 140,000-character title made every map and the annual report answer 500 (twelfth outside re-test, M1).
+# The engine's answers are already bounded (8 MiB a term); the limit is one per process, so set once here.
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
 PROV, DCTERMS = PREFIXES["prov"], PREFIXES["dcterms"]
 # What the evidence queries and the filters read of an entity: the statements that may be claims.
 EVIDENCE = [
@@ -216,10 +219,6 @@ def run(store, text: str, dataset: list[str] | None) -> list[tuple]:
     several times faster than reading 50,000 rows of term objects one attribute at a time.
     """
     result = store.query(text) if dataset is None else store.query(text, default_graph=[NamedNode(g) for g in dataset])
-    # The module's default field limit (131,072 characters) is below what a write may hold: one study's
-    # 140,000-character title made every map and the annual report answer 500 (twelfth outside re-test, M1).
-    # The engine's answer is already bounded; the csv module has one limit per process.
-    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     lines = csv.reader(io.StringIO(result.serialize(format=QueryResultsFormat.CSV).decode()))
     next(lines)  # the header
     return [tuple(value or None for value in row) for row in lines]
