@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     """query limits (the embedded store's queries are answered by the engine's own server, `oxigraph serve`, holding an
     in-memory copy on a free port of 127.0.0.1 — and, once some graph is private, a second copy of what anonymous
     readers may read: ~0.4 GB each at 1M triples)"""
+    engine_memory_mb: PositiveInt = 4096
+    """most resident memory (MiB) one query engine, or one SPARQL update's evaluation, may hold: past it the engine is
+    stopped and reloaded (the queries it was answering get 502, their senders 429 for a while) and the update is
+    stopped (503). A copy holds ~0.4 GB at 1M triples; the two copies and an update may each reach it at once"""
     max_query_bytes: PositiveInt = 100_000
     """largest query or update text (413 beyond)"""
     max_upload_bytes: PositiveInt = 50_000_000

@@ -4,7 +4,8 @@ activity, inferences, the query copies and the search index following by the del
 
 How the effect is worked out: inside the writer's lock, the update runs on a scratch in-memory pyoxigraph
 store holding the statements it can read or change (`service/update_scope.py` reads them off the parse
-as quad patterns), and the change is the difference, before and after, of the statements it can change.
+as quad patterns), in a child process stopped past the time and memory limits (`engine/update_sandbox.py`),
+and the change is the difference, before and after, of the statements it can change.
 So the engine's own semantics decide — operations in order within one request, each seeing the ones
 before it; DELETE/INSERT with WITH and USING; DELETE WHERE; DROP, CLEAR, COPY, MOVE, ADD; blank nodes
 a template makes; NOW(), UUID() and RAND() evaluated once — and nothing is implemented twice. The other
@@ -38,6 +39,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import User, may_write
 from pic.graph.engine.jobs import QueryFailed
+from pic.graph.engine.update_sandbox import DEFAULT_LIMITS, Limits, evaluate
 from pic.graph.names import GraphName
 from pic.graph.store.interface import KnowledgeStore, Query, bind_rows, solutions
 
@@ -78,6 +80,7 @@ def apply_update(
     scope: UpdateScope,
     default: NamedNode | None = None,
     base_iri: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> "WriteResult | None":
     """Work out the update's change and write it, under the writer's lock (nothing writes in between).
     `scope` is what the update can read and change (`update_scope.Scope`); `default` the named graph
@@ -99,6 +102,7 @@ def apply_update(
             default=default,
             base_iri=base_iri,
             spared=spared,
+            limits=limits,
         )
         if len(added) == 0 and not removed:
             return None
@@ -115,17 +119,18 @@ def update_change(
     default: NamedNode | None = None,
     base_iri: str | None = None,
     spared: Callable[[GraphName], bool] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Store, list[Quad]]:
     """(added, removed): what `text` does to `store`, worked out on a scratch copy of what it can read
     (`reads`, and what it can change, `writes`: (s, p, o, graph) IRI patterns, None for any) and compared
     on what it can change. `graph_names`: the update ranges over graph names (`GRAPH ?g`). `default`:
     the named graph the scratch store holds as its default graph (None: the store's own default graph,
     which may not be written). `spared`: graphs whose statements the update leaves as they are (what
-    a DROP ALL does not remove)."""
+    a DROP ALL does not remove). `limits`: the time and memory the update's evaluation may take (its
+    child process is stopped past them: `engine.update_sandbox`)."""
     if default is not None and any(p[3] == default.value for p in (*reads, *writes)):
         raise UpdateRefused(f"<{default.value}> is the default graph here: read and write it without GRAPH (or WITH)")
     writes, reads = _pruned(writes), _pruned({*reads, *writes})
-    scratch = Store()
     if default is None:
         default_quads = {
             Quad(r["s"], r["p"], r["o"], DefaultGraph()) for r in solutions(store.query(DEFAULT_GRAPH, union=False))
@@ -133,18 +138,10 @@ def update_change(
     else:
         default_quads = {Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in store.quads(default)}
     before = _named(_matching(store.query, writes), default) | default_quads
-    scratch.extend(before | _named(_matching(store.query, reads - writes), default))
-    if graph_names:
-        for graph in store.graphs():
-            if graph != default:
-                scratch.add_graph(graph)
-    counted = len(scratch)
-    try:
-        scratch.update(text, base_iri=base_iri)
-    except SyntaxError as e:
-        raise QueryFailed(f"syntax error: {e}") from None
-    except (RuntimeError, ValueError) as e:  # the update's own error: a graph named without SILENT is missing…
-        raise QueryFailed(str(e)) from None
+    sent = before | _named(_matching(store.query, reads - writes), default)
+    graphs = [g for g in store.graphs() if isinstance(g, NamedNode) and g != default] if graph_names else []
+    scratch = evaluate(sent, graphs, text, base_iri, limits)
+    counted = len(sent)
     after = _matching(scratch.query, writes) | set(scratch.quads_for_pattern(None, None, None, DefaultGraph()))
     added, removed = after - before, before - after
     if len(scratch) - counted != len(added) - len(removed):
@@ -154,7 +151,15 @@ def update_change(
             "the update changed statements its parse did not say it could: worked out again over the whole store"
         )
         return update_change(
-            store, text, {EVERYTHING}, {EVERYTHING}, True, default=default, base_iri=base_iri, spared=spared
+            store,
+            text,
+            {EVERYTHING},
+            {EVERYTHING},
+            True,
+            default=default,
+            base_iri=base_iri,
+            spared=spared,
+            limits=limits,
         )
     if spared is not None:
         removed = {q for q in removed if isinstance(q.graph_name, DefaultGraph) or not spared(q.graph_name)}

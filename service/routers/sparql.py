@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pic.graph.access import cut_to, standard_dataset
 from pic.graph.engine.jobs import Answer, Job, for_reader
+from pic.graph.engine.update_sandbox import Limits
 from pic.graph.store.formats import BY_KEY, GRAPHS
 from pic.graph.writes.update_change import apply_update
 from pic.ontology.namespaces import PREFIXES, turtle_prefixes
@@ -299,7 +300,7 @@ async def sparql_update(request: Request, user: UserDep, settings: SettingsDep, 
             "with GRAPH <…>, WITH <…> or USING <…>",
         )
     default = None if settings.union_default_graph else settings.names.default_graph
-    await run_in_threadpool(
-        apply_update, writer, user, reading.text, reading.scope, default, str(request.url_for("sparql_update"))
-    )
+    limits = Limits(settings.query_timeout, settings.engine_memory_mb * 2**20)
+    endpoint = str(request.url_for("sparql_update"))
+    await run_in_threadpool(apply_update, writer, user, reading.text, reading.scope, default, endpoint, limits)
     return Response(status_code=204)
