@@ -59,7 +59,12 @@ def query_runner(settings: Settings, store):
     from pic.graph.engine.copies import EngineReplicas
 
     return EngineReplicas(
-        store, settings.data_dir / "snapshots", settings.query_timeout, settings.names, wait=settings.wait_for_copies
+        store,
+        settings.data_dir / "snapshots",
+        settings.query_timeout,
+        settings.names,
+        wait=settings.wait_for_copies,
+        memory_bytes=settings.engine_memory_mb * 2**20,
     )
 
 

@@ -16,6 +16,7 @@ from pyoxigraph import NamedNode
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pic.graph.access import NotAllowed
+from pic.graph.engine.cooldowns import SenderWaits
 from pic.graph.engine.jobs import EngineFailed, QueryFailed, QueryTimeout
 from pic.graph.errors import AlreadyThere, InvalidFields, Malformed, NotPublic, NotTheirs, Problems, Unknown
 from pic.graph.installation.backup import BackupError
@@ -137,6 +138,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Problems)
     async def graph_problems(request: Request, e: Problems):
         return JSONResponse(problems(e), status_of(e))
+
+    @app.exception_handler(SenderWaits)
+    async def sender_waits(request: Request, e: SenderWaits):
+        return JSONResponse(body(429, str(e)), 429, headers={"Retry-After": str(e.seconds)})
 
     @app.exception_handler(EngineFailed)
     async def engine_failed(request: Request, e: EngineFailed):

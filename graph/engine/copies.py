@@ -37,9 +37,11 @@ from typing import TYPE_CHECKING
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat
 
 from pic.graph.access import is_public, today
+from pic.graph.engine.cooldowns import Cooldowns
 from pic.graph.engine.disk_answers import DiskAnswers
 from pic.graph.engine.jobs import Answer, EngineFailed, Job, QueryTimeout
 from pic.graph.engine.local import GRACE, EngineStuck, LocalEngine, engine_binary
+from pic.graph.engine.memory_watch import EXIT_OVER_MEMORY
 from pic.graph.names import Names
 from pic.graph.store.atomic_file import atomic_file, part_of
 from pic.graph.store.interface import KnowledgeStore, quads_to_update_data
@@ -82,9 +84,16 @@ class EngineReplicas:
         names: Names | None = None,
         binary: str | None = None,
         wait: bool = True,
+        memory_bytes: int | None = None,
     ):
-        """`wait` False: return at once, the copies loading in a thread while the store answers."""
+        """`wait` False: return at once, the copies loading in a thread while the store answers.
+        `memory_bytes`: the resident memory past which an engine is stopped and reloaded."""
         self.store, self.snapshot_dir, self.timeout = store, Path(snapshot_dir), timeout
+        self.memory_bytes = memory_bytes
+        self.cooldowns = Cooldowns()
+        # An engine stopped (its memory watch, a crash): jobs wait for its reload, never the store in this
+        # process, where the query that stopped it, sent again, would have no limit (thirteenth re-test).
+        self._stopped = False
         self.names, self.binary = names or Names(), binary or engine_binary()
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()  # one change of the copies at a time
@@ -144,6 +153,7 @@ class EngineReplicas:
         path.unlink()
         old = [self.full, self.public]
         self.full, self.public, self.excluded, self.checked = full, public, excluded, today()
+        self._stopped = False
         if reason is not None:
             with self._counting:
                 self.restarts.update((name, reason) for name, e in (("full", full), ("public", public)) if e)
@@ -237,6 +247,8 @@ class EngineReplicas:
         old = [self.public, *([self.full] if "full" in loaded else [])]
         self.full, self.public, self.excluded, self.checked = full, public, excluded, today()
         self._pending, self._current, self.load_error = None, True, None
+        if "full" in loaded:
+            self._stopped = False
         if reason is not None:
             with self._counting:
                 self.restarts.update((name, reason) for name in loaded)
@@ -247,7 +259,7 @@ class EngineReplicas:
             self._load_later("public", reason)
 
     def _loaded_engine(self, snapshot: Path, without: set[str]) -> LocalEngine:
-        engine = LocalEngine(self.binary, self.timeout, self.snapshot_dir / "engine.log")
+        engine = LocalEngine(self.binary, self.timeout, self.snapshot_dir / "engine.log", self.memory_bytes)
         with self._lock:
             self._loading.append(engine)
         try:
@@ -274,7 +286,7 @@ class EngineReplicas:
         return self._idle.wait(seconds)
 
     def _engine(self, snapshot: Path, without: AbstractSet[str] = frozenset()) -> LocalEngine:
-        engine = LocalEngine(self.binary, self.timeout, self.snapshot_dir / "engine.log")
+        engine = LocalEngine(self.binary, self.timeout, self.snapshot_dir / "engine.log", self.memory_bytes)
         try:
             engine.load(snapshot)
             if without:
@@ -371,9 +383,13 @@ class EngineReplicas:
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
         """Run a job, waiting in this thread (pages and reports call it from the threadpool)."""
+        self.cooldowns.check(job.sender)
         if job.public and today() != self.checked:
             self._lift_embargoes()
         engine, sent = self._for(job)
+        if engine is None and self._stopped:
+            self._wait_for_reload(timeout)
+            engine, sent = self._for(job)
         if engine is None:
             return self.disk.run(job, timeout)
         copy = "public" if engine is self.public else "full"  # before a reload may swap them
@@ -388,7 +404,7 @@ class EngineReplicas:
             self._timed_out(copy)
             raise
         except ConnectionError:
-            self._refuse_if_killed_by(engine, alive)
+            self._refuse_if_killed_by(engine, alive, job)
             self._replace_if_gone(engine)
             engine, sent = self._for(job)
             try:
@@ -398,9 +414,13 @@ class EngineReplicas:
 
     async def run_async(self, job: Job, timeout: float | None = None) -> Answer:
         """Run a job from the event loop: the engine is read over a socket the loop watches."""
+        self.cooldowns.check(job.sender)
         if job.public and today() != self.checked:
             await asyncio.to_thread(self._lift_embargoes)
         engine, sent = self._for(job)
+        if engine is None and self._stopped:
+            await asyncio.to_thread(self._wait_for_reload, timeout)
+            engine, sent = self._for(job)
         if engine is None:
             return await self.disk.run_async(job, timeout)
         copy = "public" if engine is self.public else "full"
@@ -415,7 +435,7 @@ class EngineReplicas:
             self._timed_out(copy)
             raise
         except ConnectionError:
-            await asyncio.to_thread(self._refuse_if_killed_by, engine, alive)
+            await asyncio.to_thread(self._refuse_if_killed_by, engine, alive, job)
             await asyncio.to_thread(self._replace_if_gone, engine)
             engine, sent = self._for(job)
             try:
@@ -423,7 +443,13 @@ class EngineReplicas:
             except ConnectionError:
                 raise EngineFailed("the query engine closed the connection twice without answering") from None
 
-    def _refuse_if_killed_by(self, engine: LocalEngine, alive: bool) -> None:
+    def _wait_for_reload(self, timeout: float | None) -> None:
+        """After an engine stopped: wait for the new copies (within the job's time limit)."""
+        limit = timeout or self.timeout
+        if not self._idle.wait(limit):
+            raise QueryTimeout(f"the query engine is being reloaded after it stopped: not ready within {limit:g} s")
+
+    def _refuse_if_killed_by(self, engine: LocalEngine, alive: bool, job: Job) -> None:
         """An engine alive when the job was sent, still a current copy, that ended while answering it: the
         query may be what stopped it (a chain of operators too long for its stack, eleventh outside
         re-test), and would stop the next copy too — or the service, answered from the embedded store in
@@ -435,10 +461,12 @@ class EngineReplicas:
         except subprocess.TimeoutExpired:
             return  # it is running: the connection broke for another reason
         self._replace_if_gone(engine)
-        raise EngineFailed(
-            f"the query engine stopped while answering this query (exit code {engine.process.returncode}); "
-            "it is being reloaded, and the query is not run again"
-        )
+        self.cooldowns.stopped(job.sender)
+        if engine.process.returncode == EXIT_OVER_MEMORY:
+            why = f"held more than {(self.memory_bytes or 0) // 2**20} MiB of memory while answering this query"
+        else:
+            why = f"stopped while answering this query (exit code {engine.process.returncode})"
+        raise EngineFailed(f"the query engine {why}; it is being reloaded, and the query is not run again")
 
     def _timed_out(self, copy: str) -> None:
         with self._counting:
@@ -464,7 +492,7 @@ class EngineReplicas:
                     self.public = None
                     self._load_later("public", "stopped")
                 else:
-                    self.full, self._current = None, False
+                    self.full, self._current, self._stopped = None, False, True
                     self._load_later("all", "stopped")
 
     def _is_public(self, graph: str) -> bool:

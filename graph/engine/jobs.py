@@ -57,6 +57,9 @@ class Job:
     # The graphs named are exactly those anonymous readers may read: a runner with a replica of them
     # may answer from its union instead (faster; see engine/copies.py). Others use the lists.
     public: bool = False
+    # Who asked — a user's name, or an address — when a client wrote the query: they wait a while after an
+    # engine stopped answering it (`cooldowns.py`). None: the platform's own queries, which never wait.
+    sender: str | None = None
 
 
 NO_GRAPH = "urn:pic:no-graph"  # names no graph: the way to ask an engine for an empty dataset

@@ -128,7 +128,9 @@ def engine_answer(job: Job, reply: Reply, lines: _Lines, started: float, limit: 
 class LocalEngine:
     """One engine process, in memory, on a free port of 127.0.0.1."""
 
-    def __init__(self, binary: str, timeout: float, log: Path | None = None):
+    def __init__(self, binary: str, timeout: float, log: Path | None = None, memory_bytes: int | None = None):
+        """`memory_bytes`: the resident memory past which the engine is stopped (its watchdog's exit code then
+        says so: `memory_watch.EXIT_OVER_MEMORY`); None, no limit."""
         self.port, self.timeout = _free_port(), timeout
         log_file = log.open("ab") if log else subprocess.DEVNULL
         # Through its watchdog (engine_watchdog.py), which ends it when this process goes, even by SIGKILL;
@@ -138,6 +140,7 @@ class LocalEngine:
                 sys.executable,
                 "-m",
                 "pic.graph.engine.watchdog",
+                *(["--memory-bytes", str(memory_bytes)] if memory_bytes else []),
                 binary,
                 "serve",
                 "--bind",

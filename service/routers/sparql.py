@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pyoxigraph import RdfFormat, parse, serialize
 from starlette.concurrency import run_in_threadpool
 
-from pic.graph.access import cut_to, standard_dataset
+from pic.graph.access import User, cut_to, standard_dataset
 from pic.graph.engine.jobs import Answer, Job, for_reader
 from pic.graph.engine.update_sandbox import Limits
 from pic.graph.store.formats import BY_KEY, GRAPHS
@@ -74,6 +74,13 @@ async def checked_reading(parser: ParserPool, text: str, settings) -> Reading:
     return reading
 
 
+def sender(request: Request, user: User) -> str:
+    """Who asked, as the engines' cooldowns count senders: a signed-in user by name, anyone else by address."""
+    if user.role != "anonymous":
+        return f"user:{user.name}"
+    return f"address:{request.client.host if request.client else 'unknown'}"
+
+
 async def query_job(
     request: Request,
     text: str,
@@ -95,7 +102,9 @@ async def query_job(
     # Relative IRIs resolve against this endpoint's URL (the engine would take its own address); the
     # query's own BASE, after this one, still wins.
     base = f"BASE <{request.url_for('sparql_get')}> "
-    job = Job(base + reading.text, result_format, graph_format, max_rows=settings.max_rows)
+    job = Job(
+        base + reading.text, result_format, graph_format, max_rows=settings.max_rows, sender=sender(request, user)
+    )
     if not (default_graphs or named_graphs):  # the protocol's parameters override FROM clauses
         default_graphs, named_graphs = list(reading.default_graphs), list(reading.named_graphs)
     view = graphs.view(user)

@@ -1,0 +1,43 @@
+"""A query engine is stopped once it holds more than PIC_ENGINE_MEMORY_MB of resident memory, and reloaded:
+the query gets 502, its sender waits (429) before querying again, and the others are answered by the
+reloaded copy — never by the store in the service's own process, which has no memory watch. A 351-byte
+anonymous query of doubling CONCATs took the engine to 3.2 GB in 8 s (thirteenth outside re-test)."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pic.graph.settings import Settings
+from pic.service.app import create_app
+
+TOKEN = "memory-admin-token"
+JSON = {"Accept": "application/sparql-results+json"}
+DOUBLINGS = "".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1}) " for i in range(24))  # 64 B × 2^24: 1 GiB
+HUNGRY = f'SELECT (STRLEN(?v24) AS ?n) WHERE {{ BIND("{"x" * 64}" AS ?v0) {DOUBLINGS} }}'
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    data = tmp_path_factory.mktemp("engine-memory")
+    settings = Settings(data_dir=data, admin_token=TOKEN, demo=False, wait_for_copies=True, engine_memory_mb=300)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_a_query_past_the_memory_limit_stops_the_engine_and_its_sender_waits(client):
+    queries = client.app.state.query_runner
+    r = client.get("/sparql", params={"query": HUNGRY}, headers=JSON)
+    assert r.status_code == 502, r.text
+    assert "300 MiB" in r.json()["error"]["message"]
+
+    again = client.get("/sparql", params={"query": "ASK {}"}, headers=JSON)
+    assert again.status_code == 429, again.text
+    assert 0 < int(again.headers["Retry-After"]) <= 300
+
+    def on_disk(*_):
+        raise AssertionError("answered by the store in the service's process after an engine stopped")
+
+    queries.disk.run, queries.disk.run_async = on_disk, on_disk
+    other = client.get("/sparql", params={"query": "ASK {}"}, headers={**JSON, "Authorization": f"Bearer {TOKEN}"})
+    assert other.status_code == 200, other.text
+    assert queries.restarts[("full", "stopped")] == 1
+    assert queries.full is not None and queries.full.process.poll() is None
