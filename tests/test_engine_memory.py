@@ -6,7 +6,13 @@ anonymous query of doubling CONCATs took the engine to 3.2 GB in 8 s (thirteenth
 import pytest
 from fastapi.testclient import TestClient
 
+from pic.graph.engine.copies import EngineReplicas
+from pic.graph.engine.jobs import Job
+from pic.graph.installation.bootstrap import initialise
+from pic.graph.names import Names
 from pic.graph.settings import Settings
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.writes.path import Writer
 from pic.service.app import create_app
 
 TOKEN = "memory-admin-token"
@@ -41,3 +47,18 @@ def test_a_query_past_the_memory_limit_stops_the_engine_and_its_sender_waits(cli
     assert other.status_code == 200, other.text
     assert queries.restarts[("full", "stopped")] == 1
     assert queries.full is not None and queries.full.process.poll() is None
+
+
+def test_while_the_copies_load_a_query_a_client_wrote_waits_for_them_not_the_in_process_store(tmp_path):
+    writer = Writer(EmbeddedStore(tmp_path / "store"), Names(), tmp_path / "history")
+    initialise(writer, demo=False)
+    copies = EngineReplicas(writer.store, tmp_path / "snapshots", timeout=60, wait=False)
+    try:
+        on_disk = []
+        answer = copies.disk.run
+        copies.disk.run = lambda job, timeout=None: on_disk.append(job.sender) or answer(job, timeout)
+        assert copies.run(Job("ASK {}", "tsv")).body  # the platform's own query: from disk, at once
+        assert copies.run(Job("SELECT (1 AS ?n) {}", "tsv", sender="address:192.0.2.1")).body
+        assert on_disk == [None]
+    finally:
+        copies.close()

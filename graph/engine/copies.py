@@ -14,8 +14,10 @@ included): reloading 1.1M triples took 10 s + 7 s, a delta milliseconds. They ar
 snapshot at start and after large or unknown changes (a blank node, a file loaded directly): the new engines
 load beside the old ones, in a thread (issue 17: a start took 15-25 s before the first answer, and the
 first private graph's PUT 16-19 s, as its request built the public copy). Until they are loaded:
-- while no copy holds every write (at start, after a change they cannot follow, or when the engine's
-  process stopped) the on-disk store answers, in this process, the same jobs (`disk_answers.py`);
+- while no copy holds every write (at start, after a change they cannot follow) the on-disk store
+  answers, in this process, the platform's own jobs (`disk_answers.py`); the queries clients wrote wait
+  for the copies, within their time limit, and so does every job after an engine stopped: nothing
+  watches a query's memory in this process (thirteenth outside re-test);
 - while the public copy loads beside an up-to-date full one, anonymous readers are answered by the full
   copy over the graphs they may read, listed (as everyone who may not read every graph is);
 - the writes that come meanwhile are kept, and replayed onto the new copies before the swap (a delta
@@ -91,8 +93,7 @@ class EngineReplicas:
         self.store, self.snapshot_dir, self.timeout = store, Path(snapshot_dir), timeout
         self.memory_bytes = memory_bytes
         self.cooldowns = Cooldowns()
-        # An engine stopped (its memory watch, a crash): jobs wait for its reload, never the store in this
-        # process, where the query that stopped it, sent again, would have no limit (thirteenth re-test).
+        # An engine stopped (its memory watch, a crash): jobs wait for its reload (`_wait_for_reload`).
         self._stopped = False
         self.names, self.binary = names or Names(), binary or engine_binary()
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
@@ -387,7 +388,7 @@ class EngineReplicas:
         if job.public and today() != self.checked:
             self._lift_embargoes()
         engine, sent = self._for(job)
-        if engine is None and self._stopped:
+        if engine is None and (self._stopped or job.sender is not None):
             self._wait_for_reload(timeout)
             engine, sent = self._for(job)
         if engine is None:
@@ -418,7 +419,7 @@ class EngineReplicas:
         if job.public and today() != self.checked:
             await asyncio.to_thread(self._lift_embargoes)
         engine, sent = self._for(job)
-        if engine is None and self._stopped:
+        if engine is None and (self._stopped or job.sender is not None):
             await asyncio.to_thread(self._wait_for_reload, timeout)
             engine, sent = self._for(job)
         if engine is None:
@@ -444,10 +445,13 @@ class EngineReplicas:
                 raise EngineFailed("the query engine closed the connection twice without answering") from None
 
     def _wait_for_reload(self, timeout: float | None) -> None:
-        """After an engine stopped: wait for the new copies (within the job's time limit)."""
+        """Wait for the copies being loaded (within the job's time limit) rather than be answered by the store
+        in this process, where nothing watches a query's memory: after an engine stopped (the query that
+        stopped it may come again), and for a query a client wrote (a 351-byte one built gigabytes). The
+        platform's own queries (pages, maps, saved queries: bounded shapes) are answered from disk."""
         limit = timeout or self.timeout
         if not self._idle.wait(limit):
-            raise QueryTimeout(f"the query engine is being reloaded after it stopped: not ready within {limit:g} s")
+            raise QueryTimeout(f"the query engines' copies are being loaded: not ready within {limit:g} s")
 
     def _refuse_if_killed_by(self, engine: LocalEngine, alive: bool, job: Job) -> None:
         """An engine alive when the job was sent, still a current copy, that ended while answering it: the
