@@ -47,6 +47,7 @@ from pic.service.routers import (
 from pic.service.security_headers import SecurityHeaders
 from pic.service.state import GraphNames, WorkingGroups
 from pic.service.throttle import Throttle
+from pic.service.xml_answers import XmlAnswers
 
 
 def query_runner(settings: Settings, store):
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "Euralens / Knowledge graph of the Euralens collective intelligence "
         "platform.",
     )
+    app.add_middleware(XmlAnswers)  # innermost: its 406 gets the headers of the middleware around it
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -23,6 +23,7 @@ from pic.service.sparql_guard import Reading, Unreadable, read
 
 RECURSION_LIMIT = 200_000  # a 100 KB text of 1,800 triple patterns needs ~20,000 frames
 STACK_BYTES = 1 << 29  # room for that recursion (virtual memory: pages are used only as it goes)
+STARTING = 120  # seconds a new worker may take to be ready
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pic.service.sparql_guard"])
 
@@ -33,6 +34,7 @@ def _serve(conn) -> None:
     threading.stack_size(STACK_BYTES)
 
     def loop() -> None:
+        conn.send(("ready", None))
         while True:
             try:
                 text = conn.recv()
@@ -54,6 +56,12 @@ class _Worker:
         self.process = _CONTEXT.Process(target=_serve, args=(child,), daemon=True, name="pic-sparql-parser")
         self.process.start()
         child.close()
+        # A reading's time starts once the worker is ready: the first one starts the fork server, which
+        # imports the parser (seconds on a busy machine), and a query then got "took longer than 5 s to read".
+        if not self.conn.poll(STARTING):
+            self.stop()
+            raise RuntimeError(f"the SPARQL parser's worker did not start within {STARTING} s")
+        self.conn.recv()
 
     def stop(self) -> None:
         self.process.kill()
