@@ -19,11 +19,16 @@ from collections import OrderedDict
 
 from starlette.concurrency import run_in_threadpool
 
+from pic.graph.engine.cooldowns import Cooldowns
 from pic.service.sparql_guard import Reading, Unreadable, read
 
 RECURSION_LIMIT = 200_000  # a 100 KB text of 1,800 triple patterns needs ~20,000 frames
 STACK_BYTES = 1 << 29  # room for that recursion (virtual memory: pages are used only as it goes)
 STARTING = 120  # seconds a new worker may take to be ready
+SLOW_TEXT_WAIT = 60.0  # seconds a sender waits after a long text past the time limit
+# A shorter text past the limit says the machine was busy, not that the text is costly (the W3C runner's
+# `ASK { ?s ?p ?o }` timed out under load once): its sender does not wait.
+SLOW_TEXT_LENGTH = 10_000
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pic.service.sparql_guard"])
 
@@ -80,14 +85,21 @@ class ParserPool:
         self._answers: OrderedDict[str, Reading | Unreadable] = OrderedDict()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
+        self.cooldowns = Cooldowns(SLOW_TEXT_WAIT, "one of your SPARQL texts took the parser's whole time to read")
 
-    def read(self, text: str) -> Reading:
+    def read(self, text: str, sender: str | None = None) -> Reading:
+        """`sender`: who sent the text (`routers.sparql.sender`). A long text past the time limit held a
+        worker for all of it, and there are two: its sender waits a minute before the next (thirteenth
+        outside re-test: 40-80 KB texts took the whole 5 s, and a few at once held every reading up)."""
+        self.cooldowns.check(sender)
         with self._lock:
             known = self._answers.get(text)
             if known is not None:
                 self._answers.move_to_end(text)
         if known is None:
             known, lasting = self._read(text)
+            if not lasting and len(text) > SLOW_TEXT_LENGTH:
+                self.cooldowns.stopped(sender)
             with self._lock:
                 if lasting:  # a time-out or a lost worker may not happen again: not remembered
                     self._answers[text] = known
@@ -97,8 +109,8 @@ class ParserPool:
             raise Unreadable(known.message, known.line, known.column)
         return known
 
-    async def read_async(self, text: str) -> Reading:
-        return await run_in_threadpool(self.read, text)
+    async def read_async(self, text: str, sender: str | None = None) -> Reading:
+        return await run_in_threadpool(self.read, text, sender)
 
     def _read(self, text: str) -> tuple[Reading | Unreadable, bool]:
         """The reading, and whether it lasts (the text's own answer, not the machine's state)."""

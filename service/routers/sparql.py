@@ -51,14 +51,14 @@ def formats(request: Request, fmt: str | None) -> tuple[str, str]:
         raise HttpError(406, str(e)) from None
 
 
-async def checked_reading(parser: ParserPool, text: str, settings) -> Reading:
+async def checked_reading(parser: ParserPool, text: str, settings, sender: str | None = None) -> Reading:
     """What the text asks for, read by the SPARQL parser (off the event loop, bounded in size and time)
     and checked: SERVICE only to allowed endpoints, no LOAD, no deeper nesting, longer path or
     longer operator chain than the limits."""
     if len(text.encode()) > settings.max_query_bytes:
         raise HttpError(413, f"the request is longer than {settings.max_query_bytes} bytes")
     try:
-        reading = await parser.read_async(text)
+        reading = await parser.read_async(text, sender)
         check(
             reading,
             settings.service_allowlist,
@@ -94,7 +94,7 @@ async def query_job(
 ) -> Job:
     """The job for a query request, checked (size, parse, update, SERVICE, format) and with its dataset:
     the protocol's graph parameters, else the query's FROM clauses, cut to what the user may read."""
-    reading = await checked_reading(parser, text, settings)
+    reading = await checked_reading(parser, text, settings, sender(request, user))
     if reading.is_update:
         raise HttpError(400, "this is a SPARQL update: send it to /update (admins only)")
     result_format, graph_format = formats(request, fmt)
