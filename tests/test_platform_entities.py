@@ -203,7 +203,8 @@ def test_an_annotation_is_written_through_its_api_only(app):
     )
     for who in ("alice", "fanny"):
         r = post(app, "partner/aula", forged, who)
-        assert r.status_code == 403 and "annotation API" in r.json()["error"]["message"], (who, r.text)
+        message = r.json()["error"]["message"]  # (its creator, another's account, is refused too)
+        assert r.status_code == 403 and ("annotation API" in message or "platform's word" in message), (who, r.text)
     # one written before the rule (an admin's repair here) is no annotation of the protocol's
     person = (
         f"<{ID}user/p_cd62> a <http://xmlns.com/foaf/0.1/Person> ; "
@@ -255,3 +256,27 @@ def test_nobody_makes_an_account_a_member_of_anything(app, who):
     ):
         r = post(app, "partner/aula", body, who)
         assert r.status_code == 403 and "platform's word" in r.json()["error"]["message"], (body, r.text)
+
+
+@pytest.mark.parametrize("who", ["alice", "fanny"])
+def test_nobody_forges_what_an_account_did_or_merges_the_platforms_entities(app, who):
+    """Thirteenth outside re-test: `prov:wasAssociatedWith user/root` in a partner's graph named someone else
+    as who did something; `owl:sameAs` between one's own entity and another's made them one to any SPARQL
+    user reasoning with it. A link to another dataset's entity stays open."""
+    study = f"<{ID}study/etude-aula-plateforme>"
+    refused = {
+        f"{study} prov:wasAssociatedWith <{ID}user/root> .": "platform's word",
+        f"{study} prov:wasAttributedTo <{ID}user/p_cd62> .": "platform's word",
+        f"{study} <http://www.w3.org/2002/07/owl#sameAs> <{ID}study/louvre-lens-frequentation> .": "curators' word",
+        f"<{ID}actor/aula> <http://www.w3.org/2002/07/owl#sameAs> <{ID}actor/louvre-lens> .": "curators' word",
+    }
+    for body, says in refused.items():
+        r = post(app, "partner/aula", body, who)
+        assert r.status_code == 403 and says in r.json()["error"]["message"], (body, r.text)
+    r = post(
+        app,
+        "partner/aula",
+        f"<{ID}actor/aula> <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q1> .",
+        "alice",
+    )
+    assert r.status_code == 204, r.text
