@@ -11,24 +11,22 @@ Workers come from a fork server (the service has threads; it is never forked its
 service: each waits on a pipe the service holds, and leaves when it closes, whatever killed the service.
 """
 
+import contextlib
 import multiprocessing
 import queue
 import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
 
-from pic.graph.engine.cooldowns import Cooldowns
 from pic.service.sparql_guard import Reading, Unreadable, read
 
 RECURSION_LIMIT = 200_000  # a 100 KB text of 1,800 triple patterns needs ~20,000 frames
 STACK_BYTES = 1 << 29  # room for that recursion (virtual memory: pages are used only as it goes)
 STARTING = 120  # seconds a new worker may take to be ready
-SLOW_TEXT_WAIT = 60.0  # seconds a sender waits after a long text past the time limit
-# A shorter text past the limit says the machine was busy, not that the text is costly (the W3C runner's
-# `ASK { ?s ?p ?o }` timed out under load once): its sender does not wait.
-SLOW_TEXT_LENGTH = 10_000
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["pic.service.sparql_guard"])
 
@@ -74,6 +72,12 @@ class _Worker:
         self.conn.close()
 
 
+@dataclass
+class _Turn:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    waiting: int = 0
+
+
 class ParserPool:
     """`read(text)` from a thread, `read_async(text)` from the event loop; `close` with the service."""
 
@@ -85,21 +89,20 @@ class ParserPool:
         self._answers: OrderedDict[str, Reading | Unreadable] = OrderedDict()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
-        self.cooldowns = Cooldowns(SLOW_TEXT_WAIT, "one of your SPARQL texts took the parser's whole time to read")
+        self._turns: dict[str, _Turn] = {}
 
     def read(self, text: str, sender: str | None = None) -> Reading:
-        """`sender`: who sent the text (`routers.sparql.sender`). A long text past the time limit held a
-        worker for all of it, and there are two: its sender waits a minute before the next (thirteenth
-        outside re-test: 40-80 KB texts took the whole 5 s, and a few at once held every reading up)."""
-        self.cooldowns.check(sender)
+        """`sender`: who sent the text (`routers.sparql.sender`); a sender's texts are read one at a time.
+        A text that takes the whole time limit holds a worker for all of it, and there are two: two such
+        texts at once held every reading up for 5 s (thirteenth and fourteenth outside re-tests). Now one
+        sender holds one worker at most, and the others' texts are read by the other."""
         with self._lock:
             known = self._answers.get(text)
             if known is not None:
                 self._answers.move_to_end(text)
         if known is None:
-            known, lasting = self._read(text)
-            if not lasting and len(text) > SLOW_TEXT_LENGTH:
-                self.cooldowns.stopped(sender)
+            with self._turn(sender):
+                known, lasting = self._read(text)
             with self._lock:
                 if lasting:  # a time-out or a lost worker may not happen again: not remembered
                     self._answers[text] = known
@@ -108,6 +111,24 @@ class ParserPool:
         if isinstance(known, Unreadable):
             raise Unreadable(known.message, known.line, known.column)
         return known
+
+    @contextlib.contextmanager
+    def _turn(self, sender: str | None) -> Iterator[None]:
+        """Wait for the sender's turn: their texts being read before this one are read."""
+        if sender is None:
+            yield
+            return
+        with self._lock:
+            turn = self._turns.setdefault(sender, _Turn())
+            turn.waiting += 1
+        try:
+            with turn.lock:
+                yield
+        finally:
+            with self._lock:
+                turn.waiting -= 1
+                if turn.waiting == 0:
+                    del self._turns[sender]
 
     async def read_async(self, text: str, sender: str | None = None) -> Reading:
         return await run_in_threadpool(self.read, text, sender)

@@ -3,11 +3,15 @@ the query gets 502, its sender waits (429) before querying again, and the others
 reloaded copy — never by the store in the service's own process, which has no memory watch. A 351-byte
 anonymous query of doubling CONCATs took the engine to 3.2 GB in 8 s (thirteenth outside re-test)."""
 
+import threading
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
+from pic.graph.engine.cooldowns import SenderWaits
 from pic.graph.engine.copies import EngineReplicas
-from pic.graph.engine.jobs import Job
+from pic.graph.engine.jobs import EngineFailed, Job
 from pic.graph.installation.bootstrap import initialise
 from pic.graph.names import Names
 from pic.graph.settings import Settings
@@ -60,5 +64,45 @@ def test_while_the_copies_load_a_query_a_client_wrote_waits_for_them_not_the_in_
         assert copies.run(Job("ASK {}", "tsv")).body  # the platform's own query: from disk, at once
         assert copies.run(Job("SELECT (1 AS ?n) {}", "tsv", sender="address:192.0.2.1")).body
         assert on_disk == [None]
+    finally:
+        copies.close()
+
+
+def test_every_query_in_flight_when_an_engine_stops_is_refused_and_none_runs_in_the_service(tmp_path):
+    """Fourteenth outside re-test: only the first query to see the stop was refused; another in flight ran
+    again — from the store in the service's process, no copy being left — which grew to 23 GB until the
+    kernel killed it. Now each gets 502, each sender waits, and nothing is answered from disk."""
+    writer = Writer(EmbeddedStore(tmp_path / "store"), Names(), tmp_path / "history")
+    initialise(writer, demo=False)
+    copies = EngineReplicas(writer.store, tmp_path / "snapshots", timeout=60, memory_bytes=300 * 2**20)
+
+    def on_disk(*_):
+        raise AssertionError("answered by the store in the service's process")
+
+    copies.disk.run = on_disk
+    hundred = " ".join(str(i) for i in range(100))
+    rows = " ".join(f"VALUES ?{v} {{{hundred}}}" for v in "abcd")  # 10^8 rows, counted in ~10 s, in little memory
+    slow = f"SELECT (COUNT(*) AS ?n) WHERE {{ {rows} }}"
+    answers: dict[str, BaseException | None] = {}
+
+    def ask(sender: str, text: str) -> None:
+        try:
+            copies.run(Job(text, "tsv", sender=sender))
+            answers[sender] = None
+        except BaseException as e:  # noqa: BLE001 — the answer under test
+            answers[sender] = e
+
+    try:
+        quiet = threading.Thread(target=ask, args=("address:192.0.2.10", slow))
+        quiet.start()
+        time.sleep(1)
+        ask("address:192.0.2.11", HUNGRY)
+        quiet.join(60)
+        assert all(isinstance(e, EngineFailed) for e in answers.values()), answers
+        assert len(answers) == 2
+        for sender in answers:
+            with pytest.raises(SenderWaits):
+                copies.run(Job("ASK {}", "tsv", sender=sender))
+        assert copies.run(Job("ASK {}", "tsv", sender="address:192.0.2.12")).body
     finally:
         copies.close()

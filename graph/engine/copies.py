@@ -93,7 +93,7 @@ class EngineReplicas:
         self.store, self.snapshot_dir, self.timeout = store, Path(snapshot_dir), timeout
         self.memory_bytes = memory_bytes
         self.cooldowns = Cooldowns()
-        # An engine stopped (its memory watch, a crash): jobs wait for its reload (`_wait_for_reload`).
+        # An engine stopped (its memory watch, a crash): jobs wait for its reload (`_waits`).
         self._stopped = False
         self.names, self.binary = names or Names(), binary or engine_binary()
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
@@ -387,90 +387,97 @@ class EngineReplicas:
         self.cooldowns.check(job.sender)
         if job.public and today() != self.checked:
             self._lift_embargoes()
-        engine, sent = self._for(job)
-        if engine is None and (self._stopped or job.sender is not None):
-            self._wait_for_reload(timeout)
+        for _attempt in (1, 2):
             engine, sent = self._for(job)
-        if engine is None:
-            return self.disk.run(job, timeout)
-        copy = "public" if engine is self.public else "full"  # before a reload may swap them
-        alive = engine.process.poll() is None
-        try:
-            return engine.run(sent, timeout)
-        except EngineStuck:
-            self._timed_out(copy)
-            self._replace_later(engine)
-            raise
-        except QueryTimeout:
-            self._timed_out(copy)
-            raise
-        except ConnectionError:
-            self._refuse_if_killed_by(engine, alive, job)
-            self._replace_if_gone(engine)
-            engine, sent = self._for(job)
+            if engine is None and self._waits(job):
+                engine, sent = self._copy_for(job, timeout)
+            if engine is None:
+                return self.disk.run(job, timeout)
+            copy = "public" if engine is self.public else "full"  # before a reload may swap them
             try:
-                return self.disk.run(job, timeout) if engine is None else engine.run(sent, timeout)
+                return engine.run(sent, timeout)
+            except EngineStuck:
+                self._timed_out(copy)
+                self._replace_later(engine)
+                raise
+            except QueryTimeout:
+                self._timed_out(copy)
+                raise
             except ConnectionError:
-                raise EngineFailed("the query engine closed the connection twice without answering") from None
+                self._refuse_if_killed_by(engine, job)
+        raise EngineFailed("the query engine closed the connection twice without answering")
 
     async def run_async(self, job: Job, timeout: float | None = None) -> Answer:
         """Run a job from the event loop: the engine is read over a socket the loop watches."""
         self.cooldowns.check(job.sender)
         if job.public and today() != self.checked:
             await asyncio.to_thread(self._lift_embargoes)
-        engine, sent = self._for(job)
-        if engine is None and (self._stopped or job.sender is not None):
-            await asyncio.to_thread(self._wait_for_reload, timeout)
+        for _attempt in (1, 2):
             engine, sent = self._for(job)
-        if engine is None:
-            return await self.disk.run_async(job, timeout)
-        copy = "public" if engine is self.public else "full"
-        alive = engine.process.poll() is None
-        try:
-            return await engine.run_async(sent, timeout)
-        except EngineStuck:
-            self._timed_out(copy)
-            self._replace_later(engine)
-            raise
-        except QueryTimeout:
-            self._timed_out(copy)
-            raise
-        except ConnectionError:
-            await asyncio.to_thread(self._refuse_if_killed_by, engine, alive, job)
-            await asyncio.to_thread(self._replace_if_gone, engine)
-            engine, sent = self._for(job)
+            if engine is None and self._waits(job):
+                engine, sent = await asyncio.to_thread(self._copy_for, job, timeout)
+            if engine is None:
+                return await self.disk.run_async(job, timeout)
+            copy = "public" if engine is self.public else "full"
             try:
-                return await (self.disk.run_async(job, timeout) if engine is None else engine.run_async(sent, timeout))
+                return await engine.run_async(sent, timeout)
+            except EngineStuck:
+                self._timed_out(copy)
+                self._replace_later(engine)
+                raise
+            except QueryTimeout:
+                self._timed_out(copy)
+                raise
             except ConnectionError:
-                raise EngineFailed("the query engine closed the connection twice without answering") from None
+                await asyncio.to_thread(self._refuse_if_killed_by, engine, job)
+        raise EngineFailed("the query engine closed the connection twice without answering")
 
-    def _wait_for_reload(self, timeout: float | None) -> None:
-        """Wait for the copies being loaded (within the job's time limit) rather than be answered by the store
-        in this process, where nothing watches a query's memory: after an engine stopped (the query that
-        stopped it may come again), and for a query a client wrote (a 351-byte one built gigabytes). The
-        platform's own queries (pages, maps, saved queries: bounded shapes) are answered from disk."""
+    def _waits(self, job: Job) -> bool:
+        """Whether a job waits for the copies rather than be answered by the store in this process, where
+        nothing watches a query's memory: a query a client wrote (a 351-byte one built gigabytes), and
+        every job after an engine stopped (the query that stopped it may come again). The platform's own
+        queries (pages, maps, saved queries: bounded shapes) are answered from disk meanwhile."""
+        return job.sender is not None or self._stopped
+
+    def _copy_for(self, job: Job, timeout: float | None) -> tuple[LocalEngine, Job]:
+        """The copy that answers a job once the copies are loaded, within the job's time limit (another
+        write the copies cannot follow may start a new load meanwhile: the job waits for that one too)."""
         limit = timeout or self.timeout
-        if not self._idle.wait(limit):
-            raise QueryTimeout(f"the query engines' copies are being loaded: not ready within {limit:g} s")
+        deadline = time.monotonic() + limit
+        while True:
+            engine, sent = self._for(job)
+            if engine is not None:
+                return engine, sent
+            if self._idle.is_set() and self.load_error is not None:
+                raise EngineFailed(f"the query engines' copies could not be loaded: {self.load_error}")
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._idle.wait(left):
+                raise QueryTimeout(f"the query engines' copies are being loaded: not ready within {limit:g} s")
+            time.sleep(0.05)  # (set between a swap and the next write's new load: look again)
 
-    def _refuse_if_killed_by(self, engine: LocalEngine, alive: bool, job: Job) -> None:
-        """An engine alive when the job was sent, still a current copy, that ended while answering it: the
-        query may be what stopped it (a chain of operators too long for its stack, eleventh outside
-        re-test), and would stop the next copy too — or the service, answered from the embedded store in
-        its own process. The copy is reloaded and the job refused (502), not run again."""
-        if not alive or engine not in (self.full, self.public):
+    def _refuse_if_killed_by(self, engine: LocalEngine, job: Job) -> None:
+        """The connection to the engine broke. If its process ended and this service did not stop it, the
+        query may be what stopped it (too much memory; a chain too long for its stack, eleventh outside
+        re-test), and would stop the next copy too: the copy is reloaded, every job it was answering is
+        refused (502) and not run again, and their senders wait (`cooldowns.py`). Until the thirteenth
+        outside re-test only the first job to see the stop was: the others ran again — from the store in
+        this process when no copy was left, which grew to 23 GB until the kernel killed it. An engine this
+        service stopped (a newer copy replaced it) or still running: the job is sent once more."""
+        if engine.closed:
             return
         try:
-            engine.process.wait(timeout=2)
+            engine.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             return  # it is running: the connection broke for another reason
+        if engine.closed:
+            return
         self._replace_if_gone(engine)
         self.cooldowns.stopped(job.sender)
         if engine.process.returncode == EXIT_OVER_MEMORY:
-            why = f"held more than {(self.memory_bytes or 0) // 2**20} MiB of memory while answering this query"
+            why = f"held more than {(self.memory_bytes or 0) // 2**20} MiB of memory while answering a query"
         else:
-            why = f"stopped while answering this query (exit code {engine.process.returncode})"
-        raise EngineFailed(f"the query engine {why}; it is being reloaded, and the query is not run again")
+            why = f"stopped while answering a query (exit code {engine.process.returncode})"
+        raise EngineFailed(f"the query engine {why}; it is being reloaded, and this query is not run again")
 
     def _timed_out(self, copy: str) -> None:
         with self._counting:

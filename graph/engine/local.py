@@ -157,6 +157,7 @@ class LocalEngine:
             log_file.close()
         self.http = EngineHttp(self.port, max_idle=timeout / 2)
         self._users, self._retired, self._lock = 0, False, threading.Lock()
+        self.closed = False
         self._wait_until_ready()
 
     def _wait_until_ready(self, seconds: float = 30) -> None:
@@ -235,6 +236,8 @@ class LocalEngine:
             threading.Timer(within, self.close).start()
 
     def close(self) -> None:
+        if self.process.poll() is None:
+            self.closed = True  # stopped by this service, not by what it was answering
         self.http.close()
         self.process.kill()  # the watchdog: the engine dies with it
         self.process.wait(10)

@@ -7,14 +7,18 @@ resident memory watched (`memory_watch.py`); the service only waits for it.
 
 What crosses: the statements the update may read and change, as N-Quads (pyoxigraph's `parse` keeps
 blank node labels, so the service can tell which statements are the same before and after), and the
-names of the graphs it should see; back comes the whole scratch store after the update, as N-Quads.
+names of the graphs it should see; back comes the whole scratch store after the update, as N-Quads. The
+time limit starts once the child says it is ready: an interpreter's start took over a second on a busy
+machine, and an update under a 1 s limit was stopped before it began.
 
-`python -m pic.graph.engine.update_sandbox` is the child: a JSON line (text, base IRI, graphs), then the
-N-Quads, on its standard input; the N-Quads on its standard output, or an error on standard error with
-exit code 2 (the update's own error: syntax, a graph named without SILENT that is missing).
+`python -m pic.graph.engine.update_sandbox` is the child: `ready` on its standard output, then it reads a
+JSON line (text, base IRI, graphs) and the N-Quads on its standard input; the N-Quads on its standard
+output, or an error on standard error with exit code 2 (the update's own error: syntax, a graph named
+without SILENT that is missing).
 """
 
 import json
+import select
 import subprocess
 import sys
 import threading
@@ -28,6 +32,8 @@ from pic.graph.engine.local import ENGINE_STACK_BYTES
 from pic.graph.engine.memory_watch import MemoryWatch
 
 UPDATE_FAILED = 2  # the child's exit code for the update's own error
+READY = b"ready\n"  # the child's first line, once it is started
+STARTING = 120  # seconds the child may take to start
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ def evaluate(
     )
     with MemoryWatch(child.pid, limits.memory_bytes) as watch:
         try:
+            _wait_ready(child)  # the time limit is the update's, not the interpreter's start (seconds when busy)
             out, err = child.communicate(data, timeout=limits.seconds)
         except subprocess.TimeoutExpired:
             child.kill()
@@ -78,9 +85,20 @@ def evaluate(
     return scratch
 
 
+def _wait_ready(child: subprocess.Popen[bytes]) -> None:
+    assert child.stdout is not None
+    ready, _, _ = select.select([child.stdout], [], [], STARTING)
+    if not ready or child.stdout.readline() != READY:
+        child.kill()
+        child.communicate()
+        raise EngineFailed(f"the update's evaluation did not start within {STARTING} s; nothing was written")
+
+
 def main() -> int:
     """The child: the update runs in a thread with the engine's deep stack (the engine reads an update's
     tree recursively: 2,000 joined patterns overflowed the default 8 MiB, `local.ENGINE_STACK_BYTES`)."""
+    sys.stdout.buffer.write(READY)
+    sys.stdout.buffer.flush()
     asked = json.loads(sys.stdin.buffer.readline())
     scratch = Store()
     scratch.extend(parse(sys.stdin.buffer, RdfFormat.N_QUADS))

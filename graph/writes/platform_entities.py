@@ -35,9 +35,6 @@ ANNOTATION = NamedNode(expand("oa:Annotation"))
 MEMBERSHIP = {NamedNode(expand(f"org:{p}")) for p in ("member", "hasMember", "headOf")} | {
     NamedNode(expand("foaf:member"))
 }
-# `prov:wasAssociatedWith user/root` in a partner's graph forged who did something; `owl:sameAs` between one's
-# own entity and another's made them one to any SPARQL user reasoning with it (thirteenth outside re-test).
-SAME_AS = NamedNode(expand("owl:sameAs"))
 # Statements that make vocabulary: what another property or class means. The platform reads sub-properties
 # from every graph (a sub-property of `prov:wasAttributedTo` attributes), so cd62's `ex:cosign
 # rdfs:subPropertyOf pic:producedBy` made its study co-signed by aula and the museum, a tie the co-signature
@@ -151,7 +148,7 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
                 "graphs (accepted links, annotations, moderation, inferences, change records) and the private ones "
                 "(`private/{org}/main`, `…/until-YYYY-MM-DD`) are named so; plain ASCII segments otherwise"
             )
-        if (
+        if (  # `prov:wasAssociatedWith user/root` forged who did something (thirteenth outside re-test)
             isinstance(q.object, NamedNode)
             and space_of(names, q.object) == "user/"
             and api not in SPACES["user/"]
@@ -160,17 +157,6 @@ def check(names: Names, user: User, new: list[Quad], api: str | None) -> None:
             raise NotAllowed(
                 f"{q.object.value}: what an account did or belongs to is the platform's word (its records, its "
                 "organisation), never stated in an organisation's graph"
-            )
-        if (
-            q.predicate == SAME_AS
-            and isinstance(q.object, NamedNode)
-            and q.object.value.startswith(names.base)
-            and q.object != q.subject
-        ):
-            raise NotAllowed(
-                f"{q.subject}: owl:sameAs {q.object} would make one entity of two, one of them the platform's: "
-                "which of its entities are the same is the curators' word (ask an admin); linking one's own "
-                "entity to another dataset's (Wikidata…) stays open"
             )
         space = space_of(names, q.subject)
         if space is not None and api not in SPACES[space]:
