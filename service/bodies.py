@@ -10,6 +10,7 @@ before its code runs, so the writing routes read theirs here instead.
 import json
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
+from email.message import Message
 from urllib.parse import parse_qsl
 
 from fastapi import Request
@@ -115,6 +116,17 @@ async def limited_fields(request: Request, limit: int) -> dict[str, str]:
     return {}
 
 
+TAIL = 256  # bytes of a form's end kept to find its closing boundary (RFC 2046 allows 70 characters)
+
+
+def _boundary(request: Request) -> str:
+    """The multipart boundary the Content-Type names (read by the standard library's header parser)."""
+    header = Message()
+    header["content-type"] = request.headers.get("content-type", "")
+    boundary = header.get_param("boundary")
+    return boundary if isinstance(boundary, str) else ""
+
+
 @asynccontextmanager
 async def limited_multipart(
     request: Request, limit: int, *, max_files: int, too_long: str | None = None, field: str | None = None
@@ -123,17 +135,30 @@ async def limited_multipart(
     at most `max_files` files and 50 text fields of `FIELD_BYTES`; the files are closed afterwards."""
     if media_type(request) != "multipart/form-data":
         raise HttpError(415, "send the form as multipart/form-data", field="content-type")
+    tail = bytearray()
+
+    async def kept_tail() -> AsyncGenerator[bytes, None]:
+        async for chunk in limited_stream(request, limit, too_long, field):
+            tail.extend(chunk)
+            del tail[:-TAIL]
+            yield chunk
+
     parser = MultiPartParser(
-        request.headers,
-        limited_stream(request, limit, too_long, field),
-        max_files=max_files,
-        max_fields=50,
-        max_part_size=FIELD_BYTES,
+        request.headers, kept_tail(), max_files=max_files, max_fields=50, max_part_size=FIELD_BYTES
     )
     try:
         form = await parser.parse()
     except MultiPartException as e:
         raise HttpError(400, e.message) from None
+    closing = b"--" + _boundary(request).encode("latin-1") + b"--"
+    if not bytes(tail).rstrip(b"\r\n\t ").endswith(closing):
+        # A body cut before its closing boundary: the parser returns the parts it finished (none, when
+        # the last was cut), and a Graph Store POST answered 204 with nothing written (fourteenth outside
+        # re-test). The part it had begun is left open: closed here.
+        await form.close()
+        for started in getattr(parser, "_files_to_close_on_error", []):
+            started.close()
+        raise HttpError(400, f"the form ends before its closing boundary ({closing.decode('latin-1')}): was it cut?")
     try:
         yield form
     finally:

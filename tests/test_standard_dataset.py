@@ -216,6 +216,20 @@ def test_a_multipart_post_adds_every_part_and_a_bad_part_adds_nothing(client):
     assert '"x"' not in got and '"Doe"' in got
 
 
+def test_a_multipart_post_cut_before_its_closing_boundary_is_a_400_not_a_204(client):
+    """Fourteenth outside re-test: a body whose last line was `--zz` instead of `--zz--` answered 204 and
+    wrote nothing; the client was told its data was saved."""
+    graph = f"{EX}multipart-cut"
+    body, headers = multipart({"a.ttl": ("text/turtle", f'<{EX}p2> <{EX}name> "Cut" .')})
+    cut = body.removesuffix(b"--\r\n")
+    r = client.post("/rdf-graphs", params={"graph": graph}, content=cut, headers=headers)
+    if r.status_code < 300:  # whatever the parser made of it, it is written
+        got = client.get("/rdf-graphs", params={"graph": graph}, headers={"Accept": "application/n-triples"})
+        assert '"Cut"' in got.text, (r.status_code, got.text)
+    else:
+        assert r.status_code == 400 and "closing boundary" in r.json()["error"]["message"], r.text
+
+
 def test_the_service_description_says_which_dataset(client, tmp_path):
     standard = client.get("/sparql").text
     assert "UnionDefaultGraph" not in standard and DEFAULT in standard
