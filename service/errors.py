@@ -57,9 +57,14 @@ def body(status: int, message: str, **where) -> dict:
     return {"error": _cut({"status": status, "message": message, **found})}
 
 
+def echo(text: str) -> str:
+    """A client's text as an error may repeat it: cut past `LONGEST_ECHO` characters, saying how long."""
+    return text if len(text) <= LONGEST_ECHO else f"{text[:LONGEST_ECHO]}… ({len(text):,} characters)"
+
+
 def _cut(value):
-    if isinstance(value, str) and len(value) > LONGEST_ECHO:
-        return f"{value[:LONGEST_ECHO]}… ({len(value):,} characters)"
+    if isinstance(value, str):
+        return echo(value)
     if isinstance(value, list):
         return [_cut(v) for v in value]
     if isinstance(value, dict):

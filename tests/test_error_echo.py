@@ -37,6 +37,10 @@ def test_xml_answers_never_carry_what_xml_cannot_and_other_formats_still_answer(
                 ElementTree.fromstring(r.content)
             assert r.status_code == 406, (path, params, r.status_code, r.text[:300])
             assert "U+0001" in r.json()["error"]["message"] and "JSON" in r.json()["error"]["message"]
+        for character in ("\ufffe", "\uffff"):  # noncharacters: no XML either (fifteenth outside re-test)
+            built = f'SELECT ?o {{ BIND("a{character}b" AS ?o) }}'
+            r = client.get("/sparql", params={"query": built}, headers=XML_ASKS[3][1])
+            assert r.status_code == 406 and f"U+{ord(character):04X}" in r.text, r.text[:300]
         r = client.get("/id/study/etude-controle", params={"format": "json"})
         assert r.status_code == 200, r.text
         r = client.get("/sparql", params={"query": f"ASK {{ ?s <{ABSTRACT}> ?a }}"}, headers=XML_ASKS[3][1])
@@ -50,6 +54,7 @@ def test_an_error_does_not_echo_kilobytes_of_the_request(tmp_path):
         answers = [
             client.get("/rdf-graphs", params={"graph": f"{ID}graph/partner/{long}"}),
             client.get(f"/id/actor/{long}", params={"format": "json"}),
+            client.get(f"/id/actor/{long}"),  # the HTML page (fifteenth outside re-test: 61 KB)
             client.post("/api/contribute/study", headers=alice, json={"id": long, "title_fr": long, "year": long}),
             client.get("/sparql", params={"query": f"SELECT * WHERE {{ ?s ?p {long} }}"}),
         ]

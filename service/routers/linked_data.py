@@ -28,7 +28,7 @@ from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes
 from pic.service import entities, entity_sections
 from pic.service.auth import current_session, current_user
 from pic.service.deps import ReaderDep, SettingsDep, StoreDep
-from pic.service.errors import HttpError
+from pic.service.errors import HttpError, echo
 from pic.service.i18n import STRINGS, language
 from pic.service.negotiation import GRAPH_MEDIA, PAGE_RESPONSES, accepted
 from pic.service.pages import page_link, templates
@@ -94,7 +94,7 @@ def not_found(request: Request, lang: str, iri: str, fmt: str):
     if fmt != "html":
         raise HttpError(404, f"the graph says nothing about {iri}")
     response = templates.TemplateResponse(
-        request, "not_found.html", {"t": STRINGS[lang], "lang": lang, "iri": iri}, status_code=404
+        request, "not_found.html", {"t": STRINGS[lang], "lang": lang, "iri": echo(iri)}, status_code=404
     )
     response.headers["Vary"] = "Accept"
     return response
