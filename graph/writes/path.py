@@ -135,6 +135,9 @@ class Writer:
         # One write at a time: validation sees the state it writes over, inferences are computed from it,
         # and listeners receive the writes in the order they were applied (replicas replay them).
         self.lock = threading.RLock()
+        # Writes begun so far: what a SPARQL Update worked out outside the lock still holds if none began
+        # meanwhile (`update_change.apply_update`). Read and changed under the lock.
+        self.writes_begun = 0
         # called after every successful write with what it did (a `Written`; None when unknown or large,
         # e.g. a file loaded directly), to refresh what derives from the store (replicas, search index)
         self.listeners: list[Listener] = []
@@ -286,6 +289,7 @@ class Writer:
         file: FileSource | None = None,
         detail: str | None = None,
     ) -> WriteResult:
+        self.writes_begun += 1
         started, clock = now(), time.perf_counter()
         graphs: set[GraphName]
         if file:
