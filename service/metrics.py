@@ -14,6 +14,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 COPIES = ("full", "public")  # graph/engine/copies.py: every graph; what anonymous readers may read
 RESTART_REASONS = ("reload", "stuck", "stopped")
+STOP_CAUSES = ("memory", "crash")
 WRITE_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)  # a load may take minutes
 
 
@@ -66,6 +67,12 @@ class EngineCollector:
             "process ended)",
             labels=["engine", "reason"],
         )
+        stops = CounterMetricFamily(
+            "pic_engine_stops",
+            "Query engines that ended on their own while answering, by copy and cause (memory: past "
+            "PIC_ENGINE_MEMORY_MB; crash: any other end), each once",
+            labels=["engine", "cause"],
+        )
         timeouts = CounterMetricFamily(
             "pic_engine_query_timeouts",
             "Queries stopped at the time limit (PIC_QUERY_TIMEOUT), by copy",
@@ -75,8 +82,11 @@ class EngineCollector:
             for reason in RESTART_REASONS:
                 restarts.add_metric([engine, reason], runner.restarts[engine, reason])
             timeouts.add_metric([engine], runner.timeouts[engine])
+            for cause in STOP_CAUSES:
+                stops.add_metric([engine, cause], runner.stops[engine, cause])
         writes, seconds = runner.lag()
         yield restarts
+        yield stops
         yield timeouts
         yield GaugeMetricFamily(
             "pic_engine_lag_writes", "Writes in the store not yet applied to the engines' copies", value=writes

@@ -51,6 +51,8 @@ def test_a_query_past_the_memory_limit_stops_the_engine_and_its_sender_waits(cli
     assert other.status_code == 200, other.text
     assert queries.restarts[("full", "stopped")] == 1
     assert queries.full is not None and queries.full.process.poll() is None
+    metrics = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+    assert 'pic_engine_stops_total{cause="memory",engine="full"} 1.0' in metrics, metrics
 
 
 def test_while_the_copies_load_a_query_a_client_wrote_waits_for_them_not_the_in_process_store(tmp_path):
@@ -100,6 +102,7 @@ def test_every_query_in_flight_when_an_engine_stops_is_refused_and_none_runs_in_
         quiet.join(60)
         assert all(isinstance(e, EngineFailed) for e in answers.values()), answers
         assert len(answers) == 2
+        assert copies.stops == {("full", "memory"): 1}  # one stop, seen by two queries
         for sender in answers:
             with pytest.raises(SenderWaits):
                 copies.run(Job("ASK {}", "tsv", sender=sender))

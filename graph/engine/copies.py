@@ -108,6 +108,10 @@ class EngineReplicas:
         # copies arrived: being applied, or kept while new copies load, to be replayed onto them.
         self.restarts: Counter[tuple[str, str]] = Counter()
         self.timeouts: Counter[str] = Counter()
+        # Engines that ended on their own while answering, by copy and cause ("memory": past
+        # PIC_ENGINE_MEMORY_MB; "crash"): each once, however many queries it was answering. Reloads count
+        # stops only once per load, and a stop during a reload not at all (fourteenth outside re-test).
+        self.stops: Counter[tuple[str, str]] = Counter()
         self._arrived: list[float] = []
         self._replaying: list[float] = []
         self._counting = threading.Lock()
@@ -404,7 +408,7 @@ class EngineReplicas:
                 self._timed_out(copy)
                 raise
             except ConnectionError:
-                self._refuse_if_killed_by(engine, job)
+                self._refuse_if_killed_by(engine, job, copy)
         raise EngineFailed("the query engine closed the connection twice without answering")
 
     async def run_async(self, job: Job, timeout: float | None = None) -> Answer:
@@ -429,7 +433,7 @@ class EngineReplicas:
                 self._timed_out(copy)
                 raise
             except ConnectionError:
-                await asyncio.to_thread(self._refuse_if_killed_by, engine, job)
+                await asyncio.to_thread(self._refuse_if_killed_by, engine, job, copy)
         raise EngineFailed("the query engine closed the connection twice without answering")
 
     def _waits(self, job: Job) -> bool:
@@ -455,7 +459,7 @@ class EngineReplicas:
                 raise QueryTimeout(f"the query engines' copies are being loaded: not ready within {limit:g} s")
             time.sleep(0.05)  # (set between a swap and the next write's new load: look again)
 
-    def _refuse_if_killed_by(self, engine: LocalEngine, job: Job) -> None:
+    def _refuse_if_killed_by(self, engine: LocalEngine, job: Job, copy: str) -> None:
         """The connection to the engine broke. If its process ended and this service did not stop it, the
         query may be what stopped it (too much memory; a chain too long for its stack, eleventh outside
         re-test), and would stop the next copy too: the copy is reloaded, every job it was answering is
@@ -473,7 +477,12 @@ class EngineReplicas:
             return
         self._replace_if_gone(engine)
         self.cooldowns.stopped(job.sender)
-        if engine.process.returncode == EXIT_OVER_MEMORY:
+        memory = engine.process.returncode == EXIT_OVER_MEMORY
+        with self._counting:
+            if not engine.stop_counted:
+                engine.stop_counted = True
+                self.stops[copy, "memory" if memory else "crash"] += 1
+        if memory:
             why = f"held more than {(self.memory_bytes or 0) // 2**20} MiB of memory while answering a query"
         else:
             why = f"stopped while answering a query (exit code {engine.process.returncode})"

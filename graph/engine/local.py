@@ -158,6 +158,7 @@ class LocalEngine:
         self.http = EngineHttp(self.port, max_idle=timeout / 2)
         self._users, self._retired, self._lock = 0, False, threading.Lock()
         self.closed = False
+        self.stop_counted = False  # its ending on its own is counted (`copies.EngineReplicas.stops`)
         self._wait_until_ready()
 
     def _wait_until_ready(self, seconds: float = 30) -> None:
