@@ -109,3 +109,20 @@ def test_every_query_in_flight_when_an_engine_stops_is_refused_and_none_runs_in_
         assert copies.run(Job("ASK {}", "tsv", sender="address:192.0.2.12")).body
     finally:
         copies.close()
+
+
+def test_an_engine_that_ended_while_idle_is_reloaded_and_nobody_is_blamed(tmp_path):
+    """Sixteenth outside re-test: an engine killed while idle was noticed by the next query, whose sender got
+    502 and then 429 for five minutes, and the stop was counted as one "while answering"."""
+    writer = Writer(EmbeddedStore(tmp_path / "store"), Names(), tmp_path / "history")
+    initialise(writer, demo=False)
+    copies = EngineReplicas(writer.store, tmp_path / "snapshots", timeout=60, memory_bytes=300 * 2**20)
+    try:
+        assert copies.full is not None
+        copies.full.process.kill()  # its watchdog: the engine goes with it
+        copies.full.process.wait(10)
+        assert copies.run(Job("ASK {}", "tsv", sender="address:192.0.2.20")).body
+        assert copies.run(Job("ASK {}", "tsv", sender="address:192.0.2.20")).body  # no wait imposed
+        assert not copies.stops
+    finally:
+        copies.close()

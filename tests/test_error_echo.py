@@ -41,6 +41,9 @@ def test_xml_answers_never_carry_what_xml_cannot_and_other_formats_still_answer(
             built = f'SELECT ?o {{ BIND("a{character}b" AS ?o) }}'
             r = client.get("/sparql", params={"query": built}, headers=XML_ASKS[3][1])
             assert r.status_code == 406 and f"U+{ord(character):04X}" in r.text, r.text[:300]
+        nameless = 'CONSTRUCT { <urn:a> <http://example.org/x/> "1" } WHERE {}'  # no XML local name
+        r = client.get("/sparql", params={"query": nameless}, headers=XML_ASKS[4][1])
+        assert r.status_code == 406 and "XML" in r.json()["error"]["message"], r.text[:300]
         r = client.get("/id/study/etude-controle", params={"format": "json"})
         assert r.status_code == 200, r.text
         r = client.get("/sparql", params={"query": f"ASK {{ ?s <{ABSTRACT}> ?a }}"}, headers=XML_ASKS[3][1])
@@ -58,6 +61,34 @@ def test_an_error_does_not_echo_kilobytes_of_the_request(tmp_path):
             client.post("/api/contribute/study", headers=alice, json={"id": long, "title_fr": long, "year": long}),
             client.get("/sparql", params={"query": f"SELECT * WHERE {{ ?s ?p {long} }}"}),
         ]
+        cell = "x" * 200_000  # sixteenth outside re-test: an import echoed a bad cell whole (200 KB)
+        csv = f"id,title_fr,status,year,producer,themes\netude-longue,Étude,published,2023,aula,{cell}\n"
+        answers.append(client.post("/api/import/studies", headers=alice, files={"file": ("f.csv", csv.encode())}))
         for r in answers:
             assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
             assert len(r.content) < 4_000, (r.request.url.path, r.status_code, len(r.content), r.text[:300])
+        many = "; ".join(f"theme-{i}-{'y' * 1500}" for i in range(500))  # 500 problems of 1.5 KB: 528 KB
+        r = client.post("/api/contribute/study", headers=alice, json={"id": "etude-x", "title_fr": "X", "themes": many})
+        assert 400 <= r.status_code < 500 and len(r.content) < 150_000, (r.status_code, len(r.content))
+
+
+def test_a_label_xml_cannot_carry_leaves_the_maps_and_the_report_standing(tmp_path):
+    """Sixteenth outside re-test: a partner's actor labelled with U+FFFE (or U+0001) made the annual report
+    answer 500 for everyone, the GraphML and SVG maps 500, and the GEXF map XML that no parser reads."""
+    with app_client(tmp_path / "data") as client:
+        alice = bearer(client, "alice")
+        r = client.post(
+            "/rdf-graphs",
+            params={"graph": f"{ID}graph/partner/aula"},
+            headers={**alice, "Content-Type": "application/n-triples"},
+            content=f'<{ID}actor/aula> <http://www.w3.org/2000/01/rdf-schema#label> "Aula \\uFFFE\\u0001"@fr .',
+        )
+        assert r.status_code in (201, 204), r.text
+        for path in ("/reports/2024", "/reports/2024.html"):
+            r = client.get(path)
+            assert r.status_code == 200, (path, r.status_code, r.text[:300])
+        for name in ("cooperation", "actor-project"):
+            for suffix in ("graphml", "gexf", "svg"):
+                r = client.get(f"/maps/{name}.{suffix}")
+                assert r.status_code == 200, (name, suffix, r.status_code, r.text[:300])
+                ElementTree.fromstring(r.content)

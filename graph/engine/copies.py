@@ -398,6 +398,9 @@ class EngineReplicas:
             if engine is None:
                 return self.disk.run(job, timeout)
             copy = "public" if engine is self.public else "full"  # before a reload may swap them
+            if engine.process.poll() is not None:  # it ended before this job was sent: not the job's doing
+                self._replace_if_gone(engine)
+                continue
             try:
                 return engine.run(sent, timeout)
             except EngineStuck:
@@ -423,6 +426,9 @@ class EngineReplicas:
             if engine is None:
                 return await self.disk.run_async(job, timeout)
             copy = "public" if engine is self.public else "full"
+            if engine.process.poll() is not None:  # it ended before this job was sent: not the job's doing
+                await asyncio.to_thread(self._replace_if_gone, engine)
+                continue
             try:
                 return await engine.run_async(sent, timeout)
             except EngineStuck:
@@ -483,9 +489,9 @@ class EngineReplicas:
                 engine.stop_counted = True
                 self.stops[copy, "memory" if memory else "crash"] += 1
         if memory:
-            why = f"held more than {(self.memory_bytes or 0) // 2**20} MiB of memory while answering a query"
+            why = f"held more than {(self.memory_bytes or 0) // 2**20} MiB of memory while answering this query"
         else:
-            why = f"stopped while answering a query (exit code {engine.process.returncode})"
+            why = f"stopped while answering this query (exit code {engine.process.returncode})"
         raise EngineFailed(f"the query engine {why}; it is being reloaded, and this query is not run again")
 
     def _timed_out(self, copy: str) -> None:

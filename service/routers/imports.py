@@ -14,7 +14,7 @@ from pic.graph.writes.path import Writer
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import limited_upload, upload_openapi
 from pic.service.deps import SettingsDep, WriterDep
-from pic.service.errors import HttpError
+from pic.service.errors import HttpError, cut
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
 
@@ -81,7 +81,7 @@ async def import_file(
         "written": not dry_run and not result.problems,
         "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems],
     }
-    return JSONResponse(body, status_code=422 if result.problems else 200)
+    return JSONResponse(cut(body), status_code=422 if result.problems else 200)
 
 
 def known_parameters(request: Request) -> None:
