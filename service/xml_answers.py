@@ -4,23 +4,18 @@
 Why: a literal may hold control characters (U+0001–U+0008, U+000B, U+000C, U+000E–U+001F) and the
 noncharacters U+FFFE and U+FFFF: Turtle, N-Triples and JSON escape them, but XML 1.0 has no way to write
 them at all, not even as a character reference, and pyoxigraph writes them as they are (thirteenth
-outside re-test, L5). The check is made
-once, here, on every XML answer of every route (entity pages, the Graph Store, SPARQL results and graphs),
-rather than at each of the places that serialise. Such answers are held whole before they are sent,
-which the other answers are not.
+outside re-test, L5). The check is made once, here, on every XML answer of every route (entity pages,
+the Graph Store, SPARQL results and graphs), rather than at each of the places that serialise. Such
+answers are held whole before they are sent, which the other answers are not.
 """
 
 import json
-import re
 from xml.parsers.expat import ExpatError, ParserCreate
 
-from pic.graph.store.formats import BY_KEY
+from pic.graph.store.formats import BY_KEY, NOT_IN_XML
 from pic.service.errors import body
 
 XML_MEDIA = {m.encode() for m in BY_KEY["rdfxml"].accepted} | {b"application/sparql-results+xml", b"application/xml"}
-# In UTF-8: the C0 controls but tab, newline and return; the noncharacters U+FFFE and U+FFFF (fifteenth
-# outside re-test: `BIND("a\uFFFEb" AS ?o)` answered XML no parser reads). Surrogates are no UTF-8 at all.
-NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 FORMATS_THAT_CAN = "JSON, Turtle or N-Triples (SPARQL results: JSON, CSV or TSV)"
 
 
@@ -30,15 +25,17 @@ def _media(headers: list[tuple[bytes, bytes]]) -> bytes:
 
 
 def _not_xml(document: bytes) -> str | None:
-    """Why the document is no XML, or None. Beside the characters: RDF/XML names a predicate by splitting
-    its IRI into a namespace and a local name, and one with no local name XML allows (`<urn:x:123>`,
-    `<http://example.org/x/>`) came out as `<oxprefix:>`, answered 200 (sixteenth outside re-test)."""
-    found = NOT_IN_XML.search(document)
-    if found is not None:
-        return f"this answer holds a character XML 1.0 cannot carry (U+{ord(found.group().decode()):04X})"
+    """Why the document is no XML, or None: it is read once by expat, namespaces read as RDF/XML needs them.
+    Beside the characters (`formats.NOT_IN_XML`, named in the answer when one is the cause): RDF/XML names
+    a predicate by splitting its IRI into a namespace and a local name, and one with no local name XML
+    allows (`<urn:x:123>`, `<http://example.org/x/>`) came out as `<oxprefix:>`, answered 200 (sixteenth
+    outside re-test)."""
     try:
-        ParserCreate(namespace_separator=" ").Parse(document, True)  # namespaces read, as RDF/XML needs
+        ParserCreate(namespace_separator=" ").Parse(document, True)
     except ExpatError as e:
+        found = NOT_IN_XML.search(document.decode("utf-8", "replace"))
+        if found is not None:
+            return f"this answer holds a character XML 1.0 cannot carry (U+{ord(found.group()):04X})"
         return (
             f"this answer cannot be written as XML (line {e.lineno}, column {e.offset}: "
             "in RDF/XML, a predicate IRI that ends with no XML name, such as urn:x:123)"

@@ -13,7 +13,6 @@ evidence — the entity's page shows it, as Q's.
 import csv
 import datetime
 import io
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +25,7 @@ from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Variable
 
 from pic.graph import claims
 from pic.graph.names import Names
+from pic.graph.store.formats import NOT_IN_XML
 from pic.graph.store.interface import bind, bind_rows
 from pic.graph.writes import ownership
 from pic.ontology.namespaces import IGEO, PIC, PREFIXES, expand, sparql_prefixes
@@ -223,10 +223,6 @@ def run(store, text: str, dataset: list[str] | None) -> list[tuple]:
     lines = csv.reader(io.StringIO(result.serialize(format=QueryResultsFormat.CSV).decode()))
     next(lines)  # the header
     return [tuple(xml_safe(value) or None for value in row) for row in lines]
-
-
-# Characters XML 1.0 cannot carry: the C0 controls but tab, newline and return, and U+FFFE, U+FFFF.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def xml_safe(value: str) -> str:

@@ -16,24 +16,24 @@ COOLDOWN = 300.0  # seconds a sender waits after an engine stopped while answeri
 
 
 class SenderWaits(RuntimeError):
-    """The sender cost the platform dearly a short while ago (429): `why` says how."""
+    """The sender's query was in flight when an engine stopped, a short while ago (429)."""
 
-    def __init__(self, seconds: float, why: str):
-        super().__init__(f"{why}: you may query again in {int(seconds) + 1} s")
+    def __init__(self, seconds: float):
+        super().__init__(
+            "a query engine stopped while answering one of your queries (too much memory, or a crash): "
+            f"you may query again in {int(seconds) + 1} s"
+        )
         self.seconds = int(seconds) + 1
 
 
-ENGINE_STOPPED = "a query engine stopped while answering one of your queries (too much memory, or a crash)"
-
-
 class Cooldowns:
-    def __init__(self, seconds: float = COOLDOWN, why: str = ENGINE_STOPPED):
-        self.seconds, self.why = seconds, why
+    def __init__(self, seconds: float = COOLDOWN):
+        self.seconds = seconds
         self._until: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def stopped(self, sender: str | None) -> None:
-        """An engine stopped while answering this sender (or what `why` says happened)."""
+        """An engine stopped while answering this sender."""
         if sender is not None:
             with self._lock:
                 self._until[sender] = time.monotonic() + self.seconds
@@ -48,4 +48,4 @@ class Cooldowns:
                 del self._until[sender]
                 until = None
         if until is not None:
-            raise SenderWaits(until - time.monotonic(), self.why)
+            raise SenderWaits(until - time.monotonic())

@@ -25,11 +25,13 @@ first private graph's PUT 16-19 s, as its request built the public copy). Until 
 """
 
 import asyncio
+import contextlib
 import logging
 import subprocess
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -402,14 +404,8 @@ class EngineReplicas:
                 self._replace_if_gone(engine)
                 continue
             try:
-                return engine.run(sent, timeout)
-            except EngineStuck:
-                self._timed_out(copy)
-                self._replace_later(engine)
-                raise
-            except QueryTimeout:
-                self._timed_out(copy)
-                raise
+                with self._time_limit_counted(engine, copy):
+                    return engine.run(sent, timeout)
             except ConnectionError:
                 self._refuse_if_killed_by(engine, job, copy)
         raise EngineFailed("the query engine closed the connection twice without answering")
@@ -430,17 +426,25 @@ class EngineReplicas:
                 await asyncio.to_thread(self._replace_if_gone, engine)
                 continue
             try:
-                return await engine.run_async(sent, timeout)
-            except EngineStuck:
-                self._timed_out(copy)
-                self._replace_later(engine)
-                raise
-            except QueryTimeout:
-                self._timed_out(copy)
-                raise
+                with self._time_limit_counted(engine, copy):
+                    return await engine.run_async(sent, timeout)
             except ConnectionError:
                 await asyncio.to_thread(self._refuse_if_killed_by, engine, job, copy)
         raise EngineFailed("the query engine closed the connection twice without answering")
+
+    @contextlib.contextmanager
+    def _time_limit_counted(self, engine: LocalEngine, copy: str) -> Iterator[None]:
+        """A query past its time limit counts against its copy; one the engine did not stop has the copy
+        reloaded (the client has its 503 already)."""
+        try:
+            yield
+        except EngineStuck:
+            self._timed_out(copy)
+            self._replace_later(engine)
+            raise
+        except QueryTimeout:
+            self._timed_out(copy)
+            raise
 
     def _waits(self, job: Job) -> bool:
         """Whether a job waits for the copies rather than be answered by the store in this process, where

@@ -3,9 +3,15 @@ by, pyoxigraph's format, the media type answered, the media types and file names
 whether it holds named graphs. Parsing, the Graph Store, SPARQL's DESCRIBE and CONSTRUCT answers, the
 service description, entity pages and reports all read it (there were five copies, issue 19)."""
 
+import re
 from dataclasses import dataclass
 
 from pyoxigraph import RdfFormat
+
+# Characters XML 1.0 cannot carry, not even as a character reference: the C0 controls but tab, newline and
+# return, and the noncharacters U+FFFE and U+FFFF. Turtle, N-Triples and JSON escape them; pyoxigraph's XML
+# writers write them as they are (`service/xml_answers.py`; the maps and the report: `viz.networks.xml_safe`).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def serialized(data: bytes | None) -> bytes:
