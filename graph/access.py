@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from pyoxigraph import BlankNode, NamedNode
 
+from pic.graph.audiences import governing, rules_for
 from pic.graph.errors import NotTheirs
 from pic.graph.names import DERIVED_KINDS, GraphName, Names
 
@@ -47,34 +48,32 @@ def today() -> date:
     return date.today()
 
 
-def embargo_lifted(graph_rest: str, day: date | None = None) -> bool:
-    """`graph_rest` is what follows `private/{org}/`: true once an embargo's day has come, for the
-    embargoed graph `until-YYYY-MM-DD` and for what lies under it (`until-YYYY-MM-DD/inferred`)."""
-    m = EMBARGO.match(graph_rest)
-    return m is not None and m.group(1) <= (day or today()).isoformat()
-
-
 def may_read(user: User, graph: str, names: Names) -> bool:
-    """Private graphs `{base}graph/private/{org}/…`: that organisation's members, facilitators, admins;
-    an embargoed one (`private/{org}/until-YYYY-MM-DD`, and its derived graphs below it) is everyone's
-    from that day on. Annotations shared with a working group (`annotations/{org}/group/{group}`): the
-    group's members too. Hidden annotations (`hidden/{org}`) and the records of changes no narrower
+    """Public graphs: everyone. The admins' `access-control`: admins. Facilitators and admins read every
+    other graph (a role). An organisation reads its own graphs (`private/{org}/…`, `annotations/{org}/…`);
+    another reader reads a graph of one of its audiences — `private/{org}/{audience}` and what derives
+    from it, an annotation graph shared with a working group — when the graph's authorization admits them
+    (`audiences.py`: the Web Access Control data the write path keeps, an embargo's day included), and no
+    other private graph. Hidden annotations (`hidden/{org}`) and the records of changes no narrower
     audience shares (`restricted/…`): facilitators and admins."""
     node = NamedNode(graph) if graph.startswith(names.base) else None
     kind = names.kind_of(node) if node else "other"
-    if kind not in ("private", "hidden", "annotations", "restricted"):
+    if kind not in ("private", "hidden", "annotations", "restricted", "access-control"):
         return True
+    if kind == "access-control":
+        return user.role == "admin"
     if user.role in ("admin", "facilitator"):
         return True
     if kind in ("hidden", "restricted"):
         return False
     assert node is not None  # its kind is "other" otherwise
-    own = user.org is not None and names.owner_of(node) == user.org
-    if kind == "annotations":
-        group = names.group_of(node)
-        return group is None or own or group in user.groups
-    rest = graph[len(f"{names.base}graph/private/") :].partition("/")[2]
-    return own or embargo_lifted(rest)
+    if user.org is not None and names.owner_of(node) == user.org:
+        return True
+    decides = governing(node, names)
+    if decides is None:
+        return kind == "annotations" and names.group_of(node) is None  # `annotations/{org}`: public
+    rule = rules_for(names.base).of(decides.value)  # none yet: the organisation's alone
+    return rule is not None and rule.admits(user.role, user.org, user.groups, today())
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,17 @@ def named(graph: NamedNode | BlankNode | DefaultGraph) -> GraphName:
     return graph
 
 
-DERIVED_KINDS = ("inferred", "provenance", "restricted")  # whole kinds only the write path writes
+# Whole kinds only the write path writes: inferences, change records, and who reads which graph (issue 20).
+DERIVED_KINDS = ("inferred", "provenance", "restricted", "access-control")
+# The segment after `private/{org}/` that names a graph's audience when it is first written (`audiences.py`
+# writes it down as an authorization, which is what readers are checked against from then on): an embargo
+# (`until-YYYY-MM-DD`), all PIC members, named organisations (`with-a+b`), a working group (`group-g`).
+# The same text is an XPath regex (SPARQL REGEX), so it keeps to what both languages read alike.
+AUDIENCE_SEGMENT_TEXT = r"(until-[0-9]{4}-[0-9]{2}-[0-9]{2}|members|with-[a-z0-9-]+([+][a-z0-9-]+)*|group-[a-z0-9-]+)"
+AUDIENCE_SEGMENT = re.compile(rf"^{AUDIENCE_SEGMENT_TEXT}$")
 EMBARGO_SEGMENT = re.compile(r"^until-\d{4}-\d{2}-\d{2}$")
-# After `{base}graph/`: an organisation's or an embargo's derived graphs. The same text is an XPath regex
-# (SPARQL REGEX), so it keeps to what both languages read alike.
-PRIVATE_DERIVED = r"private/[^/]+/(until-[0-9]{4}-[0-9]{2}-[0-9]{2}/)?"
+# After `{base}graph/`: an organisation's or one of its audiences' derived graphs.
+PRIVATE_DERIVED = rf"private/[^/]+/({AUDIENCE_SEGMENT_TEXT}/)?"
 PROVENANCE_PATH = rf"^(provenance|restricted/provenance|{PRIVATE_DERIVED}provenance)$"
 INFERRED_PATH = rf"^(inferred|{PRIVATE_DERIVED}inferred)$"
 _PROVENANCE, _INFERRED = re.compile(PROVENANCE_PATH), re.compile(INFERRED_PATH)
@@ -91,6 +97,11 @@ class Names:
         known): facilitators and admins."""
         return self.graph("restricted/provenance")
 
+    @property
+    def access_control(self) -> NamedNode:
+        """Who reads which graph, as Web Access Control authorizations (`audiences.py`): admins only."""
+        return self.graph("access-control")
+
     def partner(self, org: str) -> NamedNode:
         return self.graph(f"partner/{org}")
 
@@ -139,10 +150,12 @@ class Names:
 
     def audience_of(self, graph: GraphName) -> str:
         """Who reads what derives from the graph, as the path of its derived graphs: '' for everyone,
-        `private/{org}` (also for a graph shared with a working group: the organisation's members are
-        the readers the group's members all share), `private/{org}/until-YYYY-MM-DD` for an embargo, or
-        `RESTRICTED` (hidden and derived graphs). The day is not looked at: an embargo's audience keeps
-        its name, and grows on its day (`access.embargo_lifted`)."""
+        `private/{org}` (also for an annotation graph shared with a working group: the organisation's members
+        are the readers the group's members all share), `private/{org}/{audience}` for a graph of one of the
+        organisation's audiences (`AUDIENCE_SEGMENT`: an embargo, members, named organisations, a working
+        group), whose own derived graphs its readers read, or `RESTRICTED` (hidden and derived graphs). The
+        day is not looked at: an embargo's audience keeps its name, and grows on its day (its authorization:
+        `audiences.py`)."""
         rest = self._rest(graph)
         if rest is None:
             return ""  # not one of ours: public, as `access.may_read` says
@@ -151,8 +164,8 @@ class Names:
             return RESTRICTED
         if kind == "private":
             parts = rest.split("/")
-            embargo = len(parts) > 2 and EMBARGO_SEGMENT.match(parts[2])
-            return f"private/{owner}/{parts[2]}" if embargo else f"private/{owner}"
+            audience = len(parts) > 2 and AUDIENCE_SEGMENT.match(parts[2])
+            return f"private/{owner}/{parts[2]}" if audience else f"private/{owner}"
         if kind == "annotations" and self.group_of(graph) is not None:
             return f"private/{owner}" if owner else RESTRICTED
         return ""
@@ -170,7 +183,9 @@ class Names:
         """Where the record of a change to these graphs goes: the narrowest audience they share.
         Public graphs add nothing; one organisation's graphs give its `private/{org}/provenance` (or an
         embargo's, the latest day when all are embargoes); anything else — several organisations, a
-        hidden graph, no graph known — `restricted/provenance`."""
+        hidden graph, no graph known — `restricted/provenance`. The authorizations a write adds beside
+        its data (`access-control`) are the platform's and change nothing of who reads the record."""
+        graphs = [g for g in graphs if g != self.access_control] or graphs
         audiences = {self.audience_of(g) for g in graphs} - {""}
         if not graphs or RESTRICTED in audiences:
             return self.restricted_provenance
@@ -181,9 +196,10 @@ class Names:
             return self.restricted_provenance
         if len(audiences) == 1:
             return self.graph(f"{audiences.pop()}/provenance")
-        if f"private/{next(iter(owners))}" in audiences:  # the organisation and its embargoes: the organisation
-            return self.graph(f"private/{owners.pop()}/provenance")
-        return self.graph(f"{max(audiences)}/provenance")  # embargoes only: public from the last day
+        if all(a.count("/") == 2 and EMBARGO_SEGMENT.match(a.split("/")[2]) for a in audiences):
+            return self.graph(f"{max(audiences)}/provenance")  # embargoes only: public from the last day
+        # the organisation and several of its audiences: the organisation, whom every audience of its includes
+        return self.graph(f"private/{owners.pop()}/provenance")
 
     def _rest(self, graph: GraphName) -> str | None:
         """What follows `{base}graph/`, or None for a graph the platform did not name."""

@@ -49,6 +49,8 @@ PREFIXES = {
     "sd": "http://www.w3.org/ns/sparql-service-description#",
     "formats": "http://www.w3.org/ns/formats/",
     "cc": "http://creativecommons.org/ns#",
+    "acl": "http://www.w3.org/ns/auth/acl#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
 }
 
 

@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from pyoxigraph import NamedNode
 
-from pic.graph.access import User, embargo_lifted, may_read
+from pic.graph.access import User, may_read
+from pic.graph.audiences import default_for
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
@@ -166,11 +168,12 @@ def test_private_and_embargoed_studies_stay_with_their_organisation(app):
 def test_an_embargo_ends_on_its_publication_day(app):
     names = app.app.state.settings.names
     graph = f"{ID}graph/private/aula/until-2024-06-01"
-    assert embargo_lifted("until-2024-06-01", date(2024, 6, 1))
-    assert not embargo_lifted("until-2024-06-01", date(2024, 5, 31))
-    assert not embargo_lifted("main", date(2099, 1, 1))
+    embargo = default_for(NamedNode(graph), names)
+    assert embargo is not None and embargo.now(date(2024, 6, 1)).everyone
+    assert not embargo.now(date(2024, 5, 31)).everyone
+    assert default_for(NamedNode(f"{ID}graph/private/aula/main"), names) is None
     anonymous = User("anonymous")
-    assert may_read(anonymous, graph, names)
+    assert not may_read(anonymous, graph, names)  # no authorization until the graph is written: its owner's
     assert not may_read(anonymous, f"{ID}graph/private/aula/until-2099-01-01", names)
     assert not may_read(anonymous, f"{ID}graph/private/aula/main", names)
     # a study whose embargo has passed is everyone's, in pages and SPARQL
@@ -188,6 +191,7 @@ def test_an_embargo_ends_on_its_publication_day(app):
         headers={"Content-Type": "text/turtle", "Authorization": "Bearer admin-token"},
     )
     assert r.status_code in (201, 204), r.text
+    assert may_read(anonymous, graph, names)  # the write gave the graph its authorization, lifted today
     assert "Publiée après embargo" in app.get("/id/study/publiee-apres-embargo").text
 
 

@@ -13,6 +13,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
 from pic.graph import access
 from pic.graph.access import ANONYMOUS, User, may_read, may_write
+from pic.graph.audiences import default_for, rules_for
 from pic.graph.installation.bootstrap import initialise
 from pic.graph.names import Names
 from pic.graph.store.embedded import EmbeddedStore
@@ -181,8 +182,11 @@ def test_a_write_to_two_organisations_private_graphs_is_recorded_for_facilitator
     assert [may_read(user, restricted.value, names) for user in ROLES.values()] == [False, False, False, True, True]
 
 
-def test_who_reads_each_derived_graph():
+def test_who_reads_each_derived_graph(monkeypatch):
     names = Names()
+    embargoes = [names.graph(f"private/aula/until-{day}") for day in (LATER, "2020-01-01")]
+    rules = {g.value: default_for(g, names) for g in embargoes}  # what their first write wrote
+    monkeypatch.setattr(rules_for(names.base), "by_graph", rules)
     readers = {  # graph → anonymous, another partner, owner partner, facilitator, admin
         "private/aula/inferred": [False, False, True, True, True],
         "private/aula/provenance": [False, False, True, True, True],

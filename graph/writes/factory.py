@@ -8,6 +8,7 @@ from pic.graph.contributions.documents import document_texts
 from pic.graph.search_index import SearchIndex
 from pic.graph.settings import Settings
 from pic.graph.store.interface import open_store
+from pic.graph.writes import authorizations
 from pic.graph.writes.path import Writer, Written
 
 
@@ -19,6 +20,7 @@ def open_writer(settings: Settings) -> Writer:
         min_free_bytes=settings.min_free_bytes,
         max_literal_chars=settings.max_literal_chars,
     )
+    authorizations.ensure(writer.store, writer.names, writer.rules)  # a store from before audiences (issue 20)
     index = SearchIndex(settings.data_dir / "search.sqlite")
 
     def reindex(written: Written | None) -> None:

@@ -28,6 +28,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph
 
 from pic.graph.access import User, check_write, is_public
+from pic.graph.audiences import rules_for
 from pic.graph.names import GraphName, Names, named
 from pic.graph.reasoning import inference
 from pic.graph.reasoning.shacl import (
@@ -57,8 +58,8 @@ from pic.graph.store.parsing import (
     rdf_format,
     refuse_huge_terms,
 )
+from pic.graph.writes import authorizations, ownership
 from pic.graph.writes import checks as write_checks
-from pic.graph.writes import ownership
 from pic.graph.writes.history import now, record_change
 from pic.graph.writes.visible import seen_by
 from pic.ontology import read_bytes
@@ -145,6 +146,9 @@ class Writer:
             Listener, str
         ] = {}  # listener → why it failed after a commit; it starts over (None) next time
         self.reasoner = inference.Reasoner(names)
+        # who reads each graph of an audience (`audiences.py`), as `access.may_read` asks it
+        self.rules = rules_for(names.base)
+        self.rules.load(store, names)
         self.timers: list[
             Callable[[float], object]
         ] = []  # called with each write's seconds, checks to listeners (the write latency metric)
@@ -300,6 +304,20 @@ class Writer:
         files: list[Path] = []
         made: list[NamedNode] = []
         records: list[Quad] = []
+        if file and (rule := authorizations.needed(self.store, self.names, self.rules, {file.graph})):
+            first = Store()
+            first.extend(rule)
+            self._write(first, [], user, source=source, validated=validated)  # the file's graph's rule first
+        elif added is not None and self.names.access_control not in added.named_graphs():  # a dump brings its own
+            for q in authorizations.needed(self.store, self.names, self.rules, set(added.named_graphs())):
+                added.add(q)
+        rules_changed = (
+            added is not None
+            and self.names.access_control in added.named_graphs()
+            or any(q.graph_name == self.names.access_control for q in removed)
+        )
+        if rules_changed:
+            self.rules.load(self.store, self.names, pending=added, removed=removed)  # as readers will find them
 
         def record(count: int) -> list[Quad]:
             delta = record_change(
@@ -329,6 +347,8 @@ class Writer:
         except BaseException as e:
             for f in files:
                 f.unlink(missing_ok=True)
+            if rules_changed:
+                self.rules.load(self.store, self.names)
             if is_disk_full(e) and not isinstance(e, DiskFull):
                 raise refusal(self.history_dir) from e
             raise
@@ -423,6 +443,7 @@ class Writer:
 
     def refresh(self) -> None:
         """Recompute the inferred graphs from scratch (after an out-of-band change)."""
+        self.rules.load(self.store, self.names)
         quads = all_inferred(self._infer)
         stale = [g for g in self.store.graphs() if self.names.is_inferred(g)]
         self.store.update(
