@@ -178,7 +178,7 @@ def read(said: Iterable[Quad], names: Names) -> dict[str, Audience]:
         by_subject.setdefault(q.subject.value, []).append(q)  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
     found: dict[str, Audience] = {}
     for subject, said in by_subject.items():
-        targets = [q.object.value for q in said if q.predicate == ACL_ACCESS_TO]
+        targets = [_text(q.object) for q in said if q.predicate == ACL_ACCESS_TO]
         if not any(q.predicate == RDF_TYPE and q.object == ACL_AUTHORIZATION for q in said) or len(targets) != 1:
             continue
         found[targets[0]] = _audience(subject, by_subject, names)
@@ -193,15 +193,15 @@ def _audience(subject: str, by_subject: dict[str, list[Quad]], names: Names, dep
     for q in said:
         if q.predicate != ACL_AGENT_GROUP:
             continue
-        value = q.object.value
+        value = _text(q.object)
         if value.startswith(working):
             groups.add(value[len(working) :])
             continue
         for member in by_subject.get(value, []):
-            if member.predicate == VCARD_HAS_MEMBER and member.object.value.startswith(actors):
-                orgs.add(member.object.value[len(actors) :])
-    until = next((q.object.value for q in said if q.predicate == PIC_UNTIL), None)
-    then = next((q.object.value for q in said if q.predicate == PIC_WIDENS_TO), None)
+            if member.predicate == VCARD_HAS_MEMBER and _text(member.object).startswith(actors):
+                orgs.add(_text(member.object)[len(actors) :])
+    until = next((_text(q.object) for q in said if q.predicate == PIC_UNTIL), None)
+    then = next((_text(q.object) for q in said if q.predicate == PIC_WIDENS_TO), None)
     day: date | None = None
     if until is not None:
         try:
@@ -216,6 +216,11 @@ def _audience(subject: str, by_subject: dict[str, list[Quad]], names: Names, dep
         until=day if then else None,
         then=_audience(then, by_subject, names, depth + 1) if then and day and depth < 4 else None,
     )
+
+
+def _text(term: object) -> str:
+    """An IRI's or a literal's text ('' for a quoted triple, which no authorization holds)."""
+    return str(getattr(term, "value", ""))
 
 
 class Rules:
