@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from pyoxigraph import BlankNode, NamedNode
 
-from pic.graph.audiences import governing, rules_for
+from pic.graph.audiences import Audience, governing, rules_for
 from pic.graph.errors import NotTheirs
 from pic.graph.names import DERIVED_KINDS, GraphName, Names
 
@@ -74,6 +74,21 @@ def may_read(user: User, graph: str, names: Names) -> bool:
         return kind == "annotations" and names.group_of(node) is None  # `annotations/{org}`: public
     rule = rules_for(names.base).of(decides.value)  # none yet: the organisation's alone
     return rule is not None and rule.admits(user.role, user.org, user.groups, today())
+
+
+def audience(graph: str, names: Names) -> Audience:
+    """Who reads `graph`, facilitators and admins aside (they read every graph), as a page says it under
+    an item: the graph's authorization, or what its kind gives — everyone for a public graph, the
+    organisation for its other private graphs and a graph of an audience written before its rule."""
+    node = NamedNode(graph) if graph.startswith(names.base) else None
+    if node is None or may_read(ANONYMOUS, graph, names) and governing(node, names) is None:
+        return Audience(everyone=True)
+    decides = governing(node, names)
+    rule = rules_for(names.base).of(decides.value) if decides is not None else None
+    owner = names.owner_of(node)
+    if rule is not None:
+        return rule
+    return Audience(orgs=frozenset({owner} if owner else set()))
 
 
 @dataclass(frozen=True)

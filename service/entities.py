@@ -24,6 +24,7 @@ from pyoxigraph import (
 )
 from pyoxigraph import serialize as rdf_serialize
 
+from pic.graph import access
 from pic.graph import claims as claiming
 from pic.graph.engine.jobs import Job
 from pic.graph.names import PROVENANCE_PATH, Names
@@ -149,6 +150,15 @@ def export(view, iri: str, fmt: str, names: Names, org: str | None) -> tuple[byt
     return serialized(rdf_serialize(facts, format=rdf_format)), media
 
 
+def audience_lines(graphs: set[str], names: Names, lang: str) -> list[str]:
+    """Who reads what the page shows ("visible : membres de la PIC"), one line per audience: nothing for
+    an entity only public graphs describe."""
+    audiences = {access.audience(g, names) for g in graphs}
+    if all(a.everyone for a in audiences):
+        return []
+    return sorted({a.describe(lang) for a in audiences})
+
+
 def describe(
     view, iri: str, lang: str, names: Names | None = None, org: str | None = None, *, statements: int
 ) -> dict | None:
@@ -164,9 +174,12 @@ def describe(
     owners = owners_of(view, rows, names, iri, org)
     out: list[Statement] = []
     claims: dict[str, list[Statement]] = {}
+    graphs: set[str] = set()  # those of the owner's statements: who reads them is shown under the title
     for r in rows:
         who = ownership.speaker(names, r["g"])
         (out if who is None or who in owners else claims.setdefault(who, [])).append(statement(r, lang))
+        if (who is None or who in owners) and r["g"] is not None and not names.is_derived(r["g"]):
+            graphs.add(r["g"].value)
     incoming, said_of_it = pointing(view, iri, lang, names, org, owners, statements=statements // 4)
     relabel(
         [*out, *incoming, *(s for said in (*claims.values(), *said_of_it.values()) for s in said)],
@@ -193,6 +206,7 @@ def describe(
         "iri": iri,
         "kind": kind,
         "label": label,
+        "audience": audience_lines(graphs, names, lang),
         "statements": grouped(out, lang),
         "claims": [
             {"by": who, "statements": grouped([c for c in said if c not in out], lang)}

@@ -40,6 +40,32 @@ READERS = {
     "private-annotation": OWNERS,
     "group-annotation": OWNERS,  # shared with aula's working group, which ben's organisation is not in
     "private-document": OWNERS,
+    # the audiences of issue 20, each a study shared through the contribution API
+    "members-study": ("other-partner", *OWNERS),  # every signed-in member of the PIC
+    "named-study": ("other-partner", *OWNERS),  # shared with ben's organisation by name
+    "other-named-study": OWNERS,  # shared with another organisation (cd62): not ben's
+    "group-study": OWNERS,  # shared with aula's working group, which ben's organisation is not in
+}
+SHARED = {  # kind of data -> (the study's id and text markers, the contribution API's audience, its graph)
+    "members-study": ("zqmembersix", "zqmemberstx", {"visibility": "members"}, "members"),
+    "named-study": (
+        "zqnamedix",
+        "zqnamedtx",
+        {"visibility": "organisations", "shared_with": "universite-artois"},
+        "with-universite-artois",
+    ),
+    "other-named-study": (
+        "zqothernamedix",
+        "zqothernamedtx",
+        {"visibility": "organisations", "shared_with": "cd62"},
+        "with-cd62",
+    ),
+    "group-study": (
+        "zqgroupstudyix",
+        "zqgroupstudytx",
+        {"visibility": "group", "shared_with": GROUP},
+        f"group-{GROUP}",
+    ),
 }
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 PUBLIC_STUDY = "zqpubstudyix"
@@ -101,6 +127,8 @@ class Scenario:
             f"{before}/provenance": ("embargoed-before", self.changes_of("embargoed-before")),
             day_of: ("embargoed-day-of", ("zqliftedtx",)),
             f"{day_of}/provenance": ("embargoed-day-of", self.changes_of("embargoed-day-of")),
+            **{f"{org}/{graph}": (data, (text,)) for data, (_, text, _, graph) in SHARED.items()},
+            **{f"{org}/{graph}/provenance": (data, self.changes_of(data)) for data, (*_, graph) in SHARED.items()},
         }
         return {GRAPH + g: v for g, v in layout.items()}
 
@@ -138,10 +166,17 @@ def build(url: str, tokens: dict[str, str]) -> Scenario:
 
 
 def contribute(
-    ana: httpx.Client, kind: str, fields: dict, visibility: str = "public", until: date | None = None
+    ana: httpx.Client,
+    kind: str,
+    fields: dict,
+    visibility: str = "public",
+    until: date | None = None,
+    shared_with: str | None = None,
 ) -> None:
-    """One entity through the contribution API (`visibility`: public, private or embargo until a day)."""
+    """One entity through the contribution API (`visibility`: public, private, embargo until a day, or one
+    of the audiences of issue 20 — members, organisations or a group `shared_with`)."""
     extra = {"visibility": visibility} | ({"embargo_until": until.isoformat()} if until else {})
+    extra |= {"shared_with": shared_with} if shared_with else {}
     r = ana.post(f"/api/contribute/{kind}", json={**fields, **extra})
     assert r.status_code == 201, f"{kind} {fields.get('id')}: {r.status_code} {r.text}"
 
@@ -226,6 +261,9 @@ def contribute_entities(s: Scenario, ana: httpx.Client) -> None:
         until=s.tomorrow,
     )
     private = f"graph/private/{ORG}/"
+    for data, (key, text, audience, graph) in SHARED.items():
+        entity("study", key, text, data, study(key, text), **audience)
+        s.mark(data, private + graph)
     s.mark("private", private + "main", private + "provenance")
     s.mark("derived-private", private + "inferred")
     s.mark("embargoed-before", f"{private}until-{s.tomorrow}")
@@ -343,7 +381,11 @@ def collect_changes(s: Scenario, admin: httpx.Client) -> None:
         "group-annotation",
         "derived-private",
         "embargoed-before",
+        "group-study",
+        "other-named-study",
         "private",
+        "named-study",
+        "members-study",
         "embargoed-day-of",
         "public",
     ]

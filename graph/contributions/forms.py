@@ -5,10 +5,13 @@ A contribution is a one-row spreadsheet: the same columns, cell checks, referenc
 shapes (`contributions.spreadsheet`), so a problem comes back as (field, message) whichever door it came in by.
 Saving replaces what the organisation's graphs say about the entity in one write through the one write
 path. Visibility is the graph the entity lives in: `partner/{org}` (public), `private/{org}/main`
-(the organisation and facilitators), or `private/{org}/until-YYYY-MM-DD` (embargoed: private until that
-day, public from it on — `embargo_lifted` is what every reader's check asks).
+(the organisation and facilitators), `private/{org}/members` (every signed-in member), `…/with-a+b`
+(named organisations), `…/group-g` (a working group), or `private/{org}/until-YYYY-MM-DD` (embargoed:
+private until that day, public from it on). Who reads each is its authorization (`audiences.py`); moving
+an entity to another audience is saving it with another visibility (issue 20, share and unshare).
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -50,11 +53,35 @@ OWNED = (
 )
 
 
-def target_graph(names: Names, org: str, visibility: str, until: str | None) -> NamedNode:
+VISIBILITIES = ("public", "members", "organisations", "group", "private", "embargo")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def target_graph(
+    names: Names, org: str, visibility: str, until: str | None, shared_with: str | None = None
+) -> NamedNode:
+    """The graph of the audience asked (`audiences.py` writes its authorization when it is first filled):
+    public, all PIC members, named organisations (`shared_with`: their slugs, comma-separated), a working
+    group (`shared_with`: its slug), the organisation alone, or an embargo until a day."""
     if visibility == "public":
         return names.partner(org)
     if visibility == "private":
         return names.graph(f"private/{org}/main")
+    if visibility == "members":
+        return names.graph(f"private/{org}/members")
+    if visibility == "organisations":
+        orgs = sorted({o.strip() for o in (shared_with or "").split(",") if o.strip()} - {org})
+        wrong = [o for o in orgs if not SLUG.match(o)]
+        if not orgs or wrong:
+            raise InvalidFields(
+                [("shared_with", "name the organisations by their identifiers, comma-separated: aula, cd62")]
+            )
+        return names.graph(f"private/{org}/with-{'+'.join(orgs)}")
+    if visibility == "group":
+        group = (shared_with or "").strip()
+        if not SLUG.match(group):
+            raise InvalidFields([("shared_with", "name the working group by its identifier: habitat-cadre-de-vie")])
+        return names.graph(f"private/{org}/group-{group}")
     if visibility == "embargo":
         try:
             day = date.fromisoformat(until or "")
@@ -65,14 +92,25 @@ def target_graph(names: Names, org: str, visibility: str, until: str | None) -> 
         if day <= date.today():
             raise InvalidFields([("embargo_until", "the publication day of an embargo is in the future")])
         return names.graph(f"private/{org}/until-{day.isoformat()}")
-    raise InvalidFields([("visibility", "visibility is public, private or embargo")])
+    raise InvalidFields([("visibility", f"visibility is one of {', '.join(VISIBILITIES)}")])
 
 
 def visibility_of(names: Names, graph: NamedNode) -> tuple[str, str | None]:
+    """The form's `visibility` of a graph, and its detail: an embargo's day, the organisations (comma-
+    separated) or the working group it is shared with."""
     if names.kind_of(graph) != "private":
         return "public", None
-    m = EMBARGO.match(graph.value.rsplit("/", 1)[-1])
-    return ("embargo", m.group(1)) if m else ("private", None)
+    segment = graph.value.rsplit("/", 1)[-1]
+    m = EMBARGO.match(segment)
+    if m:
+        return "embargo", m.group(1)
+    if segment == "members":
+        return "members", None
+    if segment.startswith("with-"):
+        return "organisations", ",".join(segment[len("with-") :].split("+"))
+    if segment.startswith("group-"):
+        return "group", segment[len("group-") :]
+    return "private", None
 
 
 def subject_iri(names: Names, kind: str, key: str) -> NamedNode:
@@ -158,6 +196,7 @@ def save(
     until: str | None = None,
     key: str | None = None,
     dry_run: bool = False,
+    shared_with: str | None = None,
 ) -> WriteResult | None:
     """Create (`key` None) or replace (`key` = the entity's key) one entity; raises `Problems`. Without
     `visibility`, a new entity is public and an edited one stays in its graph (fifth outside re-test,
@@ -194,7 +233,11 @@ def save(
         raise InvalidFields([("org", "say which organisation this belongs to")])
     kept = next((g for g in sorted(current, key=str) if names.owner_of(g) == org), None) if key else None
     # an edit naming no visibility leaves the entity where it is
-    graph = kept if visibility is None and kept is not None else target_graph(names, org, visibility or "public", until)
+    graph = (
+        kept
+        if visibility is None and kept is not None
+        else target_graph(names, org, visibility or "public", until, shared_with)
+    )
     values = texts(fields)
     if key and "id" in {c.name for c in spec["columns"]}:
         values["id"] = key

@@ -44,7 +44,7 @@ MINE = (
   FILTER (STRSTARTS(STR(?g), ?partner) || STRSTARTS(STR(?g), ?private))
 } ORDER BY ?s LIMIT $choices"""
 )
-META = ("visibility", "embargo_until", "org", "csrf", "dry_run")
+META = ("visibility", "embargo_until", "shared_with", "org", "csrf", "dry_run")
 
 
 def columns(kind: str) -> list:
@@ -61,7 +61,7 @@ def check_meta(values: dict) -> None:
     """The JSON API's `visibility`, `embargo_until` and `org`: texts, and a day only with an embargo — a
     day given without `"visibility": "embargo"` published the entity at once (issue 16, 6b). (The form
     sends the day's field whatever is chosen: it is read only with an embargo.)"""
-    texts = ("visibility", "embargo_until", "org")
+    texts = ("visibility", "embargo_until", "shared_with", "org")
     wrong: list[tuple[str | None, str]] = [
         (k, "a text is expected") for k in texts if values.get(k) is not None and not isinstance(values[k], str)
     ]
@@ -71,6 +71,10 @@ def check_meta(values: dict) -> None:
         raise InvalidFields(wrong)
     if values.get("embargo_until") and values.get("visibility") != "embargo":
         raise InvalidFields([("embargo_until", 'a publication day goes with "visibility": "embargo"; give both')])
+    if values.get("shared_with") and values.get("visibility") not in ("organisations", "group"):
+        raise InvalidFields(
+            [("shared_with", '`shared_with` goes with "visibility": "organisations" or "group"; give both')]
+        )
 
 
 async def save(writer: Writer, user: User, kind: str, values: dict, key: str | None):
@@ -84,6 +88,7 @@ async def save(writer: Writer, user: User, kind: str, values: dict, key: str | N
         org=writes_for(user, meta["org"]),
         visibility=meta["visibility"] or None,
         until=meta["embargo_until"],
+        shared_with=meta["shared_with"],
         key=key,
         dry_run=str(meta["dry_run"]).lower() in ("1", "true", "on"),
     )
@@ -114,7 +119,7 @@ def fields(kind: str):
             {"name": c.name, "required": c.required, "check": c.check, "description": c.description}
             for c in columns(kind)
         ],
-        "visibility": ["public", "private", "embargo"],
+        "visibility": list(contributions.VISIBILITIES),
     }
 
 
@@ -122,10 +127,11 @@ def fields(kind: str):
     "/api/contribute/{kind}",
     status_code=201,
     summary="Créer / Create",
-    openapi_extra=json_openapi("the fields, and `visibility`, `embargo_until`, `org`, `dry_run`"),
+    openapi_extra=json_openapi("the fields, and `visibility`, `embargo_until`, `shared_with`, `org`, `dry_run`"),
 )
 async def create(request: Request, settings: SettingsDep, writer: WriterDep, kind: str):
-    """Fields as JSON (`{"id": …, "title_fr": …}`, plus `visibility`, `embargo_until`, `org`, `dry_run`);
+    """Fields as JSON (`{"id": …, "title_fr": …}`, plus `visibility` — public, members, organisations,
+    group, private, embargo — `embargo_until`, `shared_with` (organisations or a group), `org`, `dry_run`);
     201 with `Location` (the entity's page), or 422 with every problem by field. With the session cookie
     instead of a token, the session's CSRF token comes along (`X-CSRF-Token` header)."""
     result = await api_save(request, settings, writer, kind, None)
@@ -145,13 +151,14 @@ def current(request: Request, writer: WriterDep, kind: str, key: str):
     user = current_user(request)
     owned = readable_owned(writer, kind, key, user)
     graph = next(iter(owned))
-    visibility, until = contributions.visibility_of(writer.names, graph)
+    visibility, detail = contributions.visibility_of(writer.names, graph)
     return {
         "kind": kind,
         "key": key,
         "fields": contributions.fields_of(writer.names, kind, owned, user.org),
         "visibility": visibility,
-        "embargo_until": until,
+        "embargo_until": detail if visibility == "embargo" else None,
+        "shared_with": detail if visibility in ("organisations", "group") else None,
         "org": writer.names.owner_of(graph),
     }
 
@@ -264,7 +271,7 @@ def contribute_home(request: Request, view: ReaderDep, settings: SettingsDep):
 
 @router.get("/contribute/{kind}", response_class=HTMLResponse, summary="Nouveau / New")
 def new_form(request: Request, view: ReaderDep, settings: SettingsDep, kind: str):
-    return form(request, view, settings, kind, None, {}, {}, "public", None)
+    return form(request, view, settings, kind, None, {}, {}, "public", None)  # a new entity is public
 
 
 @router.get("/contribute/{kind}/{key:path}", response_class=HTMLResponse, summary="Modifier / Edit")
@@ -305,7 +312,8 @@ async def post_form(
     require_writer(user)
     values = await limited_fields(request, settings.max_form_bytes)
     check_csrf(request, values.get("csrf"))
-    visibility, until = values.get("visibility", "public"), values.get("embargo_until")
+    visibility = values.get("visibility", "public")
+    until = values.get("shared_with") if visibility in ("organisations", "group") else values.get("embargo_until")
     if values.pop("delete", None) and key:
         try:
             await run_in_threadpool(
@@ -345,7 +353,7 @@ def form(
     values: dict,
     problems: dict,
     visibility: str,
-    until: str | None,
+    detail: str | None,
     *,
     status: int = 200,
     checked: bool = False,
@@ -381,7 +389,9 @@ def form(
             "options": options,
             "selects": SELECTS,
             "visibility": visibility,
-            "until": until or "",
+            # `detail`: an embargo's day, or the organisations or working group the entity is shared with
+            "until": (detail or "") if visibility == "embargo" else "",
+            "shared_with": (detail or "") if visibility in ("organisations", "group") else "",
             "user": session.user if session else None,
             "csrf": session.csrf if session else "",
             "checked": checked,

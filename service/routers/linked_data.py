@@ -250,6 +250,7 @@ def twin(data: dict, link, sections: list[dict]) -> dict:
         "kind": data["kind"],
         "label": data["label"],
         "illustrative": data["illustrative"],
+        "audience": data["audience"],  # who reads it, when not everyone (issue 20)
         "statements": values(data["statements"]),
         "incoming": values(data["incoming"]),
         "claims": [{"by": c["by"], "statements": values(c["statements"])} for c in data["claims"]],

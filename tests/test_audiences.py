@@ -1,0 +1,258 @@
+"""One audience model, as Web Access Control data (issue 20 §1 and §2): public, all PIC members, named
+organisations, a working group, one's own organisation, an embargo widening on its day.
+
+The rules are the `acl:` authorizations of the admins' graph `graph/access-control`, written by the
+write path when a graph of an audience is first filled; `access.may_read` reads them. Sharing and
+unsharing an item is saving it with another audience: the tests narrow and widen a study and look for it
+on every path a reader has (its page and JSON twin, SPARQL on the engine copies, search), as anonymous
+readers, a partner outside the audience and one inside it.
+"""
+
+from datetime import date
+
+import pytest
+from pyoxigraph import NamedNode, Quad
+
+from pic.graph.access import ANONYMOUS, User, may_read
+from pic.graph.audiences import Audience, default_for, quads, read, rules_for
+from pic.graph.names import Names
+from pic.graph.store.embedded import EmbeddedStore
+from pic.graph.writes import authorizations
+from pic.graph.writes.path import Writer
+from tests.conftest import app_client, bearer
+
+ID = "https://w3id.org/pic-euralens/id/"
+GRAPH = f"{ID}graph/"
+GROUP = "habitat-cadre-de-vie"  # aula and ca-lens-lievin are in it (the demo's memberships)
+USERS = [
+    ("alice", "partner", "aula"),
+    ("bruno", "partner", "cd62"),  # in no audience of the tests but "members"
+    ("gus", "partner", "universite-artois"),  # named by the organisations' audience
+    ("carl", "partner", "ca-lens-lievin"),  # in aula's working group
+    ("fanny", "facilitator", "euralens"),
+]
+AUDIENCES = [
+    Audience(everyone=True),
+    Audience(orgs=frozenset({"aula"}), members=True),
+    Audience(orgs=frozenset({"aula", "cd62", "universite-artois"})),
+    Audience(orgs=frozenset({"aula"}), groups=frozenset({GROUP})),
+    Audience(orgs=frozenset({"aula"}), until=date(2030, 1, 1), then=Audience(everyone=True)),
+    Audience(orgs=frozenset({"aula"}), until=date(2030, 1, 1), then=Audience(orgs=frozenset({"aula"}), members=True)),
+]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES, ids=lambda a: a.describe("en"))
+def test_an_audience_reads_back_from_its_authorization(audience):
+    names = Names()
+    graph = names.graph("private/aula/members")
+    said = quads(graph, audience, names)
+    assert {q.graph_name for q in said} == {names.access_control}
+    assert read(said, names) == {graph.value: audience}
+
+
+def test_the_authorizations_are_web_access_control():
+    names = Names()
+    said = quads(names.graph("private/aula/members"), Audience(orgs=frozenset({"aula"}), members=True), names)
+    triples = {(q.predicate.value.rsplit("#", 1)[-1], getattr(q.object, "value", "")) for q in said}
+    acl = "http://www.w3.org/ns/auth/acl#"
+    assert ("type", f"{acl}Authorization") in triples
+    assert ("accessTo", f"{GRAPH}private/aula/members") in triples
+    assert ("mode", f"{acl}Read") in triples
+    assert ("agentClass", f"{acl}AuthenticatedAgent") in triples
+    assert ("hasMember", f"{ID}actor/aula") in triples  # the organisation, through a vcard:Group
+
+
+@pytest.mark.parametrize(
+    ("segment", "readers"),
+    [
+        ("members", {"bruno", "gus", "carl"}),
+        ("with-universite-artois", {"gus"}),
+        ("with-cd62+universite-artois", {"bruno", "gus"}),
+        (f"group-{GROUP}", {"carl"}),
+        ("until-2000-01-01", {"anonymous", "bruno", "gus", "carl"}),
+        ("until-2999-01-01", set()),
+        ("main", set()),
+    ],
+)
+def test_who_reads_a_graph_of_each_audience(monkeypatch, segment, readers):
+    """Beside the owner's organisation (always) and facilitators and admins (a role)."""
+    names = Names()
+    graph = names.graph(f"private/aula/{segment}")
+    asked = default_for(graph, names)
+    monkeypatch.setattr(rules_for(names.base), "by_graph", {graph.value: asked} if asked else {})
+    users = [ANONYMOUS] + [
+        User(n, role, org, frozenset({GROUP}) if org == "ca-lens-lievin" else frozenset()) for n, role, org in USERS
+    ]
+    found = {u.name for u in users if may_read(u, graph.value, names)}
+    assert found == readers | {"alice", "fanny"}
+    for derived in ("inferred", "provenance"):  # what derives from the graph has the same readers
+        assert {u.name for u in users if may_read(u, f"{graph.value}/{derived}", names)} == found
+    admin = User("root", role="admin")
+    assert may_read(admin, names.access_control.value, names)
+    assert not any(may_read(u, names.access_control.value, names) for u in users)  # the rules: admins only
+
+
+def test_a_graph_without_its_authorization_is_its_organisations_alone(monkeypatch):
+    names = Names()
+    monkeypatch.setattr(rules_for(names.base), "by_graph", {})
+    for segment in ("members", "with-cd62", f"group-{GROUP}", "until-2000-01-01"):
+        graph = f"{GRAPH}private/aula/{segment}"
+        assert not may_read(User("bruno", "partner", "cd62", frozenset({GROUP})), graph, names)
+        assert may_read(User("alice", "partner", "aula"), graph, names)
+
+
+def test_a_graph_from_before_audiences_keeps_who_read_it(tmp_path):
+    """`private/aula/members` meant nothing before issue 20: a store that has one keeps it the
+    organisation's, whatever its name asks now; an embargo keeps its day."""
+    names = Names()
+    store = EmbeddedStore(tmp_path / "store")
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for segment in ("members", "until-2000-01-01"):
+        thing = NamedNode(f"{ID}study/old-{segment}")
+        store.update(f'INSERT DATA {{ GRAPH <{GRAPH}private/aula/{segment}> {{ {thing} {label} "x" }} }}')
+    writer = Writer(store, names, tmp_path / "history")
+    assert authorizations.ensure(store, names, writer.rules) == 2
+    assert authorizations.ensure(store, names, writer.rules) == 0  # once
+    bruno = User("bruno", "partner", "cd62")
+    assert not may_read(bruno, f"{GRAPH}private/aula/members", names)
+    assert may_read(bruno, f"{GRAPH}private/aula/until-2000-01-01", names)
+    # a later write to it does not widen it either
+    added = writer.write(_one(f"{GRAPH}private/aula/members"), [], User("alice", "partner", "aula"), source="t")
+    assert added.change is not None and not may_read(bruno, f"{GRAPH}private/aula/members", names)
+
+
+def _one(graph: str):
+    from pyoxigraph import Literal, Store
+
+    added = Store()
+    added.add(
+        Quad(
+            NamedNode(f"{ID}study/new-one"),
+            NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("new", language="fr"),
+            NamedNode(graph),
+        )
+    )
+    return added
+
+
+# -- end to end: share and unshare on every path ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with app_client(tmp_path_factory.mktemp("audiences") / "data", users=USERS, admin_token="admin-token") as c:
+        yield c
+
+
+STUDY = {
+    "id": "zqshareix",
+    "title_fr": "Étude zqsharetx",
+    "status": "planned",
+    "year": "2024",
+    "producer": "aula",
+    "themes": "culture",
+    "territories": "commune/62498",
+}
+FIND = "SELECT ?s WHERE { ?s ?p ?o FILTER (CONTAINS(STR(?o), 'zqsharetx')) }"
+
+
+def seen(app, who: str | None) -> dict[str, bool]:
+    """Whether `who` (None: anonymous) finds the study on each path."""
+    headers = bearer(app, who) if who else {}
+    sparql = app.get("/sparql", params={"query": FIND}, headers={**headers, "Accept": "application/json"})
+    assert sparql.status_code == 200, sparql.text
+    return {
+        "page": app.get("/id/study/zqshareix", headers=headers).status_code == 200,
+        "twin": "zqsharetx" in app.get("/id/study/zqshareix?format=json", headers=headers).text,
+        "sparql": bool(sparql.json()["results"]["bindings"]),
+        "search": app.get("/api/search", params={"q": "zqsharetx"}, headers=headers).json()["total"] > 0,
+        "ttl": "zqsharetx" in app.get("/id/study/zqshareix.ttl", headers=headers).text,
+    }
+
+
+def share(app, **audience) -> None:
+    r = app.put("/api/contribute/study/zqshareix", json={**STUDY, **audience}, headers=bearer(app, "alice"))
+    assert r.status_code in (200, 201), r.text
+
+
+def readers(app) -> set[str]:
+    """Who finds the study: on every path, or on none (anything between is a leak or a loss)."""
+    found = set()
+    for who in (None, "alice", "bruno", "gus", "carl", "fanny"):
+        paths = seen(app, who)
+        assert len(set(paths.values())) == 1, f"{who}: {paths}"
+        if all(paths.values()):
+            found.add(who or "anonymous")
+    return found
+
+
+def test_share_and_unshare_hold_on_every_path_as_soon_as_written(app):
+    r = app.post("/api/contribute/study", json={**STUDY, "visibility": "members"}, headers=bearer(app, "alice"))
+    assert r.status_code == 201, r.text
+    assert readers(app) == {"alice", "bruno", "gus", "carl", "fanny"}
+    page = app.get("/id/study/zqshareix", headers=bearer(app, "bruno")).text
+    assert "visible : membres de la PIC" in page
+    assert app.get("/id/study/zqshareix?format=json", headers=bearer(app, "bruno")).json()["audience"]
+
+    share(app, visibility="private")  # narrowed to the organisation
+    assert readers(app) == {"alice", "fanny"}
+
+    share(app, visibility="organisations", shared_with="universite-artois")
+    assert readers(app) == {"alice", "gus", "fanny"}
+    assert "universite-artois" in app.get("/id/study/zqshareix", headers=bearer(app, "gus")).text
+
+    share(app, visibility="group", shared_with=GROUP)
+    assert readers(app) == {"alice", "carl", "fanny"}
+
+    share(app, visibility="public")
+    assert readers(app) == {"anonymous", "alice", "bruno", "gus", "carl", "fanny"}
+    assert 'id="audience"' not in app.get("/id/study/zqshareix").text  # public: nothing to say
+
+    share(app, visibility="members")  # narrowed from public: the engines' public copy drops it at once
+    assert readers(app) == {"alice", "bruno", "gus", "carl", "fanny"}
+    current = app.get("/api/contribute/study/zqshareix", headers=bearer(app, "alice")).json()
+    assert current["visibility"] == "members"
+
+
+def test_the_rules_are_data_only_admins_read(app):
+    r = app.post(
+        "/api/contribute/study",
+        json={**STUDY, "id": "zqruleix", "title_fr": "Étude zqruletx", "visibility": "members"},
+        headers=bearer(app, "alice"),
+    )
+    assert r.status_code == 201, r.text
+    ask = (
+        "PREFIX acl: <http://www.w3.org/ns/auth/acl#> SELECT ?class WHERE { GRAPH ?g { ?a acl:accessTo "
+        f"<{GRAPH}private/aula/members> ; acl:agentClass ?class }} }}"
+    )
+    for who, finds in (("admin-token", True), (None, False), ("alice", False), ("fanny", False)):
+        token = who if who == "admin-token" else (app.tokens[who] if who else None)
+        headers = {"Accept": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+        rows = app.get("/sparql", params={"query": ask}, headers=headers).json()["results"]["bindings"]
+        assert bool(rows) == finds, who
+        if finds:
+            assert rows[0]["class"]["value"] == "http://www.w3.org/ns/auth/acl#AuthenticatedAgent"
+    # nobody writes them by hand, admins included: the write path does
+    r = app.put(
+        "/rdf-graphs",
+        params={"graph": f"{GRAPH}access-control"},
+        content=b"<urn:a> <urn:b> <urn:c> .",
+        headers={"Content-Type": "text/turtle", "Authorization": "Bearer admin-token"},
+    )
+    assert r.status_code == 403, r.text
+
+
+def test_a_shared_audience_is_checked(app):
+    for audience, field in (
+        ({"visibility": "organisations"}, "shared_with"),
+        ({"visibility": "organisations", "shared_with": "Not A Slug"}, "shared_with"),
+        ({"visibility": "group", "shared_with": ""}, "shared_with"),
+        ({"visibility": "private", "shared_with": "cd62"}, "shared_with"),
+        ({"visibility": "friends"}, "visibility"),
+    ):
+        r = app.post(
+            "/api/contribute/study",
+            json={**STUDY, "id": "zqcheckedix", **audience},
+            headers=bearer(app, "alice"),
+        )
+        assert r.status_code == 422, (audience, r.text)
+        assert field in r.text
