@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     """statements an entity page shows of its entity, and a quarter as many of other entities pointing at it"""
     page_changes: PositiveInt = 50
     """changes an entity page's history lists, newest first"""
+    read_log_days: PositiveInt = 365
+    """days the log of who read an organisation's non-public data is kept (`/api/read-log`; issue 20)"""
     page_observations: PositiveInt = 5000
     """observations of a territory its page's key indicators are chosen from (the latest value of each)"""
     home_studies: PositiveInt = 8

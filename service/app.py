@@ -22,6 +22,7 @@ from pic.service.allowed_hosts import AllowedHosts
 from pic.service.metrics import MeasureRequests, Metrics
 from pic.service.parser_pool import ParserPool
 from pic.service.public_origin import PublicOrigin
+from pic.service.read_log import ReadLog
 from pic.service.recovery import Recovery
 from pic.service.request_log import RequestLog
 from pic.service.routers import (
@@ -38,6 +39,7 @@ from pic.service.routers import (
     linked_data,
     maps,
     moderation,
+    read_log,
     reports,
     saved_queries,
     search,
@@ -106,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         writer.organisations = app.state.accounts.organisations  # whose actors are their own (graph/writes/minted.py)
         app.state.settings, app.state.writer, app.state.query_runner = settings, writer, queries
         app.state.graphs, app.state.groups = graphs, groups
+        app.state.read_log = ReadLog(settings.data_dir / "read-log.sqlite", settings.read_log_days, settings.names)
         app.state.parser = ParserPool(settings.parser_processes, settings.parse_timeout)
         app.state.sign_in_throttle = Throttle(
             settings.sign_in_attempts, 4 * settings.sign_in_attempts, settings.sign_in_window
@@ -165,4 +168,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(annotations.router)
     app.include_router(docs.router)
     app.include_router(backup.router)
+    app.include_router(read_log.router)
     return app

@@ -23,6 +23,7 @@ from pic.service.auth import current_user
 from pic.service.metrics import Metrics
 from pic.service.pages import ReadersStore
 from pic.service.parser_pool import ParserPool
+from pic.service.read_log import ReadLog
 from pic.service.state import GraphNames
 from pic.service.throttle import Throttle
 
@@ -71,6 +72,10 @@ async def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
+async def get_read_log(request: Request) -> ReadLog:
+    return request.app.state.read_log
+
+
 async def get_last_write(request: Request) -> str | None:
     """When the last write was committed (ISO time), read at each request: a listener of the writes sets it."""
     return getattr(request.app.state, "last_write", None)
@@ -88,6 +93,7 @@ ParserDep = Annotated[ParserPool, Depends(get_parser)]
 ThrottleDep = Annotated[Throttle, Depends(get_sign_in_throttle)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 LastWriteDep = Annotated[str | None, Depends(get_last_write)]
+ReadLogDep = Annotated[ReadLog, Depends(get_read_log)]
 
 
 async def get_view(user: UserDep, graphs: GraphsDep) -> View:

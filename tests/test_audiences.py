@@ -8,6 +8,7 @@ on every path a reader has (its page and JSON twin, SPARQL on the engine copies,
 readers, a partner outside the audience and one inside it.
 """
 
+import time
 from datetime import date
 
 import pytest
@@ -256,3 +257,57 @@ def test_a_shared_audience_is_checked(app):
         )
         assert r.status_code == 422, (audience, r.text)
         assert field in r.text
+
+
+# -- who read what (issue 20 §5) -----------------------------------------------------------------------------
+def test_the_owner_sees_who_read_its_data_and_nobody_else_does(app):
+    start = time.time()
+    r = app.post(
+        "/api/contribute/study",
+        json={**STUDY, "id": "zqlogix", "title_fr": "Étude zqlogtx", "visibility": "members"},
+        headers=bearer(app, "alice"),
+    )
+    assert r.status_code == 201, r.text
+    query = "SELECT ?s WHERE { ?s ?p ?o FILTER (CONTAINS(STR(?o), 'zqlogtx')) }"
+    for who in ("bruno", "fanny", "alice", None):
+        headers = bearer(app, who) if who else {}
+        app.get("/id/study/zqlogix", headers=headers)
+        app.get("/id/study/zqlogix.ttl", headers=headers)
+        app.get("/sparql", params={"query": query}, headers={**headers, "Accept": "application/json"})
+    app.get("/id/actor/aula", headers=bearer(app, "bruno"))  # public: not logged
+
+    log = app.get("/api/read-log", headers=bearer(app, "alice"))
+    assert log.status_code == 200, log.text
+    reads = [row for row in log.json()["reads"] if row["at_epoch"] >= start]
+    assert {row["reader"] for row in reads} == {"bruno", "fanny"}  # not the owner's own, nor anonymous
+    bruno = {(row["path"], row["exact"]) for row in reads if row["reader"] == "bruno"}
+    assert {("page", True), ("download (ttl)", True), ("/sparql", False)} <= bruno
+    assert all(f"{GRAPH}private/aula/members" in row["graphs"] for row in reads)
+    assert not any(row["item"] == f"{ID}actor/aula" for row in log.json()["reads"])
+    page = app.get("/read-log", headers=bearer(app, "alice")).text
+    assert "zqlogix" in page and "bruno" in page
+
+    theirs = app.get("/api/read-log", headers=bearer(app, "bruno")).json()["reads"]
+    assert not any("zqlogix" in row["item"] or "aula" in " ".join(row["graphs"]) for row in theirs)
+    assert app.get("/api/read-log").status_code == 401
+    assert app.get("/api/read-log", headers={"Authorization": "Bearer admin-token"}).status_code == 403
+
+
+def test_the_read_log_keeps_its_days(tmp_path):
+    from pic.service.read_log import ReadLog
+
+    log = ReadLog(tmp_path / "reads.sqlite", 2, Names())
+    bruno = User("bruno", "partner", "cd62")
+    assert log.record(bruno, [f"{GRAPH}private/aula/main", f"{GRAPH}partner/aula"], "x", "page") == 1
+    assert log.record(bruno, [f"{GRAPH}partner/aula"], "x", "page") == 0  # public
+    assert log.record(ANONYMOUS, [f"{GRAPH}private/aula/main"], "x", "page") == 0
+    assert log.record(User("a2", "partner", "aula"), [f"{GRAPH}private/aula/main"], "x", "page") == 0  # its own
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "reads.sqlite") as db:
+        db.execute("UPDATE read SET at = at - 3 * 86400")
+    assert log.of("aula") == []  # older than its days: not shown, and pruned at the next write
+    log.pruned = 0.0
+    log.record(bruno, [f"{GRAPH}private/aula/main"], "y", "page")
+    with sqlite3.connect(tmp_path / "reads.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM read").fetchone()[0] == 1

@@ -15,10 +15,11 @@ from pic.graph.settings import Settings
 from pic.graph.writes.path import Writer
 from pic.service.auth import check_csrf, check_write_csrf, current_user, form_session, require_writer
 from pic.service.bodies import limited_upload, upload_openapi
-from pic.service.deps import ReaderDep, SettingsDep, WriterDep
+from pic.service.deps import ReaderDep, ReadLogDep, SettingsDep, UserDep, WriterDep
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, checked_iri
 from pic.service.pages import ReadersStore
+from pic.service.read_log import item_read
 
 router = APIRouter(tags=["Documents"])
 
@@ -122,8 +123,9 @@ def readable_checksum(view: ReadersStore, settings: Settings, document_id: str) 
 
 
 @router.get("/id/document/{document_id}/file", summary="Télécharger un document / Download a document")
-def download(view: ReaderDep, settings: SettingsDep, document_id: str):
+def download(view: ReaderDep, settings: SettingsDep, user: UserDep, read_log: ReadLogDep, document_id: str):
     sha, title = readable_checksum(view, settings, document_id)
+    item_read(read_log, user, view, f"{settings.base_iri}document/{document_id}", "document file")
     found = file_of(settings.documents_dir, sha)
     if found is None:
         raise HttpError(404, "the document's file is missing from this deployment")

@@ -70,6 +70,8 @@ def target(request: Request, settings, store, user, must_exist: bool, writing: b
 
 def _read(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep, head: bool) -> Response:
     graph = target(request, settings, store, user, must_exist=True)
+    if not head:
+        request.app.state.read_log.record(user, [graph.value], graph.value, "/rdf-graphs")
     key = next((GRAPH_MEDIA[m] for m in accepted(request.headers.get("accept")) if m in GRAPH_MEDIA), "ttl")
     buffer = io.BytesIO()
     store.dump(buffer, BY_KEY[key].rdf_format, graph)

@@ -27,11 +27,12 @@ from pic.graph.store.interface import bind
 from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes
 from pic.service import entities, entity_sections
 from pic.service.auth import current_session, current_user
-from pic.service.deps import ReaderDep, SettingsDep, StoreDep
+from pic.service.deps import ReaderDep, ReadLogDep, SettingsDep, StoreDep
 from pic.service.errors import HttpError, echo
 from pic.service.i18n import STRINGS, language
 from pic.service.negotiation import GRAPH_MEDIA, PAGE_RESPONSES, accepted
 from pic.service.pages import page_link, templates
+from pic.service.read_log import item_read
 from pic.viz import charts, exports, networks
 from pic.viz.filters import Filters
 from pic.viz.metrics import add_metrics_and_positions
@@ -101,7 +102,9 @@ def not_found(request: Request, lang: str, iri: str, fmt: str):
 
 
 @router.get("/id/{path:path}", summary="Entité / Entity (content negotiation)", responses=PAGE_RESPONSES)
-def entity(request: Request, store: ReaderDep, settings: SettingsDep, full_store: StoreDep, path: str):
+def entity(
+    request: Request, store: ReaderDep, settings: SettingsDep, full_store: StoreDep, read_log: ReadLogDep, path: str
+):
     """HTML page, JSON twin, or the entity's facts as Turtle, JSON-LD, N-Triples, RDF/XML — or every
     statement about it in the graph that said it, claims with their speakers: TriG, N-Quads, JSON-LD
     with named graphs (`.graphs.jsonld`)."""
@@ -116,12 +119,14 @@ def entity(request: Request, store: ReaderDep, settings: SettingsDep, full_store
         found = entities.export(store, iri, fmt, settings.names, current_user(request).org)
         if found is None:
             return not_found(request, lang, iri, fmt)
+        item_read(read_log, current_user(request), store, iri, f"download ({fmt})")
         return Response(found[0], media_type=found[1], headers={"Vary": "Accept"})
     data = entities.describe(
         store, iri, lang, settings.names, current_user(request).org, statements=settings.page_statements
     )
     if data is None:
         return not_found(request, lang, iri, fmt)
+    item_read(read_log, current_user(request), store, iri, "page" if fmt == "html" else "page (json)")
     link = page_link(settings.base_iri)
     sections = entity_sections.sections(
         store,

@@ -24,10 +24,11 @@ from pic.graph.writes.update_change import apply_update
 from pic.ontology.namespaces import PREFIXES, turtle_prefixes
 from pic.service.auth import check_write_csrf, require_admin
 from pic.service.bodies import limited_body, limited_form, strict_query_string, utf8
-from pic.service.deps import GraphsDep, ParserDep, QueriesDep, SettingsDep, UserDep, WriterDep
+from pic.service.deps import GraphsDep, ParserDep, QueriesDep, ReadLogDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted, choose
 from pic.service.parser_pool import ParserPool
+from pic.service.read_log import query_read
 from pic.service.sparql_guard import Reading, Unreadable, check
 from pic.service.state import GraphNames
 from pic.service.update_text import with_using, without_silent_loads
@@ -208,6 +209,7 @@ async def sparql_get(
     queries: QueriesDep,
     graphs: GraphsDep,
     parser: ParserDep,
+    read_log: ReadLogDep,
     query: str | None = None,
     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
@@ -223,19 +225,33 @@ async def sparql_get(
     if query is None:
         return described(request, settings)
     job = await query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings, graphs, parser)
-    return answer_response(await queries.run_async(job))
+    answer = await queries.run_async(job)
+    await run_in_threadpool(
+        query_read, read_log, user, job, answer, graphs.view(user).readable or graphs.names, "/sparql"
+    )
+    return answer_response(answer)
 
 
 @router.post("/sparql", summary="SPARQL query (POST, form-encoded or direct)")
 async def sparql_post(
-    request: Request, user: UserDep, settings: SettingsDep, queries: QueriesDep, graphs: GraphsDep, parser: ParserDep
+    request: Request,
+    user: UserDep,
+    settings: SettingsDep,
+    queries: QueriesDep,
+    graphs: GraphsDep,
+    parser: ParserDep,
+    read_log: ReadLogDep,
 ):
     """POST with `application/x-www-form-urlencoded` (`query=…`) or `application/sparql-query`."""
     text, defaults, named, fmt = await read_request(
         request, "query", "application/sparql-query", settings.max_query_bytes
     )
     job = await query_job(request, text, defaults, named, fmt, user, settings, graphs, parser)
-    return answer_response(await queries.run_async(job))
+    answer = await queries.run_async(job)
+    await run_in_threadpool(
+        query_read, read_log, user, job, answer, graphs.view(user).readable or graphs.names, "/sparql"
+    )
+    return answer_response(answer)
 
 
 # The protocol's dataset parameters of a query and of an update.
