@@ -39,6 +39,7 @@ from pic.service.routers import (
     linked_data,
     maps,
     moderation,
+    org_data,
     read_log,
     reports,
     saved_queries,
@@ -169,4 +170,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(backup.router)
     app.include_router(read_log.router)
+    app.include_router(org_data.router)
     return app

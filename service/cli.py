@@ -82,13 +82,18 @@ def load(
     format: Annotated[str | None, typer.Option("--format", "-f", help="turtle, trig, nt, nq, jsonld, rdfxml.")] = None,
     validate: Annotated[bool, typer.Option(help="--no-validate: trusted admin bulk load.")] = True,
 ):
-    """Load an RDF file into a named graph through the write path; a whole-store dump into an empty store."""
-    from pic.graph.installation import dump_load
+    """Load an RDF file into a named graph through the write path; a whole-store dump, or an organisation's
+    export (`.tar.gz`, `pic export --org`), into an empty store."""
+    from pic.graph.installation import dump_load, org_export
 
     settings = Settings()
     writer = open_writer(settings)
     if file.is_file() and file.stat().st_size == 0:
         raise CliError(f"{file} is empty: nothing was loaded")
+    if file.name.endswith((".tar.gz", ".tgz")):
+        result = org_export.load(writer, file, local_user(), settings.documents_dir)
+        out.print(f"Loaded {result.added} triples into {len(result.graphs)} graphs (change {result.change.value}).")
+        return
     with file_progress(file, "loading") as progress:
         result = dump_load.load(
             writer, file, _graph(graph), local_user(), fmt=format, validate=validate, progress=progress
@@ -196,9 +201,24 @@ def export(
     graph: Annotated[str | None, typer.Option(help="One named graph (IRI); default all.")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="nq, trig, ttl, nt.")] = "nq",
     output: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    org: Annotated[
+        str | None, typer.Option(help="One organisation's data, documents and history as a .tar.gz (issue 20).")
+    ] = None,
 ):
-    """Write the store (or one graph) as RDF, to a file or standard output."""
+    """Write the store (or one graph) as RDF, to a file or standard output; or one organisation's archive."""
+    from pic.graph.installation import org_export
     from pic.graph.store.parsing import rdf_format
+
+    if org is not None:
+        if output is None:
+            raise CliError("an organisation's export is an archive: give --out FILE.tar.gz")
+        settings = Settings()
+        writer = open_writer(settings)
+        archive = org_export.export(writer.store, writer.names, org, settings.documents_dir, settings.history_dir)
+        with atomic_file(output) as f:
+            f.write(archive)
+        err.print(f"Wrote {output}")
+        return
 
     fmt = rdf_format(format)
     g = _graph(graph)

@@ -311,3 +311,73 @@ def test_the_read_log_keeps_its_days(tmp_path):
     log.record(bruno, [f"{GRAPH}private/aula/main"], "y", "page")
     with sqlite3.connect(tmp_path / "reads.sqlite") as db:
         assert db.execute("SELECT COUNT(*) FROM read").fetchone()[0] == 1
+
+
+# -- an organisation's export (issue 20 §6) ----------------------------------------------------------------
+def test_an_organisations_export_reads_back_into_an_empty_installation(app, tmp_path):
+    from pic.graph.installation import org_export
+    from pic.graph.settings import Settings
+    from pic.graph.writes.factory import open_writer
+
+    r = app.post(
+        "/api/contribute/study",
+        json={**STUDY, "id": "zqexportix", "title_fr": "Étude zqexporttx", "visibility": "members"},
+        headers=bearer(app, "alice"),
+    )
+    assert r.status_code == 201, r.text
+    assert app.get("/api/export", headers=bearer(app, "bruno"), params={"org": "aula"}).status_code == 403
+    assert app.get("/api/export").status_code == 401
+    archive = app.get("/api/export", headers=bearer(app, "alice"))
+    assert archive.status_code == 200 and archive.headers["content-type"] == "application/gzip"
+    path = tmp_path / "aula.tar.gz"
+    path.write_bytes(archive.content)
+    manifest, files = org_export.read_archive(path)
+    assert manifest["organisation"] == "aula" and f"{GRAPH}private/aula/members" in manifest["graphs"]
+    assert not any("cd62" in g for g in manifest["graphs"])
+    assert any(name.startswith("history/") for name in files)
+
+    target = tmp_path / "elsewhere"
+    settings = Settings(data_dir=target)
+    writer = open_writer(settings)
+    with pytest.raises(ValueError, match="A study's producers and commissioners are actors"):  # not in the archive
+        org_export.load(writer, path, User("root", role="admin"), settings.documents_dir, validate=True)
+    org_export.load(writer, path, User("root", role="admin"), settings.documents_dir)  # as `pic load` does
+    writer.store.close() if hasattr(writer.store, "close") else None
+    with app_client(target, users=USERS, admin_token="admin-token", demo=False) as there:
+        for who in ("alice", "bruno", None):
+            headers = bearer(there, who) if who else {}
+            for study in ("zqexportix", "zqshareix"):
+                here_page = app.get(f"/id/study/{study}?format=json", headers=bearer(app, who) if who else {})
+                there_page = there.get(f"/id/study/{study}?format=json", headers=headers)
+                assert here_page.status_code == there_page.status_code, (who, study)
+                if here_page.status_code == 200:  # what aula said (the labels of others' entities stay behind)
+                    assert said(here_page.json()) == said(there_page.json()), (who, study)
+                    assert here_page.json()["audience"] == there_page.json()["audience"], (who, study)
+
+
+def said(twin: dict) -> set[tuple[str, str]]:
+    return {(g["predicate"], v["value"]) for g in twin["statements"] for v in g["values"]}
+
+
+def test_a_tampered_archive_is_refused(app, tmp_path):
+    import io
+    import tarfile
+
+    from pic.graph.installation import org_export
+
+    archive = app.get("/api/export", headers=bearer(app, "alice")).content
+    out = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as source,
+        tarfile.open(fileobj=out, mode="w:gz") as tar,
+    ):
+        for member in source.getmembers():
+            body = source.extractfile(member).read()
+            if member.name == "data.trig":
+                body += b"\n<urn:x> <urn:y> <urn:z> <urn:g> .\n"
+                member.size = len(body)
+            tar.addfile(member, io.BytesIO(body))
+    path = tmp_path / "tampered.tar.gz"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(org_export.ArchiveError, match="data.trig does not match its checksum"):
+        org_export.read_archive(path)
