@@ -74,7 +74,7 @@ def export(store: KnowledgeStore, names: Names, org: str, documents_dir: Path, h
     deltas = _records(store, names, graphs, data)
     files: dict[str, bytes] = {}
     buffer = io.BytesIO()
-    serialize(data, buffer, RdfFormat.TRIG)  # type: ignore[arg-type]  # stubs: a dataset serialises as quads
+    serialize(data, buffer, RdfFormat.TRIG)
     files["data.trig"] = buffer.getvalue()
     for row in solutions(store.query(DOCUMENTS)):
         if row["g"] not in graphs:
@@ -126,7 +126,7 @@ def _records(store: KnowledgeStore, names: Names, graphs: list[NamedNode], into:
     return deltas
 
 
-def read_archive(path: Path) -> tuple[dict, dict[str, bytes]]:
+def read_archive(path: Path) -> tuple[dict[str, object], dict[str, bytes]]:
     """The manifest and the files of an archive, checked against the manifest's checksums."""
     try:
         with tarfile.open(path, mode="r:gz") as tar:
