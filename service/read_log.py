@@ -67,6 +67,21 @@ class ReadLog:
                 self.pruned = now
         return len(rows)
 
+    def forget(self, org: str, graphs: list[str], everything: bool) -> int:
+        """After a withdrawal: the organisation's log of reads of the withdrawn graphs (all of it when it
+        withdrew everything), deleted and the file rewritten (SQLite keeps deleted rows in free pages)."""
+        with transaction(self.path) as db:
+            if everything:
+                gone = db.execute("DELETE FROM read WHERE owner = ?", (org,)).rowcount
+            else:
+                gone = sum(
+                    db.execute("DELETE FROM read WHERE owner = ? AND instr(graphs, ?) > 0", (org, g)).rowcount
+                    for g in graphs
+                )
+        with transaction(self.path) as db:
+            db.execute("VACUUM")
+        return gone
+
     def of(self, org: str, limit: int = 1000, before: float | None = None) -> list[dict]:
         """The organisation's log, newest first (`before`: the page after one that ended there)."""
         with transaction(self.path) as db:

@@ -54,7 +54,8 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _write(path: Path, quads: Iterable[Quad]) -> str:
+def write_delta(path: Path, quads: Iterable[Quad]) -> str:
+    """Write a delta file (gzipped N-Quads); the SHA-256 of the file, as its record gives it."""
     digest = hashlib.sha256()
     with gzip.open(path, "wb", compresslevel=1) as f:
         serialize(quads, f, RdfFormat.N_QUADS)  # type: ignore[arg-type]  # stubs: IO[bytes]; a GzipFile is a binary file
@@ -133,7 +134,7 @@ def record_change(
                 continue
             path = history_dir / f"{change_id}.{kind}.nq.gz"
             files.append(path)
-            checksum = _write(path, quads)
+            checksum = write_delta(path, quads)
             record.append(Quad(change, NamedNode(f"{PIC}deltaFile"), Literal(f"history/{path.name}"), g))
             record.append(Quad(change, NamedNode(f"{PIC}deltaChecksum"), Literal(f"sha256:{checksum}"), g))
     except BaseException:  # a full disk half-way through a file: no delta of a change that did not happen

@@ -3,12 +3,15 @@ name the organisation; `pic load` reads it into another installation (`graph/ins
 
 from datetime import date
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from pic.graph.access import NotAllowed
 from pic.graph.installation import org_export
-from pic.service.auth import require_writer
-from pic.service.deps import SettingsDep, UserDep, WriterDep
+from pic.graph.writes import withdrawal
+from pic.service.auth import check_write_csrf, require_writer
+from pic.service.bodies import limited_object
+from pic.service.deps import ReadLogDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 
 router = APIRouter(tags=["organisation data"])
@@ -35,3 +38,40 @@ async def export(user: UserDep, settings: SettingsDep, writer: WriterDep, org: s
     return Response(
         archive, media_type="application/gzip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+@router.post("/api/withdraw", summary="Retirer les données de mon organisation / Withdraw my organisation's data")
+async def withdraw(request: Request, user: UserDep, settings: SettingsDep, writer: WriterDep, read_log: ReadLogDep):
+    """JSON `{"confirm": "{org}", "graphs": [IRI, …]}` (`graphs` left out: all the organisation's own
+    graphs; admins add `"org"`). The graphs leave the store in one write; the history keeps that the
+    withdrawal happened — who, when, which graphs, how many triples — and forgets the content (delta
+    files deleted or rewritten, records stripped of what named it). Backups taken before keep it until
+    they are rotated out (README, "Data protection")."""
+    require_writer(user)
+    check_write_csrf(request)
+    body = await limited_object(request, settings.max_form_bytes)
+    org = body.get("org") or user.org
+    graphs = body.get("graphs")
+    if not isinstance(org, str) or not org:
+        raise HttpError(400, 'name the organisation ("org"): this account belongs to none', field="org")
+    if graphs is not None and (not isinstance(graphs, list) or not all(isinstance(g, str) for g in graphs)):
+        raise HttpError(422, '"graphs" is a list of graph IRIs', field="graphs")
+    if org != user.org and user.role != "admin":
+        raise HttpError(403, f"{user.name} may withdraw their own organisation's data only ({user.org})", field="org")
+    if body.get("confirm") != org:
+        raise HttpError(422, f'a withdrawal cannot be undone: confirm it with "confirm": "{org}"', field="confirm")
+    try:
+        done = await run_in_threadpool(withdrawal.withdraw, writer, org, user, settings.documents_dir, graphs)
+    except NotAllowed as e:
+        raise HttpError(403, str(e)) from None
+    except LookupError as e:
+        raise HttpError(404, str(e)) from None
+    await run_in_threadpool(read_log.forget, org, done.graphs, graphs is None)
+    return {
+        "change": done.change.value,
+        "graphs": done.graphs,
+        "triples": done.triples,
+        "records_forgotten": done.records,
+        "deltas_deleted": done.deltas_deleted,
+        "deltas_rewritten": done.deltas_rewritten,
+    }
