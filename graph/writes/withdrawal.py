@@ -107,12 +107,12 @@ def forget_history(writer: Writer, withdrawn: set[str]) -> tuple[int, int, int]:
     old, new = [], []
     deleted = rewritten = 0
     for change, said in records.items():
-        changed = {q.object.value for q in said if q.predicate == CHANGED_GRAPH} - {names.access_control.value}
+        changed = {_text(q.object) for q in said if q.predicate == CHANGED_GRAPH} - {names.access_control.value}
         whole = changed <= withdrawn
         for q in said:
             if q.predicate != DELTA_FILE:
                 continue
-            path = writer.history_dir / Path(q.object.value).name
+            path = writer.history_dir / Path(_text(q.object)).name
             if whole:
                 path.unlink(missing_ok=True)
                 deleted += 1
@@ -121,7 +121,7 @@ def forget_history(writer: Writer, withdrawn: set[str]) -> tuple[int, int, int]:
                 # a record's checksums do not say which file each is of: every file of the change is
                 # rewritten, and its checksums replaced together
                 old += [c for c in said if c.predicate == DELTA_CHECKSUM]
-                old += [c for c in said if c.predicate == TOUCHED and c.object.value in only_withdrawn]
+                old += [c for c in said if c.predicate == TOUCHED and _text(c.object) in only_withdrawn]
                 new += [Quad(change, DELTA_CHECKSUM, Literal(f"sha256:{checksum}"), q.graph_name)]
                 rewritten += 1
         if not whole:  # a SPARQL Update's text names what it wrote, the withdrawn part too
@@ -160,3 +160,7 @@ def _derived_of(names: Names, graphs: set[str]) -> set[str]:
 
 def _subject(q: Quad) -> str:
     return str(getattr(q.subject, "value", ""))
+
+
+def _text(term: object) -> str:
+    return str(getattr(term, "value", ""))
