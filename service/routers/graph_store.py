@@ -28,7 +28,7 @@ from pic.graph.writes.checks import DOT_SEGMENT
 from pic.graph.writes.ownership import DISTRIBUTION, is_document_description
 from pic.service.auth import check_write_csrf, require_writer
 from pic.service.bodies import limited_body, limited_multipart
-from pic.service.deps import SettingsDep, StoreDep, UserDep, WriterDep
+from pic.service.deps import ReadLogDep, SettingsDep, StoreDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 from pic.service.negotiation import GRAPH_MEDIA, accepted
 
@@ -68,10 +68,10 @@ def target(request: Request, settings, store, user, must_exist: bool, writing: b
     return graph
 
 
-def _read(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep, head: bool) -> Response:
+def _read(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep, read_log, head: bool) -> Response:
     graph = target(request, settings, store, user, must_exist=True)
     if not head:
-        request.app.state.read_log.record(user, [graph.value], graph.value, "/rdf-graphs")
+        read_log.record(user, [graph.value], graph.value, "/rdf-graphs")
     key = next((GRAPH_MEDIA[m] for m in accepted(request.headers.get("accept")) if m in GRAPH_MEDIA), "ttl")
     buffer = io.BytesIO()
     store.dump(buffer, BY_KEY[key].rdf_format, graph)
@@ -87,14 +87,14 @@ DIRECT = "/rdf-graphs/{path:path}"
 
 @router.get("/rdf-graphs", summary="Get a named graph (?graph=) or the default graph (?default)")
 @router.get(DIRECT, summary="Get the graph this URL names", include_in_schema=False)
-def get_graph(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep):
-    return _read(request, settings, store, user, head=False)
+def get_graph(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep, read_log: ReadLogDep):
+    return _read(request, settings, store, user, read_log, head=False)
 
 
 @router.head("/rdf-graphs", include_in_schema=False)
 @router.head(DIRECT, include_in_schema=False)
 def head_graph(request: Request, settings: SettingsDep, store: StoreDep, user: UserDep):
-    return _read(request, settings, store, user, head=True)
+    return _read(request, settings, store, user, None, head=True)
 
 
 def _format(media: str, where: str) -> RdfFormat:
