@@ -126,6 +126,20 @@ class Accounts:
                 raise AccountError(f"no user {name!r}")
             db.execute("DELETE FROM session WHERE user = ?", (name,))
 
+    def erase(self, name: str) -> dict:
+        """Delete an account, its tokens and sessions (issue 20 §4), and rewrite the file, where SQLite keeps
+        deleted rows in free pages; what it was (its organisation), for the caller's record."""
+        with self.connect() as db:
+            row = db.execute("SELECT org, role FROM user WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise AccountError(f"no user {name!r}")
+            db.execute("DELETE FROM session WHERE user = ?", (name,))
+            db.execute("DELETE FROM token WHERE user = ?", (name,))
+            db.execute("DELETE FROM user WHERE name = ?", (name,))
+        with self.connect() as db:
+            db.execute("VACUUM")
+        return {"org": row[0], "role": row[1]}
+
     def new_token(self, name: str, label: str = "") -> str:
         """A new API token for a user, shown once: only its hash is kept."""
         token = "pic_" + secrets.token_urlsafe(32)

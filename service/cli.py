@@ -36,7 +36,7 @@ from pic.ontology.namespaces import sparql_prefixes
 from pic.service.cli_backup import backup, restore
 from pic.service.cli_common import CliError, err, local_user, open_writer, out  # noqa: E402
 from pic.service.cli_users import users  # noqa: E402
-from pic.service.cli_withdraw import withdraw  # noqa: E402
+from pic.service.cli_withdraw import compact, withdraw  # noqa: E402
 
 app = typer.Typer(
     help="PIC Euralens: knowledge graph of actors, projects, studies, indicators and territories.",
@@ -47,6 +47,7 @@ app.add_typer(users, name="user")
 app.command()(backup)
 app.command()(restore)
 app.command()(withdraw)
+app.command()(compact)
 
 
 def _graph(iri: str | None) -> NamedNode | None:

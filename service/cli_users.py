@@ -72,3 +72,24 @@ def user_token(name: str, label: Annotated[str, typer.Option(help="What the toke
     except AccountError as e:
         raise CliError(str(e)) from None
     sys.stdout.write(token + "\n")
+
+
+@users.command("erase")
+def user_erase(name: str, yes: Annotated[bool, typer.Option("--yes", help="Confirm: it cannot be undone.")] = False):
+    """Erase a person (GDPR art. 17): the account goes, and its name is replaced by a pseudonym in the
+    store, the history's files, the read log and the search index. Run with the service stopped; while it
+    runs, an admin uses POST /api/accounts/{name}/erase."""
+    from pic.graph.writes import erasure
+    from pic.service.cli_common import local_user, open_writer
+    from pic.service.read_log import ReadLog
+
+    if not yes:
+        raise CliError("an erasure cannot be undone: add --yes")
+    settings = Settings()
+    accounts = open_accounts(settings)
+    if not any(u["name"] == name for u in accounts.users()):
+        raise CliError(f"no user {name!r}")
+    done = erasure.erase(open_writer(settings), name, local_user())
+    ReadLog(settings.data_dir / "read-log.sqlite", settings.read_log_days, settings.names).erase(name, done.pseudonym)
+    accounts.erase(name)
+    out.print(f"Erased {name}: now {done.pseudonym} in {done.statements} statements and {done.deltas} history files")

@@ -1,6 +1,6 @@
-"""`pic withdraw --org ORG` (registered in cli.py): an organisation's data leaves the store and its content
-the history (`graph/writes/withdrawal.py`). Run with the service stopped; while it runs, use
-`POST /api/withdraw`."""
+"""`pic withdraw --org ORG` and `pic compact` (registered in cli.py): an organisation's data leaves the store
+and its content the history (`graph/writes/withdrawal.py`); the store's files are rewritten without what
+was deleted. Run with the service stopped; while it runs, use `POST /api/withdraw`."""
 
 from typing import Annotated
 
@@ -31,3 +31,20 @@ def withdraw(
         f"the history forgot the content of {done.records} changes"
     )
     err.print(f"{done.deltas_deleted} delta files deleted, {done.deltas_rewritten} rewritten")
+
+
+def compact():
+    """Rewrite the embedded store's files with only what it holds now (service stopped): after a
+    withdrawal or an erasure, what was deleted — down to the strings Oxigraph keeps — leaves the files,
+    and the backups taken from then on."""
+    from pic.graph.store.embedded import EmbeddedStore
+
+    settings = Settings()
+    if settings.store != "embedded":
+        raise CliError("a remote store is compacted with its engine's own tools")
+    store = EmbeddedStore(settings.data_dir)
+    try:
+        count = store.rebuild()
+    finally:
+        store.close()
+    out.print(f"Rewrote the store: {count} statements")

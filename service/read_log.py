@@ -82,6 +82,15 @@ class ReadLog:
             db.execute("VACUUM")
         return gone
 
+    def erase(self, reader: str, pseudonym: str) -> int:
+        """An erased account's reads keep their organisation and time, under the pseudonym; the file is
+        rewritten (SQLite keeps deleted text in free pages)."""
+        with transaction(self.path) as db:
+            changed = db.execute("UPDATE read SET reader = ? WHERE reader = ?", (pseudonym, reader)).rowcount
+        with transaction(self.path) as db:
+            db.execute("VACUUM")
+        return changed
+
     def of(self, org: str, limit: int = 1000, before: float | None = None) -> list[dict]:
         """The organisation's log, newest first (`before`: the page after one that ended there)."""
         with transaction(self.path) as db:

@@ -99,6 +99,37 @@ class EmbeddedStore:
         else:
             self._store.dump(out, fmt, from_graph=graph)
 
+    def compact(self) -> None:
+        """Rewrite the store's files without the statements deleted: RocksDB keeps one in its older files
+        until they are compacted, so a withdrawal or an erasure (issue 20) would still be in the bytes of
+        the store and of every backup taken after it. (Oxigraph never forgets a string it has stored — an
+        IRI, a literal — even once no statement holds it: `rebuild` does, with the service stopped.)"""
+        self._store.flush()
+        self._store.optimize()
+
+    def rebuild(self) -> int:
+        """Copy every statement into a new store, which replaces this one: nothing deleted, not even a
+        string, is left in its files (`pic compact`, with the service stopped). The statements copied."""
+        fresh_path = self.data_dir / "store.rebuilding"
+        if fresh_path.exists():
+            shutil.rmtree(fresh_path)
+        fresh = Store(str(fresh_path))
+        fresh.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+        fresh.flush()
+        fresh.optimize()
+        count = len(fresh)
+        del fresh
+        gc.collect()  # its RocksDB lock goes with the last reference
+        self.close()
+        old = self.data_dir / "store.old"
+        if old.exists():
+            shutil.rmtree(old)
+        self.path.rename(old)
+        fresh_path.rename(self.path)
+        shutil.rmtree(old)
+        self._store = Store(str(self.path))
+        return count
+
     def backup(self, target: Path) -> None:
         """A consistent copy of the store in `target` (a new directory), openable as a store of its own:
         a RocksDB checkpoint, hard links to the store's immutable files on the same disk (milliseconds)."""

@@ -131,6 +131,9 @@ class KnowledgeStore(Protocol):
     def describe_types(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which (resource, class) pairs hold in the store, subclasses included (for sh:class)."""
 
+    def compact(self) -> None:
+        """Drop deleted statements from the storage's files (after a withdrawal or an erasure)."""
+
     def close(self) -> None: ...
 
 

@@ -110,6 +110,9 @@ class RemoteStore:
         self.dump(buffer, RdfFormat.N_QUADS, graph)
         return iter(parse(buffer.getvalue(), RdfFormat.N_QUADS))
 
+    def compact(self) -> None:
+        """The engine's files are its own: compacting them is its operator's (README, "Data protection")."""
+
     def dump(self, out: IO[bytes], fmt: RdfFormat, graph: NamedNode | None = None) -> None:
         if graph is None:
             rows = solutions(self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))

@@ -92,6 +92,7 @@ def withdraw(writer: Writer, org: str, user: User, documents_dir: Path, graphs: 
         forgotten, deleted, rewritten = forget_history(writer, withdrawn)
         if writer.reindex is not None:  # a new index file: SQLite keeps deleted text in its free pages
             writer.reindex(None)
+        writer.store.compact()  # RocksDB keeps deleted statements in its older files until compacted
     return Withdrawal(result.change, sorted(withdrawn), len(removed), forgotten, deleted, rewritten)
 
 

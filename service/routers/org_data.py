@@ -8,10 +8,10 @@ from starlette.concurrency import run_in_threadpool
 
 from pic.graph.access import NotAllowed
 from pic.graph.installation import org_export
-from pic.graph.writes import withdrawal
-from pic.service.auth import check_write_csrf, require_writer
+from pic.graph.writes import erasure, withdrawal
+from pic.service.auth import check_write_csrf, require_admin, require_writer
 from pic.service.bodies import limited_object
-from pic.service.deps import ReadLogDep, SettingsDep, UserDep, WriterDep
+from pic.service.deps import AccountsDep, ReadLogDep, SettingsDep, UserDep, WriterDep
 from pic.service.errors import HttpError
 
 router = APIRouter(tags=["organisation data"])
@@ -75,3 +75,30 @@ async def withdraw(request: Request, user: UserDep, settings: SettingsDep, write
         "deltas_deleted": done.deltas_deleted,
         "deltas_rewritten": done.deltas_rewritten,
     }
+
+
+@router.post("/api/accounts/{name}/erase", summary="Effacer une personne / Erase a person (admins)")
+async def erase_person(
+    request: Request,
+    name: str,
+    user: UserDep,
+    settings: SettingsDep,
+    writer: WriterDep,
+    accounts: AccountsDep,
+    read_log: ReadLogDep,
+):
+    """JSON `{"confirm": "{name}"}`. The account, its tokens and sessions are deleted; its name is replaced
+    by a pseudonym (`user/erased-…`, "compte supprimé") in the store — change records, annotations,
+    moderation — in the history's delta files, the read log and the search index. What it wrote for its
+    organisation stays, the organisation's."""
+    require_admin(user)
+    check_write_csrf(request)
+    body = await limited_object(request, settings.max_form_bytes)
+    if body.get("confirm") != name:
+        raise HttpError(422, f'an erasure cannot be undone: confirm it with "confirm": "{name}"', field="confirm")
+    if not any(u["name"] == name for u in accounts.users()):
+        raise HttpError(404, f"no user {name!r}")
+    done = await run_in_threadpool(erasure.erase, writer, name, user)  # the graph first: it can fail
+    await run_in_threadpool(read_log.erase, name, done.pseudonym)
+    was = await run_in_threadpool(accounts.erase, name)
+    return {"pseudonym": done.pseudonym, "org": was["org"], "statements": done.statements, "deltas": done.deltas}
