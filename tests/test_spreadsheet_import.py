@@ -107,11 +107,13 @@ def test_a_dry_run_then_an_atomic_attributed_import(client):
 
 def test_query_parameters_the_import_does_not_take_are_refused_not_dropped(client):
     """Issue 16, 6d: `?visibility=private` and a partner's `?org=` of another organisation were dropped
-    and the rows written to the partner's public graph."""
+    and the rows written to the partner's public graph. (`visibility` is taken since issue 20.)"""
     before = studies(client)
-    asked = upload(client, "studies", GOOD.encode(), visibility="private")
+    asked = upload(client, "studies", GOOD.encode(), audience="private")
     assert asked.status_code == 422, asked.text
-    assert asked.json()["error"]["field"] == "visibility" and "dry_run" in asked.json()["error"]["message"]
+    assert asked.json()["error"]["field"] == "audience" and "visibility" in asked.json()["error"]["message"]
+    wrong = upload(client, "studies", GOOD.encode(), visibility="organisations")  # whose?
+    assert wrong.status_code == 422 and "shared_with" in wrong.text, wrong.text
     other = upload(client, "studies", GOOD.encode(), org="cd62")  # alice is aula's
     assert other.status_code == 403 and other.json()["error"]["field"] == "org", other.text
     own = upload(client, "studies", GOOD.encode(), org="aula", dry_run="true")
@@ -176,3 +178,14 @@ def test_pic_import_csv(tmp_path):
         timeout=120,
     )
     assert good.returncode == 0 and "2 row(s) imported" in good.stderr
+
+
+def test_an_import_goes_to_the_audience_asked(client):
+    """Issue 20: the rows go to the organisation's graph of the audience the query string names."""
+    sheet = GOOD.replace("etude-import-a", "etude-membres-a").replace("etude-import-b", "etude-membres-b")
+    done = upload(client, "studies", sheet.encode(), visibility="members")
+    assert done.status_code == 200 and done.json()["written"], done.text
+    anonymous = TestClient(client.app)
+    assert anonymous.get("/id/study/etude-membres-a").status_code == 404
+    page = client.get("/id/study/etude-membres-a")
+    assert page.status_code == 200 and "membres de la PIC" in page.text

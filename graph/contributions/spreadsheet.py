@@ -319,10 +319,12 @@ def run_import(
     *,
     dry_run: bool,
     limits: SheetLimits = DEFAULT_LIMITS,
+    graph: NamedNode | None = None,
 ) -> Plan:
     """Check everything; then, unless it is a dry run and if nothing is wrong, write it as one change.
-    References are looked up in what `user` may read; a file past `limits` is `SheetTooLarge`."""
-    graph = writer.names.partner(org)
+    References are looked up in what `user` may read; a file past `limits` is `SheetTooLarge`. `graph`:
+    the organisation's graph of the audience asked (`forms.target_graph`), its public one by default."""
+    graph = graph or writer.names.partner(org)
     result = plan(
         kind,
         read_rows(data, filename, limits),

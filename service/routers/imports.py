@@ -4,22 +4,25 @@ file; `dry_run=true` reports every problem with row and column and writes nothin
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pyoxigraph import NamedNode
 
 from pic.graph.access import writes_for
+from pic.graph.contributions.forms import target_graph
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.contributions.spreadsheet import run_import, template
 from pic.graph.contributions.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
+from pic.graph.errors import InvalidFields
 from pic.graph.settings import Settings
 from pic.graph.writes.path import Writer
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import limited_upload, upload_openapi
 from pic.service.deps import SettingsDep, WriterDep
-from pic.service.errors import HttpError, cut
+from pic.service.errors import HttpError, cut, problems
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
 
 router = APIRouter(tags=["Import"])
-QUERY_PARAMETERS = {"dry_run", "org"}
+QUERY_PARAMETERS = {"dry_run", "org", "visibility", "shared_with", "embargo_until"}
 MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -53,6 +56,9 @@ async def import_file(
     kind: str,
     dry_run: bool = False,
     org: str | None = Query(None, description="Admins and facilitators: the organisation"),
+    visibility: str = Query("public", description="The rows' audience, as the contribution API's"),
+    shared_with: str | None = Query(None, description="organisations: their identifiers; group: its slug"),
+    embargo_until: str | None = Query(None, description="embargo: the publication day"),
 ):
     """A CSV or XLSX file as the multipart field `file`: all the problems (row, column, message) and
     nothing written, or one atomic, attributed change. With the session cookie instead of a token, the
@@ -62,6 +68,10 @@ async def import_file(
     user = current_user(request)
     known_parameters(request)
     target = receiving(user, kind, org)
+    try:
+        graph = target_graph(writer.names, target, visibility, embargo_until, shared_with)
+    except InvalidFields as e:
+        return JSONResponse(problems(e), 422)
     check_write_csrf(request)  # all before the body is read
     filename, data, fields = await limited_upload(request, settings.max_upload_bytes)
     unknown = sorted(set(fields) - {"dry_run", "csrf"})
@@ -69,11 +79,12 @@ async def import_file(
         raise HttpError(
             422,
             f"unknown field {', '.join(unknown)}: an import takes `file` and `dry_run`; its rows go to the "
-            "organisation's public graph (`org` in the query string for admins and facilitators)",
+            "organisation's graph of the audience the query string names (`visibility`, public by default; "
+            "`org` for admins and facilitators)",
             field=unknown[0],
         )
     dry_run = dry_run or str(fields.get("dry_run", "")).lower() in ("1", "true", "on", "yes")
-    result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run)
+    result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run, graph)
     body = {
         "kind": kind,
         "rows": result.rows,
@@ -91,8 +102,8 @@ def known_parameters(request: Request) -> None:
     if unknown:
         raise HttpError(
             422,
-            f"unknown parameter {', '.join(unknown)}: an import takes `dry_run` and, for admins and facilitators, "
-            "`org`; its rows go to the organisation's public graph",
+            f"unknown parameter {', '.join(unknown)}: an import takes `dry_run`, `visibility` (with "
+            "`shared_with` or `embargo_until`) and, for admins and facilitators, `org`",
             field=unknown[0],
         )
 
@@ -113,7 +124,15 @@ def limits(settings: Settings) -> SheetLimits:
 
 
 async def checked_import(
-    settings: Settings, writer: Writer, kind: str, data: bytes, filename: str | None, org: str, user, dry_run
+    settings: Settings,
+    writer: Writer,
+    kind: str,
+    data: bytes,
+    filename: str | None,
+    org: str,
+    user,
+    dry_run,
+    graph: NamedNode | None = None,
 ):
     try:
         return await run_in_threadpool(
@@ -126,6 +145,7 @@ async def checked_import(
             user,
             dry_run=dry_run,
             limits=limits(settings),
+            graph=graph,
         )
     except SheetTooLarge as e:
         raise HttpError(413, str(e), field="file") from None
