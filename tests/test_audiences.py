@@ -8,6 +8,7 @@ on every path a reader has (its page and JSON twin, SPARQL on the engine copies,
 readers, a partner outside the audience and one inside it.
 """
 
+import re
 import time
 from datetime import date
 
@@ -157,7 +158,8 @@ FIND = "SELECT ?s WHERE { ?s ?p ?o FILTER (CONTAINS(STR(?o), 'zqsharetx')) }"
 
 
 def seen(app, who: str | None) -> dict[str, bool]:
-    """Whether `who` (None: anonymous) finds the study on each path."""
+    """Whether `who` (None: anonymous) finds the study on each path (the report, seconds to draw, for two
+    readers on either side of every change: anonymous and bruno, another organisation's partner)."""
     headers = bearer(app, who) if who else {}
     sparql = app.get("/sparql", params={"query": FIND}, headers={**headers, "Accept": "application/json"})
     assert sparql.status_code == 200, sparql.text
@@ -167,7 +169,16 @@ def seen(app, who: str | None) -> dict[str, bool]:
         "sparql": bool(sparql.json()["results"]["bindings"]),
         "search": app.get("/api/search", params={"q": "zqsharetx"}, headers=headers).json()["total"] > 0,
         "ttl": "zqsharetx" in app.get("/id/study/zqshareix.ttl", headers=headers).text,
-    }
+    } | (
+        {"report": "zqsharetx" in app.get(f"/reports/{report_year(app)}", headers=headers).text}
+        if who in (None, "bruno")
+        else {}
+    )
+
+
+def report_year(app) -> str:
+    """The latest year of the annual report (its page lists the planned studies)."""
+    return re.findall(r'href="/reports/(\d{4})[?"]', app.get("/reports").text)[0]
 
 
 def share(app, **audience) -> None:
