@@ -6,6 +6,7 @@ Graph tests take the `store` fixture, which runs each test once per backend.
 import atexit
 import contextlib
 import io
+import json
 import os
 import shutil
 import socket
@@ -296,3 +297,18 @@ def pytest_collection_modifyitems(items):
     workers in this order (`--dist loadfile --no-loadscope-reorder`); xdist's own order, most tests
     first, put these few-test files last, and one worker ran them alone for minutes at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+ANNOTATION_MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
+def comment(client, headers: dict, target: str, text: str):
+    """A public comment on `target` through the annotation protocol; the response."""
+    note = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "motivation": "commenting",
+        "body": {"type": "TextualBody", "value": text, "language": "fr"},
+        "target": target,
+    }
+    return client.post("/annotations/", content=json.dumps(note), headers={**headers, "Content-Type": ANNOTATION_MEDIA})

@@ -3,12 +3,11 @@ nowhere — every read path, the history's files, the search index, the side dat
 while what it wrote for its organisation stays, the organisation's, under a pseudonym."""
 
 import gzip
-import json
 
 import pytest
 
 from pic.graph.installation import backup
-from tests.conftest import app_client, bearer
+from tests.conftest import app_client, bearer, comment
 
 ID = "https://w3id.org/pic-euralens/id/"
 USERS = [("zqperson", "partner", "aula"), ("bruno", "partner", "universite-artois")]
@@ -42,14 +41,7 @@ def erased(tmp_path_factory):
         r = app.post("/api/contribute/study", json={**shared, "visibility": "members"}, headers=bruno)
         assert r.status_code == 201, r.text
         assert app.get("/id/study/zqsharedstudy", headers=person).status_code == 200  # in bruno's read log
-        note = {
-            "@context": "http://www.w3.org/ns/anno.jsonld",
-            "type": "Annotation",
-            "motivation": "commenting",
-            "body": {"type": "TextualBody", "value": "Une remarque", "language": "fr"},
-            "target": f"{ID}study/zqerasestudy",
-        }
-        r = app.post("/annotations/", content=json.dumps(note), headers={**person, "Content-Type": ANNOTATION})
+        r = comment(app, person, f"{ID}study/zqerasestudy", "Une remarque")
         assert r.status_code == 201, r.text
         before = app.get("/api/search", params={"q": "zqperson"}, headers=ADMIN).json()["total"]
         assert b"zqperson" in files_text(data / "history")

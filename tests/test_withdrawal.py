@@ -7,13 +7,12 @@ spanned both, carry `zqkeep…` and must stay.
 """
 
 import gzip
-import json
 
 import pytest
 
 from pic.graph.installation import backup
 from pic.graph.store.embedded import EmbeddedStore
-from tests.conftest import app_client, bearer
+from tests.conftest import app_client, bearer, comment
 
 ID = "https://w3id.org/pic-euralens/id/"
 GRAPH = f"{ID}graph/"
@@ -75,14 +74,7 @@ def withdrawn(tmp_path_factory):
             assert r.status_code == 201, r.text
         r = app.post("/api/contribute/study", json=study("zqkeepix", "zqkeeptx", "universite-artois"), headers=bruno)
         assert r.status_code == 201, r.text
-        note = {
-            "@context": "http://www.w3.org/ns/anno.jsonld",
-            "type": "Annotation",
-            "motivation": "commenting",
-            "body": {"type": "TextualBody", "value": "Remarque zqwdnotetx", "language": "fr"},
-            "target": f"{ID}study/zqkeepix",
-        }
-        r = app.post("/annotations/", content=json.dumps(note), headers={**alice, "Content-Type": ANNOTATION})
+        r = comment(app, alice, f"{ID}study/zqkeepix", "Remarque zqwdnotetx")
         assert r.status_code == 201, r.text
         # an admin's change over both organisations' graphs: universite-artois's part stays in its history
         label = "<http://www.w3.org/2000/01/rdf-schema#comment>"

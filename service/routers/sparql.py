@@ -225,6 +225,11 @@ async def sparql_get(
     if query is None:
         return described(request, settings)
     job = await query_job(request, query, default_graph_uri, named_graph_uri, format, user, settings, graphs, parser)
+    return await answered(queries, job, user, graphs, read_log)
+
+
+async def answered(queries, job: Job, user: User, graphs: GraphNames, read_log) -> Response:
+    """The job's answer, its read logged for the organisations whose non-public graphs it read over."""
     answer = await queries.run_async(job)
     await run_in_threadpool(
         query_read, read_log, user, job, answer, graphs.view(user).readable or graphs.names, "/sparql"
@@ -247,11 +252,7 @@ async def sparql_post(
         request, "query", "application/sparql-query", settings.max_query_bytes
     )
     job = await query_job(request, text, defaults, named, fmt, user, settings, graphs, parser)
-    answer = await queries.run_async(job)
-    await run_in_threadpool(
-        query_read, read_log, user, job, answer, graphs.view(user).readable or graphs.names, "/sparql"
-    )
-    return answer_response(answer)
+    return await answered(queries, job, user, graphs, read_log)
 
 
 # The protocol's dataset parameters of a query and of an update.
