@@ -11,7 +11,7 @@ change to the graph, never from a second copy.
 
 The authorization is written by the platform, in the same write, when a graph of an audience is first
 written: its name asks for the audience (`names.AUDIENCE_SEGMENT`: `private/{org}/members`,
-`…/with-a+b`, `…/group-g`, `…/until-YYYY-MM-DD`, and annotations shared with a working group). From then
+`…/with-a_b`, `…/group-g`, `…/until-YYYY-MM-DD`, and annotations shared with a working group). From then
 on the authorization decides, so a graph that existed before the audience's name meant anything keeps
 the audience it had (`installation/authorizations.py`). Changing an item's audience moves it to the
 graph of the new audience (`contributions.forms`); an authorization is never rewritten in place.
@@ -126,7 +126,7 @@ def default_for(graph: GraphName, names: Names) -> Audience | None:
     if segment == "members":
         return Audience(orgs=own, members=True)
     if segment.startswith("with-"):
-        return Audience(orgs=own | frozenset(segment[len("with-") :].split("+")))
+        return Audience(orgs=own | frozenset(segment[len("with-") :].split("_")))
     return Audience(orgs=own, groups=frozenset({segment[len("group-") :]}))
 
 

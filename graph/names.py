@@ -29,9 +29,9 @@ def named(graph: NamedNode | BlankNode | DefaultGraph) -> GraphName:
 DERIVED_KINDS = ("inferred", "provenance", "restricted", "access-control")
 # The segment after `private/{org}/` that names a graph's audience when it is first written (`audiences.py`
 # writes it down as an authorization, which is what readers are checked against from then on): an embargo
-# (`until-YYYY-MM-DD`), all PIC members, named organisations (`with-a+b`), a working group (`group-g`).
+# (`until-YYYY-MM-DD`), all PIC members, named organisations (`with-a_b`), a working group (`group-g`).
 # The same text is an XPath regex (SPARQL REGEX), so it keeps to what both languages read alike.
-AUDIENCE_SEGMENT_TEXT = r"(until-[0-9]{4}-[0-9]{2}-[0-9]{2}|members|with-[a-z0-9-]+([+][a-z0-9-]+)*|group-[a-z0-9-]+)"
+AUDIENCE_SEGMENT_TEXT = r"(until-[0-9]{4}-[0-9]{2}-[0-9]{2}|members|with-[a-z0-9-]+(_[a-z0-9-]+)*|group-[a-z0-9-]+)"
 AUDIENCE_SEGMENT = re.compile(rf"^{AUDIENCE_SEGMENT_TEXT}$")
 EMBARGO_SEGMENT = re.compile(r"^until-\d{4}-\d{2}-\d{2}$")
 # After `{base}graph/`: an organisation's or one of its audiences' derived graphs.

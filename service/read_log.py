@@ -57,6 +57,8 @@ class ReadLog:
         if not by_owner:
             return 0
         now = time.time()
+        if exact:  # a SPARQL query is a new read each time: its dataset is all it says
+            by_owner = {o: g for o, g in by_owner.items() if not self._just_logged(o, user.name, item, path, now)}
         rows = [
             (owner, user.name, user.org, now, item, _said(found), path, int(exact)) for owner, found in by_owner.items()
         ]
@@ -66,6 +68,17 @@ class ReadLog:
                 db.execute("DELETE FROM read WHERE at < ?", (now - self.days * 86400,))
                 self.pruned = now
         return len(rows)
+
+    def _just_logged(self, owner: str, reader: str, item: str, path: str, now: float) -> bool:
+        """The same read by the same reader less than a minute ago: one row says it (a reader reloading a
+        page, or a script, would otherwise flood the organisation's log)."""
+        with transaction(self.path) as db:
+            found = db.execute(
+                "SELECT EXISTS (SELECT * FROM read WHERE owner = ? AND at > ? AND reader = ? AND item = ?"
+                " AND path = ?)",
+                (owner, now - 60, reader, item, path),
+            ).fetchone()
+            return bool(found[0])
 
     def forget(self, org: str, graphs: list[str], everything: bool) -> int:
         """After a withdrawal: the organisation's log of reads of the withdrawn graphs (all of it when it

@@ -526,6 +526,9 @@ PROBES = {
             "/openapi.json",
             "/docs",
             "/metrics",
+            "/api/read-log",  # the reader's organisation's own log
+            "/read-log",
+            "/api/export",  # the reader's organisation's own data (a gzip: its markers are checked in test_audiences)
         )
     },
 }

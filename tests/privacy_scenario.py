@@ -43,7 +43,7 @@ READERS = {
     # the audiences of issue 20, each a study shared through the contribution API
     "members-study": ("other-partner", *OWNERS),  # every signed-in member of the PIC
     "named-study": ("other-partner", *OWNERS),  # shared with ben's organisation by name
-    "other-named-study": OWNERS,  # shared with another organisation (cd62): not ben's
+    "other-named-study": OWNERS,  # shared with another organisation (louvre-lens): not ben's
     "group-study": OWNERS,  # shared with aula's working group, which ben's organisation is not in
 }
 SHARED = {  # kind of data -> (the study's id and text markers, the contribution API's audience, its graph)
@@ -57,8 +57,8 @@ SHARED = {  # kind of data -> (the study's id and text markers, the contribution
     "other-named-study": (
         "zqothernamedix",
         "zqothernamedtx",
-        {"visibility": "organisations", "shared_with": "cd62"},
-        "with-cd62",
+        {"visibility": "organisations", "shared_with": "louvre-lens"},
+        "with-louvre-lens",
     ),
     "group-study": (
         "zqgroupstudyix",

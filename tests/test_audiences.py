@@ -69,7 +69,7 @@ def test_the_authorizations_are_web_access_control():
     [
         ("members", {"bruno", "gus", "carl"}),
         ("with-universite-artois", {"gus"}),
-        ("with-cd62+universite-artois", {"bruno", "gus"}),
+        ("with-cd62_universite-artois", {"bruno", "gus"}),
         (f"group-{GROUP}", {"carl"}),
         ("until-2000-01-01", {"anonymous", "bruno", "gus", "carl"}),
         ("until-2999-01-01", set()),
@@ -212,6 +212,9 @@ def test_share_and_unshare_hold_on_every_path_as_soon_as_written(app):
     assert readers(app) == {"alice", "gus", "fanny"}
     assert "universite-artois" in app.get("/id/study/zqshareix", headers=bearer(app, "gus")).text
 
+    share(app, visibility="organisations", shared_with="universite-artois, ca-lens-lievin")
+    assert readers(app) == {"alice", "gus", "carl", "fanny"}
+
     share(app, visibility="group", shared_with=GROUP)
     assert readers(app) == {"alice", "carl", "fanny"}
 
@@ -260,6 +263,9 @@ def test_a_shared_audience_is_checked(app):
         ({"visibility": "group", "shared_with": ""}, "shared_with"),
         ({"visibility": "private", "shared_with": "cd62"}, "shared_with"),
         ({"visibility": "friends"}, "visibility"),
+        ({"visibility": "organisations", "shared_with": "no-such-org"}, "shared_with"),  # a typo shares with nobody
+        ({"visibility": "group", "shared_with": "no-such-group"}, "shared_with"),
+        ({"visibility": "group", "shared_with": "recherche-action"}, "shared_with"),  # aula is not in it
     ):
         r = app.post(
             "/api/contribute/study",
@@ -286,13 +292,16 @@ def test_the_owner_sees_who_read_its_data_and_nobody_else_does(app):
         app.get("/id/study/zqlogix.ttl", headers=headers)
         app.get("/sparql", params={"query": query}, headers={**headers, "Accept": "application/json"})
     app.get("/id/actor/aula", headers=bearer(app, "bruno"))  # public: not logged
+    app.get("/api/search", params={"q": "zqlogtx"}, headers=bearer(app, "bruno"))
+    app.get("/api/contribute/study/zqlogix", headers=bearer(app, "bruno"))
 
     log = app.get("/api/read-log", headers=bearer(app, "alice"))
     assert log.status_code == 200, log.text
     reads = [row for row in log.json()["reads"] if row["at_epoch"] >= start]
     assert {row["reader"] for row in reads} == {"bruno", "fanny"}  # not the owner's own, nor anonymous
     bruno = {(row["path"], row["exact"]) for row in reads if row["reader"] == "bruno"}
-    assert {("page", True), ("download (ttl)", True), ("/sparql", False)} <= bruno
+    assert {("page", True), ("download (ttl)", True), ("/sparql", False), ("search", True)} <= bruno
+    assert ("contribution API", True) in bruno
     assert all(f"{GRAPH}private/aula/members" in row["graphs"] for row in reads)
     assert not any(row["item"] == f"{ID}actor/aula" for row in log.json()["reads"])
     page = app.get("/read-log", headers=bearer(app, "alice")).text
@@ -301,6 +310,10 @@ def test_the_owner_sees_who_read_its_data_and_nobody_else_does(app):
     theirs = app.get("/api/read-log", headers=bearer(app, "bruno")).json()["reads"]
     assert not any("zqlogix" in row["item"] or "aula" in " ".join(row["graphs"]) for row in theirs)
     assert app.get("/api/read-log").status_code == 401
+    paged = app.get("/api/read-log", params={"limit": 1}, headers=bearer(app, "alice")).json()
+    assert paged["more"] and len(paged["reads"]) == 1
+    older = app.get(paged["next"], headers=bearer(app, "alice")).json()["reads"]
+    assert older and older[0]["at_epoch"] < paged["reads"][0]["at_epoch"]
     assert app.get("/api/read-log", headers={"Authorization": "Bearer admin-token"}).status_code == 403
 
 

@@ -56,6 +56,8 @@ NO_ENTITY = {
     ("POST", "/account/tokens"): "the user's own tokens",
     ("POST", "/sparql"): "a query, answered from the reader's view (service/routers/sparql.py)",
     ("POST", "/update"): "admins only, who read everything",
+    ("POST", "/api/withdraw"): "the writer's own organisation's graphs only: any other graph is 403, there or not",
+    ("POST", "/api/accounts/{name}/erase"): "admins only, who read everything",
 }
 
 

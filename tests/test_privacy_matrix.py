@@ -87,6 +87,8 @@ EXEMPT = {
             ("DELETE", "/api/studies/{key}/documents/{document_id}"),
             ("POST", "/api/import/{kind}"),
             ("POST", "/import"),
+            ("POST", "/api/withdraw"),
+            ("POST", "/api/accounts/{name}/erase"),
             ("POST", "/api/contribute/{kind}"),
             ("PUT", "/api/contribute/{kind}/{key:path}"),
             ("DELETE", "/api/contribute/{kind}/{key:path}"),

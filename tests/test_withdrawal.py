@@ -72,6 +72,17 @@ def withdrawn(tmp_path_factory):
                 "/api/contribute/study", json={**study(key, text, "aula"), "visibility": visibility}, headers=alice
             )
             assert r.status_code == 201, r.text
+        # shared with bruno's organisation, then made private: that audience's graph is empty when aula
+        # withdraws, and its records, which bruno read, named the study (outside re-test of issue 20, F8)
+        moved = {
+            **study("zqwdmoveix", "zqwdmovetx", "aula"),
+            "visibility": "organisations",
+            "shared_with": "universite-artois",
+        }
+        assert app.post("/api/contribute/study", json=moved, headers=alice).status_code == 201
+        private = {**moved, "visibility": "private", "shared_with": None}
+        r = app.put("/api/contribute/study/zqwdmoveix", json=private, headers=alice)
+        assert r.status_code == 200, r.text
         r = app.post("/api/contribute/study", json=study("zqkeepix", "zqkeeptx", "universite-artois"), headers=bruno)
         assert r.status_code == 201, r.text
         r = comment(app, alice, f"{ID}study/zqkeepix", "Remarque zqwdnotetx")

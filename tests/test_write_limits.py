@@ -71,6 +71,8 @@ SAMPLES = {
     ("POST", "/annotations/"): ("/annotations/", "annotation", 413),
     ("PUT", "/annotations/{key}"): ("/annotations/nope", "annotation", 404),
     ("DELETE", "/annotations/{key}"): ("/annotations/nope", "annotation", 404),
+    ("POST", "/api/withdraw"): ("/api/withdraw", "json", 413),
+    ("POST", "/api/accounts/{name}/erase"): ("/api/accounts/nobody/erase", "json", 413),
 }
 ANONYMOUS_READS = {("POST", "/sparql"): "a query: anyone may send one (its limit: tests/test_request_limits.py)"}
 READ_FIRST: dict[tuple[str, str], str] = {}  # every write route checks who asks before reading

@@ -5,7 +5,7 @@ A contribution is a one-row spreadsheet: the same columns, cell checks, referenc
 shapes (`contributions.spreadsheet`), so a problem comes back as (field, message) whichever door it came in by.
 Saving replaces what the organisation's graphs say about the entity in one write through the one write
 path. Visibility is the graph the entity lives in: `partner/{org}` (public), `private/{org}/main`
-(the organisation and facilitators), `private/{org}/members` (every signed-in member), `…/with-a+b`
+(the organisation and facilitators), `private/{org}/members` (every signed-in member), `…/with-a_b`
 (named organisations), `…/group-g` (a working group), or `private/{org}/until-YYYY-MM-DD` (embargoed:
 private until that day, public from it on). Who reads each is its authorization (`audiences.py`); moving
 an entity to another audience is saving it with another visibility (issue 20, share and unshare).
@@ -76,7 +76,7 @@ def target_graph(
             raise InvalidFields(
                 [("shared_with", "name the organisations by their identifiers, comma-separated: aula, cd62")]
             )
-        return names.graph(f"private/{org}/with-{'+'.join(orgs)}")
+        return names.graph(f"private/{org}/with-{'_'.join(orgs)}")
     if visibility == "group":
         group = (shared_with or "").strip()
         if not SLUG.match(group):
@@ -95,6 +95,32 @@ def target_graph(
     raise InvalidFields([("visibility", f"visibility is one of {', '.join(VISIBILITIES)}")])
 
 
+KNOWN = "ASK { GRAPH ?g { ?thing a ?class } }"
+
+
+def check_audience(writer: Writer, user: User, visibility: str | None, shared_with: str | None) -> None:
+    """The organisations an item is shared with exist (a typo would share it with whoever took that
+    identifier later), and a working group is one the writer's organisation is in (facilitators and admins
+    name any): else InvalidFields, as annotations refuse a group their author is not in."""
+    names, items = writer.names, [s.strip() for s in (shared_with or "").split(",") if s.strip()]
+    if any(not SLUG.match(s) for s in items):
+        return  # `target_graph` says what is wrong with them
+
+    def known(path: str) -> bool:
+        return bool(writer.store.query(bind(KNOWN, {Variable("thing"): NamedNode(f"{names.base}{path}")})))
+
+    if visibility == "organisations":
+        unknown = [o for o in items if o not in writer.organisations() and not known(f"actor/{o}")]
+        if unknown:
+            raise InvalidFields([("shared_with", f"no organisation {', '.join(unknown)} on the platform")])
+    if visibility == "group" and items:
+        group = items[0]
+        if not known(f"group/{group}"):
+            raise InvalidFields([("shared_with", f"no working group {group!r} on the platform")])
+        if user.role not in ("admin", "facilitator") and group not in user.groups:
+            raise InvalidFields([("shared_with", f"your organisation is not in the working group {group!r}")])
+
+
 def visibility_of(names: Names, graph: NamedNode) -> tuple[str, str | None]:
     """The form's `visibility` of a graph, and its detail: an embargo's day, the organisations (comma-
     separated) or the working group it is shared with."""
@@ -107,7 +133,7 @@ def visibility_of(names: Names, graph: NamedNode) -> tuple[str, str | None]:
     if segment == "members":
         return "members", None
     if segment.startswith("with-"):
-        return "organisations", ",".join(segment[len("with-") :].split("+"))
+        return "organisations", ",".join(segment[len("with-") :].split("_"))
     if segment.startswith("group-"):
         return "group", segment[len("group-") :]
     return "private", None
@@ -238,6 +264,7 @@ def save(
         if visibility is None and kept is not None
         else target_graph(names, org, visibility or "public", until, shared_with)
     )
+    check_audience(writer, user, visibility, shared_with)  # its identifiers read as such by target_graph
     values = texts(fields)
     if key and "id" in {c.name for c in spec["columns"]}:
         values["id"] = key

@@ -32,7 +32,7 @@ from pic.graph.names import Names
 from pic.graph.store.interface import KnowledgeStore, bind, solutions
 from pic.graph.store.parsing import parse_file
 from pic.graph.writes.path import Writer, WriteResult
-from pic.ontology.namespaces import sparql_prefixes
+from pic.ontology.namespaces import expand, sparql_prefixes
 
 FORMAT, VERSION = "pic-organisation-export", 1
 RECORDS = (
@@ -44,7 +44,7 @@ RECORDS = (
 }"""
 )
 AGENT = "SELECT ?p ?o WHERE { GRAPH ?g { ?agent ?p ?o } }"
-DELTA_FILE = NamedNode("https://w3id.org/pic-euralens/ontology#deltaFile")
+DELTA_FILE = NamedNode(expand("pic:deltaFile"))
 
 
 class ArchiveError(ValueError):

@@ -14,7 +14,6 @@ The accounts database, the read log and the search index are the service's: `ser
 import gzip
 import hashlib
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Variable, par
 
 from pic.graph.access import User
 from pic.graph.store.interface import bind, quads_to_update_data, solutions
-from pic.graph.writes.history import write_delta
+from pic.graph.writes.history import rewrite_delta
 from pic.graph.writes.path import Writer, Written
 from pic.graph.writes.withdrawal import DELTA_CHECKSUM, DELTA_FILE
 from pic.ontology.namespaces import expand, sparql_prefixes
@@ -87,7 +86,7 @@ def _rewrite_history(writer: Writer, person: NamedNode, pseudonym: NamedNode, lo
             quads = list(parse(f, RdfFormat.N_QUADS))  # type: ignore[arg-type]  # stubs: IO[bytes]; a GzipFile is a binary file
         if not any(person in (q.subject, q.object) for q in quads):
             continue
-        _replace(path, [_renamed(q, person, pseudonym, login) for q in quads])
+        rewrite_delta(path, [_renamed(q, person, pseudonym, login) for q in quads])
         count += 1
         for row in solutions(
             writer.store.query(bind(CHANGE_OF_FILE, {Variable("file"): Literal(f"history/{path.name}")}))
@@ -119,12 +118,6 @@ def _swap(writer: Writer, old: list[Quad], new: list[Quad]) -> None:
 def _said(writer: Writer, change: NamedNode, graph: NamedNode) -> list[Quad]:
     rows = solutions(writer.store.query(bind(RECORD, {Variable("c"): change, Variable("g"): graph})))
     return [Quad(change, r["p"], r["o"], graph) for r in rows]
-
-
-def _replace(path: Path, quads: Iterable[Quad]) -> None:
-    partial = path.with_name(path.name + ".partial")
-    write_delta(partial, quads)
-    partial.replace(path)
 
 
 def _checksum(path: Path) -> str:

@@ -27,6 +27,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from pic.graph.access import User
 from pic.graph.names import GraphName, Names
+from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.interface import KnowledgeStore, solutions
 from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
 from pic.ontology.namespaces import SHAPES_IRI as SHAPES
@@ -63,6 +64,13 @@ def write_delta(path: Path, quads: Iterable[Quad]) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def rewrite_delta(path: Path, quads: Iterable[Quad]) -> str:
+    """Replace a delta file's content (a withdrawal, an erasure), whole or not at all; its new checksum."""
+    with atomic_file(path) as f, gzip.GzipFile(fileobj=f, mode="wb", compresslevel=1) as gz:
+        serialize(quads, gz, RdfFormat.N_QUADS)  # type: ignore[arg-type]  # stubs: IO[bytes]; a GzipFile is a binary file
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def record_change(

@@ -27,7 +27,7 @@ from pic.graph.audiences import authorization_of
 from pic.graph.contributions.documents import forget_files
 from pic.graph.names import Names
 from pic.graph.store.interface import bind, quads_to_update_data, solutions
-from pic.graph.writes.history import write_delta
+from pic.graph.writes.history import rewrite_delta
 from pic.graph.writes.path import Writer, Written
 from pic.ontology.namespaces import expand, sparql_prefixes
 
@@ -50,6 +50,13 @@ CHANGES_OF = (
   GRAPH ?any { ?change pic:changedGraph ?graph }
   GRAPH ?g { ?change ?p ?o }
 }"""
+)
+
+
+EVER_NAMED = (
+    sparql_prefixes("pic", "acl")
+    + """SELECT DISTINCT ?graph WHERE {
+  GRAPH ?g { { ?c pic:changedGraph ?graph } UNION { ?a acl:accessTo ?graph } } }"""
 )
 
 
@@ -79,21 +86,33 @@ def withdraw(writer: Writer, org: str, user: User, documents_dir: Path, graphs: 
             if others:
                 raise NotAllowed(f"not graphs of {org} holding data: {', '.join(others)}")
             own = sorted(asked, key=lambda g: g.value)
-        if not own:
+        # all of it: the graphs it ever wrote too, emptied since (their authorizations and records stay else)
+        withdrawn = {g.value for g in own} | (_ever_written(writer, org) if graphs is None else set())
+        if not withdrawn:
             raise LookupError(f"{org} has no data to withdraw")
         removed = [q for g in own for q in writer.store.quads(g)]
-        rules = {authorization_of(g, names).value for g in own}
+        rules = {authorization_of(NamedNode(g), names).value for g in withdrawn}
         removed += [q for q in writer.store.quads(names.access_control) if _subject(q).partition("#")[0] in rules]
         # past the permission step, as a platform operation: the graphs APIs own (annotations, moderation)
         # and the authorizations go too, which no user writes directly
         result = writer._write(Store(), removed, user, source=f"withdrawal of {org}'s data", validated=False)
         forget_files(writer.store, documents_dir, removed)
-        withdrawn = {g.value for g in own}
         forgotten, deleted, rewritten = forget_history(writer, withdrawn)
         if writer.reindex is not None:  # a new index file: SQLite keeps deleted text in its free pages
             writer.reindex(None)
         writer.store.compact()  # RocksDB keeps deleted statements in its older files until compacted
     return Withdrawal(result.change, sorted(withdrawn), len(removed), forgotten, deleted, rewritten)
+
+
+def _ever_written(writer: Writer, org: str) -> set[str]:
+    """The organisation's graphs the change records and the authorizations name, data or not."""
+    names = writer.names
+    found = set()
+    for row in solutions(writer.store.query(EVER_NAMED)):
+        graph = row["graph"]
+        if isinstance(graph, NamedNode) and names.owner_of(graph) == org and not names.is_derived(graph):
+            found.add(graph.value)
+    return found
 
 
 def forget_history(writer: Writer, withdrawn: set[str]) -> tuple[int, int, int]:
@@ -149,10 +168,7 @@ def _without(path: Path, graphs: set[str]) -> tuple[str, set[str]]:
     with gzip.open(path, "rb") as f:
         quads = list(parse(f, RdfFormat.N_QUADS))  # type: ignore[arg-type]  # stubs: IO[bytes]; a GzipFile is a binary file
     kept = [q for q in quads if getattr(q.graph_name, "value", "") not in graphs]
-    partial = path.with_name(path.name + ".partial")
-    checksum = write_delta(partial, kept)
-    partial.replace(path)
-    return checksum, {_subject(q) for q in quads} - {_subject(q) for q in kept}
+    return rewrite_delta(path, kept), {_subject(q) for q in quads} - {_subject(q) for q in kept}
 
 
 def _derived_of(names: Names, graphs: set[str]) -> set[str]:

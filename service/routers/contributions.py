@@ -21,7 +21,7 @@ from pic.graph.writes.path import Writer
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import json_openapi, limited_fields, limited_object
-from pic.service.deps import ReaderDep, SettingsDep, WriterDep
+from pic.service.deps import ReaderDep, ReadLogDep, SettingsDep, WriterDep
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, problems, status_of
 from pic.service.i18n import STRINGS, language
@@ -146,11 +146,14 @@ async def create(request: Request, settings: SettingsDep, writer: WriterDep, kin
 
 
 @router.get("/api/contribute/{kind}/{key:path}", summary="Valeurs actuelles / Current values")
-def current(request: Request, writer: WriterDep, kind: str, key: str):
+def current(request: Request, writer: WriterDep, read_log: ReadLogDep, kind: str, key: str):
     columns(kind)
     user = current_user(request)
     owned = readable_owned(writer, kind, key, user)
     graph = next(iter(owned))
+    read_log.record(
+        user, [g.value for g in owned], contributions.subject_iri(writer.names, kind, key).value, "contribution API"
+    )
     visibility, detail = contributions.visibility_of(writer.names, graph)
     return {
         "kind": kind,

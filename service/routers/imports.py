@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pyoxigraph import NamedNode
 
 from pic.graph.access import writes_for
-from pic.graph.contributions.forms import target_graph
+from pic.graph.contributions.forms import check_audience, target_graph
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.contributions.spreadsheet import run_import, template
 from pic.graph.contributions.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
@@ -70,6 +70,7 @@ async def import_file(
     target = receiving(user, kind, org)
     try:
         graph = target_graph(writer.names, target, visibility, embargo_until, shared_with)
+        check_audience(writer, user, visibility, shared_with)
     except InvalidFields as e:
         return JSONResponse(problems(e), 422)
     check_write_csrf(request)  # all before the body is read

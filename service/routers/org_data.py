@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from pic.graph.access import NotAllowed
+from pic.graph.contributions.forms import SLUG
 from pic.graph.installation import org_export
 from pic.graph.writes import erasure, withdrawal
 from pic.service.auth import check_write_csrf, require_admin, require_writer
@@ -17,7 +18,12 @@ from pic.service.errors import HttpError
 router = APIRouter(tags=["organisation data"])
 
 
-@router.get("/api/export", summary="Exporter les données de mon organisation / Export my organisation's data")
+@router.get(
+    "/api/export",
+    summary="Exporter les données de mon organisation / Export my organisation's data",
+    response_class=Response,
+    responses={200: {"content": {"application/gzip": {}}, "description": "the archive (tar.gz)"}},
+)
 async def export(user: UserDep, settings: SettingsDep, writer: WriterDep, org: str | None = None):
     """A `tar.gz` of the organisation's graphs (its audiences' authorizations with them), documents,
     change records and their deltas, with a manifest of checksums. A member exports their own
@@ -28,6 +34,8 @@ async def export(user: UserDep, settings: SettingsDep, writer: WriterDep, org: s
     org = org or user.org
     if not org:
         raise HttpError(400, "name the organisation (?org=): this account belongs to none", field="org")
+    if not SLUG.match(org):
+        raise HttpError(422, "an organisation is named by its identifier: letters, digits and '-'", field="org")
 
     def exported() -> bytes:
         with writer.lock:  # one state of the store, its history and documents

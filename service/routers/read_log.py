@@ -31,8 +31,16 @@ def read_log_json(
     """The reads of your organisation's non-public graphs by other organisations' members, newest first:
     who, when, which item or graphs, through which path; `exact` false for a SPARQL query, whose dataset
     held the graphs (its answer may not have used them). `before`: a page's last `at_epoch`, for the next."""
-    rows = own_log(user, read_log, before, limit)
-    return {"org": user.org, "days": read_log.days, "reads": rows}
+    rows = own_log(user, read_log, before, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "org": user.org,
+        "days": read_log.days,
+        "reads": rows,
+        "more": more,  # older reads: ask again with `before` = the last one's `at_epoch`
+        "next": f"/api/read-log?before={rows[-1]['at_epoch']}&limit={limit}" if more else None,
+    }
 
 
 @router.get("/read-log", response_class=HTMLResponse, summary="Journal des lectures / Read log")

@@ -17,11 +17,12 @@ from pic.graph.search_index import SearchIndex
 from pic.graph.settings import Settings
 from pic.graph.writes import ownership
 from pic.graph.writes.path import Writer
-from pic.service.deps import ReaderDep, SearchDep, SettingsDep, UserDep, ViewDep, WriterDep
+from pic.service.deps import ReaderDep, ReadLogDep, SearchDep, SettingsDep, UserDep, ViewDep, WriterDep
 from pic.service.entities import annotation_counts
 from pic.service.i18n import STRINGS, language
 from pic.service.links import page_of
 from pic.service.pages import templates
+from pic.service.read_log import ReadLog
 
 router = APIRouter(tags=["Search"])
 FACETS = ("type", "theme", "territory", "year")
@@ -37,10 +38,13 @@ class Searching:
     settings: Settings
     user: User
     readable: list[str] | None
+    read_log: ReadLog
 
 
-async def searching(index: SearchDep, writer: WriterDep, settings: SettingsDep, user: UserDep, view: ViewDep):
-    return Searching(index, writer, settings, user, view.readable)
+async def searching(
+    index: SearchDep, writer: WriterDep, settings: SettingsDep, user: UserDep, view: ViewDep, read_log: ReadLogDep
+):
+    return Searching(index, writer, settings, user, view.readable, read_log)
 
 
 SearchingDep = Annotated[Searching, Depends(searching)]
@@ -97,7 +101,9 @@ def attribute(searched: Searching, hits: list[dict]) -> None:
     titles = searched.index.titles([h["iri"] for h in hits], searched.readable)
     for hit in hits:
         owners = found.get(NamedNode(hit["iri"]), set())
-        said = ownership.speaker(names, NamedNode(hit.pop("graph")))
+        graph = hit.pop("graph")
+        searched.read_log.record(searched.user, [graph], hit["iri"], "search")  # its title and snippet, read
+        said = ownership.speaker(names, NamedNode(graph))
         own = [t for g, t in titles.get(hit["iri"], []) if ownership.speaker(names, NamedNode(g)) in owners]
         if own:
             hit["title"] = own[0]
