@@ -256,6 +256,20 @@ def test_the_rules_are_data_only_admins_read(app):
     assert r.status_code == 403, r.text
 
 
+def test_the_graph_store_names_no_audience_the_contribution_api_refuses(app):
+    """Issue 20's second outside re-test, N2: a graph named for a group aula is not in, or an organisation
+    that does not exist (a later account of that name would read it), was created through the Graph Store."""
+    turtle = f'<{ID}study/zqstoreix> <http://www.w3.org/2000/01/rdf-schema#label> "x"@fr .'.encode()
+    for segment in ("group-recherche-action", "with-nope", "with-universite-artois_nope", "group-nope"):
+        r = app.post(
+            "/rdf-graphs",
+            params={"graph": f"{GRAPH}private/aula/{segment}"},
+            content=turtle,
+            headers={**bearer(app, "alice"), "Content-Type": "text/turtle"},
+        )
+        assert r.status_code == 403, (segment, r.text)
+
+
 def test_a_shared_audience_is_checked(app):
     for audience, field in (
         ({"visibility": "organisations"}, "shared_with"),

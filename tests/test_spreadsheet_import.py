@@ -189,3 +189,24 @@ def test_an_import_goes_to_the_audience_asked(client):
     assert anonymous.get("/id/study/etude-membres-a").status_code == 404
     page = client.get("/id/study/etude-membres-a")
     assert page.status_code == 200 and "membres de la PIC" in page.text
+
+
+def test_an_import_takes_one_audience_as_the_contribution_api_does(client):
+    """Issue 20's second outside re-test, N1 and N4: a detail without its audience, a repeated parameter,
+    and rows already kept in another audience's graph are refused (the rows were published, or copied)."""
+    sheet = GOOD.replace("etude-import-a", "etude-audience-a").replace("etude-import-b", "etude-audience-b")
+    for params, field in (
+        ({"embargo_until": "2030-01-01"}, "embargo_until"),
+        ({"visibility": "private", "shared_with": "universite-artois"}, "shared_with"),
+    ):
+        r = upload(client, "studies", sheet.encode(), **params)
+        assert r.status_code == 422 and field in r.text, (params, r.text)
+    r = client.post(
+        "/api/import/studies?visibility=private&visibility=public", files={"file": ("file.csv", sheet.encode())}
+    )
+    assert r.status_code == 422 and "more than once" in r.text, r.text
+    assert upload(client, "studies", sheet.encode()).json()["written"]  # public
+    again = upload(client, "studies", sheet.encode(), visibility="private")
+    assert again.status_code == 422, again.text
+    assert {p["column"] for p in again.json()["problems"]} == {"id"} and "moves it" in again.text
+    assert TestClient(client.app).get("/id/study/etude-audience-a").status_code == 200  # still public, once

@@ -98,6 +98,17 @@ def target_graph(
 KNOWN = "ASK { GRAPH ?g { ?thing a ?class } }"
 
 
+def check_visibility_fields(visibility: str | None, until: str | None, shared_with: str | None) -> None:
+    """A day only with an embargo, organisations or a group only with those audiences: a detail given
+    without its audience published the rows at once (issue 16, 6b; issue 20's second re-test, N1)."""
+    if until and visibility != "embargo":
+        raise InvalidFields([("embargo_until", 'a publication day goes with "visibility": "embargo"; give both')])
+    if shared_with and visibility not in ("organisations", "group"):
+        raise InvalidFields(
+            [("shared_with", '`shared_with` goes with "visibility": "organisations" or "group"; give both')]
+        )
+
+
 def check_audience(writer: Writer, user: User, visibility: str | None, shared_with: str | None) -> None:
     """The organisations an item is shared with exist (a typo would share it with whoever took that
     identifier later), and a working group is one the writer's organisation is in (facilitators and admins

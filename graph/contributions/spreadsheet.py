@@ -309,6 +309,24 @@ def shape_problems(result: Plan, violations: Iterable[Violation]) -> None:
         result.problems.append(Problem(number, by_predicate.get(v.path or ""), v.message_en))
 
 
+ELSEWHERE = "SELECT DISTINCT ?s ?g WHERE { VALUES ?s { SUBJECTS } GRAPH ?g { ?s ?p ?o } }"
+
+
+def in_other_graphs(writer: "Writer", org: str, graph: NamedNode, subjects: list[str]) -> dict[str, str]:
+    """The rows' entities the organisation already keeps in another of its graphs, with that graph:
+    importing them into this one would leave the other copy where its audience reads it (second outside
+    re-test of issue 20, N4: re-imported as private, a study stayed public)."""
+    names = writer.names
+    found: dict[str, str] = {}
+    for start in range(0, len(subjects), 500):
+        chunk = " ".join(str(NamedNode(s)) for s in subjects[start : start + 500])
+        for row in solutions(writer.store.query(ELSEWHERE.replace("SUBJECTS", chunk))):
+            other = row["g"]
+            if other != graph and names.owner_of(other) == org and not names.is_derived(other):
+                found.setdefault(row["s"].value, other.value)
+    return found
+
+
 def run_import(
     writer: "Writer",
     kind: str,
@@ -340,6 +358,15 @@ def run_import(
         writer.store, writer.names, user, list(result.staged)
     ).items():
         result.problems.append(Problem(result.focus_rows.get(observation.value, 1), "dataset", message))
+    for subject, other in in_other_graphs(writer, org, graph, list(result.focus_rows)).items():
+        result.problems.append(
+            Problem(
+                result.focus_rows[subject],
+                "id",
+                f"{subject} is already in {other}, another audience of {org}: an import would copy it, not move "
+                "it; change its audience with the contribution API (PUT with `visibility`), which moves it",
+            )
+        )
     if result.problems:  # a row for another organisation's series: said by row, as a cell's problem is
         return result
     report = writer.check(result.staged, [], user)

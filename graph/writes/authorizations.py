@@ -9,11 +9,12 @@ meant their audience before.
 
 import logging
 
-from pyoxigraph import Quad
+from pyoxigraph import NamedNode, Quad, Variable
 
+from pic.graph.access import NotAllowed, User
 from pic.graph.audiences import Audience, Rules, default_for, governing, quads
 from pic.graph.names import GraphName, Names
-from pic.graph.store.interface import KnowledgeStore, quads_to_update_data
+from pic.graph.store.interface import KnowledgeStore, bind, quads_to_update_data
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,38 @@ def needed(store: KnowledgeStore, names: Names, rules: Rules, graphs: set[GraphN
         asked = _as_it_was(graph, names) if held else default_for(graph, names) or _own(graph, names)
         out += quads(graph, asked, names)
     return out
+
+
+TYPED = "ASK { GRAPH ?g { ?thing a ?class } }"
+
+
+def check_new(
+    store: KnowledgeStore, names: Names, rules: Rules, user: User, graphs: set[GraphName], organisations: set[str]
+) -> None:
+    """Refuse (NotAllowed) a write that would create a graph of an audience naming an organisation or a
+    working group the platform does not know — a later account under that name would read it — or a
+    working group the writer's organisation is not in, whatever the door (the Graph Store took what the
+    contribution API refused: second outside re-test of issue 20, N2)."""
+    for graph in sorted({g for g in (governing(x, names) for x in graphs) if g is not None}, key=lambda g: g.value):
+        if rules.of(graph.value) is not None or store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"):
+            continue
+        asked, owner = default_for(graph, names), names.owner_of(graph)
+        if asked is None:
+            continue
+        unknown = sorted(
+            o for o in asked.orgs - {owner} if o not in organisations and not _typed(store, f"{names.base}actor/{o}")
+        )
+        if unknown:
+            raise NotAllowed(f"{graph.value}: no organisation {', '.join(unknown)} on the platform to share it with")
+        for group in sorted(asked.groups):
+            if not _typed(store, f"{names.base}group/{group}"):
+                raise NotAllowed(f"{graph.value}: no working group {group!r} on the platform")
+            if names.kind_of(graph) == "private" and user.role != "admin" and group not in user.groups:
+                raise NotAllowed(f"{graph.value}: {user.org or user.name} is not in the working group {group!r}")
+
+
+def _typed(store: KnowledgeStore, iri: str) -> bool:
+    return bool(store.query(bind(TYPED, {Variable("thing"): NamedNode(iri)})))
 
 
 def ensure(store: KnowledgeStore, names: Names, rules: Rules) -> int:

@@ -273,9 +273,10 @@ class Writer:
         `api`), and a graph describes its owner's things (`ownership.check`); raises NotAllowed."""
         graphs = {named(q.graph_name) for q in removed} | set(added.named_graphs())
         self._check_role(user, graphs, validate, api)
-        quads = list(added)
+        quads, organisations = list(added), self.organisations()
+        authorizations.check_new(self.store, self.names, self.rules, user, set(added.named_graphs()), organisations)
         write_checks.check(self.store, self.names, user, quads, removed)
-        ownership.check(self.store, self.names, user, quads, removed, api, self.organisations())
+        ownership.check(self.store, self.names, user, quads, removed, api, organisations)
 
     def _check_role(self, user: User, graphs: AbstractSet[GraphName], validate: bool, api: str | None = None) -> None:
         if not validate and user.role != "admin":

@@ -69,12 +69,9 @@ def check_meta(values: dict) -> None:
         wrong.append(("dry_run", "true or false is expected"))
     if wrong:
         raise InvalidFields(wrong)
-    if values.get("embargo_until") and values.get("visibility") != "embargo":
-        raise InvalidFields([("embargo_until", 'a publication day goes with "visibility": "embargo"; give both')])
-    if values.get("shared_with") and values.get("visibility") not in ("organisations", "group"):
-        raise InvalidFields(
-            [("shared_with", '`shared_with` goes with "visibility": "organisations" or "group"; give both')]
-        )
+    contributions.check_visibility_fields(
+        values.get("visibility"), values.get("embargo_until"), values.get("shared_with")
+    )
 
 
 async def save(writer: Writer, user: User, kind: str, values: dict, key: str | None):

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pyoxigraph import NamedNode
 
 from pic.graph.access import writes_for
-from pic.graph.contributions.forms import check_audience, target_graph
+from pic.graph.contributions.forms import check_audience, check_visibility_fields, target_graph
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.contributions.spreadsheet import run_import, template
 from pic.graph.contributions.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
@@ -68,7 +68,11 @@ async def import_file(
     user = current_user(request)
     known_parameters(request)
     target = receiving(user, kind, org)
+    repeated = sorted(k for k in QUERY_PARAMETERS if len(request.query_params.getlist(k)) > 1)
+    if repeated:  # `?visibility=private&visibility=public` kept the last one (second re-test of issue 20)
+        raise HttpError(422, f"`{repeated[0]}` is given more than once: give it once", field=repeated[0])
     try:
+        check_visibility_fields(visibility, embargo_until, shared_with)
         graph = target_graph(writer.names, target, visibility, embargo_until, shared_with)
         check_audience(writer, user, visibility, shared_with)
     except InvalidFields as e:
