@@ -11,7 +11,7 @@ import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pyoxigraph import NamedNode
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -26,6 +26,7 @@ from pic.graph.store.parsing import RdfParseError
 from pic.graph.writes.checks import CellTaken, UnsafeIri
 from pic.graph.writes.path import ValidationFailed
 from pic.queries.registry import ParameterError
+from pic.service.error_pages import page, wants_page
 from pic.service.security_headers import with_security_headers
 
 
@@ -101,11 +102,18 @@ def query_position(message: str) -> dict:
     return {"line": int(m.group(1)), "column": int(m.group(2))} if m else {}
 
 
+def answered(request: Request, payload: dict, status: int, headers: dict | None = None) -> Response:
+    """The one error shape as JSON, or as a page in the site's frame for a browser (issue 21, 2)."""
+    if wants_page(request):
+        return page(request, status, str(payload.get("error", {}).get("message", "")), headers)
+    return JSONResponse(payload, status, headers=headers)
+
+
 def refusal(status: int):
     """A handler answering `status` with the exception's one-line message."""
 
     async def handler(request: Request, e: Exception):
-        return JSONResponse(body(status, str(e)), status)
+        return answered(request, body(status, str(e)), status)
 
     return handler
 
@@ -117,7 +125,8 @@ def install(app: FastAPI) -> None:
         the middleware that adds them). The traceback still goes to the log. A full disk met outside the
         write path (a sign-in's session, a document's file) is a 507, as in it."""
         if is_disk_full(e):
-            response = JSONResponse(
+            response = answered(
+                request,
                 body(
                     507,
                     "the data directory's disk is full: nothing was written; free "
@@ -126,26 +135,26 @@ def install(app: FastAPI) -> None:
                 507,
             )
         else:
-            response = JSONResponse(body(500, "internal error: the service's log says what happened"), 500)
+            response = answered(request, body(500, "internal error: the service's log says what happened"), 500)
         for name, value in with_security_headers([]):
             response.headers[name.decode()] = value.decode()
         return response
 
     @app.exception_handler(HttpError)
     async def http_error(request: Request, e: HttpError):
-        return JSONResponse(body(e.status, e.message, **e.where), e.status, headers=e.headers)
+        return answered(request, body(e.status, e.message, **e.where), e.status, headers=e.headers)
 
     @app.exception_handler(QueryFailed)
     async def query_failed(request: Request, e: QueryFailed):
-        return JSONResponse(body(400, str(e), **query_position(str(e))), 400)
+        return answered(request, body(400, str(e), **query_position(str(e))), 400)
 
     @app.exception_handler(QueryTimeout)
     async def query_timeout(request: Request, e: QueryTimeout):
-        return JSONResponse(body(503, str(e)), 503, headers={"Retry-After": "60"})
+        return answered(request, body(503, str(e)), 503, headers={"Retry-After": "60"})
 
     @app.exception_handler(RdfParseError)
     async def parse_error(request: Request, e: RdfParseError):
-        return JSONResponse(body(400, e.message, source=e.source, line=e.line, column=e.column), 400)
+        return answered(request, body(400, e.message, source=e.source, line=e.line, column=e.column), 400)
 
     @app.exception_handler(ValidationFailed)
     async def validation_failed(request: Request, e: ValidationFailed):
@@ -160,27 +169,27 @@ def install(app: FastAPI) -> None:
             }
             for v in e.report.violations
         ]
-        return JSONResponse(body(422, str(e), problems=found), 422)
+        return answered(request, body(422, str(e), problems=found), 422)
 
     @app.exception_handler(Problems)
     async def graph_problems(request: Request, e: Problems):
-        return JSONResponse(problems(e), status_of(e))
+        return answered(request, problems(e), status_of(e))
 
     @app.exception_handler(SenderWaits)
     async def sender_waits(request: Request, e: SenderWaits):
-        return JSONResponse(body(429, str(e)), 429, headers={"Retry-After": str(e.seconds)})
+        return answered(request, body(429, str(e)), 429, headers={"Retry-After": str(e.seconds)})
 
     @app.exception_handler(EngineFailed)
     async def engine_failed(request: Request, e: EngineFailed):
         """The query engine broke, not the query: the client may try again (issue 19: a remote engine's
         500 was answered 400, as the client's fault)."""
-        return JSONResponse(body(502, str(e)), 502, headers={"Retry-After": "30"})
+        return answered(request, body(502, str(e)), 502, headers={"Retry-After": "30"})
 
     @app.exception_handler(StarletteHTTPException)
     async def framework_error(request: Request, e: StarletteHTTPException):
         """FastAPI's own refusals (an unknown path, a method a route has not) in the one shape, not
         `{"detail": …}`."""
-        return JSONResponse(body(e.status_code, str(e.detail)), e.status_code, headers=getattr(e, "headers", None))
+        return answered(request, body(e.status_code, str(e.detail)), e.status_code, headers=getattr(e, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, e: RequestValidationError):
@@ -189,15 +198,15 @@ def install(app: FastAPI) -> None:
             for err in e.errors()
         ]
         message = "; ".join(f"{p['field']}: {p['message']}" if p["field"] else p["message"] for p in found)
-        return JSONResponse(body(422, message or "invalid request", problems=found), 422)
+        return answered(request, body(422, message or "invalid request", problems=found), 422)
 
     @app.exception_handler(ParameterError)
     async def parameter_error(request: Request, e: ParameterError):
-        return JSONResponse(body(400, str(e), field=e.name), 400)
+        return answered(request, body(400, str(e), field=e.name), 400)
 
     @app.exception_handler(DiskFull)
     async def disk_full(request: Request, e: DiskFull):
-        return JSONResponse(body(507, str(e)), 507, headers={"Retry-After": "60"})
+        return answered(request, body(507, str(e)), 507, headers={"Retry-After": "60"})
 
     # Refusals whose message says it all, by status. A backup a remote store cannot take (BackupError):
     # the request is right, the setup is not (409).

@@ -27,13 +27,13 @@ def secure(request: Request, settings: Settings) -> bool:
 
 
 @router.get("/login", response_class=HTMLResponse, summary="Connexion / Sign in")
-def login_page(request: Request, settings: SettingsDep, error: str | None = None):
+def login_page(request: Request, settings: SettingsDep, error: str | None = None, next: str | None = None):
     lang = language(request)
     token = secrets.token_urlsafe(24)
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"t": STRINGS[lang], "lang": lang, "csrf": token, "error": error},
+        {"t": STRINGS[lang], "lang": lang, "csrf": token, "error": error, "next": local_path(next)},
         status_code=401 if error else 200,
     )
     response.set_cookie(
@@ -46,7 +46,7 @@ async def form_fields(request: Request, settings: Settings) -> dict[str, str]:
     return await limited_fields(request, settings.max_form_bytes)
 
 
-@router.post("/login", summary="Connexion / Sign in", openapi_extra=form_openapi(("name", "password", "csrf")))
+@router.post("/login", summary="Connexion / Sign in", openapi_extra=form_openapi(("name", "password", "csrf", "next")))
 async def login(request: Request, settings: SettingsDep, accounts: AccountsDep, throttle: ThrottleDep):
     """The sign-in form (`name`, `password`, and the CSRF token of the login page's cookie)."""
     expected = request.cookies.get(LOGIN_CSRF, "")
@@ -58,10 +58,27 @@ async def login(request: Request, settings: SettingsDep, accounts: AccountsDep, 
     name, password = fields.get("name"), fields.get("password")
     if name is None or password is None:
         raise HttpError(422, "send the name and the password", field="password" if name is not None else "name")
-    return await run_in_threadpool(sign_in, request, settings, accounts, throttle, name, password)
+    back = local_path(fields.get("next"))
+    return await run_in_threadpool(sign_in, request, settings, accounts, throttle, name, password, back)
 
 
-def sign_in(request: Request, settings: Settings, accounts: Accounts, throttle: Throttle, name: str, password: str):
+def local_path(value: str | None) -> str | None:
+    """Where a sign-in returns to (issue 21, 4: it always landed on /account): a path of this site only —
+    `/x`, never `//host` nor a scheme, nor a backslash a browser reads as a slash."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value or len(value) > 2000:
+        return None
+    return value if all(c.isprintable() and not c.isspace() for c in value) else None
+
+
+def sign_in(
+    request: Request,
+    settings: Settings,
+    accounts: Accounts,
+    throttle: Throttle,
+    name: str,
+    password: str,
+    back: str | None = None,
+):
     address = request.client.host if request.client else "unknown"
     wait = throttle.wait(name, address)
     if wait > 0:
@@ -73,10 +90,10 @@ def sign_in(request: Request, settings: Settings, accounts: Accounts, throttle: 
     done = accounts.login(name, password)
     if done is None:
         throttle.failed(name, address)
-        return login_page(request, settings, error="bad")
+        return login_page(request, settings, error="bad", next=back)
     throttle.succeeded(name)
     session_id, _ = done
-    response = RedirectResponse("/account", status_code=303)
+    response = RedirectResponse(back or "/account", status_code=303)
     response.set_cookie(
         SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=secure(request, settings), max_age=8 * 3600
     )
