@@ -81,14 +81,12 @@ def audience(graph: str, names: Names) -> Audience:
     an item: the graph's authorization, or what its kind gives — everyone for a public graph, the
     organisation for its other private graphs and a graph of an audience written before its rule."""
     node = NamedNode(graph) if graph.startswith(names.base) else None
-    if node is None or may_read(ANONYMOUS, graph, names) and governing(node, names) is None:
+    decides = governing(node, names) if node is not None else None
+    if node is None or decides is None and may_read(ANONYMOUS, graph, names):
         return Audience(everyone=True)
-    decides = governing(node, names)
     rule = rules_for(names.base).of(decides.value) if decides is not None else None
     owner = names.owner_of(node)
-    if rule is not None:
-        return rule
-    return Audience(orgs=frozenset({owner} if owner else set()))
+    return rule or Audience(orgs=frozenset({owner} if owner else set()))
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,13 @@ def authorization_of(graph: GraphName, names: Names) -> NamedNode:
     return NamedNode(f"{names.base}access/{graph.value[len(names.graph('').value) :]}")
 
 
+def rules_of(store: KnowledgeStore, graphs: Iterable[GraphName], names: Names) -> list[Quad]:
+    """The statements of the authorizations of `graphs` (an authorization and its groups, `…#…`), as the
+    access-control graph holds them: what an export carries and a withdrawal removes."""
+    wanted = {authorization_of(g, names).value for g in graphs}
+    return [q for q in store.quads(names.access_control) if text_of(q.subject).partition("#")[0] in wanted]
+
+
 def quads(graph: GraphName, audience: Audience, names: Names) -> list[Quad]:
     """The authorization of `graph`, as quads of `graph/access-control`."""
     auth = authorization_of(graph, names)
@@ -178,7 +185,7 @@ def read(said: Iterable[Quad], names: Names) -> dict[str, Audience]:
         by_subject.setdefault(q.subject.value, []).append(q)  # type: ignore[union-attr]  # pyoxigraph 0.5 stubs: a subject is never a Triple
     found: dict[str, Audience] = {}
     for subject, said in by_subject.items():
-        targets = [_text(q.object) for q in said if q.predicate == ACL_ACCESS_TO]
+        targets = [text_of(q.object) for q in said if q.predicate == ACL_ACCESS_TO]
         if not any(q.predicate == RDF_TYPE and q.object == ACL_AUTHORIZATION for q in said) or len(targets) != 1:
             continue
         found[targets[0]] = _audience(subject, by_subject, names)
@@ -193,15 +200,15 @@ def _audience(subject: str, by_subject: dict[str, list[Quad]], names: Names, dep
     for q in said:
         if q.predicate != ACL_AGENT_GROUP:
             continue
-        value = _text(q.object)
+        value = text_of(q.object)
         if value.startswith(working):
             groups.add(value[len(working) :])
             continue
         for member in by_subject.get(value, []):
-            if member.predicate == VCARD_HAS_MEMBER and _text(member.object).startswith(actors):
-                orgs.add(_text(member.object)[len(actors) :])
-    until = next((_text(q.object) for q in said if q.predicate == PIC_UNTIL), None)
-    then = next((_text(q.object) for q in said if q.predicate == PIC_WIDENS_TO), None)
+            if member.predicate == VCARD_HAS_MEMBER and text_of(member.object).startswith(actors):
+                orgs.add(text_of(member.object)[len(actors) :])
+    until = next((text_of(q.object) for q in said if q.predicate == PIC_UNTIL), None)
+    then = next((text_of(q.object) for q in said if q.predicate == PIC_WIDENS_TO), None)
     day: date | None = None
     if until is not None:
         try:
@@ -218,8 +225,8 @@ def _audience(subject: str, by_subject: dict[str, list[Quad]], names: Names, dep
     )
 
 
-def _text(term: object) -> str:
-    """An IRI's or a literal's text ('' for a quoted triple, which no authorization holds)."""
+def text_of(term: object) -> str:
+    """An IRI's or a literal's text ('' for a quoted triple or a default graph, which no rule names)."""
     return str(getattr(term, "value", ""))
 
 

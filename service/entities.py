@@ -207,6 +207,8 @@ def describe(
         "kind": kind,
         "label": label,
         "audience": audience_lines(graphs, names, lang),
+        # every graph that said something of it here: what the read log records (never shown)
+        "graphs": sorted({r["g"].value for r in rows if r["g"] is not None}),
         "statements": grouped(out, lang),
         "claims": [
             {"by": who, "statements": grouped([c for c in said if c not in out], lang)}

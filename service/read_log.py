@@ -57,28 +57,18 @@ class ReadLog:
         if not by_owner:
             return 0
         now = time.time()
-        if exact:  # a SPARQL query is a new read each time: its dataset is all it says
-            by_owner = {o: g for o, g in by_owner.items() if not self._just_logged(o, user.name, item, path, now)}
-        rows = [
-            (owner, user.name, user.org, now, item, _said(found), path, int(exact)) for owner, found in by_owner.items()
-        ]
         with transaction(self.path) as db:
+            if exact:  # a SPARQL query is a new read each time: its dataset is all it says
+                by_owner = {o: g for o, g in by_owner.items() if not _just_logged(db, o, user.name, item, path, now)}
+            rows = [
+                (owner, user.name, user.org, now, item, _said(found), path, int(exact))
+                for owner, found in by_owner.items()
+            ]
             db.executemany("INSERT INTO read VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             if now - self.pruned > 3600:  # at most once an hour
                 db.execute("DELETE FROM read WHERE at < ?", (now - self.days * 86400,))
                 self.pruned = now
         return len(rows)
-
-    def _just_logged(self, owner: str, reader: str, item: str, path: str, now: float) -> bool:
-        """The same read by the same reader less than a minute ago: one row says it (a reader reloading a
-        page, or a script, would otherwise flood the organisation's log)."""
-        with transaction(self.path) as db:
-            found = db.execute(
-                "SELECT EXISTS (SELECT * FROM read WHERE owner = ? AND at > ? AND reader = ? AND item = ?"
-                " AND path = ?)",
-                (owner, now - 60, reader, item, path),
-            ).fetchone()
-            return bool(found[0])
 
     def forget(self, org: str, graphs: list[str], everything: bool) -> int:
         """After a withdrawal: the organisation's log of reads of the withdrawn graphs (all of it when it
@@ -126,6 +116,16 @@ class ReadLog:
             }
             for r in rows
         ]
+
+
+def _just_logged(db: sqlite3.Connection, owner: str, reader: str, item: str, path: str, now: float) -> bool:
+    """The same read by the same reader less than a minute ago: one row says it (a reader reloading a page,
+    or a script, would otherwise flood the organisation's log)."""
+    found = db.execute(
+        "SELECT EXISTS (SELECT * FROM read WHERE owner = ? AND at > ? AND reader = ? AND item = ? AND path = ?)",
+        (owner, now - 60, reader, item, path),
+    ).fetchone()
+    return bool(found[0])
 
 
 def _said(graphs: list[str]) -> str:

@@ -20,13 +20,14 @@ from typing import cast
 from pyoxigraph import NamedNode, Quad, Store, Triple, Variable
 
 from pic.graph.access import EMBARGO, NotAllowed, User, may_write
+from pic.graph.audiences import Audience
 from pic.graph.contributions.documents import DISTRIBUTION, forget_files, going_with
 from pic.graph.contributions.kinds import KINDS, RDF_TYPE, Column, term
 from pic.graph.contributions.spreadsheet import FINISHED, Plan, plan, shape_problems
 from pic.graph.errors import AlreadyThere, InvalidFields, NotTheirs, Unknown
 from pic.graph.names import Names, named
 from pic.graph.store.interface import KnowledgeStore, Queryable, Term, bind, solutions
-from pic.graph.writes import minted
+from pic.graph.writes import authorizations, minted
 from pic.graph.writes.ownership import is_document_description, minted_parents, own_actor
 from pic.graph.writes.path import ValidationFailed, Writer, WriteResult
 from pic.graph.writes.visible import seen_by, seen_by_all
@@ -95,9 +96,6 @@ def target_graph(
     raise InvalidFields([("visibility", f"visibility is one of {', '.join(VISIBILITIES)}")])
 
 
-KNOWN = "ASK { GRAPH ?g { ?thing a ?class } }"
-
-
 def check_visibility_fields(visibility: str | None, until: str | None, shared_with: str | None) -> None:
     """A day only with an embargo, organisations or a group only with those audiences: a detail given
     without its audience published the rows at once (issue 16, 6b; issue 20's second re-test, N1)."""
@@ -112,24 +110,17 @@ def check_visibility_fields(visibility: str | None, until: str | None, shared_wi
 def check_audience(writer: Writer, user: User, visibility: str | None, shared_with: str | None) -> None:
     """The organisations an item is shared with exist (a typo would share it with whoever took that
     identifier later), and a working group is one the writer's organisation is in (facilitators and admins
-    name any): else InvalidFields, as annotations refuse a group their author is not in."""
-    names, items = writer.names, [s.strip() for s in (shared_with or "").split(",") if s.strip()]
-    if any(not SLUG.match(s) for s in items):
+    name any): else InvalidFields, as annotations refuse a group their author is not in. The write path
+    checks the same for every door (`authorizations.check_new`); here it is said on the field."""
+    items = [s.strip() for s in (shared_with or "").split(",") if s.strip()]
+    if visibility not in ("organisations", "group") or not items or any(not SLUG.match(s) for s in items):
         return  # `target_graph` says what is wrong with them
-
-    def known(path: str) -> bool:
-        return bool(writer.store.query(bind(KNOWN, {Variable("thing"): NamedNode(f"{names.base}{path}")})))
-
-    if visibility == "organisations":
-        unknown = [o for o in items if o not in writer.organisations() and not known(f"actor/{o}")]
-        if unknown:
-            raise InvalidFields([("shared_with", f"no organisation {', '.join(unknown)} on the platform")])
-    if visibility == "group" and items:
-        group = items[0]
-        if not known(f"group/{group}"):
-            raise InvalidFields([("shared_with", f"no working group {group!r} on the platform")])
-        if user.role not in ("admin", "facilitator") and group not in user.groups:
-            raise InvalidFields([("shared_with", f"your organisation is not in the working group {group!r}")])
+    asked = Audience(orgs=frozenset(items)) if visibility == "organisations" else Audience(groups=frozenset(items[:1]))
+    problem = authorizations.refusal(
+        writer.store, writer.names, user, asked, None, writer.organisations(), ("admin", "facilitator")
+    )
+    if problem:
+        raise InvalidFields([("shared_with", problem)])
 
 
 def visibility_of(names: Names, graph: NamedNode) -> tuple[str, str | None]:

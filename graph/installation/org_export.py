@@ -26,7 +26,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Variable, serialize
 
 from pic.graph.access import User
-from pic.graph.audiences import authorization_of
+from pic.graph.audiences import rules_of
 from pic.graph.contributions.documents import DOCUMENTS, SUFFIX, stored
 from pic.graph.names import Names
 from pic.graph.store.interface import KnowledgeStore, bind, solutions
@@ -64,13 +64,9 @@ def export(store: KnowledgeStore, names: Names, org: str, documents_dir: Path, h
     """The archive of `org`'s data, as bytes (an organisation's data is small beside the store's)."""
     graphs = org_graphs(store, names, org)
     data = Store()
-    rules = {authorization_of(g, names).value for g in graphs}
     for graph in graphs:
         data.extend(store.quads(graph))
-    for q in store.quads(names.access_control):
-        subject = getattr(q.subject, "value", "").partition("#")[0]  # an authorization and its groups
-        if subject in rules:
-            data.add(q)
+    data.extend(rules_of(store, graphs, names))
     deltas = _records(store, names, graphs, data)
     files: dict[str, bytes] = {}
     buffer = io.BytesIO()

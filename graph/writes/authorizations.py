@@ -11,7 +11,7 @@ import logging
 
 from pyoxigraph import NamedNode, Quad, Variable
 
-from pic.graph.access import NotAllowed, User
+from pic.graph.access import ROLES, NotAllowed, User
 from pic.graph.audiences import Audience, Rules, default_for, governing, quads
 from pic.graph.names import GraphName, Names
 from pic.graph.store.interface import KnowledgeStore, bind, quads_to_update_data
@@ -44,19 +44,39 @@ def check_new(
     for graph in sorted({g for g in (governing(x, names) for x in graphs) if g is not None}, key=lambda g: g.value):
         if rules.of(graph.value) is not None or store.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"):
             continue
-        asked, owner = default_for(graph, names), names.owner_of(graph)
+        asked = default_for(graph, names)
         if asked is None:
             continue
-        unknown = sorted(
-            o for o in asked.orgs - {owner} if o not in organisations and not _typed(store, f"{names.base}actor/{o}")
+        private = names.kind_of(graph) == "private"  # an annotation's group is the annotation API's to check
+        problem = refusal(
+            store, names, user, asked, names.owner_of(graph), organisations, ("admin",) if private else ROLES
         )
-        if unknown:
-            raise NotAllowed(f"{graph.value}: no organisation {', '.join(unknown)} on the platform to share it with")
-        for group in sorted(asked.groups):
-            if not _typed(store, f"{names.base}group/{group}"):
-                raise NotAllowed(f"{graph.value}: no working group {group!r} on the platform")
-            if names.kind_of(graph) == "private" and user.role != "admin" and group not in user.groups:
-                raise NotAllowed(f"{graph.value}: {user.org or user.name} is not in the working group {group!r}")
+        if problem:
+            raise NotAllowed(f"{graph.value}: {problem}")
+
+
+def refusal(
+    store: KnowledgeStore,
+    names: Names,
+    user: User,
+    audience: Audience,
+    owner: str | None,
+    organisations: set[str],
+    any_group: tuple[str, ...] = ("admin",),
+) -> str | None:
+    """What is wrong with sharing with `audience` (None: nothing): an organisation or a working group the
+    platform does not know, or a group the writer's organisation is not in (roles `any_group` name any)."""
+    unknown = sorted(
+        o for o in audience.orgs - {owner} if o not in organisations and not _typed(store, f"{names.base}actor/{o}")
+    )
+    if unknown:
+        return f"no organisation {', '.join(unknown)} on the platform"
+    for group in sorted(audience.groups):
+        if not _typed(store, f"{names.base}group/{group}"):
+            return f"no working group {group!r} on the platform"
+        if user.role not in any_group and group not in user.groups:
+            return f"{user.org or user.name} is not in the working group {group!r}"
+    return None
 
 
 def _typed(store: KnowledgeStore, iri: str) -> bool:

@@ -20,10 +20,11 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Variable, parse
 
 from pic.graph.access import User
-from pic.graph.store.interface import bind, quads_to_update_data, solutions
+from pic.graph.audiences import text_of
+from pic.graph.store.interface import bind, solutions
 from pic.graph.writes.history import rewrite_delta
-from pic.graph.writes.path import Writer, Written
-from pic.graph.writes.withdrawal import DELTA_CHECKSUM, DELTA_FILE
+from pic.graph.writes.path import Writer
+from pic.graph.writes.withdrawal import DELTA_CHECKSUM, DELTA_FILE, swap
 from pic.ontology.namespaces import expand, sparql_prefixes
 
 ERASED_NAME = "compte supprimé"
@@ -52,7 +53,7 @@ def erase(writer: Writer, login: str, by: User) -> Erasure:
             for r in solutions(writer.store.query(bind(ABOUT, {Variable("person"): person})))
         ]
         new = [_renamed(q, person, pseudonym, login) for q in old]
-        _swap(writer, old, new)
+        swap(writer, old, new)
         rewritten = _rewrite_history(writer, person, pseudonym, login)
         said = Store()  # the erasure's own record: who asked, when, and the pseudonym it gave
         said.add(Quad(pseudonym, LABEL, Literal(ERASED_NAME, language="fr"), names.restricted_provenance))
@@ -96,23 +97,14 @@ def _rewrite_history(writer: Writer, person: NamedNode, pseudonym: NamedNode, lo
     for change, graphs in touched.items():
         for graph in graphs:
             said = _said(writer, change, graph)
-            files = [getattr(q.object, "value", "") for q in said if q.predicate == DELTA_FILE]
+            files = [text_of(q.object) for q in said if q.predicate == DELTA_FILE]
             old += [q for q in said if q.predicate == DELTA_CHECKSUM]
             new += [
                 Quad(change, DELTA_CHECKSUM, Literal(f"sha256:{_checksum(folder / Path(f).name)}"), graph)
                 for f in files
             ]
-    _swap(writer, old, new)
+    swap(writer, old, new)
     return count
-
-
-def _swap(writer: Writer, old: list[Quad], new: list[Quad]) -> None:
-    """Replace statements as the platform, and tell what follows the store (the copies, the search index)."""
-    if old:
-        writer.store.update(
-            f"DELETE DATA {{ {quads_to_update_data(old)} }} ;\nINSERT DATA {{ {quads_to_update_data(new)} }}"
-        )
-        writer._tell(Written(new, old))
 
 
 def _said(writer: Writer, change: NamedNode, graph: NamedNode) -> list[Quad]:

@@ -23,9 +23,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Variable, parse
 
 from pic.graph.access import NotAllowed, User
-from pic.graph.audiences import authorization_of
+from pic.graph.audiences import rules_of, text_of
 from pic.graph.contributions.documents import forget_files
-from pic.graph.names import Names
 from pic.graph.store.interface import bind, quads_to_update_data, solutions
 from pic.graph.writes.history import rewrite_delta
 from pic.graph.writes.path import Writer, Written
@@ -91,8 +90,7 @@ def withdraw(writer: Writer, org: str, user: User, documents_dir: Path, graphs: 
         if not withdrawn:
             raise LookupError(f"{org} has no data to withdraw")
         removed = [q for g in own for q in writer.store.quads(g)]
-        rules = {authorization_of(NamedNode(g), names).value for g in withdrawn}
-        removed += [q for q in writer.store.quads(names.access_control) if _subject(q).partition("#")[0] in rules]
+        removed += rules_of(writer.store, [NamedNode(g) for g in withdrawn], names)
         # past the permission step, as a platform operation: the graphs APIs own (annotations, moderation)
         # and the authorizations go too, which no user writes directly
         result = writer._write(Store(), removed, user, source=f"withdrawal of {org}'s data", validated=False)
@@ -127,21 +125,21 @@ def forget_history(writer: Writer, withdrawn: set[str]) -> tuple[int, int, int]:
     old, new = [], []
     deleted = rewritten = 0
     for change, said in records.items():
-        changed = {_text(q.object) for q in said if q.predicate == CHANGED_GRAPH} - {names.access_control.value}
+        changed = {text_of(q.object) for q in said if q.predicate == CHANGED_GRAPH} - {names.access_control.value}
         whole = changed <= withdrawn
         for q in said:
             if q.predicate != DELTA_FILE:
                 continue
-            path = writer.history_dir / Path(_text(q.object)).name
+            path = writer.history_dir / Path(text_of(q.object)).name
             if whole:
                 path.unlink(missing_ok=True)
                 deleted += 1
             elif path.is_file():
-                checksum, only_withdrawn = _without(path, withdrawn | _derived_of(names, withdrawn))
+                checksum, only_withdrawn = _without(path, withdrawn | _derived_of(withdrawn))
                 # a record's checksums do not say which file each is of: every file of the change is
                 # rewritten, and its checksums replaced together
                 old += [c for c in said if c.predicate == DELTA_CHECKSUM]
-                old += [c for c in said if c.predicate == TOUCHED and _text(c.object) in only_withdrawn]
+                old += [c for c in said if c.predicate == TOUCHED and text_of(c.object) in only_withdrawn]
                 new += [Quad(change, DELTA_CHECKSUM, Literal(f"sha256:{checksum}"), q.graph_name)]
                 rewritten += 1
         if not whole:  # a SPARQL Update's text names what it wrote, the withdrawn part too
@@ -150,16 +148,18 @@ def forget_history(writer: Writer, withdrawn: set[str]) -> tuple[int, int, int]:
             gone = [q for q in said if q.predicate in CONTENT]
             old += gone
             new += [Quad(change, WITHDRAWN, when, g) for g in {q.graph_name for q in said}]
-    old = list(dict.fromkeys(old))
-    if old or new:
-        text = []
-        if old:
-            text.append(f"DELETE DATA {{ {quads_to_update_data(old)} }}")
-        if new:
-            text.append(f"INSERT DATA {{ {quads_to_update_data(new)} }}")
-        writer.store.update(" ;\n".join(text))
-        writer._tell(Written(new, old))  # the copies and the search index hold records too
+    swap(writer, list(dict.fromkeys(old)), new)
     return len(records), deleted, rewritten
+
+
+def swap(writer: Writer, old: list[Quad], new: list[Quad]) -> None:
+    """Replace statements as the platform (a withdrawal's or an erasure's records and names), and tell what
+    follows the store: the engine copies and the search index hold them too."""
+    parts = [f"DELETE DATA {{ {quads_to_update_data(old)} }}"] if old else []
+    parts += [f"INSERT DATA {{ {quads_to_update_data(new)} }}"] if new else []
+    if parts:
+        writer.store.update(" ;\n".join(parts))
+        writer._tell(Written(new, old))
 
 
 def _without(path: Path, graphs: set[str]) -> tuple[str, set[str]]:
@@ -167,17 +167,9 @@ def _without(path: Path, graphs: set[str]) -> tuple[str, set[str]]:
     those statements were about (the record names them no more)."""
     with gzip.open(path, "rb") as f:
         quads = list(parse(f, RdfFormat.N_QUADS))  # type: ignore[arg-type]  # stubs: IO[bytes]; a GzipFile is a binary file
-    kept = [q for q in quads if getattr(q.graph_name, "value", "") not in graphs]
-    return rewrite_delta(path, kept), {_subject(q) for q in quads} - {_subject(q) for q in kept}
+    kept = [q for q in quads if text_of(q.graph_name) not in graphs]
+    return rewrite_delta(path, kept), {text_of(q.subject) for q in quads} - {text_of(q.subject) for q in kept}
 
 
-def _derived_of(names: Names, graphs: set[str]) -> set[str]:
+def _derived_of(graphs: set[str]) -> set[str]:
     return {f"{g}/{d}" for g in graphs for d in ("inferred", "provenance")}
-
-
-def _subject(q: Quad) -> str:
-    return str(getattr(q.subject, "value", ""))
-
-
-def _text(term: object) -> str:
-    return str(getattr(term, "value", ""))

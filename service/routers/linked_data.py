@@ -126,7 +126,7 @@ def entity(
     )
     if data is None:
         return not_found(request, lang, iri, fmt)
-    item_read(read_log, current_user(request), store, iri, "page" if fmt == "html" else "page (json)")
+    read_log.record(current_user(request), data["graphs"], iri, "page" if fmt == "html" else "page (json)")
     link = page_link(settings.base_iri)
     sections = entity_sections.sections(
         store,
