@@ -33,7 +33,8 @@ from pic.graph.store.interface import bind, bind_rows
 from pic.graph.store.interface import solutions as select_rows
 from pic.graph.writes import derived_predicates, ownership
 from pic.ontology.namespaces import expand, sparql_prefixes
-from pic.service.entity_sections import owner_labels, selecting
+from pic.service.entity_labels import names_for, selecting
+from pic.service.i18n import STRINGS
 from pic.service.pages import limited
 
 KINDS = {  # class → kind, most specific first
@@ -200,7 +201,7 @@ def describe(
             ),
             lang,
         )
-        or iri.rsplit("/", 1)[-1]
+        or names_for(view, [iri], lang, solutions, names, org)[iri]
     )
     return {
         "iri": iri,
@@ -273,11 +274,11 @@ def speaks_of_object(view, predicates: list[str]) -> set[str]:
 
 def relabel(statements: list[Statement], view, lang: str, names: Names, org: str | None) -> None:
     """Name each linked entity as its owner does: the query's label may be a title another organisation
-    gave it, its claim (`entity_sections.owner_labels`)."""
+    gave it, its claim (`entity_labels.names_for`)."""
     linked = [s for s in statements if s.kind == "iri"]
-    labels = owner_labels(view, [s.value for s in linked], lang, solutions, names, org)
+    labels = names_for(view, [s.value for s in linked], lang, solutions, names, org)
     for s in linked:
-        s.label = labels.get(s.value) or s.value.rsplit("/", 1)[-1]
+        s.label = labels[s.value]
 
 
 def statement(row, lang: str) -> Statement:
@@ -286,6 +287,7 @@ def statement(row, lang: str) -> Statement:
     o_label = (row["oEn"] if lang == "en" and row["oEn"] else row["oFr"]) or row["oEn"]
     p = row["p"].value
     short = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    short = STRINGS[lang]["predicates"].get(short, short)  # a standard term the ontology does not label
     if type(o).__name__ == "Literal":
         return Statement(p, p_label.value if p_label else short, o.value, "literal", o.value, o.language)
     if isinstance(o, BlankNode):  # a node without a name: shown, never linked nor looked up as an IRI

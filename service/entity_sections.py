@@ -17,13 +17,13 @@ left out of an actor's lists. A section whose query has `MINUS` blocks for claim
 import re
 from typing import Any
 
-from pyoxigraph import NamedNode, Variable
+from pyoxigraph import NamedNode
 
 from pic.graph import claims
 from pic.graph.names import Names
-from pic.graph.store.interface import bind_rows
 from pic.graph.writes import ownership
 from pic.ontology.namespaces import PIC, PREFIXES, expand, sparql_prefixes
+from pic.service.entity_labels import minus, names_for, selecting
 from pic.service.pages import limited
 from pic.viz import report
 
@@ -41,15 +41,6 @@ MEMBERSHIP = [
     expand("org:organization"),
     expand("org:role"),
 ]
-
-M = claims.MARKER
-
-
-def minus(terms: str) -> str:
-    """A block taking out the solutions whose (subject, predicate, object) `terms` are another
-    organisation's claim (filled by `claims.excluding`; the terms are variables, as `?this` is a constant)."""
-    return f"MINUS {{ VALUES ({terms}) {{\n  {M}\n}} }}"
-
 
 SECTIONS: dict[str, list[dict]] = {
     "actor": [
@@ -290,19 +281,6 @@ SECTIONS: dict[str, list[dict]] = {
         },
     ],
 }
-# A label as its entity's owner says it: a title another organisation gives a study is its claim.
-LABELS = (
-    P
-    + f"""SELECT ?x ?label WHERE {{
-  ?x ?labelled ?label VALUES ?labelled {{ rdfs:label skos:prefLabel dcterms:title }}
-  FILTER (lang(?label) IN ("fr", "en", "")) {minus("?x ?labelled ?label")}
-}}"""
-)
-LABELLING = [
-    expand("rdfs:label"),
-    expand("skos:prefLabel"),
-    f"{DCTERMS}title",
-]
 
 
 def about(query: str, iri: str) -> str:
@@ -398,15 +376,6 @@ def without_claims(
     return list(solutions(view, claims.excluding(text, claimed))) if claimed else rows
 
 
-def selecting(view, solutions):
-    """`claims.claimed`'s `select`: a SELECT's rows on the reader's view, as plain values."""
-
-    def select(query: str) -> list[tuple]:
-        return [tuple(None if v is None else v.value for v in r) for r in solutions(view, query)]
-
-    return select
-
-
 def givers(view, rows, names: Names | None) -> dict[str, str]:
     """{observation: the organisation that gave it} for the figures a partner gave to another's series,
     named beside the value as the annual report does ("chiffre donné par cd62", `report.givers`)."""
@@ -438,27 +407,6 @@ def label_cells(
     """Give every IRI cell without its own text the label in the reader's language (French, else any),
     as the entity's owner gives it: another organisation's title for it is its claim, not the entity's name."""
     cells = [cell for s in sections_ for row in s["rows"] for cell in row if cell.get("iri") and not cell["text"]]
-    labels = owner_labels(view, [cell["iri"] for cell in cells], lang, solutions, names, org)
+    labels = names_for(view, [cell["iri"] for cell in cells], lang, solutions, names, org)
     for cell in cells:
-        cell["text"] = labels.get(cell["iri"]) or cell["iri"].rsplit("/", 1)[-1]
-
-
-def owner_labels(
-    view, iris: list[str], lang: str, solutions, names: Names | None = None, org: str | None = None
-) -> dict[str, str]:
-    """{IRI: its label in the reader's language (French, else any)} as each entity's owner gives it, for
-    those that have one: a title another organisation writes for a study is its claim (`claims.claimed`)."""
-    iris = sorted(set(iris))
-    found: dict[str, dict[str, str]] = {}
-    claimed = claims.claimed(selecting(view, solutions), names or Names(), LABELLING, org, iris) if iris else []
-    for start in range(0, len(iris), 500):
-        chunk = [[NamedNode(i)] for i in iris[start : start + 500]]
-        own = {c for c in claimed if c[0].value in set(iris[start : start + 500])}
-        text = claims.excluding(bind_rows(LABELS, [Variable("x")], chunk), sorted(own, key=str))
-        for r in solutions(view, text):
-            found.setdefault(r["x"].value, {}).setdefault(r["label"].language or "", r["label"].value)
-    return {
-        iri: labels.get(lang) or labels.get("fr") or next(iter(labels.values()))
-        for iri, labels in found.items()
-        if labels
-    }
+        cell["text"] = labels[cell["iri"]]

@@ -4,15 +4,41 @@ site."""
 
 import re
 from importlib import resources
+from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import QueryResultsFormat
 
 from pic.graph.access import View, cut_to
 from pic.graph.engine.jobs import Answer, Job, for_reader
+from pic.service.auth import identified
+from pic.service.errors import HttpError
+from pic.service.i18n import language
 from pic.service.links import page_of
 
-templates = Jinja2Templates(directory=str(resources.files("pic.service").joinpath("templates")))
+
+def frame(request) -> dict:
+    """What every page's frame shows: the language switch to this very page and query (issue 21, 4), and
+    the menu links of the reader's role (moderation for facilitators and admins)."""
+    other = "en" if language(request) == "fr" else "fr"
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", other)]
+    try:
+        role = identified(request).role
+    except HttpError:  # a wrong token: the page says so; its frame shows an anonymous reader's menu
+        role = "anonymous"
+    return {"switch_href": f"{request.url.path}?{urlencode(query)}", "reader_role": role}
+
+
+def number(value, lang: str) -> str:
+    """A number as the page's language writes it (`547 323` and `57,9` in French, `547,323` in English)."""
+    return format_decimal(value, locale=lang)
+
+
+templates = Jinja2Templates(
+    directory=str(resources.files("pic.service").joinpath("templates")), context_processors=[frame]
+)
+templates.env.filters["number"] = number
 MAX_ROWS = 5_000_000  # maps need every tie; the time limit still protects the engine
 
 

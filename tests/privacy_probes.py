@@ -515,6 +515,7 @@ PROBES = {
         for p in (
             "/",
             "/health",
+            "/favicon.ico",
             "/workbench",
             "/ontology",
             "/ontology.{suffix}",

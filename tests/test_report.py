@@ -61,9 +61,9 @@ def test_every_figure_links_its_observation_and_its_query_which_gives_it_back(li
     assert len(values) > 30
     answers = {}
     for f in values:
-        assert f["href"] == f["data-observation"] and f["data-observation"].startswith(
-            "https://w3id.org/pic-euralens/id/observation/"
-        )
+        base = "https://w3id.org/pic-euralens/id/"
+        assert f["data-observation"].startswith(f"{base}observation/")
+        assert f["href"] == "/id/" + f["data-observation"].removeprefix(base)  # its page here (issue 21, 3)
         query = f["data-query"]
         assert query.startswith(f"{live_server}/api/queries/indicator-figures?")
         if query not in answers:
@@ -92,8 +92,9 @@ def test_a_missing_value_is_shown_as_missing_never_as_zero_and_listed(live_serve
 
 
 def test_each_indicator_names_its_data_set_publisher_and_studies(report_html):
-    assert report_html.count('href="https://w3id.org/pic-euralens/id/dataset/') >= 6
-    assert 'href="https://w3id.org/pic-euralens/id/actor/plateforme-intelligence-collective"' in report_html
+    assert report_html.count('href="/id/dataset/') >= 6
+    assert 'href="/id/actor/plateforme-intelligence-collective"' in report_html
+    assert "Série : Fréquentation du Louvre-Lens</a>" in report_html  # the data set's name, not its slug
     assert report_html.count('class="documenting-study"') >= 3
 
 
@@ -157,3 +158,11 @@ def report_data_dir(tmp_path_factory) -> Path:
         timeout=300,
     )
     return data
+
+
+def test_the_downloaded_report_links_its_entities_on_the_server_that_made_it(live_server):
+    """A standalone file is opened from the disk: its links to the instance's entities are their pages on
+    the server that made it, not the instance's IRIs (issue 21, 3)."""
+    html = httpx.get(f"{live_server}/reports/2024.html", timeout=60).text
+    assert html.count(f'href="{live_server}/id/dataset/') >= 6
+    assert 'href="https://w3id.org/' not in html

@@ -48,7 +48,7 @@ def test_home_page_is_french_with_an_english_switch(client):
     assert fr.status_code == 200 and "text/html" in fr.headers["content-type"]
     page = Links()
     page.feed(fr.text)
-    assert page.lang == "fr" and "?lang=en" in page.hrefs
+    assert page.lang == "fr" and "/?lang=en" in page.hrefs
     assert "Études prévues" in fr.text
     en = client.get("/?lang=en")
     assert "Planned or ongoing studies" in en.text

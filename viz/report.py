@@ -15,12 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from urllib.parse import urlencode
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from pyoxigraph import Literal, NamedNode, Variable
 
 from pic.graph.names import Names
 from pic.graph.store.interface import bind, bind_rows
-from pic.graph.web_links import web_link
+from pic.graph.web_links import page_of, web_link
 from pic.graph.writes import ownership
 from pic.ontology.namespaces import expand, sparql_prefixes, turtle_prefixes
 from pic.queries.registry import saved_queries
@@ -69,7 +69,19 @@ def number(value: str, lang: str, change_unit: str | None = None) -> str:
 
 
 ENV.filters["number"] = number
-ENV.filters["href"] = web_link  # a partner's IRI becomes a link only if it is http(s)
+
+
+@pass_context
+def href(context, iri: str | None) -> str:
+    """Where an IRI leads from the report: an IRI of the instance to its page on the server that made the
+    report (on the page, the same server: a local path), any other one only if it is http(s)."""
+    report = context["r"]
+    if iri and iri.startswith(report["base"]):
+        return ("" if not context["standalone"] else report["base_url"]) + page_of(iri, report["base"])
+    return web_link(iri)
+
+
+ENV.filters["href"] = href
 
 
 def figure_query(
@@ -174,6 +186,8 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan,
                     "publisher",
                     "publisherFr",
                     "illustrative",
+                    "datasetFr",
+                    "datasetEn",
                 ],
                 r,
                 strict=True,
@@ -242,6 +256,7 @@ def _build(store, year: int, base: str, base_url: str, lang: str, dataset, scan,
         "gaps": gaps(store, base, label, dataset),
         "quality": quality(scan.result(), year, by_series, report_territories, indicators, label, lang),
         "base_url": base_url,
+        "base": base,
     }
 
 
@@ -335,6 +350,7 @@ def indicator_section(
         "dataset": d.get("dataset"),
         "publisher": d.get("publisher"),
         "publisher_label": d.get("publisherFr") or "",
+        "dataset_label": (d.get("datasetEn") if lang == "en" else None) or d.get("datasetFr") or "",
         "illustrative": d.get("illustrative") == "true",
         "rows": rows,
         "chart": chart,

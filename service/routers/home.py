@@ -2,16 +2,20 @@
 for each kind of user. Everything is read through the reader's view: a private study is neither
 counted nor listed for those who may not read it."""
 
+from importlib import resources
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pyoxigraph import Literal, Variable
+from pyoxigraph import Literal, NamedNode, Variable
 
+from pic.graph.names import Names
 from pic.graph.store.interface import bind
 from pic.ontology.namespaces import DEFAULT_BASE, sparql_prefixes
 from pic.service.auth import current_user, require_admin
 from pic.service.deps import LastWriteDep, MetricsDep, QueriesDep, ReaderDep, SearchDep, SettingsDep, WriterDep
 from pic.service.entities import annotation_counts, solutions
+from pic.service.entity_labels import names_for
 from pic.service.health import checks, overall
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import limited, page_link, templates
@@ -50,11 +54,24 @@ KIND_KEYS = {
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
+def described(view, graphs: list[dict], lang: str) -> None:
+    """Give each graph what it holds in words ("Données publiées par Euralens"), its IRI kept for queries."""
+    names = Names()
+    owners = {g["graph"]: names.owner_of(NamedNode(g["graph"])) for g in graphs}
+    orgs = names_for(view, [f"{names.base}actor/{o}" for o in set(owners.values()) if o], lang, solutions, names)
+    words = STRINGS[lang]["graph_kinds"]
+    for g in graphs:
+        kind, owner = names.kind_of(NamedNode(g["graph"])), owners[g["graph"]]
+        said = words.get(kind, words["other"])
+        g["label"] = said.format(org=orgs[f"{names.base}actor/{owner}"]) if owner else said.split(" {org}")[0]
+
+
 def summary(view, lang: str, link, studies_listed: int) -> dict:
     """What the graph holds as the reader reads it, and its latest and planned studies (`studies_listed`
     of each, the `home_studies` setting)."""
     counts = {KIND_KEYS[r["kind"].value.rsplit("#", 1)[-1]]: int(r["n"].value) for r in solutions(view, COUNTS)}
     graphs = [{"graph": r["g"].value, "triples": int(r["n"].value)} for r in solutions(view, GRAPH_SIZES)]
+    described(view, graphs, lang)
 
     def studies(statuses: str) -> list[dict]:
         rows = solutions(
@@ -94,6 +111,18 @@ def home(request: Request, view: ReaderDep, settings: SettingsDep, format: str |
     if "lang" in request.query_params:
         response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response
+
+
+@router.get(
+    "/favicon.ico",
+    summary="Icône du site / Site icon",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+)
+def favicon() -> Response:
+    """Browsers ask for it on every site whatever the page says: an SVG (which they all draw), not a 404."""
+    icon = resources.files("pic.service").joinpath("static", "favicon.svg").read_bytes()
+    return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/health", summary="État du service / Health")

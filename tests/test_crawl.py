@@ -1,0 +1,64 @@
+"""Everything links locally, and pages show names (issue 21, 3, 4 and 5): crawled from the home page to a
+depth of three as each role, in French and in English, no page links to an IRI under the instance base
+(its local page exists), no link is without text, no link is a 404, every page's language switch keeps its
+path and query, and no visible text is an identifier or a slug."""
+
+import pytest
+
+from tests.conftest import app_client, bearer
+from tests.crawler import IDENTIFIER, crawl, local, without_lang
+
+BASE = "https://w3id.org/pic-euralens/"
+USERS = [("alice", "partner", "aula"), ("fanny", "facilitator", "euralens"), ("adam", "admin", "euralens")]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with app_client(tmp_path_factory.mktemp("crawl") / "data", users=USERS) as c:
+        yield c
+
+
+@pytest.fixture(scope="module", params=[None, "alice", "fanny", "adam"])
+def crawled(request, site):
+    """Every page and link the role reaches from the home pages in French and in English."""
+    headers = bearer(site, request.param) if request.param else {}
+    reached = []
+    for start in ("/", "/?lang=en"):
+        reached += list(crawl(site, headers, start))
+    return reached
+
+
+def test_no_link_is_broken(crawled):
+    broken = [(path, status, came_from) for page, status, path, came_from in crawled if status >= 400]
+    assert len(crawled) > 60 and broken == []
+
+
+def test_no_link_leads_to_the_instance_base_instead_of_its_local_page(crawled):
+    found = {(p.path, link.href) for p, *_ in crawled if p for link in p.links if link.href.startswith(BASE)}
+    assert sorted(found) == []
+
+
+def test_every_link_has_text(crawled):
+    empty = [(p.path, link.href) for p, *_ in crawled if p for link in p.links if not link.text]
+    assert empty == []
+
+
+def test_the_language_switch_keeps_the_page_and_its_query(crawled):
+    pages = [p for p, *_ in crawled if p and p.framed]
+    assert len(pages) > 60
+    for page in pages:
+        switches = [link for link in page.links if link.hreflang]
+        assert len(switches) == 1, page.path
+        target = local(page.path, switches[0].href)
+        assert target and without_lang(target) == without_lang(page.path), (page.path, switches[0].href)
+        assert f"lang={switches[0].hreflang}" in target
+
+
+def test_no_visible_text_is_an_identifier(crawled):
+    shown = [(p.path, m.group()) for p, *_ in crawled if p for w in p.words for m in [IDENTIFIER.search(w)] if m]
+    assert shown == []
+
+
+def test_the_favicon_is_served(site):
+    r = site.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/")
