@@ -25,7 +25,9 @@ from pic.service.deps import ReaderDep, ReadLogDep, SettingsDep, WriterDep
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, problems, status_of
 from pic.service.i18n import STRINGS, language
+from pic.service.name_lookup import TARGETS, short_references
 from pic.service.pages import ReadersStore, limited, page_link, templates
+from pic.service.routers.search import Searching, SearchingDep
 
 router = APIRouter(tags=["Contributions"])
 SELECTS = ("actor-type/", "study-status/", "role/", "theme/", "dataset/")  # short lists: a select
@@ -74,8 +76,11 @@ def check_meta(values: dict) -> None:
     )
 
 
-async def save(writer: Writer, user: User, kind: str, values: dict, key: str | None):
+async def save(writer: Writer, user: User, kind: str, values: dict, key: str | None, searched: Searching, lang: str):
     meta = {k: values.pop(k, None) for k in META}
+    named = await run_in_threadpool(short_references, searched, columns(kind), values, lang)
+    if named:  # a name no entity, or several, have: said beside its field, in the page's language
+        raise InvalidFields(list(named))
     return await run_in_threadpool(
         contributions.save,
         writer,
@@ -92,7 +97,9 @@ async def save(writer: Writer, user: User, kind: str, values: dict, key: str | N
 
 
 # -- JSON API ---------------------------------------------------------------------------------------
-async def api_save(request: Request, settings: Settings, writer: Writer, kind: str, key: str | None):
+async def api_save(
+    request: Request, settings: Settings, writer: Writer, kind: str, key: str | None, searched: Searching
+):
     """The write's result, or the response to send instead (problems, or a dry run's all-clear). Who
     writes is checked before the body is read, and the body read with its limit."""
     user = current_user(request)
@@ -102,7 +109,7 @@ async def api_save(request: Request, settings: Settings, writer: Writer, kind: s
     values = await limited_object(request, settings.max_form_bytes)
     try:
         check_meta(values)
-        result = await save(writer, user, kind, values, key)
+        result = await save(writer, user, kind, values, key, searched, language(request))
     except Problems as e:
         return problems_body(e)
     return JSONResponse({"dry_run": True, "problems": []}) if result is None else result
@@ -126,12 +133,12 @@ def fields(kind: str):
     summary="Créer / Create",
     openapi_extra=json_openapi("the fields, and `visibility`, `embargo_until`, `shared_with`, `org`, `dry_run`"),
 )
-async def create(request: Request, settings: SettingsDep, writer: WriterDep, kind: str):
+async def create(request: Request, settings: SettingsDep, writer: WriterDep, searched: SearchingDep, kind: str):
     """Fields as JSON (`{"id": …, "title_fr": …}`, plus `visibility` — public, members, organisations,
     group, private, embargo — `embargo_until`, `shared_with` (organisations or a group), `org`, `dry_run`);
     201 with `Location` (the entity's page), or 422 with every problem by field. With the session cookie
     instead of a token, the session's CSRF token comes along (`X-CSRF-Token` header)."""
-    result = await api_save(request, settings, writer, kind, None)
+    result = await api_save(request, settings, writer, kind, None, searched)
     if isinstance(result, Response):
         return result
     iri = touched(result)
@@ -168,8 +175,10 @@ def current(request: Request, writer: WriterDep, read_log: ReadLogDep, kind: str
     summary="Remplacer / Replace",
     openapi_extra=json_openapi("the fields, as for POST"),
 )
-async def replace(request: Request, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
-    result = await api_save(request, settings, writer, kind, key)
+async def replace(
+    request: Request, settings: SettingsDep, writer: WriterDep, searched: SearchingDep, kind: str, key: str
+):
+    result = await api_save(request, settings, writer, kind, key, searched)
     if isinstance(result, Response):
         return result
     return {"change": result.change.value, "added": result.added, "removed": result.removed}
@@ -295,17 +304,33 @@ def edit_form(request: Request, view: ReaderDep, settings: SettingsDep, writer: 
 
 
 @router.post("/contribute/{kind}", response_class=HTMLResponse, summary="Enregistrer / Save")
-async def post_new(request: Request, view: ReaderDep, settings: SettingsDep, writer: WriterDep, kind: str):
-    return await post_form(request, view, settings, writer, kind, None)
+async def post_new(
+    request: Request, view: ReaderDep, settings: SettingsDep, writer: WriterDep, searched: SearchingDep, kind: str
+):
+    return await post_form(request, view, settings, writer, kind, None, searched)
 
 
 @router.post("/contribute/{kind}/{key:path}", response_class=HTMLResponse, summary="Enregistrer / Save")
-async def post_edit(request: Request, view: ReaderDep, settings: SettingsDep, writer: WriterDep, kind: str, key: str):
-    return await post_form(request, view, settings, writer, kind, key)
+async def post_edit(
+    request: Request,
+    view: ReaderDep,
+    settings: SettingsDep,
+    writer: WriterDep,
+    searched: SearchingDep,
+    kind: str,
+    key: str,
+):
+    return await post_form(request, view, settings, writer, kind, key, searched)
 
 
 async def post_form(
-    request: Request, view: ReadersStore, settings: Settings, writer: Writer, kind: str, key: str | None
+    request: Request,
+    view: ReadersStore,
+    settings: Settings,
+    writer: Writer,
+    kind: str,
+    key: str | None,
+    searched: Searching,
 ):
     columns(kind)
     user = form_session(request).user  # before the body is read
@@ -329,7 +354,7 @@ async def post_form(
         return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)
     shown = {k: v for k, v in values.items() if k not in META}
     try:
-        result = await save(writer, user, kind, dict(values), key)
+        result = await save(writer, user, kind, dict(values), key, searched, language(request))
     except Problems as e:
         return form(request, view, settings, kind, key, shown, by_field(e), visibility, until, status=status_of(e))
     if result is None:
@@ -375,6 +400,11 @@ def form(
             )
             prefix = len(settings.base_iri + c.target)
             options[c.target] = [(r["s"].value[prefix:], r["label"].value) for r in rows]
+    shown = dict(values)  # a reference field shows names, as the user chose them, not short names
+    for c in cols:
+        if c.target and not (c.target in SELECTS and c.check == "ref") and isinstance(values.get(c.name), str):
+            named = dict(options[c.target])
+            shown[c.name] = " ; ".join(named.get(p.strip(), p.strip()) for p in values[c.name].split(";") if p.strip())
     return templates.TemplateResponse(
         request,
         "contribute-form.html",
@@ -384,10 +414,11 @@ def form(
             "kind": kind,
             "key": key,
             "columns": cols,
-            "values": values,
+            "values": shown,
             "problems": problems,
             "options": options,
             "selects": SELECTS,
+            "pick_kinds": TARGETS,
             "visibility": visibility,
             # `detail`: an embargo's day, or the organisations or working group the entity is shared with
             "until": (detail or "") if visibility == "embargo" else "",

@@ -17,7 +17,9 @@ from pic.service.auth import current_user
 from pic.service.deps import ReaderDep, SettingsDep
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
+from pic.service.name_lookup import entity_named
 from pic.service.pages import page_link, templates
+from pic.service.routers.search import Searching, SearchingDep
 from pic.viz import maps, networks, render
 from pic.viz.exports import MEDIA_TYPES
 from pic.viz.filters import Filters
@@ -31,8 +33,15 @@ OWN_FILES = {
 }  # the report's page links its stylesheet here
 
 
-def read_filters(request: Request, settings: Settings, ignore: tuple[str, ...] = ()) -> Filters:
+# The filters that name an entity, and its kind: a name typed there is looked up (`name_lookup`).
+NAMED = {"ego": "actor", "path_from": "actor", "path_to": "actor", "territory": "territory"}
+
+
+def read_filters(request: Request, settings: Settings, searched: Searching, ignore: tuple[str, ...] = ()) -> Filters:
     params = {k: v for k, v in request.query_params.items() if k not in ("lang", *ignore) and v != ""}
+    for name, kind in NAMED.items():
+        if name in params:
+            params[name] = entity_named(searched, params[name], kind, name, language(request))
     try:
         return Filters.model_validate(params).expanded(settings.base_iri)
     except ValidationError as e:
@@ -97,13 +106,19 @@ def vis_css():
     responses={200: {"content": {"text/html": {}}}},
 )
 def changes(
-    request: Request, store: ReaderDep, settings: SettingsDep, kind: str, before: int = 2012, after: int = 2024
+    request: Request,
+    store: ReaderDep,
+    settings: SettingsDep,
+    searched: SearchingDep,
+    kind: str,
+    before: int = 2012,
+    after: int = 2024,
 ):
     """New and lost ties, newcomers and those who left, between the networks of two years.
     `Accept: application/json` (or `/changes?format=json`) gives the JSON twin."""
     if kind not in KINDS:
         raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
-    filters = read_filters(request, settings, ignore=("before", "after", "format"))
+    filters = read_filters(request, settings, searched, ignore=("before", "after", "format"))
     lang = language(request)
     claims = claimed(request, settings, store)
     old = build(settings, store, kind, filters, period=(before, before), claims=claims)
@@ -142,7 +157,7 @@ def changes(
     summary="Carte d'un réseau / Network map",
     responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}},
 )
-def map_page(request: Request, store: ReaderDep, settings: SettingsDep, name: str):
+def map_page(request: Request, store: ReaderDep, settings: SettingsDep, searched: SearchingDep, name: str):
     """`/maps/cooperation`, `/maps/knowledge-flows`, `/maps/actor-project`, `/maps/citations`,
     `/maps/actor-territory`; add `.gexf`, `.graphml`, `.json`, `.csv`, `.svg`, `.png` or `.html` for a file.
     Filters: theme, territory, from, until, actor_type, relation, min_weight, ego, depth, path_from,
@@ -152,7 +167,7 @@ def map_page(request: Request, store: ReaderDep, settings: SettingsDep, name: st
         raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
     if fmt and fmt not in MEDIA_TYPES:
         raise HttpError(404, f"no export format {fmt!r}: {', '.join(MEDIA_TYPES)}")
-    filters = read_filters(request, settings)
+    filters = read_filters(request, settings, searched)
     lang = language(request)
     link = page_link(settings.base_iri)
     claims = claimed(request, settings, store)

@@ -7,6 +7,7 @@ bound as RDF terms (a VALUES block of pyoxigraph terms), never pasted into the q
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from pic.graph.engine.jobs import Job, for_reader
@@ -14,6 +15,9 @@ from pic.graph.store.interface import bind
 from pic.queries.registry import SavedQuery, saved_queries
 from pic.service import deps
 from pic.service.errors import HttpError
+from pic.service.i18n import language
+from pic.service.name_lookup import KINDS, iri_named
+from pic.service.routers.search import Searching
 from pic.service.routers.sparql import answer_response, formats
 
 OPENAPI_TYPES = {
@@ -61,6 +65,19 @@ async def run_saved(q: SavedQuery, request: Request):
     user = await deps.get_user(request)
     settings, view = await deps.get_settings(request), await deps.get_view(user, await deps.get_graphs(request))
     params = {k: v for k, v in request.query_params.items() if k != "format"}
+    named = {p.name for p in q.parameters if p.type == "iri" and params.get(p.name, "").strip()}
+    if any(not params[n].startswith(("http://", "https://")) for n in named):
+        searched = Searching(
+            await deps.get_search(request),
+            await deps.get_writer(request),
+            settings,
+            user,
+            view.readable,
+            await deps.get_read_log(request),
+        )
+        for n in named:  # a name or a short form: an actor's `actor=Musée du Louvre-Lens` (issue 21, 1)
+            kind = n if n in KINDS else None
+            params[n] = await run_in_threadpool(iri_named, searched, params[n], kind, n, language(request))
     text = bind(q.text, q.bindings(params))
     result_format, graph_format = formats(request, request.query_params.get("format"))
     job = for_reader(Job(text, result_format, graph_format, max_rows=settings.max_rows), view)

@@ -127,8 +127,12 @@ def api_search(
 
 
 @router.get("/api/suggest", summary="Autocomplétion / Autocomplete")
-def suggest(searched: SearchingDep, q: str = Query(..., min_length=1, max_length=200)):
-    hits = run_search(searched, q, {}, 8, 0)["hits"]
+def suggest(
+    searched: SearchingDep,
+    q: str = Query(..., min_length=1, max_length=200),
+    type: str | None = Query(None, description="Only entities of this kind: actor, study, territory, …"),
+):
+    hits = run_search(searched, q, {"type": type}, 8, 0)["hits"]
     return [
         {
             "iri": h["iri"],

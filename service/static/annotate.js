@@ -135,8 +135,9 @@
     const text = textOf(a);
     if (text) node.append(el("p", { class: "annotation-text" }, text));
     for (const b of asList(a.body).filter((b) => b.type === "SpecificResource")) {
-      node.append(el("p", { class: "annotation-link" }, `${b["pic:relation"] || b.purpose || ""} → `,
-                     el("a", { href: "/id/" + b.source.split("/id/").pop() }, b.source.split("/").pop())));
+      const link = el("a", { href: "/id/" + b.source.split("/id/").pop() }, b.source.split("/").pop());
+      node.append(el("p", { class: "annotation-link" }, `${T.relations[b["pic:relation"]] || b["pic:relation"] || b.purpose || ""} → `, link));
+      named(link);
     }
     const actions = el("p", { class: "annotation-actions" });
     if (me) {
@@ -194,7 +195,7 @@
     const visibility = el("select", { name: "visibility", "aria-label": T.visibility },
       el("option", { value: "public" }, T.public), ...(groups.length ? [el("option", { value: "group" }, T.group)] : []),
       el("option", { value: "private" }, T.private));
-    const linked = el("input", { name: "linked", placeholder: T.link_to, hidden: "" });
+    const linked = el("input", { name: "linked", placeholder: T.link_to, "aria-label": T.link_to, "data-pick": "", hidden: "" });
     const relation = el("select", { name: "relation", hidden: "" },
       ...["informs", "builds-on", "used-by"].map((r) => el("option", { value: r }, T.relations[r])));
     motivation.addEventListener("change", () => { linked.hidden = relation.hidden = motivation.value !== "linking"; });
@@ -204,6 +205,7 @@
     if (spec.quote) f.append(el("blockquote", {}, spec.quote.exact));
     f.append(text, spec.motivation ? "" : motivation, spec.motivation ? "" : visibility, linked, relation,
              el("button", { type: "submit" }, T.save), " ", cancel, problem);
+    if (window.picPick) window.picPick.attach(linked);  // names suggested as the user types (static/pick.js)
     f.addEventListener("submit", async (event) => {
       event.preventDefault();
       const target = spec.quote
@@ -211,7 +213,9 @@
         : spec.target;
       const chosen = spec.motivation || motivation.value;
       const body = [{ type: "TextualBody", value: text.value, language: document.documentElement.lang, format: "text/plain" }];
-      if (chosen === "linking") body.push({ type: "SpecificResource", source: linked.value.trim(), purpose: "linking",
+      let source = "";
+      try { if (chosen === "linking") source = await linkedIri(linked); } catch (e) { problem.textContent = e.message; return; }
+      if (chosen === "linking") body.push({ type: "SpecificResource", source, purpose: "linking",
                                             "pic:relation": relation.value });
       const annotation = { "@context": [CONTEXT, { pic: "https://w3id.org/pic-euralens/ontology#" }],
                            type: "Annotation", motivation: chosen, body, target,
@@ -224,6 +228,23 @@
       } catch (e) { problem.textContent = e.message; }
     });
     return f;
+  }
+
+  // A link shows the name of the entity it leads to, as its page gives it (not the end of its IRI).
+  async function named(link) {
+    const r = await fetch(link.getAttribute("href") + "?format=json", { headers: { Accept: "application/json" } });
+    if (r.ok) { const d = await r.json(); if (d.label) link.textContent = d.label; }
+  }
+
+  // The entity a link annotation points at: the suggestion chosen, or the one entity with the name typed.
+  async function linkedIri(input) {
+    const given = (window.picPick ? window.picPick.identifier(input) : input.value).trim();
+    if (/^https?:\/\//.test(given)) return given;
+    const r = await fetch("/api/suggest?" + new URLSearchParams({ q: given }));
+    const same = (s) => s.label.localeCompare(given, undefined, { sensitivity: "base" }) === 0;
+    const found = r.ok ? (await r.json()).filter(same) : [];
+    if (found.length === 1) return found[0].iri;
+    throw new Error(T.no_such_name.replace("{name}", given));
   }
 
   for (const root of document.querySelectorAll(".annotatable")) {

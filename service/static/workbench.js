@@ -8,6 +8,7 @@
   const lang = document.documentElement.lang;
   let saved = null;  // the saved query being run, or null for free text
 
+  const KINDS = ["actor", "project", "study", "indicator", "territory", "theme", "group", "question"];
   const KEYWORDS = /^(SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|FILTER|OPTIONAL|UNION|MINUS|GRAPH|SERVICE|BIND|VALUES|PREFIX|BASE|FROM|NAMED|GROUP|BY|ORDER|HAVING|LIMIT|OFFSET|DISTINCT|REDUCED|AS|NOT|EXISTS|IN|ASC|DESC|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|SEPARATOR|a|true|false)$/i;
   const TOKEN = /("""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(#[^\n]*)|(<[^<>"{}|^`\\\s]*>)|([?$][\w]+)|([A-Za-z_][\w-]*)?(:[\w.-]*)|([A-Za-z_]\w*)|(\s+|.)/g;
 
@@ -83,6 +84,10 @@
       input.name = p.name;
       input.value = saved.values[p.name] !== undefined ? saved.values[p.name] : p.default;
       label.appendChild(input);
+      if (p.type === "iri" && window.picPick) {  // a name, chosen among suggestions (static/pick.js)
+        input.dataset.pick = KINDS.includes(p.name) ? p.name : "";
+        window.picPick.attach(input);
+      }
       form.appendChild(label);
     });
     form.hidden = saved.parameters.length === 0;
@@ -91,6 +96,7 @@
   function paramsQuery(extra) {
     const search = new URLSearchParams();
     new FormData($("params")).forEach((v, k) => { if (v) search.set(k, v); });
+    $("params").querySelectorAll("input[data-pick]").forEach((i) => { if (i.value) search.set(i.name, window.picPick.identifier(i)); });
     Object.entries(extra || {}).forEach(([k, v]) => search.set(k, v));
     return search;
   }

@@ -1,0 +1,96 @@
+"""Names, not identifiers (issue 21, 1): wherever a page asks for an entity — a map's actor or territory, a
+saved query's IRI parameter, a contribution's reference, an annotation's link — the user may type its name.
+The pages' pickers (`static/pick.js`) send the identifier of the suggestion chosen; a name typed without
+choosing is looked up here in the search index, among what the reader may read, and an answer that is not
+exactly one entity is a 422 saying so in the page's language, with the names that come close."""
+
+import re
+
+from pic.service.errors import HttpError
+from pic.service.i18n import STRINGS
+from pic.service.routers.search import run_search
+
+# An identifier as the pages and the API took them before names: an IRI, or a short form under the
+# instance base (`actor/louvre-lens`, `commune/62498`, `culture`) — lower case, no space.
+IDENTIFIER = re.compile(r"^(https?://\S+|[a-z0-9][a-z0-9._~-]*(/[a-z0-9._~-]+)*)$")
+CLOSE = 5  # names offered when none is exactly the one typed
+# The kinds of the search index's type facet: a saved query's parameter of one of these names asks for one.
+KINDS = ("actor", "project", "study", "indicator", "territory", "theme", "group", "question")
+
+
+def is_identifier(value: str) -> bool:
+    return bool(IDENTIFIER.match(value.strip()))
+
+
+def entity_named(searched, value: str, kind: str | None, field: str, lang: str) -> str:
+    """The IRI of the one entity (of `kind`) the reader may read whose name is `value`; `value` itself
+    when it is already an identifier."""
+    value = value.strip()
+    if is_identifier(value):
+        return value
+    hits = run_search(searched, value, {"type": kind}, 20, 0)["hits"]
+    exact = list(dict.fromkeys(h["iri"] for h in hits if h["exact"]))
+    if len(exact) == 1:
+        return exact[0]
+    words = STRINGS[lang]["names"]
+    close = list(dict.fromkeys(h["title"] for h in hits))[:CLOSE]
+    said = words["several"] if exact else words["none"]
+    message = said.format(name=value, kind=STRINGS[lang]["kinds"].get(kind or "", words["entity"]).lower())
+    if close:
+        message += " " + words["close"].format(names=" ; ".join(f"« {c} »" for c in close))
+    raise HttpError(422, message, field=field)
+
+
+def entities_named(searched, values: str, kind: str | None, field: str, lang: str, separator: str = ";") -> str:
+    """A list field (`a ; b`), each part looked up as `entity_named` does."""
+    parts = [p for p in (v.strip() for v in values.split(separator)) if p]
+    return f"{separator} ".join(entity_named(searched, p, kind, field, lang) for p in parts)
+
+
+def iri_named(searched, value: str, kind: str | None, field: str, lang: str) -> str:
+    """An IRI for what the user gave: an IRI as it is, a short form under the instance base (`louvre-lens`
+    for an actor parameter, `actor/louvre-lens`), or the IRI of the entity with this name."""
+    value = value.strip()
+    if value.startswith(("http://", "https://")) or not is_identifier(value):
+        return entity_named(searched, value, kind, field, lang)
+    base = searched.settings.base_iri
+    return f"{base}{value}" if "/" in value or not kind else f"{base}{kind}/{value}"
+
+
+# A contribution's reference column, by its target: the kind of entity a name there is looked up among.
+TARGETS = {
+    "actor/": "actor",
+    "study/": "study",
+    "territory/": "territory",
+    "theme/": "theme",
+    "indicator/": "indicator",
+}
+
+
+def short_references(searched, columns, values: dict, lang: str) -> list[tuple[str | None, str]]:
+    """Turn the names typed in a contribution's reference fields (`Agence d'urbanisme de l'Artois ; aula`,
+    participants `Euralens:pilote`) into the short names the forms write, in place; the problems, by field."""
+    problems: list[tuple[str | None, str]] = []
+    for c in columns:
+        raw = values.get(c.name)
+        kind = "actor" if c.check == "participants" else TARGETS.get(c.target or "")
+        if (
+            not isinstance(raw, str)
+            or not raw.strip()
+            or kind is None
+            or c.check not in ("ref", "refs", "participants")
+        ):
+            continue
+        prefix = searched.settings.base_iri + ("actor/" if c.check == "participants" else c.target)
+        parts = []
+        for part in [raw] if c.check == "ref" else [p.strip() for p in raw.split(";") if p.strip()]:
+            name, colon, role = part.rpartition(":") if c.check == "participants" and ":" in part else (part, "", "")
+            try:
+                iri = entity_named(searched, name, kind, c.name, lang)
+            except HttpError as e:
+                problems.append((c.name, e.message))
+                continue
+            short = iri.removeprefix(prefix) if iri.startswith(prefix) else iri
+            parts.append(f"{short}{colon}{role}")
+        values[c.name] = ";".join(parts)
+    return problems
