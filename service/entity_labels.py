@@ -82,11 +82,19 @@ def names_for(
     view, iris: list[str], lang: str, solutions, names: Names | None = None, org: str | None = None
 ) -> dict[str, str]:
     """{IRI: the name a page shows for it} for every one of `iris` (see the module's docstring)."""
+    found = given_names(view, iris, lang, solutions, names, org)
+    return {iri: found.get(iri) or readable(iri, (names or Names()).base) for iri in iris}
+
+
+def given_names(
+    view, iris: list[str], lang: str, solutions, names: Names | None = None, org: str | None = None
+) -> dict[str, str]:
+    """{IRI: its name} for those of `iris` the reader's graphs name (a label, or the names of what it joins)."""
     found = owner_labels(view, iris, lang, solutions, names, org)
     unlabelled = sorted({i for i in iris if i not in found})
     if unlabelled:
         found |= joined_names(view, unlabelled, lang, solutions, names, org)
-    return {iri: found.get(iri) or readable(iri, (names or Names()).base) for iri in iris}
+    return found
 
 
 def joined_names(view, iris: list[str], lang: str, solutions, names: Names | None, org: str | None) -> dict[str, str]:

@@ -281,6 +281,11 @@ def search(s: Scenario, route) -> list[Probe]:
     ]
 
 
+def labels(s: Scenario, route) -> list[Probe]:
+    """Every entity of the scenario named at once (the workbench's names for its results' IRIs)."""
+    return [Probe("search", route, route[1], tuple(("iri", f"{BASE}{path}") for path, _data, _shown in s.entities))]
+
+
 def annotation_container(s: Scenario, route) -> list[Probe]:
     """The container and its pages, with each filter and Prefer form; filtered to the owner's notes (or
     the public study's), the first page holds all three, which its readers must find."""
@@ -491,6 +496,7 @@ PROBES = {
     ("HEAD", "/rdf-graphs/{path:path}"): graph_store_direct,
     ("GET", "/api/search"): search,
     ("GET", "/api/suggest"): search,
+    ("GET", "/api/labels"): labels,
     ("GET", "/search"): search,
     ("GET", "/annotations/"): annotation_container,
     ("HEAD", "/annotations/"): annotation_container,

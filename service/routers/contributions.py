@@ -359,7 +359,7 @@ async def post_form(
         return form(request, view, settings, kind, key, shown, by_field(e), visibility, until, status=status_of(e))
     if result is None:
         return form(request, view, settings, kind, key, shown, {}, visibility, until, checked=True)
-    return RedirectResponse(page(settings, touched(result)), status_code=303)
+    return RedirectResponse(page(settings, touched(result)) + "?saved=1", status_code=303)
 
 
 def by_field(e: Problems) -> dict:

@@ -40,6 +40,7 @@ from pic.viz.networks import run
 
 router = APIRouter(tags=["Linked data"])
 SUFFIXES = {".ttl": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "rdfxml"}
+TWIN = ".json"  # the page's JSON twin, as `?format=json` and `Accept: application/json` give it
 # An entity's statements with the graph that said each (`entities.EXPORTS`), longest suffix first.
 DATASET_SUFFIXES = {".graphs.jsonld": "graphs.jsonld", ".trig": "trig", ".nq": "nq"}
 DATASET_MEDIA = {media: s.key for s in SERIALISATIONS if s.dataset for media in s.accepted}
@@ -73,6 +74,8 @@ def wanted(request: Request, path: str) -> tuple[str, str]:
     for suffix, fmt in {**DATASET_SUFFIXES, **SUFFIXES}.items():
         if path.endswith(suffix):
             return path[: -len(suffix)], fmt
+    if path.endswith(TWIN):
+        return path[: -len(TWIN)], "json"
     if request.query_params.get("format") == "json":
         return path, "json"
     for media in accepted(request.headers.get("accept")):
@@ -91,11 +94,15 @@ def rdf(answer) -> Response:
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
 
-def not_found(request: Request, lang: str, iri: str, fmt: str):
+def not_found(request: Request, lang: str, iri: str, fmt: str, history: list | None = None):
+    """A 404; for an entity since deleted, a 410 page with its history, which outlives it (issue 21, 4)."""
     if fmt != "html":
         raise HttpError(404, f"the graph says nothing about {iri}")
     response = templates.TemplateResponse(
-        request, "not_found.html", {"t": STRINGS[lang], "lang": lang, "iri": echo(iri)}, status_code=404
+        request,
+        "not_found.html",
+        {"t": STRINGS[lang], "lang": lang, "iri": echo(iri), "history": history, "session": current_session(request)},
+        status_code=410 if history else 404,
     )
     response.headers["Vary"] = "Accept"
     return response
@@ -125,7 +132,8 @@ def entity(
         store, iri, lang, settings.names, current_user(request).org, statements=settings.page_statements
     )
     if data is None:
-        return not_found(request, lang, iri, fmt)
+        history = entities.history(store, iri, settings.names, settings.page_changes) if fmt == "html" else None
+        return not_found(request, lang, iri, fmt, history)
     read_log.record(current_user(request), data["graphs"], iri, "page" if fmt == "html" else "page (json)")
     link = page_link(settings.base_iri)
     sections = entity_sections.sections(
@@ -161,7 +169,7 @@ def entity(
                 "JSON-LD": f"/id/{path}.jsonld",
                 "N-Triples": f"/id/{path}.nt",
                 "RDF/XML": f"/id/{path}.rdf",
-                "JSON": f"/id/{path}?format=json",
+                "JSON": f"/id/{path}.json",
                 "TriG": f"/id/{path}.trig",
             },
             "map": f"/maps/cooperation?ego={quote(iri)}" if data["kind"] == "actor" else None,

@@ -12,6 +12,9 @@ from pic.graph.annotations.moderation import decide, decision, hide, restore
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import check_write_csrf, current_session, current_user, require_writer
 from pic.service.bodies import limited_fields, limited_object, media_type
+from pic.service.deps import ReaderDep
+from pic.service.entities import solutions
+from pic.service.entity_labels import names_for
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.links import local_path
@@ -51,8 +54,10 @@ async def moderator(request: Request, notes: Notes, roles: tuple[str, ...] | Non
 
 
 def done(request: Request, values: dict, body: dict):
+    """Back to the page the decision was taken on, which says it was (`?done=accept`), or the JSON answer."""
     if isinstance(values.get("back"), str) and local_path(values["back"]):
-        return RedirectResponse(values["back"], status_code=303)
+        back, action = values["back"], request.url.path.rsplit("/", 1)[-1]
+        return RedirectResponse(f"{back}{'&' if '?' in back else '?'}done={action}", status_code=303)
     return JSONResponse(body)
 
 
@@ -100,7 +105,7 @@ async def reject(request: Request, notes: NotesDep, key: str):
 
 
 @router.get("/moderation", response_class=HTMLResponse, summary="File de modération / Moderation queue")
-def queue(request: Request, notes: NotesDep):
+def queue(request: Request, notes: NotesDep, view: ReaderDep):
     """Flagged annotations, hidden ones, and the links waiting for a decision."""
     session, lang = current_session(request), language(request)
     user = session.user if session else current_user(request)
@@ -128,6 +133,7 @@ def queue(request: Request, notes: NotesDep):
             stored = store.get(row["a"].value, None)
             if stored and store.names.kind_of(stored.graph) != "hidden":
                 items["proposals"].append(card(store, stored))
+    linked = [e for found in items.values() for a in found for e in [a.get("target"), *(e for _, e in a["links"])] if e]
     return templates.TemplateResponse(
         request,
         "moderation.html",
@@ -135,6 +141,8 @@ def queue(request: Request, notes: NotesDep):
             "t": STRINGS[lang],
             "lang": lang,
             "items": items,
+            "names": names_for(view, linked, lang, solutions, store.names, user.org),  # what each link points at
+            "done": request.query_params.get("done"),
             "csrf": session.csrf if session else "",
             "link": page_link(notes.settings.base_iri),
         },

@@ -17,8 +17,11 @@ from pic.graph.search_index import SearchIndex
 from pic.graph.settings import Settings
 from pic.graph.writes import ownership
 from pic.graph.writes.path import Writer
+from pic.service.auth import current_user
 from pic.service.deps import ReaderDep, ReadLogDep, SearchDep, SettingsDep, UserDep, ViewDep, WriterDep
-from pic.service.entities import annotation_counts
+from pic.service.entities import annotation_counts, solutions
+from pic.service.entity_labels import given_names
+from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.links import page_of
 from pic.service.pages import templates
@@ -143,6 +146,24 @@ def suggest(
         }
         for h in hits
     ]
+
+
+@router.get("/api/labels", summary="Noms d'entités / Names of entities")
+def entity_labels(
+    request: Request,
+    view: ReaderDep,
+    settings: SettingsDep,
+    iri: Annotated[list[str], Query(description="The IRIs to name (the first 100)")],
+):
+    """{IRI: its name in the reader's language} for those the reader's graphs name: what the workbench shows
+    beside the IRIs of its results (issue 21, 6). An IRI the reader may not read gets no name."""
+    wanted = []
+    for value in iri[:100]:
+        try:
+            wanted.append(NamedNode(value).value)
+        except ValueError:
+            raise HttpError(400, f"iri: not an IRI: {value[:200]!r}", field="iri") from None
+    return given_names(view, wanted, language(request), solutions, settings.names, current_user(request).org)
 
 
 @router.get("/search", response_class=HTMLResponse, summary="Page de recherche / Search page")

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from pic.ontology.namespaces import sparql_prefixes
 from pic.queries.registry import saved_queries
+from pic.service.deps import SettingsDep
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
 
@@ -33,7 +34,7 @@ def script_json(value) -> str:
 
 
 @router.get("/workbench", response_class=HTMLResponse, summary="Atelier de requêtes / Query workbench")
-def workbench(request: Request, query: str | None = None, saved: str | None = None):
+def workbench(request: Request, settings: SettingsDep, query: str | None = None, saved: str | None = None):
     """The page reopens what its permalink says: `?query=…` (free text) or `?saved=name&param=…`."""
     lang = language(request)
     library = [
@@ -57,6 +58,7 @@ def workbench(request: Request, query: str | None = None, saved: str | None = No
         "defaultQuery": DEFAULT_QUERY,
         "library": library,
         "strings": STRINGS[lang]["workbench"],
+        "base": settings.base_iri,  # results' IRIs under it open their page here
     }
     response = templates.TemplateResponse(
         request, "workbench.html", {"t": STRINGS[lang], "lang": lang, "state": script_json(state)}

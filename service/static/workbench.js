@@ -122,15 +122,36 @@
     return withLang("/workbench?" + new URLSearchParams({ query: `DESCRIBE <${iri}>` }));
   }
 
+  // An IRI of this instance opens its page here and shows its name (filled in by `nameLinks`); any
+  // other IRI opens a DESCRIBE of it.
+  const BASE = state.base;
+  function iriLink(iri) {
+    const a = document.createElement("a");
+    a.href = iri.startsWith(BASE) ? withLang("/id/" + iri.slice(BASE.length)) : describeLink(iri);
+    a.textContent = iri;
+    a.title = iri;
+    a.className = "iri";
+    a.dataset.iri = iri;
+    return a;
+  }
+
+  async function nameLinks(root) {
+    const links = [...root.querySelectorAll("a.iri")].filter((a) => a.dataset.iri.startsWith(BASE));
+    const iris = [...new Set(links.map((a) => a.dataset.iri))].slice(0, 100);
+    if (!iris.length) return;
+    const params = new URLSearchParams(iris.map((i) => ["iri", i]));
+    params.set("lang", document.documentElement.lang);
+    const r = await fetch("/api/labels?" + params);
+    if (!r.ok) return;
+    const names = await r.json();
+    links.forEach((a) => { if (names[a.dataset.iri]) a.textContent = names[a.dataset.iri]; });
+  }
+
   function cell(term) {
     const td = document.createElement("td");
     if (!term) return td;
     if (term.type === "uri") {
-      const a = document.createElement("a");
-      a.href = describeLink(term.value);
-      a.textContent = term.value;
-      a.className = "iri";
-      td.appendChild(a);
+      td.appendChild(iriLink(term.value));
     } else {
       td.textContent = term.value;
       if (term["xml:lang"]) td.title = "@" + term["xml:lang"];
@@ -151,6 +172,7 @@
     rows.forEach((row) => { const tr = body.insertRow(); vars.forEach((v) => tr.appendChild(cell(row[v]))); });
     results.innerHTML = "";
     results.appendChild(table);
+    nameLinks(results);
     return rows.length;
   }
 
@@ -183,11 +205,12 @@
       [t.s, "<" + t.p + ">", t.o].forEach((v) => {
         const td = tr.insertCell();
         if (v.startsWith("<")) {
-          const a = document.createElement("a"); a.href = describeLink(v.slice(1, -1)); a.textContent = v.slice(1, -1); a.className = "iri"; td.appendChild(a);
+          td.appendChild(iriLink(v.slice(1, -1)));
         } else td.textContent = v;
       });
     });
     results.appendChild(table);
+    nameLinks(results);
     return triples.length;
   }
 
