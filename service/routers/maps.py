@@ -17,7 +17,7 @@ from pic.service.auth import current_user
 from pic.service.deps import ReaderDep, SettingsDep
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
-from pic.service.name_lookup import entity_named
+from pic.service.name_lookup import iri_named
 from pic.service.pages import page_link, templates
 from pic.service.routers.search import Searching, SearchingDep
 from pic.viz import maps, networks, render
@@ -33,15 +33,20 @@ OWN_FILES = {
 }  # the report's page links its stylesheet here
 
 
-# The filters that name an entity, and its kind: a name typed there is looked up (`name_lookup`).
-NAMED = {"ego": "actor", "path_from": "actor", "path_to": "actor", "territory": "territory"}
+# The filters that name an entity, and its kind ("node": the map's nodes' kind, studies on the citations
+# map): a name typed there is looked up (`name_lookup`).
+NAMED = {"ego": "node", "path_from": "node", "path_to": "node", "territory": "territory"}
 
 
-def read_filters(request: Request, settings: Settings, searched: Searching, ignore: tuple[str, ...] = ()) -> Filters:
+def read_filters(
+    request: Request, settings: Settings, searched: Searching, kind: str, ignore: tuple[str, ...] = ()
+) -> Filters:
     params = {k: v for k, v in request.query_params.items() if k not in ("lang", *ignore) and v != ""}
-    for name, kind in NAMED.items():
+    nodes = "study" if kind == "citations" else "actor"
+    for name, of in NAMED.items():
         if name in params:
-            params[name] = entity_named(searched, params[name], kind, name, language(request))
+            wanted = nodes if of == "node" else of
+            params[name] = iri_named(searched, params[name], wanted, name, language(request))
     try:
         return Filters.model_validate(params).expanded(settings.base_iri)
     except ValidationError as e:
@@ -118,7 +123,7 @@ def changes(
     `Accept: application/json` (or `/changes?format=json`) gives the JSON twin."""
     if kind not in KINDS:
         raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
-    filters = read_filters(request, settings, searched, ignore=("before", "after", "format"))
+    filters = read_filters(request, settings, searched, kind, ignore=("before", "after", "format"))
     lang = language(request)
     claims = claimed(request, settings, store)
     old = build(settings, store, kind, filters, period=(before, before), claims=claims)
@@ -167,7 +172,7 @@ def map_page(request: Request, store: ReaderDep, settings: SettingsDep, searched
         raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
     if fmt and fmt not in MEDIA_TYPES:
         raise HttpError(404, f"no export format {fmt!r}: {', '.join(MEDIA_TYPES)}")
-    filters = read_filters(request, settings, searched)
+    filters = read_filters(request, settings, searched, kind)
     lang = language(request)
     link = page_link(settings.base_iri)
     claims = claimed(request, settings, store)

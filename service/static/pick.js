@@ -36,10 +36,14 @@
         const before = all.slice(0, -1).filter(Boolean);
         const sep = input.dataset.separator ? input.dataset.separator + " " : "";
         list.replaceChildren();
-        for (const s of await r.json()) {
-          known.set(s.label, s.iri);
+        const found = await r.json();
+        const twice = (label) => found.filter((s) => s.label === label).length > 1;
+        for (const s of found) {
+          // two entities of the same name are told apart by their identifier, never one for the other
+          const shown = twice(s.label) ? `${s.label} (${s.iri.split("/id/").pop()})` : s.label;
+          known.set(shown, s.iri);
           const option = document.createElement("option");
-          option.value = before.length ? before.join(sep) + sep + s.label : s.label;
+          option.value = before.length ? before.join(sep) + sep + shown : shown;
           list.appendChild(option);
         }
       }, 120);

@@ -1,0 +1,70 @@
+"""Names typed where an entity is asked for, looked up by the server (issue 21, 1), against what the outside
+re-test tried: a partner naming an entity of theirs like a public one does not take the name from everyone;
+two entities of one name are told apart by their identifiers; a field of 20,000 names is refused at once; a
+short form is read as one only where an entity is; "name:role" without a role says so; the page's
+language throughout."""
+
+import pytest
+
+from tests.conftest import app_client, bearer
+
+USERS = [("alice", "partner", "aula"), ("bruno", "partner", "cd62")]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with app_client(tmp_path_factory.mktemp("name-lookup") / "data", users=USERS) as c:
+        yield c
+
+
+def actor(app, who: str, key: str, name: str):
+    body = {"id": key, "name_fr": name, "type": "association", "territory": "commune/62498"}
+    r = app.post("/api/contribute/actor", json=body, headers=bearer(app, who))
+    assert r.status_code == 201, r.text
+
+
+def ego(app, name: str, lang: str = "fr"):
+    return app.get("/maps/cooperation.json", params={"ego": name, "lang": lang})
+
+
+def test_a_partners_namesake_does_not_take_a_curated_name_from_everyone(app):
+    before = ego(app, "Musée du Louvre-Lens").json()
+    actor(app, "bruno", "faux-musee", "Musée du Louvre-Lens")
+    after = ego(app, "Musée du Louvre-Lens")
+    assert after.status_code == 200 and after.json() == before  # still the museum's network
+    r = app.get("/api/queries/actor-projects-and-roles", params={"actor": "Musée du Louvre-Lens"})
+    assert r.status_code == 200 and "louvre-lens-construction" in r.text
+
+
+def test_two_namesakes_nobody_curates_are_told_apart_by_their_identifiers(app):
+    actor(app, "alice", "collectif-terrils", "Collectif des terrils")
+    actor(app, "bruno", "collectif-terrils-62", "Collectif des terrils")
+    for lang, words in (("fr", "plusieurs"), ("en", "several")):
+        r = ego(app, "Collectif des terrils", lang)
+        assert r.status_code == 422 and r.json()["error"]["field"] == "ego"
+        message = r.json()["error"]["message"]
+        assert words in message and "actor/collectif-terrils)" in message and "actor/collectif-terrils-62)" in message
+
+
+def test_a_field_of_too_many_names_is_refused_at_once(app):
+    body = {"id": "trop-de-noms", "title_fr": "Trop", "status": "planned", "year": "2027"}
+    body["producer"] = ";".join(f"Acteur {i}" for i in range(20_000))
+    r = app.post("/api/contribute/study", json=body, headers=bearer(app, "alice"))
+    assert r.status_code == 422
+    assert any(p["field"] == "producer" and "100" in p["message"] for p in r.json()["error"]["problems"]), r.text
+
+
+def test_a_short_form_is_one_only_where_an_entity_is_else_a_name(app):
+    assert ego(app, "atemis").status_code == 200  # ATEMIS's short form
+    assert ego(app, "actor/atemis").json() == ego(app, "atemis").json()
+    r = ego(app, "zz-nobody")
+    assert r.status_code == 422 and "zz-nobody" in r.json()["error"]["message"]
+
+
+def test_a_participant_without_a_role_is_told_how_to_write_it(app):
+    body = {"id": "sans-role", "title_fr": "Sans rôle", "start": "2026-01-01", "participants": "Euralens"}
+    for lang, words in (("fr", "deux-points"), ("en", "colon")):
+        r = app.post(f"/api/contribute/project?lang={lang}", json=body, headers=bearer(app, "alice"))
+        assert r.status_code == 422
+        said = [p["message"] for p in r.json()["error"]["problems"] if p["field"] == "participants"]
+        assert said and words in said[0], r.text
