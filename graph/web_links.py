@@ -28,6 +28,8 @@ def page_of(iri: str, base: str) -> str:
     """Where an IRI leads on this site: its entity page when it is under the instance base, the ontology's
     documentation for its terms (the Turtle file for the shapes), the IRI itself when it is an `http` or
     `https` IRI, and "" otherwise (pages test for it and show text instead)."""
+    if iri.startswith(f"{base}graph/"):  # a named graph is no entity with a page: its name is shown as text
+        return ""
     if iri.startswith(base):
         return "/id/" + quote(iri[len(base) :])
     if iri.startswith(str(PIC)) or iri == ONTOLOGY_IRI:

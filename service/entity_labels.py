@@ -107,6 +107,8 @@ def joined_names(view, iris: list[str], lang: str, solutions, names: Names | Non
     labels = owner_labels(view, [part for found in parts.values() for *_, part in found], lang, solutions, names, org)
     joined = {}
     for iri, found in parts.items():
+        if "--" not in iri.rsplit("/", 1)[-1]:  # only the nodes minted to join others (`project--actor--role`)
+            continue
         words = list(dict.fromkeys(labels[part] for *_, part in sorted(found) if part in labels))
         if len(words) >= 2:
             joined[iri] = " — ".join(words[:PARTS_NAMED])
@@ -114,7 +116,14 @@ def joined_names(view, iris: list[str], lang: str, solutions, names: Names | Non
 
 
 def readable(iri: str, base: str) -> str:
-    """A name for an IRI nothing names: a web page's address without its scheme, a term's own name."""
+    """A name for an IRI nothing names: a web page's address without its scheme, a term's own name, a
+    change by its time, a named graph by its path."""
+    rest = iri.removeprefix(base)
+    if rest != iri and (found := re.match(r"change/(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)", rest)):
+        y, m, d, hh, mm, ss = found.groups()
+        return f"{y}-{m}-{d} {hh}:{mm}:{ss}"
+    if rest.startswith("graph/"):
+        return rest
     if iri.startswith(("http://", "https://")) and "#" not in iri and not iri.startswith(base):
         local = re.sub(r"^https?://(www\.)?", "", iri).rstrip("/")
         if "--" not in local:
