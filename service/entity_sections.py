@@ -24,7 +24,7 @@ from pic.graph.names import Names
 from pic.graph.writes import ownership
 from pic.ontology.namespaces import PIC, PREFIXES, expand, sparql_prefixes
 from pic.service.entity_labels import minus, names_for, selecting
-from pic.service.pages import limited
+from pic.service.pages import limited, number
 from pic.viz import report
 
 P = sparql_prefixes()
@@ -247,13 +247,14 @@ SECTIONS: dict[str, list[dict]] = {
             "latest": "indicator",
             "given_by": "value",
             "query": P
-            + f"""SELECT ?indicator ?year ?value ?unit ?observation ?dataset WHERE {{
+            + f"""SELECT ?indicator ?year ?value ?unit ?observation ?dataset ?illustrative WHERE {{
             ?observation pic:refArea ?this ; qb:dataSet ?dataset ; pic:refYear ?y ; pic:value ?v .
             ?dataset pic:measuresIndicator ?indicator . OPTIONAL {{ ?dataset pic:unit ?unit }}
             BIND (?this AS ?area) BIND (pic:refArea AS ?in) BIND (qb:dataSet AS ?of) BIND (pic:refYear AS ?when)
             BIND (pic:value AS ?is) BIND (pic:measuresIndicator AS ?measures)
             {minus("?observation ?in ?area")} {minus("?observation ?of ?dataset")} {minus("?observation ?when ?y")}
             {minus("?observation ?is ?v")} {minus("?dataset ?measures ?indicator")}
+            OPTIONAL {{ ?observation pic:illustrative ?illustrative }}
             BIND (STR(?y) AS ?year) BIND (STR(?v) AS ?value) }} LIMIT $observations""",
             "claims": [
                 f"{PIC}refArea",
@@ -321,6 +322,10 @@ def sections(
                     cells.append({"text": ""})
                 elif isinstance(value, NamedNode):
                     cells.append({"iri": value.value, "text": own.value if own else None})
+                elif c == "value":  # a figure as the page's language writes it, marked when invented
+                    cells.append({"text": value.value, "shown": number(value.value, lang)})  # data stays data
+                    if "?illustrative" in spec["query"] and r["illustrative"] and r["illustrative"].value == "true":
+                        cells[-1]["illustrative"] = True
                 else:
                     cells.append({"text": value.value})
                 if c == spec.get("given_by") and given.get(r["observation"].value):

@@ -3,6 +3,7 @@ to the graphs the reader may read; endpoints get it as `deps.ReaderDep`), and wh
 site."""
 
 import re
+from decimal import Decimal, InvalidOperation
 from importlib import resources
 from urllib.parse import urlencode
 
@@ -31,8 +32,12 @@ def frame(request) -> dict:
 
 
 def number(value, lang: str) -> str:
-    """A number as the page's language writes it (`547 323` and `57,9` in French, `547,323` in English)."""
-    return format_decimal(value, locale=lang)
+    """A number as the page's language writes it (`547 323` and `57,9` in French, `547,323` in English);
+    text that is no number, as it is."""
+    try:
+        return format_decimal(Decimal(str(value)), locale=lang)
+    except InvalidOperation:
+        return str(value)
 
 
 templates = Jinja2Templates(

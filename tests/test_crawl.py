@@ -62,3 +62,15 @@ def test_no_visible_text_is_an_identifier(crawled):
 def test_the_favicon_is_served(site):
     r = site.get("/favicon.ico")
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/")
+
+
+@pytest.mark.parametrize(("lang", "figure", "share"), [("fr", "547\u202f323", "57,9"), ("en", "547,323", "57.9")])
+def test_a_territorys_figures_are_in_the_pages_language_and_invented_ones_say_so(site, lang, figure, share):
+    """Issue 21, 5: `547323` and `57.9` on a French page, and invented values without their badge."""
+    page = site.get("/id/territory/commune/62498", params={"lang": lang}, headers={"Accept": "text/html"}).text
+    section = page[page.index('<section id="section-key-indicators"') :].split("</section>")[0]
+    rows = section.split("<tr>")[2:]
+    assert len(rows) >= 3
+    assert figure in section and share in section
+    badge = "illustratif" if lang == "fr" else "illustrative"
+    assert all(f'class="illustrative">{badge}' in row for row in rows)  # the demo's figures are all invented
