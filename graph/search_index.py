@@ -93,11 +93,23 @@ AROUND = 60  # characters of context on each side of the first match
 
 
 def snippet(body: str, text: str) -> str:
-    """The words around the first place `body` holds one of the user's words (the last as a prefix, case
-    and accents aside), the match between brackets as FTS5's snippet marks it; linear in the window."""
+    """The words around the first place `body` holds one of the user's words, the match between brackets
+    as FTS5's snippet marks it (the JSON's `snippet`)."""
+    return joined(snippet_parts(body, text))
+
+
+def joined(parts: tuple[str, str, str]) -> str:
+    before, match, after = parts
+    return f"{before}[{match}]{after}" if match else before
+
+
+def snippet_parts(body: str, text: str) -> tuple[str, str, str]:
+    """(before, match, after): the words around the first place `body` holds one of the user's words (the
+    last as a prefix, case and accents aside) — a page marks the match itself, never by brackets in the
+    text, which may hold brackets of its own; linear in the window."""
     words = [key(w) for w in re.findall(r"\w+", text)]
     if not words or not body:
-        return ""
+        return "", "", ""
     letters: list[str] = []  # the folded body
     origin: list[int] = []  # for each of its characters, the position in the body
     for i, c in enumerate(body):
@@ -107,13 +119,13 @@ def snippet(body: str, text: str) -> str:
     pattern = "|".join(re.escape(w) + (r"\w*" if n == len(words) - 1 else r"\b") for n, w in enumerate(words))
     m = re.search(rf"\b(?:{pattern})", "".join(letters))
     if m is None:
-        return body[: 2 * AROUND] + ("…" if len(body) > 2 * AROUND else "")
+        return body[: 2 * AROUND] + ("…" if len(body) > 2 * AROUND else ""), "", ""
     start, end = origin[m.start()], origin[m.end() - 1] + 1
     before, after = max(0, start - AROUND), min(len(body), end + AROUND)
     return (
-        ("…" if before else "")
-        + f"{body[before:start]}[{body[start:end]}]{body[end:after]}"
-        + ("…" if after < len(body) else "")
+        ("…" if before else "") + body[before:start],
+        body[start:end],
+        body[end:after] + ("…" if after < len(body) else ""),
     )
 
 
@@ -139,6 +151,7 @@ class Hit(TypedDict):
     title: str  # the first of `titles` (French first)
     titles: list[str]
     snippet: str
+    marked: list[str]  # the snippet as (before, match, after), for a page to mark the match
     type: str | None
     exact: bool  # the text is one of its titles
     graph: str
@@ -304,7 +317,7 @@ class SearchIndex:
             rows = sorted((r for r in best.values() if wanted <= facets.get(r[0], set())), key=lambda r: (-r[4], r[3]))
             page = rows[offset : offset + limit]
             snippets = {
-                r[2]: snippet(body, text)
+                r[2]: snippet_parts(body, text)
                 for r in page
                 for (body,) in db.execute("SELECT substr(body, 1, ?) FROM entity WHERE rowid = ?", (WINDOW, r[2]))
             }
@@ -319,7 +332,8 @@ class SearchIndex:
                 "iri": r[0],
                 "title": r[1].split(" | ")[0],
                 "titles": r[1].split(" | "),
-                "snippet": snippets.get(r[2], ""),
+                "snippet": joined(snippets.get(r[2], ("", "", ""))),
+                "marked": list(snippets.get(r[2], ("", "", ""))),
                 "type": kinds.get(r[0]),
                 "exact": bool(r[4]),
                 "graph": r[5],

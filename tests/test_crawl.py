@@ -74,3 +74,11 @@ def test_a_territorys_figures_are_in_the_pages_language_and_invented_ones_say_so
     assert figure in section and share in section
     badge = "illustratif" if lang == "fr" else "illustrative"
     assert all(f'class="illustrative">{badge}' in row for row in rows)  # the demo's figures are all invented
+
+
+def test_search_marks_its_matches_instead_of_bracketing_them(site):
+    """Issue 21, 6: matches showed as `[musée]`."""
+    page = site.get("/search", params={"q": "musée"}, headers={"Accept": "text/html"}).text
+    snippets = page.split('class="snippet">')[1:]
+    assert len(snippets) >= 3 and all("<mark>" in s.split("</small>")[0] for s in snippets)
+    assert not any("[" in s.split("</small>")[0] for s in snippets)
