@@ -114,6 +114,7 @@ def test_a_researcher_runs_a_saved_query_by_a_name_and_opens_an_entity_from_the_
         page.click("text=Projets d'un acteur et ses rôles")
         wait_for(page, "document.querySelector('#params input[name=actor]') !== null")
         choose(page, "#params input[name=actor]", "Musée du L", "Musée du Louvre-Lens")
+        assert "#+" not in page.input_value("textarea") and "SELECT" in page.input_value("textarea")  # no header
         steps.shot("parameter-by-name")
         page.click("#run")
         wait_for(page, "document.querySelector('#results').innerHTML.includes('/id/project/louvre-lens-construction')")

@@ -3,7 +3,7 @@
 from pathlib import Path
 from urllib.parse import quote
 
-from tests.browser import offline_page
+from tests.browser import offline_page, wait_for
 
 
 def test_run_a_saved_query_follow_an_iri_and_download_csv(live_server):
@@ -21,10 +21,11 @@ def test_run_a_saved_query_follow_an_iri_and_download_csv(live_server):
             page.click("#csv")
         csv_text = Path(download.value.path()).read_text(encoding="utf-8")
         assert "246200364" in csv_text and csv_text.splitlines()[0].startswith("epci")
-        page.locator("#results a.iri").first.click()
-        page.wait_for_selector("#results table tr")
-        assert "DESCRIBE" in page.input_value("#query")
-        assert page.locator("#results svg.graph circle").count() > 1
+        first = page.locator("#results a.iri").first
+        wait_for(page, "document.querySelector('#results a.iri').textContent.indexOf('://') < 0")  # its name
+        with page.expect_navigation():
+            first.click()
+        assert "/id/territory/" in page.url and page.locator("h1").count() == 1  # its page here (issue 21, 3)
         assert blocked == [], blocked
 
 

@@ -59,7 +59,8 @@
 
   function select(name, params) {
     saved = state.library.find((q) => q.name === name) || null;
-    if (saved) { editor.value = saved.text; saved.values = Object.assign({}, params); }
+    // the query without its `#+` header: the title, description and parameters are shown above it
+    if (saved) { editor.value = saved.text.split("\n").filter((l) => !l.startsWith("#+")).join("\n"); saved.values = Object.assign({}, params); }
     renderSelection();
     paint();
   }
