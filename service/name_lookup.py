@@ -43,7 +43,8 @@ def entity_named(searched, value: str, kind: str | None, field: str, lang: str, 
     if exact:  # the same name: each told apart by its identifier
         close = [f"{h['title']} ({h['iri'].removeprefix(base)})" for h in hits if h["iri"] in exact][:CLOSE]
     said = words["several"] if exact else words["none"]
-    message = said.format(name=value, kind=STRINGS[lang]["kinds"].get(kind or "", words["entity"]).lower())
+    shown = value if len(value) <= 80 else value[:80] + "…"  # an error never echoes kilobytes of the request
+    message = said.format(name=shown, kind=STRINGS[lang]["kinds"].get(kind or "", words["entity"]).lower())
     if close:
         message += " " + words["close"].format(names=" ; ".join(words["quoted"].format(name=c) for c in close))
     raise HttpError(422, message, field=field)

@@ -267,7 +267,7 @@ def test_the_form_shows_problems_next_to_their_field_then_saves(app):
         },
         follow_redirects=False,
     )
-    assert r.status_code == 303 and r.headers["location"] == "/id/actor/collectif-terrils"
+    assert r.status_code == 303 and r.headers["location"] == "/id/actor/collectif-terrils?saved=1"
     page = c.get("/id/actor/collectif-terrils").text
     assert 'id="edit-link"' in page
     assert 'id="edit-link"' not in app.get("/id/actor/collectif-terrils").text  # anonymous

@@ -186,7 +186,7 @@ def test_a_deleted_entity_keeps_its_history_and_a_facilitator_brings_it_back_aft
             page.click("button[name=delete]")
         assert "supprimée" in page.inner_text("[role=status]")
         gone = page.goto(f"{server}/id/study/etude-supprimee")
-        assert gone.status == 410 and page.locator("#history tbody tr").count() == 2  # created, deleted
+        assert gone.status == 404 and page.locator("#history tbody tr").count() == 2  # created, deleted
         steps.shot("history-of-a-deleted-entity")
         page.goto(f"{server}/logout")
 

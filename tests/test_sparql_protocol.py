@@ -211,7 +211,7 @@ def test_saved_queries_api(client):
     csv_answer = client.get("/api/queries/population-by-epci", params={"format": "csv"})
     assert csv_answer.headers["content-type"].startswith("text/csv") and "246200364" in csv_answer.text
     bad = client.get("/api/queries/actors-of-territory", params={"territory": "x> } ; DROP ALL ; <y"})
-    assert bad.status_code == 400 and bad.json()["error"]["field"] == "territory"
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "territory"  # no territory has this name
     assert client.get("/api/queries/actors-of-territory", params={"nope": "1"}).status_code == 400
     unknown = client.get("/api/queries/no-such-query")
     assert unknown.status_code == 404 and "GET /api/queries" in unknown.json()["error"]["message"]

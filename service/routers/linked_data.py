@@ -95,14 +95,16 @@ def rdf(answer) -> Response:
 
 
 def not_found(request: Request, lang: str, iri: str, fmt: str, history: list | None = None):
-    """A 404; for an entity since deleted, a 410 page with its history, which outlives it (issue 21, 4)."""
+    """A 404; for an entity this reader no longer reads (deleted, or narrowed), its history as the reader
+    may read it, which outlives it (issue 21, 4). The status stays 404: a 410 would tell "deleted" apart
+    from "made private"."""
     if fmt != "html":
         raise HttpError(404, f"the graph says nothing about {iri}")
     response = templates.TemplateResponse(
         request,
         "not_found.html",
         {"t": STRINGS[lang], "lang": lang, "iri": echo(iri), "history": history, "session": current_session(request)},
-        status_code=410 if history else 404,
+        status_code=404,  # gone or no longer readable by this reader: the same answer
     )
     response.headers["Vary"] = "Accept"
     return response
