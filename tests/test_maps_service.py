@@ -111,8 +111,10 @@ def test_bad_filters_get_400_with_the_field(client, params, field):
 def test_unknown_kind_format_and_ego_get_404(client):
     assert client.get("/maps/nothing").status_code == 404
     assert client.get("/maps/cooperation.doc").status_code == 404
-    r = client.get("/maps/cooperation", params={"ego": "actor/nobody"})
+    r = client.get("/maps/cooperation", params={"ego": "https://w3id.org/pic-euralens/id/actor/nobody"})
     assert r.status_code == 404 and r.json()["error"]["field"] == "ego"
+    r = client.get("/maps/cooperation", params={"ego": "actor/nobody"})  # no entity there: read as a name
+    assert r.status_code == 422 and r.json()["error"]["field"] == "ego"
 
 
 def test_what_changed_page_and_its_json_twin(client):
