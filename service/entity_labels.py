@@ -14,7 +14,6 @@ from pic.graph.store.interface import bind_rows
 from pic.ontology.namespaces import expand, sparql_prefixes
 
 P = sparql_prefixes()
-DCTERMS = expand("dcterms:title").removesuffix("title")
 
 
 def minus(terms: str) -> str:
@@ -34,7 +33,7 @@ LABELS = (
 LABELLING = [
     expand("rdfs:label"),
     expand("skos:prefLabel"),
-    f"{DCTERMS}title",
+    expand("dcterms:title"),
 ]
 # What a node without a label joins: the entities that point at it, then those it points at (a
 # qualified association: its activity, then its agent and role; a membership: its member and organisation).
@@ -91,10 +90,15 @@ def given_names(
 ) -> dict[str, str]:
     """{IRI: its name} for those of `iris` the reader's graphs name (a label, or the names of what it joins)."""
     found = owner_labels(view, iris, lang, solutions, names, org)
-    unlabelled = sorted({i for i in iris if i not in found})
+    unlabelled = sorted({i for i in iris if i not in found and minted_to_join(i)})
     if unlabelled:
         found |= joined_names(view, unlabelled, lang, solutions, names, org)
     return found
+
+
+def minted_to_join(iri: str) -> bool:
+    """A node the platform mints to join others (`project--actor--role`): the only kind named by its parts."""
+    return "--" in iri.rsplit("/", 1)[-1]
 
 
 def joined_names(view, iris: list[str], lang: str, solutions, names: Names | None, org: str | None) -> dict[str, str]:
@@ -107,8 +111,6 @@ def joined_names(view, iris: list[str], lang: str, solutions, names: Names | Non
     labels = owner_labels(view, [part for found in parts.values() for *_, part in found], lang, solutions, names, org)
     joined = {}
     for iri, found in parts.items():
-        if "--" not in iri.rsplit("/", 1)[-1]:  # only the nodes minted to join others (`project--actor--role`)
-            continue
         words = list(dict.fromkeys(labels[part] for *_, part in sorted(found) if part in labels))
         if len(words) >= 2:
             joined[iri] = " — ".join(words[:PARTS_NAMED])

@@ -58,12 +58,6 @@ def referenced(searched, iris: list[str]) -> list[str]:
     return [iri for iri in iris if any(graph in speakers for graph, _ in titles.get(iri, []))]
 
 
-def entities_named(searched, values: str, kind: str | None, field: str, lang: str, separator: str = ";") -> str:
-    """A list field (`a ; b`), each part looked up as `entity_named` does."""
-    parts = [p for p in (v.strip() for v in values.split(separator)) if p]
-    return f"{separator} ".join(entity_named(searched, p, kind, field, lang) for p in parts)
-
-
 def iri_named(searched, value: str, kind: str | None, field: str, lang: str) -> str:
     """An IRI for what the user gave: an IRI as it is; a short form under the instance base (`louvre-lens`
     or `actor/louvre-lens` for an actor) when the reader reads an entity there; else the IRI of the entity

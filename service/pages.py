@@ -24,10 +24,12 @@ def frame(request) -> dict:
     the menu links of the reader's role (moderation for facilitators and admins)."""
     other = "en" if language(request) == "fr" else "fr"
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", other)]
-    try:
-        role = identified(request).role
-    except HttpError:  # a wrong token: the page says so; its frame shows an anonymous reader's menu
-        role = "anonymous"
+    role = getattr(request.state, "role", None)  # set when the route identified its reader
+    if role is None:
+        try:
+            role = identified(request).role
+        except HttpError:  # a wrong token: the page says so; its frame shows an anonymous reader's menu
+            role = "anonymous"
     switch = f"{request.url.path}?{urlencode(query)}"
     if len(switch) > 2000:  # an error page never echoes kilobytes of the request (test_error_echo.py)
         switch = f"/?lang={query[-1][1]}"

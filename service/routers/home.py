@@ -54,9 +54,8 @@ KIND_KEYS = {
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
-def described(view, graphs: list[dict], lang: str) -> None:
+def described(view, graphs: list[dict], lang: str, names: Names) -> None:
     """Give each graph what it holds in words ("Données publiées par Euralens"), its IRI kept for queries."""
-    names = Names()
     owners = {g["graph"]: names.owner_of(NamedNode(g["graph"])) for g in graphs}
     orgs = names_for(view, [f"{names.base}actor/{o}" for o in set(owners.values()) if o], lang, solutions, names)
     words = STRINGS[lang]["graph_kinds"]
@@ -66,12 +65,12 @@ def described(view, graphs: list[dict], lang: str) -> None:
         g["label"] = said.format(org=orgs[f"{names.base}actor/{owner}"]) if owner else said.split(" {org}")[0]
 
 
-def summary(view, lang: str, link, studies_listed: int) -> dict:
+def summary(view, lang: str, link, studies_listed: int, names: Names) -> dict:
     """What the graph holds as the reader reads it, and its latest and planned studies (`studies_listed`
     of each, the `home_studies` setting)."""
     counts = {KIND_KEYS[r["kind"].value.rsplit("#", 1)[-1]]: int(r["n"].value) for r in solutions(view, COUNTS)}
     graphs = [{"graph": r["g"].value, "triples": int(r["n"].value)} for r in solutions(view, GRAPH_SIZES)]
-    described(view, graphs, lang)
+    described(view, graphs, lang, names)
 
     def studies(statuses: str) -> list[dict]:
         rows = solutions(
@@ -102,7 +101,7 @@ def summary(view, lang: str, link, studies_listed: int) -> dict:
 def home(request: Request, view: ReaderDep, settings: SettingsDep, format: str | None = None):
     """Counts, named graphs, latest and planned studies; JSON with `Accept: application/json`."""
     lang = language(request)
-    data = summary(view, lang, page_link(settings.base_iri), settings.home_studies)
+    data = summary(view, lang, page_link(settings.base_iri), settings.home_studies, settings.names)
     if format == "json" or "application/json" in request.headers.get("accept", ""):
         return JSONResponse(data)
     response = templates.TemplateResponse(

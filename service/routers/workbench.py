@@ -13,6 +13,7 @@ from pic.ontology.namespaces import sparql_prefixes
 from pic.queries.registry import saved_queries
 from pic.service.deps import SettingsDep
 from pic.service.i18n import STRINGS, language
+from pic.service.name_lookup import KINDS
 from pic.service.pages import templates
 
 router = APIRouter(tags=["Workbench"])
@@ -59,6 +60,7 @@ def workbench(request: Request, settings: SettingsDep, query: str | None = None,
         "library": library,
         "strings": STRINGS[lang]["workbench"],
         "base": settings.base_iri,  # results' IRIs under it open their page here
+        "kinds": KINDS,  # a parameter of one of these names asks for an entity of that kind
     }
     response = templates.TemplateResponse(
         request, "workbench.html", {"t": STRINGS[lang], "lang": lang, "state": script_json(state)}

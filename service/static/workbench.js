@@ -8,7 +8,6 @@
   const lang = document.documentElement.lang;
   let saved = null;  // the saved query being run, or null for free text
 
-  const KINDS = ["actor", "project", "study", "indicator", "territory", "theme", "group", "question"];
   const KEYWORDS = /^(SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|FILTER|OPTIONAL|UNION|MINUS|GRAPH|SERVICE|BIND|VALUES|PREFIX|BASE|FROM|NAMED|GROUP|BY|ORDER|HAVING|LIMIT|OFFSET|DISTINCT|REDUCED|AS|NOT|EXISTS|IN|ASC|DESC|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|SEPARATOR|a|true|false)$/i;
   const TOKEN = /("""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(#[^\n]*)|(<[^<>"{}|^`\\\s]*>)|([?$][\w]+)|([A-Za-z_][\w-]*)?(:[\w.-]*)|([A-Za-z_]\w*)|(\s+|.)/g;
 
@@ -86,7 +85,7 @@
       input.value = saved.values[p.name] !== undefined ? saved.values[p.name] : p.default;
       label.appendChild(input);
       if (p.type === "iri" && window.picPick) {  // a name, chosen among suggestions (static/pick.js)
-        input.dataset.pick = KINDS.includes(p.name) ? p.name : "";
+        input.dataset.pick = state.kinds.includes(p.name) ? p.name : "";
         window.picPick.attach(input);
       }
       form.appendChild(label);
