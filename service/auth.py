@@ -12,6 +12,7 @@ from dataclasses import replace
 from fastapi import Request
 
 from pic.graph.access import ANONYMOUS, User
+from pic.graph.said import Said
 from pic.service.errors import HttpError
 
 SESSION_COOKIE = "pic_session"
@@ -58,7 +59,7 @@ def check_csrf(request: Request, token: str | None) -> None:
     """Forms sent with a session cookie carry the session's CSRF token (cookie alone is not enough)."""
     session = current_session(request)
     if session is None or not token or not hmac.compare_digest(token.encode(), session.csrf.encode()):
-        raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
+        raise HttpError(403, Said("the form's CSRF token is missing or wrong: reload the page"), field="csrf")
 
 
 def by_cookie(request: Request) -> bool:
@@ -81,17 +82,17 @@ def form_session(request: Request):
     browser, so without a session it is refused at once (403, as it would be for its missing CSRF token)."""
     session = current_session(request)
     if session is None:
-        raise HttpError(403, "sign in, then send the form from its page (with its CSRF token)", field="csrf")
+        raise HttpError(403, Said("sign in, then send the form from its page (with its CSRF token)"), field="csrf")
     return session
 
 
 def require_writer(user: User) -> None:
     if user.role == "anonymous":
-        raise HttpError(401, "sign in or send a token to write", {"WWW-Authenticate": "Bearer"})
+        raise HttpError(401, Said("sign in or send a token to write"), {"WWW-Authenticate": "Bearer"})
 
 
 def require_admin(user: User) -> None:
     if user.role == "anonymous":
         raise HttpError(401, "this needs an admin token", {"WWW-Authenticate": "Bearer"})
     if user.role != "admin":
-        raise HttpError(403, "this needs the admin role")
+        raise HttpError(403, Said("this needs the admin role"))

@@ -18,7 +18,11 @@ def wants_page(request: Request) -> bool:
     return bool(ranked) and ranked[0] in PAGE_TYPES
 
 
-def page(request: Request, status: int, message: str, headers: dict | None = None) -> HTMLResponse:
+def page(
+    request: Request, status: int, message: str, headers: dict | None = None, field: str | None = None
+) -> HTMLResponse:
+    """The error page: what happened, what to do next (a form sent without its page's CSRF token is told
+    to reload the page, not that its account lacks a role), and the error's own words."""
     from pic.service.errors import echo  # which imports this module
     from pic.service.pages import templates  # the pages' templates and their helpers
 
@@ -33,7 +37,7 @@ def page(request: Request, status: int, message: str, headers: dict | None = Non
             "lang": lang,
             "status": status,
             "title": t["error_page"][kind],
-            "hint": t["error_page"][f"{kind}_hint"],
+            "hint": t["error_page"]["csrf_hint" if field == "csrf" else f"{kind}_hint"],
             "message": echo(message),
             "back": request.url.path,
         },

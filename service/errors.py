@@ -20,6 +20,7 @@ from pic.graph.engine.cooldowns import SenderWaits
 from pic.graph.engine.jobs import EngineFailed, QueryFailed, QueryTimeout
 from pic.graph.errors import AlreadyThere, InvalidFields, Malformed, NotPublic, NotTheirs, Problems, Unknown
 from pic.graph.installation.backup import BackupError
+from pic.graph.said import Said, in_language, message_of
 from pic.graph.store.disk_space import DiskFull, is_disk_full
 from pic.graph.store.interface import BlankNodeRemoval
 from pic.graph.store.parsing import RdfParseError
@@ -27,6 +28,7 @@ from pic.graph.writes.checks import CellTaken, UnsafeIri
 from pic.graph.writes.path import ValidationFailed
 from pic.queries.registry import ParameterError
 from pic.service.error_pages import page, wants_page
+from pic.service.i18n import answer_language
 from pic.service.security_headers import with_security_headers
 
 
@@ -87,13 +89,25 @@ def status_of(e: Problems) -> int:
     return next(STATUS[kind] for kind in type(e).__mro__ if kind in STATUS)
 
 
-def problems(e: Problems) -> dict:
+def problems(e: Problems, lang: str = "en") -> dict:
     """The one error shape for a graph-layer problem: each item with its field, under `problems`; a single
-    item's field also as the error's `field`."""
+    item's field also as the error's `field`. Its words in `lang` (`graph/said.py`)."""
     status = status_of(e)
-    message = f"{len(e.items)} problem(s): {e}" if status == 422 else str(e)
-    field = e.items[0][0] if len(e.items) == 1 else None
-    return body(status, message, field=field, problems=[{"field": f, "message": m} for f, m in e.items])
+    items = [(f, in_language(m, lang)) for f, m in e.items]
+    joined = "; ".join(f"{f}: {m}" if f else m for f, m in items)
+    message = in_language(Said("{count} problem(s): {problems}", count=len(items), problems=joined), lang)
+    field = items[0][0] if len(items) == 1 else None
+    return body(
+        status,
+        message if status == 422 else joined,
+        field=field,
+        problems=[{"field": f, "message": m} for f, m in items],
+    )
+
+
+def words(e: Exception, lang: str) -> str:
+    """An exception's message in `lang`: its first argument, when the graph layer said it (`Said`)."""
+    return in_language(message_of(e), lang)
 
 
 def query_position(message: str) -> dict:
@@ -105,7 +119,8 @@ def query_position(message: str) -> dict:
 def answered(request: Request, payload: dict, status: int, headers: dict | None = None) -> Response:
     """The one error shape as JSON, or as a page in the site's frame for a browser (issue 21, 2)."""
     if wants_page(request):
-        return page(request, status, str(payload.get("error", {}).get("message", "")), headers)
+        error = payload.get("error", {})
+        return page(request, status, str(error.get("message", "")), headers, field=error.get("field"))
     return JSONResponse(payload, status, headers=headers)
 
 
@@ -113,7 +128,7 @@ def refusal(status: int):
     """A handler answering `status` with the exception's one-line message."""
 
     async def handler(request: Request, e: Exception):
-        return answered(request, body(status, str(e)), status)
+        return answered(request, body(status, words(e, answer_language(request))), status)
 
     return handler
 
@@ -142,7 +157,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HttpError)
     async def http_error(request: Request, e: HttpError):
-        return answered(request, body(e.status, e.message, **e.where), e.status, headers=e.headers)
+        message = in_language(e.message, answer_language(request))
+        return answered(request, body(e.status, message, **e.where), e.status, headers=e.headers)
 
     @app.exception_handler(QueryFailed)
     async def query_failed(request: Request, e: QueryFailed):
@@ -173,7 +189,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Problems)
     async def graph_problems(request: Request, e: Problems):
-        return answered(request, problems(e), status_of(e))
+        return answered(request, problems(e, answer_language(request)), status_of(e))
 
     @app.exception_handler(SenderWaits)
     async def sender_waits(request: Request, e: SenderWaits):
@@ -202,7 +218,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ParameterError)
     async def parameter_error(request: Request, e: ParameterError):
-        return answered(request, body(400, str(e), field=e.name), 400)
+        return answered(request, body(400, words(e, answer_language(request)), field=e.name), 400)
 
     @app.exception_handler(DiskFull)
     async def disk_full(request: Request, e: DiskFull):

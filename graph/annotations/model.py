@@ -19,6 +19,7 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from pic.graph.errors import Malformed
+from pic.graph.said import Said
 from pic.ontology.namespaces import PREFIXES
 
 Term = NamedNode | BlankNode | Literal  # a stored annotation's object (`Stored.triples`)
@@ -81,11 +82,11 @@ class Parsed:
 
 def iri(value: object, where: str) -> NamedNode:
     if not isinstance(value, str) or not value.startswith(("http://", "https://", "urn:")):
-        raise AnnotationError(where, "an IRI (http… or urn:…) is expected")
+        raise AnnotationError(where, Said("an IRI (http… or urn:…) is expected"))
     try:
         return NamedNode(value)
     except ValueError:
-        raise AnnotationError(where, "not a valid IRI") from None
+        raise AnnotationError(where, Said("not a valid IRI")) from None
 
 
 def as_list(value: object) -> list[object]:
@@ -139,7 +140,7 @@ def parse(data: object, node: NamedNode, creator: NamedNode, created: datetime, 
         raise AnnotationError("pic:visibility", "public, group or private")
     group = data.get("pic:group")
     if visibility == "group" and not group:
-        raise AnnotationError("pic:group", "an annotation shared with a group names the group")
+        raise AnnotationError("pic:group", Said("an annotation shared with a group names the group"))
     p = Parsed(motivation, visibility, str(iri(group, "pic:group").value) if group else None)
     add = p.triples.append
     add((node, TYPE, t(OA, "Annotation")))
@@ -149,7 +150,7 @@ def parse(data: object, node: NamedNode, creator: NamedNode, created: datetime, 
     if modified:
         add((node, t(DCTERMS, "modified"), stamp(modified)))
     if "target" not in data or data["target"] in (None, [], ""):
-        raise AnnotationError("target", "an annotation has at least one target")
+        raise AnnotationError("target", Said("an annotation has at least one target"))
     for i, target in enumerate(as_list(data["target"]), start=1):
         read_target(p, node, target, i, f"target[{i - 1}]" if isinstance(data["target"], list) else "target")
     for i, body in enumerate(bodies, start=1):
@@ -197,7 +198,7 @@ def read_selector(
     if kind == "TextQuoteSelector":
         exact = selector.get("exact")
         if not isinstance(exact, str) or not exact.strip():
-            raise AnnotationError(f"{where}.exact", "the quoted text is required")
+            raise AnnotationError(f"{where}.exact", Said("the quoted text is required"))
         p.quotes.append((f"{where}.exact", source.value, exact))
         p.triples += [
             (resource, t(OA, "hasSelector"), node),
@@ -241,7 +242,7 @@ def read_body(p: Parsed, node: NamedNode, body: object, i: int, where: str) -> N
     if kind == "TextualBody":
         value = body.get("value")
         if not isinstance(value, str) or not value.strip():
-            raise AnnotationError(f"{where}.value", "a textual body has its text in value")
+            raise AnnotationError(f"{where}.value", Said("a textual body has its text in value"))
         p.triples += [
             (resource, TYPE, t(OA, "TextualBody")),
             (resource, t(RDF, "value"), Literal(text(value, f"{where}.value"))),
@@ -265,9 +266,9 @@ def read_body(p: Parsed, node: NamedNode, body: object, i: int, where: str) -> N
 
 def text(value: object, where: str) -> str:
     if not isinstance(value, str):
-        raise AnnotationError(where, "text is expected")
+        raise AnnotationError(where, Said("text is expected"))
     if len(value) > MAX_TEXT:
-        raise AnnotationError(where, f"at most {MAX_TEXT} characters")
+        raise AnnotationError(where, Said("at most {limit} characters", limit=MAX_TEXT))
     return value
 
 

@@ -15,6 +15,7 @@ from pic.graph.access import MODERATION_API, User
 from pic.graph.annotations.model import DCTERMS, OA, PIC, TYPE, Statement, stamp
 from pic.graph.annotations.storage import Annotations, Stored
 from pic.graph.errors import AlreadyThere, Malformed
+from pic.graph.said import Said
 from pic.graph.store.interface import bind
 from pic.graph.writes.history import now
 from pic.ontology.namespaces import PREFIXES, expand, sparql_prefixes
@@ -38,7 +39,7 @@ def hide(notes: Annotations, stored: Stored, user: User, reason: str) -> None:
     if names.kind_of(stored.graph) == "private":
         raise ModerationError("a private annotation is moderated by its own organisation")
     if not reason.strip():
-        raise Malformed([("reason", "say why the annotation is hidden")])
+        raise Malformed([("reason", Said("say why the annotation is hidden"))])
     hidden = names.graph(f"hidden/{names.owner_of(stored.graph)}")
     node = NamedNode(stored.iri)
     staged = Store()

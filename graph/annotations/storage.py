@@ -19,6 +19,7 @@ from pic.graph.annotations.model import AnnotationError
 from pic.graph.contributions.documents import described, text_of
 from pic.graph.contributions.kinds import term
 from pic.graph.errors import AlreadyThere, NotPublic, NotTheirs
+from pic.graph.said import Said
 from pic.graph.store.interface import Term, bind, bind_rows, solutions
 from pic.graph.writes.history import now
 from pic.graph.writes.visible import seen_by
@@ -209,7 +210,7 @@ class Annotations:
 
     def must_be_author(self, stored: Stored, user: User) -> None:
         if stored.creator != self.names.user(user.name).value:
-            raise NotTheirs([("creator", "only its author may change or delete an annotation")])
+            raise NotTheirs([("creator", Said("only its author may change or delete an annotation"))])
 
     def creator_quads(self, user: User, graph: NamedNode) -> list[Quad]:
         person = self.names.user(user.name)
@@ -237,7 +238,7 @@ class Annotations:
         """Parse, then check what the model cannot: targets exist, quotes are in their text, the group
         is the author's, replies answer annotations, links join the right kinds."""
         if not user.org:
-            raise NotTheirs([("creator", "annotations belong to an organisation: sign in as one of its members")])
+            raise NotTheirs([("creator", Said("annotations belong to an organisation: sign in as one of its members"))])
         parsed = model.parse(self.canonical(data), node, self.names.user(user.name), created, modified)
         if parsed.motivation == "moderating":
             parsed.visibility, parsed.group = "private", None  # a flag is for the moderators
@@ -284,7 +285,7 @@ class Annotations:
             assert parsed.group is not None  # `model.parse` refuses a group annotation without its group
             slug = parsed.group.removeprefix(f"{self.names.base}group/")
             if slug == parsed.group or (slug not in user.groups and user.role not in ("facilitator", "admin")):
-                raise NotTheirs([("pic:group", "share with a working group your organisation belongs to")])
+                raise NotTheirs([("pic:group", Said("share with a working group your organisation belongs to"))])
             return self.names.graph(f"annotations/{user.org}/group/{slug}")
         assert user.org is not None  # `checked` refuses an author without an organisation
         return self.names.annotations(user.org)

@@ -31,6 +31,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
 from pic.graph.access import DOCUMENTS_API, User
 from pic.graph.names import Names, named
+from pic.graph.said import Said
 from pic.graph.store.atomic_file import atomic_file
 from pic.graph.store.disk_space import DiskFull, is_disk_full, refusal
 from pic.graph.store.interface import KnowledgeStore, Query, Term, bind, solutions
@@ -101,7 +102,7 @@ def media_type(data: bytes) -> str:
                     return DOCX
         except zipfile.BadZipFile:
             pass
-    raise DocumentError("a study's document is a PDF, DOCX or ODT file")
+    raise DocumentError(Said("a study's document is a PDF, DOCX or ODT file"))
 
 
 def extract_text(data: bytes, kind: str) -> str:
@@ -121,7 +122,9 @@ def extract_text(data: bytes, kind: str) -> str:
     except DocumentError:
         raise
     except Exception as e:  # the readers raise many kinds of errors on broken files
-        raise DocumentError(f"the file cannot be read as {SUFFIX[kind][1:].upper()}: {e}") from None
+        raise DocumentError(
+            Said("the file cannot be read as {kind}: {error}", kind=SUFFIX[kind][1:].upper(), error=e)
+        ) from None
 
 
 def store_file(directory: Path, sha: str, suffix: str, data: bytes) -> Path:
@@ -148,9 +151,9 @@ def attach(
     looked up in what `user` may read: another organisation's private study is "no study" (404), as one
     that does not exist, not a refusal to write its graph (403) that would tell it exists."""
     if len(data) > max_bytes:
-        raise DocumentError(f"the file is larger than {max_bytes} bytes")
+        raise DocumentError(Said("the file is larger than {limit} bytes", limit=max_bytes))
     if not data:
-        raise DocumentError("the file is empty")
+        raise DocumentError(Said("the file is empty"))
     kind = media_type(data)
     text = extract_text(data, kind)
     seen = seen_by(writer.store, user, writer.names)

@@ -26,6 +26,7 @@ from pic.graph.contributions.kinds import KINDS, RDF_TYPE, Column, term
 from pic.graph.contributions.spreadsheet import FINISHED, Plan, plan, shape_problems
 from pic.graph.errors import AlreadyThere, InvalidFields, NotTheirs, Unknown
 from pic.graph.names import Names, named
+from pic.graph.said import Said
 from pic.graph.store.interface import KnowledgeStore, Queryable, Term, bind, solutions
 from pic.graph.writes import authorizations, minted
 from pic.graph.writes.ownership import is_document_description, minted_parents, own_actor
@@ -75,35 +76,37 @@ def target_graph(
         wrong = [o for o in orgs if not SLUG.match(o)]
         if not orgs or wrong:
             raise InvalidFields(
-                [("shared_with", "name the organisations by their identifiers, comma-separated: aula, cd62")]
+                [("shared_with", Said("name the organisations by their identifiers, comma-separated: aula, cd62"))]
             )
         return names.graph(f"private/{org}/with-{'_'.join(orgs)}")
     if visibility == "group":
         group = (shared_with or "").strip()
         if not SLUG.match(group):
-            raise InvalidFields([("shared_with", "name the working group by its identifier: habitat-cadre-de-vie")])
+            raise InvalidFields(
+                [("shared_with", Said("name the working group by its identifier: habitat-cadre-de-vie"))]
+            )
         return names.graph(f"private/{org}/group-{group}")
     if visibility == "embargo":
         try:
             day = date.fromisoformat(until or "")
         except ValueError:
             raise InvalidFields(
-                [("embargo_until", "an embargo needs its publication day, written 2027-03-31")]
+                [("embargo_until", Said("an embargo needs its publication day, written 2027-03-31"))]
             ) from None
         if day <= date.today():
-            raise InvalidFields([("embargo_until", "the publication day of an embargo is in the future")])
+            raise InvalidFields([("embargo_until", Said("the publication day of an embargo is in the future"))])
         return names.graph(f"private/{org}/until-{day.isoformat()}")
-    raise InvalidFields([("visibility", f"visibility is one of {', '.join(VISIBILITIES)}")])
+    raise InvalidFields([("visibility", Said("visibility is one of {choices}", choices=", ".join(VISIBILITIES)))])
 
 
 def check_visibility_fields(visibility: str | None, until: str | None, shared_with: str | None) -> None:
     """A day only with an embargo, organisations or a group only with those audiences: a detail given
     without its audience published the rows at once (issue 16, 6b; issue 20's second re-test, N1)."""
     if until and visibility != "embargo":
-        raise InvalidFields([("embargo_until", 'a publication day goes with "visibility": "embargo"; give both')])
+        raise InvalidFields([("embargo_until", Said('a publication day goes with "visibility": "embargo"; give both'))])
     if shared_with and visibility not in ("organisations", "group"):
         raise InvalidFields(
-            [("shared_with", '`shared_with` goes with "visibility": "organisations" or "group"; give both')]
+            [("shared_with", Said('`shared_with` goes with "visibility": "organisations" or "group"; give both'))]
         )
 
 
@@ -146,7 +149,7 @@ def subject_iri(names: Names, kind: str, key: str) -> NamedNode:
     try:
         return NamedNode(names.base + KINDS[SINGULAR[kind]]["prefix"] + key)
     except ValueError:  # a key no IRI can have names nothing
-        raise Unknown([(None, f"nothing is known about {kind} {key!r}")]) from None
+        raise Unknown([(None, Said("nothing is known about {kind} {key!r}", kind=kind, key=key))]) from None
 
 
 def owned(store: Queryable, names: Names, subject: NamedNode) -> dict[NamedNode, list[Quad]]:
@@ -209,7 +212,7 @@ def texts(fields: Mapping[str, object]) -> dict[str, str]:
         k for k, v in fields.items() if v is not None and (isinstance(v, bool) or not isinstance(v, (str, int, float)))
     ]
     if wrong:
-        raise InvalidFields([(k, "a text is expected") for k in wrong])
+        raise InvalidFields([(k, Said("a text is expected")) for k in wrong])
     return {k: str(v).strip() for k, v in fields.items() if v is not None}
 
 
@@ -235,7 +238,7 @@ def save(
     creating it with its id is, deliberately, creating a new entity in the writer's own graph, as for a
     free id — refusing (409) would tell that another organisation keeps that entity privately."""
     if kind not in SINGULAR:
-        raise Unknown([(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
+        raise Unknown([(None, Said("no contributions of {kind!r}: {kinds}", kind=kind, kinds=", ".join(SINGULAR)))])
     names, spec = writer.names, KINDS[SINGULAR[kind]]
     seen = seen_by(writer.store, user, names)
     current = (
@@ -254,11 +257,11 @@ def save(
         and bool(owned(seen, names, subject_iri(names, kind, key)))
     )
     if key and not current and not first_own:
-        raise Unknown([(None, f"nothing is known about {kind} {key!r}")])
+        raise Unknown([(None, Said("nothing is known about {kind} {key!r}", kind=kind, key=key))])
     # an organisation edits its own actor in its own graph, wherever the platform described it
     org = org or (user.org if itself and itself == user.org else None) or organisation_of(names, current) or user.org
     if not org:
-        raise InvalidFields([("org", "say which organisation this belongs to")])
+        raise InvalidFields([("org", Said("say which organisation this belongs to"))])
     kept = next((g for g in sorted(current, key=str) if names.owner_of(g) == org), None) if key else None
     # an edit naming no visibility leaves the entity where it is
     graph = (
@@ -273,7 +276,10 @@ def save(
     unknown = [k for k in values if k not in {c.name for c in spec["columns"]}]
     if unknown:
         raise InvalidFields(
-            [(k, f"unknown field; the fields are {', '.join(c.name for c in spec['columns'])}") for k in unknown]
+            [
+                (k, Said("unknown field; the fields are {fields}", fields=", ".join(c.name for c in spec["columns"])))
+                for k in unknown
+            ]
         )
     result = plan(
         SINGULAR[kind],
@@ -291,10 +297,10 @@ def save(
     if key is None:
         current = owners_graphs(writer.store, names, user, subject, owned(seen, names, subject))
         if current and not shared_by_parties(current, user, names, subject):
-            raise AlreadyThere([("id", f"{subject.value} already exists: edit it instead")])
+            raise AlreadyThere([("id", Said("{iri} already exists: edit it instead", iri=subject.value))])
         current = {}  # a party's own statement of a membership the other states: nothing of theirs goes
     elif subject != subject_iri(names, kind, key):
-        raise InvalidFields([(None, "these fields name another entity than the one being edited")])
+        raise InvalidFields([(None, Said("these fields name another entity than the one being edited"))])
     # the form replaces what its fields say; the rest (what the documents API wrote, an English abstract
     # the form had no field for, `pic:illustrative`, other types) stays
     # the organisation's statements: a facilitator's save replaces no other graph's (the form showed the
@@ -318,12 +324,12 @@ def delete(writer: Writer, kind: str, key: str, user: User, documents: Path | No
     A study's documents go with it, in the same write, as `DELETE /api/studies/{key}/documents/{id}`
     removes them (`documents.going_with`), and their files from `documents` once no graph names them."""
     if kind not in SINGULAR:
-        raise Unknown([(None, f"no contributions of {kind!r}: {', '.join(SINGULAR)}")])
+        raise Unknown([(None, Said("no contributions of {kind!r}: {kinds}", kind=kind, kinds=", ".join(SINGULAR)))])
     subject = subject_iri(writer.names, kind, key)
     with writer.lock:  # as `documents.detach`: no upload of the same file between the write and the unlink
         current = owned(seen_by(writer.store, user, writer.names), writer.names, subject)
         if not current:
-            raise Unknown([(None, f"nothing is known about {kind} {key!r}")])
+            raise Unknown([(None, Said("nothing is known about {kind} {key!r}", kind=kind, key=key))])
         removed = mine(current, user, writer.names)
         links = [q for q in removed if q.subject == subject and q.predicate == DISTRIBUTION]
         removed = list(dict.fromkeys([*removed, *going_with(writer.store, links)]))
@@ -394,7 +400,18 @@ def mine(current: dict[NamedNode, list[Quad]], user: User, names: Names) -> list
     writable = {g: quads for g, quads in current.items() if may_write(user, g, names)}
     if current and not writable:
         owner = organisation_of(names, current) or "the platform"
-        raise NotTheirs([(None, f"this entity belongs to {owner}: {user.org or user.name} may not change it")])
+        raise NotTheirs(
+            [
+                (
+                    None,
+                    Said(
+                        "this entity belongs to {owner}: {who} may not change it",
+                        owner=owner,
+                        who=user.org or user.name,
+                    ),
+                )
+            ]
+        )
     return [q for quads in writable.values() for q in quads]
 
 

@@ -20,6 +20,7 @@ from pic.graph.access import User
 from pic.graph.contributions.kinds import KINDS, RDF_TYPE, SLUG, TERRITORY, Column, Kind, term
 from pic.graph.contributions.spreadsheet_rows import DEFAULT_LIMITS, SheetLimits, read_rows
 from pic.graph.reasoning.shacl import Violation
+from pic.graph.said import Said
 from pic.graph.store.interface import Queryable, bind_rows, solutions
 from pic.graph.store.parsing import MAX_LITERAL_CHARS
 from pic.graph.writes import checks as write_checks
@@ -90,15 +91,21 @@ def plan(
     spec, result = KINDS[kind], Plan(kind)
     columns = {c.name: c for c in spec["columns"]}
     if not rows:
-        result.problems.append(Problem(1, None, "the file is empty: the first row names the columns"))
+        result.problems.append(Problem(1, None, Said("the file is empty: the first row names the columns")))
         return result
     header = [h.strip().lower() for h in rows[0]]
     unknown = [h for h in header if h and h not in columns]
     for h in unknown:
-        result.problems.append(Problem(1, h, f"unknown column {h!r}: the template's are {', '.join(columns)}"))
+        result.problems.append(
+            Problem(
+                1,
+                h,
+                Said("unknown column {column!r}: the template's are {columns}", column=h, columns=", ".join(columns)),
+            )
+        )
     for c in spec["columns"]:
         if c.required and c.name not in header:
-            result.problems.append(Problem(1, c.name, f"the column {c.name!r} is required"))
+            result.problems.append(Problem(1, c.name, Said("the column {column!r} is required", column=c.name)))
     if result.problems:
         return result
     staged = Store()
@@ -114,7 +121,7 @@ def plan(
         if subject is None:  # the id's own problem is reported with the cells; go on checking them
             subject = NamedNode(f"{base}{spec['prefix']}row-{number}")
         if subject.value in seen:
-            result.problems.append(Problem(number, "id", f"same entity as row {seen[subject.value]}"))
+            result.problems.append(Problem(number, "id", Said("same entity as row {row}", row=seen[subject.value])))
         seen[subject.value] = number
         result.focus_rows[subject.value] = number
         for cls in spec["classes"]:
@@ -123,11 +130,15 @@ def plan(
             value = row.get(c.name, "")
             if not value:
                 if c.required:
-                    result.problems.append(Problem(number, c.name, "this cell is required"))
+                    result.problems.append(Problem(number, c.name, Said("this cell is required")))
                 continue
             if len(value) > max_chars:  # its literal would be refused by the write path
                 result.problems.append(
-                    Problem(number, c.name, f"{len(value):,} characters: the limit is {max_chars:,}")
+                    Problem(
+                        number,
+                        c.name,
+                        Said("{length:,} characters: the limit is {limit:,}", length=len(value), limit=max_chars),
+                    )
                 )
                 continue
             for problem, quads in cell(c, value, subject, graph, base, references, number):
@@ -137,17 +148,18 @@ def plan(
                     staged.add(q)
         finish_row(kind, row, subject, graph, staged)
     if not result.rows:  # a header alone, or a form left blank: nothing to write, and no empty change recorded
-        result.problems.append(Problem(2, None, "no row under the header holds a value: nothing was written"))
+        result.problems.append(Problem(2, None, Said("no row under the header holds a value: nothing was written")))
         return result
     known = existing(store, list(references))
     shown = known if public is None else existing(public, sorted(known))
     for iri, where in references.items():
         if iri not in known:
-            problem = f"the graph does not know {iri}"
+            problem = Said("the graph does not know {iri}", iri=iri)
         elif iri not in shown:
-            problem = (
-                f"{iri} is not public: a public entry naming it would show it to everyone; "
-                "make this one private too, or link it once it is published"
+            problem = Said(
+                "{iri} is not public: a public entry naming it would show it to everyone; "
+                "make this one private too, or link it once it is published",
+                iri=iri,
             )
         else:
             continue
@@ -198,7 +210,9 @@ def issued(subject: NamedNode, p: NamedNode, value: str, graph: NamedNode) -> tu
         len(value) == 4 or a_day(value if len(value) == 10 else f"{value}-01")
     )
     if not ok:
-        return f"a publication date is a year (2024), a month (2024-03) or a day (2024-03-31), not {value!r}", []
+        return Said(
+            "a publication date is a year (2024), a month (2024-03) or a day (2024-03-31), not {value!r}", value=value
+        ), []
     return None, [Quad(subject, p, Literal(value, datatype=term(ISSUED[len(value)])), graph)]
 
 
@@ -230,13 +244,13 @@ def cell(
     p = term(c.predicate) if c.predicate else None
     if c.check == "id":
         if not SLUG.match(value):
-            yield "an id is lower-case letters, digits and '-' (at most 80)", []
+            yield Said("an id is lower-case letters, digits and '-' (at most 80)"), []
         return
     if c.check == "participants":
         for part in [v.strip() for v in value.split(";") if v.strip()]:
             actor, _, role = part.partition(":")
             if not (SLUG.match(actor) and SLUG.match(role)):
-                yield f"{part!r}: write actor:role, e.g. euralens:pilote", []
+                yield Said("{part!r}: write actor:role, e.g. euralens:pilote", part=part), []
                 continue
             association = NamedNode(f"{subject.value.replace('/project/', '/association/')}--{actor}--{role}")
             for iri in (base + "actor/" + actor, base + "role/" + role):
@@ -256,20 +270,20 @@ def cell(
         yield None, [Quad(subject, p, Literal(value, language=c.lang) if c.lang else Literal(value), graph)]
     elif c.check == "year":
         if not re.match(r"^(19|20)\d{2}$", value):
-            yield f"a year is four digits (2024), not {value!r}", []
+            yield Said("a year is four digits (2024), not {value!r}", value=value), []
         else:
             yield None, [Quad(subject, p, Literal(value, datatype=term("xsd:gYear")), graph)]
     elif c.check == "issued":  # a study's publication: a year, a month or a day, as the shapes allow
         yield issued(subject, p, value, graph)
     elif c.check == "date":
         if not re.match(r"^(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", value) or not a_day(value):
-            yield f"a date is a day of the calendar written 2024-03-31, not {value!r}", []
+            yield Said("a date is a day of the calendar written 2024-03-31, not {value!r}", value=value), []
         else:
             yield None, [Quad(subject, p, Literal(f"{value}T00:00:00", datatype=term("xsd:dateTime")), graph)]
     elif c.check == "decimal":
         number_text = value.replace(",", ".").replace("\u202f", "").replace(" ", "")
         if not re.match(r"^-?\d+(\.\d+)?$", number_text):
-            yield f"a number is written 1234.5 or 1234,5, not {value!r}", []
+            yield Said("a number is written 1234.5 or 1234,5, not {value!r}", value=value), []
         else:
             yield None, [Quad(subject, p, Literal(number_text, datatype=term("xsd:decimal")), graph)]
     elif c.check in ("ref", "refs"):
@@ -277,7 +291,7 @@ def cell(
             assert c.target is not None  # every reference column has its target (KINDS)
             ok = TERRITORY.match(part) if c.target == "territory/" else SLUG.match(part)
             if not ok:
-                yield f"{part!r} is not a short name of {c.target.rstrip('/')}", []
+                yield Said("{part!r} is not a short name of {kind}", part=part, kind=c.target.rstrip("/")), []
                 continue
             iri = base + c.target + part
             references.setdefault(iri, []).append((number, c.name))
@@ -306,7 +320,7 @@ def shape_problems(result: Plan, violations: Iterable[Violation]) -> None:
                 ),
                 1,
             )
-        result.problems.append(Problem(number, by_predicate.get(v.path or ""), v.message_en))
+        result.problems.append(Problem(number, by_predicate.get(v.path or ""), Said(v.message_en, french=v.message_fr)))
 
 
 ELSEWHERE = "SELECT DISTINCT ?s ?g WHERE { VALUES ?s { SUBJECTS } GRAPH ?g { ?s ?p ?o } }"
@@ -363,8 +377,13 @@ def run_import(
             Problem(
                 result.focus_rows[subject],
                 "id",
-                f"{subject} is already in {other}, another audience of {org}: an import would copy it, not move "
-                "it; change its audience with the contribution API (PUT with `visibility`), which moves it",
+                Said(
+                    "{subject} is already in {other}, another audience of {org}: an import would copy it, not "
+                    "move it; change its audience with the contribution API (PUT with `visibility`), which moves it",
+                    subject=subject,
+                    other=other,
+                    org=org,
+                ),
             )
         )
     if result.problems:  # a row for another organisation's series: said by row, as a cell's problem is

@@ -14,6 +14,7 @@ from pyoxigraph import NamedNode, Quad, Variable
 from pic.graph.access import ROLES, NotAllowed, User
 from pic.graph.audiences import Audience, Rules, default_for, governing, quads
 from pic.graph.names import GraphName, Names
+from pic.graph.said import Said
 from pic.graph.store.interface import KnowledgeStore, bind, quads_to_update_data
 
 log = logging.getLogger(__name__)
@@ -70,12 +71,12 @@ def refusal(
         o for o in audience.orgs - {owner} if o not in organisations and not _typed(store, f"{names.base}actor/{o}")
     )
     if unknown:
-        return f"no organisation {', '.join(unknown)} on the platform"
+        return Said("no organisation {orgs} on the platform", orgs=", ".join(unknown))
     for group in sorted(audience.groups):
         if not _typed(store, f"{names.base}group/{group}"):
-            return f"no working group {group!r} on the platform"
+            return Said("no working group {group!r} on the platform", group=group)
         if user.role not in any_group and group not in user.groups:
-            return f"{user.org or user.name} is not in the working group {group!r}"
+            return Said("{who} is not in the working group {group!r}", who=user.org or user.name, group=group)
     return None
 
 

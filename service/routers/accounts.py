@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from pic.graph.said import Said
 from pic.graph.settings import Settings
 from pic.service.accounts import Accounts
 from pic.service.auth import SESSION_COOKIE, check_csrf, current_session, current_user, form_session
@@ -51,13 +52,13 @@ async def login(request: Request, settings: SettingsDep, accounts: AccountsDep, 
     """The sign-in form (`name`, `password`, and the CSRF token of the login page's cookie)."""
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected:  # no login page was shown to this browser: refused before the body is read
-        raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
+        raise HttpError(403, Said("the form's CSRF token is missing or wrong: reload the page"), field="csrf")
     fields = await form_fields(request, settings)
     if not hmac.compare_digest(fields.get("csrf", "").encode(), expected.encode()):
-        raise HttpError(403, "the form's CSRF token is missing or wrong: reload the page", field="csrf")
+        raise HttpError(403, Said("the form's CSRF token is missing or wrong: reload the page"), field="csrf")
     name, password = fields.get("name"), fields.get("password")
     if name is None or password is None:
-        raise HttpError(422, "send the name and the password", field="password" if name is not None else "name")
+        raise HttpError(422, Said("send the name and the password"), field="password" if name is not None else "name")
     back = local_path(fields.get("next"))
     return await run_in_threadpool(sign_in, request, settings, accounts, throttle, name, password, back)
 
@@ -84,7 +85,7 @@ def sign_in(
     if wait > 0:
         raise HttpError(
             429,
-            f"too many failed sign-ins: try again in {int(wait) + 1} s",
+            Said("too many failed sign-ins: try again in {seconds} s", seconds=int(wait) + 1),
             headers={"Retry-After": str(int(wait) + 1)},
         )
     done = accounts.login(name, password)

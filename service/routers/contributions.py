@@ -14,6 +14,7 @@ from pic.graph.access import User, readable_by, writes_for
 from pic.graph.contributions import forms as contributions
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.errors import InvalidFields, Problems
+from pic.graph.said import in_language
 from pic.graph.settings import Settings
 from pic.graph.store.interface import bind
 from pic.graph.writes import ownership
@@ -24,7 +25,7 @@ from pic.service.bodies import json_openapi, limited_fields, limited_object
 from pic.service.deps import ReaderDep, ReadLogDep, SettingsDep, WriterDep
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, problems, status_of
-from pic.service.i18n import STRINGS, language
+from pic.service.i18n import STRINGS, answer_language, language
 from pic.service.name_lookup import TARGETS, short_references
 from pic.service.pages import ReadersStore, limited, page_link, templates
 from pic.service.routers.search import Searching, SearchingDep
@@ -55,8 +56,8 @@ def columns(kind: str) -> list:
     return KINDS[contributions.SINGULAR[kind]]["columns"]
 
 
-def problems_body(e: Problems) -> JSONResponse:
-    return JSONResponse(problems(e), status_of(e))
+def problems_body(e: Problems, lang: str) -> JSONResponse:
+    return JSONResponse(problems(e, lang), status_of(e))
 
 
 def check_meta(values: dict) -> None:
@@ -111,7 +112,7 @@ async def api_save(
         check_meta(values)
         result = await save(writer, user, kind, values, key, searched, language(request))
     except Problems as e:
-        return problems_body(e)
+        return problems_body(e, answer_language(request))
     return JSONResponse({"dry_run": True, "problems": []}) if result is None else result
 
 
@@ -193,7 +194,7 @@ async def remove(request: Request, settings: SettingsDep, writer: WriterDep, kin
     try:
         await run_in_threadpool(contributions.delete, writer, kind, key, user, settings.documents_dir)
     except Problems as e:
-        return problems_body(e)
+        return problems_body(e, answer_language(request))
     return Response(status_code=204)
 
 
@@ -350,22 +351,45 @@ async def post_form(
                 settings.documents_dir,
             )
         except Problems as e:
-            return form(request, view, settings, kind, key, values, by_field(e), visibility, until, status=status_of(e))
+            return form(
+                request,
+                view,
+                settings,
+                kind,
+                key,
+                values,
+                by_field(e, language(request)),
+                visibility,
+                until,
+                status=status_of(e),
+            )
         return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)
     shown = {k: v for k, v in values.items() if k not in META}
     try:
         result = await save(writer, user, kind, dict(values), key, searched, language(request))
     except Problems as e:
-        return form(request, view, settings, kind, key, shown, by_field(e), visibility, until, status=status_of(e))
+        return form(
+            request,
+            view,
+            settings,
+            kind,
+            key,
+            shown,
+            by_field(e, language(request)),
+            visibility,
+            until,
+            status=status_of(e),
+        )
     if result is None:
         return form(request, view, settings, kind, key, shown, {}, visibility, until, checked=True)
     return RedirectResponse(page(settings, touched(result)) + "?saved=1", status_code=303)
 
 
-def by_field(e: Problems) -> dict:
+def by_field(e: Problems, lang: str) -> dict:
+    """{field: its problems, in the page's language}; "" for the form's own."""
     out: dict[str, list[str]] = {}
     for f, m in e.items:
-        out.setdefault(f or "", []).append(m)
+        out.setdefault(f or "", []).append(in_language(m, lang))
     return out
 
 

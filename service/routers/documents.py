@@ -11,6 +11,7 @@ from pyoxigraph import NamedNode
 
 from pic.graph.access import NotAllowed
 from pic.graph.contributions.documents import DocumentError, attach, described, detach, file_of, stored_text
+from pic.graph.said import message_of
 from pic.graph.settings import Settings
 from pic.graph.writes.path import Writer
 from pic.service.auth import check_csrf, check_write_csrf, current_user, form_session, require_writer
@@ -38,7 +39,7 @@ async def receive(settings: Settings, writer: Writer, key: str, user, filename: 
             settings.max_document_bytes,
         )
     except DocumentError as e:
-        raise HttpError(415 if "is a PDF" in str(e) else 400, str(e), field="file") from None
+        raise HttpError(415 if "is a PDF" in str(e) else 400, message_of(e), field="file") from None
     except LookupError as e:
         raise HttpError(404, str(e)) from None
     except NotAllowed as e:

@@ -1,6 +1,8 @@
 """Spreadsheet import over HTTP: the templates to download, and `POST /api/import/{kind}` (a CSV or XLSX
 file; `dry_run=true` reports every problem with row and column and writes nothing)."""
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -12,13 +14,14 @@ from pic.graph.contributions.kinds import KINDS
 from pic.graph.contributions.spreadsheet import run_import, template
 from pic.graph.contributions.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
 from pic.graph.errors import InvalidFields
+from pic.graph.said import in_language
 from pic.graph.settings import Settings
 from pic.graph.writes.path import Writer
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
 from pic.service.bodies import limited_upload, upload_openapi
 from pic.service.deps import SettingsDep, WriterDep
 from pic.service.errors import HttpError, cut, problems
-from pic.service.i18n import STRINGS, language
+from pic.service.i18n import STRINGS, answer_language, language
 from pic.service.pages import templates
 
 router = APIRouter(tags=["Import"])
@@ -76,7 +79,7 @@ async def import_file(
         graph = target_graph(writer.names, target, visibility, embargo_until, shared_with)
         check_audience(writer, user, visibility, shared_with)
     except InvalidFields as e:
-        return JSONResponse(problems(e), 422)
+        return JSONResponse(problems(e, answer_language(request)), 422)
     check_write_csrf(request)  # all before the body is read
     filename, data, fields = await limited_upload(request, settings.max_upload_bytes)
     unknown = sorted(set(fields) - {"dry_run", "csrf"})
@@ -95,7 +98,10 @@ async def import_file(
         "rows": result.rows,
         "dry_run": dry_run,
         "written": not dry_run and not result.problems,
-        "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in result.problems],
+        "problems": [
+            {"row": p.row, "column": p.column, "message": in_language(p.message, answer_language(request))}
+            for p in result.problems
+        ],
     }
     return JSONResponse(cut(body), status_code=422 if result.problems else 200)
 
@@ -185,8 +191,8 @@ async def import_form(request: Request, settings: SettingsDep, writer: WriterDep
 def import_view(request: Request, *, kind: str = "studies", rows=None, result=None, dry_run=False):
     session, lang = current_session(request), language(request)
     problems: dict[int, list] = {}
-    for p in result.problems if result else ():
-        problems.setdefault(p.row, []).append(p)
+    for p in result.problems if result else ():  # each said in the page's language
+        problems.setdefault(p.row, []).append(replace(p, message=in_language(p.message, lang)))
     header = [h.strip().lower() for h in rows[0]] if rows else []
     return templates.TemplateResponse(
         request,
