@@ -25,10 +25,10 @@ class Said(str):
     """English words that a page can say in French."""
 
     template: str
-    values: dict
+    values: dict[str, object]
     french: str | None
 
-    def __new__(cls, template: str, /, french: str | None = None, **values) -> "Said":
+    def __new__(cls, template: str, /, french: str | None = None, **values: object) -> "Said":
         said = super().__new__(cls, template.format(**values) if values else template)
         said.template, said.values, said.french = template, values, french
         return said
