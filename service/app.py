@@ -19,6 +19,7 @@ from pic.graph.writes.history import remove_orphans, remove_unrecorded
 from pic.service import errors
 from pic.service.accounts import Accounts
 from pic.service.allowed_hosts import AllowedHosts
+from pic.service.head_requests import HeadAsGet
 from pic.service.metrics import MeasureRequests, Metrics
 from pic.service.parser_pool import ParserPool
 from pic.service.public_origin import PublicOrigin
@@ -131,7 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "Euralens / Knowledge graph of the Euralens collective intelligence "
         "platform.",
     )
-    app.add_middleware(XmlAnswers)  # innermost: its 406 gets the headers of the middleware around it
+    app.add_middleware(HeadAsGet)  # innermost: the routes see GET, every middleware around sees HEAD
+    app.add_middleware(XmlAnswers)  # its 406 gets the headers of the middleware around it
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -90,6 +90,10 @@ EXPORTS = {s.key: (s.rdf_format, s.media_type, s.dataset) for s in SERIALISATION
     "graphs.jsonld": (BY_KEY["jsonld"].rdf_format, BY_KEY["jsonld"].media_type, True)
 }
 RDF_TYPE = expand("rdf:type")
+NUMBERS = {
+    expand(f"xsd:{t}")
+    for t in ("decimal", "integer", "double", "float", "int", "long", "nonNegativeInteger", "positiveInteger")
+}
 
 
 @dataclass
@@ -100,6 +104,12 @@ class Statement:
     kind: str  # "iri", "literal", "blank"
     label: str
     language: str | None = None
+    datatype: str | None = None
+
+    @property
+    def figure(self) -> bool:
+        """A number from the data, which a page writes as its language writes numbers (issue 21, 5)."""
+        return self.kind == "literal" and self.datatype in NUMBERS
 
 
 def solutions(view, text: str):
@@ -289,7 +299,8 @@ def statement(row, lang: str) -> Statement:
     short = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     short = STRINGS[lang]["predicates"].get(short, short)  # a standard term the ontology does not label
     if type(o).__name__ == "Literal":
-        return Statement(p, p_label.value if p_label else short, o.value, "literal", o.value, o.language)
+        kind = o.datatype.value if o.datatype else None
+        return Statement(p, p_label.value if p_label else short, o.value, "literal", o.value, o.language, kind)
     if isinstance(o, BlankNode):  # a node without a name: shown, never linked nor looked up as an IRI
         return Statement(p, p_label.value if p_label else short, f"_:{o.value}", "blank", f"_:{o.value}")
     return Statement(

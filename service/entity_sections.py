@@ -324,6 +324,8 @@ def sections(
                     cells.append({"iri": value.value, "text": own.value if own else None})
                 elif c == "value":  # a figure as the page's language writes it, marked when invented
                     cells.append({"text": value.value, "shown": number(value.value, lang)})  # data stays data
+                    if "?observation" in spec["query"] and r["observation"] is not None:
+                        cells[-1]["node"] = r["observation"].value  # the figure says which node it is
                     if "?illustrative" in spec["query"] and r["illustrative"] and r["illustrative"].value == "true":
                         cells[-1]["illustrative"] = True
                 else:

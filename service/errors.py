@@ -1,5 +1,7 @@
 """One JSON error shape for every error: {"error": {"status", "message", and where: line, column, field,
-`problems` (each with its field and message) when there are several}} — FastAPI's own errors included.
+`problems` (each with its field and message) when there are several}} — FastAPI's own errors included. A
+query's errors also say their kind (`code`: syntax, prefix, too_complex, service, load, update, too_long,
+timeout, wait, engine, query, parameter), for a page to say it in its own language (the workbench, issue 21, 6).
 
 Exception types map to statuses here and only here (the graph layer's carry none: `graph/errors.py`): bad
 input 400/413/415/422, not allowed 401/403, missing 404, already there 409, a query past its limit 503, a
@@ -162,11 +164,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(QueryFailed)
     async def query_failed(request: Request, e: QueryFailed):
-        return answered(request, body(400, str(e), **query_position(str(e))), 400)
+        where = query_position(str(e))
+        return answered(request, body(400, str(e), code="syntax" if where else "query", **where), 400)
 
     @app.exception_handler(QueryTimeout)
     async def query_timeout(request: Request, e: QueryTimeout):
-        return answered(request, body(503, str(e)), 503, headers={"Retry-After": "60"})
+        return answered(request, body(503, str(e), code="timeout"), 503, headers={"Retry-After": "60"})
 
     @app.exception_handler(RdfParseError)
     async def parse_error(request: Request, e: RdfParseError):
@@ -193,13 +196,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SenderWaits)
     async def sender_waits(request: Request, e: SenderWaits):
-        return answered(request, body(429, str(e)), 429, headers={"Retry-After": str(e.seconds)})
+        return answered(request, body(429, str(e), code="wait"), 429, headers={"Retry-After": str(e.seconds)})
 
     @app.exception_handler(EngineFailed)
     async def engine_failed(request: Request, e: EngineFailed):
         """The query engine broke, not the query: the client may try again (issue 19: a remote engine's
         500 was answered 400, as the client's fault)."""
-        return answered(request, body(502, str(e)), 502, headers={"Retry-After": "30"})
+        return answered(request, body(502, str(e), code="engine"), 502, headers={"Retry-After": "30"})
 
     @app.exception_handler(StarletteHTTPException)
     async def framework_error(request: Request, e: StarletteHTTPException):
@@ -218,7 +221,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ParameterError)
     async def parameter_error(request: Request, e: ParameterError):
-        return answered(request, body(400, words(e, answer_language(request)), field=e.name), 400)
+        return answered(request, body(400, words(e, answer_language(request)), field=e.name, code="parameter"), 400)
 
     @app.exception_handler(DiskFull)
     async def disk_full(request: Request, e: DiskFull):

@@ -83,10 +83,14 @@ TARGETS = {
 }
 
 
-def short_references(searched, columns, values: dict, lang: str) -> list[tuple[str | None, str]]:
+def short_references(
+    searched, columns, values: dict, lang: str, found: dict | None = None
+) -> list[tuple[str | None, str]]:
     """Turn the names typed in a contribution's reference fields (`Agence d'urbanisme de l'Artois ; aula`,
-    participants `Euralens:pilote`) into the short names the forms write, in place; the problems, by field."""
+    participants `Euralens:pilote`) into the short names the forms write, in place; the problems, by field.
+    `found`: the names already looked up, {(name, kind): IRI or the problem}, for a sheet's many rows."""
     problems: list[tuple[str | None, str]] = []
+    found = {} if found is None else found
     for c in columns:
         raw = values.get(c.name)
         kind = "actor" if c.check == "participants" else TARGETS.get(c.target or "")
@@ -108,12 +112,36 @@ def short_references(searched, columns, values: dict, lang: str) -> list[tuple[s
             if c.check == "participants" and not (name.strip() and role.strip()):
                 problems.append((c.name, STRINGS[lang]["names"]["participant"].format(part=part)))
                 continue
-            try:
-                iri = entity_named(searched, name, kind, c.name, lang)
-            except HttpError as e:
-                problems.append((c.name, e.message))
+            if (name.strip(), kind) not in found:
+                try:
+                    found[name.strip(), kind] = entity_named(searched, name, kind, c.name, lang)
+                except HttpError as e:
+                    found[name.strip(), kind] = HttpError(e.status, e.message, field=c.name)
+            iri = found[name.strip(), kind]
+            if isinstance(iri, HttpError):
+                problems.append((c.name, iri.message))
                 continue
             short = iri.removeprefix(prefix) if iri.startswith(prefix) else iri
             parts.append(f"{short}{colon}{role}")
         values[c.name] = ";".join(parts)
     return problems
+
+
+def named_rows(searched, columns, lang: str):
+    """For a spreadsheet import (issue 21, 1): the function that turns the names in a sheet's reference
+    cells into short names, in place, and says (row, column, problem) for those that name no entity, or
+    several. Each name is looked up once, however many rows repeat it."""
+    found: dict = {}
+
+    def turn(rows: list[list[str]]) -> list[tuple[int, str | None, str]]:
+        header = [h.strip().lower() for h in rows[0]] if rows else []
+        problems = []
+        for number, cells in enumerate(rows[1:], start=2):
+            values = dict(zip(header, cells, strict=False))
+            said = short_references(searched, columns, values, lang, found)
+            problems += [(number, field, message) for field, message in said]
+            for i, h in enumerate(header[: len(cells)]):
+                cells[i] = values.get(h, cells[i])
+        return problems
+
+    return turn

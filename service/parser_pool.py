@@ -46,7 +46,7 @@ def _serve(conn) -> None:
             try:
                 conn.send(("read", read(text)))
             except Unreadable as e:
-                conn.send(("unreadable", (e.message, e.line, e.column)))
+                conn.send(("unreadable", (e.message, e.line, e.column, e.code)))
 
     worker = threading.Thread(target=loop)
     worker.start()
@@ -109,7 +109,7 @@ class ParserPool:
                 while len(self._answers) > self.remembered:
                     self._answers.popitem(last=False)
         if isinstance(known, Unreadable):
-            raise Unreadable(known.message, known.line, known.column)
+            raise Unreadable(known.message, known.line, known.column, known.code)
         return known
 
     @contextlib.contextmanager
@@ -142,7 +142,9 @@ class ParserPool:
             worker.conn.send(text)
             if not worker.conn.poll(self.timeout):
                 worker = self._replace(worker)
-                return Unreadable(f"the text took longer than {self.timeout:g} s to read; simplify it"), False
+                return Unreadable(
+                    f"the text took longer than {self.timeout:g} s to read; simplify it", code="too_complex"
+                ), False
             status, value = worker.conn.recv()
         except (EOFError, OSError):
             worker = self._replace(worker)

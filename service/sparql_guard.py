@@ -39,10 +39,21 @@ QUERY_FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "AskQuery
 
 
 class Unreadable(ValueError):
-    """The text is not SPARQL 1.1 that the platform can read; carries where, when known."""
+    """The text is not SPARQL 1.1 that the platform can read; carries where, when known, and what kind of
+    fault it is (`code`: "syntax", or "too_complex" for a text past the limits), which a page says in its
+    own language (the workbench)."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        self.message, self.line, self.column = message, line, column
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, code: str = "syntax"):
+        self.message, self.line, self.column, self.code = message, line, column, code
+        super().__init__(message)
+
+
+class Refused(PermissionError):
+    """A text that parses but asks for what no reader may: `code` is "service" (a SERVICE not allowed) or
+    "load" (LOAD)."""
+
+    def __init__(self, message: str, code: str):
+        self.code = code
         super().__init__(message)
 
 
@@ -99,10 +110,10 @@ def read(text: str) -> Reading:
                 error.col,
             ) from None
         except RecursionError:
-            raise Unreadable("the text nests too deeply to be read") from None
+            raise Unreadable("the text nests too deeply to be read", code="too_complex") from None
         return _reading_of_update(text, update)
     except RecursionError:
-        raise Unreadable("the text nests too deeply to be read") from None
+        raise Unreadable("the text nests too deeply to be read", code="too_complex") from None
     return _reading_of_query(text, parsed)
 
 
@@ -301,26 +312,30 @@ def check(
     """Refuse what no reader may ask: a SERVICE not in the allow-list, LOAD, too deep a nesting, too
     long a property path or operator chain."""
     if reading.depth > max_depth:
-        raise Unreadable(f"the text nests {reading.depth} levels deep; the limit is {max_depth}")
+        raise Unreadable(f"the text nests {reading.depth} levels deep; the limit is {max_depth}", code="too_complex")
     if reading.path_length > max_path_length:
         raise Unreadable(
-            f"a property path names {reading.path_length} IRIs; the limit is {max_path_length} (PIC_MAX_PATH_LENGTH)"
+            f"a property path names {reading.path_length} IRIs; the limit is {max_path_length} (PIC_MAX_PATH_LENGTH)",
+            code="too_complex",
         )
     if reading.chain_length > max_chain_length:
         raise Unreadable(
             f"an operator chain or UNION has {reading.chain_length} operands; the limit is {max_chain_length} "
-            "(PIC_MAX_CHAIN_LENGTH): use IN (…) or VALUES for a list"
+            "(PIC_MAX_CHAIN_LENGTH): use IN (…) or VALUES for a list",
+            code="too_complex",
         )
     if reading.group_size > max_group_size:
         raise Unreadable(
             f"a group has {reading.group_size} triple patterns or parts (or a DESCRIBE names as many resources); "
-            f"the limit is {max_group_size} (PIC_MAX_GROUP_SIZE)"
+            f"the limit is {max_group_size} (PIC_MAX_GROUP_SIZE)",
+            code="too_complex",
         )
     refused = [s for s in reading.services if s not in allowlist]
     if refused:
-        raise PermissionError(
+        raise Refused(
             f"SERVICE {refused[0]} is not allowed on this endpoint"
-            + ("" if allowlist else " (federated queries are off)")
+            + ("" if allowlist else " (federated queries are off)"),
+            "service",
         )
     if reading.loads:
-        raise PermissionError("LOAD is refused: nothing is fetched from the network; use the Graph Store")
+        raise Refused("LOAD is refused: nothing is fetched from the network; use the Graph Store", "load")

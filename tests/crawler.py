@@ -21,11 +21,23 @@ class Link:
 
 
 @dataclass
+class Figure:
+    """A number a page shows from the data: `<data value>` or an element with `data-value`."""
+
+    value: str
+    text: str = ""
+    node: str | None = None  # the node it comes from (`data-node`, `data-observation`)
+    badge: bool = False  # its table row says it is illustrative
+
+
+@dataclass
 class Page:
     path: str
     links: list[Link] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # visible text (not in code, pre or form fields)
     framed: bool = False  # in the site's frame (not the API's Swagger UI page)
+    lang: str = ""
+    figures: list[Figure] = field(default_factory=list)
 
 
 class Reader(HTMLParser):
@@ -36,11 +48,23 @@ class Reader(HTMLParser):
     def __init__(self, page: Page):
         super().__init__(convert_charrefs=True)
         self.page, self.hidden, self.open_links = page, [], []
+        self.figure: tuple[str, Figure] | None = None  # the figure being read, and its tag
+        self.row: list[Figure] = []  # the figures of the table row being read
+        self.row_badge = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "html":
+            self.page.lang = a.get("lang") or ""
         if tag == "header":
             self.page.framed = True
+        if tag == "tr":
+            self.row, self.row_badge = [], False
+        if "illustrative" in (a.get("class") or "").split():
+            self.row_badge = True
+        value = a.get("data-value") if a.get("data-value") is not None else a.get("value") if tag == "data" else None
+        if value is not None and self.figure is None:
+            self.figure = (tag, Figure(value, node=a.get("data-node") or a.get("data-observation")))
         if tag in HIDDEN or "hidden" in a or self.hidden and tag not in EMPTY:
             self.hidden.append(tag)
         if tag == "a" and a.get("href") is not None:
@@ -51,11 +75,20 @@ class Reader(HTMLParser):
     def handle_endtag(self, tag):
         if self.hidden and tag not in EMPTY:
             self.hidden.pop()
+        if self.figure and tag == self.figure[0]:
+            self.page.figures.append(self.figure[1])
+            self.row.append(self.figure[1])
+            self.figure = None
+        if tag == "tr":
+            for figure in self.row:
+                figure.badge = self.row_badge
         if tag == "a" and self.open_links:
             href, text, lang = self.open_links.pop()
             self.page.links.append(Link(href, " ".join(text.split()), lang))
 
     def handle_data(self, data):
+        if self.figure:
+            self.figure[1].text += data
         if self.open_links:
             self.open_links[-1][1] += data
         if not self.hidden and data.strip():

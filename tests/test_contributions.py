@@ -56,7 +56,7 @@ def test_a_partner_creates_a_study_that_gets_a_page_search_and_history(app):
     page = app.get(r.headers["location"]).text
     assert "Enquête mobilité à Liévin" in page and "Une enquête auprès des ménages" in page
     history = page.split('id="history"')[1]
-    assert "alice" in history and "contribution: study" in history
+    assert "alice" in history and "contribution : étude" in history  # the page says the change in its words
     hits = app.get("/api/search", params={"q": "enquete mobilite lievin"}).json()["hits"]
     assert hits[0]["iri"] == f"{ID}study/enquete-mobilite-lievin"
     values = app.get("/api/contribute/study/enquete-mobilite-lievin").json()
@@ -301,7 +301,7 @@ def test_a_facilitator_reverts_a_change_from_the_history(app):
     assert "Collectif des terrils" in page and "Nom erroné" not in page
     assert app.get("/api/search", params={"q": "nom errone"}).json()["total"] == 0
     assert app.get("/api/search", params={"q": "collectif terrils"}).json()["hits"][0]["exact"] is False
-    assert "revert of" in page.split('id="history"')[1] and "fanny" in page.split('id="history"')[1]
+    assert "changement annulé" in page.split('id="history"')[1] and "fanny" in page.split('id="history"')[1]
     assert f.post(f"/changes/{change}/revert", data={"csrf": f.csrf}).status_code == 409
     assert f.post("/changes/nope/revert", data={"csrf": f.csrf}).status_code == 404
 
@@ -328,7 +328,7 @@ def test_the_import_page_shows_each_problem_on_its_row(app):
     r = c.post("/import", data={"csrf": c.csrf, "kind": "actors"}, files={"file": ("a.csv", good, "text/csv")})
     assert r.status_code == 200 and 'id="import-summary"' in r.text
     history = app.get("/id/actor/acteur-importe-1").text.split('id="history"')[1]
-    assert history.count("data-change=") == 1 and "spreadsheet import" in history and "alice" in history
+    assert history.count("data-change=") == 1 and "import de tableur" in history and "alice" in history
     assert (
         'data-change="' + re.search(r'data-change="([^"]+)"', history).group(1)
         in app.get("/id/actor/acteur-importe-2").text

@@ -3,7 +3,10 @@ depth of three as each role, in French and in English, no page links to an IRI u
 (its local page exists), no link is without text, no link is a 404, every page's language switch keeps its
 path and query, and no visible text is an identifier or a slug."""
 
+import re
+
 import pytest
+from babel.numbers import parse_decimal
 
 from tests.conftest import app_client, bearer
 from tests.crawler import IDENTIFIER, crawl, local, without_lang
@@ -57,6 +60,38 @@ def test_the_language_switch_keeps_the_page_and_its_query(crawled):
 def test_no_visible_text_is_an_identifier(crawled):
     shown = [(p.path, m.group()) for p, *_ in crawled if p for w in p.words for m in [IDENTIFIER.search(w)] if m]
     assert shown == []
+
+
+# A figure written as the other language writes it: `57.9` or `547323` in French, `57,9` or `547323` in English.
+NOT_IN = {"fr": re.compile(r"\d\.\d|\d{4}"), "en": re.compile(r"\d,\d{1,2}(?!\d)|\d{4}")}
+
+
+def test_every_figure_is_written_as_the_pages_language_writes_numbers(crawled):
+    figures = [(p.path, p.lang, f) for p, *_ in crawled if p for f in p.figures]
+    assert len({path for path, *_ in figures}) >= 3, "no page with figures was reached"
+    wrong = []
+    for path, lang, f in figures:
+        shown = re.sub(r"[^\d,.\u202f\u00a0-]", "", f.text.replace(" pt", "")).strip(" ,.")
+        if NOT_IN[lang].search(f.text) or not shown:
+            wrong.append((path, f.value, f.text))
+            continue
+        read = parse_decimal(shown.replace("\u202f", "").replace("\u00a0", ""), locale=lang)
+        if abs(float(read) - float(f.value)) > max(0.051, abs(float(f.value)) * 0.001):  # shown to 1 decimal
+            wrong.append((path, f.value, f.text))
+    assert wrong == []
+
+
+def test_every_figure_of_an_illustrative_node_says_so(site, crawled):
+    """Issue 21, 5: a value from a node the data marks `pic:illustrative` carries the badge, on every page."""
+    invented = {
+        row["n"].value
+        for row in site.app.state.writer.store.query(
+            "SELECT ?n WHERE { GRAPH ?g { ?n <https://w3id.org/pic-euralens/ontology#illustrative> true } }"
+        )
+    }
+    shown = [(p.path, f) for p, *_ in crawled if p for f in p.figures if f.node in invented]
+    assert len(shown) >= 5, "no invented figure was reached"
+    assert [(path, f.node, f.text) for path, f in shown if not f.badge] == []
 
 
 def test_the_favicon_is_served(site):

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import app_client, bearer
 
 ID = "https://w3id.org/pic-euralens/id/"
-WHERE = {"line", "column", "field", "source", "problems"}
+WHERE = {"line", "column", "field", "source", "problems", "code"}  # code: a query error's kind
 JSON = {"Accept": "application/json"}
 
 

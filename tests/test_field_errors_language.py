@@ -17,14 +17,19 @@ from tests.conftest import app_client, bearer
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 USERS = [("alice", "partner", "aula"), ("fanny", "facilitator", "euralens")]
 
+
+def words(text: str) -> set[str]:
+    return set(text.split())
+
+
 # Words that only one of the two languages uses, as a reader would spot them in a sentence.
-ENGLISH = set(
+ENGLISH = words(
     "the is are not this that must write written should with which be only cannot may does has and of for its "
-    "it no one any by to name names already exists unknown required expected belongs change".split()
+    "it no one any by to name names already exists unknown required expected belongs change"
 )
-FRENCH = set(
+FRENCH = words(
     "le la les est une des du pas doit avec être écrit écrivez qui dans sur aucun aucune cette ces nom noms déjà "
-    "existe inconnu inconnue obligatoire attendu appartient modifier connaît".split()
+    "existe inconnu inconnue obligatoire attendu appartient modifier connaît"
 )
 SPOKEN = {"fr": FRENCH, "en": ENGLISH}
 OTHER = {"fr": ENGLISH, "en": FRENCH}
@@ -181,7 +186,9 @@ def test_an_api_client_gets_english_unless_it_asks_for_french(app):
     body = {**VALID["studies"], "year": "20x4"}
     headers = bearer(app, "alice")
     english = app.post("/api/contribute/study", json=body, headers=headers).json()["error"]
-    assert english["problems"][0]["message"] == "a publication date is a year (2024), a month (2024-03) or a day (2024-03-31), not '20x4'"
+    assert english["problems"][0]["message"] == (
+        "a publication date is a year (2024), a month (2024-03) or a day (2024-03-31), not '20x4'"
+    )
     for asked in ({"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.8"}, {"Cookie": "lang=fr"}):
         french = app.post("/api/contribute/study", json=body, headers={**headers, **asked}).json()["error"]
         assert french["problems"][0]["message"] == (

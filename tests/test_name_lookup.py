@@ -68,3 +68,44 @@ def test_a_participant_without_a_role_is_told_how_to_write_it(app):
         assert r.status_code == 422
         said = [p["message"] for p in r.json()["error"]["problems"] if p["field"] == "participants"]
         assert said and words in said[0], r.text
+
+
+def test_a_maps_theme_is_taken_by_its_name_and_an_unknown_one_is_said(app):
+    """Outside re-test of issue 21: `theme=zzqx` drew an empty map (200), as if nobody worked on it."""
+    by_slug = app.get("/maps/cooperation.json", params={"theme": "culture"})
+    assert by_slug.status_code == 200 and by_slug.json()["nodes"]
+    assert app.get("/maps/cooperation.json", params={"theme": "Culture"}).json() == by_slug.json()
+    for lang, words in (("fr", "aucun"), ("en", "no")):
+        r = app.get("/maps/cooperation.json", params={"theme": "zzqx", "lang": lang})
+        assert r.status_code == 422 and r.json()["error"]["field"] == "theme", r.text
+        assert words in r.json()["error"]["message"]
+
+
+def test_a_spreadsheet_names_its_references_as_the_forms_do(app):
+    """Issue 21, 1: a partner's sheet says "Agence d'urbanisme de l'Artois", not `aula`; a name that is no
+    entity's is said at its row and column, once, in the asked language; short names still work."""
+    sheet = (
+        "id,title_fr,status,year,producer,themes,territories\n"
+        "etude-nommee,Étude nommée,planned,2027,Agence d'urbanisme de l'Artois;atemis,Culture,Lens\n"
+        "etude-courte,Étude courte,planned,2027,aula,culture,commune/62498\n"
+    )
+    headers = bearer(app, "alice")
+    r = app.post(
+        "/api/import/studies?dry_run=true", files={"file": ("s.csv", sheet.encode(), "text/csv")}, headers=headers
+    )
+    assert r.status_code == 200 and r.json()["problems"] == [], r.text
+    r = app.post("/api/import/studies", files={"file": ("s.csv", sheet.encode(), "text/csv")}, headers=headers)
+    assert r.status_code == 200, r.text
+    page = app.get("/id/study/etude-nommee", params={"format": "json"}).json()
+    shown = str(page)
+    assert "actor/aula" in shown and "theme/culture" in shown and "commune/62498" in shown
+    wrong = sheet.replace("Agence d'urbanisme de l'Artois", "Zzqx Wvut").replace("etude-", "autre-")
+    r = app.post(
+        "/api/import/studies",
+        files={"file": ("s.csv", wrong.encode(), "text/csv")},
+        headers={**headers, "Accept-Language": "fr"},
+    )
+    assert r.status_code == 422, r.text
+    problems = r.json()["problems"]
+    assert [(p["row"], p["column"]) for p in problems] == [(2, "producer")], problems
+    assert "Zzqx Wvut" in problems[0]["message"] and "aucun" in problems[0]["message"]

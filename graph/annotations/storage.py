@@ -40,6 +40,12 @@ DESCRIPTION = (
 } }"""
 )
 ABSTRACT = P + "SELECT ?text WHERE { ?study dcterms:abstract ?text }"
+# The annotations one person has flagged: their own `moderating` annotations' targets.
+FLAGGED_BY = (
+    P
+    + """SELECT DISTINCT ?a WHERE { GRAPH ?g {
+  ?flag oa:motivatedBy oa:moderating ; dcterms:creator ?who ; oa:hasTarget ?a } }"""
+)
 LINK_KINDS = {
     "informs": ("pic:Project", "pic:EvaluationQuestion"),
     "builds-on": ("pic:Study",),
@@ -153,6 +159,14 @@ class Annotations:
         text = P + f"SELECT DISTINCT ?a ?created WHERE {{ {' '.join(where)} }} ORDER BY ?created ?a"
         rows = list(self.query(bind(text, values), readable))
         return len(rows), [r["a"].value for r in rows[offset : offset + limit]]
+
+    def flagged_by(self, user: User, readable: list[str] | None) -> set[str]:
+        """The annotations `user` has flagged (their IRIs in the store): for their own eyes only, so that a
+        flag shows as given after a reload and is not given twice; nobody is told who flagged what."""
+        if user.role == "anonymous":
+            return set()
+        rows = self.query(bind(FLAGGED_BY, {Variable("who"): self.names.user(user.name)}), readable)
+        return {r["a"].value for r in rows}
 
     # -- writing -----------------------------------------------------------------------------------
     def create(self, data: object, user: User, readable: list[str] | None) -> Stored:

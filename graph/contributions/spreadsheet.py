@@ -9,7 +9,7 @@ one change in the history.
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -352,20 +352,30 @@ def run_import(
     dry_run: bool,
     limits: SheetLimits = DEFAULT_LIMITS,
     graph: NamedNode | None = None,
+    names: Callable[[list[list[str]]], list[tuple[int, str | None, str]]] | None = None,
 ) -> Plan:
     """Check everything; then, unless it is a dry run and if nothing is wrong, write it as one change.
     References are looked up in what `user` may read; a file past `limits` is `SheetTooLarge`. `graph`:
-    the organisation's graph of the audience asked (`forms.target_graph`), its public one by default."""
+    the organisation's graph of the audience asked (`forms.target_graph`), its public one by default.
+    `names`: what turns the names in reference cells into short names, in place, saying (row, column,
+    problem) for those it cannot (the service's search index: issue 21, 1)."""
     graph = graph or writer.names.partner(org)
+    rows = read_rows(data, filename, limits)
+    unnamed = names(rows) if names else []
     result = plan(
         kind,
-        read_rows(data, filename, limits),
+        rows,
         writer.names.base,
         graph,
         seen_by(writer.store, user, writer.names),
         writer.max_literal_chars,
         seen_by_all(writer.store, writer.names, graph),
     )
+    if unnamed:  # said once, by the name: not again as the empty or short cell the name left
+        cells = {(row, column) for row, column, _ in unnamed}
+        kept = [p for p in result.problems if (p.row, p.column) not in cells]
+        result.problems = sorted(kept + [Problem(*u) for u in unnamed], key=lambda p: p.row)
+        result.staged = None
     if result.problems or result.staged is None:
         return result
     for observation, message in write_checks.others_series(

@@ -3,7 +3,8 @@ Prefer header, POST creates: 201 + Location + ETag) and each annotation at `/ann
 OPTIONS, PUT with If-Match — 412 when stale, 428 when missing — and DELETE, If-Match honoured there but
 not required), in JSON-LD with the W3C context and the annotation media type; annotations, containers
 and pages in Turtle on request (the same JSON-LD, read as RDF). A client's `canonical` is kept, its `id`
-becomes `via`. Filters: target, creator, motivation, org. `tests/test_annotation_protocol.py` lists the
+becomes `via`. Filters: target, creator, motivation, org. In a listing, an annotation the signed-in reader
+has flagged says so to them (`pic:flaggedByYou`), and to nobody else. `tests/test_annotation_protocol.py` lists the
 Recommendation's requirements and checks each.
 
 Browsers write with their session cookie and the session's CSRF token in `X-CSRF-Token`; programs send a
@@ -233,7 +234,16 @@ def container_body(request: Request, notes: Notes, minimal: bool, as_iris: bool)
             container_iri(base_url, query, as_iris, 0)
             if minimal
             else page_body(
-                store, readable, filters, 0, notes.settings.annotations_page, as_iris, base_url, query, embedded=True
+                store,
+                readable,
+                filters,
+                0,
+                notes.settings.annotations_page,
+                as_iris,
+                base_url,
+                query,
+                embedded=True,
+                flagged=flagged_by_reader(request, store, readable, as_iris),
             )
         )
         body["last"] = container_iri(base_url, query, as_iris, max(0, (total - 1) // notes.settings.annotations_page))
@@ -271,7 +281,10 @@ def container(request: Request, notes: NotesDep, page: int | None = None, iris: 
 
 def annotation_page(request: Request, notes: Notes, page: int, as_iris: bool) -> Response:
     store, readable, filters, query, base_url = listing_of(request, notes)
-    body = page_body(store, readable, filters, page, notes.settings.annotations_page, as_iris, base_url, query)
+    flagged = flagged_by_reader(request, store, readable, as_iris)
+    body = page_body(
+        store, readable, filters, page, notes.settings.annotations_page, as_iris, base_url, query, flagged=flagged
+    )
     if body is None:
         raise HttpError(404, f"no page {page}")
     return represent(request, body, tag_of(body), {"Allow": "GET, HEAD, OPTIONS", "Vary": "Accept"})
@@ -287,7 +300,10 @@ def page_body(
     base_url: str,
     query: dict,
     embedded: bool = False,
+    flagged: set[str] | None = None,
 ) -> dict | None:
+    """One page of a listing; `flagged`: the annotations the reader has flagged, each said so to them
+    (`pic:flaggedByYou`), so that their page shows the flag as given."""
     total, items = store.listing(readable, filters, page * size, size)
     if page < 0 or (page > 0 and page * size >= total):
         return None
@@ -308,11 +324,17 @@ def page_body(
         if as_iris
         else [  # one deleted since the listing is left out (a 500 before)
             {k: v for k, v in store.json(stored).items() if k != "@context"}
+            | ({"pic:flaggedByYou": True} if stored.iri in (flagged or ()) else {})
             for i in items
             if (stored := store.get(i, readable)) is not None
         ]
     )
     return body
+
+
+def flagged_by_reader(request: Request, store: Annotations, readable, as_iris: bool) -> set[str]:
+    """What the reader has flagged, for a listing of descriptions (a listing of IRIs says nothing of it)."""
+    return set() if as_iris else store.flagged_by(current_user(request), readable)
 
 
 @router.post("/annotations/", status_code=201, summary="Créer une annotation / Create an annotation")

@@ -411,22 +411,27 @@ def form(
     session, lang = current_session(request), language(request)
     options = {}
     for c in cols:
-        if c.target and c.target not in options:
+        target = "actor/" if c.check == "participants" else c.target  # participants name actors
+        if target and target not in options:
             rows = solutions(
                 view,
                 bind(
                     limited(OPTIONS, choices=settings.form_choices),
                     {
-                        Variable("prefix"): Literal(settings.base_iri + c.target),
+                        Variable("prefix"): Literal(settings.base_iri + target),
                         Variable("lang"): Literal(lang),
                     },
                 ),
             )
-            prefix = len(settings.base_iri + c.target)
-            options[c.target] = [(r["s"].value[prefix:], r["label"].value) for r in rows]
+            prefix = len(settings.base_iri + target)
+            options[target] = [(r["s"].value[prefix:], r["label"].value) for r in rows]
     shown = dict(values)  # a reference field shows names, as the user chose them, not short names
     for c in cols:
-        if c.target and not (c.target in SELECTS and c.check == "ref") and isinstance(values.get(c.name), str):
+        if c.check == "participants" and isinstance(values.get(c.name), str):  # actor:role, the actor by name
+            named = dict(options["actor/"])
+            parts = [p.strip().rpartition(":") for p in values[c.name].split(";") if p.strip()]
+            shown[c.name] = " ; ".join(f"{named.get(a, a)}:{role}" if a else role for a, _, role in parts)
+        elif c.target and not (c.target in SELECTS and c.check == "ref") and isinstance(values.get(c.name), str):
             named = dict(options[c.target])
             shown[c.name] = " ; ".join(named.get(p.strip(), p.strip()) for p in values[c.name].split(";") if p.strip())
     return templates.TemplateResponse(

@@ -22,7 +22,9 @@ from pic.service.bodies import limited_upload, upload_openapi
 from pic.service.deps import SettingsDep, WriterDep
 from pic.service.errors import HttpError, cut, problems
 from pic.service.i18n import STRINGS, answer_language, language
+from pic.service.name_lookup import named_rows
 from pic.service.pages import templates
+from pic.service.routers.search import SearchingDep
 
 router = APIRouter(tags=["Import"])
 QUERY_PARAMETERS = {"dry_run", "org", "visibility", "shared_with", "embargo_until"}
@@ -56,6 +58,7 @@ async def import_file(
     request: Request,
     settings: SettingsDep,
     writer: WriterDep,
+    searched: SearchingDep,
     kind: str,
     dry_run: bool = False,
     org: str | None = Query(None, description="Admins and facilitators: the organisation"),
@@ -92,7 +95,8 @@ async def import_file(
             field=unknown[0],
         )
     dry_run = dry_run or str(fields.get("dry_run", "")).lower() in ("1", "true", "on", "yes")
-    result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run, graph)
+    names = named_rows(searched, KINDS[kind]["columns"], answer_language(request)) if kind in KINDS else None
+    result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run, graph, names)
     body = {
         "kind": kind,
         "rows": result.rows,
@@ -144,6 +148,7 @@ async def checked_import(
     user,
     dry_run,
     graph: NamedNode | None = None,
+    names=None,
 ):
     try:
         return await run_in_threadpool(
@@ -157,6 +162,7 @@ async def checked_import(
             dry_run=dry_run,
             limits=limits(settings),
             graph=graph,
+            names=names,
         )
     except SheetTooLarge as e:
         raise HttpError(413, str(e), field="file") from None
@@ -175,7 +181,7 @@ def import_page(request: Request):
     summary="Importer un tableur / Import a spreadsheet (form)",
     openapi_extra=upload_openapi(("kind", "csrf", "dry_run", "org")),
 )
-async def import_form(request: Request, settings: SettingsDep, writer: WriterDep):
+async def import_form(request: Request, settings: SettingsDep, writer: WriterDep, searched: SearchingDep):
     """The sheet shown back with each problem next to its row and cell; nothing written unless all is well."""
     user = form_session(request).user  # before the body is read
     require_writer(user)
@@ -183,7 +189,8 @@ async def import_form(request: Request, settings: SettingsDep, writer: WriterDep
     check_csrf(request, fields.get("csrf"))
     kind, dry_run = fields.get("kind", ""), bool(fields.get("dry_run"))
     target = receiving(user, kind, fields.get("org", ""))
-    result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run)
+    names = named_rows(searched, KINDS[kind]["columns"], language(request)) if kind in KINDS else None
+    result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run, names=names)
     rows = read_rows(data, filename or "upload.csv", limits(settings))
     return import_view(request, kind=kind, rows=rows, result=result, dry_run=dry_run)
 

@@ -27,6 +27,7 @@ from pic.graph.store.interface import bind
 from pic.ontology.namespaces import ONTOLOGY_IRI, sparql_prefixes
 from pic.service import entities, entity_sections
 from pic.service.auth import current_session, current_user
+from pic.service.change_words import with_words
 from pic.service.deps import ReaderDep, ReadLogDep, SettingsDep, StoreDep
 from pic.service.errors import HttpError, echo
 from pic.service.i18n import STRINGS, language
@@ -135,6 +136,8 @@ def entity(
     )
     if data is None:
         history = entities.history(store, iri, settings.names, settings.page_changes) if fmt == "html" else None
+        if history:
+            history = with_words(history, store, lang, entities.solutions, settings.names)
         return not_found(request, lang, iri, fmt, history)
     read_log.record(current_user(request), data["graphs"], iri, "page" if fmt == "html" else "page (json)")
     link = page_link(settings.base_iri)
@@ -151,7 +154,13 @@ def entity(
     entity_sections.count_annotations(sections, lambda iris: entities.annotation_counts(store, iris))
     if fmt == "json":
         return JSONResponse(twin(data, link, sections), headers={"Vary": "Accept"})
-    history = entities.history(store, iri, settings.names, settings.page_changes)
+    history = with_words(
+        entities.history(store, iri, settings.names, settings.page_changes),
+        store,
+        lang,
+        entities.solutions,
+        settings.names,
+    )
     picture = None
     if data["kind"] == "actor":
         picture = ego_picture(store, iri, lang, settings.names, current_user(request).org)

@@ -35,7 +35,7 @@ OWN_FILES = {
 
 # The filters that name an entity, and its kind ("node": the map's nodes' kind, studies on the citations
 # map): a name typed there is looked up (`name_lookup`).
-NAMED = {"ego": "node", "path_from": "node", "path_to": "node", "territory": "territory"}
+NAMED = {"ego": "node", "path_from": "node", "path_to": "node", "territory": "territory", "theme": "theme"}
 
 
 def read_filters(

@@ -65,6 +65,8 @@ def done(request: Request, values: dict, body: dict):
 async def flag(request: Request, notes: NotesDep, key: str):
     user, values = await moderator(request, notes)
     store, stored = fetch(notes, key, user)
+    if stored.iri in await run_in_threadpool(store.flagged_by, user, notes.readable(user, hidden=True)):
+        return done(request, values, {"flagged": stored.iri})  # once per reader: a second flag adds none
     data: dict[str, Any] = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "type": "Annotation",

@@ -17,14 +17,15 @@ from pic.graph.search_index import SearchIndex
 from pic.graph.settings import Settings
 from pic.graph.writes import ownership
 from pic.graph.writes.path import Writer
+from pic.service.annotation_hits import name_annotation_hits
 from pic.service.auth import current_user
 from pic.service.deps import ReaderDep, ReadLogDep, SearchDep, SettingsDep, UserDep, ViewDep, WriterDep
 from pic.service.entities import annotation_counts, solutions
 from pic.service.entity_labels import given_names
 from pic.service.errors import HttpError
-from pic.service.i18n import STRINGS, language
+from pic.service.i18n import STRINGS, answer_language, language
 from pic.service.links import page_of
-from pic.service.pages import templates
+from pic.service.pages import ReadersStore, templates
 from pic.service.read_log import ReadLog
 
 router = APIRouter(tags=["Search"])
@@ -34,7 +35,9 @@ FACETS = ("type", "theme", "territory", "year")
 @dataclass(frozen=True)
 class Searching:
     """What a search uses of the app, in one dependency (`SearchingDep`): the index, the writer's store
-    (whose each entity is), the settings (the base of pages), and who asks with what they may read."""
+    (whose each entity is), the settings (the base of pages), and who asks with what they may read — and
+    the store as they read it (`reader`: what an annotation found is about; without it, as for a name
+    lookup, an annotation's hit is left untitled)."""
 
     index: SearchIndex
     writer: Writer
@@ -42,18 +45,26 @@ class Searching:
     user: User
     readable: list[str] | None
     read_log: ReadLog
+    reader: ReadersStore | None = None
 
 
 async def searching(
-    index: SearchDep, writer: WriterDep, settings: SettingsDep, user: UserDep, view: ViewDep, read_log: ReadLogDep
+    index: SearchDep,
+    writer: WriterDep,
+    settings: SettingsDep,
+    user: UserDep,
+    view: ViewDep,
+    read_log: ReadLogDep,
+    reader: ReaderDep,
 ):
-    return Searching(index, writer, settings, user, view.readable, read_log)
+    return Searching(index, writer, settings, user, view.readable, read_log, reader)
 
 
 SearchingDep = Annotated[Searching, Depends(searching)]
 
 
-def run_search(searched: Searching, q: str, facets: dict, limit: int, offset: int) -> dict:
+def run_search(searched: Searching, q: str, facets: dict, limit: int, offset: int, lang: str = "fr") -> dict:
+    """The hits and facets of a search; an annotation found is titled in `lang` by what it annotates."""
     user, readable = searched.user, searched.readable
     # the service adds to each hit (its page, whose words matched) and takes its graph away: a plain dict
     result: dict[str, Any] = dict(
@@ -70,6 +81,9 @@ def run_search(searched: Searching, q: str, facets: dict, limit: int, offset: in
     attribute(searched, result["hits"])
     for hit in result["hits"]:
         hit["page"] = page_of(hit["iri"], base)
+    if searched.reader is not None:
+        words = STRINGS[lang]["annotation_hit"]
+        name_annotation_hits(searched.reader, result["hits"], base, lang, words, searched.settings.names, user.org)
     return result
 
 
@@ -116,6 +130,7 @@ def attribute(searched: Searching, hits: list[dict]) -> None:
 
 @router.get("/api/search", summary="Recherche / Search")
 def api_search(
+    request: Request,
     searched: SearchingDep,
     q: str = Query(..., min_length=1, max_length=200),
     type: str | None = None,
@@ -125,17 +140,21 @@ def api_search(
     limit: int = Query(20, ge=1, le=100),
     offset: int = Query(0, ge=0),
 ):
-    """Hits ranked (exact titles first), with the facet counts of all hits."""
-    return run_search(searched, q, {"type": type, "theme": theme, "territory": territory, "year": year}, limit, offset)
+    """Hits ranked (exact titles first), with the facet counts of all hits. An annotation's hit is titled by
+    what it annotates (`annotates`; its author's organisation: `organisation`) and its `page` is that
+    entity's, in the language of `?lang`, the `lang` cookie or `Accept-Language` (English otherwise)."""
+    chosen = {"type": type, "theme": theme, "territory": territory, "year": year}
+    return run_search(searched, q, chosen, limit, offset, answer_language(request))
 
 
 @router.get("/api/suggest", summary="Autocomplétion / Autocomplete")
 def suggest(
+    request: Request,
     searched: SearchingDep,
     q: str = Query(..., min_length=1, max_length=200),
     type: str | None = Query(None, description="Only entities of this kind: actor, study, territory, …"),
 ):
-    hits = run_search(searched, q, {"type": type}, 8, 0)["hits"]
+    hits = run_search(searched, q, {"type": type}, 8, 0, answer_language(request))["hits"]
     return [
         {
             "iri": h["iri"],
@@ -181,7 +200,7 @@ def search_page(
     lang = language(request)
     chosen = {"type": type, "theme": theme, "territory": territory, "year": year}
     result: dict[str, Any] = (
-        run_search(searched, q, chosen, 20, offset) if q.strip() else {"total": 0, "hits": [], "facets": {}}
+        run_search(searched, q, chosen, 20, offset, lang) if q.strip() else {"total": 0, "hits": [], "facets": {}}
     )
     names = searched.index.labels([v for f in ("theme", "territory") for v in result["facets"].get(f, {})])
     facets = []
@@ -204,7 +223,7 @@ def search_page(
             }
         )
     counts = annotation_counts(view, [h["iri"] for h in result["hits"] if h["type"] != "annotation"])
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request,
         "search.html",
         {
@@ -218,3 +237,6 @@ def search_page(
             "clear": "/search?" + urlencode({"q": q, "lang": lang}),
         },
     )
+    if "lang" in request.query_params:  # the pages its hits open stay in the language chosen
+        response.set_cookie("lang", lang, samesite="lax", httponly=True)
+    return response

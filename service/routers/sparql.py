@@ -17,7 +17,7 @@ from pyoxigraph import RdfFormat, parse, serialize
 from starlette.concurrency import run_in_threadpool
 
 from pic.graph.access import User, cut_to, standard_dataset
-from pic.graph.engine.jobs import Answer, Job, for_reader
+from pic.graph.engine.jobs import Answer, Job, QueryFailed, for_reader
 from pic.graph.engine.update_sandbox import Limits
 from pic.graph.store.formats import BY_KEY, GRAPHS
 from pic.graph.writes.update_change import apply_update
@@ -25,11 +25,11 @@ from pic.ontology.namespaces import PREFIXES, turtle_prefixes
 from pic.service.auth import check_write_csrf, require_admin
 from pic.service.bodies import limited_body, limited_form, strict_query_string, utf8
 from pic.service.deps import GraphsDep, ParserDep, QueriesDep, ReadLogDep, SettingsDep, UserDep, WriterDep
-from pic.service.errors import HttpError
+from pic.service.errors import HttpError, query_position
 from pic.service.negotiation import GRAPH_MEDIA, accepted, choose
 from pic.service.parser_pool import ParserPool
 from pic.service.read_log import query_read
-from pic.service.sparql_guard import Reading, Unreadable, check
+from pic.service.sparql_guard import Reading, Refused, Unreadable, check
 from pic.service.state import GraphNames
 from pic.service.update_text import with_using, without_silent_loads
 
@@ -57,7 +57,7 @@ async def checked_reading(parser: ParserPool, text: str, settings, sender: str |
     and checked: SERVICE only to allowed endpoints, no LOAD, no deeper nesting, longer path or
     longer operator chain than the limits."""
     if len(text.encode()) > settings.max_query_bytes:
-        raise HttpError(413, f"the request is longer than {settings.max_query_bytes} bytes")
+        raise HttpError(413, f"the request is longer than {settings.max_query_bytes} bytes", code="too_long")
     try:
         reading = await parser.read_async(text, sender)
         check(
@@ -69,9 +69,9 @@ async def checked_reading(parser: ParserPool, text: str, settings, sender: str |
             settings.max_group_size,
         )
     except Unreadable as e:
-        raise HttpError(400, e.message, line=e.line, column=e.column) from None
-    except PermissionError as e:
-        raise HttpError(400, str(e)) from None
+        raise HttpError(400, e.message, line=e.line, column=e.column, code=e.code) from None
+    except Refused as e:
+        raise HttpError(400, str(e), code=e.code) from None
     return reading
 
 
@@ -97,12 +97,13 @@ async def query_job(
     the protocol's graph parameters, else the query's FROM clauses, cut to what the user may read."""
     reading = await checked_reading(parser, text, settings, sender(request, user))
     if reading.is_update:
-        raise HttpError(400, "this is a SPARQL update: send it to /update (admins only)")
+        raise HttpError(400, "this is a SPARQL update: send it to /update (admins only)", code="update")
     result_format, graph_format = formats(request, fmt)
     all_graphs = graphs.names
     # Relative IRIs resolve against this endpoint's URL (the engine would take its own address); the
-    # query's own BASE, after this one, still wins.
-    base = f"BASE <{request.url_for('sparql_get')}> "
+    # query's own BASE, after this one, still wins. On a line of its own: the engine's positions are then
+    # the text's, one line down (`engine_refusal`).
+    base = f"BASE <{request.url_for('sparql_get')}>\n"
     job = Job(
         base + reading.text, result_format, graph_format, max_rows=settings.max_rows, sender=sender(request, user)
     )
@@ -116,6 +117,21 @@ async def query_job(
     else:
         job.default_graph, job.named_graphs = standard_dataset(view, all_graphs, settings.names)
     return job
+
+
+def engine_refusal(message: str) -> HttpError:
+    """The engine's refusal of a query (an undeclared prefix, a variable bound twice: what rdflib's parser
+    lets through), its position in the client's text: the engine read it one line down, after the BASE
+    line `query_job` puts first. Its `code` says "prefix" for an undeclared prefix (the engine says where
+    the prefixed name ends), "syntax" for another refusal with a position."""
+    where = query_position(message)
+    if where.get("line", 0) > 1:
+        line, column = where["line"], where["column"]
+        where["line"] = line - 1
+        message = message.replace(f"error at {line}:{column}", f"error at {line - 1}:{column}", 1)
+    # the engine's one refusal rdflib's parser lets through most: a prefixed name whose prefix is not declared
+    code = "prefix" if where and "Prefix not found" in message else "syntax" if where else "query"
+    return HttpError(400, message, code=code, **where)
 
 
 SERVICE_DESCRIPTION = (
@@ -230,7 +246,10 @@ async def sparql_get(
 
 async def answered(queries, job: Job, user: User, graphs: GraphNames, read_log) -> Response:
     """The job's answer, its read logged for the organisations whose non-public graphs it read over."""
-    answer = await queries.run_async(job)
+    try:
+        answer = await queries.run_async(job)
+    except QueryFailed as e:
+        raise engine_refusal(str(e)) from None
     await run_in_threadpool(
         query_read, read_log, user, job, answer, graphs.view(user).readable or graphs.names, "/sparql"
     )

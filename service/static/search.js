@@ -1,7 +1,10 @@
 // Autocomplete for every search box: suggestions from /api/suggest fill the shared datalist; choosing
-// one opens its page.
+// one opens its page. And the search page's facets, folded on a narrow screen.
 (function () {
   "use strict";
+  // The search page's facets: open beside the results on a wide screen, folded above them on a narrow one.
+  const facets = document.querySelector("aside.facets details");
+  if (facets && window.matchMedia("(max-width: 56rem)").matches) facets.open = false;
   const list = document.getElementById("search-suggestions");
   if (!list) return;
   const pages = new Map();

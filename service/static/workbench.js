@@ -15,12 +15,14 @@
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
 
-  function paint(errorLine) {
+  // `error`: where the query went wrong, {line, at} (`at`: the offset in the text), marked in the editor
+  function paint(error) {
     const lines = [];
     let html = "";
-    editor.value.replace(TOKEN, (m, str, comment, iri, variable, prefix, local, word) => {
+    editor.value.replace(TOKEN, (m, str, comment, iri, variable, prefix, local, word, other, offset) => {
       const e = escapeHtml(m);
-      if (str) html += `<span class="t-string">${e}</span>`;
+      if (error && error.at >= offset && error.at < offset + m.length) html += `<span class="t-error-at">${e}</span>`;
+      else if (str) html += `<span class="t-string">${e}</span>`;
       else if (comment) html += `<span class="t-comment">${e}</span>`;
       else if (iri) html += `<span class="t-iri">${e}</span>`;
       else if (variable) html += `<span class="t-var">${e}</span>`;
@@ -29,8 +31,9 @@
       else html += e;
       return m;
     });
+    if (error && error.at >= editor.value.length) html += '<span class="t-error-at t-error-end"> </span>';
     html.split("\n").forEach((line, i) => {
-      lines.push(i + 1 === errorLine ? `<span class="t-error-line">${line || " "}</span>` : line);
+      lines.push(error && i + 1 === error.line ? `<span class="t-error-line">${line || " "}</span>` : line);
     });
     highlight.innerHTML = lines.join("\n") + "\n";
   }
@@ -214,26 +217,85 @@
     return triples.length;
   }
 
+  // -- errors: said in the page's words from the answer's `code` (or its status), where it went wrong
+  // marked in the editor; the engine's own words kept, folded, as a detail --------------------------------
+  const E = S.errors;
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (m, k) => (values[k] !== undefined ? values[k] : m));
+  const BY_STATUS = { 401: "sign_in", 403: "forbidden", 404: "not_found", 413: "too_long", 429: "wait", 502: "engine", 503: "timeout" };
+
+  // the offset in the editor's text of a 1-based line and column, moved past blanks onto what is there
+  function offsetOf(line, column, pastBlanks = true) {
+    const text = editor.value, lines = text.split("\n");
+    let at = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(column - 1, 0);
+    at = Math.min(at, text.length);
+    while (pastBlanks && at < text.length && /\s/.test(text[at])) at += 1;
+    return at;
+  }
+
+  function explain(status, detail) {
+    const code = detail.code || BY_STATUS[status] || (status >= 500 ? "engine" : "other");
+    if (code === "syntax" && detail.line) {
+      const at = offsetOf(detail.line, detail.column || 1);
+      const near = editor.value.slice(at, at + 30).split("\n")[0].trim();
+      const what = near ? fill(E.near, { text: near }) : E.at_end;
+      return { text: fill(E.syntax, { line: detail.line, column: detail.column || 1, near: what }), mark: { line: detail.line, at } };
+    }
+    if (code === "prefix" && detail.line) {  // the engine says where the prefixed name ends: its start
+      const text = editor.value;
+      let end = offsetOf(detail.line, detail.column || 1, false), at = end;
+      while (at > 0 && /[\w:.\-]/.test(text[at - 1])) at -= 1;
+      if (end === at) end = at + 1;
+      const line = text.slice(0, at).split("\n").length, column = at - text.lastIndexOf("\n", at - 1);
+      return { text: fill(E.prefix, { line, column, near: text.slice(at, end) }), mark: { line, at } };
+    }
+    if (code === "syntax" || code === "prefix") return { text: E.syntax_nowhere };
+    if (code === "parameter") {
+      const p = saved && saved.parameters.find((q) => q.name === detail.field);
+      return { text: fill(E.parameter, { field: p ? p.label || p.name : detail.field || "" }) };
+    }
+    return { text: fill(E[code] || E.other, { status }) };
+  }
+
+  function showError(status, detail) {
+    const error = $("error"), said = explain(status, detail);
+    const message = document.createElement("p");
+    message.className = "error-message";
+    message.textContent = said.text;
+    error.replaceChildren(message);
+    if (detail.message) {
+      const more = document.createElement("details"), summary = document.createElement("summary"), words = document.createElement("code");
+      summary.textContent = E.engine_detail;
+      words.textContent = detail.message;
+      more.append(summary, words);
+      error.append(more);
+    }
+    error.hidden = false;
+    $("results").innerHTML = "";
+    $("status").textContent = "";
+    paint(said.mark);
+    if (said.mark) editor.setSelectionRange(said.mark.at, said.mark.at);
+  }
+
   async function run() {
-    const error = $("error");
-    error.hidden = true;
+    $("error").hidden = true;
     $("status").textContent = S.running;
     paint();
     updateLinks();
     const started = performance.now();
     const accept = "application/sparql-results+json, application/n-triples;q=0.9";
     let response;
-    if (saved) response = await fetch(endpointUrl(), { headers: { Accept: accept } });
-    else response = await fetch("/sparql", { method: "POST", headers: { Accept: accept, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ query: editor.value }) });
+    try {
+      if (saved) response = await fetch(endpointUrl(), { headers: { Accept: accept } });
+      else response = await fetch("/sparql", { method: "POST", headers: { Accept: accept, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ query: editor.value }) });
+    } catch (e) {  // no answer at all: the server is down, or the connection
+      showError(0, { code: "network" });
+      return;
+    }
     const elapsed = Math.round(performance.now() - started);
     if (!response.ok) {
       let detail = { message: response.statusText };
-      try { detail = (await response.json()).error; } catch (e) { /* not JSON */ }
-      error.hidden = false;
-      error.textContent = `${S.error} ${response.status}` + (detail.line ? ` (${S.line} ${detail.line}, ${S.column} ${detail.column})` : "") + " : " + detail.message;
-      $("results").innerHTML = "";
-      $("status").textContent = "";
-      paint(detail.line);
+      try { detail = (await response.json()).error || detail; } catch (e) { /* not JSON */ }
+      showError(response.status, detail);
       return;
     }
     const type = response.headers.get("content-type") || "";
