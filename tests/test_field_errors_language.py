@@ -99,15 +99,19 @@ def app(tmp_path_factory):
         yield c
 
 
-@pytest.fixture(scope="module")
-def partner(app):
-    """A browser of alice's, signed in."""
+def signed_in(app, name: str) -> TestClient:
+    """A browser of `name`'s, signed in, with its session's CSRF token as `csrf`."""
     c = TestClient(app.app)
     csrf = c.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-    r = c.post("/login", data={"name": "alice", "password": "alice-password", "csrf": csrf}, follow_redirects=False)
+    r = c.post("/login", data={"name": name, "password": f"{name}-password", "csrf": csrf}, follow_redirects=False)
     assert r.status_code == 303, r.text
     c.csrf = c.get("/contribute/study").text.split('name="csrf" value="')[1].split('"')[0]
     return c
+
+
+@pytest.fixture(scope="module")
+def partner(app):
+    return signed_in(app, "alice")
 
 
 def submitted(browser, kind: str, values: dict, lang: str):
@@ -204,12 +208,7 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 
 @pytest.fixture(scope="module")
 def facilitator(app):
-    c = TestClient(app.app)
-    csrf = c.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-    r = c.post("/login", data={"name": "fanny", "password": "fanny-password", "csrf": csrf}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    c.csrf = c.get("/contribute/study").text.split('name="csrf" value="')[1].split('"')[0]
-    return c
+    return signed_in(app, "fanny")
 
 
 def annotation_key(app) -> str:

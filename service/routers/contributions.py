@@ -340,6 +340,12 @@ async def post_form(
     check_csrf(request, values.get("csrf"))
     visibility = values.get("visibility", "public")
     until = values.get("shared_with") if visibility in ("organisations", "group") else values.get("embargo_until")
+
+    def refused(shown: dict, e: Problems):
+        """The form again, as the user filled it, each problem beside its field in the page's language."""
+        problems = by_field(e, language(request))
+        return form(request, view, settings, kind, key, shown, problems, visibility, until, status=status_of(e))
+
     if values.pop("delete", None) and key:
         try:
             await run_in_threadpool(
@@ -351,35 +357,13 @@ async def post_form(
                 settings.documents_dir,
             )
         except Problems as e:
-            return form(
-                request,
-                view,
-                settings,
-                kind,
-                key,
-                values,
-                by_field(e, language(request)),
-                visibility,
-                until,
-                status=status_of(e),
-            )
+            return refused(values, e)
         return RedirectResponse(f"/contribute?deleted={quote(key)}", status_code=303)
     shown = {k: v for k, v in values.items() if k not in META}
     try:
         result = await save(writer, user, kind, dict(values), key, searched, language(request))
     except Problems as e:
-        return form(
-            request,
-            view,
-            settings,
-            kind,
-            key,
-            shown,
-            by_field(e, language(request)),
-            visibility,
-            until,
-            status=status_of(e),
-        )
+        return refused(shown, e)
     if result is None:
         return form(request, view, settings, kind, key, shown, {}, visibility, until, checked=True)
     return RedirectResponse(page(settings, touched(result)) + "?saved=1", status_code=303)
