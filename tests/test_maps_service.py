@@ -170,3 +170,17 @@ def test_user_text_is_escaped_on_the_map_page_and_in_its_data(client):
     assert "&lt;script&gt;alert" in page  # shown as text in the table
     assert "\\u003cscript\\u003ealert" in page  # and inert in the map's JSON
     assert client.delete("/rdf-graphs", params={"graph": graph}, headers=ADMIN).status_code == 204
+
+
+def test_a_relation_the_map_has_not_is_said_and_its_relations_are_named(client):
+    """Outside re-test of issue 21: `relation=zzz` drew an empty map (200); the relation menu showed
+    `project`, `usage` on French pages."""
+    for lang, words in (("fr", "n'est pas une relation"), ("en", "is not a relation")):
+        r = client.get("/maps/cooperation", params={"relation": "zzz", "lang": lang})
+        assert r.status_code == 422 and r.json()["error"]["field"] == "relation", r.text
+        assert words in r.json()["error"]["message"]
+    assert client.get("/maps/cooperation.json", params={"relation": "project"}).json()["edges"]
+    assert client.get("/maps/actor-project.json", params={"relation": "pilote"}).json()["edges"]
+    page = client.get("/maps/cooperation", params={"lang": "fr"}).text
+    menu = page[page.index('<select name="relation">') :].split("</select>")[0]
+    assert '<option value="project">projet commun</option>' in menu, menu

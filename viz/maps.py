@@ -32,7 +32,7 @@ def choices(store, graph: nx.Graph, info: dict, filters: Filters, dataset: list[
     def label(fr, en):
         return (en if lang == "en" and en else fr) or ""
 
-    concepts: dict[str, list[dict[str, str]]] = {"theme": [], "actor-type": []}
+    concepts: dict[str, list[dict[str, str]]] = {"theme": [], "actor-type": [], "role": []}
     for scheme, concept, fr, en in networks.run(store, query_text("choices.rq"), dataset):
         concepts[scheme].append({"iri": concept, "label": label(fr, en)})
     territories = [
@@ -46,12 +46,17 @@ def choices(store, graph: nx.Graph, info: dict, filters: Filters, dataset: list[
     relations = {r for *_, rel in graph.edges(data="relations") for r in rel.split()}
     if filters.relation:
         relations.add(filters.relation)
+    roles = {c["iri"].rsplit("/role/", 1)[-1]: c["label"] for c in concepts["role"]}
+    words = render.TEXT[lang]["relations"]
     return {
         "themes": sorted(concepts["theme"], key=lambda c: c["label"]),
         "actor_types": sorted(concepts["actor-type"], key=lambda c: c["label"]),
         "territories": sorted(territories, key=lambda c: c["label"]),
         "actors": sorted(actors, key=lambda c: c["label"]),
-        "relations": sorted(relations),
+        # by name, in the page's language: a role's label, the map's own words for its other ties
+        "relations": sorted(
+            ({"value": r, "label": roles.get(r) or words.get(r, r)} for r in relations), key=lambda r: r["label"]
+        ),
         "years": networks.time_axis(),
     }
 
@@ -98,3 +103,25 @@ def output(graph: nx.Graph, fmt: str, kind: str, filters: Filters, lang: str, li
     if fmt == "html":
         return render.page(graph, kind, filters, lang, link=link, standalone=True).encode()
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(exports.MEDIA_TYPES)}")
+
+
+# The ties each kind of map draws (its query's `?relation`); a project map's are also its roles' notations.
+RELATIONS = {
+    "cooperation": ("project", "study"),
+    "knowledge-flows": ("usage", "derivation"),
+    "citations": ("derivation",),
+    "actor-territory": ("action", "jurisdiction"),
+    "actor-project": ("participant",),
+}
+
+
+def relations(store, kind: str, lang: str, dataset: list[str] | None = None) -> dict[str, str]:
+    """{value: its name in `lang`} of the values the `relation` filter may take on a map of `kind`: another
+    drew an empty map, as if nobody were tied (outside re-test of issue 21)."""
+    words = render.TEXT[lang]["relations"]
+    found = {r: words.get(r, r) for r in RELATIONS[kind]}
+    if kind == "actor-project":
+        for scheme, concept, fr, en in networks.run(store, query_text("choices.rq"), dataset):
+            if scheme == "role":
+                found[concept.rsplit("/role/", 1)[-1]] = (en if lang == "en" and en else fr) or concept
+    return found

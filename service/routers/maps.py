@@ -42,6 +42,12 @@ def read_filters(
     request: Request, settings: Settings, searched: Searching, kind: str, ignore: tuple[str, ...] = ()
 ) -> Filters:
     params = {k: v for k, v in request.query_params.items() if k not in ("lang", *ignore) and v != ""}
+    if params.get("relation"):
+        known = maps.relations(searched.writer.store, kind, language(request))
+        if params["relation"] not in known:
+            words = STRINGS[language(request)]["names"]["relation"]
+            shown = params["relation"][:80]
+            raise HttpError(422, words.format(name=shown, names=" ; ".join(known.values())), field="relation")
     nodes = "study" if kind == "citations" else "actor"
     for name, of in NAMED.items():
         if name in params:
