@@ -5,13 +5,10 @@ A missing year is a gap in the line, never a zero.
 
 import io
 
-from matplotlib import rcParams
 from matplotlib.figure import Figure
 
-from pic.viz.svg_attributes import without_style
+from pic.viz.svg_attributes import svg_saving, without_style
 
-rcParams["svg.fonttype"] = "none"  # text stays text in the SVG
-rcParams["svg.hashsalt"] = "pic"  # stable ids: the same data gives the same file
 COLOURS = ["#7a4b1f", "#1f77b4", "#2ca02c", "#9467bd", "#d62728", "#8c564b"]
 
 
@@ -42,6 +39,7 @@ def series_svg(series: dict[str, dict[int, float]], unit: str, year: int, index_
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # stubs: Locator's takes no keywords; the axis's AutoLocator does
     out = io.StringIO()
-    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    with svg_saving():
+        fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = out.getvalue()
     return without_style(svg[svg.index("<svg") :])  # inline in the page: no XML prologue, no CSS

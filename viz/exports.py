@@ -10,7 +10,7 @@ import networkx as nx
 from matplotlib.figure import Figure
 
 from pic.viz.render import colours, node_label, sizes
-from pic.viz.svg_attributes import without_style
+from pic.viz.svg_attributes import svg_saving, without_style
 
 MEDIA_TYPES = {
     "gexf": "application/gexf+xml",
@@ -115,9 +115,10 @@ def drawing(
             handles = [ax.scatter([], [], s=40, c=item["colour"], label=item["label"]) for item in legend[:16]]
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     out = io.BytesIO()
-    fig.savefig(
-        out, format=fmt, bbox_inches=None if small else "tight", metadata={"Date": None} if fmt == "svg" else None
-    )
+    with svg_saving():
+        fig.savefig(
+            out, format=fmt, bbox_inches=None if small else "tight", metadata={"Date": None} if fmt == "svg" else None
+        )
     if fmt == "svg":  # no CSS: the pages that inline it allow no inline style
         svg = out.getvalue().decode()
         start = svg.index("<svg")

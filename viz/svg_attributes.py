@@ -8,6 +8,8 @@ every chart would be a violation. Presentation attributes are not styles, so no 
 
 import xml.etree.ElementTree as ET
 
+from matplotlib import rc_context
+
 from pic.ontology.namespaces import PREFIXES
 
 SVG = "http://www.w3.org/2000/svg"
@@ -64,6 +66,13 @@ PRESENTATION = {  # the CSS properties that SVG 1.1 also takes as attributes (th
 }
 for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)  # inline SVG in HTML needs no `svg:` prefix and `xlink:` spelled so
+
+
+def svg_saving():
+    """How every SVG is saved, set at each save (never in matplotlib's global settings, which made a map's
+    labels text or paths depending on whether the report's charts had been imported first): text stays
+    text, searchable and read by screen readers; ids are stable, the same data giving the same file."""
+    return rc_context({"svg.fonttype": "none", "svg.hashsalt": "pic"})
 
 
 def declarations(text: str) -> dict[str, str]:
