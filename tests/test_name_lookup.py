@@ -109,3 +109,17 @@ def test_a_spreadsheet_names_its_references_as_the_forms_do(app):
     problems = r.json()["problems"]
     assert [(p["row"], p["column"]) for p in problems] == [(2, "producer")], problems
     assert "Zzqx Wvut" in problems[0]["message"] and "aucun" in problems[0]["message"]
+
+
+def test_an_audience_is_named_as_the_user_knows_it(app):
+    """Issue 21, 1: "share with" took identifiers only (`aula, cd62`)."""
+    body = {"id": "partagee-par-nom", "title_fr": "Partagée par nom", "status": "planned", "year": "2027"}
+    shared = {"visibility": "organisations", "shared_with": "Agence d'urbanisme de l'Artois, cd62"}
+    r = app.post("/api/contribute/study", json={**body, **shared}, headers=bearer(app, "bruno"))
+    assert r.status_code == 201, r.text
+    saved = app.get("/api/contribute/study/partagee-par-nom", headers=bearer(app, "bruno")).json()
+    assert saved["visibility"] == "organisations" and saved["shared_with"] == "aula", saved  # cd62's own
+    wrong = {**body, "id": "partagee-mal", "visibility": "organisations", "shared_with": "Zzqx Wvut"}
+    r = app.post("/api/contribute/study?lang=fr", json=wrong, headers=bearer(app, "bruno"))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "shared_with", r.text
+    assert "aucun" in r.json()["error"]["message"]

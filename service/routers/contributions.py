@@ -14,7 +14,7 @@ from pic.graph.access import User, readable_by, writes_for
 from pic.graph.contributions import forms as contributions
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.errors import InvalidFields, Problems
-from pic.graph.said import in_language
+from pic.graph.said import Said, in_language
 from pic.graph.settings import Settings
 from pic.graph.store.interface import bind
 from pic.graph.writes import ownership
@@ -26,7 +26,7 @@ from pic.service.deps import ReaderDep, ReadLogDep, SettingsDep, WriterDep
 from pic.service.entities import solutions
 from pic.service.errors import HttpError, problems, status_of
 from pic.service.i18n import STRINGS, answer_language, language
-from pic.service.name_lookup import TARGETS, short_references
+from pic.service.name_lookup import MAX_REFERENCES, TARGETS, entity_named, short_references
 from pic.service.pages import ReadersStore, limited, page_link, templates
 from pic.service.routers.search import Searching, SearchingDep
 
@@ -66,10 +66,10 @@ def check_meta(values: dict) -> None:
     sends the day's field whatever is chosen: it is read only with an embargo.)"""
     texts = ("visibility", "embargo_until", "shared_with", "org")
     wrong: list[tuple[str | None, str]] = [
-        (k, "a text is expected") for k in texts if values.get(k) is not None and not isinstance(values[k], str)
+        (k, Said("a text is expected")) for k in texts if values.get(k) is not None and not isinstance(values[k], str)
     ]
     if not isinstance(values.get("dry_run") or False, (str, bool)):
-        wrong.append(("dry_run", "true or false is expected"))
+        wrong.append(("dry_run", Said("true or false is expected")))
     if wrong:
         raise InvalidFields(wrong)
     contributions.check_visibility_fields(
@@ -82,6 +82,10 @@ async def save(writer: Writer, user: User, kind: str, values: dict, key: str | N
     named = await run_in_threadpool(short_references, searched, columns(kind), values, lang)
     if named:  # a name no entity, or several, have: said beside its field, in the page's language
         raise InvalidFields(list(named))
+    if meta["visibility"] in ("organisations", "group") and isinstance(meta["shared_with"], str):
+        meta["shared_with"] = await run_in_threadpool(
+            audience_named, searched, meta["shared_with"], meta["visibility"], lang
+        )
     return await run_in_threadpool(
         contributions.save,
         writer,
@@ -95,6 +99,23 @@ async def save(writer: Writer, user: User, kind: str, values: dict, key: str | N
         key=key,
         dry_run=str(meta["dry_run"]).lower() in ("1", "true", "on"),
     )
+
+
+def audience_named(searched: Searching, shared_with: str, visibility: str, lang: str) -> str:
+    """The organisations (comma-separated) or the working group an entity is shared with, named as the user
+    knows them ("Conseil départemental du Pas-de-Calais, aula"), as the identifiers the audiences take."""
+    kind = "actor" if visibility == "organisations" else "group"
+    parts = [p.strip() for p in shared_with.split(",") if p.strip()] if kind == "actor" else [shared_with.strip()]
+    if len(parts) > MAX_REFERENCES:  # each name is a search
+        raise InvalidFields([("shared_with", STRINGS[lang]["names"]["too_many"].format(n=MAX_REFERENCES))])
+    slugs = []
+    for part in parts:
+        try:
+            iri = entity_named(searched, part, kind, "shared_with", lang)
+        except HttpError as e:
+            raise InvalidFields([("shared_with", e.message)]) from None
+        slugs.append(iri.rstrip("/").rsplit("/", 1)[-1])
+    return ", ".join(slugs)
 
 
 # -- JSON API ---------------------------------------------------------------------------------------
