@@ -132,8 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "Euralens / Knowledge graph of the Euralens collective intelligence "
         "platform.",
     )
-    app.add_middleware(HeadAsGet)  # innermost: the routes see GET, every middleware around sees HEAD
-    app.add_middleware(XmlAnswers)  # its 406 gets the headers of the middleware around it
+    app.add_middleware(XmlAnswers)  # innermost: its 406 gets the headers of the middleware around it
+    app.add_middleware(HeadAsGet)  # the routes and XmlAnswers see GET (a body to check), the others HEAD
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -247,3 +247,18 @@ def test_the_other_forms_refusals_are_said_in_the_pages_language(app, partner, f
         assert said, r.text[:2000]
         for text in said:
             assert not foreign_words(text, lang), (r.request.url, lang, text)
+
+
+def test_a_name_lookups_refusal_is_english_for_an_api_client_unless_asked(app):
+    """Outside re-test of issue 21, H3: a name no entity has was said in French to every API client."""
+    study = {**VALID["studies"], "producer": "Zzqx Wvut"}
+    cases = [
+        lambda h, q: app.post("/api/contribute/study", params=q, json=study, headers=h),
+        lambda h, q: app.get("/api/queries/actor-projects-and-roles", params={**q, "actor": "Zzqx Wvut"}, headers=h),
+        lambda h, q: app.get("/maps/cooperation.json", params={**q, "ego": "Zzqx Wvut"}, headers=h),
+    ]
+    for case in cases:
+        for headers, query, lang in (({}, {}, "en"), ({"Accept-Language": "fr"}, {}, "fr"), ({}, {"lang": "fr"}, "fr")):
+            r = case({**bearer(app, "alice"), **headers}, query)
+            assert r.status_code == 422, r.text
+            assert not foreign_words(r.json()["error"]["message"], lang), (lang, r.text)

@@ -16,6 +16,7 @@ SAMPLES = {  # a value for a path parameter that names something in the demo, el
     "year": "2024",
     "name": "actor-projects-and-roles",
     "slug": "lens",
+    "path": "actor/louvre-lens.rdf",  # /id/{path}: an RDF/XML answer, which is read before it is sent
 }
 
 
@@ -36,7 +37,7 @@ def get_paths(app) -> list[str]:
 def test_every_get_route_answers_head_as_its_get_without_the_body(app):
     paths = get_paths(app)
     assert len(paths) > 40, paths
-    for browser in ({}, {"Accept": "text/html"}):
+    for browser in ({}, {"Accept": "text/html"}, {"Accept": "application/rdf+xml"}):  # an XML answer is checked
         for path in paths:
             got, head = app.get(path, headers=browser), app.head(path, headers=browser)
             assert head.status_code == got.status_code, (path, head.status_code, got.status_code)

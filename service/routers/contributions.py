@@ -131,7 +131,7 @@ async def api_save(
     values = await limited_object(request, settings.max_form_bytes)
     try:
         check_meta(values)
-        result = await save(writer, user, kind, values, key, searched, language(request))
+        result = await save(writer, user, kind, values, key, searched, answer_language(request))
     except Problems as e:
         return problems_body(e, answer_language(request))
     return JSONResponse({"dry_run": True, "problems": []}) if result is None else result

@@ -27,7 +27,7 @@ from pic.service.pages import templates
 from pic.service.routers.search import SearchingDep
 
 router = APIRouter(tags=["Import"])
-QUERY_PARAMETERS = {"dry_run", "org", "visibility", "shared_with", "embargo_until"}
+QUERY_PARAMETERS = {"dry_run", "org", "visibility", "shared_with", "embargo_until", "lang"}  # lang: its words
 MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 

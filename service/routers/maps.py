@@ -16,7 +16,7 @@ from pic.graph.settings import Settings
 from pic.service.auth import current_user
 from pic.service.deps import ReaderDep, SettingsDep
 from pic.service.errors import HttpError
-from pic.service.i18n import STRINGS, language
+from pic.service.i18n import STRINGS, answer_language, language
 from pic.service.name_lookup import iri_named
 from pic.service.pages import page_link, templates
 from pic.service.routers.search import Searching, SearchingDep
@@ -43,16 +43,16 @@ def read_filters(
 ) -> Filters:
     params = {k: v for k, v in request.query_params.items() if k not in ("lang", *ignore) and v != ""}
     if params.get("relation"):
-        known = maps.relations(searched.writer.store, kind, language(request))
+        known = maps.relations(searched.writer.store, kind, answer_language(request))
         if params["relation"] not in known:
-            words = STRINGS[language(request)]["names"]["relation"]
+            words = STRINGS[answer_language(request)]["names"]["relation"]
             shown = params["relation"][:80]
             raise HttpError(422, words.format(name=shown, names=" ; ".join(known.values())), field="relation")
     nodes = "study" if kind == "citations" else "actor"
     for name, of in NAMED.items():
         if name in params:
             wanted = nodes if of == "node" else of
-            params[name] = iri_named(searched, params[name], wanted, name, language(request))
+            params[name] = iri_named(searched, params[name], wanted, name, answer_language(request))
     try:
         return Filters.model_validate(params).expanded(settings.base_iri)
     except ValidationError as e:

@@ -15,7 +15,7 @@ from pic.graph.store.interface import bind
 from pic.queries.registry import SavedQuery, saved_queries
 from pic.service import deps
 from pic.service.errors import HttpError
-from pic.service.i18n import language
+from pic.service.i18n import answer_language
 from pic.service.name_lookup import KINDS, iri_named
 from pic.service.routers.search import Searching
 from pic.service.routers.sparql import answer_response, formats
@@ -64,7 +64,8 @@ async def run_saved(q: SavedQuery, request: Request):
     for what an endpoint would name in its signature."""
     user = await deps.get_user(request)
     settings, view = await deps.get_settings(request), await deps.get_view(user, await deps.get_graphs(request))
-    params = {k: v for k, v in request.query_params.items() if k != "format"}
+    own = {p.name for p in q.parameters}  # `lang` is the answer's words, unless the query has a parameter so named
+    params = {k: v for k, v in request.query_params.items() if k != "format" and (k != "lang" or k in own)}
     named = {p.name for p in q.parameters if p.type == "iri" and params.get(p.name, "").strip()}
     if any(not params[n].startswith(("http://", "https://")) for n in named):
         searched = Searching(
@@ -77,7 +78,7 @@ async def run_saved(q: SavedQuery, request: Request):
         )
         for n in named:  # a name or a short form: an actor's `actor=Musée du Louvre-Lens` (issue 21, 1)
             kind = n if n in KINDS else None
-            params[n] = await run_in_threadpool(iri_named, searched, params[n], kind, n, language(request))
+            params[n] = await run_in_threadpool(iri_named, searched, params[n], kind, n, answer_language(request))
     text = bind(q.text, q.bindings(params))
     result_format, graph_format = formats(request, request.query_params.get("format"))
     job = for_reader(Job(text, result_format, graph_format, max_rows=settings.max_rows), view)
