@@ -6,6 +6,8 @@ exactly one entity is a 422 saying so in the page's language, with the names tha
 
 import re
 
+from pic.graph.store.interface import solutions
+from pic.ontology.namespaces import sparql_prefixes
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS
 from pic.service.routers.search import run_search
@@ -122,6 +124,12 @@ def short_references(
                 problems.append((c.name, iri.message))
                 continue
             short = iri.removeprefix(prefix) if iri.startswith(prefix) else iri
+            short = short.removeprefix("actor/" if c.check == "participants" else c.target or "")  # `study/x`
+            if c.check == "participants":
+                role, problem = role_named(searched, role, lang, found)
+                if problem:
+                    problems.append((c.name, problem))
+                    continue
             parts.append(f"{short}{colon}{role}")
         values[c.name] = ";".join(parts)
     return problems
@@ -145,3 +153,27 @@ def named_rows(searched, columns, lang: str):
         return problems
 
     return turn
+
+
+ROLES = sparql_prefixes("pic", "rdfs") + "SELECT ?role ?label WHERE { ?role a pic:ProjectRole ; rdfs:label ?label }"
+
+
+def role_named(searched, role: str, lang: str, found: dict) -> tuple[str, str | None]:
+    """A project role's notation (`maitre-ouvrage`) for its name in either language, as the page shows it
+    (`Maître d'ouvrage`, `Project owner`), or its notation; else the problem, in `lang` (outside re-test of
+    issue 21, H1: a participant was `Euralens:pilote` only): (notation, None) or (the role, the problem)."""
+    if ("role", "") not in found:
+        named: dict[str, str] = {}
+        shown: dict[str, dict[str, str]] = {}
+        for row in solutions(searched.writer.store.query(ROLES)):
+            slug = row["role"].value.rsplit("/role/", 1)[-1]
+            named[slug] = named[row["label"].value.casefold()] = slug
+            shown.setdefault(row["label"].language or "", {})[slug] = row["label"].value
+        found["role", ""] = (named, shown)
+    named, shown = found["role", ""]
+    slug = named.get(role.strip().casefold())
+    if slug:
+        return slug, None
+    words = STRINGS[lang]["names"]
+    listed = " ; ".join(sorted((shown.get(lang) or shown.get("fr") or {}).values()))
+    return role, words["role"].format(name=role.strip()[:80], names=listed)

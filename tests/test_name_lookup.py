@@ -4,6 +4,9 @@ two entities of one name are told apart by their identifiers; a field of 20,000 
 short form is read as one only where an entity is; "name:role" without a role says so; the page's
 language throughout."""
 
+import html
+import re
+
 import pytest
 
 from tests.conftest import app_client, bearer
@@ -123,3 +126,49 @@ def test_an_audience_is_named_as_the_user_knows_it(app):
     r = app.post("/api/contribute/study?lang=fr", json=wrong, headers=bearer(app, "bruno"))
     assert r.status_code == 422 and r.json()["error"]["field"] == "shared_with", r.text
     assert "aucun" in r.json()["error"]["message"]
+
+
+def test_participants_are_named_with_their_roles(app):
+    """Outside re-test of issue 21, H1: a participant's role was its notation only (`pilote`)."""
+    body = {"id": "roles-nommes", "title_fr": "Rôles nommés", "start": "2025-01-01"}
+    named = "Musée du Louvre-Lens:Pilote ; Agence d'urbanisme de l'Artois:maître d'ouvrage; atemis:partenaire"
+    r = app.post("/api/contribute/project", json={**body, "participants": named}, headers=bearer(app, "alice"))
+    assert r.status_code == 201, r.text
+    saved = app.get("/api/contribute/project/roles-nommes", headers=bearer(app, "alice")).json()["fields"]
+    assert sorted(saved["participants"].split(";")) == [
+        "atemis:partenaire",
+        "aula:maitre-ouvrage",
+        "louvre-lens:pilote",
+    ], saved
+    for lang, words in (("fr", "aucun rôle"), ("en", "no role")):
+        wrong = {**body, "id": "roles-faux", "participants": "Musée du Louvre-Lens:chef"}
+        r = app.post(f"/api/contribute/project?lang={lang}", json=wrong, headers=bearer(app, "alice"))
+        assert r.status_code == 422 and words in r.text and "Pilote" in r.text or "Lead" in r.text, r.text
+        assert "louvre-lens" not in r.json()["error"]["message"] and "https://" not in r.text
+
+
+def test_a_name_holding_a_semicolon_is_still_one_reference(app):
+    """Outside re-test of issue 21, H2: a study titled "A ; B" could not be referenced, and a form that
+    named it could not be saved unchanged."""
+    from tests.test_field_errors_language import signed_in
+
+    base = {"id": "base-point-virgule", "title_fr": "Étude de base ; avec point-virgule", "status": "planned"}
+    r = app.post("/api/contribute/study", json={**base, "year": "2027"}, headers=bearer(app, "alice"))
+    assert r.status_code == 201, r.text
+    derived = {"id": "derivee-point-virgule", "title_fr": "Dérivée", "status": "planned", "year": "2027"}
+    r = app.post(
+        "/api/contribute/study", json={**derived, "builds_on": "study/base-point-virgule"}, headers=bearer(app, "alice")
+    )
+    assert r.status_code == 201, r.text  # `study/x`, a short form with its kind, as the pages write it
+    browser = signed_in(app, "alice")
+    form = browser.get("/contribute/study/derivee-point-virgule").text
+    shown = form.split('name="builds_on" value="')[1].split('"')[0]
+    assert shown == "base-point-virgule", shown  # its identifier, where its name would read as two
+    fields = dict(re.findall(r'<input id="field-\w+" name="(\w+)" value="([^"]*)"', form))
+    fields = {k: html.unescape(v) for k, v in fields.items() if v}
+    r = browser.post(
+        "/contribute/study/derivee-point-virgule",
+        data={**fields, "status": "planned", "csrf": browser.csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:3000]

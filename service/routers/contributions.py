@@ -415,8 +415,8 @@ def form(
     cols = columns(kind)
     session, lang = current_session(request), language(request)
     options = {}
-    for c in cols:
-        target = "actor/" if c.check == "participants" else c.target  # participants name actors
+    targets = [c.target for c in cols] + (["actor/", "role/"] if any(c.check == "participants" for c in cols) else [])
+    for target in targets:  # participants name actors and their roles
         if target and target not in options:
             rows = solutions(
                 view,
@@ -431,14 +431,19 @@ def form(
             prefix = len(settings.base_iri + target)
             options[target] = [(r["s"].value[prefix:], r["label"].value) for r in rows]
     shown = dict(values)  # a reference field shows names, as the user chose them, not short names
+
+    def name(target: str, short: str) -> str:
+        """The name of `short`, or `short` itself where the name holds the list's `;` (it would read as two)."""
+        found = dict(options[target]).get(short)
+        return found if found and ";" not in found else short
+
     for c in cols:
-        if c.check == "participants" and isinstance(values.get(c.name), str):  # actor:role, the actor by name
-            named = dict(options["actor/"])
+        if c.check == "participants" and isinstance(values.get(c.name), str):  # actor:role, each by name
             parts = [p.strip().rpartition(":") for p in values[c.name].split(";") if p.strip()]
-            shown[c.name] = " ; ".join(f"{named.get(a, a)}:{role}" if a else role for a, _, role in parts)
+            shown[c.name] = " ; ".join(f"{name('actor/', a)}:{name('role/', r)}" if a else r for a, _, r in parts)
         elif c.target and not (c.target in SELECTS and c.check == "ref") and isinstance(values.get(c.name), str):
-            named = dict(options[c.target])
-            shown[c.name] = " ; ".join(named.get(p.strip(), p.strip()) for p in values[c.name].split(";") if p.strip())
+            given = [p.strip() for p in values[c.name].split(";") if p.strip()]
+            shown[c.name] = " ; ".join(name(c.target, p) for p in given)
     return templates.TemplateResponse(
         request,
         "contribute-form.html",

@@ -52,7 +52,11 @@
 
   function identifier(input) {
     const sep = input.dataset.separator;
-    const sent = parts(input).filter(Boolean).map((p) => known.get(p) || p);
+    let text = input.value;
+    if (sep) {  // a suggestion whose name holds the separator is one entity: its identifier first, then split
+      for (const [shown, iri] of known) if (shown.includes(sep)) text = text.split(shown).join(iri);
+    }
+    const sent = (sep ? text.split(sep) : [text]).map((p) => p.trim()).filter(Boolean).map((p) => known.get(p) || p);
     return sep ? sent.join(sep + " ") : sent[0] || "";
   }
 
