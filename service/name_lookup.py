@@ -25,11 +25,14 @@ def is_identifier(value: str) -> bool:
     return bool(IDENTIFIER.match(value.strip()))
 
 
-def entity_named(searched, value: str, kind: str | None, field: str, lang: str, identifiers: bool = True) -> str:
+def entity_named(
+    searched, value: str, kind: str | None, field: str, lang: str, identifiers: bool = True, in_sheet: bool = False
+) -> str:
     """The IRI of the one entity (of `kind`) the reader may read whose name is `value`; `value` itself
     when it is already an identifier. Of several with that name, the one the platform's own graphs (its
     reference territories, its curators' descriptions) name wins: a partner who names an entity of theirs
-    "Lens" must not take the word from everyone (outside re-test, finding 2)."""
+    "Lens" must not take the word from everyone (outside re-test, finding 2). `in_sheet`: the name was
+    written in a spreadsheet, where there is no suggestion to choose."""
     value = value.strip()
     if identifiers and is_identifier(value):
         return value
@@ -45,8 +48,10 @@ def entity_named(searched, value: str, kind: str | None, field: str, lang: str, 
     if exact:  # the same name: each told apart by its identifier
         close = [f"{h['title']} ({h['iri'].removeprefix(base)})" for h in hits if h["iri"] in exact][:CLOSE]
     said = words["several"] if exact else words["none"]
+    advice = words["in_sheet"] if in_sheet else words["pick_one"] if exact else words["pick"]
     shown = value if len(value) <= 80 else value[:80] + "…"  # an error never echoes kilobytes of the request
-    message = said.format(name=shown, kind=STRINGS[lang]["kinds"].get(kind or "", words["entity"]).lower())
+    kind_name = STRINGS[lang]["kinds"].get(kind or "", words["entity"]).lower()
+    message = said.format(name=shown, kind=kind_name) + " " + advice
     if close:
         message += " " + words["close"].format(names=" ; ".join(words["quoted"].format(name=c) for c in close))
     raise HttpError(422, message, field=field)
@@ -86,7 +91,7 @@ TARGETS = {
 
 
 def short_references(
-    searched, columns, values: dict, lang: str, found: dict | None = None
+    searched, columns, values: dict, lang: str, found: dict | None = None, in_sheet: bool = False
 ) -> list[tuple[str | None, str]]:
     """Turn the names typed in a contribution's reference fields (`Agence d'urbanisme de l'Artois ; aula`,
     participants `Euralens:pilote`) into the short names the forms write, in place; the problems, by field.
@@ -116,7 +121,7 @@ def short_references(
                 continue
             if (name.strip(), kind) not in found:
                 try:
-                    found[name.strip(), kind] = entity_named(searched, name, kind, c.name, lang)
+                    found[name.strip(), kind] = entity_named(searched, name, kind, c.name, lang, in_sheet=in_sheet)
                 except HttpError as e:
                     found[name.strip(), kind] = HttpError(e.status, e.message, field=c.name)
             iri = found[name.strip(), kind]
@@ -146,7 +151,7 @@ def named_rows(searched, columns, lang: str):
         problems = []
         for number, cells in enumerate(rows[1:], start=2):
             values = dict(zip(header, cells, strict=False))
-            said = short_references(searched, columns, values, lang, found)
+            said = short_references(searched, columns, values, lang, found, in_sheet=True)
             problems += [(number, field, message) for field, message in said]
             for i, h in enumerate(header[: len(cells)]):
                 cells[i] = values.get(h, cells[i])

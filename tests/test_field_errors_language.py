@@ -262,3 +262,21 @@ def test_a_name_lookups_refusal_is_english_for_an_api_client_unless_asked(app):
             r = case({**bearer(app, "alice"), **headers}, query)
             assert r.status_code == 422, r.text
             assert not foreign_words(r.json()["error"]["message"], lang), (lang, r.text)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_unreadable_sheet_is_said_on_the_import_page_in_its_language(partner, lang):
+    """Outside re-test of issue 21, M9: Python's words ('utf-8' codec can't decode…) on an error page, the
+    form lost; and the kinds of the page named `actors`, `studies` on the French page."""
+    r = partner.post(
+        f"/import?lang={lang}",
+        data={"kind": "studies", "csrf": partner.csrf},
+        files={"file": ("etudes.csv", "id;titre\n\xc1\xff;x\n".encode("latin-1"), "text/csv")},
+    )
+    assert r.status_code == 400 and 'id="import-kind"' in r.text, r.text[:2000]  # the form is still there
+    said = alerts(r.text)
+    assert said and "codec" not in " ".join(said), said
+    for text in said:
+        assert not foreign_words(text, lang), (lang, text)
+    kinds = {"fr": ">Études</option>", "en": ">Studies</option>"}[lang]
+    assert kinds in partner.get(f"/import?lang={lang}").text

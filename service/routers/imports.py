@@ -14,7 +14,7 @@ from pic.graph.contributions.kinds import KINDS
 from pic.graph.contributions.spreadsheet import run_import, template
 from pic.graph.contributions.spreadsheet_rows import SheetLimits, SheetTooLarge, read_rows
 from pic.graph.errors import InvalidFields
-from pic.graph.said import in_language
+from pic.graph.said import Said, in_language
 from pic.graph.settings import Settings
 from pic.graph.writes.path import Writer
 from pic.service.auth import check_csrf, check_write_csrf, current_session, current_user, form_session, require_writer
@@ -166,8 +166,12 @@ async def checked_import(
         )
     except SheetTooLarge as e:
         raise HttpError(413, str(e), field="file") from None
-    except (UnicodeDecodeError, ValueError) as e:
-        raise HttpError(400, f"cannot read the file: {e}", field="file") from None
+    except UnicodeDecodeError:  # the reader's own words would be Python's ('utf-8' codec can't decode…)
+        raise HttpError(
+            400, Said("the file is not text in UTF-8: save it as CSV (UTF-8) or as XLSX"), field="file"
+        ) from None
+    except ValueError as e:
+        raise HttpError(400, Said("cannot read the file: {error}", error=e), field="file") from None
 
 
 @router.get("/import", response_class=HTMLResponse, summary="Importer un tableur / Import a spreadsheet (page)")
@@ -190,12 +194,19 @@ async def import_form(request: Request, settings: SettingsDep, writer: WriterDep
     kind, dry_run = fields.get("kind", ""), bool(fields.get("dry_run"))
     target = receiving(user, kind, fields.get("org", ""))
     names = named_rows(searched, KINDS[kind]["columns"], language(request)) if kind in KINDS else None
-    result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run, names=names)
+    try:
+        result = await checked_import(settings, writer, kind, data, filename, target, user, dry_run, names=names)
+    except HttpError as e:  # a file that cannot be read: said on the page, its form kept
+        if e.status not in (400, 413):
+            raise
+        return import_view(request, kind=kind, unread=in_language(e.message, language(request)), status=e.status)
     rows = read_rows(data, filename or "upload.csv", limits(settings))
     return import_view(request, kind=kind, rows=rows, result=result, dry_run=dry_run)
 
 
-def import_view(request: Request, *, kind: str = "studies", rows=None, result=None, dry_run=False):
+def import_view(
+    request: Request, *, kind: str = "studies", rows=None, result=None, dry_run=False, unread=None, status=200
+):
     session, lang = current_session(request), language(request)
     problems: dict[int, list] = {}
     for p in result.problems if result else ():  # each said in the page's language
@@ -216,6 +227,7 @@ def import_view(request: Request, *, kind: str = "studies", rows=None, result=No
             "problems": problems,
             "result": result,
             "dry_run": dry_run,
+            "unread": unread,
         },
-        status_code=422 if problems else 200,
+        status_code=422 if problems else status,
     )
