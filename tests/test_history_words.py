@@ -43,3 +43,21 @@ def test_the_history_names_the_door_and_the_entity(app):
     )
     sources = {b["s"]["value"] for b in record.json()["results"]["bindings"]}
     assert "contribution: study https://w3id.org/pic-euralens/id/study/histoire-lisible" in sources
+
+
+def test_the_contribute_page_and_an_edit_form_name_what_they_list(app):
+    """Outside re-test of issue 21, M5: memberships listed by their key (`aula--…`), English names on the
+    French page, the organisation by its identifier."""
+    from tests.test_field_errors_language import signed_in
+
+    body = {"member": "aula", "organization": "euralens", "role": "membre"}
+    r = app.post("/api/contribute/membership", json=body, headers=bearer(app, "alice"))
+    assert r.status_code in (200, 201), r.text
+    browser = signed_in(app, "alice")
+    listed = browser.get("/contribute?lang=fr").text
+    mine = listed[listed.index('id="mine"') :].split("</table>")[0]
+    assert "--" not in re.sub(r'href="[^"]*"', "", mine), mine
+    assert "Agence d&#39;urbanisme de l&#39;Artois" in listed
+    form = browser.get("/contribute/membership/aula--euralens?lang=fr").text
+    title = form[form.index("<h1>") : form.index("</h1>")]
+    assert "aula--euralens" not in title and "Agence" in title, title

@@ -24,6 +24,7 @@ from pic.service.auth import check_csrf, check_write_csrf, current_session, curr
 from pic.service.bodies import json_openapi, limited_fields, limited_object
 from pic.service.deps import ReaderDep, ReadLogDep, SettingsDep, WriterDep
 from pic.service.entities import solutions
+from pic.service.entity_labels import names_for
 from pic.service.errors import HttpError, problems, status_of
 from pic.service.i18n import STRINGS, answer_language, language
 from pic.service.name_lookup import MAX_REFERENCES, TARGETS, entity_named, short_references
@@ -282,10 +283,19 @@ def contribute_home(request: Request, view: ReaderDep, settings: SettingsDep):
                         "kind": kind,
                         "key": key,
                         "iri": iri,
-                        "label": r["label"].value if r["label"] else key,
                         "visibility": contributions.visibility_of(names, r["g"]),
                     }
                 )
+    # each by its name in the page's language (a membership by whom it joins), never its key
+    org = session.user.org if session else None
+    shared = [s for m in mine if m["visibility"][0] == "organisations" for s in m["visibility"][1].split(",")]
+    iris = [m["iri"] for m in mine] + [f"{settings.base_iri}actor/{o.strip()}" for o in [org or "", *shared] if o]
+    named = names_for(view, iris, lang, solutions, settings.names, org) if iris else {}
+    for m in mine:
+        m["label"] = named.get(m["iri"], m["key"])
+        if m["visibility"][0] == "organisations":
+            who = [named.get(f"{settings.base_iri}actor/{s.strip()}", s.strip()) for s in m["visibility"][1].split(",")]
+            m["visibility"] = (m["visibility"][0], ", ".join(who))
     return templates.TemplateResponse(
         request,
         "contribute.html",
@@ -295,6 +305,7 @@ def contribute_home(request: Request, view: ReaderDep, settings: SettingsDep):
             "user": session.user if session else None,
             "kinds": list(contributions.SINGULAR),
             "mine": mine,
+            "org_name": named.get(f"{settings.base_iri}actor/{org}", org) if org else None,
             "link": page_link(settings.base_iri),
         },
     )
@@ -390,6 +401,12 @@ async def post_form(
     return RedirectResponse(page(settings, touched(result)) + "?saved=1", status_code=303)
 
 
+def edited_name(view, settings: Settings, kind: str, key: str, lang: str) -> str:
+    """The name of the entity a form edits, as its page gives it (a membership: whom it joins)."""
+    iri = settings.base_iri + KINDS[contributions.SINGULAR[kind]]["prefix"] + key
+    return names_for(view, [iri], lang, solutions, settings.names)[iri]
+
+
 def by_field(e: Problems, lang: str) -> dict:
     """{field: its problems, in the page's language}; "" for the form's own."""
     out: dict[str, list[str]] = {}
@@ -466,6 +483,7 @@ def form(
             "csrf": session.csrf if session else "",
             "checked": checked,
             "action": f"/contribute/{kind}" + (f"/{quote(key)}" if key else ""),
+            "name": edited_name(view, settings, kind, key, lang) if key else None,
         },
         status_code=422 if problems and status == 422 else status,
     )
