@@ -135,3 +135,22 @@ def test_an_annotation_links_to_an_entity_chosen_by_its_name(server):
         wait_for(page, "document.querySelector('.annotation-link a') !== null")
         assert page.get_attribute(".annotation-link a", "href") == "/id/study/emplois-induits-louvre-lens"
         wait_for(page, "document.querySelector('.annotation-link a').textContent.startsWith('Les emplois induits')")
+
+
+@pytest.mark.parametrize(("lang", "label", "none"), [("fr", "Acteur", "aucune entité"), ("en", "Actor", "no actor")])
+def test_a_saved_querys_parameters_show_names_and_say_an_unknown_one(server, lang, label, none):
+    """Outside re-test of issue 21, M4: the default actor showed as its IRI, the label as "Acteur / Actor"
+    in both languages, and a name no actor has as "query failed (code 422)"."""
+    with offline_page(server) as (page, _blocked):
+        page.goto(f"{server}/workbench?saved=actor-projects-and-roles&lang={lang}")
+        field = "#params input[name=actor]"
+        shown = f"document.querySelector('{field}')"
+        wait_for(page, f"{shown} && {shown}.value && !{shown}.value.startsWith('http')")  # its name, once known
+        assert "Euralens" in page.input_value(field), page.input_value(field)
+        assert page.inner_text("#params label").strip() == label
+        page.click("#run")  # the default, by its name
+        wait_for(page, "document.querySelectorAll('#results td').length > 0")
+        page.fill(field, "Zzqx Wvut")
+        page.click("#run")
+        wait_for(page, "!document.querySelector('#error').hidden")
+        assert none in page.inner_text("#error .error-message")

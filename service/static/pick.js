@@ -62,7 +62,8 @@
 
   let attached = 0;
   // for fields a script adds later (the workbench's parameters): attach(input), then identifier(input)
-  window.picPick = { attach: (input) => attach(input, attached++), identifier };
+  // know(name, iri): a name the page shows for an identifier it was given (the workbench's defaults)
+  window.picPick = { attach: (input) => attach(input, attached++), identifier, know: (name, iri) => known.set(name, iri) };
   const inputs = [...document.querySelectorAll("input[data-pick]")];
   inputs.forEach((input) => attach(input, attached++));
   for (const form of new Set(inputs.map((i) => i.form).filter(Boolean))) {

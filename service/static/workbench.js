@@ -74,7 +74,7 @@
     current.textContent = saved.title;
     saved.parameters.forEach((p) => {
       const label = document.createElement("label");
-      label.textContent = (p.label || p.name) + " ";
+      label.textContent = labelOf(p) + " ";
       let input;
       if (p.values.length) {
         input = document.createElement("select");
@@ -90,10 +90,26 @@
       if (p.type === "iri" && window.picPick) {  // a name, chosen among suggestions (static/pick.js)
         input.dataset.pick = state.kinds.includes(p.name) ? p.name : "";
         window.picPick.attach(input);
+        shownByName(input);
       }
       form.appendChild(label);
     });
     form.hidden = saved.parameters.length === 0;
+  }
+
+  // A parameter's label in the page's language: the saved query's header writes "Acteur / Actor".
+  function labelOf(p) {
+    const both = (p.label || p.name).split(" / ");
+    return both.length === 2 && lang === "en" ? both[1] : both[0];
+  }
+
+  // An IRI given as a parameter's value (its default, a permalink's) shows as its entity's name.
+  async function shownByName(input) {
+    const iri = input.value.trim();
+    if (!/^https?:\/\//.test(iri)) return;
+    const r = await fetch("/api/labels?" + new URLSearchParams({ iri, lang: document.documentElement.lang }));
+    const name = r.ok ? (await r.json())[iri] : null;
+    if (name && input.value.trim() === iri) { window.picPick.know(name, iri); input.value = name; }
   }
 
   function paramsQuery(extra) {
@@ -249,9 +265,10 @@
       return { text: fill(E.prefix, { line, column, near: text.slice(at, end) }), mark: { line, at } };
     }
     if (code === "syntax" || code === "prefix") return { text: E.syntax_nowhere };
+    if (status === 422 && detail.field && !detail.code) return { text: detail.message };  // a name: the server's words
     if (code === "parameter") {
       const p = saved && saved.parameters.find((q) => q.name === detail.field);
-      return { text: fill(E.parameter, { field: p ? p.label || p.name : detail.field || "" }) };
+      return { text: fill(E.parameter, { field: p ? labelOf(p) : detail.field || "" }) };
     }
     return { text: fill(E[code] || E.other, { status }) };
   }
@@ -285,7 +302,8 @@
     const accept = "application/sparql-results+json, application/n-triples;q=0.9";
     let response;
     try {
-      if (saved) response = await fetch(endpointUrl(), { headers: { Accept: accept } });
+      // the answer's words in the page's language (a name no entity has, said by the server)
+      if (saved) response = await fetch(endpointUrl(), { headers: { Accept: accept, "Accept-Language": document.documentElement.lang } });
       else response = await fetch("/sparql", { method: "POST", headers: { Accept: accept, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ query: editor.value }) });
     } catch (e) {  // no answer at all: the server is down, or the connection
       showError(0, { code: "network" });
