@@ -3,6 +3,7 @@ graphs that never reach a map drawn for someone who may not read them."""
 
 import csv
 import io
+import re
 
 import networkx as nx
 import pytest
@@ -184,3 +185,13 @@ def test_a_relation_the_map_has_not_is_said_and_its_relations_are_named(client):
     page = client.get("/maps/cooperation", params={"lang": "fr"}).text
     menu = page[page.index('<select name="relation">') :].split("</select>")[0]
     assert '<option value="project">projet commun</option>' in menu, menu
+
+
+@pytest.mark.parametrize(("lang", "point"), [("fr", ","), ("en", ".")])
+def test_a_maps_metrics_are_written_as_its_language_writes_numbers(client, lang, point):
+    """Outside re-test of issue 21, M6: `0.7333` on the French page; the sort reads each cell's own value."""
+    page = client.get("/maps/cooperation", params={"lang": lang}).text
+    cells = re.findall(r'<td data-value="([0-9.e-]+)">([^<]+)</td>', page)
+    assert len(cells) > 10
+    for value, shown in cells:
+        assert shown == f"{float(value):.4f}".replace(".", point), (value, shown)

@@ -10,6 +10,7 @@ import json
 from importlib import resources
 
 import networkx as nx
+from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.edge import Edge
 from pyvis.network import Network
@@ -43,6 +44,14 @@ PALETTE = [
 KIND_COLOURS = {"project": "#8fa8c8", "study": "#e6b85c", "territory": "#9ccf8f", "actor": "#c0c0c0"}
 TEXT = strings("pic.viz", "render")  # {language: {key: words}}, from the gettext catalogues
 ENV = Environment(loader=PackageLoader("pic.viz", "templates"), autoescape=select_autoescape(["html"]))
+
+
+def decimal(value: float, lang: str) -> str:
+    """A metric to four decimals as the page's language writes it (`0,7333` in French)."""
+    return format_decimal(value, format="0.0000", locale=lang)
+
+
+ENV.filters["decimal"] = decimal
 
 
 def vis_network_js() -> bytes:

@@ -76,7 +76,9 @@
       const body = table.tBodies[0];
       const rows = Array.from(body.rows);
       rows.sort((a, b) => {
-        const x = a.cells[column].textContent, y = b.cells[column].textContent;
+        // a number's own value (`data-value`), not its text in the page's language (0,7333)
+        const value = (cell) => (cell.dataset.value !== undefined ? cell.dataset.value : cell.textContent);
+        const x = value(a.cells[column]), y = value(b.cells[column]);
         const order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
         return descending ? -order : order;
       });
