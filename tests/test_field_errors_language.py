@@ -280,3 +280,16 @@ def test_an_unreadable_sheet_is_said_on_the_import_page_in_its_language(partner,
         assert not foreign_words(text, lang), (lang, text)
     kinds = {"fr": ">Études</option>", "en": ">Studies</option>"}[lang]
     assert kinds in partner.get(f"/import?lang={lang}").text
+
+
+def test_an_annotation_clients_refusals_follow_its_accept_language(app):
+    """Outside re-test of issue 21, M1: the annotation API answered English whatever was asked."""
+    headers = {**bearer(app, "alice"), "Content-Type": "application/ld+json"}
+    bad = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "motivation": "shouting"}
+    for lang in ("fr", "en"):
+        asked = {"Accept-Language": lang}
+        missing = app.get("/annotations/nothing-here", headers=asked).json()["error"]["message"]
+        wrong = app.post("/annotations/", json=bad, headers={**headers, **asked}).json()["error"]["message"]
+        for text in (missing, wrong):
+            assert not foreign_words(text, lang), (lang, text)
+        assert ("aucune annotation" in missing) == (lang == "fr"), missing

@@ -125,19 +125,19 @@ def parse(data: object, node: NamedNode, creator: NamedNode, created: datetime, 
     The creator is `creator`, the signed-in user, always: a `creator` in the client's JSON is not read,
     so nobody makes an annotation another person would be the author of (and only its author deletes)."""
     if not isinstance(data, dict):
-        raise AnnotationError("body", "an annotation is a JSON object")
+        raise AnnotationError("body", Said("an annotation is a JSON object"))
     contexts = as_list(data.get("@context"))
     if ANNO_CONTEXT not in contexts:
-        raise AnnotationError("@context", f"the W3C context {ANNO_CONTEXT} is required")
+        raise AnnotationError("@context", Said("the W3C context {context} is required", context=ANNO_CONTEXT))
     if data.get("type") not in ("Annotation", ["Annotation"]):
-        raise AnnotationError("type", 'type is "Annotation"')
+        raise AnnotationError("type", Said('type is "Annotation"'))
     bodies = as_list(data.get("body", [])) if data.get("body") is not None else []
     motivation = data.get("motivation") or ("commenting" if bodies else "highlighting")
     if not isinstance(motivation, str) or motivation not in MOTIVATIONS:
-        raise AnnotationError("motivation", f"one of {', '.join(MOTIVATIONS)}")
+        raise AnnotationError("motivation", Said("one of {choices}", choices=", ".join(MOTIVATIONS)))
     visibility = data.get("pic:visibility", "public")
     if visibility not in VISIBILITIES:
-        raise AnnotationError("pic:visibility", "public, group or private")
+        raise AnnotationError("pic:visibility", Said("public, group or private"))
     group = data.get("pic:group")
     if visibility == "group" and not group:
         raise AnnotationError("pic:group", Said("an annotation shared with a group names the group"))
@@ -158,8 +158,11 @@ def parse(data: object, node: NamedNode, creator: NamedNode, created: datetime, 
     if motivation == "linking" and not p.links:
         raise AnnotationError(
             "body",
-            "a linking annotation has a SpecificResource body with pic:relation "
-            f"({', '.join(RELATIONS)}) and the linked entity as source",
+            Said(
+                "a linking annotation has a SpecificResource body with pic:relation ({relations}) and the linked "
+                "entity as source",
+                relations=", ".join(RELATIONS),
+            ),
         )
     return p
 
@@ -171,7 +174,7 @@ def read_target(p: Parsed, node: NamedNode, target: object, i: int, where: str) 
         p.triples.append((node, t(OA, "hasTarget"), source))
         return
     if not isinstance(target, dict):
-        raise AnnotationError(where, "a target is an IRI or a SpecificResource object")
+        raise AnnotationError(where, Said("a target is an IRI or a SpecificResource object"))
     source = iri(target.get("source") or target.get("id"), f"{where}.source")
     p.sources.append((f"{where}.source", source.value))
     selectors = as_list(target.get("selector", []))
@@ -192,7 +195,7 @@ def read_selector(
     p: Parsed, resource: NamedNode, source: NamedNode, selector: object, i: int, j: int, where: str
 ) -> None:
     if not isinstance(selector, dict):
-        raise AnnotationError(where, "a selector is an object")
+        raise AnnotationError(where, Said("a selector is an object"))
     node = NamedNode(f"{resource.value.rsplit('#', 1)[0]}#selector-{i}-{j}")
     kind = selector.get("type")
     if kind == "TextQuoteSelector":
@@ -211,7 +214,7 @@ def read_selector(
     elif kind == "TextPositionSelector":
         start, end = selector.get("start"), selector.get("end")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
-            raise AnnotationError(where, "start and end are whole numbers, 0 ≤ start ≤ end")
+            raise AnnotationError(where, Said("start and end are whole numbers, 0 ≤ start ≤ end"))
         integer = NamedNode(f"{XSD}nonNegativeInteger")
         p.triples += [
             (resource, t(OA, "hasSelector"), node),
@@ -220,7 +223,7 @@ def read_selector(
             (node, t(OA, "end"), Literal(str(end), datatype=integer)),
         ]
     else:
-        raise AnnotationError(f"{where}.type", "TextQuoteSelector or TextPositionSelector")
+        raise AnnotationError(f"{where}.type", Said("TextQuoteSelector or TextPositionSelector"))
 
 
 def read_body(p: Parsed, node: NamedNode, body: object, i: int, where: str) -> None:
@@ -230,11 +233,11 @@ def read_body(p: Parsed, node: NamedNode, body: object, i: int, where: str) -> N
         p.triples.append((node, t(OA, "hasBody"), target))
         return
     if not isinstance(body, dict):
-        raise AnnotationError(where, "a body is an IRI or an object")
+        raise AnnotationError(where, Said("a body is an IRI or an object"))
     resource = NamedNode(f"{node.value}#body-{i}")
     purpose = body.get("purpose")
     if purpose is not None and purpose not in MOTIVATIONS:
-        raise AnnotationError(f"{where}.purpose", f"one of {', '.join(MOTIVATIONS)}")
+        raise AnnotationError(f"{where}.purpose", Said("one of {choices}", choices=", ".join(MOTIVATIONS)))
     kind = body.get("type", "TextualBody" if "value" in body else None)
     p.triples.append((node, t(OA, "hasBody"), resource))
     if purpose:
@@ -257,11 +260,11 @@ def read_body(p: Parsed, node: NamedNode, body: object, i: int, where: str) -> N
         relation = body.get("pic:relation")
         if relation is not None:
             if relation not in RELATIONS:
-                raise AnnotationError(f"{where}.pic:relation", f"one of {', '.join(RELATIONS)}")
+                raise AnnotationError(f"{where}.pic:relation", Said("one of {choices}", choices=", ".join(RELATIONS)))
             p.links.append((relation, source.value))
             p.triples.append((resource, t(PIC, "relation"), Literal(relation)))
     else:
-        raise AnnotationError(f"{where}.type", "TextualBody or SpecificResource")
+        raise AnnotationError(f"{where}.type", Said("TextualBody or SpecificResource"))
 
 
 def text(value: object, where: str) -> str:

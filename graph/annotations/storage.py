@@ -259,21 +259,30 @@ class Annotations:
         kinds = self.kinds([iri for _, iri in parsed.sources], readable)
         for where, iri in parsed.sources:
             if iri not in kinds:
-                raise AnnotationError(where, f"the graph knows nothing readable about {iri}")
+                raise AnnotationError(where, Said("the graph knows nothing readable about {iri}", iri=iri))
         targets = [iri for where, iri in parsed.sources if where.startswith("target")]
         annotation = f"{model.OA}Annotation"
         if parsed.motivation in ("replying", "moderating") and not all(annotation in kinds[i] for i in targets):
-            raise AnnotationError("target", f"a {parsed.motivation} annotation targets an annotation")
+            raise AnnotationError(
+                "target", Said("a {motivation} annotation targets an annotation", motivation=parsed.motivation)
+            )
         for where, source, exact in parsed.quotes:
             known = self.text_of(source, readable)
             if known is not None and exact not in known:
-                raise AnnotationError(where, "the quoted text is not in the target's text")
+                raise AnnotationError(where, Said("the quoted text is not in the target's text"))
         for relation, entity in parsed.links:
             if not all(f"{model.PIC}Study" in kinds[i] for i in targets):
-                raise AnnotationError("target", "a linking annotation targets a study")
+                raise AnnotationError("target", Said("a linking annotation targets a study"))
             wanted = [term(c).value for c in LINK_KINDS[relation]]
             if not any(c in kinds[entity] for c in wanted):
-                raise AnnotationError("body", f"{relation} links a study to a {' or '.join(LINK_KINDS[relation])}")
+                raise AnnotationError(
+                    "body",
+                    Said(
+                        "{relation} links a study to a {kinds}",
+                        relation=relation,
+                        kinds=" or ".join(LINK_KINDS[relation]),
+                    ),
+                )
         graph = self.graph_for(parsed, user)
         if parsed.visibility != "private":
             self.check_audience(parsed)
@@ -289,7 +298,15 @@ class Annotations:
         for where, iri in parsed.sources:
             if iri not in seen:
                 raise NotPublic(
-                    [(where, f'{iri} is not public: an annotation about it stays private (pic:visibility "private")')]
+                    [
+                        (
+                            where,
+                            Said(
+                                '{iri} is not public: an annotation about it stays private (pic:visibility "private")',
+                                iri=iri,
+                            ),
+                        )
+                    ]
                 )
 
     def graph_for(self, parsed: model.Parsed, user: User) -> NamedNode:

@@ -28,6 +28,7 @@ from pic.graph.access import annotation_graphs
 from pic.graph.annotations.model import CONTEXT, MOTIVATIONS
 from pic.graph.annotations.rdf import turtle
 from pic.graph.annotations.storage import Annotations, Stored
+from pic.graph.said import Said
 from pic.graph.settings import Settings
 from pic.graph.store.formats import BY_KEY, TURTLE
 from pic.ontology.namespaces import DEFAULT_BASE, PREFIXES
@@ -184,7 +185,7 @@ def url_of(request: Request, iri: str) -> str:
 async def body_of(request: Request, settings: Settings):
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in (JSON_LD, "application/json"):
-        raise HttpError(415, f"send the annotation as {MEDIA}", field="content-type")
+        raise HttpError(415, Said("send the annotation as {media}", media=MEDIA), field="content-type")
     return await limited_json(request, settings.max_form_bytes, "JSON-LD")
 
 
@@ -196,7 +197,7 @@ def filters_of(request: Request, notes: Notes) -> dict:
     if q.get("target"):  # an annotation may be named by its protocol IRI or its canonical one
         q["target"] = notes.store.canonical(q["target"])
     if q.get("motivation") and q["motivation"] not in MOTIVATIONS:
-        raise HttpError(400, f"motivation: one of {', '.join(MOTIVATIONS)}", field="motivation")
+        raise HttpError(400, Said("motivation: one of {choices}", choices=", ".join(MOTIVATIONS)), field="motivation")
     return {k: q[k] for k in ("target", "creator", "motivation", "org") if q.get(k)} | (
         {"hidden": True} if q.get("hidden") == "true" else {}
     )
@@ -286,7 +287,7 @@ def annotation_page(request: Request, notes: Notes, page: int, as_iris: bool) ->
         store, readable, filters, page, notes.settings.annotations_page, as_iris, base_url, query, flagged=flagged
     )
     if body is None:
-        raise HttpError(404, f"no page {page}")
+        raise HttpError(404, Said("no page {page}", page=page))
     return represent(request, body, tag_of(body), {"Allow": "GET, HEAD, OPTIONS", "Vary": "Accept"})
 
 
@@ -355,7 +356,7 @@ def fetch(notes: Notes, key: str, user) -> tuple[Annotations, Stored]:
     store = notes.store
     stored = store.get(annotation_iri(notes.settings, key), notes.readable(user, hidden=True))
     if stored is None:
-        raise HttpError(404, f"no annotation {key}")
+        raise HttpError(404, Said("no annotation {key}", key=key))
     return store, stored
 
 
@@ -377,12 +378,12 @@ async def update(request: Request, notes: NotesDep, key: str):
     store, stored = fetch(notes, key, user)
     match = request.headers.get("if-match")
     if not match:
-        raise HttpError(428, "send If-Match with the ETag you last read", field="If-Match")
+        raise HttpError(428, Said("send If-Match with the ETag you last read"), field="If-Match")
     if not matches_strongly(match, tags(stored.etag)):
-        raise HttpError(412, "the annotation changed since you read it: read it again", field="If-Match")
+        raise HttpError(412, Said("the annotation changed since you read it: read it again"), field="If-Match")
     data = await body_of(request, notes.settings)
     if isinstance(data, dict) and store.canonical(data.get("id")) not in (None, stored.iri):
-        raise HttpError(400, "the body's id is not this annotation's", field="id")
+        raise HttpError(400, Said("the body's id is not this annotation's"), field="id")
     new = await run_in_threadpool(store.replace, stored, data, user, notes.readable(user))
     return represent(request, store.json(new), new.etag, RESOURCE_HEADERS)
 
@@ -393,6 +394,6 @@ async def delete(request: Request, notes: NotesDep, key: str):
     store, stored = fetch(notes, key, user)
     match = request.headers.get("if-match")
     if match and not matches_strongly(match, tags(stored.etag)):
-        raise HttpError(412, "the annotation changed since you read it", field="If-Match")
+        raise HttpError(412, Said("the annotation changed since you read it"), field="If-Match")
     await run_in_threadpool(store.delete, stored, user)
     return Response(status_code=204)

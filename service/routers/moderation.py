@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from pic.graph.annotations.moderation import decide, decision, hide, restore
+from pic.graph.said import Said
 from pic.ontology.namespaces import sparql_prefixes
 from pic.service.auth import check_write_csrf, current_session, current_user, require_writer
 from pic.service.bodies import limited_fields, limited_object, media_type
@@ -43,7 +44,7 @@ async def moderator(request: Request, notes: Notes, roles: tuple[str, ...] | Non
     user = current_user(request)
     require_writer(user)
     if roles and user.role not in roles:
-        raise HttpError(403, "moderation needs the facilitator role")
+        raise HttpError(403, Said("moderation needs the facilitator role"))
     limit = notes.settings.max_form_bytes
     if media_type(request) == "application/json":
         values = await limited_object(request, limit)
@@ -112,7 +113,7 @@ def queue(request: Request, notes: NotesDep, view: ReaderDep):
     session, lang = current_session(request), language(request)
     user = session.user if session else current_user(request)
     if user.role not in ("facilitator", "admin"):
-        raise HttpError(403 if user.role != "anonymous" else 401, "the moderation queue is for facilitators")
+        raise HttpError(403 if user.role != "anonymous" else 401, Said("the moderation queue is for facilitators"))
     store = notes.store
     items: dict[str, list[dict]] = {"flagged": [], "hidden": [], "proposals": []}
     for row in store.query(FLAGGED, None):
