@@ -27,11 +27,13 @@ SOURCES = [
 
 def with_words(history: list[dict], view, lang: str, solutions, names: Names) -> list[dict]:
     """The history's rows, each with `what`: its source said for the reader (None when the reader is not
-    told the source: a public record of a draft made public)."""
+    told the source: a public record of a draft made public), and `in_names`: whose graphs it wrote."""
     iris = sorted({iri for h in history if h["source"] for iri in IRI.findall(h["source"])})
-    named = names_for(view, iris, lang, solutions, names) if iris else {}
+    orgs = sorted({f"{names.base}actor/{org}" for h in history for org in h["in"]})
+    named = names_for(view, iris + orgs, lang, solutions, names) if iris or orgs else {}
     words = STRINGS[lang]["changes"]
     for h in history:
+        h["in_names"] = [named.get(f"{names.base}actor/{org}", org) for org in h["in"]]  # whose graphs, by name
         h["what"] = said(h["source"], words, STRINGS[lang]["kinds"], named) if h["source"] is not None else None
     return history
 

@@ -30,6 +30,7 @@ def test_the_history_names_the_door_and_the_entity(app):
     for lang, words in (("fr", "contribution : étude « Une histoire lisible »"), ("en", "contribution: study")):
         text = history_text(app.get(f"/id/study/histoire-lisible?lang={lang}", headers=BROWSER).text)
         assert words in text and "https://" not in text, text
+        assert ("urbanisme de l" in text or "urban planning" in text) and " aula " not in f" {text} ", text
     r = app.delete("/api/contribute/study/histoire-lisible", headers=bearer(app, "alice"))
     assert r.status_code in (200, 204), r.text
     gone = app.get("/id/study/histoire-lisible?lang=fr", headers=BROWSER)

@@ -309,6 +309,10 @@
       ...["informs", "builds-on", "used-by"].map((r) => el("option", { value: r }, T.relations[r])));
     const linking = () => { linked.hidden = relation.hidden = motivation.value !== "linking"; };
     motivation.addEventListener("change", linking);
+    // suggestions of the kind the relation links to (a study builds on a study, is used by an actor);
+    // `informs` links to a project or an evaluation question: any kind
+    const kindOf = () => { linked.dataset.pick = { "builds-on": "study", "used-by": "actor" }[relation.value] || ""; };
+    relation.addEventListener("change", kindOf);
     const problem = el("p", { class: "problem", role: "alert" });
     const cancel = el("button", { type: "button" }, T.cancel);
     cancel.addEventListener("click", () => f.remove());
