@@ -154,3 +154,17 @@ def test_a_saved_querys_parameters_show_names_and_say_an_unknown_one(server, lan
         page.click("#run")
         wait_for(page, "!document.querySelector('#error').hidden")
         assert none in page.inner_text("#error .error-message")
+
+
+@pytest.mark.parametrize(("lang", "month"), [("fr", "janv."), ("en", "Jan")])
+def test_workbench_results_write_dates_as_the_page_does(server, lang, month):
+    """Outside re-test of issue 21, M4: dates showed as `2009-01-01T00:00:00`; the data's value stays in
+    the cell's title."""
+    with offline_page(server) as (page, _blocked):
+        page.goto(f"{server}/workbench?saved=actor-projects-and-roles&lang={lang}")
+        wait_for(page, "document.querySelectorAll('#results td').length > 0")
+        cells = page.eval_on_selector_all("#results td", "tds => tds.map(td => [td.textContent, td.title])")
+        dates = [(text, title) for text, title in cells if "dateTime" in title]
+        assert dates, cells
+        assert all(text != title.split(" (")[0] and "T00:00" not in text for text, title in dates), dates
+        assert any(month in text for text, _ in dates), dates  # the default actor's projects start in January

@@ -172,11 +172,29 @@
     if (term.type === "uri") {
       td.appendChild(iriLink(term.value));
     } else {
-      td.textContent = term.value;
+      td.textContent = shown(term);
       if (term["xml:lang"]) td.title = "@" + term["xml:lang"];
-      else if (term.datatype) td.title = term.datatype;
+      else if (term.datatype) td.title = `${term.value} (${term.datatype})`;  // the value as the data holds it
     }
     return td;
+  }
+
+  // A number or a date as the page's language writes it (1 234,5; 1 janv. 2009); other values as they are.
+  const XSD = "http://www.w3.org/2001/XMLSchema#";
+  const NUMBERS = ["decimal", "integer", "double", "float", "int", "long", "nonNegativeInteger", "positiveInteger"];
+  function shown(term) {
+    const type = (term.datatype || "").startsWith(XSD) ? term.datatype.slice(XSD.length) : "";
+    if (NUMBERS.includes(type) && term.value.trim() !== "" && !Number.isNaN(Number(term.value))) {
+      const n = Number(term.value);  // a year computed by YEAR() is an integer too: 2024, not 2 024
+      return new Intl.NumberFormat(lang, { useGrouping: Math.abs(n) >= 10000, maximumFractionDigits: 6 }).format(n);
+    }
+    if ((type === "date" || type === "dateTime") && /^\d{4}-\d{2}-\d{2}/.test(term.value)) {
+      const day = new Date(term.value.slice(0, 10) + "T00:00:00Z");
+      const time = type === "dateTime" ? term.value.slice(11, 16) : "";
+      const date = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(day);
+      return time && time !== "00:00" ? `${date} ${time}` : date;
+    }
+    return term.value;
   }
 
   function showTable(data) {
