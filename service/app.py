@@ -20,6 +20,7 @@ from pic.service import errors
 from pic.service.accounts import Accounts
 from pic.service.allowed_hosts import AllowedHosts
 from pic.service.head_requests import HeadAsGet
+from pic.service.language_cookie import RememberLanguage
 from pic.service.metrics import MeasureRequests, Metrics
 from pic.service.parser_pool import ParserPool
 from pic.service.public_origin import PublicOrigin
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(XmlAnswers)  # innermost: its 406 gets the headers of the middleware around it
     app.add_middleware(HeadAsGet)  # the routes and XmlAnswers see GET (a body to check), the others HEAD
+    app.add_middleware(RememberLanguage)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

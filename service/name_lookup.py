@@ -5,6 +5,7 @@ choosing is looked up here in the search index, among what the reader may read, 
 exactly one entity is a 422 saying so in the page's language, with the names that come close."""
 
 import re
+import unicodedata
 
 from pic.graph.store.interface import solutions
 from pic.ontology.namespaces import sparql_prefixes
@@ -172,13 +173,20 @@ def role_named(searched, role: str, lang: str, found: dict) -> tuple[str, str | 
         shown: dict[str, dict[str, str]] = {}
         for row in solutions(searched.writer.store.query(ROLES)):
             slug = row["role"].value.rsplit("/role/", 1)[-1]
-            named[slug] = named[row["label"].value.casefold()] = slug
+            named[slug] = named[folded(row["label"].value)] = slug
             shown.setdefault(row["label"].language or "", {})[slug] = row["label"].value
         found["role", ""] = (named, shown)
     named, shown = found["role", ""]
-    slug = named.get(role.strip().casefold())
+    slug = named.get(folded(role))
     if slug:
         return slug, None
     words = STRINGS[lang]["names"]
     listed = " ; ".join(sorted((shown.get(lang) or shown.get("fr") or {}).values()))
     return role, words["role"].format(name=role.strip()[:80], names=listed)
+
+
+def folded(text: str) -> str:
+    """A name as it is compared: without case, accents or the typographic apostrophe that word processors
+    and phones type (`Maître d’ouvrage` is `maitre d'ouvrage`; second outside re-test of issue 21, N3)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(plain.replace("\u2019", "'").casefold().split())

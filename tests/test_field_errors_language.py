@@ -293,3 +293,10 @@ def test_an_annotation_clients_refusals_follow_its_accept_language(app):
         for text in (missing, wrong):
             assert not foreign_words(text, lang), (lang, text)
         assert ("aucune annotation" in missing) == (lang == "fr"), missing
+
+
+def test_an_annotation_filter_on_a_name_is_refused_not_a_server_error(app):
+    """Second outside re-test of issue 21, N1: `?org=Agence d'urbanisme de l'Artois` answered 500."""
+    r = app.get("/annotations/", params={"org": "Agence d'urbanisme de l'Artois"}, headers={"Accept-Language": "fr"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "org", r.text
+    assert "identifiant" in r.json()["error"]["message"]

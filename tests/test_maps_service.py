@@ -182,6 +182,12 @@ def test_a_relation_the_map_has_not_is_said_and_its_relations_are_named(client):
         assert words in r.json()["error"]["message"]
     assert client.get("/maps/cooperation.json", params={"relation": "project"}).json()["edges"]
     assert client.get("/maps/actor-project.json", params={"relation": "pilote"}).json()["edges"]
+    by_name = client.get("/maps/actor-project.json", params={"relation": "Pilote"})  # its name (second re-test, N2)
+    assert (
+        by_name.status_code == 200
+        and by_name.json() == client.get("/maps/actor-project.json", params={"relation": "pilote"}).json()
+    )
+    assert client.get("/maps/cooperation.json", params={"relation": "projet commun"}).status_code == 200
     page = client.get("/maps/cooperation", params={"lang": "fr"}).text
     menu = page[page.index('<select name="relation">') :].split("</select>")[0]
     assert '<option value="project">projet commun</option>' in menu, menu
@@ -195,3 +201,13 @@ def test_a_maps_metrics_are_written_as_its_language_writes_numbers(client, lang,
     assert len(cells) > 10
     for value, shown in cells:
         assert shown == f"{float(value):.4f}".replace(".", point), (value, shown)
+
+
+def test_an_actor_type_is_taken_by_its_name(client):
+    """Second outside re-test of issue 21, N9: `actor_type=Établissement culturel` was 'not an IRI'."""
+    by_short = client.get("/maps/cooperation.json", params={"actor_type": "culture"})
+    assert by_short.status_code == 200 and by_short.json()["nodes"]
+    for name in ("Établissement culturel", "établissement culturel"):
+        assert client.get("/maps/cooperation.json", params={"actor_type": name}).json() == by_short.json()
+    r = client.get("/maps/cooperation.json", params={"actor_type": "Zzqx Wvut", "lang": "fr"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "actor_type" and "type d'acteur" in r.text

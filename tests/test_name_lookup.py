@@ -131,7 +131,7 @@ def test_an_audience_is_named_as_the_user_knows_it(app):
 def test_participants_are_named_with_their_roles(app):
     """Outside re-test of issue 21, H1: a participant's role was its notation only (`pilote`)."""
     body = {"id": "roles-nommes", "title_fr": "Rôles nommés", "start": "2025-01-01"}
-    named = "Musée du Louvre-Lens:Pilote ; Agence d'urbanisme de l'Artois:maître d'ouvrage; atemis:partenaire"
+    named = "Musée du Louvre-Lens:Pilote ; Agence d'urbanisme de l'Artois:Maitre d\u2019ouvrage; atemis:partenaire"
     r = app.post("/api/contribute/project", json={**body, "participants": named}, headers=bearer(app, "alice"))
     assert r.status_code == 201, r.text
     saved = app.get("/api/contribute/project/roles-nommes", headers=bearer(app, "alice")).json()["fields"]

@@ -168,3 +168,17 @@ def test_workbench_results_write_dates_as_the_page_does(server, lang, month):
         assert dates, cells
         assert all(text != title.split(" (")[0] and "T00:00" not in text for text, title in dates), dates
         assert any(month in text for text, _ in dates), dates  # the default actor's projects start in January
+
+
+def test_a_refused_form_puts_the_keyboard_on_its_first_wrong_field(server):
+    """Second outside re-test of issue 21, N13: after a refused save the focus was on the page's body."""
+    with offline_page(server) as (page, _blocked):
+        sign_in(page, server, "alice")
+        page.goto(f"{server}/contribute/study")
+        page.fill("#field-id", "essai-focus")
+        page.fill("#field-title_fr", "Essai")
+        page.select_option("#field-status", "planned")
+        page.fill("#field-year", "20x4")
+        page.click("button[type=submit]:not([name])")
+        page.wait_for_selector("#form-problems")
+        assert page.evaluate("document.activeElement.id") == "field-year"

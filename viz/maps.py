@@ -125,3 +125,13 @@ def relations(store, kind: str, lang: str, dataset: list[str] | None = None) -> 
             if scheme == "role":
                 found[concept.rsplit("/role/", 1)[-1]] = (en if lang == "en" and en else fr) or concept
     return found
+
+
+def actor_types(store, dataset: list[str] | None = None) -> dict[str, str]:
+    """{name in either language, folded to lower case: IRI} of the actor types, for a filter that takes a
+    type by its name (`Établissement culturel`) as well as by its IRI or short name."""
+    found = {}
+    for scheme, concept, fr, en in networks.run(store, query_text("choices.rq"), dataset):
+        if scheme == "actor-type":
+            found.update({name.casefold(): concept for name in (fr, en) if name})
+    return found

@@ -15,6 +15,7 @@ never reach anyone else.
 import functools
 import inspect
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -189,6 +190,9 @@ async def body_of(request: Request, settings: Settings):
     return await limited_json(request, settings.max_form_bytes, "JSON-LD")
 
 
+ORG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
 def filters_of(request: Request, notes: Notes) -> dict:
     q = dict(request.query_params)
     for name in ("target", "creator"):
@@ -196,6 +200,8 @@ def filters_of(request: Request, notes: Notes) -> dict:
             checked_iri(q[name], 400, f"{name}: an IRI (e.g. {DEFAULT_BASE}user/alice)", field=name)
     if q.get("target"):  # an annotation may be named by its protocol IRI or its canonical one
         q["target"] = notes.store.canonical(q["target"])
+    if q.get("org") and not ORG.match(q["org"]):  # a name with a space made an IRI no engine takes: a 500
+        raise HttpError(400, Said("org: an organisation's identifier, as its page's address ends (aula)"), field="org")
     if q.get("motivation") and q["motivation"] not in MOTIVATIONS:
         raise HttpError(400, Said("motivation: one of {choices}", choices=", ".join(MOTIVATIONS)), field="motivation")
     return {k: q[k] for k in ("target", "creator", "motivation", "org") if q.get(k)} | (

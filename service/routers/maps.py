@@ -17,7 +17,7 @@ from pic.service.auth import current_user
 from pic.service.deps import ReaderDep, SettingsDep
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, answer_language, language
-from pic.service.name_lookup import iri_named
+from pic.service.name_lookup import iri_named, is_identifier
 from pic.service.pages import page_link, templates
 from pic.service.routers.search import Searching, SearchingDep
 from pic.viz import maps, networks, render
@@ -42,8 +42,21 @@ def read_filters(
     request: Request, settings: Settings, searched: Searching, kind: str, ignore: tuple[str, ...] = ()
 ) -> Filters:
     params = {k: v for k, v in request.query_params.items() if k not in ("lang", *ignore) and v != ""}
+    if params.get("actor_type") and not is_identifier(params["actor_type"]):  # a type by its name
+        named = maps.actor_types(searched.writer.store).get(params["actor_type"].strip().casefold())
+        if named is None:
+            words = STRINGS[answer_language(request)]["names"]["none"]
+            kind = STRINGS[answer_language(request)]["names"]["actor_type"]
+            raise HttpError(422, words.format(name=params["actor_type"][:80], kind=kind), field="actor_type")
+        params["actor_type"] = named
     if params.get("relation"):
         known = maps.relations(searched.writer.store, kind, answer_language(request))
+        by_name = {  # its name, in either language, as the menus show it
+            name.casefold(): value
+            for lang in ("fr", "en")
+            for value, name in maps.relations(searched.writer.store, kind, lang).items()
+        }
+        params["relation"] = by_name.get(params["relation"].strip().casefold(), params["relation"])
         if params["relation"] not in known:
             words = STRINGS[answer_language(request)]["names"]["relation"]
             shown = params["relation"][:80]
