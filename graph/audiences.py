@@ -18,7 +18,7 @@ graph of the new audience (`contributions.forms`); an authorization is never rew
 """
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -69,8 +69,10 @@ class Audience:
             or bool(current.groups & groups)
         )
 
-    def describe(self, lang: str = "fr") -> str:
-        """What a page says under an item ("visible : membres de la PIC")."""
+    def describe(self, lang: str = "fr", named: Mapping[str, str] | None = None) -> str:
+        """What a page says under an item ("visible : membres de la PIC"); `named`: the organisations' and
+        working groups' names, by identifier."""
+        named = named or {}
         fr = lang != "en"
         parts = []
         if self.everyone:
@@ -78,13 +80,13 @@ class Audience:
         if self.members:
             parts.append("membres de la PIC" if fr else "PIC members")
         if self.orgs:
-            parts.append(", ".join(sorted(self.orgs)))
+            parts.append(", ".join(sorted(named.get(o, o) for o in self.orgs)))
         if self.groups:
             word = "groupe de travail" if fr else "working group"
-            parts.append(", ".join(f"{word} {g}" for g in sorted(self.groups)))
+            parts.append(", ".join(f"{word} {named.get(g, g)}" for g in sorted(self.groups)))
         text = " ; ".join(parts) or ("animateurs et administrateurs" if fr else "facilitators and admins")
         if self.until is not None and self.then is not None:
-            then = self.then.describe(lang)
+            then = self.then.describe(lang, named)
             day = self.until.isoformat()
             text += f" (jusqu'au {day}, puis {then})" if fr else f" (until {day}, then {then})"
         return text

@@ -161,13 +161,18 @@ def export(view, iri: str, fmt: str, names: Names, org: str | None) -> tuple[byt
     return serialized(rdf_serialize(facts, format=rdf_format)), media
 
 
-def audience_lines(graphs: set[str], names: Names, lang: str) -> list[str]:
-    """Who reads what the page shows ("visible : membres de la PIC"), one line per audience: nothing for
-    an entity only public graphs describe."""
+def audience_lines(graphs: set[str], names: Names, lang: str, view=None) -> list[str]:
+    """Who reads what the page shows ("visible : membres de la PIC"), one line per audience, organisations
+    and working groups by name (`view`: where their names are read): nothing for an entity only public
+    graphs describe."""
     audiences = {access.audience(g, names) for g in graphs}
     if all(a.everyone for a in audiences):
         return []
-    return sorted({a.describe(lang) for a in audiences})
+    iris = {f"{names.base}actor/{o}": o for a in audiences for o in a.orgs}
+    iris |= {f"{names.base}group/{g}": g for a in audiences for g in a.groups}
+    found = names_for(view, sorted(iris), lang, solutions, names) if view is not None and iris else {}
+    named = {slug: found.get(iri, slug) for iri, slug in iris.items()}
+    return sorted({a.describe(lang, named) for a in audiences})
 
 
 def describe(
@@ -217,7 +222,7 @@ def describe(
         "iri": iri,
         "kind": kind,
         "label": label,
-        "audience": audience_lines(graphs, names, lang),
+        "audience": audience_lines(graphs, names, lang, view),
         # every graph that said something of it here: what the read log records (never shown)
         "graphs": sorted({r["g"].value for r in rows if r["g"] is not None}),
         "statements": grouped(out, lang),

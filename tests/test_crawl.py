@@ -62,8 +62,9 @@ def test_no_visible_text_is_an_identifier(crawled):
     assert shown == []
 
 
-# A figure written as the other language writes it: `57.9` or `547323` in French, `57,9` or `547323` in English.
-NOT_IN = {"fr": re.compile(r"\d\.\d|\d{4}"), "en": re.compile(r"\d,\d{1,2}(?!\d)|\d{4}")}
+# A figure written as the other language writes it: `57.9` or `547323` in French, `57,9` or `547323` in English
+# (four digits in a row only after the decimal separator: `0,3055`).
+NOT_IN = {"fr": re.compile(r"\d\.\d|^[^,]*\d{4}"), "en": re.compile(r"\d,\d{1,2}(?!\d)|^[^.]*\d{4}")}
 
 
 def test_every_figure_is_written_as_the_pages_language_writes_numbers(crawled):

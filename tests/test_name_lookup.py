@@ -122,6 +122,28 @@ def test_an_audience_is_named_as_the_user_knows_it(app):
     assert r.status_code == 201, r.text
     saved = app.get("/api/contribute/study/partagee-par-nom", headers=bearer(app, "bruno")).json()
     assert saved["visibility"] == "organisations" and saved["shared_with"] == "aula", saved  # cd62's own
+    from tests.test_field_errors_language import signed_in
+
+    browser = signed_in(app, "bruno")  # the form and the page name whom it is shared with (second re-test, N5)
+    form = browser.get("/contribute/study/partagee-par-nom?lang=fr").text
+    assert 'name="shared_with" value="Agence d&#39;urbanisme de l&#39;Artois"' in form
+    page = browser.get("/id/study/partagee-par-nom?lang=fr", headers={"Accept": "text/html"}).text
+    audience = page[page.index('id="audience"') :].split("</p>")[0]
+    assert "urbanisme" in audience and "aula" not in audience, audience
+    assert (
+        browser.post(
+            "/contribute/study/partagee-par-nom?lang=fr",
+            data={
+                **body,
+                "id": "partagee-par-nom",
+                "visibility": "organisations",
+                "csrf": browser.csrf,
+                "shared_with": "Agence d'urbanisme de l'Artois",
+            },
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )  # saved unchanged
     wrong = {**body, "id": "partagee-mal", "visibility": "organisations", "shared_with": "Zzqx Wvut"}
     r = app.post("/api/contribute/study?lang=fr", json=wrong, headers=bearer(app, "bruno"))
     assert r.status_code == 422 and r.json()["error"]["field"] == "shared_with", r.text

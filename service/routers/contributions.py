@@ -401,6 +401,18 @@ async def post_form(
     return RedirectResponse(page(settings, touched(result)) + "?saved=1", status_code=303)
 
 
+def audience_shown(view, settings: Settings, visibility: str, detail: str | None, lang: str) -> str:
+    """The organisations or the working group a form shares with, by name, as the user gives them (a name
+    holding the list's `,` stays an identifier)."""
+    if visibility not in ("organisations", "group") or not detail:
+        return ""
+    prefix = settings.base_iri + ("actor/" if visibility == "organisations" else "group/")
+    slugs = [s.strip() for s in detail.split(",") if s.strip()]
+    named = names_for(view, [prefix + s for s in slugs], lang, solutions, settings.names)
+    shown = [named[prefix + s] if "," not in named[prefix + s] else s for s in slugs]
+    return ", ".join(shown)
+
+
 def edited_name(view, settings: Settings, kind: str, key: str, lang: str) -> str:
     """The name of the entity a form edits, as its page gives it (a membership: whom it joins)."""
     iri = settings.base_iri + KINDS[contributions.SINGULAR[kind]]["prefix"] + key
@@ -478,7 +490,7 @@ def form(
             "visibility": visibility,
             # `detail`: an embargo's day, or the organisations or working group the entity is shared with
             "until": (detail or "") if visibility == "embargo" else "",
-            "shared_with": (detail or "") if visibility in ("organisations", "group") else "",
+            "shared_with": audience_shown(view, settings, visibility, detail, lang),
             "user": session.user if session else None,
             "csrf": session.csrf if session else "",
             "checked": checked,
