@@ -129,6 +129,13 @@ def short_references(
             if isinstance(iri, HttpError):
                 problems.append((c.name, iri.message))
                 continue
+            if iri.startswith(("http://", "https://")) and not iri.startswith(prefix):  # a working group, say
+                words = STRINGS[lang]["names"]
+                kind_name = STRINGS[lang]["kinds"].get(kind or "", words["entity"]).lower()
+                titles = searched.index.titles([iri], searched.readable).get(iri) or [(None, name.strip())]
+                shown = titles[0][1][:80]  # its name, not the identifier the picker sent
+                problems.append((c.name, words["not_kind"].format(name=shown, kind=kind_name)))
+                continue
             short = iri.removeprefix(prefix) if iri.startswith(prefix) else iri
             short = short.removeprefix("actor/" if c.check == "participants" else c.target or "")  # `study/x`
             if c.check == "participants":

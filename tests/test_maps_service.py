@@ -211,3 +211,18 @@ def test_an_actor_type_is_taken_by_its_name(client):
         assert client.get("/maps/cooperation.json", params={"actor_type": name}).json() == by_short.json()
     r = client.get("/maps/cooperation.json", params={"actor_type": "Zzqx Wvut", "lang": "fr"})
     assert r.status_code == 422 and r.json()["error"]["field"] == "actor_type" and "type d'acteur" in r.text
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "aucune entité"), ("en", "no actor")])
+def test_a_wrong_name_on_a_map_page_is_said_beside_its_filters(client, lang, words):
+    """Second outside re-test of issue 21, N7: an unknown name replaced the map by an error page, and the
+    reader's other filters were lost."""
+    params = {"ego": "Zzqx Wvut", "theme": "culture", "lang": lang}
+    r = client.get("/maps/cooperation", params=params, headers={"Accept": "text/html"})
+    assert r.status_code == 422 and 'id="filters-problem"' in r.text, r.text[:1000]
+    said = r.text[r.text.index('id="filters-problem"') :].split("</p>")[0]
+    assert words in said and 'data-field="ego"' in said
+    assert "selected>" in r.text.split('name="theme"')[1].split("</select>")[0]  # the theme kept
+    assert 'id="map-data"' in r.text and '"nodes": [{' in r.text  # the map of the other filters
+    api = client.get("/maps/cooperation", params=params)  # an API client still gets the JSON error
+    assert api.status_code == 422 and api.json()["error"]["field"] == "ego"

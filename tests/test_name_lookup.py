@@ -194,3 +194,12 @@ def test_a_name_holding_a_semicolon_is_still_one_reference(app):
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text[:3000]
+
+
+def test_a_working_group_named_where_an_actor_is_asked_is_said_without_its_iri(app):
+    """Second outside re-test of issue 21, N8: a working group chosen as a membership's organisation was
+    refused as "'https://…/group/…' is not a short name of actor"."""
+    body = {"member": "aula", "organization": "https://w3id.org/pic-euralens/id/group/habitat-cadre-de-vie"}
+    r = app.post("/api/contribute/membership?lang=fr", json={**body, "role": "membre"}, headers=bearer(app, "alice"))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "organization", r.text
+    assert "https://" not in r.json()["error"]["message"] and "n'est pas de type" in r.json()["error"]["message"]

@@ -12,9 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 
+from pic.graph.said import in_language
 from pic.graph.settings import Settings
 from pic.service.auth import current_user
 from pic.service.deps import ReaderDep, SettingsDep
+from pic.service.error_pages import wants_page
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, answer_language, language
 from pic.service.name_lookup import iri_named, is_identifier
@@ -191,8 +193,16 @@ def map_page(request: Request, store: ReaderDep, settings: SettingsDep, searched
         raise HttpError(404, f"no map of kind {kind!r}: {', '.join(KINDS)}")
     if fmt and fmt not in MEDIA_TYPES:
         raise HttpError(404, f"no export format {fmt!r}: {', '.join(MEDIA_TYPES)}")
-    filters = read_filters(request, settings, searched, kind)
     lang = language(request)
+    problem = None
+    try:
+        filters = read_filters(request, settings, searched, kind)
+    except HttpError as e:  # the page, with the map of the other filters and the problem beside them
+        field = e.where.get("field")
+        if fmt or not wants_page(request) or e.status not in (400, 422) or not isinstance(field, str):
+            raise
+        problem = {"field": field, "message": in_language(e.message, lang)}
+        filters = read_filters(request, settings, searched, kind, ignore=(field,))
     link = page_link(settings.base_iri)
     claims = claimed(request, settings, store)
     if fmt:
@@ -213,13 +223,13 @@ def map_page(request: Request, store: ReaderDep, settings: SettingsDep, searched
             filters,
             lang,
             link,
-            {"export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch)},
+            {"export_query": urlencode({**query, "lang": lang}), "switch_query": urlencode(switch), "problem": problem},
             claimed=claims,
             names=settings.names,
         )
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
-    response = HTMLResponse(html)
+    response = HTMLResponse(html, status_code=422 if problem else 200)
     if "lang" in request.query_params:
         response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response
