@@ -96,3 +96,13 @@ def sign_in(page, server_url: str, name: str) -> None:
     page.fill("input[name=password]", f"{name}-password")
     page.click("button[type=submit]")
     page.wait_for_url("**/account")
+
+
+def study_form(page, server_url: str, name: str, key: str, title: str, status: str, year: str) -> None:
+    """`name` signed in, on the new study form, its id, French title, status and year filled."""
+    sign_in(page, server_url, name)
+    page.goto(f"{server_url}/contribute/study")
+    page.fill("input[name=id]", key)
+    page.fill("input[name=title_fr]", title)
+    page.select_option("select[name=status]", status)
+    page.fill("input[name=year]", year)

@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from tests.browser import offline_page, sign_in, wait_for
+from tests.browser import offline_page, sign_in, study_form, wait_for
 from tests.conftest import pic_server
 
 READY = "window.picMap && window.picMap.ready"
@@ -70,12 +70,7 @@ def test_the_map_takes_names_for_its_ego_path_and_territory(server):
 
 def test_a_contribution_references_other_entities_by_their_names(server):
     with offline_page(server) as (page, _blocked):
-        sign_in(page, server, "alice")
-        page.goto(f"{server}/contribute/study")
-        page.fill("input[name=id]", "etude-par-les-noms")
-        page.fill("input[name=title_fr]", "Étude écrite par les noms")
-        page.select_option("select[name=status]", "published")
-        page.fill("input[name=year]", "2025")
+        study_form(page, server, "alice", "etude-par-les-noms", "Étude écrite par les noms", "published", "2025")
         choose(page, "input[name=producer]", "Agence d'urb", "Agence d'urbanisme de l'Artois")
         page.fill("input[name=themes]", "Culture")  # typed whole, not chosen: the server looks it up
         choose(page, "input[name=territories]", "Liév", "Liévin")
@@ -173,12 +168,7 @@ def test_workbench_results_write_dates_as_the_page_does(server, lang, month):
 def test_a_refused_form_puts_the_keyboard_on_its_first_wrong_field(server):
     """Second outside re-test of issue 21, N13: after a refused save the focus was on the page's body."""
     with offline_page(server) as (page, _blocked):
-        sign_in(page, server, "alice")
-        page.goto(f"{server}/contribute/study")
-        page.fill("#field-id", "essai-focus")
-        page.fill("#field-title_fr", "Essai")
-        page.select_option("#field-status", "planned")
-        page.fill("#field-year", "20x4")
+        study_form(page, server, "alice", "essai-focus", "Essai", "planned", "20x4")
         page.click("button[type=submit]:not([name])")
         page.wait_for_selector("#form-problems")
         assert page.evaluate("document.activeElement.id") == "field-year"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import offline_page, sign_in, wait_for
+from tests.browser import offline_page, sign_in, study_form, wait_for
 from tests.test_names_in_inputs import choose
 
 READY = "window.picMap && window.picMap.ready"
@@ -172,12 +172,7 @@ def test_a_deleted_entity_keeps_its_history_and_a_facilitator_brings_it_back_aft
     with its history gone. Now the history outlives the entity (a 410 page), and a revert asks first."""
     with offline_page(server) as (page, _blocked):
         steps = Steps(page, "deleted-history")
-        sign_in(page, server, "alice")
-        page.goto(f"{server}/contribute/study")
-        page.fill("input[name=id]", "etude-supprimee")
-        page.fill("input[name=title_fr]", "Étude bientôt supprimée")
-        page.select_option("select[name=status]", "planned")
-        page.fill("input[name=year]", "2027")
+        study_form(page, server, "alice", "etude-supprimee", "Étude bientôt supprimée", "planned", "2027")
         with page.expect_navigation():
             page.click("form.contribute button[type=submit] >> nth=0")
         page.click("#edit-link")
