@@ -62,3 +62,12 @@ def test_the_contribute_page_and_an_edit_form_name_what_they_list(app):
     form = browser.get("/contribute/membership/aula--euralens?lang=fr").text
     title = form[form.index("<h1>") : form.index("</h1>")]
     assert "aula--euralens" not in title and "Agence" in title, title
+
+
+def test_the_account_page_names_the_role_and_the_organisation(app):
+    """Second outside re-test of issue 21, N11: /account showed "partner — aula"."""
+    from tests.test_field_errors_language import signed_in
+
+    who = signed_in(app, "alice").get("/account?lang=fr").text
+    line = who[who.index('id="who"') :].split("</p>")[0]
+    assert "partenaire" in line and "urbanisme de l" in line and "aula" not in line.replace("alice", ""), line

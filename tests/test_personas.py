@@ -169,7 +169,7 @@ def test_a_partner_annotates_a_passage_and_proposes_a_link_that_a_facilitator_ac
 
 def test_a_deleted_entity_keeps_its_history_and_a_facilitator_brings_it_back_after_confirming(server):
     """Issue 21, 4: "Annuler ce changement" ran without confirmation and a deleted entity's page was a 404
-    with its history gone. Now the history outlives the entity (a 410 page), and a revert asks first."""
+    with its history gone. Now the history outlives the entity (its 404 page shows it), and a revert asks first."""
     with offline_page(server) as (page, _blocked):
         steps = Steps(page, "deleted-history")
         study_form(page, server, "alice", "etude-supprimee", "Étude bientôt supprimée", "planned", "2027")

@@ -10,10 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pic.graph.said import Said
 from pic.graph.settings import Settings
+from pic.service import deps
 from pic.service.accounts import Accounts
 from pic.service.auth import SESSION_COOKIE, check_csrf, current_session, current_user, form_session
 from pic.service.bodies import form_openapi, limited_fields
 from pic.service.deps import AccountsDep, SettingsDep, ThrottleDep
+from pic.service.entities import solutions
+from pic.service.entity_labels import names_for
 from pic.service.errors import HttpError
 from pic.service.i18n import STRINGS, language
 from pic.service.pages import templates
@@ -113,15 +116,28 @@ async def logout(request: Request, settings: SettingsDep, accounts: AccountsDep)
 
 
 @router.get("/account", response_class=HTMLResponse, summary="Mon compte / My account")
-def account(request: Request, token: str | None = None):
+async def account(request: Request, token: str | None = None):
     session = current_session(request)
     if session is None:
         return RedirectResponse("/login", status_code=303)
     lang = language(request)
+    org = session.user.org
+    settings = request.app.state.settings
+    iri = f"{settings.base_iri}actor/{org}"  # one's own organisation: its name, as its page gives it
+    view = await deps.get_view(session.user, await deps.get_graphs(request))
+    reader = await deps.get_reader(await deps.get_queries(request), view)
+    org_name = names_for(reader, [iri], lang, solutions, settings.names)[iri] if org else None
     return templates.TemplateResponse(
         request,
         "account.html",
-        {"t": STRINGS[lang], "lang": lang, "user": session.user, "csrf": session.csrf, "token": token},
+        {
+            "t": STRINGS[lang],
+            "lang": lang,
+            "user": session.user,
+            "org_name": org_name,
+            "csrf": session.csrf,
+            "token": token,
+        },
     )
 
 
@@ -136,7 +152,7 @@ async def new_token(request: Request, settings: SettingsDep, accounts: AccountsD
     fields = await form_fields(request, settings)
     check_csrf(request, fields.get("csrf"))
     token = accounts.new_token(session.user.name, fields.get("label", "")[:100])
-    return account(request, token=token)
+    return await account(request, token=token)
 
 
 @router.get("/api/me", summary="Qui suis-je ? / Who am I?")
