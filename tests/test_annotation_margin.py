@@ -209,7 +209,7 @@ def test_a_flag_stays_after_a_reload_for_its_reader_only(server):
         flag = card_of(page, "zqlater").locator("button.flag")
         assert flag.is_disabled() and flag.get_attribute("aria-pressed") == "true" and flag.inner_text() == "Flagged"
         assert card_of(page, "zqfirst").locator("button.flag").is_enabled()
-        page.goto(f"{url}{PAGE}")
+        page.goto(f"{url}{PAGE}?lang=fr")  # English was remembered
         loaded(page)
         assert card_of(page, "zqlater").locator("button.flag").inner_text() == "Signalée"
     # once only, and only its reader is told

@@ -43,6 +43,4 @@ def test_every_get_route_answers_head_as_its_get_without_the_body(app):
             assert head.status_code == got.status_code, (path, head.status_code, got.status_code)
             assert head.content == b"", path
             assert head.headers.get("content-type") == got.headers.get("content-type"), path
-            page = got.headers.get("content-type", "").startswith("text/html")  # a page may differ (a form's token)
-            if "content-length" in got.headers and got.status_code == 200 and not page:
-                assert head.headers["content-length"] == got.headers["content-length"], path
+            # (not the length: a form's token, an RDF answer's blank node labels differ between two answers)

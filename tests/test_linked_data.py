@@ -143,7 +143,7 @@ def test_entity_pages_render_offline_with_links_chart_and_mini_network(live_serv
         page.goto(f"{live_server}/id/study/etat-impacts-2021")
         assert page.locator('#statements a[href^="/id/"]').count() > 0
         assert page.locator("#section-built-on-by a").count() > 0  # its successor, the other way round
-        page.goto(f"{live_server}/id/study/frequentation-habitants-louvre-lens")
+        page.goto(f"{live_server}/id/study/frequentation-habitants-louvre-lens?lang=fr")  # English was remembered
         assert "1 500 foyers" in page.inner_text(".abstract")
         with page.expect_download() as download:
             page.locator('#section-documents a[href$="/file"]').click()

@@ -443,7 +443,7 @@ def test_what_another_organisation_says_is_shown_as_theirs(app):
     ], hits
     suggested = app.get("/api/suggest", params={"q": "titre selon le"}).json()
     assert [(s["label"], s.get("according_to")) for s in suggested] == [("Étude AULA propriétaire", "cd62")]
-    assert "selon cd62 :" in app.get("/search", params={"q": "titre selon le cd62"}).text
+    assert "selon cd62 :" in app.get("/search", params={"q": "titre selon le cd62", "lang": "fr"}).text
     assert "according_to" not in app.get("/api/search", params={"q": "Étude AULA propriétaire"}).json()["hits"][0]
 
 

@@ -12,7 +12,7 @@ from pyoxigraph import Literal, Variable
 
 from pic.graph.access import User, readable_by, writes_for
 from pic.graph.contributions import forms as contributions
-from pic.graph.contributions.kinds import KINDS
+from pic.graph.contributions.kinds import KINDS, SLUG
 from pic.graph.errors import InvalidFields, Problems
 from pic.graph.said import Said, in_language
 from pic.graph.settings import Settings
@@ -408,8 +408,9 @@ def audience_shown(view, settings: Settings, visibility: str, detail: str | None
         return ""
     prefix = settings.base_iri + ("actor/" if visibility == "organisations" else "group/")
     slugs = [s.strip() for s in detail.split(",") if s.strip()]
-    named = names_for(view, [prefix + s for s in slugs], lang, solutions, settings.names)
-    shown = [named[prefix + s] if "," not in named[prefix + s] else s for s in slugs]
+    known = [s for s in slugs if SLUG.match(s)]  # what the user typed stays as typed: it may be no identifier
+    named = names_for(view, [prefix + s for s in known], lang, solutions, settings.names) if known else {}
+    shown = [named.get(prefix + s, s) if "," not in named.get(prefix + s, "") else s for s in slugs]
     return ", ".join(shown)
 
 
