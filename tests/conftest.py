@@ -221,6 +221,18 @@ def app_client(data_dir: Path, users=PARTNERS, **settings):
         yield client
 
 
+def signed_in(app, name: str):
+    """A browser of `name`'s, signed in, with its session's CSRF token as `csrf`."""
+    from fastapi.testclient import TestClient
+
+    c = TestClient(app.app)
+    csrf = c.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
+    r = c.post("/login", data={"name": name, "password": f"{name}-password", "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    c.csrf = c.get("/contribute/study").text.split('name="csrf" value="')[1].split('"')[0]
+    return c
+
+
 def bearer(client, name: str) -> dict:
     return {"Authorization": f"Bearer {client.tokens[name]}"}
 

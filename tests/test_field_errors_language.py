@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from pic.graph.contributions.kinds import KINDS
 from pic.graph.said import french_templates
-from tests.conftest import app_client, bearer
+from tests.conftest import app_client, bearer, signed_in
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 USERS = [("alice", "partner", "aula"), ("fanny", "facilitator", "euralens")]
@@ -97,16 +97,6 @@ def foreign_words(text: str, lang: str) -> set[str]:
 def app(tmp_path_factory):
     with app_client(tmp_path_factory.mktemp("field-errors") / "data", users=USERS, max_literal_chars=200) as c:
         yield c
-
-
-def signed_in(app, name: str) -> TestClient:
-    """A browser of `name`'s, signed in, with its session's CSRF token as `csrf`."""
-    c = TestClient(app.app)
-    csrf = c.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-    r = c.post("/login", data={"name": name, "password": f"{name}-password", "csrf": csrf}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    c.csrf = c.get("/contribute/study").text.split('name="csrf" value="')[1].split('"')[0]
-    return c
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import app_client, bearer
+from tests.conftest import app_client, bearer, signed_in
 
 USERS = [("alice", "partner", "aula")]
 BROWSER = {"Accept": "text/html"}
@@ -49,8 +49,6 @@ def test_the_history_names_the_door_and_the_entity(app):
 def test_the_contribute_page_and_an_edit_form_name_what_they_list(app):
     """Outside re-test of issue 21, M5: memberships listed by their key (`aula--…`), English names on the
     French page, the organisation by its identifier."""
-    from tests.test_field_errors_language import signed_in
-
     body = {"member": "aula", "organization": "euralens", "role": "membre"}
     r = app.post("/api/contribute/membership", json=body, headers=bearer(app, "alice"))
     assert r.status_code in (200, 201), r.text
@@ -66,8 +64,6 @@ def test_the_contribute_page_and_an_edit_form_name_what_they_list(app):
 
 def test_the_account_page_names_the_role_and_the_organisation(app):
     """Second outside re-test of issue 21, N11: /account showed "partner — aula"."""
-    from tests.test_field_errors_language import signed_in
-
     who = signed_in(app, "alice").get("/account?lang=fr").text
     line = who[who.index('id="who"') :].split("</p>")[0]
     assert "partenaire" in line and "urbanisme de l" in line and "aula" not in line.replace("alice", ""), line

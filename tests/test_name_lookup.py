@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import app_client, bearer
+from tests.conftest import app_client, bearer, signed_in
 
 USERS = [("alice", "partner", "aula"), ("bruno", "partner", "cd62")]
 
@@ -122,8 +122,6 @@ def test_an_audience_is_named_as_the_user_knows_it(app):
     assert r.status_code == 201, r.text
     saved = app.get("/api/contribute/study/partagee-par-nom", headers=bearer(app, "bruno")).json()
     assert saved["visibility"] == "organisations" and saved["shared_with"] == "aula", saved  # cd62's own
-    from tests.test_field_errors_language import signed_in
-
     browser = signed_in(app, "bruno")  # the form and the page name whom it is shared with (second re-test, N5)
     form = browser.get("/contribute/study/partagee-par-nom?lang=fr").text
     assert 'name="shared_with" value="Agence d&#39;urbanisme de l&#39;Artois"' in form
@@ -172,8 +170,6 @@ def test_participants_are_named_with_their_roles(app):
 def test_a_name_holding_a_semicolon_is_still_one_reference(app):
     """Outside re-test of issue 21, H2: a study titled "A ; B" could not be referenced, and a form that
     named it could not be saved unchanged."""
-    from tests.test_field_errors_language import signed_in
-
     base = {"id": "base-point-virgule", "title_fr": "Étude de base ; avec point-virgule", "status": "planned"}
     r = app.post("/api/contribute/study", json={**base, "year": "2027"}, headers=bearer(app, "alice"))
     assert r.status_code == 201, r.text

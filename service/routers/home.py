@@ -107,8 +107,6 @@ def home(request: Request, view: ReaderDep, settings: SettingsDep, format: str |
     response = templates.TemplateResponse(
         request, "home.html", {"t": STRINGS[lang], "lang": lang, "user": current_user(request), **data}
     )
-    if "lang" in request.query_params:
-        response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response
 
 

@@ -44,30 +44,27 @@ def read_filters(
     request: Request, settings: Settings, searched: Searching, kind: str, ignore: tuple[str, ...] = ()
 ) -> Filters:
     params = {k: v for k, v in request.query_params.items() if k not in ("lang", *ignore) and v != ""}
+    lang = answer_language(request)
+    words = STRINGS[lang]["names"]
     if params.get("actor_type") and not is_identifier(params["actor_type"]):  # a type by its name
         named = maps.actor_types(searched.writer.store).get(params["actor_type"].strip().casefold())
         if named is None:
-            words = STRINGS[answer_language(request)]["names"]["none"]
-            kind = STRINGS[answer_language(request)]["names"]["actor_type"]
-            raise HttpError(422, words.format(name=params["actor_type"][:80], kind=kind), field="actor_type")
+            said = words["none"].format(name=params["actor_type"][:80], kind=words["actor_type"])
+            raise HttpError(422, said, field="actor_type")
         params["actor_type"] = named
     if params.get("relation"):
-        known = maps.relations(searched.writer.store, kind, answer_language(request))
-        by_name = {  # its name, in either language, as the menus show it
-            name.casefold(): value
-            for lang in ("fr", "en")
-            for value, name in maps.relations(searched.writer.store, kind, lang).items()
-        }
-        params["relation"] = by_name.get(params["relation"].strip().casefold(), params["relation"])
+        relations = {language: maps.relations(searched.writer.store, kind, language) for language in ("fr", "en")}
+        known = relations[lang]
+        by_name = {name.casefold(): value for each in relations.values() for value, name in each.items()}
+        params["relation"] = by_name.get(params["relation"].strip().casefold(), params["relation"])  # its name
         if params["relation"] not in known:
-            words = STRINGS[answer_language(request)]["names"]["relation"]
-            shown = params["relation"][:80]
-            raise HttpError(422, words.format(name=shown, names=" ; ".join(known.values())), field="relation")
+            said = words["relation"].format(name=params["relation"][:80], names=" ; ".join(known.values()))
+            raise HttpError(422, said, field="relation")
     nodes = "study" if kind == "citations" else "actor"
     for name, of in NAMED.items():
         if name in params:
             wanted = nodes if of == "node" else of
-            params[name] = iri_named(searched, params[name], wanted, name, answer_language(request))
+            params[name] = iri_named(searched, params[name], wanted, name, lang)
     try:
         return Filters.model_validate(params).expanded(settings.base_iri)
     except ValidationError as e:
@@ -230,6 +227,4 @@ def map_page(request: Request, store: ReaderDep, settings: SettingsDep, searched
     except UnknownNode as e:
         raise HttpError(404, str(e), field=str(e).split(":", 1)[0]) from None
     response = HTMLResponse(html, status_code=422 if problem else 200)
-    if "lang" in request.query_params:
-        response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response

@@ -237,6 +237,4 @@ def search_page(
             "clear": "/search?" + urlencode({"q": q, "lang": lang}),
         },
     )
-    if "lang" in request.query_params:  # the pages its hits open stay in the language chosen
-        response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response

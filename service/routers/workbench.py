@@ -65,6 +65,4 @@ def workbench(request: Request, settings: SettingsDep, query: str | None = None,
     response = templates.TemplateResponse(
         request, "workbench.html", {"t": STRINGS[lang], "lang": lang, "state": script_json(state)}
     )
-    if "lang" in request.query_params:
-        response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response
