@@ -85,6 +85,8 @@ def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path):
         assert r.status_code == 200 and int(r.json()["results"]["bindings"][0]["n"]["value"]) > 1000, r.text
         note = httpx.get(f"{url}/annotations/demo-1", headers={"Accept": "text/turtle"}, timeout=60)
         assert note.status_code == 200 and "oa:Annotation" in note.text, note.text[:300]  # the W3C context ships
+        missing = httpx.get(f"{url}/annotations/nothing-here", headers={"Accept-Language": "fr"}, timeout=60)
+        assert "aucune annotation" in missing.text, missing.text  # the graph layer's French catalogue ships
         years = httpx.get(f"{url}/reports", headers={"Accept": "application/json"}, timeout=60)
         report = httpx.get(f"{url}/reports/2024", timeout=300, headers={"Accept": "text/html"})
         assert report.status_code == 200, (years.text[:300], report.text[:300])
